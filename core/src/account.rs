@@ -1,0 +1,356 @@
+//! The customer account record (schema version 1).
+//!
+//! Each account is one Automerge document. The Rust struct maps onto the document with
+//! `autosurgeon`, so an edit writes only the fields that changed: two people editing
+//! different fields of one account offline merge without loss, and notes merge as text.
+//! Fields added in later schema versions must carry `missing = …` so older documents
+//! keep loading.
+
+use automerge::Automerge;
+use autosurgeon::{Hydrate, Reconcile, Text, hydrate, reconcile};
+
+use crate::Error;
+use crate::validate::{self, Problem};
+
+/// Value of the `kind` field of an account document.
+pub const KIND: &str = "account";
+/// Current schema version written into new and edited accounts.
+pub const SCHEMA_VERSION: u64 = 1;
+
+/// Where a customer stands with us. Stored as the lower-case English word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Reconcile, Hydrate)]
+pub enum CustomerType {
+    #[default]
+    #[autosurgeon(rename = "potential")]
+    Potential,
+    #[autosurgeon(rename = "new")]
+    New,
+    #[autosurgeon(rename = "current")]
+    Current,
+    #[autosurgeon(rename = "former")]
+    Former,
+    #[autosurgeon(rename = "target")]
+    Target,
+}
+
+impl CustomerType {
+    pub const ALL: [CustomerType; 5] = [
+        CustomerType::Potential,
+        CustomerType::New,
+        CustomerType::Current,
+        CustomerType::Former,
+        CustomerType::Target,
+    ];
+
+    /// The stable code used in forms and URLs.
+    pub fn code(self) -> &'static str {
+        match self {
+            CustomerType::Potential => "potential",
+            CustomerType::New => "new",
+            CustomerType::Current => "current",
+            CustomerType::Former => "former",
+            CustomerType::Target => "target",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<CustomerType> {
+        CustomerType::ALL.into_iter().find(|t| t.code() == code)
+    }
+}
+
+fn default_kind() -> String {
+    KIND.to_owned()
+}
+
+/// An account as stored in its document.
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct Account {
+    #[autosurgeon(missing = "default_kind")]
+    pub kind: String,
+    #[autosurgeon(missing = "Default::default")]
+    pub schema: u64,
+    #[autosurgeon(missing = "Default::default")]
+    pub name: String,
+    /// E.164, or empty.
+    #[autosurgeon(missing = "Default::default")]
+    pub phone: String,
+    #[autosurgeon(missing = "Default::default")]
+    pub email: String,
+    #[autosurgeon(missing = "Default::default")]
+    pub city: String,
+    #[autosurgeon(missing = "Default::default")]
+    pub customer_type: CustomerType,
+    #[autosurgeon(missing = "Default::default")]
+    pub notes: Text,
+    /// Milliseconds since the Unix epoch.
+    #[autosurgeon(missing = "Default::default")]
+    pub created_at: i64,
+}
+
+/// A form's fields exactly as the user typed them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountInput {
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub city: String,
+    pub customer_type: CustomerType,
+    pub notes: String,
+}
+
+/// The fields of an account form, for attaching problems to inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Name,
+    Phone,
+    Email,
+    City,
+    Notes,
+}
+
+/// A validated form: the normalised values to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidAccount {
+    name: String,
+    phone: String,
+    email: String,
+    city: String,
+    customer_type: CustomerType,
+    notes: String,
+}
+
+impl AccountInput {
+    /// The form's fields as they are in an account, for editing.
+    pub fn from_account(account: &Account) -> AccountInput {
+        AccountInput {
+            name: account.name.clone(),
+            phone: account.phone.clone(),
+            email: account.email.clone(),
+            city: account.city.clone(),
+            customer_type: account.customer_type,
+            notes: account.notes.as_str().to_owned(),
+        }
+    }
+
+    /// Validates every field and reports all problems at once.
+    pub fn validate(&self) -> Result<ValidAccount, Vec<(Field, Problem)>> {
+        let mut problems = Vec::new();
+        let mut check = |field, result: Result<String, Problem>| {
+            result.unwrap_or_else(|p| {
+                problems.push((field, p));
+                String::new()
+            })
+        };
+        let name = check(Field::Name, validate::required_text(&self.name));
+        let phone = check(Field::Phone, validate::phone(&self.phone));
+        let email = check(Field::Email, validate::email(&self.email));
+        let city = check(Field::City, validate::optional_text(&self.city));
+        let notes = if self.notes.len() > validate::MAX_NOTES {
+            problems.push((
+                Field::Notes,
+                Problem::TooLong {
+                    max: validate::MAX_NOTES,
+                },
+            ));
+            String::new()
+        } else {
+            self.notes.clone()
+        };
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(ValidAccount {
+            name,
+            phone,
+            email,
+            city,
+            customer_type: self.customer_type,
+            notes,
+        })
+    }
+}
+
+impl Account {
+    /// Reads the account out of its document.
+    pub fn read(doc: &Automerge) -> Result<Account, Error> {
+        Ok(hydrate(doc)?)
+    }
+
+    /// A new document holding a new account.
+    pub fn create(valid: &ValidAccount, now_ms: i64) -> Result<Automerge, Error> {
+        let account = Account {
+            kind: KIND.to_owned(),
+            schema: SCHEMA_VERSION,
+            name: valid.name.clone(),
+            phone: valid.phone.clone(),
+            email: valid.email.clone(),
+            city: valid.city.clone(),
+            customer_type: valid.customer_type,
+            notes: Text::with_value(&valid.notes),
+            created_at: now_ms,
+        };
+        let mut doc = Automerge::new();
+        doc.transact(|tx| reconcile(tx, &account))
+            .map_err(|failure| failure.error)?;
+        Ok(doc)
+    }
+
+    /// Writes an edit into an existing document: only fields whose value changed are
+    /// touched, and notes are spliced as text, so concurrent edits merge.
+    /// Returns whether anything changed.
+    pub fn update(doc: &mut Automerge, valid: &ValidAccount) -> Result<bool, Error> {
+        let mut account = Account::read(doc)?;
+        let before = account.clone();
+        account.kind = KIND.to_owned();
+        account.schema = account.schema.max(SCHEMA_VERSION);
+        account.name = valid.name.clone();
+        account.phone = valid.phone.clone();
+        account.email = valid.email.clone();
+        account.city = valid.city.clone();
+        account.customer_type = valid.customer_type;
+        if account.notes.as_str() != valid.notes {
+            account.notes.update(&valid.notes);
+        }
+        if account == before {
+            return Ok(false);
+        }
+        doc.transact(|tx| reconcile(tx, &account))
+            .map_err(|failure| failure.error)?;
+        Ok(true)
+    }
+
+    /// Lower-case, diacritics-folded text of the searchable fields.
+    pub fn search_text(&self) -> String {
+        crate::fold::fold(&format!(
+            "{} {} {} {}",
+            self.name, self.city, self.email, self.phone
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(name: &str) -> AccountInput {
+        AccountInput {
+            name: name.into(),
+            phone: "0532 111 22 33".into(),
+            email: "info@anadolu.com.tr".into(),
+            city: "İzmir".into(),
+            customer_type: CustomerType::Potential,
+            notes: "İlk görüşme yapıldı.".into(),
+        }
+    }
+
+    fn merged(a: &Automerge, b: &Automerge) -> Automerge {
+        let mut out = a.clone();
+        let mut other = b.clone();
+        out.merge(&mut other).unwrap();
+        out
+    }
+
+    #[test]
+    fn round_trips_through_a_document() {
+        let valid = input("Anadolu Gıda").validate().unwrap();
+        let doc = Account::create(&valid, 1_700_000_000_000).unwrap();
+        let bytes = doc.save();
+        let loaded = Account::read(&Automerge::load(&bytes).unwrap()).unwrap();
+        assert_eq!(loaded.name, "Anadolu Gıda");
+        assert_eq!(loaded.phone, "+905321112233");
+        assert_eq!(loaded.city, "İzmir");
+        assert_eq!(loaded.customer_type, CustomerType::Potential);
+        assert_eq!(loaded.notes.as_str(), "İlk görüşme yapıldı.");
+        assert_eq!(loaded.schema, SCHEMA_VERSION);
+        assert_eq!(loaded.kind, KIND);
+        assert_eq!(
+            AccountInput::from_account(&loaded).validate().unwrap(),
+            valid
+        );
+    }
+
+    #[test]
+    fn concurrent_edits_to_different_fields_merge() {
+        let base = Account::create(&input("Anadolu Gıda").validate().unwrap(), 1).unwrap();
+        let mut a = base.fork();
+        let mut b = base.fork();
+        let mut edit_a = AccountInput::from_account(&Account::read(&a).unwrap());
+        edit_a.phone = "0212 555 44 33".into();
+        edit_a.notes = "İlk görüşme yapıldı. Teklif istendi.".into();
+        assert!(Account::update(&mut a, &edit_a.validate().unwrap()).unwrap());
+        let mut edit_b = AccountInput::from_account(&Account::read(&b).unwrap());
+        edit_b.city = "Ankara".into();
+        edit_b.customer_type = CustomerType::New;
+        edit_b.notes = "Not: İlk görüşme yapıldı.".into();
+        assert!(Account::update(&mut b, &edit_b.validate().unwrap()).unwrap());
+
+        let ab = Account::read(&merged(&a, &b)).unwrap();
+        let ba = Account::read(&merged(&b, &a)).unwrap();
+        assert_eq!(ab, ba);
+        assert_eq!(ab.phone, "+902125554433");
+        assert_eq!(ab.city, "Ankara");
+        assert_eq!(ab.customer_type, CustomerType::New);
+        assert_eq!(ab.notes.as_str(), "Not: İlk görüşme yapıldı. Teklif istendi.");
+    }
+
+    #[test]
+    fn same_field_conflicts_resolve_the_same_way_everywhere() {
+        let base = Account::create(&input("Anadolu Gıda").validate().unwrap(), 1).unwrap();
+        let mut a = base.fork();
+        let mut b = base.fork();
+        for (doc, city) in [(&mut a, "Bursa"), (&mut b, "Konya")] {
+            let mut edit = AccountInput::from_account(&Account::read(doc).unwrap());
+            edit.city = city.into();
+            Account::update(doc, &edit.validate().unwrap()).unwrap();
+        }
+        let ab = Account::read(&merged(&a, &b)).unwrap();
+        let ba = Account::read(&merged(&b, &a)).unwrap();
+        assert_eq!(ab.city, ba.city);
+        assert!(ab.city == "Bursa" || ab.city == "Konya");
+        // Automerge keeps the losing value as a conflict, so nothing is silently lost.
+        let merged_doc = merged(&a, &b);
+        let values = automerge::ReadDoc::get_all(&merged_doc, automerge::ROOT, "city").unwrap();
+        assert_eq!(values.len(), 2);
+    }
+
+    #[test]
+    fn an_unchanged_form_writes_nothing() {
+        let mut doc = Account::create(&input("Ege Tekstil").validate().unwrap(), 1).unwrap();
+        let heads = doc.get_heads();
+        let same = AccountInput::from_account(&Account::read(&doc).unwrap());
+        assert!(!Account::update(&mut doc, &same.validate().unwrap()).unwrap());
+        assert_eq!(doc.get_heads(), heads);
+    }
+
+    #[test]
+    fn documents_missing_fields_still_load() {
+        // A document written by an older client that only knew `name`.
+        let mut doc = Automerge::new();
+        doc.transact::<_, _, automerge::AutomergeError>(|tx| {
+            use automerge::transaction::Transactable;
+            tx.put(automerge::ROOT, "name", "Eski Kayıt")?;
+            Ok(())
+        })
+        .unwrap();
+        let account = Account::read(&doc).unwrap();
+        assert_eq!(account.name, "Eski Kayıt");
+        assert_eq!(account.customer_type, CustomerType::Potential);
+        assert_eq!(account.kind, KIND);
+    }
+
+    #[test]
+    fn invalid_input_reports_every_problem() {
+        let mut bad = input("  ");
+        bad.phone = "12".into();
+        bad.email = "not-an-email".into();
+        let problems = bad.validate().unwrap_err();
+        assert_eq!(
+            problems,
+            vec![
+                (Field::Name, Problem::Required),
+                (Field::Phone, Problem::InvalidPhone),
+                (Field::Email, Problem::InvalidEmail),
+            ]
+        );
+    }
+}

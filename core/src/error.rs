@@ -1,0 +1,35 @@
+//! The error type of the shared core.
+
+/// Everything that can go wrong in the shared core. Each variant says what the input was
+/// and why it was refused; none of them is a panic.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("invalid document ID {0:?}: expected a bs58check-encoded 16-byte ID")]
+    InvalidDocumentId(String),
+    #[error("invalid automerge URL {0:?}: expected `automerge:<document id>`")]
+    InvalidUrl(String),
+    #[error("malformed wire message: {0}")]
+    MalformedMessage(String),
+    #[error("wire message of type {0:?} is missing the field {1:?}")]
+    MissingField(&'static str, &'static str),
+    #[error("wire message of {0} bytes exceeds the limit of {1} bytes")]
+    MessageTooLarge(usize, usize),
+    #[error("unsupported protocol versions {0:?}; this server speaks \"1\"")]
+    UnsupportedProtocol(Vec<String>),
+    #[error("protocol violation: {0}")]
+    Protocol(String),
+    #[error("invalid automerge sync message: {0}")]
+    InvalidSyncMessage(String),
+    #[error("automerge rejected the change: {0}")]
+    Automerge(#[from] automerge::AutomergeError),
+    #[error("the document does not match the record schema: {0}")]
+    Hydrate(#[from] autosurgeon::HydrateError),
+    #[error("could not write the record into the document: {0}")]
+    Reconcile(#[from] autosurgeon::ReconcileError),
+}
+
+impl From<minicbor::decode::Error> for Error {
+    fn from(e: minicbor::decode::Error) -> Self {
+        Error::MalformedMessage(e.to_string())
+    }
+}

@@ -1,0 +1,27 @@
+//! Saha's shared core: everything the browser client and the server must agree on.
+//!
+//! The data path of Saha is *record types → local store → sync → server storage and
+//! fan-out*. This crate holds the parts of that path that are the same on both sides, so
+//! that they are written once:
+//!
+//! - [`document_id`]: document IDs and `automerge:` URLs, as automerge-repo spells them.
+//! - [`wire`]: the automerge-repo wire protocol (CBOR frames over a WebSocket).
+//! - [`sync`]: a sans-IO sync engine for one connection, used by both the server's
+//!   WebSocket handler and the browser's sync client.
+//! - [`account`], [`workspace`]: the record schema, mapped onto Automerge documents with
+//!   `autosurgeon`.
+//! - [`validate`], [`fold`]: input validation and Turkish-aware text folding.
+//!
+//! Nothing here does I/O; callers own sockets, storage and clocks.
+
+pub mod account;
+pub mod document_id;
+pub mod error;
+pub mod fold;
+pub mod sync;
+pub mod validate;
+pub mod wire;
+pub mod workspace;
+
+pub use document_id::{AutomergeUrl, DocumentId};
+pub use error::Error;

@@ -1,0 +1,160 @@
+//! Validation and normalisation of what users type into record forms.
+//!
+//! Validation never throws input away: it returns either the normalised value or a
+//! [`Problem`] that the UI turns into a message in the user's language, while the form
+//! keeps the text as typed.
+
+/// Why a field's value was refused. The UI owns the wording (Turkish and English).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    Required,
+    TooLong { max: usize },
+    InvalidEmail,
+    InvalidPhone,
+}
+
+/// Longest name, city or e-mail we accept; longer input is almost always a paste error.
+pub const MAX_SHORT_TEXT: usize = 200;
+/// Longest free-text notes field, in bytes.
+pub const MAX_NOTES: usize = 100_000;
+
+/// A required single-line text: trimmed, not empty, not too long.
+pub fn required_text(input: &str) -> Result<String, Problem> {
+    let value = optional_text(input)?;
+    if value.is_empty() {
+        return Err(Problem::Required);
+    }
+    Ok(value)
+}
+
+/// An optional single-line text: trimmed, inner whitespace runs folded to one space.
+pub fn optional_text(input: &str) -> Result<String, Problem> {
+    let value = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    if value.chars().count() > MAX_SHORT_TEXT {
+        return Err(Problem::TooLong {
+            max: MAX_SHORT_TEXT,
+        });
+    }
+    Ok(value)
+}
+
+/// An optional e-mail address: empty stays empty; otherwise one `@`, a non-empty local
+/// part, a domain with a dot and no empty labels; the domain is lower-cased.
+pub fn email(input: &str) -> Result<String, Problem> {
+    let value = input.trim();
+    if value.is_empty() {
+        return Ok(String::new());
+    }
+    if value.len() > 254 {
+        return Err(Problem::TooLong { max: 254 });
+    }
+    let (local, domain) = value.split_once('@').ok_or(Problem::InvalidEmail)?;
+    let domain_ok = domain.contains('.')
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        });
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+    if !domain_ok || !local_ok {
+        return Err(Problem::InvalidEmail);
+    }
+    Ok(format!("{local}@{}", domain.to_lowercase()))
+}
+
+/// An optional phone number, normalised to E.164 with Turkey (+90) as the default
+/// country: `0532 123 45 67`, `532 123 4567` and `+90 (532) 123-45-67` all become
+/// `+905321234567`. Numbers written with `+` or `00` keep their country code.
+pub fn phone(input: &str) -> Result<String, Problem> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Ok(String::new());
+    }
+    let mut digits = String::with_capacity(trimmed.len());
+    let mut plus = false;
+    for (i, c) in trimmed.chars().enumerate() {
+        match c {
+            '0'..='9' => digits.push(c),
+            '+' if i == 0 => plus = true,
+            ' ' | '-' | '(' | ')' | '.' | '/' => {}
+            _ => return Err(Problem::InvalidPhone),
+        }
+    }
+    let international = if plus {
+        digits
+    } else if let Some(rest) = digits.strip_prefix("00") {
+        rest.to_owned()
+    } else if digits.len() == 12 && digits.starts_with("90") {
+        // Written with the country code but without `+`.
+        digits
+    } else if let Some(rest) = digits.strip_prefix('0') {
+        format!("90{rest}")
+    } else {
+        format!("90{digits}")
+    };
+    let valid = if let Some(national) = international.strip_prefix("90") {
+        // Turkish numbers: ten digits after the country code, no leading zero.
+        national.len() == 10 && !national.starts_with('0')
+    } else {
+        (8..=15).contains(&international.len()) && !international.starts_with('0')
+    };
+    if !valid {
+        return Err(Problem::InvalidPhone);
+    }
+    Ok(format!("+{international}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_normalise_to_e164_with_turkey_as_default() {
+        for input in [
+            "0532 123 45 67",
+            "532 123 4567",
+            "+90 (532) 123-45-67",
+            "0090 532 123 45 67",
+            "905321234567",
+        ] {
+            assert_eq!(phone(input), Ok("+905321234567".into()), "{input}");
+        }
+        assert_eq!(phone("+49 30 1234567"), Ok("+49301234567".into()));
+        assert_eq!(phone("  "), Ok(String::new()));
+    }
+
+    #[test]
+    fn bad_phones_are_refused() {
+        for input in ["12", "0532 123 45", "+90 0532 123 45 67", "abc", "05321234567x", "+"] {
+            assert_eq!(phone(input), Err(Problem::InvalidPhone), "{input}");
+        }
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(email(" Ayse@Ornek.COM.tr "), Ok("Ayse@ornek.com.tr".into()));
+        assert_eq!(email(""), Ok(String::new()));
+        assert_eq!(email("şule@şirket.com.tr"), Ok("şule@şirket.com.tr".into()));
+        for bad in ["ayse", "ayse@", "@ornek.com", "ayse@ornek", "a b@c.com", "a@b..com", "a..b@c.com"] {
+            assert_eq!(email(bad), Err(Problem::InvalidEmail), "{bad}");
+        }
+    }
+
+    #[test]
+    fn texts() {
+        assert_eq!(required_text("  Anadolu   Gıda  "), Ok("Anadolu Gıda".into()));
+        assert_eq!(required_text("   "), Err(Problem::Required));
+        assert_eq!(
+            optional_text(&"ş".repeat(201)),
+            Err(Problem::TooLong { max: 200 })
+        );
+    }
+}
