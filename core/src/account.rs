@@ -7,15 +7,17 @@
 //! keep loading.
 
 use automerge::Automerge;
-use autosurgeon::{Hydrate, Reconcile, Text, hydrate, reconcile};
+use autosurgeon::{Hydrate, Reconcile, Reconciler, hydrate, reconcile};
+use autosurgeon::reconcile::TextReconciler;
 
 use crate::Error;
 use crate::validate::{self, Problem};
+use crate::value::hydrate_any_string;
 
 /// Value of the `kind` field of an account document.
 pub const KIND: &str = "account";
 /// Current schema version written into new and edited accounts.
-pub const SCHEMA_VERSION: u64 = 1;
+pub const SCHEMA_VERSION: i64 = 1;
 
 /// Where a customer stands with us. Stored as the lower-case English word.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Reconcile, Hydrate)]
@@ -58,30 +60,43 @@ impl CustomerType {
     }
 }
 
-fn default_kind() -> String {
-    KIND.to_owned()
+fn hydrate_kind<D: autosurgeon::ReadDoc>(
+    doc: &D,
+    obj: &automerge::ObjId,
+    prop: autosurgeon::Prop<'_>,
+) -> Result<String, autosurgeon::HydrateError> {
+    let kind = hydrate_any_string(doc, obj, prop)?;
+    Ok(if kind.is_empty() { KIND.to_owned() } else { kind })
+}
+
+/// Writes `value` as a text object, as a diff against what is there, so that edits
+/// made concurrently elsewhere in the same text survive the merge.
+fn reconcile_text<R: Reconciler>(value: &String, mut reconciler: R) -> Result<(), R::Error> {
+    reconciler.text()?.update(value)
 }
 
 /// An account as stored in its document.
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct Account {
-    #[autosurgeon(missing = "default_kind")]
+    #[autosurgeon(hydrate = "hydrate_kind")]
     pub kind: String,
     #[autosurgeon(missing = "Default::default")]
-    pub schema: u64,
-    #[autosurgeon(missing = "Default::default")]
+    pub schema: i64,
+    #[autosurgeon(hydrate = "hydrate_any_string")]
     pub name: String,
     /// E.164, or empty.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(hydrate = "hydrate_any_string")]
     pub phone: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(hydrate = "hydrate_any_string")]
     pub email: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(hydrate = "hydrate_any_string")]
     pub city: String,
     #[autosurgeon(missing = "Default::default")]
     pub customer_type: CustomerType,
-    #[autosurgeon(missing = "Default::default")]
-    pub notes: Text,
+    /// Free text, stored as an Automerge text object so concurrent edits merge
+    /// character by character.
+    #[autosurgeon(hydrate = "hydrate_any_string", reconcile = "reconcile_text")]
+    pub notes: String,
     /// Milliseconds since the Unix epoch.
     #[autosurgeon(missing = "Default::default")]
     pub created_at: i64,
@@ -128,7 +143,7 @@ impl AccountInput {
             email: account.email.clone(),
             city: account.city.clone(),
             customer_type: account.customer_type,
-            notes: account.notes.as_str().to_owned(),
+            notes: account.notes.clone(),
         }
     }
 
@@ -186,7 +201,7 @@ impl Account {
             email: valid.email.clone(),
             city: valid.city.clone(),
             customer_type: valid.customer_type,
-            notes: Text::with_value(&valid.notes),
+            notes: valid.notes.clone(),
             created_at: now_ms,
         };
         let mut doc = Automerge::new();
@@ -208,9 +223,7 @@ impl Account {
         account.email = valid.email.clone();
         account.city = valid.city.clone();
         account.customer_type = valid.customer_type;
-        if account.notes.as_str() != valid.notes {
-            account.notes.update(&valid.notes);
-        }
+        account.notes = valid.notes.clone();
         if account == before {
             return Ok(false);
         }
@@ -260,7 +273,7 @@ mod tests {
         assert_eq!(loaded.phone, "+905321112233");
         assert_eq!(loaded.city, "İzmir");
         assert_eq!(loaded.customer_type, CustomerType::Potential);
-        assert_eq!(loaded.notes.as_str(), "İlk görüşme yapıldı.");
+        assert_eq!(loaded.notes, "İlk görüşme yapıldı.");
         assert_eq!(loaded.schema, SCHEMA_VERSION);
         assert_eq!(loaded.kind, KIND);
         assert_eq!(
@@ -290,7 +303,26 @@ mod tests {
         assert_eq!(ab.phone, "+902125554433");
         assert_eq!(ab.city, "Ankara");
         assert_eq!(ab.customer_type, CustomerType::New);
-        assert_eq!(ab.notes.as_str(), "Not: İlk görüşme yapıldı. Teklif istendi.");
+        assert_eq!(ab.notes, "Not: İlk görüşme yapıldı. Teklif istendi.");
+    }
+
+    #[test]
+    fn editing_again_after_a_colleagues_edit_arrived_works() {
+        // Regression: with our own last change no longer a head, autosurgeon's `Text`
+        // refused to reconcile (StaleHeads). Notes are now written with update_text.
+        let mut a = Account::create(&input("Anadolu Gıda").validate().unwrap(), 1).unwrap();
+        let mut b = a.fork();
+        let mut edit_b = AccountInput::from_account(&Account::read(&b).unwrap());
+        edit_b.notes = "B'nin notu".into();
+        Account::update(&mut b, &edit_b.validate().unwrap()).unwrap();
+        a.merge(&mut b).unwrap();
+        let mut edit_a = AccountInput::from_account(&Account::read(&a).unwrap());
+        edit_a.notes = "B'nin notu, A'nın eki".into();
+        edit_a.city = "Manisa".into();
+        assert!(Account::update(&mut a, &edit_a.validate().unwrap()).unwrap());
+        let read = Account::read(&a).unwrap();
+        assert_eq!(read.notes, "B'nin notu, A'nın eki");
+        assert_eq!(read.city, "Manisa");
     }
 
     #[test]
@@ -336,6 +368,31 @@ mod tests {
         assert_eq!(account.name, "Eski Kayıt");
         assert_eq!(account.customer_type, CustomerType::Potential);
         assert_eq!(account.kind, KIND);
+    }
+
+    #[test]
+    fn accounts_written_by_js_clients_as_text_load() {
+        // automerge-repo's JS client stores strings as text objects by default.
+        let mut doc = Automerge::new();
+        doc.transact::<_, _, automerge::AutomergeError>(|tx| {
+            use automerge::transaction::Transactable;
+            for (key, value) in [("kind", "account"), ("name", "Karadeniz Balıkçılık"), ("city", "Rize")] {
+                let text = tx.put_object(automerge::ROOT, key, automerge::ObjType::Text)?;
+                tx.splice_text(&text, 0, 0, value)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+        let account = Account::read(&doc).unwrap();
+        assert_eq!(account.name, "Karadeniz Balıkçılık");
+        assert_eq!(account.city, "Rize");
+        // Editing writes scalar strings over the text objects and keeps the rest.
+        let mut input = AccountInput::from_account(&account);
+        input.phone = "0464 111 22 33".into();
+        Account::update(&mut doc, &input.validate().unwrap()).unwrap();
+        let edited = Account::read(&doc).unwrap();
+        assert_eq!(edited.city, "Rize");
+        assert_eq!(edited.phone, "+904641112233");
     }
 
     #[test]

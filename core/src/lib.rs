@@ -10,7 +10,8 @@
 //!   WebSocket handler and the browser's sync client.
 //! - [`account`], [`workspace`]: the record schema, mapped onto Automerge documents with
 //!   `autosurgeon`.
-//! - [`validate`], [`fold`]: input validation and Turkish-aware text folding.
+//! - [`validate`], [`fold`], [`value`]: input validation, Turkish-aware text folding,
+//!   and reading strings written as scalars or text.
 //!
 //! Nothing here does I/O; callers own sockets, storage and clocks.
 
@@ -20,6 +21,7 @@ pub mod error;
 pub mod fold;
 pub mod sync;
 pub mod validate;
+pub mod value;
 pub mod wire;
 pub mod workspace;
 

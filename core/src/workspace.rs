@@ -8,11 +8,12 @@
 use automerge::transaction::Transactable;
 use automerge::{Automerge, ObjType, ROOT, ReadDoc};
 
+use crate::value::get_string;
 use crate::{DocumentId, Error};
 
 /// Value of the `kind` field of an index document.
 pub const KIND: &str = "workspace";
-pub const SCHEMA_VERSION: u64 = 1;
+pub const SCHEMA_VERSION: i64 = 1;
 
 /// A new index document for a workspace called `name`.
 pub fn create(name: &str) -> Result<Automerge, Error> {
@@ -29,6 +30,10 @@ pub fn create(name: &str) -> Result<Automerge, Error> {
 }
 
 /// Lists a record in the index. Returns whether the index changed.
+///
+/// The index must already hold its `records` map (it is created once, with the index):
+/// creating it on a replica that has not received the index yet would make a second,
+/// concurrent `records` object, and one of the two would hide the other after merging.
 pub fn add_record(
     doc: &mut Automerge,
     id: DocumentId,
@@ -36,16 +41,18 @@ pub fn add_record(
     created_at_ms: i64,
 ) -> Result<bool, Error> {
     let key = id.to_string();
-    if let Some((_, records)) = doc.get(ROOT, "records")?
-        && doc.get(&records, &key)?.is_some()
-    {
+    let records = match doc.get(ROOT, "records")? {
+        Some((automerge::Value::Object(ObjType::Map), obj)) => obj,
+        _ => {
+            return Err(Error::Protocol(
+                "the workspace index has no records map yet".into(),
+            ));
+        }
+    };
+    if doc.get(&records, &key)?.is_some() {
         return Ok(false);
     }
     doc.transact::<_, _, automerge::AutomergeError>(|tx| {
-        let records = match tx.get(ROOT, "records")? {
-            Some((automerge::Value::Object(ObjType::Map), obj)) => obj,
-            _ => tx.put_object(ROOT, "records", ObjType::Map)?,
-        };
         let entry = tx.put_object(&records, &key, ObjType::Map)?;
         tx.put(&entry, "kind", kind)?;
         tx.put(&entry, "createdAt", created_at_ms)?;
@@ -53,6 +60,14 @@ pub fn add_record(
     })
     .map_err(|f| f.error)?;
     Ok(true)
+}
+
+/// Whether `doc` is a usable index (it has been created or received).
+pub fn is_ready(doc: &Automerge) -> bool {
+    matches!(
+        doc.get(ROOT, "records"),
+        Ok(Some((automerge::Value::Object(ObjType::Map), _)))
+    )
 }
 
 /// Every record listed in the index, with its kind. Entries whose key is not a valid
@@ -64,11 +79,7 @@ pub fn records(doc: &Automerge) -> Vec<(DocumentId, String)> {
     doc.map_range(&records, ..)
         .filter_map(|item| {
             let id: DocumentId = item.key.parse().ok()?;
-            let kind = match doc.get(item.id(), "kind") {
-                Ok(Some((value, _))) => value.as_str().map(str::to_owned),
-                _ => None,
-            }
-            .unwrap_or_default();
+            let kind = get_string(doc, &item.id(), "kind").unwrap_or_default();
             Some((id, kind))
         })
         .collect()
@@ -76,10 +87,7 @@ pub fn records(doc: &Automerge) -> Vec<(DocumentId, String)> {
 
 /// The workspace's display name.
 pub fn name(doc: &Automerge) -> String {
-    match doc.get(ROOT, "name") {
-        Ok(Some((value, _))) => value.as_str().unwrap_or_default().to_owned(),
-        _ => String::new(),
-    }
+    get_string(doc, &ROOT, "name").unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -102,5 +110,14 @@ mod tests {
         expected.sort();
         assert_eq!(listed, expected);
         assert_eq!(name(&a), "Saha");
+    }
+
+    #[test]
+    fn an_index_not_yet_received_refuses_records() {
+        let mut empty = Automerge::new();
+        assert!(!is_ready(&empty));
+        assert!(add_record(&mut empty, DocumentId::random(), "account", 1).is_err());
+        assert!(empty.get_heads().is_empty());
+        assert!(is_ready(&create("Saha").unwrap()));
     }
 }

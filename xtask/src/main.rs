@@ -1,1 +1,166 @@
-fn main(){}
+//! `cargo xtask`: the project's commands, each installing what it needs first.
+//!
+//! - `cargo xtask run [-- <saha-server args>]`: builds the release app and server and
+//!   serves on http://127.0.0.1:3000 with embedded storage in `./data`.
+//! - `cargo xtask test`: every test — unit, integration (real server on port 0, a stock
+//!   JS automerge-repo peer) and end-to-end (Playwright driving Debian's Chromium).
+//! - `cargo xtask build`: the release artifacts (`target/site`, `target/release/saha-server`).
+//! - `cargo xtask lint`: rustfmt and clippy, native and wasm, with warnings as errors.
+//!
+//! Tools are installed only when missing: the wasm32 target (rustup, or Debian's
+//! `rustc-web` toolchain with `-Zbuild-std` where rustup cannot fetch it),
+//! `wasm-bindgen-cli` at the version in Cargo.lock, npm packages of `end2end/`
+//! (Playwright, binaryen's `wasm-opt`, automerge-repo), and Debian's `chromium`.
+
+mod site;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+pub type Result<T> = std::result::Result<T, String>;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+/// Runs a command, failing with its description if it does not succeed.
+pub fn run(cmd: &mut Command) -> Result<()> {
+    eprintln!("xtask: $ {}", describe(cmd));
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot start {}: {e}", describe(cmd)))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{} failed with {status}", describe(cmd)))
+    }
+}
+
+pub fn describe(cmd: &Command) -> String {
+    std::iter::once(cmd.get_program())
+        .chain(cmd.get_args())
+        .map(|s| s.to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn usage() -> ExitCode {
+    eprintln!("usage: cargo xtask <run [-- server args] | test | build | lint>");
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(command) = args.first() else {
+        return usage();
+    };
+    let rest: Vec<String> = args[1..]
+        .iter()
+        .skip_while(|a| *a == "--")
+        .cloned()
+        .collect();
+    let root = root();
+    let result = match command.as_str() {
+        "run" => cmd_run(&root, &rest),
+        "test" => cmd_test(&root),
+        "build" => cmd_build(&root).map(|_| ()),
+        "lint" => cmd_lint(&root),
+        _ => return usage(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Builds the site (WASM bundle + assets) and the release server.
+fn cmd_build(root: &Path) -> Result<PathBuf> {
+    let wasm = tools::ensure_wasm_toolchain()?;
+    tools::ensure_wasm_bindgen(root)?;
+    tools::ensure_npm_packages(root)?;
+    site::build(root, &wasm)?;
+    run(cargo()
+        .current_dir(root)
+        .args(["build", "--release", "-p", "server", "--bin", "saha-server"]))?;
+    Ok(root.join("target/release/saha-server"))
+}
+
+fn cmd_run(root: &Path, server_args: &[String]) -> Result<()> {
+    let server = cmd_build(root)?;
+    let mut cmd = Command::new(server);
+    cmd.current_dir(root)
+        .env("SAHA_SITE_ROOT", root.join("target/site"))
+        .args(server_args);
+    if std::env::var_os("SAHA_LISTEN").is_none() && !server_args.iter().any(|a| a.starts_with("--listen")) {
+        cmd.args(["--listen", "127.0.0.1:3000"]);
+    }
+    eprintln!("xtask: Saha on http://127.0.0.1:3000 (Ctrl+C stops it)");
+    run(&mut cmd)
+}
+
+fn cmd_test(root: &Path) -> Result<()> {
+    let started = std::time::Instant::now();
+    let wasm = tools::ensure_wasm_toolchain()?;
+    tools::ensure_wasm_bindgen(root)?;
+    tools::ensure_npm_packages(root)?;
+    tools::ensure_chromium()?;
+    run(cargo().current_dir(root).args(["fmt", "--all", "--check"]))?;
+    site::build(root, &wasm)?;
+    let node_modules = root.join("end2end/node_modules");
+    // Unit and integration tests (the interop test drives the npm automerge-repo client).
+    run(cargo()
+        .current_dir(root)
+        .env("SAHA_NODE_MODULES", &node_modules)
+        .args(["test", "--workspace", "--exclude", "xtask"]))?;
+    run(cargo()
+        .current_dir(root)
+        .args(["build", "-p", "server", "--bin", "saha-server"]))?;
+    // End-to-end tests in the browser.
+    run(Command::new("node")
+        .current_dir(root.join("end2end"))
+        .env("SAHA_SERVER_BIN", root.join("target/debug/saha-server"))
+        .env("SAHA_SITE_ROOT", root.join("target/site"))
+        .args(["--test", "--test-concurrency=1", "tests/"]))?;
+    eprintln!(
+        "xtask: all tests passed in {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn cmd_lint(root: &Path) -> Result<()> {
+    let wasm = tools::ensure_wasm_toolchain()?;
+    run(cargo().current_dir(root).args(["fmt", "--all", "--check"]))?;
+    run(cargo().current_dir(root).args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(cargo().current_dir(root).args([
+        "clippy",
+        "-p",
+        "app",
+        "--features",
+        "hydrate",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(wasm
+        .cargo(root, "clippy")
+        .args(["-p", "app", "--lib", "--features", "hydrate", "--", "-D", "warnings"]))
+}

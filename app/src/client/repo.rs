@@ -1,0 +1,597 @@
+//! The browser's document repository: every record as an Automerge document in memory,
+//! persisted in IndexedDB and kept in step with the server.
+//!
+//! Local edits change the in-memory document, are written to IndexedDB (durably) and only
+//! then reported done; then they are offered to the server. Changes from the server are
+//! applied at once and written in batches, one IndexedDB transaction for many documents.
+//! The UI reads reactive views ([`Repo::accounts`], [`Repo::status`]) that the repo
+//! updates as documents change, from either side.
+
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use automerge::{Automerge, ChangeHash};
+use leptos::prelude::*;
+use saha_core::account::{self, Account, ValidAccount};
+use saha_core::sync::Connection;
+use saha_core::wire::Message;
+use saha_core::{DocumentId, workspace};
+use wasm_bindgen::JsCast;
+
+use super::local_store::{LocalStore, StoreError, Write};
+use super::{describe, now_ms};
+
+/// Incremental chunks a document gathers in IndexedDB before it is compacted.
+const COMPACT_AFTER_CHUNKS: u32 = 32;
+const META_INDEX: &str = "workspace_index";
+
+/// The state of the link to the server, as the user sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Connectivity {
+    Offline,
+    Connecting,
+    Online,
+}
+
+/// An account with its folded search text, as the list shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountView {
+    pub id: DocumentId,
+    pub account: Account,
+    pub search_text: String,
+    pub sort_key: String,
+}
+
+struct LocalDoc {
+    doc: Automerge,
+    saved_heads: Vec<ChangeHash>,
+    next_seq: u32,
+    /// Heads the server has confirmed having.
+    confirmed: Vec<ChangeHash>,
+    confirmed_saved: Vec<ChangeHash>,
+}
+
+impl LocalDoc {
+    fn empty() -> LocalDoc {
+        LocalDoc {
+            doc: Automerge::new(),
+            saved_heads: Vec::new(),
+            next_seq: 0,
+            confirmed: Vec::new(),
+            confirmed_saved: Vec::new(),
+        }
+    }
+
+    fn is_confirmed(&self) -> bool {
+        self.doc
+            .get_heads()
+            .iter()
+            .all(|h| self.confirmed.contains(h))
+    }
+}
+
+/// An open WebSocket to the server with its protocol state.
+pub struct Link {
+    pub ws: web_sys::WebSocket,
+    pub conn: Connection,
+}
+
+impl Link {
+    fn send(&self, msg: &Message) {
+        if let Err(e) = self.ws.send_with_u8_array(&msg.encode()) {
+            leptos::logging::warn!("sync: send failed: {}", describe(&e));
+        }
+    }
+}
+
+struct Inner {
+    store: LocalStore,
+    docs: RefCell<HashMap<DocumentId, LocalDoc>>,
+    index_id: Cell<Option<DocumentId>>,
+    link: RefCell<Option<Link>>,
+    dirty: RefCell<HashSet<DocumentId>>,
+    flush_scheduled: Cell<bool>,
+    unconfirmed: RefCell<HashSet<DocumentId>>,
+    accounts: RwSignal<HashMap<DocumentId, AccountView>>,
+    connectivity: RwSignal<Connectivity>,
+    pending: RwSignal<usize>,
+    missing: RwSignal<usize>,
+    storage_error: RwSignal<Option<String>>,
+}
+
+/// A cheap handle to the one repository of this page.
+#[derive(Clone)]
+pub struct Repo(Rc<Inner>);
+
+fn heads_to_text(heads: &[ChangeHash]) -> String {
+    heads
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn heads_from_text(text: &str) -> Vec<ChangeHash> {
+    text.split(',').filter_map(|h| h.parse().ok()).collect()
+}
+
+fn kind_of(doc: &Automerge) -> Option<String> {
+    saha_core::value::get_string(doc, &automerge::ROOT, "kind")
+}
+
+impl Repo {
+    /// Opens IndexedDB and loads every stored document.
+    pub async fn open() -> Result<Repo, StoreError> {
+        let store = LocalStore::open().await?;
+        let loaded = store.load_all().await?;
+        let mut docs = HashMap::new();
+        for (id, chunks, next_seq) in loaded.docs {
+            match Automerge::load(&chunks.concat()) {
+                Ok(doc) => {
+                    let heads = doc.get_heads();
+                    docs.insert(
+                        id,
+                        LocalDoc {
+                            doc,
+                            saved_heads: heads,
+                            next_seq,
+                            confirmed: Vec::new(),
+                            confirmed_saved: Vec::new(),
+                        },
+                    );
+                }
+                // Keep the bytes where they are; a later version may read them.
+                Err(e) => leptos::logging::error!("document {id} does not load: {e}"),
+            }
+        }
+        for (id, heads) in loaded.synced {
+            if let Some(local) = docs.get_mut(&id) {
+                local.confirmed = heads_from_text(&heads);
+                local.confirmed_saved = local.confirmed.clone();
+            }
+        }
+        let index_id = loaded
+            .meta
+            .iter()
+            .find(|(k, _)| k == META_INDEX)
+            .and_then(|(_, v)| v.parse().ok());
+        let unconfirmed: HashSet<DocumentId> = docs
+            .iter()
+            .filter(|(_, d)| !d.is_confirmed())
+            .map(|(id, _)| *id)
+            .collect();
+        let repo = Repo(Rc::new(Inner {
+            store,
+            docs: RefCell::new(docs),
+            index_id: Cell::new(index_id),
+            link: RefCell::new(None),
+            dirty: RefCell::new(HashSet::new()),
+            flush_scheduled: Cell::new(false),
+            pending: RwSignal::new(unconfirmed.len()),
+            unconfirmed: RefCell::new(unconfirmed),
+            accounts: RwSignal::new(HashMap::new()),
+            connectivity: RwSignal::new(Connectivity::Offline),
+            missing: RwSignal::new(0),
+            storage_error: RwSignal::new(None),
+        }));
+        let ids: Vec<_> = repo.0.docs.borrow().keys().copied().collect();
+        repo.refresh(&ids);
+        repo.count_missing();
+        Ok(repo)
+    }
+
+    // ----- reactive views for the UI -------------------------------------------------
+
+    pub fn accounts(&self) -> RwSignal<HashMap<DocumentId, AccountView>> {
+        self.0.accounts
+    }
+
+    pub fn connectivity(&self) -> RwSignal<Connectivity> {
+        self.0.connectivity
+    }
+
+    /// Documents with local changes the server has not confirmed.
+    pub fn pending(&self) -> RwSignal<usize> {
+        self.0.pending
+    }
+
+    /// Records listed in the workspace that have not arrived yet.
+    pub fn missing(&self) -> RwSignal<usize> {
+        self.0.missing
+    }
+
+    pub fn storage_error(&self) -> RwSignal<Option<String>> {
+        self.0.storage_error
+    }
+
+    // ----- local edits ---------------------------------------------------------------
+
+    /// Creates an account; returns once it is stored on this device.
+    pub async fn create_account(&self, valid: &ValidAccount) -> Result<DocumentId, String> {
+        let doc = Account::create(valid, now_ms()).map_err(|e| e.to_string())?;
+        let id = DocumentId::random();
+        self.0.docs.borrow_mut().insert(
+            id,
+            LocalDoc {
+                doc,
+                ..LocalDoc::empty()
+            },
+        );
+        let mut changed = vec![id];
+        changed.extend(self.register_unlisted());
+        self.local_change(&changed).await?;
+        Ok(id)
+    }
+
+    /// Writes an edit of an account; returns once it is stored on this device.
+    pub async fn update_account(&self, id: DocumentId, valid: &ValidAccount) -> Result<(), String> {
+        let changed = {
+            let mut docs = self.0.docs.borrow_mut();
+            let local = docs.get_mut(&id).ok_or("no such account on this device")?;
+            Account::update(&mut local.doc, valid).map_err(|e| e.to_string())?
+        };
+        if changed {
+            self.local_change(&[id]).await?;
+        }
+        Ok(())
+    }
+
+    async fn local_change(&self, ids: &[DocumentId]) -> Result<(), String> {
+        self.refresh(ids);
+        {
+            let mut unconfirmed = self.0.unconfirmed.borrow_mut();
+            unconfirmed.extend(ids.iter().copied());
+            self.0.pending.set(unconfirmed.len());
+        }
+        self.0.dirty.borrow_mut().extend(ids.iter().copied());
+        let result = self.flush(true).await;
+        // Offer the change to the server even if the local write failed: it is in memory.
+        self.offer(ids);
+        result.map_err(|e| e.0)
+    }
+
+    /// Lists every local account the index does not list yet (created before the index
+    /// arrived, or on a device that crashed between the two writes).
+    fn register_unlisted(&self) -> Option<DocumentId> {
+        let index_id = self.0.index_id.get()?;
+        let mut docs = self.0.docs.borrow_mut();
+        let accounts: Vec<(DocumentId, i64)> = docs
+            .iter()
+            .filter(|(id, d)| **id != index_id && kind_of(&d.doc).as_deref() == Some(account::KIND))
+            .map(|(id, d)| {
+                let created = Account::read(&d.doc).map(|a| a.created_at).unwrap_or(0);
+                (*id, created)
+            })
+            .collect();
+        let index = docs.get_mut(&index_id)?;
+        if !workspace::is_ready(&index.doc) {
+            return None;
+        }
+        let mut changed = false;
+        for (id, created) in accounts {
+            match workspace::add_record(&mut index.doc, id, account::KIND, created) {
+                Ok(added) => changed |= added,
+                Err(e) => leptos::logging::error!("could not list {id} in the index: {e}"),
+            }
+        }
+        changed.then_some(index_id)
+    }
+
+    // ----- views -------------------------------------------------------------------
+
+    fn refresh(&self, ids: &[DocumentId]) {
+        let docs = self.0.docs.borrow();
+        let mut updates = Vec::new();
+        for id in ids {
+            let Some(local) = docs.get(id) else { continue };
+            if kind_of(&local.doc).as_deref() != Some(account::KIND) {
+                continue;
+            }
+            match Account::read(&local.doc) {
+                Ok(account) => {
+                    let search_text = account.search_text();
+                    let sort_key = saha_core::fold::fold(&account.name);
+                    updates.push(AccountView {
+                        id: *id,
+                        account,
+                        search_text,
+                        sort_key,
+                    });
+                }
+                Err(e) => leptos::logging::warn!("account {id} does not read: {e}"),
+            }
+        }
+        if !updates.is_empty() {
+            self.0.accounts.update(|map| {
+                for view in updates {
+                    map.insert(view.id, view);
+                }
+            });
+        }
+    }
+
+    fn count_missing(&self) {
+        let Some(index_id) = self.0.index_id.get() else { return };
+        let docs = self.0.docs.borrow();
+        let Some(index) = docs.get(&index_id) else {
+            self.0.missing.set(1);
+            return;
+        };
+        let missing = workspace::records(&index.doc)
+            .iter()
+            .filter(|(id, _)| docs.get(id).is_none_or(|d| d.doc.get_heads().is_empty()))
+            .count()
+            + usize::from(index.doc.get_heads().is_empty());
+        self.0.missing.set(missing);
+    }
+
+    // ----- persistence -------------------------------------------------------------
+
+    fn schedule_flush(&self) {
+        if self.0.flush_scheduled.replace(true) {
+            return;
+        }
+        let repo = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            // Let a burst of incoming messages gather into one transaction.
+            gloo_timers::future::TimeoutFuture::new(30).await;
+            repo.0.flush_scheduled.set(false);
+            if let Err(e) = repo.flush(false).await {
+                leptos::logging::error!("could not store synced changes: {e}");
+            }
+        });
+    }
+
+    /// Writes every dirty document's new changes in one transaction.
+    async fn flush(&self, durable: bool) -> Result<(), StoreError> {
+        let ids: Vec<DocumentId> = self.0.dirty.borrow_mut().drain().collect();
+        let mut batch = Vec::new();
+        let mut undo = Vec::new();
+        {
+            let mut docs = self.0.docs.borrow_mut();
+            for id in &ids {
+                let Some(local) = docs.get_mut(id) else { continue };
+                let heads = local.doc.get_heads();
+                if heads != local.saved_heads {
+                    undo.push((*id, local.saved_heads.clone(), local.next_seq));
+                    if local.next_seq >= COMPACT_AFTER_CHUNKS {
+                        batch.push(Write::Snapshot {
+                            doc: *id,
+                            bytes: local.doc.save(),
+                        });
+                        local.next_seq = 1;
+                    } else {
+                        batch.push(Write::Chunk {
+                            doc: *id,
+                            seq: local.next_seq,
+                            bytes: local.doc.save_after(&local.saved_heads),
+                        });
+                        local.next_seq += 1;
+                    }
+                    local.saved_heads = heads;
+                }
+                if local.confirmed != local.confirmed_saved {
+                    batch.push(Write::Synced {
+                        doc: *id,
+                        heads: heads_to_text(&local.confirmed),
+                    });
+                    local.confirmed_saved = local.confirmed.clone();
+                }
+            }
+        }
+        match self.0.store.write(batch, durable).await {
+            Ok(()) => {
+                self.0.storage_error.set(None);
+                Ok(())
+            }
+            Err(e) => {
+                // Nothing is lost: the changes are still in memory; retry them next time.
+                let mut docs = self.0.docs.borrow_mut();
+                for (id, saved, seq) in undo {
+                    if let Some(local) = docs.get_mut(&id) {
+                        local.saved_heads = saved;
+                        local.next_seq = seq;
+                        local.confirmed_saved.clear();
+                    }
+                }
+                self.0.dirty.borrow_mut().extend(ids);
+                self.0.storage_error.set(Some(e.0.clone()));
+                Err(e)
+            }
+        }
+    }
+
+    /// Learns the workspace index from the server if this device does not know it yet.
+    pub async fn ensure_index(&self) -> Result<(), String> {
+        if self.0.index_id.get().is_some() {
+            return Ok(());
+        }
+        let window = web_sys::window().ok_or("no window")?;
+        let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str("/api/workspace"))
+            .await
+            .map_err(|e| describe(&e))?;
+        let response: web_sys::Response = response.dyn_into().map_err(|e| describe(&e))?;
+        if !response.ok() {
+            return Err(format!("/api/workspace answered {}", response.status()));
+        }
+        let text = wasm_bindgen_futures::JsFuture::from(response.text().map_err(|e| describe(&e))?)
+            .await
+            .map_err(|e| describe(&e))?
+            .as_string()
+            .unwrap_or_default();
+        #[derive(serde::Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Info {
+            index_url: String,
+        }
+        let info: Info = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        let url: saha_core::AutomergeUrl = info.index_url.parse().map_err(|e: saha_core::Error| e.to_string())?;
+        let id = url.document_id();
+        self.0.index_id.set(Some(id));
+        self.0.docs.borrow_mut().entry(id).or_insert_with(LocalDoc::empty);
+        self.0
+            .store
+            .write(
+                vec![Write::Meta {
+                    key: META_INDEX.into(),
+                    value: id.to_string(),
+                }],
+                true,
+            )
+            .await
+            .map_err(|e| e.0)?;
+        self.count_missing();
+        Ok(())
+    }
+
+    // ----- sync ----------------------------------------------------------------------
+
+    /// Sends the next sync message of each document to the server, if connected.
+    fn offer(&self, ids: &[DocumentId]) {
+        let mut link = self.0.link.borrow_mut();
+        let Some(link) = link.as_mut().filter(|l| l.conn.is_ready()) else {
+            return;
+        };
+        let docs = self.0.docs.borrow();
+        for id in ids {
+            if let Some(local) = docs.get(id)
+                && let Some(msg) = link.conn.generate(*id, &local.doc)
+            {
+                link.send(&msg);
+            }
+        }
+    }
+
+    pub fn set_connectivity(&self, state: Connectivity) {
+        if self.0.connectivity.get_untracked() != state {
+            self.0.connectivity.set(state);
+        }
+    }
+
+    /// Takes a new connection (before its handshake).
+    pub fn attach(&self, link: Link) {
+        *self.0.link.borrow_mut() = Some(link);
+    }
+
+    /// Drops the connection; its sync states go with it.
+    pub fn detach(&self) {
+        if let Some(link) = self.0.link.borrow_mut().take() {
+            let _ = link.ws.close();
+        }
+        self.set_connectivity(Connectivity::Offline);
+    }
+
+    /// Handles one frame from the server. An `Err` means the connection must close.
+    pub fn receive(&self, bytes: &[u8]) -> Result<(), String> {
+        let msg = Message::decode(bytes).map_err(|e| e.to_string())?;
+        let ready = {
+            let mut link = self.0.link.borrow_mut();
+            let link = link.as_mut().ok_or("no connection")?;
+            if link.conn.is_ready() {
+                true
+            } else {
+                link.conn.handshake(&msg).map_err(|e| e.to_string())?;
+                false
+            }
+        };
+        if !ready {
+            self.set_connectivity(Connectivity::Online);
+            let all: Vec<DocumentId> = self.0.docs.borrow().keys().copied().collect();
+            self.offer(&all);
+            return Ok(());
+        }
+        match msg {
+            Message::Sync(m) | Message::Request(m) => self.apply(m),
+            Message::DocUnavailable { document_id, .. } => {
+                leptos::logging::log!("sync: the server does not have {document_id} yet");
+                Ok(())
+            }
+            Message::Error { message } => Err(format!("the server reported: {message}")),
+            Message::Ignored { .. } => Ok(()),
+            other => Err(format!("unexpected {} message", other.kind())),
+        }
+    }
+
+    fn apply(&self, m: saha_core::wire::DocMessage) -> Result<(), String> {
+        let id = m.document_id;
+        let (changed, confirmed_now) = {
+            let mut link = self.0.link.borrow_mut();
+            let link = link.as_mut().ok_or("no connection")?;
+            let mut docs = self.0.docs.borrow_mut();
+            let local = docs.entry(id).or_insert_with(LocalDoc::empty);
+            let applied = link.conn.receive(&mut local.doc, &m).map_err(|e| e.to_string())?;
+            if let Some(reply) = link.conn.generate(id, &local.doc) {
+                link.send(&reply);
+            }
+            let confirmed_now = link.conn.peer_has_all(&id, &local.doc);
+            if confirmed_now {
+                let heads = local.doc.get_heads();
+                if local.confirmed != heads {
+                    local.confirmed = heads;
+                }
+            }
+            (applied.changed, confirmed_now)
+        };
+        {
+            let mut unconfirmed = self.0.unconfirmed.borrow_mut();
+            let was_pending = if confirmed_now {
+                unconfirmed.remove(&id)
+            } else {
+                false
+            };
+            if was_pending {
+                self.0.pending.set(unconfirmed.len());
+            }
+        }
+        self.0.dirty.borrow_mut().insert(id);
+        self.schedule_flush();
+        if changed {
+            self.refresh(&[id]);
+            if Some(id) == self.0.index_id.get() {
+                self.discover();
+            }
+            self.count_missing();
+        }
+        Ok(())
+    }
+
+    /// After the index changed: asks for records this device has not seen, and lists
+    /// local records the index lacks.
+    fn discover(&self) {
+        let Some(index_id) = self.0.index_id.get() else { return };
+        let new_ids: Vec<DocumentId> = {
+            let mut docs = self.0.docs.borrow_mut();
+            let listed = match docs.get(&index_id) {
+                Some(index) => workspace::records(&index.doc),
+                None => return,
+            };
+            let unseen: Vec<DocumentId> = listed
+                .into_iter()
+                .map(|(id, _)| id)
+                .filter(|id| !docs.contains_key(id))
+                .collect();
+            for id in &unseen {
+                docs.insert(*id, LocalDoc::empty());
+            }
+            unseen
+        };
+        self.offer(&new_ids);
+        if let Some(index) = self.register_unlisted() {
+            self.0.dirty.borrow_mut().insert(index);
+            self.0.unconfirmed.borrow_mut().insert(index);
+            self.0.pending.set(self.0.unconfirmed.borrow().len());
+            self.schedule_flush();
+            self.offer(&[index]);
+        }
+    }
+
+    /// Deletes every local document (this device only).
+    pub async fn wipe(&self) -> Result<(), String> {
+        self.0.store.clear().await.map_err(|e| e.0)?;
+        self.0.docs.borrow_mut().clear();
+        self.0.index_id.set(None);
+        self.0.accounts.set(HashMap::new());
+        Ok(())
+    }
+}

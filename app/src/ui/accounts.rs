@@ -1,0 +1,347 @@
+//! Account screens: list with search, detail, create and edit.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use saha_core::DocumentId;
+use saha_core::account::{AccountInput, CustomerType, Field};
+use saha_core::fold::matches_words;
+use saha_core::validate::Problem;
+
+use super::{repo, tr, use_lang};
+use crate::client::repo::AccountView;
+use crate::i18n::{self, Msg};
+
+#[component]
+pub fn AccountList() -> impl IntoView {
+    let accounts = repo().accounts();
+    let lang = use_lang();
+    let query = RwSignal::new(String::new());
+    let rows = Memo::new(move |_| {
+        let q = query.get();
+        let mut list: Vec<AccountView> = accounts.with(|all| {
+            all.values()
+                .filter(|v| matches_words(&v.search_text, &q))
+                .cloned()
+                .collect()
+        });
+        list.sort_by(|a, b| a.sort_key.cmp(&b.sort_key).then(a.id.cmp(&b.id)));
+        list
+    });
+    let total = move || accounts.with(|a| a.len());
+    view! {
+        <section class="page">
+            <div class="toolbar">
+                <h1>{tr(Msg::Accounts)}</h1>
+                <A href="/accounts/new" attr:class="button primary">
+                    "+ "
+                    {tr(Msg::NewAccount)}
+                </A>
+            </div>
+            <div class="field search">
+                <label for="account-search">{tr(Msg::Search)}</label>
+                <input
+                    id="account-search"
+                    type="search"
+                    autocomplete="off"
+                    placeholder=tr(Msg::SearchPlaceholder)
+                    prop:value=query
+                    on:input=move |ev| query.set(event_target_value(&ev))
+                />
+            </div>
+            <Show
+                when=move || !rows.with(Vec::is_empty)
+                fallback=move || {
+                    view! {
+                        <p class="empty">
+                            {move || {
+                                if total() == 0 { tr(Msg::NoAccounts)() } else { tr(Msg::NoMatches)() }
+                            }}
+                        </p>
+                    }
+                }
+            >
+                <ul class="cards" aria-label=tr(Msg::Accounts)>
+                    <For
+                        each=move || rows.get()
+                        key=|v| (v.id, v.search_text.clone(), v.account.customer_type)
+                        let(v)
+                    >
+                        <li class="card">
+                            <A href=format!("/accounts/{}", v.id)>
+                                <span class="card-title">{v.account.name.clone()}</span>
+                                <span class="badge" data-type=v.account.customer_type.code()>
+                                    {move || i18n::customer_type(lang.get(), v.account.customer_type)}
+                                </span>
+                                <span class="card-meta">
+                                    {[v.account.city.clone(), v.account.phone.clone()]
+                                        .into_iter()
+                                        .filter(|s| !s.is_empty())
+                                        .collect::<Vec<_>>()
+                                        .join(" · ")}
+                                </span>
+                            </A>
+                        </li>
+                    </For>
+                </ul>
+            </Show>
+        </section>
+    }
+}
+
+fn param_id() -> Memo<Option<DocumentId>> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse().ok())))
+}
+
+#[component]
+pub fn AccountDetail() -> impl IntoView {
+    let accounts = repo().accounts();
+    let lang = use_lang();
+    let id = param_id();
+    let view_of = move || id.get().and_then(|id| accounts.with(|a| a.get(&id).cloned()));
+    view! {
+        <section class="page">
+            <A href="/" attr:class="back">"← " {tr(Msg::Accounts)}</A>
+            {move || match view_of() {
+                None => view! { <p class="empty">{tr(Msg::RecordNotFound)}</p> }.into_any(),
+                Some(v) => {
+                    let a = v.account;
+                    let phone = a.phone.clone();
+                    let email = a.email.clone();
+                    view! {
+                        <article class="detail">
+                            <div class="toolbar">
+                                <h1>{a.name.clone()}</h1>
+                                <A href=format!("/accounts/{}/edit", v.id) attr:class="button primary">
+                                    {tr(Msg::Edit)}
+                                </A>
+                            </div>
+                            <span class="badge" data-type=a.customer_type.code()>
+                                {move || i18n::customer_type(lang.get(), a.customer_type)}
+                            </span>
+                            <dl class="facts">
+                                <dt>{tr(Msg::Phone)}</dt>
+                                <dd data-field="phone">
+                                    {(!phone.is_empty())
+                                        .then(|| view! { <a href=format!("tel:{phone}")>{phone.clone()}</a> })}
+                                </dd>
+                                <dt>{tr(Msg::Email)}</dt>
+                                <dd data-field="email">
+                                    {(!email.is_empty())
+                                        .then(|| view! { <a href=format!("mailto:{email}")>{email.clone()}</a> })}
+                                </dd>
+                                <dt>{tr(Msg::City)}</dt>
+                                <dd data-field="city">{a.city.clone()}</dd>
+                                <dt>{tr(Msg::Notes)}</dt>
+                                <dd data-field="notes" class="notes">{a.notes.clone()}</dd>
+                            </dl>
+                        </article>
+                    }
+                        .into_any()
+                }
+            }}
+        </section>
+    }
+}
+
+#[component]
+pub fn NewAccount() -> impl IntoView {
+    let navigate = use_navigate();
+    let save = move |input: AccountInput| {
+        let navigate = navigate.clone();
+        async move {
+            let valid = input.validate().map_err(SaveError::Invalid)?;
+            let id = repo()
+                .create_account(&valid)
+                .await
+                .map_err(SaveError::Failed)?;
+            navigate(&format!("/accounts/{id}"), Default::default());
+            Ok(())
+        }
+    };
+    view! {
+        <section class="page">
+            <h1>{tr(Msg::NewAccount)}</h1>
+            <AccountForm initial=AccountInput::default() save=save cancel_href="/".to_owned() />
+        </section>
+    }
+}
+
+#[component]
+pub fn EditAccount() -> impl IntoView {
+    let accounts = repo().accounts();
+    let id = param_id();
+    // The form starts from the account as it is when the page opens, and keeps what the
+    // user types even if a colleague's edit arrives meanwhile (it merges on save).
+    let initial = move || {
+        id.get()
+            .and_then(|id| accounts.with_untracked(|a| a.get(&id).map(|v| (id, AccountInput::from_account(&v.account)))))
+    };
+    let arrived = move || id.get().is_some_and(|id| accounts.with(|a| a.contains_key(&id)));
+    view! {
+        <section class="page">
+            <h1>{tr(Msg::EditAccount)}</h1>
+            <Show when=arrived fallback=|| view! { <p class="empty">{tr(Msg::RecordNotFound)}</p> }>
+                {move || {
+                    initial()
+                        .map(|(id, input)| {
+                            let navigate = use_navigate();
+                            let save = move |input: AccountInput| {
+                                let navigate = navigate.clone();
+                                async move {
+                                    let valid = input.validate().map_err(SaveError::Invalid)?;
+                                    repo().update_account(id, &valid).await.map_err(SaveError::Failed)?;
+                                    navigate(&format!("/accounts/{id}"), Default::default());
+                                    Ok(())
+                                }
+                            };
+                            view! { <AccountForm initial=input save=save cancel_href=format!("/accounts/{id}") /> }
+                        })
+                }}
+            </Show>
+        </section>
+    }
+}
+
+/// Why a save did not happen.
+pub enum SaveError {
+    Invalid(Vec<(Field, Problem)>),
+    Failed(String),
+}
+
+#[component]
+fn AccountForm<S, F>(initial: AccountInput, save: S, cancel_href: String) -> impl IntoView
+where
+    S: Fn(AccountInput) -> F + Clone + 'static,
+    F: std::future::Future<Output = Result<(), SaveError>> + 'static,
+{
+    let lang = use_lang();
+    let name = RwSignal::new(initial.name);
+    let phone = RwSignal::new(initial.phone);
+    let email = RwSignal::new(initial.email);
+    let city = RwSignal::new(initial.city);
+    let customer_type = RwSignal::new(initial.customer_type);
+    let notes = RwSignal::new(initial.notes);
+    let problems = RwSignal::new(Vec::<(Field, Problem)>::new());
+    let failure = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+
+    let problem_of = move |field: Field| {
+        move || {
+            problems.with(|ps| {
+                ps.iter()
+                    .find(|(f, _)| *f == field)
+                    .map(|(_, p)| i18n::problem(lang.get(), *p))
+            })
+        }
+    };
+    let invalid = move |field: Field| move || problems.with(|ps| ps.iter().any(|(f, _)| *f == field)).to_string();
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        let input = AccountInput {
+            name: name.get_untracked(),
+            phone: phone.get_untracked(),
+            email: email.get_untracked(),
+            city: city.get_untracked(),
+            customer_type: customer_type.get_untracked(),
+            notes: notes.get_untracked(),
+        };
+        let save = save.clone();
+        busy.set(true);
+        wasm_bindgen_futures::spawn_local(async move {
+            match save(input).await {
+                Ok(()) => {}
+                Err(SaveError::Invalid(found)) => {
+                    problems.set(found);
+                    failure.set(None);
+                }
+                Err(SaveError::Failed(e)) => failure.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+
+    let text_field = move |field: Field, id: &'static str, label: Msg, kind: &'static str, autocomplete: &'static str, value: RwSignal<String>| {
+        let error_id = format!("{id}-error");
+        view! {
+            <div class="field">
+                <label for=id>{tr(label)}</label>
+                <input
+                    id=id
+                    name=id
+                    type=kind
+                    autocomplete=autocomplete
+                    prop:value=value
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                    aria-invalid=invalid(field)
+                    aria-describedby=error_id.clone()
+                />
+                <p class="error" id=error_id>{problem_of(field)}</p>
+            </div>
+        }
+    };
+
+    view! {
+        <form class="form" novalidate on:submit=on_submit>
+            <Show when=move || !problems.with(Vec::is_empty)>
+                <p class="banner error" role="alert">{tr(Msg::FormHasErrors)}</p>
+            </Show>
+            <Show when=move || failure.with(Option::is_some)>
+                <p class="banner error" role="alert">
+                    {tr(Msg::SaveFailed)} ": " {move || failure.get().unwrap_or_default()}
+                </p>
+            </Show>
+            {text_field(Field::Name, "account-name", Msg::Name, "text", "organization", name)}
+            {text_field(Field::Phone, "account-phone", Msg::Phone, "tel", "tel", phone)}
+            {text_field(Field::Email, "account-email", Msg::Email, "email", "email", email)}
+            {text_field(Field::City, "account-city", Msg::City, "text", "address-level2", city)}
+            <div class="field">
+                <label for="account-type">{tr(Msg::CustomerType)}</label>
+                <select
+                    id="account-type"
+                    name="account-type"
+                    prop:value=move || customer_type.get().code()
+                    on:change=move |ev| {
+                        if let Some(t) = CustomerType::from_code(&event_target_value(&ev)) {
+                            customer_type.set(t);
+                        }
+                    }
+                >
+                    {CustomerType::ALL
+                        .into_iter()
+                        .map(|t| {
+                            view! {
+                                <option value=t.code() selected=move || customer_type.get() == t>
+                                    {move || i18n::customer_type(lang.get(), t)}
+                                </option>
+                            }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="account-notes">{tr(Msg::Notes)}</label>
+                <textarea
+                    id="account-notes"
+                    name="account-notes"
+                    rows="5"
+                    prop:value=notes
+                    on:input=move |ev| notes.set(event_target_value(&ev))
+                    aria-invalid=invalid(Field::Notes)
+                ></textarea>
+                <p class="error">{problem_of(Field::Notes)}</p>
+            </div>
+            <div class="actions">
+                <button type="submit" class="button primary" disabled=busy>
+                    {tr(Msg::Save)}
+                </button>
+                <A href=cancel_href attr:class="button">{tr(Msg::Cancel)}</A>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,95 @@
+//! The frame around every page: header with sync status and language, banners, 404.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+use super::{repo, tr, use_lang};
+use crate::client::repo::Connectivity;
+use crate::i18n::{self, Lang, Msg};
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <header class="topbar">
+            <A href="/" attr:class="brand">"Saha"</A>
+            <SyncBadge />
+            <label class="lang">
+                <span class="visually-hidden">{tr(Msg::Language)}</span>
+                <select
+                    aria-label=tr(Msg::Language)
+                    on:change=move |ev| {
+                        if let Some(l) = Lang::from_code(&event_target_value(&ev)) {
+                            lang.set(l);
+                        }
+                    }
+                    prop:value=move || lang.get().code()
+                >
+                    <option value="tr">"TR"</option>
+                    <option value="en">"EN"</option>
+                </select>
+            </label>
+        </header>
+    }
+}
+
+/// Offline / connecting / syncing / synced, with the count of unconfirmed records.
+#[component]
+fn SyncBadge() -> impl IntoView {
+    let repo = repo();
+    let lang = use_lang();
+    let (connectivity, pending, missing) = (repo.connectivity(), repo.pending(), repo.missing());
+    let state = move || match connectivity.get() {
+        Connectivity::Offline => "offline",
+        Connectivity::Connecting => "connecting",
+        Connectivity::Online if pending.get() + missing.get() > 0 => "syncing",
+        Connectivity::Online => "synced",
+    };
+    let label = move || {
+        let l = lang.get();
+        let head = match state() {
+            "offline" => Msg::Offline.text(l),
+            "connecting" => Msg::Connecting.text(l),
+            "syncing" => Msg::Syncing.text(l),
+            _ => Msg::Synced.text(l),
+        };
+        match pending.get() {
+            0 => head.to_owned(),
+            n => format!("{head} · {}", i18n::pending(l, n)),
+        }
+    };
+    view! {
+        <output
+            class="sync"
+            data-sync=state
+            data-pending=move || pending.get().to_string()
+            aria-live="polite"
+            title=tr(Msg::SyncStatus)
+        >
+            <span class="dot" aria-hidden="true"></span>
+            {label}
+        </output>
+    }
+}
+
+#[component]
+pub fn StorageBanner() -> impl IntoView {
+    let error = repo().storage_error();
+    view! {
+        <Show when=move || error.with(Option::is_some)>
+            <p class="banner error" role="alert">
+                {tr(Msg::SaveFailed)} ": " {move || error.get().unwrap_or_default()}
+            </p>
+        </Show>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <section class="page">
+            <p class="empty">{tr(Msg::PageNotFound)}</p>
+            <A href="/" attr:class="button">{tr(Msg::Accounts)}</A>
+        </section>
+    }
+}

@@ -1,0 +1,157 @@
+//! The `/sync` WebSocket: one automerge-repo connection per socket.
+//!
+//! Each socket runs one task that reads frames, answers them through the [`Hub`], and
+//! forwards changes made by other connections to the documents this peer tracks. Bad
+//! input — a text frame, undecodable CBOR, an invalid Automerge message, a spoofed
+//! sender — closes only this connection, with the reason logged and sent to the peer.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket};
+use futures_util::{SinkExt, StreamExt};
+use saha_core::sync::Connection;
+use saha_core::wire::Message;
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::hub::Hub;
+
+/// Close code for a protocol violation (RFC 6455 §7.4.1).
+const CLOSE_PROTOCOL_ERROR: u16 = 1002;
+/// Close code when the server goes away.
+const CLOSE_GOING_AWAY: u16 = 1001;
+/// Close code for a policy violation (wrong frame type).
+const CLOSE_POLICY: u16 = 1008;
+
+/// Why a connection ended.
+enum End {
+    PeerLeft,
+    ServerClosing,
+    Violation(u16, String),
+}
+
+pub async fn serve(socket: WebSocket, hub: Arc<Hub>, ping_every: Duration) {
+    let (mut sink, mut stream) = socket.split();
+    let mut conn = Connection::server(hub.peer_id());
+    let mut changes = hub.subscribe();
+    let mut ping = tokio::time::interval(ping_every);
+    ping.tick().await;
+    let mut unanswered_pings = 0u8;
+    let mut closing = hub.closing();
+
+    let end = loop {
+        let outgoing: Vec<Message> = tokio::select! {
+            frame = stream.next() => match frame {
+                Some(Ok(WsMessage::Binary(bytes))) => {
+                    unanswered_pings = 0;
+                    match handle_frame(&hub, &mut conn, &bytes).await {
+                        Ok(replies) => replies,
+                        Err(end) => break end,
+                    }
+                }
+                Some(Ok(WsMessage::Text(_))) => {
+                    break End::Violation(CLOSE_POLICY, "text frames are not part of the protocol".into())
+                }
+                Some(Ok(WsMessage::Pong(_) | WsMessage::Ping(_))) => {
+                    unanswered_pings = 0;
+                    continue;
+                }
+                Some(Ok(WsMessage::Close(_))) | None => break End::PeerLeft,
+                Some(Err(e)) => break End::Violation(CLOSE_PROTOCOL_ERROR, format!("websocket error: {e}")),
+            },
+            changed = changes.recv() => match changed {
+                Ok(id) => match hub.catch_up(&mut conn, id).await {
+                    Ok(reply) => reply.into_iter().collect(),
+                    Err(e) => {
+                        tracing::error!(error = %e, doc = %id, "could not load a changed document");
+                        continue;
+                    }
+                },
+                Err(RecvError::Lagged(missed)) => {
+                    // Too many changes to follow one by one: offer every tracked document.
+                    tracing::debug!(missed, "change feed lagged; resyncing tracked documents");
+                    let ids: Vec<_> = conn.tracked().copied().collect();
+                    let mut replies = Vec::new();
+                    for id in ids {
+                        if let Ok(Some(reply)) = hub.catch_up(&mut conn, id).await {
+                            replies.push(reply);
+                        }
+                    }
+                    replies
+                }
+                Err(RecvError::Closed) => break End::PeerLeft,
+            },
+            _ = async { let _ = closing.wait_for(|closing| *closing).await; } => break End::ServerClosing,
+            _ = ping.tick() => {
+                if unanswered_pings >= 2 {
+                    break End::Violation(CLOSE_POLICY, "peer stopped answering pings".into());
+                }
+                unanswered_pings += 1;
+                if sink.send(WsMessage::Ping(Default::default())).await.is_err() {
+                    break End::PeerLeft;
+                }
+                continue;
+            }
+        };
+        for msg in outgoing {
+            if sink
+                .send(WsMessage::Binary(msg.encode().into()))
+                .await
+                .is_err()
+            {
+                return;
+            }
+        }
+    };
+
+    if let End::ServerClosing = end {
+        let _ = sink
+            .send(WsMessage::Close(Some(CloseFrame {
+                code: CLOSE_GOING_AWAY,
+                reason: "server shutting down".into(),
+            })))
+            .await;
+    }
+    if let End::Violation(code, reason) = end {
+        tracing::warn!(peer = ?conn.remote_id(), %reason, "closing sync connection");
+        let error = Message::Error {
+            message: reason.clone(),
+        };
+        let _ = sink.send(WsMessage::Binary(error.encode().into())).await;
+        let mut reason = reason;
+        // A close reason must fit in a control frame (123 bytes).
+        while reason.len() > 120 {
+            reason.pop();
+        }
+        let _ = sink
+            .send(WsMessage::Close(Some(CloseFrame {
+                code,
+                reason: reason.into(),
+            })))
+            .await;
+    }
+}
+
+/// Handles one binary frame; an `Err` says why the connection ends.
+async fn handle_frame(hub: &Hub, conn: &mut Connection, bytes: &[u8]) -> Result<Vec<Message>, End> {
+    let violation = |reason: String| End::Violation(CLOSE_PROTOCOL_ERROR, reason);
+    let msg = Message::decode(bytes).map_err(|e| violation(e.to_string()))?;
+    if !conn.is_ready() {
+        return conn
+            .handshake(&msg)
+            .map(|reply| reply.into_iter().collect())
+            .map_err(|e| violation(e.to_string()));
+    }
+    match msg {
+        Message::Request(_) | Message::Sync(_) => hub
+            .handle_doc_message(conn, msg)
+            .await
+            .map_err(|e| violation(e.to_string())),
+        Message::Leave { .. } => Err(End::PeerLeft),
+        Message::Error { message } => Err(violation(format!("peer reported an error: {message}"))),
+        Message::DocUnavailable { .. } | Message::Ignored { .. } => Ok(Vec::new()),
+        Message::Join { .. } | Message::Peer { .. } => {
+            Err(violation(format!("{} after the handshake", msg.kind())))
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! A stock JS automerge-repo client (the npm packages) and the Rust peer converge on
+//! documents through the Saha server.
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Stdio;
+
+use common::{Peer, start};
+use saha_core::DocumentId;
+use saha_core::account::{Account, AccountInput};
+
+fn node_modules() -> PathBuf {
+    std::env::var_os("SAHA_NODE_MODULES")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../end2end/node_modules"))
+}
+
+#[tokio::test]
+async fn js_automerge_repo_and_rust_peer_converge() {
+    let modules = node_modules();
+    assert!(
+        modules.join("@automerge/automerge-repo").exists(),
+        "npm packages missing in {}: run `cargo xtask test`, which installs them",
+        modules.display()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let mut rust = Peer::connect(&server, "rust-peer").await;
+
+    let id = DocumentId::random();
+    let input = AccountInput {
+        name: "Ege Zeytinyağı".into(),
+        ..Default::default()
+    };
+    rust.docs
+        .insert(id, Account::create(&input.validate().unwrap(), 1).unwrap());
+    rust.push(id).await;
+
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../end2end/interop/js-peer.mjs");
+    let output = tokio::process::Command::new("node")
+        .arg(&script)
+        .arg(format!("ws://{}/sync", server.addr))
+        .arg(id.url().to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .await
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "js peer failed: {stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(stdout.lines().last().unwrap_or_default()).expect("one JSON line");
+    // The JS client read what the Rust peer wrote…
+    assert_eq!(report["seenName"], "Ege Zeytinyağı");
+    // …the Rust peer gets the JS client's edit by fan-out…
+    assert!(
+        rust.pump_until(|p| Account::read(&p.docs[&id]).unwrap().city == "Trabzon")
+            .await
+    );
+    assert_eq!(Account::read(&rust.docs[&id]).unwrap().name, "Ege Zeytinyağı");
+    // …and can fetch the document the JS client created.
+    let created: saha_core::AutomergeUrl = report["createdUrl"].as_str().unwrap().parse().unwrap();
+    let doc = rust.fetch(created.document_id()).await;
+    let account = Account::read(doc).unwrap();
+    assert_eq!(account.name, "Karadeniz Balıkçılık");
+    assert_eq!(account.city, "Rize");
+    server.shutdown().await.unwrap();
+}

@@ -1,0 +1,236 @@
+//! The sync endpoint against a real server on port 0.
+
+mod common;
+
+use automerge::Automerge;
+use common::{Peer, closed_by_server, raw_socket, start};
+use futures_util::SinkExt;
+use saha_core::DocumentId;
+use saha_core::account::{Account, AccountInput};
+use saha_core::wire::{DocMessage, Message, PeerMetadata};
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+
+fn account(name: &str) -> Automerge {
+    let input = AccountInput {
+        name: name.into(),
+        phone: "0216 444 55 66".into(),
+        ..Default::default()
+    };
+    Account::create(&input.validate().unwrap(), 1).unwrap()
+}
+
+fn edit(doc: &mut Automerge, change: impl FnOnce(&mut AccountInput)) {
+    let mut input = AccountInput::from_account(&Account::read(doc).unwrap());
+    change(&mut input);
+    Account::update(doc, &input.validate().unwrap()).unwrap();
+}
+
+#[tokio::test]
+async fn two_peers_converge_through_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let mut a = Peer::connect(&server, "peer-a").await;
+    let mut b = Peer::connect(&server, "peer-b").await;
+
+    let id = DocumentId::random();
+    a.docs.insert(id, account("Boğaziçi Danışmanlık"));
+    a.push(id).await;
+
+    let doc = b.fetch(id).await;
+    assert_eq!(Account::read(doc).unwrap().name, "Boğaziçi Danışmanlık");
+
+    // B edits; A gets it by fan-out without asking.
+    edit(b.docs.get_mut(&id).unwrap(), |i| i.city = "İstanbul".into());
+    b.push(id).await;
+    assert!(
+        a.pump_until(|p| Account::read(&p.docs[&id]).unwrap().city == "İstanbul")
+            .await
+    );
+    // Concurrent edits to different fields merge.
+    edit(a.docs.get_mut(&id).unwrap(), |i| i.phone = "0532 000 11 22".into());
+    edit(b.docs.get_mut(&id).unwrap(), |i| i.email = "bilgi@bogazici.com.tr".into());
+    a.push(id).await;
+    b.push(id).await;
+    assert!(a.pump_until(|p| p.docs[&id].get_heads() == b.docs[&id].get_heads()).await);
+    for peer in [&a, &b] {
+        let merged = Account::read(&peer.docs[&id]).unwrap();
+        assert_eq!(merged.phone, "+905320001122");
+        assert_eq!(merged.email, "bilgi@bogazici.com.tr");
+        assert_eq!(merged.city, "İstanbul");
+    }
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_restart_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let index_before = server.hub.workspace().index_url;
+    let mut a = Peer::connect(&server, "peer-a").await;
+    let ids: Vec<DocumentId> = (0..20).map(|_| DocumentId::random()).collect();
+    for (n, id) in ids.iter().enumerate() {
+        a.docs.insert(*id, account(&format!("Müşteri {n}")));
+        a.push(*id).await;
+    }
+    // Enough edits on one document to pass a compaction.
+    for n in 0..70 {
+        edit(a.docs.get_mut(&ids[0]).unwrap(), |i| i.notes = format!("not {n}"));
+        a.push(ids[0]).await;
+    }
+    let expected: Vec<_> = ids.iter().map(|id| a.docs[id].get_heads()).collect();
+    drop(a);
+    server.shutdown().await.unwrap();
+
+    let server = start(dir.path()).await;
+    assert_eq!(server.hub.workspace().index_url, index_before);
+    let mut b = Peer::connect(&server, "peer-b").await;
+    for (id, heads) in ids.iter().zip(expected) {
+        let doc = b.fetch(*id).await;
+        assert_eq!(doc.get_heads(), heads);
+    }
+    assert_eq!(Account::read(&b.docs[&ids[0]]).unwrap().notes, "not 69");
+    assert!(server.hub.storage().chunk_count(&ids[0]).unwrap() < 70);
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_document_nobody_has_is_unavailable_until_someone_creates_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let mut waiting = Peer::connect(&server, "waiting").await;
+    let id = DocumentId::random();
+    waiting.offer(id).await;
+    assert!(waiting.pump_until(|p| p.unavailable.contains(&id)).await);
+
+    let mut creator = Peer::connect(&server, "creator").await;
+    creator.docs.insert(id, account("Geç Gelen A.Ş."));
+    creator.push(id).await;
+    assert!(
+        waiting
+            .pump_until(|p| p.docs.get(&id).is_some_and(|d| !d.get_heads().is_empty()))
+            .await,
+        "the waiting peer was not sent the document once it existed"
+    );
+    assert_eq!(Account::read(&waiting.docs[&id]).unwrap().name, "Geç Gelen A.Ş.");
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn bad_input_closes_only_that_connection_and_stores_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let mut good = Peer::connect(&server, "good").await;
+    let id = DocumentId::random();
+    good.docs.insert(id, account("Sağlam Ticaret"));
+    good.push(id).await;
+    let chunks = server.hub.storage().chunk_count(&id).unwrap();
+
+    // Not CBOR at all.
+    let mut ws = raw_socket(&server).await;
+    ws.send(WsMessage::Binary(b"not cbor".to_vec().into())).await.unwrap();
+    assert!(closed_by_server(&mut ws).await.is_some());
+
+    // A text frame.
+    let mut ws = raw_socket(&server).await;
+    ws.send(WsMessage::Text("hello".into())).await.unwrap();
+    closed_by_server(&mut ws).await;
+
+    // A sync message before the handshake.
+    let mut ws = raw_socket(&server).await;
+    let early = Message::Sync(DocMessage {
+        sender_id: "x".into(),
+        target_id: "server".into(),
+        document_id: id,
+        data: vec![0x42],
+    });
+    ws.send(WsMessage::Binary(early.encode().into())).await.unwrap();
+    closed_by_server(&mut ws).await;
+
+    // A valid frame whose Automerge payload is garbage, for an existing document.
+    let mut bad = Peer::connect(&server, "bad").await;
+    let garbage = Message::Sync(DocMessage {
+        sender_id: "bad".into(),
+        target_id: bad.conn.remote_id().unwrap().to_owned(),
+        document_id: id,
+        data: vec![0x42, 0x13, 0x37, 0xff, 0xff, 0x00, 0x01],
+    });
+    bad.ws.send(WsMessage::Binary(garbage.encode().into())).await.unwrap();
+    let reason = closed_by_server(&mut bad.ws).await.unwrap_or_default();
+    assert!(reason.contains("sync message"), "{reason}");
+
+    // A sender ID that is not the one that joined.
+    let mut spoof = Peer::connect(&server, "spoof").await;
+    let spoofed = Message::Sync(DocMessage {
+        sender_id: "good".into(),
+        target_id: "server".into(),
+        document_id: id,
+        data: vec![],
+    });
+    spoof.ws.send(WsMessage::Binary(spoofed.encode().into())).await.unwrap();
+    closed_by_server(&mut spoof.ws).await;
+
+    // Larger than the server's message limit (1 MiB in tests).
+    let mut big = Peer::connect(&server, "big").await;
+    big.ws
+        .send(WsMessage::Binary(vec![0u8; 2 * 1024 * 1024].into()))
+        .await
+        .ok();
+    closed_by_server(&mut big.ws).await;
+
+    // An unsupported protocol version.
+    let mut ws = raw_socket(&server).await;
+    let join = Message::Join {
+        sender_id: "old".into(),
+        supported_protocol_versions: vec!["0".into()],
+        peer_metadata: PeerMetadata::default(),
+    };
+    ws.send(WsMessage::Binary(join.encode().into())).await.unwrap();
+    assert!(closed_by_server(&mut ws).await.unwrap_or_default().contains("protocol"));
+
+    // Nothing was stored from any of them, and the good peer still syncs.
+    assert_eq!(server.hub.storage().chunk_count(&id).unwrap(), chunks);
+    edit(good.docs.get_mut(&id).unwrap(), |i| i.city = "Eskişehir".into());
+    good.push(id).await;
+    let mut check = Peer::connect(&server, "check").await;
+    assert_eq!(Account::read(check.fetch(id).await).unwrap().city, "Eskişehir");
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn http_serves_the_shell_and_the_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let base = format!("http://{}", server.addr);
+    let client = reqwest::Client::new();
+
+    let info: serde_json::Value = client
+        .get(format!("{base}/api/workspace"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let index_url = info["indexUrl"].as_str().unwrap();
+    let index_id = index_url.parse::<saha_core::AutomergeUrl>().unwrap().document_id();
+    assert_eq!(info["name"], "Test");
+
+    // The index is a document any peer can fetch and walk.
+    let mut peer = Peer::connect(&server, "walker").await;
+    let index = peer.fetch(index_id).await;
+    assert!(saha_core::workspace::is_ready(index));
+
+    for path in ["/", "/accounts/new", "/accounts/anything/edit"] {
+        let response = client.get(format!("{base}{path}")).send().await.unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(
+            response.headers()["x-content-type-options"],
+            "nosniff"
+        );
+        let html = response.text().await.unwrap();
+        assert!(html.contains("/boot.js"), "{path}: {html}");
+        assert!(html.contains("manifest.webmanifest"));
+        assert!(html.contains(r#"lang="tr""#));
+    }
+    server.shutdown().await.unwrap();
+}

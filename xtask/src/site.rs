@@ -1,0 +1,105 @@
+//! Assembling `target/site`: the WASM bundle (built, bound, optimised), the stylesheet,
+//! the static files of `public/`, and the service worker stamped with a build version.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::Hasher;
+use std::path::Path;
+use std::process::Command;
+
+use crate::tools::{self, WasmToolchain};
+use crate::{Result, run};
+
+const OUTPUT_NAME: &str = "saha";
+/// The features the wasm32 target enables by default in this Rust; wasm-opt must accept them.
+const WASM_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+fn io(what: &str, path: &Path) -> impl FnOnce(std::io::Error) -> String {
+    let path = path.display().to_string();
+    let what = what.to_owned();
+    move |e| format!("cannot {what} {path}: {e}")
+}
+
+pub fn build(root: &Path, wasm: &WasmToolchain) -> Result<()> {
+    let site = root.join("target/site");
+    let pkg = site.join("pkg");
+    std::fs::create_dir_all(&pkg).map_err(io("create", &pkg))?;
+
+    run(wasm.cargo(root, "build").args([
+        "-p",
+        "app",
+        "--lib",
+        "--features",
+        "hydrate",
+        "--profile",
+        "wasm-release",
+    ]))?;
+    let raw = root.join(format!(
+        "target/wasm/{}/wasm-release/app.wasm",
+        tools::WASM_TARGET
+    ));
+    run(Command::new(tools::ensure_wasm_bindgen(root)?)
+        .arg(&raw)
+        .args(["--target", "web", "--no-typescript", "--out-name", OUTPUT_NAME, "--out-dir"])
+        .arg(&pkg))?;
+    let bound = pkg.join(format!("{OUTPUT_NAME}_bg.wasm"));
+    run(Command::new(tools::wasm_opt(root))
+        .arg("-Oz")
+        .args(WASM_FEATURES)
+        .arg(&bound)
+        .arg("-o")
+        .arg(&bound))?;
+
+    let css = pkg.join(format!("{OUTPUT_NAME}.css"));
+    std::fs::copy(root.join("style/main.css"), &css).map_err(io("copy", &css))?;
+    copy_dir(&root.join("public"), &site)?;
+
+    // The service worker's cache is named after a hash of everything it precaches, so a
+    // new build installs a new worker and drops the old cache.
+    let mut hasher = DefaultHasher::new();
+    for file in [
+        bound.clone(),
+        pkg.join(format!("{OUTPUT_NAME}.js")),
+        css.clone(),
+        site.join("boot.js"),
+        site.join("manifest.webmanifest"),
+    ] {
+        hasher.write(&std::fs::read(&file).map_err(io("read", &file))?);
+    }
+    let version = format!("{:016x}", hasher.finish());
+    let sw_template = root.join("public/sw.js");
+    let sw = std::fs::read_to_string(&sw_template).map_err(io("read", &sw_template))?;
+    let sw_out = site.join("sw.js");
+    std::fs::write(&sw_out, sw.replace("__SAHA_BUILD__", &version)).map_err(io("write", &sw_out))?;
+
+    for file in [&bound, &pkg.join(format!("{OUTPUT_NAME}.js")), &css] {
+        run(Command::new("gzip").args(["-9", "-k", "-f", "-n"]).arg(file))?;
+    }
+    let raw_size = std::fs::metadata(&bound).map_err(io("stat", &bound))?.len();
+    let gz = bound.with_extension("wasm.gz");
+    let gz_size = std::fs::metadata(&gz).map_err(io("stat", &gz))?.len();
+    eprintln!(
+        "xtask: site built in target/site (version {version}); wasm {raw_size} bytes, {gz_size} gzipped"
+    );
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(from).map_err(io("read", from))? {
+        let entry = entry.map_err(io("read", from))?;
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            std::fs::create_dir_all(&target).map_err(io("create", &target))?;
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target).map_err(io("copy", &target))?;
+        }
+    }
+    Ok(())
+}
