@@ -156,7 +156,9 @@ pub fn ensure_wasm_bindgen(root: &Path) -> Result<PathBuf> {
     Ok(bin)
 }
 
-/// `npm ci` in `end2end/` when its lockfile changed since the last install.
+/// Installs the npm packages of `end2end/` when its lockfile changed since the last
+/// install. (`npm install`, not `npm ci`: npm's lockfile omits cbor-extract's optional
+/// per-platform packages and `npm ci` then refuses it; `install` keeps the locked versions.)
 pub fn ensure_npm_packages(root: &Path) -> Result<()> {
     let dir = root.join("end2end");
     let lock = std::fs::read(dir.join("package-lock.json"))
@@ -170,7 +172,7 @@ pub fn ensure_npm_packages(root: &Path) -> Result<()> {
     }
     run(Command::new("npm")
         .current_dir(&dir)
-        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"]))?;
+        .args(["install", "--no-audit", "--no-fund", "--loglevel=error"]))?;
     std::fs::write(&stamp, lock).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
 }
 

@@ -1,0 +1,119 @@
+// End-to-end: accounts created, edited, merged and reopened offline in a real browser.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  createAccount, fillAccount, launch, openApp, phone, startServer, waitForOfflineReady, waitForSynced,
+} from './helpers.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('accounts', () => {
+  test('an account created on a phone is still there after a reload', async () => {
+    const context = await phone(browser);
+    const page = await openApp(context, server.url);
+    assert.equal(await page.locator('h1').textContent(), 'Müşteriler');
+    await createAccount(page, { name: 'Anadolu Gıda A.Ş.', phone: '0532 123 45 67', city: 'İzmir', type: 'current' });
+    assert.equal(await page.locator('[data-field="phone"]').textContent(), '+905321234567');
+    await page.reload();
+    await page.locator('article.detail h1', { hasText: 'Anadolu Gıda A.Ş.' }).waitFor();
+    assert.equal(await page.locator('[data-field="city"]').textContent(), 'İzmir');
+    await page.goto(`${server.url}/`);
+    await page.locator('.card-title', { hasText: 'Anadolu Gıda A.Ş.' }).waitFor();
+    // Turkish-aware search: no dotted capital needed, no Turkish letters needed.
+    await page.locator('#account-search').fill('GIDA izmir');
+    await page.locator('.card-title', { hasText: 'Anadolu Gıda A.Ş.' }).waitFor();
+    await page.locator('#account-search').fill('ankara');
+    await page.getByText('Aramanızla eşleşen müşteri yok.').waitFor();
+    await context.close();
+  });
+
+  test('an offline edit of the phone and an online edit of the city both survive', async () => {
+    const contextA = await phone(browser);
+    const contextB = await phone(browser);
+    const a = await openApp(contextA, server.url);
+    await createAccount(a, { name: 'Deniz Nakliyat', phone: '0212 000 00 00', city: 'Mersin' });
+    await waitForSynced(a);
+    const detailUrl = a.url();
+
+    const b = await openApp(contextB, server.url, new URL(detailUrl).pathname);
+    await b.locator('article.detail h1', { hasText: 'Deniz Nakliyat' }).waitFor();
+
+    await contextA.setOffline(true);
+    await a.locator('output.sync[data-sync="offline"]').waitFor();
+    await a.getByRole('link', { name: 'Düzenle' }).click();
+    await fillAccount(a, { phone: '0533 999 88 77' });
+    await a.locator('[data-field="phone"]', { hasText: '+905339998877' }).waitFor();
+    assert.equal(await a.locator('output.sync').getAttribute('data-pending'), '1');
+
+    await b.getByRole('link', { name: 'Düzenle' }).click();
+    await fillAccount(b, { city: 'Adana' });
+    await b.locator('[data-field="city"]', { hasText: 'Adana' }).waitFor();
+    await waitForSynced(b);
+
+    await contextA.setOffline(false);
+    await waitForSynced(a);
+    for (const page of [a, b]) {
+      await page.locator('[data-field="phone"]', { hasText: '+905339998877' }).waitFor();
+      await page.locator('[data-field="city"]', { hasText: 'Adana' }).waitFor();
+    }
+    await contextA.close();
+    await contextB.close();
+  });
+
+  test('with the network off, a reload still opens the app with its data', async () => {
+    const context = await phone(browser);
+    const page = await openApp(context, server.url);
+    await waitForOfflineReady(page);
+    await createAccount(page, { name: 'Çevrimdışı Kırtasiye', city: 'Eskişehir' });
+    const detail = page.url();
+    await context.setOffline(true);
+    await page.reload();
+    await page.locator('article.detail h1', { hasText: 'Çevrimdışı Kırtasiye' }).waitFor();
+    await page.locator('output.sync[data-sync="offline"]').waitFor();
+    // Other routes open offline too, and new records can be made.
+    await page.goto(`${server.url}/`);
+    await page.locator('.card-title', { hasText: 'Çevrimdışı Kırtasiye' }).waitFor();
+    await createAccount(page, { name: 'Yolda Eklenen Ltd.' });
+    await page.goto(detail);
+    await page.locator('article.detail h1', { hasText: 'Çevrimdışı Kırtasiye' }).waitFor();
+    await context.setOffline(false);
+    await waitForSynced(page);
+    await context.close();
+  });
+
+  test('an invalid email and phone get clear messages and keep what was typed', async () => {
+    const context = await phone(browser);
+    const page = await openApp(context, server.url, '/accounts/new');
+    await page.locator('#account-name').waitFor();
+    await fillAccount(page, { name: 'Hatalı Giriş', phone: '12345', email: 'ali@', notes: 'Uzun bir not' });
+    await page.getByText('Geçerli bir e-posta adresi girin').waitFor();
+    await page.getByText('Geçerli bir telefon numarası girin').waitFor();
+    assert.equal(await page.locator('#account-email').inputValue(), 'ali@');
+    assert.equal(await page.locator('#account-phone').inputValue(), '12345');
+    assert.equal(await page.locator('#account-notes').inputValue(), 'Uzun bir not');
+    assert.equal(await page.locator('#account-email').getAttribute('aria-invalid'), 'true');
+    await fillAccount(page, { email: 'ali@ornek.com.tr', phone: '0532 111 11 11' });
+    await page.locator('article.detail h1', { hasText: 'Hatalı Giriş' }).waitFor();
+    await context.close();
+  });
+
+  test('a browser that prefers English gets English', async () => {
+    const context = await phone(browser, 'en-US');
+    const page = await openApp(context, server.url);
+    assert.equal(await page.locator('h1').textContent(), 'Accounts');
+    await page.getByRole('link', { name: 'New account' }).waitFor();
+    assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    await context.close();
+  });
+});

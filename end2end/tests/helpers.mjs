@@ -1,0 +1,104 @@
+// Shared helpers for the end-to-end tests: a real saha-server on port 0 with a fresh
+// data directory, and Debian's Chromium driven by playwright-core.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const root = resolve(import.meta.dirname, '../..');
+const serverBin = process.env.SAHA_SERVER_BIN ?? join(root, 'target/debug/saha-server');
+const siteRoot = process.env.SAHA_SITE_ROOT ?? join(root, 'target/site');
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** Starts saha-server on a free port; resolves to { url, stop }. */
+export async function startServer() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'saha-e2e-'));
+  const child = spawn(serverBin, ['--listen', '127.0.0.1:0', '--data-dir', dataDir, '--site-root', siteRoot], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const url = await new Promise((resolvePromise, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 15_000);
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = out.match(/listening on (http:\/\/[\d.:]+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolvePromise(match[1]);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
+  });
+  return {
+    url,
+    stderr: () => stderr,
+    async stop() {
+      child.kill('SIGTERM');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.on('exit', r)));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launch() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/** A phone-sized context (390×844) in the given locale. */
+export async function phone(browser, locale = 'tr-TR') {
+  return browser.newContext({ viewport: { width: 390, height: 844 }, locale, isMobile: true, hasTouch: true });
+}
+
+/** Opens the app and waits until it is rendered from the local store. */
+export async function openApp(context, url, path = '/') {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  await page.goto(url + path);
+  await page.locator('header.topbar').waitFor();
+  return page;
+}
+
+export async function waitForSynced(page) {
+  await page.locator('output.sync[data-sync="synced"]').waitFor({ timeout: 15_000 });
+}
+
+/** Waits until the service worker controls the page (the shell and bundle are cached). */
+export async function waitForOfflineReady(page) {
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 15_000 });
+}
+
+/** Fills and submits the account form that is on the page. */
+export async function fillAccount(page, fields) {
+  const ids = { name: 'account-name', phone: 'account-phone', email: 'account-email', city: 'account-city', notes: 'account-notes' };
+  for (const [key, value] of Object.entries(fields)) {
+    if (key === 'type') {
+      await page.locator('#account-type').selectOption(value);
+    } else {
+      await page.locator(`#${ids[key]}`).fill(value);
+    }
+  }
+  await page.getByRole('button', { name: /Kaydet|Save/ }).click();
+}
+
+export async function createAccount(page, fields) {
+  await page.getByRole('link', { name: /Yeni müşteri|New account/ }).click();
+  await page.locator('#account-name').waitFor();
+  await fillAccount(page, fields);
+  await page.locator('article.detail h1', { hasText: fields.name }).waitFor();
+}
