@@ -26,7 +26,11 @@ impl Lang {
     /// English that appears wins; with neither, Turkish.
     pub fn from_preferences<'a>(languages: impl IntoIterator<Item = &'a str>) -> Lang {
         for tag in languages {
-            let primary = tag.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+            let primary = tag
+                .split(['-', '_'])
+                .next()
+                .unwrap_or("")
+                .to_ascii_lowercase();
             match primary.as_str() {
                 "tr" => return Lang::Tr,
                 "en" => return Lang::En,
@@ -120,11 +124,17 @@ impl Msg {
             (Msg::Back, En) => "Back",
             (Msg::Loading, Tr) => "Yükleniyor…",
             (Msg::Loading, En) => "Loading…",
-            (Msg::RecordNotFound, Tr) => "Bu kayıt bu cihazda yok; eşitleme sürüyorsa birazdan görünür.",
-            (Msg::RecordNotFound, En) => "This record is not on this device; if sync is running it will appear shortly.",
+            (Msg::RecordNotFound, Tr) => {
+                "Bu kayıt bu cihazda yok; eşitleme sürüyorsa birazdan görünür."
+            }
+            (Msg::RecordNotFound, En) => {
+                "This record is not on this device; if sync is running it will appear shortly."
+            }
             (Msg::PageNotFound, Tr) => "Sayfa bulunamadı.",
             (Msg::PageNotFound, En) => "Page not found.",
-            (Msg::FormHasErrors, Tr) => "Bazı alanların düzeltilmesi gerekiyor. Yazdıklarınız korunuyor.",
+            (Msg::FormHasErrors, Tr) => {
+                "Bazı alanların düzeltilmesi gerekiyor. Yazdıklarınız korunuyor."
+            }
             (Msg::FormHasErrors, En) => "Some fields need fixing. What you typed is kept.",
             (Msg::Offline, Tr) => "Çevrimdışı",
             (Msg::Offline, En) => "Offline",

@@ -7,8 +7,8 @@
 //! keep loading.
 
 use automerge::Automerge;
-use autosurgeon::{Hydrate, Reconcile, Reconciler, hydrate, reconcile};
 use autosurgeon::reconcile::TextReconciler;
+use autosurgeon::{Hydrate, Reconcile, Reconciler, hydrate, reconcile};
 
 use crate::Error;
 use crate::validate::{self, Problem};
@@ -66,7 +66,11 @@ fn hydrate_kind<D: autosurgeon::ReadDoc>(
     prop: autosurgeon::Prop<'_>,
 ) -> Result<String, autosurgeon::HydrateError> {
     let kind = hydrate_any_string(doc, obj, prop)?;
-    Ok(if kind.is_empty() { KIND.to_owned() } else { kind })
+    Ok(if kind.is_empty() {
+        KIND.to_owned()
+    } else {
+        kind
+    })
 }
 
 /// Writes `value` as a text object, as a diff against what is there, so that edits
@@ -376,7 +380,11 @@ mod tests {
         let mut doc = Automerge::new();
         doc.transact::<_, _, automerge::AutomergeError>(|tx| {
             use automerge::transaction::Transactable;
-            for (key, value) in [("kind", "account"), ("name", "Karadeniz Balıkçılık"), ("city", "Rize")] {
+            for (key, value) in [
+                ("kind", "account"),
+                ("name", "Karadeniz Balıkçılık"),
+                ("city", "Rize"),
+            ] {
                 let text = tx.put_object(automerge::ROOT, key, automerge::ObjType::Text)?;
                 tx.splice_text(&text, 0, 0, value)?;
             }

@@ -20,12 +20,31 @@ pub enum Error {
     Protocol(String),
     #[error("invalid automerge sync message: {0}")]
     InvalidSyncMessage(String),
+    // The large library errors are boxed so that `Result<_, Error>` stays small.
     #[error("automerge rejected the change: {0}")]
-    Automerge(#[from] automerge::AutomergeError),
+    Automerge(Box<automerge::AutomergeError>),
     #[error("the document does not match the record schema: {0}")]
-    Hydrate(#[from] autosurgeon::HydrateError),
+    Hydrate(Box<autosurgeon::HydrateError>),
     #[error("could not write the record into the document: {0}")]
-    Reconcile(#[from] autosurgeon::ReconcileError),
+    Reconcile(Box<autosurgeon::ReconcileError>),
+}
+
+impl From<automerge::AutomergeError> for Error {
+    fn from(e: automerge::AutomergeError) -> Self {
+        Error::Automerge(Box::new(e))
+    }
+}
+
+impl From<autosurgeon::HydrateError> for Error {
+    fn from(e: autosurgeon::HydrateError) -> Self {
+        Error::Hydrate(Box::new(e))
+    }
+}
+
+impl From<autosurgeon::ReconcileError> for Error {
+    fn from(e: autosurgeon::ReconcileError) -> Self {
+        Error::Reconcile(Box::new(e))
+    }
 }
 
 impl From<minicbor::decode::Error> for Error {

@@ -143,7 +143,9 @@ impl Connection {
     /// Checks that a document message comes from the peer that joined.
     pub fn check_sender(&self, m: &DocMessage) -> Result<(), Error> {
         if !self.is_ready() {
-            return Err(Error::Protocol("document message before the handshake".into()));
+            return Err(Error::Protocol(
+                "document message before the handshake".into(),
+            ));
         }
         if self.remote_id.as_deref() != Some(m.sender_id.as_str()) {
             return Err(Error::Protocol(format!(
@@ -157,8 +159,8 @@ impl Connection {
     /// Applies the Automerge sync message in `m` to `doc`.
     pub fn receive(&mut self, doc: &mut Automerge, m: &DocMessage) -> Result<Applied, Error> {
         self.check_sender(m)?;
-        let sync_message = sync::Message::decode(&m.data)
-            .map_err(|e| Error::InvalidSyncMessage(e.to_string()))?;
+        let sync_message =
+            sync::Message::decode(&m.data).map_err(|e| Error::InvalidSyncMessage(e.to_string()))?;
         let state = self.states.entry(m.document_id).or_default();
         let before = doc.get_heads();
         doc.receive_sync_message(state, sync_message)?;
@@ -280,7 +282,13 @@ mod tests {
         };
         let mut client_doc = Account::create(&input.validate().unwrap(), 5).unwrap();
         let mut server_doc = Automerge::new();
-        pump(&mut client, &mut client_doc, &mut server, &mut server_doc, id);
+        pump(
+            &mut client,
+            &mut client_doc,
+            &mut server,
+            &mut server_doc,
+            id,
+        );
         assert_eq!(Account::read(&server_doc).unwrap().name, "Marmara Lojistik");
         assert!(client.peer_has_all(&id, &client_doc));
 
@@ -288,7 +296,13 @@ mod tests {
         edit.city = "Kocaeli".into();
         Account::update(&mut server_doc, &edit.validate().unwrap()).unwrap();
         assert!(!server.peer_has_all(&id, &server_doc));
-        pump(&mut client, &mut client_doc, &mut server, &mut server_doc, id);
+        pump(
+            &mut client,
+            &mut client_doc,
+            &mut server,
+            &mut server_doc,
+            id,
+        );
         assert_eq!(Account::read(&client_doc).unwrap().city, "Kocaeli");
         assert_eq!(client_doc.get_heads(), server_doc.get_heads());
     }
@@ -321,12 +335,40 @@ mod tests {
         assert!(server.handshake(&sync_first).is_err());
     }
 
+    proptest::proptest! {
+        /// Arbitrary bytes as an Automerge sync message never panic the engine; a
+        /// rejected message leaves the document as it was.
+        #[test]
+        fn arbitrary_sync_data_never_panics(data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256), prefix in 0u8..2) {
+            let (_, mut server) = connected();
+            let mut doc = Account::create(&AccountInput { name: "X".into(), ..Default::default() }.validate().unwrap(), 1).unwrap();
+            let heads = doc.get_heads();
+            // Half the cases start with the sync message tag, to get past the first check.
+            let mut bytes = if prefix == 1 { vec![0x42] } else { Vec::new() };
+            bytes.extend(data);
+            let m = DocMessage {
+                sender_id: "client".into(),
+                target_id: "server".into(),
+                document_id: DocumentId::random(),
+                data: bytes,
+            };
+            if server.receive(&mut doc, &m).is_err() {
+                proptest::prop_assert_eq!(doc.get_heads(), heads);
+            }
+        }
+    }
+
     #[test]
     fn garbage_sync_data_and_spoofed_senders_are_errors_and_change_nothing() {
         let (_, mut server) = connected();
         let mut doc = Automerge::new();
         let id = DocumentId::random();
-        for data in [vec![], vec![0x42], vec![0x42, 0xff, 0xff, 0xff], vec![0x00; 64]] {
+        for data in [
+            vec![],
+            vec![0x42],
+            vec![0x42, 0xff, 0xff, 0xff],
+            vec![0x00; 64],
+        ] {
             let m = DocMessage {
                 sender_id: "client".into(),
                 target_id: "server".into(),

@@ -126,7 +126,9 @@ impl Message {
             }
         }
         if d.position() != bytes.len() {
-            return Err(Error::MalformedMessage("trailing bytes after the message".into()));
+            return Err(Error::MalformedMessage(
+                "trailing bytes after the message".into(),
+            ));
         }
         f.into_message()
     }
@@ -325,7 +327,9 @@ fn bytes_field(d: &mut Decoder<'_>) -> Result<Vec<u8>, Error> {
             d.tag()?;
             Ok(d.bytes()?.to_vec())
         }
-        other => Err(Error::MalformedMessage(format!("data of CBOR type {other}"))),
+        other => Err(Error::MalformedMessage(format!(
+            "data of CBOR type {other}"
+        ))),
     }
 }
 
@@ -417,7 +421,10 @@ mod tests {
         e.str("peerMetadata").unwrap().map(2).unwrap();
         e.str("storageId").unwrap().str("st-1").unwrap();
         e.str("isEphemeral").unwrap().bool(false).unwrap();
-        e.str("supportedProtocolVersions").unwrap().array(1).unwrap();
+        e.str("supportedProtocolVersions")
+            .unwrap()
+            .array(1)
+            .unwrap();
         e.str("1").unwrap();
         let msg = Message::decode(&e.into_writer()).unwrap();
         assert_eq!(
@@ -437,7 +444,10 @@ mod tests {
     fn ignores_types_it_does_not_act_on_but_refuses_unknown_ones() {
         let mut e = Encoder::new(Vec::new());
         e.map(3).unwrap();
-        e.str("type").unwrap().str("remote-subscription-change").unwrap();
+        e.str("type")
+            .unwrap()
+            .str("remote-subscription-change")
+            .unwrap();
         e.str("add").unwrap().null().unwrap();
         e.str("remove").unwrap().array(0).unwrap();
         assert_eq!(

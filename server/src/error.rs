@@ -9,7 +9,7 @@ pub enum ServerError {
     #[error("the storage writer has stopped")]
     WriterGone,
     #[error("stored bytes of document {0} are corrupt: {1}")]
-    CorruptDocument(DocumentId, automerge::AutomergeError),
+    CorruptDocument(DocumentId, Box<automerge::AutomergeError>),
     #[error(transparent)]
     Core(#[from] saha_core::Error),
     #[error("I/O: {0}")]

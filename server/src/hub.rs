@@ -74,7 +74,8 @@ impl Hub {
         };
         let stored_name = match storage.load(&index_id)? {
             Some(bytes) => workspace::name(
-                &Automerge::load(&bytes).map_err(|e| ServerError::CorruptDocument(index_id, e))?,
+                &Automerge::load(&bytes)
+                    .map_err(|e| ServerError::CorruptDocument(index_id, Box::new(e)))?,
             ),
             None => String::new(),
         };
@@ -145,7 +146,7 @@ impl Hub {
                     let loaded = match self.storage.load(&id)? {
                         Some(bytes) => {
                             let doc = Automerge::load(&bytes)
-                                .map_err(|e| ServerError::CorruptDocument(id, e))?;
+                                .map_err(|e| ServerError::CorruptDocument(id, Box::new(e)))?;
                             let heads = doc.get_heads();
                             (doc, heads)
                         }

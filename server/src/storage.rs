@@ -257,10 +257,7 @@ mod tests {
                     Ok(())
                 })
                 .unwrap();
-                storage
-                    .append(doc, am.save_after(&saved))
-                    .await
-                    .unwrap();
+                storage.append(doc, am.save_after(&saved)).await.unwrap();
                 saved = am.get_heads();
             }
             assert_eq!(storage.chunk_count(&doc).unwrap(), 5);

@@ -110,7 +110,10 @@ impl RunningServer {
     /// Runs until the server stops (for `main`).
     pub async fn wait(self) -> Result<(), ServerError> {
         let _keep = self.shutdown;
-        Ok(self.task.await.map_err(|e| ServerError::Storage(e.to_string()))??)
+        Ok(self
+            .task
+            .await
+            .map_err(|e| ServerError::Storage(e.to_string()))??)
     }
 }
 

@@ -13,7 +13,9 @@ use saha_core::account::{Account, AccountInput};
 fn node_modules() -> PathBuf {
     std::env::var_os("SAHA_NODE_MODULES")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../end2end/node_modules"))
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../end2end/node_modules")
+        })
 }
 
 #[tokio::test]
@@ -62,7 +64,10 @@ async fn js_automerge_repo_and_rust_peer_converge() {
         rust.pump_until(|p| Account::read(&p.docs[&id]).unwrap().city == "Trabzon")
             .await
     );
-    assert_eq!(Account::read(&rust.docs[&id]).unwrap().name, "Ege Zeytinyağı");
+    assert_eq!(
+        Account::read(&rust.docs[&id]).unwrap().name,
+        "Ege Zeytinyağı"
+    );
     // …and can fetch the document the JS client created.
     let created: saha_core::AutomergeUrl = report["createdUrl"].as_str().unwrap().parse().unwrap();
     let doc = rust.fetch(created.document_id()).await;

@@ -47,11 +47,18 @@ async fn two_peers_converge_through_the_server() {
             .await
     );
     // Concurrent edits to different fields merge.
-    edit(a.docs.get_mut(&id).unwrap(), |i| i.phone = "0532 000 11 22".into());
-    edit(b.docs.get_mut(&id).unwrap(), |i| i.email = "bilgi@bogazici.com.tr".into());
+    edit(a.docs.get_mut(&id).unwrap(), |i| {
+        i.phone = "0532 000 11 22".into()
+    });
+    edit(b.docs.get_mut(&id).unwrap(), |i| {
+        i.email = "bilgi@bogazici.com.tr".into()
+    });
     a.push(id).await;
     b.push(id).await;
-    assert!(a.pump_until(|p| p.docs[&id].get_heads() == b.docs[&id].get_heads()).await);
+    assert!(
+        a.pump_until(|p| p.docs[&id].get_heads() == b.docs[&id].get_heads())
+            .await
+    );
     for peer in [&a, &b] {
         let merged = Account::read(&peer.docs[&id]).unwrap();
         assert_eq!(merged.phone, "+905320001122");
@@ -74,7 +81,9 @@ async fn a_restart_loses_nothing() {
     }
     // Enough edits on one document to pass a compaction.
     for n in 0..70 {
-        edit(a.docs.get_mut(&ids[0]).unwrap(), |i| i.notes = format!("not {n}"));
+        edit(a.docs.get_mut(&ids[0]).unwrap(), |i| {
+            i.notes = format!("not {n}")
+        });
         a.push(ids[0]).await;
     }
     let expected: Vec<_> = ids.iter().map(|id| a.docs[id].get_heads()).collect();
@@ -111,7 +120,10 @@ async fn a_document_nobody_has_is_unavailable_until_someone_creates_it() {
             .await,
         "the waiting peer was not sent the document once it existed"
     );
-    assert_eq!(Account::read(&waiting.docs[&id]).unwrap().name, "Geç Gelen A.Ş.");
+    assert_eq!(
+        Account::read(&waiting.docs[&id]).unwrap().name,
+        "Geç Gelen A.Ş."
+    );
     server.shutdown().await.unwrap();
 }
 
@@ -127,7 +139,9 @@ async fn bad_input_closes_only_that_connection_and_stores_nothing() {
 
     // Not CBOR at all.
     let mut ws = raw_socket(&server).await;
-    ws.send(WsMessage::Binary(b"not cbor".to_vec().into())).await.unwrap();
+    ws.send(WsMessage::Binary(b"not cbor".to_vec().into()))
+        .await
+        .unwrap();
     assert!(closed_by_server(&mut ws).await.is_some());
 
     // A text frame.
@@ -143,7 +157,9 @@ async fn bad_input_closes_only_that_connection_and_stores_nothing() {
         document_id: id,
         data: vec![0x42],
     });
-    ws.send(WsMessage::Binary(early.encode().into())).await.unwrap();
+    ws.send(WsMessage::Binary(early.encode().into()))
+        .await
+        .unwrap();
     closed_by_server(&mut ws).await;
 
     // A valid frame whose Automerge payload is garbage, for an existing document.
@@ -154,7 +170,10 @@ async fn bad_input_closes_only_that_connection_and_stores_nothing() {
         document_id: id,
         data: vec![0x42, 0x13, 0x37, 0xff, 0xff, 0x00, 0x01],
     });
-    bad.ws.send(WsMessage::Binary(garbage.encode().into())).await.unwrap();
+    bad.ws
+        .send(WsMessage::Binary(garbage.encode().into()))
+        .await
+        .unwrap();
     let reason = closed_by_server(&mut bad.ws).await.unwrap_or_default();
     assert!(reason.contains("sync message"), "{reason}");
 
@@ -166,7 +185,11 @@ async fn bad_input_closes_only_that_connection_and_stores_nothing() {
         document_id: id,
         data: vec![],
     });
-    spoof.ws.send(WsMessage::Binary(spoofed.encode().into())).await.unwrap();
+    spoof
+        .ws
+        .send(WsMessage::Binary(spoofed.encode().into()))
+        .await
+        .unwrap();
     closed_by_server(&mut spoof.ws).await;
 
     // Larger than the server's message limit (1 MiB in tests).
@@ -184,15 +207,27 @@ async fn bad_input_closes_only_that_connection_and_stores_nothing() {
         supported_protocol_versions: vec!["0".into()],
         peer_metadata: PeerMetadata::default(),
     };
-    ws.send(WsMessage::Binary(join.encode().into())).await.unwrap();
-    assert!(closed_by_server(&mut ws).await.unwrap_or_default().contains("protocol"));
+    ws.send(WsMessage::Binary(join.encode().into()))
+        .await
+        .unwrap();
+    assert!(
+        closed_by_server(&mut ws)
+            .await
+            .unwrap_or_default()
+            .contains("protocol")
+    );
 
     // Nothing was stored from any of them, and the good peer still syncs.
     assert_eq!(server.hub.storage().chunk_count(&id).unwrap(), chunks);
-    edit(good.docs.get_mut(&id).unwrap(), |i| i.city = "Eskişehir".into());
+    edit(good.docs.get_mut(&id).unwrap(), |i| {
+        i.city = "Eskişehir".into()
+    });
     good.push(id).await;
     let mut check = Peer::connect(&server, "check").await;
-    assert_eq!(Account::read(check.fetch(id).await).unwrap().city, "Eskişehir");
+    assert_eq!(
+        Account::read(check.fetch(id).await).unwrap().city,
+        "Eskişehir"
+    );
     server.shutdown().await.unwrap();
 }
 
@@ -212,7 +247,10 @@ async fn http_serves_the_shell_and_the_workspace() {
         .await
         .unwrap();
     let index_url = info["indexUrl"].as_str().unwrap();
-    let index_id = index_url.parse::<saha_core::AutomergeUrl>().unwrap().document_id();
+    let index_id = index_url
+        .parse::<saha_core::AutomergeUrl>()
+        .unwrap()
+        .document_id();
     assert_eq!(info["name"], "Test");
 
     // The index is a document any peer can fetch and walk.
@@ -223,10 +261,7 @@ async fn http_serves_the_shell_and_the_workspace() {
     for path in ["/", "/accounts/new", "/accounts/anything/edit"] {
         let response = client.get(format!("{base}{path}")).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
-        assert_eq!(
-            response.headers()["x-content-type-options"],
-            "nosniff"
-        );
+        assert_eq!(response.headers()["x-content-type-options"], "nosniff");
         let html = response.text().await.unwrap();
         assert!(html.contains("/boot.js"), "{path}: {html}");
         assert!(html.contains("manifest.webmanifest"));

@@ -48,6 +48,15 @@ pub fn describe(cmd: &Command) -> String {
         .join(" ")
 }
 
+/// Cargo's target directory: `CARGO_TARGET_DIR` if set (CI keeps one outside the
+/// clone), else `target/` in the workspace.
+pub fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root.join(dir),
+        None => root.join("target"),
+    }
+}
+
 fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
@@ -90,19 +99,26 @@ fn cmd_build(root: &Path) -> Result<PathBuf> {
     tools::ensure_wasm_bindgen(root)?;
     tools::ensure_npm_packages(root)?;
     site::build(root, &wasm)?;
-    run(cargo()
-        .current_dir(root)
-        .args(["build", "--release", "-p", "server", "--bin", "saha-server"]))?;
-    Ok(root.join("target/release/saha-server"))
+    run(cargo().current_dir(root).args([
+        "build",
+        "--release",
+        "-p",
+        "server",
+        "--bin",
+        "saha-server",
+    ]))?;
+    Ok(target_dir(root).join("release/saha-server"))
 }
 
 fn cmd_run(root: &Path, server_args: &[String]) -> Result<()> {
     let server = cmd_build(root)?;
     let mut cmd = Command::new(server);
     cmd.current_dir(root)
-        .env("SAHA_SITE_ROOT", root.join("target/site"))
+        .env("SAHA_SITE_ROOT", target_dir(root).join("site"))
         .args(server_args);
-    if std::env::var_os("SAHA_LISTEN").is_none() && !server_args.iter().any(|a| a.starts_with("--listen")) {
+    if std::env::var_os("SAHA_LISTEN").is_none()
+        && !server_args.iter().any(|a| a.starts_with("--listen"))
+    {
         cmd.args(["--listen", "127.0.0.1:3000"]);
     }
     eprintln!("xtask: Saha on http://127.0.0.1:3000 (Ctrl+C stops it)");
@@ -122,6 +138,7 @@ fn cmd_test(root: &Path) -> Result<()> {
     run(cargo()
         .current_dir(root)
         .env("SAHA_NODE_MODULES", &node_modules)
+        .env("SAHA_SITE_ROOT", target_dir(root).join("site"))
         .args(["test", "--workspace", "--exclude", "xtask"]))?;
     run(cargo()
         .current_dir(root)
@@ -129,8 +146,11 @@ fn cmd_test(root: &Path) -> Result<()> {
     // End-to-end tests in the browser.
     run(Command::new("node")
         .current_dir(root.join("end2end"))
-        .env("SAHA_SERVER_BIN", root.join("target/debug/saha-server"))
-        .env("SAHA_SITE_ROOT", root.join("target/site"))
+        .env(
+            "SAHA_SERVER_BIN",
+            target_dir(root).join("debug/saha-server"),
+        )
+        .env("SAHA_SITE_ROOT", target_dir(root).join("site"))
         .args(["--test", "--test-concurrency=1", "tests/"]))?;
     eprintln!(
         "xtask: all tests passed in {:.0} s",
@@ -160,7 +180,14 @@ fn cmd_lint(root: &Path) -> Result<()> {
         "-D",
         "warnings",
     ]))?;
-    run(wasm
-        .cargo(root, "clippy")
-        .args(["-p", "app", "--lib", "--features", "hydrate", "--", "-D", "warnings"]))
+    run(wasm.cargo(root, "clippy").args([
+        "-p",
+        "app",
+        "--lib",
+        "--features",
+        "hydrate",
+        "--",
+        "-D",
+        "warnings",
+    ]))
 }

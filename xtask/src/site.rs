@@ -27,7 +27,7 @@ fn io(what: &str, path: &Path) -> impl FnOnce(std::io::Error) -> String {
 }
 
 pub fn build(root: &Path, wasm: &WasmToolchain) -> Result<()> {
-    let site = root.join("target/site");
+    let site = crate::target_dir(root).join("site");
     let pkg = site.join("pkg");
     std::fs::create_dir_all(&pkg).map_err(io("create", &pkg))?;
 
@@ -40,13 +40,18 @@ pub fn build(root: &Path, wasm: &WasmToolchain) -> Result<()> {
         "--profile",
         "wasm-release",
     ]))?;
-    let raw = root.join(format!(
-        "target/wasm/{}/wasm-release/app.wasm",
-        tools::WASM_TARGET
-    ));
+    let raw =
+        crate::target_dir(root).join(format!("wasm/{}/wasm-release/app.wasm", tools::WASM_TARGET));
     run(Command::new(tools::ensure_wasm_bindgen(root)?)
         .arg(&raw)
-        .args(["--target", "web", "--no-typescript", "--out-name", OUTPUT_NAME, "--out-dir"])
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            OUTPUT_NAME,
+            "--out-dir",
+        ])
         .arg(&pkg))?;
     let bound = pkg.join(format!("{OUTPUT_NAME}_bg.wasm"));
     run(Command::new(tools::wasm_opt(root))
@@ -76,16 +81,20 @@ pub fn build(root: &Path, wasm: &WasmToolchain) -> Result<()> {
     let sw_template = root.join("public/sw.js");
     let sw = std::fs::read_to_string(&sw_template).map_err(io("read", &sw_template))?;
     let sw_out = site.join("sw.js");
-    std::fs::write(&sw_out, sw.replace("__SAHA_BUILD__", &version)).map_err(io("write", &sw_out))?;
+    std::fs::write(&sw_out, sw.replace("__SAHA_BUILD__", &version))
+        .map_err(io("write", &sw_out))?;
 
     for file in [&bound, &pkg.join(format!("{OUTPUT_NAME}.js")), &css] {
-        run(Command::new("gzip").args(["-9", "-k", "-f", "-n"]).arg(file))?;
+        run(Command::new("gzip")
+            .args(["-9", "-k", "-f", "-n"])
+            .arg(file))?;
     }
     let raw_size = std::fs::metadata(&bound).map_err(io("stat", &bound))?.len();
     let gz = bound.with_extension("wasm.gz");
     let gz_size = std::fs::metadata(&gz).map_err(io("stat", &gz))?.len();
     eprintln!(
-        "xtask: site built in target/site (version {version}); wasm {raw_size} bytes, {gz_size} gzipped"
+        "xtask: site built in {} (version {version}); wasm {raw_size} bytes, {gz_size} gzipped",
+        site.display()
     );
     Ok(())
 }

@@ -21,10 +21,11 @@ impl WasmToolchain {
     /// A cargo command for the wasm32 build, with its own target directory so the
     /// native build's cache is never thrown away.
     pub fn cargo(&self, root: &Path, subcommand: &str) -> Command {
-        let target_dir = root.join("target/wasm");
+        let target_dir = crate::target_dir(root).join("wasm");
         match self {
             WasmToolchain::Rustup => {
-                let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+                let mut cmd =
+                    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
                 cmd.current_dir(root)
                     .env("CARGO_TARGET_DIR", target_dir)
                     .args([subcommand, "--target", WASM_TARGET]);
@@ -83,7 +84,7 @@ pub fn apt_install(packages: &[&str]) -> Result<()> {
         return Ok(());
     }
     static UPDATE: Once = Once::new();
-    let sudo = !output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() == "0");
+    let sudo = output(Command::new("id").arg("-u")).is_none_or(|u| u.trim() != "0");
     let apt = |args: &[&str]| {
         let mut cmd = if sudo {
             let mut c = Command::new("sudo");
@@ -122,10 +123,12 @@ pub fn locked_wasm_bindgen_version(root: &Path) -> Result<String> {
         .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
-        if line.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(version) = lines.next().and_then(|l| l.trim().strip_prefix("version = ")) {
-                return Ok(version.trim_matches('"').to_owned());
-            }
+        if line.trim() == "name = \"wasm-bindgen\""
+            && let Some(version) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = "))
+        {
+            return Ok(version.trim_matches('"').to_owned());
         }
     }
     Err("wasm-bindgen is not in Cargo.lock".into())
@@ -147,12 +150,14 @@ pub fn ensure_wasm_bindgen(root: &Path) -> Result<PathBuf> {
     if current.split_whitespace().nth(1) == Some(version.as_str()) {
         return Ok(bin);
     }
-    run(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).args([
-        "install",
-        "wasm-bindgen-cli",
-        "--version",
-        &format!("={version}"),
-    ]))?;
+    run(
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            &format!("={version}"),
+        ]),
+    )?;
     Ok(bin)
 }
 
@@ -170,9 +175,12 @@ pub fn ensure_npm_packages(root: &Path) -> Result<()> {
     if !succeeds(Command::new("npm").arg("--version")) {
         apt_install(&["nodejs", "npm"])?;
     }
-    run(Command::new("npm")
-        .current_dir(&dir)
-        .args(["install", "--no-audit", "--no-fund", "--loglevel=error"]))?;
+    run(Command::new("npm").current_dir(&dir).args([
+        "install",
+        "--no-audit",
+        "--no-fund",
+        "--loglevel=error",
+    ]))?;
     std::fs::write(&stamp, lock).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
 }
 

@@ -12,10 +12,10 @@
 //! changes that also exist on the server use relaxed durability; local edits, whose only
 //! copy is here until they sync, use the browser's default.
 
+use indexed_db_futures::KeyRange;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
-use indexed_db_futures::KeyRange;
 use wasm_bindgen::{JsCast, JsValue};
 
 use saha_core::DocumentId;
@@ -29,12 +29,25 @@ const META: &str = "meta";
 /// One write of a batch.
 pub enum Write {
     /// Adds a chunk to a document.
-    Chunk { doc: DocumentId, seq: u32, bytes: Vec<u8> },
+    Chunk {
+        doc: DocumentId,
+        seq: u32,
+        bytes: Vec<u8>,
+    },
     /// Replaces all chunks of a document by one snapshot (compaction).
-    Snapshot { doc: DocumentId, bytes: Vec<u8> },
+    Snapshot {
+        doc: DocumentId,
+        bytes: Vec<u8>,
+    },
     /// Records the heads the server has confirmed for a document.
-    Synced { doc: DocumentId, heads: String },
-    Meta { key: String, value: String },
+    Synced {
+        doc: DocumentId,
+        heads: String,
+    },
+    Meta {
+        key: String,
+        value: String,
+    },
 }
 
 /// Everything stored, as read at start-up.
@@ -106,7 +119,8 @@ impl LocalStore {
         let keys: Vec<String> = collect(chunks.get_all_keys::<String>().await.map_err(err)?)?;
         let values: Vec<JsValue> = collect(chunks.get_all::<JsValue>().await.map_err(err)?)?;
         let synced = tx.object_store(SYNCED).map_err(err)?;
-        let synced_keys: Vec<String> = collect(synced.get_all_keys::<String>().await.map_err(err)?)?;
+        let synced_keys: Vec<String> =
+            collect(synced.get_all_keys::<String>().await.map_err(err)?)?;
         let synced_values: Vec<String> = collect(synced.get_all::<String>().await.map_err(err)?)?;
         let meta = tx.object_store(META).map_err(err)?;
         let meta_keys: Vec<String> = collect(meta.get_all_keys::<String>().await.map_err(err)?)?;
@@ -165,15 +179,30 @@ impl LocalStore {
             match write {
                 Write::Chunk { doc, seq, bytes } => {
                     let value: JsValue = js_sys::Uint8Array::from(bytes.as_slice()).into();
-                    chunks.put(value).with_key(chunk_key(&doc, seq)).build().map_err(err)?;
+                    chunks
+                        .put(value)
+                        .with_key(chunk_key(&doc, seq))
+                        .build()
+                        .map_err(err)?;
                 }
                 Write::Snapshot { doc, bytes } => {
-                    chunks.delete::<String, KeyRange<String>>(doc_range(&doc)).build().map_err(err)?;
+                    chunks
+                        .delete::<String, KeyRange<String>>(doc_range(&doc))
+                        .build()
+                        .map_err(err)?;
                     let value: JsValue = js_sys::Uint8Array::from(bytes.as_slice()).into();
-                    chunks.put(value).with_key(chunk_key(&doc, 0)).build().map_err(err)?;
+                    chunks
+                        .put(value)
+                        .with_key(chunk_key(&doc, 0))
+                        .build()
+                        .map_err(err)?;
                 }
                 Write::Synced { doc, heads } => {
-                    synced.put(heads).with_key(doc.to_string()).build().map_err(err)?;
+                    synced
+                        .put(heads)
+                        .with_key(doc.to_string())
+                        .build()
+                        .map_err(err)?;
                 }
                 Write::Meta { key, value } => {
                     meta.put(value).with_key(key).build().map_err(err)?;

@@ -312,7 +312,9 @@ impl Repo {
     }
 
     fn count_missing(&self) {
-        let Some(index_id) = self.0.index_id.get() else { return };
+        let Some(index_id) = self.0.index_id.get() else {
+            return;
+        };
         let docs = self.0.docs.borrow();
         let Some(index) = docs.get(&index_id) else {
             self.0.missing.set(1);
@@ -351,7 +353,9 @@ impl Repo {
         {
             let mut docs = self.0.docs.borrow_mut();
             for id in &ids {
-                let Some(local) = docs.get_mut(id) else { continue };
+                let Some(local) = docs.get_mut(id) else {
+                    continue;
+                };
                 let heads = local.doc.get_heads();
                 if heads != local.saved_heads {
                     undo.push((*id, local.saved_heads.clone(), local.next_seq));
@@ -408,9 +412,10 @@ impl Repo {
             return Ok(());
         }
         let window = web_sys::window().ok_or("no window")?;
-        let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str("/api/workspace"))
-            .await
-            .map_err(|e| describe(&e))?;
+        let response =
+            wasm_bindgen_futures::JsFuture::from(window.fetch_with_str("/api/workspace"))
+                .await
+                .map_err(|e| describe(&e))?;
         let response: web_sys::Response = response.dyn_into().map_err(|e| describe(&e))?;
         if !response.ok() {
             return Err(format!("/api/workspace answered {}", response.status()));
@@ -426,10 +431,17 @@ impl Repo {
             index_url: String,
         }
         let info: Info = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-        let url: saha_core::AutomergeUrl = info.index_url.parse().map_err(|e: saha_core::Error| e.to_string())?;
+        let url: saha_core::AutomergeUrl = info
+            .index_url
+            .parse()
+            .map_err(|e: saha_core::Error| e.to_string())?;
         let id = url.document_id();
         self.0.index_id.set(Some(id));
-        self.0.docs.borrow_mut().entry(id).or_insert_with(LocalDoc::empty);
+        self.0
+            .docs
+            .borrow_mut()
+            .entry(id)
+            .or_insert_with(LocalDoc::empty);
         self.0
             .store
             .write(
@@ -520,7 +532,10 @@ impl Repo {
             let link = link.as_mut().ok_or("no connection")?;
             let mut docs = self.0.docs.borrow_mut();
             let local = docs.entry(id).or_insert_with(LocalDoc::empty);
-            let applied = link.conn.receive(&mut local.doc, &m).map_err(|e| e.to_string())?;
+            let applied = link
+                .conn
+                .receive(&mut local.doc, &m)
+                .map_err(|e| e.to_string())?;
             if let Some(reply) = link.conn.generate(id, &local.doc) {
                 link.send(&reply);
             }
@@ -559,7 +574,9 @@ impl Repo {
     /// After the index changed: asks for records this device has not seen, and lists
     /// local records the index lacks.
     fn discover(&self) {
-        let Some(index_id) = self.0.index_id.get() else { return };
+        let Some(index_id) = self.0.index_id.get() else {
+            return;
+        };
         let new_ids: Vec<DocumentId> = {
             let mut docs = self.0.docs.borrow_mut();
             let listed = match docs.get(&index_id) {

@@ -7,8 +7,8 @@
 //! `offline` event closes the socket at once, so the status shown is never stale.
 
 use futures::StreamExt;
-use leptos::prelude::GetUntracked;
 use futures::channel::mpsc;
+use leptos::prelude::GetUntracked;
 use saha_core::sync::Connection;
 use saha_core::wire::PeerMetadata;
 use wasm_bindgen::JsCast;
@@ -37,7 +37,8 @@ pub fn start(repo: Repo) {
         let offline_repo = repo.clone();
         let offline = Closure::<dyn FnMut()>::new(move || offline_repo.detach());
         let _ = window.add_event_listener_with_callback("online", online.as_ref().unchecked_ref());
-        let _ = window.add_event_listener_with_callback("offline", offline.as_ref().unchecked_ref());
+        let _ =
+            window.add_event_listener_with_callback("offline", offline.as_ref().unchecked_ref());
         // These listeners live as long as the page.
         online.forget();
         offline.forget();
@@ -78,7 +79,11 @@ fn uuid_like() -> String {
 
 fn sync_url() -> Option<String> {
     let location = web_sys::window()?.location();
-    let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
+    let scheme = if location.protocol().ok()? == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
     Some(format!("{scheme}://{}/sync", location.host().ok()?))
 }
 
@@ -102,7 +107,9 @@ async fn connect_once(repo: &Repo, peer_id: &str) -> bool {
     let tx = events.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
         if let Ok(buffer) = e.data().dyn_into::<js_sys::ArrayBuffer>() {
-            let _ = tx.unbounded_send(SocketEvent::Frame(js_sys::Uint8Array::new(&buffer).to_vec()));
+            let _ = tx.unbounded_send(SocketEvent::Frame(
+                js_sys::Uint8Array::new(&buffer).to_vec(),
+            ));
         }
     });
     let tx = events.clone();

@@ -99,7 +99,10 @@ pub fn AccountDetail() -> impl IntoView {
     let accounts = repo().accounts();
     let lang = use_lang();
     let id = param_id();
-    let view_of = move || id.get().and_then(|id| accounts.with(|a| a.get(&id).cloned()));
+    let view_of = move || {
+        id.get()
+            .and_then(|id| accounts.with(|a| a.get(&id).cloned()))
+    };
     view! {
         <section class="page">
             <A href="/" attr:class="back">"← " {tr(Msg::Accounts)}</A>
@@ -175,10 +178,17 @@ pub fn EditAccount() -> impl IntoView {
     // The form starts from the account as it is when the page opens, and keeps what the
     // user types even if a colleague's edit arrives meanwhile (it merges on save).
     let initial = move || {
-        id.get()
-            .and_then(|id| accounts.with_untracked(|a| a.get(&id).map(|v| (id, AccountInput::from_account(&v.account)))))
+        id.get().and_then(|id| {
+            accounts.with_untracked(|a| {
+                a.get(&id)
+                    .map(|v| (id, AccountInput::from_account(&v.account)))
+            })
+        })
     };
-    let arrived = move || id.get().is_some_and(|id| accounts.with(|a| a.contains_key(&id)));
+    let arrived = move || {
+        id.get()
+            .is_some_and(|id| accounts.with(|a| a.contains_key(&id)))
+    };
     view! {
         <section class="page">
             <h1>{tr(Msg::EditAccount)}</h1>
@@ -236,7 +246,13 @@ where
             })
         }
     };
-    let invalid = move |field: Field| move || problems.with(|ps| ps.iter().any(|(f, _)| *f == field)).to_string();
+    let invalid = move |field: Field| {
+        move || {
+            problems
+                .with(|ps| ps.iter().any(|(f, _)| *f == field))
+                .to_string()
+        }
+    };
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -266,7 +282,12 @@ where
         });
     };
 
-    let text_field = move |field: Field, id: &'static str, label: Msg, kind: &'static str, autocomplete: &'static str, value: RwSignal<String>| {
+    let text_field = move |field: Field,
+                           id: &'static str,
+                           label: Msg,
+                           kind: &'static str,
+                           autocomplete: &'static str,
+                           value: RwSignal<String>| {
         let error_id = format!("{id}-error");
         view! {
             <div class="field">

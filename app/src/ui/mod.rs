@@ -61,7 +61,9 @@ pub fn tr(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static 
 }
 
 fn register_service_worker() {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let navigator = window.navigator();
     if js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false) {
         let promise = navigator.service_worker().register("/sw.js");
@@ -128,15 +130,15 @@ fn App(lang: Lang) -> impl IntoView {
     });
     // Ctrl/Cmd+K focuses the search field of the list.
     let keydown = window_event_listener(leptos::ev::keydown, |ev| {
-        if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("k") {
-            if let Some(input) = web_sys::window()
+        if (ev.ctrl_key() || ev.meta_key())
+            && ev.key().eq_ignore_ascii_case("k")
+            && let Some(input) = web_sys::window()
                 .and_then(|w| w.document())
                 .and_then(|d| d.get_element_by_id("account-search"))
                 .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-            {
-                ev.prevent_default();
-                let _ = input.focus();
-            }
+        {
+            ev.prevent_default();
+            let _ = input.focus();
         }
     });
     on_cleanup(move || keydown.remove());

@@ -19,7 +19,9 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream, connect_async};
 pub const TIMEOUT: Duration = Duration::from_secs(15);
 
 pub fn site_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site")
+    std::env::var_os("SAHA_SITE_ROOT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site"))
 }
 
 pub async fn start(data_dir: &Path) -> RunningServer {
@@ -49,7 +51,9 @@ impl Peer {
     pub async fn connect(server: &RunningServer, name: &str) -> Peer {
         let mut ws = raw_socket(server).await;
         let (mut conn, join) = Connection::client(name, PeerMetadata::default());
-        ws.send(WsMessage::Binary(join.encode().into())).await.unwrap();
+        ws.send(WsMessage::Binary(join.encode().into()))
+            .await
+            .unwrap();
         let reply = next_frame(&mut ws).await.expect("peer reply");
         conn.handshake(&Message::decode(&reply).unwrap()).unwrap();
         assert!(conn.is_ready());
@@ -76,7 +80,8 @@ impl Peer {
     pub async fn pump_until(&mut self, mut done: impl FnMut(&Peer) -> bool) -> bool {
         let deadline = tokio::time::Instant::now() + TIMEOUT;
         while !done(self) {
-            let Ok(frame) = tokio::time::timeout_at(deadline, next_frame(&mut self.ws)).await else {
+            let Ok(frame) = tokio::time::timeout_at(deadline, next_frame(&mut self.ws)).await
+            else {
                 return false;
             };
             let Some(bytes) = frame else { return false };
@@ -103,7 +108,8 @@ impl Peer {
     pub async fn push(&mut self, id: DocumentId) {
         self.offer(id).await;
         assert!(
-            self.pump_until(|p| p.conn.peer_has_all(&id, &p.docs[&id])).await,
+            self.pump_until(|p| p.conn.peer_has_all(&id, &p.docs[&id]))
+                .await,
             "server did not confirm {id}"
         );
     }
