@@ -4,6 +4,29 @@ use clap::Parser;
 use saha_server::{Config, start};
 use tracing_subscriber::EnvFilter;
 
+/// Resolves on Ctrl+C or SIGTERM.
+async fn stop_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("stopping");
+}
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
@@ -24,10 +47,7 @@ async fn main() -> std::process::ExitCode {
     // Tests and scripts read this line to learn the port when listening on port 0.
     println!("saha-server listening on http://{}", server.addr);
     tracing::info!(addr = %server.addr, data_dir = %data_dir.display(), "serving");
-    let result = tokio::select! {
-        r = server.wait() => r,
-        _ = tokio::signal::ctrl_c() => Ok(()),
-    };
+    let result = server.run_until(stop_signal()).await;
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

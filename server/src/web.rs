@@ -107,13 +107,16 @@ impl RunningServer {
         Err(ServerError::Storage("connections did not close".into()))
     }
 
-    /// Runs until the server stops (for `main`).
-    pub async fn wait(self) -> Result<(), ServerError> {
-        let _keep = self.shutdown;
-        Ok(self
-            .task
-            .await
-            .map_err(|e| ServerError::Storage(e.to_string()))??)
+    /// Serves until `stop` resolves, then shuts down cleanly: sync connections are
+    /// closed with "going away" and the storage writer finishes its queue.
+    pub async fn run_until(mut self, stop: impl Future<Output = ()>) -> Result<(), ServerError> {
+        tokio::select! {
+            ended = &mut self.task => {
+                return Ok(ended.map_err(|e| ServerError::Storage(format!("server task: {e}")))??);
+            }
+            () = stop => {}
+        }
+        self.shutdown().await
     }
 }
 

@@ -6,7 +6,7 @@ mod common;
 use std::path::PathBuf;
 use std::process::Stdio;
 
-use common::{Peer, start};
+use common::{connect, pump_until, start};
 use saha_core::DocumentId;
 use saha_core::account::{Account, AccountInput};
 
@@ -28,7 +28,7 @@ async fn js_automerge_repo_and_rust_peer_converge() {
     );
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
-    let mut rust = Peer::connect(&server, "rust-peer").await;
+    let mut rust = connect(&server, "rust-peer").await;
 
     let id = DocumentId::random();
     let input = AccountInput {
@@ -37,7 +37,7 @@ async fn js_automerge_repo_and_rust_peer_converge() {
     };
     rust.docs
         .insert(id, Account::create(&input.validate().unwrap(), 1).unwrap());
-    rust.push(id).await;
+    rust.push(id).await.unwrap();
 
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../end2end/interop/js-peer.mjs");
     let output = tokio::process::Command::new("node")
@@ -61,8 +61,9 @@ async fn js_automerge_repo_and_rust_peer_converge() {
     assert_eq!(report["seenName"], "Ege Zeytinyağı");
     // …the Rust peer gets the JS client's edit by fan-out…
     assert!(
-        rust.pump_until(|p| Account::read(&p.docs[&id]).unwrap().city == "Trabzon")
-            .await
+        pump_until(&mut rust, |p| Account::read(&p.docs[&id]).unwrap().city
+            == "Trabzon")
+        .await
     );
     assert_eq!(
         Account::read(&rust.docs[&id]).unwrap().name,
@@ -70,7 +71,7 @@ async fn js_automerge_repo_and_rust_peer_converge() {
     );
     // …and can fetch the document the JS client created.
     let created: saha_core::AutomergeUrl = report["createdUrl"].as_str().unwrap().parse().unwrap();
-    let doc = rust.fetch(created.document_id()).await;
+    let doc = rust.fetch(created.document_id()).await.unwrap();
     let account = Account::read(doc).unwrap();
     assert_eq!(account.name, "Karadeniz Balıkçılık");
     assert_eq!(account.city, "Rize");

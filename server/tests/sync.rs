@@ -3,7 +3,7 @@
 mod common;
 
 use automerge::Automerge;
-use common::{Peer, closed_by_server, raw_socket, start};
+use common::{closed_by_server, connect, pump_until, raw_socket, start};
 use futures_util::SinkExt;
 use saha_core::DocumentId;
 use saha_core::account::{Account, AccountInput};
@@ -29,22 +29,23 @@ fn edit(doc: &mut Automerge, change: impl FnOnce(&mut AccountInput)) {
 async fn two_peers_converge_through_the_server() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
-    let mut a = Peer::connect(&server, "peer-a").await;
-    let mut b = Peer::connect(&server, "peer-b").await;
+    let mut a = connect(&server, "peer-a").await;
+    let mut b = connect(&server, "peer-b").await;
 
     let id = DocumentId::random();
     a.docs.insert(id, account("Boğaziçi Danışmanlık"));
-    a.push(id).await;
+    a.push(id).await.unwrap();
 
-    let doc = b.fetch(id).await;
+    let doc = b.fetch(id).await.unwrap();
     assert_eq!(Account::read(doc).unwrap().name, "Boğaziçi Danışmanlık");
 
     // B edits; A gets it by fan-out without asking.
     edit(b.docs.get_mut(&id).unwrap(), |i| i.city = "İstanbul".into());
-    b.push(id).await;
+    b.push(id).await.unwrap();
     assert!(
-        a.pump_until(|p| Account::read(&p.docs[&id]).unwrap().city == "İstanbul")
-            .await
+        pump_until(&mut a, |p| Account::read(&p.docs[&id]).unwrap().city
+            == "İstanbul")
+        .await
     );
     // Concurrent edits to different fields merge.
     edit(a.docs.get_mut(&id).unwrap(), |i| {
@@ -53,11 +54,12 @@ async fn two_peers_converge_through_the_server() {
     edit(b.docs.get_mut(&id).unwrap(), |i| {
         i.email = "bilgi@bogazici.com.tr".into()
     });
-    a.push(id).await;
-    b.push(id).await;
+    a.push(id).await.unwrap();
+    b.push(id).await.unwrap();
     assert!(
-        a.pump_until(|p| p.docs[&id].get_heads() == b.docs[&id].get_heads())
-            .await
+        pump_until(&mut a, |p| p.docs[&id].get_heads()
+            == b.docs[&id].get_heads())
+        .await
     );
     for peer in [&a, &b] {
         let merged = Account::read(&peer.docs[&id]).unwrap();
@@ -73,18 +75,18 @@ async fn a_restart_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
     let index_before = server.hub.workspace().index_url;
-    let mut a = Peer::connect(&server, "peer-a").await;
+    let mut a = connect(&server, "peer-a").await;
     let ids: Vec<DocumentId> = (0..20).map(|_| DocumentId::random()).collect();
     for (n, id) in ids.iter().enumerate() {
         a.docs.insert(*id, account(&format!("Müşteri {n}")));
-        a.push(*id).await;
+        a.push(*id).await.unwrap();
     }
     // Enough edits on one document to pass a compaction.
     for n in 0..70 {
         edit(a.docs.get_mut(&ids[0]).unwrap(), |i| {
             i.notes = format!("not {n}")
         });
-        a.push(ids[0]).await;
+        a.push(ids[0]).await.unwrap();
     }
     let expected: Vec<_> = ids.iter().map(|id| a.docs[id].get_heads()).collect();
     drop(a);
@@ -92,9 +94,9 @@ async fn a_restart_loses_nothing() {
 
     let server = start(dir.path()).await;
     assert_eq!(server.hub.workspace().index_url, index_before);
-    let mut b = Peer::connect(&server, "peer-b").await;
+    let mut b = connect(&server, "peer-b").await;
     for (id, heads) in ids.iter().zip(expected) {
-        let doc = b.fetch(*id).await;
+        let doc = b.fetch(*id).await.unwrap();
         assert_eq!(doc.get_heads(), heads);
     }
     assert_eq!(Account::read(&b.docs[&ids[0]]).unwrap().notes, "not 69");
@@ -106,18 +108,20 @@ async fn a_restart_loses_nothing() {
 async fn a_document_nobody_has_is_unavailable_until_someone_creates_it() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
-    let mut waiting = Peer::connect(&server, "waiting").await;
+    let mut waiting = connect(&server, "waiting").await;
     let id = DocumentId::random();
-    waiting.offer(id).await;
-    assert!(waiting.pump_until(|p| p.unavailable.contains(&id)).await);
+    waiting.offer(id).await.unwrap();
+    assert!(pump_until(&mut waiting, |p| p.unavailable.contains(&id)).await);
 
-    let mut creator = Peer::connect(&server, "creator").await;
+    let mut creator = connect(&server, "creator").await;
     creator.docs.insert(id, account("Geç Gelen A.Ş."));
-    creator.push(id).await;
+    creator.push(id).await.unwrap();
     assert!(
-        waiting
-            .pump_until(|p| p.docs.get(&id).is_some_and(|d| !d.get_heads().is_empty()))
-            .await,
+        pump_until(&mut waiting, |p| p
+            .docs
+            .get(&id)
+            .is_some_and(|d| !d.get_heads().is_empty()))
+        .await,
         "the waiting peer was not sent the document once it existed"
     );
     assert_eq!(
@@ -131,10 +135,10 @@ async fn a_document_nobody_has_is_unavailable_until_someone_creates_it() {
 async fn bad_input_closes_only_that_connection_and_stores_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
-    let mut good = Peer::connect(&server, "good").await;
+    let mut good = connect(&server, "good").await;
     let id = DocumentId::random();
     good.docs.insert(id, account("Sağlam Ticaret"));
-    good.push(id).await;
+    good.push(id).await.unwrap();
     let chunks = server.hub.storage().chunk_count(&id).unwrap();
 
     // Not CBOR at all.
@@ -163,7 +167,7 @@ async fn bad_input_closes_only_that_connection_and_stores_nothing() {
     closed_by_server(&mut ws).await;
 
     // A valid frame whose Automerge payload is garbage, for an existing document.
-    let mut bad = Peer::connect(&server, "bad").await;
+    let mut bad = connect(&server, "bad").await;
     let garbage = Message::Sync(DocMessage {
         sender_id: "bad".into(),
         target_id: bad.conn.remote_id().unwrap().to_owned(),
@@ -178,7 +182,7 @@ async fn bad_input_closes_only_that_connection_and_stores_nothing() {
     assert!(reason.contains("sync message"), "{reason}");
 
     // A sender ID that is not the one that joined.
-    let mut spoof = Peer::connect(&server, "spoof").await;
+    let mut spoof = connect(&server, "spoof").await;
     let spoofed = Message::Sync(DocMessage {
         sender_id: "good".into(),
         target_id: "server".into(),
@@ -193,7 +197,7 @@ async fn bad_input_closes_only_that_connection_and_stores_nothing() {
     closed_by_server(&mut spoof.ws).await;
 
     // Larger than the server's message limit (1 MiB in tests).
-    let mut big = Peer::connect(&server, "big").await;
+    let mut big = connect(&server, "big").await;
     big.ws
         .send(WsMessage::Binary(vec![0u8; 2 * 1024 * 1024].into()))
         .await
@@ -222,10 +226,10 @@ async fn bad_input_closes_only_that_connection_and_stores_nothing() {
     edit(good.docs.get_mut(&id).unwrap(), |i| {
         i.city = "Eskişehir".into()
     });
-    good.push(id).await;
-    let mut check = Peer::connect(&server, "check").await;
+    good.push(id).await.unwrap();
+    let mut check = connect(&server, "check").await;
     assert_eq!(
-        Account::read(check.fetch(id).await).unwrap().city,
+        Account::read(check.fetch(id).await.unwrap()).unwrap().city,
         "Eskişehir"
     );
     server.shutdown().await.unwrap();
@@ -254,8 +258,8 @@ async fn http_serves_the_shell_and_the_workspace() {
     assert_eq!(info["name"], "Test");
 
     // The index is a document any peer can fetch and walk.
-    let mut peer = Peer::connect(&server, "walker").await;
-    let index = peer.fetch(index_id).await;
+    let mut peer = connect(&server, "walker").await;
+    let index = peer.fetch(index_id).await.unwrap();
     assert!(saha_core::workspace::is_ready(index));
 
     for path in ["/", "/accounts/new", "/accounts/anything/edit"] {

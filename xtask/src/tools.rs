@@ -18,10 +18,19 @@ pub enum WasmToolchain {
 }
 
 impl WasmToolchain {
+    /// Each toolchain has its own target directory: switching never throws away the
+    /// other's cache, nor the native build's.
+    pub fn target_dir(&self, root: &Path) -> PathBuf {
+        crate::target_dir(root).join(match self {
+            WasmToolchain::Rustup => "wasm",
+            WasmToolchain::Debian => "wasm-debian",
+        })
+    }
+
     /// A cargo command for the wasm32 build, with its own target directory so the
     /// native build's cache is never thrown away.
     pub fn cargo(&self, root: &Path, subcommand: &str) -> Command {
-        let target_dir = crate::target_dir(root).join("wasm");
+        let target_dir = self.target_dir(root);
         match self {
             WasmToolchain::Rustup => {
                 let mut cmd =
@@ -104,7 +113,20 @@ pub fn apt_install(packages: &[&str]) -> Result<()> {
     run(&mut apt(&args))
 }
 
+/// Picks the wasm32 toolchain: rustup's target where it is (or can be) installed, else
+/// Debian's. `SAHA_WASM_TOOLCHAIN=debian` (or `rustup`) forces one.
 pub fn ensure_wasm_toolchain() -> Result<WasmToolchain> {
+    match std::env::var("SAHA_WASM_TOOLCHAIN").as_deref() {
+        Ok("debian") => {
+            apt_install(&["rustc-web", "cargo-web", "rust-web-src", "lld-19"])?;
+            return Ok(WasmToolchain::Debian);
+        }
+        Ok("rustup") => {
+            run(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
+            return Ok(WasmToolchain::Rustup);
+        }
+        _ => {}
+    }
     let installed = output(Command::new("rustup").args(["target", "list", "--installed"]));
     if installed.is_some_and(|t| t.lines().any(|l| l.trim() == WASM_TARGET)) {
         return Ok(WasmToolchain::Rustup);

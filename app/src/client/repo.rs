@@ -93,6 +93,10 @@ struct Inner {
     dirty: RefCell<HashSet<DocumentId>>,
     flush_scheduled: Cell<bool>,
     unconfirmed: RefCell<HashSet<DocumentId>>,
+    /// Documents known by ID (listed in the index) whose content has not arrived.
+    awaited: RefCell<HashSet<DocumentId>>,
+    /// Documents changed by the server whose views are refreshed with the next flush.
+    stale_views: RefCell<HashSet<DocumentId>>,
     accounts: RwSignal<HashMap<DocumentId, AccountView>>,
     connectivity: RwSignal<Connectivity>,
     pending: RwSignal<usize>,
@@ -170,6 +174,8 @@ impl Repo {
             flush_scheduled: Cell::new(false),
             pending: RwSignal::new(unconfirmed.len()),
             unconfirmed: RefCell::new(unconfirmed),
+            awaited: RefCell::new(HashSet::new()),
+            stale_views: RefCell::new(HashSet::new()),
             accounts: RwSignal::new(HashMap::new()),
             connectivity: RwSignal::new(Connectivity::Offline),
             missing: RwSignal::new(0),
@@ -177,7 +183,7 @@ impl Repo {
         }));
         let ids: Vec<_> = repo.0.docs.borrow().keys().copied().collect();
         repo.refresh(&ids);
-        repo.count_missing();
+        repo.discover();
         Ok(repo)
     }
 
@@ -219,7 +225,7 @@ impl Repo {
             },
         );
         let mut changed = vec![id];
-        changed.extend(self.register_unlisted());
+        changed.extend(self.register_unlisted(&[id]));
         self.local_change(&changed).await?;
         Ok(id)
     }
@@ -251,25 +257,31 @@ impl Repo {
         result.map_err(|e| e.0)
     }
 
-    /// Lists every local account the index does not list yet (created before the index
-    /// arrived, or on a device that crashed between the two writes).
-    fn register_unlisted(&self) -> Option<DocumentId> {
+    /// Lists in the index those of `candidates` that are accounts it does not list yet
+    /// (made before the index arrived, or on a device that stopped between the two
+    /// writes). Returns the index ID if the index changed.
+    fn register_unlisted(&self, candidates: &[DocumentId]) -> Option<DocumentId> {
         let index_id = self.0.index_id.get()?;
         let mut docs = self.0.docs.borrow_mut();
-        let accounts: Vec<(DocumentId, i64)> = docs
+        let listed: HashSet<DocumentId> = match docs.get(&index_id) {
+            Some(index) if workspace::is_ready(&index.doc) => workspace::records(&index.doc)
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect(),
+            _ => return None,
+        };
+        let unlisted: Vec<(DocumentId, i64)> = candidates
             .iter()
-            .filter(|(id, d)| **id != index_id && kind_of(&d.doc).as_deref() == Some(account::KIND))
-            .map(|(id, d)| {
-                let created = Account::read(&d.doc).map(|a| a.created_at).unwrap_or(0);
-                (*id, created)
+            .filter(|id| **id != index_id && !listed.contains(id))
+            .filter_map(|id| {
+                let doc = &docs.get(id)?.doc;
+                (kind_of(doc).as_deref() == Some(account::KIND))
+                    .then(|| (*id, Account::read(doc).map(|a| a.created_at).unwrap_or(0)))
             })
             .collect();
         let index = docs.get_mut(&index_id)?;
-        if !workspace::is_ready(&index.doc) {
-            return None;
-        }
         let mut changed = false;
-        for (id, created) in accounts {
+        for (id, created) in unlisted {
             match workspace::add_record(&mut index.doc, id, account::KIND, created) {
                 Ok(added) => changed |= added,
                 Err(e) => leptos::logging::error!("could not list {id} in the index: {e}"),
@@ -311,23 +323,6 @@ impl Repo {
         }
     }
 
-    fn count_missing(&self) {
-        let Some(index_id) = self.0.index_id.get() else {
-            return;
-        };
-        let docs = self.0.docs.borrow();
-        let Some(index) = docs.get(&index_id) else {
-            self.0.missing.set(1);
-            return;
-        };
-        let missing = workspace::records(&index.doc)
-            .iter()
-            .filter(|(id, _)| docs.get(id).is_none_or(|d| d.doc.get_heads().is_empty()))
-            .count()
-            + usize::from(index.doc.get_heads().is_empty());
-        self.0.missing.set(missing);
-    }
-
     // ----- persistence -------------------------------------------------------------
 
     fn schedule_flush(&self) {
@@ -339,6 +334,8 @@ impl Repo {
             // Let a burst of incoming messages gather into one transaction.
             gloo_timers::future::TimeoutFuture::new(30).await;
             repo.0.flush_scheduled.set(false);
+            let stale: Vec<DocumentId> = repo.0.stale_views.borrow_mut().drain().collect();
+            repo.refresh(&stale);
             if let Err(e) = repo.flush(false).await {
                 leptos::logging::error!("could not store synced changes: {e}");
             }
@@ -453,7 +450,7 @@ impl Repo {
             )
             .await
             .map_err(|e| e.0)?;
-        self.count_missing();
+        self.discover();
         Ok(())
     }
 
@@ -562,26 +559,28 @@ impl Repo {
         self.0.dirty.borrow_mut().insert(id);
         self.schedule_flush();
         if changed {
-            self.refresh(&[id]);
+            self.0.stale_views.borrow_mut().insert(id);
+            if self.0.awaited.borrow_mut().remove(&id) {
+                self.0.missing.set(self.0.awaited.borrow().len());
+            }
             if Some(id) == self.0.index_id.get() {
                 self.discover();
             }
-            self.count_missing();
         }
         Ok(())
     }
 
-    /// After the index changed: asks for records this device has not seen, and lists
-    /// local records the index lacks.
+    /// After the index changed (or arrived): asks for records this device has not seen,
+    /// and lists local records the index lacks.
     fn discover(&self) {
         let Some(index_id) = self.0.index_id.get() else {
             return;
         };
-        let new_ids: Vec<DocumentId> = {
+        let (unseen, all_local): (Vec<DocumentId>, Vec<DocumentId>) = {
             let mut docs = self.0.docs.borrow_mut();
             let listed = match docs.get(&index_id) {
                 Some(index) => workspace::records(&index.doc),
-                None => return,
+                None => Vec::new(),
             };
             let unseen: Vec<DocumentId> = listed
                 .into_iter()
@@ -591,10 +590,19 @@ impl Repo {
             for id in &unseen {
                 docs.insert(*id, LocalDoc::empty());
             }
-            unseen
+            docs.entry(index_id).or_insert_with(LocalDoc::empty);
+            let mut awaited = self.0.awaited.borrow_mut();
+            awaited.clear();
+            awaited.extend(
+                docs.iter()
+                    .filter(|(_, d)| d.doc.get_heads().is_empty())
+                    .map(|(id, _)| *id),
+            );
+            self.0.missing.set(awaited.len());
+            (unseen, docs.keys().copied().collect())
         };
-        self.offer(&new_ids);
-        if let Some(index) = self.register_unlisted() {
+        self.offer(&unseen);
+        if let Some(index) = self.register_unlisted(&all_local) {
             self.0.dirty.borrow_mut().insert(index);
             self.0.unconfirmed.borrow_mut().insert(index);
             self.0.pending.set(self.0.unconfirmed.borrow().len());
@@ -608,7 +616,12 @@ impl Repo {
         self.0.store.clear().await.map_err(|e| e.0)?;
         self.0.docs.borrow_mut().clear();
         self.0.index_id.set(None);
+        self.0.unconfirmed.borrow_mut().clear();
+        self.0.awaited.borrow_mut().clear();
+        self.0.dirty.borrow_mut().clear();
         self.0.accounts.set(HashMap::new());
+        self.0.pending.set(0);
+        self.0.missing.set(0);
         Ok(())
     }
 }

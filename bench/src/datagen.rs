@@ -1,0 +1,304 @@
+//! Deterministic, realistic Turkish CRM data: companies and people with Turkish letters,
+//! cities, +90 phone numbers, e-mail addresses, customer types and activities.
+//!
+//! Same seed, same data. Until activity records have their own documents (sales and
+//! service issues), each account carries its activities as a list in its document, so
+//! the bytes per account are realistic.
+
+use automerge::transaction::Transactable;
+use automerge::{Automerge, ObjType, ROOT};
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use saha_core::DocumentId;
+use saha_core::account::{Account, AccountInput, CustomerType};
+use saha_core::fold::fold;
+
+const FIRST_NAMES: &[&str] = &[
+    "Ayşe", "Fatma", "Emine", "Hatice", "Zeynep", "Elif", "Şule", "Gülşen", "Özlem", "Çiğdem",
+    "İpek", "Ümran", "Mehmet", "Mustafa", "Ahmet", "Ali", "Hüseyin", "İbrahim", "Çağrı", "Oğuz",
+    "Gökhan", "Şükrü", "Ömer", "Uğur", "Barış", "Doğan", "Ilgın", "Işıl", "Sıla", "Tuğçe",
+];
+const LAST_NAMES: &[&str] = &[
+    "Yılmaz",
+    "Kaya",
+    "Demir",
+    "Şahin",
+    "Çelik",
+    "Yıldız",
+    "Yıldırım",
+    "Öztürk",
+    "Aydın",
+    "Özdemir",
+    "Arslan",
+    "Doğan",
+    "Kılıç",
+    "Aslan",
+    "Çetin",
+    "Kara",
+    "Koç",
+    "Kurt",
+    "Özkan",
+    "Şimşek",
+    "Güneş",
+    "Erdoğan",
+    "Ünal",
+    "Akgül",
+    "Türkmen",
+    "Işık",
+    "Gökçe",
+    "Uçar",
+];
+const COMPANY_ROOTS: &[&str] = &[
+    "Anadolu",
+    "Boğaziçi",
+    "Ege",
+    "Karadeniz",
+    "Akdeniz",
+    "Marmara",
+    "Toros",
+    "Kızılırmak",
+    "Fırat",
+    "Dicle",
+    "Uludağ",
+    "Erciyes",
+    "Göksu",
+    "Çamlıca",
+    "Ilgaz",
+    "Sakarya",
+    "Yeşilırmak",
+    "Doğu",
+    "Güneydoğu",
+    "İç Anadolu",
+    "Kapadokya",
+    "Palandöken",
+    "Munzur",
+    "Kaçkar",
+];
+const COMPANY_TRADES: &[&str] = &[
+    "Gıda",
+    "Tekstil",
+    "Lojistik",
+    "Nakliyat",
+    "İnşaat",
+    "Danışmanlık",
+    "Yazılım",
+    "Mobilya",
+    "Kırtasiye",
+    "Tarım",
+    "Otomotiv",
+    "Makine",
+    "Kimya",
+    "Turizm",
+    "Eczacılık",
+    "Ambalaj",
+    "Elektrik",
+    "Enerji",
+    "Zeytinyağı",
+    "Balıkçılık",
+    "Süt Ürünleri",
+    "Matbaacılık",
+];
+const COMPANY_FORMS: &[&str] = &[
+    "A.Ş.",
+    "Ltd. Şti.",
+    "Ticaret",
+    "San. ve Tic. A.Ş.",
+    "Kollektif Şti.",
+];
+const CITIES: &[&str] = &[
+    "İstanbul",
+    "Ankara",
+    "İzmir",
+    "Bursa",
+    "Antalya",
+    "Konya",
+    "Adana",
+    "Şanlıurfa",
+    "Gaziantep",
+    "Kocaeli",
+    "Mersin",
+    "Diyarbakır",
+    "Hatay",
+    "Manisa",
+    "Kayseri",
+    "Samsun",
+    "Balıkesir",
+    "Kahramanmaraş",
+    "Van",
+    "Aydın",
+    "Denizli",
+    "Sakarya",
+    "Tekirdağ",
+    "Muğla",
+    "Eskişehir",
+    "Malatya",
+    "Trabzon",
+    "Erzurum",
+    "Ordu",
+    "Çanakkale",
+    "Isparta",
+    "Iğdır",
+    "Ağrı",
+    "Çorum",
+    "Düzce",
+    "Kırıkkale",
+    "Şırnak",
+    "Uşak",
+    "Niğde",
+    "Muş",
+];
+const DOMAINS: &[&str] = &["com.tr", "com", "net.tr", "gen.tr"];
+const ACTIVITIES: &[(&str, &str)] = &[
+    ("note", "İlk görüşme yapıldı; ihtiyaçlar not edildi."),
+    ("call", "Arandı, teklif için tekrar aranmak istiyor."),
+    ("call", "Ulaşılamadı, sesli mesaj bırakıldı."),
+    (
+        "note",
+        "Şikâyet: teslimat gecikmesi. Çağrı merkezine iletildi.",
+    ),
+    ("note", "İstek: yıllık sözleşmede indirim talebi."),
+    ("call", "Memnuniyet araması yapıldı; hizmetten memnun."),
+    ("note", "Dilek: mobil uygulamadan sipariş takibi."),
+    ("call", "Toplantı ayarlandı, salı 14:00."),
+];
+
+/// One generated account with its activities.
+pub struct GeneratedAccount {
+    pub id: DocumentId,
+    pub input: AccountInput,
+    pub activities: Vec<(&'static str, i64, &'static str)>,
+    pub created_at: i64,
+}
+
+/// Generates `count` accounts with `activities_per_account` activities each.
+pub fn accounts(seed: u64, count: usize, activities_per_account: usize) -> Vec<GeneratedAccount> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    (0..count)
+        .map(|n| {
+            let mut id_bytes = [0u8; 16];
+            rng.fill(&mut id_bytes);
+            let person = rng.random_bool(0.3);
+            let first = *FIRST_NAMES.choose(&mut rng).unwrap_or(&"Ayşe");
+            let last = *LAST_NAMES.choose(&mut rng).unwrap_or(&"Yılmaz");
+            let name = if person {
+                format!("{first} {last}")
+            } else {
+                format!(
+                    "{} {} {}",
+                    COMPANY_ROOTS.choose(&mut rng).unwrap_or(&"Anadolu"),
+                    COMPANY_TRADES.choose(&mut rng).unwrap_or(&"Gıda"),
+                    COMPANY_FORMS.choose(&mut rng).unwrap_or(&"A.Ş.")
+                )
+            };
+            let slug: String = fold(&name)
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .take(20)
+                .collect();
+            let email = if person {
+                format!(
+                    "{}.{}{}@{}",
+                    fold(first),
+                    fold(last),
+                    n % 100,
+                    if rng.random_bool(0.5) {
+                        "gmail.com"
+                    } else {
+                        "hotmail.com"
+                    }
+                )
+            } else {
+                format!(
+                    "info@{slug}{n}.{}",
+                    DOMAINS.choose(&mut rng).unwrap_or(&"com.tr")
+                )
+            };
+            let phone = format!(
+                "0{} {:03} {:02} {:02}",
+                rng.random_range(530..=559),
+                rng.random_range(100..1000),
+                rng.random_range(0..100),
+                rng.random_range(0..100)
+            );
+            let created_at = 1_700_000_000_000 + rng.random_range(0..60_000_000_000i64);
+            let activities = (0..activities_per_account)
+                .map(|k| {
+                    let (kind, text) = *ACTIVITIES.choose(&mut rng).unwrap_or(&ACTIVITIES[0]);
+                    (kind, created_at + (k as i64 + 1) * 86_400_000, text)
+                })
+                .collect();
+            GeneratedAccount {
+                id: DocumentId::from_bytes(id_bytes),
+                input: AccountInput {
+                    name,
+                    phone,
+                    email,
+                    city: (*CITIES.choose(&mut rng).unwrap_or(&"İstanbul")).to_owned(),
+                    customer_type: *CustomerType::ALL
+                        .choose(&mut rng)
+                        .unwrap_or(&CustomerType::Potential),
+                    notes: String::new(),
+                },
+                activities,
+                created_at,
+            }
+        })
+        .collect()
+}
+
+impl GeneratedAccount {
+    /// The account as an Automerge document (account fields plus an `activities` list).
+    pub fn to_document(&self) -> Automerge {
+        let valid = self
+            .input
+            .validate()
+            .expect("generated data is valid by construction");
+        let mut doc =
+            Account::create(&valid, self.created_at).expect("a new document accepts an account");
+        doc.transact::<_, _, automerge::AutomergeError>(|tx| {
+            let list = tx.put_object(ROOT, "activities", ObjType::List)?;
+            for (i, (kind, at, text)) in self.activities.iter().enumerate() {
+                let item = tx.insert_object(&list, i, ObjType::Map)?;
+                tx.put(&item, "kind", *kind)?;
+                tx.put(&item, "at", *at)?;
+                tx.put(&item, "text", *text)?;
+            }
+            Ok(())
+        })
+        .expect("writing activities into a new document");
+        doc
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_data_and_all_of_it_valid() {
+        let a = accounts(7, 500, 5);
+        let b = accounts(7, 500, 5);
+        assert_eq!(
+            a.iter()
+                .map(|x| (x.id, x.input.clone()))
+                .collect::<Vec<_>>(),
+            b.iter()
+                .map(|x| (x.id, x.input.clone()))
+                .collect::<Vec<_>>()
+        );
+        for account in &a {
+            let valid = account.input.validate().expect("valid");
+            let _ = valid;
+            assert!(account.input.phone.starts_with('0'));
+            assert_eq!(account.activities.len(), 5);
+        }
+        let turkish = a
+            .iter()
+            .filter(|x| x.input.name.chars().any(|c| "İışğüöçŞĞÜÖÇ".contains(c)))
+            .count();
+        assert!(turkish > 250, "{turkish}");
+        let doc = a[0].to_document();
+        assert_eq!(Account::read(&doc).unwrap().name, a[0].input.name);
+    }
+}

@@ -1,0 +1,13 @@
+//! Saha's benchmark harness (`cargo xtask bench`).
+//!
+//! - [`datagen`]: deterministic Turkish CRM data.
+//! - [`peer`]: a Rust automerge-repo peer over WebSocket (also used by the server's
+//!   integration tests), speaking only the public protocol.
+//! - [`process`]: servers under test as child processes, measured through /proc.
+//! - [`workloads`]: initial sync, reconnect, fan-out and throughput, the same for Saha and
+//!   for automerge-repo's reference server.
+
+pub mod datagen;
+pub mod peer;
+pub mod process;
+pub mod workloads;

@@ -1,0 +1,302 @@
+//! `saha-bench`: runs the server workloads against Saha and automerge-repo's reference
+//! server, or seeds a Saha workspace for the browser benchmarks.
+//!
+//! ```text
+//! saha-bench servers --saha-bin BIN --site-root DIR --reference-script FILE
+//!                    [--sizes 1000,10000] [--runs 3] [--fanout-clients 200]
+//!                    [--fanout-seconds 30] [--throughput-seconds 5] --out FILE.json
+//! saha-bench seed-saha --http http://127.0.0.1:PORT --count N [--seed S]
+//! ```
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use saha_bench::datagen;
+use saha_bench::process::{Kind, ServerProcess};
+use saha_bench::workloads::{self, Summary, summarize};
+use saha_core::workspace;
+use serde_json::{Value, json};
+
+const SEED: u64 = 20_261_123;
+
+struct Args(HashMap<String, String>);
+
+impl Args {
+    fn parse(raw: &[String]) -> Result<Args, String> {
+        let mut map = HashMap::new();
+        let mut it = raw.iter();
+        while let Some(key) = it.next() {
+            let name = key
+                .strip_prefix("--")
+                .ok_or_else(|| format!("unexpected argument {key:?}"))?;
+            let value = it.next().ok_or_else(|| format!("--{name} needs a value"))?;
+            map.insert(name.to_owned(), value.clone());
+        }
+        Ok(Args(map))
+    }
+
+    fn get(&self, name: &str) -> Result<&str, String> {
+        self.0
+            .get(name)
+            .map(String::as_str)
+            .ok_or_else(|| format!("--{name} is required"))
+    }
+
+    fn num<T: std::str::FromStr>(&self, name: &str, default: T) -> Result<T, String> {
+        match self.0.get(name) {
+            Some(v) => v
+                .parse()
+                .map_err(|_| format!("--{name}: not a number: {v}")),
+            None => Ok(default),
+        }
+    }
+
+    fn list(&self, name: &str, default: &[usize]) -> Result<Vec<usize>, String> {
+        match self.0.get(name) {
+            Some(v) => v
+                .split(',')
+                .map(|s| {
+                    s.trim()
+                        .parse()
+                        .map_err(|_| format!("--{name}: bad list {v}"))
+                })
+                .collect(),
+            None => Ok(default.to_vec()),
+        }
+    }
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() -> ExitCode {
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    let Some(command) = raw.first().cloned() else {
+        eprintln!("usage: saha-bench <servers|seed-saha> [options]");
+        return ExitCode::from(2);
+    };
+    let result = match Args::parse(&raw[1..]) {
+        Ok(args) => match command.as_str() {
+            "servers" => servers(&args).await,
+            "seed-saha" => seed_saha(&args).await,
+            other => Err(format!("unknown command {other}")),
+        },
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("saha-bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn data_dir(label: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("saha-bench-{label}-{}", std::process::id()))
+}
+
+async fn start(kind: Kind, args: &Args, label: &str) -> Result<ServerProcess, String> {
+    match kind {
+        Kind::Saha => {
+            ServerProcess::start_saha(
+                &PathBuf::from(args.get("saha-bin")?),
+                &PathBuf::from(args.get("site-root")?),
+                data_dir(label),
+            )
+            .await
+        }
+        Kind::Reference => {
+            ServerProcess::start_reference(
+                &PathBuf::from(args.get("reference-script")?),
+                data_dir(label),
+            )
+            .await
+        }
+    }
+}
+
+fn stat(values: &[f64]) -> Summary {
+    summarize(values)
+}
+
+/// Runs every server workload on both servers; writes JSON.
+async fn servers(args: &Args) -> Result<(), String> {
+    let sizes = args.list("sizes", &[1000, 10000])?;
+    let runs: usize = args.num("runs", 3)?;
+    let fan_clients: usize = args.num("fanout-clients", 200)?;
+    let fan_seconds: u64 = args.num("fanout-seconds", 30)?;
+    let tp_seconds: u64 = args.num("throughput-seconds", 5)?;
+    let levels = args.list("throughput-levels", &[1, 8, 32, 128])?;
+    let out = PathBuf::from(args.get("out")?);
+    let mut results = serde_json::Map::new();
+
+    for kind in [Kind::Saha, Kind::Reference] {
+        let name = format!("{kind:?}").to_lowercase();
+        let mut report = serde_json::Map::new();
+        let mut per_size = Vec::new();
+        for &size in &sizes {
+            eprintln!("saha-bench: {name}: {size} accounts");
+            let entry = size_workloads(kind, args, size, runs).await;
+            match entry {
+                Ok(v) => per_size.push(v),
+                Err(e) => {
+                    eprintln!("saha-bench: {name} broke at {size} accounts: {e}");
+                    per_size.push(json!({"size": size, "error": e}));
+                    break;
+                }
+            }
+        }
+        report.insert("sizes".into(), Value::Array(per_size));
+
+        eprintln!("saha-bench: {name}: fan-out, {fan_clients} clients for {fan_seconds} s");
+        let server = start(kind, args, &format!("{name}-fanout")).await?;
+        let fan = workloads::fan_out(&server, fan_clients, 10, fan_seconds).await;
+        report.insert(
+            "fanout".into(),
+            match fan {
+                Ok(f) => serde_json::to_value(f).map_err(|e| e.to_string())?,
+                Err(e) => json!({"error": e.to_string()}),
+            },
+        );
+        server.stop().await;
+
+        eprintln!("saha-bench: {name}: throughput");
+        let server = start(kind, args, &format!("{name}-throughput")).await?;
+        let tp = workloads::throughput(&server, &levels, tp_seconds, 100.0).await;
+        report.insert(
+            "throughput".into(),
+            match tp {
+                Ok(t) => serde_json::to_value(t).map_err(|e| e.to_string())?,
+                Err(e) => json!({"error": e.to_string()}),
+            },
+        );
+        server.stop().await;
+        results.insert(name, Value::Object(report));
+    }
+    let text = serde_json::to_string_pretty(&Value::Object(results)).map_err(|e| e.to_string())?;
+    std::fs::write(&out, text).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    eprintln!("saha-bench: wrote {}", out.display());
+    Ok(())
+}
+
+/// Seeding, initial sync and reconnect at one size, `runs` times each.
+async fn size_workloads(
+    kind: Kind,
+    args: &Args,
+    size: usize,
+    runs: usize,
+) -> Result<Value, String> {
+    let name = format!("{kind:?}").to_lowercase();
+    let accounts = datagen::accounts(SEED, size, 5);
+    let ids: Vec<_> = accounts.iter().map(|a| a.id).collect();
+    let mut server = start(kind, args, &format!("{name}-{size}")).await?;
+    let seeding = std::time::Instant::now();
+    let seeded = workloads::seed(&server.sync_url, &accounts).await;
+    let seed_ms = seeding.elapsed().as_secs_f64() * 1000.0;
+    let mut editor = match seeded {
+        Ok(peer) => peer,
+        Err(e) => {
+            let alive = server.alive();
+            server.stop().await;
+            return Err(format!("seeding failed ({e}); server alive: {alive}"));
+        }
+    };
+    let mut initial = Vec::new();
+    let mut reconnects = Vec::new();
+    for round in 0..runs {
+        let result = async {
+            let (first, holder) = workloads::initial_sync(&server, &ids)
+                .await
+                .map_err(|e| format!("initial sync: {e}"))?;
+            let (again, _) = workloads::reconnect(&server, holder, &mut editor, &ids, 20, round)
+                .await
+                .map_err(|e| format!("reconnect: {e}"))?;
+            Ok::<_, String>((first, again))
+        }
+        .await;
+        match result {
+            Ok((first, again)) => {
+                initial.push(first);
+                reconnects.push(again);
+            }
+            Err(e) => {
+                let alive = server.alive();
+                server.stop().await;
+                return Err(format!("{e}; server alive: {alive}"));
+            }
+        }
+    }
+    let rss = server.rss();
+    server.stop().await;
+    Ok(json!({
+        "size": size,
+        "seed_ms": seed_ms,
+        "initial_sync": {
+            "wall_ms": stat(&initial.iter().map(|r| r.wall_ms).collect::<Vec<_>>()),
+            "bytes": stat(&initial.iter().map(|r| r.bytes as f64).collect::<Vec<_>>()),
+            "peak_rss": stat(&initial.iter().filter_map(|r| r.peak_rss.map(|b| b as f64)).collect::<Vec<_>>()),
+        },
+        "reconnect": {
+            "changed": 20,
+            "changes_ms": stat(&reconnects.iter().map(|r| r.changes_ms).collect::<Vec<_>>()),
+            "all_synced_ms": stat(&reconnects.iter().map(|r| r.all_synced_ms).collect::<Vec<_>>()),
+            "bytes": stat(&reconnects.iter().map(|r| r.bytes as f64).collect::<Vec<_>>()),
+        },
+        "rss_after": rss,
+    }))
+}
+
+/// Seeds a running Saha server with `count` generated accounts listed in its workspace
+/// index, for the browser benchmarks.
+async fn seed_saha(args: &Args) -> Result<(), String> {
+    let http = args.get("http")?.trim_end_matches('/').to_owned();
+    let count: usize = args.num("count", 1000)?;
+    let seed: u64 = args.num("seed", SEED)?;
+    let sync_url = format!("{}/sync", http.replace("http://", "ws://"));
+    let info = fetch_workspace(&http).await?;
+    let index_id = info
+        .parse::<saha_core::AutomergeUrl>()
+        .map_err(|e| e.to_string())?
+        .document_id();
+    let accounts = datagen::accounts(seed, count, 5);
+    let mut peer = workloads::seed(&sync_url, &accounts)
+        .await
+        .map_err(|e| e.to_string())?;
+    peer.fetch(index_id).await.map_err(|e| e.to_string())?;
+    let index = peer
+        .docs
+        .get_mut(&index_id)
+        .ok_or("the index did not arrive")?;
+    for a in &accounts {
+        workspace::add_record(index, a.id, "account", a.created_at).map_err(|e| e.to_string())?;
+    }
+    peer.push(index_id).await.map_err(|e| e.to_string())?;
+    eprintln!("saha-bench: seeded {count} accounts into {http}");
+    Ok(())
+}
+
+/// `GET /api/workspace` over a plain TCP connection (no HTTP client dependency).
+async fn fetch_workspace(http: &str) -> Result<String, String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = http.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(host)
+        .await
+        .map_err(|e| format!("cannot connect to {host}: {e}"))?;
+    let request =
+        format!("GET /api/workspace HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+    stream
+        .write_all(request.as_bytes())
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut response = String::new();
+    stream
+        .read_to_string(&mut response)
+        .await
+        .map_err(|e| e.to_string())?;
+    let body = response.split("\r\n\r\n").nth(1).ok_or("no body")?;
+    let value: Value = serde_json::from_str(body).map_err(|e| format!("bad JSON {body:?}: {e}"))?;
+    value["indexUrl"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| "no indexUrl".to_owned())
+}

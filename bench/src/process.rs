@@ -1,0 +1,156 @@
+//! Servers under test as child processes, with their memory and CPU read from /proc.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// Which implementation a server is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub enum Kind {
+    Saha,
+    Reference,
+}
+
+pub struct ServerProcess {
+    pub kind: Kind,
+    pub child: Child,
+    pub pid: u32,
+    /// The `ws://…` URL peers connect to.
+    pub sync_url: String,
+    /// The `http://…` base URL (Saha only).
+    pub http_url: Option<String>,
+    pub data_dir: PathBuf,
+}
+
+fn read_proc(pid: u32, file: &str) -> Option<String> {
+    std::fs::read_to_string(format!("/proc/{pid}/{file}")).ok()
+}
+
+impl ServerProcess {
+    pub async fn start_saha(
+        bin: &Path,
+        site_root: &Path,
+        data_dir: PathBuf,
+    ) -> Result<ServerProcess, String> {
+        let mut cmd = Command::new(bin);
+        cmd.args(["--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(&data_dir)
+            .arg("--site-root")
+            .arg(site_root)
+            .env("RUST_LOG", "warn");
+        let (child, line) = spawn_and_read(cmd, "listening on http://").await?;
+        let http = line
+            .split_whitespace()
+            .last()
+            .ok_or("no address printed")?
+            .to_owned();
+        let pid = child.id().ok_or("no pid")?;
+        Ok(ServerProcess {
+            kind: Kind::Saha,
+            child,
+            pid,
+            sync_url: format!("{}/sync", http.replace("http://", "ws://")),
+            http_url: Some(http),
+            data_dir,
+        })
+    }
+
+    pub async fn start_reference(
+        script: &Path,
+        data_dir: PathBuf,
+    ) -> Result<ServerProcess, String> {
+        let mut cmd = Command::new("node");
+        // A larger heap than Node's default, so that the reference is not cut off early.
+        cmd.arg("--max-old-space-size=4096")
+            .arg(script)
+            .arg(&data_dir);
+        let (child, line) = spawn_and_read(cmd, "reference listening on ws://").await?;
+        let url = line
+            .split_whitespace()
+            .last()
+            .ok_or("no address printed")?
+            .to_owned();
+        let pid = child.id().ok_or("no pid")?;
+        Ok(ServerProcess {
+            kind: Kind::Reference,
+            child,
+            pid,
+            sync_url: url,
+            http_url: None,
+            data_dir,
+        })
+    }
+
+    pub fn alive(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
+    /// Peak resident memory since start or the last [`ServerProcess::reset_peak_rss`], in bytes.
+    pub fn peak_rss(&self) -> Option<u64> {
+        status_kb(self.pid, "VmHWM:").map(|kb| kb * 1024)
+    }
+
+    pub fn rss(&self) -> Option<u64> {
+        status_kb(self.pid, "VmRSS:").map(|kb| kb * 1024)
+    }
+
+    /// Resets the peak RSS counter (Linux `clear_refs` 5).
+    pub fn reset_peak_rss(&self) {
+        let _ = std::fs::write(format!("/proc/{}/clear_refs", self.pid), "5");
+    }
+
+    /// User + system CPU time used so far.
+    pub fn cpu_time(&self) -> Option<Duration> {
+        let stat = read_proc(self.pid, "stat")?;
+        let after_name = stat.rsplit_once(')')?.1;
+        let fields: Vec<&str> = after_name.split_whitespace().collect();
+        // Fields 14 and 15 of /proc/pid/stat (utime, stime); index 11 and 12 after the name.
+        let ticks: u64 =
+            fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        Some(Duration::from_millis(ticks * 10))
+    }
+
+    pub async fn stop(mut self) {
+        let _ = self.child.start_kill();
+        let _ = self.child.wait().await;
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+fn status_kb(pid: u32, key: &str) -> Option<u64> {
+    read_proc(pid, "status")?
+        .lines()
+        .find(|l| l.starts_with(key))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+async fn spawn_and_read(mut cmd: Command, marker: &str) -> Result<(Child, String), String> {
+    cmd.stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .kill_on_drop(true);
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot start server: {e}"))?;
+    let stdout = child.stdout.take().ok_or("no stdout")?;
+    let mut lines = BufReader::new(stdout).lines();
+    let line = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            if line.contains(marker) {
+                return Some(line);
+            }
+        }
+        None
+    })
+    .await
+    .map_err(|_| "the server did not start in 30 s".to_owned())?
+    .ok_or("the server exited before listening")?;
+    // Keep draining stdout so the server never blocks on a full pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    Ok((child, line))
+}

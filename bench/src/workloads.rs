@@ -1,0 +1,438 @@
+//! The server workloads of BENCHMARKS.md, run the same way against any automerge-repo
+//! server: initial sync, reconnect, fan-out and sustained throughput.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
+use std::time::Duration;
+
+use automerge::transaction::Transactable;
+use automerge::{Automerge, ROOT, ReadDoc};
+use saha_core::DocumentId;
+use tokio::sync::Barrier;
+use tokio::time::Instant;
+
+use crate::datagen::GeneratedAccount;
+use crate::peer::{Peer, PeerError, TIMEOUT};
+use crate::process::ServerProcess;
+
+/// Requests in flight at once when a peer walks many documents.
+pub const WINDOW: usize = 256;
+
+/// Median, spread and tail of a set of samples.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Summary {
+    pub n: usize,
+    pub median: f64,
+    pub min: f64,
+    pub max: f64,
+    pub p50: f64,
+    pub p99: f64,
+}
+
+pub fn summarize(samples: &[f64]) -> Summary {
+    let mut v: Vec<f64> = samples.iter().copied().filter(|x| x.is_finite()).collect();
+    v.sort_by(|a, b| a.total_cmp(b));
+    let at = |q: f64| -> f64 {
+        if v.is_empty() {
+            return f64::NAN;
+        }
+        let i = ((v.len() as f64 - 1.0) * q).round() as usize;
+        v[i.min(v.len() - 1)]
+    };
+    Summary {
+        n: v.len(),
+        median: at(0.5),
+        min: v.first().copied().unwrap_or(f64::NAN),
+        max: v.last().copied().unwrap_or(f64::NAN),
+        p50: at(0.5),
+        p99: at(0.99),
+    }
+}
+
+/// Pushes generated accounts to the server in confirmed batches (gently: one batch in
+/// flight). Returns the seeding peer, which holds every document.
+pub async fn seed(url: &str, accounts: &[GeneratedAccount]) -> Result<Peer, PeerError> {
+    let mut peer = Peer::connect(url, "bench-seeder").await?;
+    for batch in accounts.chunks(100) {
+        let ids: Vec<DocumentId> = batch
+            .iter()
+            .map(|a| {
+                peer.docs.insert(a.id, a.to_document());
+                a.id
+            })
+            .collect();
+        peer.push_all(&ids).await?;
+    }
+    Ok(peer)
+}
+
+/// Offers `ids` with at most [`WINDOW`] outstanding, until each is `done`.
+async fn walk(
+    peer: &mut Peer,
+    ids: &[DocumentId],
+    done: impl Fn(&Peer, &DocumentId) -> bool,
+) -> Result<(), PeerError> {
+    let mut queue: VecDeque<DocumentId> = ids.iter().copied().collect();
+    let mut outstanding: HashSet<DocumentId> = HashSet::new();
+    let deadline = Instant::now() + TIMEOUT * 10;
+    loop {
+        outstanding.retain(|id| !done(peer, id));
+        while outstanding.len() < WINDOW {
+            let Some(id) = queue.pop_front() else { break };
+            if done(peer, &id) {
+                continue;
+            }
+            peer.offer(id).await?;
+            outstanding.insert(id);
+        }
+        if outstanding.is_empty() && queue.is_empty() {
+            return Ok(());
+        }
+        match tokio::time::timeout_at(deadline, peer.handle_next()).await {
+            Ok(result) => {
+                result?;
+            }
+            Err(_) => {
+                return Err(PeerError(format!(
+                    "{} documents still outstanding at the deadline",
+                    outstanding.len() + queue.len()
+                )));
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct InitialSync {
+    pub wall_ms: f64,
+    pub bytes: u64,
+    pub peak_rss: Option<u64>,
+}
+
+/// An empty client fetches every document.
+pub async fn initial_sync(
+    server: &ServerProcess,
+    ids: &[DocumentId],
+) -> Result<(InitialSync, Peer), PeerError> {
+    server.reset_peak_rss();
+    let started = Instant::now();
+    let mut peer = Peer::connect(&server.sync_url, "bench-fresh-client").await?;
+    walk(&mut peer, ids, |p, id| p.has(id)).await?;
+    let wall = started.elapsed();
+    Ok((
+        InitialSync {
+            wall_ms: wall.as_secs_f64() * 1000.0,
+            bytes: peer.bytes_sent + peer.bytes_received,
+            peak_rss: server.peak_rss(),
+        },
+        peer,
+    ))
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Reconnect {
+    /// Until the changed documents arrived.
+    pub changes_ms: f64,
+    /// Until every document was confirmed in sync.
+    pub all_synced_ms: f64,
+    pub bytes: u64,
+    pub changed: usize,
+}
+
+/// `holder` goes offline; `editor` changes `changed` documents; `holder` reconnects and
+/// syncs everything it holds.
+pub async fn reconnect(
+    server: &ServerProcess,
+    holder: Peer,
+    editor: &mut Peer,
+    ids: &[DocumentId],
+    changed: usize,
+    round: usize,
+) -> Result<(Reconnect, Peer), PeerError> {
+    let docs = holder.docs;
+    drop(holder.ws);
+    let edited: Vec<DocumentId> = ids
+        .iter()
+        .step_by((ids.len() / changed).max(1))
+        .take(changed)
+        .copied()
+        .collect();
+    for id in &edited {
+        let doc = editor
+            .docs
+            .get_mut(id)
+            .ok_or_else(|| PeerError("editor lacks a document".into()))?;
+        doc.transact::<_, _, automerge::AutomergeError>(|tx| {
+            tx.put(ROOT, "city", format!("Değişti {round}"))?;
+            Ok(())
+        })
+        .map_err(|f| PeerError(f.error.to_string()))?;
+    }
+    editor.push_all(&edited).await?;
+    let targets: HashMap<DocumentId, Vec<automerge::ChangeHash>> = edited
+        .iter()
+        .map(|id| (*id, editor.docs[id].get_heads()))
+        .collect();
+
+    let started = Instant::now();
+    let mut peer = Peer::connect(&server.sync_url, "bench-reconnecting-client").await?;
+    peer.docs = docs;
+    // First the changed documents arrive…
+    let arrived = |p: &Peer, id: &DocumentId| {
+        targets
+            .get(id)
+            .is_none_or(|heads| p.docs.get(id).is_some_and(|d| &d.get_heads() == heads))
+    };
+    let mut changes_at = None;
+    let mut queue: VecDeque<DocumentId> = ids.iter().copied().collect();
+    let mut outstanding: HashSet<DocumentId> = HashSet::new();
+    let deadline = Instant::now() + TIMEOUT * 10;
+    loop {
+        if changes_at.is_none() && edited.iter().all(|id| arrived(&peer, id)) {
+            changes_at = Some(started.elapsed());
+        }
+        outstanding.retain(|id| !(peer.confirmed(id) && arrived(&peer, id)));
+        while outstanding.len() < WINDOW {
+            let Some(id) = queue.pop_front() else { break };
+            peer.offer(id).await?;
+            outstanding.insert(id);
+        }
+        if outstanding.is_empty() && queue.is_empty() && changes_at.is_some() {
+            break;
+        }
+        tokio::time::timeout_at(deadline, peer.handle_next())
+            .await
+            .map_err(|_| PeerError("reconnect did not converge".into()))??;
+    }
+    let all = started.elapsed();
+    Ok((
+        Reconnect {
+            changes_ms: changes_at.unwrap_or(all).as_secs_f64() * 1000.0,
+            all_synced_ms: all.as_secs_f64() * 1000.0,
+            bytes: peer.bytes_sent + peer.bytes_received,
+            changed: edited.len(),
+        },
+        peer,
+    ))
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FanOut {
+    pub clients: usize,
+    pub seconds: u64,
+    pub edits: u64,
+    pub latency_ms: Summary,
+    pub server_cpu_percent: f64,
+    pub peak_rss: Option<u64>,
+    pub failed_clients: usize,
+}
+
+/// `clients` peers in groups of `group`, each group sharing one document; every client
+/// edits once a second; latency is from an edit to its arrival at the others.
+pub async fn fan_out(
+    server: &ServerProcess,
+    clients: usize,
+    group: usize,
+    seconds: u64,
+) -> Result<FanOut, PeerError> {
+    let groups = clients.div_ceil(group);
+    let mut seeder = Peer::connect(&server.sync_url, "bench-fanout-seeder").await?;
+    let docs: Vec<DocumentId> = (0..groups).map(|_| DocumentId::random()).collect();
+    for id in &docs {
+        let mut doc = Automerge::new();
+        doc.transact::<_, _, automerge::AutomergeError>(|tx| {
+            tx.put(ROOT, "kind", "bench-office")?;
+            Ok(())
+        })
+        .map_err(|f| PeerError(f.error.to_string()))?;
+        seeder.docs.insert(*id, doc);
+    }
+    seeder.push_all(&docs).await?;
+    drop(seeder);
+
+    let epoch = Instant::now();
+    let barrier = Arc::new(Barrier::new(clients + 1));
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let url = server.sync_url.clone();
+        let doc_id = docs[c / group];
+        let barrier = barrier.clone();
+        tasks.push(tokio::spawn(async move {
+            let result = fan_out_client(url, c, doc_id, epoch, seconds, &barrier).await;
+            if result.is_err() {
+                // Keep the others from waiting for a client that failed before the start.
+                barrier.wait().await;
+            }
+            result
+        }));
+    }
+    barrier.wait().await;
+    server.reset_peak_rss();
+    let cpu_before = server.cpu_time();
+    let started = Instant::now();
+    let mut latencies = Vec::new();
+    let mut edits = 0;
+    let mut failed = 0;
+    for task in tasks {
+        match task.await {
+            Ok(Ok((l, e))) => {
+                latencies.extend(l);
+                edits += e;
+            }
+            _ => failed += 1,
+        }
+    }
+    let wall = started.elapsed().as_secs_f64();
+    let cpu = match (cpu_before, server.cpu_time()) {
+        (Some(a), Some(b)) => (b - a).as_secs_f64() / wall * 100.0,
+        _ => f64::NAN,
+    };
+    Ok(FanOut {
+        clients,
+        seconds,
+        edits,
+        latency_ms: summarize(&latencies),
+        server_cpu_percent: cpu,
+        peak_rss: server.peak_rss(),
+        failed_clients: failed,
+    })
+}
+
+async fn fan_out_client(
+    url: String,
+    index: usize,
+    doc_id: DocumentId,
+    epoch: Instant,
+    seconds: u64,
+    barrier: &Barrier,
+) -> Result<(Vec<f64>, u64), PeerError> {
+    let mut peer = Peer::connect(&url, &format!("bench-fanout-{index}")).await?;
+    peer.fetch(doc_id).await?;
+    barrier.wait().await;
+    let own = format!("c{index}");
+    let mut seen: HashMap<String, i64> = HashMap::new();
+    let mut latencies = Vec::new();
+    let mut edits = 0u64;
+    let end = Instant::now() + Duration::from_secs(seconds);
+    // Spread the clients' edits over the second.
+    let mut next_edit = Instant::now() + Duration::from_millis((index as u64 * 997) % 1000);
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep_until(next_edit) => {
+                if Instant::now() >= end {
+                    break;
+                }
+                let now_us = epoch.elapsed().as_micros() as i64;
+                let doc = peer.docs.get_mut(&doc_id).ok_or_else(|| PeerError("lost the document".into()))?;
+                doc.transact::<_, _, automerge::AutomergeError>(|tx| {
+                    tx.put(ROOT, own.as_str(), now_us)?;
+                    Ok(())
+                })
+                .map_err(|f| PeerError(f.error.to_string()))?;
+                peer.offer(doc_id).await?;
+                edits += 1;
+                next_edit += Duration::from_secs(1);
+            }
+            changed = peer.handle_next() => {
+                if changed? == Some(doc_id) {
+                    let now_us = epoch.elapsed().as_micros() as i64;
+                    let doc = &peer.docs[&doc_id];
+                    for item in doc.map_range(ROOT, ..) {
+                        if item.key == own || !item.key.starts_with('c') {
+                            continue;
+                        }
+                        if let automerge::ValueRef::Scalar(automerge::ScalarValueRef::Int(sent)) = item.value {
+                            let last = seen.entry(item.key.to_string()).or_insert(0);
+                            if sent > *last {
+                                *last = sent;
+                                latencies.push((now_us - sent) as f64 / 1000.0);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok((latencies, edits))
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ThroughputLevel {
+    pub writers: usize,
+    pub changes_per_second: f64,
+    pub ack_latency_ms: Summary,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Throughput {
+    pub levels: Vec<ThroughputLevel>,
+    pub best_changes_per_second: f64,
+    pub peak_rss: Option<u64>,
+}
+
+/// Closed-loop writers, each on its own document: edit, send, wait for the server's
+/// acknowledgement, repeat. Levels of concurrency rise until p99 latency passes
+/// `degraded_ms` or the levels run out.
+pub async fn throughput(
+    server: &ServerProcess,
+    levels: &[usize],
+    seconds_per_level: u64,
+    degraded_ms: f64,
+) -> Result<Throughput, PeerError> {
+    server.reset_peak_rss();
+    let mut out = Vec::new();
+    for &writers in levels {
+        let end =
+            Instant::now() + Duration::from_secs(seconds_per_level) + Duration::from_millis(500);
+        let mut tasks = Vec::new();
+        for w in 0..writers {
+            let url = server.sync_url.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut peer = Peer::connect(&url, &format!("bench-writer-{w}")).await?;
+                let id = DocumentId::random();
+                let mut doc = Automerge::new();
+                let mut latencies = Vec::new();
+                let mut n = 0i64;
+                while Instant::now() < end {
+                    doc.transact::<_, _, automerge::AutomergeError>(|tx| {
+                        tx.put(ROOT, "n", n)?;
+                        tx.put(ROOT, "note", format!("Değişiklik {n}"))?;
+                        Ok(())
+                    })
+                    .map_err(|f| PeerError(f.error.to_string()))?;
+                    n += 1;
+                    peer.docs.insert(id, doc.clone());
+                    let sent = Instant::now();
+                    peer.push(id).await?;
+                    latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
+                    doc = peer.docs[&id].clone();
+                }
+                Ok::<_, PeerError>(latencies)
+            }));
+        }
+        let started = Instant::now();
+        let mut latencies = Vec::new();
+        for task in tasks {
+            if let Ok(Ok(l)) = task.await {
+                latencies.extend(l);
+            }
+        }
+        let wall = started.elapsed().as_secs_f64();
+        let level = ThroughputLevel {
+            writers,
+            changes_per_second: latencies.len() as f64 / wall,
+            ack_latency_ms: summarize(&latencies),
+        };
+        let degraded = level.ack_latency_ms.p99 > degraded_ms;
+        out.push(level);
+        if degraded {
+            break;
+        }
+    }
+    let best = out.iter().map(|l| l.changes_per_second).fold(0.0, f64::max);
+    Ok(Throughput {
+        levels: out,
+        best_changes_per_second: best,
+        peak_rss: server.peak_rss(),
+    })
+}
