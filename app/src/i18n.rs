@@ -82,6 +82,7 @@ pub enum Msg {
     Call,
     Write,
     SyncStatus,
+    ShowMore,
 }
 
 impl Msg {
@@ -156,6 +157,8 @@ impl Msg {
             (Msg::Write, En) => "Send email",
             (Msg::SyncStatus, Tr) => "Eşitleme durumu",
             (Msg::SyncStatus, En) => "Sync status",
+            (Msg::ShowMore, Tr) => "Daha fazla göster",
+            (Msg::ShowMore, En) => "Show more",
         }
     }
 }
@@ -165,6 +168,22 @@ pub fn pending(lang: Lang, count: usize) -> String {
     match lang {
         Lang::Tr => format!("{count} bekleyen"),
         Lang::En => format!("{count} pending"),
+    }
+}
+
+/// "1 234 records arriving", while a new device downloads the workspace.
+pub fn incoming(lang: Lang, count: usize) -> String {
+    match lang {
+        Lang::Tr => format!("{count} kayıt geliyor"),
+        Lang::En => format!("{count} records arriving"),
+    }
+}
+
+/// "Showing 100 of 10 000".
+pub fn showing(lang: Lang, shown: usize, total: usize) -> String {
+    match lang {
+        Lang::Tr => format!("{total} kayıttan {shown} tanesi gösteriliyor"),
+        Lang::En => format!("Showing {shown} of {total}"),
     }
 }
 

@@ -23,5 +23,11 @@ pub mod ui;
 #[wasm_bindgen::prelude::wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();
+    // The benchmarks read the WASM heap size from here.
+    let _ = js_sys::Reflect::set(
+        &js_sys::global(),
+        &"__saha_wasm_memory".into(),
+        &wasm_bindgen::memory(),
+    );
     ui::mount();
 }

@@ -37,12 +37,12 @@ fn err(e: impl std::fmt::Display) -> PeerError {
     PeerError(e.to_string())
 }
 
-/// Opens a WebSocket with no message size limit on our side.
+/// Opens a WebSocket with no message size limit on our side and no Nagle delay.
 pub async fn open_socket(url: &str) -> Result<Socket, PeerError> {
     let mut config = WebSocketConfig::default();
     config.max_message_size = None;
     config.max_frame_size = None;
-    let (ws, _) = connect_async_with_config(url, Some(config), false)
+    let (ws, _) = connect_async_with_config(url, Some(config), true)
         .await
         .map_err(|e| PeerError(format!("cannot connect to {url}: {e}")))?;
     Ok(ws)

@@ -24,15 +24,37 @@ pub fn fold(text: &str) -> String {
     out
 }
 
-/// Whether every whitespace-separated word of `query` is a prefix of some word of
-/// `folded_haystack` (which must already be folded). An empty query matches everything.
+/// A search query, folded once and matched against many folded texts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    words: Vec<String>,
+}
+
+impl Query {
+    pub fn new(query: &str) -> Query {
+        Query {
+            words: fold(query).split_whitespace().map(str::to_owned).collect(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// Whether every word of the query is a prefix of some word of `folded_haystack`
+    /// (which must already be folded). An empty query matches everything.
+    pub fn matches(&self, folded_haystack: &str) -> bool {
+        self.words.iter().all(|q| {
+            folded_haystack
+                .split(|c: char| !c.is_alphanumeric() && c != '@' && c != '+')
+                .any(|word| word.starts_with(q.as_str()))
+        })
+    }
+}
+
+/// [`Query::matches`] for a one-off query.
 pub fn matches_words(folded_haystack: &str, query: &str) -> bool {
-    let query = fold(query);
-    query.split_whitespace().all(|q| {
-        folded_haystack
-            .split(|c: char| !c.is_alphanumeric() && c != '@' && c != '+')
-            .any(|word| word.starts_with(q))
-    })
+    Query::new(query).matches(folded_haystack)
 }
 
 #[cfg(test)]

@@ -20,10 +20,14 @@ const repo = new Repo({
   peerId: `reference-server-${process.pid}`,
   sharePolicy: async () => false,
 });
-wss.on('listening', () => {
-  const { port } = wss.address();
-  console.log(`reference listening on ws://127.0.0.1:${port}`);
-});
+// The adapter attaches its connection handler only once the repo has set up storage
+// and network; announce the port after that, or the first peers go unanswered.
+await new Promise((resolve) => (wss.address() ? resolve() : wss.once('listening', resolve)));
+while (wss.listenerCount('connection') === 0) {
+  await new Promise((resolve) => setTimeout(resolve, 10));
+}
+const { port } = wss.address();
+console.log(`reference listening on ws://127.0.0.1:${port}`);
 process.on('SIGTERM', () => {
   repo.shutdown?.();
   wss.close();

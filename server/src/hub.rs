@@ -17,7 +17,7 @@ use saha_core::{DocumentId, workspace};
 use tokio::sync::{OwnedMutexGuard, broadcast};
 
 use crate::ServerError;
-use crate::storage::Storage;
+use crate::storage::{Durable, Storage};
 
 /// Incremental chunks a document may gather before it is compacted to one snapshot.
 const COMPACT_AFTER_CHUNKS: usize = 64;
@@ -173,23 +173,28 @@ impl Hub {
         }
     }
 
-    /// Persists whatever `live` gained since its last save, then announces it.
-    async fn persist(&self, id: DocumentId, live: &mut LiveDoc) -> Result<(), ServerError> {
+    /// Queues what `live` gained since its last save for storage and announces the
+    /// document to the other connections at once (they may have it before it is on
+    /// disk: if the server then fails, the sender still holds the change and sends it
+    /// again). The returned [`Durable`] resolves when it is on disk; only then is the
+    /// sender acknowledged.
+    fn persist(&self, id: DocumentId, live: &mut LiveDoc) -> Result<Option<Durable>, ServerError> {
         let heads = live.doc.get_heads();
         if heads == live.saved_heads {
-            return Ok(());
+            return Ok(None);
         }
         let bytes = live.doc.save_after(&live.saved_heads);
-        self.storage.append(id, bytes).await?;
+        let mut durable = self.storage.enqueue_append(id, bytes)?;
         live.saved_heads = heads;
         live.chunks_since_snapshot += 1;
         if live.chunks_since_snapshot >= COMPACT_AFTER_CHUNKS {
-            self.storage.compact(id, live.doc.save()).await?;
+            // Queued after the append, so waiting for it covers both.
+            durable = self.storage.enqueue_compact(id, live.doc.save())?;
             live.chunks_since_snapshot = 0;
         }
         // Nobody listening is fine: then no other connection needs this document.
         let _ = self.changes.send(id);
-        Ok(())
+        Ok(Some(durable))
     }
 
     fn discard(&self, id: &DocumentId, live: &mut LiveDoc) {
@@ -225,21 +230,33 @@ impl Hub {
             conn.track(id);
             return Ok(vec![conn.unavailable(id)]);
         };
-        match conn.receive(&mut live.doc, &m) {
-            Ok(applied) => {
-                if applied.changed
-                    && let Err(e) = self.persist(id, &mut live).await
-                {
+        let durable = match conn.receive(&mut live.doc, &m) {
+            Ok(applied) if applied.changed => match self.persist(id, &mut live) {
+                Ok(durable) => durable,
+                Err(e) => {
                     self.discard(&id, &mut live);
                     return Err(e);
                 }
-            }
+            },
+            Ok(_) => None,
             Err(e) => {
                 self.discard(&id, &mut live);
                 return Err(e.into());
             }
+        };
+        let reply = conn.generate(id, &live.doc);
+        drop(live);
+        if let Some(durable) = durable
+            && let Err(e) = durable.wait().await
+        {
+            // Not on disk: forget the in-memory state and reload what is, so nothing
+            // unstored is served as stored.
+            if let Some(mut live) = self.lock(id, false).await.ok().flatten() {
+                self.discard(&id, &mut live);
+            }
+            return Err(e);
         }
-        Ok(conn.generate(id, &live.doc).into_iter().collect())
+        Ok(reply.into_iter().collect())
     }
 
     /// The frame `conn` needs after `id` changed elsewhere, if any.

@@ -52,6 +52,18 @@ enum Op {
     },
 }
 
+/// A queued write; [`Durable::wait`] returns once its transaction is committed.
+pub struct Durable(oneshot::Receiver<Result<(), String>>);
+
+impl Durable {
+    pub async fn wait(self) -> Result<(), ServerError> {
+        self.0
+            .await
+            .map_err(|_| ServerError::WriterGone)?
+            .map_err(ServerError::Storage)
+    }
+}
+
 /// Handle to the storage file. Dropping it stops the writer thread after the queued
 /// writes are committed.
 pub struct Storage {
@@ -90,16 +102,38 @@ impl Storage {
         })
     }
 
-    async fn submit(&self, make: impl FnOnce(Reply) -> Op) -> Result<(), ServerError> {
+    /// Queues a write; the returned [`Durable`] resolves once it is on disk. Writes are
+    /// committed in the order they were queued.
+    fn enqueue(&self, make: impl FnOnce(Reply) -> Op) -> Result<Durable, ServerError> {
         let (done, wait) = oneshot::channel();
         self.writer
             .as_ref()
             .ok_or(ServerError::WriterGone)?
             .send(make(done))
             .map_err(|_| ServerError::WriterGone)?;
-        wait.await
-            .map_err(|_| ServerError::WriterGone)?
-            .map_err(ServerError::Storage)
+        Ok(Durable(wait))
+    }
+
+    async fn submit(&self, make: impl FnOnce(Reply) -> Op) -> Result<(), ServerError> {
+        self.enqueue(make)?.wait().await
+    }
+
+    /// Queues a chunk for a document, in order with every other write of the document.
+    pub fn enqueue_append(&self, doc: DocumentId, bytes: Vec<u8>) -> Result<Durable, ServerError> {
+        self.enqueue(|done| Op::Append { doc, bytes, done })
+    }
+
+    /// Queues a compaction of a document into one snapshot.
+    pub fn enqueue_compact(
+        &self,
+        doc: DocumentId,
+        snapshot: Vec<u8>,
+    ) -> Result<Durable, ServerError> {
+        self.enqueue(|done| Op::Compact {
+            doc,
+            snapshot,
+            done,
+        })
     }
 
     /// Appends a chunk to a document; returns once it is durable.

@@ -57,7 +57,11 @@ pub async fn serve(socket: WebSocket, hub: Arc<Hub>, ping_every: Duration) {
                     continue;
                 }
                 Some(Ok(WsMessage::Close(_))) | None => break End::PeerLeft,
-                Some(Err(e)) => break End::Violation(CLOSE_PROTOCOL_ERROR, format!("websocket error: {e}")),
+                Some(Err(e)) => {
+                    // A dropped connection (no closing handshake) is how phones leave.
+                    tracing::debug!(peer = ?conn.remote_id(), error = %e, "sync connection lost");
+                    break End::PeerLeft;
+                }
             },
             changed = changes.recv() => match changed {
                 Ok(id) => match hub.catch_up(&mut conn, id).await {

@@ -141,6 +141,12 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     };
     let app = router(state);
     let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
+    // Sync frames are small and latency-bound: no Nagle delay.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
     let task = tokio::spawn(async move {
         axum::serve(listener, app)
             .with_graceful_shutdown(async move {

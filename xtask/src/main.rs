@@ -6,12 +6,14 @@
 //!   JS automerge-repo peer) and end-to-end (Playwright driving Debian's Chromium).
 //! - `cargo xtask build`: the release artifacts (`target/site`, `target/release/saha-server`).
 //! - `cargo xtask lint`: rustfmt and clippy, native and wasm, with warnings as errors.
+//! - `cargo xtask bench`: the benchmark suite; writes `BENCHMARKS.md`.
 //!
 //! Tools are installed only when missing: the wasm32 target (rustup, or Debian's
 //! `rustc-web` toolchain with `-Zbuild-std` where rustup cannot fetch it),
 //! `wasm-bindgen-cli` at the version in Cargo.lock, npm packages of `end2end/`
 //! (Playwright, binaryen's `wasm-opt`, automerge-repo), and Debian's `chromium`.
 
+mod bench;
 mod site;
 mod tools;
 
@@ -57,12 +59,12 @@ pub fn target_dir(root: &Path) -> PathBuf {
     }
 }
 
-fn cargo() -> Command {
+pub fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: cargo xtask <run [-- server args] | test | build | lint>");
+    eprintln!("usage: cargo xtask <run [-- server args] | test | build | lint | bench [--quick]>");
     ExitCode::from(2)
 }
 
@@ -82,6 +84,7 @@ fn main() -> ExitCode {
         "test" => cmd_test(&root),
         "build" => cmd_build(&root).map(|_| ()),
         "lint" => cmd_lint(&root),
+        "bench" => bench::bench(&root, &rest),
         _ => return usage(),
     };
     match result {
@@ -142,16 +145,17 @@ fn cmd_test(root: &Path) -> Result<()> {
         .args(["test", "--workspace", "--exclude", "xtask"]))?;
     run(cargo()
         .current_dir(root)
-        .args(["build", "-p", "server", "--bin", "saha-server"]))?;
+        .args(["build", "-p", "server", "-p", "saha-bench", "--bins"]))?;
+    let debug = target_dir(root).join("debug");
     // End-to-end tests in the browser.
     run(Command::new("node")
         .current_dir(root.join("end2end"))
-        .env(
-            "SAHA_SERVER_BIN",
-            target_dir(root).join("debug/saha-server"),
-        )
+        .env("SAHA_SERVER_BIN", debug.join("saha-server"))
+        .env("SAHA_BENCH_BIN", debug.join("saha-bench"))
         .env("SAHA_SITE_ROOT", target_dir(root).join("site"))
         .args(["--test", "--test-concurrency=1", "tests/"]))?;
+    // The benchmark harness on a small workload, so that it cannot rot.
+    bench::smoke(root, &debug)?;
     eprintln!(
         "xtask: all tests passed in {:.0} s",
         started.elapsed().as_secs_f64()

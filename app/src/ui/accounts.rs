@@ -5,7 +5,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use saha_core::DocumentId;
 use saha_core::account::{AccountInput, CustomerType, Field};
-use saha_core::fold::matches_words;
+use saha_core::fold::Query;
 use saha_core::validate::Problem;
 
 use super::{repo, tr, use_lang};
@@ -17,17 +17,28 @@ pub fn AccountList() -> impl IntoView {
     let accounts = repo().accounts();
     let lang = use_lang();
     let query = RwSignal::new(String::new());
-    let rows = Memo::new(move |_| {
-        let q = query.get();
-        let mut list: Vec<AccountView> = accounts.with(|all| {
-            all.values()
-                .filter(|v| matches_words(&v.search_text, &q))
-                .cloned()
-                .collect()
-        });
-        list.sort_by(|a, b| a.sort_key.cmp(&b.sort_key).then(a.id.cmp(&b.id)));
-        list
+    let limit = RwSignal::new(PAGE);
+    // Matches are found over every account, but only the first `limit` are rendered: a
+    // phone does not need 10 000 cards in its DOM.
+    let matches = Memo::new(move |_| {
+        let q = Query::new(&query.get());
+        accounts.with(|all| {
+            let mut hits: Vec<(&str, DocumentId)> = all
+                .values()
+                .filter(|v| q.matches(&v.search_text))
+                .map(|v| (v.sort_key.as_str(), v.id))
+                .collect();
+            hits.sort_unstable();
+            let rows: Vec<AccountView> = hits
+                .iter()
+                .take(limit.get())
+                .filter_map(|(_, id)| all.get(id).cloned())
+                .collect();
+            (hits.len(), rows)
+        })
     });
+    let rows = Memo::new(move |_| matches.with(|(_, rows)| rows.clone()));
+    let found = move || matches.with(|(n, _)| *n);
     let total = move || accounts.with(|a| a.len());
     view! {
         <section class="page">
@@ -46,7 +57,10 @@ pub fn AccountList() -> impl IntoView {
                     autocomplete="off"
                     placeholder=tr(Msg::SearchPlaceholder)
                     prop:value=query
-                    on:input=move |ev| query.set(event_target_value(&ev))
+                    on:input=move |ev| {
+                        limit.set(PAGE);
+                        query.set(event_target_value(&ev));
+                    }
                 />
             </div>
             <Show
@@ -84,10 +98,21 @@ pub fn AccountList() -> impl IntoView {
                         </li>
                     </For>
                 </ul>
+                <Show when=move || { found() > rows.with(Vec::len) }>
+                    <p class="more">
+                        <span>{move || i18n::showing(lang.get(), rows.with(Vec::len), found())}</span>
+                        <button type="button" class="button" on:click=move |_| limit.update(|l| *l += PAGE)>
+                            {tr(Msg::ShowMore)}
+                        </button>
+                    </p>
+                </Show>
             </Show>
         </section>
     }
 }
+
+/// Cards rendered at a time in the list.
+const PAGE: usize = 100;
 
 fn param_id() -> Memo<Option<DocumentId>> {
     let params = use_params_map();

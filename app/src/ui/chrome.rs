@@ -53,16 +53,21 @@ fn SyncBadge() -> impl IntoView {
             "syncing" => Msg::Syncing.text(l),
             _ => Msg::Synced.text(l),
         };
-        match pending.get() {
-            0 => head.to_owned(),
-            n => format!("{head} · {}", i18n::pending(l, n)),
+        let mut text = head.to_owned();
+        if let n @ 1.. = missing.get() {
+            text = format!("{text} · {}", i18n::incoming(l, n));
         }
+        if let n @ 1.. = pending.get() {
+            text = format!("{text} · {}", i18n::pending(l, n));
+        }
+        text
     };
     view! {
         <output
             class="sync"
             data-sync=state
             data-pending=move || pending.get().to_string()
+            data-incoming=move || missing.get().to_string()
             aria-live="polite"
             title=tr(Msg::SyncStatus)
         >

@@ -1,0 +1,116 @@
+// Browser benchmarks (Saha only), in headless Chromium on a phone viewport:
+//   node bench/browser.mjs --bench-bin BIN --count N --out FILE.json
+// The server binary and site come from SAHA_SERVER_BIN / SAHA_SITE_ROOT (see helpers).
+// Measures: empty browser → fully synced workspace (with the progress indicator seen),
+// cold open with the workspace in IndexedDB, search keystroke → results, JS heap.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { launch, phone, startServer, waitForOfflineReady } from '../tests/helpers.mjs';
+
+const { values } = parseArgs({
+  options: {
+    'bench-bin': { type: 'string' },
+    count: { type: 'string', default: '10000' },
+    out: { type: 'string' },
+    runs: { type: 'string', default: '3' },
+  },
+});
+const count = Number(values.count);
+const runs = Number(values.runs);
+
+function summary(samples) {
+  const v = [...samples].sort((a, b) => a - b);
+  const at = (q) => v[Math.min(v.length - 1, Math.round((v.length - 1) * q))];
+  return { n: v.length, median: at(0.5), min: v[0], max: v[v.length - 1], p50: at(0.5), p99: at(0.99) };
+}
+
+const server = await startServer();
+const browser = await launch();
+const result = { count };
+try {
+  const seeded = spawnSync(values['bench-bin'], ['seed-saha', '--http', server.url, '--count', String(count)], {
+    stdio: 'inherit',
+  });
+  if (seeded.status !== 0) throw new Error('seeding failed');
+
+  const context = await phone(browser);
+  const page = await context.newPage();
+  // Empty browser → every account synced; watch the progress indicator on the way.
+  let maxIncoming = 0;
+  const started = Date.now();
+  await page.goto(server.url);
+  await page.locator('header.topbar').waitFor({ timeout: 60_000 });
+  const deadline = Date.now() + 15 * 60_000;
+  for (;;) {
+    const badge = page.locator('output.sync');
+    const state = await badge.getAttribute('data-sync');
+    const incoming = Number(await badge.getAttribute('data-incoming'));
+    maxIncoming = Math.max(maxIncoming, incoming);
+    const listed = await page.evaluate(() => document.querySelectorAll('.card').length);
+    if (state === 'synced' && incoming === 0 && listed > 0) break;
+    if (Date.now() > deadline) throw new Error(`not synced after 15 min (state ${state}, incoming ${incoming})`);
+    await page.waitForTimeout(50);
+  }
+  result.initial_sync_ms = Date.now() - started;
+  result.progress_max_incoming = maxIncoming;
+  result.progress_text_example = maxIncoming > 0 ? 'Eşitleniyor · N kayıt geliyor' : null;
+  await waitForOfflineReady(page);
+  // Let the last IndexedDB writes land before measuring a cold open.
+  await page.waitForTimeout(1000);
+
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metrics = await cdp.send('Performance.getMetrics');
+  const metric = (name) => metrics.metrics.find((m) => m.name === name)?.value;
+  result.js_heap_used_bytes = metric('JSHeapUsedSize');
+  result.js_heap_total_bytes = metric('JSHeapTotalSize');
+  result.wasm_memory_bytes = await page.evaluate(() => {
+    // wasm-bindgen's memory is not exported by name; find it among the module's globals.
+    const mem = globalThis.__saha_wasm_memory;
+    return mem ? mem.buffer.byteLength : null;
+  });
+
+  // Cold open: reload with the workspace in IndexedDB until the list shows accounts.
+  const cold = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = Date.now();
+    await page.reload();
+    await page.locator('.card-title').first().waitFor({ timeout: 120_000 });
+    cold.push(Date.now() - t0);
+  }
+  result.cold_open_ms = summary(cold);
+
+  // Search: type a query key by key; time from the input event to the list's update.
+  const keystrokes = [];
+  for (const query of ['anadolu gida', 'istanbul', 'sule', 'ISPARTA']) {
+    await page.locator('#account-search').fill('');
+    await page.waitForTimeout(100);
+    for (let i = 1; i <= query.length; i++) {
+      const ms = await page.evaluate((q) => new Promise((resolve) => {
+        const input = document.getElementById('account-search');
+        const list = document.querySelector('main');
+        const t0 = performance.now();
+        const observer = new MutationObserver(() => {
+          observer.disconnect();
+          resolve(performance.now() - t0);
+        });
+        observer.observe(list, { childList: true, subtree: true, characterData: true, attributes: true });
+        input.value = q;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        setTimeout(() => {
+          observer.disconnect();
+          resolve(performance.now() - t0);
+        }, 2000);
+      }), query.slice(0, i));
+      keystrokes.push(ms);
+    }
+  }
+  result.search_keystroke_ms = summary(keystrokes);
+  await context.close();
+} finally {
+  await browser.close();
+  await server.stop();
+}
+writeFileSync(values.out, JSON.stringify(result, null, 2));
+console.log(JSON.stringify(result));
