@@ -130,7 +130,12 @@ async fn servers(args: &Args) -> Result<(), String> {
     let out = PathBuf::from(args.get("out")?);
     let mut results = serde_json::Map::new();
 
-    for kind in [Kind::Saha, Kind::Reference] {
+    let kinds: Vec<Kind> = match args.0.get("servers").map(String::as_str) {
+        Some("saha") => vec![Kind::Saha],
+        Some("reference") => vec![Kind::Reference],
+        _ => vec![Kind::Saha, Kind::Reference],
+    };
+    for kind in kinds {
         let name = format!("{kind:?}").to_lowercase();
         let mut report = serde_json::Map::new();
         let mut per_size = Vec::new();
@@ -205,9 +210,11 @@ async fn size_workloads(
     let mut reconnects = Vec::new();
     for round in 0..runs {
         let result = async {
+            eprintln!("saha-bench: {name} {size}: initial sync, run {}", round + 1);
             let (first, holder) = workloads::initial_sync(&server, &ids)
                 .await
                 .map_err(|e| format!("initial sync: {e}"))?;
+            eprintln!("saha-bench: {name} {size}: reconnect, run {}", round + 1);
             let (again, _) = workloads::reconnect(&server, holder, &mut editor, &ids, 20, round)
                 .await
                 .map_err(|e| format!("reconnect: {e}"))?;

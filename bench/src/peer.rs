@@ -70,10 +70,13 @@ pub struct Peer {
 }
 
 impl Peer {
-    /// Connects to a `ws://…/sync` URL and completes the handshake.
+    /// Connects to a `ws://…/sync` URL and completes the handshake. The peer ID is `name`
+    /// plus a random suffix, as automerge-repo clients pick a new one per session (a
+    /// server may keep sync state per peer ID).
     pub async fn connect(url: &str, name: &str) -> Result<Peer, PeerError> {
         let mut ws = open_socket(url).await?;
-        let (mut conn, join) = Connection::client(name, PeerMetadata::default());
+        let peer_id = format!("{name}-{}", DocumentId::random());
+        let (mut conn, join) = Connection::client(peer_id, PeerMetadata::default());
         let bytes = join.encode();
         let sent = bytes.len() as u64;
         ws.send(WsMessage::Binary(bytes.into()))

@@ -74,7 +74,7 @@ async fn walk(
 ) -> Result<(), PeerError> {
     let mut queue: VecDeque<DocumentId> = ids.iter().copied().collect();
     let mut outstanding: HashSet<DocumentId> = HashSet::new();
-    let deadline = Instant::now() + TIMEOUT * 10;
+    let deadline = Instant::now() + TIMEOUT * 3;
     loop {
         outstanding.retain(|id| !done(peer, id));
         while outstanding.len() < WINDOW {
@@ -151,6 +151,11 @@ pub async fn reconnect(
 ) -> Result<(Reconnect, Peer), PeerError> {
     let docs = holder.docs;
     drop(holder.ws);
+    // A fresh connection for the editor: an idle one may have been dropped by the
+    // server's keep-alive (the reference pings every 5 s) while other workloads ran.
+    let mut fresh = Peer::connect(&server.sync_url, "bench-editor").await?;
+    fresh.docs = std::mem::take(&mut editor.docs);
+    *editor = fresh;
     let edited: Vec<DocumentId> = ids
         .iter()
         .step_by((ids.len() / changed).max(1))
@@ -186,7 +191,7 @@ pub async fn reconnect(
     let mut changes_at = None;
     let mut queue: VecDeque<DocumentId> = ids.iter().copied().collect();
     let mut outstanding: HashSet<DocumentId> = HashSet::new();
-    let deadline = Instant::now() + TIMEOUT * 10;
+    let deadline = Instant::now() + TIMEOUT * 3;
     loop {
         if changes_at.is_none() && edited.iter().all(|id| arrived(&peer, id)) {
             changes_at = Some(started.elapsed());
@@ -200,9 +205,17 @@ pub async fn reconnect(
         if outstanding.is_empty() && queue.is_empty() && changes_at.is_some() {
             break;
         }
-        tokio::time::timeout_at(deadline, peer.handle_next())
+        if tokio::time::timeout_at(deadline, peer.handle_next())
             .await
-            .map_err(|_| PeerError("reconnect did not converge".into()))??;
+            .is_err()
+        {
+            let missing = edited.iter().filter(|id| !arrived(&peer, id)).count();
+            let unconfirmed = outstanding.iter().filter(|id| !peer.confirmed(id)).count();
+            return Err(PeerError(format!(
+                "reconnect did not converge: {missing} of {} changes missing, {unconfirmed} documents unconfirmed",
+                edited.len()
+            )));
+        }
     }
     let all = started.elapsed();
     Ok((

@@ -169,7 +169,7 @@ async fn bad_input_closes_only_that_connection_and_stores_nothing() {
     // A valid frame whose Automerge payload is garbage, for an existing document.
     let mut bad = connect(&server, "bad").await;
     let garbage = Message::Sync(DocMessage {
-        sender_id: "bad".into(),
+        sender_id: bad.conn.local_id().to_owned(),
         target_id: bad.conn.remote_id().unwrap().to_owned(),
         document_id: id,
         data: vec![0x42, 0x13, 0x37, 0xff, 0xff, 0x00, 0x01],
