@@ -4,7 +4,8 @@
 //! ```text
 //! saha-bench servers --saha-bin BIN --site-root DIR --reference-script FILE
 //!                    [--sizes 1000,10000] [--runs 3] [--fanout-clients 200]
-//!                    [--fanout-seconds 30] [--throughput-seconds 5] --out FILE.json
+//!                    [--fanout-seconds 30] [--throughput-seconds 5]
+//!                    [--seed-budget-seconds 240] [--servers saha|reference] --out FILE.json
 //! saha-bench seed-saha --http http://127.0.0.1:PORT --count N [--seed S]
 //! ```
 
@@ -177,9 +178,11 @@ async fn servers(args: &Args) -> Result<(), String> {
         );
         server.stop().await;
         results.insert(name, Value::Object(report));
+        // Written after each server, so a later failure keeps what was measured.
+        let text = serde_json::to_string_pretty(&Value::Object(results.clone()))
+            .map_err(|e| e.to_string())?;
+        std::fs::write(&out, text).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     }
-    let text = serde_json::to_string_pretty(&Value::Object(results)).map_err(|e| e.to_string())?;
-    std::fs::write(&out, text).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     eprintln!("saha-bench: wrote {}", out.display());
     Ok(())
 }
@@ -196,7 +199,8 @@ async fn size_workloads(
     let ids: Vec<_> = accounts.iter().map(|a| a.id).collect();
     let mut server = start(kind, args, &format!("{name}-{size}")).await?;
     let seeding = std::time::Instant::now();
-    let seeded = workloads::seed(&server.sync_url, &accounts).await;
+    let budget = std::time::Duration::from_secs(args.num("seed-budget-seconds", 240)?);
+    let seeded = workloads::seed(&server.sync_url, &accounts, budget).await;
     let seed_ms = seeding.elapsed().as_secs_f64() * 1000.0;
     let mut editor = match seeded {
         Ok(peer) => peer,
@@ -266,7 +270,7 @@ async fn seed_saha(args: &Args) -> Result<(), String> {
         .map_err(|e| e.to_string())?
         .document_id();
     let accounts = datagen::accounts(seed, count, 5);
-    let mut peer = workloads::seed(&sync_url, &accounts)
+    let mut peer = workloads::seed(&sync_url, &accounts, std::time::Duration::from_secs(3600))
         .await
         .map_err(|e| e.to_string())?;
     peer.fetch(index_id).await.map_err(|e| e.to_string())?;

@@ -50,10 +50,25 @@ pub fn summarize(samples: &[f64]) -> Summary {
 }
 
 /// Pushes generated accounts to the server in confirmed batches (gently: one batch in
-/// flight). Returns the seeding peer, which holds every document.
-pub async fn seed(url: &str, accounts: &[GeneratedAccount]) -> Result<Peer, PeerError> {
+/// flight). Returns the seeding peer, which holds every document. Gives up when
+/// `budget` has passed, saying how far it got.
+pub async fn seed(
+    url: &str,
+    accounts: &[GeneratedAccount],
+    budget: Duration,
+) -> Result<Peer, PeerError> {
+    let started = Instant::now();
     let mut peer = Peer::connect(url, "bench-seeder").await?;
-    for batch in accounts.chunks(100) {
+    for (n, batch) in accounts.chunks(100).enumerate() {
+        if started.elapsed() > budget {
+            let done = n * 100;
+            let rate = done as f64 / started.elapsed().as_secs_f64();
+            return Err(PeerError(format!(
+                "seeding did not finish within {} s: {done} of {} documents stored (average {rate:.0}/s)",
+                budget.as_secs(),
+                accounts.len()
+            )));
+        }
         let ids: Vec<DocumentId> = batch
             .iter()
             .map(|a| {

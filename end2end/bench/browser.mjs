@@ -80,6 +80,8 @@ try {
     cold.push(Date.now() - t0);
   }
   result.cold_open_ms = summary(cold);
+  // The app's own breakdown of its last start: IndexedDB read, Automerge load, views.
+  result.cold_open_breakdown = await page.evaluate(() => globalThis.__saha_open_timings ?? null);
 
   // Search: type a query key by key; time from the input event until the list is updated.
   const keystrokes = [];
