@@ -211,7 +211,7 @@ fn num(v: &Value, path: &[&str]) -> Option<f64> {
     cur.as_f64()
 }
 
-fn size_entry<'a>(report: &'a Value, size: u64) -> Option<&'a Value> {
+fn size_entry(report: &Value, size: u64) -> Option<&Value> {
     report["sizes"]
         .as_array()?
         .iter()
