@@ -41,13 +41,7 @@ impl ServerProcess {
             .arg("--site-root")
             .arg(site_root)
             .env("RUST_LOG", "warn");
-        let (child, line) = spawn_and_read(cmd, "listening on http://").await?;
-        let http = line
-            .split_whitespace()
-            .last()
-            .ok_or("no address printed")?
-            .to_owned();
-        let pid = child.id().ok_or("no pid")?;
+        let (child, pid, http) = spawn_server(cmd, "listening on http://").await?;
         Ok(ServerProcess {
             kind: Kind::Saha,
             child,
@@ -67,13 +61,7 @@ impl ServerProcess {
         cmd.arg("--max-old-space-size=4096")
             .arg(script)
             .arg(&data_dir);
-        let (child, line) = spawn_and_read(cmd, "reference listening on ws://").await?;
-        let url = line
-            .split_whitespace()
-            .last()
-            .ok_or("no address printed")?
-            .to_owned();
-        let pid = child.id().ok_or("no pid")?;
+        let (child, pid, url) = spawn_server(cmd, "reference listening on ws://").await?;
         Ok(ServerProcess {
             kind: Kind::Reference,
             child,
@@ -128,6 +116,19 @@ fn status_kb(pid: u32, key: &str) -> Option<u64> {
         .nth(1)?
         .parse()
         .ok()
+}
+
+/// Starts a server and returns it with its pid and the address it printed (the last
+/// word of its first line containing `marker`).
+async fn spawn_server(cmd: Command, marker: &str) -> Result<(Child, u32, String), String> {
+    let (child, line) = spawn_and_read(cmd, marker).await?;
+    let address = line
+        .split_whitespace()
+        .last()
+        .ok_or("no address printed")?
+        .to_owned();
+    let pid = child.id().ok_or("no pid")?;
+    Ok((child, pid, address))
 }
 
 async fn spawn_and_read(mut cmd: Command, marker: &str) -> Result<(Child, String), String> {

@@ -81,16 +81,19 @@ pub async fn seed(
     Ok(peer)
 }
 
-/// Offers `ids` with at most [`WINDOW`] outstanding, until each is `done`.
+/// Offers `ids` with at most [`WINDOW`] outstanding, until each is `done`. `on_step`
+/// sees the peer after every frame (for timing milestones along the way).
 async fn walk(
     peer: &mut Peer,
     ids: &[DocumentId],
     done: impl Fn(&Peer, &DocumentId) -> bool,
+    mut on_step: impl FnMut(&Peer),
 ) -> Result<(), PeerError> {
     let mut queue: VecDeque<DocumentId> = ids.iter().copied().collect();
     let mut outstanding: HashSet<DocumentId> = HashSet::new();
     let deadline = Instant::now() + TIMEOUT * 3;
     loop {
+        on_step(peer);
         outstanding.retain(|id| !done(peer, id));
         while outstanding.len() < WINDOW {
             let Some(id) = queue.pop_front() else { break };
@@ -132,7 +135,7 @@ pub async fn initial_sync(
     server.reset_peak_rss();
     let started = Instant::now();
     let mut peer = Peer::connect(&server.sync_url, "bench-fresh-client").await?;
-    walk(&mut peer, ids, |p, id| p.has(id)).await?;
+    walk(&mut peer, ids, |p, id| p.has(id), |_| {}).await?;
     let wall = started.elapsed();
     Ok((
         InitialSync {
@@ -204,34 +207,24 @@ pub async fn reconnect(
             .is_none_or(|heads| p.docs.get(id).is_some_and(|d| &d.get_heads() == heads))
     };
     let mut changes_at = None;
-    let mut queue: VecDeque<DocumentId> = ids.iter().copied().collect();
-    let mut outstanding: HashSet<DocumentId> = HashSet::new();
-    let deadline = Instant::now() + TIMEOUT * 3;
-    loop {
-        if changes_at.is_none() && edited.iter().all(|id| arrived(&peer, id)) {
-            changes_at = Some(started.elapsed());
-        }
-        outstanding.retain(|id| !(peer.confirmed(id) && arrived(&peer, id)));
-        while outstanding.len() < WINDOW {
-            let Some(id) = queue.pop_front() else { break };
-            peer.offer(id).await?;
-            outstanding.insert(id);
-        }
-        if outstanding.is_empty() && queue.is_empty() && changes_at.is_some() {
-            break;
-        }
-        if tokio::time::timeout_at(deadline, peer.handle_next())
-            .await
-            .is_err()
-        {
-            let missing = edited.iter().filter(|id| !arrived(&peer, id)).count();
-            let unconfirmed = outstanding.iter().filter(|id| !peer.confirmed(id)).count();
-            return Err(PeerError(format!(
-                "reconnect did not converge: {missing} of {} changes missing, {unconfirmed} documents unconfirmed",
-                edited.len()
-            )));
-        }
-    }
+    walk(
+        &mut peer,
+        ids,
+        |p, id| p.confirmed(id) && arrived(p, id),
+        |p| {
+            if changes_at.is_none() && edited.iter().all(|id| arrived(p, id)) {
+                changes_at = Some(started.elapsed());
+            }
+        },
+    )
+    .await
+    .map_err(|e| {
+        let missing = edited.iter().filter(|id| !arrived(&peer, id)).count();
+        PeerError(format!(
+            "reconnect did not converge ({e}); {missing} of {} changes missing",
+            edited.len()
+        ))
+    })?;
     let all = started.elapsed();
     Ok((
         Reconnect {
