@@ -42,6 +42,8 @@ pub async fn open_socket(url: &str) -> Result<Socket, PeerError> {
     let mut config = WebSocketConfig::default();
     config.max_message_size = None;
     config.max_frame_size = None;
+    // Small read buffer: tungstenite zero-fills it before every read (see the server).
+    config.read_buffer_size = 8 * 1024;
     let (ws, _) = connect_async_with_config(url, Some(config), true)
         .await
         .map_err(|e| PeerError(format!("cannot connect to {url}: {e}")))?;
