@@ -53,7 +53,7 @@ fn browser_online() -> bool {
 }
 
 async fn run(repo: Repo, mut wakeups: mpsc::UnboundedReceiver<()>) {
-    let peer_id = format!("saha-web-{}", uuid_like());
+    let peer_id = format!("saha-web-{}", random_id());
     let mut backoff = FIRST_BACKOFF_MS;
     loop {
         if browser_online() {
@@ -73,7 +73,7 @@ async fn run(repo: Repo, mut wakeups: mpsc::UnboundedReceiver<()>) {
     }
 }
 
-fn uuid_like() -> String {
+fn random_id() -> String {
     saha_core::DocumentId::random().to_string()
 }
 
