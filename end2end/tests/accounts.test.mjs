@@ -35,6 +35,10 @@ describe('accounts', () => {
     await page.locator('.card-title', { hasText: 'Anadolu Gıda A.Ş.' }).waitFor();
     await page.locator('#account-search').fill('ankara');
     await page.getByText('Aramanızla eşleşen müşteri yok.').waitFor();
+    // Ctrl+K (Cmd+K on a Mac) jumps to the search field from anywhere on the list.
+    await page.locator('h1').click();
+    await page.keyboard.press('Control+K');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'account-search');
     await context.close();
   });
 
