@@ -539,7 +539,7 @@ impl Repo {
 
     fn apply(&self, m: saha_core::wire::DocMessage) -> Result<(), String> {
         let id = m.document_id;
-        let (changed, confirmed_now) = {
+        let (changed, confirmed_now, confirmation_moved) = {
             let mut link = self.0.link.borrow_mut();
             let link = link.as_mut().ok_or("no connection")?;
             let mut docs = self.0.docs.borrow_mut();
@@ -552,13 +552,15 @@ impl Repo {
                 link.send(&reply);
             }
             let confirmed_now = link.conn.peer_has_all(&id, &local.doc);
+            let mut confirmation_moved = false;
             if confirmed_now {
                 let heads = local.doc.get_heads();
                 if local.confirmed != heads {
                     local.confirmed = heads;
+                    confirmation_moved = true;
                 }
             }
-            (applied.changed, confirmed_now)
+            (applied.changed, confirmed_now, confirmation_moved)
         };
         {
             let mut unconfirmed = self.0.unconfirmed.borrow_mut();
@@ -571,8 +573,12 @@ impl Repo {
                 self.0.pending.set(unconfirmed.len());
             }
         }
-        self.0.dirty.borrow_mut().insert(id);
-        self.schedule_flush();
+        // Only schedule a write when there is something to write: most frames are
+        // acknowledgements that change neither the document nor what is confirmed.
+        if changed || confirmation_moved {
+            self.0.dirty.borrow_mut().insert(id);
+            self.schedule_flush();
+        }
         if changed {
             self.0.stale_views.borrow_mut().insert(id);
             if self.0.awaited.borrow_mut().remove(&id) {
