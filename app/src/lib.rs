@@ -11,7 +11,7 @@ pub mod i18n;
 #[cfg(feature = "ssr")]
 mod shell;
 #[cfg(feature = "ssr")]
-pub use shell::shell;
+pub use shell::{ScriptNonce, shell};
 
 #[cfg(feature = "hydrate")]
 pub mod client;

@@ -6,10 +6,23 @@
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
 
+/// The CSP nonce of the response being rendered. The server's security middleware
+/// puts it in the request's extensions and sends the matching policy header.
+#[derive(Debug, Clone)]
+pub struct ScriptNonce(pub String);
+
+fn script_nonce() -> String {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<ScriptNonce>().cloned())
+        .map(|n| n.0)
+        .unwrap_or_default()
+}
+
 /// The document around the app. The boot script loads the WASM bundle, which mounts
 /// the app into `<body>` and registers the service worker.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
+    let nonce = script_nonce();
     view! {
         <!DOCTYPE html>
         <html lang="tr">
@@ -24,7 +37,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="stylesheet" href=format!("{pkg}.css") />
                 <link rel="modulepreload" href=format!("{pkg}.js") />
                 <title>"Saha"</title>
-                <script type="module" src="/boot.js"></script>
+                <script type="module" src="/boot.js" nonce=nonce></script>
             </head>
             <body>
                 <div id="boot" class="boot">"Saha yükleniyor…"</div>

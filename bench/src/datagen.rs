@@ -239,6 +239,8 @@ pub fn accounts(seed: u64, count: usize, activities_per_account: usize) -> Vec<G
                         .choose(&mut rng)
                         .unwrap_or(&CustomerType::Potential),
                     notes: String::new(),
+                    // Shared by the workspace: visible to every member.
+                    ..Default::default()
                 },
                 activities,
                 created_at,

@@ -1,5 +1,6 @@
 //! Saha's benchmark harness (`cargo xtask bench`).
 //!
+//! - [`api_client`]: Saha's HTTP API with a session, and ticketed sync endpoints.
 //! - [`datagen`]: deterministic Turkish CRM data.
 //! - [`peer`]: a Rust automerge-repo peer over WebSocket (also used by the server's
 //!   integration tests), speaking only the public protocol.
@@ -7,6 +8,7 @@
 //! - [`workloads`]: initial sync, reconnect, fan-out and throughput, the same for Saha and
 //!   for automerge-repo's reference server.
 
+pub mod api_client;
 pub mod datagen;
 pub mod peer;
 pub mod process;

@@ -13,8 +13,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use saha_bench::api_client::{ApiClient, Endpoint};
 use saha_bench::datagen;
-use saha_bench::process::{Kind, ServerProcess};
+use saha_bench::process::{BENCH_EMAIL, BENCH_PASSWORD, Kind, ServerProcess};
 use saha_bench::workloads::{self, Summary, summarize};
 use saha_core::workspace;
 use serde_json::{Value, json};
@@ -200,7 +201,7 @@ async fn size_workloads(
     let mut server = start(kind, args, &format!("{name}-{size}")).await?;
     let seeding = std::time::Instant::now();
     let budget = std::time::Duration::from_secs(args.num("seed-budget-seconds", 240)?);
-    let seeded = workloads::seed(&server.sync_url, &accounts, budget).await;
+    let seeded = workloads::seed(&server.sync, &accounts, budget).await;
     let seed_ms = seeding.elapsed().as_secs_f64() * 1000.0;
     let mut editor = match seeded {
         Ok(peer) => peer,
@@ -258,19 +259,24 @@ async fn size_workloads(
 }
 
 /// Seeds a running Saha server with `count` generated accounts listed in its workspace
-/// index, for the browser benchmarks.
+/// index, for the browser benchmarks. Sets the server up first if it is fresh (login
+/// `--email`/`--password`, defaults [`BENCH_EMAIL`]/[`BENCH_PASSWORD`]).
 async fn seed_saha(args: &Args) -> Result<(), String> {
     let http = args.get("http")?.trim_end_matches('/').to_owned();
     let count: usize = args.num("count", 1000)?;
     let seed: u64 = args.num("seed", SEED)?;
-    let sync_url = format!("{}/sync", http.replace("http://", "ws://"));
-    let info = fetch_workspace(&http).await?;
-    let index_id = info
-        .parse::<saha_core::AutomergeUrl>()
-        .map_err(|e| e.to_string())?
-        .document_id();
+    let email = args.get("email").unwrap_or(BENCH_EMAIL).to_owned();
+    let password = args.get("password").unwrap_or(BENCH_PASSWORD).to_owned();
+    let owner = match ApiClient::setup(&http, "Bench", &email, &password).await {
+        Ok(owner) => owner,
+        Err(_) => ApiClient::login(&http, &email, &password)
+            .await
+            .map_err(|e| e.to_string())?,
+    };
+    let index_id = owner.index_id().await.map_err(|e| e.to_string())?;
+    let endpoint = Endpoint::from(owner);
     let accounts = datagen::accounts(seed, count, 5);
-    let mut peer = workloads::seed(&sync_url, &accounts, std::time::Duration::from_secs(3600))
+    let mut peer = workloads::seed(&endpoint, &accounts, std::time::Duration::from_secs(3600))
         .await
         .map_err(|e| e.to_string())?;
     peer.fetch(index_id).await.map_err(|e| e.to_string())?;
@@ -284,30 +290,4 @@ async fn seed_saha(args: &Args) -> Result<(), String> {
     peer.push(index_id).await.map_err(|e| e.to_string())?;
     eprintln!("saha-bench: seeded {count} accounts into {http}");
     Ok(())
-}
-
-/// `GET /api/workspace` over a plain TCP connection (no HTTP client dependency).
-async fn fetch_workspace(http: &str) -> Result<String, String> {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let host = http.trim_start_matches("http://");
-    let mut stream = tokio::net::TcpStream::connect(host)
-        .await
-        .map_err(|e| format!("cannot connect to {host}: {e}"))?;
-    let request =
-        format!("GET /api/workspace HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
-    stream
-        .write_all(request.as_bytes())
-        .await
-        .map_err(|e| e.to_string())?;
-    let mut response = String::new();
-    stream
-        .read_to_string(&mut response)
-        .await
-        .map_err(|e| e.to_string())?;
-    let body = response.split("\r\n\r\n").nth(1).ok_or("no body")?;
-    let value: Value = serde_json::from_str(body).map_err(|e| format!("bad JSON {body:?}: {e}"))?;
-    value["indexUrl"]
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| "no indexUrl".to_owned())
 }

@@ -12,6 +12,8 @@ use saha_core::DocumentId;
 use saha_core::sync::Connection;
 use saha_core::wire::{Message, PeerMetadata};
 use tokio::net::TcpStream;
+
+use crate::api_client::Endpoint;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
@@ -75,7 +77,12 @@ impl Peer {
     /// Connects to a `ws://…/sync` URL and completes the handshake. The peer ID is `name`
     /// plus a random suffix, as automerge-repo clients pick a new one per session (a
     /// server may keep sync state per peer ID).
-    pub async fn connect(url: &str, name: &str) -> Result<Peer, PeerError> {
+    pub async fn connect(endpoint: &Endpoint, name: &str) -> Result<Peer, PeerError> {
+        Self::connect_url(&endpoint.url().await?, name).await
+    }
+
+    /// [`Peer::connect`] to a URL as it is (for a ticketed URL already fetched).
+    pub async fn connect_url(url: &str, name: &str) -> Result<Peer, PeerError> {
         let mut ws = open_socket(url).await?;
         let peer_id = format!("{name}-{}", DocumentId::random());
         let (mut conn, join) = Connection::client(peer_id, PeerMetadata::default());

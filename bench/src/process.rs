@@ -7,6 +7,12 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
+use crate::api_client::{ApiClient, Endpoint};
+
+/// The bench workspace owner's login on Saha servers the harness starts.
+pub const BENCH_EMAIL: &str = "bench@saha.test";
+pub const BENCH_PASSWORD: &str = "bench-password-1";
+
 /// Which implementation a server is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Kind {
@@ -18,8 +24,8 @@ pub struct ServerProcess {
     pub kind: Kind,
     pub child: Child,
     pub pid: u32,
-    /// The `ws://…` URL peers connect to.
-    pub sync_url: String,
+    /// Where peers open sync connections.
+    pub sync: Endpoint,
     /// The `http://…` base URL (Saha only).
     pub http_url: Option<String>,
     pub data_dir: PathBuf,
@@ -40,13 +46,19 @@ impl ServerProcess {
             .arg(&data_dir)
             .arg("--site-root")
             .arg(site_root)
+            // One bench user drives every peer: per-user message metering would measure
+            // the limit, not the server.
+            .args(["--user-messages-per-second", "0"])
             .env("RUST_LOG", "warn");
         let (child, pid, http) = spawn_server(cmd, "listening on http://").await?;
+        let owner = ApiClient::setup(&http, "Bench", BENCH_EMAIL, BENCH_PASSWORD)
+            .await
+            .map_err(|e| format!("setting up the bench workspace: {e}"))?;
         Ok(ServerProcess {
             kind: Kind::Saha,
             child,
             pid,
-            sync_url: format!("{}/sync", http.replace("http://", "ws://")),
+            sync: owner.into(),
             http_url: Some(http),
             data_dir,
         })
@@ -66,7 +78,7 @@ impl ServerProcess {
             kind: Kind::Reference,
             child,
             pid,
-            sync_url: url,
+            sync: Endpoint::Open(url),
             http_url: None,
             data_dir,
         })

@@ -11,6 +11,7 @@ use saha_core::DocumentId;
 use tokio::sync::Barrier;
 use tokio::time::Instant;
 
+use crate::api_client::Endpoint;
 use crate::datagen::GeneratedAccount;
 use crate::peer::{Peer, PeerError, TIMEOUT};
 use crate::process::ServerProcess;
@@ -53,7 +54,7 @@ pub fn summarize(samples: &[f64]) -> Summary {
 /// flight). Returns the seeding peer, which holds every document. Gives up when
 /// `budget` has passed, saying how far it got.
 pub async fn seed(
-    url: &str,
+    url: &Endpoint,
     accounts: &[GeneratedAccount],
     budget: Duration,
 ) -> Result<Peer, PeerError> {
@@ -134,7 +135,7 @@ pub async fn initial_sync(
 ) -> Result<(InitialSync, Peer), PeerError> {
     server.reset_peak_rss();
     let started = Instant::now();
-    let mut peer = Peer::connect(&server.sync_url, "bench-fresh-client").await?;
+    let mut peer = Peer::connect(&server.sync, "bench-fresh-client").await?;
     walk(&mut peer, ids, |p, id| p.has(id), |_| {}).await?;
     let wall = started.elapsed();
     Ok((
@@ -171,7 +172,7 @@ pub async fn reconnect(
     drop(holder.ws);
     // A fresh connection for the editor: an idle one may have been dropped by the
     // server's keep-alive (the reference pings every 5 s) while other workloads ran.
-    let mut fresh = Peer::connect(&server.sync_url, "bench-editor").await?;
+    let mut fresh = Peer::connect(&server.sync, "bench-editor").await?;
     fresh.docs = std::mem::take(&mut editor.docs);
     *editor = fresh;
     let edited: Vec<DocumentId> = ids
@@ -198,7 +199,7 @@ pub async fn reconnect(
         .collect();
 
     let started = Instant::now();
-    let mut peer = Peer::connect(&server.sync_url, "bench-reconnecting-client").await?;
+    let mut peer = Peer::connect(&server.sync, "bench-reconnecting-client").await?;
     peer.docs = docs;
     // First the changed documents arrive…
     let arrived = |p: &Peer, id: &DocumentId| {
@@ -257,7 +258,7 @@ pub async fn fan_out(
     seconds: u64,
 ) -> Result<FanOut, PeerError> {
     let groups = clients.div_ceil(group);
-    let mut seeder = Peer::connect(&server.sync_url, "bench-fanout-seeder").await?;
+    let mut seeder = Peer::connect(&server.sync, "bench-fanout-seeder").await?;
     let docs: Vec<DocumentId> = (0..groups).map(|_| DocumentId::random()).collect();
     for id in &docs {
         let mut doc = Automerge::new();
@@ -275,7 +276,7 @@ pub async fn fan_out(
     let barrier = Arc::new(Barrier::new(clients + 1));
     let mut tasks = Vec::new();
     for c in 0..clients {
-        let url = server.sync_url.clone();
+        let url = server.sync.clone();
         let doc_id = docs[c / group];
         let barrier = barrier.clone();
         tasks.push(tokio::spawn(async move {
@@ -320,7 +321,7 @@ pub async fn fan_out(
 }
 
 async fn fan_out_client(
-    url: String,
+    url: Endpoint,
     index: usize,
     doc_id: DocumentId,
     epoch: Instant,
@@ -407,7 +408,7 @@ pub async fn throughput(
             Instant::now() + Duration::from_secs(seconds_per_level) + Duration::from_millis(500);
         let mut tasks = Vec::new();
         for w in 0..writers {
-            let url = server.sync_url.clone();
+            let url = server.sync.clone();
             tasks.push(tokio::spawn(async move {
                 let mut peer = Peer::connect(&url, &format!("bench-writer-{w}")).await?;
                 let id = DocumentId::random();

@@ -104,6 +104,13 @@ pub struct Account {
     /// Milliseconds since the Unix epoch.
     #[autosurgeon(missing = "Default::default")]
     pub created_at: i64,
+    /// Team ID (see [`crate::access`]); empty for a record shared by the workspace.
+    /// Added after schema 1 without a version bump: missing reads as empty.
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub team: String,
+    /// User ID of the member responsible for the account; empty if nobody is.
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub owner: String,
 }
 
 /// A form's fields exactly as the user typed them.
@@ -115,6 +122,10 @@ pub struct AccountInput {
     pub city: String,
     pub customer_type: CustomerType,
     pub notes: String,
+    /// Team ID, or empty.
+    pub team: String,
+    /// Owner's user ID, or empty.
+    pub owner: String,
 }
 
 /// The fields of an account form, for attaching problems to inputs.
@@ -136,6 +147,18 @@ pub struct ValidAccount {
     city: String,
     customer_type: CustomerType,
     notes: String,
+    team: String,
+    owner: String,
+}
+
+impl ValidAccount {
+    pub fn team(&self) -> &str {
+        &self.team
+    }
+
+    pub fn owner(&self) -> &str {
+        &self.owner
+    }
 }
 
 impl AccountInput {
@@ -148,6 +171,8 @@ impl AccountInput {
             city: account.city.clone(),
             customer_type: account.customer_type,
             notes: account.notes.clone(),
+            team: account.team.clone(),
+            owner: account.owner.clone(),
         }
     }
 
@@ -185,6 +210,8 @@ impl AccountInput {
             city,
             customer_type: self.customer_type,
             notes,
+            team: self.team.trim().to_owned(),
+            owner: self.owner.trim().to_owned(),
         })
     }
 }
@@ -207,6 +234,8 @@ impl Account {
             customer_type: valid.customer_type,
             notes: valid.notes.clone(),
             created_at: now_ms,
+            team: valid.team.clone(),
+            owner: valid.owner.clone(),
         };
         let mut doc = Automerge::new();
         doc.transact(|tx| reconcile(tx, &account))
@@ -228,6 +257,8 @@ impl Account {
         account.city = valid.city.clone();
         account.customer_type = valid.customer_type;
         account.notes = valid.notes.clone();
+        account.team = valid.team.clone();
+        account.owner = valid.owner.clone();
         if account == before {
             return Ok(false);
         }
@@ -257,6 +288,8 @@ mod tests {
             city: "İzmir".into(),
             customer_type: CustomerType::Potential,
             notes: "İlk görüşme yapıldı.".into(),
+            team: "ist".into(),
+            owner: "u1".into(),
         }
     }
 
@@ -280,6 +313,9 @@ mod tests {
         assert_eq!(loaded.notes, "İlk görüşme yapıldı.");
         assert_eq!(loaded.schema, SCHEMA_VERSION);
         assert_eq!(loaded.kind, KIND);
+        assert_eq!((loaded.team.as_str(), loaded.owner.as_str()), ("ist", "u1"));
+        let (kind, scope) = crate::access::read_scope(&Automerge::load(&bytes).unwrap());
+        assert_eq!((kind.as_str(), scope.team.as_str()), (KIND, "ist"));
         assert_eq!(
             AccountInput::from_account(&loaded).validate().unwrap(),
             valid

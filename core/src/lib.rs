@@ -10,12 +10,16 @@
 //!   WebSocket handler and the browser's sync client.
 //! - [`account`], [`workspace`]: the record schema, mapped onto Automerge documents with
 //!   `autosurgeon`.
+//! - [`access`]: roles and the visibility and change rules the server enforces and the
+//!   app follows; [`api`]: the JSON bodies of the HTTP API.
 //! - [`validate`], [`fold`], [`value`]: input validation, Turkish-aware text folding,
 //!   and reading strings written as scalars or text.
 //!
 //! Nothing here does I/O; callers own sockets, storage and clocks.
 
+pub mod access;
 pub mod account;
+pub mod api;
 pub mod document_id;
 pub mod error;
 pub mod fold;

@@ -194,6 +194,16 @@ impl Connection {
         self.states.entry(id).or_default();
     }
 
+    /// Stops tracking `id` and forgets what was learnt about the peer's copy of it.
+    pub fn forget(&mut self, id: &DocumentId) {
+        self.states.remove(id);
+    }
+
+    /// How many documents this connection tracks.
+    pub fn tracked_count(&self) -> usize {
+        self.states.len()
+    }
+
     /// Whether this connection exchanges sync messages about `id`.
     pub fn tracks(&self, id: &DocumentId) -> bool {
         self.states.contains_key(id)

@@ -6,7 +6,7 @@
 //! index merges without conflict.
 
 use automerge::transaction::Transactable;
-use automerge::{Automerge, ObjType, ROOT, ReadDoc};
+use automerge::{Automerge, ChangeHash, ObjType, PatchAction, Prop, ROOT, ReadDoc};
 
 use crate::value::get_string;
 use crate::{DocumentId, Error};
@@ -85,6 +85,31 @@ pub fn records(doc: &Automerge) -> Vec<(DocumentId, String)> {
         .collect()
 }
 
+/// Whether everything that changed in the index since `before` is the addition of new
+/// `records` entries: what a member without admin rights may do to the index. Renaming
+/// the workspace, removing or rewriting an entry are refused.
+pub fn only_adds_records(doc: &Automerge, before: &[ChangeHash]) -> bool {
+    let Ok(Some((automerge::Value::Object(ObjType::Map), records))) = doc.get(ROOT, "records")
+    else {
+        return false;
+    };
+    let is_new_key = |key: &str| matches!(doc.get_at(&records, key, before), Ok(None));
+    let after = doc.get_heads();
+    doc.diff(before, &after).iter().all(|patch| {
+        let Some((root, Prop::Map(top))) = patch.path.first() else {
+            return false;
+        };
+        if *root != ROOT || top != "records" {
+            return false;
+        }
+        if patch.obj == records {
+            matches!(&patch.action, PatchAction::PutMap { key, .. } if is_new_key(key))
+        } else {
+            matches!(patch.path.get(1), Some((_, Prop::Map(key))) if is_new_key(key))
+        }
+    })
+}
+
 /// The workspace's display name.
 pub fn name(doc: &Automerge) -> String {
     get_string(doc, &ROOT, "name").unwrap_or_default()
@@ -110,6 +135,45 @@ mod tests {
         expected.sort();
         assert_eq!(listed, expected);
         assert_eq!(name(&a), "Saha");
+    }
+
+    #[test]
+    fn adding_records_is_the_only_change_members_may_make() {
+        let mut doc = create("Saha").unwrap();
+        let before = doc.get_heads();
+        add_record(&mut doc, DocumentId::random(), "account", 1).unwrap();
+        add_record(&mut doc, DocumentId::random(), "account", 2).unwrap();
+        assert!(only_adds_records(&doc, &before));
+
+        let before = doc.get_heads();
+        let (existing, _) = records(&doc)[0].clone();
+        doc.transact::<_, _, automerge::AutomergeError>(|tx| {
+            let Some((_, records)) = tx.get(ROOT, "records")? else {
+                unreachable!()
+            };
+            tx.delete(&records, existing.to_string())
+        })
+        .unwrap();
+        assert!(!only_adds_records(&doc, &before), "removing an entry");
+
+        let before = doc.get_heads();
+        doc.transact::<_, _, automerge::AutomergeError>(|tx| tx.put(ROOT, "name", "Başka"))
+            .unwrap();
+        assert!(!only_adds_records(&doc, &before), "renaming");
+
+        let before = doc.get_heads();
+        let (kept, _) = records(&doc)[0].clone();
+        doc.transact::<_, _, automerge::AutomergeError>(|tx| {
+            let Some((_, records)) = tx.get(ROOT, "records")? else {
+                unreachable!()
+            };
+            let Some((_, entry)) = tx.get(&records, kept.to_string())? else {
+                unreachable!()
+            };
+            tx.put(&entry, "kind", "workspace")
+        })
+        .unwrap();
+        assert!(!only_adds_records(&doc, &before), "rewriting an entry");
     }
 
     #[test]

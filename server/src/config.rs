@@ -3,34 +3,135 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 /// Saha CRM server: serves the offline-first app and syncs its Automerge documents.
 #[derive(Debug, Clone, Parser)]
 #[command(name = "saha-server", version)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Operator tasks against the configured storage (stop the server first: the
+    /// embedded storage file is opened exclusively).
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum AdminCommand {
+    /// Creates a workspace and its owner; prints the workspace ID.
+    CreateWorkspace {
+        /// The workspace's name.
+        #[arg(long)]
+        name: String,
+        /// The owner's email address (their login).
+        #[arg(long)]
+        email: String,
+        /// The owner's display name (defaults to the part of the email before `@`).
+        #[arg(long)]
+        owner_name: Option<String>,
+        /// Read the owner's password from the first line of standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+/// How the server runs.
+#[derive(Debug, Clone, clap::Args)]
 pub struct Config {
     /// Address to listen on. Port 0 picks a free port; the chosen address is printed.
-    #[arg(long, env = "SAHA_LISTEN", default_value = "127.0.0.1:3000")]
+    #[arg(
+        long,
+        env = "SAHA_LISTEN",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     pub listen: SocketAddr,
 
     /// Directory of the embedded storage (one file, `saha.redb`, is kept there).
-    #[arg(long, env = "SAHA_DATA_DIR", default_value = "./data")]
+    #[arg(long, env = "SAHA_DATA_DIR", default_value = "./data", global = true)]
     pub data_dir: PathBuf,
 
     /// Directory with the built web assets (`pkg/`, `sw.js`, manifest, icons).
-    #[arg(long, env = "SAHA_SITE_ROOT", default_value = "target/site")]
+    #[arg(
+        long,
+        env = "SAHA_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
     pub site_root: PathBuf,
 
-    /// Name given to the workspace when the storage is created.
-    #[arg(long, env = "SAHA_WORKSPACE_NAME", default_value = "Saha")]
-    pub workspace_name: String,
+    /// The address users open, e.g. `https://crm.example.com` behind a TLS proxy. An
+    /// `https` URL turns on `Secure` cookies and HSTS, and is the default allowed origin.
+    #[arg(long, env = "SAHA_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// Origins allowed to open `/sync` and call the API from a browser (repeat, or
+    /// comma-separate in the variable). Default: the public URL, else the server's own
+    /// origin as the request's Host header names it.
+    #[arg(
+        long = "allowed-origin",
+        env = "SAHA_ALLOWED_ORIGINS",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub allowed_origins: Vec<String>,
+
+    /// Take the client address for login limits from the last `X-Forwarded-For` hop
+    /// (only behind a reverse proxy that sets it).
+    #[arg(long, env = "SAHA_TRUST_FORWARDED_FOR", global = true)]
+    pub trust_forwarded_for: bool,
+
+    /// Hours a login lasts; the app keeps working offline until then.
+    #[arg(long, env = "SAHA_SESSION_HOURS", default_value_t = 14 * 24, global = true)]
+    pub session_hours: u32,
 
     /// Largest WebSocket message accepted, in bytes; a larger one closes that connection.
-    #[arg(long, env = "SAHA_MAX_MESSAGE_BYTES", default_value_t = 64 * 1024 * 1024)]
+    #[arg(long, env = "SAHA_MAX_MESSAGE_BYTES", default_value_t = 16 * 1024 * 1024, global = true)]
     pub max_message_bytes: usize,
 
-    /// Seconds between WebSocket pings; a peer that misses two is dropped.
-    #[arg(long, env = "SAHA_PING_SECONDS", default_value_t = 20)]
+    /// Largest stored size of one document, in bytes; a change that would pass it is
+    /// refused and not stored.
+    #[arg(long, env = "SAHA_MAX_DOCUMENT_BYTES", default_value_t = 32 * 1024 * 1024, global = true)]
+    pub max_document_bytes: usize,
+
+    /// Most documents one sync connection may track; more closes the connection.
+    #[arg(
+        long,
+        env = "SAHA_MAX_DOCUMENTS_PER_CONNECTION",
+        default_value_t = 200_000,
+        global = true
+    )]
+    pub max_documents_per_connection: usize,
+
+    /// Sync messages per second one user may send, over all their connections (0: no
+    /// limit). Faster senders are slowed down, not dropped.
+    #[arg(
+        long,
+        env = "SAHA_USER_MESSAGES_PER_SECOND",
+        default_value_t = 2_000,
+        global = true
+    )]
+    pub user_messages_per_second: u32,
+
+    /// Messages a user may send at once before the rate applies.
+    #[arg(
+        long,
+        env = "SAHA_USER_MESSAGE_BURST",
+        default_value_t = 50_000,
+        global = true
+    )]
+    pub user_message_burst: u32,
+
+    /// Seconds between WebSocket pings; a peer that misses two is dropped (the idle
+    /// timeout of a dead connection).
+    #[arg(long, env = "SAHA_PING_SECONDS", default_value_t = 20, global = true)]
     pub ping_seconds: u64,
 }
 
@@ -41,9 +142,23 @@ impl Config {
             listen: "127.0.0.1:0".parse().expect("valid literal address"),
             data_dir,
             site_root,
-            workspace_name: "Test".into(),
+            public_url: None,
+            allowed_origins: Vec::new(),
+            trust_forwarded_for: false,
+            session_hours: 24,
             max_message_bytes: 1024 * 1024,
+            max_document_bytes: 4 * 1024 * 1024,
+            max_documents_per_connection: 10_000,
+            user_messages_per_second: 0,
+            user_message_burst: 1,
             ping_seconds: 20,
         }
+    }
+
+    /// Whether users reach the server over TLS (cookies get `Secure`, HSTS is sent).
+    pub fn is_https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"))
     }
 }

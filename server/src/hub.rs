@@ -7,91 +7,200 @@
 //! A document that fails to apply a message is dropped from memory and reloaded from
 //! storage on next use, so a bad peer can never leave half-applied state behind.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use automerge::{Automerge, ChangeHash};
+use saha_core::access::{Access, read_scope};
 use saha_core::sync::Connection;
 use saha_core::wire::{DocMessage, Message};
 use saha_core::{DocumentId, workspace};
 use tokio::sync::{OwnedMutexGuard, broadcast};
 
 use crate::ServerError;
+use crate::catalog::{Catalog, DocMeta};
 use crate::storage::{Durable, Storage};
 
 /// Incremental chunks a document may gather before it is compacted to one snapshot.
 const COMPACT_AFTER_CHUNKS: usize = 64;
-const INDEX_META_KEY: &str = "workspace_index";
+/// Where storage written before workspaces existed kept its one index document.
+const LEGACY_INDEX_META_KEY: &str = "workspace_index";
 
 /// A document in memory, with what is already durable.
 pub struct LiveDoc {
     pub doc: Automerge,
     saved_heads: Vec<ChangeHash>,
     chunks_since_snapshot: usize,
+    /// Bytes the document takes in storage.
+    stored_bytes: usize,
     /// Set when applying a message failed; the holder must fetch the document again.
     poisoned: bool,
 }
 
+/// Limits the hub enforces on documents and connections.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_document_bytes: usize,
+    pub max_documents_per_connection: usize,
+}
+
+/// Sessions or users whose sync connections must close now.
+#[derive(Debug, Clone)]
+pub enum Revocation {
+    Session(String),
+    User(String),
+}
+
+/// What one sync connection is allowed: fixed when its ticket is redeemed.
+#[derive(Debug)]
+pub struct Grant {
+    pub user_id: String,
+    pub email: String,
+    pub workspace_id: String,
+    pub session_hash: String,
+    pub access: Access,
+    /// When the session ends (ms since the epoch); the connection closes then.
+    pub expires_at: i64,
+    /// Documents whose changes from this connection were refused: ignored from then on.
+    refused: HashSet<DocumentId>,
+    /// Refusals not yet written to the audit log.
+    pub denials: Vec<(DocumentId, String)>,
+}
+
+impl Grant {
+    pub fn new(
+        user_id: String,
+        email: String,
+        workspace_id: String,
+        session_hash: String,
+        access: Access,
+        expires_at: i64,
+    ) -> Grant {
+        Grant {
+            user_id,
+            email,
+            workspace_id,
+            session_hash,
+            access,
+            expires_at,
+            refused: HashSet::new(),
+            denials: Vec::new(),
+        }
+    }
+
+    /// Whether the grant may see a document with `meta`.
+    fn sees(&self, meta: &DocMeta) -> bool {
+        meta.workspace == self.workspace_id && self.access.can_read(&meta.scope)
+    }
+
+    pub fn is_revoked_by(&self, revocation: &Revocation) -> bool {
+        match revocation {
+            Revocation::Session(hash) => *hash == self.session_hash,
+            Revocation::User(id) => *id == self.user_id,
+        }
+    }
+}
+
+/// Why a message was refused without ending the connection.
+enum Refusal {
+    Denied(String),
+}
+
 pub struct Hub {
     storage: Storage,
+    catalog: Catalog,
+    limits: Limits,
     live: Mutex<HashMap<DocumentId, Arc<tokio::sync::Mutex<LiveDoc>>>>,
     changes: broadcast::Sender<DocumentId>,
-    index_id: DocumentId,
-    workspace_name: String,
+    revocations: broadcast::Sender<Revocation>,
     peer_id: String,
     closing: tokio::sync::watch::Sender<bool>,
 }
 
-/// What the workspace API tells a client.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WorkspaceInfo {
-    pub name: String,
-    pub index_url: String,
-}
-
 impl Hub {
-    /// Opens the storage; creates the workspace index on first start.
-    pub async fn open(storage: Storage, default_name: &str) -> Result<Hub, ServerError> {
+    /// Opens the hub over `storage`.
+    pub fn open(storage: Storage, limits: Limits) -> Result<Hub, ServerError> {
         let (changes, _) = broadcast::channel(4096);
-        let peer_id = format!("saha-server-{}", uuid::Uuid::new_v4());
-        let existing = storage
-            .get_meta(INDEX_META_KEY)?
-            .map(|bytes| DocumentId::try_from(bytes.as_slice()))
-            .transpose()?;
-        let index_id = match existing {
-            Some(id) => id,
-            None => {
-                let id = DocumentId::random();
-                let doc = workspace::create(default_name)?;
-                storage.append(id, doc.save()).await?;
-                storage
-                    .put_meta(INDEX_META_KEY, id.as_bytes().to_vec())
-                    .await?;
-                tracing::info!(index = %id.url(), "created workspace index");
-                id
-            }
-        };
-        let stored_name = match storage.load(&index_id)? {
-            Some(bytes) => workspace::name(
-                &Automerge::load(&bytes)
-                    .map_err(|e| ServerError::CorruptDocument(index_id, Box::new(e)))?,
-            ),
-            None => String::new(),
-        };
+        let (revocations, _) = broadcast::channel(256);
+        let catalog = Catalog::load(&storage)?;
         Ok(Hub {
             storage,
+            catalog,
+            limits,
             live: Mutex::new(HashMap::new()),
             changes,
-            index_id,
-            workspace_name: if stored_name.is_empty() {
-                default_name.to_owned()
-            } else {
-                stored_name
-            },
-            peer_id,
+            revocations,
+            peer_id: format!("saha-server-{}", uuid::Uuid::new_v4()),
             closing: tokio::sync::watch::Sender::new(false),
         })
+    }
+
+    /// Creates the index document of a new workspace. If storage holds data from before
+    /// workspaces existed and `adopt_legacy` is set, that data's index and every
+    /// document without an owner join this workspace instead.
+    pub async fn create_index(
+        &self,
+        workspace_id: &str,
+        name: &str,
+        adopt_legacy: bool,
+    ) -> Result<DocumentId, ServerError> {
+        let index_meta = DocMeta {
+            workspace: workspace_id.to_owned(),
+            kind: workspace::KIND.to_owned(),
+            scope: Default::default(),
+        };
+        let legacy = if adopt_legacy {
+            self.storage
+                .get_meta(LEGACY_INDEX_META_KEY)?
+                .and_then(|bytes| DocumentId::try_from(bytes.as_slice()).ok())
+                .filter(|id| self.catalog.get(id).is_none())
+        } else {
+            None
+        };
+        if let Some(index) = legacy {
+            let mut last = None;
+            for id in self.storage.document_ids()? {
+                if self.catalog.get(&id).is_some() {
+                    continue;
+                }
+                let meta = if id == index {
+                    index_meta.clone()
+                } else {
+                    let (kind, scope) = match self.storage.load(&id)? {
+                        Some(bytes) => Automerge::load(&bytes)
+                            .map(|doc| read_scope(&doc))
+                            .unwrap_or_default(),
+                        None => Default::default(),
+                    };
+                    DocMeta {
+                        workspace: workspace_id.to_owned(),
+                        kind,
+                        scope,
+                    }
+                };
+                last = Some(self.catalog.put(&self.storage, id, meta)?);
+            }
+            if let Some(durable) = last {
+                durable.wait().await?;
+            }
+            tracing::info!(index = %index.url(), workspace = workspace_id, "adopted existing documents");
+            return Ok(index);
+        }
+        let id = DocumentId::random();
+        let doc = workspace::create(name)?;
+        let meta_written = self.catalog.put(&self.storage, id, index_meta)?;
+        self.storage.append(id, doc.save()).await?;
+        meta_written.wait().await?;
+        Ok(id)
+    }
+
+    /// Closes the sync connections of a session or user at once.
+    pub fn revoke(&self, revocation: Revocation) {
+        let _ = self.revocations.send(revocation);
+    }
+
+    pub fn revocations(&self) -> broadcast::Receiver<Revocation> {
+        self.revocations.subscribe()
     }
 
     /// Asks every sync connection to close (server shutdown).
@@ -108,15 +217,8 @@ impl Hub {
         &self.peer_id
     }
 
-    pub fn index_id(&self) -> DocumentId {
-        self.index_id
-    }
-
-    pub fn workspace(&self) -> WorkspaceInfo {
-        WorkspaceInfo {
-            name: self.workspace_name.clone(),
-            index_url: self.index_id.url().to_string(),
-        }
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
 
     pub fn storage(&self) -> &Storage {
@@ -148,15 +250,16 @@ impl Hub {
                             let doc = Automerge::load(&bytes)
                                 .map_err(|e| ServerError::CorruptDocument(id, Box::new(e)))?;
                             let heads = doc.get_heads();
-                            (doc, heads)
+                            (doc, heads, bytes.len())
                         }
-                        None if create => (Automerge::new(), Vec::new()),
+                        None if create => (Automerge::new(), Vec::new(), 0),
                         None => return Ok(None),
                     };
                     let fresh = Arc::new(tokio::sync::Mutex::new(LiveDoc {
                         doc: loaded.0,
                         saved_heads: loaded.1,
                         chunks_since_snapshot: 0,
+                        stored_bytes: loaded.2,
                         poisoned: false,
                     }));
                     let mut live = self
@@ -173,28 +276,46 @@ impl Hub {
         }
     }
 
-    /// Queues what `live` gained since its last save for storage and announces the
-    /// document to the other connections at once (they may have it before it is on
-    /// disk: if the server then fails, the sender still holds the change and sends it
-    /// again). The returned [`Durable`] resolves when it is on disk; only then is the
-    /// sender acknowledged.
-    fn persist(&self, id: DocumentId, live: &mut LiveDoc) -> Result<Option<Durable>, ServerError> {
+    /// Queues what `live` gained since its last save for storage (with the document's
+    /// new catalog entry, if it changed) and announces the document to the other
+    /// connections at once (they may have it before it is on disk: if the server then
+    /// fails, the sender still holds the change and sends it again). The returned
+    /// [`Durable`] resolves when it is on disk; only then is the sender acknowledged.
+    fn persist(
+        &self,
+        id: DocumentId,
+        live: &mut LiveDoc,
+        meta: Option<DocMeta>,
+    ) -> Result<Result<Option<Durable>, Refusal>, ServerError> {
         let heads = live.doc.get_heads();
         if heads == live.saved_heads {
-            return Ok(None);
+            return Ok(Ok(None));
         }
         let bytes = live.doc.save_after(&live.saved_heads);
+        if live.stored_bytes + bytes.len() > self.limits.max_document_bytes {
+            return Ok(Err(Refusal::Denied(format!(
+                "the document would grow past the limit of {} bytes",
+                self.limits.max_document_bytes
+            ))));
+        }
+        if let Some(meta) = meta {
+            // Queued before the chunk: the entry is never missing for a stored change.
+            self.catalog.put(&self.storage, id, meta)?;
+        }
+        live.stored_bytes += bytes.len();
         let mut durable = self.storage.enqueue_append(id, bytes)?;
         live.saved_heads = heads;
         live.chunks_since_snapshot += 1;
         if live.chunks_since_snapshot >= COMPACT_AFTER_CHUNKS {
             // Queued after the append, so waiting for it covers both.
-            durable = self.storage.enqueue_compact(id, live.doc.save())?;
+            let snapshot = live.doc.save();
+            live.stored_bytes = snapshot.len();
+            durable = self.storage.enqueue_compact(id, snapshot)?;
             live.chunks_since_snapshot = 0;
         }
         // Nobody listening is fine: then no other connection needs this document.
         let _ = self.changes.send(id);
-        Ok(Some(durable))
+        Ok(Ok(Some(durable)))
     }
 
     fn discard(&self, id: &DocumentId, live: &mut LiveDoc) {
@@ -204,12 +325,59 @@ impl Hub {
         }
     }
 
+    /// Checks a change `grant` made to a document (already applied to `doc`, not yet
+    /// stored). Returns the document's new catalog entry if it differs from `before`.
+    fn authorize(
+        &self,
+        grant: &Grant,
+        before: Option<&DocMeta>,
+        doc: &Automerge,
+        before_heads: &[ChangeHash],
+    ) -> Result<Option<DocMeta>, Refusal> {
+        let denied = |reason: String| Err(Refusal::Denied(reason));
+        let (kind, scope) = read_scope(doc);
+        let is_index = before.is_some_and(|m| m.kind == workspace::KIND);
+        if is_index || kind == workspace::KIND {
+            if !is_index {
+                return denied("a workspace index cannot be created over sync".into());
+            }
+            if !grant.access.role.can_write() {
+                return denied(saha_core::access::Denied::ReadOnly.to_string());
+            }
+            if kind != workspace::KIND
+                || (!grant.access.role.administers()
+                    && !workspace::only_adds_records(doc, before_heads))
+            {
+                return denied("members may only add records to the workspace index".into());
+            }
+            return Ok(None);
+        }
+        if let Err(e) = grant
+            .access
+            .check_change(before.map(|m| (m.kind.as_str(), &m.scope)), (&kind, &scope))
+        {
+            return denied(e.to_string());
+        }
+        let after = DocMeta {
+            workspace: grant.workspace_id.clone(),
+            kind,
+            scope,
+        };
+        Ok((before != Some(&after)).then_some(after))
+    }
+
     /// Handles a `request` or `sync` frame of `conn`; returns the frames to send back.
+    ///
+    /// A document of another workspace, or one the grant may not see, is answered with
+    /// `doc-unavailable`, exactly as a document that does not exist. A change the grant
+    /// may not make is dropped before it is stored, the document is ignored on this
+    /// connection from then on, and the refusal is added to `grant.denials`.
     /// An error means the peer sent something invalid: nothing of it was stored, and the
     /// caller closes the connection.
     pub async fn handle_doc_message(
         &self,
         conn: &mut Connection,
+        grant: &mut Grant,
         msg: Message,
     ) -> Result<Vec<Message>, ServerError> {
         let (m, is_request): (DocMessage, bool) = match msg {
@@ -225,26 +393,88 @@ impl Hub {
         };
         conn.check_sender(&m)?;
         let id = m.document_id;
-        let Some(mut live) = self.lock(id, !is_request).await? else {
+        if grant.refused.contains(&id) {
+            return Ok(Vec::new());
+        }
+        if !conn.tracks(&id) && conn.tracked_count() >= self.limits.max_documents_per_connection {
+            return Err(saha_core::Error::Protocol(format!(
+                "more than {} documents on one connection",
+                self.limits.max_documents_per_connection
+            ))
+            .into());
+        }
+        let meta = self.catalog.get(&id);
+        let create = match &meta {
+            // Another workspace's document: indistinguishable from a missing one, and
+            // not tracked, so nothing about it ever reaches this peer.
+            Some(meta) if meta.workspace != grant.workspace_id => {
+                return Ok(vec![conn.unavailable(id)]);
+            }
+            Some(meta) if !grant.access.can_read(&meta.scope) => {
+                // Tracked: if it becomes visible (moved to the peer's team), it is sent.
+                conn.track(id);
+                return Ok(vec![conn.unavailable(id)]);
+            }
+            Some(_) => false,
+            None => !is_request,
+        };
+        let Some(mut live) = self.lock(id, create).await? else {
             // Neither side has it. Keep tracking it: if it appears later, this peer gets it.
             conn.track(id);
             return Ok(vec![conn.unavailable(id)]);
         };
-        let durable = match conn.receive(&mut live.doc, &m) {
-            Ok(applied) if applied.changed => match self.persist(id, &mut live) {
-                Ok(durable) => durable,
-                Err(e) => {
-                    self.discard(&id, &mut live);
-                    return Err(e);
+        // Another connection may have created the document while this one waited.
+        let meta = if meta.is_none() {
+            let now = self.catalog.get(&id);
+            if let Some(now) = &now
+                && !grant.sees(now)
+            {
+                if now.workspace == grant.workspace_id {
+                    conn.track(id);
                 }
-            },
-            Ok(_) => None,
+                return Ok(vec![conn.unavailable(id)]);
+            }
+            now
+        } else {
+            meta
+        };
+        let before_heads = live.doc.get_heads();
+        let applied = match conn.receive(&mut live.doc, &m) {
+            Ok(applied) => applied,
             Err(e) => {
                 self.discard(&id, &mut live);
                 return Err(e.into());
             }
         };
+        let mut durable = None;
+        if applied.changed {
+            let outcome = match self.authorize(grant, meta.as_ref(), &live.doc, &before_heads) {
+                Ok(new_meta) => match self.persist(id, &mut live, new_meta) {
+                    Ok(outcome) => outcome,
+                    Err(e) => {
+                        self.discard(&id, &mut live);
+                        return Err(e);
+                    }
+                },
+                Err(refusal) => Err(refusal),
+            };
+            match outcome {
+                Ok(d) => durable = d,
+                Err(Refusal::Denied(reason)) => {
+                    // Drop the unstored change from memory; storage never saw it.
+                    self.discard(&id, &mut live);
+                    conn.forget(&id);
+                    grant.refused.insert(id);
+                    grant.denials.push((id, reason));
+                    return Ok(Vec::new());
+                }
+            }
+        }
         let reply = conn.generate(id, &live.doc);
+        if live.doc.get_heads().is_empty() {
+            // A sync message without changes for a document nobody has: keep nothing.
+            self.discard(&id, &mut live);
+        }
         drop(live);
         if let Some(durable) = durable
             && let Err(e) = durable.wait().await
@@ -263,10 +493,15 @@ impl Hub {
     pub async fn catch_up(
         &self,
         conn: &mut Connection,
+        grant: &Grant,
         id: DocumentId,
     ) -> Result<Option<Message>, ServerError> {
-        if !conn.tracks(&id) {
+        if !conn.tracks(&id) || grant.refused.contains(&id) {
             return Ok(None);
+        }
+        match self.catalog.get(&id) {
+            Some(meta) if grant.sees(&meta) => {}
+            _ => return Ok(None),
         }
         Ok(match self.lock(id, false).await? {
             Some(live) => conn.generate(id, &live.doc),

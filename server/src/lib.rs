@@ -1,18 +1,28 @@
 //! The Saha server, as a library so that integration tests can run it on port 0.
 //!
 //! Data path on this side: [`sync_socket`] speaks the automerge-repo protocol on `/sync`
-//! (driving [`saha_core::sync::Connection`]), [`hub`] keeps live documents and fans out
-//! changes between connections, and [`storage`] makes every change durable before it is
-//! acknowledged. [`web`] assembles the HTTP routes: the app shell, static assets, the
-//! workspace API and the WebSocket endpoint.
+//! (driving [`saha_core::sync::Connection`]) under the [`hub::Grant`] of a sync ticket;
+//! [`hub`] authorizes every document message against the [`catalog`], keeps live
+//! documents and fans out changes between connections; [`storage`] makes every change
+//! durable before it is acknowledged. Around it: [`directory`] (workspaces, members,
+//! teams, invitations, sessions, audit log), [`tickets`], [`throttle`] (login limits
+//! and message rates), [`security`] (headers, CSP, Origin, cookies), [`api`] (the JSON
+//! API) and [`web`] (the router). [`admin`] holds the operator commands.
 
+pub mod admin;
+pub mod api;
+pub mod catalog;
 pub mod config;
+pub mod directory;
 pub mod error;
 pub mod hub;
+pub mod security;
 pub mod storage;
 pub mod sync_socket;
+pub mod throttle;
+pub mod tickets;
 pub mod web;
 
-pub use config::Config;
+pub use config::{Cli, Config};
 pub use error::ServerError;
 pub use web::{RunningServer, start};

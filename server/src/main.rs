@@ -1,7 +1,8 @@
 //! `saha-server`: the Saha CRM server binary.
 
 use clap::Parser;
-use saha_server::{Config, start};
+use saha_server::config::Command;
+use saha_server::{Cli, start};
 use tracing_subscriber::EnvFilter;
 
 /// Resolves on Ctrl+C or SIGTERM.
@@ -35,7 +36,20 @@ async fn main() -> std::process::ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let config = Config::parse();
+    let cli = Cli::parse();
+    let config = cli.config;
+    if let Some(Command::Admin(command)) = cli.command {
+        return match saha_server::admin::run(config, command).await {
+            Ok(done) => {
+                println!("{done}");
+                std::process::ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("saha-server admin: {e}");
+                std::process::ExitCode::FAILURE
+            }
+        };
+    }
     let data_dir = config.data_dir.clone();
     let server = match start(config).await {
         Ok(server) => server,

@@ -24,6 +24,8 @@ use crate::ServerError;
 
 const CHUNKS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("chunks");
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+/// Catalog entries (see [`crate::catalog`]), keyed by document ID.
+const DOC_META: TableDefinition<&[u8], &[u8]> = TableDefinition::new("doc_meta");
 
 /// The name of the storage file inside the data directory.
 pub const FILE_NAME: &str = "saha.redb";
@@ -47,6 +49,11 @@ enum Op {
     },
     PutMeta {
         key: String,
+        value: Vec<u8>,
+        done: Reply,
+    },
+    PutDocMeta {
+        doc: DocumentId,
         value: Vec<u8>,
         done: Reply,
     },
@@ -88,6 +95,7 @@ impl Storage {
             let tx = db.begin_write()?;
             tx.open_table(CHUNKS)?;
             tx.open_table(META)?;
+            tx.open_table(DOC_META)?;
             tx.commit()?;
         }
         let (writer, queue) = mpsc::channel();
@@ -149,6 +157,53 @@ impl Storage {
             done,
         })
         .await
+    }
+
+    /// Queues a catalog entry; committed in order with the chunks queued around it.
+    pub fn enqueue_doc_meta(
+        &self,
+        doc: DocumentId,
+        value: Vec<u8>,
+    ) -> Result<Durable, ServerError> {
+        self.enqueue(|done| Op::PutDocMeta { doc, value, done })
+    }
+
+    /// Every catalog entry.
+    pub fn doc_metas(&self) -> Result<Vec<(DocumentId, Vec<u8>)>, ServerError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(DOC_META)?;
+        let mut out = Vec::new();
+        for entry in table.iter()? {
+            let (key, value) = entry?;
+            if let Ok(id) = DocumentId::try_from(key.value()) {
+                out.push((id, value.value().to_vec()));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The ID of every stored document.
+    pub fn document_ids(&self) -> Result<Vec<DocumentId>, ServerError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(CHUNKS)?;
+        let mut ids: Vec<DocumentId> = Vec::new();
+        for entry in table.iter()? {
+            let (key, _) = entry?;
+            if let Some(id) = key
+                .value()
+                .get(..16)
+                .and_then(|b| DocumentId::try_from(b).ok())
+                && ids.last() != Some(&id)
+            {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// The database, for the tables other modules own (accounts, sessions, audit).
+    pub fn database(&self) -> Arc<Database> {
+        self.db.clone()
     }
 
     pub async fn put_meta(&self, key: &str, value: Vec<u8>) -> Result<(), ServerError> {
@@ -215,9 +270,10 @@ fn write_loop(db: &Database, queue: &mpsc::Receiver<Op>) {
         }
         for op in batch {
             let done = match op {
-                Op::Append { done, .. } | Op::Compact { done, .. } | Op::PutMeta { done, .. } => {
-                    done
-                }
+                Op::Append { done, .. }
+                | Op::Compact { done, .. }
+                | Op::PutMeta { done, .. }
+                | Op::PutDocMeta { done, .. } => done,
             };
             let _ = done.send(result.clone());
         }
@@ -235,6 +291,7 @@ fn write_batch(
     {
         let mut chunks = tx.open_table(CHUNKS)?;
         let mut meta = tx.open_table(META)?;
+        let mut doc_meta = tx.open_table(DOC_META)?;
         for op in batch {
             match op {
                 Op::Append { doc, bytes, .. } => {
@@ -264,6 +321,9 @@ fn write_batch(
                 }
                 Op::PutMeta { key, value, .. } => {
                     meta.insert(key.as_str(), value.as_slice())?;
+                }
+                Op::PutDocMeta { doc, value, .. } => {
+                    doc_meta.insert(doc.as_bytes().as_slice(), value.as_slice())?;
                 }
             }
         }

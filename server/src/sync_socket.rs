@@ -4,6 +4,11 @@
 //! forwards changes made by other connections to the documents this peer tracks. Bad
 //! input — a text frame, undecodable CBOR, an invalid Automerge message, a spoofed
 //! sender — closes only this connection, with the reason logged and sent to the peer.
+//!
+//! The connection runs under the [`Grant`] of the ticket that opened it: every document
+//! message is authorized by the hub, refusals go to the workspace's audit log, the
+//! user's message rate is metered, and the socket closes when the session ends, is
+//! revoked, or the member's access changes.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,7 +19,9 @@ use saha_core::sync::Connection;
 use saha_core::wire::Message;
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::hub::Hub;
+use crate::directory::{Directory, now_ms};
+use crate::hub::{Grant, Hub, Revocation};
+use crate::throttle::MessageRate;
 
 /// Close code for a protocol violation (RFC 6455 §7.4.1).
 const CLOSE_PROTOCOL_ERROR: u16 = 1002;
@@ -30,21 +37,63 @@ enum End {
     Violation(u16, String),
 }
 
-pub async fn serve(socket: WebSocket, hub: Arc<Hub>, ping_every: Duration) {
+/// Everything one sync connection runs with.
+pub struct SocketContext {
+    pub hub: Arc<Hub>,
+    pub directory: Arc<Directory>,
+    pub rate: Arc<MessageRate>,
+    pub ping_every: Duration,
+    pub grant: Grant,
+    pub ip: String,
+}
+
+pub async fn serve(socket: WebSocket, ctx: SocketContext) {
+    let SocketContext {
+        hub,
+        directory,
+        rate,
+        ping_every,
+        mut grant,
+        ip,
+    } = ctx;
     let (mut sink, mut stream) = socket.split();
     let mut conn = Connection::server(hub.peer_id());
     let mut changes = hub.subscribe();
+    let mut revocations = hub.revocations();
     let mut ping = tokio::time::interval(ping_every);
     ping.tick().await;
     let mut unanswered_pings = 0u8;
     let mut closing = hub.closing();
+    let session_left =
+        Duration::from_millis(u64::try_from(grant.expires_at - now_ms()).unwrap_or(0));
+    let session_end = tokio::time::sleep(session_left);
+    tokio::pin!(session_end);
 
     let end = loop {
         let outgoing: Vec<Message> = tokio::select! {
             frame = stream.next() => match frame {
                 Some(Ok(WsMessage::Binary(bytes))) => {
                     unanswered_pings = 0;
-                    match handle_frame(&hub, &mut conn, &bytes).await {
+                    let wait = rate.take(&grant.user_id);
+                    if !wait.is_zero() {
+                        tokio::time::sleep(wait).await;
+                    }
+                    let result = handle_frame(&hub, &mut conn, &mut grant, &bytes).await;
+                    for (doc, reason) in grant.denials.drain(..) {
+                        tracing::warn!(user = %grant.email, %doc, %reason, "sync change refused");
+                        directory.audit(
+                            &grant.workspace_id,
+                            saha_core::api::AuditEntry {
+                                at: now_ms(),
+                                actor: grant.email.clone(),
+                                action: "sync.denied".into(),
+                                target: doc.url().to_string(),
+                                ip: ip.clone(),
+                                detail: reason,
+                            },
+                        );
+                    }
+                    match result {
                         Ok(replies) => replies,
                         Err(end) => break end,
                     }
@@ -63,8 +112,25 @@ pub async fn serve(socket: WebSocket, hub: Arc<Hub>, ping_every: Duration) {
                     break End::PeerLeft;
                 }
             },
+            revoked = revocations.recv() => match revoked {
+                Ok(revocation) if grant.is_revoked_by(&revocation) => {
+                    let reason = match revocation {
+                        Revocation::Session(_) => "the session ended",
+                        Revocation::User(_) => "the member's access changed",
+                    };
+                    break End::Violation(CLOSE_POLICY, reason.into());
+                }
+                Ok(_) => continue,
+                // Missed revocations: check the session is still there.
+                Err(RecvError::Lagged(_)) => match directory.session(&grant.session_hash) {
+                    Ok(Some((_, user))) if user.access() == grant.access => continue,
+                    _ => break End::Violation(CLOSE_POLICY, "the session ended".into()),
+                },
+                Err(RecvError::Closed) => break End::ServerClosing,
+            },
+            () = &mut session_end => break End::Violation(CLOSE_POLICY, "the session expired".into()),
             changed = changes.recv() => match changed {
-                Ok(id) => match hub.catch_up(&mut conn, id).await {
+                Ok(id) => match hub.catch_up(&mut conn, &grant, id).await {
                     Ok(reply) => reply.into_iter().collect(),
                     Err(e) => {
                         tracing::error!(error = %e, doc = %id, "could not load a changed document");
@@ -77,7 +143,7 @@ pub async fn serve(socket: WebSocket, hub: Arc<Hub>, ping_every: Duration) {
                     let ids: Vec<_> = conn.tracked().copied().collect();
                     let mut replies = Vec::new();
                     for id in ids {
-                        if let Ok(Some(reply)) = hub.catch_up(&mut conn, id).await {
+                        if let Ok(Some(reply)) = hub.catch_up(&mut conn, &grant, id).await {
                             replies.push(reply);
                         }
                     }
@@ -137,7 +203,12 @@ pub async fn serve(socket: WebSocket, hub: Arc<Hub>, ping_every: Duration) {
 }
 
 /// Handles one binary frame; an `Err` says why the connection ends.
-async fn handle_frame(hub: &Hub, conn: &mut Connection, bytes: &[u8]) -> Result<Vec<Message>, End> {
+async fn handle_frame(
+    hub: &Hub,
+    conn: &mut Connection,
+    grant: &mut Grant,
+    bytes: &[u8],
+) -> Result<Vec<Message>, End> {
     let violation = |reason: String| End::Violation(CLOSE_PROTOCOL_ERROR, reason);
     let msg = Message::decode(bytes).map_err(|e| violation(e.to_string()))?;
     if !conn.is_ready() {
@@ -148,7 +219,7 @@ async fn handle_frame(hub: &Hub, conn: &mut Connection, bytes: &[u8]) -> Result<
     }
     match msg {
         Message::Request(_) | Message::Sync(_) => hub
-            .handle_doc_message(conn, msg)
+            .handle_doc_message(conn, grant, msg)
             .await
             .map_err(|e| violation(e.to_string())),
         Message::Leave { .. } => Err(End::PeerLeft),

@@ -11,21 +11,34 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{FromRef, State, WebSocketUpgrade};
-use axum::http::{HeaderValue, header};
-use axum::response::{IntoResponse, Json, Response};
-use axum::routing::get;
+use axum::extract::{ConnectInfo, FromRef, Query, Request, State, WebSocketUpgrade};
+use axum::http::{HeaderMap, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post};
 use leptos::config::LeptosOptions;
+use serde::Deserialize;
 use tower_http::services::ServeDir;
-use tower_http::set_header::SetResponseHeaderLayer;
 
-use crate::hub::{Hub, WorkspaceInfo};
+use crate::api::{self, Failure};
+use crate::directory::Directory;
+use crate::hub::{Grant, Hub, Limits};
 use crate::storage::Storage;
+use crate::sync_socket::SocketContext;
+use crate::throttle::{LoginThrottle, MessageRate};
+use crate::tickets::Tickets;
 use crate::{Config, ServerError};
+
+/// How long a sync ticket stays valid.
+const TICKET_LIFETIME: Duration = Duration::from_secs(60);
 
 #[derive(Clone)]
 pub struct AppState {
     pub hub: Arc<Hub>,
+    pub directory: Arc<Directory>,
+    pub tickets: Arc<Tickets>,
+    pub login_throttle: Arc<LoginThrottle>,
+    pub message_rate: Arc<MessageRate>,
     pub leptos: LeptosOptions,
     pub config: Arc<Config>,
 }
@@ -36,6 +49,46 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
+impl AppState {
+    /// Opens the hub and directory over `storage`.
+    pub fn open(
+        storage: Storage,
+        config: Config,
+        leptos: LeptosOptions,
+    ) -> Result<AppState, ServerError> {
+        let directory = Arc::new(Directory::open(storage.database())?);
+        let limits = Limits {
+            max_document_bytes: config.max_document_bytes,
+            max_documents_per_connection: config.max_documents_per_connection,
+        };
+        let hub = Arc::new(Hub::open(storage, limits)?);
+        Ok(AppState {
+            hub,
+            directory,
+            tickets: Arc::new(Tickets::new(TICKET_LIFETIME)),
+            login_throttle: Arc::new(LoginThrottle::default()),
+            message_rate: Arc::new(MessageRate::new(
+                config.user_messages_per_second,
+                config.user_message_burst,
+            )),
+            leptos,
+            config: Arc::new(config),
+        })
+    }
+}
+
+/// Refuses state-changing API calls from a foreign browser origin.
+async fn api_origin_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let changes_state = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if changes_state && let Err(failure) = api::check_origin(&state, request.headers()) {
+        return failure.into_response();
+    }
+    next.run(request).await
+}
+
 /// The router of a server whose hub is already open.
 pub fn router(state: AppState) -> Router {
     let leptos = state.leptos.clone();
@@ -43,29 +96,100 @@ pub fn router(state: AppState) -> Router {
     let static_files = ServeDir::new(state.config.site_root.clone())
         .precompressed_gzip()
         .fallback(get(shell));
+    let api_routes = Router::new()
+        .route("/setup", get(api::setup_status).post(api::setup))
+        .route("/auth/login", post(api::login))
+        .route("/auth/logout", post(api::logout))
+        .route("/auth/me", get(api::who_am_i))
+        .route("/auth/password", post(api::change_password))
+        .route("/sync/ticket", post(api::sync_ticket))
+        .route("/workspace", get(api::workspace))
+        .route("/members", get(api::members))
+        .route("/members/{id}", patch(api::update_member))
+        .route("/teams", get(api::teams).post(api::add_team))
+        .route("/invitations", get(api::invitations).post(api::invite))
+        .route(
+            "/invitations/{id}",
+            axum::routing::delete(api::revoke_invitation),
+        )
+        .route(
+            "/invite/{token}",
+            get(api::invitation_preview).post(api::accept_invitation),
+        )
+        .route("/audit", get(api::audit_log))
+        .route("/health", get(|| async { "ok" }))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            api_origin_guard,
+        ));
     Router::new()
         .route("/sync", get(sync_upgrade))
-        .route("/api/workspace", get(workspace))
-        .route("/api/health", get(|| async { "ok" }))
+        .nest("/api", api_routes)
         .fallback_service(static_files)
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::security::headers,
         ))
         .with_state(state)
 }
 
-async fn workspace(State(state): State<AppState>) -> Json<WorkspaceInfo> {
-    Json(state.hub.workspace())
+#[derive(Deserialize)]
+struct SyncQuery {
+    ticket: Option<String>,
 }
 
-async fn sync_upgrade(ws: WebSocketUpgrade, State(state): State<AppState>) -> Response {
-    let hub = state.hub.clone();
-    let ping = Duration::from_secs(state.config.ping_seconds.max(1));
+/// `/sync?ticket=…`: checks the Origin and redeems the ticket before upgrading.
+async fn sync_upgrade(
+    ws: WebSocketUpgrade,
+    State(state): State<AppState>,
+    peer: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Query(query): Query<SyncQuery>,
+) -> Response {
+    if let Err(failure) = api::check_origin(&state, &headers) {
+        tracing::warn!(origin = ?headers.get("origin"), "sync refused: origin not allowed");
+        return failure.into_response();
+    }
+    let refused = || {
+        Failure::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid_ticket",
+            "a valid sync ticket is required: POST /api/sync/ticket",
+        )
+        .into_response()
+    };
+    let Some(ticket) = query
+        .ticket
+        .as_deref()
+        .and_then(|t| state.tickets.redeem(t))
+    else {
+        return refused();
+    };
+    // The session may have ended since the ticket was issued.
+    let (session, user) = match state.directory.session(&ticket.session_hash) {
+        Ok(Some(found)) => found,
+        Ok(None) => return refused(),
+        Err(e) => return Failure::from(e).into_response(),
+    };
+    if user.id != ticket.user_id || user.workspace_id != ticket.workspace_id {
+        return refused();
+    }
+    let grant = Grant::new(
+        user.id.clone(),
+        user.email.clone(),
+        user.workspace_id.clone(),
+        ticket.session_hash,
+        user.access(),
+        session.expires_at,
+    );
+    let ctx = SocketContext {
+        hub: state.hub.clone(),
+        directory: state.directory.clone(),
+        rate: state.message_rate.clone(),
+        ping_every: Duration::from_secs(state.config.ping_seconds.max(1)),
+        grant,
+        ip: crate::security::client_ip(&state.config, Some(peer.0), &headers),
+    };
     // tungstenite zero-fills `read_buffer_size` bytes before every socket read; the
     // default 128 KiB made that memset a quarter of the server's CPU under load, while
     // sync frames are mostly well under 8 KiB (larger ones are read in several steps).
@@ -73,7 +197,7 @@ async fn sync_upgrade(ws: WebSocketUpgrade, State(state): State<AppState>) -> Re
         .max_message_size(state.config.max_message_bytes)
         .max_frame_size(state.config.max_message_bytes)
         .on_failed_upgrade(|e| tracing::warn!(error = %e, "websocket upgrade failed"))
-        .on_upgrade(move |socket| crate::sync_socket::serve(socket, hub, ping))
+        .on_upgrade(move |socket| crate::sync_socket::serve(socket, ctx))
         .into_response()
 }
 
@@ -81,6 +205,7 @@ async fn sync_upgrade(ws: WebSocketUpgrade, State(state): State<AppState>) -> Re
 pub struct RunningServer {
     pub addr: SocketAddr,
     pub hub: Arc<Hub>,
+    pub state: AppState,
     shutdown: tokio::sync::oneshot::Sender<()>,
     task: tokio::task::JoinHandle<Result<(), std::io::Error>>,
 }
@@ -90,6 +215,7 @@ impl RunningServer {
     pub async fn shutdown(self) -> Result<(), ServerError> {
         self.hub.close_connections();
         let _ = self.shutdown.send(());
+        drop(self.state);
         let hub = self.hub;
         self.task
             .await
@@ -129,7 +255,6 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     // Leptos renders on the Tokio runtime; a second call (tests) finds it set already.
     let _ = any_spawner::Executor::init_tokio();
     let storage = Storage::open(&config.data_dir)?;
-    let hub = Arc::new(Hub::open(storage, &config.workspace_name).await?);
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let leptos = LeptosOptions::builder()
@@ -138,12 +263,9 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
-    let state = AppState {
-        hub: hub.clone(),
-        leptos,
-        config: Arc::new(config),
-    };
-    let app = router(state);
+    let state = AppState::open(storage, config, leptos)?;
+    let hub = state.hub.clone();
+    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
     // Sync frames are small and latency-bound: no Nagle delay.
     let listener = axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
@@ -161,6 +283,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     Ok(RunningServer {
         addr,
         hub,
+        state,
         shutdown,
         task,
     })

@@ -42,7 +42,7 @@ async fn js_automerge_repo_and_rust_peer_converge() {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../end2end/interop/js-peer.mjs");
     let output = tokio::process::Command::new("node")
         .arg(&script)
-        .arg(format!("ws://{}/sync", server.addr))
+        .arg(server.owner.ticket_url().await.unwrap())
         .arg(id.url().to_string())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -74,7 +74,7 @@ async fn two_peers_converge_through_the_server() {
 async fn a_restart_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
-    let index_before = server.hub.workspace().index_url;
+    let index_before = server.owner.index_id().await.unwrap();
     let mut a = connect(&server, "peer-a").await;
     let ids: Vec<DocumentId> = (0..20).map(|_| DocumentId::random()).collect();
     for (n, id) in ids.iter().enumerate() {
@@ -93,7 +93,7 @@ async fn a_restart_loses_nothing() {
     server.shutdown().await.unwrap();
 
     let server = start(dir.path()).await;
-    assert_eq!(server.hub.workspace().index_url, index_before);
+    assert_eq!(server.owner.index_id().await.unwrap(), index_before);
     let mut b = connect(&server, "peer-b").await;
     for (id, heads) in ids.iter().zip(expected) {
         let doc = b.fetch(*id).await.unwrap();
@@ -239,23 +239,24 @@ async fn bad_input_closes_only_that_connection_and_stores_nothing() {
 async fn http_serves_the_shell_and_the_workspace() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
-    let base = format!("http://{}", server.addr);
+    let base = server.http();
     let client = reqwest::Client::new();
 
-    let info: serde_json::Value = client
-        .get(format!("{base}/api/workspace"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (status, info) = server.owner.get("/api/workspace").await.unwrap();
+    assert_eq!(status, 200);
     let index_url = info["indexUrl"].as_str().unwrap();
     let index_id = index_url
         .parse::<saha_core::AutomergeUrl>()
         .unwrap()
         .document_id();
-    assert_eq!(info["name"], "Test");
+    assert_eq!(info["name"], "Anadolu");
+    // Without a session there is no workspace to learn about.
+    let anonymous = client
+        .get(format!("{base}/api/workspace"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
 
     // The index is a document any peer can fetch and walk.
     let mut peer = connect(&server, "walker").await;
@@ -266,8 +267,30 @@ async fn http_serves_the_shell_and_the_workspace() {
         let response = client.get(format!("{base}{path}")).send().await.unwrap();
         assert_eq!(response.status(), 200, "{path}");
         assert_eq!(response.headers()["x-content-type-options"], "nosniff");
+        let csp = response.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        for directive in [
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(csp.contains(directive), "{path}: {csp}");
+        }
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|rest| rest.split('\'').next())
+            .expect("a script nonce")
+            .to_owned();
         let html = response.text().await.unwrap();
         assert!(html.contains("/boot.js"), "{path}: {html}");
+        assert!(
+            html.contains(&format!(r#"nonce="{nonce}""#)),
+            "{path}: the boot script carries the response's nonce: {html}"
+        );
+        assert!(!html.contains("<script>"), "no inline script");
         assert!(html.contains("manifest.webmanifest"));
         assert!(html.contains(r#"lang="tr""#));
     }

@@ -1,7 +1,9 @@
-//! Test helpers: a server on port 0, raw sockets, and the Rust automerge-repo peer of
-//! `saha-bench` (built on the same sans-IO engine the browser uses).
+//! Test helpers: a server on port 0 with a workspace and its owner signed in, raw
+//! sockets, and the Rust automerge-repo peer of `saha-bench` (built on the same sans-IO
+//! engine the browser uses).
 #![allow(dead_code)]
 
+use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -9,9 +11,12 @@ use saha_bench::peer::{Socket, next_frame, open_socket};
 use saha_core::wire::Message;
 use saha_server::{Config, RunningServer};
 
+pub use saha_bench::api_client::{ApiClient, Endpoint};
 pub use saha_bench::peer::Peer;
 
 pub const TIMEOUT: Duration = Duration::from_secs(15);
+pub const OWNER_EMAIL: &str = "sahip@anadolu.test";
+pub const PASSWORD: &str = "güçlü-parola-2026";
 
 pub fn site_root() -> PathBuf {
     std::env::var_os("SAHA_SITE_ROOT")
@@ -19,24 +24,93 @@ pub fn site_root() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site"))
 }
 
-pub async fn start(data_dir: &Path) -> RunningServer {
-    saha_server::start(Config::for_tests(data_dir.to_path_buf(), site_root()))
+/// A running server and its workspace owner's session.
+pub struct TestServer {
+    pub server: RunningServer,
+    pub owner: ApiClient,
+}
+
+impl Deref for TestServer {
+    type Target = RunningServer;
+    fn deref(&self) -> &RunningServer {
+        &self.server
+    }
+}
+
+impl TestServer {
+    pub fn http(&self) -> String {
+        format!("http://{}", self.server.addr)
+    }
+
+    pub async fn shutdown(self) -> Result<(), saha_server::ServerError> {
+        self.server.shutdown().await
+    }
+
+    pub fn endpoint(&self) -> Endpoint {
+        self.owner.clone().into()
+    }
+
+    /// Invites a member with `role` (and `teams`) and signs them in.
+    pub async fn member(&self, email: &str, role: &str, teams: &[&str]) -> ApiClient {
+        let (status, invitation) = self
+            .owner
+            .post(
+                "/api/invitations",
+                &serde_json::json!({
+                    "role": role, "teams": teams, "expiresInHours": 24, "email": email,
+                }),
+            )
+            .await
+            .unwrap();
+        assert_eq!(status, 201, "{invitation}");
+        ApiClient::accept(invitation["link"].as_str().unwrap(), "Üye", email, PASSWORD)
+            .await
+            .expect("invitation accepted")
+    }
+
+    /// Creates a team; returns its ID.
+    pub async fn team(&self, name: &str) -> String {
+        let (status, team) = self
+            .owner
+            .post("/api/teams", &serde_json::json!({ "name": name }))
+            .await
+            .unwrap();
+        assert_eq!(status, 201, "{team}");
+        team["id"].as_str().unwrap().to_owned()
+    }
+}
+
+pub async fn start_with(config: Config) -> TestServer {
+    let server = saha_server::start(config).await.expect("server starts");
+    let http = format!("http://{}", server.addr);
+    let owner = match ApiClient::setup(&http, "Anadolu", OWNER_EMAIL, PASSWORD).await {
+        Ok(owner) => owner,
+        // A restarted server is set up already.
+        Err(_) => ApiClient::login(&http, OWNER_EMAIL, PASSWORD)
+            .await
+            .expect("owner logs in"),
+    };
+    TestServer { server, owner }
+}
+
+pub async fn start(data_dir: &Path) -> TestServer {
+    start_with(Config::for_tests(data_dir.to_path_buf(), site_root())).await
+}
+
+pub async fn raw_socket(server: &TestServer) -> Socket {
+    let url = server.owner.ticket_url().await.expect("ticket");
+    open_socket(&url).await.expect("websocket connects")
+}
+
+pub async fn connect(server: &TestServer, name: &str) -> Peer {
+    Peer::connect(&server.endpoint(), name)
         .await
-        .expect("server starts")
+        .expect("peer joins")
 }
 
-pub fn sync_url(server: &RunningServer) -> String {
-    format!("ws://{}/sync", server.addr)
-}
-
-pub async fn raw_socket(server: &RunningServer) -> Socket {
-    open_socket(&sync_url(server))
-        .await
-        .expect("websocket connects")
-}
-
-pub async fn connect(server: &RunningServer, name: &str) -> Peer {
-    Peer::connect(&sync_url(server), name)
+/// A peer signed in as `client`.
+pub async fn connect_as(client: &ApiClient, name: &str) -> Peer {
+    Peer::connect(&Endpoint::from(client.clone()), name)
         .await
         .expect("peer joins")
 }

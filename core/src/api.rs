@@ -1,0 +1,249 @@
+//! The JSON bodies of the server's HTTP API, shared by the server and the app.
+//!
+//! Field names are camelCase on the wire. Every error answer is an [`ApiError`] with a
+//! stable `error` code the app translates, and an English `message` for operators.
+
+use serde::{Deserialize, Serialize};
+
+use crate::access::{Department, Role};
+
+/// `POST /api/setup`: the first workspace and its owner.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetupRequest {
+    pub workspace_name: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// `GET /api/setup`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SetupStatus {
+    pub needs_setup: bool,
+}
+
+/// `POST /api/auth/login`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// `POST /api/auth/password`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// `POST /api/sync/ticket`: a single-use ticket and the WebSocket URL that carries it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Ticket {
+    pub ticket: String,
+    pub url: String,
+}
+
+/// A team of the workspace (an office, a territory).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    pub id: String,
+    pub name: String,
+}
+
+/// A member as other members see them (for owner names and attendee lists).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+}
+
+/// `GET /api/auth/me`: who is signed in, and what the app needs to work offline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Me {
+    pub user_id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub teams: Vec<String>,
+    pub department: Option<Department>,
+    pub workspace_id: String,
+    pub workspace_name: String,
+    /// `automerge:` URL of the workspace index document.
+    pub index_url: String,
+    /// Milliseconds since the Unix epoch; the app works offline until then.
+    pub session_expires_at: i64,
+    pub workspace_teams: Vec<Team>,
+    pub people: Vec<Person>,
+}
+
+/// `GET /api/members` rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Member {
+    pub user_id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub teams: Vec<String>,
+    pub department: Option<Department>,
+    pub disabled: bool,
+    pub created_at: i64,
+    pub last_login_at: Option<i64>,
+}
+
+/// `PATCH /api/members/{id}`: any subset of the fields.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberUpdate {
+    pub role: Option<Role>,
+    pub teams: Option<Vec<String>>,
+    /// `Some(None)` clears the department.
+    #[serde(default, with = "double_option")]
+    pub department: Option<Option<Department>>,
+    pub disabled: Option<bool>,
+}
+
+/// `POST /api/teams`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewTeam {
+    pub name: String,
+}
+
+/// `POST /api/invitations`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewInvitation {
+    /// If set, only this address may accept.
+    pub email: Option<String>,
+    pub role: Role,
+    pub teams: Vec<String>,
+    pub department: Option<Department>,
+    /// Hours until the link stops working (1–720).
+    pub expires_in_hours: u32,
+}
+
+/// An invitation as admins see it. `link` is present only in the answer that created
+/// it: the server keeps a hash of the token, never the token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Invitation {
+    pub id: String,
+    pub email: Option<String>,
+    pub role: Role,
+    pub teams: Vec<String>,
+    pub department: Option<Department>,
+    pub created_by: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub revoked: bool,
+    pub accepted_by: Option<String>,
+    pub link: Option<String>,
+}
+
+/// `GET /api/invitations/{token}`: what the invitee sees before accepting.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InvitationPreview {
+    pub workspace_name: String,
+    pub email: Option<String>,
+    pub role: Role,
+    pub expires_at: i64,
+}
+
+/// `POST /api/invitations/{token}/accept`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AcceptInvitation {
+    pub name: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// One audit log entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    pub at: i64,
+    /// The acting user's email, or the address tried for a failed login.
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub ip: String,
+    pub detail: String,
+}
+
+/// The body of every error answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// A stable code: `unauthorized`, `forbidden`, `invalid_credentials`,
+    /// `rate_limited`, `invalid_input`, `not_found`, `conflict`, `weak_password`, …
+    pub error: String,
+    pub message: String,
+}
+
+/// Shortest password accepted (ASVS 6.2.1: at least 8; we ask for 10).
+pub const MIN_PASSWORD_CHARS: usize = 10;
+/// Longest password accepted (ASVS 6.2.2: at least 64 allowed).
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+/// Checks a new password's length; returns the API error code on failure.
+pub fn check_new_password(password: &str) -> Result<(), &'static str> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        Err("weak_password")
+    } else if chars > MAX_PASSWORD_CHARS {
+        Err("password_too_long")
+    } else {
+        Ok(())
+    }
+}
+
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        value: &Option<Option<T>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            None => s.serialize_none(),
+            Some(inner) => inner.serialize(s),
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_update_tells_absent_from_cleared() {
+        let absent: MemberUpdate = serde_json::from_str("{}").unwrap();
+        assert_eq!(absent.department, None);
+        let cleared: MemberUpdate = serde_json::from_str(r#"{"department":null}"#).unwrap();
+        assert_eq!(cleared.department, Some(None));
+        let set: MemberUpdate =
+            serde_json::from_str(r#"{"department":"rnd","role":"sales_rep"}"#).unwrap();
+        assert_eq!(set.department, Some(Some(Department::Rnd)));
+        assert_eq!(set.role, Some(Role::SalesRep));
+    }
+
+    #[test]
+    fn password_length_rules() {
+        assert_eq!(check_new_password("kısa"), Err("weak_password"));
+        assert_eq!(check_new_password("çok-uzun-ve-güzel"), Ok(()));
+        assert_eq!(
+            check_new_password(&"x".repeat(MAX_PASSWORD_CHARS + 1)),
+            Err("password_too_long")
+        );
+    }
+}

@@ -1,0 +1,684 @@
+//! Workspaces, members, teams, invitations, sessions and the audit log.
+//!
+//! Everything here lives in tables of the same redb file as the documents, as JSON
+//! values, and is written with `Durability::Immediate`. Passwords are hashed with
+//! argon2id (the crate's defaults: 19 MiB, 2 passes — OWASP's recommendation). Session
+//! and invitation tokens are 256 random bits handed to the user once; the server keeps
+//! only their SHA-256, so a copy of the database does not let anyone in.
+
+use std::sync::Arc;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use redb::{
+    Database, Durability, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition,
+};
+use saha_core::access::{Access, Department, Role};
+use saha_core::api;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::ServerError;
+
+const WORKSPACES: TableDefinition<&str, &[u8]> = TableDefinition::new("workspaces");
+const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
+/// Lower-cased email → user ID. An address belongs to one member of one workspace.
+const USER_EMAILS: TableDefinition<&str, &str> = TableDefinition::new("user_emails");
+const TEAMS: TableDefinition<&str, &[u8]> = TableDefinition::new("teams");
+/// SHA-256 of the session token (hex) → session.
+const SESSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("sessions");
+const INVITATIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("invitations");
+/// SHA-256 of the invitation token (hex) → invitation ID.
+const INVITATION_TOKENS: TableDefinition<&str, &str> = TableDefinition::new("invitation_tokens");
+/// `workspace/millis/random` → entry, so one workspace's entries sort by time.
+const AUDIT: TableDefinition<&str, &[u8]> = TableDefinition::new("audit");
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Workspace {
+    pub id: String,
+    pub name: String,
+    /// Document ID of the workspace index.
+    pub index_id: String,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct User {
+    pub id: String,
+    pub workspace_id: String,
+    pub email: String,
+    pub name: String,
+    pub password_hash: String,
+    pub role: Role,
+    pub teams: Vec<String>,
+    pub department: Option<Department>,
+    pub disabled: bool,
+    pub created_at: i64,
+    pub last_login_at: Option<i64>,
+}
+
+impl User {
+    pub fn access(&self) -> Access {
+        Access {
+            role: self.role,
+            teams: self.teams.clone(),
+        }
+    }
+
+    pub fn to_member(&self) -> api::Member {
+        api::Member {
+            user_id: self.id.clone(),
+            email: self.email.clone(),
+            name: self.name.clone(),
+            role: self.role,
+            teams: self.teams.clone(),
+            department: self.department,
+            disabled: self.disabled,
+            created_at: self.created_at,
+            last_login_at: self.last_login_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Team {
+    pub id: String,
+    pub workspace_id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Session {
+    pub user_id: String,
+    pub workspace_id: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Invitation {
+    pub id: String,
+    pub token_hash: String,
+    pub workspace_id: String,
+    pub email: Option<String>,
+    pub role: Role,
+    pub teams: Vec<String>,
+    pub department: Option<Department>,
+    pub created_by: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub revoked: bool,
+    pub accepted_by: Option<String>,
+}
+
+impl Invitation {
+    pub fn to_api(&self, link: Option<String>) -> api::Invitation {
+        api::Invitation {
+            id: self.id.clone(),
+            email: self.email.clone(),
+            role: self.role,
+            teams: self.teams.clone(),
+            department: self.department,
+            created_by: self.created_by.clone(),
+            created_at: self.created_at,
+            expires_at: self.expires_at,
+            revoked: self.revoked,
+            accepted_by: self.accepted_by.clone(),
+            link,
+        }
+    }
+
+    pub fn usable(&self, now: i64) -> bool {
+        !self.revoked && self.accepted_by.is_none() && self.expires_at > now
+    }
+}
+
+/// Why a directory operation was refused (besides storage failures).
+#[derive(Debug, thiserror::Error)]
+pub enum DirectoryError {
+    #[error("that email address is already a member")]
+    EmailTaken,
+    #[error("a workspace already exists")]
+    AlreadySetUp,
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Server(#[from] ServerError),
+}
+
+impl<E: Into<ServerError>> From<E> for Box<DirectoryError> {
+    fn from(e: E) -> Self {
+        Box::new(DirectoryError::Server(e.into()))
+    }
+}
+
+fn json_error(e: serde_json::Error) -> ServerError {
+    ServerError::Storage(format!("stored JSON: {e}"))
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// 256 random bits as 64 hex digits.
+pub fn random_token() -> Result<String, ServerError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| ServerError::Storage(format!("random: {e}")))?;
+    Ok(hex::encode(bytes))
+}
+
+/// The SHA-256 of a token, as stored.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// Normalises an email address for lookups (trimmed, lower-cased).
+pub fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// Hashes a password with argon2id and a random salt. Slow on purpose: call it off the
+/// async workers.
+pub fn hash_password(password: &str) -> Result<String, ServerError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| ServerError::Storage(format!("random: {e}")))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| ServerError::Storage(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ServerError::Storage(format!("password hashing: {e}")))
+}
+
+/// Whether `password` matches `hash`. A malformed hash never matches.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    match PasswordHash::new(hash) {
+        Ok(parsed) => Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok(),
+        Err(_) => false,
+    }
+}
+
+/// A hash to verify against when the email is unknown, so that a wrong address takes as
+/// long as a wrong password.
+pub fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| hash_password("decoy password that nobody has").unwrap_or_default())
+}
+
+pub struct Directory {
+    db: Arc<Database>,
+}
+
+type DirResult<T> = std::result::Result<T, Box<DirectoryError>>;
+
+impl Directory {
+    pub fn open(db: Arc<Database>) -> Result<Directory, ServerError> {
+        let tx = db.begin_write()?;
+        tx.open_table(WORKSPACES)?;
+        tx.open_table(USERS)?;
+        tx.open_table(USER_EMAILS)?;
+        tx.open_table(TEAMS)?;
+        tx.open_table(SESSIONS)?;
+        tx.open_table(INVITATIONS)?;
+        tx.open_table(INVITATION_TOKENS)?;
+        tx.open_table(AUDIT)?;
+        tx.commit()?;
+        Ok(Directory { db })
+    }
+
+    fn write(&self) -> Result<redb::WriteTransaction, ServerError> {
+        let mut tx = self.db.begin_write()?;
+        tx.set_durability(Durability::Immediate)
+            .map_err(|e| ServerError::Storage(e.to_string()))?;
+        Ok(tx)
+    }
+
+    fn get<T: DeserializeOwned>(
+        &self,
+        table: TableDefinition<&str, &[u8]>,
+        key: &str,
+    ) -> DirResult<Option<T>> {
+        let tx = self.db.begin_read()?;
+        let t = tx.open_table(table)?;
+        match t.get(key)? {
+            Some(v) => Ok(Some(serde_json::from_slice(v.value()).map_err(json_error)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn all<T: DeserializeOwned>(&self, table: TableDefinition<&str, &[u8]>) -> DirResult<Vec<T>> {
+        let tx = self.db.begin_read()?;
+        let t = tx.open_table(table)?;
+        let mut out = Vec::new();
+        for entry in t.iter()? {
+            let (_, v) = entry?;
+            out.push(serde_json::from_slice(v.value()).map_err(json_error)?);
+        }
+        Ok(out)
+    }
+
+    fn put<T: Serialize>(
+        tx: &redb::WriteTransaction,
+        table: TableDefinition<&str, &[u8]>,
+        key: &str,
+        value: &T,
+    ) -> DirResult<()> {
+        let bytes = serde_json::to_vec(value).map_err(json_error)?;
+        tx.open_table(table)?.insert(key, bytes.as_slice())?;
+        Ok(())
+    }
+
+    // ---- workspaces -------------------------------------------------------------
+
+    pub fn workspaces(&self) -> DirResult<Vec<Workspace>> {
+        self.all(WORKSPACES)
+    }
+
+    pub fn workspace(&self, id: &str) -> DirResult<Option<Workspace>> {
+        self.get(WORKSPACES, id)
+    }
+
+    /// Creates a workspace and its owner. With `only_if_none`, refuses when any
+    /// workspace exists (the first-run page), checked in the same transaction.
+    pub fn create_workspace(
+        &self,
+        workspace: Workspace,
+        owner: User,
+        only_if_none: bool,
+    ) -> DirResult<()> {
+        let tx = self.write()?;
+        {
+            if only_if_none && !tx.open_table(WORKSPACES)?.is_empty()? {
+                return Err(Box::new(DirectoryError::AlreadySetUp));
+            }
+            let key = email_key(&owner.email);
+            let mut emails = tx.open_table(USER_EMAILS)?;
+            if emails.get(key.as_str())?.is_some() {
+                return Err(Box::new(DirectoryError::EmailTaken));
+            }
+            emails.insert(key.as_str(), owner.id.as_str())?;
+        }
+        Self::put(&tx, WORKSPACES, &workspace.id, &workspace)?;
+        Self::put(&tx, USERS, &owner.id, &owner)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    // ---- members ----------------------------------------------------------------
+
+    pub fn user(&self, id: &str) -> DirResult<Option<User>> {
+        self.get(USERS, id)
+    }
+
+    pub fn user_by_email(&self, email: &str) -> DirResult<Option<User>> {
+        let id = {
+            let tx = self.db.begin_read()?;
+            let t = tx.open_table(USER_EMAILS)?;
+            t.get(email_key(email).as_str())?
+                .map(|v| v.value().to_owned())
+        };
+        match id {
+            Some(id) => self.user(&id),
+            None => Ok(None),
+        }
+    }
+
+    pub fn members(&self, workspace_id: &str) -> DirResult<Vec<User>> {
+        let mut users: Vec<User> = self
+            .all::<User>(USERS)?
+            .into_iter()
+            .filter(|u| u.workspace_id == workspace_id)
+            .collect();
+        users.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        Ok(users)
+    }
+
+    /// Saves a changed user (same ID, same email).
+    pub fn save_user(&self, user: &User) -> DirResult<()> {
+        let tx = self.write()?;
+        Self::put(&tx, USERS, &user.id, user)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    // ---- teams ------------------------------------------------------------------
+
+    pub fn teams(&self, workspace_id: &str) -> DirResult<Vec<Team>> {
+        let mut teams: Vec<Team> = self
+            .all::<Team>(TEAMS)?
+            .into_iter()
+            .filter(|t| t.workspace_id == workspace_id)
+            .collect();
+        teams.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        Ok(teams)
+    }
+
+    pub fn add_team(&self, team: &Team) -> DirResult<()> {
+        let tx = self.write()?;
+        Self::put(&tx, TEAMS, &team.id, team)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    // ---- sessions ---------------------------------------------------------------
+
+    /// Starts a session; returns the token for the cookie.
+    pub fn create_session(&self, user: &User, lifetime_ms: i64) -> DirResult<(String, Session)> {
+        let token = random_token()?;
+        let now = now_ms();
+        let session = Session {
+            user_id: user.id.clone(),
+            workspace_id: user.workspace_id.clone(),
+            created_at: now,
+            expires_at: now + lifetime_ms,
+        };
+        let mut updated = user.clone();
+        updated.last_login_at = Some(now);
+        let tx = self.write()?;
+        Self::put(&tx, SESSIONS, &token_hash(&token), &session)?;
+        Self::put(&tx, USERS, &updated.id, &updated)?;
+        tx.commit()?;
+        Ok((token, session))
+    }
+
+    /// The live session and its user for a token hash; expired sessions and disabled
+    /// users give `None`.
+    pub fn session(&self, hash: &str) -> DirResult<Option<(Session, User)>> {
+        let Some(session) = self.get::<Session>(SESSIONS, hash)? else {
+            return Ok(None);
+        };
+        if session.expires_at <= now_ms() {
+            return Ok(None);
+        }
+        match self.user(&session.user_id)? {
+            Some(user) if !user.disabled => Ok(Some((session, user))),
+            _ => Ok(None),
+        }
+    }
+
+    pub fn end_session(&self, hash: &str) -> DirResult<()> {
+        let tx = self.write()?;
+        tx.open_table(SESSIONS)?.remove(hash)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Ends every session of `user_id` except `keep`; returns the hashes ended. Expired
+    /// sessions of anyone are swept on the way.
+    pub fn end_sessions_of(&self, user_id: &str, keep: Option<&str>) -> DirResult<Vec<String>> {
+        let now = now_ms();
+        let tx = self.write()?;
+        let mut ended = Vec::new();
+        {
+            let mut t = tx.open_table(SESSIONS)?;
+            let mut doomed = Vec::new();
+            for entry in t.iter()? {
+                let (k, v) = entry?;
+                let session: Session = serde_json::from_slice(v.value()).map_err(json_error)?;
+                let key = k.value().to_owned();
+                let expired = session.expires_at <= now;
+                if expired || (session.user_id == user_id && keep != Some(key.as_str())) {
+                    if !expired {
+                        ended.push(key.clone());
+                    }
+                    doomed.push(key);
+                }
+            }
+            for key in doomed {
+                t.remove(key.as_str())?;
+            }
+        }
+        tx.commit()?;
+        Ok(ended)
+    }
+
+    // ---- invitations ------------------------------------------------------------
+
+    pub fn add_invitation(&self, invitation: &Invitation) -> DirResult<()> {
+        let tx = self.write()?;
+        Self::put(&tx, INVITATIONS, &invitation.id, invitation)?;
+        tx.open_table(INVITATION_TOKENS)?
+            .insert(invitation.token_hash.as_str(), invitation.id.as_str())?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn invitations(&self, workspace_id: &str) -> DirResult<Vec<Invitation>> {
+        let mut list: Vec<Invitation> = self
+            .all::<Invitation>(INVITATIONS)?
+            .into_iter()
+            .filter(|i| i.workspace_id == workspace_id)
+            .collect();
+        list.sort_by_key(|i| std::cmp::Reverse(i.created_at));
+        Ok(list)
+    }
+
+    pub fn invitation(&self, id: &str) -> DirResult<Option<Invitation>> {
+        self.get(INVITATIONS, id)
+    }
+
+    pub fn invitation_by_token(&self, token: &str) -> DirResult<Option<Invitation>> {
+        let id = {
+            let tx = self.db.begin_read()?;
+            let t = tx.open_table(INVITATION_TOKENS)?;
+            t.get(token_hash(token).as_str())?
+                .map(|v| v.value().to_owned())
+        };
+        match id {
+            Some(id) => self.invitation(&id),
+            None => Ok(None),
+        }
+    }
+
+    pub fn save_invitation(&self, invitation: &Invitation) -> DirResult<()> {
+        let tx = self.write()?;
+        Self::put(&tx, INVITATIONS, &invitation.id, invitation)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Creates the invited member and marks the invitation used, atomically: a link
+    /// accepted twice at once makes one member.
+    pub fn accept_invitation(&self, invitation_id: &str, user: &User) -> DirResult<()> {
+        let tx = self.write()?;
+        {
+            let invitation: Invitation = {
+                let t = tx.open_table(INVITATIONS)?;
+                let value = t
+                    .get(invitation_id)?
+                    .ok_or(Box::new(DirectoryError::NotFound))?;
+                serde_json::from_slice(value.value()).map_err(json_error)?
+            };
+            if !invitation.usable(now_ms()) {
+                return Err(Box::new(DirectoryError::NotFound));
+            }
+            let key = email_key(&user.email);
+            let mut emails = tx.open_table(USER_EMAILS)?;
+            if emails.get(key.as_str())?.is_some() {
+                return Err(Box::new(DirectoryError::EmailTaken));
+            }
+            emails.insert(key.as_str(), user.id.as_str())?;
+            let mut used = invitation;
+            used.accepted_by = Some(user.email.clone());
+            Self::put(&tx, INVITATIONS, &used.id, &used)?;
+        }
+        Self::put(&tx, USERS, &user.id, user)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    // ---- audit ------------------------------------------------------------------
+
+    /// Appends an entry to a workspace's audit log. Failing to write it is logged, not
+    /// returned: the action it records has already happened.
+    pub fn audit(&self, workspace_id: &str, entry: api::AuditEntry) {
+        let key = format!("{workspace_id}/{:016}/{}", entry.at.max(0), new_id());
+        let result = (|| -> DirResult<()> {
+            let tx = self.write()?;
+            Self::put(&tx, AUDIT, &key, &entry)?;
+            tx.commit()?;
+            Ok(())
+        })();
+        match result {
+            Ok(()) => tracing::info!(
+                workspace = workspace_id,
+                action = %entry.action,
+                actor = %entry.actor,
+                target = %entry.target,
+                "audit"
+            ),
+            Err(e) => tracing::error!(error = %e, action = %entry.action, "audit entry not stored"),
+        }
+    }
+
+    /// The newest `limit` entries of a workspace, newest first.
+    pub fn audit_log(&self, workspace_id: &str, limit: usize) -> DirResult<Vec<api::AuditEntry>> {
+        let tx = self.db.begin_read()?;
+        let t = tx.open_table(AUDIT)?;
+        let start = format!("{workspace_id}/");
+        let end = format!("{workspace_id}0");
+        let mut out = Vec::new();
+        for entry in t.range(start.as_str()..end.as_str())?.rev().take(limit) {
+            let (_, v) = entry?;
+            out.push(serde_json::from_slice(v.value()).map_err(json_error)?);
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn directory() -> (tempfile::TempDir, Directory) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Arc::new(Database::create(dir.path().join("t.redb")).unwrap());
+        (dir, Directory::open(db).unwrap())
+    }
+
+    fn user(ws: &str, email: &str) -> User {
+        User {
+            id: new_id(),
+            workspace_id: ws.into(),
+            email: email.into(),
+            name: "Ayşe".into(),
+            password_hash: String::new(),
+            role: Role::Owner,
+            teams: vec![],
+            department: None,
+            disabled: false,
+            created_at: 1,
+            last_login_at: None,
+        }
+    }
+
+    fn workspace(id: &str) -> Workspace {
+        Workspace {
+            id: id.into(),
+            name: "Saha".into(),
+            index_id: String::new(),
+            created_at: 1,
+        }
+    }
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let hash = hash_password("doğru parola 123").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("doğru parola 123", &hash));
+        assert!(!verify_password("yanlış parola 123", &hash));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn first_run_setup_happens_once_and_emails_are_unique() {
+        let (_t, d) = directory();
+        d.create_workspace(workspace("w1"), user("w1", "a@x.com"), true)
+            .unwrap();
+        let again = d.create_workspace(workspace("w2"), user("w2", "b@x.com"), true);
+        assert!(matches!(*again.unwrap_err(), DirectoryError::AlreadySetUp));
+        let taken = d.create_workspace(workspace("w3"), user("w3", "A@X.com "), false);
+        assert!(matches!(*taken.unwrap_err(), DirectoryError::EmailTaken));
+        assert_eq!(d.workspaces().unwrap().len(), 1);
+        assert!(d.user_by_email("A@x.COM").unwrap().is_some());
+    }
+
+    #[test]
+    fn sessions_end_and_tokens_are_stored_hashed() {
+        let (_t, d) = directory();
+        let u = user("w1", "a@x.com");
+        d.create_workspace(workspace("w1"), u.clone(), false)
+            .unwrap();
+        let (token, _) = d.create_session(&u, 60_000).unwrap();
+        let (other, _) = d.create_session(&u, 60_000).unwrap();
+        assert!(
+            d.session(&token).unwrap().is_none(),
+            "raw tokens are not keys"
+        );
+        assert!(d.session(&token_hash(&token)).unwrap().is_some());
+        let ended = d.end_sessions_of(&u.id, Some(&token_hash(&token))).unwrap();
+        assert_eq!(ended, vec![token_hash(&other)]);
+        assert!(d.session(&token_hash(&other)).unwrap().is_none());
+        assert!(d.session(&token_hash(&token)).unwrap().is_some());
+        let (expired, _) = d.create_session(&u, -1).unwrap();
+        assert!(d.session(&token_hash(&expired)).unwrap().is_none());
+    }
+
+    #[test]
+    fn an_invitation_makes_one_member() {
+        let (_t, d) = directory();
+        d.create_workspace(workspace("w1"), user("w1", "a@x.com"), false)
+            .unwrap();
+        let inv = Invitation {
+            id: new_id(),
+            token_hash: token_hash("tok"),
+            workspace_id: "w1".into(),
+            email: None,
+            role: Role::SalesRep,
+            teams: vec![],
+            department: None,
+            created_by: "a@x.com".into(),
+            created_at: 1,
+            expires_at: now_ms() + 60_000,
+            revoked: false,
+            accepted_by: None,
+        };
+        d.add_invitation(&inv).unwrap();
+        assert_eq!(d.invitation_by_token("tok").unwrap().unwrap().id, inv.id);
+        d.accept_invitation(&inv.id, &user("w1", "b@x.com"))
+            .unwrap();
+        let second = d.accept_invitation(&inv.id, &user("w1", "c@x.com"));
+        assert!(matches!(*second.unwrap_err(), DirectoryError::NotFound));
+        assert_eq!(d.members("w1").unwrap().len(), 2);
+    }
+
+    #[test]
+    fn audit_entries_list_newest_first_per_workspace() {
+        let (_t, d) = directory();
+        for (ws, at) in [("w1", 1), ("w2", 2), ("w1", 3)] {
+            d.audit(
+                ws,
+                api::AuditEntry {
+                    at,
+                    actor: "a".into(),
+                    action: format!("act{at}"),
+                    target: String::new(),
+                    ip: String::new(),
+                    detail: String::new(),
+                },
+            );
+        }
+        let log = d.audit_log("w1", 10).unwrap();
+        assert_eq!(log.iter().map(|e| e.at).collect::<Vec<_>>(), vec![3, 1]);
+    }
+}
