@@ -92,6 +92,10 @@ pub struct Config {
     #[arg(long, env = "SAHA_SESSION_HOURS", default_value_t = 14 * 24, global = true)]
     pub session_hours: u32,
 
+    /// Seconds a sync ticket stays valid (it is also single-use).
+    #[arg(long, env = "SAHA_TICKET_SECONDS", default_value_t = 60, global = true)]
+    pub ticket_seconds: u64,
+
     /// Largest WebSocket message accepted, in bytes; a larger one closes that connection.
     #[arg(long, env = "SAHA_MAX_MESSAGE_BYTES", default_value_t = 16 * 1024 * 1024, global = true)]
     pub max_message_bytes: usize,
@@ -146,6 +150,7 @@ impl Config {
             allowed_origins: Vec::new(),
             trust_forwarded_for: false,
             session_hours: 24,
+            ticket_seconds: 60,
             max_message_bytes: 1024 * 1024,
             max_document_bytes: 4 * 1024 * 1024,
             max_documents_per_connection: 10_000,

@@ -29,9 +29,6 @@ use crate::throttle::{LoginThrottle, MessageRate};
 use crate::tickets::Tickets;
 use crate::{Config, ServerError};
 
-/// How long a sync ticket stays valid.
-const TICKET_LIFETIME: Duration = Duration::from_secs(60);
-
 #[derive(Clone)]
 pub struct AppState {
     pub hub: Arc<Hub>,
@@ -65,7 +62,7 @@ impl AppState {
         Ok(AppState {
             hub,
             directory,
-            tickets: Arc::new(Tickets::new(TICKET_LIFETIME)),
+            tickets: Arc::new(Tickets::new(Duration::from_secs(config.ticket_seconds))),
             login_throttle: Arc::new(LoginThrottle::default()),
             message_rate: Arc::new(MessageRate::new(
                 config.user_messages_per_second,
