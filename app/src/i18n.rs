@@ -4,6 +4,7 @@
 //! new message cannot be added without both translations. Problems found by validation
 //! ([`saha_core::validate::Problem`]) are worded here too.
 
+use saha_core::access::{Department, Role};
 use saha_core::account::CustomerType;
 use saha_core::validate::Problem;
 
@@ -51,6 +52,62 @@ impl Lang {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Msg {
+    LogIn,
+    LogOut,
+    Password,
+    NewPassword,
+    CurrentPassword,
+    ChangePassword,
+    PasswordChanged,
+    PasswordRule,
+    YourName,
+    WorkspaceName,
+    SetUpTitle,
+    SetUpIntro,
+    CreateWorkspace,
+    LoginTitle,
+    InvitationTitle,
+    AcceptInvitation,
+    InvitedAs,
+    OfflineNoSession,
+    SessionExpired,
+    Settings,
+    Members,
+    AuditLog,
+    Role,
+    Team,
+    Teams,
+    NoTeam,
+    Department,
+    NoDepartment,
+    Owner,
+    AddTeam,
+    TeamName,
+    Invite,
+    Invitations,
+    InvitationLink,
+    ValidForHours,
+    EmailOptional,
+    Revoke,
+    Revoked,
+    Accepted,
+    Expired,
+    Active,
+    Disable,
+    Enable,
+    Disabled,
+    When,
+    Who,
+    Action,
+    Target,
+    Details,
+    Address,
+    WipeDevice,
+    WipeWarning,
+    ReadOnlyNote,
+    Saved,
+    Account,
+    WorkspaceLabel,
     Accounts,
     NewAccount,
     EditAccount,
@@ -159,6 +216,132 @@ impl Msg {
             (Msg::SyncStatus, En) => "Sync status",
             (Msg::ShowMore, Tr) => "Daha fazla göster",
             (Msg::ShowMore, En) => "Show more",
+            (Msg::LogIn, Tr) => "Giriş yap",
+            (Msg::LogIn, En) => "Log in",
+            (Msg::LogOut, Tr) => "Çıkış yap",
+            (Msg::LogOut, En) => "Log out",
+            (Msg::Password, Tr) => "Parola",
+            (Msg::Password, En) => "Password",
+            (Msg::NewPassword, Tr) => "Yeni parola",
+            (Msg::NewPassword, En) => "New password",
+            (Msg::CurrentPassword, Tr) => "Şu anki parola",
+            (Msg::CurrentPassword, En) => "Current password",
+            (Msg::ChangePassword, Tr) => "Parolayı değiştir",
+            (Msg::ChangePassword, En) => "Change password",
+            (Msg::PasswordChanged, Tr) => {
+                "Parola değiştirildi; diğer cihazlardaki oturumlar kapatıldı."
+            }
+            (Msg::PasswordChanged, En) => "Password changed; sessions on other devices were ended.",
+            (Msg::PasswordRule, Tr) => "En az 10 karakter.",
+            (Msg::PasswordRule, En) => "At least 10 characters.",
+            (Msg::YourName, Tr) => "Adınız",
+            (Msg::YourName, En) => "Your name",
+            (Msg::WorkspaceName, Tr) => "Çalışma alanı adı (şirketiniz)",
+            (Msg::WorkspaceName, En) => "Workspace name (your company)",
+            (Msg::SetUpTitle, Tr) => "Saha'yı kurun",
+            (Msg::SetUpTitle, En) => "Set up Saha",
+            (Msg::SetUpIntro, Tr) => "İlk çalışma alanını ve sahibinin hesabını oluşturun.",
+            (Msg::SetUpIntro, En) => "Create the first workspace and its owner's account.",
+            (Msg::CreateWorkspace, Tr) => "Çalışma alanını oluştur",
+            (Msg::CreateWorkspace, En) => "Create workspace",
+            (Msg::LoginTitle, Tr) => "Saha'ya giriş",
+            (Msg::LoginTitle, En) => "Log in to Saha",
+            (Msg::InvitationTitle, Tr) => "Davet",
+            (Msg::InvitationTitle, En) => "Invitation",
+            (Msg::AcceptInvitation, Tr) => "Daveti kabul et",
+            (Msg::AcceptInvitation, En) => "Accept invitation",
+            (Msg::InvitedAs, Tr) => "Rolünüz",
+            (Msg::InvitedAs, En) => "Your role",
+            (Msg::OfflineNoSession, Tr) => {
+                "Çevrimdışısınız ve bu cihazda açık oturum yok. Bağlantı gelince giriş yapın."
+            }
+            (Msg::OfflineNoSession, En) => {
+                "You are offline and this device has no open session. Log in once you are connected."
+            }
+            (Msg::SessionExpired, Tr) => {
+                "Oturumunuz sona erdi. Değişiklikleriniz bu cihazda saklanıyor; eşitlemek için yeniden giriş yapın."
+            }
+            (Msg::SessionExpired, En) => {
+                "Your session ended. Your changes are kept on this device; log in again to sync them."
+            }
+            (Msg::Settings, Tr) => "Ayarlar",
+            (Msg::Settings, En) => "Settings",
+            (Msg::Members, Tr) => "Üyeler",
+            (Msg::Members, En) => "Members",
+            (Msg::AuditLog, Tr) => "Denetim kaydı",
+            (Msg::AuditLog, En) => "Audit log",
+            (Msg::Role, Tr) => "Rol",
+            (Msg::Role, En) => "Role",
+            (Msg::Team, Tr) => "Ekip",
+            (Msg::Team, En) => "Team",
+            (Msg::Teams, Tr) => "Ekipler",
+            (Msg::Teams, En) => "Teams",
+            (Msg::NoTeam, Tr) => "Ekip yok (herkes görür)",
+            (Msg::NoTeam, En) => "No team (everyone sees it)",
+            (Msg::Department, Tr) => "Departman",
+            (Msg::Department, En) => "Department",
+            (Msg::NoDepartment, Tr) => "—",
+            (Msg::NoDepartment, En) => "—",
+            (Msg::Owner, Tr) => "Sorumlu",
+            (Msg::Owner, En) => "Owner",
+            (Msg::AddTeam, Tr) => "Ekip ekle",
+            (Msg::AddTeam, En) => "Add team",
+            (Msg::TeamName, Tr) => "Ekip adı",
+            (Msg::TeamName, En) => "Team name",
+            (Msg::Invite, Tr) => "Davet et",
+            (Msg::Invite, En) => "Invite",
+            (Msg::Invitations, Tr) => "Davetler",
+            (Msg::Invitations, En) => "Invitations",
+            (Msg::InvitationLink, Tr) => "Davet bağlantısı — davet ettiğiniz kişiye gönderin:",
+            (Msg::InvitationLink, En) => "Invitation link — send it to the person you invite:",
+            (Msg::ValidForHours, Tr) => "Geçerlilik (saat)",
+            (Msg::ValidForHours, En) => "Valid for (hours)",
+            (Msg::EmailOptional, Tr) => "E-posta (isteğe bağlı; yalnız bu adres kabul edebilir)",
+            (Msg::EmailOptional, En) => "Email (optional; only this address may accept)",
+            (Msg::Revoke, Tr) => "İptal et",
+            (Msg::Revoke, En) => "Revoke",
+            (Msg::Revoked, Tr) => "İptal edildi",
+            (Msg::Revoked, En) => "Revoked",
+            (Msg::Accepted, Tr) => "Kabul edildi",
+            (Msg::Accepted, En) => "Accepted",
+            (Msg::Expired, Tr) => "Süresi doldu",
+            (Msg::Expired, En) => "Expired",
+            (Msg::Active, Tr) => "Geçerli",
+            (Msg::Active, En) => "Active",
+            (Msg::Disable, Tr) => "Erişimi kapat",
+            (Msg::Disable, En) => "Disable",
+            (Msg::Enable, Tr) => "Erişimi aç",
+            (Msg::Enable, En) => "Enable",
+            (Msg::Disabled, Tr) => "Erişimi kapalı",
+            (Msg::Disabled, En) => "Disabled",
+            (Msg::When, Tr) => "Zaman",
+            (Msg::When, En) => "When",
+            (Msg::Who, Tr) => "Kim",
+            (Msg::Who, En) => "Who",
+            (Msg::Action, Tr) => "İşlem",
+            (Msg::Action, En) => "Action",
+            (Msg::Target, Tr) => "Hedef",
+            (Msg::Target, En) => "Target",
+            (Msg::Details, Tr) => "Ayrıntı",
+            (Msg::Details, En) => "Details",
+            (Msg::Address, Tr) => "Adres",
+            (Msg::Address, En) => "Address",
+            (Msg::WipeDevice, Tr) => "Bu cihazdaki verilerimi de sil (paylaşılan cihazlar için)",
+            (Msg::WipeDevice, En) => "Also delete my data from this device (for shared devices)",
+            (Msg::WipeWarning, Tr) => "Eşitlenmemiş değişiklikler var; silerseniz kaybolur.",
+            (Msg::WipeWarning, En) => "There are unsynced changes; deleting loses them.",
+            (Msg::ReadOnlyNote, Tr) => {
+                "Rolünüz salt okunur: kayıtları görebilir, değiştiremezsiniz."
+            }
+            (Msg::ReadOnlyNote, En) => {
+                "Your role is read-only: you can view records but not change them."
+            }
+            (Msg::Saved, Tr) => "Kaydedildi",
+            (Msg::Saved, En) => "Saved",
+            (Msg::Account, Tr) => "Hesap",
+            (Msg::Account, En) => "Account",
+            (Msg::WorkspaceLabel, Tr) => "Çalışma alanı",
+            (Msg::WorkspaceLabel, En) => "Workspace",
         }
     }
 }
@@ -184,6 +367,80 @@ pub fn showing(lang: Lang, shown: usize, total: usize) -> String {
     match lang {
         Lang::Tr => format!("{total} kayıttan {shown} tanesi gösteriliyor"),
         Lang::En => format!("Showing {shown} of {total}"),
+    }
+}
+
+pub fn role(lang: Lang, role: Role) -> &'static str {
+    match (role, lang) {
+        (Role::Owner, Lang::Tr) => "Sahip",
+        (Role::Owner, Lang::En) => "Owner",
+        (Role::Admin, Lang::Tr) => "Yönetici",
+        (Role::Admin, Lang::En) => "Admin",
+        (Role::Manager, Lang::Tr) => "Müdür",
+        (Role::Manager, Lang::En) => "Manager",
+        (Role::SalesRep, Lang::Tr) => "Satış temsilcisi",
+        (Role::SalesRep, Lang::En) => "Sales rep",
+        (Role::ServiceAgent, Lang::Tr) => "Hizmet temsilcisi",
+        (Role::ServiceAgent, Lang::En) => "Service agent",
+        (Role::ReadOnly, Lang::Tr) => "Salt okunur",
+        (Role::ReadOnly, Lang::En) => "Read-only",
+    }
+}
+
+pub fn department(lang: Lang, d: Department) -> &'static str {
+    match (d, lang) {
+        (Department::Sales, Lang::Tr) => "Satış",
+        (Department::Sales, Lang::En) => "Sales",
+        (Department::Service, Lang::Tr) => "Hizmet",
+        (Department::Service, Lang::En) => "Service",
+        (Department::Marketing, Lang::Tr) => "Pazarlama",
+        (Department::Marketing, Lang::En) => "Marketing",
+        (Department::Accounting, Lang::Tr) => "Muhasebe",
+        (Department::Accounting, Lang::En) => "Accounting",
+        (Department::Finance, Lang::Tr) => "Finans",
+        (Department::Finance, Lang::En) => "Finance",
+        (Department::Rnd, Lang::Tr) => "Ar-Ge",
+        (Department::Rnd, Lang::En) => "R&D",
+    }
+}
+
+/// An API error code (see `saha_core::api::ApiError`) as a sentence.
+pub fn api_error(lang: Lang, code: &str) -> &'static str {
+    match (code, lang) {
+        ("invalid_credentials", Lang::Tr) => "E-posta ya da parola yanlış.",
+        ("invalid_credentials", Lang::En) => "Wrong email or password.",
+        ("rate_limited", Lang::Tr) => "Çok fazla hatalı deneme. Biraz sonra yeniden deneyin.",
+        ("rate_limited", Lang::En) => "Too many failed attempts. Try again later.",
+        ("weak_password", Lang::Tr) => "Parola en az 10 karakter olmalı.",
+        ("weak_password", Lang::En) => "The password needs at least 10 characters.",
+        ("password_too_long", Lang::Tr) => "Parola en fazla 128 karakter olabilir.",
+        ("password_too_long", Lang::En) => "The password can have at most 128 characters.",
+        ("invalid_email", Lang::Tr) => "Geçerli bir e-posta adresi girin.",
+        ("invalid_email", Lang::En) => "Enter a valid email address.",
+        ("email_taken", Lang::Tr) => "Bu e-posta adresi zaten bir üyeye ait.",
+        ("email_taken", Lang::En) => "That email address already belongs to a member.",
+        ("email_mismatch", Lang::Tr) => "Bu davet başka bir e-posta adresi için.",
+        ("email_mismatch", Lang::En) => "This invitation is for another email address.",
+        ("invitation_invalid", Lang::Tr) => "Bu davet bağlantısı artık geçerli değil.",
+        ("invitation_invalid", Lang::En) => "This invitation link is no longer valid.",
+        ("already_set_up", Lang::Tr) => "Bu sunucuda zaten bir çalışma alanı var; giriş yapın.",
+        ("already_set_up", Lang::En) => "This server already has a workspace; log in.",
+        ("forbidden", Lang::Tr) => "Rolünüz buna izin vermiyor.",
+        ("forbidden", Lang::En) => "Your role does not allow this.",
+        ("last_owner", Lang::Tr) => "Çalışma alanında en az bir sahip kalmalı.",
+        ("last_owner", Lang::En) => "A workspace keeps at least one owner.",
+        ("own_access", Lang::Tr) => "Kendi rolünüzü değiştiremez, kendinizi kapatamazsınız.",
+        ("own_access", Lang::En) => "You cannot change your own role or disable yourself.",
+        ("team_exists", Lang::Tr) => "Bu adla bir ekip var.",
+        ("team_exists", Lang::En) => "A team with that name exists.",
+        ("invalid_input", Lang::Tr) => "Girilen bilgiler eksik ya da hatalı.",
+        ("invalid_input", Lang::En) => "Some input is missing or invalid.",
+        ("network", Lang::Tr) => "Sunucuya ulaşılamadı. Bağlantınızı kontrol edin.",
+        ("network", Lang::En) => "Could not reach the server. Check your connection.",
+        ("unauthorized", Lang::Tr) => "Oturumunuz sona erdi; yeniden giriş yapın.",
+        ("unauthorized", Lang::En) => "Your session ended; log in again.",
+        (_, Lang::Tr) => "Sunucu isteği tamamlayamadı.",
+        (_, Lang::En) => "The server could not complete the request.",
     }
 }
 

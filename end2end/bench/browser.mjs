@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { launch, phone, startServer, waitForOfflineReady } from '../tests/helpers.mjs';
+import { BENCH_OWNER, launch, phone, signIn, startServer, waitForOfflineReady } from '../tests/helpers.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +35,7 @@ try {
   if (seeded.status !== 0) throw new Error('seeding failed');
 
   const context = await phone(browser);
+  await signIn(context, server.url, BENCH_OWNER);
   const page = await context.newPage();
   // Empty browser → every account synced; watch the progress indicator on the way.
   let maxIncoming = 0;

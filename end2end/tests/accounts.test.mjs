@@ -2,7 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  createAccount, fillAccount, launch, openApp, phone, startServer, waitForOfflineReady, waitForSynced,
+  createAccount, fillAccount, launch, openApp, phone, setUp, startServer, waitForOfflineReady, waitForSynced,
 } from './helpers.mjs';
 
 let server;
@@ -10,6 +10,7 @@ let browser;
 
 before(async () => {
   server = await startServer();
+  await setUp(server.url);
   browser = await launch();
 });
 

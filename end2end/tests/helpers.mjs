@@ -65,10 +65,45 @@ export async function phone(browser, locale = 'tr-TR') {
   return browser.newContext({ viewport: { width: 390, height: 844 }, locale, isMobile: true, hasTouch: true });
 }
 
-/** Opens the app and waits until it is rendered from the local store. */
-export async function openApp(context, url, path = '/') {
+/** The workspace owner every test server is set up with (see `setUp`). */
+export const OWNER = { email: 'sahip@anadolu.test', password: 'güçlü-parola-2026' };
+/** The owner `saha-bench seed-saha` sets a fresh server up with. */
+export const BENCH_OWNER = { email: 'bench@saha.test', password: 'bench-password-1' };
+
+/** Creates the first workspace and its owner through the first-run API. */
+export async function setUp(url, owner = OWNER) {
+  const response = await fetch(`${url}/api/setup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ workspaceName: 'Anadolu', name: 'Ayşe Sahip', ...owner }),
+  });
+  if (response.status !== 201) throw new Error(`setup failed: ${response.status} ${await response.text()}`);
+}
+
+/** Logs a browser context in (the session cookie lands in the context's cookie jar). */
+export async function signIn(context, url, who = OWNER) {
+  const response = await context.request.post(`${url}/api/auth/login`, { data: who });
+  if (!response.ok()) throw new Error(`login failed: ${response.status()} ${await response.text()}`);
+}
+
+/** Collects Content-Security-Policy violations a page reports. */
+export function watchCsp(page) {
+  const violations = [];
+  page.on('console', (message) => {
+    if (message.text().includes('Content Security Policy')) violations.push(message.text());
+  });
+  return violations;
+}
+
+/**
+ * Opens the app signed in as `who` (`null`: as nobody) and waits until it is rendered
+ * from the local store.
+ */
+export async function openApp(context, url, path = '/', who = OWNER) {
+  if (who) await signIn(context, url, who);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  page.cspViolations = watchCsp(page);
   await page.goto(url + path);
   await page.locator('header.topbar').waitFor();
   return page;

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openApp, phone, startServer, waitForSynced } from './helpers.mjs';
+import { BENCH_OWNER, launch, openApp, phone, startServer, waitForSynced } from './helpers.mjs';
 
 const benchBin = process.env.SAHA_BENCH_BIN;
 let server;
@@ -26,7 +26,7 @@ after(async () => {
 
 test('a new device syncs 250 accounts, lists 100 at a time and searches all', async () => {
   const context = await phone(browser);
-  const page = await openApp(context, server.url);
+  const page = await openApp(context, server.url, '/', BENCH_OWNER);
   await waitForSynced(page);
   assert.equal(await page.locator('output.sync').getAttribute('data-incoming'), '0');
   assert.equal(await page.locator('.card').count(), 100);

@@ -20,7 +20,10 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use saha_core::DocumentId;
 
-const DB_NAME: &str = "saha";
+/// The IndexedDB database of a member.
+pub fn db_name(user_id: &str) -> String {
+    format!("saha-{user_id}")
+}
 const DB_VERSION: u8 = 1;
 const CHUNKS: &str = "chunks";
 const SYNCED: &str = "synced";
@@ -91,8 +94,10 @@ fn parse_chunk_key(key: &str) -> Option<(DocumentId, u32)> {
 }
 
 impl LocalStore {
-    pub async fn open() -> Result<LocalStore, StoreError> {
-        let db = Database::open(DB_NAME)
+    /// Opens the database of one member (`saha-<user id>`): two people sharing a device
+    /// never see each other's local data, and logging out can delete exactly one.
+    pub async fn open(user_id: &str) -> Result<LocalStore, StoreError> {
+        let db = Database::open(&db_name(user_id))
             .with_version(DB_VERSION)
             .with_on_upgrade_needed(|event, db| {
                 if event.old_version() < 1.0 {
@@ -210,6 +215,16 @@ impl LocalStore {
             }
         }
         tx.commit().await.map_err(err)?;
+        Ok(())
+    }
+
+    /// Deletes the whole database of a member (logout with "remove data from this
+    /// device"). Resolves once the browser reports it deleted.
+    pub async fn delete(user_id: &str) -> Result<(), StoreError> {
+        Database::delete_by_name(&db_name(user_id))
+            .map_err(err)?
+            .await
+            .map_err(err)?;
         Ok(())
     }
 

@@ -1,9 +1,12 @@
 //! The browser side of the data path: records live as Automerge documents in a
 //! [`repo::Repo`], persisted by [`local_store`] in IndexedDB and exchanged with the server
-//! by [`sync_client`] over the automerge-repo protocol.
+//! by [`sync_client`] over the automerge-repo protocol, on a ticket bought with the
+//! [`session`] of the signed-in member ([`http`] talks to the JSON API).
 
+pub mod http;
 pub mod local_store;
 pub mod repo;
+pub mod session;
 pub mod sync_client;
 
 /// Milliseconds since the Unix epoch, from the browser's clock.

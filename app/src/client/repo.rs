@@ -17,7 +17,6 @@ use saha_core::account::{self, Account, ValidAccount};
 use saha_core::sync::Connection;
 use saha_core::wire::Message;
 use saha_core::{DocumentId, workspace};
-use wasm_bindgen::JsCast;
 
 use super::local_store::{LocalStore, StoreError, Write};
 use super::{describe, now_ms};
@@ -95,6 +94,9 @@ struct Inner {
     unconfirmed: RefCell<HashSet<DocumentId>>,
     /// Documents known by ID (listed in the index) whose content has not arrived.
     awaited: RefCell<HashSet<DocumentId>>,
+    /// Documents the server does not share with this member (another team's records
+    /// listed in the index): not awaited, not shown.
+    hidden: RefCell<HashSet<DocumentId>>,
     /// Documents changed by the server whose views are refreshed with the next flush.
     stale_views: RefCell<HashSet<DocumentId>>,
     accounts: RwSignal<HashMap<DocumentId, AccountView>>,
@@ -102,6 +104,7 @@ struct Inner {
     pending: RwSignal<usize>,
     missing: RwSignal<usize>,
     storage_error: RwSignal<Option<String>>,
+    session_expired: RwSignal<bool>,
 }
 
 /// A cheap handle to the one repository of this page.
@@ -125,10 +128,11 @@ fn kind_of(doc: &Automerge) -> Option<String> {
 }
 
 impl Repo {
-    /// Opens IndexedDB and loads every stored document.
-    pub async fn open() -> Result<Repo, StoreError> {
+    /// Opens the member's IndexedDB database and loads every stored document; `index`
+    /// is the workspace index the server named at login.
+    pub async fn open(user_id: &str, index: DocumentId) -> Result<Repo, StoreError> {
         let started = js_sys::Date::now();
-        let store = LocalStore::open().await?;
+        let store = LocalStore::open(user_id).await?;
         let loaded = store.load_all().await?;
         let read_at = js_sys::Date::now();
         let mut docs = HashMap::new();
@@ -157,11 +161,24 @@ impl Repo {
                 local.confirmed_saved = local.confirmed.clone();
             }
         }
-        let index_id = loaded
+        let stored_index: Option<DocumentId> = loaded
             .meta
             .iter()
             .find(|(k, _)| k == META_INDEX)
             .and_then(|(_, v)| v.parse().ok());
+        if stored_index != Some(index) {
+            store
+                .write(
+                    vec![Write::Meta {
+                        key: META_INDEX.into(),
+                        value: index.to_string(),
+                    }],
+                    true,
+                )
+                .await?;
+        }
+        docs.entry(index).or_insert_with(LocalDoc::empty);
+        let index_id = Some(index);
         let unconfirmed: HashSet<DocumentId> = docs
             .iter()
             .filter(|(_, d)| !d.is_confirmed())
@@ -177,11 +194,13 @@ impl Repo {
             pending: RwSignal::new(unconfirmed.len()),
             unconfirmed: RefCell::new(unconfirmed),
             awaited: RefCell::new(HashSet::new()),
+            hidden: RefCell::new(HashSet::new()),
             stale_views: RefCell::new(HashSet::new()),
             accounts: RwSignal::new(HashMap::new()),
             connectivity: RwSignal::new(Connectivity::Offline),
             missing: RwSignal::new(0),
             storage_error: RwSignal::new(None),
+            session_expired: RwSignal::new(false),
         }));
         let loaded_at = js_sys::Date::now();
         let ids: Vec<_> = repo.0.docs.borrow().keys().copied().collect();
@@ -220,6 +239,11 @@ impl Repo {
     /// Records listed in the workspace that have not arrived yet.
     pub fn missing(&self) -> RwSignal<usize> {
         self.0.missing
+    }
+
+    /// Set when the server no longer accepts this device's session.
+    pub fn session_expired(&self) -> RwSignal<bool> {
+        self.0.session_expired
     }
 
     pub fn storage_error(&self) -> RwSignal<Option<String>> {
@@ -418,57 +442,6 @@ impl Repo {
         }
     }
 
-    /// Learns the workspace index from the server if this device does not know it yet.
-    pub async fn ensure_index(&self) -> Result<(), String> {
-        if self.0.index_id.get().is_some() {
-            return Ok(());
-        }
-        let window = web_sys::window().ok_or("no window")?;
-        let response =
-            wasm_bindgen_futures::JsFuture::from(window.fetch_with_str("/api/workspace"))
-                .await
-                .map_err(|e| describe(&e))?;
-        let response: web_sys::Response = response.dyn_into().map_err(|e| describe(&e))?;
-        if !response.ok() {
-            return Err(format!("/api/workspace answered {}", response.status()));
-        }
-        let text = wasm_bindgen_futures::JsFuture::from(response.text().map_err(|e| describe(&e))?)
-            .await
-            .map_err(|e| describe(&e))?
-            .as_string()
-            .unwrap_or_default();
-        #[derive(serde::Deserialize)]
-        #[serde(rename_all = "camelCase")]
-        struct Info {
-            index_url: String,
-        }
-        let info: Info = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-        let url: saha_core::AutomergeUrl = info
-            .index_url
-            .parse()
-            .map_err(|e: saha_core::Error| e.to_string())?;
-        let id = url.document_id();
-        self.0.index_id.set(Some(id));
-        self.0
-            .docs
-            .borrow_mut()
-            .entry(id)
-            .or_insert_with(LocalDoc::empty);
-        self.0
-            .store
-            .write(
-                vec![Write::Meta {
-                    key: META_INDEX.into(),
-                    value: id.to_string(),
-                }],
-                true,
-            )
-            .await
-            .map_err(|e| e.0)?;
-        self.discover();
-        Ok(())
-    }
-
     // ----- sync ----------------------------------------------------------------------
 
     /// Sends the next sync message of each document to the server, if connected.
@@ -528,7 +501,12 @@ impl Repo {
         match msg {
             Message::Sync(m) | Message::Request(m) => self.apply(m),
             Message::DocUnavailable { document_id, .. } => {
-                leptos::logging::log!("sync: the server does not have {document_id} yet");
+                // Not there yet, or not shared with this member: either way, nothing
+                // to wait for. If it becomes available the server sends it.
+                self.0.hidden.borrow_mut().insert(document_id);
+                if self.0.awaited.borrow_mut().remove(&document_id) {
+                    self.0.missing.set(self.0.awaited.borrow().len());
+                }
                 Ok(())
             }
             Message::Error { message } => Err(format!("the server reported: {message}")),
@@ -584,6 +562,7 @@ impl Repo {
             if self.0.awaited.borrow_mut().remove(&id) {
                 self.0.missing.set(self.0.awaited.borrow().len());
             }
+            self.0.hidden.borrow_mut().remove(&id);
             if Some(id) == self.0.index_id.get() {
                 self.discover();
             }
@@ -613,10 +592,11 @@ impl Repo {
             }
             docs.entry(index_id).or_insert_with(LocalDoc::empty);
             let mut awaited = self.0.awaited.borrow_mut();
+            let hidden = self.0.hidden.borrow();
             awaited.clear();
             awaited.extend(
                 docs.iter()
-                    .filter(|(_, d)| d.doc.get_heads().is_empty())
+                    .filter(|(id, d)| d.doc.get_heads().is_empty() && !hidden.contains(id))
                     .map(|(id, _)| *id),
             );
             self.0.missing.set(awaited.len());
@@ -630,19 +610,5 @@ impl Repo {
             self.schedule_flush();
             self.offer(&[index]);
         }
-    }
-
-    /// Deletes every local document (this device only).
-    pub async fn wipe(&self) -> Result<(), String> {
-        self.0.store.clear().await.map_err(|e| e.0)?;
-        self.0.docs.borrow_mut().clear();
-        self.0.index_id.set(None);
-        self.0.unconfirmed.borrow_mut().clear();
-        self.0.awaited.borrow_mut().clear();
-        self.0.dirty.borrow_mut().clear();
-        self.0.accounts.set(HashMap::new());
-        self.0.pending.set(0);
-        self.0.missing.set(0);
-        Ok(())
     }
 }

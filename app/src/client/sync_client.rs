@@ -5,10 +5,14 @@
 //! the [`Repo`], and after the socket closes waits 1 s, 2 s, 4 s … up to 30 s (with
 //! jitter) before the next try; the browser's `online` event cuts the wait short and its
 //! `offline` event closes the socket at once, so the status shown is never stale.
+//!
+//! Each connection opens with a fresh single-use ticket (`POST /api/sync/ticket`). If
+//! the server answers that the session is gone, the loop stops and the app asks the
+//! member to log in again; local edits stay in IndexedDB meanwhile.
 
 use futures::StreamExt;
 use futures::channel::mpsc;
-use leptos::prelude::GetUntracked;
+use leptos::prelude::{GetUntracked, Set};
 use saha_core::sync::Connection;
 use saha_core::wire::PeerMetadata;
 use wasm_bindgen::JsCast;
@@ -16,7 +20,9 @@ use wasm_bindgen::prelude::Closure;
 use web_sys::{BinaryType, MessageEvent, WebSocket};
 
 use super::describe;
+use super::http::{self, HttpError};
 use super::repo::{Connectivity, Link, Repo};
+use saha_core::api::Ticket;
 
 const FIRST_BACKOFF_MS: u32 = 1_000;
 const MAX_BACKOFF_MS: u32 = 30_000;
@@ -57,12 +63,20 @@ async fn run(repo: Repo, mut wakeups: mpsc::UnboundedReceiver<()>) {
     let mut backoff = FIRST_BACKOFF_MS;
     loop {
         if browser_online() {
-            if let Err(e) = repo.ensure_index().await {
-                leptos::logging::warn!("sync: workspace unknown yet: {e}");
-            }
             repo.set_connectivity(Connectivity::Connecting);
-            if connect_once(&repo, &peer_id).await {
-                backoff = FIRST_BACKOFF_MS;
+            match http::post::<_, Ticket>("/api/sync/ticket", &serde_json::json!({})).await {
+                Ok(ticket) => {
+                    if connect_once(&repo, &peer_id, &ticket.url).await {
+                        backoff = FIRST_BACKOFF_MS;
+                    }
+                }
+                Err(HttpError::Api { status: 401, .. }) => {
+                    repo.detach();
+                    repo.session_expired().set(true);
+                    // Nothing to do until the member logs in again (a new page).
+                    return;
+                }
+                Err(e) => leptos::logging::warn!("sync: no ticket: {e:?}"),
             }
             repo.detach();
         }
@@ -77,20 +91,9 @@ fn random_id() -> String {
     saha_core::DocumentId::random().to_string()
 }
 
-fn sync_url() -> Option<String> {
-    let location = web_sys::window()?.location();
-    let scheme = if location.protocol().ok()? == "https:" {
-        "wss"
-    } else {
-        "ws"
-    };
-    Some(format!("{scheme}://{}/sync", location.host().ok()?))
-}
-
 /// One connection, from open to close. Returns whether the handshake completed.
-async fn connect_once(repo: &Repo, peer_id: &str) -> bool {
-    let Some(url) = sync_url() else { return false };
-    let ws = match WebSocket::new(&url) {
+async fn connect_once(repo: &Repo, peer_id: &str, url: &str) -> bool {
+    let ws = match WebSocket::new(url) {
         Ok(ws) => ws,
         Err(e) => {
             leptos::logging::warn!("sync: cannot open {url}: {}", describe(&e));

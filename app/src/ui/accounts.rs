@@ -4,11 +4,12 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use saha_core::DocumentId;
+use saha_core::access::Role;
 use saha_core::account::{AccountInput, CustomerType, Field};
 use saha_core::fold::Query;
 use saha_core::validate::Problem;
 
-use super::{repo, tr, use_lang};
+use super::{me, repo, tr, use_lang};
 use crate::client::repo::AccountView;
 use crate::i18n::{self, Msg};
 
@@ -44,10 +45,12 @@ pub fn AccountList() -> impl IntoView {
         <section class="page">
             <div class="toolbar">
                 <h1>{tr(Msg::Accounts)}</h1>
-                <A href="/accounts/new" attr:class="button primary">
-                    "+ "
-                    {tr(Msg::NewAccount)}
-                </A>
+                <Show when=move || me().role.can_write()>
+                    <A href="/accounts/new" attr:class="button primary">
+                        "+ "
+                        {tr(Msg::NewAccount)}
+                    </A>
+                </Show>
             </div>
             <div class="field search">
                 <label for="account-search">{tr(Msg::Search)}</label>
@@ -141,9 +144,11 @@ pub fn AccountDetail() -> impl IntoView {
                         <article class="detail">
                             <div class="toolbar">
                                 <h1>{a.name.clone()}</h1>
-                                <A href=format!("/accounts/{}/edit", v.id) attr:class="button primary">
-                                    {tr(Msg::Edit)}
-                                </A>
+                                <Show when=move || me().role.can_write()>
+                                    <A href=format!("/accounts/{}/edit", v.id) attr:class="button primary">
+                                        {tr(Msg::Edit)}
+                                    </A>
+                                </Show>
                             </div>
                             <span class="badge" data-type=a.customer_type.code()>
                                 {move || i18n::customer_type(lang.get(), a.customer_type)}
@@ -161,6 +166,10 @@ pub fn AccountDetail() -> impl IntoView {
                                 </dd>
                                 <dt>{tr(Msg::City)}</dt>
                                 <dd data-field="city">{a.city.clone()}</dd>
+                                <dt>{tr(Msg::Team)}</dt>
+                                <dd data-field="team">{team_name(&a.team)}</dd>
+                                <dt>{tr(Msg::Owner)}</dt>
+                                <dd data-field="owner">{person_name(&a.owner)}</dd>
                                 <dt>{tr(Msg::Notes)}</dt>
                                 <dd data-field="notes" class="notes">{a.notes.clone()}</dd>
                             </dl>
@@ -173,9 +182,40 @@ pub fn AccountDetail() -> impl IntoView {
     }
 }
 
+/// A team's name from the signed-in member's copy of the workspace's teams.
+fn team_name(id: &str) -> String {
+    me().workspace_teams
+        .iter()
+        .find(|t| t.id == id)
+        .map(|t| t.name.clone())
+        .unwrap_or_default()
+}
+
+fn person_name(id: &str) -> String {
+    me().people
+        .iter()
+        .find(|p| p.id == id)
+        .map(|p| p.name.clone())
+        .unwrap_or_default()
+}
+
 #[component]
 pub fn NewAccount() -> impl IntoView {
     let navigate = use_navigate();
+    let me = me();
+    if !me.role.can_write() {
+        return view! {
+            <section class="page">
+                <p class="banner" role="status">{tr(Msg::ReadOnlyNote)}</p>
+            </section>
+        }
+        .into_any();
+    }
+    let initial = AccountInput {
+        team: me.teams.first().cloned().unwrap_or_default(),
+        owner: me.user_id.clone(),
+        ..Default::default()
+    };
     let save = move |input: AccountInput| {
         let navigate = navigate.clone();
         async move {
@@ -191,9 +231,10 @@ pub fn NewAccount() -> impl IntoView {
     view! {
         <section class="page">
             <h1>{tr(Msg::NewAccount)}</h1>
-            <AccountForm initial=AccountInput::default() save=save cancel_href="/".to_owned() />
+            <AccountForm initial=initial save=save cancel_href="/".to_owned() />
         </section>
     }
+    .into_any()
 }
 
 #[component]
@@ -258,6 +299,33 @@ where
     let city = RwSignal::new(initial.city);
     let customer_type = RwSignal::new(initial.customer_type);
     let notes = RwSignal::new(initial.notes);
+    let team = RwSignal::new(initial.team.clone());
+    let owner = initial.owner;
+    // Teams this member may put the account in (the current one is always shown).
+    let me = me();
+    let team_choices: Vec<(String, String)> = {
+        let mut choices: Vec<(String, String)> = match me.role {
+            Role::Owner | Role::Admin => std::iter::once((String::new(), String::new()))
+                .chain(
+                    me.workspace_teams
+                        .iter()
+                        .map(|t| (t.id.clone(), t.name.clone())),
+                )
+                .collect(),
+            Role::Manager => me
+                .workspace_teams
+                .iter()
+                .filter(|t| me.teams.contains(&t.id))
+                .map(|t| (t.id.clone(), t.name.clone()))
+                .collect(),
+            _ => Vec::new(),
+        };
+        if !choices.iter().any(|(id, _)| *id == initial.team) {
+            choices.insert(0, (initial.team.clone(), team_name(&initial.team)));
+        }
+        choices
+    };
+    let team_locked = team_choices.len() <= 1;
     let problems = RwSignal::new(Vec::<(Field, Problem)>::new());
     let failure = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -291,6 +359,8 @@ where
             city: city.get_untracked(),
             customer_type: customer_type.get_untracked(),
             notes: notes.get_untracked(),
+            team: team.get_untracked(),
+            owner: owner.clone(),
         };
         let save = save.clone();
         busy.set(true);
@@ -366,6 +436,30 @@ where
                                     {move || i18n::customer_type(lang.get(), t)}
                                 </option>
                             }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="account-team">{tr(Msg::Team)}</label>
+                <select
+                    id="account-team"
+                    name="account-team"
+                    disabled=team_locked
+                    prop:value=team
+                    on:change=move |ev| team.set(event_target_value(&ev))
+                >
+                    {team_choices
+                        .into_iter()
+                        .map(|(id, name)| {
+                            let selected = {
+                                let id = id.clone();
+                                move || team.get() == id
+                            };
+                            let label = move || {
+                                if name.is_empty() { tr(Msg::NoTeam)().to_owned() } else { name.clone() }
+                            };
+                            view! { <option value=id selected=selected>{label}</option> }
                         })
                         .collect_view()}
                 </select>

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::{repo, tr, use_lang};
+use super::{me, repo, tr, use_lang};
 use crate::client::repo::Connectivity;
 use crate::i18n::{self, Lang, Msg};
 
@@ -14,6 +14,9 @@ pub fn Header() -> impl IntoView {
         <header class="topbar">
             <A href="/" attr:class="brand">"Saha"</A>
             <SyncBadge />
+            <A href="/settings" attr:class="user" attr:id="user-menu">
+                {me().name}
+            </A>
             <label class="lang">
                 <span class="visually-hidden">{tr(Msg::Language)}</span>
                 <select
@@ -84,6 +87,20 @@ pub fn StorageBanner() -> impl IntoView {
         <Show when=move || error.with(Option::is_some)>
             <p class="banner error" role="alert">
                 {tr(Msg::SaveFailed)} ": " {move || error.get().unwrap_or_default()}
+            </p>
+        </Show>
+    }
+}
+
+/// Shown when the server stopped accepting this device's session.
+#[component]
+pub fn SessionBanner() -> impl IntoView {
+    let expired = repo().session_expired();
+    view! {
+        <Show when=move || expired.get()>
+            <p class="banner error" role="alert" id="session-expired">
+                {tr(Msg::SessionExpired)} " "
+                <a href="/login" rel="external" on:click=|_| crate::client::session::forget()>{tr(Msg::LogIn)}</a>
             </p>
         </Show>
     }

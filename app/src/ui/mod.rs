@@ -1,7 +1,9 @@
 //! The screens. Every view reads the local [`Repo`]; nothing waits for the network.
 
 mod accounts;
+mod auth;
 mod chrome;
+mod settings;
 
 use std::cell::RefCell;
 
@@ -11,11 +13,20 @@ use leptos_router::path;
 use wasm_bindgen::JsCast;
 
 use crate::client::repo::Repo;
+use crate::client::session::{self, Start};
 use crate::client::{describe, sync_client};
 use crate::i18n::{Lang, Msg};
+use saha_core::api::Me;
 
 thread_local! {
     static REPO: RefCell<Option<Repo>> = const { RefCell::new(None) };
+    static ME: RefCell<Option<Me>> = const { RefCell::new(None) };
+}
+
+/// The signed-in member, as the server described them at login (kept for offline use).
+pub fn me() -> Me {
+    ME.with(|m| m.borrow().clone())
+        .expect("the app is mounted only for a signed-in member")
 }
 
 /// The page's repository. The app is mounted only after it opened.
@@ -84,36 +95,62 @@ fn remove_boot_placeholder() {
     }
 }
 
-/// Opens the local store, starts sync and mounts the app.
+/// Asks who is signed in, then opens that member's local store, starts sync and mounts
+/// the app — or mounts the login / first-run / invitation pages.
 pub fn mount() {
     register_service_worker();
     wasm_bindgen_futures::spawn_local(async {
         let lang = initial_lang();
-        match Repo::open().await {
-            Ok(repo) => {
-                REPO.with(|r| *r.borrow_mut() = Some(repo.clone()));
-                sync_client::start(repo);
-                remove_boot_placeholder();
-                leptos::mount::mount_to_body(move || view! { <App lang=lang /> });
-            }
-            Err(e) => {
+        match session::start().await {
+            Start::SignedIn { me, .. } => open_app(me, lang).await,
+            Start::SignedOut {
+                needs_setup,
+                offline,
+            } => {
                 remove_boot_placeholder();
                 leptos::mount::mount_to_body(move || {
-                    view! {
-                        <main class="page">
-                            <p class="banner error" role="alert">
-                                {Msg::StorageFailed.text(lang)} ": " {e.to_string()}
-                            </p>
-                        </main>
-                    }
+                    view! { <auth::AuthApp lang=lang needs_setup=needs_setup offline=offline /> }
                 });
             }
         }
     });
 }
 
-#[component]
-fn App(lang: Lang) -> impl IntoView {
+async fn open_app(me: Me, lang: Lang) {
+    let index = match me.index_url.parse::<saha_core::AutomergeUrl>() {
+        Ok(url) => url.document_id(),
+        Err(e) => {
+            fail_to_start(lang, e.to_string());
+            return;
+        }
+    };
+    match Repo::open(&me.user_id, index).await {
+        Ok(repo) => {
+            REPO.with(|r| *r.borrow_mut() = Some(repo.clone()));
+            ME.with(|m| *m.borrow_mut() = Some(me));
+            sync_client::start(repo);
+            remove_boot_placeholder();
+            leptos::mount::mount_to_body(move || view! { <App lang=lang /> });
+        }
+        Err(e) => fail_to_start(lang, e.to_string()),
+    }
+}
+
+fn fail_to_start(lang: Lang, error: String) {
+    remove_boot_placeholder();
+    leptos::mount::mount_to_body(move || {
+        view! {
+            <main class="page">
+                <p class="banner error" role="alert">
+                    {Msg::StorageFailed.text(lang)} ": " {error.clone()}
+                </p>
+            </main>
+        }
+    });
+}
+
+/// Provides the language signal and keeps `<html lang>` and the saved choice in step.
+fn provide_lang(lang: Lang) -> RwSignal<Lang> {
     let lang = RwSignal::new(lang);
     provide_context(lang);
     Effect::new(move |_| {
@@ -128,6 +165,12 @@ fn App(lang: Lang) -> impl IntoView {
             let _ = storage.set_item(LANG_KEY, code);
         }
     });
+    lang
+}
+
+#[component]
+fn App(lang: Lang) -> impl IntoView {
+    provide_lang(lang);
     // Ctrl/Cmd+K focuses the search field of the list.
     let keydown = window_event_listener(leptos::ev::keydown, |ev| {
         if (ev.ctrl_key() || ev.meta_key())
@@ -147,6 +190,7 @@ fn App(lang: Lang) -> impl IntoView {
         <Router>
             <chrome::Header />
             <chrome::StorageBanner />
+            <chrome::SessionBanner />
             <main id="main">
                 <Routes fallback=|| view! { <chrome::NotFound /> }>
                     <Route path=path!("/") view=accounts::AccountList />
@@ -154,6 +198,9 @@ fn App(lang: Lang) -> impl IntoView {
                     <Route path=path!("/accounts/new") view=accounts::NewAccount />
                     <Route path=path!("/accounts/:id") view=accounts::AccountDetail />
                     <Route path=path!("/accounts/:id/edit") view=accounts::EditAccount />
+                    <Route path=path!("/settings") view=settings::SettingsPage />
+                    <Route path=path!("/settings/members") view=settings::MembersPage />
+                    <Route path=path!("/settings/audit") view=settings::AuditPage />
                 </Routes>
             </main>
         </Router>

@@ -1,0 +1,101 @@
+//! JSON over `fetch` to the server's API, with the session cookie the browser holds.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use super::describe;
+
+/// Why a call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HttpError {
+    /// No answer: offline, or the server is unreachable.
+    Network(String),
+    /// The server answered with an error; `code` is [`saha_core::api::ApiError::error`].
+    Api { status: u16, code: String },
+}
+
+impl HttpError {
+    pub fn code(&self) -> &str {
+        match self {
+            HttpError::Network(_) => "network",
+            HttpError::Api { code, .. } => code,
+        }
+    }
+
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            HttpError::Api { status, .. } => Some(*status),
+            HttpError::Network(_) => None,
+        }
+    }
+}
+
+/// Sends a request; returns the body text of a 2xx answer.
+async fn call(method: &str, path: &str, body: Option<String>) -> Result<String, HttpError> {
+    let window = web_sys::window().ok_or_else(|| HttpError::Network("no window".into()))?;
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    let headers = web_sys::Headers::new().map_err(|e| HttpError::Network(describe(&e)))?;
+    let _ = headers.set("accept", "application/json");
+    if let Some(body) = &body {
+        let _ = headers.set("content-type", "application/json");
+        init.set_body(&wasm_bindgen::JsValue::from_str(body));
+    }
+    init.set_headers(&headers);
+    let response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(|e| HttpError::Network(describe(&e)))?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|e| HttpError::Network(describe(&e)))?;
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string())
+            .unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    if response.ok() {
+        return Ok(text);
+    }
+    let code = serde_json::from_str::<saha_core::api::ApiError>(&text)
+        .map(|e| e.error)
+        .unwrap_or_else(|_| "internal".into());
+    Err(HttpError::Api {
+        status: response.status(),
+        code,
+    })
+}
+
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T, HttpError> {
+    serde_json::from_str(text).map_err(|e| HttpError::Api {
+        status: 200,
+        code: format!("bad_answer: {e}"),
+    })
+}
+
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, HttpError> {
+    parse(&call("GET", path, None).await?)
+}
+
+/// Sends `body` as JSON with `method`; parses the answer (use `()` for none).
+pub async fn send<B: Serialize, T: DeserializeOwned>(
+    method: &str,
+    path: &str,
+    body: &B,
+) -> Result<T, HttpError> {
+    let body = serde_json::to_string(body).map_err(|e| HttpError::Network(e.to_string()))?;
+    let text = call(method, path, Some(body)).await?;
+    if text.is_empty() {
+        return parse("null");
+    }
+    parse(&text)
+}
+
+pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, HttpError> {
+    send("POST", path, body).await
+}

@@ -1,0 +1,279 @@
+//! The pages of a device nobody is signed in on: login, the first-run setup that
+//! creates the first workspace and its owner, and accepting an invitation.
+//!
+//! Each page posts JSON to the API; on success the server sets the session cookie and
+//! the page reloads into the app (which then opens the member's own local store).
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_params_map;
+use leptos_router::path;
+use saha_core::api::{self, InvitationPreview, Me};
+
+use super::{provide_lang, tr, use_lang};
+use crate::client::http::{self, HttpError};
+use crate::i18n::{self, Lang, Msg};
+
+/// Loads `path` as a new page (the app starts over with the new session).
+pub fn reload_to(path: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(path);
+    }
+}
+
+#[component]
+pub fn AuthApp(lang: Lang, needs_setup: bool, offline: bool) -> impl IntoView {
+    provide_lang(lang);
+    let fallback = move || {
+        if offline {
+            view! {
+                <section class="page auth">
+                    <h1>"Saha"</h1>
+                    <p class="banner" role="status">{tr(Msg::OfflineNoSession)}</p>
+                </section>
+            }
+            .into_any()
+        } else if needs_setup {
+            view! { <SetupPage /> }.into_any()
+        } else {
+            view! { <LoginPage /> }.into_any()
+        }
+    };
+    view! {
+        <Router>
+            <header class="topbar">
+                <span class="brand">"Saha"</span>
+                <LanguagePicker />
+            </header>
+            <main id="main">
+                <Routes fallback=fallback>
+                    <Route path=path!("/invite/:token") view=AcceptInvitationPage />
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn LanguagePicker() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <label class="lang">
+            <span class="visually-hidden">{tr(Msg::Language)}</span>
+            <select
+                aria-label=tr(Msg::Language)
+                on:change=move |ev| {
+                    if let Some(l) = Lang::from_code(&event_target_value(&ev)) {
+                        lang.set(l);
+                    }
+                }
+                prop:value=move || lang.get().code()
+            >
+                <option value="tr">"TR"</option>
+                <option value="en">"EN"</option>
+            </select>
+        </label>
+    }
+}
+
+/// A labelled input bound to `value`.
+pub fn input_field(
+    id: &'static str,
+    label: Msg,
+    kind: &'static str,
+    autocomplete: &'static str,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{tr(label)}</label>
+            <input
+                id=id
+                name=id
+                type=kind
+                autocomplete=autocomplete
+                required
+                prop:value=value
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+        </div>
+    }
+}
+
+/// The error banner of a form: the API's error code, worded.
+pub fn error_banner(error: RwSignal<Option<String>>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <Show when=move || error.with(Option::is_some)>
+            <p class="banner error" role="alert">
+                {move || error.get().map(|code| i18n::api_error(lang.get(), &code))}
+            </p>
+        </Show>
+    }
+}
+
+/// Runs `call` once, marking the form busy; on success reloads into the app.
+fn submit_then_enter<F>(busy: RwSignal<bool>, error: RwSignal<Option<String>>, call: F)
+where
+    F: std::future::Future<Output = Result<Me, HttpError>> + 'static,
+{
+    if busy.get_untracked() {
+        return;
+    }
+    busy.set(true);
+    wasm_bindgen_futures::spawn_local(async move {
+        match call.await {
+            Ok(_) => reload_to("/"),
+            Err(e) => {
+                error.set(Some(e.code().to_owned()));
+                busy.set(false);
+            }
+        }
+    });
+}
+
+#[component]
+fn LoginPage() -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = api::LoginRequest {
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+        };
+        submit_then_enter(busy, error, async move {
+            http::post::<_, Me>("/api/auth/login", &body).await
+        });
+    };
+    view! {
+        <section class="page auth">
+            <h1>{tr(Msg::LoginTitle)}</h1>
+            <form class="form" id="login-form" on:submit=on_submit>
+                {error_banner(error)}
+                {input_field("login-email", Msg::Email, "email", "username", email)}
+                {input_field("login-password", Msg::Password, "password", "current-password", password)}
+                <div class="actions">
+                    <button type="submit" class="button primary" disabled=busy>{tr(Msg::LogIn)}</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn SetupPage() -> impl IntoView {
+    let workspace = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = api::SetupRequest {
+            workspace_name: workspace.get_untracked(),
+            name: name.get_untracked(),
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+        };
+        submit_then_enter(busy, error, async move {
+            http::post::<_, Me>("/api/setup", &body).await
+        });
+    };
+    view! {
+        <section class="page auth">
+            <h1>{tr(Msg::SetUpTitle)}</h1>
+            <p>{tr(Msg::SetUpIntro)}</p>
+            <form class="form" id="setup-form" on:submit=on_submit>
+                {error_banner(error)}
+                {input_field("setup-workspace", Msg::WorkspaceName, "text", "organization", workspace)}
+                {input_field("setup-name", Msg::YourName, "text", "name", name)}
+                {input_field("setup-email", Msg::Email, "email", "username", email)}
+                {input_field("setup-password", Msg::Password, "password", "new-password", password)}
+                <p class="hint">{tr(Msg::PasswordRule)}</p>
+                <div class="actions">
+                    <button type="submit" class="button primary" disabled=busy>{tr(Msg::CreateWorkspace)}</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn AcceptInvitationPage() -> impl IntoView {
+    let lang = use_lang();
+    let token = use_params_map().with_untracked(|p| p.get("token").unwrap_or_default());
+    let preview = RwSignal::new(None::<Result<InvitationPreview, String>>);
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    {
+        let token = token.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let answer = http::get::<InvitationPreview>(&format!("/api/invite/{token}")).await;
+            if let Ok(p) = &answer
+                && let Some(e) = &p.email
+            {
+                email.set(e.clone());
+            }
+            preview.set(Some(answer.map_err(|e| e.code().to_owned())));
+        });
+    }
+    let path = StoredValue::new(format!("/api/invite/{token}"));
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = api::AcceptInvitation {
+            name: name.get_untracked(),
+            email: email.get_untracked(),
+            password: password.get_untracked(),
+        };
+        let path = path.get_value();
+        submit_then_enter(busy, error, async move {
+            http::post::<_, Me>(&path, &body).await
+        });
+    };
+    view! {
+        <section class="page auth">
+            <h1>{tr(Msg::InvitationTitle)}</h1>
+            {move || match preview.get() {
+                None => view! { <p>{tr(Msg::Loading)}</p> }.into_any(),
+                Some(Err(code)) => {
+                    view! { <p class="banner error" role="alert">{move || i18n::api_error(lang.get(), &code)}</p> }
+                        .into_any()
+                }
+                Some(Ok(p)) => {
+                    let role = p.role;
+                    view! {
+                        <p class="invitation-summary">
+                            <strong>{p.workspace_name.clone()}</strong>
+                            " · "
+                            {tr(Msg::InvitedAs)}
+                            ": "
+                            {move || i18n::role(lang.get(), role)}
+                        </p>
+                    }
+                        .into_any()
+                }
+            }}
+            <Show when=move || matches!(preview.get(), Some(Ok(_)))>
+                <form class="form" id="invite-form" on:submit=on_submit>
+                    {error_banner(error)}
+                    {input_field("invite-name", Msg::YourName, "text", "name", name)}
+                    {input_field("invite-email", Msg::Email, "email", "username", email)}
+                    {input_field("invite-password", Msg::Password, "password", "new-password", password)}
+                    <p class="hint">{tr(Msg::PasswordRule)}</p>
+                    <div class="actions">
+                        <button type="submit" class="button primary" disabled=busy>
+                            {tr(Msg::AcceptInvitation)}
+                        </button>
+                    </div>
+                </form>
+            </Show>
+        </section>
+    }
+}
