@@ -573,3 +573,36 @@ async fn the_admin_cli_creates_a_workspace_whose_owner_can_log_in() {
     assert_eq!(status, 200);
     server.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_first_workspace_adopts_documents_stored_before_accounts_existed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (index, record) = (DocumentId::random(), DocumentId::random());
+    {
+        // Storage as the server before workspaces wrote it: an index in META, records.
+        let storage = saha_server::storage::Storage::open(dir.path()).unwrap();
+        let mut index_doc = saha_core::workspace::create("Eski").unwrap();
+        saha_core::workspace::add_record(&mut index_doc, record, "account", 1).unwrap();
+        storage.append(index, index_doc.save()).await.unwrap();
+        storage
+            .append(record, account("Eski Müşteri", "").save())
+            .await
+            .unwrap();
+        storage
+            .put_meta("workspace_index", index.as_bytes().to_vec())
+            .await
+            .unwrap();
+    }
+    let server = start(dir.path()).await;
+    assert_eq!(server.owner.index_id().await.unwrap(), index);
+    let mut peer = connect(&server, "adopter").await;
+    let index_doc = peer.fetch(index).await.unwrap();
+    assert_eq!(saha_core::workspace::records(index_doc).len(), 1);
+    assert_eq!(
+        Account::read(peer.fetch(record).await.unwrap())
+            .unwrap()
+            .name,
+        "Eski Müşteri"
+    );
+    server.shutdown().await.unwrap();
+}
