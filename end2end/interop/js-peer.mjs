@@ -1,14 +1,23 @@
 // A stock automerge-repo peer (the npm packages, no Saha code) for the interop test:
-//   node js-peer.mjs <ws://host/sync> <automerge:url of a document the Rust peer made>
+//   node js-peer.mjs <http://host> <session cookie> <automerge:url of a document the Rust peer made>
+// Each connection gets its own single-use sync ticket (POST /api/sync/ticket), the way
+// any automerge-repo client is given access to Saha: by URL.
 // It finds the Rust peer's document, edits it, creates a document of its own, checks
 // through a second, fresh repo that the server holds both, and prints one JSON line.
 import { Repo } from '@automerge/automerge-repo';
 import { WebSocketClientAdapter } from '@automerge/automerge-repo-network-websocket';
 
-const [syncUrl, docUrl] = process.argv.slice(2);
-if (!syncUrl || !docUrl) {
-  console.error('usage: js-peer.mjs <sync url> <document url>');
+const [httpBase, cookie, docUrl] = process.argv.slice(2);
+if (!httpBase || !cookie || !docUrl) {
+  console.error('usage: js-peer.mjs <http base url> <session cookie> <document url>');
   process.exit(2);
+}
+
+/** A fresh ticketed WebSocket URL. */
+async function syncUrl() {
+  const response = await fetch(`${httpBase}/api/sync/ticket`, { method: 'POST', headers: { cookie } });
+  if (!response.ok) throw new Error(`no ticket: ${response.status}`);
+  return (await response.json()).url;
 }
 setTimeout(() => {
   console.error('js-peer: timed out');
@@ -37,7 +46,7 @@ function until(handle, predicate) {
 // Finds a document through a fresh repo, retrying while the server does not have it yet.
 async function findFresh(url, predicate) {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const repo = new Repo({ network: [new WebSocketClientAdapter(syncUrl)] });
+    const repo = new Repo({ network: [new WebSocketClientAdapter(await syncUrl())] });
     try {
       const handle = await repo.find(url);
       const doc = await until(handle, predicate);
@@ -51,7 +60,7 @@ async function findFresh(url, predicate) {
   throw new Error(`the server never served ${url}`);
 }
 
-const repo = new Repo({ network: [new WebSocketClientAdapter(syncUrl)] });
+const repo = new Repo({ network: [new WebSocketClientAdapter(await syncUrl())] });
 const handle = await repo.find(docUrl);
 const theirs = await until(handle, (d) => text(d.name).length > 0);
 handle.change((d) => {

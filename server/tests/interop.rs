@@ -42,7 +42,8 @@ async fn js_automerge_repo_and_rust_peer_converge() {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../end2end/interop/js-peer.mjs");
     let output = tokio::process::Command::new("node")
         .arg(&script)
-        .arg(server.owner.ticket_url().await.unwrap())
+        .arg(server.http())
+        .arg(server.owner.cookie())
         .arg(id.url().to_string())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
