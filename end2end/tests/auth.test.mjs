@@ -86,9 +86,11 @@ test('sign up, invite a colleague, and both see the shared account', async () =>
   await page.locator('.card-title', { hasText: 'Temsilcinin Müşterisi' }).waitFor();
 
   // The invitation is used up.
-  const again = await (await browser.newContext()).newPage();
+  const againContext = await phone(browser);
+  const again = await againContext.newPage();
   await again.goto(link);
   await again.getByText('Bu davet bağlantısı artık geçerli değil.').waitFor();
+  await againContext.close();
 
   // The audit log shows who did what.
   await page.goto(`${server.url}/settings/audit`);

@@ -218,6 +218,13 @@ impl LocalStore {
         Ok(())
     }
 
+    /// Closes this connection to the database (before deleting it: an open connection
+    /// blocks the deletion).
+    pub fn close(&self) {
+        use indexed_db_futures::internals::SystemRepr;
+        self.db.as_sys().close();
+    }
+
     /// Deletes the whole database of a member (logout with "remove data from this
     /// device"). Resolves once the browser reports it deleted.
     pub async fn delete(user_id: &str) -> Result<(), StoreError> {

@@ -241,6 +241,12 @@ impl Repo {
         self.0.missing
     }
 
+    /// Closes the IndexedDB connection; the repository stores nothing afterwards (the
+    /// page is about to be left, e.g. at logout).
+    pub fn close_store(&self) {
+        self.0.store.close();
+    }
+
     /// Set when the server no longer accepts this device's session.
     pub fn session_expired(&self) -> RwSignal<bool> {
         self.0.session_expired

@@ -70,6 +70,10 @@ pub fn SettingsPage() -> impl IntoView {
     let logout = move |_| {
         let user_id = user_id.clone();
         let wipe = wipe.get_untracked();
+        if wipe {
+            // An open connection would block deleting the database.
+            repo().close_store();
+        }
         wasm_bindgen_futures::spawn_local(async move {
             // Offline, the server session stays until it expires; this device forgets it.
             if let Err(e) = session::logout(&user_id, wipe).await {
