@@ -23,6 +23,9 @@ fn script_nonce() -> String {
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let pkg = format!("/{}/{}", options.site_pkg_dir, options.output_name);
     let nonce = script_nonce();
+    // Leptos's own bootstrap scripts (appended to the stream) take their nonce from this
+    // context: give them the one the response's policy names.
+    provide_context(leptos::nonce::Nonce::from_value(nonce.clone()));
     view! {
         <!DOCTYPE html>
         <html lang="tr">

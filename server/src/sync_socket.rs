@@ -30,6 +30,9 @@ const CLOSE_GOING_AWAY: u16 = 1001;
 /// Close code for a policy violation (wrong frame type).
 const CLOSE_POLICY: u16 = 1008;
 
+/// How long a new socket may take to send its `join`.
+const JOIN_TIMEOUT: Duration = Duration::from_secs(15);
+
 /// Why a connection ended.
 enum End {
     PeerLeft,
@@ -68,6 +71,9 @@ pub async fn serve(socket: WebSocket, ctx: SocketContext) {
         Duration::from_millis(u64::try_from(grant.expires_at - now_ms()).unwrap_or(0));
     let session_end = tokio::time::sleep(session_left);
     tokio::pin!(session_end);
+    // A socket that does not even join is holding a connection for nothing.
+    let join_deadline = tokio::time::sleep(JOIN_TIMEOUT);
+    tokio::pin!(join_deadline);
 
     let end = loop {
         let outgoing: Vec<Message> = tokio::select! {
@@ -129,6 +135,9 @@ pub async fn serve(socket: WebSocket, ctx: SocketContext) {
                 Err(RecvError::Closed) => break End::ServerClosing,
             },
             () = &mut session_end => break End::Violation(CLOSE_POLICY, "the session expired".into()),
+            () = &mut join_deadline, if !conn.is_ready() => {
+                break End::Violation(CLOSE_POLICY, "no join message in time".into())
+            }
             changed = changes.recv() => match changed {
                 Ok(id) => match hub.catch_up(&mut conn, &grant, id).await {
                     Ok(reply) => reply.into_iter().collect(),
@@ -183,7 +192,7 @@ pub async fn serve(socket: WebSocket, ctx: SocketContext) {
             .await;
     }
     if let End::Violation(code, reason) = end {
-        tracing::warn!(peer = ?conn.remote_id(), %reason, "closing sync connection");
+        tracing::warn!(peer = ?conn.remote_id(), user = %grant.email, %reason, "closing sync connection");
         let error = Message::Error {
             message: reason.clone(),
         };
