@@ -339,7 +339,7 @@ impl Directory {
             .into_iter()
             .filter(|u| u.workspace_id == workspace_id)
             .collect();
-        users.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        users.sort_by_cached_key(|u| saha_core::fold::fold(&u.name));
         Ok(users)
     }
 
@@ -359,7 +359,7 @@ impl Directory {
             .into_iter()
             .filter(|t| t.workspace_id == workspace_id)
             .collect();
-        teams.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        teams.sort_by_cached_key(|t| saha_core::fold::fold(&t.name));
         Ok(teams)
     }
 

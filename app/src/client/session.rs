@@ -37,7 +37,7 @@ pub fn forget() {
 /// How the app starts.
 pub enum Start {
     /// Signed in (`offline` when the server could not be asked).
-    SignedIn { me: Me, offline: bool },
+    SignedIn { me: Box<Me>, offline: bool },
     /// Nobody is signed in; `needs_setup` when the server has no workspace yet.
     SignedOut { needs_setup: bool, offline: bool },
 }
@@ -47,7 +47,10 @@ pub async fn start() -> Start {
     match http::get::<Me>("/api/auth/me").await {
         Ok(me) => {
             remember(&me);
-            Start::SignedIn { me, offline: false }
+            Start::SignedIn {
+                me: Box::new(me),
+                offline: false,
+            }
         }
         Err(HttpError::Api { status: 401, .. }) => {
             forget();
@@ -61,9 +64,10 @@ pub async fn start() -> Start {
             }
         }
         Err(_) => match remembered() {
-            Some(me) if me.session_expires_at > super::now_ms() => {
-                Start::SignedIn { me, offline: true }
-            }
+            Some(me) if me.session_expires_at > super::now_ms() => Start::SignedIn {
+                me: Box::new(me),
+                offline: true,
+            },
             _ => Start::SignedOut {
                 needs_setup: false,
                 offline: true,

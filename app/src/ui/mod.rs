@@ -102,7 +102,7 @@ pub fn mount() {
     wasm_bindgen_futures::spawn_local(async {
         let lang = initial_lang();
         match session::start().await {
-            Start::SignedIn { me, .. } => open_app(me, lang).await,
+            Start::SignedIn { me, .. } => open_app(*me, lang).await,
             Start::SignedOut {
                 needs_setup,
                 offline,
