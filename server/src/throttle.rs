@@ -18,6 +18,9 @@ pub const LOGIN_FAILURES_PER_ACCOUNT: usize = 5;
 /// Failed logins allowed per client address in the window.
 pub const LOGIN_FAILURES_PER_ADDRESS: usize = 20;
 
+/// Entries in the failure table above which stale ones are swept on the next failure.
+const SWEEP_ABOVE: usize = 10_000;
+
 #[derive(Default)]
 pub struct LoginThrottle {
     failures: Mutex<HashMap<String, VecDeque<Instant>>>,
@@ -59,8 +62,17 @@ impl LoginThrottle {
 
     pub fn failed(&self, email: &str, ip: &str) {
         if let Ok(mut failures) = self.failures.lock() {
+            let now = Instant::now();
+            // Attempts with ever-new addresses must not grow the table without bound.
+            if failures.len() > SWEEP_ABOVE {
+                failures.retain(|_, times| {
+                    times
+                        .back()
+                        .is_some_and(|t| now.duration_since(*t) <= LOGIN_WINDOW)
+                });
+            }
             for (key, _) in Self::keys(email, ip) {
-                failures.entry(key).or_default().push_back(Instant::now());
+                failures.entry(key).or_default().push_back(now);
             }
         }
     }

@@ -606,3 +606,62 @@ async fn the_first_workspace_adopts_documents_stored_before_accounts_existed() {
     );
     server.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn changing_the_password_ends_other_sessions() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let laptop = ApiClient::login(&server.http(), OWNER_EMAIL, PASSWORD)
+        .await
+        .unwrap();
+    let mut laptop_peer = connect_as(&laptop, "laptop").await;
+
+    let (status, body) = server
+        .owner
+        .post(
+            "/api/auth/password",
+            &json!({ "currentPassword": "yanlış-parola-123", "newPassword": "yeni-parola-2027" }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (status.as_u16(), body["error"].as_str()),
+        (401, Some("invalid_credentials"))
+    );
+    let (status, body) = server
+        .owner
+        .post(
+            "/api/auth/password",
+            &json!({ "currentPassword": PASSWORD, "newPassword": "kısa" }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (status.as_u16(), body["error"].as_str()),
+        (400, Some("weak_password"))
+    );
+    let (status, _) = server
+        .owner
+        .post(
+            "/api/auth/password",
+            &json!({ "currentPassword": PASSWORD, "newPassword": "yeni-parola-2027" }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 204);
+    // The other device's session and socket end; this one goes on.
+    assert!(closed_by_server(&mut laptop_peer.ws).await.is_some());
+    assert!(laptop.ticket_url().await.is_err());
+    assert!(server.owner.ticket_url().await.is_ok());
+    assert!(
+        ApiClient::login(&server.http(), OWNER_EMAIL, PASSWORD)
+            .await
+            .is_err()
+    );
+    assert!(
+        ApiClient::login(&server.http(), OWNER_EMAIL, "yeni-parola-2027")
+            .await
+            .is_ok()
+    );
+    server.shutdown().await.unwrap();
+}
