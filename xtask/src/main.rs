@@ -22,11 +22,17 @@ use std::process::{Command, ExitCode};
 
 pub type Result<T> = std::result::Result<T, String>;
 
+/// The workspace root. `cargo run` sets `CARGO_MANIFEST_DIR` for the process; it is read
+/// at run time because a target directory shared by several checkouts (CI's fresh clone
+/// and a working tree) may hold an `xtask` binary compiled in the other checkout.
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
         .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
+        .map(Path::to_path_buf)
+        .unwrap_or(manifest_dir)
 }
 
 /// Runs a command, failing with its description if it does not succeed.
