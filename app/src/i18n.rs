@@ -477,6 +477,20 @@ pub fn problem(lang: Lang, p: Problem) -> String {
         (Problem::InvalidPhone, Lang::En) => {
             "Enter a valid phone number, for example +90 532 123 45 67.".into()
         }
+        (Problem::InvalidVkn, Lang::Tr) => {
+            "Vergi kimlik numarası 10 haneli olmalı ve kontrol hanesi tutmalı.".into()
+        }
+        (Problem::InvalidVkn, Lang::En) => {
+            "A tax number (VKN) has 10 digits and a matching check digit.".into()
+        }
+        (Problem::InvalidTckn, Lang::Tr) => {
+            "T.C. kimlik numarası 11 haneli olmalı, 0 ile başlamamalı ve kontrol haneleri tutmalı."
+                .into()
+        }
+        (Problem::InvalidTckn, Lang::En) => {
+            "An identity number (TCKN) has 11 digits, does not start with 0 and has matching check digits."
+                .into()
+        }
     }
 }
 
@@ -500,6 +514,8 @@ mod tests {
                 Problem::Required,
                 Problem::InvalidEmail,
                 Problem::InvalidPhone,
+                Problem::InvalidVkn,
+                Problem::InvalidTckn,
                 Problem::TooLong { max: 5 },
             ] {
                 assert!(!problem(lang, p).is_empty());

@@ -8,9 +8,15 @@
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Problem {
     Required,
-    TooLong { max: usize },
+    TooLong {
+        max: usize,
+    },
     InvalidEmail,
     InvalidPhone,
+    /// Not a valid Turkish tax number (VKN, 10 digits with a checksum).
+    InvalidVkn,
+    /// Not a valid Turkish identity number (TCKN, 11 digits with two checksums).
+    InvalidTckn,
 }
 
 /// Longest name, city or e-mail we accept; longer input is almost always a paste error.
@@ -112,6 +118,56 @@ pub fn phone(input: &str) -> Result<String, Problem> {
     Ok(format!("+{international}"))
 }
 
+/// An optional Turkish tax number (VKN, *vergi kimlik numarası*) of a company: ten
+/// digits whose last is the checksum of the first nine. Spaces are ignored; empty stays
+/// empty.
+pub fn vkn(input: &str) -> Result<String, Problem> {
+    let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    if digits.is_empty() {
+        return Ok(digits);
+    }
+    let d: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
+    if d.len() != 10 || digits.len() != 10 {
+        return Err(Problem::InvalidVkn);
+    }
+    let mut sum = 0;
+    for (j, digit) in d[..9].iter().enumerate() {
+        let power = 9 - j as u32;
+        let c1 = (digit + power) % 10;
+        if c1 != 0 {
+            let c2 = (c1 * 2u32.pow(power)) % 9;
+            sum += if c2 == 0 { 9 } else { c2 };
+        }
+    }
+    if (10 - sum % 10) % 10 == d[9] {
+        Ok(digits)
+    } else {
+        Err(Problem::InvalidVkn)
+    }
+}
+
+/// An optional Turkish identity number (TCKN, *T.C. kimlik numarası*) of a person:
+/// eleven digits, not starting with 0, whose last two are checksums of the rest.
+pub fn tckn(input: &str) -> Result<String, Problem> {
+    let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    if digits.is_empty() {
+        return Ok(digits);
+    }
+    let d: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
+    if d.len() != 11 || digits.len() != 11 || d[0] == 0 {
+        return Err(Problem::InvalidTckn);
+    }
+    let odd: u32 = d[..9].iter().step_by(2).sum();
+    let even: u32 = d[1..9].iter().step_by(2).sum();
+    let tenth = (7 * odd + 10 * 9 - even) % 10;
+    let eleventh = (d[..9].iter().sum::<u32>() + tenth) % 10;
+    if d[9] == tenth && d[10] == eleventh {
+        Ok(digits)
+    } else {
+        Err(Problem::InvalidTckn)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,5 +230,32 @@ mod tests {
             optional_text(&"ş".repeat(201)),
             Err(Problem::TooLong { max: 200 })
         );
+    }
+
+    #[test]
+    fn turkish_tax_and_identity_numbers_are_checked() {
+        assert_eq!(vkn("454 053 6920"), Ok("4540536920".into()));
+        assert_eq!(vkn("9876543217"), Ok("9876543217".into()));
+        assert_eq!(vkn(""), Ok(String::new()));
+        for bad in [
+            "4540536921",
+            "454053692",
+            "45405369200",
+            "45405369a0",
+            "٤٥٤٠٥٣٦٩٢٠",
+        ] {
+            assert_eq!(vkn(bad), Err(Problem::InvalidVkn), "{bad}");
+        }
+        assert_eq!(tckn("100 000 001 46"), Ok("10000000146".into()));
+        assert_eq!(tckn(""), Ok(String::new()));
+        for bad in [
+            "10000000147",
+            "10000000156",
+            "00000000146",
+            "1000000014",
+            "1000000014x",
+        ] {
+            assert_eq!(tckn(bad), Err(Problem::InvalidTckn), "{bad}");
+        }
     }
 }
