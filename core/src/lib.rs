@@ -12,6 +12,8 @@
 //!   `autosurgeon`.
 //! - [`access`]: roles and the visibility and change rules the server enforces and the
 //!   app follows; [`api`]: the JSON bodies of the HTTP API.
+//! - [`money`]: exact decimal amounts, KDV rates and line totals for quotes, orders and
+//!   invoices.
 //! - [`validate`], [`fold`], [`value`]: input validation, Turkish-aware text folding,
 //!   and reading strings written as scalars or text.
 //!
@@ -23,6 +25,7 @@ pub mod api;
 pub mod document_id;
 pub mod error;
 pub mod fold;
+pub mod money;
 pub mod sync;
 pub mod validate;
 pub mod value;
