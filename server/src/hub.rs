@@ -461,8 +461,13 @@ impl Hub {
             match outcome {
                 Ok(d) => durable = d,
                 Err(Refusal::Denied(reason)) => {
-                    // Drop the unstored change from memory; storage never saw it.
-                    self.discard(&id, &mut live);
+                    // Roll the document back to what it was before this message (storage
+                    // and the other peers never saw the change). Reloading from storage
+                    // instead could miss changes still queued for the writer.
+                    match live.doc.fork_at(&before_heads) {
+                        Ok(rolled_back) if !before_heads.is_empty() => live.doc = rolled_back,
+                        _ => self.discard(&id, &mut live),
+                    }
                     conn.forget(&id);
                     grant.refused.insert(id);
                     grant.denials.push((id, reason));
