@@ -217,7 +217,12 @@ pub fn decoy_hash() -> &'static str {
 
 pub struct Directory {
     db: Arc<Database>,
+    /// Sessions created since start; every [`SWEEP_EVERY`]th login sweeps expired ones.
+    sessions_created: std::sync::atomic::AtomicU64,
 }
+
+/// How often (in logins) expired sessions are removed from the table.
+const SWEEP_EVERY: u64 = 64;
 
 type DirResult<T> = std::result::Result<T, Box<DirectoryError>>;
 
@@ -233,7 +238,10 @@ impl Directory {
         tx.open_table(INVITATION_TOKENS)?;
         tx.open_table(AUDIT)?;
         tx.commit()?;
-        Ok(Directory { db })
+        Ok(Directory {
+            db,
+            sessions_created: std::sync::atomic::AtomicU64::new(0),
+        })
     }
 
     fn write(&self) -> Result<redb::WriteTransaction, ServerError> {
@@ -388,6 +396,15 @@ impl Directory {
         Self::put(&tx, SESSIONS, &token_hash(&token), &session)?;
         Self::put(&tx, USERS, &updated.id, &updated)?;
         tx.commit()?;
+        let created = self
+            .sessions_created
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if created % SWEEP_EVERY == 0 {
+            // No user has the empty ID: this only removes expired sessions.
+            if let Err(e) = self.end_sessions_of("", None) {
+                tracing::warn!(error = %e, "could not sweep expired sessions");
+            }
+        }
         Ok((token, session))
     }
 
