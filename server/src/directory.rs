@@ -399,7 +399,7 @@ impl Directory {
         let created = self
             .sessions_created
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        if created % SWEEP_EVERY == 0 {
+        if created.is_multiple_of(SWEEP_EVERY) {
             // No user has the empty ID: this only removes expired sessions.
             if let Err(e) = self.end_sessions_of("", None) {
                 tracing::warn!(error = %e, "could not sweep expired sessions");
