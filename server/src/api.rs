@@ -48,6 +48,18 @@ impl Failure {
         Failure::new(StatusCode::BAD_REQUEST, "invalid_input", message)
     }
 
+    /// Too many failed password attempts: `429` with `Retry-After`.
+    fn rate_limited(wait: Duration) -> Failure {
+        Failure {
+            retry_after: Some(wait),
+            ..Failure::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "too many failed attempts; try again later",
+            )
+        }
+    }
+
     fn forbidden() -> Failure {
         Failure::new(
             StatusCode::FORBIDDEN,
@@ -229,11 +241,8 @@ fn me(state: &AppState, user: &User, session: &Session) -> ApiResult<Me> {
         workspace_teams: state
             .directory
             .teams(&workspace.id)?
-            .into_iter()
-            .map(|t| api::Team {
-                id: t.id,
-                name: t.name,
-            })
+            .iter()
+            .map(Team::to_api)
             .collect(),
         people: state
             .directory
@@ -411,13 +420,7 @@ pub async fn login(
                 String::new(),
             );
         }
-        let mut failure = Failure::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            "too many failed attempts; try again later",
-        );
-        failure.retry_after = Some(wait);
-        return Err(failure);
+        return Err(Failure::rate_limited(wait));
     }
     let user = state.directory.user_by_email(&email)?;
     let hash = user
@@ -510,13 +513,7 @@ pub async fn change_password(
     let ip = ip(&state, &peer, &headers);
     let email = auth.user.email.clone();
     if let Err(wait) = state.login_throttle.check(&email, &ip) {
-        let mut failure = Failure::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
-            "too many failed attempts; try again later",
-        );
-        failure.retry_after = Some(wait);
-        return Err(failure);
+        return Err(Failure::rate_limited(wait));
     }
     if !verify_off_thread(body.current_password, auth.user.password_hash.clone()).await? {
         state.login_throttle.failed(&email, &ip);
@@ -729,11 +726,8 @@ pub async fn teams(
         state
             .directory
             .teams(&auth.user.workspace_id)?
-            .into_iter()
-            .map(|t| api::Team {
-                id: t.id,
-                name: t.name,
-            })
+            .iter()
+            .map(Team::to_api)
             .collect(),
     ))
 }
@@ -773,13 +767,7 @@ pub async fn add_team(
         &ip(&state, &peer, &headers),
         String::new(),
     );
-    Ok((
-        StatusCode::CREATED,
-        Json(api::Team {
-            id: team.id,
-            name: team.name,
-        }),
-    ))
+    Ok((StatusCode::CREATED, Json(team.to_api())))
 }
 
 // ---- invitations ----------------------------------------------------------------

@@ -88,6 +88,15 @@ pub struct Team {
     pub name: String,
 }
 
+impl Team {
+    pub fn to_api(&self) -> api::Team {
+        api::Team {
+            id: self.id.clone(),
+            name: self.name.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Session {
     pub user_id: String,

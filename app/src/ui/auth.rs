@@ -10,6 +10,7 @@ use leptos_router::hooks::use_params_map;
 use leptos_router::path;
 use saha_core::api::{self, InvitationPreview, Me};
 
+use super::chrome::LanguagePicker;
 use super::{provide_lang, tr, use_lang};
 use crate::client::http::{self, HttpError};
 use crate::i18n::{self, Lang, Msg};
@@ -51,28 +52,6 @@ pub fn AuthApp(lang: Lang, needs_setup: bool, offline: bool) -> impl IntoView {
                 </Routes>
             </main>
         </Router>
-    }
-}
-
-#[component]
-fn LanguagePicker() -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <label class="lang">
-            <span class="visually-hidden">{tr(Msg::Language)}</span>
-            <select
-                aria-label=tr(Msg::Language)
-                on:change=move |ev| {
-                    if let Some(l) = Lang::from_code(&event_target_value(&ev)) {
-                        lang.set(l);
-                    }
-                }
-                prop:value=move || lang.get().code()
-            >
-                <option value="tr">"TR"</option>
-                <option value="en">"EN"</option>
-            </select>
-        </label>
     }
 }
 

@@ -9,7 +9,6 @@ use crate::i18n::{self, Lang, Msg};
 
 #[component]
 pub fn Header() -> impl IntoView {
-    let lang = use_lang();
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">"Saha"</A>
@@ -17,22 +16,31 @@ pub fn Header() -> impl IntoView {
             <A href="/settings" attr:class="user" attr:id="user-menu">
                 {me().name}
             </A>
-            <label class="lang">
-                <span class="visually-hidden">{tr(Msg::Language)}</span>
-                <select
-                    aria-label=tr(Msg::Language)
-                    on:change=move |ev| {
-                        if let Some(l) = Lang::from_code(&event_target_value(&ev)) {
-                            lang.set(l);
-                        }
-                    }
-                    prop:value=move || lang.get().code()
-                >
-                    <option value="tr">"TR"</option>
-                    <option value="en">"EN"</option>
-                </select>
-            </label>
+            <LanguagePicker />
         </header>
+    }
+}
+
+/// The TR/EN switch of the top bar (signed in or not).
+#[component]
+pub fn LanguagePicker() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <label class="lang">
+            <span class="visually-hidden">{tr(Msg::Language)}</span>
+            <select
+                aria-label=tr(Msg::Language)
+                on:change=move |ev| {
+                    if let Some(l) = Lang::from_code(&event_target_value(&ev)) {
+                        lang.set(l);
+                    }
+                }
+                prop:value=move || lang.get().code()
+            >
+                <option value="tr">"TR"</option>
+                <option value="en">"EN"</option>
+            </select>
+        </label>
     }
 }
 
