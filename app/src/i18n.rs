@@ -158,8 +158,8 @@ impl Msg {
             (Msg::SearchPlaceholder, En) => "Name, city, phone or email",
             (Msg::NoAccounts, Tr) => "Henüz müşteri yok. İlk müşteriyi ekleyin.",
             (Msg::NoAccounts, En) => "No accounts yet. Add the first one.",
-            (Msg::NoMatches, Tr) => "Aramanızla eşleşen müşteri yok.",
-            (Msg::NoMatches, En) => "No account matches your search.",
+            (Msg::NoMatches, Tr) => "Aramanızla eşleşen kayıt yok.",
+            (Msg::NoMatches, En) => "No record matches your search.",
             (Msg::Name, Tr) => "Ad / Unvan",
             (Msg::Name, En) => "Name",
             (Msg::Phone, Tr) => "Telefon",
@@ -491,6 +491,20 @@ pub fn problem(lang: Lang, p: Problem) -> String {
             "An identity number (TCKN) has 11 digits, does not start with 0 and has matching check digits."
                 .into()
         }
+        (Problem::InvalidDate, Lang::Tr) => "Geçerli bir tarih girin (GG.AA.YYYY).".into(),
+        (Problem::InvalidDate, Lang::En) => "Enter a valid date.".into(),
+        (Problem::InvalidNumber, Lang::Tr) => {
+            "Sıfır ya da pozitif bir sayı girin, örneğin 1.250,50.".into()
+        }
+        (Problem::InvalidNumber, Lang::En) => {
+            "Enter zero or a positive number, for example 1250.50.".into()
+        }
+        (Problem::InvalidChoice, Lang::Tr) => "Listeden bir seçenek seçin.".into(),
+        (Problem::InvalidChoice, Lang::En) => "Pick one of the options.".into(),
+        (Problem::PercentOutOfRange, Lang::Tr) => "Yüzde 0 ile 100 arasında olmalı.".into(),
+        (Problem::PercentOutOfRange, Lang::En) => "The percentage must be between 0 and 100.".into(),
+        (Problem::Locked, Lang::Tr) => "Kesilmiş faturada bu alan değiştirilemez.".into(),
+        (Problem::Locked, Lang::En) => "This field cannot change on an issued invoice.".into(),
     }
 }
 
@@ -526,5 +540,368 @@ mod tests {
             problem(Lang::En, Problem::Required)
         );
         assert_eq!(customer_type(Lang::Tr, CustomerType::Current), "Mevcut");
+    }
+}
+
+/// Words for the record screens, by key: `kind.<kind>` and `kinds.<kind>` (singular and
+/// plural), `field.<name>`, `<field>.<code>` for the codes of choice fields, `ui.<name>`
+/// for buttons and headings, `refused.<code>` for workflow rules. Each entry carries
+/// both languages, so neither can be forgotten.
+const WORDS: &[(&str, &str, &str)] = &[
+    ("kind.account", "Müşteri", "Account"),
+    ("kind.contact", "Kişi", "Contact"),
+    ("kind.lead", "Aday", "Lead"),
+    ("kind.opportunity", "Fırsat", "Opportunity"),
+    ("kind.quote", "Teklif", "Quote"),
+    ("kind.order", "Sipariş", "Order"),
+    ("kind.invoice", "Fatura", "Invoice"),
+    ("kind.product", "Ürün", "Product"),
+    ("kinds.account", "Müşteriler", "Accounts"),
+    ("new.account", "Yeni müşteri", "New account"),
+    ("new.contact", "Yeni kişi", "New contact"),
+    ("new.lead", "Yeni aday", "New lead"),
+    ("new.opportunity", "Yeni fırsat", "New opportunity"),
+    ("new.quote", "Yeni teklif", "New quote"),
+    ("new.order", "Yeni sipariş", "New order"),
+    ("new.invoice", "Yeni fatura", "New invoice"),
+    ("new.product", "Yeni ürün", "New product"),
+    ("kinds.contact", "Kişiler", "Contacts"),
+    ("kinds.lead", "Adaylar", "Leads"),
+    ("kinds.opportunity", "Fırsatlar", "Opportunities"),
+    ("kinds.quote", "Teklifler", "Quotes"),
+    ("kinds.order", "Siparişler", "Orders"),
+    ("kinds.invoice", "Faturalar", "Invoices"),
+    ("kinds.product", "Ürünler", "Products"),
+    ("field.name", "Ad", "Name"),
+    ("field.party", "Şirket / şahıs", "Company or person"),
+    ("field.type", "Müşteri tipi", "Customer type"),
+    ("field.relation", "İlişki", "Relation"),
+    ("field.segment", "Segment", "Segment"),
+    ("field.phone", "Telefon", "Phone"),
+    ("field.mobile", "Cep telefonu", "Mobile"),
+    ("field.email", "E-posta", "Email"),
+    ("field.city", "Şehir", "City"),
+    ("field.address", "Adres", "Address"),
+    ("field.tax_office", "Vergi dairesi", "Tax office"),
+    ("field.tax_number", "VKN / TCKN", "Tax number (VKN / TCKN)"),
+    ("field.birthday", "Doğum günü", "Birthday"),
+    (
+        "field.tags",
+        "Etiketler (virgülle ayırın)",
+        "Tags (comma separated)",
+    ),
+    ("field.team", "Ekip", "Team"),
+    ("field.owner", "Sorumlu", "Owner"),
+    ("field.notes", "Notlar", "Notes"),
+    ("field.account", "Müşteri", "Account"),
+    ("field.title", "Unvan / görev", "Title / role"),
+    ("field.company", "Şirket", "Company"),
+    ("field.topic", "İlgilendiği konu", "Interested in"),
+    (
+        "field.estimated_amount",
+        "Tahmini tutar",
+        "Estimated amount",
+    ),
+    ("field.currency", "Para birimi", "Currency"),
+    ("field.source", "Kaynak", "Source"),
+    ("field.status", "Durum", "Status"),
+    (
+        "field.disqualified_reason",
+        "Eleme nedeni",
+        "Reason for disqualifying",
+    ),
+    ("field.contact", "Kişi", "Contact"),
+    ("field.stage", "Aşama", "Stage"),
+    ("field.amount", "Tutar", "Amount"),
+    ("field.close_date", "Tahmini kapanış", "Expected close"),
+    ("field.lost_reason", "Kayıp nedeni", "Reason lost"),
+    ("field.sku", "Stok kodu", "SKU"),
+    (
+        "field.unit_price",
+        "Birim fiyat (KDV hariç)",
+        "Unit price (before VAT)",
+    ),
+    ("field.vat", "KDV oranı", "VAT (KDV) rate"),
+    ("field.category", "Kategori", "Category"),
+    ("field.opportunity", "Fırsat", "Opportunity"),
+    ("field.valid_until", "Geçerlilik tarihi", "Valid until"),
+    ("field.due_date", "Son ödeme tarihi", "Due date"),
+    ("field.description", "Açıklama", "Description"),
+    ("field.quantity", "Miktar", "Quantity"),
+    ("field.discount", "İndirim %", "Discount %"),
+    ("field.number", "Fatura no", "Invoice no."),
+    ("field.issue_date", "Düzenleme tarihi", "Issue date"),
+    ("party.company", "Şirket", "Company"),
+    ("party.person", "Şahıs", "Person"),
+    ("relation.external", "Dış müşteri", "External customer"),
+    ("relation.internal", "İç müşteri", "Internal customer"),
+    ("type.potential", "Potansiyel", "Potential"),
+    ("type.new", "Yeni", "New"),
+    ("type.current", "Mevcut", "Current"),
+    ("type.former", "Eski", "Former"),
+    ("type.target", "Hedef", "Target"),
+    ("source.web", "Web sitesi", "Website"),
+    ("source.referral", "Tavsiye", "Referral"),
+    ("source.event", "Etkinlik / fuar", "Event / fair"),
+    ("source.cold_call", "Soğuk arama", "Cold call"),
+    ("source.campaign", "Kampanya", "Campaign"),
+    ("source.partner", "İş ortağı", "Partner"),
+    ("source.other", "Diğer", "Other"),
+    ("status.new", "Yeni", "New"),
+    ("status.working", "Çalışılıyor", "Working"),
+    ("status.qualified", "Nitelikli", "Qualified"),
+    ("status.disqualified", "Elendi", "Disqualified"),
+    ("status.converted", "Dönüştürüldü", "Converted"),
+    ("status.draft", "Taslak", "Draft"),
+    ("status.sent", "Gönderildi", "Sent"),
+    ("status.accepted", "Kabul edildi", "Accepted"),
+    ("status.rejected", "Reddedildi", "Rejected"),
+    ("status.open", "Açık", "Open"),
+    ("status.delivered", "Teslim edildi", "Delivered"),
+    ("status.cancelled", "İptal", "Cancelled"),
+    ("status.issued", "Kesildi", "Issued"),
+    ("status.paid", "Ödendi", "Paid"),
+    ("status.overdue", "Gecikmiş", "Overdue"),
+    ("stage.prospecting", "Ön görüşme", "Prospecting"),
+    ("stage.qualification", "Nitelendirme", "Qualification"),
+    ("stage.proposal", "Teklif", "Proposal"),
+    ("stage.negotiation", "Pazarlık", "Negotiation"),
+    ("stage.won", "Kazanıldı", "Won"),
+    ("stage.lost", "Kaybedildi", "Lost"),
+    ("vat.20", "%20", "20 %"),
+    ("vat.10", "%10", "10 %"),
+    ("vat.1", "%1", "1 %"),
+    ("currency.TRY", "TRY (₺)", "TRY (₺)"),
+    ("currency.USD", "USD ($)", "USD ($)"),
+    ("currency.EUR", "EUR (€)", "EUR (€)"),
+    ("ui.new", "Yeni", "New"),
+    ("ui.search_all", "Her yerde ara", "Search everything"),
+    (
+        "ui.search_hint",
+        "Ad, şehir, telefon, e-posta… (Ctrl+K)",
+        "Name, city, phone, email… (Ctrl+K)",
+    ),
+    ("ui.filter", "Süz", "Filter"),
+    ("ui.all", "Tümü", "All"),
+    ("ui.sort", "Sırala", "Sort"),
+    ("ui.sort_name", "Ada göre", "By name"),
+    ("ui.sort_newest", "En yeni önce", "Newest first"),
+    ("ui.no_records", "Henüz kayıt yok.", "No records yet."),
+    ("ui.none", "—", "—"),
+    ("ui.pick", "Yazın ve seçin", "Type and pick"),
+    ("ui.clear", "Temizle", "Clear"),
+    ("ui.convert", "Müşteriye dönüştür", "Convert to customer"),
+    ("ui.new_quote", "Teklif hazırla", "Prepare a quote"),
+    ("ui.create_order", "Sipariş oluştur", "Create order"),
+    ("ui.create_invoice", "Fatura oluştur", "Create invoice"),
+    ("ui.issue", "Faturayı kes", "Issue invoice"),
+    ("ui.mark_paid", "Ödendi", "Mark paid"),
+    ("ui.mark_sent", "Gönderildi", "Mark sent"),
+    ("ui.accept", "Kabul edildi", "Accepted"),
+    ("ui.reject", "Reddedildi", "Rejected"),
+    ("ui.print", "Yazdır / PDF", "Print / PDF"),
+    ("ui.lines", "Kalemler", "Lines"),
+    ("ui.add_line", "Kalem ekle", "Add line"),
+    ("ui.add_product", "Katalogdan ürün ekle", "Add from catalog"),
+    ("ui.choose_product", "Ürün seçin…", "Choose a product…"),
+    ("ui.remove", "Kaldır", "Remove"),
+    ("ui.edit_line", "Düzenle", "Edit"),
+    ("ui.line_total", "Tutar", "Amount"),
+    ("ui.net", "Ara toplam", "Subtotal"),
+    ("ui.vat_total", "KDV", "VAT"),
+    ("ui.gross", "Genel toplam", "Total"),
+    (
+        "ui.totals_invalid",
+        "Bir kalem hesaplanamıyor; kalemleri kontrol edin.",
+        "A line cannot be priced; check the lines.",
+    ),
+    ("ui.timeline", "Zaman çizelgesi", "Timeline"),
+    ("ui.pipeline", "Satış hunisi", "Pipeline"),
+    (
+        "ui.forecast",
+        "Ağırlıklı tahmin (kapanış ayına göre)",
+        "Weighted forecast (by close month)",
+    ),
+    ("ui.month", "Ay", "Month"),
+    ("ui.count", "Adet", "Count"),
+    ("ui.weighted", "Ağırlıklı", "Weighted"),
+    ("ui.total", "Toplam", "Total"),
+    ("ui.no_date", "Tarihsiz", "No date"),
+    (
+        "ui.drag_hint",
+        "Kartı ⠿ tutamağından sürükleyip bir aşamaya bırakın.",
+        "Drag a card by its ⠿ handle onto a stage.",
+    ),
+    ("ui.drag_handle", "Taşı", "Move"),
+    ("ui.created", "oluşturuldu", "created"),
+    (
+        "ui.converted",
+        "müşteriye dönüştürüldü",
+        "converted to a customer",
+    ),
+    ("ui.changed_to", "→", "→"),
+    ("ui.save_line", "Kalemi kaydet", "Save line"),
+    ("ui.from_quote", "Teklif", "From quote"),
+    ("ui.from_order", "Sipariş", "From order"),
+    (
+        "ui.converted_into",
+        "Dönüştürüldüğü kayıtlar",
+        "Converted into",
+    ),
+    ("ui.lead_origin", "Geldiği aday", "From lead"),
+    ("ui.more", "Daha fazla göster", "Show more"),
+    ("ui.results", "sonuç", "results"),
+    ("ui.seller", "Satıcı", "Seller"),
+    ("ui.customer", "Müşteri", "Customer"),
+    ("ui.date", "Tarih", "Date"),
+    (
+        "ui.settings_pipeline",
+        "Satış hunisi aşamaları",
+        "Pipeline stages",
+    ),
+    ("ui.probability", "Olasılık %", "Probability %"),
+    ("ui.add_stage", "Aşama ekle", "Add stage"),
+    (
+        "ui.pipeline_note",
+        "Kazanıldı ve Kaybedildi her hunide sonda yer alır.",
+        "Won and Lost always end every pipeline.",
+    ),
+    (
+        "refused.quote_not_accepted",
+        "Sipariş için önce teklifin kabul edilmesi gerekir.",
+        "The quote must be accepted before an order is made.",
+    ),
+    (
+        "refused.not_a_quote",
+        "Bu bir teklif değil.",
+        "This is not a quote.",
+    ),
+    (
+        "refused.not_an_order",
+        "Bu bir sipariş değil.",
+        "This is not an order.",
+    ),
+    (
+        "refused.not_an_invoice",
+        "Bu bir fatura değil.",
+        "This is not an invoice.",
+    ),
+    (
+        "refused.order_cancelled",
+        "İptal edilmiş siparişe fatura kesilmez.",
+        "A cancelled order cannot be invoiced.",
+    ),
+    (
+        "refused.lead_already_converted",
+        "Bu aday zaten dönüştürüldü.",
+        "This lead was converted already.",
+    ),
+    (
+        "refused.lead_disqualified",
+        "Elenmiş aday dönüştürülemez.",
+        "A disqualified lead cannot be converted.",
+    ),
+    (
+        "refused.invoice_already_issued",
+        "Fatura zaten kesildi.",
+        "The invoice was issued already.",
+    ),
+    (
+        "refused.invoice_has_no_lines",
+        "Kalemsiz fatura kesilemez.",
+        "An invoice needs at least one line.",
+    ),
+    (
+        "refused.invoice_lines_invalid",
+        "Bir kalem hesaplanamıyor; faturayı kesmeden önce düzeltin.",
+        "A line cannot be priced; fix it before issuing.",
+    ),
+    (
+        "refused.lines_locked",
+        "Kesilmiş ya da iptal edilmiş belgenin kalemleri değişmez.",
+        "Lines of an issued or cancelled document cannot change.",
+    ),
+    (
+        "refused.no_numbers",
+        "Bu cihazda fatura numarası kalmadı; numara almak için internete bağlanın.",
+        "No invoice numbers left on this device; go online to get more.",
+    ),
+    (
+        "refused.not_a_record",
+        "Bu belge bir kayıt değil.",
+        "This document is not a record.",
+    ),
+];
+
+/// The word for `key` in `lang`; unknown keys (e.g. a workspace's own stage codes)
+/// show as they are.
+pub fn word(lang: Lang, key: &str) -> String {
+    WORDS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, tr, en)| match lang {
+            Lang::Tr => (*tr).to_owned(),
+            Lang::En => (*en).to_owned(),
+        })
+        .unwrap_or_else(|| key.rsplit('.').next().unwrap_or(key).to_owned())
+}
+
+/// Whether `key` has words (for tests that every code is worded).
+pub fn has_word(key: &str) -> bool {
+    WORDS.iter().any(|(k, _, _)| *k == key)
+}
+
+#[cfg(test)]
+mod word_tests {
+    use super::*;
+    use saha_core::form::Input;
+    use saha_core::record::{EditContext, KINDS, Record};
+
+    #[test]
+    fn every_kind_field_and_choice_is_worded() {
+        let ctx = EditContext::new("u", 0);
+        for kind in KINDS {
+            assert!(
+                has_word(&format!("kind.{kind}"))
+                    && has_word(&format!("kinds.{kind}"))
+                    && has_word(&format!("new.{kind}")),
+                "{kind}"
+            );
+            let record = Record::blank(kind, &ctx).unwrap();
+            for field in record.fields() {
+                assert!(
+                    has_word(&format!("field.{}", field.name)),
+                    "field.{}",
+                    field.name
+                );
+                if let Input::Choice(codes) = field.input {
+                    for code in codes {
+                        assert!(
+                            has_word(&format!("{}.{code}", field.name)),
+                            "{}.{code}",
+                            field.name
+                        );
+                    }
+                }
+            }
+            for status in saha_core::sales::statuses(kind) {
+                assert!(has_word(&format!("status.{status}")));
+            }
+        }
+        for stage in saha_core::opportunity::pipeline(saha_core::opportunity::default_open_stages())
+        {
+            assert!(has_word(&format!("stage.{}", stage.code)), "{}", stage.code);
+        }
+        for field in saha_core::sales::line_field::ALL {
+            assert!(has_word(&format!("field.{}", field.name)));
+        }
+        assert_eq!(word(Lang::En, "stage.demo"), "demo");
+        assert_ne!(word(Lang::Tr, "kind.lead"), word(Lang::En, "kind.lead"));
+        let duplicates = WORDS
+            .iter()
+            .enumerate()
+            .filter(|(i, (k, _, _))| WORDS[..*i].iter().any(|(other, _, _)| other == k))
+            .count();
+        assert_eq!(duplicates, 0);
     }
 }

@@ -11,8 +11,10 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use saha_core::DocumentId;
-use saha_core::account::{Account, AccountInput, CustomerType};
+use saha_core::account::{Account, CustomerType};
 use saha_core::fold::fold;
+use saha_core::form::Form;
+use saha_core::record::{EditContext, new_document};
 
 const FIRST_NAMES: &[&str] = &[
     "Ayşe", "Fatma", "Emine", "Hatice", "Zeynep", "Elif", "Şule", "Gülşen", "Özlem", "Çiğdem",
@@ -166,7 +168,8 @@ const ACTIVITIES: &[(&str, &str)] = &[
 /// One generated account with its activities.
 pub struct GeneratedAccount {
     pub id: DocumentId,
-    pub input: AccountInput,
+    /// The account form as a user would fill it in.
+    pub form: Form,
     pub activities: Vec<(&'static str, i64, &'static str)>,
     pub created_at: i64,
 }
@@ -230,18 +233,20 @@ pub fn accounts(seed: u64, count: usize, activities_per_account: usize) -> Vec<G
                 .collect();
             GeneratedAccount {
                 id: DocumentId::from_bytes(id_bytes),
-                input: AccountInput {
-                    name,
-                    phone,
-                    email,
-                    city: (*CITIES.choose(&mut rng).unwrap_or(&"İstanbul")).to_owned(),
-                    customer_type: *CustomerType::ALL
-                        .choose(&mut rng)
-                        .unwrap_or(&CustomerType::Potential),
-                    notes: String::new(),
-                    // Shared by the workspace: visible to every member.
-                    ..Default::default()
-                },
+                // No team: shared by the workspace, visible to every member.
+                form: Form::new()
+                    .with("name", name)
+                    .with("party", if person { "person" } else { "company" })
+                    .with("phone", phone)
+                    .with("email", email)
+                    .with("city", *CITIES.choose(&mut rng).unwrap_or(&"İstanbul"))
+                    .with(
+                        "type",
+                        CustomerType::ALL
+                            .choose(&mut rng)
+                            .unwrap_or(&CustomerType::Potential)
+                            .code(),
+                    ),
                 activities,
                 created_at,
             }
@@ -252,12 +257,8 @@ pub fn accounts(seed: u64, count: usize, activities_per_account: usize) -> Vec<G
 impl GeneratedAccount {
     /// The account as an Automerge document (account fields plus an `activities` list).
     pub fn to_document(&self) -> Automerge {
-        let valid = self
-            .input
-            .validate()
+        let mut doc = new_document::<Account>(&self.form, &EditContext::new("", self.created_at))
             .expect("generated data is valid by construction");
-        let mut doc =
-            Account::create(&valid, self.created_at).expect("a new document accepts an account");
         doc.transact::<_, _, automerge::AutomergeError>(|tx| {
             let list = tx.put_object(ROOT, "activities", ObjType::List)?;
             for (i, (kind, at, text)) in self.activities.iter().enumerate() {
@@ -276,31 +277,33 @@ impl GeneratedAccount {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use saha_core::record::read;
 
     #[test]
     fn same_seed_same_data_and_all_of_it_valid() {
         let a = accounts(7, 500, 5);
         let b = accounts(7, 500, 5);
         assert_eq!(
-            a.iter()
-                .map(|x| (x.id, x.input.clone()))
-                .collect::<Vec<_>>(),
-            b.iter()
-                .map(|x| (x.id, x.input.clone()))
-                .collect::<Vec<_>>()
+            a.iter().map(|x| (x.id, x.form.clone())).collect::<Vec<_>>(),
+            b.iter().map(|x| (x.id, x.form.clone())).collect::<Vec<_>>()
         );
         for account in &a {
-            let valid = account.input.validate().expect("valid");
-            let _ = valid;
-            assert!(account.input.phone.starts_with('0'));
+            let stored = read::<Account>(&account.to_document()).expect("valid");
+            assert!(account.form.get("phone").starts_with('0'));
+            assert!(stored.phone.starts_with("+90"));
             assert_eq!(account.activities.len(), 5);
         }
         let turkish = a
             .iter()
-            .filter(|x| x.input.name.chars().any(|c| "İışğüöçŞĞÜÖÇ".contains(c)))
+            .filter(|x| {
+                x.form
+                    .get("name")
+                    .chars()
+                    .any(|c| "İışğüöçŞĞÜÖÇ".contains(c))
+            })
             .count();
         assert!(turkish > 250, "{turkish}");
         let doc = a[0].to_document();
-        assert_eq!(Account::read(&doc).unwrap().name, a[0].input.name);
+        assert_eq!(read::<Account>(&doc).unwrap().name, a[0].form.get("name"));
     }
 }

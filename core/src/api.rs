@@ -107,6 +107,13 @@ pub struct MemberUpdate {
     pub disabled: Option<bool>,
 }
 
+/// `POST /api/invoice-numbers`: a block of invoice numbers for this device (the answer
+/// is a [`crate::invoice_number::NumberBlock`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InvoiceNumberRequest {
+    pub year: i32,
+}
+
 /// `POST /api/teams`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NewTeam {

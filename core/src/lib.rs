@@ -8,8 +8,12 @@
 //! - [`wire`]: the automerge-repo wire protocol (CBOR frames over a WebSocket).
 //! - [`sync`]: a sans-IO sync engine for one connection, used by both the server's
 //!   WebSocket handler and the browser's sync client.
-//! - [`account`], [`workspace`]: the record schema, mapped onto Automerge documents with
-//!   `autosurgeon`.
+//! - [`record`] and the record types [`account`], [`contact`], [`lead`],
+//!   [`opportunity`], [`product`], [`sales`] (quotes, orders, invoices), mapped onto
+//!   Automerge documents with `autosurgeon`; [`form`] describes and checks their forms;
+//!   [`workspace`] is the index of a workspace's records.
+//! - [`search`]: the incremental Turkish-aware search index; [`invoice_number`]:
+//!   invoice numbers that stay unique across offline devices.
 //! - [`access`]: roles and the visibility and change rules the server enforces and the
 //!   app follows; [`api`]: the JSON bodies of the HTTP API.
 //! - [`money`]: exact decimal amounts, KDV rates and line totals for quotes, orders and
@@ -19,14 +23,25 @@
 //!
 //! Nothing here does I/O; callers own sockets, storage and clocks.
 
+pub mod record;
+
 pub mod access;
 pub mod account;
 pub mod api;
+pub mod contact;
 pub mod document_id;
 pub mod error;
 pub mod fold;
+pub mod form;
+pub mod invoice_number;
+pub mod lead;
 pub mod money;
+pub mod opportunity;
+pub mod product;
+pub mod sales;
+pub mod search;
 pub mod sync;
+pub mod timeline;
 pub mod validate;
 pub mod value;
 pub mod wire;

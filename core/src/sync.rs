@@ -236,7 +236,9 @@ impl Connection {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::account::{Account, AccountInput};
+    use crate::account::Account;
+    use crate::form::Form;
+    use crate::record::{EditContext, edit_fields, new_document, read};
 
     /// Runs both ends until neither has anything to send; returns the frames exchanged.
     fn pump(
@@ -286,11 +288,8 @@ mod tests {
     fn a_new_document_reaches_the_server_and_an_edit_comes_back() {
         let (mut client, mut server) = connected();
         let id = DocumentId::random();
-        let input = AccountInput {
-            name: "Marmara Lojistik".into(),
-            ..Default::default()
-        };
-        let mut client_doc = Account::create(&input.validate().unwrap(), 5).unwrap();
+        let form = Form::new().with("name", "Marmara Lojistik");
+        let mut client_doc = new_document::<Account>(&form, &EditContext::new("u1", 5)).unwrap();
         let mut server_doc = Automerge::new();
         pump(
             &mut client,
@@ -299,12 +298,16 @@ mod tests {
             &mut server_doc,
             id,
         );
-        assert_eq!(Account::read(&server_doc).unwrap().name, "Marmara Lojistik");
+        assert_eq!(
+            read::<Account>(&server_doc).unwrap().name,
+            "Marmara Lojistik"
+        );
         assert!(client.peer_has_all(&id, &client_doc));
 
-        let mut edit = AccountInput::from_account(&Account::read(&server_doc).unwrap());
-        edit.city = "Kocaeli".into();
-        Account::update(&mut server_doc, &edit.validate().unwrap()).unwrap();
+        edit_fields::<Account>(&mut server_doc, &EditContext::new("u2", 6), |f| {
+            f.set("city", "Kocaeli")
+        })
+        .unwrap();
         assert!(!server.peer_has_all(&id, &server_doc));
         pump(
             &mut client,
@@ -313,7 +316,7 @@ mod tests {
             &mut server_doc,
             id,
         );
-        assert_eq!(Account::read(&client_doc).unwrap().city, "Kocaeli");
+        assert_eq!(read::<Account>(&client_doc).unwrap().city, "Kocaeli");
         assert_eq!(client_doc.get_heads(), server_doc.get_heads());
     }
 
@@ -351,7 +354,7 @@ mod tests {
         #[test]
         fn arbitrary_sync_data_never_panics(data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256), prefix in 0u8..2) {
             let (_, mut server) = connected();
-            let mut doc = Account::create(&AccountInput { name: "X".into(), ..Default::default() }.validate().unwrap(), 1).unwrap();
+            let mut doc = new_document::<Account>(&Form::new().with("name", "X"), &EditContext::new("u1", 1)).unwrap();
             let heads = doc.get_heads();
             // Half the cases start with the sync message tag, to get past the first check.
             let mut bytes = if prefix == 1 { vec![0x42] } else { Vec::new() };

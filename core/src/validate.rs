@@ -17,6 +17,16 @@ pub enum Problem {
     InvalidVkn,
     /// Not a valid Turkish identity number (TCKN, 11 digits with two checksums).
     InvalidTckn,
+    /// Not a calendar date written `YYYY-MM-DD`.
+    InvalidDate,
+    /// Not a non-negative number (`1.234,56` or `1234.56`).
+    InvalidNumber,
+    /// Not one of the offered choices.
+    InvalidChoice,
+    /// A percentage outside 0–100.
+    PercentOutOfRange,
+    /// The field can no longer change (e.g. the account of an issued invoice).
+    Locked,
 }
 
 /// Longest name, city or e-mail we accept; longer input is almost always a paste error.
@@ -42,6 +52,79 @@ pub fn optional_text(input: &str) -> Result<String, Problem> {
         });
     }
     Ok(value)
+}
+
+/// Free text: kept as typed (line breaks included), within [`MAX_NOTES`] bytes.
+pub fn long_text(input: &str) -> Result<String, Problem> {
+    if input.len() > MAX_NOTES {
+        return Err(Problem::TooLong { max: MAX_NOTES });
+    }
+    Ok(input.to_owned())
+}
+
+/// An optional calendar date, `YYYY-MM-DD` (what `<input type=date>` sends), between
+/// the years 1900 and 2200.
+pub fn date(input: &str) -> Result<String, Problem> {
+    let value = input.trim();
+    if value.is_empty() {
+        return Ok(String::new());
+    }
+    let parts: Vec<&str> = value.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return Err(Problem::InvalidDate);
+    };
+    let number = |s: &str, len: usize| {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let (Some(year), Some(month), Some(day)) = (number(y, 4), number(m, 2), number(d, 2)) else {
+        return Err(Problem::InvalidDate);
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err(Problem::InvalidDate),
+    };
+    if !(1900..=2200).contains(&year) || day == 0 || day > days {
+        return Err(Problem::InvalidDate);
+    }
+    Ok(value.to_owned())
+}
+
+/// An optional non-negative decimal, written the Turkish way (`1.234,56`) or the
+/// English way (`1234.56`); at most 4 decimals and 15 integer digits. A single dot
+/// followed by exactly three digits after a non-zero integer part groups thousands, as
+/// in Turkish (`250.000` is two hundred and fifty thousand; `0.125` stays a fraction).
+pub fn decimal(input: &str) -> Result<Option<rust_decimal::Decimal>, Problem> {
+    let value: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let canonical = if value.contains(',') {
+        // Turkish: dots group thousands, the comma separates decimals.
+        value.replace('.', "").replacen(',', ".", 1)
+    } else if value.matches('.').count() > 1
+        || value
+            .split_once('.')
+            .is_some_and(|(int, frac)| frac.len() == 3 && !int.is_empty() && !int.starts_with('0'))
+    {
+        value.replace('.', "")
+    } else {
+        value
+    };
+    let (int, frac) = canonical.split_once('.').unwrap_or((&canonical, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || !digits(int) || !digits(frac) || int.len() > 15 || frac.len() > 4 {
+        return Err(Problem::InvalidNumber);
+    }
+    canonical
+        .parse::<rust_decimal::Decimal>()
+        .map(|d| Some(d.normalize()))
+        .map_err(|_| Problem::InvalidNumber)
 }
 
 /// An optional e-mail address: empty stays empty; otherwise one `@`, a non-empty local
@@ -230,6 +313,38 @@ mod tests {
             optional_text(&"ş".repeat(201)),
             Err(Problem::TooLong { max: 200 })
         );
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(date("2026-02-28"), Ok("2026-02-28".into()));
+        assert_eq!(date("2024-02-29"), Ok("2024-02-29".into()));
+        assert_eq!(date(""), Ok(String::new()));
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "26-01-01",
+            "2026-1-1",
+            "1800-01-01",
+            "yarın",
+        ] {
+            assert_eq!(date(bad), Err(Problem::InvalidDate), "{bad}");
+        }
+    }
+
+    #[test]
+    fn decimals_in_turkish_and_english_notation() {
+        use rust_decimal::Decimal;
+        assert_eq!(decimal("1.234,50"), Ok(Some(Decimal::new(12345, 1))));
+        assert_eq!(decimal("1234.5"), Ok(Some(Decimal::new(12345, 1))));
+        assert_eq!(decimal("1.234.567"), Ok(Some(Decimal::new(1234567, 0))));
+        assert_eq!(decimal("0,25"), Ok(Some(Decimal::new(25, 2))));
+        assert_eq!(decimal("250.000"), Ok(Some(Decimal::new(250000, 0))));
+        assert_eq!(decimal("0.125"), Ok(Some(Decimal::new(125, 3))));
+        assert_eq!(decimal(" "), Ok(None));
+        for bad in ["-5", "1,2,3", "abc", "1.23456", ",5", "1e5"] {
+            assert_eq!(decimal(bad), Err(Problem::InvalidNumber), "{bad}");
+        }
     }
 
     #[test]

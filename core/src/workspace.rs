@@ -110,6 +110,30 @@ pub fn only_adds_records(doc: &Automerge, before: &[ChangeHash]) -> bool {
     })
 }
 
+/// The workspace's sales pipeline: its own open stages if an admin set them, else the
+/// defaults, always followed by `won` and `lost`.
+pub fn pipeline(doc: &Automerge) -> Vec<crate::opportunity::Stage> {
+    let own: Option<Vec<crate::opportunity::Stage>> =
+        autosurgeon::hydrate_prop(doc, &ROOT, "pipeline").ok();
+    let open = match own {
+        Some(stages) if !stages.is_empty() => stages,
+        _ => crate::opportunity::default_open_stages(),
+    };
+    crate::opportunity::pipeline(open)
+}
+
+/// Replaces the workspace's open pipeline stages (an admin's change: members may only
+/// add records to the index, see [`only_adds_records`]).
+pub fn set_pipeline(doc: &mut Automerge, open: &[crate::opportunity::Stage]) -> Result<(), Error> {
+    let open: Vec<crate::opportunity::Stage> = crate::opportunity::pipeline(open.to_vec())
+        .into_iter()
+        .filter(|s| !s.is_closed())
+        .collect();
+    doc.transact(|tx| autosurgeon::reconcile_prop(tx, ROOT, "pipeline", &open))
+        .map_err(|f| f.error)?;
+    Ok(())
+}
+
 /// The workspace's display name.
 pub fn name(doc: &Automerge) -> String {
     get_string(doc, &ROOT, "name").unwrap_or_default()
@@ -174,6 +198,38 @@ mod tests {
         })
         .unwrap();
         assert!(!only_adds_records(&doc, &before), "rewriting an entry");
+    }
+
+    #[test]
+    fn the_pipeline_is_the_default_until_an_admin_sets_one() {
+        let mut doc = create("Saha").unwrap();
+        let codes = |doc: &Automerge| -> Vec<String> {
+            pipeline(doc).into_iter().map(|s| s.code).collect()
+        };
+        assert_eq!(
+            codes(&doc),
+            [
+                "prospecting",
+                "qualification",
+                "proposal",
+                "negotiation",
+                "won",
+                "lost"
+            ]
+        );
+        let before = doc.get_heads();
+        let stage = |code: &str, p| crate::opportunity::Stage {
+            code: code.into(),
+            name: code.to_uppercase(),
+            probability: p,
+        };
+        set_pipeline(&mut doc, &[stage("demo", 20), stage("po", 80)]).unwrap();
+        assert_eq!(codes(&doc), ["demo", "po", "won", "lost"]);
+        assert_eq!(pipeline(&doc)[0].name, "DEMO");
+        assert!(
+            !only_adds_records(&doc, &before),
+            "members may not change the pipeline"
+        );
     }
 
     #[test]

@@ -770,6 +770,33 @@ pub async fn add_team(
     Ok((StatusCode::CREATED, Json(team.to_api())))
 }
 
+// ---- invoice numbers --------------------------------------------------------------
+
+/// Reserves a block of invoice numbers for the caller's device (see
+/// `saha_core::invoice_number`). Members who cannot write cannot issue invoices.
+pub async fn reserve_invoice_numbers(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Json(body): Json<api::InvoiceNumberRequest>,
+) -> ApiResult<Json<saha_core::invoice_number::NumberBlock>> {
+    if !auth.user.role.can_write() {
+        return Err(Failure::forbidden());
+    }
+    if !(2000..=2200).contains(&body.year) {
+        return Err(Failure::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_input",
+            "the year must be between 2000 and 2200",
+        ));
+    }
+    let block = state.directory.reserve_invoice_numbers(
+        &auth.user.workspace_id,
+        body.year,
+        saha_core::invoice_number::BLOCK_SIZE,
+    )?;
+    Ok(Json(block))
+}
+
 // ---- invitations ----------------------------------------------------------------
 
 /// Where invitation links point: the public URL, or the origin the admin used.

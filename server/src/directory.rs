@@ -33,6 +33,8 @@ const INVITATIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("invitati
 const INVITATION_TOKENS: TableDefinition<&str, &str> = TableDefinition::new("invitation_tokens");
 /// `workspace/millis/random` → entry, so one workspace's entries sort by time.
 const AUDIT: TableDefinition<&str, &[u8]> = TableDefinition::new("audit");
+/// Invoice number counters: `<workspace id>/<year>` → the last number handed out.
+const INVOICE_COUNTERS: TableDefinition<&str, u64> = TableDefinition::new("invoice_counters");
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Workspace {
@@ -246,6 +248,7 @@ impl Directory {
         tx.open_table(INVITATIONS)?;
         tx.open_table(INVITATION_TOKENS)?;
         tx.open_table(AUDIT)?;
+        tx.open_table(INVOICE_COUNTERS)?;
         tx.commit()?;
         Ok(Directory {
             db,
@@ -385,6 +388,34 @@ impl Directory {
         Self::put(&tx, TEAMS, &team.id, team)?;
         tx.commit()?;
         Ok(())
+    }
+
+    // ---- invoice numbers ----------------------------------------------------------
+
+    /// Reserves the next block of `size` invoice numbers of `year` for one device.
+    /// The counter moves in the same durable transaction, so no block is handed out
+    /// twice, even across restarts.
+    pub fn reserve_invoice_numbers(
+        &self,
+        workspace_id: &str,
+        year: i32,
+        size: u64,
+    ) -> DirResult<saha_core::invoice_number::NumberBlock> {
+        let key = format!("{workspace_id}/{year}");
+        let tx = self.write()?;
+        let last = {
+            let mut table = tx.open_table(INVOICE_COUNTERS)?;
+            let before = table.get(key.as_str())?.map(|v| v.value()).unwrap_or(0);
+            let last = before.saturating_add(size);
+            table.insert(key.as_str(), last)?;
+            last
+        };
+        tx.commit()?;
+        Ok(saha_core::invoice_number::NumberBlock {
+            year,
+            first: last + 1 - size,
+            last,
+        })
     }
 
     // ---- sessions ---------------------------------------------------------------

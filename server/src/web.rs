@@ -114,6 +114,7 @@ pub fn router(state: AppState) -> Router {
             get(api::invitation_preview).post(api::accept_invitation),
         )
         .route("/audit", get(api::audit_log))
+        .route("/invoice-numbers", post(api::reserve_invoice_numbers))
         .route("/health", get(|| async { "ok" }))
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -8,29 +8,14 @@ use std::time::Duration;
 
 use automerge::Automerge;
 use common::{
-    ApiClient, OWNER_EMAIL, PASSWORD, closed_by_server, connect, connect_as, pump_until, site_root,
-    start, start_with,
+    ApiClient, OWNER_EMAIL, PASSWORD, account, closed_by_server, connect, connect_as, edit,
+    pump_until, read_account, site_root, start, start_with,
 };
 use saha_bench::peer::Peer;
 use saha_core::DocumentId;
-use saha_core::account::{Account, AccountInput};
+
 use saha_server::Config;
 use serde_json::json;
-
-fn account(name: &str, team: &str) -> Automerge {
-    let input = AccountInput {
-        name: name.into(),
-        team: team.into(),
-        ..Default::default()
-    };
-    Account::create(&input.validate().unwrap(), 1).unwrap()
-}
-
-fn edit(doc: &mut Automerge, change: impl FnOnce(&mut AccountInput)) {
-    let mut input = AccountInput::from_account(&Account::read(doc).unwrap());
-    change(&mut input);
-    Account::update(doc, &input.validate().unwrap()).unwrap();
-}
 
 /// Offers `id` and waits briefly for the server to confirm it; `false` if it did not.
 async fn offered_and_confirmed(peer: &mut Peer, id: DocumentId) -> bool {
@@ -164,7 +149,7 @@ async fn another_workspace_cannot_read_write_or_detect_a_document() {
     assert_eq!(server.hub.storage().chunk_count(&secret).unwrap(), chunks);
     let mut check = connect(&server, "check").await;
     assert_eq!(
-        Account::read(check.fetch(secret).await.unwrap())
+        read_account(check.fetch(secret).await.unwrap())
             .unwrap()
             .name,
         "Gizli Müşteri A.Ş."
@@ -205,18 +190,18 @@ async fn roles_and_teams_decide_what_syncs() {
     assert!(rep_peer.unavailable.contains(&theirs));
 
     // A rep edits their account, but cannot move it to another team.
-    edit(rep_peer.docs.get_mut(&ours).unwrap(), |i| {
-        i.city = "Kadıköy".into()
+    edit(rep_peer.docs.get_mut(&ours).unwrap(), |f| {
+        f.set("city", "Kadıköy")
     });
     rep_peer.push(ours).await.unwrap();
     let mut moved = rep_peer.docs[&ours].clone();
-    edit(&mut moved, |i| i.team = izmir.clone());
+    edit(&mut moved, |f| f.set("team", izmir));
     let mut rep_again = connect_as(&rep, "rep-2").await;
     rep_again.fetch(ours).await.unwrap();
     rep_again.docs.insert(ours, moved);
     assert!(!offered_and_confirmed(&mut rep_again, ours).await);
     let mut check = connect(&server, "check").await;
-    let stored = Account::read(check.fetch(ours).await.unwrap()).unwrap();
+    let stored = read_account(check.fetch(ours).await.unwrap()).unwrap();
     assert_eq!(
         (stored.city.as_str(), stored.team.as_str()),
         ("Kadıköy", istanbul.as_str())
@@ -226,16 +211,14 @@ async fn roles_and_teams_decide_what_syncs() {
     let mut viewer_peer = connect_as(&viewer, "viewer").await;
     viewer_peer.fetch(ours).await.unwrap();
     let chunks = server.hub.storage().chunk_count(&ours).unwrap();
-    edit(viewer_peer.docs.get_mut(&ours).unwrap(), |i| {
-        i.name = "Değişti".into()
+    edit(viewer_peer.docs.get_mut(&ours).unwrap(), |f| {
+        f.set("name", "Değişti")
     });
     assert!(!offered_and_confirmed(&mut viewer_peer, ours).await);
     assert_eq!(server.hub.storage().chunk_count(&ours).unwrap(), chunks);
     let mut check = connect(&server, "check-2").await;
     assert_eq!(
-        Account::read(check.fetch(ours).await.unwrap())
-            .unwrap()
-            .name,
+        read_account(check.fetch(ours).await.unwrap()).unwrap().name,
         "Boğaziçi Lojistik"
     );
     // Nor can they create documents.
@@ -301,9 +284,7 @@ async fn moving_an_account_into_a_team_sends_it_to_that_teams_reps() {
     rep_peer.fetch_all(&[id]).await.unwrap();
     assert!(!rep_peer.has(&id));
     // An admin moves it to Ankara: the rep, still connected, receives it.
-    edit(owner.docs.get_mut(&id).unwrap(), |i| {
-        i.team = ankara.clone()
-    });
+    edit(owner.docs.get_mut(&id).unwrap(), |f| f.set("team", ankara));
     owner.push(id).await.unwrap();
     assert!(pump_until(&mut rep_peer, |p| p.has(&id)).await);
     server.shutdown().await.unwrap();
@@ -504,10 +485,10 @@ async fn documents_and_connections_have_limits() {
     let noise: String = (0..90_000)
         .map(|i| char::from(b'a' + (i * 7 % 26) as u8))
         .collect();
-    edit(peer.docs.get_mut(&id).unwrap(), |i| i.notes = noise);
+    edit(peer.docs.get_mut(&id).unwrap(), |f| f.set("notes", noise));
     assert!(!offered_and_confirmed(&mut peer, id).await);
     let stored = Automerge::load(&server.hub.storage().load(&id).unwrap().unwrap()).unwrap();
-    assert!(Account::read(&stored).unwrap().notes.is_empty());
+    assert!(read_account(&stored).unwrap().notes.is_empty());
 
     // Too many documents on one connection closes it; others carry on.
     let mut greedy = connect(&server, "greedy").await;
@@ -599,7 +580,7 @@ async fn the_first_workspace_adopts_documents_stored_before_accounts_existed() {
     let index_doc = peer.fetch(index).await.unwrap();
     assert_eq!(saha_core::workspace::records(index_doc).len(), 1);
     assert_eq!(
-        Account::read(peer.fetch(record).await.unwrap())
+        read_account(peer.fetch(record).await.unwrap())
             .unwrap()
             .name,
         "Eski Müşteri"

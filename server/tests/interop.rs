@@ -6,9 +6,8 @@ mod common;
 use std::path::PathBuf;
 use std::process::Stdio;
 
-use common::{connect, pump_until, start};
+use common::{account, connect, pump_until, read_account, start};
 use saha_core::DocumentId;
-use saha_core::account::{Account, AccountInput};
 
 fn node_modules() -> PathBuf {
     std::env::var_os("SAHA_NODE_MODULES")
@@ -31,12 +30,7 @@ async fn js_automerge_repo_and_rust_peer_converge() {
     let mut rust = connect(&server, "rust-peer").await;
 
     let id = DocumentId::random();
-    let input = AccountInput {
-        name: "Ege Zeytinyağı".into(),
-        ..Default::default()
-    };
-    rust.docs
-        .insert(id, Account::create(&input.validate().unwrap(), 1).unwrap());
+    rust.docs.insert(id, account("Ege Zeytinyağı", ""));
     rust.push(id).await.unwrap();
 
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../end2end/interop/js-peer.mjs");
@@ -62,18 +56,18 @@ async fn js_automerge_repo_and_rust_peer_converge() {
     assert_eq!(report["seenName"], "Ege Zeytinyağı");
     // …the Rust peer gets the JS client's edit by fan-out…
     assert!(
-        pump_until(&mut rust, |p| Account::read(&p.docs[&id]).unwrap().city
+        pump_until(&mut rust, |p| read_account(&p.docs[&id]).unwrap().city
             == "Trabzon")
         .await
     );
     assert_eq!(
-        Account::read(&rust.docs[&id]).unwrap().name,
+        read_account(&rust.docs[&id]).unwrap().name,
         "Ege Zeytinyağı"
     );
     // …and can fetch the document the JS client created.
     let created: saha_core::AutomergeUrl = report["createdUrl"].as_str().unwrap().parse().unwrap();
     let doc = rust.fetch(created.document_id()).await.unwrap();
-    let account = Account::read(doc).unwrap();
+    let account = read_account(doc).unwrap();
     assert_eq!(account.name, "Karadeniz Balıkçılık");
     assert_eq!(account.city, "Rize");
     server.shutdown().await.unwrap();

@@ -2,28 +2,14 @@
 
 mod common;
 
-use automerge::Automerge;
-use common::{closed_by_server, connect, pump_until, raw_socket, start};
+use common::{
+    account, closed_by_server, connect, edit, pump_until, raw_socket, read_account, start,
+};
 use futures_util::SinkExt;
 use saha_core::DocumentId;
-use saha_core::account::{Account, AccountInput};
+
 use saha_core::wire::{DocMessage, Message, PeerMetadata};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
-
-fn account(name: &str) -> Automerge {
-    let input = AccountInput {
-        name: name.into(),
-        phone: "0216 444 55 66".into(),
-        ..Default::default()
-    };
-    Account::create(&input.validate().unwrap(), 1).unwrap()
-}
-
-fn edit(doc: &mut Automerge, change: impl FnOnce(&mut AccountInput)) {
-    let mut input = AccountInput::from_account(&Account::read(doc).unwrap());
-    change(&mut input);
-    Account::update(doc, &input.validate().unwrap()).unwrap();
-}
 
 #[tokio::test]
 async fn two_peers_converge_through_the_server() {
@@ -33,26 +19,26 @@ async fn two_peers_converge_through_the_server() {
     let mut b = connect(&server, "peer-b").await;
 
     let id = DocumentId::random();
-    a.docs.insert(id, account("Boğaziçi Danışmanlık"));
+    a.docs.insert(id, account("Boğaziçi Danışmanlık", ""));
     a.push(id).await.unwrap();
 
     let doc = b.fetch(id).await.unwrap();
-    assert_eq!(Account::read(doc).unwrap().name, "Boğaziçi Danışmanlık");
+    assert_eq!(read_account(doc).unwrap().name, "Boğaziçi Danışmanlık");
 
     // B edits; A gets it by fan-out without asking.
-    edit(b.docs.get_mut(&id).unwrap(), |i| i.city = "İstanbul".into());
+    edit(b.docs.get_mut(&id).unwrap(), |f| f.set("city", "İstanbul"));
     b.push(id).await.unwrap();
     assert!(
-        pump_until(&mut a, |p| Account::read(&p.docs[&id]).unwrap().city
+        pump_until(&mut a, |p| read_account(&p.docs[&id]).unwrap().city
             == "İstanbul")
         .await
     );
     // Concurrent edits to different fields merge.
-    edit(a.docs.get_mut(&id).unwrap(), |i| {
-        i.phone = "0532 000 11 22".into()
+    edit(a.docs.get_mut(&id).unwrap(), |f| {
+        f.set("phone", "0532 000 11 22")
     });
-    edit(b.docs.get_mut(&id).unwrap(), |i| {
-        i.email = "bilgi@bogazici.com.tr".into()
+    edit(b.docs.get_mut(&id).unwrap(), |f| {
+        f.set("email", "bilgi@bogazici.com.tr")
     });
     a.push(id).await.unwrap();
     b.push(id).await.unwrap();
@@ -62,7 +48,7 @@ async fn two_peers_converge_through_the_server() {
         .await
     );
     for peer in [&a, &b] {
-        let merged = Account::read(&peer.docs[&id]).unwrap();
+        let merged = read_account(&peer.docs[&id]).unwrap();
         assert_eq!(merged.phone, "+905320001122");
         assert_eq!(merged.email, "bilgi@bogazici.com.tr");
         assert_eq!(merged.city, "İstanbul");
@@ -78,13 +64,13 @@ async fn a_restart_loses_nothing() {
     let mut a = connect(&server, "peer-a").await;
     let ids: Vec<DocumentId> = (0..20).map(|_| DocumentId::random()).collect();
     for (n, id) in ids.iter().enumerate() {
-        a.docs.insert(*id, account(&format!("Müşteri {n}")));
+        a.docs.insert(*id, account(&format!("Müşteri {n}"), ""));
         a.push(*id).await.unwrap();
     }
     // Enough edits on one document to pass a compaction.
     for n in 0..70 {
-        edit(a.docs.get_mut(&ids[0]).unwrap(), |i| {
-            i.notes = format!("not {n}")
+        edit(a.docs.get_mut(&ids[0]).unwrap(), |f| {
+            f.set("notes", format!("not {n}"))
         });
         a.push(ids[0]).await.unwrap();
     }
@@ -99,7 +85,7 @@ async fn a_restart_loses_nothing() {
         let doc = b.fetch(*id).await.unwrap();
         assert_eq!(doc.get_heads(), heads);
     }
-    assert_eq!(Account::read(&b.docs[&ids[0]]).unwrap().notes, "not 69");
+    assert_eq!(read_account(&b.docs[&ids[0]]).unwrap().notes, "not 69");
     assert!(server.hub.storage().chunk_count(&ids[0]).unwrap() < 70);
     server.shutdown().await.unwrap();
 }
@@ -114,7 +100,7 @@ async fn a_document_nobody_has_is_unavailable_until_someone_creates_it() {
     assert!(pump_until(&mut waiting, |p| p.unavailable.contains(&id)).await);
 
     let mut creator = connect(&server, "creator").await;
-    creator.docs.insert(id, account("Geç Gelen A.Ş."));
+    creator.docs.insert(id, account("Geç Gelen A.Ş.", ""));
     creator.push(id).await.unwrap();
     assert!(
         pump_until(&mut waiting, |p| p
@@ -125,7 +111,7 @@ async fn a_document_nobody_has_is_unavailable_until_someone_creates_it() {
         "the waiting peer was not sent the document once it existed"
     );
     assert_eq!(
-        Account::read(&waiting.docs[&id]).unwrap().name,
+        read_account(&waiting.docs[&id]).unwrap().name,
         "Geç Gelen A.Ş."
     );
     server.shutdown().await.unwrap();
@@ -137,7 +123,7 @@ async fn bad_input_closes_only_that_connection_and_stores_nothing() {
     let server = start(dir.path()).await;
     let mut good = connect(&server, "good").await;
     let id = DocumentId::random();
-    good.docs.insert(id, account("Sağlam Ticaret"));
+    good.docs.insert(id, account("Sağlam Ticaret", ""));
     good.push(id).await.unwrap();
     let chunks = server.hub.storage().chunk_count(&id).unwrap();
 
@@ -223,13 +209,13 @@ async fn bad_input_closes_only_that_connection_and_stores_nothing() {
 
     // Nothing was stored from any of them, and the good peer still syncs.
     assert_eq!(server.hub.storage().chunk_count(&id).unwrap(), chunks);
-    edit(good.docs.get_mut(&id).unwrap(), |i| {
-        i.city = "Eskişehir".into()
+    edit(good.docs.get_mut(&id).unwrap(), |f| {
+        f.set("city", "Eskişehir")
     });
     good.push(id).await.unwrap();
     let mut check = connect(&server, "check").await;
     assert_eq!(
-        Account::read(check.fetch(id).await.unwrap()).unwrap().city,
+        read_account(check.fetch(id).await.unwrap()).unwrap().city,
         "Eskişehir"
     );
     server.shutdown().await.unwrap();

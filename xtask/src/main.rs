@@ -70,7 +70,9 @@ pub fn cargo() -> Command {
 }
 
 fn usage() -> ExitCode {
-    eprintln!("usage: cargo xtask <run [-- server args] | test | build | lint | bench [--quick]>");
+    eprintln!(
+        "usage: cargo xtask <run [-- server args] | test | build | site | lint | bench [--quick]>"
+    );
     ExitCode::from(2)
 }
 
@@ -89,6 +91,7 @@ fn main() -> ExitCode {
         "run" => cmd_run(&root, &rest),
         "test" => cmd_test(&root),
         "build" => cmd_build(&root).map(|_| ()),
+        "site" => cmd_site(&root),
         "lint" => cmd_lint(&root),
         "bench" => bench::bench(&root, &rest),
         _ => return usage(),
@@ -117,6 +120,15 @@ fn cmd_build(root: &Path) -> Result<PathBuf> {
         "saha-server",
     ]))?;
     Ok(target_dir(root).join("release/saha-server"))
+}
+
+/// Builds only the site (WASM bundle + assets), for working on the app against a debug
+/// server.
+fn cmd_site(root: &Path) -> Result<()> {
+    let wasm = tools::ensure_wasm_toolchain()?;
+    tools::ensure_wasm_bindgen(root)?;
+    tools::ensure_npm_packages(root)?;
+    site::build(root, &wasm)
 }
 
 fn cmd_run(root: &Path, server_args: &[String]) -> Result<()> {

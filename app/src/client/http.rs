@@ -32,6 +32,15 @@ impl HttpError {
     }
 }
 
+impl std::fmt::Display for HttpError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HttpError::Network(detail) => write!(f, "network: {detail}"),
+            HttpError::Api { status, code } => write!(f, "{status} {code}"),
+        }
+    }
+}
+
 /// Sends a request; returns the body text of a 2xx answer.
 async fn call(method: &str, path: &str, body: Option<String>) -> Result<String, HttpError> {
     let window = web_sys::window().ok_or_else(|| HttpError::Network("no window".into()))?;

@@ -4,8 +4,10 @@
 //! Local edits change the in-memory document, are written to IndexedDB (durably) and only
 //! then reported done; then they are offered to the server. Changes from the server are
 //! applied at once and written in batches, one IndexedDB transaction for many documents.
-//! The UI reads reactive views ([`Repo::accounts`], [`Repo::status`]) that the repo
-//! updates as documents change, from either side.
+//! The UI reads reactive views ([`Repo::records`], [`Repo::pipeline`], the search index
+//! through [`Repo::search`]) that the repo updates as documents change, from either
+//! side. Invoice numbers come from blocks the server reserved for this device
+//! ([`saha_core::invoice_number`]), kept in IndexedDB so they can be used offline.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
@@ -13,7 +15,11 @@ use std::rc::Rc;
 
 use automerge::{Automerge, ChangeHash};
 use leptos::prelude::*;
-use saha_core::account::{self, Account, ValidAccount};
+use saha_core::form::Form;
+use saha_core::invoice_number::NumberBook;
+use saha_core::opportunity::Stage;
+use saha_core::record::{EditContext, EditError, KINDS, Record};
+use saha_core::search::SearchIndex;
 use saha_core::sync::Connection;
 use saha_core::wire::Message;
 use saha_core::{DocumentId, workspace};
@@ -24,6 +30,7 @@ use super::{describe, now_ms};
 /// Incremental chunks a document gathers in IndexedDB before it is compacted.
 const COMPACT_AFTER_CHUNKS: u32 = 32;
 const META_INDEX: &str = "workspace_index";
+const META_INVOICE_NUMBERS: &str = "invoice_numbers";
 
 /// The state of the link to the server, as the user sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,13 +40,12 @@ pub enum Connectivity {
     Online,
 }
 
-/// An account with its folded search text, as the list shows it.
+/// A record as the screens show it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct AccountView {
+pub struct RecordView {
     pub id: DocumentId,
-    pub account: Account,
-    pub search_text: String,
-    pub sort_key: String,
+    pub kind: String,
+    pub record: Record,
 }
 
 struct LocalDoc {
@@ -86,6 +92,10 @@ impl Link {
 
 struct Inner {
     store: LocalStore,
+    /// The signed-in member, who makes every local edit.
+    user_id: String,
+    /// Whether the member may write (and so issue invoices).
+    can_write: bool,
     docs: RefCell<HashMap<DocumentId, LocalDoc>>,
     index_id: Cell<Option<DocumentId>>,
     link: RefCell<Option<Link>>,
@@ -99,7 +109,12 @@ struct Inner {
     hidden: RefCell<HashSet<DocumentId>>,
     /// Documents changed by the server whose views are refreshed with the next flush.
     stale_views: RefCell<HashSet<DocumentId>>,
-    accounts: RwSignal<HashMap<DocumentId, AccountView>>,
+    records: RwSignal<HashMap<DocumentId, RecordView>>,
+    search: RefCell<SearchIndex<DocumentId>>,
+    /// Bumped whenever the search index changes, so searches re-run.
+    search_version: RwSignal<u64>,
+    pipeline: RwSignal<Vec<Stage>>,
+    invoice_numbers: RefCell<NumberBook>,
     connectivity: RwSignal<Connectivity>,
     pending: RwSignal<usize>,
     missing: RwSignal<usize>,
@@ -127,10 +142,22 @@ fn kind_of(doc: &Automerge) -> Option<String> {
     saha_core::value::get_string(doc, &automerge::ROOT, "kind")
 }
 
+/// Why an invoice number could not be had.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NumberError {
+    /// None left for the year and the server could not be reached.
+    NoneLeft,
+    Storage(String),
+}
+
 impl Repo {
     /// Opens the member's IndexedDB database and loads every stored document; `index`
     /// is the workspace index the server named at login.
-    pub async fn open(user_id: &str, index: DocumentId) -> Result<Repo, StoreError> {
+    pub async fn open(
+        user_id: &str,
+        can_write: bool,
+        index: DocumentId,
+    ) -> Result<Repo, StoreError> {
         let started = js_sys::Date::now();
         let store = LocalStore::open(user_id).await?;
         let loaded = store.load_all().await?;
@@ -161,6 +188,12 @@ impl Repo {
                 local.confirmed_saved = local.confirmed.clone();
             }
         }
+        let invoice_numbers: NumberBook = loaded
+            .meta
+            .iter()
+            .find(|(k, _)| k == META_INVOICE_NUMBERS)
+            .and_then(|(_, v)| serde_json::from_str(v).ok())
+            .unwrap_or_default();
         let stored_index: Option<DocumentId> = loaded
             .meta
             .iter()
@@ -186,6 +219,8 @@ impl Repo {
             .collect();
         let repo = Repo(Rc::new(Inner {
             store,
+            user_id: user_id.to_owned(),
+            can_write,
             docs: RefCell::new(docs),
             index_id: Cell::new(index_id),
             link: RefCell::new(None),
@@ -196,7 +231,13 @@ impl Repo {
             awaited: RefCell::new(HashSet::new()),
             hidden: RefCell::new(HashSet::new()),
             stale_views: RefCell::new(HashSet::new()),
-            accounts: RwSignal::new(HashMap::new()),
+            records: RwSignal::new(HashMap::new()),
+            search: RefCell::new(SearchIndex::new()),
+            search_version: RwSignal::new(0),
+            pipeline: RwSignal::new(saha_core::opportunity::pipeline(
+                saha_core::opportunity::default_open_stages(),
+            )),
+            invoice_numbers: RefCell::new(invoice_numbers),
             connectivity: RwSignal::new(Connectivity::Offline),
             missing: RwSignal::new(0),
             storage_error: RwSignal::new(None),
@@ -223,8 +264,38 @@ impl Repo {
 
     // ----- reactive views for the UI -------------------------------------------------
 
-    pub fn accounts(&self) -> RwSignal<HashMap<DocumentId, AccountView>> {
-        self.0.accounts
+    /// Every record on this device, by ID.
+    pub fn records(&self) -> RwSignal<HashMap<DocumentId, RecordView>> {
+        self.0.records
+    }
+
+    /// The workspace's pipeline stages.
+    pub fn pipeline(&self) -> RwSignal<Vec<Stage>> {
+        self.0.pipeline
+    }
+
+    /// Records matching `query` that pass `keep`, best first (see
+    /// [`SearchIndex::search`]). Reactive: re-runs when records change.
+    pub fn search(
+        &self,
+        query: &str,
+        limit: usize,
+        keep: impl Fn(&DocumentId) -> bool,
+    ) -> (usize, Vec<DocumentId>) {
+        self.0.search_version.track();
+        self.0.search.borrow().search(query, limit, keep)
+    }
+
+    /// One record, read without tracking.
+    pub fn record(&self, id: DocumentId) -> Option<Record> {
+        self.0
+            .records
+            .with_untracked(|r| r.get(&id).map(|v| v.record.clone()))
+    }
+
+    /// Who is editing, and when.
+    pub fn edit_context(&self) -> EditContext {
+        EditContext::new(&self.0.user_id, now_ms())
     }
 
     pub fn connectivity(&self) -> RwSignal<Connectivity> {
@@ -258,34 +329,131 @@ impl Repo {
 
     // ----- local edits ---------------------------------------------------------------
 
-    /// Creates an account; returns once it is stored on this device.
-    pub async fn create_account(&self, valid: &ValidAccount) -> Result<DocumentId, String> {
-        let doc = Account::create(valid, now_ms()).map_err(|e| e.to_string())?;
+    /// Stores new records and changed ones in one go (e.g. a lead conversion: three
+    /// new records and the converted lead); returns once they are on this device.
+    pub async fn save(
+        &self,
+        new: Vec<(DocumentId, Record)>,
+        changed: Vec<(DocumentId, Record)>,
+    ) -> Result<(), String> {
+        let mut ids = Vec::new();
+        {
+            let mut docs = self.0.docs.borrow_mut();
+            for (id, record) in &changed {
+                let local = docs.get_mut(id).ok_or("no such record on this device")?;
+                if record.write(&mut local.doc).map_err(|e| e.to_string())? {
+                    ids.push(*id);
+                }
+            }
+            for (id, record) in &new {
+                let doc = record.create().map_err(|e| e.to_string())?;
+                docs.insert(
+                    *id,
+                    LocalDoc {
+                        doc,
+                        ..LocalDoc::empty()
+                    },
+                );
+                ids.push(*id);
+            }
+        }
+        let created: Vec<DocumentId> = new.iter().map(|(id, _)| *id).collect();
+        ids.extend(self.register_unlisted(&created));
+        if ids.is_empty() {
+            return Ok(());
+        }
+        self.local_change(&ids).await
+    }
+
+    /// Creates one record; returns its ID once it is stored on this device.
+    pub async fn create(&self, record: Record) -> Result<DocumentId, String> {
         let id = DocumentId::random();
-        self.0.docs.borrow_mut().insert(
-            id,
-            LocalDoc {
-                doc,
-                ..LocalDoc::empty()
-            },
-        );
-        let mut changed = vec![id];
-        changed.extend(self.register_unlisted(&[id]));
-        self.local_change(&changed).await?;
+        self.save(vec![(id, record)], Vec::new()).await?;
         Ok(id)
     }
 
-    /// Writes an edit of an account; returns once it is stored on this device.
-    pub async fn update_account(&self, id: DocumentId, valid: &ValidAccount) -> Result<(), String> {
+    /// Applies a form to a stored record; returns once the edit is stored.
+    pub async fn edit(&self, id: DocumentId, form: &Form) -> Result<(), EditError> {
+        let ctx = self.edit_context();
         let changed = {
             let mut docs = self.0.docs.borrow_mut();
-            let local = docs.get_mut(&id).ok_or("no such account on this device")?;
-            Account::update(&mut local.doc, valid).map_err(|e| e.to_string())?
+            let local = docs
+                .get_mut(&id)
+                .ok_or(EditError::Refused("not_a_record"))?;
+            Record::edit(&mut local.doc, form, &ctx)?
         };
         if changed {
-            self.local_change(&[id]).await?;
+            self.local_change(&[id])
+                .await
+                .map_err(|e| EditError::Store(saha_core::Error::Protocol(e)))?;
         }
         Ok(())
+    }
+
+    /// Replaces the workspace's open pipeline stages (admins; the server refuses it
+    /// from others).
+    pub async fn set_pipeline(&self, open: &[Stage]) -> Result<(), String> {
+        let index_id = self.0.index_id.get().ok_or("no workspace index")?;
+        {
+            let mut docs = self.0.docs.borrow_mut();
+            let index = docs.get_mut(&index_id).ok_or("no workspace index")?;
+            workspace::set_pipeline(&mut index.doc, open).map_err(|e| e.to_string())?;
+        }
+        self.local_change(&[index_id]).await
+    }
+
+    // ----- invoice numbers -------------------------------------------------------
+
+    /// Takes the next invoice number of `year` from this device's blocks, asking the
+    /// server for a new block first when few are left (and it can be reached). The
+    /// number is stored as used before it is returned, so it is never issued twice.
+    pub async fn take_invoice_number(&self, year: i32) -> Result<String, NumberError> {
+        if self.0.invoice_numbers.borrow().needs_refill(year) {
+            let _ = self.refill_invoice_numbers(year).await;
+        }
+        let (number, book) = {
+            let mut book = self.0.invoice_numbers.borrow_mut();
+            let number = book.take(year).ok_or(NumberError::NoneLeft)?;
+            (number, book.clone())
+        };
+        self.store_number_book(&book)
+            .await
+            .map_err(NumberError::Storage)?;
+        Ok(number)
+    }
+
+    /// Asks the server for another block of numbers if this device has few left.
+    pub async fn refill_invoice_numbers(&self, year: i32) -> Result<(), String> {
+        if !self.0.invoice_numbers.borrow().needs_refill(year) {
+            return Ok(());
+        }
+        let block: saha_core::invoice_number::NumberBlock = super::http::post(
+            "/api/invoice-numbers",
+            &saha_core::api::InvoiceNumberRequest { year },
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        let book = {
+            let mut book = self.0.invoice_numbers.borrow_mut();
+            book.add(block);
+            book.clone()
+        };
+        self.store_number_book(&book).await
+    }
+
+    async fn store_number_book(&self, book: &NumberBook) -> Result<(), String> {
+        let value = serde_json::to_string(book).map_err(|e| e.to_string())?;
+        self.0
+            .store
+            .write(
+                vec![Write::Meta {
+                    key: META_INVOICE_NUMBERS.into(),
+                    value,
+                }],
+                true,
+            )
+            .await
+            .map_err(|e| e.0)
     }
 
     async fn local_change(&self, ids: &[DocumentId]) -> Result<(), String> {
@@ -302,7 +470,7 @@ impl Repo {
         result.map_err(|e| e.0)
     }
 
-    /// Lists in the index those of `candidates` that are accounts it does not list yet
+    /// Lists in the index those of `candidates` that are records it does not list yet
     /// (made before the index arrived, or on a device that stopped between the two
     /// writes). Returns the index ID if the index changed.
     fn register_unlisted(&self, candidates: &[DocumentId]) -> Option<DocumentId> {
@@ -315,19 +483,23 @@ impl Repo {
                 .collect(),
             _ => return None,
         };
-        let unlisted: Vec<(DocumentId, i64)> = candidates
+        let unlisted: Vec<(DocumentId, String, i64)> = candidates
             .iter()
             .filter(|id| **id != index_id && !listed.contains(id))
             .filter_map(|id| {
                 let doc = &docs.get(id)?.doc;
-                (kind_of(doc).as_deref() == Some(account::KIND))
-                    .then(|| (*id, Account::read(doc).map(|a| a.created_at).unwrap_or(0)))
+                let kind = kind_of(doc).filter(|k| KINDS.contains(&k.as_str()))?;
+                let created = match Record::read(doc) {
+                    Some(Ok(record)) => record.common().created_at,
+                    _ => 0,
+                };
+                Some((*id, kind, created))
             })
             .collect();
         let index = docs.get_mut(&index_id)?;
         let mut changed = false;
-        for (id, created) in unlisted {
-            match workspace::add_record(&mut index.doc, id, account::KIND, created) {
+        for (id, kind, created) in unlisted {
+            match workspace::add_record(&mut index.doc, id, &kind, created) {
                 Ok(added) => changed |= added,
                 Err(e) => leptos::logging::error!("could not list {id} in the index: {e}"),
             }
@@ -339,33 +511,44 @@ impl Repo {
 
     fn refresh(&self, ids: &[DocumentId]) {
         let docs = self.0.docs.borrow();
+        let index_id = self.0.index_id.get();
         let mut updates = Vec::new();
         for id in ids {
             let Some(local) = docs.get(id) else { continue };
-            if kind_of(&local.doc).as_deref() != Some(account::KIND) {
+            if Some(*id) == index_id {
+                if workspace::is_ready(&local.doc) {
+                    let stages = workspace::pipeline(&local.doc);
+                    if self.0.pipeline.with_untracked(|p| *p != stages) {
+                        self.0.pipeline.set(stages);
+                    }
+                }
                 continue;
             }
-            match Account::read(&local.doc) {
-                Ok(account) => {
-                    let search_text = account.search_text();
-                    let sort_key = saha_core::fold::fold(&account.name);
-                    updates.push(AccountView {
-                        id: *id,
-                        account,
-                        search_text,
-                        sort_key,
-                    });
-                }
-                Err(e) => leptos::logging::warn!("account {id} does not read: {e}"),
+            match Record::read(&local.doc) {
+                Some(Ok(record)) => updates.push(RecordView {
+                    id: *id,
+                    kind: record.kind(),
+                    record,
+                }),
+                Some(Err(e)) => leptos::logging::warn!("record {id} does not read: {e}"),
+                None => {}
             }
         }
-        if !updates.is_empty() {
-            self.0.accounts.update(|map| {
-                for view in updates {
-                    map.insert(view.id, view);
-                }
-            });
+        if updates.is_empty() {
+            return;
         }
+        {
+            let mut search = self.0.search.borrow_mut();
+            for view in &updates {
+                search.set(view.id, &view.record.title(), &view.record.search_words());
+            }
+        }
+        self.0.search_version.update(|v| *v += 1);
+        self.0.records.update(|map| {
+            for view in updates {
+                map.insert(view.id, view);
+            }
+        });
     }
 
     // ----- persistence -------------------------------------------------------------
@@ -502,6 +685,18 @@ impl Repo {
             self.set_connectivity(Connectivity::Online);
             let all: Vec<DocumentId> = self.0.docs.borrow().keys().copied().collect();
             self.offer(&all);
+            if self.0.can_write {
+                // Keep invoice numbers on the device for the next time it is offline.
+                let repo = self.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let today = saha_core::sales::date_of(now_ms());
+                    if let Some(year) = saha_core::invoice_number::year_of(&today)
+                        && let Err(e) = repo.refill_invoice_numbers(year).await
+                    {
+                        leptos::logging::warn!("no invoice numbers reserved: {e}");
+                    }
+                });
+            }
             return Ok(());
         }
         match msg {

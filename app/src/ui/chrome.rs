@@ -9,15 +9,36 @@ use crate::i18n::{self, Lang, Msg};
 
 #[component]
 pub fn Header() -> impl IntoView {
+    let lang = use_lang();
+    let sections = [
+        ("/accounts", "kinds.account"),
+        ("/contacts", "kinds.contact"),
+        ("/leads", "kinds.lead"),
+        ("/pipeline", "ui.pipeline"),
+        ("/quotes", "kinds.quote"),
+        ("/orders", "kinds.order"),
+        ("/invoices", "kinds.invoice"),
+        ("/products", "kinds.product"),
+    ];
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">"Saha"</A>
             <SyncBadge />
+            <A href="/search" attr:class="search-link" attr:id="search-link" attr:title=move || i18n::word(lang.get(), "ui.search_hint")>
+                <span aria-hidden="true" class="icon">"⌕"</span>
+                <span class="label">{move || i18n::word(lang.get(), "ui.search_all")}</span>
+            </A>
             <A href="/settings" attr:class="user" attr:id="user-menu">
                 {me().name}
             </A>
             <LanguagePicker />
         </header>
+        <nav class="sections" aria-label="Saha">
+            {sections
+                .into_iter()
+                .map(|(href, key)| view! { <A href=href>{move || i18n::word(lang.get(), key)}</A> })
+                .collect_view()}
+        </nav>
     }
 }
 

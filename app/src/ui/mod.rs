@@ -1,11 +1,18 @@
 //! The screens. Every view reads the local [`Repo`]; nothing waits for the network.
 
-mod accounts;
 mod auth;
 mod chrome;
+mod pipeline;
+mod records;
+mod related;
+mod sales;
+mod search;
 mod settings;
 
-use std::cell::RefCell;
+pub use crate::i18n::word;
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -21,6 +28,28 @@ use saha_core::api::Me;
 thread_local! {
     static REPO: RefCell<Option<Repo>> = const { RefCell::new(None) };
     static ME: RefCell<Option<Me>> = const { RefCell::new(None) };
+    static LANG: Cell<Option<RwSignal<Lang>>> = const { Cell::new(None) };
+    static NAVIGATE: RefCell<Option<Rc<dyn Fn(&str)>>> = RefCell::new(None);
+}
+
+/// Opens `path` in the app. Unlike the router's hook, this works anywhere, also after an
+/// `await` in a save or workflow step, where no reactive owner is current.
+pub fn go(path: &str) {
+    let navigate = NAVIGATE.with(|n| n.borrow().clone());
+    if let Some(navigate) = navigate {
+        navigate(path);
+    }
+}
+
+/// Hands the router's navigation to [`go`].
+#[component]
+fn RouterNavigation() -> impl IntoView {
+    let navigate = leptos_router::hooks::use_navigate();
+    NAVIGATE.with(|n| {
+        *n.borrow_mut() = Some(Rc::new(move |path: &str| {
+            navigate(path, Default::default())
+        }))
+    });
 }
 
 /// The signed-in member, as the server described them at login (kept for offline use).
@@ -61,8 +90,12 @@ fn initial_lang() -> Lang {
 }
 
 /// The current language, from context.
+/// The language signal: from the context, or (in event handlers and async steps, where no
+/// reactive owner is current) the app's one signal.
 pub fn use_lang() -> RwSignal<Lang> {
-    use_context::<RwSignal<Lang>>().unwrap_or_else(|| RwSignal::new(Lang::Tr))
+    use_context::<RwSignal<Lang>>()
+        .or_else(|| LANG.with(Cell::get))
+        .unwrap_or_else(|| RwSignal::new(Lang::Tr))
 }
 
 /// A reactive translation of `msg`.
@@ -124,7 +157,7 @@ async fn open_app(me: Me, lang: Lang) {
             return;
         }
     };
-    match Repo::open(&me.user_id, index).await {
+    match Repo::open(&me.user_id, me.role.can_write(), index).await {
         Ok(repo) => {
             REPO.with(|r| *r.borrow_mut() = Some(repo.clone()));
             ME.with(|m| *m.borrow_mut() = Some(me));
@@ -153,6 +186,7 @@ fn fail_to_start(lang: Lang, error: String) {
 fn provide_lang(lang: Lang) -> RwSignal<Lang> {
     let lang = RwSignal::new(lang);
     provide_context(lang);
+    LANG.with(|l| l.set(Some(lang)));
     Effect::new(move |_| {
         let code = lang.get().code();
         if let Some(root) = web_sys::window()
@@ -171,38 +205,52 @@ fn provide_lang(lang: Lang) -> RwSignal<Lang> {
 #[component]
 fn App(lang: Lang) -> impl IntoView {
     provide_lang(lang);
-    // Ctrl/Cmd+K focuses the search field of the list.
-    let keydown = window_event_listener(leptos::ev::keydown, |ev| {
-        if (ev.ctrl_key() || ev.meta_key())
-            && ev.key().eq_ignore_ascii_case("k")
-            && let Some(input) = web_sys::window()
-                .and_then(|w| w.document())
-                .and_then(|d| d.get_element_by_id("account-search"))
-                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            ev.prevent_default();
-            let _ = input.focus();
-        }
-    });
-    on_cleanup(move || keydown.remove());
-
     view! {
         <Router>
+            <RouterNavigation />
+            <SearchShortcut />
             <chrome::Header />
             <chrome::StorageBanner />
             <chrome::SessionBanner />
             <main id="main">
                 <Routes fallback=|| view! { <chrome::NotFound /> }>
-                    <Route path=path!("/") view=accounts::AccountList />
-                    <Route path=path!("/accounts") view=accounts::AccountList />
-                    <Route path=path!("/accounts/new") view=accounts::NewAccount />
-                    <Route path=path!("/accounts/:id") view=accounts::AccountDetail />
-                    <Route path=path!("/accounts/:id/edit") view=accounts::EditAccount />
+                    <Route path=path!("/") view=records::RecordList />
+                    <Route path=path!("/pipeline") view=pipeline::PipelineBoard />
+                    <Route path=path!("/search") view=search::SearchPage />
                     <Route path=path!("/settings") view=settings::SettingsPage />
                     <Route path=path!("/settings/members") view=settings::MembersPage />
                     <Route path=path!("/settings/audit") view=settings::AuditPage />
+                    <Route path=path!("/settings/pipeline") view=settings::PipelinePage />
+                    <Route path=path!("/:section") view=records::RecordList />
+                    <Route path=path!("/:section/new") view=records::NewRecord />
+                    <Route path=path!("/:section/:id") view=records::RecordDetail />
+                    <Route path=path!("/:section/:id/edit") view=records::EditRecord />
                 </Routes>
             </main>
         </Router>
     }
+}
+
+/// Ctrl/Cmd+K opens global search and focuses its field, from any page.
+#[component]
+fn SearchShortcut() -> impl IntoView {
+    let navigate = leptos_router::hooks::use_navigate();
+    let keydown = window_event_listener(leptos::ev::keydown, move |ev| {
+        if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("k") {
+            ev.prevent_default();
+            navigate("/search", Default::default());
+            // The field exists once the page has rendered.
+            wasm_bindgen_futures::spawn_local(async {
+                gloo_timers::future::TimeoutFuture::new(0).await;
+                if let Some(input) = web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id("global-search"))
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = input.focus();
+                }
+            });
+        }
+    });
+    on_cleanup(move || keydown.remove());
 }

@@ -7,7 +7,11 @@ use std::ops::Deref;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use automerge::Automerge;
 use saha_bench::peer::{Socket, next_frame, open_socket};
+use saha_core::account::Account;
+use saha_core::form::Form;
+use saha_core::record::{EditContext, edit_fields, new_document};
 use saha_core::wire::Message;
 use saha_server::{Config, RunningServer};
 
@@ -22,6 +26,21 @@ pub fn site_root() -> PathBuf {
     std::env::var_os("SAHA_SITE_ROOT")
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/site"))
+}
+
+/// A new account document called `name` in `team` ("" for shared).
+pub fn account(name: &str, team: &str) -> Automerge {
+    let form = Form::new().with("name", name).with("team", team);
+    new_document::<Account>(&form, &EditContext::new("test", 1)).expect("a valid account")
+}
+
+/// Edits an account's form fields, as a user would.
+pub fn edit(doc: &mut Automerge, change: impl FnOnce(&mut Form)) {
+    edit_fields::<Account>(doc, &EditContext::new("test", 2), change).expect("a valid edit");
+}
+
+pub fn read_account(doc: &Automerge) -> Result<Account, saha_core::Error> {
+    saha_core::record::read(doc)
 }
 
 /// A running server and its workspace owner's session.

@@ -1,0 +1,490 @@
+//! Quotes, orders and invoices: priced lines with KDV and totals, the steps from quote
+//! to order to invoice, issuing an invoice under a number reserved for this device, and
+//! a clean printed page (the browser's print to PDF).
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use saha_core::DocumentId;
+use saha_core::form::Form;
+use saha_core::money::{Currency, format_tr};
+use saha_core::product;
+use saha_core::record::{EditError, Record};
+use saha_core::sales::{self, INVOICE, ORDER, QUOTE, SalesDocument, new_line_id};
+use saha_core::validate::Problem;
+
+use super::records::{format_date, record_href, title_of_id, today};
+use super::related::{ErrorLine, run_step};
+use super::{me, repo, use_lang, word};
+use crate::client::repo::NumberError;
+use crate::i18n;
+
+fn stored(e: String) -> EditError {
+    EditError::Store(saha_core::Error::Protocol(e))
+}
+
+/// Reads the sales document `id`, changes it with `change` and stores it.
+async fn change_document(
+    id: DocumentId,
+    change: impl FnOnce(&mut SalesDocument) -> Result<(), EditError>,
+) -> Result<(), EditError> {
+    let repo = repo();
+    let Some(Record::Sales(mut document)) = repo.record(id) else {
+        return Err(EditError::Refused("not_a_record"));
+    };
+    change(&mut document)?;
+    repo.save(Vec::new(), vec![(id, Record::Sales(document))])
+        .await
+        .map_err(stored)
+}
+
+/// Makes the next document (order from quote, invoice from order) and opens it.
+async fn derive(
+    id: DocumentId,
+    make: fn(
+        &str,
+        &SalesDocument,
+        &saha_core::record::EditContext,
+    ) -> Result<SalesDocument, EditError>,
+) -> Result<(), EditError> {
+    let repo = repo();
+    let Some(Record::Sales(source)) = repo.record(id) else {
+        return Err(EditError::Refused("not_a_record"));
+    };
+    let next = make(&id.to_string(), &source, &repo.edit_context())?;
+    let kind = next.kind.clone();
+    let next_id = repo.create(Record::Sales(next)).await.map_err(stored)?;
+    super::go(&record_href(&kind, next_id));
+    Ok(())
+}
+
+async fn issue(id: DocumentId) -> Result<(), EditError> {
+    let today = today();
+    let year = saha_core::invoice_number::year_of(&today).unwrap_or(2026);
+    let repo = repo();
+    // Check before a number is used up.
+    let Some(Record::Sales(mut invoice)) = repo.record(id) else {
+        return Err(EditError::Refused("not_a_record"));
+    };
+    invoice.issue("check", &today, &repo.edit_context())?;
+    let number = repo.take_invoice_number(year).await.map_err(|e| match e {
+        NumberError::NoneLeft => EditError::Refused("no_numbers"),
+        NumberError::Storage(e) => stored(e),
+    })?;
+    change_document(id, |invoice| {
+        invoice.issue(&number, &today, &repo.edit_context())
+    })
+    .await
+}
+
+#[component]
+pub fn SalesPanel(id: DocumentId, document: SalesDocument) -> impl IntoView {
+    let lang = use_lang();
+    let failure = RwSignal::new(None::<String>);
+    let writer = me().role.can_write();
+    let kind = document.kind.clone();
+    let status = document.status.clone();
+    let editable = writer && document.lines_editable();
+    let currency = document.currency();
+    let source = document.source.parse::<DocumentId>().ok();
+    let account = document.account.clone();
+    let status_button = |label: &'static str, to: &'static str, button_id: &'static str| {
+        view! {
+            <button
+                type="button"
+                class="button"
+                id=button_id
+                on:click=move |_| {
+                    run_step(failure, change_document(id, move |d| {
+                        let ctx = repo().edit_context();
+                        d.set_status(to, &ctx);
+                        Ok(())
+                    }))
+                }
+            >
+                {move || word(lang.get(), label)}
+            </button>
+        }
+    };
+    let actions = match (kind.as_str(), status.as_str()) {
+        (QUOTE, "draft") => vec![
+            status_button("ui.mark_sent", "sent", "mark-sent").into_any(),
+            status_button("ui.accept", "accepted", "mark-accepted").into_any(),
+        ],
+        (QUOTE, "sent") => vec![
+            status_button("ui.accept", "accepted", "mark-accepted").into_any(),
+            status_button("ui.reject", "rejected", "mark-rejected").into_any(),
+        ],
+        (QUOTE, "accepted") => vec![view! {
+            <button type="button" class="button primary" id="create-order" on:click=move |_| run_step(failure, derive(id, SalesDocument::order_from))>
+                {move || word(lang.get(), "ui.create_order")}
+            </button>
+        }
+        .into_any()],
+        (ORDER, s) if s != "cancelled" => vec![view! {
+            <button type="button" class="button primary" id="create-invoice" on:click=move |_| run_step(failure, derive(id, SalesDocument::invoice_from))>
+                {move || word(lang.get(), "ui.create_invoice")}
+            </button>
+        }
+        .into_any()],
+        (INVOICE, "draft") => vec![view! {
+            <button type="button" class="button primary" id="issue-invoice" on:click=move |_| run_step(failure, issue(id))>
+                {move || word(lang.get(), "ui.issue")}
+            </button>
+        }
+        .into_any()],
+        (INVOICE, "issued") => vec![status_button("ui.mark_paid", "paid", "mark-paid").into_any()],
+        _ => Vec::new(),
+    };
+    let print = move |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.print();
+        }
+    };
+    view! {
+        <section class="sales-document">
+            <PrintHeader document=document.clone() />
+            <LinesTable id=id document=document.clone() editable=editable />
+            <Totals document=document.clone() currency=currency />
+            <div class="actions no-print">
+                {writer.then_some(actions)}
+                <button type="button" class="button" id="print" on:click=print>
+                    {move || word(lang.get(), "ui.print")}
+                </button>
+            </div>
+            <ErrorLine failure=failure />
+            {source
+                .map(|source_id| {
+                    let source_kind = if kind == ORDER { QUOTE } else { ORDER };
+                    view! {
+                        <p class="no-print">
+                            {move || word(lang.get(), &format!("kind.{source_kind}"))} ": "
+                            <A href=record_href(source_kind, source_id)>{format!("#{}", &source_id.to_string()[..6])}</A>
+                        </p>
+                    }
+                })}
+            <p class="print-only">{title_of_id(&account)}</p>
+        </section>
+    }
+}
+
+/// The heading of the printed page: seller, customer, number and dates.
+#[component]
+fn PrintHeader(document: SalesDocument) -> impl IntoView {
+    let lang = use_lang();
+    let account = document
+        .account
+        .parse::<DocumentId>()
+        .ok()
+        .and_then(|id| repo().record(id));
+    let (customer, tax) = match &account {
+        Some(Record::Account(a)) => (
+            a.name.clone(),
+            [
+                a.address.clone(),
+                a.tax_office.clone(),
+                a.tax_number.clone(),
+            ]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · "),
+        ),
+        _ => (String::new(), String::new()),
+    };
+    let kind = document.kind.clone();
+    let dates = [
+        ("field.issue_date", document.issue_date.clone()),
+        ("field.valid_until", document.valid_until.clone()),
+        ("field.due_date", document.due_date.clone()),
+    ]
+    .into_iter()
+    .filter(|(_, d)| !d.is_empty())
+    .map(|(label, date)| view! { <p>{move || word(lang.get(), label)} ": " {move || format_date(lang.get(), &date)}</p> })
+    .collect_view();
+    view! {
+        <header class="print-only print-header">
+            <div>
+                <strong>{me().workspace_name}</strong>
+                <p>{move || word(lang.get(), "ui.seller")}</p>
+            </div>
+            <div>
+                <h2>{move || word(lang.get(), &format!("kind.{kind}"))} " " {document.number.clone()}</h2>
+                {dates}
+            </div>
+            <div>
+                <p>{move || word(lang.get(), "ui.customer")} ": " <strong>{customer}</strong></p>
+                <p>{tax}</p>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn LinesTable(id: DocumentId, document: SalesDocument, editable: bool) -> impl IntoView {
+    let lang = use_lang();
+    let currency = document.currency();
+    let editing = RwSignal::new(None::<String>);
+    let failure = RwSignal::new(None::<String>);
+    let rows = document
+        .ordered_lines()
+        .into_iter()
+        .map(|(line_id, line)| {
+            let line_id = line_id.to_owned();
+            let amounts = line.money().amounts().ok();
+            let net = amounts.map(|a| format_tr(a.net, currency)).unwrap_or_default();
+            let unit = format_tr(line.money().unit_price, currency);
+            let discount = if line.discount.is_empty() { String::new() } else { format!("%{}", line.discount) };
+            let form = line.form();
+            let edit_id = line_id.clone();
+            let remove_id = line_id.clone();
+            let shown_id = line_id.clone();
+            view! {
+                <tr data-line=line_id.clone()>
+                    <td>{line.description.clone()}</td>
+                    <td class="num">{line.quantity.replace('.', ",")}</td>
+                    <td class="num">{unit}</td>
+                    <td class="num">{discount}</td>
+                    <td class="num">{format!("%{}", line.vat)}</td>
+                    <td class="num">{net}</td>
+                    <Show when=move || editable>
+                        <td class="no-print line-actions">
+                            <button type="button" class="button small" on:click={
+                                let edit_id = edit_id.clone();
+                                move |_| editing.set(Some(edit_id.clone()))
+                            }>{move || word(lang.get(), "ui.edit_line")}</button>
+                            <button type="button" class="button small" on:click={
+                                let remove_id = remove_id.clone();
+                                move |_| {
+                                    let remove_id = remove_id.clone();
+                                    run_step(failure, change_document(id, move |d| d.remove_line(&remove_id).map(|_| ())))
+                                }
+                            }>{move || word(lang.get(), "ui.remove")}</button>
+                        </td>
+                    </Show>
+                </tr>
+                <Show when={
+                    let shown_id = shown_id.clone();
+                    move || editing.with(|e| e.as_deref() == Some(shown_id.as_str()))
+                }>
+                    <tr class="no-print">
+                        <td colspan="7">
+                            <LineForm id=id line_id=line_id.clone() initial=form.clone() done=editing />
+                        </td>
+                    </tr>
+                </Show>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2>{move || word(lang.get(), "ui.lines")}</h2>
+        <div class="table-scroll">
+            <table class="lines">
+                <thead>
+                    <tr>
+                        <th>{move || word(lang.get(), "field.description")}</th>
+                        <th class="num">{move || word(lang.get(), "field.quantity")}</th>
+                        <th class="num">{move || word(lang.get(), "field.unit_price")}</th>
+                        <th class="num">{move || word(lang.get(), "field.discount")}</th>
+                        <th class="num">{move || word(lang.get(), "field.vat")}</th>
+                        <th class="num">{move || word(lang.get(), "ui.line_total")}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <ErrorLine failure=failure />
+        <Show when=move || editable>
+            <AddLine id=id currency=currency editing=editing />
+        </Show>
+    }
+}
+
+/// Adds a line from the catalog, or a free line.
+#[component]
+fn AddLine(id: DocumentId, currency: Currency, editing: RwSignal<Option<String>>) -> impl IntoView {
+    let lang = use_lang();
+    let failure = RwSignal::new(None::<String>);
+    let records = repo().records();
+    let products = Memo::new(move |_| {
+        records.with(|all| {
+            let mut list: Vec<(DocumentId, String)> = all
+                .values()
+                .filter(|v| v.kind == product::KIND)
+                .map(|v| (v.id, v.record.title()))
+                .collect();
+            list.sort_by(|a, b| a.1.cmp(&b.1));
+            list
+        })
+    });
+    let add_product = move |ev: leptos::ev::Event| {
+        let Ok(product_id) = event_target_value(&ev).parse::<DocumentId>() else {
+            return;
+        };
+        run_step(failure, async move {
+            let Some(Record::Product(product)) = repo().record(product_id) else {
+                return Err(EditError::Refused("not_a_record"));
+            };
+            change_document(id, move |d| {
+                d.add_product_line(&new_line_id(), &product_id.to_string(), &product)
+            })
+            .await
+        });
+    };
+    let new_line = RwSignal::new(None::<String>);
+    let _ = currency;
+    view! {
+        <div class="add-line no-print">
+            <div class="field">
+                <label for="add-product">{move || word(lang.get(), "ui.add_product")}</label>
+                <select id="add-product" on:change=add_product prop:value="">
+                    <option value="">{move || word(lang.get(), "ui.choose_product")}</option>
+                    <For each=move || products.get() key=|(id, title)| (*id, title.clone()) let((pid, title))>
+                        <option value=pid.to_string()>{title}</option>
+                    </For>
+                </select>
+            </div>
+            <button
+                type="button"
+                class="button"
+                id="add-line"
+                on:click=move |_| {
+                    editing.set(None);
+                    new_line.set(Some(new_line_id()));
+                }
+            >
+                "+ "
+                {move || word(lang.get(), "ui.add_line")}
+            </button>
+            {move || {
+                new_line
+                    .get()
+                    .map(|line_id| {
+                        let initial = Form::new().with("quantity", "1").with("vat", "20");
+                        view! { <LineForm id=id line_id=line_id initial=initial done=new_line /> }
+                    })
+            }}
+            <ErrorLine failure=failure />
+        </div>
+    }
+}
+
+/// Edits one line; writes only that line's changed fields.
+#[component]
+fn LineForm(
+    id: DocumentId,
+    line_id: String,
+    initial: Form,
+    done: RwSignal<Option<String>>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let fields = sales::line_field::ALL;
+    let values: Vec<(&'static str, RwSignal<String>)> = fields
+        .iter()
+        .map(|f| (f.name, RwSignal::new(initial.get(f.name).to_owned())))
+        .collect();
+    let problems = RwSignal::new(Vec::<(&'static str, Problem)>::new());
+    let failure = RwSignal::new(None::<String>);
+    let submit = {
+        let values = values.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let mut form = Form::new();
+            for (name, value) in &values {
+                form.set(name, value.get_untracked());
+            }
+            let line_id = line_id.clone();
+            let lang = lang.get_untracked();
+            wasm_bindgen_futures::spawn_local(async move {
+                match change_document(id, move |d| d.set_line(&line_id, &form)).await {
+                    Ok(()) => done.set(None),
+                    Err(EditError::Invalid(found)) => problems.set(found),
+                    Err(EditError::Refused(code)) => {
+                        failure.set(Some(i18n::word(lang, &format!("refused.{code}"))))
+                    }
+                    Err(EditError::Store(e)) => failure.set(Some(e.to_string())),
+                }
+            });
+        }
+    };
+    let inputs = values
+        .iter()
+        .map(|(name, value)| {
+            let (name, value) = (*name, *value);
+            let input_id = format!("line-{name}");
+            let problem = move || {
+                problems.with(|ps| ps.iter().find(|(f, _)| *f == name).map(|(_, p)| i18n::problem(lang.get(), *p)))
+            };
+            let control = if name == "vat" {
+                view! {
+                    <select id=input_id.clone() prop:value=value on:change=move |ev| value.set(event_target_value(&ev))>
+                        {["20", "10", "1"]
+                            .into_iter()
+                            .map(|rate| view! { <option value=rate selected=move || value.get() == rate>{format!("%{rate}")}</option> })
+                            .collect_view()}
+                    </select>
+                }
+                .into_any()
+            } else {
+                let mode = if name == "description" { "text" } else { "decimal" };
+                view! {
+                    <input id=input_id.clone() type="text" inputmode=mode autocomplete="off" prop:value=value on:input=move |ev| value.set(event_target_value(&ev)) />
+                }
+                .into_any()
+            };
+            view! {
+                <div class="field" data-field=name>
+                    <label for=input_id>{move || word(lang.get(), &format!("field.{name}"))}</label>
+                    {control}
+                    <p class="error">{problem}</p>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <form class="form line-form" novalidate on:submit=submit>
+            {inputs}
+            <ErrorLine failure=failure />
+            <div class="actions">
+                <button type="submit" class="button primary" id="save-line">{move || word(lang.get(), "ui.save_line")}</button>
+                <button type="button" class="button" on:click=move |_| done.set(None)>{move || i18n::Msg::Cancel.text(lang.get())}</button>
+            </div>
+        </form>
+    }
+}
+
+/// Subtotal, KDV by rate and total, computed from the lines.
+#[component]
+fn Totals(document: SalesDocument, currency: Currency) -> impl IntoView {
+    let lang = use_lang();
+    match document.totals() {
+        Err(_) => {
+            view! { <p class="banner error">{move || word(lang.get(), "ui.totals_invalid")}</p> }
+                .into_any()
+        }
+        Ok(totals) => {
+            let by_rate = totals
+                .by_rate
+                .iter()
+                .rev()
+                .map(|(rate, (_, vat))| {
+                    let rate = rate.percent();
+                    let vat = format_tr(*vat, currency);
+                    view! {
+                        <dt>{move || format!("{} %{rate}", word(lang.get(), "ui.vat_total"))}</dt>
+                        <dd data-total=format!("vat-{rate}")>{vat}</dd>
+                    }
+                })
+                .collect_view();
+            view! {
+                <dl class="totals">
+                    <dt>{move || word(lang.get(), "ui.net")}</dt>
+                    <dd data-total="net">{format_tr(totals.net, currency)}</dd>
+                    {by_rate}
+                    <dt>{move || word(lang.get(), "ui.gross")}</dt>
+                    <dd data-total="gross"><strong>{format_tr(totals.gross, currency)}</strong></dd>
+                </dl>
+            }
+            .into_any()
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! Global search over every record kind (Ctrl/Cmd+K on desktop, the search link on
+//! phones), ranked by the incremental Turkish-aware index.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+use super::records::RecordCard;
+use super::{repo, use_lang, word};
+use crate::client::repo::RecordView;
+
+/// Results shown at once.
+const LIMIT: usize = 50;
+
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    let lang = use_lang();
+    let initial = use_query_map().with_untracked(|q| q.get("q").unwrap_or_default());
+    let query = RwSignal::new(initial);
+    let records = repo().records();
+    let results = Memo::new(move |_| {
+        let q = query.get();
+        if q.trim().is_empty() {
+            return (0, Vec::new());
+        }
+        records.with(|all| {
+            let (found, ids) = repo().search(&q, LIMIT, |_| true);
+            let rows: Vec<RecordView> = ids.iter().filter_map(|id| all.get(id).cloned()).collect();
+            (found, rows)
+        })
+    });
+    view! {
+        <section class="page">
+            <h1>{move || word(lang.get(), "ui.search_all")}</h1>
+            <div class="field search">
+                <label for="global-search">{move || word(lang.get(), "ui.search_all")}</label>
+                <input
+                    id="global-search"
+                    type="search"
+                    autocomplete="off"
+                    autofocus
+                    placeholder=move || word(lang.get(), "ui.search_hint")
+                    prop:value=query
+                    on:input=move |ev| query.set(event_target_value(&ev))
+                />
+            </div>
+            <p class="hint" aria-live="polite">
+                {move || {
+                    let found = results.with(|(n, _)| *n);
+                    if query.with(|q| q.trim().is_empty()) { String::new() } else { format!("{found} {}", word(lang.get(), "ui.results")) }
+                }}
+            </p>
+            <ul class="cards" id="search-results">
+                <For each=move || results.with(|(_, rows)| rows.clone()) key=|v| (v.id, format!("{:?}", v.record)) let(v)>
+                    <RecordCard view=v />
+                </For>
+            </ul>
+        </section>
+    }
+}

@@ -1,0 +1,165 @@
+//! The account's timeline: everything that happened around one account, in time order.
+//!
+//! Built from the records themselves on every change (nothing is stored twice): the
+//! account's lifecycle log, each linked record's creation, and the stage and status
+//! changes of its opportunities, quotes, orders and invoices, and lead conversions.
+
+use crate::record::{Record, Transition};
+
+/// What happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Happening {
+    Created,
+    /// A customer type, stage or status changed.
+    Changed {
+        from: String,
+        to: String,
+    },
+    /// A lead became this account.
+    Converted,
+}
+
+/// One entry of the timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event<K> {
+    pub at: i64,
+    /// User ID.
+    pub by: String,
+    pub record: K,
+    pub kind: String,
+    pub title: String,
+    pub happening: Happening,
+}
+
+/// The timeline of the account `account` (its record and ID), from `records` (any
+/// records; those not linked to the account are skipped), newest first.
+pub fn for_account<'a, K: Copy + PartialEq + ToString + 'a>(
+    account_id: K,
+    records: impl IntoIterator<Item = (K, &'a Record)>,
+) -> Vec<Event<K>> {
+    let account_key = account_id.to_string();
+    let mut events = Vec::new();
+    for (id, record) in records {
+        let is_account = id == account_id;
+        if !is_account && record.account() != account_key {
+            continue;
+        }
+        let common = record.common();
+        let event = |at: i64, by: &str, happening: Happening| Event {
+            at,
+            by: by.to_owned(),
+            record: id,
+            kind: common.kind.clone(),
+            title: record.title(),
+            happening,
+        };
+        let transitions: &[Transition] = match record {
+            Record::Account(a) => &a.lifecycle,
+            Record::Opportunity(o) => &o.history,
+            Record::Sales(s) => &s.history,
+            _ => &[],
+        };
+        let mut created_logged = false;
+        for t in transitions {
+            if t.from.is_empty() {
+                created_logged = true;
+                events.push(event(t.at, &t.by, Happening::Created));
+            } else {
+                events.push(event(
+                    t.at,
+                    &t.by,
+                    Happening::Changed {
+                        from: t.from.clone(),
+                        to: t.to.clone(),
+                    },
+                ));
+            }
+        }
+        if let Record::Lead(lead) = record {
+            events.push(event(
+                common.created_at,
+                &common.created_by,
+                Happening::Created,
+            ));
+            if lead.converted_at > 0 {
+                events.push(event(
+                    lead.converted_at,
+                    &common.owner,
+                    Happening::Converted,
+                ));
+            }
+        } else if !created_logged {
+            events.push(event(
+                common.created_at,
+                &common.created_by,
+                Happening::Created,
+            ));
+        }
+    }
+    events.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.title.cmp(&b.title)));
+    events
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::Form;
+    use crate::lead::{ConversionIds, Lead};
+    use crate::record::{EditContext, from_form};
+    use crate::sales::SalesDocument;
+
+    #[test]
+    fn a_converted_lead_and_its_sales_steps_show_in_time_order() {
+        let ctx = |at| EditContext::new("u1", at);
+        let mut lead: Lead = from_form(
+            &Form::new()
+                .with("name", "Ayşe Kaya")
+                .with("company", "Kaya Yapı")
+                .with("status", "qualified"),
+            &ctx(1),
+        )
+        .unwrap();
+        let ids = ConversionIds {
+            account: "A".into(),
+            contact: "C".into(),
+            opportunity: "O".into(),
+        };
+        let made = lead.convert("L", &ids, "proposal", &ctx(2)).unwrap();
+        let mut opportunity = made.opportunity;
+        opportunity.move_to(crate::opportunity::WON, &ctx(3));
+        let mut quote = SalesDocument::quote_for("O", &opportunity, &ctx(4));
+        quote.set_status("accepted", &ctx(5));
+        let unrelated = SalesDocument::new(crate::sales::QUOTE, &ctx(6));
+        let records = [
+            ("A", Record::Account(made.account)),
+            ("C", Record::Contact(made.contact)),
+            ("O", Record::Opportunity(opportunity)),
+            ("Q", Record::Sales(quote)),
+            ("L", Record::Lead(lead)),
+            ("X", Record::Sales(unrelated)),
+        ];
+        let timeline = for_account("A", records.iter().map(|(id, r)| (*id, r)));
+        let steps: Vec<(i64, &str, &Happening)> = timeline
+            .iter()
+            .map(|e| (e.at, e.record, &e.happening))
+            .collect();
+        let changed = |from: &str, to: &str| Happening::Changed {
+            from: from.into(),
+            to: to.into(),
+        };
+        assert_eq!(
+            steps,
+            [
+                (5, "Q", &changed("draft", "accepted")),
+                (4, "Q", &Happening::Created),
+                (3, "O", &changed("proposal", "won")),
+                // Same time: by title.
+                (2, "C", &Happening::Created),
+                (2, "L", &Happening::Converted),
+                (2, "A", &Happening::Created),
+                (2, "O", &Happening::Created),
+                (1, "L", &Happening::Created),
+            ]
+        );
+    }
+}
