@@ -35,11 +35,14 @@ describe('accounts', () => {
     await page.locator('#account-search').fill('GIDA izmir');
     await page.locator('.card-title', { hasText: 'Anadolu Gıda A.Ş.' }).waitFor();
     await page.locator('#account-search').fill('ankara');
-    await page.getByText('Aramanızla eşleşen müşteri yok.').waitFor();
-    // Ctrl+K (Cmd+K on a Mac) jumps to the search field from anywhere on the list.
+    await page.getByText('Aramanızla eşleşen kayıt yok.').waitFor();
+    // Ctrl+K (Cmd+K on a Mac) opens the search over every kind of record.
     await page.locator('h1').click();
     await page.keyboard.press('Control+K');
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'account-search');
+    await page.locator('#global-search').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.id), 'global-search');
+    await page.locator('#global-search').fill('anadolu gida');
+    await page.locator('#search-results .card-title', { hasText: 'Anadolu Gıda A.Ş.' }).waitFor();
     await context.close();
   });
 
