@@ -114,6 +114,26 @@ pub struct InvoiceNumberRequest {
     pub year: i32,
 }
 
+/// `POST /api/calendar-feeds`: a subscription URL for one calendar.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewCalendarFeed {
+    /// `dept:<code>` or `user:<id>` (only one's own).
+    pub calendar: String,
+}
+
+/// A calendar subscription as listed (`GET /api/calendar-feeds`); `url` is only given
+/// once, in the answer to its creation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CalendarFeed {
+    pub id: String,
+    pub calendar: String,
+    pub created_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
 /// `POST /api/teams`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NewTeam {

@@ -61,6 +61,20 @@ pub enum Input {
     Team,
     /// A member of the workspace.
     Member,
+    /// A wall-clock date and time, `YYYY-MM-DDTHH:MM`.
+    DateTime,
+    /// A duration typed as `m:ss`, `h:mm:ss` or whole minutes; stored as seconds.
+    Duration,
+    /// The ID of a record of any kind.
+    AnyLink,
+    /// Comma-separated IDs of records of this kind.
+    LinkList(&'static str),
+    /// Comma-separated member user IDs.
+    MemberList,
+    /// An IANA time-zone name Saha supports ([`crate::civil::ZONES`]).
+    TimeZone,
+    /// An RFC 5545 recurrence rule ([`crate::rrule`]).
+    Recurrence,
 }
 
 /// One field of a record type's form.
@@ -137,6 +151,21 @@ impl<'a> Checker<'a> {
                 }
             }
             Input::Tags => Ok(tags_text(&split_tags(raw))),
+            Input::DateTime => crate::civil::date_time(raw),
+            Input::Duration => validate::duration_seconds(raw)
+                .map(|s| s.map(|s| s.to_string()).unwrap_or_default()),
+            Input::AnyLink => validate::optional_text(raw),
+            Input::LinkList(_) | Input::MemberList => Ok(split_tags(raw).join(",")),
+            Input::TimeZone => crate::civil::Zone::named(raw).map(|z| z.name.to_owned()),
+            Input::Recurrence => {
+                let rule = raw.trim();
+                if rule.is_empty() {
+                    Ok(String::new())
+                } else {
+                    crate::rrule::Rule::parse(rule, crate::civil::Zone::istanbul())
+                        .map(|_| rule.trim_start_matches("RRULE:").to_owned())
+                }
+            }
         };
         let value = match value {
             Ok(v) if v.is_empty() && spec.required => Err(Problem::Required),

@@ -12,6 +12,10 @@
 //!   [`opportunity`], [`product`], [`sales`] (quotes, orders, invoices), mapped onto
 //!   Automerge documents with `autosurgeon`; [`form`] describes and checks their forms;
 //!   [`workspace`] is the index of a workspace's records.
+//! - Service and time: [`case`] (complaints, requests, wishes with SLA clocks), [`call`],
+//!   [`task`], [`meeting`] (calendars and the contact-frequency guard), computed over
+//!   [`working_time`] and [`civil`] dates and zones; [`rrule`] expands recurrences,
+//!   [`ics`] writes iCalendar feeds, [`service_report`] sums up the service figures.
 //! - [`search`]: the incremental Turkish-aware search index; [`invoice_number`]:
 //!   invoice numbers that stay unique across offline devices.
 //! - [`access`]: roles and the visibility and change rules the server enforces and the
@@ -28,23 +32,32 @@ pub mod record;
 pub mod access;
 pub mod account;
 pub mod api;
+pub mod call;
+pub mod case;
+pub mod civil;
 pub mod contact;
 pub mod document_id;
 pub mod error;
 pub mod fold;
 pub mod form;
+pub mod ics;
 pub mod invoice_number;
 pub mod lead;
+pub mod meeting;
 pub mod money;
 pub mod opportunity;
 pub mod product;
+pub mod rrule;
 pub mod sales;
 pub mod search;
+pub mod service_report;
 pub mod sync;
+pub mod task;
 pub mod timeline;
 pub mod validate;
 pub mod value;
 pub mod wire;
+pub mod working_time;
 pub mod workspace;
 
 pub use document_id::{AutomergeUrl, DocumentId};

@@ -370,10 +370,14 @@ pub enum Record {
     Product(crate::product::Product),
     /// A quote, order or invoice.
     Sales(crate::sales::SalesDocument),
+    Case(crate::case::Case),
+    Call(crate::call::Call),
+    Task(crate::task::Task),
+    Meeting(crate::meeting::Meeting),
 }
 
 /// Every record kind, in the order menus list them.
-pub const KINDS: [&str; 8] = [
+pub const KINDS: [&str; 12] = [
     crate::account::KIND,
     crate::contact::KIND,
     crate::lead::KIND,
@@ -382,6 +386,10 @@ pub const KINDS: [&str; 8] = [
     crate::sales::ORDER,
     crate::sales::INVOICE,
     crate::product::KIND,
+    crate::case::KIND,
+    crate::call::KIND,
+    crate::task::KIND,
+    crate::meeting::KIND,
 ];
 
 /// Applies `$body` to the typed record inside a [`Record`], whatever its type.
@@ -394,6 +402,10 @@ macro_rules! each_record {
             Record::Opportunity($r) => $body,
             Record::Product($r) => $body,
             Record::Sales($r) => $body,
+            Record::Case($r) => $body,
+            Record::Call($r) => $body,
+            Record::Task($r) => $body,
+            Record::Meeting($r) => $body,
         }
     };
 }
@@ -412,6 +424,10 @@ impl Record {
             crate::sales::QUOTE | crate::sales::ORDER | crate::sales::INVOICE => {
                 read(doc).map(Record::Sales)
             }
+            crate::case::KIND => read(doc).map(Record::Case),
+            crate::call::KIND => read(doc).map(Record::Call),
+            crate::task::KIND => read(doc).map(Record::Task),
+            crate::meeting::KIND => read(doc).map(Record::Meeting),
             _ => return None,
         })
     }
@@ -427,6 +443,10 @@ impl Record {
             crate::sales::QUOTE | crate::sales::ORDER | crate::sales::INVOICE => {
                 Record::Sales(crate::sales::SalesDocument::new(kind, ctx))
             }
+            crate::case::KIND => Record::Case(RecordType::blank(ctx)),
+            crate::call::KIND => Record::Call(RecordType::blank(ctx)),
+            crate::task::KIND => Record::Task(RecordType::blank(ctx)),
+            crate::meeting::KIND => Record::Meeting(RecordType::blank(ctx)),
             _ => return None,
         })
     }

@@ -1,8 +1,9 @@
 //! The account's timeline: everything that happened around one account, in time order.
 //!
 //! Built from the records themselves on every change (nothing is stored twice): the
-//! account's lifecycle log, each linked record's creation, and the stage and status
-//! changes of its opportunities, quotes, orders and invoices, and lead conversions.
+//! account's lifecycle log, each linked record's creation, the stage and status changes
+//! of its opportunities, quotes, orders, invoices, cases and tasks, lead conversions,
+//! calls at the time they were made and meetings at the time they start.
 
 use crate::record::{Record, Transition};
 
@@ -17,6 +18,14 @@ pub enum Happening {
     },
     /// A lead became this account.
     Converted,
+    /// A phone call (at its start).
+    Call {
+        direction: crate::call::Direction,
+        outcome: crate::call::Outcome,
+        seconds: i64,
+    },
+    /// A meeting (at its first start).
+    Meeting,
 }
 
 /// One entry of the timeline.
@@ -32,10 +41,12 @@ pub struct Event<K> {
 }
 
 /// The timeline of the account `account` (its record and ID), from `records` (any
-/// records; those not linked to the account are skipped), newest first.
+/// records; those not linked to the account are skipped), newest first. Wall-clock
+/// times (call starts) are read in `zone`.
 pub fn for_account<'a, K: Copy + PartialEq + ToString + 'a>(
     account_id: K,
     records: impl IntoIterator<Item = (K, &'a Record)>,
+    zone: crate::civil::Zone,
 ) -> Vec<Event<K>> {
     let account_key = account_id.to_string();
     let mut events = Vec::new();
@@ -57,8 +68,32 @@ pub fn for_account<'a, K: Copy + PartialEq + ToString + 'a>(
             Record::Account(a) => &a.lifecycle,
             Record::Opportunity(o) => &o.history,
             Record::Sales(s) => &s.history,
+            Record::Case(c) => &c.history,
+            Record::Task(t) => &t.history,
             _ => &[],
         };
+        match record {
+            Record::Call(call) => {
+                events.push(event(
+                    call.started_ms(zone).unwrap_or(common.created_at),
+                    &common.owner,
+                    Happening::Call {
+                        direction: call.direction,
+                        outcome: call.outcome,
+                        seconds: call.duration,
+                    },
+                ));
+                continue;
+            }
+            Record::Meeting(meeting) => {
+                let start = crate::civil::LocalDateTime::parse(&meeting.start)
+                    .map(|t| meeting.zone().to_utc_ms(t))
+                    .unwrap_or(common.created_at);
+                events.push(event(start, &common.owner, Happening::Meeting));
+                continue;
+            }
+            _ => {}
+        }
         let mut created_logged = false;
         for t in transitions {
             if t.from.is_empty() {
@@ -130,7 +165,20 @@ mod tests {
         let mut quote = SalesDocument::quote_for("O", &opportunity, &ctx(4));
         quote.set_status("accepted", &ctx(5));
         let unrelated = SalesDocument::new(crate::sales::QUOTE, &ctx(6));
+        let mut call: crate::call::Call = from_form(
+            &Form::new()
+                .with("direction", "incoming")
+                .with("number", "05321234567")
+                .with("account", "A")
+                .with("started", "1970-01-01T03:00")
+                .with("duration", "1:00")
+                .with("outcome", "reached"),
+            &ctx(9),
+        )
+        .unwrap();
+        call.owner = "u2".into();
         let records = [
+            ("K", Record::Call(call)),
             ("A", Record::Account(made.account)),
             ("C", Record::Contact(made.contact)),
             ("O", Record::Opportunity(opportunity)),
@@ -138,7 +186,11 @@ mod tests {
             ("L", Record::Lead(lead)),
             ("X", Record::Sales(unrelated)),
         ];
-        let timeline = for_account("A", records.iter().map(|(id, r)| (*id, r)));
+        let timeline = for_account(
+            "A",
+            records.iter().map(|(id, r)| (*id, r)),
+            crate::civil::Zone::istanbul(),
+        );
         let steps: Vec<(i64, &str, &Happening)> = timeline
             .iter()
             .map(|e| (e.at, e.record, &e.happening))
@@ -159,6 +211,16 @@ mod tests {
                 (2, "A", &Happening::Created),
                 (2, "O", &Happening::Created),
                 (1, "L", &Happening::Created),
+                // 03:00 in Istanbul is the epoch.
+                (
+                    0,
+                    "K",
+                    &Happening::Call {
+                        direction: crate::call::Direction::Incoming,
+                        outcome: crate::call::Outcome::Reached,
+                        seconds: 60
+                    }
+                ),
             ]
         );
     }

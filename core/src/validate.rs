@@ -27,6 +27,20 @@ pub enum Problem {
     PercentOutOfRange,
     /// The field can no longer change (e.g. the account of an issued invoice).
     Locked,
+    /// Not a date and time written `YYYY-MM-DDTHH:MM`.
+    InvalidDateTime,
+    /// A time zone Saha does not know (see [`crate::civil::ZONES`]).
+    UnknownTimeZone,
+    /// An end that is not after its start.
+    EndBeforeStart,
+    /// A recurrence rule (RFC 5545 RRULE) that is malformed or uses a part Saha does not
+    /// support.
+    InvalidRecurrence,
+    /// A whole number outside the field's range.
+    NumberOutOfRange {
+        min: i64,
+        max: i64,
+    },
 }
 
 /// Longest name, city or e-mail we accept; longer input is almost always a paste error.
@@ -93,6 +107,47 @@ pub fn date(input: &str) -> Result<String, Problem> {
         return Err(Problem::InvalidDate);
     }
     Ok(value.to_owned())
+}
+
+/// An optional duration: whole minutes (`5`), `m:ss` (`4:05`) or `h:mm:ss`; returns
+/// seconds, at most a day.
+pub fn duration_seconds(input: &str) -> Result<Option<i64>, Problem> {
+    let value = input.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let parts: Vec<&str> = value.split(':').collect();
+    let number = |s: &str| -> Result<i64, Problem> {
+        if s.is_empty() || s.len() > 5 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Problem::InvalidNumber);
+        }
+        s.parse().map_err(|_| Problem::InvalidNumber)
+    };
+    let seconds = match parts.as_slice() {
+        [minutes] => number(minutes)? * 60,
+        [minutes, seconds] if seconds.len() == 2 => {
+            let s = number(seconds)?;
+            if s > 59 {
+                return Err(Problem::InvalidNumber);
+            }
+            number(minutes)? * 60 + s
+        }
+        [hours, minutes, seconds] if minutes.len() == 2 && seconds.len() == 2 => {
+            let (m, s) = (number(minutes)?, number(seconds)?);
+            if m > 59 || s > 59 {
+                return Err(Problem::InvalidNumber);
+            }
+            number(hours)? * 3600 + m * 60 + s
+        }
+        _ => return Err(Problem::InvalidNumber),
+    };
+    if seconds > 24 * 3600 {
+        return Err(Problem::NumberOutOfRange {
+            min: 0,
+            max: 24 * 3600,
+        });
+    }
+    Ok(Some(seconds))
 }
 
 /// An optional non-negative decimal, written the Turkish way (`1.234,56`) or the
@@ -254,6 +309,21 @@ pub fn tckn(input: &str) -> Result<String, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_are_minutes_or_clock_text() {
+        assert_eq!(duration_seconds("5"), Ok(Some(300)));
+        assert_eq!(duration_seconds("4:05"), Ok(Some(245)));
+        assert_eq!(duration_seconds("1:02:03"), Ok(Some(3723)));
+        assert_eq!(duration_seconds(" "), Ok(None));
+        for bad in ["4:5", "4:60", "-3", "beş", "1:2:3", "4,5"] {
+            assert_eq!(duration_seconds(bad), Err(Problem::InvalidNumber), "{bad}");
+        }
+        assert!(matches!(
+            duration_seconds("25:00:00"),
+            Err(Problem::NumberOutOfRange { .. })
+        ));
+    }
 
     #[test]
     fn phones_normalise_to_e164_with_turkey_as_default() {

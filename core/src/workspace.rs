@@ -134,6 +134,145 @@ pub fn set_pipeline(doc: &mut Automerge, open: &[crate::opportunity::Stage]) -> 
     Ok(())
 }
 
+/// The workspace's service settings as stored (and as the settings page edits them):
+/// time zone, working hours per weekday (`09:00-18:00`, "" for a day off, Monday
+/// first), whether Turkey's national holidays are days off, further holidays
+/// (`YYYY-MM-DD` or `YYYY-MM-DD HH:MM` for a half day), SLA targets per priority, the
+/// contact-frequency guard. (Department calendars are those of
+/// [`crate::access::Department`].)
+#[derive(Debug, Clone, PartialEq, Eq, autosurgeon::Reconcile, autosurgeon::Hydrate)]
+pub struct ServiceSettings {
+    #[autosurgeon(hydrate = "crate::value::hydrate_any_string")]
+    pub time_zone: String,
+    pub hours: Vec<String>,
+    pub national_holidays: bool,
+    pub holidays: Vec<String>,
+    pub sla: Vec<crate::case::SlaTarget>,
+    pub guard_count: i64,
+    pub guard_days: i64,
+}
+
+impl Default for ServiceSettings {
+    fn default() -> Self {
+        use crate::working_time::{DEFAULT_RELIGIOUS_HOLIDAYS, DEFAULT_WEEK, span_text};
+        let guard = crate::meeting::FrequencyGuard::default();
+        ServiceSettings {
+            time_zone: crate::civil::ISTANBUL.to_owned(),
+            hours: DEFAULT_WEEK.iter().map(|d| span_text(*d)).collect(),
+            national_holidays: true,
+            holidays: DEFAULT_RELIGIOUS_HOLIDAYS
+                .iter()
+                .map(|h| (*h).to_owned())
+                .collect(),
+            sla: crate::case::default_sla(),
+            guard_count: guard.count,
+            guard_days: guard.days,
+        }
+    }
+}
+
+impl ServiceSettings {
+    /// Checks the settings as an admin typed them; every problem is reported.
+    pub fn check(&self) -> Result<(), crate::form::Problems> {
+        use crate::validate::Problem;
+        let mut problems: crate::form::Problems = Vec::new();
+        if let Err(p) = crate::civil::Zone::named(&self.time_zone) {
+            problems.push(("time_zone", p));
+        }
+        if self.hours.len() != 7 {
+            problems.push(("hours", Problem::InvalidChoice));
+        }
+        for day in &self.hours {
+            if let Err(p) = crate::working_time::parse_span(day) {
+                problems.push(("hours", p));
+                break;
+            }
+        }
+        for holiday in &self.holidays {
+            if let Err(p) = crate::working_time::parse_holiday(holiday) {
+                problems.push(("holidays", p));
+                break;
+            }
+        }
+        let range = |v: i64, max: i64| (1..=max).contains(&v);
+        if self.sla.iter().any(|t| {
+            !range(t.first_response_minutes, 100_000) || !range(t.resolution_minutes, 1_000_000)
+        }) {
+            problems.push((
+                "sla",
+                Problem::NumberOutOfRange {
+                    min: 1,
+                    max: 1_000_000,
+                },
+            ));
+        }
+        if !(0..=100).contains(&self.guard_count) || !(0..=365).contains(&self.guard_days) {
+            problems.push(("guard", Problem::NumberOutOfRange { min: 0, max: 365 }));
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The working calendar these settings describe (entries that do not parse are
+    /// skipped; [`ServiceSettings::check`] refuses them before they are stored).
+    pub fn calendar(&self) -> crate::working_time::WorkingCalendar {
+        use crate::working_time::{parse_holiday, parse_span};
+        let mut week = [None; 7];
+        for (day, text) in week.iter_mut().zip(&self.hours) {
+            *day = parse_span(text).ok().flatten();
+        }
+        let mut holidays: Vec<_> = self
+            .holidays
+            .iter()
+            .filter_map(|h| parse_holiday(h).ok())
+            .collect();
+        holidays.sort();
+        crate::working_time::WorkingCalendar {
+            zone: crate::civil::Zone::named(&self.time_zone)
+                .unwrap_or_else(|_| crate::civil::Zone::istanbul()),
+            week,
+            national_holidays: self.national_holidays,
+            holidays,
+        }
+    }
+
+    pub fn guard(&self) -> crate::meeting::FrequencyGuard {
+        crate::meeting::FrequencyGuard {
+            count: self.guard_count,
+            days: self.guard_days,
+        }
+    }
+
+    pub fn zone(&self) -> crate::civil::Zone {
+        crate::civil::Zone::named(&self.time_zone)
+            .unwrap_or_else(|_| crate::civil::Zone::istanbul())
+    }
+}
+
+/// The workspace's service settings: its own if an admin set them, else the defaults.
+pub fn service(doc: &Automerge) -> ServiceSettings {
+    autosurgeon::hydrate_prop::<_, Option<ServiceSettings>, _, _>(doc, &ROOT, "service")
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+/// Replaces the workspace's service settings (an admin's change), after checking them.
+pub fn set_service(
+    doc: &mut Automerge,
+    settings: &ServiceSettings,
+) -> Result<(), crate::record::EditError> {
+    settings
+        .check()
+        .map_err(crate::record::EditError::Invalid)?;
+    doc.transact(|tx| autosurgeon::reconcile_prop(tx, ROOT, "service", settings))
+        .map_err(|f| crate::record::EditError::Store(f.error.into()))?;
+    Ok(())
+}
+
 /// The workspace's display name.
 pub fn name(doc: &Automerge) -> String {
     get_string(doc, &ROOT, "name").unwrap_or_default()
@@ -230,6 +369,38 @@ mod tests {
             !only_adds_records(&doc, &before),
             "members may not change the pipeline"
         );
+    }
+
+    #[test]
+    fn service_settings_default_until_an_admin_sets_valid_ones() {
+        let mut doc = create("Saha").unwrap();
+        let defaults = service(&doc);
+        assert_eq!(defaults, ServiceSettings::default());
+        assert_eq!(
+            defaults.calendar(),
+            crate::working_time::WorkingCalendar::default()
+        );
+        let mut own = defaults.clone();
+        own.hours[5] = "10:00-14:00".into();
+        own.guard_count = 5;
+        set_service(&mut doc, &own).unwrap();
+        assert_eq!(service(&doc), own);
+        assert!(
+            service(&doc).calendar().week[5].is_some(),
+            "Saturday morning open"
+        );
+        let mut bad = own.clone();
+        bad.time_zone = "Europe/Paris".into();
+        bad.hours[0] = "18:00-09:00".into();
+        bad.holidays.push("2026-02-30".into());
+        let Err(crate::record::EditError::Invalid(problems)) = set_service(&mut doc, &bad) else {
+            panic!("bad settings stored");
+        };
+        assert_eq!(
+            problems.iter().map(|(f, _)| *f).collect::<Vec<_>>(),
+            ["time_zone", "hours", "holidays"]
+        );
+        assert_eq!(service(&doc), own, "nothing written");
     }
 
     #[test]

@@ -60,7 +60,7 @@ impl Failure {
         }
     }
 
-    fn forbidden() -> Failure {
+    pub(crate) fn forbidden() -> Failure {
         Failure::new(
             StatusCode::FORBIDDEN,
             "forbidden",
@@ -68,7 +68,7 @@ impl Failure {
         )
     }
 
-    fn not_found() -> Failure {
+    pub(crate) fn not_found() -> Failure {
         Failure::new(StatusCode::NOT_FOUND, "not_found", "not found")
     }
 
@@ -127,7 +127,7 @@ impl IntoResponse for Failure {
     }
 }
 
-type ApiResult<T> = Result<T, Failure>;
+pub type ApiResult<T> = Result<T, Failure>;
 
 /// The signed-in member of a request (from the session cookie).
 pub struct Authenticated {
@@ -800,7 +800,7 @@ pub async fn reserve_invoice_numbers(
 // ---- invitations ----------------------------------------------------------------
 
 /// Where invitation links point: the public URL, or the origin the admin used.
-fn app_base(state: &AppState, headers: &HeaderMap) -> String {
+pub(crate) fn app_base(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(public) = &state.config.public_url {
         return public.trim_end_matches('/').to_owned();
     }

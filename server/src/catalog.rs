@@ -67,6 +67,19 @@ impl Catalog {
         Ok(durable)
     }
 
+    /// The documents of `kind` in `workspace`.
+    pub fn of_kind(&self, workspace: &str, kind: &str) -> Vec<(DocumentId, DocMeta)> {
+        self.docs
+            .read()
+            .map(|docs| {
+                docs.iter()
+                    .filter(|(_, m)| m.workspace == workspace && m.kind == kind)
+                    .map(|(id, m)| (*id, m.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     /// How many documents belong to `workspace`.
     pub fn count(&self, workspace: &str) -> usize {
         self.docs

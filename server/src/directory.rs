@@ -35,6 +35,22 @@ const INVITATION_TOKENS: TableDefinition<&str, &str> = TableDefinition::new("inv
 const AUDIT: TableDefinition<&str, &[u8]> = TableDefinition::new("audit");
 /// Invoice number counters: `<workspace id>/<year>` → the last number handed out.
 const INVOICE_COUNTERS: TableDefinition<&str, u64> = TableDefinition::new("invoice_counters");
+/// SHA-256 of a calendar feed's secret (hex) → feed.
+const CALENDAR_FEEDS: TableDefinition<&str, &[u8]> = TableDefinition::new("calendar_feeds");
+
+/// A calendar's iCalendar subscription: a secret URL that serves the calendar as its
+/// creator sees it, until revoked.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CalendarFeed {
+    pub id: String,
+    pub workspace_id: String,
+    /// The member who created it; the feed shows what this member may see.
+    pub user_id: String,
+    /// `dept:<code>` or `user:<id>`.
+    pub calendar: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Workspace {
@@ -249,6 +265,7 @@ impl Directory {
         tx.open_table(INVITATION_TOKENS)?;
         tx.open_table(AUDIT)?;
         tx.open_table(INVOICE_COUNTERS)?;
+        tx.open_table(CALENDAR_FEEDS)?;
         tx.commit()?;
         Ok(Directory {
             db,
@@ -416,6 +433,73 @@ impl Directory {
             first: last + 1 - size,
             last,
         })
+    }
+
+    // ---- calendar feeds -----------------------------------------------------------
+
+    /// Creates a feed of `calendar` for `user`; returns the secret (shown once).
+    pub fn create_calendar_feed(
+        &self,
+        user: &User,
+        calendar: &str,
+    ) -> DirResult<(String, CalendarFeed)> {
+        let token = random_token()?;
+        let feed = CalendarFeed {
+            id: uuid::Uuid::new_v4().to_string(),
+            workspace_id: user.workspace_id.clone(),
+            user_id: user.id.clone(),
+            calendar: calendar.to_owned(),
+            created_at: now_ms(),
+            revoked_at: None,
+        };
+        let tx = self.write()?;
+        Self::put(&tx, CALENDAR_FEEDS, &token_hash(&token), &feed)?;
+        tx.commit()?;
+        Ok((token, feed))
+    }
+
+    /// The live feed for a secret (revoked feeds are not returned).
+    pub fn calendar_feed(&self, token: &str) -> DirResult<Option<CalendarFeed>> {
+        Ok(self
+            .get::<CalendarFeed>(CALENDAR_FEEDS, &token_hash(token))?
+            .filter(|f| f.revoked_at.is_none()))
+    }
+
+    /// The live feeds `user_id` created.
+    pub fn calendar_feeds_of(&self, user_id: &str) -> DirResult<Vec<CalendarFeed>> {
+        let mut feeds: Vec<CalendarFeed> = self
+            .all::<CalendarFeed>(CALENDAR_FEEDS)?
+            .into_iter()
+            .filter(|f| f.user_id == user_id && f.revoked_at.is_none())
+            .collect();
+        feeds.sort_by_key(|f| f.created_at);
+        Ok(feeds)
+    }
+
+    /// Revokes the feed `id` of `user_id`; returns whether one was revoked.
+    pub fn revoke_calendar_feed(&self, user_id: &str, id: &str) -> DirResult<bool> {
+        let tx = self.write()?;
+        let found = {
+            let table = tx.open_table(CALENDAR_FEEDS)?;
+            let mut found = None;
+            for entry in table.iter()? {
+                let (key, value) = entry?;
+                let feed: CalendarFeed =
+                    serde_json::from_slice(value.value()).map_err(json_error)?;
+                if feed.id == id && feed.user_id == user_id && feed.revoked_at.is_none() {
+                    found = Some((key.value().to_owned(), feed));
+                    break;
+                }
+            }
+            found
+        };
+        let Some((key, mut feed)) = found else {
+            return Ok(false);
+        };
+        feed.revoked_at = Some(now_ms());
+        Self::put(&tx, CALENDAR_FEEDS, &key, &feed)?;
+        tx.commit()?;
+        Ok(true)
     }
 
     // ---- sessions ---------------------------------------------------------------

@@ -7,10 +7,11 @@
 //! durable before it is acknowledged. Around it: [`directory`] (workspaces, members,
 //! teams, invitations, sessions, audit log), [`tickets`], [`throttle`] (login limits
 //! and message rates), [`security`] (headers, CSP, Origin, cookies), [`api`] (the JSON
-//! API) and [`web`] (the router). [`admin`] holds the operator commands.
+//! API), [`calendar_feed`] (iCalendar subscriptions) and [`web`] (the router). [`admin`] holds the operator commands.
 
 pub mod admin;
 pub mod api;
+pub mod calendar_feed;
 pub mod catalog;
 pub mod config;
 pub mod directory;

@@ -115,6 +115,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/audit", get(api::audit_log))
         .route("/invoice-numbers", post(api::reserve_invoice_numbers))
+        .route(
+            "/calendar-feeds",
+            get(crate::calendar_feed::list).post(crate::calendar_feed::create),
+        )
+        .route(
+            "/calendar-feeds/{id}",
+            axum::routing::delete(crate::calendar_feed::revoke),
+        )
         .route("/health", get(|| async { "ok" }))
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -122,6 +130,7 @@ pub fn router(state: AppState) -> Router {
         ));
     Router::new()
         .route("/sync", get(sync_upgrade))
+        .route("/calendar/{file}", get(crate::calendar_feed::serve))
         .nest("/api", api_routes)
         .fallback_service(static_files)
         .layer(middleware::from_fn_with_state(

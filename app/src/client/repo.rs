@@ -22,6 +22,7 @@ use saha_core::record::{EditContext, EditError, KINDS, Record};
 use saha_core::search::SearchIndex;
 use saha_core::sync::Connection;
 use saha_core::wire::Message;
+use saha_core::workspace::ServiceSettings;
 use saha_core::{DocumentId, workspace};
 
 use super::local_store::{LocalStore, StoreError, Write};
@@ -114,6 +115,7 @@ struct Inner {
     /// Bumped whenever the search index changes, so searches re-run.
     search_version: RwSignal<u64>,
     pipeline: RwSignal<Vec<Stage>>,
+    service: RwSignal<ServiceSettings>,
     invoice_numbers: RefCell<NumberBook>,
     connectivity: RwSignal<Connectivity>,
     pending: RwSignal<usize>,
@@ -237,6 +239,7 @@ impl Repo {
             pipeline: RwSignal::new(saha_core::opportunity::pipeline(
                 saha_core::opportunity::default_open_stages(),
             )),
+            service: RwSignal::new(ServiceSettings::default()),
             invoice_numbers: RefCell::new(invoice_numbers),
             connectivity: RwSignal::new(Connectivity::Offline),
             missing: RwSignal::new(0),
@@ -272,6 +275,12 @@ impl Repo {
     /// The workspace's pipeline stages.
     pub fn pipeline(&self) -> RwSignal<Vec<Stage>> {
         self.0.pipeline
+    }
+
+    /// The workspace's service settings (working hours, holidays, SLA targets, the
+    /// contact-frequency guard).
+    pub fn service(&self) -> RwSignal<ServiceSettings> {
+        self.0.service
     }
 
     /// Records matching `query` that pass `keep`, best first (see
@@ -402,6 +411,26 @@ impl Repo {
         self.local_change(&[index_id]).await
     }
 
+    /// Replaces the workspace's service settings (admins; the server refuses it from
+    /// anyone else). Problems come back per field and nothing is written.
+    pub async fn set_service(&self, settings: &ServiceSettings) -> Result<(), EditError> {
+        let index_id = self
+            .0
+            .index_id
+            .get()
+            .ok_or(EditError::Refused("no_index"))?;
+        {
+            let mut docs = self.0.docs.borrow_mut();
+            let index = docs
+                .get_mut(&index_id)
+                .ok_or(EditError::Refused("no_index"))?;
+            workspace::set_service(&mut index.doc, settings)?;
+        }
+        self.local_change(&[index_id])
+            .await
+            .map_err(|e| EditError::Store(saha_core::Error::Protocol(e)))
+    }
+
     // ----- invoice numbers -------------------------------------------------------
 
     /// Takes the next invoice number of `year` from this device's blocks, asking the
@@ -520,6 +549,10 @@ impl Repo {
                     let stages = workspace::pipeline(&local.doc);
                     if self.0.pipeline.with_untracked(|p| *p != stages) {
                         self.0.pipeline.set(stages);
+                    }
+                    let service = workspace::service(&local.doc);
+                    if self.0.service.with_untracked(|s| *s != service) {
+                        self.0.service.set(service);
                     }
                 }
                 continue;

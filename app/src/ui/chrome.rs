@@ -11,6 +11,7 @@ use crate::i18n::{self, Lang, Msg};
 pub fn Header() -> impl IntoView {
     let lang = use_lang();
     let sections = [
+        ("/today", "ui.my_day"),
         ("/accounts", "kinds.account"),
         ("/contacts", "kinds.contact"),
         ("/leads", "kinds.lead"),
@@ -19,6 +20,11 @@ pub fn Header() -> impl IntoView {
         ("/orders", "kinds.order"),
         ("/invoices", "kinds.invoice"),
         ("/products", "kinds.product"),
+        ("/cases", "kinds.case"),
+        ("/calls", "kinds.call"),
+        ("/tasks", "kinds.task"),
+        ("/calendar", "ui.calendar"),
+        ("/reports/service", "ui.service_report"),
     ];
     view! {
         <header class="topbar">

@@ -7,6 +7,7 @@ mod records;
 mod related;
 mod sales;
 mod search;
+mod service;
 mod settings;
 
 pub use crate::i18n::word;
@@ -25,11 +26,14 @@ use crate::client::{describe, sync_client};
 use crate::i18n::{Lang, Msg};
 use saha_core::api::Me;
 
+/// How [`go`] reaches the router's navigation.
+type Navigate = Rc<dyn Fn(&str)>;
+
 thread_local! {
     static REPO: RefCell<Option<Repo>> = const { RefCell::new(None) };
     static ME: RefCell<Option<Me>> = const { RefCell::new(None) };
     static LANG: Cell<Option<RwSignal<Lang>>> = const { Cell::new(None) };
-    static NAVIGATE: RefCell<Option<Rc<dyn Fn(&str)>>> = RefCell::new(None);
+    static NAVIGATE: RefCell<Option<Navigate>> = const { RefCell::new(None) };
 }
 
 /// Opens `path` in the app. Unlike the router's hook, this works anywhere, also after an
@@ -212,6 +216,8 @@ fn App(lang: Lang) -> impl IntoView {
             <chrome::Header />
             <chrome::StorageBanner />
             <chrome::SessionBanner />
+            <service::CallPrompt />
+            <service::Reminders />
             <main id="main">
                 <Routes fallback=|| view! { <chrome::NotFound /> }>
                     <Route path=path!("/") view=records::RecordList />
@@ -221,6 +227,10 @@ fn App(lang: Lang) -> impl IntoView {
                     <Route path=path!("/settings/members") view=settings::MembersPage />
                     <Route path=path!("/settings/audit") view=settings::AuditPage />
                     <Route path=path!("/settings/pipeline") view=settings::PipelinePage />
+                    <Route path=path!("/settings/service") view=service::ServiceSettingsPage />
+                    <Route path=path!("/today") view=service::MyDay />
+                    <Route path=path!("/calendar") view=service::CalendarPage />
+                    <Route path=path!("/reports/service") view=service::ServiceReport />
                     <Route path=path!("/:section") view=records::RecordList />
                     <Route path=path!("/:section/new") view=records::NewRecord />
                     <Route path=path!("/:section/:id") view=records::RecordDetail />

@@ -31,6 +31,10 @@ pub fn section_of(kind: &str) -> &'static str {
         sales::ORDER => "orders",
         sales::INVOICE => "invoices",
         product::KIND => "products",
+        saha_core::case::KIND => "cases",
+        saha_core::call::KIND => "calls",
+        saha_core::task::KIND => "tasks",
+        saha_core::meeting::KIND => "meetings",
         _ => "accounts",
     }
 }
@@ -56,6 +60,10 @@ fn facet(record: &Record) -> Option<(&'static str, String)> {
         Record::Lead(l) => Some(("status", l.status.code().to_owned())),
         Record::Opportunity(o) => Some(("stage", o.stage.clone())),
         Record::Sales(s) => Some(("status", s.display_status(&today()).to_owned())),
+        Record::Case(c) => Some(("status", c.status.code().to_owned())),
+        Record::Task(t) => Some(("status", t.status.code().to_owned())),
+        Record::Meeting(m) => Some(("status", m.status.code().to_owned())),
+        Record::Call(c) => Some(("outcome", c.outcome.code().to_owned())),
         _ => None,
     }
 }
@@ -83,6 +91,10 @@ fn facet_choices(kind: &str) -> Vec<(&'static str, String)> {
             c
         }
         sales::QUOTE | sales::ORDER => codes("status", sales::statuses(kind)),
+        saha_core::case::KIND => codes("status", saha_core::case::Status::CODES),
+        saha_core::task::KIND => codes("status", saha_core::task::Status::CODES),
+        saha_core::meeting::KIND => codes("status", saha_core::meeting::Status::CODES),
+        saha_core::call::KIND => codes("outcome", saha_core::call::Outcome::CODES),
         _ => Vec::new(),
     }
 }
@@ -186,6 +198,29 @@ fn card_meta(lang: i18n::Lang, view: &RecordView) -> String {
                 .map(|t| saha_core::money::format_tr(t.gross, s.currency()))
                 .unwrap_or_default(),
             format_date(lang, &s.issue_date),
+        ],
+        Record::Case(c) => vec![
+            i18n::word(lang, &format!("category.{}", c.category.code())),
+            i18n::word(lang, &format!("priority.{}", c.priority.code())),
+            title_of_id(&c.account),
+        ],
+        Record::Call(c) => vec![
+            i18n::word(lang, &format!("direction.{}", c.direction.code())),
+            title_of_id(&c.account),
+            saha_core::call::duration_text(c.duration),
+        ],
+        Record::Task(t) => vec![
+            saha_core::civil::LocalDateTime::parse(&t.due)
+                .map(|d| super::service::local_text(lang, d))
+                .unwrap_or_default(),
+            person_name(&t.owner),
+        ],
+        Record::Meeting(m) => vec![
+            saha_core::civil::LocalDateTime::parse(&m.start)
+                .map(|d| super::service::local_text(lang, d))
+                .unwrap_or_default(),
+            m.location.clone(),
+            title_of_id(&m.account),
         ],
     };
     parts
@@ -451,6 +486,14 @@ fn DetailBody(view: RecordView) -> impl IntoView {
         Record::Sales(s) => {
             view! { <super::sales::SalesPanel id=id document=s.clone() /> }.into_any()
         }
+        Record::Case(c) => view! { <super::service::CaseSla case=c.clone() /> }.into_any(),
+        Record::Meeting(m) => {
+            view! { <super::service::MeetingPanel id=id meeting=m.clone() /> }.into_any()
+        }
+        Record::Contact(c) => view! {
+            <super::service::ServiceActions account=c.account.clone() contact=id.to_string() />
+        }
+        .into_any(),
         _ => ().into_any(),
     };
     let editable = match &view.record {
@@ -514,7 +557,7 @@ fn Facts(record: Record) -> impl IntoView {
 fn fact_value(field: FieldSpec, value: String, currency: String) -> AnyView {
     let lang = use_lang();
     match field.input {
-        Input::Phone => view! { <a href=format!("tel:{value}")>{value.clone()}</a> }.into_any(),
+        Input::Phone => view! { <super::service::PhoneLink number=value /> }.into_any(),
         Input::Email => view! { <a href=format!("mailto:{value}")>{value.clone()}</a> }.into_any(),
         Input::Link(kind) => {
             let title = title_of_id(&value);
@@ -531,6 +574,42 @@ fn fact_value(field: FieldSpec, value: String, currency: String) -> AnyView {
             (move || i18n::word(lang.get(), &key)).into_any()
         }
         Input::Decimal if field.name != "quantity" => format_amount(&value, &currency).into_any(),
+        Input::DateTime => match saha_core::civil::LocalDateTime::parse(&value) {
+            Some(t) => (move || super::service::local_text(lang.get(), t)).into_any(),
+            None => value.into_any(),
+        },
+        Input::Duration => value
+            .parse::<i64>()
+            .map(saha_core::call::duration_text)
+            .unwrap_or(value)
+            .into_any(),
+        Input::AnyLink => match value.parse::<DocumentId>() {
+            Ok(id) => {
+                let kind = repo()
+                    .records()
+                    .with_untracked(|r| r.get(&id).map(|v| v.kind.clone()))
+                    .unwrap_or_default();
+                view! { <A href=record_href(&kind, id)>{title_of_id(&value)}</A> }.into_any()
+            }
+            Err(_) => value.into_any(),
+        },
+        Input::LinkList(kind) => value
+            .split(',')
+            .filter_map(|v| v.trim().parse::<DocumentId>().ok())
+            .map(|id| {
+                view! { <A href=record_href(kind, id) attr:class="chip">{title_of_id(&id.to_string())}</A> }
+            })
+            .collect_view()
+            .into_any(),
+        Input::MemberList => value
+            .split(',')
+            .map(|v| person_name(v.trim()))
+            .collect::<Vec<_>>()
+            .join(", ")
+            .into_any(),
+        Input::Text if field.name == "calendar" => {
+            (move || super::service::calendar_name(lang.get(), &value)).into_any()
+        }
         _ => value.into_any(),
     }
 }
@@ -559,22 +638,40 @@ pub fn NewRecord() -> impl IntoView {
         }
         // Links passed in the address (e.g. a new contact from an account's page).
         query.with_untracked(|q| {
-            for field in ["account", "contact", "opportunity"] {
-                if let Some(value) = q.get(field) {
-                    initial.set(field, value);
+            for field in blank_fields(kind) {
+                if let Some(value) = q.get(field.name) {
+                    initial.set(field.name, value);
                 }
             }
         });
+        // A meeting planned from the calendar lasts an hour unless told otherwise.
+        if kind == saha_core::meeting::KIND
+            && initial.get("end").is_empty()
+            && let Some(start) = saha_core::civil::LocalDateTime::parse(initial.get("start"))
+        {
+            initial.set("end", start.add_minutes(60).to_string());
+        }
+        if kind == saha_core::call::KIND && initial.get("started").is_empty() {
+            let zone = repo().service().with_untracked(|s| s.zone());
+            initial.set("started", zone.local(crate::client::now_ms()).to_string());
+        }
         let template = blank.clone();
         let save = move |form: Form| {
             let mut record = template.clone();
             async move {
                 let ctx = repo().edit_context();
                 record.apply_new(&form, &ctx).map_err(EditError::Invalid)?;
+                let call = match &record {
+                    Record::Call(c) => Some(c.clone()),
+                    _ => None,
+                };
                 let id = repo()
                     .create(record)
                     .await
                     .map_err(|e| EditError::Store(saha_core::Error::Protocol(e)))?;
+                if let Some(call) = call {
+                    super::service::create_follow_up(id, &call).await;
+                }
                 super::go(&record_href(kind, id));
                 Ok(())
             }
@@ -729,6 +826,24 @@ where
             field_input(kind, *field, value, problems, is_new)
         })
         .collect_view();
+    // Meetings and calls warn when a contact was already met or called too often.
+    let advice = match (kind, values.get("contacts"), values.get("contact")) {
+        (saha_core::meeting::KIND, Some(contacts), _) => {
+            let at = values
+                .get("start")
+                .copied()
+                .unwrap_or(RwSignal::new(String::new()));
+            Some(super::service::frequency_warning((*contacts).into(), at.into()).into_any())
+        }
+        (saha_core::call::KIND, _, Some(contact)) => {
+            let at = values
+                .get("started")
+                .copied()
+                .unwrap_or(RwSignal::new(String::new()));
+            Some(super::service::frequency_warning((*contact).into(), at.into()).into_any())
+        }
+        _ => None,
+    };
 
     view! {
         <form class="form" novalidate on:submit=on_submit>
@@ -741,6 +856,7 @@ where
                 </p>
             </Show>
             {inputs}
+            {advice}
             <div class="actions">
                 <button type="submit" class="button primary" disabled=busy>
                     {tr(Msg::Save)}
@@ -886,11 +1002,135 @@ fn field_input(
         Input::Link(target) => {
             view! { <LinkPicker id=id.clone() kind=target value=value /> }.into_any()
         }
+        Input::LinkList(target) => {
+            view! { <LinkListPicker id=id.clone() kind=target value=value /> }.into_any()
+        }
+        Input::MemberList => {
+            let people = me().people.clone();
+            view! {
+                <div class="checks" id=id.clone()>
+                    {people
+                        .into_iter()
+                        .map(|p| {
+                            let person = p.id.clone();
+                            let checked = {
+                                let person = person.clone();
+                                move || value.with(|v| v.split(',').any(|x| x.trim() == person))
+                            };
+                            view! {
+                                <label class="check">
+                                    <input
+                                        type="checkbox"
+                                        prop:checked=checked
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            value.update(|v| *v = toggle_id(v, &person, on));
+                                        }
+                                    />
+                                    {p.name.clone()}
+                                </label>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            }
+            .into_any()
+        }
+        Input::TimeZone => view! {
+            <select id=id.clone() name=name prop:value=value on:change=move |ev| value.set(event_target_value(&ev)) aria-invalid=invalid>
+                {saha_core::civil::ZONES
+                    .iter()
+                    .map(|(zone, _)| view! { <option value=*zone selected=move || value.get() == *zone>{*zone}</option> })
+                    .collect_view()}
+            </select>
+        }
+        .into_any(),
+        Input::Text if name == "calendar" => {
+            let mut choices = super::service::calendar_choices(lang.get_untracked());
+            let current = value.get_untracked();
+            if !current.is_empty() && !choices.iter().any(|(c, _)| *c == current) {
+                choices.push((current.clone(), super::service::calendar_name(lang.get_untracked(), &current)));
+            }
+            view! {
+                <select id=id.clone() name=name prop:value=value on:change=move |ev| value.set(event_target_value(&ev))>
+                    {choices
+                        .into_iter()
+                        .map(|(code, label)| {
+                            let selected = {
+                                let code = code.clone();
+                                move || value.get() == code
+                            };
+                            view! { <option value=code selected=selected>{label}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            }
+            .into_any()
+        }
+        Input::Recurrence => {
+            let presets = [
+                ("", "repeat.none"),
+                ("FREQ=DAILY", "repeat.daily"),
+                ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "repeat.weekdays"),
+                ("FREQ=WEEKLY", "repeat.weekly"),
+                ("FREQ=WEEKLY;INTERVAL=2", "repeat.biweekly"),
+                ("FREQ=MONTHLY", "repeat.monthly"),
+            ];
+            view! {
+                <div class="recurrence">
+                    <select
+                        aria-label=move || word(lang.get(), "field.recurrence")
+                        on:change=move |ev| value.set(event_target_value(&ev))
+                        prop:value=value
+                    >
+                        {presets
+                            .into_iter()
+                            .map(|(rule, key)| view! { <option value=rule selected=move || value.get() == rule>{move || word(lang.get(), key)}</option> })
+                            .collect_view()}
+                        <Show when=move || { let v = value.get(); !v.is_empty() && !presets.iter().any(|(r, _)| *r == v) }>
+                            <option value=move || value.get() selected=true>{move || word(lang.get(), "repeat.custom")}</option>
+                        </Show>
+                    </select>
+                    <input
+                        id=id.clone()
+                        name=name
+                        type="text"
+                        autocomplete="off"
+                        spellcheck="false"
+                        placeholder="FREQ=WEEKLY;BYDAY=MO;COUNT=10"
+                        prop:value=value
+                        on:input=move |ev| value.set(event_target_value(&ev))
+                        aria-invalid=invalid
+                        aria-describedby=error_id.clone()
+                    />
+                </div>
+            }
+            .into_any()
+        }
+        Input::AnyLink => {
+            let title = move || {
+                let v = value.get();
+                let t = title_of_id(&v);
+                if t.is_empty() { v } else { t }
+            };
+            view! {
+                <div class="picker">
+                    <output id=id.clone()>{title}</output>
+                    <Show when=move || !value.with(String::is_empty)>
+                        <button type="button" class="button small" on:click=move |_| value.set(String::new())>
+                            {move || word(lang.get(), "ui.clear")}
+                        </button>
+                    </Show>
+                </div>
+            }
+            .into_any()
+        }
         other => {
             let (input_type, mode) = match other {
                 Input::Email => ("email", "email"),
                 Input::Phone => ("tel", "tel"),
                 Input::Date => ("date", "text"),
+                Input::DateTime => ("datetime-local", "text"),
                 Input::Decimal => ("text", "decimal"),
                 _ => ("text", "text"),
             };
@@ -983,6 +1223,64 @@ pub fn LinkPicker(id: String, kind: &'static str, value: RwSignal<String>) -> im
                     </For>
                 </ul>
             </Show>
+        </div>
+    }
+}
+
+/// Adds or removes `id` in a comma-separated ID list.
+fn toggle_id(list: &str, id: &str, on: bool) -> String {
+    let mut ids: Vec<&str> = list
+        .split(',')
+        .map(str::trim)
+        .filter(|x| !x.is_empty() && *x != id)
+        .collect();
+    if on {
+        ids.push(id);
+    }
+    ids.join(",")
+}
+
+/// Picks several records of `kind`: chosen ones as removable chips, and a
+/// [`LinkPicker`] to add more.
+#[component]
+pub fn LinkListPicker(id: String, kind: &'static str, value: RwSignal<String>) -> impl IntoView {
+    let adding = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        let added = adding.get();
+        if !added.is_empty() {
+            value.update(|v| *v = toggle_id(v, &added, true));
+            adding.set(String::new());
+        }
+    });
+    view! {
+        <div class="link-list">
+            <ul class="chips">
+                {move || {
+                    value
+                        .get()
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|x| !x.is_empty())
+                        .map(|x| {
+                            let x = x.to_owned();
+                            let title = title_of_id(&x);
+                            view! {
+                                <li class="chip">
+                                    {title}
+                                    <button
+                                        type="button"
+                                        aria-label="×"
+                                        on:click=move |_| value.update(|v| *v = toggle_id(v, &x, false))
+                                    >
+                                        "×"
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            <LinkPicker id=id kind=kind value=adding />
         </div>
     }
 }

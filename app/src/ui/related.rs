@@ -44,6 +44,10 @@ pub fn AccountPanels(id: DocumentId) -> impl IntoView {
         sales::QUOTE,
         sales::ORDER,
         sales::INVOICE,
+        saha_core::case::KIND,
+        saha_core::call::KIND,
+        saha_core::meeting::KIND,
+        saha_core::task::KIND,
         lead::KIND,
     ]
     .into_iter()
@@ -75,6 +79,7 @@ pub fn AccountPanels(id: DocumentId) -> impl IntoView {
     .collect_view();
     view! {
         <div class="account-360">
+            <super::service::ServiceActions account=id.to_string() contact=String::new() />
             {sections}
             <AccountTimeline id=id />
         </div>
@@ -86,7 +91,8 @@ fn AccountTimeline(id: DocumentId) -> impl IntoView {
     let lang = use_lang();
     let records = repo().records();
     let events = Memo::new(move |_| {
-        records.with(|all| timeline::for_account(id, all.values().map(|v| (v.id, &v.record))))
+        let zone = repo().service().with(|s| s.zone());
+        records.with(|all| timeline::for_account(id, all.values().map(|v| (v.id, &v.record)), zone))
     });
     view! {
         <section class="timeline">
@@ -129,6 +135,17 @@ fn TimelineEntry(event: timeline::Event<DocumentId>) -> impl IntoView {
                 };
                 format!("{kind_word}: {} → {}", name(from), name(to))
             }
+            Happening::Call {
+                direction,
+                outcome,
+                seconds,
+            } => format!(
+                "{kind_word} ({}): {} · {}",
+                word(l, &format!("direction.{}", direction.code())),
+                word(l, &format!("outcome.{}", outcome.code())),
+                saha_core::call::duration_text(*seconds)
+            ),
+            Happening::Meeting => kind_word,
         }
     };
     let who = person_name(&event.by);

@@ -103,6 +103,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <A href="/settings/members" attr:class="button">{tr(Msg::Members)}</A>
                     <A href="/settings/audit" attr:class="button">{tr(Msg::AuditLog)}</A>
                     <A href="/settings/pipeline" attr:class="button">{move || i18n::word(lang.get(), "ui.settings_pipeline")}</A>
+                    <A href="/settings/service" attr:class="button" attr:id="service-settings-link">{move || i18n::word(lang.get(), "ui.service_settings")}</A>
                 </nav>
             </Show>
 

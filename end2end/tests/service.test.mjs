@@ -1,0 +1,205 @@
+// End-to-end: service and time — a call dialled from an account page and logged offline
+// reaches a colleague's 360° timeline; a case's SLA clock warns and breaches under a fake
+// clock; a department meeting reaches calendar apps through its iCalendar feed, read by
+// an independent parser (Mozilla's ical.js, not the code that wrote it).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import ICAL from 'ical.js';
+import { createAccount, launch, openApp, phone, setUp, startServer, waitForOfflineReady, waitForSynced } from './helpers.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  await setUp(server.url);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function save(page, kind, title) {
+  await page.getByRole('button', { name: /^(Kaydet|Save)$/ }).click();
+  await page.locator(`article.detail[data-kind="${kind}"] h1`, { hasText: title }).waitFor();
+}
+
+async function section(page, name) {
+  await page.locator('nav.sections a', { hasText: name }).click();
+}
+
+describe('service and time', () => {
+  test('a call dialled from an account and logged offline shows on a colleague\'s timeline', async () => {
+    const context = await phone(browser);
+    const page = await openApp(context, server.url, '/accounts');
+    await waitForOfflineReady(page);
+    await createAccount(page, { name: 'Kuzey Lojistik', phone: '0212 555 44 33' });
+    await waitForSynced(page);
+
+    await context.setOffline(true);
+    await page.locator('output.sync[data-sync="offline"]').waitFor();
+    // The phone's dialer is outside the test: keep the page where it is.
+    await page.evaluate(() => {
+      window.addEventListener('click', (e) => {
+        if (e.target.closest('a.tel')) e.preventDefault();
+      }, true);
+    });
+    await page.locator('dd[data-field="phone"] a.tel').click();
+    // The user talks, then comes back to the app.
+    await page.waitForTimeout(2_500);
+    await page.evaluate(() => window.dispatchEvent(new Event('focus')));
+    await page.locator('#call-prompt').waitFor();
+    await page.locator('#log-call').click();
+    await page.locator('#call-number').waitFor();
+    assert.equal(await page.locator('#call-number').inputValue(), '+902125554433');
+    assert.match(await page.locator('#call-started').inputValue(), /^\d{4}-\d\d-\d\dT\d\d:\d\d$/);
+    assert.match(await page.locator('#call-duration').inputValue(), /^0:0[2-9]$/);
+    await page.locator('#call-outcome').selectOption('reached');
+    await page.locator('#call-duration').fill('4:30');
+    await page.locator('#call-notes').fill('Yeni depo için fiyat istedi.');
+    await save(page, 'call', '+902125554433');
+    assert.equal(await page.locator('dd[data-field="account"] a').textContent(), 'Kuzey Lojistik');
+
+    // Still offline, the account's page lists it and its timeline shows it.
+    await page.locator('dd[data-field="account"] a').click();
+    await page.locator('section.related[data-related="call"] .card').waitFor();
+    await page.locator('section.timeline li[data-kind="call"]', { hasText: 'Görüşüldü' }).waitFor();
+
+    await context.setOffline(false);
+    await waitForSynced(page);
+
+    const other = await browser.newContext({ viewport: { width: 820, height: 1180 }, locale: 'tr-TR' });
+    const tablet = await openApp(other, server.url, '/accounts');
+    await tablet.locator('.card-title', { hasText: 'Kuzey Lojistik' }).click();
+    const entry = tablet.locator('section.timeline li[data-kind="call"]');
+    await entry.waitFor();
+    assert.match(await entry.textContent(), /Giden.*Görüşüldü.*4:30/);
+    await other.close();
+    await context.close();
+  });
+
+  test('a case shows its SLA warning and then the breach as the (fake) clock runs', async () => {
+    const context = await phone(browser);
+    // Monday 23 November 2026, 09:00 in Istanbul: working time.
+    await context.clock.setFixedTime(new Date('2026-11-23T09:00:00+03:00'));
+    const page = await openApp(context, server.url, '/cases');
+    await page.locator('#new-record').click();
+    await page.locator('#case-subject').fill('Kırık ambalaj');
+    await page.locator('#case-category').selectOption('complaint');
+    await page.locator('#case-channel').selectOption('phone');
+    await page.locator('#case-priority').selectOption('urgent');
+    await save(page, 'case', 'Kırık ambalaj');
+    const casePath = new URL(page.url()).pathname;
+    await page.locator('tr[data-clock="first_response"][data-state="running"]').waitFor();
+    assert.equal(await page.locator('#sla-warning').count(), 0);
+
+    const reopen = async () => {
+      await section(page, 'Talepler');
+      await page.locator('.card-title', { hasText: 'Kırık ambalaj' }).click();
+      await page.waitForURL((url) => url.pathname === casePath);
+    };
+
+    // 50 of the 60 working minutes for a first response are gone: a warning.
+    await context.clock.setFixedTime(new Date('2026-11-23T09:50:00+03:00'));
+    await reopen();
+    await page.locator('tr[data-clock="first_response"][data-state="warning"]').waitFor();
+    await page.locator('#sla-near').waitFor();
+
+    // 10:30: breached and escalated; "my day" lists it first, marked.
+    await context.clock.setFixedTime(new Date('2026-11-23T10:30:00+03:00'));
+    await reopen();
+    await page.locator('#sla-warning').waitFor();
+    await page.locator('#escalated').waitFor();
+    assert.match(await page.locator('#sla-warning').textContent(), /SLA süresi aşıldı/);
+    await section(page, 'Bugün');
+    await page.locator('li.card[data-sla="breached"]', { hasText: 'Kırık ambalaj' }).waitFor();
+
+    // The agent answers: the first-response clock stops (breached stays recorded).
+    await page.goto(server.url + casePath + '/edit');
+    await page.locator('#case-status').selectOption('open');
+    await save(page, 'case', 'Kırık ambalaj');
+    await page.locator('tr[data-clock="first_response"][data-state="breached"]').waitFor();
+    await page.locator('tr[data-clock="resolution"][data-state="running"]').waitFor();
+    await context.close();
+  });
+
+  test('a department meeting reaches calendar apps through a revocable iCalendar feed', async () => {
+    const context = await phone(browser);
+    const page = await openApp(context, server.url, '/calendar');
+    await page.locator('#calendar-choice').selectOption('dept:sales');
+    await page.locator('#new-meeting').click();
+    await page.locator('#meeting-title').waitFor();
+    assert.equal(await page.locator('#meeting-calendar').inputValue(), 'dept:sales');
+    await page.locator('#meeting-title').fill('Haftalık satış toplantısı');
+    await page.locator('#meeting-start').fill('2026-12-07T10:00');
+    // An impossible end: a clear message, and what was typed stays.
+    await page.locator('#meeting-end').fill('2026-12-07T09:00');
+    await page.getByRole('button', { name: /^(Kaydet|Save)$/ }).click();
+    await page.locator('#meeting-end-error', { hasText: 'Bitiş, başlangıçtan sonra olmalı.' }).waitFor();
+    assert.equal(await page.locator('#meeting-title').inputValue(), 'Haftalık satış toplantısı');
+    await page.locator('#meeting-end').fill('2026-12-07T11:00');
+    await page.locator('#meeting-location').fill('Kadıköy şubesi, İstanbul');
+    await page.locator('#meeting-recurrence').fill('FREQ=WEEKLY;BYDAY=MO;COUNT=10');
+    await page.locator('#meeting-agenda').fill('Huni, teklifler; yeni kampanya');
+    await save(page, 'meeting', 'Haftalık satış toplantısı');
+    await waitForSynced(page);
+
+    // The week view of the sales calendar shows the second occurrence.
+    await page.goto(server.url + '/calendar?calendar=dept:sales&view=week&date=2026-12-14');
+    await page.locator('section.day[data-date="2026-12-14"] li.occurrence', { hasText: 'Haftalık satış toplantısı' }).waitFor();
+
+    await page.locator('#subscribe').click();
+    const url = await page.locator('#feed-url').inputValue();
+    assert.match(url, /\/calendar\/[0-9a-f]{64}\.ics$/);
+
+    // A calendar app fetches the feed without any cookie.
+    const response = await fetch(url);
+    assert.equal(response.status, 200);
+    assert.match(response.headers.get('content-type'), /^text\/calendar/);
+    const text = await response.text();
+    const calendar = new ICAL.Component(ICAL.parse(text));
+    assert.equal(calendar.getFirstPropertyValue('version'), '2.0');
+    const vtimezone = calendar.getFirstSubcomponent('vtimezone');
+    assert.equal(vtimezone.getFirstPropertyValue('tzid'), 'Europe/Istanbul');
+    ICAL.TimezoneService.register(vtimezone);
+    const vevent = calendar.getFirstSubcomponent('vevent');
+    const event = new ICAL.Event(vevent);
+    assert.equal(event.summary, 'Haftalık satış toplantısı');
+    assert.equal(event.location, 'Kadıköy şubesi, İstanbul');
+    assert.equal(event.description, 'Huni, teklifler; yeni kampanya');
+    assert.match(event.uid, /@saha$/);
+    assert.equal(vevent.getFirstPropertyValue('sequence'), 0);
+    assert.equal(event.startDate.timezone, 'Europe/Istanbul');
+    assert.equal(event.startDate.toJSDate().toISOString(), '2026-12-07T07:00:00.000Z');
+    assert.equal(event.endDate.toJSDate().toISOString(), '2026-12-07T08:00:00.000Z');
+    const iterator = event.iterator();
+    const starts = [];
+    for (let next = iterator.next(); next; next = iterator.next()) {
+      starts.push(next.toJSDate().toISOString());
+    }
+    assert.equal(starts.length, 10);
+    assert.equal(starts[1], '2026-12-14T07:00:00.000Z');
+    assert.equal(starts[9], '2027-02-08T07:00:00.000Z');
+
+    // Moving the meeting raises its SEQUENCE, so subscribers update it.
+    await page.goto(server.url + '/meetings');
+    await page.locator('.card-title', { hasText: 'Haftalık satış toplantısı' }).click();
+    await page.locator('#edit-record').click();
+    await page.locator('#meeting-start').fill('2026-12-07T10:30');
+    await page.locator('#meeting-end').fill('2026-12-07T11:30');
+    await save(page, 'meeting', 'Haftalık satış toplantısı');
+    await waitForSynced(page);
+    const moved = new ICAL.Component(ICAL.parse(await (await fetch(url)).text())).getFirstSubcomponent('vevent');
+    assert.equal(moved.getFirstPropertyValue('sequence'), 1);
+    assert.equal(new ICAL.Event(moved).startDate.toJSDate().toISOString(), '2026-12-07T07:30:00.000Z');
+
+    // Revoked: the address stops working at once.
+    await page.goto(server.url + '/calendar?calendar=dept:sales');
+    await page.locator('ul.feeds li button').click();
+    await page.locator('ul.feeds li').waitFor({ state: 'detached' });
+    assert.equal((await fetch(url)).status, 404);
+    await context.close();
+  });
+});
