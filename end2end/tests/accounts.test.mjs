@@ -25,7 +25,8 @@ describe('accounts', () => {
     const page = await openApp(context, server.url);
     assert.equal(await page.locator('h1').textContent(), 'Müşteriler');
     await createAccount(page, { name: 'Anadolu Gıda A.Ş.', phone: '0532 123 45 67', city: 'İzmir', type: 'current' });
-    assert.equal(await page.locator('[data-field="phone"]').textContent(), '+905321234567');
+    assert.equal(await page.locator('[data-field="phone"] a.tel').textContent(), '+905321234567');
+    assert.equal(await page.locator('[data-field="phone"] a.sms').getAttribute('href'), 'sms:+905321234567');
     await page.reload();
     await page.locator('article.detail h1', { hasText: 'Anadolu Gıda A.Ş.' }).waitFor();
     assert.equal(await page.locator('[data-field="city"]').textContent(), 'İzmir');

@@ -130,15 +130,15 @@ describe('service and time', () => {
     const page = await openApp(context, server.url, '/calendar');
     await page.locator('#calendar-choice').selectOption('dept:sales');
     await page.locator('#new-meeting').click();
-    await page.locator('#meeting-title').waitFor();
+    await page.locator('#meeting-subject').waitFor();
     assert.equal(await page.locator('#meeting-calendar').inputValue(), 'dept:sales');
-    await page.locator('#meeting-title').fill('Haftalık satış toplantısı');
+    await page.locator('#meeting-subject').fill('Haftalık satış toplantısı');
     await page.locator('#meeting-start').fill('2026-12-07T10:00');
     // An impossible end: a clear message, and what was typed stays.
     await page.locator('#meeting-end').fill('2026-12-07T09:00');
     await page.getByRole('button', { name: /^(Kaydet|Save)$/ }).click();
     await page.locator('#meeting-end-error', { hasText: 'Bitiş, başlangıçtan sonra olmalı.' }).waitFor();
-    assert.equal(await page.locator('#meeting-title').inputValue(), 'Haftalık satış toplantısı');
+    assert.equal(await page.locator('#meeting-subject').inputValue(), 'Haftalık satış toplantısı');
     await page.locator('#meeting-end').fill('2026-12-07T11:00');
     await page.locator('#meeting-location').fill('Kadıköy şubesi, İstanbul');
     await page.locator('#meeting-recurrence').fill('FREQ=WEEKLY;BYDAY=MO;COUNT=10');
@@ -171,7 +171,7 @@ describe('service and time', () => {
     assert.equal(event.description, 'Huni, teklifler; yeni kampanya');
     assert.match(event.uid, /@saha$/);
     assert.equal(vevent.getFirstPropertyValue('sequence'), 0);
-    assert.equal(event.startDate.timezone, 'Europe/Istanbul');
+    assert.equal(event.startDate.zone.tzid, 'Europe/Istanbul');
     assert.equal(event.startDate.toJSDate().toISOString(), '2026-12-07T07:00:00.000Z');
     assert.equal(event.endDate.toJSDate().toISOString(), '2026-12-07T08:00:00.000Z');
     const iterator = event.iterator();
