@@ -102,6 +102,9 @@ pub struct Account {
     pub tags: Vec<String>,
     #[autosurgeon(missing = "Default::default")]
     pub lifecycle: Vec<Transition>,
+    /// The İYS consent log ([`crate::consent`]); only grows.
+    #[autosurgeon(missing = "Default::default")]
+    pub consents: Vec<crate::consent::ConsentEvent>,
 }
 
 impl_common!(Account);

@@ -49,6 +49,9 @@ pub struct Contact {
     pub email: String,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub birthday: String,
+    /// The İYS consent log ([`crate::consent`]); only grows.
+    #[autosurgeon(missing = "Default::default")]
+    pub consents: Vec<crate::consent::ConsentEvent>,
 }
 
 impl_common!(Contact);

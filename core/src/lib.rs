@@ -16,6 +16,7 @@
 //!   [`task`], [`meeting`] (calendars and the contact-frequency guard), computed over
 //!   [`working_time`] and [`civil`] dates and zones; [`rrule`] expands recurrences,
 //!   [`ics`] writes iCalendar feeds, [`service_report`] sums up the service figures.
+//! - Engagement: [`consent`] (the İYS consent log, its merge rule and export).
 //! - [`search`]: the incremental Turkish-aware search index; [`invoice_number`]:
 //!   invoice numbers that stay unique across offline devices.
 //! - [`access`]: roles and the visibility and change rules the server enforces and the
@@ -35,6 +36,7 @@ pub mod api;
 pub mod call;
 pub mod case;
 pub mod civil;
+pub mod consent;
 pub mod contact;
 pub mod document_id;
 pub mod error;

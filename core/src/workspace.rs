@@ -150,6 +150,9 @@ pub struct ServiceSettings {
     pub sla: Vec<crate::case::SlaTarget>,
     pub guard_count: i64,
     pub guard_days: i64,
+    /// The e-mail subscription topics people may consent to (see [`crate::consent`]).
+    #[autosurgeon(missing = "Default::default")]
+    pub email_topics: Vec<String>,
 }
 
 impl Default for ServiceSettings {
@@ -167,6 +170,10 @@ impl Default for ServiceSettings {
             sla: crate::case::default_sla(),
             guard_count: guard.count,
             guard_days: guard.days,
+            email_topics: ["kampanya", "bülten", "anket", "etkinlik"]
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
         }
     }
 }

@@ -25,6 +25,7 @@ pub fn Header() -> impl IntoView {
         ("/tasks", "kinds.task"),
         ("/calendar", "ui.calendar"),
         ("/reports/service", "ui.service_report"),
+        ("/consents", "ui.iys_page"),
     ];
     view! {
         <header class="topbar">

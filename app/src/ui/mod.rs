@@ -2,6 +2,7 @@
 
 mod auth;
 mod chrome;
+mod consent;
 mod pipeline;
 mod records;
 mod related;
@@ -229,6 +230,7 @@ fn App(lang: Lang) -> impl IntoView {
                     <Route path=path!("/settings/pipeline") view=settings::PipelinePage />
                     <Route path=path!("/settings/service") view=service::ServiceSettingsPage />
                     <Route path=path!("/today") view=service::MyDay />
+                    <Route path=path!("/consents") view=consent::ConsentsPage />
                     <Route path=path!("/calendar") view=service::CalendarPage />
                     <Route path=path!("/reports/service") view=service::ServiceReport />
                     <Route path=path!("/:section") view=records::RecordList />

@@ -492,6 +492,7 @@ fn DetailBody(view: RecordView) -> impl IntoView {
         }
         Record::Contact(c) => view! {
             <super::service::ServiceActions account=c.account.clone() contact=id.to_string() />
+            <super::consent::ConsentPanel id=id />
         }
         .into_any(),
         _ => ().into_any(),

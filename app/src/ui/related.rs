@@ -80,6 +80,7 @@ pub fn AccountPanels(id: DocumentId) -> impl IntoView {
     view! {
         <div class="account-360">
             <super::service::ServiceActions account=id.to_string() contact=String::new() />
+            <super::consent::ConsentPanel id=id />
             {sections}
             <AccountTimeline id=id />
         </div>

@@ -290,7 +290,19 @@ pub fn ServiceActions(account: String, contact: String) -> impl IntoView {
             encode(&contact)
         ));
     }
+    // A task from here is about the contact (or the account).
+    let about = if contact.is_empty() {
+        &account
+    } else {
+        &contact
+    };
+    let task_query = format!("{query}&link={}", encode(about));
     let link = |section: &str, key: &'static str, id: &'static str| {
+        let query = if section == "tasks" {
+            &task_query
+        } else {
+            &query
+        };
         let href = format!("/{section}/new?{query}");
         view! { <A href=href attr:class="button" attr:id=id>{move || word(lang.get(), key)}</A> }
     };
@@ -1018,9 +1030,18 @@ fn download_ics(id: DocumentId, meeting: &Meeting) {
         url: String::new(),
     }];
     let text = saha_core::ics::calendar(&meeting.title, &events, now_ms());
+    download(
+        &format!("{}.ics", safe_file_name(&meeting.title)),
+        "text/calendar;charset=utf-8",
+        &text,
+    );
+}
+
+/// Lets the browser save `text` as a file called `name`.
+pub fn download(name: &str, mime: &str, text: &str) {
     let parts = js_sys::Array::of1(&text.into());
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/calendar;charset=utf-8");
+    options.set_type(mime);
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
         return;
     };
@@ -1033,7 +1054,7 @@ fn download_ics(id: DocumentId, meeting: &Meeting) {
         .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
     {
         a.set_href(&url);
-        a.set_download(&format!("{}.ics", safe_file_name(&meeting.title)));
+        a.set_download(name);
         a.click();
     }
     let _ = web_sys::Url::revoke_object_url(&url);
@@ -1091,6 +1112,7 @@ pub fn ServiceSettingsPage() -> impl IntoView {
         .collect();
     let guard_count = RwSignal::new(current.guard_count.to_string());
     let guard_days = RwSignal::new(current.guard_days.to_string());
+    let topics = RwSignal::new(current.email_topics.join(", "));
     let problems = RwSignal::new(Vec::<(&'static str, saha_core::validate::Problem)>::new());
     let saved = RwSignal::new(false);
     let save = {
@@ -1122,6 +1144,7 @@ pub fn ServiceSettingsPage() -> impl IntoView {
                     .collect(),
                 guard_count: number(guard_count),
                 guard_days: number(guard_days),
+                email_topics: saha_core::form::split_tags(&topics.get_untracked()),
             };
             wasm_bindgen_futures::spawn_local(async move {
                 match repo().set_service(&settings).await {
@@ -1161,6 +1184,7 @@ pub fn ServiceSettingsPage() -> impl IntoView {
     view! {
         <section class="page settings">
             <h1>{move || word(lang.get(), "ui.service_settings")}</h1>
+            <p class="hint">{move || word(lang.get(), "ui.service_settings_hint")}</p>
             <form on:submit=save class="record-form" id="service-settings">
                 <div class="field">
                     <label for="time-zone">{move || word(lang.get(), "field.time_zone")}</label>
@@ -1240,6 +1264,10 @@ pub fn ServiceSettingsPage() -> impl IntoView {
                     </div>
                     <p class="error">{problem("guard")}</p>
                 </fieldset>
+                <div class="field">
+                    <label for="email-topics">{move || word(lang.get(), "ui.email_topics")}</label>
+                    <input id="email-topics" type="text" prop:value=topics on:input=move |ev| topics.set(event_target_value(&ev)) />
+                </div>
                 <div class="actions">
                     <button type="submit" class="button primary">{move || word(lang.get(), "ui.save")}</button>
                 </div>

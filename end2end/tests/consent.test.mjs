@@ -1,0 +1,83 @@
+// End-to-end: consent — a consent recorded offline on a contact syncs to a colleague,
+// an individual's first record cannot be a refusal, and the İYS page exports the events
+// in İYS's field names and marks them uploaded.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { launch, openApp, phone, setUp, startServer, waitForOfflineReady, waitForSynced } from './helpers.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  await setUp(server.url);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe('consent', () => {
+  test('a consent recorded offline syncs, refusal-first is refused, and İYS export works', async () => {
+    const context = await phone(browser);
+    const page = await openApp(context, server.url, '/contacts');
+    await waitForOfflineReady(page);
+    await page.locator('#new-record').click();
+    await page.locator('#contact-name').fill('Zeynep Aksoy');
+    await page.locator('#contact-mobile').fill('0533 765 43 21');
+    await page.locator('#contact-email').fill('zeynep@example.com');
+    await page.getByRole('button', { name: /^(Kaydet|Save)$/ }).click();
+    await page.locator('article.detail[data-kind="contact"] h1', { hasText: 'Zeynep Aksoy' }).waitFor();
+    await waitForSynced(page);
+    const contactPath = new URL(page.url()).pathname;
+
+    await context.setOffline(true);
+    await page.locator('output.sync[data-sync="offline"]').waitFor();
+    assert.equal(await page.locator('tr[data-channel="MESAJ"]').getAttribute('data-consent'), 'none');
+
+    // An e-mail refusal with no consent before it: refused, with the reason.
+    await page.locator('#record-consent').click();
+    await page.locator('#consent-channel').selectOption('EPOSTA');
+    assert.equal(await page.locator('#consent-recipient').inputValue(), 'zeynep@example.com');
+    await page.locator('#consent-status').selectOption('RET');
+    await page.locator('#save-consent').click();
+    await page.locator('#consent-status-error', { hasText: 'ilk kaydı ret olamaz' }).waitFor();
+
+    // SMS consent given in the shop, signed on paper.
+    await page.locator('#consent-channel').selectOption('MESAJ');
+    await page.locator('#consent-status').selectOption('ONAY');
+    assert.equal(await page.locator('#consent-recipient').inputValue(), '+905337654321');
+    await page.locator('#consent-source').selectOption('HS_ISLAK_IMZA');
+    await page.locator('#consent-evidence').fill('Form 2026/118');
+    await page.locator('#save-consent').click();
+    await page.locator('tr[data-channel="MESAJ"][data-consent="ONAY"]').waitFor();
+
+    await context.setOffline(false);
+    await waitForSynced(page);
+
+    // A colleague sees it.
+    const other = await browser.newContext({ viewport: { width: 820, height: 1180 }, locale: 'tr-TR' });
+    const tablet = await openApp(other, server.url, contactPath);
+    await tablet.locator('tr[data-channel="MESAJ"][data-consent="ONAY"]').waitFor();
+    assert.equal(await tablet.locator('tr[data-channel="EPOSTA"]').getAttribute('data-consent'), 'none');
+    await other.close();
+
+    // The İYS page exports it with İYS's field names, then marks it uploaded.
+    await page.locator('nav.sections a', { hasText: 'İYS izinleri' }).click();
+    await page.locator('#pending-consents li', { hasText: 'Zeynep Aksoy' }).waitFor();
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('#export-csv').click()]);
+    const text = await readFile(await csv.path(), 'utf8');
+    const lines = text.trim().split('\r\n');
+    assert.equal(lines[0], 'recipientType,type,source,recipient,status,consentDate');
+    assert.match(lines[1], /^BIREYSEL,MESAJ,HS_ISLAK_IMZA,\+905337654321,ONAY,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
+    const [json] = await Promise.all([page.waitForEvent('download'), page.locator('#export-json').click()]);
+    const rows = JSON.parse(await readFile(await json.path(), 'utf8'));
+    assert.deepEqual(Object.keys(rows[0]).sort(), ['consentDate', 'recipient', 'recipientType', 'source', 'status', 'type']);
+    await page.locator('#mark-uploaded').click();
+    await page.locator('#nothing-to-upload').waitFor();
+    await context.close();
+  });
+});
