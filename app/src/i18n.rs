@@ -521,6 +521,12 @@ pub fn problem(lang: Lang, p: Problem) -> String {
         (Problem::InvalidRecurrence, Lang::En) => {
             "The repeat rule cannot be read (e.g. FREQ=WEEKLY;BYDAY=MO;COUNT=10).".into()
         }
+        (Problem::InvalidTemplate, Lang::Tr) => {
+            "Şablonda bilinmeyen bir alan ya da kapanmamış {{ var; kullanılabilenler: {{first_name}}, {{name}}, {{company}}, {{city}}.".into()
+        }
+        (Problem::InvalidTemplate, Lang::En) => {
+            "The template has an unknown field or an unclosed {{; available: {{first_name}}, {{name}}, {{company}}, {{city}}.".into()
+        }
         (Problem::NumberOutOfRange { min, max }, Lang::Tr) => {
             format!("{min} ile {max} arasında bir değer girin.")
         }
@@ -835,6 +841,110 @@ const WORDS: &[(&str, &str, &str)] = &[
     ("weekday.4", "Cuma", "Friday"),
     ("weekday.5", "Cumartesi", "Saturday"),
     ("weekday.6", "Pazar", "Sunday"),
+    ("kind.segment", "Segment", "Segment"),
+    ("kinds.segment", "Segmentler", "Segments"),
+    ("new.segment", "Yeni segment", "New segment"),
+    ("kind.campaign", "Kampanya", "Campaign"),
+    ("kinds.campaign", "Kampanyalar", "Campaigns"),
+    ("new.campaign", "Yeni kampanya", "New campaign"),
+    ("field.customer_type", "Müşteri tipi", "Customer type"),
+    (
+        "field.account_segment",
+        "Müşteri segmenti",
+        "Account segment",
+    ),
+    (
+        "field.ordered_since",
+        "Son sipariş en erken",
+        "Last order on or after",
+    ),
+    ("field.min_revenue", "En az ciro (₺)", "Minimum revenue (₺)"),
+    (
+        "field.satisfaction_group",
+        "Memnuniyet grubu",
+        "Satisfaction group",
+    ),
+    ("field.email_topic", "E-posta konusu", "Email topic"),
+    ("field.template", "Mesaj şablonu", "Message template"),
+    ("customer_type.potential", "Potansiyel", "Potential"),
+    ("customer_type.new", "Yeni", "New"),
+    ("customer_type.current", "Mevcut", "Current"),
+    ("customer_type.former", "Eski", "Former"),
+    ("customer_type.target", "Hedef", "Target"),
+    (
+        "satisfaction_group.satisfied",
+        "Memnun (4–5)",
+        "Satisfied (4–5)",
+    ),
+    (
+        "satisfaction_group.neutral",
+        "Kararsız (2,5–4)",
+        "Neutral (2.5–4)",
+    ),
+    (
+        "satisfaction_group.unhappy",
+        "Memnun değil (2,5 altı)",
+        "Unhappy (below 2.5)",
+    ),
+    ("channel.MESAJ", "SMS", "SMS"),
+    ("channel.EPOSTA", "E-posta", "Email"),
+    ("channel.ARAMA", "Arama", "Call"),
+    ("status.approved", "Onaylandı", "Approved"),
+    ("gate.no_consent", "İzin yok", "No consent"),
+    ("gate.refused", "Ret vermiş", "Refused"),
+    (
+        "gate.topic",
+        "Bu konuya abone değil",
+        "Not subscribed to this topic",
+    ),
+    (
+        "gate.no_address",
+        "Bu kanal için adres yok",
+        "No address for this channel",
+    ),
+    (
+        "gate.cool_off",
+        "Dinlenme süresi içinde görüşüldü",
+        "Contacted within the rest period",
+    ),
+    (
+        "gate.quiet_hours",
+        "Sessiz saatler: şimdi gönderilmez",
+        "Quiet hours: nothing goes out now",
+    ),
+    (
+        "ui.segment_members",
+        "Segmentteki kişiler",
+        "People in the segment",
+    ),
+    (
+        "ui.audience",
+        "Hedef kitle ve izin kontrolü",
+        "Audience and consent check",
+    ),
+    ("ui.audience_included", "kişiye gidecek", "will receive it"),
+    ("ui.audience_excluded", "kişi hariç", "left out"),
+    (
+        "ui.no_segment",
+        "Önce bir segment seçin.",
+        "Choose a segment first.",
+    ),
+    (
+        "ui.template_impersonal",
+        "Şablon kişinin adını içermiyor; toplu davet yerine {{first_name}} ile kişiye hitap edin.",
+        "The template does not address the person; use {{first_name}} rather than a blanket message.",
+    ),
+    (
+        "ui.contact_rules",
+        "Kampanya iletişim kuralları",
+        "Campaign contact rules",
+    ),
+    (
+        "ui.cool_off_days",
+        "Son görüşmeden sonra dinlenme (gün)",
+        "Rest after the last contact (days)",
+    ),
+    ("ui.quiet_hours", "Sessiz saatler", "Quiet hours"),
     ("iys.MESAJ", "SMS", "SMS"),
     ("iys.ARAMA", "Arama", "Call"),
     ("iys.EPOSTA", "E-posta", "Email"),

@@ -16,7 +16,9 @@
 //!   [`task`], [`meeting`] (calendars and the contact-frequency guard), computed over
 //!   [`working_time`] and [`civil`] dates and zones; [`rrule`] expands recurrences,
 //!   [`ics`] writes iCalendar feeds, [`service_report`] sums up the service figures.
-//! - Engagement: [`consent`] (the İYS consent log, its merge rule and export).
+//! - Engagement: [`consent`] (the İYS consent log, its merge rule and export),
+//!   [`segment`] (saved filters over people) and [`campaign`] (templates and the send
+//!   gate).
 //! - [`search`]: the incremental Turkish-aware search index; [`invoice_number`]:
 //!   invoice numbers that stay unique across offline devices.
 //! - [`access`]: roles and the visibility and change rules the server enforces and the
@@ -34,6 +36,7 @@ pub mod access;
 pub mod account;
 pub mod api;
 pub mod call;
+pub mod campaign;
 pub mod case;
 pub mod civil;
 pub mod consent;
@@ -52,6 +55,7 @@ pub mod product;
 pub mod rrule;
 pub mod sales;
 pub mod search;
+pub mod segment;
 pub mod service_report;
 pub mod sync;
 pub mod task;

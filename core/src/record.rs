@@ -374,10 +374,12 @@ pub enum Record {
     Call(crate::call::Call),
     Task(crate::task::Task),
     Meeting(crate::meeting::Meeting),
+    Segment(crate::segment::Segment),
+    Campaign(crate::campaign::Campaign),
 }
 
 /// Every record kind, in the order menus list them.
-pub const KINDS: [&str; 12] = [
+pub const KINDS: [&str; 14] = [
     crate::account::KIND,
     crate::contact::KIND,
     crate::lead::KIND,
@@ -390,6 +392,8 @@ pub const KINDS: [&str; 12] = [
     crate::call::KIND,
     crate::task::KIND,
     crate::meeting::KIND,
+    crate::segment::KIND,
+    crate::campaign::KIND,
 ];
 
 /// Applies `$body` to the typed record inside a [`Record`], whatever its type.
@@ -406,6 +410,8 @@ macro_rules! each_record {
             Record::Call($r) => $body,
             Record::Task($r) => $body,
             Record::Meeting($r) => $body,
+            Record::Segment($r) => $body,
+            Record::Campaign($r) => $body,
         }
     };
 }
@@ -428,6 +434,8 @@ impl Record {
             crate::call::KIND => read(doc).map(Record::Call),
             crate::task::KIND => read(doc).map(Record::Task),
             crate::meeting::KIND => read(doc).map(Record::Meeting),
+            crate::segment::KIND => read(doc).map(Record::Segment),
+            crate::campaign::KIND => read(doc).map(Record::Campaign),
             _ => return None,
         })
     }
@@ -447,6 +455,8 @@ impl Record {
             crate::call::KIND => Record::Call(RecordType::blank(ctx)),
             crate::task::KIND => Record::Task(RecordType::blank(ctx)),
             crate::meeting::KIND => Record::Meeting(RecordType::blank(ctx)),
+            crate::segment::KIND => Record::Segment(RecordType::blank(ctx)),
+            crate::campaign::KIND => Record::Campaign(RecordType::blank(ctx)),
             _ => return None,
         })
     }

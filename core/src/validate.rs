@@ -36,6 +36,8 @@ pub enum Problem {
     /// A recurrence rule (RFC 5545 RRULE) that is malformed or uses a part Saha does not
     /// support.
     InvalidRecurrence,
+    /// A message template with an unknown field or an unclosed `{{`.
+    InvalidTemplate,
     /// A whole number outside the field's range.
     NumberOutOfRange {
         min: i64,

@@ -153,6 +153,24 @@ pub struct ServiceSettings {
     /// The e-mail subscription topics people may consent to (see [`crate::consent`]).
     #[autosurgeon(missing = "Default::default")]
     pub email_topics: Vec<String>,
+    /// Days to rest after any contact before a campaign message (see
+    /// [`crate::campaign::ContactRules`]).
+    #[autosurgeon(missing = "default_cool_off")]
+    pub cool_off_days: i64,
+    /// Quiet hours, `21:00-09:00` (no campaign messages).
+    #[autosurgeon(
+        missing = "default_quiet_hours",
+        hydrate = "crate::value::hydrate_any_string"
+    )]
+    pub quiet_hours: String,
+}
+
+fn default_cool_off() -> i64 {
+    crate::campaign::ContactRules::default().cool_off_days
+}
+
+fn default_quiet_hours() -> String {
+    "21:00-09:00".to_owned()
 }
 
 impl Default for ServiceSettings {
@@ -174,6 +192,8 @@ impl Default for ServiceSettings {
                 .into_iter()
                 .map(str::to_owned)
                 .collect(),
+            cool_off_days: default_cool_off(),
+            quiet_hours: default_quiet_hours(),
         }
     }
 }
@@ -216,6 +236,15 @@ impl ServiceSettings {
         if !(0..=100).contains(&self.guard_count) || !(0..=365).contains(&self.guard_days) {
             problems.push(("guard", Problem::NumberOutOfRange { min: 0, max: 365 }));
         }
+        if !(0..=365).contains(&self.cool_off_days) {
+            problems.push((
+                "cool_off_days",
+                Problem::NumberOutOfRange { min: 0, max: 365 },
+            ));
+        }
+        if self.quiet_window().is_none() {
+            problems.push(("quiet_hours", Problem::InvalidDateTime));
+        }
         if problems.is_empty() {
             Ok(())
         } else {
@@ -250,6 +279,30 @@ impl ServiceSettings {
         crate::meeting::FrequencyGuard {
             count: self.guard_count,
             days: self.guard_days,
+        }
+    }
+
+    /// Quiet hours as minutes (from, until); "" means none.
+    fn quiet_window(&self) -> Option<(u32, u32)> {
+        let text = self.quiet_hours.trim();
+        if text.is_empty() {
+            return Some((0, 0));
+        }
+        let (from, until) = text.split_once(['-', '–'])?;
+        Some((
+            crate::working_time::parse_clock(from)?,
+            crate::working_time::parse_clock(until)?,
+        ))
+    }
+
+    /// The campaign contact rules these settings describe.
+    pub fn contact_rules(&self) -> crate::campaign::ContactRules {
+        let (quiet_from, quiet_until) = self.quiet_window().unwrap_or((0, 0));
+        crate::campaign::ContactRules {
+            cool_off_days: self.cool_off_days,
+            quiet_from,
+            quiet_until,
+            zone: self.zone(),
         }
     }
 

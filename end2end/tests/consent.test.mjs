@@ -21,8 +21,10 @@ after(async () => {
 });
 
 describe('consent', () => {
-  test('a consent recorded offline syncs, refusal-first is refused, and İYS export works', async () => {
+  test('a consent recorded offline syncs, İYS export works, and a campaign previews its audience', async () => {
     const context = await phone(browser);
+    // Noon on a working day in Istanbul: outside the quiet hours.
+    await context.clock.setFixedTime(new Date('2026-11-24T12:00:00+03:00'));
     const page = await openApp(context, server.url, '/contacts');
     await waitForOfflineReady(page);
     await page.locator('#new-record').click();
@@ -78,6 +80,38 @@ describe('consent', () => {
     assert.deepEqual(Object.keys(rows[0]).sort(), ['consentDate', 'recipient', 'recipientType', 'source', 'status', 'type']);
     await page.locator('#mark-uploaded').click();
     await page.locator('#nothing-to-upload').waitFor();
+
+    // Someone without consent, then a segment of everyone and an SMS campaign to it.
+    await page.goto(server.url + '/contacts/new');
+    await page.locator('#contact-name').fill('Burak Şen');
+    await page.locator('#contact-mobile').fill('0544 111 22 33');
+    await page.getByRole('button', { name: /^(Kaydet|Save)$/ }).click();
+    await page.locator('article.detail[data-kind="contact"] h1', { hasText: 'Burak Şen' }).waitFor();
+    await page.locator('nav.sections a', { hasText: 'Segmentler' }).click();
+    await page.locator('#new-record').click();
+    await page.locator('#segment-name').fill('Herkes');
+    await page.getByRole('button', { name: /^(Kaydet|Save)$/ }).click();
+    await page.locator('article.detail[data-kind="segment"] h1', { hasText: 'Herkes' }).waitFor();
+    assert.equal(await page.locator('#segment-count').textContent(), '2');
+
+    await page.locator('nav.sections a', { hasText: 'Kampanyalar' }).click();
+    await page.locator('#new-record').click();
+    await page.locator('#campaign-name').fill('Kış indirimi');
+    await page.locator('#campaign-segment').fill('herkes');
+    await page.locator('.picker-option', { hasText: 'Herkes' }).click();
+    await page.locator('#campaign-channel').selectOption('MESAJ');
+    // An unknown field is refused with the fields that exist; the text stays.
+    await page.locator('#campaign-template').fill('Merhaba {{ad}}');
+    await page.getByRole('button', { name: /^(Kaydet|Save)$/ }).click();
+    await page.locator('#campaign-template-error', { hasText: '{{first_name}}' }).waitFor();
+    await page.locator('#campaign-template').fill('Merhaba {{first_name}}, kış indirimi başladı!');
+    await page.getByRole('button', { name: /^(Kaydet|Save)$/ }).click();
+    await page.locator('article.detail[data-kind="campaign"] h1', { hasText: 'Kış indirimi' }).waitFor();
+    assert.equal(await page.locator('#audience-included').textContent(), '1');
+    assert.equal(await page.locator('#audience-excluded').textContent(), '1');
+    assert.equal(await page.locator('#sample-message').textContent(), 'Merhaba Zeynep, kış indirimi başladı!');
+    await page.locator('#included li', { hasText: 'Zeynep Aksoy' }).waitFor();
+    await page.locator('#excluded li[data-reason="no_consent"]', { hasText: 'Burak Şen' }).waitFor();
     await context.close();
   });
 });

@@ -25,6 +25,8 @@ pub fn Header() -> impl IntoView {
         ("/tasks", "kinds.task"),
         ("/calendar", "ui.calendar"),
         ("/reports/service", "ui.service_report"),
+        ("/segments", "kinds.segment"),
+        ("/campaigns", "kinds.campaign"),
         ("/consents", "ui.iys_page"),
     ];
     view! {

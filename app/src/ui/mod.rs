@@ -1,6 +1,7 @@
 //! The screens. Every view reads the local [`Repo`]; nothing waits for the network.
 
 mod auth;
+mod campaign;
 mod chrome;
 mod consent;
 mod pipeline;

@@ -35,6 +35,8 @@ pub fn section_of(kind: &str) -> &'static str {
         saha_core::call::KIND => "calls",
         saha_core::task::KIND => "tasks",
         saha_core::meeting::KIND => "meetings",
+        saha_core::segment::KIND => "segments",
+        saha_core::campaign::KIND => "campaigns",
         _ => "accounts",
     }
 }
@@ -64,6 +66,7 @@ fn facet(record: &Record) -> Option<(&'static str, String)> {
         Record::Task(t) => Some(("status", t.status.code().to_owned())),
         Record::Meeting(m) => Some(("status", m.status.code().to_owned())),
         Record::Call(c) => Some(("outcome", c.outcome.code().to_owned())),
+        Record::Campaign(c) => Some(("status", c.status.code().to_owned())),
         _ => None,
     }
 }
@@ -95,6 +98,7 @@ fn facet_choices(kind: &str) -> Vec<(&'static str, String)> {
         saha_core::task::KIND => codes("status", saha_core::task::Status::CODES),
         saha_core::meeting::KIND => codes("status", saha_core::meeting::Status::CODES),
         saha_core::call::KIND => codes("outcome", saha_core::call::Outcome::CODES),
+        saha_core::campaign::KIND => codes("status", saha_core::campaign::Status::CODES),
         _ => Vec::new(),
     }
 }
@@ -214,6 +218,12 @@ fn card_meta(lang: i18n::Lang, view: &RecordView) -> String {
                 .map(|d| super::service::local_text(lang, d))
                 .unwrap_or_default(),
             person_name(&t.owner),
+        ],
+        Record::Segment(s) => vec![s.city.clone(), s.account_segment.clone(), s.tags.join(", ")],
+        Record::Campaign(c) => vec![
+            i18n::word(lang, &format!("channel.{}", c.channel.code())),
+            title_of_id(&c.segment),
+            c.topic.clone(),
         ],
         Record::Meeting(m) => vec![
             saha_core::civil::LocalDateTime::parse(&m.start)
@@ -487,6 +497,12 @@ fn DetailBody(view: RecordView) -> impl IntoView {
             view! { <super::sales::SalesPanel id=id document=s.clone() /> }.into_any()
         }
         Record::Case(c) => view! { <super::service::CaseSla case=c.clone() /> }.into_any(),
+        Record::Segment(s) => {
+            view! { <super::campaign::SegmentPanel segment=s.clone() /> }.into_any()
+        }
+        Record::Campaign(c) => {
+            view! { <super::campaign::CampaignPanel campaign=c.clone() /> }.into_any()
+        }
         Record::Meeting(m) => {
             view! { <super::service::MeetingPanel id=id meeting=m.clone() /> }.into_any()
         }

@@ -1113,6 +1113,8 @@ pub fn ServiceSettingsPage() -> impl IntoView {
     let guard_count = RwSignal::new(current.guard_count.to_string());
     let guard_days = RwSignal::new(current.guard_days.to_string());
     let topics = RwSignal::new(current.email_topics.join(", "));
+    let cool_off = RwSignal::new(current.cool_off_days.to_string());
+    let quiet = RwSignal::new(current.quiet_hours.clone());
     let problems = RwSignal::new(Vec::<(&'static str, saha_core::validate::Problem)>::new());
     let saved = RwSignal::new(false);
     let save = {
@@ -1145,6 +1147,8 @@ pub fn ServiceSettingsPage() -> impl IntoView {
                 guard_count: number(guard_count),
                 guard_days: number(guard_days),
                 email_topics: saha_core::form::split_tags(&topics.get_untracked()),
+                cool_off_days: number(cool_off),
+                quiet_hours: quiet.get_untracked(),
             };
             wasm_bindgen_futures::spawn_local(async move {
                 match repo().set_service(&settings).await {
@@ -1263,6 +1267,19 @@ pub fn ServiceSettingsPage() -> impl IntoView {
                         <input id="guard-days" type="text" inputmode="numeric" prop:value=guard_days on:input=move |ev| guard_days.set(event_target_value(&ev)) />
                     </div>
                     <p class="error">{problem("guard")}</p>
+                </fieldset>
+                <fieldset>
+                    <legend>{move || word(lang.get(), "ui.contact_rules")}</legend>
+                    <div class="field">
+                        <label for="cool-off">{move || word(lang.get(), "ui.cool_off_days")}</label>
+                        <input id="cool-off" type="text" inputmode="numeric" prop:value=cool_off on:input=move |ev| cool_off.set(event_target_value(&ev)) />
+                        <p class="error">{problem("cool_off_days")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="quiet-hours">{move || word(lang.get(), "ui.quiet_hours")}</label>
+                        <input id="quiet-hours" type="text" placeholder="21:00-09:00" prop:value=quiet on:input=move |ev| quiet.set(event_target_value(&ev)) />
+                        <p class="error">{problem("quiet_hours")}</p>
+                    </div>
                 </fieldset>
                 <div class="field">
                     <label for="email-topics">{move || word(lang.get(), "ui.email_topics")}</label>

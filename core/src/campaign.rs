@@ -1,0 +1,574 @@
+//! Campaigns: a personalised message to a segment over one channel, and the send gate
+//! that decides, person by person and with a reason, who may receive it (schema
+//! version 1).
+//!
+//! The gate lets a commercial message through only with what İYS requires: consent on
+//! the channel (and the topic, for e-mail) for individuals, no refusal for anyone,
+//! merchants included; it also keeps the workspace's rest period since the last
+//! contact (calls, meetings and messages) and its quiet hours. Templates carry fields
+//! such as `{{first_name}}`; a template without any personal field gets a warning,
+//! one with an unknown field an error.
+
+use autosurgeon::{Hydrate, Reconcile};
+
+use crate::civil::Zone;
+use crate::code_enum;
+use crate::consent::{self, Channel, Refusal};
+use crate::form::{Checker, FieldSpec, Form, Problems};
+use crate::impl_common;
+use crate::record::{self, EditContext, RecordType, reconcile_text};
+use crate::segment::Person;
+use crate::validate::{self, Problem};
+use crate::value::hydrate_any_string;
+
+/// Value of the `kind` field of a campaign document.
+pub const KIND: &str = "campaign";
+pub const SCHEMA_VERSION: i64 = 1;
+
+code_enum! {
+    pub enum Status { Draft = "draft", Approved = "approved", Sent = "sent" }
+}
+
+/// Fields a template may use.
+pub const TEMPLATE_FIELDS: &[&str] = &["first_name", "name", "company", "city"];
+/// Fields that make a message personal.
+const PERSONAL_FIELDS: &[&str] = &["first_name", "name"];
+
+/// A campaign as stored in its document.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Campaign {
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub kind: String,
+    #[autosurgeon(missing = "Default::default")]
+    pub schema: i64,
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub team: String,
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub owner: String,
+    #[autosurgeon(missing = "Default::default")]
+    pub created_at: i64,
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub created_by: String,
+    /// Free text, merged character by character.
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "hydrate_any_string",
+        reconcile = "reconcile_text"
+    )]
+    pub notes: String,
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub name: String,
+    /// Document ID of the segment.
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub segment: String,
+    #[autosurgeon(missing = "Default::default")]
+    pub channel: Channel,
+    /// The e-mail topic (a workspace subscription type).
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub topic: String,
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "hydrate_any_string",
+        reconcile = "reconcile_text"
+    )]
+    pub template: String,
+    #[autosurgeon(missing = "Default::default")]
+    pub status: Status,
+}
+
+impl_common!(Campaign);
+
+/// The campaign form's fields.
+pub mod field {
+    use crate::form::{FieldSpec, Input};
+
+    pub const NAME: FieldSpec = FieldSpec::required("name", Input::Text);
+    pub const SEGMENT: FieldSpec =
+        FieldSpec::required("segment", Input::Link(crate::segment::KIND));
+    pub const CHANNEL: FieldSpec =
+        FieldSpec::required("channel", Input::Choice(crate::consent::Channel::CODES));
+    pub const TOPIC: FieldSpec = FieldSpec::new("email_topic", Input::Text);
+    pub const TEMPLATE: FieldSpec = FieldSpec::required("template", Input::LongText);
+    pub const STATUS: FieldSpec =
+        FieldSpec::required("status", Input::Choice(super::Status::CODES));
+}
+
+const FIELDS: &[FieldSpec] = &[
+    field::NAME,
+    field::SEGMENT,
+    field::CHANNEL,
+    field::TOPIC,
+    field::TEMPLATE,
+    field::STATUS,
+    record::COMMON_FIELDS[0],
+    record::COMMON_FIELDS[1],
+    record::COMMON_FIELDS[2],
+];
+
+impl RecordType for Campaign {
+    const KIND: &'static str = KIND;
+    const SCHEMA: i64 = SCHEMA_VERSION;
+    const FIELDS: &'static [FieldSpec] = FIELDS;
+
+    fn blank(ctx: &EditContext) -> Campaign {
+        record::blank(KIND, SCHEMA_VERSION, ctx)
+    }
+
+    fn form(&self) -> Form {
+        let mut form = Form::new()
+            .with("name", &self.name)
+            .with("segment", &self.segment)
+            .with("channel", self.channel.code())
+            .with("email_topic", &self.topic)
+            .with("template", &self.template)
+            .with("status", self.status.code());
+        record::common_form(self, &mut form);
+        form
+    }
+
+    fn apply(&mut self, form: &Form, _ctx: &EditContext) -> Result<(), Problems> {
+        let mut check = Checker::new(form);
+        self.name = check.field(&field::NAME);
+        self.segment = check.field(&field::SEGMENT);
+        let channel = check.field(&field::CHANNEL);
+        self.topic = check.field(&field::TOPIC);
+        let template = check.field(&field::TEMPLATE);
+        let status = check.field(&field::STATUS);
+        if let Err(TemplateError::UnknownField(_) | TemplateError::Unclosed) = fields_of(&template)
+        {
+            check.problem(field::TEMPLATE.name, Problem::InvalidTemplate);
+        }
+        let channel = Channel::from_code(&channel).unwrap_or(self.channel);
+        if channel == Channel::Email && self.topic.is_empty() {
+            check.problem(field::TOPIC.name, Problem::Required);
+        }
+        record::apply_common(&mut check, self);
+        check.finish()?;
+        self.channel = channel;
+        self.template = template;
+        self.status = Status::from_code(&status).unwrap_or(self.status);
+        Ok(())
+    }
+
+    fn title(&self) -> String {
+        self.name.clone()
+    }
+
+    fn search_words(&self) -> String {
+        format!("{} {}", self.name, self.topic)
+    }
+
+    fn account(&self) -> &str {
+        ""
+    }
+}
+
+/// What is wrong with a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateError {
+    UnknownField(String),
+    /// A `{{` without its `}}`.
+    Unclosed,
+}
+
+/// The fields a template uses, in order.
+pub fn fields_of(template: &str) -> Result<Vec<String>, TemplateError> {
+    let mut fields = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let end = after.find("}}").ok_or(TemplateError::Unclosed)?;
+        let name = after[..end].trim();
+        if !TEMPLATE_FIELDS.contains(&name) {
+            return Err(TemplateError::UnknownField(name.to_owned()));
+        }
+        fields.push(name.to_owned());
+        rest = &after[end + 2..];
+    }
+    Ok(fields)
+}
+
+/// Whether the template addresses the person by name (blanket messages get a warning).
+pub fn is_personal(template: &str) -> bool {
+    fields_of(template).is_ok_and(|f| f.iter().any(|f| PERSONAL_FIELDS.contains(&f.as_str())))
+}
+
+/// The message for `person`.
+pub fn render(template: &str, person: &Person<'_>) -> Result<String, TemplateError> {
+    fields_of(template)?;
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after.find("}}").ok_or(TemplateError::Unclosed)?;
+        let value = match after[..end].trim() {
+            "first_name" => person.first_name(),
+            "name" => person.name,
+            "company" => person.company(),
+            "city" => person.account.map(|(_, a)| a.city.as_str()).unwrap_or(""),
+            other => return Err(TemplateError::UnknownField(other.to_owned())),
+        };
+        out.push_str(value);
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Why someone in the audience does not get the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exclusion {
+    /// See [`Refusal`]: no consent, refused, or not subscribed to the topic.
+    Consent(Refusal),
+    /// No address for the channel, or not a valid one.
+    NoAddress,
+    /// Contacted within the rest period (at this instant).
+    CoolOff { last_contact: i64 },
+    /// Within the workspace's quiet hours: nothing goes out now.
+    QuietHours,
+}
+
+/// The workspace's contact rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContactRules {
+    /// Days to rest after any contact (0: none).
+    pub cool_off_days: i64,
+    /// Quiet hours, minutes since midnight: from `quiet_from` to `quiet_until`
+    /// (across midnight when from > until; equal: none).
+    pub quiet_from: u32,
+    pub quiet_until: u32,
+    pub zone: Zone,
+}
+
+impl Default for ContactRules {
+    fn default() -> Self {
+        ContactRules {
+            cool_off_days: 7,
+            quiet_from: 21 * 60,
+            quiet_until: 9 * 60,
+            zone: Zone::istanbul(),
+        }
+    }
+}
+
+impl ContactRules {
+    pub fn is_quiet(&self, now: i64) -> bool {
+        let minute = self.zone.local(now).minute;
+        match self.quiet_from.cmp(&self.quiet_until) {
+            std::cmp::Ordering::Less => (self.quiet_from..self.quiet_until).contains(&minute),
+            std::cmp::Ordering::Greater => minute >= self.quiet_from || minute < self.quiet_until,
+            std::cmp::Ordering::Equal => false,
+        }
+    }
+}
+
+/// The address `person` has on `channel` (mobile first for SMS), normalised.
+pub fn address(person: &Person<'_>, channel: Channel) -> Option<String> {
+    let candidates: Vec<&str> = match channel {
+        Channel::Email => vec![person.email],
+        Channel::Sms => vec![person.mobile, person.phone],
+        Channel::Call => vec![person.phone, person.mobile],
+    };
+    candidates
+        .into_iter()
+        .find(|a| !a.is_empty())
+        .and_then(|a| {
+            match channel {
+                Channel::Email => validate::email(a),
+                _ => validate::phone(a),
+            }
+            .ok()
+            .filter(|a| !a.is_empty())
+        })
+}
+
+/// Whether the campaign's message may go to `person` now: the address to use, or why
+/// not. `last_contact` is the person's latest call, meeting or message.
+pub fn gate(
+    person: &Person<'_>,
+    channel: Channel,
+    topic: &str,
+    last_contact: Option<i64>,
+    now: i64,
+    rules: &ContactRules,
+) -> Result<String, Exclusion> {
+    let address = address(person, channel).ok_or(Exclusion::NoAddress)?;
+    consent::allows(person.consents, person.recipient_type, channel, topic)
+        .map_err(Exclusion::Consent)?;
+    if let Some(last) = last_contact
+        && rules.cool_off_days > 0
+        && now - last < rules.cool_off_days * 86_400_000
+    {
+        return Err(Exclusion::CoolOff { last_contact: last });
+    }
+    if rules.is_quiet(now) {
+        return Err(Exclusion::QuietHours);
+    }
+    Ok(address)
+}
+
+/// Who a campaign reaches and who it does not, with reasons.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Audience {
+    /// (person ID, address, rendered message).
+    pub included: Vec<(String, String, String)>,
+    /// (person ID, why not).
+    pub excluded: Vec<(String, Exclusion)>,
+}
+
+/// Runs the gate over the people of a segment.
+pub fn audience<'a>(
+    campaign: &Campaign,
+    people: impl IntoIterator<Item = &'a Person<'a>>,
+    last_contact: impl Fn(&str) -> Option<i64>,
+    now: i64,
+    rules: &ContactRules,
+) -> Audience {
+    let mut audience = Audience::default();
+    for person in people {
+        match gate(
+            person,
+            campaign.channel,
+            &campaign.topic,
+            last_contact(&person.id),
+            now,
+            rules,
+        ) {
+            Ok(address) => {
+                let message = render(&campaign.template, person).unwrap_or_default();
+                audience
+                    .included
+                    .push((person.id.clone(), address, message));
+            }
+            Err(why) => audience.excluded.push((person.id.clone(), why)),
+        }
+    }
+    audience
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::account::{Account, Party};
+    use crate::civil::LocalDateTime;
+    use crate::consent::{ConsentEvent, NewConsent, RecipientType, Status as ConsentStatus};
+
+    fn at(text: &str) -> i64 {
+        Zone::istanbul().to_utc_ms(LocalDateTime::parse(text).unwrap())
+    }
+
+    fn consent(
+        channel: &str,
+        status: &str,
+        topics: &str,
+        log: &[ConsentEvent],
+        who: RecipientType,
+    ) -> ConsentEvent {
+        consent::record(
+            log,
+            &NewConsent {
+                channel: channel.into(),
+                status: status.into(),
+                source: "HS_WEB".into(),
+                recipient: if channel == "EPOSTA" {
+                    "x@example.com".into()
+                } else {
+                    "05321234567".into()
+                },
+                evidence: String::new(),
+                topics: topics.into(),
+            },
+            who,
+            "id".into(),
+            at("2026-11-01T10:00") + log.len() as i64,
+            "u1",
+        )
+        .unwrap()
+    }
+
+    fn person<'a>(
+        id: &str,
+        name: &'a str,
+        consents: &'a [ConsentEvent],
+        account: Option<(&'a str, &'a Account)>,
+    ) -> Person<'a> {
+        Person {
+            id: id.into(),
+            kind: "contact",
+            name,
+            phone: "",
+            mobile: "0532 123 45 67",
+            email: "x@example.com",
+            birthday: "",
+            consents,
+            recipient_type: RecipientType::Individual,
+            account,
+        }
+    }
+
+    #[test]
+    fn templates_render_turkish_names_and_refuse_unknown_fields() {
+        let ctx = EditContext::new("u1", 0);
+        let mut company = Account::blank(&ctx);
+        company.name = "Çağlayan Gıda A.Ş.".into();
+        company.party = Party::Company;
+        company.city = "Şanlıurfa".into();
+        let p = person("c1", "Şükrü Öztürk", &[], Some(("a1", &company)));
+        assert_eq!(
+            render(
+                "Merhaba {{first_name}}, {{company}} ({{ city }}) için yeni fiyatlar!",
+                &p
+            )
+            .unwrap(),
+            "Merhaba Şükrü, Çağlayan Gıda A.Ş. (Şanlıurfa) için yeni fiyatlar!"
+        );
+        assert_eq!(
+            render("Sayın {{soyad}}", &p),
+            Err(TemplateError::UnknownField("soyad".into()))
+        );
+        assert_eq!(
+            render("Merhaba {{first_name", &p),
+            Err(TemplateError::Unclosed)
+        );
+        assert!(is_personal("Sevgili {{first_name}}"));
+        assert!(!is_personal("Tüm müşterilerimize {{company}} indirimi"));
+        let form = Form::new()
+            .with("name", "Kış kampanyası")
+            .with("segment", "s1")
+            .with("channel", "MESAJ")
+            .with("template", "Merhaba {{ad}}")
+            .with("status", "draft");
+        let Err(crate::record::EditError::Invalid(problems)) =
+            record::from_form::<Campaign>(&form, &ctx)
+        else {
+            panic!("unknown field accepted");
+        };
+        assert_eq!(problems, vec![("template", Problem::InvalidTemplate)]);
+    }
+
+    #[test]
+    fn the_gate_excludes_with_reasons() {
+        let rules = ContactRules::default();
+        let noon = at("2026-11-24T12:00");
+        let sms_yes = [consent("MESAJ", "ONAY", "", &[], RecipientType::Individual)];
+        let mut sms_no = sms_yes.to_vec();
+        sms_no.push(consent(
+            "MESAJ",
+            "RET",
+            "",
+            &sms_no,
+            RecipientType::Individual,
+        ));
+        let email_topic = [consent(
+            "EPOSTA",
+            "ONAY",
+            "bülten",
+            &[],
+            RecipientType::Individual,
+        )];
+        let with_consent = person("a", "Ayşe Kaya", &sms_yes, None);
+        let refused = person("b", "Burak Şen", &sms_no, None);
+        let nothing = person("c", "Cem Ak", &[], None);
+        let mut merchant = person("d", "Derya Ticaret", &[], None);
+        merchant.recipient_type = RecipientType::Merchant;
+        let merchant_refusal = [consent("MESAJ", "RET", "", &[], RecipientType::Merchant)];
+        let mut merchant_no = person("e", "Ece Ticaret", &merchant_refusal, None);
+        merchant_no.recipient_type = RecipientType::Merchant;
+        let mut no_phone = person("f", "Fatma Yıldız", &sms_yes, None);
+        no_phone.mobile = "";
+
+        assert_eq!(
+            gate(&with_consent, Channel::Sms, "", None, noon, &rules),
+            Ok("+905321234567".into())
+        );
+        assert_eq!(
+            gate(&refused, Channel::Sms, "", None, noon, &rules),
+            Err(Exclusion::Consent(Refusal::Refused))
+        );
+        assert_eq!(
+            gate(&nothing, Channel::Sms, "", None, noon, &rules),
+            Err(Exclusion::Consent(Refusal::NoConsent))
+        );
+        assert!(
+            gate(&merchant, Channel::Sms, "", None, noon, &rules).is_ok(),
+            "merchants need no prior consent"
+        );
+        assert_eq!(
+            gate(&merchant_no, Channel::Sms, "", None, noon, &rules),
+            Err(Exclusion::Consent(Refusal::Refused))
+        );
+        assert_eq!(
+            gate(&no_phone, Channel::Sms, "", None, noon, &rules),
+            Err(Exclusion::NoAddress)
+        );
+        let subscriber = person("g", "Gül Ay", &email_topic, None);
+        assert!(gate(&subscriber, Channel::Email, "bülten", None, noon, &rules).is_ok());
+        assert_eq!(
+            gate(&subscriber, Channel::Email, "kampanya", None, noon, &rules),
+            Err(Exclusion::Consent(Refusal::NotSubscribedToTopic))
+        );
+        let yesterday = noon - 86_400_000;
+        assert_eq!(
+            gate(
+                &with_consent,
+                Channel::Sms,
+                "",
+                Some(yesterday),
+                noon,
+                &rules
+            ),
+            Err(Exclusion::CoolOff {
+                last_contact: yesterday
+            })
+        );
+        assert!(
+            gate(
+                &with_consent,
+                Channel::Sms,
+                "",
+                Some(noon - 8 * 86_400_000),
+                noon,
+                &rules
+            )
+            .is_ok()
+        );
+        assert_eq!(
+            gate(
+                &with_consent,
+                Channel::Sms,
+                "",
+                None,
+                at("2026-11-24T22:30"),
+                &rules
+            ),
+            Err(Exclusion::QuietHours)
+        );
+        assert_eq!(
+            gate(
+                &with_consent,
+                Channel::Sms,
+                "",
+                None,
+                at("2026-11-25T08:59"),
+                &rules
+            ),
+            Err(Exclusion::QuietHours)
+        );
+        let everyone = [with_consent.clone(), refused.clone(), nothing.clone()];
+        let mut campaign = Campaign::blank(&EditContext::new("u1", 0));
+        campaign.channel = Channel::Sms;
+        campaign.template = "Merhaba {{first_name}}".into();
+        let result = audience(&campaign, &everyone, |_| None, noon, &rules);
+        assert_eq!(
+            result.included,
+            vec![(
+                "a".to_owned(),
+                "+905321234567".to_owned(),
+                "Merhaba Ayşe".to_owned()
+            )]
+        );
+        assert_eq!(result.excluded.len(), 2);
+        let _ = ConsentStatus::Consent;
+    }
+}
