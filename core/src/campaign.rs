@@ -74,9 +74,36 @@ pub struct Campaign {
     pub template: String,
     #[autosurgeon(missing = "Default::default")]
     pub status: Status,
+    /// What the server's outbox did, by person ID (written by the server only).
+    #[autosurgeon(missing = "Default::default")]
+    pub deliveries: std::collections::BTreeMap<String, Delivery>,
 }
 
 impl_common!(Campaign);
+
+code_enum! {
+    /// Where one message of a campaign stands: queued, sent, failed (given up after
+    /// repeated failures; `error` says why), or uncertain (the server stopped while
+    /// sending: it may or may not have gone out, and it is not sent again).
+    pub enum DeliveryState {
+        Queued = "queued",
+        Sent = "sent",
+        Failed = "failed",
+        Uncertain = "uncertain",
+    }
+}
+
+/// One message of a campaign, as the server's outbox reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct Delivery {
+    #[autosurgeon(hydrate = "hydrate_any_string")]
+    pub address: String,
+    pub state: DeliveryState,
+    /// When it was sent (or last tried), ms since the epoch.
+    pub at: i64,
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub error: String,
+}
 
 /// The campaign form's fields.
 pub mod field {
@@ -306,6 +333,85 @@ pub fn gate(
         return Err(Exclusion::QuietHours);
     }
     Ok(address)
+}
+
+/// The latest contact with each person (contact or account ID): calls, meetings and
+/// campaign messages sent, up to `now`.
+pub fn last_contacts<'a, K>(
+    records: impl IntoIterator<Item = (K, &'a crate::record::Record)>,
+    zone: Zone,
+    now: i64,
+) -> std::collections::HashMap<String, i64> {
+    use crate::record::Record;
+    let mut last: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    let mut touch = |who: &str, at: i64| {
+        if !who.is_empty() && at <= now {
+            let e = last.entry(who.to_owned()).or_insert(at);
+            *e = (*e).max(at);
+        }
+    };
+    for (_, record) in records {
+        match record {
+            Record::Call(c) => {
+                if let Some(at) = c.started_ms(zone) {
+                    touch(
+                        if c.contact.is_empty() {
+                            &c.account
+                        } else {
+                            &c.contact
+                        },
+                        at,
+                    );
+                }
+            }
+            Record::Meeting(m) => {
+                if let Some(start) = crate::civil::LocalDateTime::parse(&m.start) {
+                    let at = m.zone().to_utc_ms(start);
+                    for c in &m.contacts {
+                        touch(c, at);
+                    }
+                }
+            }
+            Record::Campaign(c) => {
+                for (person, d) in &c.deliveries {
+                    if d.state == DeliveryState::Sent {
+                        touch(person, d.at);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    last
+}
+
+/// The audience of `campaign` among `records` (every record of the workspace, by ID),
+/// or `None` if its segment is not among them.
+pub fn audience_of(
+    campaign: &Campaign,
+    records: &[(String, &crate::record::Record)],
+    rules: &ContactRules,
+    now: i64,
+) -> Option<Audience> {
+    let segment = records.iter().find_map(|(id, r)| match r {
+        crate::record::Record::Segment(s) if *id == campaign.segment => Some(s),
+        _ => None,
+    })?;
+    let facts = crate::segment::facts(records.iter().map(|(k, r)| (k.clone(), *r)));
+    let people = crate::segment::people(records);
+    let last = last_contacts(
+        records.iter().map(|(k, r)| (k.clone(), *r)),
+        rules.zone,
+        now,
+    );
+    let chosen = people.iter().filter(|p| segment.matches(p, &facts));
+    Some(audience(
+        campaign,
+        chosen,
+        |id| last.get(id).copied(),
+        now,
+        rules,
+    ))
 }
 
 /// Who a campaign reaches and who it does not, with reasons.

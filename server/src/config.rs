@@ -137,6 +137,25 @@ pub struct Config {
     /// timeout of a dead connection).
     #[arg(long, env = "SAHA_PING_SECONDS", default_value_t = 20, global = true)]
     pub ping_seconds: u64,
+
+    /// SMTP server for campaign e-mail, `smtp://user:pass@host:587?tls=required` or
+    /// `smtps://…`; without it, e-mail stays queued in the outbox.
+    #[arg(long, env = "SAHA_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender of campaign e-mail.
+    #[arg(
+        long,
+        env = "SAHA_SMTP_FROM",
+        default_value = "Saha <noreply@saha.invalid>",
+        global = true
+    )]
+    pub smtp_from: String,
+
+    /// Where the development SMS provider writes messages (one JSON line each);
+    /// default `<data dir>/sms-outbox.jsonl`.
+    #[arg(long, env = "SAHA_SMS_LOG", global = true)]
+    pub sms_log: Option<PathBuf>,
 }
 
 impl Config {
@@ -157,6 +176,9 @@ impl Config {
             user_messages_per_second: 0,
             user_message_burst: 1,
             ping_seconds: 20,
+            smtp_url: None,
+            smtp_from: "Saha <noreply@saha.invalid>".to_owned(),
+            sms_log: None,
         }
     }
 

@@ -276,6 +276,31 @@ impl Hub {
         }
     }
 
+    /// Changes a stored document on the server's own behalf (the campaign outbox
+    /// reporting deliveries): applies `change`, stores the result durably and fans it
+    /// out to connected devices like any change. Returns whether anything changed.
+    pub async fn server_change(
+        &self,
+        id: DocumentId,
+        change: impl FnOnce(&mut Automerge) -> Result<bool, saha_core::Error>,
+    ) -> Result<bool, ServerError> {
+        let Some(mut live) = self.lock(id, false).await? else {
+            return Ok(false);
+        };
+        if !change(&mut live.doc)? {
+            return Ok(false);
+        }
+        match self.persist(id, &mut live, None)? {
+            Ok(Some(durable)) => {
+                drop(live);
+                durable.wait().await?;
+                Ok(true)
+            }
+            Ok(None) => Ok(false),
+            Err(Refusal::Denied(reason)) => Err(ServerError::Storage(reason)),
+        }
+    }
+
     /// Queues what `live` gained since its last save for storage (with the document's
     /// new catalog entry, if it changed) and announces the document to the other
     /// connections at once (they may have it before it is on disk: if the server then

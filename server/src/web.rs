@@ -208,6 +208,32 @@ async fn sync_upgrade(
         .into_response()
 }
 
+/// Starts the campaign outbox worker (it stops when the hub closes).
+fn start_outbox(state: &AppState, db: Arc<redb::Database>) -> Result<(), ServerError> {
+    let (outbox, uncertain) = crate::outbox::Outbox::open(db)?;
+    let email: Option<Box<dyn crate::outbox::EmailSender>> = match &state.config.smtp_url {
+        Some(url) => Some(Box::new(crate::outbox::SmtpSender::new(
+            url,
+            &state.config.smtp_from,
+        )?)),
+        None => None,
+    };
+    let sms_path = state
+        .config
+        .sms_log
+        .clone()
+        .unwrap_or_else(|| state.config.data_dir.join("sms-outbox.jsonl"));
+    let worker = crate::outbox::Worker {
+        hub: state.hub.clone(),
+        directory: state.directory.clone(),
+        outbox,
+        email,
+        sms: Box::new(crate::outbox::LogSmsProvider { path: sms_path }),
+    };
+    tokio::spawn(worker.run(uncertain));
+    Ok(())
+}
+
 /// A server that is listening; dropping the handle does not stop it, [`RunningServer::shutdown`] does.
 pub struct RunningServer {
     pub addr: SocketAddr,
@@ -270,8 +296,10 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
+    let outbox_db = storage.database();
     let state = AppState::open(storage, config, leptos)?;
     let hub = state.hub.clone();
+    start_outbox(&state, outbox_db)?;
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
     // Sync frames are small and latency-bound: no Nagle delay.

@@ -95,86 +95,31 @@ fn exclusion_code(why: Exclusion) -> &'static str {
     }
 }
 
-/// The latest call or meeting with each person (contact ID or account ID), ms.
-fn last_contacts(
-    all: &HashMap<DocumentId, crate::client::repo::RecordView>,
-) -> HashMap<String, i64> {
-    let zone = repo().service().with_untracked(|s| s.zone());
-    let now = now_ms();
-    let mut last: HashMap<String, i64> = HashMap::new();
-    let mut touch = |who: &str, at: i64| {
-        if !who.is_empty() && at <= now {
-            let e = last.entry(who.to_owned()).or_insert(at);
-            *e = (*e).max(at);
-        }
-    };
-    for v in all.values() {
-        match &v.record {
-            Record::Call(c) => {
-                if let Some(at) = c.started_ms(zone) {
-                    touch(&c.contact, at);
-                    if c.contact.is_empty() {
-                        touch(&c.account, at);
-                    }
-                }
-            }
-            Record::Meeting(m) => {
-                if let Some(start) = saha_core::civil::LocalDateTime::parse(&m.start) {
-                    let at = m.zone().to_utc_ms(start);
-                    for c in &m.contacts {
-                        touch(c, at);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    last
-}
-
 /// A campaign's audience through the gate.
 #[component]
-pub fn CampaignPanel(campaign: Campaign) -> impl IntoView {
+pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
     let lang = use_lang();
     let records = repo().records();
     let personal = campaign::is_personal(&campaign.template);
-    let segment_id = campaign.segment.clone();
+    let for_audience = campaign.clone();
     let audience = Memo::new(move |_| {
         let rules = repo().service().with(|s| s.contact_rules());
         records.with(|all| {
-            let segment = segment_id
-                .parse::<DocumentId>()
-                .ok()
-                .and_then(|id| all.get(&id))
-                .and_then(|v| match &v.record {
-                    Record::Segment(s) => Some(s.clone()),
-                    _ => None,
-                })?;
             let list: Vec<(String, &Record)> = all
                 .iter()
                 .map(|(id, v)| (id.to_string(), &v.record))
                 .collect();
-            let facts = segment::facts(list.iter().map(|(k, r)| (k.clone(), *r)));
-            let people = segment::people(&list);
-            let chosen: Vec<&segment::Person<'_>> = people
-                .iter()
-                .filter(|p| segment.matches(p, &facts))
-                .collect();
-            let last = last_contacts(all);
-            let result = campaign::audience(
-                &campaign,
-                chosen.iter().copied(),
-                |id| last.get(id).copied(),
-                now_ms(),
-                &rules,
-            );
-            let names: HashMap<String, (&'static str, String)> = people
+            let result = campaign::audience_of(&for_audience, &list, &rules, now_ms())?;
+            let names: HashMap<String, (&'static str, String)> = segment::people(&list)
                 .iter()
                 .map(|p| (p.id.clone(), (p.kind, p.name.to_owned())))
                 .collect();
             Some((result, names))
         })
     });
+    let deliveries = campaign.deliveries.clone();
+    let status = campaign.status;
+    let sendable = campaign.channel != saha_core::consent::Channel::Call;
     view! {
         <section class="audience" id="audience">
             <h2>{move || word(lang.get(), "ui.audience")}</h2>
@@ -222,6 +167,69 @@ pub fn CampaignPanel(campaign: Campaign) -> impl IntoView {
                 }
                 .into_any()
             }}
+            <Show when=move || status == campaign::Status::Draft && sendable && super::me().role.can_write()>
+                <SendButton id=id />
+            </Show>
+            <Show when={
+                let empty = deliveries.is_empty();
+                move || !empty
+            }>
+                <h3>{move || word(lang.get(), "ui.deliveries")}</h3>
+                <ul class="cards compact" id="deliveries">
+                    {deliveries
+                        .iter()
+                        .map(|(person, d)| {
+                            let state = d.state.code();
+                            let name = super::records::title_of_id(person);
+                            let error = d.error.clone();
+                            view! {
+                                <li class="card" data-delivery=state>
+                                    {name} " · " {d.address.clone()} " · "
+                                    {move || word(lang.get(), &format!("delivery.{state}"))}
+                                    {(!error.is_empty()).then(|| format!(" ({error})"))}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </Show>
         </section>
+    }
+}
+
+/// Approves the campaign for sending; the server's outbox takes it from there (the
+/// gate is applied again on the server when it sends).
+#[component]
+fn SendButton(id: DocumentId) -> impl IntoView {
+    let lang = use_lang();
+    let failure = RwSignal::new(None::<String>);
+    let send = move |_| {
+        let confirmed = web_sys::window()
+            .and_then(|w| {
+                w.confirm_with_message(&word(lang.get_untracked(), "ui.confirm_send"))
+                    .ok()
+            })
+            .unwrap_or(false);
+        if !confirmed {
+            return;
+        }
+        wasm_bindgen_futures::spawn_local(async move {
+            let Some(Record::Campaign(c)) = repo().record(id) else {
+                return;
+            };
+            let mut form = saha_core::record::RecordType::form(&c);
+            form.set("status", campaign::Status::Approved.code());
+            if let Err(e) = repo().edit(id, &form).await {
+                failure.set(Some(e.to_string()));
+            }
+        });
+    };
+    view! {
+        <button class="button primary" id="send-campaign" on:click=send>
+            {move || word(lang.get(), "ui.send_campaign")}
+        </button>
+        <Show when=move || failure.with(Option::is_some)>
+            <p class="banner error" role="alert">{move || failure.get().unwrap_or_default()}</p>
+        </Show>
     }
 }

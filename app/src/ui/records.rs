@@ -501,7 +501,7 @@ fn DetailBody(view: RecordView) -> impl IntoView {
             view! { <super::campaign::SegmentPanel segment=s.clone() /> }.into_any()
         }
         Record::Campaign(c) => {
-            view! { <super::campaign::CampaignPanel campaign=c.clone() /> }.into_any()
+            view! { <super::campaign::CampaignPanel id=id campaign=c.clone() /> }.into_any()
         }
         Record::Meeting(m) => {
             view! { <super::service::MeetingPanel id=id meeting=m.clone() /> }.into_any()

@@ -1,0 +1,701 @@
+//! The campaign outbox: sends approved campaigns, durably and at most once per person.
+//!
+//! When a campaign document reaches status `approved`, the server recomputes its
+//! audience with the same gate the app shows ([`saha_core::campaign::audience_of`]:
+//! consent per channel and topic, refusals, rest period, quiet hours — it never trusts a
+//! device's list) and puts one item per person into a redb table keyed
+//! `campaign/person`, so approving twice, or a restart, never queues anyone twice. The
+//! campaign is then marked `sent` (handed over) with a `queued` delivery per person.
+//!
+//! A worker sends due items: e-mail over SMTP (`lettre`), SMS through an
+//! [`SmsProvider`] (a log-only provider in development). Before sending, an item is
+//! marked `sending` in a committed transaction; after, `sent`, or back to `queued` with
+//! exponential backoff, or `failed` after [`MAX_ATTEMPTS`]. An item found `sending` at
+//! start-up (the server stopped mid-send) becomes `uncertain` and is not sent again:
+//! nothing goes out twice. Every outcome is written into the campaign's `deliveries`,
+//! which devices sync and show on the person's timeline.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use automerge::Automerge;
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use saha_core::DocumentId;
+use saha_core::campaign::{Campaign, Delivery, DeliveryState, Status};
+use saha_core::consent::Channel;
+use saha_core::record::{self, Record};
+use serde::{Deserialize, Serialize};
+
+use crate::ServerError;
+use crate::directory::{Directory, now_ms};
+use crate::hub::Hub;
+
+/// `campaign/person` → item.
+const OUTBOX: TableDefinition<&str, &[u8]> = TableDefinition::new("outbox");
+/// Attempts before an item is given up.
+pub const MAX_ATTEMPTS: u32 = 8;
+/// Items sent per round.
+const BATCH: usize = 50;
+/// Record kinds the gate reads.
+const GATE_KINDS: &[&str] = &[
+    "contact", "account", "segment", "order", "invoice", "case", "call", "meeting", "campaign",
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemState {
+    Queued,
+    Sending,
+    Sent,
+    Failed,
+    Uncertain,
+}
+
+/// One message to one person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    pub workspace: String,
+    pub campaign: String,
+    pub person: String,
+    pub channel: String,
+    pub address: String,
+    pub subject: String,
+    pub body: String,
+    pub state: ItemState,
+    pub attempts: u32,
+    pub next_at: i64,
+    pub last_error: String,
+    pub updated_at: i64,
+}
+
+/// Why a message could not be sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendError {
+    pub message: String,
+    /// Retrying will not help (a malformed address).
+    pub permanent: bool,
+}
+
+type SendFuture<'a> = Pin<Box<dyn Future<Output = Result<(), SendError>> + Send + 'a>>;
+
+/// Sends an SMS; real providers (Netgsm, İleti Merkezi, …) implement this.
+pub trait SmsProvider: Send + Sync {
+    fn send<'a>(&'a self, to: &'a str, text: &'a str) -> SendFuture<'a>;
+}
+
+/// Sends e-mail.
+pub trait EmailSender: Send + Sync {
+    fn send<'a>(&'a self, to: &'a str, subject: &'a str, body: &'a str) -> SendFuture<'a>;
+}
+
+/// Development SMS provider: writes each message as a JSON line to a file and the log.
+pub struct LogSmsProvider {
+    pub path: PathBuf,
+}
+
+impl SmsProvider for LogSmsProvider {
+    fn send<'a>(&'a self, to: &'a str, text: &'a str) -> SendFuture<'a> {
+        Box::pin(async move {
+            use tokio::io::AsyncWriteExt;
+            tracing::info!(to, "SMS (log-only provider)");
+            let line = serde_json::json!({ "to": to, "text": text, "at": now_ms() }).to_string();
+            let mut file = tokio::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&self.path)
+                .await
+                .map_err(|e| SendError {
+                    message: e.to_string(),
+                    permanent: false,
+                })?;
+            file.write_all(format!("{line}\n").as_bytes())
+                .await
+                .map_err(|e| SendError {
+                    message: e.to_string(),
+                    permanent: false,
+                })
+        })
+    }
+}
+
+/// E-mail over SMTP.
+pub struct SmtpSender {
+    transport: lettre::AsyncSmtpTransport<lettre::Tokio1Executor>,
+    from: lettre::message::Mailbox,
+}
+
+impl SmtpSender {
+    /// From an `smtp://` or `smtps://` URL (`smtp://user:pass@host:587?tls=required`)
+    /// and a sender address.
+    pub fn new(url: &str, from: &str) -> Result<SmtpSender, ServerError> {
+        let transport = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::from_url(url)
+            .map_err(|e| ServerError::Storage(format!("SMTP URL: {e}")))?
+            .timeout(Some(Duration::from_secs(30)))
+            .build();
+        let from = from
+            .parse()
+            .map_err(|e| ServerError::Storage(format!("SMTP sender address: {e}")))?;
+        Ok(SmtpSender { transport, from })
+    }
+}
+
+impl EmailSender for SmtpSender {
+    fn send<'a>(&'a self, to: &'a str, subject: &'a str, body: &'a str) -> SendFuture<'a> {
+        Box::pin(async move {
+            use lettre::AsyncTransport;
+            let permanent = |message: String| SendError {
+                message,
+                permanent: true,
+            };
+            let to: lettre::message::Mailbox =
+                to.parse().map_err(|e| permanent(format!("address: {e}")))?;
+            let message = lettre::Message::builder()
+                .from(self.from.clone())
+                .to(to)
+                .subject(subject)
+                .header(lettre::message::header::ContentType::TEXT_PLAIN)
+                .body(body.to_owned())
+                .map_err(|e| permanent(e.to_string()))?;
+            self.transport
+                .send(message)
+                .await
+                .map(|_| ())
+                .map_err(|e| SendError {
+                    permanent: e.is_permanent(),
+                    message: e.to_string(),
+                })
+        })
+    }
+}
+
+/// The outbox table.
+pub struct Outbox {
+    db: Arc<Database>,
+}
+
+fn key(campaign: &str, person: &str) -> String {
+    format!("{campaign}/{person}")
+}
+
+fn json_error(e: serde_json::Error) -> ServerError {
+    ServerError::Storage(format!("outbox entry: {e}"))
+}
+
+impl Outbox {
+    /// Opens the table; items left `sending` by a stop become `uncertain` (returned, so
+    /// their campaigns can be told).
+    pub fn open(db: Arc<Database>) -> Result<(Outbox, Vec<Item>), ServerError> {
+        let outbox = Outbox { db };
+        let mut uncertain = Vec::new();
+        let tx = outbox.db.begin_write()?;
+        {
+            let mut table = tx.open_table(OUTBOX)?;
+            let mut found = Vec::new();
+            for entry in table.iter()? {
+                let (k, v) = entry?;
+                let item: Item = serde_json::from_slice(v.value()).map_err(json_error)?;
+                if item.state == ItemState::Sending {
+                    found.push((k.value().to_owned(), item));
+                }
+            }
+            for (k, mut item) in found {
+                item.state = ItemState::Uncertain;
+                item.updated_at = now_ms();
+                let bytes = serde_json::to_vec(&item).map_err(json_error)?;
+                table.insert(k.as_str(), bytes.as_slice())?;
+                uncertain.push(item);
+            }
+        }
+        tx.commit()?;
+        Ok((outbox, uncertain))
+    }
+
+    /// Queues items whose key is new; returns the ones queued.
+    pub fn enqueue(&self, items: Vec<Item>) -> Result<Vec<Item>, ServerError> {
+        let tx = self.db.begin_write()?;
+        let mut added = Vec::new();
+        {
+            let mut table = tx.open_table(OUTBOX)?;
+            for item in items {
+                let k = key(&item.campaign, &item.person);
+                if table.get(k.as_str())?.is_some() {
+                    continue;
+                }
+                let bytes = serde_json::to_vec(&item).map_err(json_error)?;
+                table.insert(k.as_str(), bytes.as_slice())?;
+                added.push(item);
+            }
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+
+    fn put(&self, item: &Item) -> Result<(), ServerError> {
+        let tx = self.db.begin_write()?;
+        {
+            let mut table = tx.open_table(OUTBOX)?;
+            let bytes = serde_json::to_vec(item).map_err(json_error)?;
+            table.insert(key(&item.campaign, &item.person).as_str(), bytes.as_slice())?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Queued items due at `now`, oldest first, at most `limit`.
+    pub fn due(&self, now: i64, limit: usize) -> Result<Vec<Item>, ServerError> {
+        let tx = self.db.begin_read()?;
+        let table = match tx.open_table(OUTBOX) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        let mut due = Vec::new();
+        for entry in table.iter()? {
+            let (_, v) = entry?;
+            let item: Item = serde_json::from_slice(v.value()).map_err(json_error)?;
+            if item.state == ItemState::Queued && item.next_at <= now {
+                due.push(item);
+            }
+        }
+        due.sort_by_key(|i| i.next_at);
+        due.truncate(limit);
+        Ok(due)
+    }
+
+    /// Every item (tests and reports).
+    pub fn all(&self) -> Result<Vec<Item>, ServerError> {
+        let tx = self.db.begin_read()?;
+        let table = match tx.open_table(OUTBOX) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
+        let mut out = Vec::new();
+        for entry in table.iter()? {
+            let (_, v) = entry?;
+            out.push(serde_json::from_slice(v.value()).map_err(json_error)?);
+        }
+        Ok(out)
+    }
+
+    /// Sends one item: marks it `sending` (committed) first, then records the outcome.
+    pub async fn send(
+        &self,
+        mut item: Item,
+        email: Option<&dyn EmailSender>,
+        sms: &dyn SmsProvider,
+    ) -> Result<Item, ServerError> {
+        item.state = ItemState::Sending;
+        item.attempts += 1;
+        item.updated_at = now_ms();
+        self.put(&item)?;
+        let result = match Channel::from_code(&item.channel) {
+            Some(Channel::Email) => match email {
+                Some(sender) => sender.send(&item.address, &item.subject, &item.body).await,
+                None => Err(SendError {
+                    message: "e-mail is not configured on this server (SAHA_SMTP_URL)".into(),
+                    permanent: false,
+                }),
+            },
+            Some(Channel::Sms) => sms.send(&item.address, &item.body).await,
+            _ => Err(SendError {
+                message: "calls are made by agents, not sent".into(),
+                permanent: true,
+            }),
+        };
+        let now = now_ms();
+        item.updated_at = now;
+        match result {
+            Ok(()) => {
+                item.state = ItemState::Sent;
+                item.last_error.clear();
+            }
+            Err(e) if e.permanent || item.attempts >= MAX_ATTEMPTS => {
+                item.state = ItemState::Failed;
+                item.last_error = e.message;
+            }
+            Err(e) => {
+                item.state = ItemState::Queued;
+                // 30 s, 1 min, 2 min, … at most an hour.
+                let backoff = (30_000i64 << (item.attempts - 1).min(7)).min(3_600_000);
+                item.next_at = now + backoff;
+                item.last_error = e.message;
+            }
+        }
+        self.put(&item)?;
+        Ok(item)
+    }
+}
+
+fn delivery_of(item: &Item) -> Delivery {
+    Delivery {
+        address: item.address.clone(),
+        state: match item.state {
+            ItemState::Sent => DeliveryState::Sent,
+            ItemState::Failed => DeliveryState::Failed,
+            ItemState::Uncertain => DeliveryState::Uncertain,
+            ItemState::Queued | ItemState::Sending => DeliveryState::Queued,
+        },
+        at: item.updated_at,
+        error: item.last_error.clone(),
+    }
+}
+
+/// Writes delivery states into a campaign document (and, with `handed_over`, marks the
+/// campaign sent).
+async fn report(
+    hub: &Hub,
+    campaign: DocumentId,
+    items: &[Item],
+    handed_over: bool,
+) -> Result<(), ServerError> {
+    hub.server_change(campaign, |doc: &mut Automerge| {
+        let mut c: Campaign = record::read(doc)?;
+        for item in items {
+            c.deliveries.insert(item.person.clone(), delivery_of(item));
+        }
+        if handed_over {
+            c.status = Status::Sent;
+        }
+        record::write(doc, &c)
+    })
+    .await
+    .map(|_| ())
+}
+
+/// The running outbox: watches campaigns and sends.
+pub struct Worker {
+    pub hub: Arc<Hub>,
+    pub directory: Arc<Directory>,
+    pub outbox: Outbox,
+    pub email: Option<Box<dyn EmailSender>>,
+    pub sms: Box<dyn SmsProvider>,
+}
+
+impl Worker {
+    /// Every record of a workspace the gate reads, by ID.
+    async fn records_of(&self, workspace: &str) -> Result<Vec<(String, Record)>, ServerError> {
+        let mut out = Vec::new();
+        for kind in GATE_KINDS {
+            for (id, _) in self.hub.catalog().of_kind(workspace, kind) {
+                let Some(live) = self.hub.lock(id, false).await? else {
+                    continue;
+                };
+                if let Some(Ok(r)) = Record::read(&live.doc) {
+                    out.push((id.to_string(), r));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Queues an approved campaign's audience (once); returns whether it was handed over.
+    pub async fn take_campaign(&self, id: DocumentId) -> Result<bool, ServerError> {
+        let Some(meta) = self.hub.catalog().get(&id) else {
+            return Ok(false);
+        };
+        let campaign = {
+            let Some(live) = self.hub.lock(id, false).await? else {
+                return Ok(false);
+            };
+            record::read::<Campaign>(&live.doc)?
+        };
+        if campaign.status != Status::Approved || campaign.channel == Channel::Call {
+            return Ok(false);
+        }
+        let Some(ws) = self
+            .directory
+            .workspace(&meta.workspace)
+            .map_err(|e| ServerError::Storage(e.to_string()))?
+        else {
+            return Ok(false);
+        };
+        let rules = match ws.index_id.parse::<DocumentId>() {
+            Ok(index) => match self.hub.lock(index, false).await? {
+                Some(live) => saha_core::workspace::service(&live.doc).contact_rules(),
+                None => Default::default(),
+            },
+            Err(_) => Default::default(),
+        };
+        let now = now_ms();
+        if rules.is_quiet(now) {
+            return Ok(false);
+        }
+        let records = self.records_of(&meta.workspace).await?;
+        let refs: Vec<(String, &Record)> = records.iter().map(|(k, r)| (k.clone(), r)).collect();
+        let Some(audience) = saha_core::campaign::audience_of(&campaign, &refs, &rules, now) else {
+            return Ok(false);
+        };
+        let campaign_id = id.to_string();
+        let items: Vec<Item> = audience
+            .included
+            .into_iter()
+            .map(|(person, address, body)| Item {
+                workspace: meta.workspace.clone(),
+                campaign: campaign_id.clone(),
+                person,
+                channel: campaign.channel.code().to_owned(),
+                address,
+                subject: campaign.name.clone(),
+                body,
+                state: ItemState::Queued,
+                attempts: 0,
+                next_at: now,
+                last_error: String::new(),
+                updated_at: now,
+            })
+            .collect();
+        let queued = self.outbox.enqueue(items)?;
+        tracing::info!(campaign = %id, queued = queued.len(), excluded = audience.excluded.len(), "campaign handed to the outbox");
+        report(&self.hub, id, &queued, true).await?;
+        Ok(true)
+    }
+
+    /// Sends what is due; returns how many items were tried.
+    pub async fn send_due(&self) -> Result<usize, ServerError> {
+        let due = self.outbox.due(now_ms(), BATCH)?;
+        let tried = due.len();
+        let mut by_campaign: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+        for item in due {
+            let done = self
+                .outbox
+                .send(item, self.email.as_deref(), self.sms.as_ref())
+                .await?;
+            by_campaign
+                .entry(done.campaign.clone())
+                .or_default()
+                .push(done);
+        }
+        for (campaign, items) in by_campaign {
+            if let Ok(id) = campaign.parse::<DocumentId>() {
+                report(&self.hub, id, &items, false).await?;
+            }
+        }
+        Ok(tried)
+    }
+
+    /// Runs until the hub closes: at start, every approved campaign and every uncertain
+    /// item; then campaigns as they change, and due items every second.
+    pub async fn run(self, uncertain: Vec<Item>) {
+        let mut changes = self.hub.subscribe();
+        let mut closing = self.hub.closing();
+        let mut waiting: HashSet<DocumentId> = HashSet::new();
+        let mut by_campaign: HashMap<String, Vec<Item>> = HashMap::new();
+        for item in uncertain {
+            by_campaign
+                .entry(item.campaign.clone())
+                .or_default()
+                .push(item);
+        }
+        for (campaign, items) in by_campaign {
+            if let Ok(id) = campaign.parse::<DocumentId>()
+                && let Err(e) = report(&self.hub, id, &items, false).await
+            {
+                tracing::warn!(error = %e, "could not report uncertain deliveries");
+            }
+        }
+        for workspace in self.directory.workspaces().unwrap_or_default() {
+            for (id, _) in self
+                .hub
+                .catalog()
+                .of_kind(&workspace.id, saha_core::campaign::KIND)
+            {
+                waiting.insert(id);
+            }
+        }
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tokio::select! {
+                changed = changes.recv() => {
+                    if let Ok(id) = changed
+                        && self.hub.catalog().get(&id).is_some_and(|m| m.kind == saha_core::campaign::KIND)
+                    {
+                        waiting.insert(id);
+                    }
+                    continue;
+                }
+                _ = closing.changed() => {
+                    if *closing.borrow() {
+                        return;
+                    }
+                }
+                _ = tick.tick() => {}
+            }
+            let mut still = HashSet::new();
+            for id in waiting.drain() {
+                match self.take_campaign(id).await {
+                    Ok(_) => {}
+                    Err(e) => {
+                        tracing::warn!(campaign = %id, error = %e, "campaign not handed over yet");
+                        still.insert(id);
+                    }
+                }
+            }
+            // Campaigns held back by quiet hours are looked at again.
+            for workspace in self.directory.workspaces().unwrap_or_default() {
+                for (id, _) in self
+                    .hub
+                    .catalog()
+                    .of_kind(&workspace.id, saha_core::campaign::KIND)
+                {
+                    if let Ok(Some(live)) = self.hub.lock(id, false).await
+                        && record::read::<Campaign>(&live.doc)
+                            .is_ok_and(|c| c.status == Status::Approved)
+                    {
+                        still.insert(id);
+                    }
+                }
+            }
+            waiting = still;
+            if let Err(e) = self.send_due().await {
+                tracing::warn!(error = %e, "outbox round failed");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    struct FakeSms {
+        sent: Mutex<Vec<String>>,
+        fail_first: Mutex<u32>,
+    }
+
+    impl SmsProvider for FakeSms {
+        fn send<'a>(&'a self, to: &'a str, _text: &'a str) -> SendFuture<'a> {
+            Box::pin(async move {
+                let mut fail = self.fail_first.lock().unwrap_or_else(|e| e.into_inner());
+                if *fail > 0 {
+                    *fail -= 1;
+                    return Err(SendError {
+                        message: "provider busy".into(),
+                        permanent: false,
+                    });
+                }
+                self.sent
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push(to.to_owned());
+                Ok(())
+            })
+        }
+    }
+
+    fn item(person: &str) -> Item {
+        Item {
+            workspace: "w".into(),
+            campaign: "c".into(),
+            person: person.into(),
+            channel: "MESAJ".into(),
+            address: format!("+90532000{person}"),
+            subject: "Kış".into(),
+            body: "Merhaba".into(),
+            state: ItemState::Queued,
+            attempts: 0,
+            next_at: 0,
+            last_error: String::new(),
+            updated_at: 0,
+        }
+    }
+
+    #[tokio::test]
+    async fn nothing_is_sent_twice_across_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outbox.redb");
+        let sms = FakeSms {
+            sent: Mutex::new(Vec::new()),
+            fail_first: Mutex::new(0),
+        };
+        {
+            let db = Arc::new(Database::create(&path).unwrap());
+            let (outbox, uncertain) = Outbox::open(db).unwrap();
+            assert!(uncertain.is_empty());
+            assert_eq!(
+                outbox
+                    .enqueue(vec![item("1"), item("2"), item("3")])
+                    .unwrap()
+                    .len(),
+                3
+            );
+            assert_eq!(
+                outbox.enqueue(vec![item("1")]).unwrap().len(),
+                0,
+                "same key: not again"
+            );
+            let first = outbox.due(now_ms(), 1).unwrap().remove(0);
+            outbox.send(first, None, &sms).await.unwrap();
+            // The server stops in the middle of sending the second.
+            let mut second = outbox.due(now_ms(), 1).unwrap().remove(0);
+            second.state = ItemState::Sending;
+            outbox.put(&second).unwrap();
+        }
+        let db = Arc::new(Database::create(&path).unwrap());
+        let (outbox, uncertain) = Outbox::open(db).unwrap();
+        assert_eq!(uncertain.len(), 1, "the interrupted one is uncertain");
+        for due in outbox.due(now_ms(), 10).unwrap() {
+            outbox.send(due, None, &sms).await.unwrap();
+        }
+        assert!(outbox.due(now_ms() + 10_000_000, 10).unwrap().is_empty());
+        let sent = sms.sent.lock().unwrap().clone();
+        assert_eq!(
+            sent.len(),
+            2,
+            "first and third; never the uncertain one: {sent:?}"
+        );
+        let states: Vec<ItemState> = outbox.all().unwrap().iter().map(|i| i.state).collect();
+        assert_eq!(states.iter().filter(|s| **s == ItemState::Sent).count(), 2);
+        assert_eq!(
+            states
+                .iter()
+                .filter(|s| **s == ItemState::Uncertain)
+                .count(),
+            1
+        );
+    }
+
+    #[tokio::test]
+    async fn failures_retry_with_backoff_and_stay_in_the_outbox() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Arc::new(Database::create(dir.path().join("o.redb")).unwrap());
+        let (outbox, _) = Outbox::open(db).unwrap();
+        let sms = FakeSms {
+            sent: Mutex::new(Vec::new()),
+            fail_first: Mutex::new(1),
+        };
+        outbox.enqueue(vec![item("1")]).unwrap();
+        let tried = outbox
+            .send(outbox.due(now_ms(), 1).unwrap().remove(0), None, &sms)
+            .await
+            .unwrap();
+        assert_eq!(tried.state, ItemState::Queued);
+        assert_eq!(tried.last_error, "provider busy");
+        assert!(tried.next_at >= now_ms() + 29_000, "backoff");
+        assert!(
+            outbox.due(now_ms(), 1).unwrap().is_empty(),
+            "not before its time"
+        );
+        let retried = outbox
+            .send(outbox.due(tried.next_at, 1).unwrap().remove(0), None, &sms)
+            .await
+            .unwrap();
+        assert_eq!((retried.state, retried.attempts), (ItemState::Sent, 2));
+        // E-mail without SMTP configured: an error, and the item stays queued.
+        let mut email = item("9");
+        email.channel = "EPOSTA".into();
+        email.address = "x@example.com".into();
+        outbox.enqueue(vec![email]).unwrap();
+        let e = outbox
+            .send(outbox.due(now_ms(), 1).unwrap().remove(0), None, &sms)
+            .await
+            .unwrap();
+        assert_eq!(e.state, ItemState::Queued);
+        assert!(e.last_error.contains("SAHA_SMTP_URL"));
+    }
+}

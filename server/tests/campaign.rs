@@ -1,0 +1,220 @@
+//! A campaign through a real server and a local SMTP sink: approved for a segment of
+//! 1,000 contacts, it reaches exactly the ones who consented to e-mail on its topic,
+//! once each — also after a restart.
+
+mod common;
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{PASSWORD, connect, site_root, start_with};
+use saha_core::DocumentId;
+use saha_core::campaign::{Campaign, DeliveryState, Status};
+use saha_core::consent::{self, Channel, NewConsent, RecipientType};
+use saha_core::contact::Contact;
+use saha_core::record::{EditContext, RecordType, create, read};
+use saha_core::segment::Segment;
+use saha_server::Config;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+/// Recipients of every message the sink accepted.
+type Received = Arc<Mutex<Vec<String>>>;
+
+/// A minimal SMTP server that accepts everything and records the recipients.
+async fn smtp_sink() -> (u16, Received) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let received: Received = Arc::default();
+    let store = received.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((socket, _)) = listener.accept().await else {
+                return;
+            };
+            let store = store.clone();
+            tokio::spawn(async move {
+                let (read, mut write) = socket.into_split();
+                let mut lines = BufReader::new(read).lines();
+                let _ = write.write_all(b"220 sink ESMTP\r\n").await;
+                let mut rcpts = Vec::new();
+                let mut in_data = false;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if in_data {
+                        if line == "." {
+                            in_data = false;
+                            store.lock().unwrap().append(&mut rcpts);
+                            let _ = write.write_all(b"250 OK queued\r\n").await;
+                        }
+                        continue;
+                    }
+                    let upper = line.to_ascii_uppercase();
+                    let answer: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                        b"250 sink\r\n"
+                    } else if upper.starts_with("RCPT TO:") {
+                        let addr = line[8..].trim().trim_matches(['<', '>']).to_owned();
+                        rcpts.push(addr);
+                        b"250 OK\r\n"
+                    } else if upper.starts_with("DATA") {
+                        in_data = true;
+                        b"354 go ahead\r\n"
+                    } else if upper.starts_with("QUIT") {
+                        let _ = write.write_all(b"221 bye\r\n").await;
+                        return;
+                    } else {
+                        b"250 OK\r\n"
+                    };
+                    let _ = write.write_all(answer).await;
+                }
+            });
+        }
+    });
+    (port, received)
+}
+
+fn consent_event(
+    channel: &str,
+    status: &str,
+    topics: &str,
+    log: &[consent::ConsentEvent],
+    i: usize,
+    at: i64,
+) -> consent::ConsentEvent {
+    consent::record(
+        log,
+        &NewConsent {
+            channel: channel.into(),
+            status: status.into(),
+            source: "HS_WEB".into(),
+            recipient: format!("kisi{i}@example.com"),
+            evidence: String::new(),
+            topics: topics.into(),
+        },
+        RecipientType::Individual,
+        format!("e{i}-{status}"),
+        at,
+        "u1",
+    )
+    .unwrap()
+}
+
+async fn wait_for(mut done: impl FnMut() -> bool) -> bool {
+    for _ in 0..300 {
+        if done() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    done()
+}
+
+#[tokio::test]
+async fn a_campaign_reaches_exactly_the_consenting_people_once() {
+    let (port, received) = smtp_sink().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::for_tests(dir.path().to_path_buf(), site_root());
+    config.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+    let server = start_with(config.clone()).await;
+    let mut peer = connect(&server, "office").await;
+
+    // No quiet hours in this workspace, so the test does not depend on the time of day.
+    let index = server.owner.index_id().await.unwrap();
+    let mut settings = {
+        let doc = peer.fetch(index).await.unwrap();
+        saha_core::workspace::service(doc)
+    };
+    settings.quiet_hours = String::new();
+    saha_core::workspace::set_service(peer.docs.get_mut(&index).unwrap(), &settings).unwrap();
+    peer.push(index).await.unwrap();
+
+    // 1,000 contacts: a quarter consented to e-mail about "kampanya", a quarter only to
+    // "bülten", a quarter consented and then refused, a quarter never answered.
+    let ctx = EditContext::new("u1", 1);
+    let day = 86_400_000;
+    let mut expected = HashSet::new();
+    let mut ids = Vec::new();
+    for i in 0..1000 {
+        let mut c = Contact::blank(&ctx);
+        c.name = format!("Kişi {i}");
+        c.email = format!("kisi{i}@example.com");
+        match i % 4 {
+            0 => {
+                c.consents
+                    .push(consent_event("EPOSTA", "ONAY", "kampanya", &[], i, day));
+                expected.insert(c.email.clone());
+            }
+            1 => c
+                .consents
+                .push(consent_event("EPOSTA", "ONAY", "bülten", &[], i, day)),
+            2 => {
+                let yes = consent_event("EPOSTA", "ONAY", "kampanya", &[], i, day);
+                let no = consent_event("EPOSTA", "RET", "", std::slice::from_ref(&yes), i, 2 * day);
+                c.consents = vec![yes, no];
+            }
+            _ => {}
+        }
+        let id = DocumentId::random();
+        peer.docs.insert(id, create(&c).unwrap());
+        ids.push(id);
+    }
+    let mut segment = Segment::blank(&ctx);
+    segment.name = "Herkes".into();
+    let segment_id = DocumentId::random();
+    peer.docs.insert(segment_id, create(&segment).unwrap());
+    ids.push(segment_id);
+    peer.push_all(&ids).await.unwrap();
+
+    let mut campaign = Campaign::blank(&ctx);
+    campaign.name = "Kış kampanyası".into();
+    campaign.segment = segment_id.to_string();
+    campaign.channel = Channel::Email;
+    campaign.topic = "kampanya".into();
+    campaign.template = "Merhaba {{first_name}}, kış indirimi başladı.".into();
+    campaign.status = Status::Approved;
+    let campaign_id = DocumentId::random();
+    peer.docs.insert(campaign_id, create(&campaign).unwrap());
+    peer.push(campaign_id).await.unwrap();
+
+    assert!(
+        wait_for(|| received.lock().unwrap().len() >= expected.len()).await,
+        "only {} of {} messages arrived",
+        received.lock().unwrap().len(),
+        expected.len()
+    );
+    // A little longer: nothing more may come.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let got: Vec<String> = received.lock().unwrap().clone();
+    let unique: HashSet<String> = got.iter().cloned().collect();
+    assert_eq!(got.len(), unique.len(), "someone got the message twice");
+    assert_eq!(unique, expected);
+
+    // The campaign document reports every delivery to the devices.
+    let mut check = connect(&server, "check").await;
+    let mut reported = false;
+    for _ in 0..50 {
+        check.docs.remove(&campaign_id);
+        let doc = check.fetch(campaign_id).await.unwrap();
+        let c: Campaign = read(doc).unwrap();
+        if c.status == Status::Sent
+            && c.deliveries.len() == expected.len()
+            && c.deliveries
+                .values()
+                .all(|d| d.state == DeliveryState::Sent)
+        {
+            reported = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(reported, "deliveries reported in the campaign document");
+
+    // After a restart, nothing is sent again.
+    drop(peer);
+    drop(check);
+    server.shutdown().await.unwrap();
+    let server = start_with(config).await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(received.lock().unwrap().len(), expected.len());
+    let _ = PASSWORD;
+    server.shutdown().await.unwrap();
+}
