@@ -26,6 +26,12 @@ pub enum Happening {
     },
     /// A meeting (at its first start).
     Meeting,
+    /// A campaign message to the account or one of its contacts (`person`).
+    Message {
+        person: String,
+        channel: crate::consent::Channel,
+        state: crate::campaign::DeliveryState,
+    },
 }
 
 /// One entry of the timeline.
@@ -49,8 +55,37 @@ pub fn for_account<'a, K: Copy + PartialEq + ToString + 'a>(
     zone: crate::civil::Zone,
 ) -> Vec<Event<K>> {
     let account_key = account_id.to_string();
+    let records: Vec<(K, &Record)> = records.into_iter().collect();
+    // The account's people: itself and its contacts, for campaign messages.
+    let mut people: Vec<String> = vec![account_key.clone()];
+    for (id, record) in &records {
+        if let Record::Contact(c) = record
+            && c.account == account_key
+        {
+            people.push(id.to_string());
+        }
+    }
     let mut events = Vec::new();
     for (id, record) in records {
+        if let Record::Campaign(c) = record {
+            for (person, d) in &c.deliveries {
+                if people.contains(person) {
+                    events.push(Event {
+                        at: d.at,
+                        by: c.owner.clone(),
+                        record: id,
+                        kind: crate::campaign::KIND.to_owned(),
+                        title: c.name.clone(),
+                        happening: Happening::Message {
+                            person: person.clone(),
+                            channel: c.channel,
+                            state: d.state,
+                        },
+                    });
+                }
+            }
+            continue;
+        }
         let is_account = id == account_id;
         if !is_account && record.account() != account_key {
             continue;
@@ -140,7 +175,7 @@ mod tests {
     use super::*;
     use crate::form::Form;
     use crate::lead::{ConversionIds, Lead};
-    use crate::record::{EditContext, from_form};
+    use crate::record::{EditContext, RecordType, from_form};
     use crate::sales::SalesDocument;
 
     #[test]
@@ -222,6 +257,48 @@ mod tests {
                     }
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn campaign_messages_to_the_account_or_its_contacts_show() {
+        let ctx = EditContext::new("u1", 1);
+        let mut account = crate::account::Account::blank(&ctx);
+        account.name = "Ege".into();
+        let mut contact = crate::contact::Contact::blank(&ctx);
+        contact.account = "A".into();
+        let mut campaign = crate::campaign::Campaign::blank(&ctx);
+        campaign.name = "Kış".into();
+        for (person, at) in [("C", 50), ("X", 60)] {
+            campaign.deliveries.insert(
+                person.into(),
+                crate::campaign::Delivery {
+                    address: "a@b.c".into(),
+                    state: crate::campaign::DeliveryState::Sent,
+                    at,
+                    error: String::new(),
+                },
+            );
+        }
+        let records = [
+            ("A", Record::Account(account)),
+            ("C", Record::Contact(contact)),
+            ("K", Record::Campaign(campaign)),
+        ];
+        let timeline = for_account(
+            "A",
+            records.iter().map(|(id, r)| (*id, r)),
+            crate::civil::Zone::istanbul(),
+        );
+        let messages: Vec<_> = timeline
+            .iter()
+            .filter(|e| matches!(e.happening, Happening::Message { .. }))
+            .map(|e| (e.at, e.record))
+            .collect();
+        assert_eq!(
+            messages,
+            [(50, "K")],
+            "only the message to the account's contact"
         );
     }
 }

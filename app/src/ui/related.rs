@@ -147,6 +147,16 @@ fn TimelineEntry(event: timeline::Event<DocumentId>) -> impl IntoView {
                 saha_core::call::duration_text(*seconds)
             ),
             Happening::Meeting => kind_word,
+            Happening::Message {
+                person,
+                channel,
+                state,
+            } => format!(
+                "{kind_word} ({}) → {}: {}",
+                word(l, &format!("channel.{}", channel.code())),
+                super::records::title_of_id(person),
+                word(l, &format!("delivery.{}", state.code()))
+            ),
         }
     };
     let who = person_name(&event.by);
