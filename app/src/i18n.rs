@@ -945,6 +945,43 @@ const WORDS: &[(&str, &str, &str)] = &[
         "Rest after the last contact (days)",
     ),
     ("ui.quiet_hours", "Sessiz saatler", "Quiet hours"),
+    ("ui.deliveries", "Gönderimler", "Deliveries"),
+    ("delivery.queued", "Sırada", "Queued"),
+    ("delivery.sent", "Gönderildi", "Sent"),
+    ("delivery.failed", "Gönderilemedi", "Failed"),
+    (
+        "delivery.uncertain",
+        "Belirsiz (sunucu gönderim sırasında durdu)",
+        "Uncertain (the server stopped while sending)",
+    ),
+    ("ui.send_campaign", "Gönderimi onayla", "Approve sending"),
+    (
+        "ui.confirm_send",
+        "Kampanya, izni olan kişilere sunucudan gönderilecek. Onaylıyor musunuz?",
+        "The server will send the campaign to the people who consented. Go ahead?",
+    ),
+    ("ui.special_days", "Özel günler", "Special days"),
+    (
+        "ui.special_days_hint",
+        "Önümüzdeki 7 gündeki doğum günleri ve müşteri yıldönümleri. Tebrikler de ticari iletidir: izin kontrolünden geçer.",
+        "Birthdays and customer anniversaries in the next 7 days. Greetings are commercial messages too: they pass the consent check.",
+    ),
+    (
+        "ui.no_special_days",
+        "Önümüzdeki hafta özel gün yok.",
+        "No special days in the coming week.",
+    ),
+    ("ui.birthday", "Doğum günü", "Birthday"),
+    (
+        "ui.anniversary",
+        "Müşteri yıldönümü",
+        "Customer anniversary",
+    ),
+    (
+        "ui.prepare_greeting",
+        "Tebrik hazırla",
+        "Prepare a greeting",
+    ),
     ("iys.MESAJ", "SMS", "SMS"),
     ("iys.ARAMA", "Arama", "Call"),
     ("iys.EPOSTA", "E-posta", "Email"),
@@ -1319,6 +1356,37 @@ pub fn has_word(key: &str) -> bool {
 #[cfg(test)]
 mod word_tests {
     use super::*;
+
+    /// Every literal key the screens look up (`"ui.save"`, `"sla.title"`, …) has words:
+    /// a missing one would show as its bare code.
+    #[test]
+    fn every_key_the_screens_use_is_worded() {
+        const PREFIXES: &[&str] = &[
+            "ui", "sla", "report", "gate", "delivery", "call", "repeat", "iys", "consent", "dept",
+            "weekday", "kind", "kinds", "new", "field", "stage", "status", "refused",
+        ];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
+        let mut missing = Vec::new();
+        for entry in std::fs::read_dir(&dir).expect("src/ui is readable") {
+            let path = entry.expect("directory entry").path();
+            let source = std::fs::read_to_string(&path).expect("source is readable");
+            for (i, piece) in source.split('"').enumerate() {
+                let Some((prefix, rest)) = piece.split_once('.') else {
+                    continue;
+                };
+                let is_key = i % 2 == 1
+                    && PREFIXES.contains(&prefix)
+                    && !rest.is_empty()
+                    && rest
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                if is_key && !has_word(piece) {
+                    missing.push(format!("{}: {piece}", path.display()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "keys without words: {missing:#?}");
+    }
     use saha_core::form::Input;
     use saha_core::record::{EditContext, KINDS, Record};
 

@@ -74,6 +74,10 @@ pub struct Campaign {
     pub template: String,
     #[autosurgeon(missing = "Default::default")]
     pub status: Status,
+    /// Chosen people (contact or person-account IDs) instead of a segment: a greeting
+    /// to one person, say.
+    #[autosurgeon(missing = "Default::default")]
+    pub people: Vec<String>,
     /// What the server's outbox did, by person ID (written by the server only).
     #[autosurgeon(missing = "Default::default")]
     pub deliveries: std::collections::BTreeMap<String, Delivery>,
@@ -110,8 +114,8 @@ pub mod field {
     use crate::form::{FieldSpec, Input};
 
     pub const NAME: FieldSpec = FieldSpec::required("name", Input::Text);
-    pub const SEGMENT: FieldSpec =
-        FieldSpec::required("segment", Input::Link(crate::segment::KIND));
+    /// Required unless the campaign names its people.
+    pub const SEGMENT: FieldSpec = FieldSpec::new("segment", Input::Link(crate::segment::KIND));
     pub const CHANNEL: FieldSpec =
         FieldSpec::required("channel", Input::Choice(crate::consent::Channel::CODES));
     pub const TOPIC: FieldSpec = FieldSpec::new("email_topic", Input::Text);
@@ -164,6 +168,9 @@ impl RecordType for Campaign {
         if let Err(TemplateError::UnknownField(_) | TemplateError::Unclosed) = fields_of(&template)
         {
             check.problem(field::TEMPLATE.name, Problem::InvalidTemplate);
+        }
+        if self.segment.is_empty() && self.people.is_empty() {
+            check.problem(field::SEGMENT.name, Problem::Required);
         }
         let channel = Channel::from_code(&channel).unwrap_or(self.channel);
         if channel == Channel::Email && self.topic.is_empty() {
@@ -393,18 +400,28 @@ pub fn audience_of(
     rules: &ContactRules,
     now: i64,
 ) -> Option<Audience> {
-    let segment = records.iter().find_map(|(id, r)| match r {
-        crate::record::Record::Segment(s) if *id == campaign.segment => Some(s),
-        _ => None,
-    })?;
-    let facts = crate::segment::facts(records.iter().map(|(k, r)| (k.clone(), *r)));
     let people = crate::segment::people(records);
     let last = last_contacts(
         records.iter().map(|(k, r)| (k.clone(), *r)),
         rules.zone,
         now,
     );
-    let chosen = people.iter().filter(|p| segment.matches(p, &facts));
+    let chosen: Vec<&Person<'_>> = if campaign.people.is_empty() {
+        let segment = records.iter().find_map(|(id, r)| match r {
+            crate::record::Record::Segment(s) if *id == campaign.segment => Some(s),
+            _ => None,
+        })?;
+        let facts = crate::segment::facts(records.iter().map(|(k, r)| (k.clone(), *r)));
+        people
+            .iter()
+            .filter(|p| segment.matches(p, &facts))
+            .collect()
+    } else {
+        people
+            .iter()
+            .filter(|p| campaign.people.contains(&p.id))
+            .collect()
+    };
     Some(audience(
         campaign,
         chosen,

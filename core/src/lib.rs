@@ -17,8 +17,8 @@
 //!   [`working_time`] and [`civil`] dates and zones; [`rrule`] expands recurrences,
 //!   [`ics`] writes iCalendar feeds, [`service_report`] sums up the service figures.
 //! - Engagement: [`consent`] (the İYS consent log, its merge rule and export),
-//!   [`segment`] (saved filters over people) and [`campaign`] (templates and the send
-//!   gate).
+//!   [`segment`] (saved filters over people), [`campaign`] (templates and the send
+//!   gate) and [`special_days`] (birthdays and customer anniversaries).
 //! - [`search`]: the incremental Turkish-aware search index; [`invoice_number`]:
 //!   invoice numbers that stay unique across offline devices.
 //! - [`access`]: roles and the visibility and change rules the server enforces and the
@@ -57,6 +57,7 @@ pub mod sales;
 pub mod search;
 pub mod segment;
 pub mod service_report;
+pub mod special_days;
 pub mod sync;
 pub mod task;
 pub mod timeline;

@@ -31,6 +31,7 @@ describe('consent', () => {
     await page.locator('#contact-name').fill('Zeynep Aksoy');
     await page.locator('#contact-mobile').fill('0533 765 43 21');
     await page.locator('#contact-email').fill('zeynep@example.com');
+    await page.locator('#contact-birthday').fill('1990-11-26');
     await page.getByRole('button', { name: /^(Kaydet|Save)$/ }).click();
     await page.locator('article.detail[data-kind="contact"] h1', { hasText: 'Zeynep Aksoy' }).waitFor();
     await waitForSynced(page);
@@ -112,6 +113,23 @@ describe('consent', () => {
     assert.equal(await page.locator('#sample-message').textContent(), 'Merhaba Zeynep, kış indirimi başladı!');
     await page.locator('#included li', { hasText: 'Zeynep Aksoy' }).waitFor();
     await page.locator('#excluded li[data-reason="no_consent"]', { hasText: 'Burak Şen' }).waitFor();
+
+    // Zeynep's birthday is this week: a greeting goes through the same gate, and the
+    // server sends it (no quiet hours in this workspace, whatever the real time is).
+    await page.goto(server.url + '/settings/service');
+    await page.locator('#quiet-hours').fill('');
+    await page.locator('#service-settings button[type="submit"]').click();
+    await page.locator('#service-settings .banner', { hasText: 'Kaydedildi' }).waitFor();
+    await page.locator('nav.sections a', { hasText: 'Özel günler' }).click();
+    const birthday = page.locator('#special-days li[data-occasion="birthday"]', { hasText: 'Zeynep Aksoy' });
+    await birthday.waitFor();
+    await birthday.locator('button[data-greet]').click();
+    await page.locator('article.detail[data-kind="campaign"] h1', { hasText: 'Doğum günü: Zeynep Aksoy' }).waitFor();
+    assert.match(await page.locator('#sample-message').textContent(), /^İyi ki doğdunuz Zeynep!/);
+    assert.equal(await page.locator('#audience-included').textContent(), '1');
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.locator('#send-campaign').click();
+    await page.locator('#deliveries li[data-delivery="sent"]', { hasText: '+905337654321' }).waitFor({ timeout: 20_000 });
     await context.close();
   });
 });

@@ -27,6 +27,7 @@ pub fn Header() -> impl IntoView {
         ("/reports/service", "ui.service_report"),
         ("/segments", "kinds.segment"),
         ("/campaigns", "kinds.campaign"),
+        ("/special-days", "ui.special_days"),
         ("/consents", "ui.iys_page"),
     ];
     view! {

@@ -232,6 +232,7 @@ fn App(lang: Lang) -> impl IntoView {
                     <Route path=path!("/settings/service") view=service::ServiceSettingsPage />
                     <Route path=path!("/today") view=service::MyDay />
                     <Route path=path!("/consents") view=consent::ConsentsPage />
+                    <Route path=path!("/special-days") view=campaign::SpecialDays />
                     <Route path=path!("/calendar") view=service::CalendarPage />
                     <Route path=path!("/reports/service") view=service::ServiceReport />
                     <Route path=path!("/:section") view=records::RecordList />
