@@ -105,6 +105,9 @@ pub struct Account {
     /// The İYS consent log ([`crate::consent`]); only grows.
     #[autosurgeon(missing = "Default::default")]
     pub consents: Vec<crate::consent::ConsentEvent>,
+    /// The loyalty points ledger ([`crate::loyalty`]); only grows.
+    #[autosurgeon(missing = "Default::default")]
+    pub loyalty: Vec<crate::loyalty::LedgerEntry>,
 }
 
 impl_common!(Account);

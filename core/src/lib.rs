@@ -18,7 +18,8 @@
 //!   [`ics`] writes iCalendar feeds, [`service_report`] sums up the service figures.
 //! - Engagement: [`consent`] (the İYS consent log, its merge rule and export),
 //!   [`segment`] (saved filters over people), [`campaign`] (templates and the send
-//!   gate) and [`special_days`] (birthdays and customer anniversaries).
+//!   gate), [`special_days`] (birthdays and customer anniversaries) and [`loyalty`]
+//!   (the points programme and each account's ledger).
 //! - [`search`]: the incremental Turkish-aware search index; [`invoice_number`]:
 //!   invoice numbers that stay unique across offline devices.
 //! - [`access`]: roles and the visibility and change rules the server enforces and the
@@ -48,6 +49,7 @@ pub mod form;
 pub mod ics;
 pub mod invoice_number;
 pub mod lead;
+pub mod loyalty;
 pub mod meeting;
 pub mod money;
 pub mod opportunity;

@@ -163,6 +163,16 @@ pub struct ServiceSettings {
         hydrate = "crate::value::hydrate_any_string"
     )]
     pub quiet_hours: String,
+    /// Loyalty points per full 100 TRY of a paid invoice.
+    #[autosurgeon(missing = "default_points_per_100")]
+    pub loyalty_points_per_100: i64,
+    /// Loyalty tiers by points earned.
+    #[autosurgeon(missing = "crate::loyalty::default_tiers")]
+    pub loyalty_tiers: Vec<crate::loyalty::Tier>,
+}
+
+fn default_points_per_100() -> i64 {
+    1
 }
 
 fn default_cool_off() -> i64 {
@@ -194,6 +204,8 @@ impl Default for ServiceSettings {
                 .collect(),
             cool_off_days: default_cool_off(),
             quiet_hours: default_quiet_hours(),
+            loyalty_points_per_100: default_points_per_100(),
+            loyalty_tiers: crate::loyalty::default_tiers(),
         }
     }
 }
@@ -240,6 +252,15 @@ impl ServiceSettings {
             problems.push((
                 "cool_off_days",
                 Problem::NumberOutOfRange { min: 0, max: 365 },
+            ));
+        }
+        if !(0..=10_000).contains(&self.loyalty_points_per_100) {
+            problems.push((
+                "loyalty",
+                Problem::NumberOutOfRange {
+                    min: 0,
+                    max: 10_000,
+                },
             ));
         }
         if self.quiet_window().is_none() {

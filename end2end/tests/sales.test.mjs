@@ -145,6 +145,16 @@ describe('sales', () => {
       assert.ok(kinds.includes(kind), `timeline has a ${kind} entry: ${kinds}`);
     }
     await timeline.filter({ hasText: 'Kazanıldı' }).first().waitFor();
+    // Paying the 5.400 ₺ invoice earned loyalty points (1 per 100 ₺); redeem some.
+    assert.equal(await tablet.locator('#loyalty-points').textContent(), '54');
+    assert.equal(await tablet.locator('#loyalty-tier').textContent(), 'Bronz');
+    await tablet.locator('#redeem-points').fill('80');
+    await tablet.locator('#redeem').click();
+    await tablet.locator('#redeem-error', { hasText: '1 ile 54 arasında' }).waitFor();
+    await tablet.locator('#redeem-points').fill('20');
+    await tablet.locator('#redeem-note').fill('Hediye çeki');
+    await tablet.locator('#redeem').click();
+    await tablet.locator('#loyalty-points', { hasText: '34' }).waitFor();
     await other.close();
     await context.close();
   });

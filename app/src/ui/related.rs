@@ -81,6 +81,7 @@ pub fn AccountPanels(id: DocumentId) -> impl IntoView {
         <div class="account-360">
             <super::service::ServiceActions account=id.to_string() contact=String::new() />
             <super::consent::ConsentPanel id=id />
+            <super::consent::LoyaltyPanel id=id />
             {sections}
             <AccountTimeline id=id />
         </div>

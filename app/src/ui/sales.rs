@@ -76,6 +76,38 @@ async fn issue(id: DocumentId) -> Result<(), EditError> {
     .await
 }
 
+/// Marks an invoice paid and credits its account's loyalty points (once per invoice,
+/// by the workspace's programme; TRY invoices only).
+async fn mark_paid(id: DocumentId) -> Result<(), EditError> {
+    let repo = repo();
+    let ctx = repo.edit_context();
+    let Some(Record::Sales(mut invoice)) = repo.record(id) else {
+        return Err(EditError::Refused("not_a_record"));
+    };
+    invoice.set_status("paid", &ctx);
+    let mut changed = vec![];
+    if let Ok(account_id) = invoice.account.parse::<DocumentId>()
+        && let Some(Record::Account(mut account)) = repo.record(account_id)
+        && invoice.currency() == saha_core::money::Currency::Try
+        && let Ok(totals) = invoice.totals()
+    {
+        let per_100 = repo.service().with_untracked(|s| s.loyalty_points_per_100);
+        if let Some(entry) = saha_core::loyalty::earn(
+            &account.loyalty,
+            &id.to_string(),
+            totals.gross,
+            per_100,
+            DocumentId::random().to_string(),
+            &ctx,
+        ) {
+            account.loyalty.push(entry);
+            changed.push((account_id, Record::Account(account)));
+        }
+    }
+    changed.insert(0, (id, Record::Sales(invoice)));
+    repo.save(Vec::new(), changed).await.map_err(stored)
+}
+
 #[component]
 pub fn SalesPanel(id: DocumentId, document: SalesDocument) -> impl IntoView {
     let lang = use_lang();
@@ -132,7 +164,12 @@ pub fn SalesPanel(id: DocumentId, document: SalesDocument) -> impl IntoView {
             </button>
         }
         .into_any()],
-        (INVOICE, "issued") => vec![status_button("ui.mark_paid", "paid", "mark-paid").into_any()],
+        (INVOICE, "issued") => vec![view! {
+            <button type="button" class="button primary" id="mark-paid" on:click=move |_| run_step(failure, mark_paid(id))>
+                {move || word(lang.get(), "ui.mark_paid")}
+            </button>
+        }
+        .into_any()],
         _ => Vec::new(),
     };
     let print = move |_| {

@@ -1115,6 +1115,15 @@ pub fn ServiceSettingsPage() -> impl IntoView {
     let topics = RwSignal::new(current.email_topics.join(", "));
     let cool_off = RwSignal::new(current.cool_off_days.to_string());
     let quiet = RwSignal::new(current.quiet_hours.clone());
+    let per_100 = RwSignal::new(current.loyalty_points_per_100.to_string());
+    let tiers = RwSignal::new(
+        current
+            .loyalty_tiers
+            .iter()
+            .map(|t| format!("{}:{}", t.name, t.min_points))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
     let problems = RwSignal::new(Vec::<(&'static str, saha_core::validate::Problem)>::new());
     let saved = RwSignal::new(false);
     let save = {
@@ -1149,6 +1158,17 @@ pub fn ServiceSettingsPage() -> impl IntoView {
                 email_topics: saha_core::form::split_tags(&topics.get_untracked()),
                 cool_off_days: number(cool_off),
                 quiet_hours: quiet.get_untracked(),
+                loyalty_points_per_100: number(per_100),
+                loyalty_tiers: match parse_tiers(&tiers.get_untracked()) {
+                    Some(t) => t,
+                    None => {
+                        problems.set(vec![(
+                            "loyalty",
+                            saha_core::validate::Problem::InvalidNumber,
+                        )]);
+                        return;
+                    }
+                },
             };
             wasm_bindgen_futures::spawn_local(async move {
                 match repo().set_service(&settings).await {
@@ -1281,6 +1301,18 @@ pub fn ServiceSettingsPage() -> impl IntoView {
                         <p class="error">{problem("quiet_hours")}</p>
                     </div>
                 </fieldset>
+                <fieldset>
+                    <legend>{move || word(lang.get(), "ui.loyalty_rules")}</legend>
+                    <div class="field">
+                        <label for="points-per-100">{move || word(lang.get(), "ui.points_per_100")}</label>
+                        <input id="points-per-100" type="text" inputmode="numeric" prop:value=per_100 on:input=move |ev| per_100.set(event_target_value(&ev)) />
+                    </div>
+                    <div class="field">
+                        <label for="loyalty-tiers">{move || word(lang.get(), "ui.tiers")}</label>
+                        <input id="loyalty-tiers" type="text" prop:value=tiers on:input=move |ev| tiers.set(event_target_value(&ev)) />
+                    </div>
+                    <p class="error">{problem("loyalty")}</p>
+                </fieldset>
                 <div class="field">
                     <label for="email-topics">{move || word(lang.get(), "ui.email_topics")}</label>
                     <input id="email-topics" type="text" prop:value=topics on:input=move |ev| topics.set(event_target_value(&ev)) />
@@ -1295,6 +1327,24 @@ pub fn ServiceSettingsPage() -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// Parses `Bronz:0, Gümüş:1000`.
+fn parse_tiers(text: &str) -> Option<Vec<saha_core::loyalty::Tier>> {
+    let mut tiers = Vec::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (name, points) = part.rsplit_once(':')?;
+        let name = name.trim();
+        let min_points: i64 = points.trim().parse().ok()?;
+        if name.is_empty() || min_points < 0 {
+            return None;
+        }
+        tiers.push(saha_core::loyalty::Tier {
+            name: name.to_owned(),
+            min_points,
+        });
+    }
+    Some(tiers)
 }
 
 // ----- report -------------------------------------------------------------------------
