@@ -30,7 +30,20 @@ code_enum! {
 }
 
 /// Fields a template may use.
-pub const TEMPLATE_FIELDS: &[&str] = &["first_name", "name", "company", "city"];
+pub const TEMPLATE_FIELDS: &[&str] = &["first_name", "name", "company", "city", "survey_link"];
+/// The template field the server replaces with each person's survey link.
+pub const SURVEY_LINK: &str = "{{survey_link}}";
+/// Survey kinds: satisfaction 1–5, or Net Promoter Score 0–10.
+pub const SURVEYS: &[&str] = &["csat", "nps"];
+
+/// The score range of a survey kind.
+pub fn survey_scale(survey: &str) -> Option<(i64, i64)> {
+    match survey {
+        "csat" => Some((1, 5)),
+        "nps" => Some((0, 10)),
+        _ => None,
+    }
+}
 /// Fields that make a message personal.
 const PERSONAL_FIELDS: &[&str] = &["first_name", "name"];
 
@@ -78,6 +91,15 @@ pub struct Campaign {
     /// to one person, say.
     #[autosurgeon(missing = "Default::default")]
     pub people: Vec<String>,
+    /// `csat` or `nps` for a survey, else "".
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub survey: String,
+    /// The record a survey asks about (a resolved case, a delivered order), or "".
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub about: String,
+    /// Survey answers by person ID (written by the server when a person answers).
+    #[autosurgeon(missing = "Default::default")]
+    pub responses: std::collections::BTreeMap<String, SurveyResponse>,
     /// What the server's outbox did, by person ID (written by the server only).
     #[autosurgeon(missing = "Default::default")]
     pub deliveries: std::collections::BTreeMap<String, Delivery>,
@@ -95,6 +117,13 @@ code_enum! {
         Failed = "failed",
         Uncertain = "uncertain",
     }
+}
+
+/// A person's answer to a survey.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct SurveyResponse {
+    pub score: i64,
+    pub at: i64,
 }
 
 /// One message of a campaign, as the server's outbox reports it.
@@ -122,6 +151,7 @@ pub mod field {
     pub const TEMPLATE: FieldSpec = FieldSpec::required("template", Input::LongText);
     pub const STATUS: FieldSpec =
         FieldSpec::required("status", Input::Choice(super::Status::CODES));
+    pub const SURVEY: FieldSpec = FieldSpec::new("survey", Input::Choice(super::SURVEYS));
 }
 
 const FIELDS: &[FieldSpec] = &[
@@ -130,6 +160,7 @@ const FIELDS: &[FieldSpec] = &[
     field::CHANNEL,
     field::TOPIC,
     field::TEMPLATE,
+    field::SURVEY,
     field::STATUS,
     record::COMMON_FIELDS[0],
     record::COMMON_FIELDS[1],
@@ -152,6 +183,7 @@ impl RecordType for Campaign {
             .with("channel", self.channel.code())
             .with("email_topic", &self.topic)
             .with("template", &self.template)
+            .with("survey", &self.survey)
             .with("status", self.status.code());
         record::common_form(self, &mut form);
         form
@@ -165,6 +197,10 @@ impl RecordType for Campaign {
         self.topic = check.field(&field::TOPIC);
         let template = check.field(&field::TEMPLATE);
         let status = check.field(&field::STATUS);
+        let survey = check.field(&field::SURVEY);
+        if !survey.is_empty() && !template.contains(SURVEY_LINK) {
+            check.problem(field::TEMPLATE.name, Problem::InvalidTemplate);
+        }
         if let Err(TemplateError::UnknownField(_) | TemplateError::Unclosed) = fields_of(&template)
         {
             check.problem(field::TEMPLATE.name, Problem::InvalidTemplate);
@@ -180,6 +216,7 @@ impl RecordType for Campaign {
         check.finish()?;
         self.channel = channel;
         self.template = template;
+        self.survey = survey;
         self.status = Status::from_code(&status).unwrap_or(self.status);
         Ok(())
     }
@@ -241,6 +278,8 @@ pub fn render(template: &str, person: &Person<'_>) -> Result<String, TemplateErr
             "name" => person.name,
             "company" => person.company(),
             "city" => person.account.map(|(_, a)| a.city.as_str()).unwrap_or(""),
+            // Each person's own link, put in by the server when it sends.
+            "survey_link" => SURVEY_LINK,
             other => return Err(TemplateError::UnknownField(other.to_owned())),
         };
         out.push_str(value);

@@ -164,7 +164,7 @@ pub struct AccountFacts {
     pub last_order: String,
     /// Issued and paid invoices in TRY, gross.
     pub revenue_try: Decimal,
-    /// Mean case rating × 100, if any case was rated.
+    /// Mean satisfaction × 100 over rated cases and satisfaction-survey answers.
     pub rating_x100: Option<i64>,
 }
 
@@ -174,7 +174,19 @@ pub fn facts<'a, K: ToString>(
 ) -> HashMap<String, AccountFacts> {
     let mut facts: HashMap<String, AccountFacts> = HashMap::new();
     let mut ratings: HashMap<String, Vec<i64>> = HashMap::new();
-    for (_, record) in records {
+    let records: Vec<(K, &Record)> = records.into_iter().collect();
+    // Whose account a contact belongs to, for survey answers.
+    let owners: HashMap<String, &str> = records
+        .iter()
+        .filter_map(|(id, r)| match r {
+            Record::Contact(c) if !c.account.is_empty() => {
+                Some((id.to_string(), c.account.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    let owners: HashMap<&str, &str> = owners.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    for (_, record) in &records {
         match record {
             Record::Sales(s) if s.kind == crate::sales::ORDER && !s.account.is_empty() => {
                 let date = crate::sales::date_of(s.created_at);
@@ -190,6 +202,15 @@ pub fn facts<'a, K: ToString>(
             {
                 if let Ok(totals) = s.totals() {
                     facts.entry(s.account.clone()).or_default().revenue_try += totals.gross;
+                }
+            }
+            Record::Campaign(c) if c.survey == "csat" => {
+                for (person, response) in &c.responses {
+                    let account = owners.get(person.as_str()).copied().unwrap_or(person);
+                    ratings
+                        .entry(account.to_owned())
+                        .or_default()
+                        .push(response.score * 100);
                 }
             }
             Record::Case(c) if !c.account.is_empty() => {
@@ -389,5 +410,33 @@ mod tests {
         assert!(names(&s).is_empty());
         assert_eq!(people[0].first_name(), "Ayşe");
         assert_eq!(people[0].company(), "Ege Tekstil");
+    }
+
+    #[test]
+    fn survey_answers_feed_the_account_satisfaction() {
+        let ctx = EditContext::new("u1", 0);
+        let mut contact = Contact::blank(&ctx);
+        contact.account = "A1".into();
+        let mut survey = crate::campaign::Campaign::blank(&ctx);
+        survey.survey = "csat".into();
+        survey.responses.insert(
+            "C1".into(),
+            crate::campaign::SurveyResponse { score: 2, at: 5 },
+        );
+        let records: Vec<(String, Record)> = vec![
+            ("A1".into(), Record::Account(Account::blank(&ctx))),
+            ("C1".into(), Record::Contact(contact)),
+            ("S1".into(), Record::Campaign(survey)),
+        ];
+        let facts = facts(records.iter().map(|(k, r)| (k.clone(), r)));
+        assert_eq!(facts["A1"].rating_x100, Some(200));
+        let refs: Vec<(String, &Record)> = records.iter().map(|(k, r)| (k.clone(), r)).collect();
+        let people = people(&refs);
+        let mut unhappy = Segment::blank(&ctx);
+        unhappy.satisfaction = "unhappy".into();
+        assert_eq!(
+            people.iter().filter(|p| unhappy.matches(p, &facts)).count(),
+            1
+        );
     }
 }

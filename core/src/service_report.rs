@@ -81,6 +81,27 @@ pub fn cases<'a>(
     figures
 }
 
+/// Net Promoter Score over every NPS answer: promoters (9–10) minus detractors (0–6),
+/// in percent, with the number of answers.
+pub fn nps<'a>(
+    campaigns: impl IntoIterator<Item = &'a crate::campaign::Campaign>,
+) -> Option<(i64, usize)> {
+    let scores: Vec<i64> = campaigns
+        .into_iter()
+        .filter(|c| c.survey == "nps")
+        .flat_map(|c| c.responses.values().map(|r| r.score))
+        .collect();
+    if scores.is_empty() {
+        return None;
+    }
+    let promoters = scores.iter().filter(|s| **s >= 9).count() as i64;
+    let detractors = scores.iter().filter(|s| **s <= 6).count() as i64;
+    Some((
+        (promoters - detractors) * 100 / scores.len() as i64,
+        scores.len(),
+    ))
+}
+
 /// One agent's calls on one day.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AgentDay {
@@ -155,6 +176,18 @@ mod tests {
         assert_eq!(figures.breach_rate_percent(), Some(50));
         assert_eq!(figures.open_by_age, [0, 0, 1, 0]);
         assert_eq!(figures.mean_rating_x100, Some(450));
+    }
+
+    #[test]
+    fn nps_is_promoters_minus_detractors() {
+        let mut c = crate::campaign::Campaign::blank(&EditContext::new("u", 0));
+        c.survey = "nps".into();
+        for (p, score) in [("a", 10), ("b", 9), ("c", 8), ("d", 3)] {
+            c.responses
+                .insert(p.into(), crate::campaign::SurveyResponse { score, at: 0 });
+        }
+        assert_eq!(nps([&c]), Some((25, 4)));
+        assert_eq!(nps([]), None);
     }
 
     #[test]

@@ -7,8 +7,8 @@
 //! durable before it is acknowledged. Around it: [`directory`] (workspaces, members,
 //! teams, invitations, sessions, audit log), [`tickets`], [`throttle`] (login limits
 //! and message rates), [`security`] (headers, CSP, Origin, cookies), [`api`] (the JSON
-//! API), [`calendar_feed`] (iCalendar subscriptions), [`outbox`] (campaign sending) and
-//! [`web`] (the router). [`admin`] holds the operator commands.
+//! API), [`calendar_feed`] (iCalendar subscriptions), [`outbox`] (campaign sending),
+//! [`survey`] (customers' survey answers) and [`web`] (the router). [`admin`] holds the operator commands.
 
 pub mod admin;
 pub mod api;
@@ -21,6 +21,7 @@ pub mod hub;
 pub mod outbox;
 pub mod security;
 pub mod storage;
+pub mod survey;
 pub mod sync_socket;
 pub mod throttle;
 pub mod tickets;

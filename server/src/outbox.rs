@@ -374,6 +374,10 @@ pub struct Worker {
     pub outbox: Outbox,
     pub email: Option<Box<dyn EmailSender>>,
     pub sms: Box<dyn SmsProvider>,
+    /// Where survey links are kept ([`crate::survey`]).
+    pub links: Arc<Database>,
+    /// The address customers reach the server at, for survey links.
+    pub base_url: String,
 }
 
 impl Worker {
@@ -431,8 +435,26 @@ impl Worker {
             return Ok(false);
         };
         let campaign_id = id.to_string();
-        let items: Vec<Item> = audience
-            .included
+        // Each survey message gets its own answer link.
+        let mut included = Vec::with_capacity(audience.included.len());
+        for (person, address, body) in audience.included {
+            let body = if campaign.survey.is_empty() {
+                body
+            } else {
+                let token = crate::survey::create_link(
+                    &self.links,
+                    &campaign_id,
+                    &person,
+                    &campaign.survey,
+                )?;
+                body.replace(
+                    saha_core::campaign::SURVEY_LINK,
+                    &format!("{}/survey/{token}", self.base_url),
+                )
+            };
+            included.push((person, address, body));
+        }
+        let items: Vec<Item> = included
             .into_iter()
             .map(|(person, address, body)| Item {
                 workspace: meta.workspace.clone(),

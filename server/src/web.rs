@@ -131,6 +131,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/sync", get(sync_upgrade))
         .route("/calendar/{file}", get(crate::calendar_feed::serve))
+        .route(
+            "/survey/{token}",
+            get(crate::survey::show).post(crate::survey::answer),
+        )
         .nest("/api", api_routes)
         .fallback_service(static_files)
         .layer(middleware::from_fn_with_state(
@@ -209,8 +213,12 @@ async fn sync_upgrade(
 }
 
 /// Starts the campaign outbox worker (it stops when the hub closes).
-fn start_outbox(state: &AppState, db: Arc<redb::Database>) -> Result<(), ServerError> {
-    let (outbox, uncertain) = crate::outbox::Outbox::open(db)?;
+fn start_outbox(
+    state: &AppState,
+    db: Arc<redb::Database>,
+    addr: SocketAddr,
+) -> Result<(), ServerError> {
+    let (outbox, uncertain) = crate::outbox::Outbox::open(db.clone())?;
     let email: Option<Box<dyn crate::outbox::EmailSender>> = match &state.config.smtp_url {
         Some(url) => Some(Box::new(crate::outbox::SmtpSender::new(
             url,
@@ -229,6 +237,14 @@ fn start_outbox(state: &AppState, db: Arc<redb::Database>) -> Result<(), ServerE
         outbox,
         email,
         sms: Box::new(crate::outbox::LogSmsProvider { path: sms_path }),
+        links: db,
+        base_url: state
+            .config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{addr}"))
+            .trim_end_matches('/')
+            .to_owned(),
     };
     tokio::spawn(worker.run(uncertain));
     Ok(())
@@ -299,7 +315,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     let outbox_db = storage.database();
     let state = AppState::open(storage, config, leptos)?;
     let hub = state.hub.clone();
-    start_outbox(&state, outbox_db)?;
+    start_outbox(&state, outbox_db, addr)?;
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
     // Sync frames are small and latency-bound: no Nagle delay.

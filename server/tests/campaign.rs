@@ -218,3 +218,96 @@ async fn a_campaign_reaches_exactly_the_consenting_people_once() {
     let _ = PASSWORD;
     server.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_survey_link_takes_one_answer_into_the_campaign() {
+    let dir = tempfile::tempdir().unwrap();
+    let sms_log = dir.path().join("sms.jsonl");
+    let mut config = Config::for_tests(dir.path().join("data"), site_root());
+    config.sms_log = Some(sms_log.clone());
+    let server = start_with(config).await;
+    let mut peer = connect(&server, "office").await;
+    let index = server.owner.index_id().await.unwrap();
+    let mut settings = saha_core::workspace::service(peer.fetch(index).await.unwrap());
+    settings.quiet_hours = String::new();
+    saha_core::workspace::set_service(peer.docs.get_mut(&index).unwrap(), &settings).unwrap();
+    peer.push(index).await.unwrap();
+
+    let ctx = EditContext::new("u1", 1);
+    let mut contact = Contact::blank(&ctx);
+    contact.name = "Ayşe Kaya".into();
+    contact.mobile = "0532 123 45 67".into();
+    contact.consents.push(
+        consent::record(
+            &[],
+            &NewConsent {
+                channel: "MESAJ".into(),
+                status: "ONAY".into(),
+                source: "HS_FIZIKSEL_ORTAM".into(),
+                recipient: "0532 123 45 67".into(),
+                ..NewConsent::default()
+            },
+            RecipientType::Individual,
+            "c1".into(),
+            1,
+            "u1",
+        )
+        .unwrap(),
+    );
+    let contact_id = DocumentId::random();
+    peer.docs.insert(contact_id, create(&contact).unwrap());
+    let mut survey = Campaign::blank(&ctx);
+    survey.name = "Anket: kargo".into();
+    survey.people = vec![contact_id.to_string()];
+    survey.channel = Channel::Sms;
+    survey.survey = "csat".into();
+    survey.template = "Sayın {{first_name}}, memnuniyetinizi puanlayın: {{survey_link}}".into();
+    survey.status = Status::Approved;
+    let survey_id = DocumentId::random();
+    peer.docs.insert(survey_id, create(&survey).unwrap());
+    peer.push_all(&[contact_id, survey_id]).await.unwrap();
+
+    // The log-only SMS provider wrote the message with a personal link.
+    assert!(
+        wait_for(|| std::fs::read_to_string(&sms_log).is_ok_and(|t| t.contains("/survey/"))).await,
+        "the survey SMS went out"
+    );
+    let line = std::fs::read_to_string(&sms_log).unwrap();
+    let sms: serde_json::Value = serde_json::from_str(line.lines().next().unwrap()).unwrap();
+    assert_eq!(sms["to"], "+905321234567");
+    let text = sms["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("Sayın Ayşe, memnuniyetinizi puanlayın: http://"),
+        "{text}"
+    );
+    let url = text.rsplit(' ').next().unwrap().to_owned();
+
+    let http = reqwest::Client::new();
+    let page = http.get(&url).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("value=\"1\"")
+            && html.contains("value=\"5\"")
+            && !html.contains("value=\"6\"")
+    );
+    let post = |score: &str| http.post(&url).form(&[("score", score.to_owned())]).send();
+    assert_eq!(post("9").await.unwrap().status(), 400, "outside 1–5");
+    assert_eq!(post("4").await.unwrap().status(), 200);
+    assert_eq!(post("5").await.unwrap().status(), 409, "answered once");
+    assert_eq!(
+        http.get(format!("{}/survey/{}", server.http(), "f".repeat(64)))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+
+    let mut check = connect(&server, "check").await;
+    let stored: Campaign = read(check.fetch(survey_id).await.unwrap()).unwrap();
+    assert_eq!(stored.responses[&contact_id.to_string()].score, 4);
+    drop(peer);
+    drop(check);
+    server.shutdown().await.unwrap();
+}

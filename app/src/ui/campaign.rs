@@ -118,6 +118,7 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
         })
     });
     let deliveries = campaign.deliveries.clone();
+    let responses = campaign.responses.clone();
     let status = campaign.status;
     let sendable = campaign.channel != saha_core::consent::Channel::Call;
     view! {
@@ -169,6 +170,21 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
             }}
             <Show when=move || status == campaign::Status::Draft && sendable && super::me().role.can_write()>
                 <SendButton id=id />
+            </Show>
+            <Show when={
+                let empty = responses.is_empty();
+                move || !empty
+            }>
+                <h3>{move || word(lang.get(), "ui.responses")}</h3>
+                <ul class="cards compact" id="responses">
+                    {responses
+                        .iter()
+                        .map(|(person, r)| {
+                            let name = super::records::title_of_id(person);
+                            view! { <li class="card" data-score=r.score.to_string()>{name} " · " {r.score}</li> }
+                        })
+                        .collect_view()}
+                </ul>
             </Show>
             <Show when={
                 let empty = deliveries.is_empty();
@@ -338,4 +354,56 @@ pub fn SpecialDays() -> impl IntoView {
             }}
         </section>
     }
+}
+
+/// Prepares a satisfaction survey to `person` about the record `about` (a resolved case
+/// or a delivered order) and opens it: a campaign that goes through the gate like any
+/// other, each message with its own answer link.
+#[component]
+pub fn SurveyButton(about: DocumentId, person: String, subject: String) -> impl IntoView {
+    let lang = use_lang();
+    if person.is_empty() || !super::me().role.can_write() {
+        return ().into_any();
+    }
+    let prepare = move |_| {
+        let lang = lang.get_untracked();
+        let mut c = <Campaign as saha_core::record::RecordType>::blank(&repo().edit_context());
+        let has_mobile = person
+            .parse::<DocumentId>()
+            .ok()
+            .and_then(|id| repo().record(id))
+            .is_some_and(|r| match r {
+                Record::Contact(c) => !c.mobile.is_empty() || !c.phone.is_empty(),
+                Record::Account(a) => !a.mobile.is_empty() || !a.phone.is_empty(),
+                _ => false,
+            });
+        c.channel = if has_mobile {
+            saha_core::consent::Channel::Sms
+        } else {
+            saha_core::consent::Channel::Email
+        };
+        c.topic = "anket".into();
+        c.survey = "csat".into();
+        c.about = about.to_string();
+        c.people = vec![person.clone()];
+        c.name = match lang {
+            Lang::Tr => format!("Anket: {subject}"),
+            Lang::En => format!("Survey: {subject}"),
+        };
+        c.template = match lang {
+            Lang::Tr => "Sayın {{first_name}}, bizimle çalıştığınız için teşekkürler. Memnuniyetinizi 1–5 arası puanlar mısınız? {{survey_link}}".into(),
+            Lang::En => "Dear {{first_name}}, thank you for working with us. How satisfied were you, 1–5? {{survey_link}}".into(),
+        };
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Ok(id) = repo().create(Record::Campaign(c)).await {
+                super::go(&record_href(campaign::KIND, id));
+            }
+        });
+    };
+    view! {
+        <button class="button no-print" id="send-survey" on:click=prepare>
+            {move || word(lang.get(), "ui.send_survey")}
+        </button>
+    }
+    .into_any()
 }

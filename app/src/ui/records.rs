@@ -496,7 +496,9 @@ fn DetailBody(view: RecordView) -> impl IntoView {
         Record::Sales(s) => {
             view! { <super::sales::SalesPanel id=id document=s.clone() /> }.into_any()
         }
-        Record::Case(c) => view! { <super::service::CaseSla case=c.clone() /> }.into_any(),
+        Record::Case(c) => {
+            view! { <super::service::CaseSla case_id=id case=c.clone() /> }.into_any()
+        }
         Record::Segment(s) => {
             view! { <super::campaign::SegmentPanel segment=s.clone() /> }.into_any()
         }

@@ -152,6 +152,23 @@ pub fn SalesPanel(id: DocumentId, document: SalesDocument) -> impl IntoView {
             </button>
         }
         .into_any()],
+        (ORDER, "delivered") => vec![
+            view! {
+                <button type="button" class="button primary" id="create-invoice" on:click=move |_| run_step(failure, derive(id, SalesDocument::invoice_from))>
+                    {move || word(lang.get(), "ui.create_invoice")}
+                </button>
+            }
+            .into_any(),
+            {
+                let person = if document.contact.is_empty() {
+                    document.account.clone()
+                } else {
+                    document.contact.clone()
+                };
+                let subject = word(lang.get_untracked(), "kind.order");
+                view! { <super::campaign::SurveyButton about=id person=person subject=subject /> }.into_any()
+            },
+        ],
         (ORDER, s) if s != "cancelled" => vec![view! {
             <button type="button" class="button primary" id="create-invoice" on:click=move |_| run_step(failure, derive(id, SalesDocument::invoice_from))>
                 {move || word(lang.get(), "ui.create_invoice")}

@@ -66,7 +66,7 @@ fn workspace_zone() -> Zone {
 /// A case's SLA clocks, live: state, time used against the target, when it runs out,
 /// and a warning banner when a clock is near or past its target.
 #[component]
-pub fn CaseSla(case: Case) -> impl IntoView {
+pub fn CaseSla(case_id: DocumentId, case: Case) -> impl IntoView {
     let lang = use_lang();
     let now = clock(30);
     let service = repo().service();
@@ -74,7 +74,8 @@ pub fn CaseSla(case: Case) -> impl IntoView {
     let sla =
         Memo::new(move |_| service.with(|s| for_clocks.sla(&s.sla, &s.calendar(), now.get())));
     // Escalated: by hand, or because a clock ran out while the case is still open.
-    let escalated = move || sla.with(|s| case.is_escalated(s));
+    let for_flag = case.clone();
+    let escalated = move || sla.with(|s| for_flag.is_escalated(s));
     let row = move |key: &'static str, pick: fn(&Sla) -> saha_core::case::Clock| {
         move || {
             let clock = pick(&sla.get());
@@ -100,7 +101,23 @@ pub fn CaseSla(case: Case) -> impl IntoView {
             }
         }
     };
+    let survey = {
+        let person = if case.contact.is_empty() {
+            case.account.clone()
+        } else {
+            case.contact.clone()
+        };
+        let done = case.status.is_done();
+        let subject = case.subject.clone();
+        let about = case_id;
+        move || {
+            done.then(|| {
+                view! { <super::campaign::SurveyButton about=about person=person.clone() subject=subject.clone() /> }
+            })
+        }
+    };
     view! {
+        {survey}
         <section class="sla" aria-labelledby="sla-title">
             <h2 id="sla-title">{move || word(lang.get(), "sla.title")}</h2>
             <Show when=move || sla.with(|s| s.breached())>
@@ -1397,6 +1414,20 @@ pub fn ServiceReport() -> impl IntoView {
                 <dt>{move || word(lang.get(), "report.breach_rate")}</dt>
                 <dd data-figure="breach_rate">
                     {move || figures.get().breach_rate_percent().map(|p| format!("%{p}")).unwrap_or_else(|| "—".into())}
+                </dd>
+                <dt>{move || word(lang.get(), "report.nps")}</dt>
+                <dd data-figure="nps">
+                    {move || {
+                        records.with(|all| {
+                            let campaigns = all.values().filter_map(|v| match &v.record {
+                                Record::Campaign(c) => Some(c),
+                                _ => None,
+                            });
+                            saha_core::service_report::nps(campaigns)
+                                .map(|(score, n)| format!("{score} ({n})"))
+                                .unwrap_or_else(|| "—".into())
+                        })
+                    }}
                 </dd>
                 <dt>{move || word(lang.get(), "report.satisfaction")}</dt>
                 <dd data-figure="satisfaction">
