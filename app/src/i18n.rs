@@ -1022,6 +1022,7 @@ const WORDS: &[(&str, &str, &str)] = &[
         "Tavsiye (NPS, 0–10)",
         "Recommendation (NPS, 0–10)",
     ),
+    ("field.loyalty_tier", "Sadakat seviyesi", "Loyalty tier"),
     ("iys.MESAJ", "SMS", "SMS"),
     ("iys.ARAMA", "Arama", "Call"),
     ("iys.EPOSTA", "E-posta", "Email"),

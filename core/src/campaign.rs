@@ -437,6 +437,7 @@ pub fn audience_of(
     campaign: &Campaign,
     records: &[(String, &crate::record::Record)],
     rules: &ContactRules,
+    tiers: &[crate::loyalty::Tier],
     now: i64,
 ) -> Option<Audience> {
     let people = crate::segment::people(records);
@@ -450,7 +451,7 @@ pub fn audience_of(
             crate::record::Record::Segment(s) if *id == campaign.segment => Some(s),
             _ => None,
         })?;
-        let facts = crate::segment::facts(records.iter().map(|(k, r)| (k.clone(), *r)));
+        let facts = crate::segment::facts(records.iter().map(|(k, r)| (k.clone(), *r)), tiers);
         people
             .iter()
             .filter(|p| segment.matches(p, &facts))

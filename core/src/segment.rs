@@ -69,6 +69,9 @@ pub struct Segment {
     /// One of [`SATISFACTION_GROUPS`], or "".
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub satisfaction: String,
+    /// A loyalty tier name (the workspace's tiers), or "".
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub loyalty_tier: String,
 }
 
 impl_common!(Segment);
@@ -91,6 +94,7 @@ pub mod field {
         "satisfaction_group",
         Input::Choice(super::SATISFACTION_GROUPS),
     );
+    pub const LOYALTY_TIER: FieldSpec = FieldSpec::new("loyalty_tier", Input::Text);
 }
 
 const FIELDS: &[FieldSpec] = &[
@@ -102,6 +106,7 @@ const FIELDS: &[FieldSpec] = &[
     field::ORDERED_SINCE,
     field::MIN_REVENUE,
     field::SATISFACTION,
+    field::LOYALTY_TIER,
     record::COMMON_FIELDS[0],
     record::COMMON_FIELDS[1],
     record::COMMON_FIELDS[2],
@@ -125,7 +130,8 @@ impl RecordType for Segment {
             .with("tags", crate::form::tags_text(&self.tags))
             .with("ordered_since", &self.ordered_since)
             .with("min_revenue", &self.min_revenue)
-            .with("satisfaction_group", &self.satisfaction);
+            .with("satisfaction_group", &self.satisfaction)
+            .with("loyalty_tier", &self.loyalty_tier);
         record::common_form(self, &mut form);
         form
     }
@@ -140,6 +146,7 @@ impl RecordType for Segment {
         self.ordered_since = check.field(&field::ORDERED_SINCE);
         self.min_revenue = check.field(&field::MIN_REVENUE);
         self.satisfaction = check.field(&field::SATISFACTION);
+        self.loyalty_tier = check.field(&field::LOYALTY_TIER);
         record::apply_common(&mut check, self);
         check.finish()
     }
@@ -166,11 +173,14 @@ pub struct AccountFacts {
     pub revenue_try: Decimal,
     /// Mean satisfaction × 100 over rated cases and satisfaction-survey answers.
     pub rating_x100: Option<i64>,
+    /// The loyalty tier the account's points reach ("" without points).
+    pub loyalty_tier: String,
 }
 
 /// The facts of every account, from the records on the device.
 pub fn facts<'a, K: ToString>(
     records: impl IntoIterator<Item = (K, &'a Record)>,
+    tiers: &[crate::loyalty::Tier],
 ) -> HashMap<String, AccountFacts> {
     let mut facts: HashMap<String, AccountFacts> = HashMap::new();
     let mut ratings: HashMap<String, Vec<i64>> = HashMap::new();
@@ -186,7 +196,7 @@ pub fn facts<'a, K: ToString>(
         })
         .collect();
     let owners: HashMap<&str, &str> = owners.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-    for (_, record) in &records {
+    for (id, record) in &records {
         match record {
             Record::Sales(s) if s.kind == crate::sales::ORDER && !s.account.is_empty() => {
                 let date = crate::sales::date_of(s.created_at);
@@ -202,6 +212,12 @@ pub fn facts<'a, K: ToString>(
             {
                 if let Ok(totals) = s.totals() {
                     facts.entry(s.account.clone()).or_default().revenue_try += totals.gross;
+                }
+            }
+            Record::Account(a) if !a.loyalty.is_empty() => {
+                let earned = crate::loyalty::balance(&a.loyalty).earned;
+                if let Some(tier) = crate::loyalty::tier(tiers, earned) {
+                    facts.entry(id.to_string()).or_default().loyalty_tier = tier.name.clone();
                 }
             }
             Record::Campaign(c) if c.survey == "csat" => {
@@ -315,7 +331,8 @@ impl Segment {
             || !self.tags.is_empty()
             || !self.ordered_since.is_empty()
             || !self.min_revenue.is_empty()
-            || !self.satisfaction.is_empty();
+            || !self.satisfaction.is_empty()
+            || !self.loyalty_tier.is_empty();
         let Some((account_id, account)) = person.account else {
             return !needs_account;
         };
@@ -338,6 +355,7 @@ impl Segment {
                     .min_revenue
                     .parse::<Decimal>()
                     .is_ok_and(|min| f.revenue_try >= min))
+            && (self.loyalty_tier.is_empty() || same(&self.loyalty_tier, &f.loyalty_tier))
             && (self.satisfaction.is_empty()
                 || f.rating_x100
                     .is_some_and(|r| match self.satisfaction.as_str() {
@@ -362,6 +380,14 @@ mod tests {
         izmir.city = "İzmir".into();
         izmir.customer_type = CustomerType::Current;
         izmir.tags = vec!["ihracat".into()];
+        izmir.loyalty.push(crate::loyalty::LedgerEntry {
+            id: "e".into(),
+            at: 1,
+            points: 1_500,
+            invoice: "I1".into(),
+            note: String::new(),
+            by: "u1".into(),
+        });
         let mut ankara = Account::blank(&ctx);
         ankara.name = "Başkent Gıda".into();
         ankara.city = "Ankara".into();
@@ -386,7 +412,10 @@ mod tests {
         ];
         let refs: Vec<(String, &Record)> = records.iter().map(|(k, r)| (k.clone(), r)).collect();
         let people = people(&refs);
-        let facts = facts(refs.iter().map(|(k, r)| (k.clone(), *r)));
+        let facts = facts(
+            refs.iter().map(|(k, r)| (k.clone(), *r)),
+            &crate::loyalty::default_tiers(),
+        );
         let names = |s: &Segment| -> Vec<&str> {
             people
                 .iter()
@@ -408,6 +437,9 @@ mod tests {
         assert_eq!(names(&s), ["Ayşe Kaya"], "ordered in 2026");
         s.ordered_since = "2027-01-01".into();
         assert!(names(&s).is_empty());
+        s.ordered_since.clear();
+        s.loyalty_tier = "GÜMÜŞ".into();
+        assert_eq!(names(&s), ["Ayşe Kaya"], "1,500 points: the Gümüş tier");
         assert_eq!(people[0].first_name(), "Ayşe");
         assert_eq!(people[0].company(), "Ege Tekstil");
     }
@@ -428,7 +460,10 @@ mod tests {
             ("C1".into(), Record::Contact(contact)),
             ("S1".into(), Record::Campaign(survey)),
         ];
-        let facts = facts(records.iter().map(|(k, r)| (k.clone(), r)));
+        let facts = facts(
+            records.iter().map(|(k, r)| (k.clone(), r)),
+            &crate::loyalty::default_tiers(),
+        );
         assert_eq!(facts["A1"].rating_x100, Some(200));
         let refs: Vec<(String, &Record)> = records.iter().map(|(k, r)| (k.clone(), r)).collect();
         let people = people(&refs);

@@ -418,20 +418,27 @@ impl Worker {
         else {
             return Ok(false);
         };
-        let rules = match ws.index_id.parse::<DocumentId>() {
+        let settings = match ws.index_id.parse::<DocumentId>() {
             Ok(index) => match self.hub.lock(index, false).await? {
-                Some(live) => saha_core::workspace::service(&live.doc).contact_rules(),
+                Some(live) => saha_core::workspace::service(&live.doc),
                 None => Default::default(),
             },
             Err(_) => Default::default(),
         };
+        let rules = settings.contact_rules();
         let now = now_ms();
         if rules.is_quiet(now) {
             return Ok(false);
         }
         let records = self.records_of(&meta.workspace).await?;
         let refs: Vec<(String, &Record)> = records.iter().map(|(k, r)| (k.clone(), r)).collect();
-        let Some(audience) = saha_core::campaign::audience_of(&campaign, &refs, &rules, now) else {
+        let Some(audience) = saha_core::campaign::audience_of(
+            &campaign,
+            &refs,
+            &rules,
+            &settings.loyalty_tiers,
+            now,
+        ) else {
             return Ok(false);
         };
         let campaign_id = id.to_string();

@@ -29,7 +29,8 @@ fn members(segment: &Segment) -> Vec<(String, &'static str, String)> {
             .iter()
             .map(|(id, v)| (id.to_string(), &v.record))
             .collect();
-        let facts = segment::facts(records.iter().map(|(k, r)| (k.clone(), *r)));
+        let tiers = repo().service().with(|s| s.loyalty_tiers.clone());
+        let facts = segment::facts(records.iter().map(|(k, r)| (k.clone(), *r)), &tiers);
         segment::people(&records)
             .into_iter()
             .filter(|p| segment.matches(p, &facts))
@@ -103,13 +104,15 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
     let personal = campaign::is_personal(&campaign.template);
     let for_audience = campaign.clone();
     let audience = Memo::new(move |_| {
-        let rules = repo().service().with(|s| s.contact_rules());
+        let (rules, tiers) = repo()
+            .service()
+            .with(|s| (s.contact_rules(), s.loyalty_tiers.clone()));
         records.with(|all| {
             let list: Vec<(String, &Record)> = all
                 .iter()
                 .map(|(id, v)| (id.to_string(), &v.record))
                 .collect();
-            let result = campaign::audience_of(&for_audience, &list, &rules, now_ms())?;
+            let result = campaign::audience_of(&for_audience, &list, &rules, &tiers, now_ms())?;
             let names: HashMap<String, (&'static str, String)> = segment::people(&list)
                 .iter()
                 .map(|p| (p.id.clone(), (p.kind, p.name.to_owned())))
