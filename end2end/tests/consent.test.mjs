@@ -1,9 +1,12 @@
-// End-to-end: consent — a consent recorded offline on a contact syncs to a colleague,
-// an individual's first record cannot be a refusal, and the İYS page exports the events
-// in İYS's field names and marks them uploaded.
+// End-to-end: engagement — a consent recorded offline on a contact syncs to a colleague,
+// an individual's first record cannot be a refusal, the İYS page exports the events in
+// İYS's field names; a segment and an SMS campaign preview who is reached and who is
+// not, and why; a birthday greeting is sent by the server's outbox; a resolved case's
+// satisfaction survey is answered through its personal link and the answer syncs back.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { launch, openApp, phone, setUp, startServer, waitForOfflineReady, waitForSynced } from './helpers.mjs';
 
 let server;
@@ -21,7 +24,7 @@ after(async () => {
 });
 
 describe('consent', () => {
-  test('a consent recorded offline syncs, İYS export works, and a campaign previews its audience', async () => {
+  test('consent offline → İYS export → campaign preview → greeting sent → survey answered', async () => {
     const context = await phone(browser);
     // Noon on a working day in Istanbul: outside the quiet hours.
     await context.clock.setFixedTime(new Date('2026-11-24T12:00:00+03:00'));
@@ -115,9 +118,11 @@ describe('consent', () => {
     await page.locator('#excluded li[data-reason="no_consent"]', { hasText: 'Burak Şen' }).waitFor();
 
     // Zeynep's birthday is this week: a greeting goes through the same gate, and the
-    // server sends it (no quiet hours in this workspace, whatever the real time is).
+    // server (on the real clock, not the page's fake one) sends it.
     await page.goto(server.url + '/settings/service');
     await page.locator('#quiet-hours').fill('');
+    // No rest period either: the survey below follows the greeting at once.
+    await page.locator('#cool-off').fill('0');
     await page.locator('#service-settings button[type="submit"]').click();
     await page.locator('#service-settings .banner', { hasText: 'Kaydedildi' }).waitFor();
     await page.locator('nav.sections a', { hasText: 'Özel günler' }).click();
@@ -130,6 +135,37 @@ describe('consent', () => {
     page.once('dialog', (dialog) => dialog.accept());
     await page.locator('#send-campaign').click();
     await page.locator('#deliveries li[data-delivery="sent"]', { hasText: '+905337654321' }).waitFor({ timeout: 20_000 });
+
+    // A complaint of Zeynep's is resolved; a satisfaction survey goes to her, she
+    // answers through her personal link, and the answer comes back to the app.
+    await page.goto(server.url + '/cases/new');
+    await page.locator('#case-subject').fill('Geç teslimat');
+    await page.locator('#case-contact').fill('zeynep');
+    await page.locator('.picker-option', { hasText: 'Zeynep Aksoy' }).click();
+    await page.locator('#case-status').selectOption('resolved');
+    await page.locator('#case-resolution').fill('Ürün ertesi gün teslim edildi.');
+    await page.getByRole('button', { name: /^(Kaydet|Save)$/ }).click();
+    await page.locator('article.detail[data-kind="case"] h1', { hasText: 'Geç teslimat' }).waitFor();
+    await page.locator('#send-survey').click();
+    await page.locator('article.detail[data-kind="campaign"] h1', { hasText: 'Anket: Geç teslimat' }).waitFor();
+    assert.equal(await page.locator('#audience-included').textContent(), '1');
+    page.once('dialog', (dialog) => dialog.accept());
+    await page.locator('#send-campaign').click();
+    await page.locator('#deliveries li[data-delivery="sent"]').waitFor({ timeout: 20_000 });
+    const sms = (await readFile(join(server.dataDir, 'sms-outbox.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    const survey = sms.find((m) => m.text.includes('/survey/'));
+    assert.match(survey.text, /^Sayın Zeynep, /);
+    const link = survey.text.match(/http\S+/)[0];
+    const customer = await browser.newContext({ locale: 'tr-TR' });
+    const answerPage = await customer.newPage();
+    await answerPage.goto(link);
+    await answerPage.locator('button[value="4"]').click();
+    await answerPage.locator('h1', { hasText: 'Teşekkürler' }).waitFor();
+    await customer.close();
+    await page.locator('#responses li[data-score="4"]', { hasText: 'Zeynep Aksoy' }).waitFor({ timeout: 20_000 });
     await context.close();
   });
 });

@@ -47,6 +47,7 @@ export async function startServer() {
   });
   return {
     url,
+    dataDir,
     stderr: () => stderr,
     async stop() {
       child.kill('SIGTERM');
