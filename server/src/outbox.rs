@@ -40,6 +40,8 @@ const OUTBOX: TableDefinition<&str, &[u8]> = TableDefinition::new("outbox");
 pub const MAX_ATTEMPTS: u32 = 8;
 /// Items sent per round.
 const BATCH: usize = 50;
+/// How often approved campaigns that were not handed over are looked at again.
+const RESCAN: Duration = Duration::from_secs(60);
 /// Record kinds the gate reads.
 const GATE_KINDS: &[&str] = &[
     "contact", "account", "segment", "order", "invoice", "case", "call", "meeting", "campaign",
@@ -508,7 +510,8 @@ impl Worker {
     }
 
     /// Runs until the hub closes: at start, every approved campaign and every uncertain
-    /// item; then campaigns as they change, and due items every second.
+    /// item; then campaigns as they change, due items every second, and approved
+    /// campaigns still waiting every minute.
     pub async fn run(self, uncertain: Vec<Item>) {
         let mut changes = self.hub.subscribe();
         let mut closing = self.hub.closing();
@@ -537,6 +540,7 @@ impl Worker {
             }
         }
         let mut tick = tokio::time::interval(Duration::from_secs(1));
+        let mut last_rescan = tokio::time::Instant::now();
         loop {
             tokio::select! {
                 changed = changes.recv() => {
@@ -554,17 +558,21 @@ impl Worker {
                 }
                 _ = tick.tick() => {}
             }
-            let mut still = HashSet::new();
-            for id in waiting.drain() {
-                match self.take_campaign(id).await {
-                    Ok(_) => {}
-                    Err(e) => {
-                        tracing::warn!(campaign = %id, error = %e, "campaign not handed over yet");
-                        still.insert(id);
-                    }
+            for id in std::mem::take(&mut waiting) {
+                if let Err(e) = self.take_campaign(id).await {
+                    tracing::warn!(campaign = %id, error = %e, "campaign not handed over yet");
                 }
             }
-            // Campaigns held back by quiet hours are looked at again.
+            // Approved campaigns not handed over (quiet hours, a segment not synced yet,
+            // an error) are looked at again, once a minute.
+            if last_rescan.elapsed() < RESCAN {
+                if let Err(e) = self.send_due().await {
+                    tracing::warn!(error = %e, "outbox round failed");
+                }
+                continue;
+            }
+            last_rescan = tokio::time::Instant::now();
+            let mut still = HashSet::new();
             for workspace in self.directory.workspaces().unwrap_or_default() {
                 for (id, _) in self
                     .hub
