@@ -234,6 +234,36 @@ impl RecordType for Campaign {
     }
 }
 
+/// Whether a member with `role` may approve a campaign for sending: owners, admins and
+/// managers (the server refuses the change from anyone else).
+pub fn may_approve(role: crate::access::Role) -> bool {
+    use crate::access::Role;
+    matches!(role, Role::Owner | Role::Admin | Role::Manager)
+}
+
+/// Whether the change from the document state at `before` (empty: a new document) to
+/// the current one approves the campaign.
+pub fn approves(doc: &automerge::Automerge, before: &[automerge::ChangeHash]) -> bool {
+    use automerge::ReadDoc;
+    let status_at = |heads: Option<&[automerge::ChangeHash]>| {
+        let value = match heads {
+            Some(h) => doc.get_at(automerge::ROOT, "status", h),
+            None => doc.get(automerge::ROOT, "status"),
+        };
+        match value.ok().flatten() {
+            Some((automerge::Value::Scalar(s), _)) => s.as_str().map(str::to_owned),
+            _ => None,
+        }
+        .unwrap_or_default()
+    };
+    let before = if before.is_empty() {
+        String::new()
+    } else {
+        status_at(Some(before))
+    };
+    status_at(None) == Status::Approved.code() && before != Status::Approved.code()
+}
+
 /// What is wrong with a template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TemplateError {
@@ -446,6 +476,9 @@ pub fn audience_of(
         rules.zone,
         now,
     );
+    // A team's campaign reaches the team's people and those shared with everyone.
+    let in_scope =
+        |p: &&Person<'_>| campaign.team.is_empty() || p.team.is_empty() || p.team == campaign.team;
     let chosen: Vec<&Person<'_>> = if campaign.people.is_empty() {
         let segment = records.iter().find_map(|(id, r)| match r {
             crate::record::Record::Segment(s) if *id == campaign.segment => Some(s),
@@ -455,11 +488,13 @@ pub fn audience_of(
         people
             .iter()
             .filter(|p| segment.matches(p, &facts))
+            .filter(in_scope)
             .collect()
     } else {
         people
             .iter()
             .filter(|p| campaign.people.contains(&p.id))
+            .filter(in_scope)
             .collect()
     };
     Some(audience(
@@ -567,6 +602,7 @@ mod tests {
             consents,
             recipient_type: RecipientType::Individual,
             account,
+            team: "",
         }
     }
 
@@ -608,6 +644,73 @@ mod tests {
             panic!("unknown field accepted");
         };
         assert_eq!(problems, vec![("template", Problem::InvalidTemplate)]);
+    }
+
+    #[test]
+    fn a_teams_campaign_reaches_its_team_and_shared_people_only() {
+        let ctx = EditContext::new("u1", 0);
+        let sms = [consent("MESAJ", "ONAY", "", &[], RecipientType::Individual)];
+        let contact = |name: &str, team: &str| {
+            let mut c = crate::contact::Contact::blank(&ctx);
+            c.name = name.into();
+            c.team = team.into();
+            c.mobile = "0532 123 45 67".into();
+            c.consents = sms.to_vec();
+            crate::record::Record::Contact(c)
+        };
+        let mut segment = crate::segment::Segment::blank(&ctx);
+        segment.name = "Herkes".into();
+        let records = [
+            ("c1".to_owned(), contact("İzmirli", "izmir")),
+            ("c2".to_owned(), contact("Ankaralı", "ankara")),
+            ("c3".to_owned(), contact("Ortak", "")),
+            ("s".to_owned(), crate::record::Record::Segment(segment)),
+        ];
+        let refs: Vec<(String, &crate::record::Record)> =
+            records.iter().map(|(k, r)| (k.clone(), r)).collect();
+        let mut c = Campaign::blank(&ctx);
+        c.segment = "s".into();
+        c.channel = Channel::Sms;
+        c.template = "Merhaba {{first_name}}".into();
+        c.team = "izmir".into();
+        let noon = at("2026-11-24T12:00");
+        let tiers = crate::loyalty::default_tiers();
+        let reached = |c: &Campaign| -> Vec<String> {
+            let a = audience_of(c, &refs, &ContactRules::default(), &tiers, noon).unwrap();
+            let mut ids: Vec<String> = a.included.into_iter().map(|(id, _, _)| id).collect();
+            ids.sort();
+            ids
+        };
+        assert_eq!(reached(&c), ["c1", "c3"]);
+        c.team.clear();
+        assert_eq!(reached(&c), ["c1", "c2", "c3"], "a workspace-wide campaign");
+    }
+
+    #[test]
+    fn only_owners_admins_and_managers_approve() {
+        use crate::access::Role;
+        assert!(may_approve(Role::Manager));
+        assert!(!may_approve(Role::SalesRep) && !may_approve(Role::ServiceAgent));
+        let ctx = EditContext::new("u1", 0);
+        let mut c = Campaign::blank(&ctx);
+        c.name = "Kış".into();
+        let mut doc = record::create(&c).unwrap();
+        assert!(!approves(&doc, &[]));
+        let before = doc.get_heads();
+        c.status = Status::Approved;
+        record::write(&mut doc, &c).unwrap();
+        assert!(approves(&doc, &before));
+        let approved = doc.get_heads();
+        c.template = "Merhaba {{first_name}}".into();
+        record::write(&mut doc, &c).unwrap();
+        assert!(
+            !approves(&doc, &approved),
+            "already approved: an edit is not an approval"
+        );
+        assert!(
+            approves(&record::create(&c).unwrap(), &[]),
+            "created approved"
+        );
     }
 
     #[test]

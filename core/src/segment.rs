@@ -261,6 +261,8 @@ pub struct Person<'a> {
     pub recipient_type: RecipientType,
     /// The account (the person's own, for a person account).
     pub account: Option<(&'a str, &'a Account)>,
+    /// The team the person's record belongs to ("" for everyone's).
+    pub team: &'a str,
 }
 
 impl Person<'_> {
@@ -302,6 +304,7 @@ pub fn people<'a>(records: &'a [(String, &'a Record)]) -> Vec<Person<'a>> {
                 account: accounts
                     .get_key_value(c.account.as_str())
                     .map(|(k, a)| (*k, *a)),
+                team: &c.team,
             }),
             Record::Account(a) if a.party == Party::Person => out.push(Person {
                 id: id.clone(),
@@ -314,6 +317,7 @@ pub fn people<'a>(records: &'a [(String, &'a Record)]) -> Vec<Person<'a>> {
                 consents: &a.consents,
                 recipient_type: RecipientType::Individual,
                 account: Some((id.as_str(), a)),
+                team: &a.team,
             }),
             _ => {}
         }

@@ -383,6 +383,12 @@ impl Hub {
         {
             return denied(e.to_string());
         }
+        if kind == saha_core::campaign::KIND
+            && !saha_core::campaign::may_approve(grant.access.role)
+            && saha_core::campaign::approves(doc, if before.is_some() { before_heads } else { &[] })
+        {
+            return denied("only owners, admins and managers approve campaigns for sending".into());
+        }
         let after = DocMeta {
             workspace: grant.workspace_id.clone(),
             kind,

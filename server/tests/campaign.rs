@@ -311,3 +311,43 @@ async fn a_survey_link_takes_one_answer_into_the_campaign() {
     drop(check);
     server.shutdown().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_sales_rep_cannot_approve_a_campaign() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_with(Config::for_tests(dir.path().to_path_buf(), site_root())).await;
+    let rep = server
+        .member("temsilci@anadolu.test", "sales_rep", &[])
+        .await;
+    let mut rep_peer = common::connect_as(&rep, "rep").await;
+    let ctx = EditContext::new("rep", 1);
+    let mut c = Campaign::blank(&ctx);
+    c.name = "Kendi kampanyam".into();
+    c.people = vec![DocumentId::random().to_string()];
+    c.channel = Channel::Sms;
+    c.template = "Merhaba {{first_name}}".into();
+    let id = DocumentId::random();
+    rep_peer.docs.insert(id, create(&c).unwrap());
+    rep_peer.push(id).await.unwrap();
+
+    // The rep approves it: the server refuses the change.
+    let mut approved: Campaign = read(&rep_peer.docs[&id]).unwrap();
+    approved.status = Status::Approved;
+    saha_core::record::write(rep_peer.docs.get_mut(&id).unwrap(), &approved).unwrap();
+    // No acknowledgement comes for a refused change: wait a little, not for ever.
+    let _ = tokio::time::timeout(Duration::from_secs(2), rep_peer.push(id)).await;
+    let mut owner = connect(&server, "owner").await;
+    let stored: Campaign = read(owner.fetch(id).await.unwrap()).unwrap();
+    assert_eq!(stored.status, Status::Draft, "the approval was not stored");
+
+    // The owner may.
+    let mut by_owner = stored.clone();
+    by_owner.status = Status::Approved;
+    saha_core::record::write(owner.docs.get_mut(&id).unwrap(), &by_owner).unwrap();
+    owner.push(id).await.unwrap();
+    let mut check = connect(&server, "check").await;
+    let stored: Campaign = read(check.fetch(id).await.unwrap()).unwrap();
+    assert_ne!(stored.status, Status::Draft);
+    drop((rep_peer, owner, check));
+    server.shutdown().await.unwrap();
+}

@@ -171,7 +171,7 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
                 }
                 .into_any()
             }}
-            <Show when=move || status == campaign::Status::Draft && sendable && super::me().role.can_write()>
+            <Show when=move || status == campaign::Status::Draft && sendable && campaign::may_approve(super::me().role)>
                 <SendButton id=id />
             </Show>
             <Show when={
