@@ -919,6 +919,8 @@ fn Subscriptions(calendar: RwSignal<String>) -> impl IntoView {
         wasm_bindgen_futures::spawn_local(async move {
             match http::get::<Vec<saha_core::api::CalendarFeed>>("/api/calendar-feeds").await {
                 Ok(list) => feeds.set(list),
+                // Offline: the list simply is not shown; the calendar itself works.
+                Err(e) if e.status().is_none() => {}
                 Err(e) => failure.set(Some(e.to_string())),
             }
         });
