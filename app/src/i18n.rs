@@ -1023,6 +1023,12 @@ const WORDS: &[(&str, &str, &str)] = &[
         "Recommendation (NPS, 0–10)",
     ),
     ("field.loyalty_tier", "Sadakat seviyesi", "Loyalty tier"),
+    ("ui.included_heading", "Gidecek kişiler", "Recipients"),
+    (
+        "ui.excluded_heading",
+        "Hariç kalanlar ve nedeni",
+        "Left out, and why",
+    ),
     ("iys.MESAJ", "SMS", "SMS"),
     ("iys.ARAMA", "Arama", "Call"),
     ("iys.EPOSTA", "E-posta", "Email"),

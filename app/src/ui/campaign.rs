@@ -150,14 +150,14 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
                     }>
                         <blockquote class="sample" id="sample-message">{sample.clone()}</blockquote>
                     </Show>
-                    <h3>{word(lang, "ui.audience_included")}</h3>
+                    <h3>{word(lang, "ui.included_heading")}</h3>
                     <ul class="cards compact" id="included">
                         {result.included.iter().take(SHOWN).map(|(id, address, _)| {
                             let (kind, name) = name_of(id);
                             view! { <li class="card">{person_link(id, kind, name)} " · " {address.clone()}</li> }
                         }).collect_view()}
                     </ul>
-                    <h3>{word(lang, "ui.audience_excluded")}</h3>
+                    <h3>{word(lang, "ui.excluded_heading")}</h3>
                     <ul class="cards compact" id="excluded">
                         {result.excluded.iter().take(SHOWN).map(|(id, why)| {
                             let (kind, name) = name_of(id);
