@@ -125,6 +125,30 @@ describe('service and time', () => {
     await context.close();
   });
 
+  test('a task reminds before it is due and leaves "my day" when done', async () => {
+    const context = await phone(browser);
+    await context.clock.setFixedTime(new Date('2026-11-24T09:00:00+03:00'));
+    const page = await openApp(context, server.url, '/tasks/new');
+    await page.locator('#task-subject').fill('Teklif için Kuzey Lojistik\'i ara');
+    await page.locator('#task-due').fill('2026-11-24T09:30');
+    await page.locator('#task-remind').selectOption('15');
+    await save(page, 'task', 'Kuzey Lojistik');
+    assert.equal(await page.locator('.toast').count(), 0, 'not yet');
+
+    // 09:20: the reminder shows, once; "my day" lists the task.
+    await context.clock.setFixedTime(new Date('2026-11-24T09:20:00+03:00'));
+    await page.reload();
+    await page.locator('.toast', { hasText: 'Kuzey Lojistik' }).waitFor();
+    await section(page, 'Bugün');
+    const row = page.locator('#my-tasks li.task', { hasText: 'Kuzey Lojistik' });
+    await row.waitFor();
+    await row.locator('input[type="checkbox"]').click();
+    await page.locator('#my-tasks li.task', { hasText: 'Kuzey Lojistik' }).waitFor({ state: 'detached' });
+    await page.reload();
+    assert.equal(await page.locator('.toast').count(), 0, 'a reminder shows once per device');
+    await context.close();
+  });
+
   test('a department meeting reaches calendar apps through a revocable iCalendar feed', async () => {
     const context = await phone(browser);
     const page = await openApp(context, server.url, '/calendar');
