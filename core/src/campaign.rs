@@ -484,10 +484,9 @@ pub fn audience_of(
             crate::record::Record::Segment(s) if *id == campaign.segment => Some(s),
             _ => None,
         })?;
-        let facts = crate::segment::facts(records.iter().map(|(k, r)| (k.clone(), *r)), tiers);
-        people
-            .iter()
-            .filter(|p| segment.matches(p, &facts))
+        segment
+            .members(&people, records, tiers)
+            .into_iter()
             .filter(in_scope)
             .collect()
     } else {

@@ -247,7 +247,8 @@ impl RecordType for Meeting {
             self.recurrence.clone(),
             self.status,
         );
-        if before != after && self.created_at != 0 {
+        // A new meeting starts at 0 again in `created`.
+        if before != after {
             self.sequence += 1;
         }
         Ok(())

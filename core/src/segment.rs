@@ -326,6 +326,18 @@ pub fn people<'a>(records: &'a [(String, &'a Record)]) -> Vec<Person<'a>> {
 }
 
 impl Segment {
+    /// The people of the segment among `people` (from [`people`] over `records`, every
+    /// record of the workspace), with the workspace's loyalty `tiers`.
+    pub fn members<'p, 'a>(
+        &self,
+        people: &'p [Person<'a>],
+        records: &[(String, &Record)],
+        tiers: &[crate::loyalty::Tier],
+    ) -> Vec<&'p Person<'a>> {
+        let facts = facts(records.iter().map(|(k, r)| (k.clone(), *r)), tiers);
+        people.iter().filter(|p| self.matches(p, &facts)).collect()
+    }
+
     /// Whether `person` belongs to the segment. Filters on account fields leave out
     /// people without an account.
     pub fn matches(&self, person: &Person<'_>, facts: &HashMap<String, AccountFacts>) -> bool {

@@ -180,25 +180,26 @@ impl Task {
 }
 
 /// Which of a member's open tasks "my day" shows for the local date `today`: overdue
-/// ones and those due today, earliest first, then open tasks without a due time.
-pub fn my_day<'a>(
-    tasks: impl IntoIterator<Item = &'a Task>,
+/// ones and those due today, earliest first, then open tasks without a due time. Each
+/// task comes with its key (its document ID, say).
+pub fn my_day<'a, K>(
+    tasks: impl IntoIterator<Item = (K, &'a Task)>,
     user: &str,
     today: crate::civil::Date,
-) -> Vec<&'a Task> {
-    let mut due: Vec<&Task> = Vec::new();
-    let mut undated: Vec<&Task> = Vec::new();
-    for task in tasks {
+) -> Vec<(K, &'a Task)> {
+    let mut due: Vec<(K, &Task)> = Vec::new();
+    let mut undated: Vec<(K, &Task)> = Vec::new();
+    for (key, task) in tasks {
         if task.owner != user || task.status != Status::Open {
             continue;
         }
         match crate::civil::LocalDateTime::parse(&task.due) {
-            Some(t) if t.date <= today => due.push(task),
+            Some(t) if t.date <= today => due.push((key, task)),
             Some(_) => {}
-            None => undated.push(task),
+            None => undated.push((key, task)),
         }
     }
-    due.sort_by(|a, b| a.due.cmp(&b.due));
+    due.sort_by(|a, b| a.1.due.cmp(&b.1.due));
     due.extend(undated);
     due
 }
@@ -228,10 +229,14 @@ mod tests {
             task("whenever", "", "ayse"),
             done.clone(),
         ];
-        let day: Vec<&str> = my_day(&tasks, "ayse", Date::new(2026, 11, 24).unwrap())
-            .into_iter()
-            .map(|t| t.title.as_str())
-            .collect();
+        let day: Vec<&str> = my_day(
+            tasks.iter().enumerate(),
+            "ayse",
+            Date::new(2026, 11, 24).unwrap(),
+        )
+        .into_iter()
+        .map(|(_, t)| t.title.as_str())
+        .collect();
         assert_eq!(day, ["overdue", "today late", "whenever"]);
         assert_eq!(done.done_at(), Some(5));
     }

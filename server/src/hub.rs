@@ -385,7 +385,7 @@ impl Hub {
         }
         if kind == saha_core::campaign::KIND
             && !saha_core::campaign::may_approve(grant.access.role)
-            && saha_core::campaign::approves(doc, if before.is_some() { before_heads } else { &[] })
+            && saha_core::campaign::approves(doc, before_heads)
         {
             return denied("only owners, admins and managers approve campaigns for sending".into());
         }

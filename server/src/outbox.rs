@@ -249,26 +249,17 @@ impl Outbox {
 
     /// Queued items due at `now`, oldest first, at most `limit`.
     pub fn due(&self, now: i64, limit: usize) -> Result<Vec<Item>, ServerError> {
-        let tx = self.db.begin_read()?;
-        let table = match tx.open_table(OUTBOX) {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
-            Err(e) => return Err(e.into()),
-        };
-        let mut due = Vec::new();
-        for entry in table.iter()? {
-            let (_, v) = entry?;
-            let item: Item = serde_json::from_slice(v.value()).map_err(json_error)?;
-            if item.state == ItemState::Queued && item.next_at <= now {
-                due.push(item);
-            }
-        }
+        let mut due: Vec<Item> = self
+            .all()?
+            .into_iter()
+            .filter(|item| item.state == ItemState::Queued && item.next_at <= now)
+            .collect();
         due.sort_by_key(|i| i.next_at);
         due.truncate(limit);
         Ok(due)
     }
 
-    /// Every item (tests and reports).
+    /// Every item.
     pub fn all(&self) -> Result<Vec<Item>, ServerError> {
         let tx = self.db.begin_read()?;
         let table = match tx.open_table(OUTBOX) {

@@ -381,6 +381,20 @@ impl Repo {
         Ok(id)
     }
 
+    /// Reads record `id`, changes it with `change` (a workflow step, a log entry) and
+    /// stores it, touching only what differs; returns once it is on this device.
+    pub async fn update(
+        &self,
+        id: DocumentId,
+        change: impl FnOnce(&mut Record) -> Result<(), EditError>,
+    ) -> Result<(), EditError> {
+        let mut record = self.record(id).ok_or(EditError::Refused("not_a_record"))?;
+        change(&mut record)?;
+        self.save(Vec::new(), vec![(id, record)])
+            .await
+            .map_err(|e| EditError::Store(saha_core::Error::Protocol(e)))
+    }
+
     /// Applies a form to a stored record; returns once the edit is stored.
     pub async fn edit(&self, id: DocumentId, form: &Form) -> Result<(), EditError> {
         let ctx = self.edit_context();

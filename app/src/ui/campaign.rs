@@ -30,13 +30,23 @@ fn members(segment: &Segment) -> Vec<(String, &'static str, String)> {
             .map(|(id, v)| (id.to_string(), &v.record))
             .collect();
         let tiers = repo().service().with(|s| s.loyalty_tiers.clone());
-        let facts = segment::facts(records.iter().map(|(k, r)| (k.clone(), *r)), &tiers);
-        segment::people(&records)
+        let people = segment::people(&records);
+        segment
+            .members(&people, &records, &tiers)
             .into_iter()
-            .filter(|p| segment.matches(p, &facts))
             .map(|p| (p.id.clone(), p.kind, p.name.to_owned()))
             .collect()
     })
+}
+
+/// Stores a new campaign (a greeting, a survey) and opens its page, where its audience
+/// is checked before anyone approves it.
+fn create_and_open(c: Campaign) {
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Ok(id) = repo().create(Record::Campaign(c)).await {
+            super::go(&record_href(campaign::KIND, id));
+        }
+    });
 }
 
 fn person_link(id: &str, kind: &str, name: String) -> AnyView {
@@ -297,11 +307,7 @@ pub fn SpecialDays() -> impl IntoView {
         c.template = template;
         c.channel = saha_core::consent::Channel::Sms;
         c.people = day.recipients.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            if let Ok(id) = repo().create(Record::Campaign(c)).await {
-                super::go(&record_href(campaign::KIND, id));
-            }
-        });
+        create_and_open(c);
     };
     view! {
         <section class="page special-days">
@@ -397,11 +403,7 @@ pub fn SurveyButton(about: DocumentId, person: String, subject: String) -> impl 
             Lang::Tr => "Sayın {{first_name}}, bizimle çalıştığınız için teşekkürler. Memnuniyetinizi 1–5 arası puanlar mısınız? {{survey_link}}".into(),
             Lang::En => "Dear {{first_name}}, thank you for working with us. How satisfied were you, 1–5? {{survey_link}}".into(),
         };
-        wasm_bindgen_futures::spawn_local(async move {
-            if let Ok(id) = repo().create(Record::Campaign(c)).await {
-                super::go(&record_href(campaign::KIND, id));
-            }
-        });
+        create_and_open(c);
     };
     view! {
         <button class="button no-print" id="send-survey" on:click=prepare>

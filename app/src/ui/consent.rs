@@ -9,7 +9,7 @@ use saha_core::DocumentId;
 use saha_core::consent::{
     self, Channel, ConsentEvent, IysRow, NewConsent, RecipientType, SOURCES, Status,
 };
-use saha_core::record::Record;
+use saha_core::record::{EditError, Record};
 use saha_core::validate::Problem;
 
 use super::records::{person_name, record_href};
@@ -34,18 +34,24 @@ fn log_of(record: &Record) -> Option<(Vec<ConsentEvent>, RecipientType)> {
     }
 }
 
-/// Appends events (or replaces the log, for upload marks) of a contact or account.
+/// Changes the consent log of a contact or account (appends events, marks uploads).
 async fn store_log(
     id: DocumentId,
     change: impl FnOnce(&mut Vec<ConsentEvent>),
-) -> Result<(), String> {
-    let mut record = repo().record(id).ok_or("no such record on this device")?;
-    match &mut record {
-        Record::Contact(c) => change(&mut c.consents),
-        Record::Account(a) => change(&mut a.consents),
-        _ => return Err("not a person".into()),
-    }
-    repo().save(Vec::new(), vec![(id, record)]).await
+) -> Result<(), EditError> {
+    repo()
+        .update(id, |record| match record {
+            Record::Contact(c) => {
+                change(&mut c.consents);
+                Ok(())
+            }
+            Record::Account(a) => {
+                change(&mut a.consents);
+                Ok(())
+            }
+            _ => Err(EditError::Refused("not_a_record")),
+        })
+        .await
 }
 
 /// The address a channel reaches on this record.
@@ -117,7 +123,7 @@ pub fn ConsentPanel(id: DocumentId) -> impl IntoView {
                             evidence.set(String::new());
                             open.set(false);
                         }
-                        Err(e) => failure.set(Some(e)),
+                        Err(e) => failure.set(Some(e.to_string())),
                     }
                 });
             }
@@ -430,13 +436,16 @@ pub fn LoyaltyPanel(id: DocumentId) -> impl IntoView {
             Ok(entry) => {
                 problem.set(None);
                 wasm_bindgen_futures::spawn_local(async move {
-                    let mut record = repo().record(id);
-                    if let Some(Record::Account(a)) = &mut record {
-                        a.loyalty.push(entry);
-                    }
-                    if let Some(record) = record
-                        && repo().save(Vec::new(), vec![(id, record)]).await.is_ok()
-                    {
+                    let stored = repo()
+                        .update(id, |record| match record {
+                            Record::Account(a) => {
+                                a.loyalty.push(entry);
+                                Ok(())
+                            }
+                            _ => Err(EditError::Refused("not_a_record")),
+                        })
+                        .await;
+                    if stored.is_ok() {
                         points.set(String::new());
                         note.set(String::new());
                     }

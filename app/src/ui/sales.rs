@@ -27,14 +27,12 @@ async fn change_document(
     id: DocumentId,
     change: impl FnOnce(&mut SalesDocument) -> Result<(), EditError>,
 ) -> Result<(), EditError> {
-    let repo = repo();
-    let Some(Record::Sales(mut document)) = repo.record(id) else {
-        return Err(EditError::Refused("not_a_record"));
-    };
-    change(&mut document)?;
-    repo.save(Vec::new(), vec![(id, Record::Sales(document))])
+    repo()
+        .update(id, |record| match record {
+            Record::Sales(document) => change(document),
+            _ => Err(EditError::Refused("not_a_record")),
+        })
         .await
-        .map_err(stored)
 }
 
 /// Makes the next document (order from quote, invoice from order) and opens it.

@@ -482,22 +482,13 @@ pub fn MyDay() -> impl IntoView {
         move || {
             let today = today();
             records.with(|all| {
-                let tasks: Vec<(DocumentId, &Task)> = all
-                    .iter()
-                    .filter_map(|(id, v)| match &v.record {
-                        Record::Task(t) => Some((*id, t)),
-                        _ => None,
-                    })
-                    .collect();
-                let chosen = task::my_day(tasks.iter().map(|(_, t)| *t), &user, today);
-                chosen
+                let tasks = all.iter().filter_map(|(id, v)| match &v.record {
+                    Record::Task(t) => Some((*id, t)),
+                    _ => None,
+                });
+                task::my_day(tasks, &user, today)
                     .into_iter()
-                    .filter_map(|t| {
-                        tasks
-                            .iter()
-                            .find(|(_, x)| std::ptr::eq(*x, t))
-                            .map(|(id, t)| (*id, (*t).clone()))
-                    })
+                    .map(|(id, t)| (id, t.clone()))
                     .collect::<Vec<_>>()
             })
         }
