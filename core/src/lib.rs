@@ -8,6 +8,7 @@
 //! - [`wire`]: the automerge-repo wire protocol (CBOR frames over a WebSocket).
 //! - [`sync`]: a sans-IO sync engine for one connection, used by both the server's
 //!   WebSocket handler and the browser's sync client.
+//! - [`feed`]: the change feed's stream format (bootstrap and reconnect by cursor).
 //! - [`record`] and the record types [`account`], [`contact`], [`lead`],
 //!   [`opportunity`], [`product`], [`sales`] (quotes, orders, invoices), mapped onto
 //!   Automerge documents with `autosurgeon`; [`form`] describes and checks their forms;
@@ -44,6 +45,7 @@ pub mod consent;
 pub mod contact;
 pub mod document_id;
 pub mod error;
+pub mod feed;
 pub mod fold;
 pub mod form;
 pub mod ics;

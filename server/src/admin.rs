@@ -7,7 +7,6 @@ use leptos::config::LeptosOptions;
 
 use crate::config::AdminCommand;
 use crate::directory::hash_password;
-use crate::storage::Storage;
 use crate::web::AppState;
 use crate::{Config, ServerError};
 
@@ -43,17 +42,20 @@ pub async fn run(config: Config, command: AdminCommand) -> Result<String, String
             }
             let owner_name =
                 owner_name.unwrap_or_else(|| email.split('@').next().unwrap_or("owner").to_owned());
-            let storage = Storage::open(&config.data_dir).map_err(|e| match e {
-                ServerError::Storage(m) if m.contains("already open") || m.contains("lock") => {
-                    format!("{m}: stop the server first")
-                }
-                e => e.to_string(),
-            })?;
+            let storage = crate::web::open_storage(&config)
+                .await
+                .map_err(|e| match e {
+                    ServerError::Storage(m) if m.contains("already open") || m.contains("lock") => {
+                        format!("{m}: stop the server first")
+                    }
+                    e => e.to_string(),
+                })?;
             let state = AppState::open(
                 storage,
                 config,
                 LeptosOptions::builder().output_name("saha").build(),
             )
+            .await
             .map_err(|e| e.to_string())?;
             let hash = hash_password(&password).map_err(|e| e.to_string())?;
             let (workspace, owner) =

@@ -586,6 +586,89 @@ pub async fn sync_ticket(
     Ok(Json(api::Ticket { ticket, url }))
 }
 
+#[derive(Deserialize)]
+pub struct ChangesQuery {
+    #[serde(default)]
+    since: u64,
+}
+
+/// Documents streamed per storage read.
+const FEED_PAGE: usize = 256;
+
+/// `GET /api/sync/changes?since=N`: the member's workspace documents changed after
+/// cursor `N` (all of them for 0), in the [`saha_core::feed`] format, filtered by what
+/// the member may see — the same rule `/sync` applies. The new cursor is read before
+/// the documents, so a change made while this streams is sent again next time rather
+/// than missed.
+pub async fn sync_changes(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(query): Query<ChangesQuery>,
+) -> ApiResult<Response> {
+    use crate::storage::DocumentStore;
+    let workspace = auth.user.workspace_id.clone();
+    let access = auth.user.access();
+    let storage = state.hub.storage();
+    let cursor = storage.cursor(workspace.clone()).await?;
+    let visible: Vec<saha_core::DocumentId> = storage
+        .changes(workspace, query.since, usize::MAX)
+        .await?
+        .into_iter()
+        .filter(|d| access.can_read(&d.meta.scope))
+        .map(|d| d.id)
+        .collect();
+    let head = saha_core::feed::header(cursor, visible.len() as u64);
+    let hub = state.hub.clone();
+    let pages = visible
+        .chunks(FEED_PAGE)
+        .map(<[_]>::to_vec)
+        .collect::<Vec<_>>()
+        .into_iter();
+    let body = futures_util::stream::unfold(
+        (Some(head), pages, false),
+        move |(head, mut pages, ended)| {
+            let hub = hub.clone();
+            async move {
+                if let Some(head) = head {
+                    return Some((Ok::<_, std::io::Error>(head), (None, pages, false)));
+                }
+                if ended {
+                    return None;
+                }
+                let Some(page) = pages.next() else {
+                    return Some((Ok(saha_core::feed::end()), (None, pages, true)));
+                };
+                match hub.storage().load_many(page).await {
+                    Ok(docs) => {
+                        let mut out = Vec::new();
+                        for (id, bytes) in docs {
+                            saha_core::feed::push_document(&mut out, &id, &bytes);
+                        }
+                        Some((Ok(out), (None, pages, false)))
+                    }
+                    Err(e) => {
+                        // The stream stops without its end mark: the device keeps its
+                        // cursor and asks again.
+                        tracing::error!(error = %e, "change feed read failed");
+                        Some((
+                            Err(std::io::Error::other(e.to_string())),
+                            (None, pages, true),
+                        ))
+                    }
+                }
+            }
+        },
+    );
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        axum::body::Body::from_stream(body),
+    )
+        .into_response())
+}
+
 /// `GET /api/workspace`: the workspace's name and index URL.
 pub async fn workspace(
     State(state): State<AppState>,

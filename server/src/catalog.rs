@@ -2,10 +2,10 @@
 //!
 //! The catalog is the server's authority for authorization: a document's workspace is
 //! fixed by the connection that created it and never taken from the document itself;
-//! its kind and scope (team, owner) are read from the document after each accepted
-//! change. The whole catalog is kept in memory (a few dozen bytes per document) and
-//! persisted through the storage writer, in the same transaction as the change that
-//! altered it.
+//! change. The whole catalog is kept in memory (a few dozen bytes per document); every
+//! stored change carries its document's entry to storage, in the same transaction
+//! (see [`crate::storage::DocWrite`]). On PostgreSQL, entries written by other nodes
+//! arrive through the change feed ([`crate::hub::Hub::apply_remote`]).
 
 use std::collections::HashMap;
 use std::sync::RwLock;
@@ -14,8 +14,7 @@ use saha_core::DocumentId;
 use saha_core::access::Scope;
 use serde::{Deserialize, Serialize};
 
-use crate::ServerError;
-use crate::storage::{Durable, Storage};
+use crate::storage::StoredDoc;
 
 /// What the server knows about one document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,40 +30,22 @@ pub struct Catalog {
 }
 
 impl Catalog {
-    /// Loads every entry from storage.
-    pub fn load(storage: &Storage) -> Result<Catalog, ServerError> {
-        let mut docs = HashMap::new();
-        for (id, bytes) in storage.doc_metas()? {
-            match serde_json::from_slice::<DocMeta>(&bytes) {
-                Ok(meta) => {
-                    docs.insert(id, meta);
-                }
-                Err(e) => tracing::error!(doc = %id, error = %e, "unreadable catalog entry"),
-            }
+    /// A catalog of the entries read from storage.
+    pub fn new(entries: Vec<StoredDoc>) -> Catalog {
+        Catalog {
+            docs: RwLock::new(entries.into_iter().map(|d| (d.id, d.meta)).collect()),
         }
-        Ok(Catalog {
-            docs: RwLock::new(docs),
-        })
     }
 
     pub fn get(&self, id: &DocumentId) -> Option<DocMeta> {
         self.docs.read().ok()?.get(id).cloned()
     }
 
-    /// Records `meta` for `id` in memory and queues it for storage.
-    pub fn put(
-        &self,
-        storage: &Storage,
-        id: DocumentId,
-        meta: DocMeta,
-    ) -> Result<Durable, ServerError> {
-        let bytes = serde_json::to_vec(&meta).map_err(|e| ServerError::Storage(e.to_string()))?;
-        let durable = storage.enqueue_doc_meta(id, bytes)?;
-        self.docs
-            .write()
-            .map_err(|_| ServerError::Storage("catalog lock poisoned".into()))?
-            .insert(id, meta);
-        Ok(durable)
+    /// Records `meta` for `id` (storage already has it, or has it queued).
+    pub fn set(&self, id: DocumentId, meta: DocMeta) {
+        if let Ok(mut docs) = self.docs.write() {
+            docs.insert(id, meta);
+        }
     }
 
     /// The documents of `kind` in `workspace`.

@@ -54,9 +54,15 @@ pub struct Config {
     )]
     pub listen: SocketAddr,
 
-    /// Directory of the embedded storage (one file, `saha.redb`, is kept there).
+    /// Directory of the embedded storage (one file, `saha.redb`, is kept there) and of
+    /// local files such as the development SMS log.
     #[arg(long, env = "SAHA_DATA_DIR", default_value = "./data", global = true)]
     pub data_dir: PathBuf,
+
+    /// PostgreSQL to keep everything in instead of the embedded file, e.g.
+    /// `postgres://saha@db/saha`. Several server nodes may share one database.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
 
     /// Directory with the built web assets (`pkg/`, `sw.js`, manifest, icons).
     #[arg(
@@ -114,6 +120,25 @@ pub struct Config {
     )]
     pub max_documents_per_connection: usize,
 
+    /// Most documents kept in memory; beyond it, the least recently used idle ones are
+    /// dropped (they stay in storage and load again on use).
+    #[arg(
+        long,
+        env = "SAHA_MAX_LIVE_DOCUMENTS",
+        default_value_t = 5_000,
+        global = true
+    )]
+    pub max_live_documents: usize,
+
+    /// Seconds an unused document stays in memory.
+    #[arg(
+        long,
+        env = "SAHA_IDLE_EVICTION_SECONDS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub idle_eviction_seconds: u64,
+
     /// Sync messages per second one user may send, over all their connections (0: no
     /// limit). Faster senders are slowed down, not dropped.
     #[arg(
@@ -164,6 +189,7 @@ impl Config {
         Config {
             listen: "127.0.0.1:0".parse().expect("valid literal address"),
             data_dir,
+            database_url: None,
             site_root,
             public_url: None,
             allowed_origins: Vec::new(),
@@ -173,6 +199,8 @@ impl Config {
             max_message_bytes: 1024 * 1024,
             max_document_bytes: 4 * 1024 * 1024,
             max_documents_per_connection: 10_000,
+            max_live_documents: 5_000,
+            idle_eviction_seconds: 60,
             user_messages_per_second: 0,
             user_message_burst: 1,
             ping_seconds: 20,

@@ -1,18 +1,14 @@
 //! Workspaces, members, teams, invitations, sessions and the audit log.
 //!
-//! Everything here lives in tables of the same redb file as the documents, as JSON
-//! values, and is written with `Durability::Immediate`. Passwords are hashed with
+//! Everything here lives in the storage's key-value tables ([`crate::storage::tables`]),
+//! as JSON values, in durable transactions: the redb file of the embedded backend, or
+//! PostgreSQL, where every node sees the same members and sessions. Passwords are hashed with
 //! argon2id (the crate's defaults: 19 MiB, 2 passes — OWASP's recommendation). Session
 //! and invitation tokens are 256 random bits handed to the user once; the server keeps
 //! only their SHA-256, so a copy of the database does not let anyone in.
 
-use std::sync::Arc;
-
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use redb::{
-    Database, Durability, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition,
-};
 use saha_core::access::{Access, Department, Role};
 use saha_core::api;
 use serde::de::DeserializeOwned;
@@ -20,23 +16,24 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::ServerError;
+use crate::storage::{TableTx, Tables};
 
-const WORKSPACES: TableDefinition<&str, &[u8]> = TableDefinition::new("workspaces");
-const USERS: TableDefinition<&str, &[u8]> = TableDefinition::new("users");
+const WORKSPACES: &str = "workspaces";
+const USERS: &str = "users";
 /// Lower-cased email → user ID. An address belongs to one member of one workspace.
-const USER_EMAILS: TableDefinition<&str, &str> = TableDefinition::new("user_emails");
-const TEAMS: TableDefinition<&str, &[u8]> = TableDefinition::new("teams");
+const USER_EMAILS: &str = "user_emails";
+const TEAMS: &str = "teams";
 /// SHA-256 of the session token (hex) → session.
-const SESSIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("sessions");
-const INVITATIONS: TableDefinition<&str, &[u8]> = TableDefinition::new("invitations");
+const SESSIONS: &str = "sessions";
+const INVITATIONS: &str = "invitations";
 /// SHA-256 of the invitation token (hex) → invitation ID.
-const INVITATION_TOKENS: TableDefinition<&str, &str> = TableDefinition::new("invitation_tokens");
+const INVITATION_TOKENS: &str = "invitation_tokens";
 /// `workspace/millis/random` → entry, so one workspace's entries sort by time.
-const AUDIT: TableDefinition<&str, &[u8]> = TableDefinition::new("audit");
+const AUDIT: &str = "audit";
 /// Invoice number counters: `<workspace id>/<year>` → the last number handed out.
-const INVOICE_COUNTERS: TableDefinition<&str, u64> = TableDefinition::new("invoice_counters");
+const INVOICE_COUNTERS: &str = "invoice_counters";
 /// SHA-256 of a calendar feed's secret (hex) → feed.
-const CALENDAR_FEEDS: TableDefinition<&str, &[u8]> = TableDefinition::new("calendar_feeds");
+const CALENDAR_FEEDS: &str = "calendar_feeds";
 
 /// A calendar's iCalendar subscription: a secret URL that serves the calendar as its
 /// creator sees it, until revoked.
@@ -243,7 +240,7 @@ pub fn decoy_hash() -> &'static str {
 }
 
 pub struct Directory {
-    db: Arc<Database>,
+    tables: Tables,
     /// Sessions created since start; every [`SWEEP_EVERY`]th login sweeps expired ones.
     sessions_created: std::sync::atomic::AtomicU64,
 }
@@ -253,66 +250,55 @@ const SWEEP_EVERY: u64 = 64;
 
 type DirResult<T> = std::result::Result<T, Box<DirectoryError>>;
 
+fn get_json<T: DeserializeOwned>(
+    tx: &mut dyn TableTx,
+    table: &str,
+    key: &str,
+) -> DirResult<Option<T>> {
+    match tx.get(table, key)? {
+        Some(v) => Ok(Some(serde_json::from_slice(&v).map_err(json_error)?)),
+        None => Ok(None),
+    }
+}
+
+fn put_json<T: Serialize>(
+    tx: &mut dyn TableTx,
+    table: &str,
+    key: &str,
+    value: &T,
+) -> DirResult<()> {
+    let bytes = serde_json::to_vec(value).map_err(json_error)?;
+    tx.put(table, key, &bytes)?;
+    Ok(())
+}
+
+fn text(bytes: Option<Vec<u8>>) -> Option<String> {
+    bytes.and_then(|b| String::from_utf8(b).ok())
+}
+
 impl Directory {
-    pub fn open(db: Arc<Database>) -> Result<Directory, ServerError> {
-        let tx = db.begin_write()?;
-        tx.open_table(WORKSPACES)?;
-        tx.open_table(USERS)?;
-        tx.open_table(USER_EMAILS)?;
-        tx.open_table(TEAMS)?;
-        tx.open_table(SESSIONS)?;
-        tx.open_table(INVITATIONS)?;
-        tx.open_table(INVITATION_TOKENS)?;
-        tx.open_table(AUDIT)?;
-        tx.open_table(INVOICE_COUNTERS)?;
-        tx.open_table(CALENDAR_FEEDS)?;
-        tx.commit()?;
+    pub fn open(tables: Tables) -> Result<Directory, ServerError> {
         Ok(Directory {
-            db,
+            tables,
             sessions_created: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
-    fn write(&self) -> Result<redb::WriteTransaction, ServerError> {
-        let mut tx = self.db.begin_write()?;
-        tx.set_durability(Durability::Immediate)
-            .map_err(|e| ServerError::Storage(e.to_string()))?;
-        Ok(tx)
+    fn get<T: DeserializeOwned>(&self, table: &str, key: &str) -> DirResult<Option<T>> {
+        self.tables.read(|tx| get_json(tx, table, key))
     }
 
-    fn get<T: DeserializeOwned>(
-        &self,
-        table: TableDefinition<&str, &[u8]>,
-        key: &str,
-    ) -> DirResult<Option<T>> {
-        let tx = self.db.begin_read()?;
-        let t = tx.open_table(table)?;
-        match t.get(key)? {
-            Some(v) => Ok(Some(serde_json::from_slice(v.value()).map_err(json_error)?)),
-            None => Ok(None),
-        }
+    fn all<T: DeserializeOwned>(&self, table: &str) -> DirResult<Vec<T>> {
+        self.tables.read(|tx| {
+            tx.scan(table, "", None)?
+                .into_iter()
+                .map(|(_, v)| serde_json::from_slice(&v).map_err(|e| json_error(e).into()))
+                .collect()
+        })
     }
 
-    fn all<T: DeserializeOwned>(&self, table: TableDefinition<&str, &[u8]>) -> DirResult<Vec<T>> {
-        let tx = self.db.begin_read()?;
-        let t = tx.open_table(table)?;
-        let mut out = Vec::new();
-        for entry in t.iter()? {
-            let (_, v) = entry?;
-            out.push(serde_json::from_slice(v.value()).map_err(json_error)?);
-        }
-        Ok(out)
-    }
-
-    fn put<T: Serialize>(
-        tx: &redb::WriteTransaction,
-        table: TableDefinition<&str, &[u8]>,
-        key: &str,
-        value: &T,
-    ) -> DirResult<()> {
-        let bytes = serde_json::to_vec(value).map_err(json_error)?;
-        tx.open_table(table)?.insert(key, bytes.as_slice())?;
-        Ok(())
+    fn put<T: Serialize>(&self, table: &str, key: &str, value: &T) -> DirResult<()> {
+        self.tables.write(|tx| put_json(tx, table, key, value))
     }
 
     // ---- workspaces -------------------------------------------------------------
@@ -333,22 +319,18 @@ impl Directory {
         owner: User,
         only_if_none: bool,
     ) -> DirResult<()> {
-        let tx = self.write()?;
-        {
-            if only_if_none && !tx.open_table(WORKSPACES)?.is_empty()? {
+        self.tables.write(|tx| {
+            if only_if_none && !tx.scan(WORKSPACES, "", None)?.is_empty() {
                 return Err(Box::new(DirectoryError::AlreadySetUp));
             }
             let key = email_key(&owner.email);
-            let mut emails = tx.open_table(USER_EMAILS)?;
-            if emails.get(key.as_str())?.is_some() {
+            if tx.get(USER_EMAILS, &key)?.is_some() {
                 return Err(Box::new(DirectoryError::EmailTaken));
             }
-            emails.insert(key.as_str(), owner.id.as_str())?;
-        }
-        Self::put(&tx, WORKSPACES, &workspace.id, &workspace)?;
-        Self::put(&tx, USERS, &owner.id, &owner)?;
-        tx.commit()?;
-        Ok(())
+            tx.put(USER_EMAILS, &key, owner.id.as_bytes())?;
+            put_json(tx, WORKSPACES, &workspace.id, &workspace)?;
+            put_json(tx, USERS, &owner.id, &owner)
+        })
     }
 
     // ---- members ----------------------------------------------------------------
@@ -358,16 +340,12 @@ impl Directory {
     }
 
     pub fn user_by_email(&self, email: &str) -> DirResult<Option<User>> {
-        let id = {
-            let tx = self.db.begin_read()?;
-            let t = tx.open_table(USER_EMAILS)?;
-            t.get(email_key(email).as_str())?
-                .map(|v| v.value().to_owned())
-        };
-        match id {
-            Some(id) => self.user(&id),
-            None => Ok(None),
-        }
+        let key = email_key(email);
+        self.tables
+            .read(|tx| match text(tx.get(USER_EMAILS, &key)?) {
+                Some(id) => get_json(tx, USERS, &id),
+                None => Ok(None),
+            })
     }
 
     pub fn members(&self, workspace_id: &str) -> DirResult<Vec<User>> {
@@ -382,10 +360,7 @@ impl Directory {
 
     /// Saves a changed user (same ID, same email).
     pub fn save_user(&self, user: &User) -> DirResult<()> {
-        let tx = self.write()?;
-        Self::put(&tx, USERS, &user.id, user)?;
-        tx.commit()?;
-        Ok(())
+        self.put(USERS, &user.id, user)
     }
 
     // ---- teams ------------------------------------------------------------------
@@ -401,17 +376,14 @@ impl Directory {
     }
 
     pub fn add_team(&self, team: &Team) -> DirResult<()> {
-        let tx = self.write()?;
-        Self::put(&tx, TEAMS, &team.id, team)?;
-        tx.commit()?;
-        Ok(())
+        self.put(TEAMS, &team.id, team)
     }
 
     // ---- invoice numbers ----------------------------------------------------------
 
     /// Reserves the next block of `size` invoice numbers of `year` for one device.
     /// The counter moves in the same durable transaction, so no block is handed out
-    /// twice, even across restarts.
+    /// twice, even across restarts or by two nodes at once.
     pub fn reserve_invoice_numbers(
         &self,
         workspace_id: &str,
@@ -419,15 +391,18 @@ impl Directory {
         size: u64,
     ) -> DirResult<saha_core::invoice_number::NumberBlock> {
         let key = format!("{workspace_id}/{year}");
-        let tx = self.write()?;
-        let last = {
-            let mut table = tx.open_table(INVOICE_COUNTERS)?;
-            let before = table.get(key.as_str())?.map(|v| v.value()).unwrap_or(0);
+        let last = self.tables.write(|tx| {
+            let before: u64 = text(tx.get(INVOICE_COUNTERS, &key)?)
+                .map(|t| {
+                    t.parse()
+                        .map_err(|_| ServerError::Storage(format!("invoice counter {key}: {t:?}")))
+                })
+                .transpose()?
+                .unwrap_or(0);
             let last = before.saturating_add(size);
-            table.insert(key.as_str(), last)?;
-            last
-        };
-        tx.commit()?;
+            tx.put(INVOICE_COUNTERS, &key, last.to_string().as_bytes())?;
+            Ok::<_, Box<DirectoryError>>(last)
+        })?;
         Ok(saha_core::invoice_number::NumberBlock {
             year,
             first: last + 1 - size,
@@ -452,9 +427,7 @@ impl Directory {
             created_at: now_ms(),
             revoked_at: None,
         };
-        let tx = self.write()?;
-        Self::put(&tx, CALENDAR_FEEDS, &token_hash(&token), &feed)?;
-        tx.commit()?;
+        self.put(CALENDAR_FEEDS, &token_hash(&token), &feed)?;
         Ok((token, feed))
     }
 
@@ -478,28 +451,17 @@ impl Directory {
 
     /// Revokes the feed `id` of `user_id`; returns whether one was revoked.
     pub fn revoke_calendar_feed(&self, user_id: &str, id: &str) -> DirResult<bool> {
-        let tx = self.write()?;
-        let found = {
-            let table = tx.open_table(CALENDAR_FEEDS)?;
-            let mut found = None;
-            for entry in table.iter()? {
-                let (key, value) = entry?;
-                let feed: CalendarFeed =
-                    serde_json::from_slice(value.value()).map_err(json_error)?;
+        self.tables.write(|tx| {
+            for (key, value) in tx.scan(CALENDAR_FEEDS, "", None)? {
+                let mut feed: CalendarFeed = serde_json::from_slice(&value).map_err(json_error)?;
                 if feed.id == id && feed.user_id == user_id && feed.revoked_at.is_none() {
-                    found = Some((key.value().to_owned(), feed));
-                    break;
+                    feed.revoked_at = Some(now_ms());
+                    put_json(tx, CALENDAR_FEEDS, &key, &feed)?;
+                    return Ok(true);
                 }
             }
-            found
-        };
-        let Some((key, mut feed)) = found else {
-            return Ok(false);
-        };
-        feed.revoked_at = Some(now_ms());
-        Self::put(&tx, CALENDAR_FEEDS, &key, &feed)?;
-        tx.commit()?;
-        Ok(true)
+            Ok(false)
+        })
     }
 
     // ---- sessions ---------------------------------------------------------------
@@ -516,10 +478,11 @@ impl Directory {
         };
         let mut updated = user.clone();
         updated.last_login_at = Some(now);
-        let tx = self.write()?;
-        Self::put(&tx, SESSIONS, &token_hash(&token), &session)?;
-        Self::put(&tx, USERS, &updated.id, &updated)?;
-        tx.commit()?;
+        let hash = token_hash(&token);
+        self.tables.write(|tx| {
+            put_json(tx, SESSIONS, &hash, &session)?;
+            put_json(tx, USERS, &updated.id, &updated)
+        })?;
         let created = self
             .sessions_created
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -535,22 +498,18 @@ impl Directory {
     /// The live session and its user for a token hash; expired sessions and disabled
     /// users give `None`.
     pub fn session(&self, hash: &str) -> DirResult<Option<(Session, User)>> {
-        let Some(session) = self.get::<Session>(SESSIONS, hash)? else {
-            return Ok(None);
-        };
-        if session.expires_at <= now_ms() {
-            return Ok(None);
-        }
-        match self.user(&session.user_id)? {
-            Some(user) if !user.disabled => Ok(Some((session, user))),
-            _ => Ok(None),
-        }
+        let found = self.tables.read(|tx| {
+            let Some(session) = get_json::<Session>(tx, SESSIONS, hash)? else {
+                return Ok(None);
+            };
+            let user = get_json::<User>(tx, USERS, &session.user_id)?;
+            Ok::<_, Box<DirectoryError>>(user.map(|u| (session, u)))
+        })?;
+        Ok(found.filter(|(session, user)| session.expires_at > now_ms() && !user.disabled))
     }
 
     pub fn end_session(&self, hash: &str) -> DirResult<()> {
-        let tx = self.write()?;
-        tx.open_table(SESSIONS)?.remove(hash)?;
-        tx.commit()?;
+        self.tables.write(|tx| tx.delete(SESSIONS, hash))?;
         Ok(())
     }
 
@@ -558,40 +517,34 @@ impl Directory {
     /// sessions of anyone are swept on the way.
     pub fn end_sessions_of(&self, user_id: &str, keep: Option<&str>) -> DirResult<Vec<String>> {
         let now = now_ms();
-        let tx = self.write()?;
-        let mut ended = Vec::new();
-        {
-            let mut t = tx.open_table(SESSIONS)?;
-            let mut doomed = Vec::new();
-            for entry in t.iter()? {
-                let (k, v) = entry?;
-                let session: Session = serde_json::from_slice(v.value()).map_err(json_error)?;
-                let key = k.value().to_owned();
+        self.tables.write(|tx| {
+            let mut ended = Vec::new();
+            for (key, value) in tx.scan(SESSIONS, "", None)? {
+                let session: Session = serde_json::from_slice(&value).map_err(json_error)?;
                 let expired = session.expires_at <= now;
                 if expired || (session.user_id == user_id && keep != Some(key.as_str())) {
+                    tx.delete(SESSIONS, &key)?;
                     if !expired {
-                        ended.push(key.clone());
+                        ended.push(key);
                     }
-                    doomed.push(key);
                 }
             }
-            for key in doomed {
-                t.remove(key.as_str())?;
-            }
-        }
-        tx.commit()?;
-        Ok(ended)
+            Ok(ended)
+        })
     }
 
     // ---- invitations ------------------------------------------------------------
 
     pub fn add_invitation(&self, invitation: &Invitation) -> DirResult<()> {
-        let tx = self.write()?;
-        Self::put(&tx, INVITATIONS, &invitation.id, invitation)?;
-        tx.open_table(INVITATION_TOKENS)?
-            .insert(invitation.token_hash.as_str(), invitation.id.as_str())?;
-        tx.commit()?;
-        Ok(())
+        self.tables.write(|tx| {
+            put_json(tx, INVITATIONS, &invitation.id, invitation)?;
+            tx.put(
+                INVITATION_TOKENS,
+                &invitation.token_hash,
+                invitation.id.as_bytes(),
+            )?;
+            Ok(())
+        })
     }
 
     pub fn invitations(&self, workspace_id: &str) -> DirResult<Vec<Invitation>> {
@@ -609,53 +562,37 @@ impl Directory {
     }
 
     pub fn invitation_by_token(&self, token: &str) -> DirResult<Option<Invitation>> {
-        let id = {
-            let tx = self.db.begin_read()?;
-            let t = tx.open_table(INVITATION_TOKENS)?;
-            t.get(token_hash(token).as_str())?
-                .map(|v| v.value().to_owned())
-        };
-        match id {
-            Some(id) => self.invitation(&id),
-            None => Ok(None),
-        }
+        let hash = token_hash(token);
+        self.tables
+            .read(|tx| match text(tx.get(INVITATION_TOKENS, &hash)?) {
+                Some(id) => get_json(tx, INVITATIONS, &id),
+                None => Ok(None),
+            })
     }
 
     pub fn save_invitation(&self, invitation: &Invitation) -> DirResult<()> {
-        let tx = self.write()?;
-        Self::put(&tx, INVITATIONS, &invitation.id, invitation)?;
-        tx.commit()?;
-        Ok(())
+        self.put(INVITATIONS, &invitation.id, invitation)
     }
 
     /// Creates the invited member and marks the invitation used, atomically: a link
     /// accepted twice at once makes one member.
     pub fn accept_invitation(&self, invitation_id: &str, user: &User) -> DirResult<()> {
-        let tx = self.write()?;
-        {
-            let invitation: Invitation = {
-                let t = tx.open_table(INVITATIONS)?;
-                let value = t
-                    .get(invitation_id)?
-                    .ok_or(Box::new(DirectoryError::NotFound))?;
-                serde_json::from_slice(value.value()).map_err(json_error)?
-            };
+        self.tables.write(|tx| {
+            let invitation: Invitation = get_json(tx, INVITATIONS, invitation_id)?
+                .ok_or(Box::new(DirectoryError::NotFound))?;
             if !invitation.usable(now_ms()) {
                 return Err(Box::new(DirectoryError::NotFound));
             }
             let key = email_key(&user.email);
-            let mut emails = tx.open_table(USER_EMAILS)?;
-            if emails.get(key.as_str())?.is_some() {
+            if tx.get(USER_EMAILS, &key)?.is_some() {
                 return Err(Box::new(DirectoryError::EmailTaken));
             }
-            emails.insert(key.as_str(), user.id.as_str())?;
+            tx.put(USER_EMAILS, &key, user.id.as_bytes())?;
             let mut used = invitation;
             used.accepted_by = Some(user.email.clone());
-            Self::put(&tx, INVITATIONS, &used.id, &used)?;
-        }
-        Self::put(&tx, USERS, &user.id, user)?;
-        tx.commit()?;
-        Ok(())
+            put_json(tx, INVITATIONS, &used.id, &used)?;
+            put_json(tx, USERS, &user.id, user)
+        })
     }
 
     // ---- audit ------------------------------------------------------------------
@@ -664,13 +601,7 @@ impl Directory {
     /// returned: the action it records has already happened.
     pub fn audit(&self, workspace_id: &str, entry: api::AuditEntry) {
         let key = format!("{workspace_id}/{:016}/{}", entry.at.max(0), new_id());
-        let result = (|| -> DirResult<()> {
-            let tx = self.write()?;
-            Self::put(&tx, AUDIT, &key, &entry)?;
-            tx.commit()?;
-            Ok(())
-        })();
-        match result {
+        match self.put(AUDIT, &key, &entry) {
             Ok(()) => tracing::info!(
                 workspace = workspace_id,
                 action = %entry.action,
@@ -684,16 +615,14 @@ impl Directory {
 
     /// The newest `limit` entries of a workspace, newest first.
     pub fn audit_log(&self, workspace_id: &str, limit: usize) -> DirResult<Vec<api::AuditEntry>> {
-        let tx = self.db.begin_read()?;
-        let t = tx.open_table(AUDIT)?;
         let start = format!("{workspace_id}/");
         let end = format!("{workspace_id}0");
-        let mut out = Vec::new();
-        for entry in t.range(start.as_str()..end.as_str())?.rev().take(limit) {
-            let (_, v) = entry?;
-            out.push(serde_json::from_slice(v.value()).map_err(json_error)?);
-        }
-        Ok(out)
+        self.tables.read(|tx| {
+            tx.scan_last(AUDIT, &start, &end, limit)?
+                .into_iter()
+                .map(|(_, v)| serde_json::from_slice(&v).map_err(|e| json_error(e).into()))
+                .collect()
+        })
     }
 }
 
@@ -703,8 +632,8 @@ mod tests {
 
     fn directory() -> (tempfile::TempDir, Directory) {
         let dir = tempfile::tempdir().unwrap();
-        let db = Arc::new(Database::create(dir.path().join("t.redb")).unwrap());
-        (dir, Directory::open(db).unwrap())
+        let db = std::sync::Arc::new(redb::Database::create(dir.path().join("t.redb")).unwrap());
+        (dir, Directory::open(Tables::Embedded(db)).unwrap())
     }
 
     fn user(ws: &str, email: &str) -> User {

@@ -6,9 +6,16 @@
 //! every other connection tracking the document then generates its own sync message.
 //! A document that fails to apply a message is dropped from memory and reloaded from
 //! storage on next use, so a bad peer can never leave half-applied state behind.
+//!
+//! Only active documents stay in memory: [`Hub::evict`] drops documents nobody holds,
+//! whose writes are all durable, once they have been idle a while or when more than
+//! [`Limits::max_live_documents`] are loaded. With several nodes on one PostgreSQL,
+//! [`Hub::apply_remote`] takes in what other nodes stored: their catalog entries, and
+//! their changes merged into this node's loaded copies, announced like local changes.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use automerge::{Automerge, ChangeHash};
 use saha_core::access::{Access, read_scope};
@@ -19,7 +26,7 @@ use tokio::sync::{OwnedMutexGuard, broadcast};
 
 use crate::ServerError;
 use crate::catalog::{Catalog, DocMeta};
-use crate::storage::{Durable, Storage};
+use crate::storage::{DocWrite, DocumentStore, Durable, Storage, StoredDoc};
 
 /// Incremental chunks a document may gather before it is compacted to one snapshot.
 const COMPACT_AFTER_CHUNKS: usize = 64;
@@ -35,6 +42,21 @@ pub struct LiveDoc {
     stored_bytes: usize,
     /// Set when applying a message failed; the holder must fetch the document again.
     poisoned: bool,
+    /// When a connection last locked it.
+    last_used: Instant,
+}
+
+impl LiveDoc {
+    fn new(doc: Automerge, stored_bytes: usize) -> LiveDoc {
+        LiveDoc {
+            saved_heads: doc.get_heads(),
+            doc,
+            chunks_since_snapshot: 0,
+            stored_bytes,
+            poisoned: false,
+            last_used: Instant::now(),
+        }
+    }
 }
 
 /// Limits the hub enforces on documents and connections.
@@ -42,6 +64,10 @@ pub struct LiveDoc {
 pub struct Limits {
     pub max_document_bytes: usize,
     pub max_documents_per_connection: usize,
+    /// Documents kept in memory at most (idle ones beyond it are dropped first).
+    pub max_live_documents: usize,
+    /// How long an unused document stays in memory.
+    pub idle_eviction: Duration,
 }
 
 /// Sessions or users whose sync connections must close now.
@@ -61,6 +87,10 @@ pub struct Grant {
     pub access: Access,
     /// When the session ends (ms since the epoch); the connection closes then.
     pub expires_at: i64,
+    /// Whether the connection follows the whole workspace: every document the member
+    /// may see is sent when it changes, tracked or not (the app, which bootstraps from
+    /// the change feed and so never asks for each document).
+    pub follows_workspace: bool,
     /// Documents whose changes from this connection were refused: ignored from then on.
     refused: HashSet<DocumentId>,
     /// Refusals not yet written to the audit log.
@@ -83,6 +113,7 @@ impl Grant {
             session_hash,
             access,
             expires_at,
+            follows_workspace: false,
             refused: HashSet::new(),
             denials: Vec::new(),
         }
@@ -115,14 +146,23 @@ pub struct Hub {
     revocations: broadcast::Sender<Revocation>,
     peer_id: String,
     closing: tokio::sync::watch::Sender<bool>,
+    /// Per workspace, the change number up to which this node has taken in what other
+    /// nodes stored (see [`follow_other_nodes`]).
+    remote_cursors: Mutex<HashMap<String, u64>>,
 }
 
 impl Hub {
     /// Opens the hub over `storage`.
-    pub fn open(storage: Storage, limits: Limits) -> Result<Hub, ServerError> {
+    pub async fn open(storage: Storage, limits: Limits) -> Result<Hub, ServerError> {
         let (changes, _) = broadcast::channel(4096);
         let (revocations, _) = broadcast::channel(256);
-        let catalog = Catalog::load(&storage)?;
+        let entries = storage.catalog().await?;
+        let mut cursors: HashMap<String, u64> = HashMap::new();
+        for entry in &entries {
+            let cursor = cursors.entry(entry.meta.workspace.clone()).or_default();
+            *cursor = (*cursor).max(entry.seq);
+        }
+        let catalog = Catalog::new(entries);
         Ok(Hub {
             storage,
             catalog,
@@ -132,6 +172,7 @@ impl Hub {
             revocations,
             peer_id: format!("saha-server-{}", uuid::Uuid::new_v4()),
             closing: tokio::sync::watch::Sender::new(false),
+            remote_cursors: Mutex::new(cursors),
         })
     }
 
@@ -159,14 +200,14 @@ impl Hub {
         };
         if let Some(index) = legacy {
             let mut last = None;
-            for id in self.storage.document_ids()? {
+            for id in self.storage.document_ids().await? {
                 if self.catalog.get(&id).is_some() {
                     continue;
                 }
                 let meta = if id == index {
                     index_meta.clone()
                 } else {
-                    let (kind, scope) = match self.storage.load(&id)? {
+                    let (kind, scope) = match self.storage.load(id).await? {
                         Some(bytes) => Automerge::load(&bytes)
                             .map(|doc| read_scope(&doc))
                             .unwrap_or_default(),
@@ -178,7 +219,13 @@ impl Hub {
                         scope,
                     }
                 };
-                last = Some(self.catalog.put(&self.storage, id, meta)?);
+                self.catalog.set(id, meta.clone());
+                last = Some(self.storage.enqueue(DocWrite {
+                    doc: id,
+                    meta,
+                    chunk: None,
+                    snapshot: None,
+                })?);
             }
             if let Some(durable) = last {
                 durable.wait().await?;
@@ -188,9 +235,16 @@ impl Hub {
         }
         let id = DocumentId::random();
         let doc = workspace::create(name)?;
-        let meta_written = self.catalog.put(&self.storage, id, index_meta)?;
-        self.storage.append(id, doc.save()).await?;
-        meta_written.wait().await?;
+        self.catalog.set(id, index_meta.clone());
+        self.storage
+            .enqueue(DocWrite {
+                doc: id,
+                meta: index_meta,
+                chunk: Some(doc.save()),
+                snapshot: None,
+            })?
+            .wait()
+            .await?;
         Ok(id)
     }
 
@@ -245,23 +299,16 @@ impl Hub {
             let entry = match self.live_entry(&id) {
                 Some(entry) => entry,
                 None => {
-                    let loaded = match self.storage.load(&id)? {
+                    let fresh = match self.storage.load(id).await? {
                         Some(bytes) => {
                             let doc = Automerge::load(&bytes)
                                 .map_err(|e| ServerError::CorruptDocument(id, Box::new(e)))?;
-                            let heads = doc.get_heads();
-                            (doc, heads, bytes.len())
+                            LiveDoc::new(doc, bytes.len())
                         }
-                        None if create => (Automerge::new(), Vec::new(), 0),
+                        None if create => LiveDoc::new(Automerge::new(), 0),
                         None => return Ok(None),
                     };
-                    let fresh = Arc::new(tokio::sync::Mutex::new(LiveDoc {
-                        doc: loaded.0,
-                        saved_heads: loaded.1,
-                        chunks_since_snapshot: 0,
-                        stored_bytes: loaded.2,
-                        poisoned: false,
-                    }));
+                    let fresh = Arc::new(tokio::sync::Mutex::new(fresh));
                     let mut live = self
                         .live
                         .lock()
@@ -269,8 +316,9 @@ impl Hub {
                     live.entry(id).or_insert(fresh).clone()
                 }
             };
-            let guard = entry.lock_owned().await;
+            let mut guard = entry.lock_owned().await;
             if !guard.poisoned {
+                guard.last_used = Instant::now();
                 return Ok(Some(guard));
             }
         }
@@ -284,13 +332,16 @@ impl Hub {
         id: DocumentId,
         change: impl FnOnce(&mut Automerge) -> Result<bool, saha_core::Error>,
     ) -> Result<bool, ServerError> {
+        let Some(meta) = self.meta(&id).await? else {
+            return Ok(false);
+        };
         let Some(mut live) = self.lock(id, false).await? else {
             return Ok(false);
         };
         if !change(&mut live.doc)? {
             return Ok(false);
         }
-        match self.persist(id, &mut live, None)? {
+        match self.persist(id, &mut live, meta, false)? {
             Ok(Some(durable)) => {
                 drop(live);
                 durable.wait().await?;
@@ -301,16 +352,33 @@ impl Hub {
         }
     }
 
-    /// Queues what `live` gained since its last save for storage (with the document's
-    /// new catalog entry, if it changed) and announces the document to the other
-    /// connections at once (they may have it before it is on disk: if the server then
-    /// fails, the sender still holds the change and sends it again). The returned
-    /// [`Durable`] resolves when it is on disk; only then is the sender acknowledged.
+    /// The catalog entry of a document: from memory, else from storage (another node
+    /// may have created it a moment ago; then it is remembered).
+    pub async fn meta(&self, id: &DocumentId) -> Result<Option<DocMeta>, ServerError> {
+        if let Some(meta) = self.catalog.get(id) {
+            return Ok(Some(meta));
+        }
+        Ok(match self.storage.entry(*id).await? {
+            Some(stored) => {
+                self.catalog.set(*id, stored.meta.clone());
+                Some(stored.meta)
+            }
+            None => None,
+        })
+    }
+
+    /// Queues what `live` gained since its last save for storage, with the document's
+    /// catalog entry `meta` (recorded in the catalog too when `meta_changed`), and
+    /// announces the document to the other connections at once (they may have it before
+    /// it is on disk: if the server then fails, the sender still holds the change and
+    /// sends it again). The returned [`Durable`] resolves when it is on disk; only then
+    /// is the sender acknowledged.
     fn persist(
         &self,
         id: DocumentId,
         live: &mut LiveDoc,
-        meta: Option<DocMeta>,
+        meta: DocMeta,
+        meta_changed: bool,
     ) -> Result<Result<Option<Durable>, Refusal>, ServerError> {
         let heads = live.doc.get_heads();
         if heads == live.saved_heads {
@@ -323,30 +391,124 @@ impl Hub {
                 self.limits.max_document_bytes
             ))));
         }
-        if let Some(meta) = meta {
-            // Queued before the chunk: the entry is never missing for a stored change.
-            self.catalog.put(&self.storage, id, meta)?;
+        if meta_changed {
+            self.catalog.set(id, meta.clone());
         }
         live.stored_bytes += bytes.len();
-        let mut durable = self.storage.enqueue_append(id, bytes)?;
         live.saved_heads = heads;
         live.chunks_since_snapshot += 1;
-        if live.chunks_since_snapshot >= COMPACT_AFTER_CHUNKS {
-            // Queued after the append, so waiting for it covers both.
+        let snapshot = if live.chunks_since_snapshot >= COMPACT_AFTER_CHUNKS {
             let snapshot = live.doc.save();
             live.stored_bytes = snapshot.len();
-            durable = self.storage.enqueue_compact(id, snapshot)?;
             live.chunks_since_snapshot = 0;
-        }
+            Some(snapshot)
+        } else {
+            None
+        };
+        let durable = self.storage.enqueue(DocWrite {
+            doc: id,
+            meta,
+            chunk: Some(bytes),
+            snapshot,
+        })?;
         // Nobody listening is fine: then no other connection needs this document.
         let _ = self.changes.send(id);
         Ok(Ok(Some(durable)))
+    }
+
+    /// Drops documents from memory that nobody holds and whose writes are durable: those
+    /// idle longer than [`Limits::idle_eviction`], and the least recently used beyond
+    /// [`Limits::max_live_documents`]. Returns how many were dropped.
+    pub fn evict(&self) -> usize {
+        let Ok(mut live) = self.live.lock() else {
+            return 0;
+        };
+        let now = Instant::now();
+        // Only a document nobody else holds (the map's is the one reference) and that no
+        // one has locked can go; holding the map lock, nobody can take it meanwhile.
+        let mut idle: Vec<(DocumentId, Instant)> = live
+            .iter()
+            .filter(|(id, entry)| Arc::strong_count(entry) == 1 && !self.storage.has_pending(id))
+            .filter_map(|(id, entry)| entry.try_lock().ok().map(|doc| (*id, doc.last_used)))
+            .collect();
+        idle.sort_by_key(|(_, used)| *used);
+        let over = live.len().saturating_sub(self.limits.max_live_documents);
+        let mut dropped = 0;
+        for (i, (id, used)) in idle.into_iter().enumerate() {
+            if i < over || now.duration_since(used) >= self.limits.idle_eviction {
+                live.remove(&id);
+                dropped += 1;
+            }
+        }
+        dropped
+    }
+
+    /// How many documents are in memory.
+    pub fn live_count(&self) -> usize {
+        self.live.lock().map(|l| l.len()).unwrap_or(0)
+    }
+
+    /// Takes in documents another node stored: their catalog entries, and their changes
+    /// merged into the copies loaded here; each is announced to this node's connections.
+    pub async fn apply_remote(&self, changed: Vec<StoredDoc>) -> Result<(), ServerError> {
+        for stored in &changed {
+            // With a write of ours queued, our entry is the newer one.
+            if !self.storage.has_pending(&stored.id) {
+                self.catalog.set(stored.id, stored.meta.clone());
+            }
+        }
+        let loaded: Vec<DocumentId> = changed
+            .iter()
+            .map(|d| d.id)
+            .filter(|id| self.live_entry(id).is_some())
+            .collect();
+        for (id, bytes) in self.storage.load_many(loaded).await? {
+            let Some(entry) = self.live_entry(&id) else {
+                continue;
+            };
+            let mut live = entry.lock().await;
+            if live.poisoned {
+                continue;
+            }
+            match live.doc.load_incremental(&bytes) {
+                Ok(_) => {
+                    // Everything in storage is stored; what this node queued is too.
+                    live.saved_heads = live.doc.get_heads();
+                    live.stored_bytes = live.stored_bytes.max(bytes.len());
+                }
+                Err(e) => {
+                    tracing::error!(doc = %id, error = %e, "another node's change did not load");
+                    self.discard(&id, &mut live);
+                }
+            }
+        }
+        for stored in changed {
+            let _ = self.changes.send(stored.id);
+        }
+        Ok(())
     }
 
     fn discard(&self, id: &DocumentId, live: &mut LiveDoc) {
         live.poisoned = true;
         if let Ok(mut map) = self.live.lock() {
             map.remove(id);
+        }
+    }
+
+    /// [`Hub::persist`] with the entry `authorize` returned, or the unchanged one.
+    fn persist_checked(
+        &self,
+        id: DocumentId,
+        live: &mut LiveDoc,
+        new_meta: Option<DocMeta>,
+        old_meta: &Option<DocMeta>,
+    ) -> Result<Result<Option<Durable>, Refusal>, ServerError> {
+        match (new_meta, old_meta) {
+            (Some(meta), _) => self.persist(id, live, meta, true),
+            (None, Some(meta)) => self.persist(id, live, meta.clone(), false),
+            (None, None) => Ok(Err(Refusal::Denied(
+                "a document without a catalog entry cannot be stored".into(),
+            ))),
         }
     }
 
@@ -434,7 +596,7 @@ impl Hub {
             ))
             .into());
         }
-        let meta = self.catalog.get(&id);
+        let meta = self.meta(&id).await?;
         let create = match &meta {
             // Another workspace's document: indistinguishable from a missing one, and
             // not tracked, so nothing about it ever reaches this peer.
@@ -480,7 +642,7 @@ impl Hub {
         let mut durable = None;
         if applied.changed {
             let outcome = match self.authorize(grant, meta.as_ref(), &live.doc, &before_heads) {
-                Ok(new_meta) => match self.persist(id, &mut live, new_meta) {
+                Ok(new_meta) => match self.persist_checked(id, &mut live, new_meta, &meta) {
                     Ok(outcome) => outcome,
                     Err(e) => {
                         self.discard(&id, &mut live);
@@ -532,16 +694,128 @@ impl Hub {
         grant: &Grant,
         id: DocumentId,
     ) -> Result<Option<Message>, ServerError> {
-        if !conn.tracks(&id) || grant.refused.contains(&id) {
+        if grant.refused.contains(&id) || !(conn.tracks(&id) || grant.follows_workspace) {
             return Ok(None);
         }
         match self.catalog.get(&id) {
             Some(meta) if grant.sees(&meta) => {}
             _ => return Ok(None),
         }
+        if !conn.tracks(&id) {
+            if conn.tracked_count() >= self.limits.max_documents_per_connection {
+                return Ok(None);
+            }
+            conn.track(id);
+        }
         Ok(match self.lock(id, false).await? {
             Some(live) => conn.generate(id, &live.doc),
             None => None,
         })
+    }
+}
+
+/// Drops idle documents from memory until the hub closes (see [`Hub::evict`]).
+pub async fn evict_idle(hub: Arc<Hub>) {
+    let mut closing = hub.closing();
+    let every =
+        (hub.limits.idle_eviction / 4).clamp(Duration::from_millis(250), Duration::from_secs(5));
+    loop {
+        tokio::select! {
+            _ = closing.changed() => return,
+            () = tokio::time::sleep(every) => {}
+        }
+        let dropped = hub.evict();
+        if dropped > 0 {
+            tracing::debug!(dropped, live = hub.live_count(), "documents evicted");
+        }
+    }
+}
+
+/// Changes read from the feed per query while catching up.
+const FEED_PAGE: usize = 1000;
+
+/// Takes in what other nodes store, as their notifications announce it, until the hub
+/// closes: reads each named workspace's change feed from this node's cursor and hands
+/// the documents to [`Hub::apply_remote`]. On [`Remote::Everything`] (first connect,
+/// reconnect, oversized notification) every workspace with newer changes is read.
+pub async fn follow_other_nodes(
+    hub: Arc<Hub>,
+    mut notifications: tokio::sync::mpsc::UnboundedReceiver<crate::storage::postgres::Remote>,
+) {
+    use crate::storage::postgres::Remote;
+    let mut closing = hub.closing();
+    loop {
+        let first = tokio::select! {
+            _ = closing.changed() => return,
+            n = notifications.recv() => match n {
+                Some(n) => n,
+                None => return,
+            },
+        };
+        // Everything queued meanwhile is answered by the same reads.
+        let mut everything = false;
+        let mut named: HashMap<String, u64> = HashMap::new();
+        let mut take = |n: Remote| match n {
+            Remote::Everything => everything = true,
+            Remote::Workspaces(list) => {
+                for (w, seq) in list {
+                    let e = named.entry(w).or_default();
+                    *e = (*e).max(seq);
+                }
+            }
+        };
+        take(first);
+        while let Ok(n) = notifications.try_recv() {
+            take(n);
+        }
+        if everything {
+            let Storage::Postgres(pg) = &hub.storage else {
+                continue;
+            };
+            match pg.cursors().await {
+                Ok(all) => named.extend(all),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot read the workspaces' cursors");
+                    continue;
+                }
+            }
+        }
+        for (workspace, upto) in named {
+            if let Err(e) = hub.catch_up_with(&workspace, upto).await {
+                tracing::warn!(error = %e, workspace, "cannot read other nodes' changes");
+            }
+        }
+    }
+}
+
+impl Hub {
+    /// Reads `workspace`'s change feed from this node's cursor up to at least `upto`.
+    async fn catch_up_with(&self, workspace: &str, upto: u64) -> Result<(), ServerError> {
+        loop {
+            let cursor = self
+                .remote_cursors
+                .lock()
+                .map(|c| c.get(workspace).copied().unwrap_or(0))
+                .unwrap_or(0);
+            if cursor >= upto {
+                return Ok(());
+            }
+            let page = self
+                .storage
+                .changes(workspace.to_owned(), cursor, FEED_PAGE)
+                .await?;
+            let Some(last) = page.last().map(|d| d.seq) else {
+                return Ok(());
+            };
+            let full = page.len() == FEED_PAGE;
+            self.apply_remote(page).await?;
+            if let Ok(mut cursors) = self.remote_cursors.lock() {
+                let c = cursors.entry(workspace.to_owned()).or_default();
+                *c = (*c).max(last);
+            }
+            if !full {
+                return Ok(());
+            }
+        }
     }
 }

@@ -3,13 +3,14 @@
 //! When a campaign document reaches status `approved`, the server recomputes its
 //! audience with the same gate the app shows ([`saha_core::campaign::audience_of`]:
 //! consent per channel and topic, refusals, rest period, quiet hours — it never trusts a
-//! device's list) and puts one item per person into a redb table keyed
+//! device's list) and puts one item per person into a storage table keyed
 //! `campaign/person`, so approving twice, or a restart, never queues anyone twice. The
 //! campaign is then marked `sent` (handed over) with a `queued` delivery per person.
 //!
 //! A worker sends due items: e-mail over SMTP (`lettre`), SMS through an
 //! [`SmsProvider`] (a log-only provider in development). Before sending, an item is
-//! marked `sending` in a committed transaction; after, `sent`, or back to `queued` with
+//! claimed — marked `sending` in a committed transaction that checks it is still queued,
+//! so with several nodes one of them sends it; after, `sent`, or back to `queued` with
 //! exponential backoff, or `failed` after [`MAX_ATTEMPTS`]. An item found `sending` at
 //! start-up (the server stopped mid-send) becomes `uncertain` and is not sent again:
 //! nothing goes out twice. Every outcome is written into the campaign's `deliveries`,
@@ -23,7 +24,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use automerge::Automerge;
-use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
 use saha_core::DocumentId;
 use saha_core::campaign::{Campaign, Delivery, DeliveryState, Status};
 use saha_core::consent::Channel;
@@ -33,9 +33,10 @@ use serde::{Deserialize, Serialize};
 use crate::ServerError;
 use crate::directory::{Directory, now_ms};
 use crate::hub::Hub;
+use crate::storage::Tables;
 
 /// `campaign/person` → item.
-const OUTBOX: TableDefinition<&str, &[u8]> = TableDefinition::new("outbox");
+const OUTBOX: &str = "outbox";
 /// Attempts before an item is given up.
 pub const MAX_ATTEMPTS: u32 = 8;
 /// Items sent per round.
@@ -176,7 +177,7 @@ impl EmailSender for SmtpSender {
 
 /// The outbox table.
 pub struct Outbox {
-    db: Arc<Database>,
+    tables: Tables,
 }
 
 fn key(campaign: &str, person: &str) -> String {
@@ -190,61 +191,64 @@ fn json_error(e: serde_json::Error) -> ServerError {
 impl Outbox {
     /// Opens the table; items left `sending` by a stop become `uncertain` (returned, so
     /// their campaigns can be told).
-    pub fn open(db: Arc<Database>) -> Result<(Outbox, Vec<Item>), ServerError> {
-        let outbox = Outbox { db };
-        let mut uncertain = Vec::new();
-        let tx = outbox.db.begin_write()?;
-        {
-            let mut table = tx.open_table(OUTBOX)?;
-            let mut found = Vec::new();
-            for entry in table.iter()? {
-                let (k, v) = entry?;
-                let item: Item = serde_json::from_slice(v.value()).map_err(json_error)?;
+    pub fn open(tables: Tables) -> Result<(Outbox, Vec<Item>), ServerError> {
+        let uncertain = tables.write(|tx| {
+            let mut uncertain = Vec::new();
+            for (k, v) in tx.scan(OUTBOX, "", None)? {
+                let mut item: Item = serde_json::from_slice(&v).map_err(json_error)?;
                 if item.state == ItemState::Sending {
-                    found.push((k.value().to_owned(), item));
+                    item.state = ItemState::Uncertain;
+                    item.updated_at = now_ms();
+                    let bytes = serde_json::to_vec(&item).map_err(json_error)?;
+                    tx.put(OUTBOX, &k, &bytes)?;
+                    uncertain.push(item);
                 }
             }
-            for (k, mut item) in found {
-                item.state = ItemState::Uncertain;
-                item.updated_at = now_ms();
-                let bytes = serde_json::to_vec(&item).map_err(json_error)?;
-                table.insert(k.as_str(), bytes.as_slice())?;
-                uncertain.push(item);
-            }
-        }
-        tx.commit()?;
-        Ok((outbox, uncertain))
+            Ok::<_, ServerError>(uncertain)
+        })?;
+        Ok((Outbox { tables }, uncertain))
     }
 
     /// Queues items whose key is new; returns the ones queued.
     pub fn enqueue(&self, items: Vec<Item>) -> Result<Vec<Item>, ServerError> {
-        let tx = self.db.begin_write()?;
-        let mut added = Vec::new();
-        {
-            let mut table = tx.open_table(OUTBOX)?;
-            for item in items {
+        self.tables.write(|tx| {
+            let mut added = Vec::new();
+            for item in &items {
                 let k = key(&item.campaign, &item.person);
-                if table.get(k.as_str())?.is_some() {
+                if tx.get(OUTBOX, &k)?.is_some() {
                     continue;
                 }
-                let bytes = serde_json::to_vec(&item).map_err(json_error)?;
-                table.insert(k.as_str(), bytes.as_slice())?;
-                added.push(item);
+                let bytes = serde_json::to_vec(item).map_err(json_error)?;
+                tx.put(OUTBOX, &k, &bytes)?;
+                added.push(item.clone());
             }
-        }
-        tx.commit()?;
-        Ok(added)
+            Ok(added)
+        })
     }
 
     fn put(&self, item: &Item) -> Result<(), ServerError> {
-        let tx = self.db.begin_write()?;
-        {
-            let mut table = tx.open_table(OUTBOX)?;
-            let bytes = serde_json::to_vec(item).map_err(json_error)?;
-            table.insert(key(&item.campaign, &item.person).as_str(), bytes.as_slice())?;
-        }
-        tx.commit()?;
-        Ok(())
+        let bytes = serde_json::to_vec(item).map_err(json_error)?;
+        let k = key(&item.campaign, &item.person);
+        self.tables.write(|tx| tx.put(OUTBOX, &k, &bytes))
+    }
+
+    /// Marks `item` as being sent, if it is still queued as read (no other node took
+    /// it meanwhile). Returns whether this caller may send it.
+    fn claim(&self, item: &Item) -> Result<bool, ServerError> {
+        let k = key(&item.campaign, &item.person);
+        let bytes = serde_json::to_vec(item).map_err(json_error)?;
+        let expected_attempts = item.attempts.saturating_sub(1);
+        self.tables.write(|tx| {
+            let Some(stored) = tx.get(OUTBOX, &k)? else {
+                return Ok(false);
+            };
+            let stored: Item = serde_json::from_slice(&stored).map_err(json_error)?;
+            if stored.state != ItemState::Queued || stored.attempts != expected_attempts {
+                return Ok(false);
+            }
+            tx.put(OUTBOX, &k, &bytes)?;
+            Ok(true)
+        })
     }
 
     /// Queued items due at `now`, oldest first, at most `limit`.
@@ -261,31 +265,28 @@ impl Outbox {
 
     /// Every item.
     pub fn all(&self) -> Result<Vec<Item>, ServerError> {
-        let tx = self.db.begin_read()?;
-        let table = match tx.open_table(OUTBOX) {
-            Ok(t) => t,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
-            Err(e) => return Err(e.into()),
-        };
-        let mut out = Vec::new();
-        for entry in table.iter()? {
-            let (_, v) = entry?;
-            out.push(serde_json::from_slice(v.value()).map_err(json_error)?);
-        }
-        Ok(out)
+        self.tables.read(|tx| {
+            tx.scan(OUTBOX, "", None)?
+                .into_iter()
+                .map(|(_, v)| serde_json::from_slice(&v).map_err(json_error))
+                .collect()
+        })
     }
 
-    /// Sends one item: marks it `sending` (committed) first, then records the outcome.
+    /// Sends one item: claims it (`sending`, committed) first, then records the outcome.
+    /// `None` when another node claimed it first.
     pub async fn send(
         &self,
         mut item: Item,
         email: Option<&dyn EmailSender>,
         sms: &dyn SmsProvider,
-    ) -> Result<Item, ServerError> {
+    ) -> Result<Option<Item>, ServerError> {
         item.state = ItemState::Sending;
         item.attempts += 1;
         item.updated_at = now_ms();
-        self.put(&item)?;
+        if !self.claim(&item)? {
+            return Ok(None);
+        }
         let result = match Channel::from_code(&item.channel) {
             Some(Channel::Email) => match email {
                 Some(sender) => sender.send(&item.address, &item.subject, &item.body).await,
@@ -320,7 +321,7 @@ impl Outbox {
             }
         }
         self.put(&item)?;
-        Ok(item)
+        Ok(Some(item))
     }
 }
 
@@ -368,7 +369,7 @@ pub struct Worker {
     pub email: Option<Box<dyn EmailSender>>,
     pub sms: Box<dyn SmsProvider>,
     /// Where survey links are kept ([`crate::survey`]).
-    pub links: Arc<Database>,
+    pub links: Tables,
     /// The address customers reach the server at, for survey links.
     pub base_url: String,
 }
@@ -483,10 +484,13 @@ impl Worker {
         let tried = due.len();
         let mut by_campaign: BTreeMap<String, Vec<Item>> = BTreeMap::new();
         for item in due {
-            let done = self
+            let Some(done) = self
                 .outbox
                 .send(item, self.email.as_deref(), self.sms.as_ref())
-                .await?;
+                .await?
+            else {
+                continue;
+            };
             by_campaign
                 .entry(done.campaign.clone())
                 .or_default()
@@ -642,8 +646,8 @@ mod tests {
             fail_first: Mutex::new(0),
         };
         {
-            let db = Arc::new(Database::create(&path).unwrap());
-            let (outbox, uncertain) = Outbox::open(db).unwrap();
+            let db = Arc::new(redb::Database::create(&path).unwrap());
+            let (outbox, uncertain) = Outbox::open(Tables::Embedded(db)).unwrap();
             assert!(uncertain.is_empty());
             assert_eq!(
                 outbox
@@ -658,14 +662,24 @@ mod tests {
                 "same key: not again"
             );
             let first = outbox.due(now_ms(), 1).unwrap().remove(0);
-            outbox.send(first, None, &sms).await.unwrap();
+            outbox.send(first, None, &sms).await.unwrap().unwrap();
+            // A second claim of the same item (another node) is refused.
+            assert!(
+                !outbox
+                    .claim(&{
+                        let mut again = outbox.all().unwrap().remove(0);
+                        again.attempts += 1;
+                        again
+                    })
+                    .unwrap()
+            );
             // The server stops in the middle of sending the second.
             let mut second = outbox.due(now_ms(), 1).unwrap().remove(0);
             second.state = ItemState::Sending;
             outbox.put(&second).unwrap();
         }
-        let db = Arc::new(Database::create(&path).unwrap());
-        let (outbox, uncertain) = Outbox::open(db).unwrap();
+        let db = Arc::new(redb::Database::create(&path).unwrap());
+        let (outbox, uncertain) = Outbox::open(Tables::Embedded(db)).unwrap();
         assert_eq!(uncertain.len(), 1, "the interrupted one is uncertain");
         for due in outbox.due(now_ms(), 10).unwrap() {
             outbox.send(due, None, &sms).await.unwrap();
@@ -691,8 +705,8 @@ mod tests {
     #[tokio::test]
     async fn failures_retry_with_backoff_and_stay_in_the_outbox() {
         let dir = tempfile::tempdir().unwrap();
-        let db = Arc::new(Database::create(dir.path().join("o.redb")).unwrap());
-        let (outbox, _) = Outbox::open(db).unwrap();
+        let db = Arc::new(redb::Database::create(dir.path().join("o.redb")).unwrap());
+        let (outbox, _) = Outbox::open(Tables::Embedded(db)).unwrap();
         let sms = FakeSms {
             sent: Mutex::new(Vec::new()),
             fail_first: Mutex::new(1),
@@ -701,6 +715,7 @@ mod tests {
         let tried = outbox
             .send(outbox.due(now_ms(), 1).unwrap().remove(0), None, &sms)
             .await
+            .unwrap()
             .unwrap();
         assert_eq!(tried.state, ItemState::Queued);
         assert_eq!(tried.last_error, "provider busy");
@@ -712,6 +727,7 @@ mod tests {
         let retried = outbox
             .send(outbox.due(tried.next_at, 1).unwrap().remove(0), None, &sms)
             .await
+            .unwrap()
             .unwrap();
         assert_eq!((retried.state, retried.attempts), (ItemState::Sent, 2));
         // E-mail without SMTP configured: an error, and the item stays queued.
@@ -722,6 +738,7 @@ mod tests {
         let e = outbox
             .send(outbox.due(now_ms(), 1).unwrap().remove(0), None, &sms)
             .await
+            .unwrap()
             .unwrap();
         assert_eq!(e.state, ItemState::Queued);
         assert!(e.last_error.contains("SAHA_SMTP_URL"));

@@ -4,13 +4,10 @@
 //! written into the campaign document, from where it reaches devices and feeds the
 //! account's satisfaction.
 
-use std::sync::Arc;
-
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use redb::{Database, ReadableDatabase, TableDefinition};
 use saha_core::DocumentId;
 use saha_core::campaign::{Campaign, SurveyResponse, survey_scale};
 use saha_core::record;
@@ -18,10 +15,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::ServerError;
 use crate::directory::{now_ms, random_token, token_hash};
+use crate::storage::{DocumentStore, Tables};
 use crate::web::AppState;
 
 /// SHA-256 of a survey link's secret → what it answers.
-const SURVEY_LINKS: TableDefinition<&str, &[u8]> = TableDefinition::new("survey_links");
+const SURVEY_LINKS: &str = "survey_links";
 
 /// What a survey link answers.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -34,7 +32,7 @@ pub struct SurveyLink {
 
 /// Makes a link for `person` in `campaign`; returns the secret.
 pub fn create_link(
-    db: &Arc<Database>,
+    tables: &Tables,
     campaign: &str,
     person: &str,
     survey: &str,
@@ -47,27 +45,19 @@ pub fn create_link(
         created_at: now_ms(),
     };
     let bytes = serde_json::to_vec(&link).map_err(|e| ServerError::Storage(e.to_string()))?;
-    let tx = db.begin_write()?;
-    tx.open_table(SURVEY_LINKS)?
-        .insert(token_hash(&token).as_str(), bytes.as_slice())?;
-    tx.commit()?;
+    let hash = token_hash(&token);
+    tables.write(|tx| tx.put(SURVEY_LINKS, &hash, &bytes))?;
     Ok(token)
 }
 
-fn find(db: &Database, token: &str) -> Result<Option<SurveyLink>, ServerError> {
+fn find(tables: &Tables, token: &str) -> Result<Option<SurveyLink>, ServerError> {
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
     }
-    let tx = db.begin_read()?;
-    let table = match tx.open_table(SURVEY_LINKS) {
-        Ok(t) => t,
-        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(None),
-        Err(e) => return Err(e.into()),
-    };
-    match table.get(token_hash(token).as_str())? {
-        Some(v) => Ok(serde_json::from_slice(v.value()).ok()),
-        None => Ok(None),
-    }
+    let hash = token_hash(token);
+    Ok(tables
+        .read(|tx| tx.get(SURVEY_LINKS, &hash))?
+        .and_then(|v| serde_json::from_slice(&v).ok()))
 }
 
 fn page(title: &str, body: String) -> Html<String> {
@@ -105,8 +95,8 @@ async fn answered(state: &AppState, link: &SurveyLink) -> Result<Option<i64>, Se
 
 /// `GET /survey/{token}`: the question, with one button per score.
 pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> Response {
-    let db = state.hub.storage().database();
-    let Ok(Some(link)) = find(&db, &token) else {
+    let tables = state.hub.storage().tables();
+    let Ok(Some(link)) = find(&tables, &token) else {
         return not_found();
     };
     let Some((min, max)) = survey_scale(&link.survey) else {
@@ -145,8 +135,8 @@ pub async fn answer(
     Path(token): Path<String>,
     Form(answer): Form<Answer>,
 ) -> Response {
-    let db = state.hub.storage().database();
-    let Ok(Some(link)) = find(&db, &token) else {
+    let tables = state.hub.storage().tables();
+    let Ok(Some(link)) = find(&tables, &token) else {
         return not_found();
     };
     let Some((min, max)) = survey_scale(&link.survey) else {

@@ -6,35 +6,49 @@
 //! and session it was issued for, works once, and expires after a few seconds — a URL
 //! that leaks into a log is useless by the time anyone reads it.
 //!
-//! Tickets live in this node's memory (the ticket request and the socket go to the
-//! same server); only their hashes are kept.
+//! Tickets are kept in the storage's tables (only their hashes), so a ticket issued by
+//! one node opens a socket on any other; redeeming one is a read-and-delete in one
+//! transaction, so it works once even when two nodes race for it.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
 
 use crate::ServerError;
-use crate::directory::{random_token, token_hash};
+use crate::directory::{now_ms, random_token, token_hash};
+use crate::storage::Tables;
+
+const TICKETS: &str = "sync_tickets";
+/// Every this many issued tickets, expired ones are swept.
+const SWEEP_EVERY: u64 = 256;
 
 /// What a redeemed ticket grants.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TicketGrant {
     pub user_id: String,
     pub workspace_id: String,
     pub session_hash: String,
-    expires: Instant,
+    /// Milliseconds since the epoch.
+    expires_at: i64,
 }
 
 pub struct Tickets {
+    tables: Tables,
     lifetime: Duration,
-    issued: Mutex<HashMap<String, TicketGrant>>,
+    issued: AtomicU64,
+}
+
+fn json_error(e: serde_json::Error) -> ServerError {
+    ServerError::Storage(format!("ticket: {e}"))
 }
 
 impl Tickets {
-    pub fn new(lifetime: Duration) -> Tickets {
+    pub fn new(tables: Tables, lifetime: Duration) -> Tickets {
         Tickets {
+            tables,
             lifetime,
-            issued: Mutex::new(HashMap::new()),
+            issued: AtomicU64::new(0),
         }
     }
 
@@ -46,28 +60,51 @@ impl Tickets {
         session_hash: &str,
     ) -> Result<String, ServerError> {
         let token = random_token()?;
-        let now = Instant::now();
-        let mut issued = self
-            .issued
-            .lock()
-            .map_err(|_| ServerError::Storage("ticket lock poisoned".into()))?;
-        issued.retain(|_, t| t.expires > now);
-        issued.insert(
-            token_hash(&token),
-            TicketGrant {
-                user_id: user_id.to_owned(),
-                workspace_id: workspace_id.to_owned(),
-                session_hash: session_hash.to_owned(),
-                expires: now + self.lifetime,
-            },
-        );
+        let grant = TicketGrant {
+            user_id: user_id.to_owned(),
+            workspace_id: workspace_id.to_owned(),
+            session_hash: session_hash.to_owned(),
+            expires_at: now_ms().saturating_add(self.lifetime.as_millis() as i64),
+        };
+        let bytes = serde_json::to_vec(&grant).map_err(json_error)?;
+        let hash = token_hash(&token);
+        let sweep = self.issued.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == 0;
+        self.tables.write(|tx| {
+            if sweep {
+                let now = now_ms();
+                for (key, value) in tx.scan(TICKETS, "", None)? {
+                    let expired = serde_json::from_slice::<TicketGrant>(&value)
+                        .map(|t| t.expires_at <= now)
+                        .unwrap_or(true);
+                    if expired {
+                        tx.delete(TICKETS, &key)?;
+                    }
+                }
+            }
+            tx.put(TICKETS, &hash, &bytes)
+        })?;
         Ok(token)
     }
 
     /// Uses up a ticket. `None` if it is unknown, used or expired.
     pub fn redeem(&self, token: &str) -> Option<TicketGrant> {
-        let grant = self.issued.lock().ok()?.remove(&token_hash(token))?;
-        (grant.expires > Instant::now()).then_some(grant)
+        let hash = token_hash(token);
+        let found = self.tables.write(|tx| {
+            let value = tx.get(TICKETS, &hash)?;
+            if value.is_some() {
+                tx.delete(TICKETS, &hash)?;
+            }
+            Ok::<_, ServerError>(value)
+        });
+        let grant: TicketGrant = match found {
+            Ok(Some(bytes)) => serde_json::from_slice(&bytes).ok()?,
+            Ok(None) => return None,
+            Err(e) => {
+                tracing::error!(error = %e, "ticket lookup failed");
+                return None;
+            }
+        };
+        (grant.expires_at > now_ms()).then_some(grant)
     }
 }
 
@@ -77,12 +114,14 @@ mod tests {
 
     #[test]
     fn a_ticket_works_once_and_expires() {
-        let tickets = Tickets::new(Duration::from_secs(30));
+        let dir = tempfile::tempdir().unwrap();
+        let db = std::sync::Arc::new(redb::Database::create(dir.path().join("t.redb")).unwrap());
+        let tickets = Tickets::new(Tables::Embedded(db.clone()), Duration::from_secs(30));
         let t = tickets.issue("u", "w", "s").unwrap();
         assert_eq!(tickets.redeem(&t).unwrap().user_id, "u");
         assert!(tickets.redeem(&t).is_none(), "single use");
         assert!(tickets.redeem("made-up").is_none());
-        let short = Tickets::new(Duration::ZERO);
+        let short = Tickets::new(Tables::Embedded(db), Duration::ZERO);
         let t = short.issue("u", "w", "s").unwrap();
         assert!(short.redeem(&t).is_none(), "expired");
     }

@@ -23,7 +23,7 @@ use tower_http::services::ServeDir;
 use crate::api::{self, Failure};
 use crate::directory::Directory;
 use crate::hub::{Grant, Hub, Limits};
-use crate::storage::Storage;
+use crate::storage::{DocumentStore, Storage};
 use crate::sync_socket::SocketContext;
 use crate::throttle::{LoginThrottle, MessageRate};
 use crate::tickets::Tickets;
@@ -48,21 +48,27 @@ impl FromRef<AppState> for LeptosOptions {
 
 impl AppState {
     /// Opens the hub and directory over `storage`.
-    pub fn open(
+    pub async fn open(
         storage: Storage,
         config: Config,
         leptos: LeptosOptions,
     ) -> Result<AppState, ServerError> {
-        let directory = Arc::new(Directory::open(storage.database())?);
+        let tables = storage.tables();
+        let directory = Arc::new(Directory::open(tables.clone())?);
         let limits = Limits {
             max_document_bytes: config.max_document_bytes,
             max_documents_per_connection: config.max_documents_per_connection,
+            max_live_documents: config.max_live_documents,
+            idle_eviction: Duration::from_secs(config.idle_eviction_seconds),
         };
-        let hub = Arc::new(Hub::open(storage, limits)?);
+        let hub = Arc::new(Hub::open(storage, limits).await?);
         Ok(AppState {
             hub,
             directory,
-            tickets: Arc::new(Tickets::new(Duration::from_secs(config.ticket_seconds))),
+            tickets: Arc::new(Tickets::new(
+                tables,
+                Duration::from_secs(config.ticket_seconds),
+            )),
             login_throttle: Arc::new(LoginThrottle::default()),
             message_rate: Arc::new(MessageRate::new(
                 config.user_messages_per_second,
@@ -100,6 +106,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/me", get(api::who_am_i))
         .route("/auth/password", post(api::change_password))
         .route("/sync/ticket", post(api::sync_ticket))
+        .route("/sync/changes", get(api::sync_changes))
         .route("/workspace", get(api::workspace))
         .route("/members", get(api::members))
         .route("/members/{id}", patch(api::update_member))
@@ -147,6 +154,9 @@ pub fn router(state: AppState) -> Router {
 #[derive(Deserialize)]
 struct SyncQuery {
     ticket: Option<String>,
+    /// `workspace`: the connection follows every document the member may see (the app,
+    /// which bootstraps from `/api/sync/changes`); otherwise only those it asks for.
+    follow: Option<String>,
 }
 
 /// `/sync?ticket=…`: checks the Origin and redeems the ticket before upgrading.
@@ -185,7 +195,7 @@ async fn sync_upgrade(
     if user.id != ticket.user_id || user.workspace_id != ticket.workspace_id {
         return refused();
     }
-    let grant = Grant::new(
+    let mut grant = Grant::new(
         user.id.clone(),
         user.email.clone(),
         user.workspace_id.clone(),
@@ -193,6 +203,7 @@ async fn sync_upgrade(
         user.access(),
         session.expires_at,
     );
+    grant.follows_workspace = query.follow.as_deref() == Some("workspace");
     let ctx = SocketContext {
         hub: state.hub.clone(),
         directory: state.directory.clone(),
@@ -213,12 +224,9 @@ async fn sync_upgrade(
 }
 
 /// Starts the campaign outbox worker (it stops when the hub closes).
-fn start_outbox(
-    state: &AppState,
-    db: Arc<redb::Database>,
-    addr: SocketAddr,
-) -> Result<(), ServerError> {
-    let (outbox, uncertain) = crate::outbox::Outbox::open(db.clone())?;
+fn start_outbox(state: &AppState, addr: SocketAddr) -> Result<(), ServerError> {
+    let tables = state.hub.storage().tables();
+    let (outbox, uncertain) = crate::outbox::Outbox::open(tables.clone())?;
     let email: Option<Box<dyn crate::outbox::EmailSender>> = match &state.config.smtp_url {
         Some(url) => Some(Box::new(crate::outbox::SmtpSender::new(
             url,
@@ -237,7 +245,7 @@ fn start_outbox(
         outbox,
         email,
         sms: Box::new(crate::outbox::LogSmsProvider { path: sms_path }),
-        links: db,
+        links: tables,
         base_url: state
             .config
             .public_url
@@ -299,11 +307,20 @@ impl RunningServer {
     }
 }
 
+/// The storage `config` asks for: PostgreSQL with a database URL, else the embedded
+/// file in the data directory.
+pub async fn open_storage(config: &Config) -> Result<Storage, ServerError> {
+    match &config.database_url {
+        Some(url) if !url.is_empty() => Storage::connect(url).await,
+        _ => Storage::open(&config.data_dir),
+    }
+}
+
 /// Opens storage, binds the listener and starts serving in a background task.
 pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     // Leptos renders on the Tokio runtime; a second call (tests) finds it set already.
     let _ = any_spawner::Executor::init_tokio();
-    let storage = Storage::open(&config.data_dir)?;
+    let storage = open_storage(&config).await?;
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
     let leptos = LeptosOptions::builder()
@@ -312,10 +329,17 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         .site_pkg_dir("pkg")
         .site_addr(addr)
         .build();
-    let outbox_db = storage.database();
-    let state = AppState::open(storage, config, leptos)?;
+    let state = AppState::open(storage, config, leptos).await?;
     let hub = state.hub.clone();
-    start_outbox(&state, outbox_db, addr)?;
+    start_outbox(&state, addr)?;
+    tokio::spawn(crate::hub::evict_idle(hub.clone()));
+    if let Storage::Postgres(pg) = hub.storage() {
+        tokio::spawn(crate::hub::follow_other_nodes(
+            hub.clone(),
+            pg.notifications(),
+        ));
+    }
+    tracing::info!(storage = hub.storage().backend(), "storage open");
     let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
     let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
     // Sync frames are small and latency-bound: no Nagle delay.

@@ -13,6 +13,7 @@ use common::{
 };
 use saha_bench::peer::Peer;
 use saha_core::DocumentId;
+use saha_server::storage::DocumentStore;
 
 use saha_server::Config;
 use serde_json::json;
@@ -110,7 +111,7 @@ async fn another_workspace_cannot_read_write_or_detect_a_document() {
         .docs
         .insert(secret, account("Gizli Müşteri A.Ş.", ""));
     owner_a.push(secret).await.unwrap();
-    let chunks = server.hub.storage().chunk_count(&secret).unwrap();
+    let chunks = server.hub.storage().chunk_count(&secret).await.unwrap();
 
     // A second tenant on the same server.
     let hash = saha_server::directory::hash_password(PASSWORD).unwrap();
@@ -146,7 +147,10 @@ async fn another_workspace_cannot_read_write_or_detect_a_document() {
         .unwrap();
     intruder.docs.insert(secret, forged);
     assert!(!offered_and_confirmed(&mut intruder, secret).await);
-    assert_eq!(server.hub.storage().chunk_count(&secret).unwrap(), chunks);
+    assert_eq!(
+        server.hub.storage().chunk_count(&secret).await.unwrap(),
+        chunks
+    );
     let mut check = connect(&server, "check").await;
     assert_eq!(
         read_account(check.fetch(secret).await.unwrap())
@@ -210,12 +214,15 @@ async fn roles_and_teams_decide_what_syncs() {
     // A read-only member reads but changes nothing.
     let mut viewer_peer = connect_as(&viewer, "viewer").await;
     viewer_peer.fetch(ours).await.unwrap();
-    let chunks = server.hub.storage().chunk_count(&ours).unwrap();
+    let chunks = server.hub.storage().chunk_count(&ours).await.unwrap();
     edit(viewer_peer.docs.get_mut(&ours).unwrap(), |f| {
         f.set("name", "Değişti")
     });
     assert!(!offered_and_confirmed(&mut viewer_peer, ours).await);
-    assert_eq!(server.hub.storage().chunk_count(&ours).unwrap(), chunks);
+    assert_eq!(
+        server.hub.storage().chunk_count(&ours).await.unwrap(),
+        chunks
+    );
     let mut check = connect(&server, "check-2").await;
     assert_eq!(
         read_account(check.fetch(ours).await.unwrap()).unwrap().name,
@@ -225,7 +232,7 @@ async fn roles_and_teams_decide_what_syncs() {
     let created = DocumentId::random();
     viewer_peer.docs.insert(created, account("Yeni", ""));
     assert!(!offered_and_confirmed(&mut viewer_peer, created).await);
-    assert!(server.hub.storage().load(&created).unwrap().is_none());
+    assert!(server.hub.storage().load(created).await.unwrap().is_none());
 
     // A rep may list records in the workspace index, not rename the workspace.
     let index = server.owner.index_id().await.unwrap();
@@ -487,7 +494,7 @@ async fn documents_and_connections_have_limits() {
         .collect();
     edit(peer.docs.get_mut(&id).unwrap(), |f| f.set("notes", noise));
     assert!(!offered_and_confirmed(&mut peer, id).await);
-    let stored = Automerge::load(&server.hub.storage().load(&id).unwrap().unwrap()).unwrap();
+    let stored = Automerge::load(&server.hub.storage().load(id).await.unwrap().unwrap()).unwrap();
     assert!(read_account(&stored).unwrap().notes.is_empty());
 
     // Too many documents on one connection closes it; others carry on.
@@ -560,19 +567,30 @@ async fn the_first_workspace_adopts_documents_stored_before_accounts_existed() {
     let dir = tempfile::tempdir().unwrap();
     let (index, record) = (DocumentId::random(), DocumentId::random());
     {
-        // Storage as the server before workspaces wrote it: an index in META, records.
-        let storage = saha_server::storage::Storage::open(dir.path()).unwrap();
+        // Storage as the server before workspaces wrote it (layout version 1): chunks
+        // keyed `document ‖ sequence`, the index's ID in the META table, no catalog.
+        let db = redb::Database::create(dir.path().join("saha.redb")).unwrap();
+        let chunks: redb::TableDefinition<&[u8], &[u8]> = redb::TableDefinition::new("chunks");
+        let meta: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("meta");
         let mut index_doc = saha_core::workspace::create("Eski").unwrap();
         saha_core::workspace::add_record(&mut index_doc, record, "account", 1).unwrap();
-        storage.append(index, index_doc.save()).await.unwrap();
-        storage
-            .append(record, account("Eski Müşteri", "").save())
-            .await
-            .unwrap();
-        storage
-            .put_meta("workspace_index", index.as_bytes().to_vec())
-            .await
-            .unwrap();
+        let tx = db.begin_write().unwrap();
+        {
+            let mut t = tx.open_table(chunks).unwrap();
+            for (id, bytes) in [
+                (index, index_doc.save()),
+                (record, account("Eski Müşteri", "").save()),
+            ] {
+                let mut key = id.as_bytes().to_vec();
+                key.extend_from_slice(&0u64.to_be_bytes());
+                t.insert(key.as_slice(), bytes.as_slice()).unwrap();
+            }
+            tx.open_table(meta)
+                .unwrap()
+                .insert("workspace_index", index.as_bytes().as_slice())
+                .unwrap();
+        }
+        tx.commit().unwrap();
     }
     let server = start(dir.path()).await;
     assert_eq!(server.owner.index_id().await.unwrap(), index);

@@ -86,7 +86,7 @@ async fn a_restart_loses_nothing() {
         assert_eq!(doc.get_heads(), heads);
     }
     assert_eq!(read_account(&b.docs[&ids[0]]).unwrap().notes, "not 69");
-    assert!(server.hub.storage().chunk_count(&ids[0]).unwrap() < 70);
+    assert!(server.hub.storage().chunk_count(&ids[0]).await.unwrap() < 70);
     server.shutdown().await.unwrap();
 }
 
@@ -125,7 +125,7 @@ async fn bad_input_closes_only_that_connection_and_stores_nothing() {
     let id = DocumentId::random();
     good.docs.insert(id, account("Sağlam Ticaret", ""));
     good.push(id).await.unwrap();
-    let chunks = server.hub.storage().chunk_count(&id).unwrap();
+    let chunks = server.hub.storage().chunk_count(&id).await.unwrap();
 
     // Not CBOR at all.
     let mut ws = raw_socket(&server).await;
@@ -208,7 +208,7 @@ async fn bad_input_closes_only_that_connection_and_stores_nothing() {
     );
 
     // Nothing was stored from any of them, and the good peer still syncs.
-    assert_eq!(server.hub.storage().chunk_count(&id).unwrap(), chunks);
+    assert_eq!(server.hub.storage().chunk_count(&id).await.unwrap(), chunks);
     edit(good.docs.get_mut(&id).unwrap(), |f| {
         f.set("city", "Eskişehir")
     });

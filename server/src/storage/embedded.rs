@@ -1,0 +1,446 @@
+//! The embedded backend: one redb file holding documents, catalog, change feed and
+//! tables.
+//!
+//! A document is stored as its chunks in order — an optional snapshot (`Automerge::save`)
+//! followed by incremental saves — keyed by `document ID ‖ sequence number`; loading
+//! concatenates them, which `Automerge::load` accepts. Compaction replaces a document's
+//! chunks with one snapshot in the same transaction. The change feed is an index
+//! `workspace ‖ 0 ‖ change number → document` kept beside each catalog entry.
+//!
+//! All document writes go through one writer thread that groups whatever is queued into
+//! a single transaction and commits it with `Durability::Immediate` (fsync) before
+//! answering any of the waiting callers: a change is on disk before the server treats
+//! it as stored, and a burst of changes costs one fsync rather than one each.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::thread::JoinHandle;
+
+use redb::{Database, Durability, ReadableDatabase, ReadableTable, TableDefinition};
+use saha_core::DocumentId;
+use serde::{Deserialize, Serialize};
+use tokio::sync::oneshot;
+
+use super::{DocWrite, DocumentStore, Durable, Pending, Reply, StoredDoc, Tables};
+use crate::ServerError;
+use crate::catalog::DocMeta;
+
+const CHUNKS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("chunks");
+/// Catalog entries ([`Entry`]), keyed by document ID.
+const DOC_META: TableDefinition<&[u8], &[u8]> = TableDefinition::new("doc_meta");
+/// `workspace ‖ 0 ‖ change number (big-endian)` → document ID.
+const CHANGES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("changes");
+/// Workspace → the last change number handed out.
+const WORKSPACE_SEQ: TableDefinition<&str, u64> = TableDefinition::new("workspace_seq");
+const META: TableDefinition<&str, &[u8]> = TableDefinition::new(super::tables::META);
+
+/// The name of the storage file inside the data directory.
+pub const FILE_NAME: &str = "saha.redb";
+
+/// The storage layout this code writes; older files are migrated on open.
+const VERSION: u64 = 2;
+const VERSION_KEY: &str = "storage_version";
+
+/// Most writes committed in one transaction.
+const MAX_BATCH: usize = 1024;
+
+/// A catalog entry as stored.
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    #[serde(flatten)]
+    meta: DocMeta,
+    #[serde(default)]
+    seq: u64,
+}
+
+/// Handle to the storage file. Dropping it stops the writer thread after the queued
+/// writes are committed.
+pub struct EmbeddedStore {
+    db: Arc<Database>,
+    writer: Option<mpsc::Sender<(DocWrite, Reply)>>,
+    thread: Option<JoinHandle<()>>,
+    pending: Pending,
+}
+
+fn chunk_key(doc: &DocumentId, seq: u64) -> [u8; 24] {
+    let mut key = [0u8; 24];
+    key[..16].copy_from_slice(doc.as_bytes());
+    key[16..].copy_from_slice(&seq.to_be_bytes());
+    key
+}
+
+fn change_key(workspace: &str, seq: u64) -> Vec<u8> {
+    let mut key = Vec::with_capacity(workspace.len() + 9);
+    key.extend_from_slice(workspace.as_bytes());
+    key.push(0);
+    key.extend_from_slice(&seq.to_be_bytes());
+    key
+}
+
+fn json_error(e: serde_json::Error) -> ServerError {
+    ServerError::Storage(format!("catalog entry: {e}"))
+}
+
+impl EmbeddedStore {
+    /// Opens (or creates) the storage file in `dir`, migrating an older layout.
+    pub fn open(dir: &Path) -> Result<EmbeddedStore, ServerError> {
+        std::fs::create_dir_all(dir)?;
+        let db = Arc::new(Database::create(dir.join(FILE_NAME))?);
+        migrate(&db)?;
+        let pending = Pending::default();
+        let (writer, queue) = mpsc::channel();
+        let thread_db = db.clone();
+        let thread_pending = pending.clone();
+        let thread = std::thread::Builder::new()
+            .name("saha-storage-writer".into())
+            .spawn(move || write_loop(&thread_db, &queue, &thread_pending))?;
+        Ok(EmbeddedStore {
+            db,
+            writer: Some(writer),
+            thread: Some(thread),
+            pending,
+        })
+    }
+
+    /// How many chunks a document has.
+    pub fn chunk_count(&self, doc: &DocumentId) -> Result<usize, ServerError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(CHUNKS)?;
+        let (start, end) = (chunk_key(doc, 0), chunk_key(doc, u64::MAX));
+        Ok(table.range(&start[..]..=&end[..])?.count())
+    }
+
+    fn load_sync(&self, doc: &DocumentId) -> Result<Option<Vec<u8>>, ServerError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(CHUNKS)?;
+        load_chunks(&table, doc)
+    }
+}
+
+fn load_chunks(
+    table: &impl ReadableTable<&'static [u8], &'static [u8]>,
+    doc: &DocumentId,
+) -> Result<Option<Vec<u8>>, ServerError> {
+    let (start, end) = (chunk_key(doc, 0), chunk_key(doc, u64::MAX));
+    let mut bytes = Vec::new();
+    let mut found = false;
+    for entry in table.range(&start[..]..=&end[..])? {
+        let (_, value) = entry?;
+        bytes.extend_from_slice(value.value());
+        found = true;
+    }
+    Ok(found.then_some(bytes))
+}
+
+fn read_entry(id: DocumentId, bytes: &[u8]) -> Result<StoredDoc, ServerError> {
+    let entry: Entry = serde_json::from_slice(bytes).map_err(json_error)?;
+    Ok(StoredDoc {
+        id,
+        meta: entry.meta,
+        seq: entry.seq,
+    })
+}
+
+impl DocumentStore for EmbeddedStore {
+    fn enqueue(&self, write: DocWrite) -> Result<Durable, ServerError> {
+        let (done, wait) = oneshot::channel();
+        let doc = write.doc;
+        self.pending.add(doc);
+        let sent = self
+            .writer
+            .as_ref()
+            .ok_or(ServerError::WriterGone)
+            .and_then(|w| w.send((write, done)).map_err(|_| ServerError::WriterGone));
+        if let Err(e) = sent {
+            self.pending.done(&doc);
+            return Err(e);
+        }
+        Ok(Durable(wait))
+    }
+
+    fn has_pending(&self, doc: &DocumentId) -> bool {
+        self.pending.contains(doc)
+    }
+
+    async fn load(&self, doc: DocumentId) -> Result<Option<Vec<u8>>, ServerError> {
+        self.load_sync(&doc)
+    }
+
+    async fn load_many(
+        &self,
+        docs: Vec<DocumentId>,
+    ) -> Result<Vec<(DocumentId, Vec<u8>)>, ServerError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(CHUNKS)?;
+        let mut out = Vec::with_capacity(docs.len());
+        for id in docs {
+            if let Some(bytes) = load_chunks(&table, &id)? {
+                out.push((id, bytes));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn catalog(&self) -> Result<Vec<StoredDoc>, ServerError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(DOC_META)?;
+        let mut out = Vec::new();
+        for entry in table.iter()? {
+            let (key, value) = entry?;
+            let Ok(id) = DocumentId::try_from(key.value()) else {
+                continue;
+            };
+            match read_entry(id, value.value()) {
+                Ok(doc) => out.push(doc),
+                Err(e) => tracing::error!(doc = %id, error = %e, "unreadable catalog entry"),
+            }
+        }
+        Ok(out)
+    }
+
+    async fn entry(&self, doc: DocumentId) -> Result<Option<StoredDoc>, ServerError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(DOC_META)?;
+        match table.get(doc.as_bytes().as_slice())? {
+            Some(v) => Ok(Some(read_entry(doc, v.value())?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn changes(
+        &self,
+        workspace: String,
+        since: u64,
+        limit: usize,
+    ) -> Result<Vec<StoredDoc>, ServerError> {
+        let tx = self.db.begin_read()?;
+        let changes = tx.open_table(CHANGES)?;
+        let metas = tx.open_table(DOC_META)?;
+        let (start, end) = (
+            change_key(&workspace, since.saturating_add(1)),
+            change_key(&workspace, u64::MAX),
+        );
+        let mut out = Vec::new();
+        for entry in changes.range(start.as_slice()..=end.as_slice())? {
+            if out.len() >= limit {
+                break;
+            }
+            let (_, doc) = entry?;
+            let Ok(id) = DocumentId::try_from(doc.value()) else {
+                continue;
+            };
+            if let Some(v) = metas.get(doc.value())? {
+                out.push(read_entry(id, v.value())?);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn cursor(&self, workspace: String) -> Result<u64, ServerError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(WORKSPACE_SEQ)?;
+        Ok(table
+            .get(workspace.as_str())?
+            .map(|v| v.value())
+            .unwrap_or(0))
+    }
+
+    async fn document_ids(&self) -> Result<Vec<DocumentId>, ServerError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(CHUNKS)?;
+        let mut ids: Vec<DocumentId> = Vec::new();
+        for entry in table.iter()? {
+            let (key, _) = entry?;
+            if let Some(id) = key
+                .value()
+                .get(..16)
+                .and_then(|b| DocumentId::try_from(b).ok())
+                && ids.last() != Some(&id)
+            {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+
+    fn tables(&self) -> Tables {
+        Tables::Embedded(self.db.clone())
+    }
+}
+
+impl Drop for EmbeddedStore {
+    fn drop(&mut self) {
+        self.writer.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Brings a file written by an older version to [`VERSION`]: numbers every catalog
+/// entry into its workspace's change feed, and turns the directory's typed tables into
+/// the key-value layout of [`super::tables`].
+fn migrate(db: &Database) -> Result<(), ServerError> {
+    let tx = db.begin_write()?;
+    let version = {
+        let meta = tx.open_table(META)?;
+        meta.get(VERSION_KEY)?
+            .and_then(|v| v.value().try_into().ok().map(u64::from_be_bytes))
+            .unwrap_or(1)
+    };
+    tx.open_table(CHUNKS)?;
+    tx.open_table(DOC_META)?;
+    tx.open_table(CHANGES)?;
+    tx.open_table(WORKSPACE_SEQ)?;
+    if version < 2 {
+        // Version 1 had no change feed: number the documents in their stored order.
+        let mut metas = tx.open_table(DOC_META)?;
+        let mut changes = tx.open_table(CHANGES)?;
+        let mut counters = tx.open_table(WORKSPACE_SEQ)?;
+        let mut renumbered = Vec::new();
+        for entry in metas.iter()? {
+            let (key, value) = entry?;
+            let meta: DocMeta = serde_json::from_slice(value.value()).map_err(json_error)?;
+            renumbered.push((key.value().to_vec(), meta));
+        }
+        let mut next: HashMap<String, u64> = HashMap::new();
+        for (key, meta) in renumbered {
+            let seq = next.entry(meta.workspace.clone()).or_insert(0);
+            *seq += 1;
+            changes.insert(change_key(&meta.workspace, *seq).as_slice(), key.as_slice())?;
+            let bytes = serde_json::to_vec(&Entry { meta, seq: *seq }).map_err(json_error)?;
+            metas.insert(key.as_slice(), bytes.as_slice())?;
+        }
+        for (workspace, seq) in next {
+            counters.insert(workspace.as_str(), seq)?;
+        }
+        // The directory's tables with other value types become byte tables.
+        for name in ["user_emails", "invitation_tokens"] {
+            let old: TableDefinition<&str, &str> = TableDefinition::new(name);
+            let rows: Vec<(String, String)> = match tx.open_table(old) {
+                Ok(t) => t
+                    .iter()?
+                    .map(|e| e.map(|(k, v)| (k.value().to_owned(), v.value().to_owned())))
+                    .collect::<Result<_, _>>()?,
+                Err(_) => continue,
+            };
+            tx.delete_table(old)?;
+            let mut new = tx.open_table(TableDefinition::<&str, &[u8]>::new(name))?;
+            for (k, v) in rows {
+                new.insert(k.as_str(), v.as_bytes())?;
+            }
+        }
+        let old: TableDefinition<&str, u64> = TableDefinition::new("invoice_counters");
+        if let Ok(t) = tx.open_table(old) {
+            let rows: Vec<(String, u64)> = t
+                .iter()?
+                .map(|e| e.map(|(k, v)| (k.value().to_owned(), v.value())))
+                .collect::<Result<_, _>>()?;
+            drop(t);
+            tx.delete_table(old)?;
+            let mut new = tx.open_table(TableDefinition::<&str, &[u8]>::new("invoice_counters"))?;
+            for (k, v) in rows {
+                new.insert(k.as_str(), v.to_string().as_bytes())?;
+            }
+        }
+    }
+    if version != VERSION {
+        tx.open_table(META)?
+            .insert(VERSION_KEY, VERSION.to_be_bytes().as_slice())?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn write_loop(db: &Database, queue: &mpsc::Receiver<(DocWrite, Reply)>, pending: &Pending) {
+    // Next free chunk number per document, learned on first write.
+    let mut next_seq: HashMap<DocumentId, u64> = HashMap::new();
+    while let Ok(first) = queue.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(op) => batch.push(op),
+                Err(_) => break,
+            }
+        }
+        let mut seq_in_tx = next_seq.clone();
+        let result = write_batch(db, &batch, &mut seq_in_tx).map_err(|e| e.to_string());
+        if result.is_ok() {
+            next_seq = seq_in_tx;
+        } else if let Err(e) = &result {
+            tracing::error!(error = %e, ops = batch.len(), "storage commit failed");
+        }
+        for (write, done) in batch {
+            pending.done(&write.doc);
+            let _ = done.send(result.clone());
+        }
+    }
+}
+
+fn write_batch(
+    db: &Database,
+    batch: &[(DocWrite, Reply)],
+    next_chunk: &mut HashMap<DocumentId, u64>,
+) -> Result<(), ServerError> {
+    let mut tx = db.begin_write()?;
+    tx.set_durability(Durability::Immediate)
+        .map_err(|e| ServerError::Storage(e.to_string()))?;
+    {
+        let mut chunks = tx.open_table(CHUNKS)?;
+        let mut metas = tx.open_table(DOC_META)?;
+        let mut changes = tx.open_table(CHANGES)?;
+        let mut counters = tx.open_table(WORKSPACE_SEQ)?;
+        for (write, _) in batch {
+            let doc = &write.doc;
+            if let Some(bytes) = &write.chunk {
+                let seq = match next_chunk.get(doc) {
+                    Some(seq) => *seq,
+                    None => {
+                        let (start, end) = (chunk_key(doc, 0), chunk_key(doc, u64::MAX));
+                        match chunks.range(&start[..]..=&end[..])?.next_back() {
+                            Some(last) => {
+                                let (key, _) = last?;
+                                let mut seq = [0u8; 8];
+                                seq.copy_from_slice(&key.value()[16..24]);
+                                u64::from_be_bytes(seq) + 1
+                            }
+                            None => 0,
+                        }
+                    }
+                };
+                chunks.insert(&chunk_key(doc, seq)[..], bytes.as_slice())?;
+                next_chunk.insert(*doc, seq + 1);
+            }
+            if let Some(snapshot) = &write.snapshot {
+                let (start, end) = (chunk_key(doc, 0), chunk_key(doc, u64::MAX));
+                chunks.retain_in(&start[..]..=&end[..], |_, _| false)?;
+                chunks.insert(&chunk_key(doc, 0)[..], snapshot.as_slice())?;
+                next_chunk.insert(*doc, 1);
+            }
+            // The next change number of the workspace; the old feed entry goes.
+            let workspace = write.meta.workspace.as_str();
+            let seq = counters.get(workspace)?.map(|v| v.value()).unwrap_or(0) + 1;
+            counters.insert(workspace, seq)?;
+            let old = metas
+                .get(doc.as_bytes().as_slice())?
+                .and_then(|v| serde_json::from_slice::<Entry>(v.value()).ok());
+            if let Some(old) = old {
+                changes.remove(change_key(&old.meta.workspace, old.seq).as_slice())?;
+            }
+            changes.insert(
+                change_key(workspace, seq).as_slice(),
+                doc.as_bytes().as_slice(),
+            )?;
+            let entry = serde_json::to_vec(&Entry {
+                meta: write.meta.clone(),
+                seq,
+            })
+            .map_err(json_error)?;
+            metas.insert(doc.as_bytes().as_slice(), entry.as_slice())?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}

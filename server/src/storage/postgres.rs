@@ -1,0 +1,510 @@
+//! The PostgreSQL backend: documents, catalog, change feed and tables in one database
+//! that several server nodes share.
+//!
+//! Schema changes are versioned migrations (`server/migrations/`, applied on connect by
+//! `sqlx::migrate!`). Writes go through one writer task per node that commits whatever
+//! is queued in one transaction: chunks are inserted in one statement, each touched
+//! workspace's counter is advanced once (in workspace order, so two nodes never wait on
+//! each other in a cycle), and catalog rows are upserted. In the same transaction the
+//! writer sends one `NOTIFY saha_changes` naming this node and, per workspace, its new
+//! last change number — identifiers only, a few dozen bytes per workspace, once per
+//! batch. The other nodes' [`PgStore::notifications`] turn that into a read of the
+//! change feed; a node that lost its listening connection reads every workspace's feed
+//! from its cursor, so a missed notification delays a change but never loses it.
+//!
+//! Compaction merges the chunks other nodes appended since the snapshot's author last
+//! loaded the document, under a row lock on those chunks, so no node's change is lost
+//! by another node's snapshot.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use saha_core::DocumentId;
+use sqlx::postgres::{PgListener, PgPoolOptions};
+use sqlx::{PgPool, Postgres, Transaction};
+use tokio::sync::{mpsc, oneshot};
+
+use super::{DocWrite, DocumentStore, Durable, Pending, Reply, StoredDoc, Tables, tables};
+use crate::ServerError;
+use crate::catalog::DocMeta;
+
+/// The notification channel.
+const CHANNEL: &str = "saha_changes";
+/// PostgreSQL refuses payloads of 8000 bytes or more; past this, "everything changed".
+const MAX_PAYLOAD: usize = 7000;
+/// Most writes committed in one transaction.
+const MAX_BATCH: usize = 1024;
+
+impl From<sqlx::Error> for ServerError {
+    fn from(e: sqlx::Error) -> Self {
+        ServerError::Storage(format!("postgres: {e}"))
+    }
+}
+
+/// What another node's notification says changed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Remote {
+    /// These workspaces have changes up to these numbers.
+    Workspaces(Vec<(String, u64)>),
+    /// Anything may have changed (a lost connection, an oversized notification).
+    Everything,
+}
+
+pub struct PgStore {
+    pool: PgPool,
+    writer: mpsc::UnboundedSender<(DocWrite, Reply)>,
+    pending: Pending,
+    tables: Tables,
+    node_id: String,
+    url: String,
+}
+
+fn workspace_error(e: serde_json::Error) -> ServerError {
+    ServerError::Storage(format!("catalog scope: {e}"))
+}
+
+fn stored_doc(row: (Vec<u8>, String, String, String, i64)) -> Result<StoredDoc, ServerError> {
+    let (id, workspace, kind, scope, seq) = row;
+    let id = DocumentId::try_from(id.as_slice())
+        .map_err(|_| ServerError::Storage("a catalog row has a malformed document ID".into()))?;
+    Ok(StoredDoc {
+        id,
+        meta: DocMeta {
+            workspace,
+            kind,
+            scope: serde_json::from_str(&scope).map_err(workspace_error)?,
+        },
+        seq: seq as u64,
+    })
+}
+
+impl PgStore {
+    /// Connects, applies pending migrations and starts the writer task.
+    pub async fn connect(url: &str) -> Result<PgStore, ServerError> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect(url)
+            .await?;
+        sqlx::migrate!("./migrations")
+            .run(&pool)
+            .await
+            .map_err(|e| ServerError::Storage(format!("postgres migrations: {e}")))?;
+        let node_id = uuid::Uuid::new_v4().simple().to_string();
+        let pending = Pending::default();
+        let (writer, queue) = mpsc::unbounded_channel();
+        tokio::spawn(write_loop(
+            pool.clone(),
+            queue,
+            pending.clone(),
+            node_id.clone(),
+        ));
+        let tables = Tables::Postgres(std::sync::Arc::new(tables::PgBridge::start(url)?));
+        Ok(PgStore {
+            pool,
+            writer,
+            pending,
+            tables,
+            node_id,
+            url: url.to_owned(),
+        })
+    }
+
+    /// This node's ID in notifications.
+    pub fn node_id(&self) -> &str {
+        &self.node_id
+    }
+
+    /// Other nodes' changes, as they are announced. Starts a listening connection that
+    /// reconnects by itself; after each (re)connect it reports [`Remote::Everything`].
+    pub fn notifications(&self) -> mpsc::UnboundedReceiver<Remote> {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let url = self.url.clone();
+        let me = self.node_id.clone();
+        tokio::spawn(async move {
+            loop {
+                match PgListener::connect(&url).await {
+                    Ok(mut listener) => {
+                        if let Err(e) = listener.listen(CHANNEL).await {
+                            tracing::warn!(error = %e, "LISTEN failed");
+                        } else {
+                            if tx.send(Remote::Everything).is_err() {
+                                return;
+                            }
+                            loop {
+                                match listener.try_recv().await {
+                                    Ok(Some(n)) => {
+                                        if let Some(remote) = parse_payload(n.payload(), &me)
+                                            && tx.send(remote).is_err()
+                                        {
+                                            return;
+                                        }
+                                    }
+                                    // The connection was lost: start over.
+                                    Ok(None) | Err(_) => break,
+                                }
+                            }
+                        }
+                    }
+                    Err(e) => tracing::warn!(error = %e, "cannot listen for other nodes' changes"),
+                }
+                if tx.is_closed() {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        });
+        rx
+    }
+
+    /// How many chunks a document has.
+    pub async fn chunk_count(&self, doc: &DocumentId) -> Result<usize, ServerError> {
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM chunks WHERE doc = $1")
+            .bind(doc.as_bytes().as_slice())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n as usize)
+    }
+
+    /// Every workspace's last change number.
+    pub async fn cursors(&self) -> Result<Vec<(String, u64)>, ServerError> {
+        let rows: Vec<(String, i64)> = sqlx::query_as("SELECT workspace, seq FROM workspace_seq")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.into_iter().map(|(w, s)| (w, s as u64)).collect())
+    }
+}
+
+/// `<node> <workspace>:<seq> …` or `<node> *`; `None` for this node's own.
+fn parse_payload(payload: &str, me: &str) -> Option<Remote> {
+    let mut parts = payload.split(' ');
+    let node = parts.next()?;
+    if node == me {
+        return None;
+    }
+    let mut workspaces = Vec::new();
+    for part in parts {
+        if part == "*" {
+            return Some(Remote::Everything);
+        }
+        let (workspace, seq) = part.rsplit_once(':')?;
+        workspaces.push((workspace.to_owned(), seq.parse().ok()?));
+    }
+    Some(Remote::Workspaces(workspaces))
+}
+
+fn payload(node: &str, workspaces: &BTreeMap<String, u64>) -> String {
+    let mut out = node.to_owned();
+    for (workspace, seq) in workspaces {
+        out.push_str(&format!(" {workspace}:{seq}"));
+    }
+    if out.len() > MAX_PAYLOAD {
+        format!("{node} *")
+    } else {
+        out
+    }
+}
+
+impl DocumentStore for PgStore {
+    fn enqueue(&self, write: DocWrite) -> Result<Durable, ServerError> {
+        let (done, wait) = oneshot::channel();
+        let doc = write.doc;
+        self.pending.add(doc);
+        if self.writer.send((write, done)).is_err() {
+            self.pending.done(&doc);
+            return Err(ServerError::WriterGone);
+        }
+        Ok(Durable(wait))
+    }
+
+    fn has_pending(&self, doc: &DocumentId) -> bool {
+        self.pending.contains(doc)
+    }
+
+    async fn load(&self, doc: DocumentId) -> Result<Option<Vec<u8>>, ServerError> {
+        let chunks: Vec<Vec<u8>> =
+            sqlx::query_scalar("SELECT data FROM chunks WHERE doc = $1 ORDER BY id")
+                .bind(doc.as_bytes().as_slice())
+                .fetch_all(&self.pool)
+                .await?;
+        Ok((!chunks.is_empty()).then(|| chunks.concat()))
+    }
+
+    async fn load_many(
+        &self,
+        docs: Vec<DocumentId>,
+    ) -> Result<Vec<(DocumentId, Vec<u8>)>, ServerError> {
+        let ids: Vec<Vec<u8>> = docs.iter().map(|d| d.as_bytes().to_vec()).collect();
+        let rows: Vec<(Vec<u8>, Vec<u8>)> =
+            sqlx::query_as("SELECT doc, data FROM chunks WHERE doc = ANY($1) ORDER BY doc, id")
+                .bind(&ids)
+                .fetch_all(&self.pool)
+                .await?;
+        let mut out: Vec<(DocumentId, Vec<u8>)> = Vec::with_capacity(docs.len());
+        for (doc, data) in rows {
+            let Ok(id) = DocumentId::try_from(doc.as_slice()) else {
+                continue;
+            };
+            match out.last_mut() {
+                Some((last, bytes)) if *last == id => bytes.extend_from_slice(&data),
+                _ => out.push((id, data)),
+            }
+        }
+        Ok(out)
+    }
+
+    async fn catalog(&self) -> Result<Vec<StoredDoc>, ServerError> {
+        let rows: Vec<(Vec<u8>, String, String, String, i64)> =
+            sqlx::query_as("SELECT id, workspace, kind, scope::text, seq FROM documents")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter().map(stored_doc).collect()
+    }
+
+    async fn entry(&self, doc: DocumentId) -> Result<Option<StoredDoc>, ServerError> {
+        let row: Option<(Vec<u8>, String, String, String, i64)> = sqlx::query_as(
+            "SELECT id, workspace, kind, scope::text, seq FROM documents WHERE id = $1",
+        )
+        .bind(doc.as_bytes().as_slice())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(stored_doc).transpose()
+    }
+
+    async fn changes(
+        &self,
+        workspace: String,
+        since: u64,
+        limit: usize,
+    ) -> Result<Vec<StoredDoc>, ServerError> {
+        let rows: Vec<(Vec<u8>, String, String, String, i64)> = sqlx::query_as(
+            "SELECT id, workspace, kind, scope::text, seq FROM documents \
+             WHERE workspace = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        )
+        .bind(workspace)
+        .bind(since.min(i64::MAX as u64) as i64)
+        .bind(limit.min(i64::MAX as usize) as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(stored_doc).collect()
+    }
+
+    async fn cursor(&self, workspace: String) -> Result<u64, ServerError> {
+        let seq: Option<i64> =
+            sqlx::query_scalar("SELECT seq FROM workspace_seq WHERE workspace = $1")
+                .bind(workspace)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(seq.unwrap_or(0) as u64)
+    }
+
+    async fn document_ids(&self) -> Result<Vec<DocumentId>, ServerError> {
+        let rows: Vec<Vec<u8>> = sqlx::query_scalar("SELECT DISTINCT doc FROM chunks")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| DocumentId::try_from(r.as_slice()).ok())
+            .collect())
+    }
+
+    fn tables(&self) -> Tables {
+        self.tables.clone()
+    }
+}
+
+async fn write_loop(
+    pool: PgPool,
+    mut queue: mpsc::UnboundedReceiver<(DocWrite, Reply)>,
+    pending: Pending,
+    node_id: String,
+) {
+    while let Some(first) = queue.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(op) => batch.push(op),
+                Err(_) => break,
+            }
+        }
+        let result = write_batch(&pool, &batch, &node_id)
+            .await
+            .map_err(|e| e.to_string());
+        if let Err(e) = &result {
+            tracing::error!(error = %e, ops = batch.len(), "storage commit failed");
+        }
+        for (write, done) in batch {
+            pending.done(&write.doc);
+            let _ = done.send(result.clone());
+        }
+    }
+}
+
+async fn write_batch(
+    pool: &PgPool,
+    batch: &[(DocWrite, Reply)],
+    node_id: &str,
+) -> Result<(), ServerError> {
+    let mut tx = pool.begin().await?;
+    // Change numbers: each workspace's counter moves once, in workspace order.
+    let mut per_workspace: BTreeMap<String, u64> = BTreeMap::new();
+    for (write, _) in batch {
+        *per_workspace
+            .entry(write.meta.workspace.clone())
+            .or_default() += 1;
+    }
+    let mut next: HashMap<String, u64> = HashMap::new();
+    let mut last: BTreeMap<String, u64> = BTreeMap::new();
+    for (workspace, n) in &per_workspace {
+        let end: i64 = sqlx::query_scalar(
+            "INSERT INTO workspace_seq (workspace, seq) VALUES ($1, $2) \
+             ON CONFLICT (workspace) DO UPDATE SET seq = workspace_seq.seq + EXCLUDED.seq \
+             RETURNING seq",
+        )
+        .bind(workspace)
+        .bind(*n as i64)
+        .fetch_one(&mut *tx)
+        .await?;
+        next.insert(workspace.clone(), end as u64 - n + 1);
+        last.insert(workspace.clone(), end as u64);
+    }
+    // Chunks, in queue order.
+    let (docs, data): (Vec<Vec<u8>>, Vec<Vec<u8>>) = batch
+        .iter()
+        .filter_map(|(w, _)| {
+            w.chunk
+                .as_ref()
+                .map(|c| (w.doc.as_bytes().to_vec(), c.clone()))
+        })
+        .unzip();
+    if !docs.is_empty() {
+        sqlx::query(
+            "INSERT INTO chunks (doc, data) \
+             SELECT doc, data FROM UNNEST($1::bytea[], $2::bytea[]) WITH ORDINALITY AS t(doc, data, n) \
+             ORDER BY n",
+        )
+        .bind(&docs)
+        .bind(&data)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (write, _) in batch {
+        if let Some(snapshot) = &write.snapshot {
+            compact(&mut tx, &write.doc, snapshot).await?;
+        }
+    }
+    // Catalog rows: the last write of each document wins.
+    let mut rows: HashMap<DocumentId, (&DocMeta, u64)> = HashMap::new();
+    for (write, _) in batch {
+        let seq = next.entry(write.meta.workspace.clone()).or_default();
+        rows.insert(write.doc, (&write.meta, *seq));
+        *seq += 1;
+    }
+    let mut ids = Vec::with_capacity(rows.len());
+    let mut workspaces = Vec::with_capacity(rows.len());
+    let mut kinds = Vec::with_capacity(rows.len());
+    let mut scopes = Vec::with_capacity(rows.len());
+    let mut seqs = Vec::with_capacity(rows.len());
+    for (id, (meta, seq)) in rows {
+        ids.push(id.as_bytes().to_vec());
+        workspaces.push(meta.workspace.clone());
+        kinds.push(meta.kind.clone());
+        scopes.push(serde_json::to_string(&meta.scope).map_err(workspace_error)?);
+        seqs.push(seq as i64);
+    }
+    sqlx::query(
+        "INSERT INTO documents (id, workspace, kind, scope, seq) \
+         SELECT id, workspace, kind, scope::jsonb, seq \
+         FROM UNNEST($1::bytea[], $2::text[], $3::text[], $4::text[], $5::int8[]) \
+           AS t(id, workspace, kind, scope, seq) \
+         ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, scope = EXCLUDED.scope, \
+           seq = EXCLUDED.seq",
+    )
+    .bind(&ids)
+    .bind(&workspaces)
+    .bind(&kinds)
+    .bind(&scopes)
+    .bind(&seqs)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(payload(node_id, &last))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Replaces a document's chunks by `snapshot` merged with whatever other nodes added.
+async fn compact(
+    tx: &mut Transaction<'static, Postgres>,
+    doc: &DocumentId,
+    snapshot: &[u8],
+) -> Result<(), ServerError> {
+    let rows: Vec<(i64, Vec<u8>)> =
+        sqlx::query_as("SELECT id, data FROM chunks WHERE doc = $1 ORDER BY id FOR UPDATE")
+            .bind(doc.as_bytes().as_slice())
+            .fetch_all(&mut **tx)
+            .await?;
+    let Some(last) = rows.last().map(|(id, _)| *id) else {
+        return Ok(());
+    };
+    let chunks: Vec<Vec<u8>> = rows.into_iter().map(|(_, d)| d).collect();
+    let merged = match super::merge_into_snapshot(snapshot.to_vec(), &chunks) {
+        Ok(merged) => merged,
+        Err(e) => {
+            // Keep the chunks as they are: they load, whatever the snapshot's problem.
+            tracing::error!(doc = %doc, error = %e, "compaction skipped");
+            return Ok(());
+        }
+    };
+    sqlx::query("DELETE FROM chunks WHERE doc = $1 AND id <= $2")
+        .bind(doc.as_bytes().as_slice())
+        .bind(last)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("INSERT INTO chunks (doc, data) VALUES ($1, $2)")
+        .bind(doc.as_bytes().as_slice())
+        .bind(merged)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notifications_name_workspaces_and_skip_this_node() {
+        let mut w = BTreeMap::new();
+        w.insert("ws-a".to_owned(), 7);
+        w.insert("ws-b".to_owned(), 12);
+        let p = payload("n1", &w);
+        assert_eq!(p, "n1 ws-a:7 ws-b:12");
+        assert_eq!(parse_payload(&p, "n1"), None);
+        assert_eq!(
+            parse_payload(&p, "n2"),
+            Some(Remote::Workspaces(vec![
+                ("ws-a".into(), 7),
+                ("ws-b".into(), 12)
+            ]))
+        );
+        let many: BTreeMap<String, u64> = (0..1000).map(|i| (format!("ws-{i:04}"), i)).collect();
+        let big = payload("n1", &many);
+        assert!(big.len() < 8000);
+        assert_eq!(parse_payload(&big, "n2"), Some(Remote::Everything));
+        assert_eq!(parse_payload("n1 broken", "n2"), None);
+    }
+
+    /// The storage suite against a real PostgreSQL (`cargo xtask test` provides one).
+    #[tokio::test(flavor = "multi_thread")]
+    async fn postgres_backend_passes_the_storage_suite() {
+        let url = std::env::var("TEST_DATABASE_URL")
+            .or_else(|_| std::env::var("DATABASE_URL"))
+            .expect("set TEST_DATABASE_URL to a PostgreSQL database (cargo xtask test does)");
+        let store = super::super::Storage::connect(&url).await.unwrap();
+        super::super::suite::run(&store).await;
+    }
+}
