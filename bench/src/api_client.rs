@@ -172,6 +172,55 @@ impl ApiClient {
         }
     }
 
+    /// The same session, talking to another node of the same cluster.
+    pub fn on(&self, base: &str) -> ApiClient {
+        ApiClient {
+            base: base.trim_end_matches('/').to_owned(),
+            ..self.clone()
+        }
+    }
+
+    /// The workspace's documents changed after `since` (`GET /api/sync/changes`):
+    /// the new cursor and each document's stored bytes. Fails unless the whole stream,
+    /// end mark included, arrived.
+    pub async fn changes(&self, since: u64) -> Result<Changes, PeerError> {
+        use futures_util::StreamExt;
+        let response = self
+            .http
+            .get(format!("{}/api/sync/changes?since={since}", self.base))
+            .header(reqwest::header::COOKIE, &self.cookie)
+            .send()
+            .await
+            .map_err(err)?;
+        if !response.status().is_success() {
+            return Err(PeerError(format!(
+                "change feed refused: {}",
+                response.status()
+            )));
+        }
+        let mut reader = saha_core::feed::FeedReader::new();
+        let mut out = Changes::default();
+        let mut body = response.bytes_stream();
+        while let Some(chunk) = body.next().await {
+            for item in reader.push(&chunk.map_err(err)?).map_err(err)? {
+                match item {
+                    saha_core::feed::FeedItem::Header { cursor, total } => {
+                        out.cursor = cursor;
+                        out.total = total;
+                    }
+                    saha_core::feed::FeedItem::Document { id, bytes } => {
+                        out.documents.push((id, bytes))
+                    }
+                    saha_core::feed::FeedItem::End => {}
+                }
+            }
+        }
+        if !reader.is_complete() {
+            return Err(err("the change feed ended early"));
+        }
+        Ok(out)
+    }
+
     /// The workspace index document.
     pub async fn index_id(&self) -> Result<saha_core::DocumentId, PeerError> {
         let (_, me) = self.get("/api/auth/me").await?;
@@ -181,6 +230,20 @@ impl ApiClient {
             .parse()
             .map_err(err)?;
         Ok(url.document_id())
+    }
+}
+
+/// What `GET /api/sync/changes` returned.
+#[derive(Debug, Default)]
+pub struct Changes {
+    pub cursor: u64,
+    pub total: u64,
+    pub documents: Vec<(saha_core::DocumentId, Vec<u8>)>,
+}
+
+impl Changes {
+    pub fn ids(&self) -> Vec<saha_core::DocumentId> {
+        self.documents.iter().map(|(id, _)| *id).collect()
     }
 }
 

@@ -41,6 +41,19 @@ impl ServerProcess {
         site_root: &Path,
         data_dir: PathBuf,
     ) -> Result<ServerProcess, String> {
+        Self::start_saha_node(bin, site_root, data_dir, None, &[]).await
+    }
+
+    /// Starts a Saha server, on PostgreSQL at `database_url` if given, with `extra`
+    /// arguments. The bench workspace is set up on the first node of a database; later
+    /// nodes sign in to it.
+    pub async fn start_saha_node(
+        bin: &Path,
+        site_root: &Path,
+        data_dir: PathBuf,
+        database_url: Option<&str>,
+        extra: &[&str],
+    ) -> Result<ServerProcess, String> {
         let mut cmd = Command::new(bin);
         cmd.args(["--listen", "127.0.0.1:0", "--data-dir"])
             .arg(&data_dir)
@@ -49,11 +62,19 @@ impl ServerProcess {
             // One bench user drives every peer: per-user message metering would measure
             // the limit, not the server.
             .args(["--user-messages-per-second", "0"])
+            .args(extra)
+            .env_remove("DATABASE_URL")
             .env("RUST_LOG", "warn");
+        if let Some(url) = database_url {
+            cmd.arg("--database-url").arg(url);
+        }
         let (child, pid, http) = spawn_server(cmd, "listening on http://").await?;
-        let owner = ApiClient::setup(&http, "Bench", BENCH_EMAIL, BENCH_PASSWORD)
-            .await
-            .map_err(|e| format!("setting up the bench workspace: {e}"))?;
+        let owner = match ApiClient::setup(&http, "Bench", BENCH_EMAIL, BENCH_PASSWORD).await {
+            Ok(owner) => owner,
+            Err(_) => ApiClient::login(&http, BENCH_EMAIL, BENCH_PASSWORD)
+                .await
+                .map_err(|e| format!("signing in to the bench workspace: {e}"))?,
+        };
         Ok(ServerProcess {
             kind: Kind::Saha,
             child,

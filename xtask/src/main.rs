@@ -3,7 +3,9 @@
 //! - `cargo xtask run [-- <saha-server args>]`: builds the release app and server and
 //!   serves on http://127.0.0.1:3000 with embedded storage in `./data`.
 //! - `cargo xtask test`: every test — unit, integration (real server on port 0, a stock
-//!   JS automerge-repo peer) and end-to-end (Playwright driving Debian's Chromium).
+//!   JS automerge-repo peer, both storage backends, several nodes on one PostgreSQL)
+//!   and end-to-end (Playwright driving Debian's Chromium). PostgreSQL comes from
+//!   `TEST_DATABASE_URL`/`DATABASE_URL`, else a throwaway cluster ([`postgres`]).
 //! - `cargo xtask build`: the release artifacts (`target/site`, `target/release/saha-server`).
 //! - `cargo xtask lint`: rustfmt and clippy, native and wasm, with warnings as errors.
 //! - `cargo xtask bench`: the benchmark suite; writes `BENCHMARKS.md`.
@@ -14,6 +16,7 @@
 //! (Playwright, binaryen's `wasm-opt`, automerge-repo), and Debian's `chromium`.
 
 mod bench;
+mod postgres;
 mod site;
 mod tools;
 
@@ -154,10 +157,12 @@ fn cmd_test(root: &Path) -> Result<()> {
     tools::ensure_chromium()?;
     run(cargo().current_dir(root).args(["fmt", "--all", "--check"]))?;
     site::build(root, &wasm)?;
+    let pg = postgres::ensure()?;
     let node_modules = root.join("end2end/node_modules");
     // Unit and integration tests (the interop test drives the npm automerge-repo client).
     run(cargo()
         .current_dir(root)
+        .env("TEST_DATABASE_URL", &pg.url)
         .env("SAHA_NODE_MODULES", &node_modules)
         .env("SAHA_SITE_ROOT", target_dir(root).join("site"))
         .args(["test", "--workspace", "--exclude", "xtask"]))?;
@@ -171,6 +176,7 @@ fn cmd_test(root: &Path) -> Result<()> {
         .env("SAHA_SERVER_BIN", debug.join("saha-server"))
         .env("SAHA_BENCH_BIN", debug.join("saha-bench"))
         .env("SAHA_SITE_ROOT", target_dir(root).join("site"))
+        .env("TEST_DATABASE_URL", &pg.url)
         .args(["--test", "--test-concurrency=1", "tests/"]))?;
     // The benchmark harness on a small workload, so that it cannot rot.
     bench::smoke(root, &debug)?;

@@ -155,3 +155,42 @@ pub async fn closed_by_server(ws: &mut Socket) -> Option<String> {
     assert!(result.is_ok(), "the server did not close the connection");
     reason
 }
+
+/// The PostgreSQL server tests run against: `TEST_DATABASE_URL`, else `DATABASE_URL`.
+/// `cargo xtask test` always provides one (starting a throwaway cluster if needed); a
+/// test that needs it fails rather than skipping without it.
+pub fn postgres_url() -> String {
+    std::env::var("TEST_DATABASE_URL")
+        .or_else(|_| std::env::var("DATABASE_URL"))
+        .expect("set TEST_DATABASE_URL to a PostgreSQL server (cargo xtask test does)")
+}
+
+/// A new, empty database on the test PostgreSQL server; returns its URL.
+pub async fn fresh_database() -> String {
+    use sqlx::Connection;
+    let url = postgres_url();
+    let name = format!("saha_test_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(&url)
+        .await
+        .expect("the test PostgreSQL accepts connections");
+    sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .await
+        .expect("a test database is created");
+    let (head, query) = match url.split_once('?') {
+        Some((head, query)) => (head, format!("?{query}")),
+        None => (url.as_str(), String::new()),
+    };
+    let server = match head.rsplit_once('/') {
+        Some((server, _db)) if server.ends_with('/') || server.contains("://") => server,
+        _ => head,
+    };
+    format!("{server}/{name}{query}")
+}
+
+/// A server on PostgreSQL at `database_url`, with its own local data directory.
+pub async fn start_on_postgres(database_url: &str, data_dir: &Path) -> TestServer {
+    let mut config = Config::for_tests(data_dir.to_path_buf(), site_root());
+    config.database_url = Some(database_url.to_owned());
+    start_with(config).await
+}
