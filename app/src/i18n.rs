@@ -362,6 +362,14 @@ pub fn incoming(lang: Lang, count: usize) -> String {
     }
 }
 
+/// The change feed's progress: "1 500 / 10 000 records downloaded".
+pub fn downloading(lang: Lang, done: u64, total: u64) -> String {
+    match lang {
+        Lang::Tr => format!("{done} / {total} kayıt indirildi"),
+        Lang::En => format!("{done} / {total} records downloaded"),
+    }
+}
+
 /// "Showing 100 of 10 000".
 pub fn showing(lang: Lang, shown: usize, total: usize) -> String {
     match lang {

@@ -108,3 +108,64 @@ pub async fn send<B: Serialize, T: DeserializeOwned>(
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, HttpError> {
     send("POST", path, body).await
 }
+
+/// Calls `method` on an object by name, with no arguments.
+fn call_method(
+    target: &wasm_bindgen::JsValue,
+    name: &str,
+) -> Result<wasm_bindgen::JsValue, HttpError> {
+    let function: js_sys::Function = js_sys::Reflect::get(target, &name.into())
+        .map_err(|e| HttpError::Network(describe(&e)))?
+        .dyn_into()
+        .map_err(|_| HttpError::Network(format!("no {name}()")))?;
+    function
+        .call0(target)
+        .map_err(|e| HttpError::Network(describe(&e)))
+}
+
+/// `GET`s `path` and hands each chunk of the answer to `on_chunk` as it arrives (a long
+/// download shows progress and never sits whole in memory). A non-2xx answer is an
+/// error before any chunk.
+pub async fn get_stream(
+    path: &str,
+    mut on_chunk: impl AsyncFnMut(Vec<u8>) -> Result<(), String>,
+) -> Result<(), HttpError> {
+    let window = web_sys::window().ok_or_else(|| HttpError::Network("no window".into()))?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    let response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
+        .await
+        .map_err(|e| HttpError::Network(describe(&e)))?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|e| HttpError::Network(describe(&e)))?;
+    if !response.ok() {
+        return Err(HttpError::Api {
+            status: response.status(),
+            code: "stream_refused".into(),
+        });
+    }
+    let body = js_sys::Reflect::get(&response, &"body".into())
+        .map_err(|e| HttpError::Network(describe(&e)))?;
+    let reader = call_method(&body, "getReader")?;
+    loop {
+        let promise: js_sys::Promise = call_method(&reader, "read")?
+            .dyn_into()
+            .map_err(|_| HttpError::Network("read() gave no promise".into()))?;
+        let result = JsFuture::from(promise)
+            .await
+            .map_err(|e| HttpError::Network(describe(&e)))?;
+        let done = js_sys::Reflect::get(&result, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true);
+        if done {
+            return Ok(());
+        }
+        let value = js_sys::Reflect::get(&result, &"value".into())
+            .map_err(|e| HttpError::Network(describe(&e)))?;
+        let bytes = js_sys::Uint8Array::new(&value).to_vec();
+        on_chunk(bytes).await.map_err(HttpError::Network)?;
+    }
+}

@@ -32,6 +32,10 @@ use super::{describe, now_ms};
 const COMPACT_AFTER_CHUNKS: u32 = 32;
 const META_INDEX: &str = "workspace_index";
 const META_INVOICE_NUMBERS: &str = "invoice_numbers";
+/// The server's change-feed cursor this device has taken in everything up to.
+const META_FEED_CURSOR: &str = "feed_cursor";
+/// Documents taken in from the change feed per IndexedDB transaction.
+const FEED_BATCH: usize = 500;
 
 /// The state of the link to the server, as the user sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +126,9 @@ struct Inner {
     missing: RwSignal<usize>,
     storage_error: RwSignal<Option<String>>,
     session_expired: RwSignal<bool>,
+    /// While the change feed downloads: documents received and expected.
+    download: RwSignal<Option<(u64, u64)>>,
+    feed_cursor: Cell<u64>,
 }
 
 /// A cheap handle to the one repository of this page.
@@ -212,6 +219,12 @@ impl Repo {
                 )
                 .await?;
         }
+        let feed_cursor: u64 = loaded
+            .meta
+            .iter()
+            .find(|(k, _)| k == META_FEED_CURSOR)
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(0);
         docs.entry(index).or_insert_with(LocalDoc::empty);
         let index_id = Some(index);
         let unconfirmed: HashSet<DocumentId> = docs
@@ -245,6 +258,8 @@ impl Repo {
             missing: RwSignal::new(0),
             storage_error: RwSignal::new(None),
             session_expired: RwSignal::new(false),
+            download: RwSignal::new(None),
+            feed_cursor: Cell::new(feed_cursor),
         }));
         let loaded_at = js_sys::Date::now();
         let ids: Vec<_> = repo.0.docs.borrow().keys().copied().collect();
@@ -328,6 +343,11 @@ impl Repo {
     }
 
     /// Set when the server no longer accepts this device's session.
+    /// Documents received and expected while the change feed downloads.
+    pub fn download(&self) -> RwSignal<Option<(u64, u64)>> {
+        self.0.download
+    }
+
     pub fn session_expired(&self) -> RwSignal<bool> {
         self.0.session_expired
     }
@@ -730,8 +750,20 @@ impl Repo {
         };
         if !ready {
             self.set_connectivity(Connectivity::Online);
-            let all: Vec<DocumentId> = self.0.docs.borrow().keys().copied().collect();
-            self.offer(&all);
+            // The connection follows the workspace from now on; the change feed brings
+            // what changed before, in bulk. Then only this device's unconfirmed changes
+            // need the protocol. (Without the feed, every document is offered.)
+            let repo = self.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let ids: Vec<DocumentId> = match repo.catch_up().await {
+                    Ok(()) => repo.0.unconfirmed.borrow().iter().copied().collect(),
+                    Err(e) => {
+                        leptos::logging::warn!("sync: change feed failed, offering all: {e}");
+                        repo.0.docs.borrow().keys().copied().collect()
+                    }
+                };
+                repo.offer(&ids);
+            });
             if self.0.can_write {
                 // Keep invoice numbers on the device for the next time it is offline.
                 let repo = self.clone();
@@ -814,6 +846,145 @@ impl Repo {
             if Some(id) == self.0.index_id.get() {
                 self.discover();
             }
+        }
+        Ok(())
+    }
+
+    /// Takes in everything the server stored since this device's feed cursor
+    /// (`GET /api/sync/changes`): documents are merged as they stream in and written to
+    /// IndexedDB [`FEED_BATCH`] at a time, one transaction each, while
+    /// [`Repo::download`] counts them for the progress bar. The cursor moves only when
+    /// the whole stream arrived.
+    pub async fn catch_up(&self) -> Result<(), String> {
+        let started = js_sys::Date::now();
+        let since = self.0.feed_cursor.get();
+        let mut reader = saha_core::feed::FeedReader::new();
+        let mut batch: Vec<(DocumentId, Vec<u8>)> = Vec::new();
+        let mut cursor = None;
+        let (mut received, mut total, mut batches) = (0u64, 0u64, 0u32);
+        let result = super::http::get_stream(
+            &format!("/api/sync/changes?since={since}"),
+            async |chunk: Vec<u8>| {
+                for item in reader.push(&chunk).map_err(|e| e.to_string())? {
+                    match item {
+                        saha_core::feed::FeedItem::Header {
+                            cursor: c,
+                            total: t,
+                        } => {
+                            cursor = Some(c);
+                            total = t;
+                            if t > 0 {
+                                self.0.download.set(Some((0, t)));
+                            }
+                        }
+                        saha_core::feed::FeedItem::Document { id, bytes } => {
+                            batch.push((id, bytes));
+                            received += 1;
+                            if batch.len() >= FEED_BATCH {
+                                self.take_in(std::mem::take(&mut batch)).await?;
+                                batches += 1;
+                                self.0.download.set(Some((received, total.max(received))));
+                            }
+                        }
+                        saha_core::feed::FeedItem::End => {}
+                    }
+                }
+                Ok(())
+            },
+        )
+        .await;
+        let rest = if batch.is_empty() {
+            Ok(())
+        } else {
+            batches += 1;
+            self.take_in(batch).await
+        };
+        self.0.download.set(None);
+        result.map_err(|e| e.to_string())?;
+        rest?;
+        let Some(cursor) = cursor.filter(|_| reader.is_complete()) else {
+            return Err("the change feed ended early".into());
+        };
+        if cursor != since {
+            self.0
+                .store
+                .write(
+                    vec![Write::Meta {
+                        key: META_FEED_CURSOR.into(),
+                        value: cursor.to_string(),
+                    }],
+                    true,
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+            self.0.feed_cursor.set(cursor);
+        }
+        // For the benchmarks and tests: what the last catch-up took in.
+        let report = js_sys::Object::new();
+        for (key, value) in [
+            ("since", since as f64),
+            ("cursor", cursor as f64),
+            ("documents", received as f64),
+            ("transactions", batches as f64),
+            ("ms", js_sys::Date::now() - started),
+        ] {
+            let _ = js_sys::Reflect::set(&report, &key.into(), &value.into());
+        }
+        let _ = js_sys::Reflect::set(&js_sys::global(), &"__saha_feed".into(), &report);
+        Ok(())
+    }
+
+    /// Merges documents from the change feed and stores them in one transaction.
+    async fn take_in(&self, incoming: Vec<(DocumentId, Vec<u8>)>) -> Result<(), String> {
+        let index = self.0.index_id.get();
+        let mut ids = Vec::with_capacity(incoming.len());
+        {
+            let mut docs = self.0.docs.borrow_mut();
+            for (id, bytes) in incoming {
+                let mut server = match Automerge::load(&bytes) {
+                    Ok(doc) => doc,
+                    Err(e) => {
+                        leptos::logging::warn!("feed: document {id} does not load: {e}");
+                        continue;
+                    }
+                };
+                let server_heads = server.get_heads();
+                let local = docs.entry(id).or_insert_with(LocalDoc::empty);
+                if local.doc.get_heads().is_empty() {
+                    local.doc = server;
+                } else if let Err(e) = local.doc.merge(&mut server) {
+                    leptos::logging::warn!("feed: document {id} does not merge: {e}");
+                    continue;
+                }
+                // The server holds these; anything beyond is this device's to send.
+                local.confirmed = server_heads;
+                ids.push(id);
+            }
+        }
+        {
+            let docs = self.0.docs.borrow();
+            let mut unconfirmed = self.0.unconfirmed.borrow_mut();
+            for id in &ids {
+                if docs.get(id).is_some_and(LocalDoc::is_confirmed) {
+                    unconfirmed.remove(id);
+                } else {
+                    unconfirmed.insert(*id);
+                }
+            }
+            self.0.pending.set(unconfirmed.len());
+            let mut awaited = self.0.awaited.borrow_mut();
+            let mut hidden = self.0.hidden.borrow_mut();
+            for id in &ids {
+                awaited.remove(id);
+                hidden.remove(id);
+            }
+            self.0.missing.set(awaited.len());
+        }
+        self.0.dirty.borrow_mut().extend(ids.iter().copied());
+        self.flush(true).await.map_err(|e| e.to_string())?;
+        self.refresh(&ids);
+        if index.is_some_and(|index| ids.contains(&index)) {
+            self.discover();
         }
         Ok(())
     }

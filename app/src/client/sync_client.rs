@@ -6,6 +6,11 @@
 //! jitter) before the next try; the browser's `online` event cuts the wait short and its
 //! `offline` event closes the socket at once, so the status shown is never stale.
 //!
+//! Once the handshake is done the [`Repo`] catches up through the change feed (one
+//! streamed download of what changed since its cursor) and sends only its own
+//! unconfirmed changes over the protocol; the socket follows the workspace, so later
+//! changes arrive live.
+//!
 //! Each connection opens with a fresh single-use ticket (`POST /api/sync/ticket`). If
 //! the server answers that the session is gone, the loop stops and the app asks the
 //! member to log in again; local edits stay in IndexedDB meanwhile.
@@ -66,7 +71,10 @@ async fn run(repo: Repo, mut wakeups: mpsc::UnboundedReceiver<()>) {
             repo.set_connectivity(Connectivity::Connecting);
             match http::post::<_, Ticket>("/api/sync/ticket", &serde_json::json!({})).await {
                 Ok(ticket) => {
-                    if connect_once(&repo, &peer_id, &ticket.url).await {
+                    // Follow the whole workspace: changes to any record this member
+                    // may see arrive without asking for each (see `Repo::catch_up`).
+                    let url = format!("{}&follow=workspace", ticket.url);
+                    if connect_once(&repo, &peer_id, &url).await {
                         backoff = FIRST_BACKOFF_MS;
                     }
                 }

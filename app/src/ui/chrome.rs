@@ -81,9 +81,11 @@ fn SyncBadge() -> impl IntoView {
     let repo = repo();
     let lang = use_lang();
     let (connectivity, pending, missing) = (repo.connectivity(), repo.pending(), repo.missing());
+    let download = repo.download();
     let state = move || match connectivity.get() {
         Connectivity::Offline => "offline",
         Connectivity::Connecting => "connecting",
+        Connectivity::Online if download.with(Option::is_some) => "syncing",
         Connectivity::Online if pending.get() + missing.get() > 0 => "syncing",
         Connectivity::Online => "synced",
     };
@@ -96,7 +98,9 @@ fn SyncBadge() -> impl IntoView {
             _ => Msg::Synced.text(l),
         };
         let mut text = head.to_owned();
-        if let n @ 1.. = missing.get() {
+        if let Some((done, total)) = download.get() {
+            text = format!("{text} · {}", i18n::downloading(l, done, total));
+        } else if let n @ 1.. = missing.get() {
             text = format!("{text} · {}", i18n::incoming(l, n));
         }
         if let n @ 1.. = pending.get() {
@@ -115,6 +119,9 @@ fn SyncBadge() -> impl IntoView {
         >
             <span class="dot" aria-hidden="true"></span>
             {label}
+            {move || download.get().map(|(done, total)| view! {
+                <progress class="download" max=total.to_string() value=done.to_string()></progress>
+            })}
         </output>
     }
 }
