@@ -155,9 +155,32 @@ async fn servers(args: &Args) -> Result<(), String> {
         }
         report.insert("sizes".into(), Value::Array(per_size));
 
-        eprintln!("saha-bench: {name}: fan-out, {fan_clients} clients for {fan_seconds} s");
-        let server = start(kind, args, &format!("{name}-fanout")).await?;
-        let fan = workloads::fan_out(&server, fan_clients, 10, fan_seconds).await;
+        // Saha on PostgreSQL runs the fan-out on two nodes, clients spread over both.
+        let database_url = args.get("database-url").ok().map(str::to_owned);
+        let mut nodes = vec![start(kind, args, &format!("{name}-fanout")).await?];
+        if kind == Kind::Saha
+            && let Some(url) = &database_url
+        {
+            nodes.clear();
+            for n in 0..2 {
+                nodes.push(
+                    ServerProcess::start_saha_node(
+                        &PathBuf::from(args.get("saha-bin")?),
+                        &PathBuf::from(args.get("site-root")?),
+                        data_dir(&format!("{name}-fanout-node{n}")),
+                        Some(url),
+                        &[],
+                    )
+                    .await?,
+                );
+            }
+        }
+        eprintln!(
+            "saha-bench: {name}: fan-out, {fan_clients} clients on {} node(s) for {fan_seconds} s",
+            nodes.len()
+        );
+        let refs: Vec<&ServerProcess> = nodes.iter().collect();
+        let fan = workloads::fan_out(&refs, fan_clients, 10, fan_seconds).await;
         report.insert(
             "fanout".into(),
             match fan {
@@ -165,7 +188,21 @@ async fn servers(args: &Args) -> Result<(), String> {
                 Err(e) => json!({"error": e.to_string()}),
             },
         );
-        server.stop().await;
+        for node in nodes {
+            node.stop().await;
+        }
+
+        if kind == Kind::Saha {
+            let count: usize = args.num("memory-docs", 100_000)?;
+            eprintln!("saha-bench: saha: memory with {count} stored documents");
+            let server = start(kind, args, "saha-memory").await?;
+            let memory = memory_workload(&server, count).await;
+            report.insert(
+                "memory".into(),
+                memory.unwrap_or_else(|e| json!({"error": e})),
+            );
+            server.stop().await;
+        }
 
         eprintln!("saha-bench: {name}: throughput");
         let server = start(kind, args, &format!("{name}-throughput")).await?;
@@ -186,6 +223,43 @@ async fn servers(args: &Args) -> Result<(), String> {
     }
     eprintln!("saha-bench: wrote {}", out.display());
     Ok(())
+}
+
+/// Stores `count` accounts, then reads them all back through the protocol (every
+/// document loaded into the server once) and through the change feed; the server's RSS
+/// after each step shows whether memory follows what is stored or what is active.
+async fn memory_workload(server: &ServerProcess, count: usize) -> Result<Value, String> {
+    let accounts = datagen::accounts(SEED + 1, count, 5);
+    let ids: Vec<_> = accounts.iter().map(|a| a.id).collect();
+    let started = std::time::Instant::now();
+    let seeder = workloads::seed(
+        &server.sync,
+        &accounts,
+        std::time::Duration::from_secs(1800),
+    )
+    .await
+    .map_err(|e| format!("seeding: {e}"))?;
+    drop(seeder);
+    let seed_s = started.elapsed().as_secs_f64();
+    let after_seed = server.rss();
+    let (_, walker) = workloads::initial_sync(server, &ids)
+        .await
+        .map_err(|e| format!("protocol walk: {e}"))?;
+    let walk_peak = server.peak_rss();
+    drop(walker);
+    let (_, reader, _) = workloads::initial_sync_feed(server, &ids)
+        .await
+        .map_err(|e| format!("feed: {e}"))?;
+    let feed_peak = server.peak_rss();
+    drop(reader);
+    Ok(json!({
+        "documents": count,
+        "seed_s": seed_s,
+        "rss_after_seed": after_seed,
+        "peak_rss_protocol_walk": walk_peak,
+        "peak_rss_feed": feed_peak,
+        "rss_at_end": server.rss(),
+    }))
 }
 
 /// Seeding, initial sync and reconnect at one size, `runs` times each.
@@ -216,6 +290,25 @@ async fn size_workloads(
     for round in 0..runs {
         let result = async {
             eprintln!("saha-bench: {name} {size}: initial sync, run {}", round + 1);
+            if kind == Kind::Saha {
+                // Saha's clients bootstrap and reconnect through the change feed.
+                let (first, holder, cursor) = workloads::initial_sync_feed(&server, &ids)
+                    .await
+                    .map_err(|e| format!("initial sync: {e}"))?;
+                eprintln!("saha-bench: {name} {size}: reconnect, run {}", round + 1);
+                let (again, _, _) = workloads::reconnect_feed(
+                    &server,
+                    holder,
+                    cursor,
+                    &mut editor,
+                    &ids,
+                    20,
+                    round,
+                )
+                .await
+                .map_err(|e| format!("reconnect: {e}"))?;
+                return Ok::<_, String>((first, again));
+            }
             let (first, holder) = workloads::initial_sync(&server, &ids)
                 .await
                 .map_err(|e| format!("initial sync: {e}"))?;

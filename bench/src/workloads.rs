@@ -241,6 +241,8 @@ pub async fn reconnect(
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct FanOut {
     pub clients: usize,
+    /// Server nodes the clients were spread over (CPU and RSS are their sums).
+    pub nodes: usize,
     pub seconds: u64,
     pub edits: u64,
     pub latency_ms: Summary,
@@ -252,13 +254,16 @@ pub struct FanOut {
 /// `clients` peers in groups of `group`, each group sharing one document; every client
 /// edits once a second; latency is from an edit to its arrival at the others.
 pub async fn fan_out(
-    server: &ServerProcess,
+    servers: &[&ServerProcess],
     clients: usize,
     group: usize,
     seconds: u64,
 ) -> Result<FanOut, PeerError> {
+    let first = servers
+        .first()
+        .ok_or_else(|| PeerError("no server to fan out on".into()))?;
     let groups = clients.div_ceil(group);
-    let mut seeder = Peer::connect(&server.sync, "bench-fanout-seeder").await?;
+    let mut seeder = Peer::connect(&first.sync, "bench-fanout-seeder").await?;
     let docs: Vec<DocumentId> = (0..groups).map(|_| DocumentId::random()).collect();
     for id in &docs {
         let mut doc = Automerge::new();
@@ -276,7 +281,8 @@ pub async fn fan_out(
     let barrier = Arc::new(Barrier::new(clients + 1));
     let mut tasks = Vec::new();
     for c in 0..clients {
-        let url = server.sync.clone();
+        // Clients alternate between the nodes: a group's members sit on different ones.
+        let url = servers[c % servers.len()].sync.clone();
         let doc_id = docs[c / group];
         let barrier = barrier.clone();
         tasks.push(tokio::spawn(async move {
@@ -289,8 +295,11 @@ pub async fn fan_out(
         }));
     }
     barrier.wait().await;
-    server.reset_peak_rss();
-    let cpu_before = server.cpu_time();
+    for server in servers {
+        server.reset_peak_rss();
+    }
+    let cpu_of = || -> Option<Duration> { servers.iter().map(|s| s.cpu_time()).sum() };
+    let cpu_before = cpu_of();
     let started = Instant::now();
     let mut latencies = Vec::new();
     let mut edits = 0;
@@ -305,17 +314,18 @@ pub async fn fan_out(
         }
     }
     let wall = started.elapsed().as_secs_f64();
-    let cpu = match (cpu_before, server.cpu_time()) {
+    let cpu = match (cpu_before, cpu_of()) {
         (Some(a), Some(b)) => (b - a).as_secs_f64() / wall * 100.0,
         _ => f64::NAN,
     };
     Ok(FanOut {
         clients,
+        nodes: servers.len(),
         seconds,
         edits,
         latency_ms: summarize(&latencies),
         server_cpu_percent: cpu,
-        peak_rss: server.peak_rss(),
+        peak_rss: servers.iter().map(|s| s.peak_rss()).sum(),
         failed_clients: failed,
     })
 }
@@ -457,4 +467,121 @@ pub async fn throughput(
         best_changes_per_second: best,
         peak_rss: server.peak_rss(),
     })
+}
+
+/// The session behind a Saha endpoint (the change feed needs it).
+fn saha_client(server: &ServerProcess) -> Result<Arc<crate::api_client::ApiClient>, PeerError> {
+    match &server.sync {
+        Endpoint::Saha(client) => Ok(client.clone()),
+        Endpoint::Open(_) => Err(PeerError("the change feed is Saha's".into())),
+    }
+}
+
+/// A fresh Saha client's initial sync the way the app does it: the whole workspace in
+/// one streamed change feed, every document loaded, then the sync socket opened (from
+/// then on live changes flow). Returns the client's documents and cursor.
+pub async fn initial_sync_feed(
+    server: &ServerProcess,
+    ids: &[DocumentId],
+) -> Result<(InitialSync, Peer, u64), PeerError> {
+    let client = saha_client(server)?;
+    server.reset_peak_rss();
+    let started = Instant::now();
+    let feed = client.changes(0).await?;
+    let bytes: u64 = feed
+        .documents
+        .iter()
+        .map(|(_, b)| b.len() as u64 + 21)
+        .sum();
+    let mut docs = HashMap::with_capacity(feed.documents.len());
+    for (id, data) in feed.documents {
+        docs.insert(
+            id,
+            Automerge::load(&data).map_err(|e| PeerError(e.to_string()))?,
+        );
+    }
+    let mut peer = Peer::connect(&server.sync, "bench-fresh-client").await?;
+    peer.docs = docs;
+    let wall = started.elapsed();
+    if let Some(missing) = ids.iter().find(|id| !peer.has(id)) {
+        return Err(PeerError(format!("{missing} was not in the change feed")));
+    }
+    Ok((
+        InitialSync {
+            wall_ms: wall.as_secs_f64() * 1000.0,
+            bytes: bytes + peer.bytes_sent + peer.bytes_received,
+            peak_rss: server.peak_rss(),
+        },
+        peer,
+        feed.cursor,
+    ))
+}
+
+/// A Saha client back after `changed` documents were edited elsewhere: it asks the
+/// change feed for what changed since its cursor, merges it, and reconnects.
+pub async fn reconnect_feed(
+    server: &ServerProcess,
+    holder: Peer,
+    cursor: u64,
+    editor: &mut Peer,
+    ids: &[DocumentId],
+    changed: usize,
+    round: usize,
+) -> Result<(Reconnect, Peer, u64), PeerError> {
+    let client = saha_client(server)?;
+    let mut docs = holder.docs;
+    drop(holder.ws);
+    let mut fresh = Peer::connect(&server.sync, "bench-editor").await?;
+    fresh.docs = std::mem::take(&mut editor.docs);
+    *editor = fresh;
+    let edited: Vec<DocumentId> = ids
+        .iter()
+        .step_by((ids.len() / changed).max(1))
+        .take(changed)
+        .copied()
+        .collect();
+    for id in &edited {
+        let doc = editor
+            .docs
+            .get_mut(id)
+            .ok_or_else(|| PeerError("editor lacks a document".into()))?;
+        doc.transact::<_, _, automerge::AutomergeError>(|tx| {
+            tx.put(ROOT, "city", format!("Değişti {round}"))?;
+            Ok(())
+        })
+        .map_err(|f| PeerError(f.error.to_string()))?;
+    }
+    editor.push_all(&edited).await?;
+
+    let started = Instant::now();
+    let feed = client.changes(cursor).await?;
+    let bytes: u64 = feed
+        .documents
+        .iter()
+        .map(|(_, b)| b.len() as u64 + 21)
+        .sum();
+    for (id, data) in &feed.documents {
+        let doc = docs.entry(*id).or_default();
+        doc.load_incremental(data)
+            .map_err(|e| PeerError(e.to_string()))?;
+    }
+    let changes_at = started.elapsed();
+    let mut peer = Peer::connect(&server.sync, "bench-reconnecting-client").await?;
+    peer.docs = docs;
+    let all = started.elapsed();
+    for id in &edited {
+        if peer.docs.get(id).map(|d| d.get_heads()) != Some(editor.docs[id].get_heads()) {
+            return Err(PeerError(format!("the change to {id} did not come back")));
+        }
+    }
+    Ok((
+        Reconnect {
+            changes_ms: changes_at.as_secs_f64() * 1000.0,
+            all_synced_ms: all.as_secs_f64() * 1000.0,
+            bytes: bytes + peer.bytes_sent + peer.bytes_received,
+            changed: feed.documents.len(),
+        },
+        peer,
+        feed.cursor,
+    ))
 }

@@ -22,6 +22,8 @@ struct Plan {
     throughput_levels: &'static str,
     browser_count: &'static str,
     browser_runs: &'static str,
+    /// Stored documents for the server memory workload.
+    memory_docs: &'static str,
 }
 
 const FULL: Plan = Plan {
@@ -33,6 +35,7 @@ const FULL: Plan = Plan {
     throughput_levels: "1,8,32,128",
     browser_count: "10000",
     browser_runs: "3",
+    memory_docs: "100000",
 };
 
 const QUICK: Plan = Plan {
@@ -44,6 +47,7 @@ const QUICK: Plan = Plan {
     throughput_levels: "1,8,32,128",
     browser_count: "10000",
     browser_runs: "1",
+    memory_docs: "100000",
 };
 
 const SMOKE: Plan = Plan {
@@ -55,6 +59,7 @@ const SMOKE: Plan = Plan {
     throughput_levels: "1,4",
     browser_count: "200",
     browser_runs: "1",
+    memory_docs: "300",
 };
 
 fn read_json(path: &Path) -> Result<Value> {
@@ -67,6 +72,8 @@ fn run_plan(root: &Path, bins: &Path, plan: &Plan, out: &Path) -> Result<(Value,
     std::fs::create_dir_all(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
     let servers_json = out.join("servers.json");
     let browser_json = out.join("browser.json");
+    // Saha's fan-out runs on two nodes sharing this PostgreSQL.
+    let pg = crate::postgres::ensure()?;
     crate::run(
         Command::new(bins.join("saha-bench"))
             .current_dir(root)
@@ -89,9 +96,12 @@ fn run_plan(root: &Path, bins: &Path, plan: &Plan, out: &Path) -> Result<(Value,
                 "--throughput-levels",
                 plan.throughput_levels,
             ])
+            .args(["--memory-docs", plan.memory_docs])
+            .args(["--database-url", &pg.url])
             .arg("--out")
             .arg(&servers_json),
     )?;
+    drop(pg);
     crate::run(
         Command::new("node")
             .current_dir(root.join("end2end"))
@@ -299,8 +309,9 @@ fn render(
     let fan_s = num(saha, &["fanout", "latency_ms", "p99"]);
     let fan_r = num(refr, &["fanout", "latency_ms", "p99"]);
     out.push_str(&format!(
-        "| fan-out p99, {} clients | ≤ 50 ms | {} | {} | {} |\n",
+        "| fan-out p99, {} clients (Saha: over {} nodes on PostgreSQL) | ≤ 50 ms | {} | {} | {} |\n",
         plan.fanout_clients,
+        num(saha, &["fanout", "nodes"]).unwrap_or(1.0),
         ms(fan_s),
         ms(fan_r),
         ratio(fan_r, fan_s)
@@ -320,6 +331,13 @@ fn render(
         bytes(rss_s),
         bytes(rss_r),
         ratio(rss_r, rss_s)
+    ));
+    let mem = &saha["memory"];
+    out.push_str(&format!(
+        "| server RSS with {} stored documents: after a protocol client loaded every one / peak while streaming all in the feed | bounded | {} / {} | — | — |\n",
+        num(mem, &["documents"]).unwrap_or(f64::NAN),
+        bytes(num(mem, &["peak_rss_protocol_walk"])),
+        bytes(num(mem, &["peak_rss_feed"])),
     ));
     out.push_str(&format!(
         "| browser: cold open, {} accounts in IndexedDB | ≤ 1 s | {} | — | — |\n",
@@ -349,7 +367,7 @@ fn render(
         bytes(Some(wasm.0 as f64))
     ));
 
-    out.push_str("## Server workloads\n\nBoth servers are driven by the same Rust load generator (`bench/`), which speaks only the automerge-repo protocol. The reference is `@automerge/automerge-repo` with `WebSocketServerAdapter` and `NodeFSStorageAdapter`, set up as automerge-repo-sync-server does (`end2end/reference/server.mjs`). Saha acknowledges a change only after it is fsync'd; the reference acknowledges before its debounced write.\n\n");
+    out.push_str("## Server workloads\n\nBoth servers are driven by the same Rust load generator (`bench/`). For the reference it speaks the automerge-repo protocol only; Saha's clients bootstrap and reconnect through the change feed (`GET /api/sync/changes`, one streamed download) as the app does, and use the protocol for live changes. The reference is `@automerge/automerge-repo` with `WebSocketServerAdapter` and `NodeFSStorageAdapter`, set up as automerge-repo-sync-server does (`end2end/reference/server.mjs`). Saha acknowledges a change only after it is fsync'd; the reference acknowledges before its debounced write.\n\n");
     out.push_str("### Initial sync and reconnect, by size\n\n| server | accounts | seeding (info) | initial sync | bytes | server peak RSS | reconnect: changes in | reconnect: all in sync | reconnect bytes |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (name, report) in [("Saha", saha), ("reference", refr)] {
         for entry in report["sizes"].as_array().into_iter().flatten() {
@@ -373,7 +391,7 @@ fn render(
             ));
         }
     }
-    out.push_str("\n### Fan-out\n\nClients in groups of 10, each group sharing one document; every client edits once a second; latency from an edit to its arrival at each other member.\n\n| server | deliveries | p50 | p99 | max | server CPU | peak RSS | failed clients |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+    out.push_str("\n### Fan-out\n\nClients in groups of 10, each group sharing one document; every client edits once a second; latency from an edit to its arrival at each other member. Saha runs two nodes on one PostgreSQL with the clients alternating between them, so most deliveries cross nodes (NOTIFY, then a change-feed read); CPU and RSS are the two nodes' sums.\n\n| server | deliveries | p50 | p99 | max | server CPU | peak RSS | failed clients |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n");
     for (name, report) in [("Saha", saha), ("reference", refr)] {
         let f = &report["fanout"];
         if let Some(e) = f.get("error") {
