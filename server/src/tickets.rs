@@ -68,7 +68,10 @@ impl Tickets {
         };
         let bytes = serde_json::to_vec(&grant).map_err(json_error)?;
         let hash = token_hash(&token);
-        let sweep = self.issued.fetch_add(1, Ordering::Relaxed) % SWEEP_EVERY == 0;
+        let sweep = self
+            .issued
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(SWEEP_EVERY);
         self.tables.write(|tx| {
             if sweep {
                 let now = now_ms();

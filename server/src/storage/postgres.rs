@@ -131,17 +131,12 @@ impl PgStore {
                             if tx.send(Remote::Everything).is_err() {
                                 return;
                             }
-                            loop {
-                                match listener.try_recv().await {
-                                    Ok(Some(n)) => {
-                                        if let Some(remote) = parse_payload(n.payload(), &me)
-                                            && tx.send(remote).is_err()
-                                        {
-                                            return;
-                                        }
-                                    }
-                                    // The connection was lost: start over.
-                                    Ok(None) | Err(_) => break,
+                            // `None` or an error: the connection was lost; start over.
+                            while let Ok(Some(n)) = listener.try_recv().await {
+                                if let Some(remote) = parse_payload(n.payload(), &me)
+                                    && tx.send(remote).is_err()
+                                {
+                                    return;
                                 }
                             }
                         }
