@@ -338,6 +338,7 @@ async fn size_workloads(
         "seed_ms": seed_ms,
         "initial_sync": {
             "wall_ms": stat(&initial.iter().map(|r| r.wall_ms).collect::<Vec<_>>()),
+            "download_ms": stat(&initial.iter().filter_map(|r| r.download_ms).collect::<Vec<_>>()),
             "bytes": stat(&initial.iter().map(|r| r.bytes as f64).collect::<Vec<_>>()),
             "peak_rss": stat(&initial.iter().filter_map(|r| r.peak_rss.map(|b| b as f64)).collect::<Vec<_>>()),
         },

@@ -124,6 +124,8 @@ async fn walk(
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct InitialSync {
     pub wall_ms: f64,
+    /// Of which the change feed's download (Saha), before the client loads documents.
+    pub download_ms: Option<f64>,
     pub bytes: u64,
     pub peak_rss: Option<u64>,
 }
@@ -141,6 +143,7 @@ pub async fn initial_sync(
     Ok((
         InitialSync {
             wall_ms: wall.as_secs_f64() * 1000.0,
+            download_ms: None,
             bytes: peer.bytes_sent + peer.bytes_received,
             peak_rss: server.peak_rss(),
         },
@@ -488,6 +491,7 @@ pub async fn initial_sync_feed(
     server.reset_peak_rss();
     let started = Instant::now();
     let feed = client.changes(0).await?;
+    let downloaded = started.elapsed();
     let bytes: u64 = feed
         .documents
         .iter()
@@ -509,6 +513,7 @@ pub async fn initial_sync_feed(
     Ok((
         InitialSync {
             wall_ms: wall.as_secs_f64() * 1000.0,
+            download_ms: Some(downloaded.as_secs_f64() * 1000.0),
             bytes: bytes + peer.bytes_sent + peer.bytes_received,
             peak_rss: server.peak_rss(),
         },

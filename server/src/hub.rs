@@ -309,11 +309,20 @@ impl Hub {
                         None => return Ok(None),
                     };
                     let fresh = Arc::new(tokio::sync::Mutex::new(fresh));
-                    let mut live = self
-                        .live
-                        .lock()
-                        .map_err(|_| ServerError::Storage("live map poisoned".into()))?;
-                    live.entry(id).or_insert(fresh).clone()
+                    let (entry, loaded) = {
+                        let mut live = self
+                            .live
+                            .lock()
+                            .map_err(|_| ServerError::Storage("live map poisoned".into()))?;
+                        (live.entry(id).or_insert(fresh).clone(), live.len())
+                    };
+                    // A client walking the whole workspace must not fill memory before
+                    // the next sweep: past the limit by a quarter, evict at once.
+                    if loaded > self.limits.max_live_documents + self.limits.max_live_documents / 4
+                    {
+                        self.evict();
+                    }
+                    entry
                 }
             };
             let mut guard = entry.lock_owned().await;
@@ -808,6 +817,11 @@ impl Hub {
                 return Ok(());
             };
             let full = page.len() == FEED_PAGE;
+            let mut page = page;
+            if let Storage::Postgres(pg) = &self.storage {
+                // This node's own writes are in memory and announced already.
+                page.retain(|d| !pg.is_own(d));
+            }
             self.apply_remote(page).await?;
             if let Ok(mut cursors) = self.remote_cursors.lock() {
                 let c = cursors.entry(workspace.to_owned()).or_default();

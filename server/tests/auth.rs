@@ -9,7 +9,7 @@ use std::time::Duration;
 use automerge::Automerge;
 use common::{
     ApiClient, OWNER_EMAIL, PASSWORD, account, closed_by_server, connect, connect_as, edit,
-    pump_until, read_account, site_root, start, start_with,
+    pump_until, read_account, site_root, start, start_embedded, start_with,
 };
 use saha_bench::peer::Peer;
 use saha_core::DocumentId;
@@ -592,7 +592,8 @@ async fn the_first_workspace_adopts_documents_stored_before_accounts_existed() {
         }
         tx.commit().unwrap();
     }
-    let server = start(dir.path()).await;
+    // The legacy layout is the embedded file's.
+    let server = start_embedded(dir.path()).await;
     assert_eq!(server.owner.index_id().await.unwrap(), index);
     let mut peer = connect(&server, "adopter").await;
     let index_doc = peer.fetch(index).await.unwrap();

@@ -73,7 +73,7 @@ fn run_plan(root: &Path, bins: &Path, plan: &Plan, out: &Path) -> Result<(Value,
     let servers_json = out.join("servers.json");
     let browser_json = out.join("browser.json");
     // Saha's fan-out runs on two nodes sharing this PostgreSQL.
-    let pg = crate::postgres::ensure()?;
+    let pg = crate::postgres::ensure(true)?;
     crate::run(
         Command::new(bins.join("saha-bench"))
             .current_dir(root)

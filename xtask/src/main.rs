@@ -157,7 +157,7 @@ fn cmd_test(root: &Path) -> Result<()> {
     tools::ensure_chromium()?;
     run(cargo().current_dir(root).args(["fmt", "--all", "--check"]))?;
     site::build(root, &wasm)?;
-    let pg = postgres::ensure()?;
+    let pg = postgres::ensure(false)?;
     let node_modules = root.join("end2end/node_modules");
     // Unit and integration tests (the interop test drives the npm automerge-repo client).
     run(cargo()
@@ -166,6 +166,14 @@ fn cmd_test(root: &Path) -> Result<()> {
         .env("SAHA_NODE_MODULES", &node_modules)
         .env("SAHA_SITE_ROOT", target_dir(root).join("site"))
         .args(["test", "--workspace", "--exclude", "xtask"]))?;
+    // The server's integration tests again, every server on PostgreSQL.
+    run(cargo()
+        .current_dir(root)
+        .env("TEST_DATABASE_URL", &pg.url)
+        .env("SAHA_TEST_STORAGE", "postgres")
+        .env("SAHA_NODE_MODULES", &node_modules)
+        .env("SAHA_SITE_ROOT", target_dir(root).join("site"))
+        .args(["test", "-p", "server", "--tests"]))?;
     run(cargo()
         .current_dir(root)
         .args(["build", "-p", "server", "-p", "saha-bench", "--bins"]))?;

@@ -63,7 +63,9 @@ impl Cluster {
     }
 }
 
-pub fn ensure() -> Result<TestPostgres> {
+/// With `durable`, the throwaway cluster keeps `fsync` on (benchmarks); tests run
+/// with it off.
+pub fn ensure(durable: bool) -> Result<TestPostgres> {
     for var in ["TEST_DATABASE_URL", "DATABASE_URL"] {
         if let Ok(url) = std::env::var(var)
             && !url.is_empty()
@@ -100,8 +102,9 @@ pub fn ensure() -> Result<TestPostgres> {
         .stdout(std::process::Stdio::null()))?;
     let port = free_port()?;
     let options = format!(
-        "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300",
-        dir.display()
+        "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync={} -c max_connections=300",
+        dir.display(),
+        if durable { "on" } else { "off" }
     );
     run(cluster
         .command("pg_ctl")

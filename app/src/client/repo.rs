@@ -129,6 +129,11 @@ struct Inner {
     /// While the change feed downloads: documents received and expected.
     download: RwSignal<Option<(u64, u64)>>,
     feed_cursor: Cell<u64>,
+    /// Set while the change feed streams in: the index may arrive before the records it
+    /// lists, which are on their way — asking for them one by one would only duplicate
+    /// the download. `discover` then runs once at the end.
+    feeding: Cell<bool>,
+    discover_deferred: Cell<bool>,
 }
 
 /// A cheap handle to the one repository of this page.
@@ -260,6 +265,8 @@ impl Repo {
             session_expired: RwSignal::new(false),
             download: RwSignal::new(None),
             feed_cursor: Cell::new(feed_cursor),
+            feeding: Cell::new(false),
+            discover_deferred: Cell::new(false),
         }));
         let loaded_at = js_sys::Date::now();
         let ids: Vec<_> = repo.0.docs.borrow().keys().copied().collect();
@@ -858,6 +865,7 @@ impl Repo {
     pub async fn catch_up(&self) -> Result<(), String> {
         let started = js_sys::Date::now();
         let since = self.0.feed_cursor.get();
+        self.0.feeding.set(true);
         let mut reader = saha_core::feed::FeedReader::new();
         let mut batch: Vec<(DocumentId, Vec<u8>)> = Vec::new();
         let mut cursor = None;
@@ -900,6 +908,10 @@ impl Repo {
             self.take_in(batch).await
         };
         self.0.download.set(None);
+        self.0.feeding.set(false);
+        if self.0.discover_deferred.take() {
+            self.discover();
+        }
         result.map_err(|e| e.to_string())?;
         rest?;
         let Some(cursor) = cursor.filter(|_| reader.is_complete()) else {
@@ -992,6 +1004,10 @@ impl Repo {
     /// After the index changed (or arrived): asks for records this device has not seen,
     /// and lists local records the index lacks.
     fn discover(&self) {
+        if self.0.feeding.get() {
+            self.0.discover_deferred.set(true);
+            return;
+        }
         let Some(index_id) = self.0.index_id.get() else {
             return;
         };

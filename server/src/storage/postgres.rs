@@ -57,7 +57,16 @@ pub struct PgStore {
     tables: Tables,
     node_id: String,
     url: String,
+    /// The change number this node gave each document it wrote last, so that reading
+    /// the feed after another node's notification skips this node's own writes.
+    written: Written,
 }
+
+type Written = std::sync::Arc<std::sync::Mutex<HashMap<DocumentId, u64>>>;
+
+/// Own writes remembered at most; past it the memory is dropped (which only means some
+/// own writes are read back once more).
+const MAX_WRITTEN: usize = 100_000;
 
 fn workspace_error(e: serde_json::Error) -> ServerError {
     ServerError::Storage(format!("catalog scope: {e}"))
@@ -93,11 +102,13 @@ impl PgStore {
         let node_id = uuid::Uuid::new_v4().simple().to_string();
         let pending = Pending::default();
         let (writer, queue) = mpsc::unbounded_channel();
+        let written = Written::default();
         tokio::spawn(write_loop(
             pool.clone(),
             queue,
             pending.clone(),
             node_id.clone(),
+            written.clone(),
         ));
         let tables = Tables::Postgres(std::sync::Arc::new(tables::PgBridge::start(url)?));
         Ok(PgStore {
@@ -107,6 +118,7 @@ impl PgStore {
             tables,
             node_id,
             url: url.to_owned(),
+            written,
         })
     }
 
@@ -150,6 +162,18 @@ impl PgStore {
             }
         });
         rx
+    }
+
+    /// Whether `doc`'s change `seq` was written by this node (asked once per change).
+    pub fn is_own(&self, doc: &StoredDoc) -> bool {
+        let Ok(mut written) = self.written.lock() else {
+            return false;
+        };
+        if written.get(&doc.id) == Some(&doc.seq) {
+            written.remove(&doc.id);
+            return true;
+        }
+        false
     }
 
     /// How many chunks a document has.
@@ -313,6 +337,7 @@ async fn write_loop(
     mut queue: mpsc::UnboundedReceiver<(DocWrite, Reply)>,
     pending: Pending,
     node_id: String,
+    written: Written,
 ) {
     while let Some(first) = queue.recv().await {
         let mut batch = vec![first];
@@ -325,6 +350,13 @@ async fn write_loop(
         let result = write_batch(&pool, &batch, &node_id)
             .await
             .map_err(|e| e.to_string());
+        if let (Ok(seqs), Ok(mut own)) = (&result, written.lock()) {
+            if own.len() > MAX_WRITTEN {
+                own.clear();
+            }
+            own.extend(seqs.iter().copied());
+        }
+        let result = result.map(|_| ());
         if let Err(e) = &result {
             tracing::error!(error = %e, ops = batch.len(), "storage commit failed");
         }
@@ -339,7 +371,7 @@ async fn write_batch(
     pool: &PgPool,
     batch: &[(DocWrite, Reply)],
     node_id: &str,
-) -> Result<(), ServerError> {
+) -> Result<Vec<(DocumentId, u64)>, ServerError> {
     let mut tx = pool.begin().await?;
     // Change numbers: each workspace's counter moves once, in workspace order.
     let mut per_workspace: BTreeMap<String, u64> = BTreeMap::new();
@@ -395,6 +427,7 @@ async fn write_batch(
         rows.insert(write.doc, (&write.meta, *seq));
         *seq += 1;
     }
+    let assigned: Vec<(DocumentId, u64)> = rows.iter().map(|(id, (_, seq))| (*id, *seq)).collect();
     let mut ids = Vec::with_capacity(rows.len());
     let mut workspaces = Vec::with_capacity(rows.len());
     let mut kinds = Vec::with_capacity(rows.len());
@@ -428,7 +461,7 @@ async fn write_batch(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(assigned)
 }
 
 /// Replaces a document's chunks by `snapshot` merged with whatever other nodes added.

@@ -99,7 +99,25 @@ impl TestServer {
     }
 }
 
-pub async fn start_with(config: Config) -> TestServer {
+/// Starts a server. With `SAHA_TEST_STORAGE=postgres` (`cargo xtask test` runs the
+/// integration tests once that way too) a configuration without a database URL gets a
+/// PostgreSQL database of its own — the same one again for the same data directory, so
+/// a restarted server finds its data.
+pub async fn start_with(mut config: Config) -> TestServer {
+    if config.database_url.is_none()
+        && std::env::var("SAHA_TEST_STORAGE").as_deref() == Ok("postgres")
+    {
+        config.database_url = Some(database_for(&config.data_dir).await);
+    }
+    start_exactly(config).await
+}
+
+/// Starts a server on the embedded storage whatever `SAHA_TEST_STORAGE` says.
+pub async fn start_embedded(data_dir: &Path) -> TestServer {
+    start_exactly(Config::for_tests(data_dir.to_path_buf(), site_root())).await
+}
+
+async fn start_exactly(config: Config) -> TestServer {
     let server = saha_server::start(config).await.expect("server starts");
     let http = format!("http://{}", server.addr);
     let owner = match ApiClient::setup(&http, "Anadolu", OWNER_EMAIL, PASSWORD).await {
@@ -167,16 +185,33 @@ pub fn postgres_url() -> String {
 
 /// A new, empty database on the test PostgreSQL server; returns its URL.
 pub async fn fresh_database() -> String {
+    database_named(&format!("saha_test_{}", uuid::Uuid::new_v4().simple())).await
+}
+
+/// The database of the tests' server with data directory `dir` (created on first use).
+async fn database_for(dir: &Path) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(dir.to_string_lossy().as_bytes());
+    database_named(&format!("saha_dir_{}", &hex::encode(digest)[..24])).await
+}
+
+async fn database_named(name: &str) -> String {
     use sqlx::Connection;
     let url = postgres_url();
-    let name = format!("saha_test_{}", uuid::Uuid::new_v4().simple());
     let mut conn = sqlx::PgConnection::connect(&url)
         .await
         .expect("the test PostgreSQL accepts connections");
-    sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
+    let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
+        .bind(name)
+        .fetch_optional(&mut conn)
         .await
-        .expect("a test database is created");
+        .expect("the catalog answers");
+    if exists.is_none() {
+        sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+            .execute(&mut conn)
+            .await
+            .expect("a test database is created");
+    }
     let (head, query) = match url.split_once('?') {
         Some((head, query)) => (head, format!("?{query}")),
         None => (url.as_str(), String::new()),
