@@ -130,6 +130,16 @@ pub struct Config {
     )]
     pub max_live_documents: usize,
 
+    /// MiB of the embedded storage file kept in the server's memory (the operating
+    /// system caches the rest).
+    #[arg(
+        long,
+        env = "SAHA_STORAGE_CACHE_MIB",
+        default_value_t = 128,
+        global = true
+    )]
+    pub storage_cache_mib: usize,
+
     /// Seconds an unused document stays in memory.
     #[arg(
         long,
@@ -201,6 +211,7 @@ impl Config {
             max_documents_per_connection: 10_000,
             max_live_documents: 5_000,
             idle_eviction_seconds: 60,
+            storage_cache_mib: 16,
             user_messages_per_second: 0,
             user_message_burst: 1,
             ping_seconds: 20,

@@ -5,6 +5,10 @@ use saha_server::config::Command;
 use saha_server::{Cli, start};
 use tracing_subscriber::EnvFilter;
 
+/// See `Cargo.toml`: the server allocates and frees document memory as it evicts.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Resolves on Ctrl+C or SIGTERM.
 async fn stop_signal() {
     let interrupt = async {

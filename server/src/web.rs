@@ -312,7 +312,7 @@ impl RunningServer {
 pub async fn open_storage(config: &Config) -> Result<Storage, ServerError> {
     match &config.database_url {
         Some(url) if !url.is_empty() => Storage::connect(url).await,
-        _ => Storage::open(&config.data_dir),
+        _ => Storage::open_with_cache(&config.data_dir, config.storage_cache_mib << 20),
     }
 }
 

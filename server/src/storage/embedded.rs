@@ -84,10 +84,16 @@ fn json_error(e: serde_json::Error) -> ServerError {
 }
 
 impl EmbeddedStore {
-    /// Opens (or creates) the storage file in `dir`, migrating an older layout.
-    pub fn open(dir: &Path) -> Result<EmbeddedStore, ServerError> {
+    /// Opens (or creates) the storage file in `dir`, migrating an older layout; redb
+    /// keeps up to `cache_bytes` of it in memory (its default, 1 GiB, would be most of
+    /// a small node's RSS; the operating system's page cache holds the rest).
+    pub fn open(dir: &Path, cache_bytes: usize) -> Result<EmbeddedStore, ServerError> {
         std::fs::create_dir_all(dir)?;
-        let db = Arc::new(Database::create(dir.join(FILE_NAME))?);
+        let db = Arc::new(
+            redb::Builder::new()
+                .set_cache_size(cache_bytes)
+                .create(dir.join(FILE_NAME))?,
+        );
         migrate(&db)?;
         let pending = Pending::default();
         let (writer, queue) = mpsc::channel();

@@ -29,6 +29,9 @@ use crate::ServerError;
 use crate::catalog::DocMeta;
 pub use tables::{TableTx, Tables};
 
+/// The embedded store's default in-memory cache (`--storage-cache-mib`).
+pub const DEFAULT_CACHE_BYTES: usize = 128 * 1024 * 1024;
+
 /// One queued write of a document.
 #[derive(Debug, Clone)]
 pub struct DocWrite {
@@ -149,9 +152,20 @@ pub enum Storage {
 }
 
 impl Storage {
-    /// Opens the embedded store in `dir`.
+    /// Opens the embedded store in `dir` with the default cache.
     pub fn open(dir: &std::path::Path) -> Result<Storage, ServerError> {
-        Ok(Storage::Embedded(embedded::EmbeddedStore::open(dir)?))
+        Self::open_with_cache(dir, DEFAULT_CACHE_BYTES)
+    }
+
+    /// Opens the embedded store in `dir`, caching up to `cache_bytes` of it in memory.
+    pub fn open_with_cache(
+        dir: &std::path::Path,
+        cache_bytes: usize,
+    ) -> Result<Storage, ServerError> {
+        Ok(Storage::Embedded(embedded::EmbeddedStore::open(
+            dir,
+            cache_bytes,
+        )?))
     }
 
     /// Connects to PostgreSQL at `url` and brings its schema up to date.
