@@ -3,8 +3,10 @@
 //! Data path on this side: [`sync_socket`] speaks the automerge-repo protocol on `/sync`
 //! (driving [`saha_core::sync::Connection`]) under the [`hub::Grant`] of a sync ticket;
 //! [`hub`] authorizes every document message against the [`catalog`], keeps live
-//! documents and fans out changes between connections; [`storage`] makes every change
-//! durable before it is acknowledged. Around it: [`directory`] (workspaces, members,
+//! documents and fans out changes between connections (and, on PostgreSQL, takes in
+//! other nodes' changes); [`storage`] makes every change durable before it is
+//! acknowledged, on the embedded file or PostgreSQL, and numbers it in its workspace's
+//! change feed, which [`api`] streams to devices (`/api/sync/changes`). Around it: [`directory`] (workspaces, members,
 //! teams, invitations, sessions, audit log), [`tickets`], [`throttle`] (login limits
 //! and message rates), [`security`] (headers, CSP, Origin, cookies), [`api`] (the JSON
 //! API), [`calendar_feed`] (iCalendar subscriptions), [`outbox`] (campaign sending),

@@ -171,11 +171,15 @@ async fn idle_documents_leave_memory_and_come_back_on_use() {
         owner.docs.insert(*id, account(&format!("Firma {i}"), ""));
     }
     owner.push_all(&ids).await.unwrap();
-    assert!(server.hub.live_count() >= 50);
-    // Documents tracked by a connection are held only by the map: all may go, but the
-    // limit keeps the most recently used.
-    let dropped = server.hub.evict();
-    assert!(dropped >= 40, "dropped {dropped}");
+    // Past the limit by a quarter, documents are dropped at once (documents tracked by
+    // a connection are held only by the map between messages, so they may go).
+    assert!(
+        server.hub.live_count() <= 12,
+        "{} documents in memory",
+        server.hub.live_count()
+    );
+    // A sweep brings it down to the limit, keeping the most recently used.
+    server.hub.evict();
     assert!(server.hub.live_count() <= 10);
     // A dropped document loads again, with every change, when someone needs it.
     let mut reader = connect(&server, "reader").await;
