@@ -163,16 +163,15 @@ pub struct Reconnect {
 
 /// `holder` goes offline; `editor` changes `changed` documents; `holder` reconnects and
 /// syncs everything it holds.
-pub async fn reconnect(
+/// While a client is away, `editor` changes `changed` of `ids` (spread evenly) and
+/// pushes them until confirmed; returns the changed IDs.
+async fn edit_elsewhere(
     server: &ServerProcess,
-    holder: Peer,
     editor: &mut Peer,
     ids: &[DocumentId],
     changed: usize,
     round: usize,
-) -> Result<(Reconnect, Peer), PeerError> {
-    let docs = holder.docs;
-    drop(holder.ws);
+) -> Result<Vec<DocumentId>, PeerError> {
     // A fresh connection for the editor: an idle one may have been dropped by the
     // server's keep-alive (the reference pings every 5 s) while other workloads ran.
     let mut fresh = Peer::connect(&server.sync, "bench-editor").await?;
@@ -196,6 +195,20 @@ pub async fn reconnect(
         .map_err(|f| PeerError(f.error.to_string()))?;
     }
     editor.push_all(&edited).await?;
+    Ok(edited)
+}
+
+pub async fn reconnect(
+    server: &ServerProcess,
+    holder: Peer,
+    editor: &mut Peer,
+    ids: &[DocumentId],
+    changed: usize,
+    round: usize,
+) -> Result<(Reconnect, Peer), PeerError> {
+    let docs = holder.docs;
+    drop(holder.ws);
+    let edited = edit_elsewhere(server, editor, ids, changed, round).await?;
     let targets: HashMap<DocumentId, Vec<automerge::ChangeHash>> = edited
         .iter()
         .map(|id| (*id, editor.docs[id].get_heads()))
@@ -536,27 +549,7 @@ pub async fn reconnect_feed(
     let client = saha_client(server)?;
     let mut docs = holder.docs;
     drop(holder.ws);
-    let mut fresh = Peer::connect(&server.sync, "bench-editor").await?;
-    fresh.docs = std::mem::take(&mut editor.docs);
-    *editor = fresh;
-    let edited: Vec<DocumentId> = ids
-        .iter()
-        .step_by((ids.len() / changed).max(1))
-        .take(changed)
-        .copied()
-        .collect();
-    for id in &edited {
-        let doc = editor
-            .docs
-            .get_mut(id)
-            .ok_or_else(|| PeerError("editor lacks a document".into()))?;
-        doc.transact::<_, _, automerge::AutomergeError>(|tx| {
-            tx.put(ROOT, "city", format!("Değişti {round}"))?;
-            Ok(())
-        })
-        .map_err(|f| PeerError(f.error.to_string()))?;
-    }
-    editor.push_all(&edited).await?;
+    let edited = edit_elsewhere(server, editor, ids, changed, round).await?;
 
     let started = Instant::now();
     let feed = client.changes(cursor).await?;

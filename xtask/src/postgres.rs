@@ -82,7 +82,10 @@ pub fn ensure(durable: bool) -> Result<TestPostgres> {
         }
     };
     let as_postgres_user = is_root();
-    let dir = std::env::temp_dir().join(format!("saha-test-pg-{}", std::process::id()));
+    // One directory per cluster (the test command's and the benchmark smoke run's).
+    static STARTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("saha-test-pg-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     if as_postgres_user {

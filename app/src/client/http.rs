@@ -41,8 +41,13 @@ impl std::fmt::Display for HttpError {
     }
 }
 
-/// Sends a request; returns the body text of a 2xx answer.
-async fn call(method: &str, path: &str, body: Option<String>) -> Result<String, HttpError> {
+/// Sends a request with the session cookie; any answer is returned, a failure to get
+/// one is a network error.
+async fn fetch(
+    method: &str,
+    path: &str,
+    body: Option<String>,
+) -> Result<web_sys::Response, HttpError> {
     let window = web_sys::window().ok_or_else(|| HttpError::Network("no window".into()))?;
     let init = web_sys::RequestInit::new();
     init.set_method(method);
@@ -57,9 +62,14 @@ async fn call(method: &str, path: &str, body: Option<String>) -> Result<String, 
     let response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
         .await
         .map_err(|e| HttpError::Network(describe(&e)))?;
-    let response: web_sys::Response = response
+    response
         .dyn_into()
-        .map_err(|e| HttpError::Network(describe(&e)))?;
+        .map_err(|e| HttpError::Network(describe(&e)))
+}
+
+/// Sends a request; returns the body text of a 2xx answer.
+async fn call(method: &str, path: &str, body: Option<String>) -> Result<String, HttpError> {
+    let response = fetch(method, path, body).await?;
     let text = match response.text() {
         Ok(promise) => JsFuture::from(promise)
             .await
@@ -130,16 +140,7 @@ pub async fn get_stream(
     path: &str,
     mut on_chunk: impl AsyncFnMut(Vec<u8>) -> Result<(), String>,
 ) -> Result<(), HttpError> {
-    let window = web_sys::window().ok_or_else(|| HttpError::Network("no window".into()))?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("GET");
-    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
-    let response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
-        .await
-        .map_err(|e| HttpError::Network(describe(&e)))?;
-    let response: web_sys::Response = response
-        .dyn_into()
-        .map_err(|e| HttpError::Network(describe(&e)))?;
+    let response = fetch("GET", path, None).await?;
     if !response.ok() {
         return Err(HttpError::Api {
             status: response.status(),
