@@ -52,13 +52,19 @@ const PERSONAL_FIELDS: &[&str] = &["first_name", "name"];
 pub struct Campaign {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub kind: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::value::hydrate_int_or_zero"
+    )]
     pub schema: i64,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub team: String,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub owner: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::value::hydrate_int_or_zero"
+    )]
     pub created_at: i64,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub created_by: String,
@@ -122,7 +128,9 @@ code_enum! {
 /// A person's answer to a survey.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Reconcile, Hydrate)]
 pub struct SurveyResponse {
+    #[autosurgeon(hydrate = "crate::value::hydrate_int")]
     pub score: i64,
+    #[autosurgeon(hydrate = "crate::value::hydrate_int")]
     pub at: i64,
 }
 
@@ -133,6 +141,7 @@ pub struct Delivery {
     pub address: String,
     pub state: DeliveryState,
     /// When it was sent (or last tried), ms since the epoch.
+    #[autosurgeon(hydrate = "crate::value::hydrate_int")]
     pub at: i64,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub error: String,

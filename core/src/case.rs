@@ -73,14 +73,20 @@ pub const RATINGS: &[&str] = &["1", "2", "3", "4", "5"];
 pub struct Case {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub kind: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::value::hydrate_int_or_zero"
+    )]
     pub schema: i64,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub team: String,
     /// The assigned agent.
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub owner: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::value::hydrate_int_or_zero"
+    )]
     pub created_at: i64,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub created_by: String,
@@ -116,7 +122,10 @@ pub struct Case {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub satisfaction: String,
     /// When an agent escalated the case by hand (ms since the epoch; 0: not).
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::value::hydrate_int_or_zero"
+    )]
     pub escalated_at: i64,
     #[autosurgeon(missing = "Default::default")]
     pub history: Vec<Transition>,
@@ -231,7 +240,9 @@ impl RecordType for Case {
 pub struct SlaTarget {
     #[autosurgeon(hydrate = "hydrate_any_string")]
     pub priority: String,
+    #[autosurgeon(hydrate = "crate::value::hydrate_int")]
     pub first_response_minutes: i64,
+    #[autosurgeon(hydrate = "crate::value::hydrate_int")]
     pub resolution_minutes: i64,
 }
 

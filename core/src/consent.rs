@@ -58,6 +58,7 @@ pub struct ConsentEvent {
     #[autosurgeon(hydrate = "hydrate_any_string")]
     pub id: String,
     /// When the person gave or refused consent, ms since the epoch.
+    #[autosurgeon(hydrate = "crate::value::hydrate_int")]
     pub at: i64,
     pub channel: Channel,
     pub recipient_type: RecipientType,
@@ -77,7 +78,10 @@ pub struct ConsentEvent {
     #[autosurgeon(hydrate = "hydrate_any_string")]
     pub by: String,
     /// When it was uploaded to İYS (0: not yet).
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::value::hydrate_int_or_zero"
+    )]
     pub uploaded_at: i64,
 }
 

@@ -50,13 +50,19 @@ code_enum! {
 pub struct Lead {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub kind: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::value::hydrate_int_or_zero"
+    )]
     pub schema: i64,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub team: String,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub owner: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::value::hydrate_int_or_zero"
+    )]
     pub created_at: i64,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub created_by: String,
@@ -100,7 +106,10 @@ pub struct Lead {
     pub converted_contact: String,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub converted_opportunity: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::value::hydrate_int_or_zero"
+    )]
     pub converted_at: i64,
 }
 

@@ -24,7 +24,9 @@
 //! - [`search`]: the incremental Turkish-aware search index; [`invoice_number`]:
 //!   invoice numbers that stay unique across offline devices.
 //! - [`access`]: roles and the visibility and change rules the server enforces and the
-//!   app follows; [`api`]: the JSON bodies of the HTTP API.
+//!   app follows; [`rules`]: the one table of who may write which field and take which
+//!   workflow step, checked by the server on every change and by the app before it
+//!   writes; [`api`]: the JSON bodies of the HTTP API.
 //! - [`money`]: exact decimal amounts, KDV rates and line totals for quotes, orders and
 //!   invoices.
 //! - [`validate`], [`fold`], [`value`]: input validation, Turkish-aware text folding,
@@ -57,6 +59,7 @@ pub mod money;
 pub mod opportunity;
 pub mod product;
 pub mod rrule;
+pub mod rules;
 pub mod sales;
 pub mod search;
 pub mod segment;

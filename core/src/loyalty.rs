@@ -20,6 +20,7 @@ pub struct Tier {
     #[autosurgeon(hydrate = "hydrate_any_string")]
     pub name: String,
     /// Points earned (in all) from which the tier holds.
+    #[autosurgeon(hydrate = "crate::value::hydrate_int")]
     pub min_points: i64,
 }
 
@@ -39,8 +40,10 @@ pub fn default_tiers() -> Vec<Tier> {
 pub struct LedgerEntry {
     #[autosurgeon(hydrate = "hydrate_any_string")]
     pub id: String,
+    #[autosurgeon(hydrate = "crate::value::hydrate_int")]
     pub at: i64,
     /// Positive when earned, negative when redeemed.
+    #[autosurgeon(hydrate = "crate::value::hydrate_int")]
     pub points: i64,
     /// For earnings, the invoice's document ID; empty for redemptions.
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]

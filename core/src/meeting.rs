@@ -43,13 +43,19 @@ pub fn user_calendar(user: &str) -> String {
 pub struct Meeting {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub kind: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::value::hydrate_int_or_zero"
+    )]
     pub schema: i64,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub team: String,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub owner: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::value::hydrate_int_or_zero"
+    )]
     pub created_at: i64,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub created_by: String,
@@ -99,7 +105,10 @@ pub struct Meeting {
         reconcile = "reconcile_text"
     )]
     pub minutes: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::value::hydrate_int_or_zero"
+    )]
     pub sequence: i64,
 }
 

@@ -64,6 +64,7 @@ impl std::fmt::Display for EditError {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Reconcile, Hydrate)]
 pub struct Transition {
     /// Milliseconds since the Unix epoch.
+    #[autosurgeon(hydrate = "crate::value::hydrate_int")]
     pub at: i64,
     /// User ID of the member who made the change.
     #[autosurgeon(hydrate = "crate::value::hydrate_any_string")]
@@ -463,6 +464,25 @@ impl Record {
 
     pub fn kind(&self) -> String {
         self.common().kind
+    }
+
+    /// The record's status code, for kinds whose workflow has one (what the
+    /// status rules of [`crate::rules`] read).
+    pub fn status(&self) -> Option<String> {
+        Some(match self {
+            Record::Campaign(c) => c.status.code().to_owned(),
+            Record::Sales(s) => s.status.clone(),
+            Record::Case(c) => c.status.code().to_owned(),
+            Record::Lead(l) => l.status.code().to_owned(),
+            Record::Opportunity(o) => o.stage.clone(),
+            Record::Task(t) => t.status.code().to_owned(),
+            Record::Meeting(m) => m.status.code().to_owned(),
+            Record::Account(_)
+            | Record::Contact(_)
+            | Record::Product(_)
+            | Record::Call(_)
+            | Record::Segment(_) => return None,
+        })
     }
 
     pub fn common(&self) -> Common {

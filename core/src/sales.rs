@@ -40,7 +40,10 @@ pub fn statuses(kind: &str) -> &'static [&'static str] {
 #[derive(Debug, Clone, PartialEq, Eq, Default, Reconcile, Hydrate)]
 pub struct LineItem {
     /// Sort key: lines show in ascending position, then ID.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::value::hydrate_int_or_zero"
+    )]
     pub position: i64,
     /// Document ID of the product, if the line was priced from the catalog.
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
@@ -56,7 +59,10 @@ pub struct LineItem {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub discount: String,
     /// KDV rate in percent.
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::value::hydrate_int_or_zero"
+    )]
     pub vat: i64,
 }
 
@@ -103,13 +109,19 @@ pub mod line_field {
 pub struct SalesDocument {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub kind: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::value::hydrate_int_or_zero"
+    )]
     pub schema: i64,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub team: String,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub owner: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::value::hydrate_int_or_zero"
+    )]
     pub created_at: i64,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub created_by: String,

@@ -25,13 +25,19 @@ pub const REMINDERS: &[&str] = &["0", "15", "60", "1440"];
 pub struct Task {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub kind: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::value::hydrate_int_or_zero"
+    )]
     pub schema: i64,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub team: String,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub owner: String,
-    #[autosurgeon(missing = "Default::default")]
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::value::hydrate_int_or_zero"
+    )]
     pub created_at: i64,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub created_by: String,

@@ -148,14 +148,16 @@ pub struct ServiceSettings {
     pub national_holidays: bool,
     pub holidays: Vec<String>,
     pub sla: Vec<crate::case::SlaTarget>,
+    #[autosurgeon(hydrate = "crate::value::hydrate_int")]
     pub guard_count: i64,
+    #[autosurgeon(hydrate = "crate::value::hydrate_int")]
     pub guard_days: i64,
     /// The e-mail subscription topics people may consent to (see [`crate::consent`]).
     #[autosurgeon(missing = "Default::default")]
     pub email_topics: Vec<String>,
     /// Days to rest after any contact before a campaign message (see
     /// [`crate::campaign::ContactRules`]).
-    #[autosurgeon(missing = "default_cool_off")]
+    #[autosurgeon(missing = "default_cool_off", hydrate = "crate::value::hydrate_int")]
     pub cool_off_days: i64,
     /// Quiet hours, `21:00-09:00` (no campaign messages).
     #[autosurgeon(
@@ -164,7 +166,10 @@ pub struct ServiceSettings {
     )]
     pub quiet_hours: String,
     /// Loyalty points per full 100 TRY of a paid invoice.
-    #[autosurgeon(missing = "default_points_per_100")]
+    #[autosurgeon(
+        missing = "default_points_per_100",
+        hydrate = "crate::value::hydrate_int"
+    )]
     pub loyalty_points_per_100: i64,
     /// Loyalty tiers by points earned.
     #[autosurgeon(missing = "crate::loyalty::default_tiers")]
