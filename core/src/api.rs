@@ -202,6 +202,18 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// A change of the member's that the server refused (`GET /api/sync/refusals`): the
+/// device words `code` (a [`crate::rules::Refusal::code`] or a limit's) and offers to
+/// drop its local copy of the change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncRefusal {
+    pub at: i64,
+    /// The document's ID (bs58check).
+    pub document: String,
+    pub code: String,
+}
+
 /// The body of every error answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {

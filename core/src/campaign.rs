@@ -243,34 +243,15 @@ impl RecordType for Campaign {
     }
 }
 
-/// Whether a member with `role` may approve a campaign for sending: owners, admins and
-/// managers (the server refuses the change from anyone else).
+/// Whether `role` may approve a campaign for sending (the rule of [`crate::rules`]).
 pub fn may_approve(role: crate::access::Role) -> bool {
-    use crate::access::Role;
-    matches!(role, Role::Owner | Role::Admin | Role::Manager)
-}
-
-/// Whether the change from the document state at `before` (empty: a new document) to
-/// the current one approves the campaign.
-pub fn approves(doc: &automerge::Automerge, before: &[automerge::ChangeHash]) -> bool {
-    use automerge::ReadDoc;
-    let status_at = |heads: Option<&[automerge::ChangeHash]>| {
-        let value = match heads {
-            Some(h) => doc.get_at(automerge::ROOT, "status", h),
-            None => doc.get(automerge::ROOT, "status"),
-        };
-        match value.ok().flatten() {
-            Some((automerge::Value::Scalar(s), _)) => s.as_str().map(str::to_owned),
-            _ => None,
-        }
-        .unwrap_or_default()
-    };
-    let before = if before.is_empty() {
-        String::new()
-    } else {
-        status_at(Some(before))
-    };
-    status_at(None) == Status::Approved.code() && before != Status::Approved.code()
+    crate::rules::may_move(
+        KIND,
+        Some(role),
+        Status::Draft.code(),
+        Status::Approved.code(),
+    )
+    .is_ok()
 }
 
 /// What is wrong with a template.
@@ -471,13 +452,16 @@ pub fn last_contacts<'a, K>(
 }
 
 /// The audience of `campaign` among `records` (every record of the workspace, by ID),
-/// or `None` if its segment is not among them.
+/// or `None` if its segment is not among them. Only people `approver` may see are in
+/// it: a campaign never reaches further than the member who approves it can look (the
+/// server passes the recorded approver, the app the member on the device).
 pub fn audience_of(
     campaign: &Campaign,
     records: &[(String, &crate::record::Record)],
     rules: &ContactRules,
     tiers: &[crate::loyalty::Tier],
     now: i64,
+    approver: &crate::access::Access,
 ) -> Option<Audience> {
     let people = crate::segment::people(records);
     let last = last_contacts(
@@ -486,8 +470,13 @@ pub fn audience_of(
         now,
     );
     // A team's campaign reaches the team's people and those shared with everyone.
-    let in_scope =
-        |p: &&Person<'_>| campaign.team.is_empty() || p.team.is_empty() || p.team == campaign.team;
+    let in_scope = |p: &&Person<'_>| {
+        (campaign.team.is_empty() || p.team.is_empty() || p.team == campaign.team)
+            && approver.can_read(&crate::access::Scope {
+                team: p.team.to_owned(),
+                owner: String::new(),
+            })
+    };
     let chosen: Vec<&Person<'_>> = if campaign.people.is_empty() {
         let segment = records.iter().find_map(|(id, r)| match r {
             crate::record::Record::Segment(s) if *id == campaign.segment => Some(s),
@@ -683,15 +672,27 @@ mod tests {
         c.team = "izmir".into();
         let noon = at("2026-11-24T12:00");
         let tiers = crate::loyalty::default_tiers();
-        let reached = |c: &Campaign| -> Vec<String> {
-            let a = audience_of(c, &refs, &ContactRules::default(), &tiers, noon).unwrap();
+        let owner = crate::access::Access {
+            role: crate::access::Role::Owner,
+            teams: Vec::new(),
+        };
+        let izmir_manager = crate::access::Access {
+            role: crate::access::Role::Manager,
+            teams: vec!["izmir".into()],
+        };
+        let reached_by = |c: &Campaign, approver: &crate::access::Access| -> Vec<String> {
+            let a =
+                audience_of(c, &refs, &ContactRules::default(), &tiers, noon, approver).unwrap();
             let mut ids: Vec<String> = a.included.into_iter().map(|(id, _, _)| id).collect();
             ids.sort();
             ids
         };
+        let reached = |c: &Campaign| reached_by(c, &owner);
         assert_eq!(reached(&c), ["c1", "c3"]);
         c.team.clear();
         assert_eq!(reached(&c), ["c1", "c2", "c3"], "a workspace-wide campaign");
+        // Approved by İzmir's manager, it reaches no further than they see.
+        assert_eq!(reached_by(&c, &izmir_manager), ["c1", "c3"]);
     }
 
     #[test]
@@ -699,26 +700,8 @@ mod tests {
         use crate::access::Role;
         assert!(may_approve(Role::Manager));
         assert!(!may_approve(Role::SalesRep) && !may_approve(Role::ServiceAgent));
-        let ctx = EditContext::new("u1", 0);
-        let mut c = Campaign::blank(&ctx);
-        c.name = "Kış".into();
-        let mut doc = record::create(&c).unwrap();
-        assert!(!approves(&doc, &[]));
-        let before = doc.get_heads();
-        c.status = Status::Approved;
-        record::write(&mut doc, &c).unwrap();
-        assert!(approves(&doc, &before));
-        let approved = doc.get_heads();
-        c.template = "Merhaba {{first_name}}".into();
-        record::write(&mut doc, &c).unwrap();
-        assert!(
-            !approves(&doc, &approved),
-            "already approved: an edit is not an approval"
-        );
-        assert!(
-            approves(&record::create(&c).unwrap(), &[]),
-            "created approved"
-        );
+        assert!(may_approve(Role::Owner) && may_approve(Role::Admin));
+        assert!(!may_approve(Role::ReadOnly));
     }
 
     #[test]

@@ -110,6 +110,121 @@ pub fn only_adds_records(doc: &Automerge, before: &[ChangeHash]) -> bool {
     })
 }
 
+/// The records a change listed in the index since `before` (keys of `records` that
+/// were not there then). Keys that are not document IDs are skipped.
+pub fn added_records(doc: &Automerge, before: &[ChangeHash]) -> Vec<DocumentId> {
+    let Ok(Some((automerge::Value::Object(ObjType::Map), records))) = doc.get(ROOT, "records")
+    else {
+        return Vec::new();
+    };
+    doc.map_range(&records, ..)
+        .filter(|item| matches!(doc.get_at(&records, item.key.as_ref(), before), Ok(None)))
+        .filter_map(|item| item.key.parse().ok())
+        .collect()
+}
+
+/// Removes `ids` from the index (records no longer shared by the workspace). Returns
+/// whether the index changed.
+pub fn remove_records(doc: &mut Automerge, ids: &[DocumentId]) -> Result<bool, Error> {
+    let Some((automerge::Value::Object(ObjType::Map), records)) = doc.get(ROOT, "records")? else {
+        return Ok(false);
+    };
+    let listed: Vec<String> = ids
+        .iter()
+        .map(DocumentId::to_string)
+        .filter(|key| matches!(doc.get(&records, key.as_str()), Ok(Some(_))))
+        .collect();
+    if listed.is_empty() {
+        return Ok(false);
+    }
+    doc.transact::<_, _, automerge::AutomergeError>(|tx| {
+        for key in &listed {
+            tx.delete(&records, key.as_str())?;
+        }
+        Ok(())
+    })
+    .map_err(|f| f.error)?;
+    Ok(true)
+}
+
+/// A new index document with `doc`'s current content but none of its history, listing
+/// only the records `keep` accepts. What a workspace's index is rebuilt into when its
+/// history names records that some members must not learn of.
+pub fn rebuild(doc: &Automerge, keep: impl Fn(&DocumentId) -> bool) -> Result<Automerge, Error> {
+    let mut fresh = Automerge::new();
+    fresh
+        .transact::<_, _, automerge::AutomergeError>(|tx| {
+            for item in doc.map_range(ROOT, ..) {
+                if item.key == "records" {
+                    let records = tx.put_object(ROOT, "records", ObjType::Map)?;
+                    if let automerge::ValueRef::Object(ObjType::Map) = item.value {
+                        let old = item.id();
+                        for entry in doc.map_range(&old, ..) {
+                            if entry.key.parse::<DocumentId>().is_ok_and(|id| keep(&id)) {
+                                copy_value(doc, &old, entry.key.into(), tx, &records)?;
+                            }
+                        }
+                    }
+                } else {
+                    copy_value(doc, &ROOT, item.key.into(), tx, &ROOT)?;
+                }
+            }
+            Ok(())
+        })
+        .map_err(|f| f.error)?;
+    Ok(fresh)
+}
+
+/// Copies the value at `prop` of `from` in `doc` to the same key of `to` in `tx`.
+fn copy_value(
+    doc: &Automerge,
+    from: &automerge::ObjId,
+    prop: Prop,
+    tx: &mut automerge::transaction::Transaction<'_>,
+    to: &automerge::ObjId,
+) -> Result<(), automerge::AutomergeError> {
+    let Some((value, id)) = doc.get(from, prop.clone())? else {
+        return Ok(());
+    };
+    let put_scalar = |tx: &mut automerge::transaction::Transaction<'_>,
+                      s: automerge::ScalarValue|
+     -> Result<(), automerge::AutomergeError> {
+        match &prop {
+            Prop::Map(key) => tx.put(to, key.as_str(), s),
+            Prop::Seq(i) => tx.insert(to, *i, s),
+        }
+    };
+    let make = |tx: &mut automerge::transaction::Transaction<'_>,
+                kind: ObjType|
+     -> Result<automerge::ObjId, automerge::AutomergeError> {
+        match &prop {
+            Prop::Map(key) => tx.put_object(to, key.as_str(), kind),
+            Prop::Seq(i) => tx.insert_object(to, *i, kind),
+        }
+    };
+    match value {
+        automerge::Value::Scalar(s) => put_scalar(tx, s.into_owned())?,
+        automerge::Value::Object(ObjType::Text) => {
+            let text = make(tx, ObjType::Text)?;
+            tx.splice_text(&text, 0, 0, &doc.text(&id)?)?;
+        }
+        automerge::Value::Object(ObjType::List) => {
+            let list = make(tx, ObjType::List)?;
+            for i in 0..doc.length(&id) {
+                copy_value(doc, &id, Prop::Seq(i), tx, &list)?;
+            }
+        }
+        automerge::Value::Object(ObjType::Map | ObjType::Table) => {
+            let map = make(tx, ObjType::Map)?;
+            let keys: Vec<String> = doc.keys(&id).collect();
+            for key in keys {
+                copy_value(doc, &id, Prop::Map(key), tx, &map)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The workspace's sales pipeline: its own open stages if an admin set them, else the
 /// defaults, always followed by `won` and `lost`.
 pub fn pipeline(doc: &Automerge) -> Vec<crate::opportunity::Stage> {
@@ -367,6 +482,39 @@ pub fn name(doc: &Automerge) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rebuilt_index_keeps_settings_and_shared_entries_and_forgets_the_rest() {
+        let mut doc = create("Saha").unwrap();
+        set_pipeline(&mut doc, &crate::opportunity::default_open_stages()).unwrap();
+        let (shared, team) = (DocumentId::random(), DocumentId::random());
+        let before = doc.get_heads();
+        add_record(&mut doc, shared, "account", 1).unwrap();
+        add_record(&mut doc, team, "case", 2).unwrap();
+        let mut added = added_records(&doc, &before);
+        added.sort();
+        let mut expected = vec![shared, team];
+        expected.sort();
+        assert_eq!(added, expected);
+
+        let fresh = rebuild(&doc, |id| *id == shared).unwrap();
+        assert_eq!(records(&fresh), vec![(shared, "account".to_owned())]);
+        assert_eq!(name(&fresh), "Saha");
+        assert_eq!(pipeline(&fresh), pipeline(&doc));
+        assert_eq!(service(&fresh), service(&doc));
+        // No history: nothing in the saved bytes names the team record.
+        let bytes = fresh.save();
+        let team_key = team.to_string();
+        assert!(
+            !bytes
+                .windows(team_key.len())
+                .any(|w| w == team_key.as_bytes())
+        );
+        // Removing an entry.
+        assert!(remove_records(&mut doc, &[team]).unwrap());
+        assert!(!remove_records(&mut doc, &[team]).unwrap());
+        assert_eq!(records(&doc).len(), 1);
+    }
 
     #[test]
     fn records_added_offline_on_two_devices_merge() {

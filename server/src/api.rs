@@ -100,6 +100,14 @@ impl From<Box<DirectoryError>> for Failure {
                 "this server already has a workspace",
             ),
             DirectoryError::NotFound => Failure::not_found(),
+            DirectoryError::Disabled => Failure::new(
+                StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "wrong email or password",
+            ),
+            DirectoryError::Refused(code, message) => {
+                Failure::new(StatusCode::CONFLICT, code, message)
+            }
             DirectoryError::Server(e) => Failure::internal(e),
         }
     }
@@ -256,12 +264,13 @@ fn me(state: &AppState, user: &User, session: &Session) -> ApiResult<Me> {
     })
 }
 
-/// Answers with the member's [`Me`] and a new session cookie.
+/// Answers with the member's [`Me`] and a new session cookie. The member is read
+/// again as the session is created: one disabled meanwhile gets `401`.
 fn signed_in(state: &AppState, status: StatusCode, user: &User) -> ApiResult<Response> {
-    let (token, session) = state
+    let (token, session, user) = state
         .directory
-        .create_session(user, session_lifetime_ms(state))?;
-    let body = me(state, user, &session)?;
+        .create_session(&user.id, session_lifetime_ms(state))?;
+    let body = me(state, &user, &session)?;
     let max_age = u64::from(state.config.session_hours) * 3600;
     let mut response = (status, Json(body)).into_response();
     response.headers_mut().insert(
@@ -377,6 +386,12 @@ pub async fn provision_workspace(
         name: workspace_name.to_owned(),
         index_id: index.to_string(),
         created_at: now,
+        // An adopted index from before workspaces may list anything: rebuilt below.
+        index_layout: if adopt_legacy {
+            0
+        } else {
+            crate::directory::INDEX_LAYOUT
+        },
     };
     let owner = User {
         id: new_id(),
@@ -394,6 +409,14 @@ pub async fn provision_workspace(
     state
         .directory
         .create_workspace(workspace.clone(), owner.clone(), first_run)?;
+    if workspace.index_layout < crate::directory::INDEX_LAYOUT {
+        crate::web::upgrade_indexes(state).await?;
+        let upgraded = state
+            .directory
+            .workspace(&workspace.id)?
+            .ok_or_else(|| Box::new(DirectoryError::NotFound))?;
+        return Ok((upgraded, owner));
+    }
     Ok((workspace, owner))
 }
 
@@ -407,21 +430,24 @@ pub async fn login(
 ) -> ApiResult<Response> {
     let email = email_key(&body.email);
     let ip = ip(&state, &peer, &headers);
-    if let Err(wait) = state.login_throttle.check(&email, &ip) {
-        let user = state.directory.user_by_email(&email)?;
-        if let Some(user) = &user {
-            audit(
-                &state,
-                &user.workspace_id,
-                &email,
-                "login.throttled",
-                &user.email,
-                &ip,
-                String::new(),
-            );
+    let attempt = match state.login_throttle.begin(&email, &ip) {
+        Ok(attempt) => attempt,
+        Err(wait) => {
+            let user = state.directory.user_by_email(&email)?;
+            if let Some(user) = &user {
+                audit(
+                    &state,
+                    &user.workspace_id,
+                    &email,
+                    "login.throttled",
+                    &user.email,
+                    &ip,
+                    String::new(),
+                );
+            }
+            return Err(Failure::rate_limited(wait));
         }
-        return Err(Failure::rate_limited(wait));
-    }
+    };
     let user = state.directory.user_by_email(&email)?;
     let hash = user
         .as_ref()
@@ -430,7 +456,7 @@ pub async fn login(
     let matches = verify_off_thread(body.password, hash).await?;
     match user {
         Some(user) if matches && !user.disabled => {
-            state.login_throttle.succeeded(&email);
+            attempt.succeeded();
             audit(
                 &state,
                 &user.workspace_id,
@@ -443,7 +469,8 @@ pub async fn login(
             signed_in(&state, StatusCode::OK, &user)
         }
         user => {
-            state.login_throttle.failed(&email, &ip);
+            // The attempt stays counted as a failure.
+            drop(attempt);
             if let Some(user) = user {
                 let why = if user.disabled {
                     "member disabled"
@@ -512,11 +539,12 @@ pub async fn change_password(
 ) -> ApiResult<StatusCode> {
     let ip = ip(&state, &peer, &headers);
     let email = auth.user.email.clone();
-    if let Err(wait) = state.login_throttle.check(&email, &ip) {
-        return Err(Failure::rate_limited(wait));
-    }
+    let attempt = state
+        .login_throttle
+        .begin(&email, &ip)
+        .map_err(Failure::rate_limited)?;
     if !verify_off_thread(body.current_password, auth.user.password_hash.clone()).await? {
-        state.login_throttle.failed(&email, &ip);
+        drop(attempt);
         audit(
             &state,
             &auth.user.workspace_id,
@@ -532,10 +560,14 @@ pub async fn change_password(
             "the current password is wrong",
         ));
     }
+    attempt.succeeded();
     check_password(&body.new_password)?;
-    let mut user = auth.user.clone();
-    user.password_hash = hash_off_thread(body.new_password).await?;
-    state.directory.save_user(&user)?;
+    let hash = hash_off_thread(body.new_password).await?;
+    // Only the hash changes: a role change or disable meanwhile stays.
+    let (_, user) = state.directory.update_user(&auth.user.id, |user, _| {
+        user.password_hash = hash.clone();
+        Ok(())
+    })?;
     for ended in state
         .directory
         .end_sessions_of(&user.id, Some(&auth.session_hash))?
@@ -721,54 +753,61 @@ pub async fn update_member(
     Json(update): Json<api::MemberUpdate>,
 ) -> ApiResult<Json<api::Member>> {
     auth.require_admin()?;
-    let mut member = state
-        .directory
-        .user(&user_id)?
-        .filter(|u| u.workspace_id == auth.user.workspace_id)
-        .ok_or_else(Failure::not_found)?;
-    let before = member.to_member();
-    // Only an owner changes an owner.
-    if member.role == Role::Owner && auth.user.role != Role::Owner {
-        return Err(Failure::forbidden());
-    }
-    if let Some(role) = update.role {
-        if !auth.user.role.may_grant(role) {
-            return Err(Failure::forbidden());
+    let teams = match &update.teams {
+        Some(teams) => Some(check_teams(&state, &auth.user.workspace_id, teams)?),
+        None => None,
+    };
+    let actor = auth.user.clone();
+    // Read, checked and written in one transaction: a login or another admin's change
+    // at the same moment cannot bring back what this one changed.
+    let (before, member) = state.directory.update_user(&user_id, |member, tx| {
+        if member.workspace_id != actor.workspace_id {
+            return Err(Box::new(DirectoryError::NotFound));
         }
-        member.role = role;
-    }
-    if let Some(teams) = &update.teams {
-        member.teams = check_teams(&state, &member.workspace_id, teams)?;
-    }
-    if let Some(department) = update.department {
-        member.department = department;
-    }
-    if let Some(disabled) = update.disabled {
-        member.disabled = disabled;
-    }
-    if member.id == auth.user.id && (member.disabled || member.role != auth.user.role) {
-        return Err(Failure::new(
-            StatusCode::CONFLICT,
-            "own_access",
-            "you cannot change your own role or disable yourself",
-        ));
-    }
-    if before.role == Role::Owner && (member.role != Role::Owner || member.disabled) {
-        let owners = state
-            .directory
-            .members(&member.workspace_id)?
-            .iter()
-            .filter(|u| u.role == Role::Owner && !u.disabled)
-            .count();
-        if owners <= 1 {
-            return Err(Failure::new(
-                StatusCode::CONFLICT,
+        let forbidden = || {
+            Box::new(DirectoryError::Refused(
+                "forbidden",
+                "your role may not make this change".into(),
+            ))
+        };
+        // Only an owner changes an owner.
+        if member.role == Role::Owner && actor.role != Role::Owner {
+            return Err(forbidden());
+        }
+        let was_active_owner = member.role == Role::Owner && !member.disabled;
+        if let Some(role) = update.role {
+            if !actor.role.may_grant(role) {
+                return Err(forbidden());
+            }
+            member.role = role;
+        }
+        if let Some(teams) = &teams {
+            member.teams = teams.clone();
+        }
+        if let Some(department) = update.department {
+            member.department = department;
+        }
+        if let Some(disabled) = update.disabled {
+            member.disabled = disabled;
+        }
+        if member.id == actor.id && (member.disabled || member.role != actor.role) {
+            return Err(Box::new(DirectoryError::Refused(
+                "own_access",
+                "you cannot change your own role or disable yourself".into(),
+            )));
+        }
+        if was_active_owner
+            && (member.role != Role::Owner || member.disabled)
+            && crate::directory::Directory::active_owners(tx, &member.workspace_id)? <= 1
+        {
+            return Err(Box::new(DirectoryError::Refused(
                 "last_owner",
-                "a workspace keeps at least one owner",
-            ));
+                "a workspace keeps at least one owner".into(),
+            )));
         }
-    }
-    state.directory.save_user(&member)?;
+        Ok(())
+    })?;
+    let before = before.to_member();
     // Open sync connections run under the old access: close them.
     state.hub.revoke(Revocation::User(member.id.clone()));
     if member.disabled {
@@ -1085,4 +1124,24 @@ pub async fn audit_log(
     Ok(Json(
         state.directory.audit_log(&auth.user.workspace_id, limit)?,
     ))
+}
+
+/// `GET /api/sync/refusals?since=MS`: the member's changes the server refused (newest
+/// 200 kept), so the device can say which record and why — a change made offline
+/// under an access the member no longer has, or by an outdated app.
+pub async fn sync_refusals(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(query): Query<RefusalsQuery>,
+) -> ApiResult<Json<Vec<api::SyncRefusal>>> {
+    Ok(Json(
+        state
+            .directory
+            .refusals_of(&auth.user.id, query.since.unwrap_or(0))?,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RefusalsQuery {
+    pub since: Option<i64>,
 }

@@ -34,6 +34,10 @@ const AUDIT: &str = "audit";
 const INVOICE_COUNTERS: &str = "invoice_counters";
 /// SHA-256 of a calendar feed's secret (hex) → feed.
 const CALENDAR_FEEDS: &str = "calendar_feeds";
+/// `user/at/document` → a refused sync change ([`api::SyncRefusal`]).
+const REFUSALS: &str = "sync_refusals";
+/// Refused changes kept per member.
+pub const REFUSALS_KEPT: usize = 200;
 
 /// A calendar's iCalendar subscription: a secret URL that serves the calendar as its
 /// creator sees it, until revoked.
@@ -56,7 +60,15 @@ pub struct Workspace {
     /// Document ID of the workspace index.
     pub index_id: String,
     pub created_at: i64,
+    /// 2: the index lists only records shared by the workspace and its history names
+    /// no others (indexes of layout 0 are rebuilt at start, see
+    /// [`crate::hub::Hub::rebuild_index`]).
+    #[serde(default)]
+    pub index_layout: u32,
 }
+
+/// The index layout new workspaces get.
+pub const INDEX_LAYOUT: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct User {
@@ -167,6 +179,12 @@ pub enum DirectoryError {
     AlreadySetUp,
     #[error("not found")]
     NotFound,
+    /// The member was disabled (or removed) after their password was checked.
+    #[error("the member is disabled")]
+    Disabled,
+    /// A member change refused for a reason the caller gives (own access, last owner).
+    #[error("{1}")]
+    Refused(&'static str, String),
     #[error(transparent)]
     Server(#[from] ServerError),
 }
@@ -363,6 +381,53 @@ impl Directory {
         self.put(USERS, &user.id, user)
     }
 
+    /// Changes a user as stored now, in one transaction: `change` sees the current
+    /// record (not one read earlier, which a concurrent login or another admin's change
+    /// may have replaced) and may refuse. Returns the record before and after.
+    pub fn update_user(
+        &self,
+        id: &str,
+        mut change: impl FnMut(&mut User, &mut dyn TableTx) -> DirResult<()>,
+    ) -> DirResult<(User, User)> {
+        self.tables.write(|tx| {
+            let before: User =
+                get_json(tx, USERS, id)?.ok_or_else(|| Box::new(DirectoryError::NotFound))?;
+            let mut after = before.clone();
+            change(&mut after, tx)?;
+            put_json(tx, USERS, &after.id, &after)?;
+            Ok((before, after))
+        })
+    }
+
+    /// The enabled owners of a workspace, read inside a transaction.
+    pub fn active_owners(tx: &mut dyn TableTx, workspace_id: &str) -> DirResult<usize> {
+        let mut owners = 0;
+        for (_, value) in tx.scan(USERS, "", None)? {
+            let user: User = serde_json::from_slice(&value).map_err(json_error)?;
+            if user.workspace_id == workspace_id && user.role == Role::Owner && !user.disabled {
+                owners += 1;
+            }
+        }
+        Ok(owners)
+    }
+
+    /// Points a workspace at a rebuilt index, if its layout is still older than
+    /// `layout`; returns whether it did.
+    pub fn set_index(&self, workspace_id: &str, index_id: &str, layout: u32) -> DirResult<bool> {
+        self.tables.write(|tx| {
+            let Some(mut ws) = get_json::<Workspace>(tx, WORKSPACES, workspace_id)? else {
+                return Ok(false);
+            };
+            if ws.index_layout >= layout {
+                return Ok(false);
+            }
+            ws.index_id = index_id.to_owned();
+            ws.index_layout = layout;
+            put_json(tx, WORKSPACES, workspace_id, &ws)?;
+            Ok(true)
+        })
+    }
+
     // ---- teams ------------------------------------------------------------------
 
     pub fn teams(&self, workspace_id: &str) -> DirResult<Vec<Team>> {
@@ -466,22 +531,35 @@ impl Directory {
 
     // ---- sessions ---------------------------------------------------------------
 
-    /// Starts a session; returns the token for the cookie.
-    pub fn create_session(&self, user: &User, lifetime_ms: i64) -> DirResult<(String, Session)> {
+    /// Starts a session for the user with `user_id`; returns the token for the cookie,
+    /// the session and the user as stored now. The user is read again inside the
+    /// transaction that creates the session: a member disabled (or given another role)
+    /// since their password was checked gets no session, or a session with the new
+    /// role, and the login never writes back a user record read before.
+    pub fn create_session(
+        &self,
+        user_id: &str,
+        lifetime_ms: i64,
+    ) -> DirResult<(String, Session, User)> {
         let token = random_token()?;
         let now = now_ms();
-        let session = Session {
-            user_id: user.id.clone(),
-            workspace_id: user.workspace_id.clone(),
-            created_at: now,
-            expires_at: now + lifetime_ms,
-        };
-        let mut updated = user.clone();
-        updated.last_login_at = Some(now);
         let hash = token_hash(&token);
-        self.tables.write(|tx| {
+        let (session, user) = self.tables.write(|tx| {
+            let mut user: User =
+                get_json(tx, USERS, user_id)?.ok_or_else(|| Box::new(DirectoryError::Disabled))?;
+            if user.disabled {
+                return Err(Box::new(DirectoryError::Disabled));
+            }
+            let session = Session {
+                user_id: user.id.clone(),
+                workspace_id: user.workspace_id.clone(),
+                created_at: now,
+                expires_at: now + lifetime_ms,
+            };
+            user.last_login_at = Some(now);
             put_json(tx, SESSIONS, &hash, &session)?;
-            put_json(tx, USERS, &updated.id, &updated)
+            put_json(tx, USERS, &user.id, &user)?;
+            Ok((session, user))
         })?;
         let created = self
             .sessions_created
@@ -492,7 +570,7 @@ impl Directory {
                 tracing::warn!(error = %e, "could not sweep expired sessions");
             }
         }
-        Ok((token, session))
+        Ok((token, session, user))
     }
 
     /// The live session and its user for a token hash; expired sessions and disabled
@@ -530,6 +608,35 @@ impl Directory {
                 }
             }
             Ok(ended)
+        })
+    }
+
+    // ---- refused sync changes -----------------------------------------------------
+
+    /// Keeps a refused change for the member's device (the newest [`REFUSALS_KEPT`]).
+    pub fn record_refusal(&self, user_id: &str, refusal: api::SyncRefusal) -> DirResult<()> {
+        let key = format!("{user_id}/{:015}/{}", refusal.at, refusal.document);
+        self.tables.write(|tx| {
+            put_json(tx, REFUSALS, &key, &refusal)?;
+            let prefix = format!("{user_id}/");
+            let mine = tx.scan(REFUSALS, &prefix, Some(&format!("{user_id}0")))?;
+            if mine.len() > REFUSALS_KEPT {
+                for (old, _) in &mine[..mine.len() - REFUSALS_KEPT] {
+                    tx.delete(REFUSALS, old)?;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// The member's refused changes since `since` (ms), oldest first.
+    pub fn refusals_of(&self, user_id: &str, since: i64) -> DirResult<Vec<api::SyncRefusal>> {
+        let from = format!("{user_id}/{:015}", since.max(0));
+        self.tables.read(|tx| {
+            tx.scan(REFUSALS, &from, Some(&format!("{user_id}0")))?
+                .into_iter()
+                .map(|(_, v)| serde_json::from_slice(&v).map_err(|e| json_error(e).into()))
+                .collect()
         })
     }
 
@@ -658,6 +765,7 @@ mod tests {
             name: "Saha".into(),
             index_id: String::new(),
             created_at: 1,
+            index_layout: INDEX_LAYOUT,
         }
     }
 
@@ -689,8 +797,8 @@ mod tests {
         let u = user("w1", "a@x.com");
         d.create_workspace(workspace("w1"), u.clone(), false)
             .unwrap();
-        let (token, _) = d.create_session(&u, 60_000).unwrap();
-        let (other, _) = d.create_session(&u, 60_000).unwrap();
+        let (token, _, _) = d.create_session(&u.id, 60_000).unwrap();
+        let (other, _, _) = d.create_session(&u.id, 60_000).unwrap();
         assert!(
             d.session(&token).unwrap().is_none(),
             "raw tokens are not keys"
@@ -700,7 +808,7 @@ mod tests {
         assert_eq!(ended, vec![token_hash(&other)]);
         assert!(d.session(&token_hash(&other)).unwrap().is_none());
         assert!(d.session(&token_hash(&token)).unwrap().is_some());
-        let (expired, _) = d.create_session(&u, -1).unwrap();
+        let (expired, _, _) = d.create_session(&u.id, -1).unwrap();
         assert!(d.session(&token_hash(&expired)).unwrap().is_none());
     }
 

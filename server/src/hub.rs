@@ -19,6 +19,8 @@ use std::time::{Duration, Instant};
 
 use automerge::{Automerge, ChangeHash};
 use saha_core::access::{Access, read_scope};
+use saha_core::record::Record;
+use saha_core::rules;
 use saha_core::sync::Connection;
 use saha_core::wire::{DocMessage, Message};
 use saha_core::{DocumentId, workspace};
@@ -30,6 +32,9 @@ use crate::storage::{DocWrite, DocumentStore, Durable, Storage, StoredDoc};
 
 /// Incremental chunks a document may gather before it is compacted to one snapshot.
 const COMPACT_AFTER_CHUNKS: usize = 64;
+/// The team a retired workspace index is put in: no member belongs to it, so only
+/// owners and admins can open it.
+pub const RETIRED_INDEX_TEAM: &str = "~retired-index";
 /// Where storage written before workspaces existed kept its one index document.
 const LEGACY_INDEX_META_KEY: &str = "workspace_index";
 
@@ -44,6 +49,10 @@ pub struct LiveDoc {
     poisoned: bool,
     /// When a connection last locked it.
     last_used: Instant,
+    /// The record the document held when last checked (`Some(None)`: empty or not a
+    /// record); `None` until read. The "before" of the next change's check, so that a
+    /// change costs one typed read, not two.
+    record: Option<Option<Record>>,
 }
 
 impl LiveDoc {
@@ -55,6 +64,7 @@ impl LiveDoc {
             stored_bytes,
             poisoned: false,
             last_used: Instant::now(),
+            record: None,
         }
     }
 }
@@ -94,7 +104,16 @@ pub struct Grant {
     /// Documents whose changes from this connection were refused: ignored from then on.
     refused: HashSet<DocumentId>,
     /// Refusals not yet written to the audit log.
-    pub denials: Vec<(DocumentId, String)>,
+    pub denials: Vec<Denial>,
+}
+
+/// A change the hub refused, for the audit log and the member's device.
+#[derive(Debug, Clone)]
+pub struct Denial {
+    pub doc: DocumentId,
+    /// Stable code ([`rules::Refusal::code`], or a hub limit's).
+    pub code: &'static str,
+    pub reason: String,
 }
 
 impl Grant {
@@ -134,7 +153,24 @@ impl Grant {
 
 /// Why a message was refused without ending the connection.
 enum Refusal {
-    Denied(String),
+    Denied(&'static str, String),
+}
+
+impl From<rules::Refusal> for Refusal {
+    fn from(r: rules::Refusal) -> Refusal {
+        Refusal::Denied(r.code(), r.to_string())
+    }
+}
+
+/// What an accepted change leaves to do once the document's lock is released.
+#[derive(Default)]
+struct Accepted {
+    /// The document's new catalog entry, if it changed.
+    meta: Option<DocMeta>,
+    /// The record as it now reads.
+    record: Option<Record>,
+    /// A campaign this change approved.
+    approved: bool,
 }
 
 pub struct Hub {
@@ -350,6 +386,7 @@ impl Hub {
         if !change(&mut live.doc)? {
             return Ok(false);
         }
+        live.record = None;
         match self.persist(id, &mut live, meta, false)? {
             Ok(Some(durable)) => {
                 drop(live);
@@ -357,7 +394,7 @@ impl Hub {
                 Ok(true)
             }
             Ok(None) => Ok(false),
-            Err(Refusal::Denied(reason)) => Err(ServerError::Storage(reason)),
+            Err(Refusal::Denied(_, reason)) => Err(ServerError::Storage(reason)),
         }
     }
 
@@ -400,10 +437,13 @@ impl Hub {
         }
         let bytes = live.doc.save_after(&live.saved_heads);
         if live.stored_bytes + bytes.len() > self.limits.max_document_bytes {
-            return Ok(Err(Refusal::Denied(format!(
-                "the document would grow past the limit of {} bytes",
-                self.limits.max_document_bytes
-            ))));
+            return Ok(Err(Refusal::Denied(
+                "document_too_large",
+                format!(
+                    "the document would grow past the limit of {} bytes",
+                    self.limits.max_document_bytes
+                ),
+            )));
         }
         if meta_changed {
             self.catalog.set(id, meta.clone());
@@ -487,6 +527,7 @@ impl Hub {
             match live.doc.load_incremental(&bytes) {
                 Ok(_) => {
                     // Everything in storage is stored; what this node queued is too.
+                    live.record = None;
                     live.saved_heads = live.doc.get_heads();
                     live.stored_bytes = live.stored_bytes.max(bytes.len());
                 }
@@ -521,56 +562,87 @@ impl Hub {
             (Some(meta), _) => self.persist(id, live, meta, true),
             (None, Some(meta)) => self.persist(id, live, meta.clone(), false),
             (None, None) => Ok(Err(Refusal::Denied(
+                "no_catalog_entry",
                 "a document without a catalog entry cannot be stored".into(),
             ))),
         }
     }
 
     /// Checks a change `grant` made to a document (already applied to `doc`, not yet
-    /// stored). Returns the document's new catalog entry if it differs from `before`.
+    /// stored) against the scope rules and the write rules of [`rules`]; `before` is
+    /// the record before the change. The workspace index has rules of its own: members
+    /// only add entries, and only for records shared by the workspace (an entry names a
+    /// record and its kind, which the members of other teams must not learn).
     fn authorize(
         &self,
         grant: &Grant,
-        before: Option<&DocMeta>,
+        before_meta: Option<&DocMeta>,
+        before: Option<&Record>,
         doc: &Automerge,
         before_heads: &[ChangeHash],
-    ) -> Result<Option<DocMeta>, Refusal> {
-        let denied = |reason: String| Err(Refusal::Denied(reason));
+    ) -> Result<Accepted, Refusal> {
         let (kind, scope) = read_scope(doc);
-        let is_index = before.is_some_and(|m| m.kind == workspace::KIND);
+        let is_index = before_meta.is_some_and(|m| m.kind == workspace::KIND);
         if is_index || kind == workspace::KIND {
             if !is_index {
-                return denied("a workspace index cannot be created over sync".into());
+                return Err(Refusal::Denied(
+                    "index_created",
+                    "a workspace index cannot be created over sync".into(),
+                ));
             }
             if !grant.access.role.can_write() {
-                return denied(saha_core::access::Denied::ReadOnly.to_string());
+                return Err(rules::Refusal::Access(saha_core::access::Denied::ReadOnly).into());
             }
             if kind != workspace::KIND
                 || (!grant.access.role.administers()
                     && !workspace::only_adds_records(doc, before_heads))
             {
-                return denied("members may only add records to the workspace index".into());
+                return Err(Refusal::Denied(
+                    "index_change",
+                    "members may only add records to the workspace index".into(),
+                ));
             }
-            return Ok(None);
+            for id in workspace::added_records(doc, before_heads) {
+                match self.catalog.get(&id) {
+                    // Not stored yet: its own first change is checked when it comes.
+                    None => {}
+                    Some(meta)
+                        if meta.workspace == grant.workspace_id && meta.scope.team.is_empty() => {}
+                    Some(_) => {
+                        return Err(Refusal::Denied(
+                            "index_lists_team_record",
+                            "the workspace index lists only records shared by the workspace".into(),
+                        ));
+                    }
+                }
+            }
+            return Ok(Accepted::default());
         }
-        if let Err(e) = grant
-            .access
-            .check_change(before.map(|m| (m.kind.as_str(), &m.scope)), (&kind, &scope))
-        {
-            return denied(e.to_string());
-        }
-        if kind == saha_core::campaign::KIND
-            && !saha_core::campaign::may_approve(grant.access.role)
-            && saha_core::campaign::approves(doc, before_heads)
-        {
-            return denied("only owners, admins and managers approve campaigns for sending".into());
-        }
-        let after = DocMeta {
+        let after = rules::check(
+            Some(&grant.access),
+            &rules::Change {
+                doc,
+                before_heads,
+                before,
+            },
+        )?;
+        let approved = match (&after, before) {
+            (Some(Record::Campaign(a)), b) => {
+                a.status == saha_core::campaign::Status::Approved
+                    && !matches!(b, Some(Record::Campaign(b)) if b.status == a.status)
+            }
+            _ => false,
+        };
+        let meta = DocMeta {
             workspace: grant.workspace_id.clone(),
             kind,
             scope,
         };
-        Ok((before != Some(&after)).then_some(after))
+        Ok(Accepted {
+            meta: (before_meta != Some(&meta)).then_some(meta),
+            record: after,
+            approved,
+        })
     }
 
     /// Handles a `request` or `sync` frame of `conn`; returns the frames to send back.
@@ -646,6 +718,12 @@ impl Hub {
             meta
         };
         let before_heads = live.doc.get_heads();
+        let is_index = meta.as_ref().is_some_and(|m| m.kind == workspace::KIND);
+        if live.record.is_none() && !is_index {
+            // An unreadable stored document counts as none: its next change is judged
+            // as a creation.
+            live.record = Some(rules::read_record(&live.doc).ok().flatten());
+        }
         let applied = match conn.receive(&mut live.doc, &m) {
             Ok(applied) => applied,
             Err(e) => {
@@ -654,20 +732,40 @@ impl Hub {
             }
         };
         let mut durable = None;
+        let mut follow_up = None;
         if applied.changed {
-            let outcome = match self.authorize(grant, meta.as_ref(), &live.doc, &before_heads) {
-                Ok(new_meta) => match self.persist_checked(id, &mut live, new_meta, &meta) {
-                    Ok(outcome) => outcome,
-                    Err(e) => {
-                        self.discard(&id, &mut live);
-                        return Err(e);
+            let before = live.record.clone().flatten();
+            let outcome = match self.authorize(
+                grant,
+                meta.as_ref(),
+                before.as_ref(),
+                &live.doc,
+                &before_heads,
+            ) {
+                Ok(accepted) => {
+                    let new_meta = accepted.meta.clone();
+                    match self.persist_checked(id, &mut live, new_meta, &meta) {
+                        Ok(Ok(d)) => {
+                            if !is_index {
+                                live.record = Some(accepted.record.clone());
+                            }
+                            Ok((d, accepted))
+                        }
+                        Ok(Err(refusal)) => Err(refusal),
+                        Err(e) => {
+                            self.discard(&id, &mut live);
+                            return Err(e);
+                        }
                     }
-                },
+                }
                 Err(refusal) => Err(refusal),
             };
             match outcome {
-                Ok(d) => durable = d,
-                Err(Refusal::Denied(reason)) => {
+                Ok((d, accepted)) => {
+                    durable = d;
+                    follow_up = Some(accepted);
+                }
+                Err(Refusal::Denied(code, reason)) => {
                     // Roll the document back to what it was before this message (storage
                     // and the other peers never saw the change). Reloading from storage
                     // instead could miss changes still queued for the writer.
@@ -677,7 +775,11 @@ impl Hub {
                     }
                     conn.forget(&id);
                     grant.refused.insert(id);
-                    grant.denials.push((id, reason));
+                    grant.denials.push(Denial {
+                        doc: id,
+                        code,
+                        reason,
+                    });
                     return Ok(Vec::new());
                 }
             }
@@ -698,7 +800,123 @@ impl Hub {
             }
             return Err(e);
         }
+        if let Some(accepted) = follow_up {
+            self.after_accepted(id, grant, meta.as_ref(), accepted)
+                .await?;
+        }
         Ok(reply.into_iter().collect())
+    }
+
+    /// What an accepted, stored change leads to: an approval is recorded with the
+    /// approver's access (the outbox sends only to people the approver may see), and a
+    /// record that is no longer shared leaves the workspace index.
+    async fn after_accepted(
+        &self,
+        id: DocumentId,
+        grant: &Grant,
+        before: Option<&DocMeta>,
+        accepted: Accepted,
+    ) -> Result<(), ServerError> {
+        if accepted.approved {
+            crate::outbox::record_approval(
+                &self.storage.tables(),
+                &id,
+                &crate::outbox::Approval {
+                    user_id: grant.user_id.clone(),
+                    email: grant.email.clone(),
+                    access: grant.access.clone(),
+                    at: crate::directory::now_ms(),
+                },
+            )?;
+        }
+        let now_in_team = accepted
+            .meta
+            .as_ref()
+            .is_some_and(|m| !m.scope.team.is_empty());
+        let was_shared = before.is_none_or(|m| m.scope.team.is_empty());
+        if now_in_team && was_shared {
+            self.unlist(&grant.workspace_id, &[id]).await?;
+        }
+        Ok(())
+    }
+
+    /// The workspace's index documents (one; more only after a rebuild race).
+    fn indexes_of(&self, workspace_id: &str) -> Vec<DocumentId> {
+        self.catalog
+            .of_kind(workspace_id, workspace::KIND)
+            .into_iter()
+            .filter(|(_, m)| m.scope.team.is_empty())
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    /// Removes `ids` from the workspace's index (a record that moved into a team).
+    pub async fn unlist(&self, workspace_id: &str, ids: &[DocumentId]) -> Result<(), ServerError> {
+        for index in self.indexes_of(workspace_id) {
+            self.server_change(index, |doc| workspace::remove_records(doc, ids))
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Replaces a workspace's index with a new document holding its current content
+    /// and only the entries of records shared by the workspace, without the old one's
+    /// history (which names every record ever listed, team records included). The old
+    /// index is retired: only owners and admins, who see every record anyway, can still
+    /// open it. Returns the new index's ID.
+    pub async fn rebuild_index(
+        &self,
+        workspace_id: &str,
+        old: DocumentId,
+    ) -> Result<DocumentId, ServerError> {
+        let keep = |id: &DocumentId| {
+            self.catalog
+                .get(id)
+                .is_some_and(|m| m.workspace == workspace_id && m.scope.team.is_empty())
+        };
+        let fresh = {
+            let Some(live) = self.lock(old, false).await? else {
+                return Err(ServerError::Storage(format!(
+                    "the index {old} of workspace {workspace_id} is not stored"
+                )));
+            };
+            workspace::rebuild(&live.doc, keep)?
+        };
+        let id = DocumentId::random();
+        let meta = DocMeta {
+            workspace: workspace_id.to_owned(),
+            kind: workspace::KIND.to_owned(),
+            scope: Default::default(),
+        };
+        self.catalog.set(id, meta.clone());
+        self.storage
+            .enqueue(DocWrite {
+                doc: id,
+                meta,
+                chunk: Some(fresh.save()),
+                snapshot: None,
+            })?
+            .wait()
+            .await?;
+        let retired = DocMeta {
+            workspace: workspace_id.to_owned(),
+            kind: workspace::KIND.to_owned(),
+            scope: saha_core::access::Scope {
+                team: RETIRED_INDEX_TEAM.to_owned(),
+                owner: String::new(),
+            },
+        };
+        self.catalog.set(old, retired.clone());
+        self.storage
+            .enqueue(DocWrite {
+                doc: old,
+                meta: retired,
+                chunk: None,
+                snapshot: None,
+            })?
+            .wait()
+            .await?;
+        Ok(id)
     }
 
     /// The frame `conn` needs after `id` changed elsewhere, if any.

@@ -14,7 +14,14 @@
 //! exponential backoff, or `failed` after [`MAX_ATTEMPTS`]. An item found `sending` at
 //! start-up (the server stopped mid-send) becomes `uncertain` and is not sent again:
 //! nothing goes out twice. Every outcome is written into the campaign's `deliveries`,
-//! which devices sync and show on the person's timeline.
+//! which devices sync and show on the person's timeline — the state and time only: the
+//! address a message went to stays in the outbox table, which members cannot read.
+//!
+//! A campaign reaches only people its approver may see: when a member's change
+//! approves a campaign, the hub records who approved it with their role and teams
+//! ([`record_approval`]); the audience is cut to what that access can read (a team
+//! manager's campaign reaches their teams' people and the shared ones), and a campaign
+//! with no recorded approval is not sent.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::future::Future;
@@ -37,6 +44,40 @@ use crate::storage::Tables;
 
 /// `campaign/person` → item.
 const OUTBOX: &str = "outbox";
+/// `campaign` → who approved it ([`Approval`]).
+const APPROVALS: &str = "campaign_approvals";
+
+/// Who approved a campaign, with the access they had when they did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Approval {
+    pub user_id: String,
+    pub email: String,
+    pub access: saha_core::access::Access,
+    pub at: i64,
+}
+
+/// Records the approval of `campaign` (the newest approval counts).
+pub fn record_approval(
+    tables: &Tables,
+    campaign: &DocumentId,
+    approval: &Approval,
+) -> Result<(), ServerError> {
+    let bytes = serde_json::to_vec(approval).map_err(json_error)?;
+    let key = campaign.to_string();
+    tables.write(|tx| tx.put(APPROVALS, &key, &bytes))
+}
+
+/// Who approved `campaign`, if anyone did since approvals were recorded.
+pub fn approval_of(
+    tables: &Tables,
+    campaign: &DocumentId,
+) -> Result<Option<Approval>, ServerError> {
+    let key = campaign.to_string();
+    let bytes = tables.read(|tx| tx.get(APPROVALS, &key))?;
+    bytes
+        .map(|b| serde_json::from_slice(&b).map_err(json_error))
+        .transpose()
+}
 /// Attempts before an item is given up.
 pub const MAX_ATTEMPTS: u32 = 8;
 /// Items sent per round.
@@ -327,7 +368,8 @@ impl Outbox {
 
 fn delivery_of(item: &Item) -> Delivery {
     Delivery {
-        address: item.address.clone(),
+        // Members read campaigns: the address stays in the outbox table.
+        address: String::new(),
         state: match item.state {
             ItemState::Sent => DeliveryState::Sent,
             ItemState::Failed => DeliveryState::Failed,
@@ -335,7 +377,11 @@ fn delivery_of(item: &Item) -> Delivery {
             ItemState::Queued | ItemState::Sending => DeliveryState::Queued,
         },
         at: item.updated_at,
-        error: item.last_error.clone(),
+        error: if item.address.is_empty() {
+            item.last_error.clone()
+        } else {
+            item.last_error.replace(&item.address, "…")
+        },
     }
 }
 
@@ -426,12 +472,17 @@ impl Worker {
         }
         let records = self.records_of(&meta.workspace).await?;
         let refs: Vec<(String, &Record)> = records.iter().map(|(k, r)| (k.clone(), r)).collect();
+        let Some(approval) = approval_of(&self.links, &id)? else {
+            tracing::warn!(campaign = %id, "approved campaign has no recorded approval: not sent (approve it again)");
+            return Ok(false);
+        };
         let Some(audience) = saha_core::campaign::audience_of(
             &campaign,
             &refs,
             &rules,
             &settings.loyalty_tiers,
             now,
+            &approval.access,
         ) else {
             return Ok(false);
         };

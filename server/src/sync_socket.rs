@@ -85,8 +85,9 @@ pub async fn serve(socket: WebSocket, ctx: SocketContext) {
                         tokio::time::sleep(wait).await;
                     }
                     let result = handle_frame(&hub, &mut conn, &mut grant, &bytes).await;
-                    for (doc, reason) in grant.denials.drain(..) {
-                        tracing::warn!(user = %grant.email, %doc, %reason, "sync change refused");
+                    for denial in grant.denials.drain(..) {
+                        let crate::hub::Denial { doc, code, reason } = denial;
+                        tracing::warn!(user = %grant.email, %doc, code, %reason, "sync change refused");
                         directory.audit(
                             &grant.workspace_id,
                             saha_core::api::AuditEntry {
@@ -95,9 +96,20 @@ pub async fn serve(socket: WebSocket, ctx: SocketContext) {
                                 action: "sync.denied".into(),
                                 target: doc.url().to_string(),
                                 ip: ip.clone(),
-                                detail: reason,
+                                detail: format!("{code}: {reason}"),
                             },
                         );
+                        // Kept for the member's device, which words it.
+                        if let Err(e) = directory.record_refusal(
+                            &grant.user_id,
+                            saha_core::api::SyncRefusal {
+                                at: now_ms(),
+                                document: doc.to_string(),
+                                code: code.to_owned(),
+                            },
+                        ) {
+                            tracing::warn!(error = %e, "could not keep a refusal for the device");
+                        }
                     }
                     match result {
                         Ok(replies) => replies,

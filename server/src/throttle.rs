@@ -1,86 +1,167 @@
 //! Anti-automation: login attempt limits and per-user sync message rates.
 //!
-//! Failed logins are counted per account and per client address over a sliding window;
-//! past the limit the answer is `429` with `Retry-After`, before any password is
-//! checked. Sync messages are metered per user with a token bucket shared by all of the
+//! **Logins.** An attempt is counted *before* its password is checked: [`LoginThrottle::begin`]
+//! checks the limits and records the attempt as a failure under one lock, and only a
+//! successful login takes it back ([`Attempt::succeeded`]). So thirty concurrent
+//! guesses meet the same count as thirty sequential ones. Failures count over a
+//! sliding window under three keys, each with some free attempts and then a delay that
+//! doubles with every further failure (up to the window):
+//!
+//! - the account *from one client address* — the guesser's own lane: 5 free attempts;
+//! - the client address, over all accounts (one machine trying many accounts): 20;
+//! - the account over all addresses (a guesser with many addresses): 20 — but not for
+//!   an address the account signed in from before, so a member at their usual place
+//!   still signs in while their account is attacked from elsewhere.
+//!
+//! A throttled attempt is answered `429` with `Retry-After`. Nobody can lock a member
+//! out by failing on purpose from another address.
+//!
+//! **Sync messages** are metered per user with a token bucket shared by all of the
 //! user's connections: a client over its rate is slowed down (its socket is not read
 //! until tokens are back), never disconnected, so a legitimate burst — an initial sync
 //! of thousands of documents — only waits.
 
 use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Window over which failed logins count.
 pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
-/// Failed logins allowed per account in the window.
-pub const LOGIN_FAILURES_PER_ACCOUNT: usize = 5;
-/// Failed logins allowed per client address in the window.
+/// Free failed logins per account from one address in the window.
+pub const LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS: usize = 5;
+/// Free failed logins per client address (all accounts) in the window.
 pub const LOGIN_FAILURES_PER_ADDRESS: usize = 20;
+/// Free failed logins per account from addresses it never signed in from.
+pub const LOGIN_FAILURES_PER_ACCOUNT: usize = 20;
+/// The first delay past the free attempts; each further failure doubles it, up to
+/// [`LOGIN_WINDOW`].
+pub const FIRST_DELAY: Duration = Duration::from_secs(60);
+/// How long a successful address stays known to its account.
+const KNOWN_ADDRESS_FOR: Duration = Duration::from_secs(30 * 24 * 3600);
+/// Addresses remembered per account.
+const KNOWN_ADDRESSES_PER_ACCOUNT: usize = 16;
 
 /// Entries in the failure table above which stale ones are swept on the next failure.
 const SWEEP_ABOVE: usize = 10_000;
 
 #[derive(Default)]
+struct State {
+    failures: HashMap<String, VecDeque<Instant>>,
+    /// Per account, the addresses it signed in from, with when.
+    known: HashMap<String, Vec<(String, Instant)>>,
+}
+
+#[derive(Default)]
 pub struct LoginThrottle {
-    failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+    state: Arc<Mutex<State>>,
+}
+
+/// A login attempt in progress, counted as failed unless [`Attempt::succeeded`].
+pub struct Attempt {
+    state: Arc<Mutex<State>>,
+    email: String,
+    ip: String,
+    at: Instant,
+}
+
+/// How long a key with `failures` in the window waits after its newest failure.
+fn delay(failures: usize, free: usize) -> Duration {
+    if failures < free {
+        return Duration::ZERO;
+    }
+    let doublings = u32::try_from(failures - free).unwrap_or(u32::MAX).min(16);
+    FIRST_DELAY.saturating_mul(1 << doublings).min(LOGIN_WINDOW)
 }
 
 impl LoginThrottle {
-    fn keys(email: &str, ip: &str) -> [(String, usize); 2] {
-        [
-            (format!("account:{email}"), LOGIN_FAILURES_PER_ACCOUNT),
+    fn keys(email: &str, ip: &str, known_address: bool) -> Vec<(String, usize)> {
+        let mut keys = vec![
+            (
+                format!("pair:{email}\u{0}{ip}"),
+                LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS,
+            ),
             (format!("address:{ip}"), LOGIN_FAILURES_PER_ADDRESS),
-        ]
+        ];
+        if !known_address {
+            keys.push((format!("account:{email}"), LOGIN_FAILURES_PER_ACCOUNT));
+        }
+        keys
     }
 
-    /// `Err(wait)` when either the account or the address is over its limit.
-    pub fn check(&self, email: &str, ip: &str) -> Result<(), Duration> {
+    /// Starts an attempt: `Err(wait)` when a limit holds, else the attempt, already
+    /// counted as a failure (checked and counted under one lock).
+    pub fn begin(&self, email: &str, ip: &str) -> Result<Attempt, Duration> {
         let now = Instant::now();
-        let Ok(mut failures) = self.failures.lock() else {
-            return Ok(());
+        let Ok(mut state) = self.state.lock() else {
+            return Err(FIRST_DELAY);
         };
-        let mut wait = None;
-        for (key, limit) in Self::keys(email, ip) {
-            if let Some(times) = failures.get_mut(&key) {
+        let known = state.known.get(email).is_some_and(|addresses| {
+            addresses
+                .iter()
+                .any(|(a, at)| a == ip && now.duration_since(*at) < KNOWN_ADDRESS_FOR)
+        });
+        let keys = Self::keys(email, ip, known);
+        let mut wait = Duration::ZERO;
+        for (key, free) in &keys {
+            if let Some(times) = state.failures.get_mut(key) {
                 while times
                     .front()
                     .is_some_and(|t| now.duration_since(*t) > LOGIN_WINDOW)
                 {
                     times.pop_front();
                 }
-                if times.len() >= limit
-                    && let Some(oldest) = times.front()
-                {
-                    let until = LOGIN_WINDOW.saturating_sub(now.duration_since(*oldest));
-                    wait = Some(wait.map_or(until, |w: Duration| w.max(until)));
+                if let Some(last) = times.back() {
+                    let until = delay(times.len(), *free).saturating_sub(now.duration_since(*last));
+                    wait = wait.max(until);
                 }
             }
         }
-        wait.map_or(Ok(()), Err)
+        if !wait.is_zero() {
+            return Err(wait);
+        }
+        // Attempts with ever-new addresses must not grow the table without bound.
+        if state.failures.len() > SWEEP_ABOVE {
+            state.failures.retain(|_, times| {
+                times
+                    .back()
+                    .is_some_and(|t| now.duration_since(*t) <= LOGIN_WINDOW)
+            });
+        }
+        for (key, _) in Self::keys(email, ip, false) {
+            state.failures.entry(key).or_default().push_back(now);
+        }
+        Ok(Attempt {
+            state: self.state.clone(),
+            email: email.to_owned(),
+            ip: ip.to_owned(),
+            at: now,
+        })
     }
+}
 
-    pub fn failed(&self, email: &str, ip: &str) {
-        if let Ok(mut failures) = self.failures.lock() {
-            let now = Instant::now();
-            // Attempts with ever-new addresses must not grow the table without bound.
-            if failures.len() > SWEEP_ABOVE {
-                failures.retain(|_, times| {
-                    times
-                        .back()
-                        .is_some_and(|t| now.duration_since(*t) <= LOGIN_WINDOW)
-                });
-            }
-            for (key, _) in Self::keys(email, ip) {
-                failures.entry(key).or_default().push_back(now);
+impl Attempt {
+    /// The password was right: the attempt is no failure, the account's failures
+    /// from this address are forgotten and the address becomes known to the account.
+    pub fn succeeded(self) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        for (key, _) in LoginThrottle::keys(&self.email, &self.ip, false) {
+            if let Some(times) = state.failures.get_mut(&key)
+                && let Some(i) = times.iter().rposition(|t| *t == self.at)
+            {
+                times.remove(i);
             }
         }
-    }
-
-    /// A successful login clears the account's count (not the address's).
-    pub fn succeeded(&self, email: &str) {
-        if let Ok(mut failures) = self.failures.lock() {
-            failures.remove(&format!("account:{email}"));
+        state
+            .failures
+            .remove(&format!("pair:{}\u{0}{}", self.email, self.ip));
+        let now = Instant::now();
+        let known = state.known.entry(self.email.clone()).or_default();
+        known.retain(|(a, at)| *a != self.ip && now.duration_since(*at) < KNOWN_ADDRESS_FOR);
+        known.push((self.ip.clone(), now));
+        if known.len() > KNOWN_ADDRESSES_PER_ACCOUNT {
+            known.remove(0);
         }
     }
 }
@@ -137,24 +218,57 @@ mod tests {
     use super::*;
 
     #[test]
-    fn logins_are_limited_per_account_and_address() {
+    fn a_guesser_is_slowed_on_their_own_lane_with_growing_delays() {
         let t = LoginThrottle::default();
-        for _ in 0..LOGIN_FAILURES_PER_ACCOUNT {
-            assert!(t.check("a@x", "1.1.1.1").is_ok());
-            t.failed("a@x", "1.1.1.1");
+        for _ in 0..LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS {
+            drop(t.begin("a@x", "1.1.1.1").expect("free attempts"));
         }
-        let wait = t.check("a@x", "2.2.2.2").unwrap_err();
-        assert!(wait > Duration::from_secs(60));
-        assert!(t.check("b@x", "2.2.2.2").is_ok(), "other accounts are fine");
+        let wait = t.begin("a@x", "1.1.1.1").err().expect("throttled");
+        assert!(wait > Duration::from_secs(50) && wait <= FIRST_DELAY);
+        // Another address is not locked out by the guesser, nor another account.
+        t.begin("a@x", "2.2.2.2")
+            .expect("the member elsewhere")
+            .succeeded();
+        assert!(t.begin("b@x", "1.1.1.1").is_ok());
+        assert_eq!(delay(5, 5), FIRST_DELAY);
+        assert_eq!(delay(6, 5), FIRST_DELAY * 2);
+        assert_eq!(delay(40, 5), LOGIN_WINDOW);
+        assert_eq!(delay(4, 5), Duration::ZERO);
+    }
+
+    #[test]
+    fn attempts_count_before_the_password_is_checked() {
+        let t = LoginThrottle::default();
+        // Thirty attempts begun before any finishes: only the free ones start.
+        let started: Vec<_> = (0..30)
+            .filter_map(|_| t.begin("a@x", "1.1.1.1").ok())
+            .collect();
+        assert_eq!(started.len(), LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS);
+        // A success takes its own attempt back and clears the lane.
+        let mut started = started;
+        started.pop().unwrap().succeeded();
+        assert!(t.begin("a@x", "1.1.1.1").is_ok());
+    }
+
+    #[test]
+    fn many_addresses_slow_an_account_except_where_it_signed_in_before() {
+        let t = LoginThrottle::default();
+        t.begin("a@x", "10.0.0.1").unwrap().succeeded();
+        for i in 0..LOGIN_FAILURES_PER_ACCOUNT {
+            drop(t.begin("a@x", &format!("9.9.9.{i}")).unwrap());
+        }
+        assert!(t.begin("a@x", "8.8.8.8").is_err(), "a new address waits");
+        assert!(
+            t.begin("a@x", "10.0.0.1").is_ok(),
+            "the known address does not"
+        );
         for i in 0..LOGIN_FAILURES_PER_ADDRESS {
-            t.failed(&format!("u{i}@x"), "3.3.3.3");
+            drop(t.begin(&format!("u{i}@x"), "3.3.3.3").unwrap());
         }
         assert!(
-            t.check("new@x", "3.3.3.3").is_err(),
+            t.begin("new@x", "3.3.3.3").is_err(),
             "the address is limited"
         );
-        t.succeeded("a@x");
-        assert!(t.check("a@x", "2.2.2.2").is_ok());
     }
 
     #[test]

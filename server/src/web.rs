@@ -80,6 +80,35 @@ impl AppState {
     }
 }
 
+/// Rebuilds every workspace index of an older layout (one whose history may name
+/// records of teams, see [`crate::hub::Hub::rebuild_index`]) and points the workspace
+/// at the new one. Runs before the server accepts connections.
+pub async fn upgrade_indexes(state: &AppState) -> Result<(), ServerError> {
+    for workspace in state
+        .directory
+        .workspaces()
+        .map_err(|e| ServerError::Storage(e.to_string()))?
+    {
+        if workspace.index_layout >= crate::directory::INDEX_LAYOUT {
+            continue;
+        }
+        let Ok(old) = workspace.index_id.parse::<saha_core::DocumentId>() else {
+            continue;
+        };
+        let new = state.hub.rebuild_index(&workspace.id, old).await?;
+        state
+            .directory
+            .set_index(
+                &workspace.id,
+                &new.to_string(),
+                crate::directory::INDEX_LAYOUT,
+            )
+            .map_err(|e| ServerError::Storage(e.to_string()))?;
+        tracing::info!(workspace = %workspace.id, old = %old, new = %new, "workspace index rebuilt: it lists only shared records");
+    }
+    Ok(())
+}
+
 /// Refuses state-changing API calls from a foreign browser origin.
 async fn api_origin_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let changes_state = !matches!(
@@ -107,6 +136,7 @@ pub fn router(state: AppState) -> Router {
         .route("/auth/password", post(api::change_password))
         .route("/sync/ticket", post(api::sync_ticket))
         .route("/sync/changes", get(api::sync_changes))
+        .route("/sync/refusals", get(api::sync_refusals))
         .route("/workspace", get(api::workspace))
         .route("/members", get(api::members))
         .route("/members/{id}", patch(api::update_member))
@@ -331,6 +361,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         .build();
     let state = AppState::open(storage, config, leptos).await?;
     let hub = state.hub.clone();
+    upgrade_indexes(&state).await?;
     start_outbox(&state, addr)?;
     tokio::spawn(crate::hub::evict_idle(hub.clone()));
     if let Storage::Postgres(pg) = hub.storage() {

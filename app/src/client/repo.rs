@@ -559,11 +559,17 @@ impl Repo {
             .filter_map(|id| {
                 let doc = &docs.get(id)?.doc;
                 let kind = kind_of(doc).filter(|k| KINDS.contains(&k.as_str()))?;
-                let created = match Record::read(doc) {
-                    Some(Ok(record)) => record.common().created_at,
-                    _ => 0,
+                // The index lists only records shared by the workspace: an entry names
+                // a record to every member, and team records are not theirs to know
+                // (the server refuses such entries; members get them by the feed).
+                let common = match Record::read(doc) {
+                    Some(Ok(record)) => record.common(),
+                    _ => return None,
                 };
-                Some((*id, kind, created))
+                common
+                    .team
+                    .is_empty()
+                    .then_some((*id, kind, common.created_at))
             })
             .collect();
         let index = docs.get_mut(&index_id)?;

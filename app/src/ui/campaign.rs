@@ -122,7 +122,13 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
                 .iter()
                 .map(|(id, v)| (id.to_string(), &v.record))
                 .collect();
-            let result = campaign::audience_of(&for_audience, &list, &rules, &tiers, now_ms())?;
+            let me = super::me();
+            let access = saha_core::access::Access {
+                role: me.role,
+                teams: me.teams,
+            };
+            let result =
+                campaign::audience_of(&for_audience, &list, &rules, &tiers, now_ms(), &access)?;
             let names: HashMap<String, (&'static str, String)> = segment::people(&list)
                 .iter()
                 .map(|p| (p.id.clone(), (p.kind, p.name.to_owned())))
@@ -213,7 +219,7 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
                             let error = d.error.clone();
                             view! {
                                 <li class="card" data-delivery=state>
-                                    {name} " · " {d.address.clone()} " · "
+                                    {name} " · "
                                     {move || word(lang.get(), &format!("delivery.{state}"))}
                                     {(!error.is_empty()).then(|| format!(" ({error})"))}
                                 </li>
