@@ -254,6 +254,26 @@ pub fn may_approve(role: crate::access::Role) -> bool {
     .is_ok()
 }
 
+/// Text for a one-line header (an e-mail subject): control characters, line breaks
+/// included, become spaces, so a value can never add a header of its own.
+pub fn header_text(value: &str) -> String {
+    let spaced: String = value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Text for a message body (SMS, e-mail): line ends kept as `\n`, every other control
+/// character dropped (an SMS gateway or mail transfer may read them as commands).
+pub fn message_text(value: &str) -> String {
+    value
+        .replace("\r\n", "\n")
+        .chars()
+        .filter(|c| *c == '\n' || !c.is_control())
+        .collect()
+}
+
 /// What is wrong with a template.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TemplateError {
@@ -827,5 +847,17 @@ mod tests {
         );
         assert_eq!(result.excluded.len(), 2);
         let _ = ConsentStatus::Consent;
+    }
+
+    #[test]
+    fn headers_stay_one_line_and_bodies_lose_control_characters() {
+        assert_eq!(
+            header_text("Kış\r\nBcc: herkes@example.com"),
+            "Kış Bcc: herkes@example.com"
+        );
+        assert_eq!(
+            message_text("Merhaba\r\nAyşe\u{1b}[2J\u{0}"),
+            "Merhaba\nAyşe[2J"
+        );
     }
 }

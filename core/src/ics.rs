@@ -53,6 +53,32 @@ fn param(value: &str) -> String {
     }
 }
 
+/// A `mailto:` URI for an attendee, or `None` when `email` is not an address: every
+/// character but letters, digits and `@._+-` is percent-encoded, so nothing in it can
+/// end the line, open a parameter or start a property.
+fn mailto(email: &str) -> Option<String> {
+    let valid = crate::validate::email(email)
+        .ok()
+        .filter(|e| !e.is_empty())?;
+    let mut out = String::from("mailto:");
+    for byte in valid.bytes() {
+        if byte.is_ascii_alphanumeric() || b"@._+-".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    Some(out)
+}
+
+/// A URI value: control characters and spaces removed (a URI has neither).
+fn uri(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace())
+        .collect()
+}
+
 /// Appends a content line, folded at 75 octets.
 fn line(out: &mut String, content: &str) {
     let mut width = 0;
@@ -142,17 +168,16 @@ fn event(out: &mut String, e: &FeedEvent<'_>, now_ms: i64) -> bool {
     };
     line(out, &format!("STATUS:{status}"));
     for (name, email) in &e.attendees {
-        line(
-            out,
-            &format!(
-                "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT:mailto:{}",
-                param(name),
-                email
-            ),
-        );
+        // An attendee whose address is not one is left out, not written raw.
+        if let Some(mailto) = mailto(email) {
+            line(
+                out,
+                &format!("ATTENDEE;CN={};ROLE=REQ-PARTICIPANT:{mailto}", param(name)),
+            );
+        }
     }
     if !e.url.is_empty() {
-        line(out, &format!("URL:{}", e.url));
+        line(out, &format!("URL:{}", uri(&e.url)));
     }
     line(out, "END:VEVENT");
     true
@@ -239,5 +264,50 @@ mod tests {
         ] {
             assert!(ics.contains(needle), "missing {needle:?} in\n{ics}");
         }
+    }
+
+    #[test]
+    fn hostile_values_stay_inside_their_property() {
+        let mut m = Meeting::blank(&EditContext::new("ayse", 1_700_000_000_000));
+        m.title = "Toplantı\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:sahte".into();
+        m.location = "Ofis;ALTREP=\"https://evil.example\":x".into();
+        m.agenda = "Gündem\nURL:https://evil.example/login".into();
+        m.start = "2026-11-24T10:00".into();
+        m.end = "2026-11-24T11:00".into();
+        let events = [FeedEvent {
+            id: "abc",
+            meeting: &m,
+            attendees: vec![
+                (
+                    "Kötü\r\nATTENDEE:mailto:x@evil.example".into(),
+                    "x@example.com\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nURL:https://evil.example/login"
+                        .into(),
+                ),
+                ("Ayşe;Kaya".into(), "ayşe+crm@example.com".into()),
+            ],
+            url: "https://saha.example/m/abc\r\nURL:https://evil.example".into(),
+        }];
+        let ics = calendar("Satış", &events, 1_800_000_000_000);
+        let unfolded = ics.replace("\r\n ", "");
+        let lines: Vec<&str> = unfolded.split("\r\n").collect();
+        assert_eq!(lines.iter().filter(|l| **l == "BEGIN:VEVENT").count(), 1);
+        assert_eq!(lines.iter().filter(|l| l.starts_with("URL:")).count(), 1);
+        assert_eq!(
+            lines.iter().filter(|l| l.starts_with("SUMMARY:")).count(),
+            1
+        );
+        // The invalid address is left out; the valid one is percent-encoded.
+        let attendees: Vec<&&str> = lines.iter().filter(|l| l.starts_with("ATTENDEE")).collect();
+        assert_eq!(
+            attendees,
+            [&"ATTENDEE;CN=\"Ayşe;Kaya\";ROLE=REQ-PARTICIPANT:mailto:ay%C5%9Fe+crm@example.com"]
+        );
+        assert!(lines.iter().all(|l| !l.starts_with("URL:https://evil")));
+        assert!(
+            lines
+                .iter()
+                .any(|l| *l == "DESCRIPTION:Gündem\\nURL:https://evil.example/login"),
+            "the agenda stays one escaped value"
+        );
     }
 }

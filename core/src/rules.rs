@@ -220,6 +220,51 @@ pub const TABLE: &[KindRules] = &[
     },
 ];
 
+/// A field's required form, checked whenever a member writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Empty or an e-mail address as [`crate::validate::email`] accepts it.
+    Email,
+    /// Empty or a phone number as [`crate::validate::phone`] accepts it.
+    Phone,
+}
+
+/// Fields of every kind that hold contact addresses: what later goes into calendar
+/// invitations, e-mail headers and SMS gateways must be what it claims to be.
+pub const FORMATS: &[(&str, Format)] = &[
+    ("email", Format::Email),
+    ("phone", Format::Phone),
+    ("mobile", Format::Phone),
+];
+
+impl Format {
+    fn accepts(self, value: &str) -> bool {
+        if value.chars().any(char::is_control) {
+            return false;
+        }
+        match self {
+            Format::Email => crate::validate::email(value).is_ok(),
+            Format::Phone => crate::validate::phone(value).is_ok(),
+        }
+    }
+}
+
+/// Checks the formatted fields among `fields` of the record in `doc`.
+fn check_formats<'a>(
+    doc: &Automerge,
+    fields: impl IntoIterator<Item = &'a str>,
+) -> Result<(), Refusal> {
+    for field in fields {
+        if let Some((name, format)) = FORMATS.iter().find(|(name, _)| *name == field) {
+            let value = crate::value::get_string(doc, &ROOT, name).unwrap_or_default();
+            if !format.accepts(&value) {
+                return Err(Refusal::Format(name));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The rules of `kind` beyond [`COMMON`].
 pub fn rules_of(kind: &str) -> Option<&'static KindRules> {
     TABLE.iter().find(|r| r.kinds.contains(&kind))
@@ -299,6 +344,8 @@ pub enum Refusal {
     Locked { field: &'static str, status: String },
     /// A status the member's role may not move the record into.
     Step(Step),
+    /// An e-mail address or phone number that is not one.
+    Format(&'static str),
 }
 
 impl Refusal {
@@ -318,6 +365,7 @@ impl Refusal {
             Refusal::AppendOnly(_) => "append_only_field",
             Refusal::Locked { .. } => "locked_field",
             Refusal::Step(step) => step.code(),
+            Refusal::Format(_) => "invalid_format",
         }
     }
 }
@@ -343,6 +391,7 @@ impl std::fmt::Display for Refusal {
             Refusal::Step(step) => {
                 write!(f, "the member's role may not take the step {}", step.code())
             }
+            Refusal::Format(field) => write!(f, "`{field}` does not hold a valid value"),
         }
     }
 }
@@ -510,6 +559,7 @@ pub fn check(access: Option<&Access>, change: &Change<'_>) -> Result<Option<Reco
                 return Err(Refusal::ServerOnly(rule.field));
             }
         }
+        check_formats(change.doc, FORMATS.iter().map(|(name, _)| *name))?;
         let status = after.status().unwrap_or_default();
         let first = Record::blank(&kind, &crate::record::EditContext::new("", 0))
             .and_then(|r| r.status())
@@ -518,7 +568,9 @@ pub fn check(access: Option<&Access>, change: &Change<'_>) -> Result<Option<Reco
         return Ok(Some(after));
     };
     let status_before = before.status().unwrap_or_default();
-    for key in changed_fields(change.doc, change.before_heads) {
+    let changed = changed_fields(change.doc, change.before_heads);
+    check_formats(change.doc, changed.iter().map(String::as_str))?;
+    for key in changed {
         let Some(rule) = COMMON
             .iter()
             .chain(rules_of(&kind).map_or(&[][..], |r| r.fields))

@@ -514,8 +514,10 @@ impl Worker {
                 person,
                 channel: campaign.channel.code().to_owned(),
                 address,
-                subject: campaign.name.clone(),
-                body,
+                // Encoded for where they go: a header has no line breaks, a message
+                // no control characters but line ends.
+                subject: saha_core::campaign::header_text(&campaign.name),
+                body: saha_core::campaign::message_text(&body),
                 state: ItemState::Queued,
                 attempts: 0,
                 next_at: now,

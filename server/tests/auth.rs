@@ -370,7 +370,7 @@ async fn wrong_passwords_are_rate_limited_and_audited() {
             .json(&json!({ "email": OWNER_EMAIL, "password": password }))
             .send()
     };
-    for _ in 0..saha_server::throttle::LOGIN_FAILURES_PER_ACCOUNT {
+    for _ in 0..saha_server::throttle::LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS {
         let response = login("yanlış-parola-123").await.unwrap();
         assert_eq!(response.status(), 401);
         let body: serde_json::Value = response.json().await.unwrap();
@@ -594,10 +594,24 @@ async fn the_first_workspace_adopts_documents_stored_before_accounts_existed() {
     }
     // The legacy layout is the embedded file's.
     let server = start_embedded(dir.path()).await;
-    assert_eq!(server.owner.index_id().await.unwrap(), index);
+    // The adopted index is rebuilt without its history (which may name any record);
+    // the new one lists the shared record, the old one is retired.
+    let rebuilt = server.owner.index_id().await.unwrap();
+    assert_ne!(rebuilt, index);
     let mut peer = connect(&server, "adopter").await;
-    let index_doc = peer.fetch(index).await.unwrap();
-    assert_eq!(saha_core::workspace::records(index_doc).len(), 1);
+    let index_doc = peer.fetch(rebuilt).await.unwrap();
+    assert_eq!(
+        saha_core::workspace::records(index_doc),
+        vec![(record, "account".to_owned())]
+    );
+    assert_eq!(saha_core::workspace::name(index_doc), "Eski");
+    let rep = server
+        .member("temsilci@anadolu.test", "sales_rep", &[])
+        .await;
+    let mut rep_peer = connect_as(&rep, "rep").await;
+    rep_peer.fetch_all(&[index, rebuilt]).await.unwrap();
+    assert!(rep_peer.unavailable.contains(&index), "the retired index");
+    assert!(rep_peer.has(&rebuilt));
     assert_eq!(
         read_account(peer.fetch(record).await.unwrap())
             .unwrap()

@@ -339,6 +339,25 @@ fn logs_only_grow() {
 }
 
 #[test]
+fn addresses_must_be_addresses() {
+    let contact = stored(crate::contact::KIND);
+    let hostile = "x@example.com\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nURL:https://evil.example/login";
+    let (email, _) = judge(Role::SalesRep, &contact, |tx| {
+        put_text(tx, "email", hostile)
+    });
+    assert_eq!(email.unwrap_err(), Refusal::Format("email"));
+    let (phone, _) = judge(Role::SalesRep, &contact, |tx| {
+        tx.put(ROOT, "mobile", "0532; DROP").unwrap();
+    });
+    assert_eq!(phone.unwrap_err(), Refusal::Format("mobile"));
+    let (fine, _) = judge(Role::SalesRep, &contact, |tx| {
+        tx.put(ROOT, "email", "ayse@example.com").unwrap();
+        tx.put(ROOT, "mobile", "0532 123 45 67").unwrap();
+    });
+    assert!(fine.is_ok(), "{fine:?}");
+}
+
+#[test]
 fn the_app_menus_follow_the_table() {
     let all = crate::campaign::Status::CODES;
     assert_eq!(
