@@ -22,6 +22,16 @@ pub const PROTOCOL_VERSION: &str = "1";
 /// Peer IDs longer than this are refused: they are echoed in every reply.
 const MAX_PEER_ID_LEN: usize = 256;
 
+/// The largest `join` or `peer` frame accepted: a handshake holds a few short strings.
+/// Checked by the receiver before decoding (see `server/src/sync_socket.rs`), so a
+/// peer that has not joined yet cannot make the server hold more than this.
+pub const MAX_HANDSHAKE_BYTES: usize = 16 * 1024;
+
+/// How deeply an unknown field may nest arrays, maps and tags before the frame is
+/// refused. Skipping is recursive within this bound and allocates nothing, so a frame
+/// of nested CBOR costs no more memory than its own bytes.
+const MAX_SKIP_DEPTH: u32 = 8;
+
 /// What a peer tells about itself in `join` and `peer`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PeerMetadata {
@@ -98,6 +108,8 @@ impl Message {
             return Err(Error::MalformedMessage(format!("map with {len} fields")));
         }
         let mut f = Fields::default();
+        // Handshake frames accept unknown fields only as scalars (see below).
+        let mut unknown_nested = false;
         for _ in 0..len {
             let key = d.str()?;
             match key {
@@ -122,8 +134,13 @@ impl Message {
                     f.versions = Some(versions);
                 }
                 "peerMetadata" | "metadata" => f.metadata = Some(metadata(&mut d)?),
-                _ => d.skip()?,
+                _ => unknown_nested |= skip_value(&mut d, 0)?,
             }
+        }
+        if unknown_nested && matches!(f.kind.as_deref(), Some("join" | "peer")) {
+            return Err(Error::MalformedMessage(
+                "a handshake frame with an unknown field that is not a scalar".into(),
+            ));
         }
         if d.position() != bytes.len() {
             return Err(Error::MalformedMessage(
@@ -333,10 +350,61 @@ fn bytes_field(d: &mut Decoder<'_>) -> Result<Vec<u8>, Error> {
     }
 }
 
+/// Skips one value of any type, refusing nesting deeper than [`MAX_SKIP_DEPTH`];
+/// returns whether it was an array, map or tag. Unlike `Decoder::skip`, which keeps a
+/// heap stack per nesting level, this uses none: a frame of millions of nested arrays
+/// is refused at the ninth.
+fn skip_value(d: &mut Decoder<'_>, depth: u32) -> Result<bool, Error> {
+    if depth > MAX_SKIP_DEPTH {
+        return Err(Error::MalformedMessage(format!(
+            "CBOR nested deeper than {MAX_SKIP_DEPTH} levels"
+        )));
+    }
+    match d.datatype()? {
+        Type::Array => {
+            let n = d.array()?.unwrap_or(0);
+            for _ in 0..n {
+                skip_value(d, depth + 1)?;
+            }
+            Ok(true)
+        }
+        Type::Map => {
+            let n = d.map()?.unwrap_or(0);
+            for _ in 0..n.saturating_mul(2) {
+                skip_value(d, depth + 1)?;
+            }
+            Ok(true)
+        }
+        Type::ArrayIndef | Type::MapIndef => {
+            if d.datatype()? == Type::ArrayIndef {
+                d.array()?;
+            } else {
+                d.map()?;
+            }
+            while d.datatype()? != Type::Break {
+                skip_value(d, depth + 1)?;
+            }
+            // The break byte (0xff) that ends an indefinite array or map.
+            d.set_position(d.position() + 1);
+            Ok(true)
+        }
+        Type::Tag => {
+            d.tag()?;
+            skip_value(d, depth + 1)?;
+            Ok(true)
+        }
+        // Scalars, and byte or text strings (chunked ones are flat): nothing nests.
+        _ => {
+            d.skip()?;
+            Ok(false)
+        }
+    }
+}
+
 fn metadata(d: &mut Decoder<'_>) -> Result<PeerMetadata, Error> {
     let mut m = PeerMetadata::default();
     if d.datatype()? != Type::Map {
-        d.skip()?;
+        skip_value(d, 1)?;
         return Ok(m);
     }
     let len = d
@@ -348,7 +416,9 @@ fn metadata(d: &mut Decoder<'_>) -> Result<PeerMetadata, Error> {
                 m.storage_id = Some(peer_id(d)?);
             }
             "isEphemeral" if d.datatype()? == Type::Bool => m.is_ephemeral = d.bool()?,
-            _ => d.skip()?,
+            _ => {
+                skip_value(d, 1)?;
+            }
         }
     }
     Ok(m)
@@ -358,6 +428,59 @@ fn metadata(d: &mut Decoder<'_>) -> Result<PeerMetadata, Error> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// A `join` frame with one more field, `extra`, holding `value` (CBOR bytes).
+    fn join_with(value: &[u8]) -> Vec<u8> {
+        let mut e = Encoder::new(Vec::new());
+        e.map(3).unwrap();
+        e.str("type").unwrap().str("join").unwrap();
+        e.str("senderId").unwrap().str("peer-1").unwrap();
+        e.str("extra").unwrap();
+        let mut bytes = e.into_writer();
+        bytes.extend_from_slice(value);
+        bytes
+    }
+
+    #[test]
+    fn deeply_nested_unknown_fields_are_refused_without_memory() {
+        // A megabyte of nested one-element arrays: Decoder::skip would stack a million
+        // levels on the heap; the bounded skip stops at the ninth.
+        let mut nested = vec![0x81u8; 1 << 20];
+        nested.push(0x00);
+        let err = Message::decode(&join_with(&nested)).unwrap_err();
+        assert!(err.to_string().contains("nested deeper"), "{err}");
+        // Indefinite-length nesting too.
+        let mut indefinite = vec![0x9fu8; 1 << 16];
+        indefinite.extend(std::iter::repeat_n(0xffu8, 1 << 16));
+        assert!(Message::decode(&join_with(&indefinite)).is_err());
+        // A handshake refuses any unknown field that is not a scalar.
+        assert!(Message::decode(&join_with(&[0x81, 0x00])).is_err());
+        assert!(Message::decode(&join_with(&[0xa1, 0x61, 0x61, 0x01])).is_err());
+        assert!(matches!(
+            Message::decode(&join_with(&[0x63, b'a', b'b', b'c'])),
+            Ok(Message::Join { .. })
+        ));
+    }
+
+    #[test]
+    fn other_frames_skip_shallow_unknown_fields_of_any_shape() {
+        let mut e = Encoder::new(Vec::new());
+        e.map(3).unwrap();
+        e.str("type").unwrap().str("remote-heads-changed").unwrap();
+        e.str("senderId").unwrap().str("peer-1").unwrap();
+        e.str("newHeads").unwrap();
+        let mut bytes = e.into_writer();
+        // {"storage": {"heads": ["h"], "timestamp": 1}} and an indefinite array.
+        bytes.extend_from_slice(&[
+            0xa1, 0x67, b's', b't', b'o', b'r', b'a', b'g', b'e', 0xa2, 0x65, b'h', b'e', b'a',
+            b'd', b's', 0x9f, 0x61, b'h', 0xff, 0x69, b't', b'i', b'm', b'e', b's', b't', b'a',
+            b'm', b'p', 0x01,
+        ]);
+        assert!(matches!(
+            Message::decode(&bytes),
+            Ok(Message::Ignored { .. })
+        ));
+    }
 
     fn sample() -> Vec<Message> {
         let doc = DocumentId::random();

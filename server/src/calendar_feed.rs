@@ -155,7 +155,7 @@ async fn build(state: &AppState, token: &str) -> Result<Option<String>, crate::S
         match meeting {
             Ok(m) if m.on_calendar(&feed.calendar) => meetings.push((id.to_string(), m)),
             Ok(_) => {}
-            Err(e) => tracing::warn!(doc = %id, error = %e, "unreadable meeting skipped"),
+            Err(e) => report_unreadable(directory, &feed.workspace_id, id, &e.to_string()),
         }
     }
     meetings.sort_by(|a, b| b.1.start.cmp(&a.1.start));
@@ -214,4 +214,37 @@ async fn build(state: &AppState, token: &str) -> Result<Option<String>, crate::S
         None => format!("Saha · {}", user.name),
     };
     Ok(Some(ics::calendar(&name, &events, now_ms())))
+}
+
+/// A meeting the feed cannot read (stored before the server checked every change
+/// against its schema) is left out of the feed and reported: in the server log, and
+/// once per document and server run in the workspace's audit log, where admins see it.
+fn report_unreadable(
+    directory: &crate::directory::Directory,
+    workspace: &str,
+    id: saha_core::DocumentId,
+    error: &str,
+) {
+    static REPORTED: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashSet<saha_core::DocumentId>>,
+    > = std::sync::OnceLock::new();
+    tracing::warn!(doc = %id, error, "a meeting on a calendar feed does not read as a meeting");
+    let first = REPORTED
+        .get_or_init(Default::default)
+        .lock()
+        .map(|mut seen| seen.insert(id))
+        .unwrap_or(false);
+    if first {
+        directory.audit(
+            workspace,
+            saha_core::api::AuditEntry {
+                at: crate::directory::now_ms(),
+                actor: "saha-server".into(),
+                action: "calendar.unreadable_record".into(),
+                target: id.url().to_string(),
+                ip: String::new(),
+                detail: error.to_owned(),
+            },
+        );
+    }
 }

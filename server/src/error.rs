@@ -14,6 +14,9 @@ pub enum ServerError {
     Core(#[from] saha_core::Error),
     #[error("I/O: {0}")]
     Io(#[from] std::io::Error),
+    /// A configuration the server refuses to run with.
+    #[error("configuration: {0}")]
+    Config(String),
 }
 
 macro_rules! storage_error {

@@ -97,11 +97,61 @@ pub fn origin_allowed(config: &Config, headers: &HeaderMap) -> bool {
     if let Some(public) = &config.public_url {
         return origin_of(public) == origin;
     }
+    // No public URL: the server listens on loopback (see [`check_exposure`]), and only
+    // a loopback Host names it — a page on another name that resolves here (DNS
+    // rebinding) is not the server's own origin.
     let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
         return false;
     };
     let host = host.to_ascii_lowercase();
-    origin == format!("http://{host}") || origin == format!("https://{host}")
+    is_loopback_host(&host)
+        && (origin == format!("http://{host}") || origin == format!("https://{host}"))
+}
+
+/// Whether `host` (a Host header: name or address, with an optional port) names this
+/// machine's loopback interface.
+pub fn is_loopback_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        // [::1]:3000
+        rest.split(']').next().unwrap_or_default()
+    } else {
+        host.rsplit_once(':')
+            .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()))
+            .map_or(host, |(name, _)| name)
+    };
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Whether a request may be served given its Host: with a public URL or allowed
+/// origins set, a proxy in front decides; without, only loopback names (the DNS
+/// rebinding defence of the first-run page and everything else).
+pub fn host_allowed(config: &Config, headers: &HeaderMap) -> bool {
+    if config.public_url.is_some() || !config.allowed_origins.is_empty() {
+        return true;
+    }
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|h| is_loopback_host(&h.to_ascii_lowercase()))
+}
+
+/// Refuses to listen beyond loopback without `--public-url` or `--allowed-origin`:
+/// the server could not tell its own origin from a rebound one.
+pub fn check_exposure(config: &Config) -> Result<(), crate::ServerError> {
+    if config.listen.ip().is_loopback()
+        || config.public_url.is_some()
+        || !config.allowed_origins.is_empty()
+    {
+        return Ok(());
+    }
+    Err(crate::ServerError::Config(format!(
+        "listening on {} needs --public-url (the address users open) or --allowed-origin",
+        config.listen
+    )))
 }
 
 /// The `Set-Cookie` value that starts a session.
@@ -165,13 +215,19 @@ mod tests {
     #[test]
     fn origins_default_to_the_servers_own() {
         let mut config = Config::for_tests(".".into(), ".".into());
-        assert!(origin_allowed(&config, &headers(None, "a:1")));
-        assert!(origin_allowed(&config, &headers(Some("http://a:1"), "a:1")));
+        assert!(origin_allowed(&config, &headers(None, "localhost:1")));
+        assert!(origin_allowed(
+            &config,
+            &headers(Some("http://localhost:1"), "localhost:1")
+        ));
         assert!(!origin_allowed(
             &config,
-            &headers(Some("http://evil:1"), "a:1")
+            &headers(Some("http://evil:1"), "localhost:1")
         ));
-        assert!(!origin_allowed(&config, &headers(Some("null"), "a:1")));
+        assert!(!origin_allowed(
+            &config,
+            &headers(Some("null"), "localhost:1")
+        ));
         config.public_url = Some("https://crm.example.com/".into());
         assert!(origin_allowed(
             &config,
@@ -190,6 +246,44 @@ mod tests {
             &config,
             &headers(Some("https://crm.example.com"), "x")
         ));
+    }
+
+    #[test]
+    fn without_a_public_url_only_loopback_names_are_the_servers_own() {
+        let config = Config::for_tests(".".into(), ".".into());
+        // DNS rebinding: a foreign name that resolves to this machine.
+        assert!(!origin_allowed(
+            &config,
+            &headers(Some("http://evil.test"), "evil.test")
+        ));
+        assert!(!host_allowed(&config, &headers(None, "evil.test")));
+        for host in [
+            "localhost:3000",
+            "127.0.0.1:3000",
+            "[::1]:3000",
+            "app.localhost",
+        ] {
+            assert!(host_allowed(&config, &headers(None, host)), "{host}");
+            assert!(origin_allowed(
+                &config,
+                &headers(Some(&format!("http://{host}")), host)
+            ));
+        }
+        assert!(!is_loopback_host("127.0.0.1.evil.test"));
+        assert!(!is_loopback_host("localhost.evil.test"));
+    }
+
+    #[test]
+    fn listening_beyond_loopback_needs_a_public_url() {
+        let mut config = Config::for_tests(".".into(), ".".into());
+        assert!(check_exposure(&config).is_ok());
+        config.listen = "0.0.0.0:3000".parse().unwrap();
+        assert!(check_exposure(&config).is_err());
+        config.public_url = Some("https://crm.example.com".into());
+        assert!(check_exposure(&config).is_ok());
+        config.public_url = None;
+        config.allowed_origins = vec!["https://crm.example.com".into()];
+        assert!(check_exposure(&config).is_ok());
     }
 
     #[test]

@@ -231,6 +231,14 @@ async fn handle_frame(
     bytes: &[u8],
 ) -> Result<Vec<Message>, End> {
     let violation = |reason: String| End::Violation(CLOSE_PROTOCOL_ERROR, reason);
+    if !conn.is_ready() && bytes.len() > saha_core::wire::MAX_HANDSHAKE_BYTES {
+        // Before the handshake a peer gets no more than a handshake's worth of room.
+        return Err(violation(format!(
+            "a {}-byte frame before the handshake (at most {})",
+            bytes.len(),
+            saha_core::wire::MAX_HANDSHAKE_BYTES
+        )));
+    }
     let msg = Message::decode(bytes).map_err(|e| violation(e.to_string()))?;
     if !conn.is_ready() {
         return conn

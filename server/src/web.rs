@@ -174,11 +174,26 @@ pub fn router(state: AppState) -> Router {
         )
         .nest("/api", api_routes)
         .fallback_service(static_files)
+        .layer(middleware::from_fn_with_state(state.clone(), host_guard))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             crate::security::headers,
         ))
         .with_state(state)
+}
+
+/// Answers `421 Misdirected Request` to a request whose Host is not this server's
+/// (see [`crate::security::host_allowed`]).
+async fn host_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if crate::security::host_allowed(&state.config, request.headers()) {
+        next.run(request).await
+    } else {
+        (
+            axum::http::StatusCode::MISDIRECTED_REQUEST,
+            "this server answers to its own address only (see --public-url)",
+        )
+            .into_response()
+    }
 }
 
 #[derive(Deserialize)]
@@ -350,6 +365,7 @@ pub async fn open_storage(config: &Config) -> Result<Storage, ServerError> {
 pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     // Leptos renders on the Tokio runtime; a second call (tests) finds it set already.
     let _ = any_spawner::Executor::init_tokio();
+    crate::security::check_exposure(&config)?;
     let storage = open_storage(&config).await?;
     let listener = tokio::net::TcpListener::bind(config.listen).await?;
     let addr = listener.local_addr()?;
