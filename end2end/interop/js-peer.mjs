@@ -67,9 +67,20 @@ handle.change((d) => {
   d.city = 'Trabzon';
 });
 const mine = repo.create({ kind: 'account', schema: 1, name: 'Karadeniz Balıkçılık', city: 'Rize' });
+// Plain JS numbers: @automerge/automerge stores `0` and `1` as floats.
+const meeting = repo.create({
+  kind: 'meeting',
+  schema: 1,
+  title: 'Liman ziyareti',
+  calendar: 'dept:sales',
+  start: '2026-12-08T09:00',
+  end: '2026-12-08T10:00',
+  sequence: 0,
+});
 
 await findFresh(docUrl, (d) => text(d.city) === 'Trabzon');
 await findFresh(mine.url, (d) => text(d.name) === 'Karadeniz Balıkçılık');
-console.log(JSON.stringify({ seenName: text(theirs.name), createdUrl: mine.url }));
+await findFresh(meeting.url, (d) => text(d.title) === 'Liman ziyareti');
+console.log(JSON.stringify({ seenName: text(theirs.name), createdUrl: mine.url, meetingUrl: meeting.url }));
 repo.shutdown();
 process.exit(0);

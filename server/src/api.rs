@@ -376,7 +376,7 @@ pub async fn provision_workspace(
 ) -> Result<(Workspace, User), Box<DirectoryError>> {
     let id = new_id();
     let adopt_legacy = state.directory.workspaces()?.is_empty();
-    let index = state
+    let (index, adopted) = state
         .hub
         .create_index(&id, workspace_name, adopt_legacy)
         .await?;
@@ -387,7 +387,7 @@ pub async fn provision_workspace(
         index_id: index.to_string(),
         created_at: now,
         // An adopted index from before workspaces may list anything: rebuilt below.
-        index_layout: if adopt_legacy {
+        index_layout: if adopted {
             0
         } else {
             crate::directory::INDEX_LAYOUT

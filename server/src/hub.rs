@@ -214,13 +214,14 @@ impl Hub {
 
     /// Creates the index document of a new workspace. If storage holds data from before
     /// workspaces existed and `adopt_legacy` is set, that data's index and every
-    /// document without an owner join this workspace instead.
+    /// document without an owner join this workspace instead. Returns the index and
+    /// whether it was adopted (an adopted index is rebuilt, see [`Hub::rebuild_index`]).
     pub async fn create_index(
         &self,
         workspace_id: &str,
         name: &str,
         adopt_legacy: bool,
-    ) -> Result<DocumentId, ServerError> {
+    ) -> Result<(DocumentId, bool), ServerError> {
         let index_meta = DocMeta {
             workspace: workspace_id.to_owned(),
             kind: workspace::KIND.to_owned(),
@@ -267,7 +268,7 @@ impl Hub {
                 durable.wait().await?;
             }
             tracing::info!(index = %index.url(), workspace = workspace_id, "adopted existing documents");
-            return Ok(index);
+            return Ok((index, true));
         }
         let id = DocumentId::random();
         let doc = workspace::create(name)?;
@@ -281,7 +282,7 @@ impl Hub {
             })?
             .wait()
             .await?;
-        Ok(id)
+        Ok((id, false))
     }
 
     /// Closes the sync connections of a session or user at once.

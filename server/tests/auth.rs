@@ -4,12 +4,10 @@
 
 mod common;
 
-use std::time::Duration;
-
 use automerge::Automerge;
 use common::{
     ApiClient, OWNER_EMAIL, PASSWORD, account, closed_by_server, connect, connect_as, edit,
-    pump_until, read_account, site_root, start, start_embedded, start_with,
+    offered_and_confirmed, pump_until, read_account, site_root, start, start_embedded, start_with,
 };
 use saha_bench::peer::Peer;
 use saha_core::DocumentId;
@@ -19,13 +17,6 @@ use saha_server::Config;
 use serde_json::json;
 
 /// Offers `id` and waits briefly for the server to confirm it; `false` if it did not.
-async fn offered_and_confirmed(peer: &mut Peer, id: DocumentId) -> bool {
-    peer.offer(id).await.unwrap();
-    peer.pump_until(Duration::from_secs(2), |p| p.confirmed(&id))
-        .await
-        .unwrap_or(false)
-}
-
 async fn upgrade_status(url: &str, origin: Option<&str>) -> Option<u16> {
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     let mut request = url.into_client_request().unwrap();

@@ -70,5 +70,26 @@ async fn js_automerge_repo_and_rust_peer_converge() {
     let account = read_account(doc).unwrap();
     assert_eq!(account.name, "Karadeniz Balıkçılık");
     assert_eq!(account.city, "Rize");
+    // The JS client's meeting (its numbers stored as floats) is on the calendar feed.
+    let meeting: saha_core::AutomergeUrl = report["meetingUrl"].as_str().unwrap().parse().unwrap();
+    let (_, feed) = server
+        .owner
+        .post(
+            "/api/calendar-feeds",
+            &serde_json::json!({ "calendar": "dept:sales" }),
+        )
+        .await
+        .unwrap();
+    let body = reqwest::get(feed["url"].as_str().unwrap())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        body.contains(&format!("UID:{}@saha\r\n", meeting.document_id())),
+        "{body}"
+    );
+    assert!(body.contains("SUMMARY:Liman ziyareti\r\n"), "{body}");
     server.shutdown().await.unwrap();
 }

@@ -159,6 +159,15 @@ pub async fn pump_until(peer: &mut Peer, done: impl FnMut(&Peer) -> bool) -> boo
         .expect("connection stays open")
 }
 
+/// Offers a document and waits briefly for the server to confirm it: `false` when the
+/// server refused the change (it never confirms a refused one).
+pub async fn offered_and_confirmed(peer: &mut Peer, id: saha_core::DocumentId) -> bool {
+    peer.offer(id).await.unwrap();
+    peer.pump_until(Duration::from_secs(2), |p| p.confirmed(&id))
+        .await
+        .unwrap_or(false)
+}
+
 /// Waits until the server closes `ws`; returns the error frame it sent before, if any.
 pub async fn closed_by_server(ws: &mut Socket) -> Option<String> {
     let mut reason = None;
