@@ -354,6 +354,15 @@ pub fn pending(lang: Lang, count: usize) -> String {
     }
 }
 
+/// The head of the refused-changes banner.
+pub fn refused_changes(lang: Lang, count: usize) -> String {
+    match (lang, count) {
+        (Lang::Tr, _) => format!("Sunucu {count} değişikliğinizi kabul etmedi:"),
+        (Lang::En, 1) => "The server did not accept one of your changes:".to_owned(),
+        (Lang::En, _) => format!("The server did not accept {count} of your changes:"),
+    }
+}
+
 /// "1 234 records arriving", while a new device downloads the workspace.
 pub fn incoming(lang: Lang, count: usize) -> String {
     match lang {
@@ -1384,6 +1393,121 @@ const WORDS: &[(&str, &str, &str)] = &[
         "No invoice numbers left on this device; go online to get more.",
     ),
     (
+        "ui.field_locked",
+        "Bu alan şu anda değiştirilemez.",
+        "This field cannot be changed now.",
+    ),
+    (
+        "refused.read_only",
+        "Rolünüz yalnızca okuma izni veriyor.",
+        "Your role can only read.",
+    ),
+    (
+        "refused.not_visible",
+        "Bu kayıt size görünmüyor.",
+        "This record is not visible to you.",
+    ),
+    (
+        "refused.team_change",
+        "Rolünüz kaydı bu ekibe taşıyamaz.",
+        "Your role cannot move the record to this team.",
+    ),
+    (
+        "refused.owner_change",
+        "Rolünüz kaydın sorumlusunu değiştiremez.",
+        "Your role cannot change the record's owner.",
+    ),
+    (
+        "refused.kind_change",
+        "Bir kaydın türü değiştirilemez.",
+        "A record's kind cannot change.",
+    ),
+    (
+        "refused.unreadable",
+        "Kayıt beklenen biçimde değil.",
+        "The record is not in the expected form.",
+    ),
+    (
+        "refused.server_only_field",
+        "Bu alanı yalnızca sunucu yazar.",
+        "Only the server writes this field.",
+    ),
+    (
+        "refused.fixed_field",
+        "Bu alan kayıt oluşturulurken belirlenir, sonra değişmez.",
+        "This field is set when the record is created and never changes.",
+    ),
+    (
+        "refused.set_once_field",
+        "Bu alan bir kez yazıldı, değiştirilemez.",
+        "This field was set once and cannot change.",
+    ),
+    (
+        "refused.append_only_field",
+        "Bu kayıt günlüğüne yalnızca ekleme yapılabilir.",
+        "Entries can only be added to this log.",
+    ),
+    (
+        "refused.locked_field",
+        "Bu alan kaydın şimdiki durumunda değiştirilemez.",
+        "This field cannot change in the record's current status.",
+    ),
+    (
+        "refused.invalid_format",
+        "E-posta ya da telefon geçerli değil.",
+        "An e-mail address or phone number is not valid.",
+    ),
+    (
+        "refused.document_too_large",
+        "Kayıt izin verilen boyutu aşıyor.",
+        "The record is larger than allowed.",
+    ),
+    (
+        "refused.index_created",
+        "Çalışma alanı dizini yalnızca sunucuda oluşturulur.",
+        "The workspace index is created by the server only.",
+    ),
+    (
+        "refused.index_change",
+        "Dizine yalnızca kayıt eklenebilir.",
+        "Only records can be added to the index.",
+    ),
+    (
+        "refused.index_lists_team_record",
+        "Dizin yalnızca ortak kayıtları listeler.",
+        "The index lists only shared records.",
+    ),
+    (
+        "refused.campaign_approval",
+        "Kampanyaları yalnızca sahipler, yöneticiler ve müdürler onaylar.",
+        "Only owners, admins and managers approve campaigns.",
+    ),
+    (
+        "refused.campaign_withdrawal",
+        "Onaylı bir kampanyayı yalnızca onaylayabilenler taslağa çevirir.",
+        "Only those who approve campaigns can withdraw an approval.",
+    ),
+    (
+        "refused.campaign_hand_over",
+        "Kampanya gönderime yalnızca sunucu tarafından verilir.",
+        "Only the server hands a campaign over for sending.",
+    ),
+    (
+        "refused.quote_acceptance",
+        "Rolünüz teklifi kabul edilmiş olarak işaretleyemez.",
+        "Your role cannot mark a quote accepted.",
+    ),
+    (
+        "refused.invoice_issue",
+        "Rolünüz fatura kesemez ya da faturanın durumunu değiştiremez.",
+        "Your role cannot issue invoices or change their status.",
+    ),
+    (
+        "refused.case_closure",
+        "Rolünüz talebi çözüldü ya da kapandı olarak işaretleyemez.",
+        "Your role cannot resolve or close a case.",
+    ),
+    (
         "refused.not_a_record",
         "Bu belge bir kayıt değil.",
         "This document is not a record.",
@@ -1444,6 +1568,16 @@ mod word_tests {
     }
     use saha_core::form::Input;
     use saha_core::record::{EditContext, KINDS, Record};
+
+    /// Every reason the device or the server may give for refusing a change is worded
+    /// (the refused-changes banner and the edit forms show them).
+    #[test]
+    fn every_refusal_is_worded() {
+        for refusal in saha_core::rules::Refusal::every_kind() {
+            let key = format!("refused.{}", refusal.code());
+            assert!(has_word(&key), "{key}");
+        }
+    }
 
     #[test]
     fn every_kind_field_and_choice_is_worded() {

@@ -304,9 +304,7 @@ mod tests {
         );
         assert!(lines.iter().all(|l| !l.starts_with("URL:https://evil")));
         assert!(
-            lines
-                .iter()
-                .any(|l| *l == "DESCRIPTION:Gündem\\nURL:https://evil.example/login"),
+            lines.contains(&"DESCRIPTION:Gündem\\nURL:https://evil.example/login"),
             "the agenda stays one escaped value"
         );
     }

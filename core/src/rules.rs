@@ -69,6 +69,15 @@ pub enum Step {
 }
 
 impl Step {
+    pub const ALL: [Step; 6] = [
+        Step::CampaignApproval,
+        Step::CampaignWithdrawal,
+        Step::CampaignHandOver,
+        Step::QuoteAcceptance,
+        Step::InvoiceIssue,
+        Step::CaseClosure,
+    ];
+
     /// Stable code, for the API, the audit log and the app's words.
     pub fn code(self) -> &'static str {
         match self {
@@ -346,6 +355,14 @@ pub enum Refusal {
     Step(Step),
     /// An e-mail address or phone number that is not one.
     Format(&'static str),
+    /// The document would grow past the server's size limit.
+    TooLarge,
+    /// A workspace index made by a member (the server makes them).
+    IndexCreated,
+    /// A change to the workspace index beyond adding entries, by a non-admin.
+    IndexChange,
+    /// An index entry for a record that is not shared by the workspace.
+    IndexListsTeamRecord,
 }
 
 impl Refusal {
@@ -366,7 +383,39 @@ impl Refusal {
             Refusal::Locked { .. } => "locked_field",
             Refusal::Step(step) => step.code(),
             Refusal::Format(_) => "invalid_format",
+            Refusal::TooLarge => "document_too_large",
+            Refusal::IndexCreated => "index_created",
+            Refusal::IndexChange => "index_change",
+            Refusal::IndexListsTeamRecord => "index_lists_team_record",
         }
+    }
+
+    /// One refusal of every kind (for tests that each code is worded).
+    pub fn every_kind() -> Vec<Refusal> {
+        let mut all = vec![
+            Refusal::Access(Denied::ReadOnly),
+            Refusal::Access(Denied::NotVisible),
+            Refusal::Access(Denied::TeamChange),
+            Refusal::Access(Denied::OwnerChange),
+            Refusal::Access(Denied::KindChange),
+            Refusal::NotARecord,
+            Refusal::Unreadable(String::new()),
+            Refusal::ServerOnly(""),
+            Refusal::Fixed(""),
+            Refusal::SetOnce(""),
+            Refusal::AppendOnly(""),
+            Refusal::Locked {
+                field: "",
+                status: String::new(),
+            },
+            Refusal::Format(""),
+            Refusal::TooLarge,
+            Refusal::IndexCreated,
+            Refusal::IndexChange,
+            Refusal::IndexListsTeamRecord,
+        ];
+        all.extend(Step::ALL.into_iter().map(Refusal::Step));
+        all
     }
 }
 
@@ -392,6 +441,14 @@ impl std::fmt::Display for Refusal {
                 write!(f, "the member's role may not take the step {}", step.code())
             }
             Refusal::Format(field) => write!(f, "`{field}` does not hold a valid value"),
+            Refusal::TooLarge => f.write_str("the document would grow past the size limit"),
+            Refusal::IndexCreated => f.write_str("a workspace index cannot be created over sync"),
+            Refusal::IndexChange => {
+                f.write_str("members may only add records to the workspace index")
+            }
+            Refusal::IndexListsTeamRecord => {
+                f.write_str("the workspace index lists only records shared by the workspace")
+            }
         }
     }
 }

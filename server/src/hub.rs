@@ -439,7 +439,7 @@ impl Hub {
         let bytes = live.doc.save_after(&live.saved_heads);
         if live.stored_bytes + bytes.len() > self.limits.max_document_bytes {
             return Ok(Err(Refusal::Denied(
-                "document_too_large",
+                rules::Refusal::TooLarge.code(),
                 format!(
                     "the document would grow past the limit of {} bytes",
                     self.limits.max_document_bytes
@@ -563,7 +563,7 @@ impl Hub {
             (Some(meta), _) => self.persist(id, live, meta, true),
             (None, Some(meta)) => self.persist(id, live, meta.clone(), false),
             (None, None) => Ok(Err(Refusal::Denied(
-                "no_catalog_entry",
+                rules::Refusal::NotARecord.code(),
                 "a document without a catalog entry cannot be stored".into(),
             ))),
         }
@@ -586,10 +586,7 @@ impl Hub {
         let is_index = before_meta.is_some_and(|m| m.kind == workspace::KIND);
         if is_index || kind == workspace::KIND {
             if !is_index {
-                return Err(Refusal::Denied(
-                    "index_created",
-                    "a workspace index cannot be created over sync".into(),
-                ));
+                return Err(rules::Refusal::IndexCreated.into());
             }
             if !grant.access.role.can_write() {
                 return Err(rules::Refusal::Access(saha_core::access::Denied::ReadOnly).into());
@@ -598,10 +595,7 @@ impl Hub {
                 || (!grant.access.role.administers()
                     && !workspace::only_adds_records(doc, before_heads))
             {
-                return Err(Refusal::Denied(
-                    "index_change",
-                    "members may only add records to the workspace index".into(),
-                ));
+                return Err(rules::Refusal::IndexChange.into());
             }
             for id in workspace::added_records(doc, before_heads) {
                 match self.catalog.get(&id) {
@@ -610,10 +604,7 @@ impl Hub {
                     Some(meta)
                         if meta.workspace == grant.workspace_id && meta.scope.team.is_empty() => {}
                     Some(_) => {
-                        return Err(Refusal::Denied(
-                            "index_lists_team_record",
-                            "the workspace index lists only records shared by the workspace".into(),
-                        ));
+                        return Err(rules::Refusal::IndexListsTeamRecord.into());
                     }
                 }
             }

@@ -15,10 +15,12 @@ use std::rc::Rc;
 
 use automerge::{Automerge, ChangeHash};
 use leptos::prelude::*;
+use saha_core::access::Access;
 use saha_core::form::Form;
 use saha_core::invoice_number::NumberBook;
 use saha_core::opportunity::Stage;
 use saha_core::record::{EditContext, EditError, KINDS, Record};
+use saha_core::rules;
 use saha_core::search::SearchIndex;
 use saha_core::sync::Connection;
 use saha_core::wire::Message;
@@ -95,12 +97,18 @@ impl Link {
     }
 }
 
+/// A local store failure, as the edit screens show it.
+fn store_error(e: String) -> EditError {
+    EditError::Store(saha_core::Error::Protocol(e))
+}
+
 struct Inner {
     store: LocalStore,
     /// The signed-in member, who makes every local edit.
     user_id: String,
-    /// Whether the member may write (and so issue invoices).
-    can_write: bool,
+    /// The member's role and teams: every local edit is checked against the rule
+    /// table with them before it is written (the server checks the same).
+    access: Access,
     docs: RefCell<HashMap<DocumentId, LocalDoc>>,
     index_id: Cell<Option<DocumentId>>,
     link: RefCell<Option<Link>>,
@@ -169,7 +177,7 @@ impl Repo {
     /// is the workspace index the server named at login.
     pub async fn open(
         user_id: &str,
-        can_write: bool,
+        access: Access,
         index: DocumentId,
     ) -> Result<Repo, StoreError> {
         let started = js_sys::Date::now();
@@ -240,7 +248,7 @@ impl Repo {
         let repo = Repo(Rc::new(Inner {
             store,
             user_id: user_id.to_owned(),
-            can_write,
+            access,
             docs: RefCell::new(docs),
             index_id: Cell::new(index_id),
             link: RefCell::new(None),
@@ -371,26 +379,44 @@ impl Repo {
         &self,
         new: Vec<(DocumentId, Record)>,
         changed: Vec<(DocumentId, Record)>,
-    ) -> Result<(), String> {
+    ) -> Result<(), EditError> {
         let mut ids = Vec::new();
         {
             let mut docs = self.0.docs.borrow_mut();
+            // Checked before anything is written, so a refusal leaves nothing behind.
+            let mut written: Vec<(DocumentId, Automerge)> = Vec::new();
             for (id, record) in &changed {
-                let local = docs.get_mut(id).ok_or("no such record on this device")?;
-                if record.write(&mut local.doc).map_err(|e| e.to_string())? {
-                    ids.push(*id);
+                let local = docs
+                    .get(id)
+                    .ok_or(EditError::Refused(rules::Refusal::NotARecord.code()))?;
+                // The same actor: the copy replaces the original once checked.
+                let mut doc = local.doc.fork().with_actor(local.doc.get_actor().clone());
+                if record.write(&mut doc)? {
+                    self.check(&local.doc, &doc)?;
+                    written.push((*id, doc));
                 }
             }
+            let mut created = Vec::new();
             for (id, record) in &new {
-                let doc = record.create().map_err(|e| e.to_string())?;
+                let doc = record.create()?;
+                self.check(&Automerge::new(), &doc)?;
+                created.push((*id, doc));
+            }
+            for (id, doc) in written {
+                if let Some(local) = docs.get_mut(&id) {
+                    local.doc = doc;
+                    ids.push(id);
+                }
+            }
+            for (id, doc) in created {
                 docs.insert(
-                    *id,
+                    id,
                     LocalDoc {
                         doc,
                         ..LocalDoc::empty()
                     },
                 );
-                ids.push(*id);
+                ids.push(id);
             }
         }
         let created: Vec<DocumentId> = new.iter().map(|(id, _)| *id).collect();
@@ -398,11 +424,27 @@ impl Repo {
         if ids.is_empty() {
             return Ok(());
         }
-        self.local_change(&ids).await
+        self.local_change(&ids).await.map_err(store_error)
+    }
+
+    /// Judges a change of this member's from `before` to `after` by the rule table
+    /// (see [`rules::check`]): the device refuses what the server would.
+    fn check(&self, before: &Automerge, after: &Automerge) -> Result<(), EditError> {
+        let before_record = rules::read_record(before).ok().flatten();
+        rules::check(
+            Some(&self.0.access),
+            &rules::Change {
+                doc: after,
+                before_heads: &before.get_heads(),
+                before: before_record.as_ref(),
+            },
+        )
+        .map(|_| ())
+        .map_err(|refusal| EditError::Refused(refusal.code()))
     }
 
     /// Creates one record; returns its ID once it is stored on this device.
-    pub async fn create(&self, record: Record) -> Result<DocumentId, String> {
+    pub async fn create(&self, record: Record) -> Result<DocumentId, EditError> {
         let id = DocumentId::random();
         self.save(vec![(id, record)], Vec::new()).await?;
         Ok(id)
@@ -417,9 +459,7 @@ impl Repo {
     ) -> Result<(), EditError> {
         let mut record = self.record(id).ok_or(EditError::Refused("not_a_record"))?;
         change(&mut record)?;
-        self.save(Vec::new(), vec![(id, record)])
-            .await
-            .map_err(|e| EditError::Store(saha_core::Error::Protocol(e)))
+        self.save(Vec::new(), vec![(id, record)]).await
     }
 
     /// Applies a form to a stored record; returns once the edit is stored.
@@ -430,12 +470,16 @@ impl Repo {
             let local = docs
                 .get_mut(&id)
                 .ok_or(EditError::Refused("not_a_record"))?;
-            Record::edit(&mut local.doc, form, &ctx)?
+            let mut doc = local.doc.fork().with_actor(local.doc.get_actor().clone());
+            let changed = Record::edit(&mut doc, form, &ctx)?;
+            if changed {
+                self.check(&local.doc, &doc)?;
+                local.doc = doc;
+            }
+            changed
         };
         if changed {
-            self.local_change(&[id])
-                .await
-                .map_err(|e| EditError::Store(saha_core::Error::Protocol(e)))?;
+            self.local_change(&[id]).await.map_err(store_error)?;
         }
         Ok(())
     }
@@ -777,7 +821,7 @@ impl Repo {
                 };
                 repo.offer(&ids);
             });
-            if self.0.can_write {
+            if self.0.access.role.can_write() {
                 // Keep invoice numbers on the device for the next time it is offline.
                 let repo = self.clone();
                 wasm_bindgen_futures::spawn_local(async move {

@@ -138,6 +138,72 @@ pub fn StorageBanner() -> impl IntoView {
     }
 }
 
+/// Where the time of the newest refusal the member has seen is kept.
+fn refusals_seen_key() -> String {
+    format!("saha.refusals_seen.{}", super::me().user_id)
+}
+
+/// Changes of this member's that the server refused (a change made offline under an
+/// access the member no longer has, or by an outdated app): fetched whenever the device
+/// comes online, listed with the record and the reason until the member dismisses them.
+#[component]
+pub fn RefusalBanner() -> impl IntoView {
+    let lang = use_lang();
+    let connectivity = repo().connectivity();
+    let refusals = RwSignal::new(Vec::<saha_core::api::SyncRefusal>::new());
+    Effect::new(move |_| {
+        if connectivity.get() != Connectivity::Online {
+            return;
+        }
+        let seen: i64 = super::local_storage()
+            .and_then(|s| s.get_item(&refusals_seen_key()).ok().flatten())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        wasm_bindgen_futures::spawn_local(async move {
+            let path = format!("/api/sync/refusals?since={}", seen + 1);
+            match crate::client::http::get::<Vec<saha_core::api::SyncRefusal>>(&path).await {
+                Ok(found) => refusals.set(found),
+                Err(e) => leptos::logging::warn!("refused changes not fetched: {e}"),
+            }
+        });
+    });
+    let dismiss = move |_| {
+        let newest = refusals.with_untracked(|r| r.iter().map(|r| r.at).max());
+        if let (Some(at), Some(storage)) = (newest, super::local_storage()) {
+            let _ = storage.set_item(&refusals_seen_key(), &at.to_string());
+        }
+        refusals.set(Vec::new());
+    };
+    view! {
+        <Show when=move || !refusals.with(Vec::is_empty)>
+            <div class="banner error" role="alert" id="refused-changes">
+                <p>{move || i18n::refused_changes(lang.get(), refusals.with(Vec::len))}</p>
+                <ul>
+                    {move || {
+                        refusals
+                            .get()
+                            .into_iter()
+                            .map(|r| {
+                                let title = super::records::title_of_id(&r.document);
+                                let why = format!("refused.{}", r.code);
+                                view! {
+                                    <li data-code=r.code.clone()>
+                                        <strong>{title}</strong> ": "
+                                        {move || i18n::word(lang.get(), &why)}
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+                <button type="button" class="button" on:click=dismiss>
+                    {move || i18n::word(lang.get(), "ui.dismiss")}
+                </button>
+            </div>
+        </Show>
+    }
+}
+
 /// Shown when the server stopped accepting this device's session.
 #[component]
 pub fn SessionBanner() -> impl IntoView {

@@ -163,7 +163,11 @@ async fn open_app(me: Me, lang: Lang) {
             return;
         }
     };
-    match Repo::open(&me.user_id, me.role.can_write(), index).await {
+    let access = saha_core::access::Access {
+        role: me.role,
+        teams: me.teams.clone(),
+    };
+    match Repo::open(&me.user_id, access, index).await {
         Ok(repo) => {
             REPO.with(|r| *r.borrow_mut() = Some(repo.clone()));
             ME.with(|m| *m.borrow_mut() = Some(me));
@@ -218,6 +222,7 @@ fn App(lang: Lang) -> impl IntoView {
             <chrome::Header />
             <chrome::StorageBanner />
             <chrome::SessionBanner />
+            <chrome::RefusalBanner />
             <service::CallPrompt />
             <service::Reminders />
             <main id="main">

@@ -684,10 +684,7 @@ pub fn NewRecord() -> impl IntoView {
                     Record::Call(c) => Some(c.clone()),
                     _ => None,
                 };
-                let id = repo()
-                    .create(record)
-                    .await
-                    .map_err(|e| EditError::Store(saha_core::Error::Protocol(e)))?;
+                let id = repo().create(record).await?;
                 if let Some(call) = call {
                     super::service::create_follow_up(id, &call).await;
                 }
@@ -838,11 +835,13 @@ where
         }
     };
 
+    // The rule table decides what this member may set here (see saha_core::rules).
+    let status = initial.get("status").to_owned();
     let inputs = fields
         .iter()
         .map(|field| {
             let value = values[field.name];
-            field_input(kind, *field, value, problems, is_new)
+            field_input(kind, *field, value, problems, is_new, &status)
         })
         .collect_view();
     // Meetings and calls warn when a contact was already met or called too often.
@@ -886,16 +885,21 @@ where
     }
 }
 
-/// One labelled input of a record form.
+/// One labelled input of a record form. `status` is the record's status as the form
+/// opened: a status menu offers only the moves the member's role may make, and a field
+/// the rule table locks (by status, or for the server) is shown but disabled.
 fn field_input(
     kind: &'static str,
     field: FieldSpec,
     value: RwSignal<String>,
     problems: RwSignal<Vec<(&'static str, Problem)>>,
     is_new: bool,
+    status: &str,
 ) -> AnyView {
     let lang = use_lang();
     let name = field.name;
+    let role = me().role;
+    let locked = !is_new && !saha_core::rules::may_edit_field(kind, role, name, status);
     let id = format!("{kind}-{name}");
     let error_id = format!("{id}-error");
     let problem = move || {
@@ -938,12 +942,17 @@ fn field_input(
                 prop:value=value
                 on:change=move |ev| value.set(event_target_value(&ev))
                 aria-invalid=invalid
+                disabled=locked
             >
-                {codes
-                    .iter()
+                {let offered: Vec<&'static str> = if name == "status" {
+                    saha_core::rules::allowed_statuses(kind, role, status, codes)
+                } else {
+                    codes.to_vec()
+                };
+                offered
+                    .into_iter()
                     .map(|code| {
                         let key = format!("{name}.{code}");
-                        let code = *code;
                         view! {
                             <option value=code selected=move || value.get() == code>
                                 {move || i18n::word(lang.get(), &key)}
@@ -1170,9 +1179,13 @@ fn field_input(
         }
     };
     view! {
-        <div class="field" data-field=name>
+        <div class="field" data-field=name data-locked=locked.then_some("true")>
             <label for=id>{label}</label>
-            {control}
+            // A disabled fieldset disables every control inside it, whatever its kind.
+            <fieldset class="bare" disabled=locked>
+                {control}
+            </fieldset>
+            {locked.then(|| view! { <p class="hint">{move || word(lang.get(), "ui.field_locked")}</p> })}
             <p class="error" id=error_id>{problem}</p>
         </div>
     }

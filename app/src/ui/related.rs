@@ -204,10 +204,6 @@ where
     });
 }
 
-fn stored(e: String) -> EditError {
-    EditError::Store(saha_core::Error::Protocol(e))
-}
-
 /// Converting a lead: one tap makes the account, contact and opportunity.
 #[component]
 pub fn LeadPanel(id: DocumentId, lead: Lead) -> impl IntoView {
@@ -246,8 +242,7 @@ pub fn LeadPanel(id: DocumentId, lead: Lead) -> impl IntoView {
                 ],
                 vec![(id, Record::Lead(lead))],
             )
-            .await
-            .map_err(stored)?;
+            .await?;
             super::go(&record_href(opportunity::KIND, opportunity_id));
             Ok(())
         })
@@ -338,7 +333,7 @@ pub fn OpportunityPanel(id: DocumentId, opportunity: Opportunity) -> impl IntoVi
             };
             let quote =
                 SalesDocument::quote_for(&id.to_string(), &opportunity, &repo.edit_context());
-            let quote_id = repo.create(Record::Sales(quote)).await.map_err(stored)?;
+            let quote_id = repo.create(Record::Sales(quote)).await?;
             super::go(&record_href(sales::QUOTE, quote_id));
             Ok(())
         })

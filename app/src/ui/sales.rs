@@ -50,7 +50,7 @@ async fn derive(
     };
     let next = make(&id.to_string(), &source, &repo.edit_context())?;
     let kind = next.kind.clone();
-    let next_id = repo.create(Record::Sales(next)).await.map_err(stored)?;
+    let next_id = repo.create(Record::Sales(next)).await?;
     super::go(&record_href(&kind, next_id));
     Ok(())
 }
@@ -103,7 +103,7 @@ async fn mark_paid(id: DocumentId) -> Result<(), EditError> {
         }
     }
     changed.insert(0, (id, Record::Sales(invoice)));
-    repo.save(Vec::new(), changed).await.map_err(stored)
+    repo.save(Vec::new(), changed).await
 }
 
 #[component]
