@@ -274,6 +274,10 @@ fn check_formats<'a>(
     Ok(())
 }
 
+/// Stamps an entry of an append-only log may still get once (from absent or 0): a
+/// consent event is marked uploaded to İYS after it was recorded.
+pub const ENTRY_STAMPS: &[(&str, &str)] = &[("consents", "uploaded_at")];
+
 /// The rules of `kind` beyond [`COMMON`].
 pub fn rules_of(kind: &str) -> Option<&'static KindRules> {
     TABLE.iter().find(|r| r.kinds.contains(&kind))
@@ -539,10 +543,33 @@ fn only_appends(doc: &Automerge, key: &str, before: &[ChangeHash]) -> bool {
         if patch.obj == list {
             return matches!(patch.action, automerge::PatchAction::Insert { .. });
         }
-        // Inside an entry: only entries this change inserted.
-        !patch.path.iter().any(|(obj, _)| old_entries.contains(obj))
-            && !old_entries.contains(&patch.obj)
+        // Inside an entry: only entries this change inserted, or a stamp an old
+        // entry may get once.
+        let touches_old = patch.path.iter().any(|(obj, _)| old_entries.contains(obj))
+            || old_entries.contains(&patch.obj);
+        !touches_old || is_first_stamp(doc, key, patch, before)
     })
+}
+
+/// Whether `patch` sets one of [`ENTRY_STAMPS`] directly on an entry of the log at
+/// root `key` that did not have it yet.
+fn is_first_stamp(
+    doc: &Automerge,
+    key: &str,
+    patch: &automerge::Patch,
+    before: &[ChangeHash],
+) -> bool {
+    let automerge::PatchAction::PutMap { key: stamp, .. } = &patch.action else {
+        return false;
+    };
+    // The path is root → list → entry: the patch is on the entry itself.
+    patch.path.len() == 2
+        && ENTRY_STAMPS.contains(&(key, stamp.as_str()))
+        && match doc.get_at(&patch.obj, stamp.as_str(), before) {
+            Ok(None) => true,
+            Ok(Some((Value::Scalar(s), _))) => crate::value::as_integer(&s) == Some(0),
+            _ => false,
+        }
 }
 
 /// What [`check`] judges: a record's document after a change, and before it.

@@ -735,6 +735,14 @@ impl Hub {
                 &before_heads,
             ) {
                 Ok(accepted) => {
+                    if accepted.approved
+                        && let Err(e) = self.record_approval(id, grant)
+                    {
+                        // Not recorded: the change is not taken, so the campaign is
+                        // never approved without its approver on record.
+                        self.discard(&id, &mut live);
+                        return Err(e);
+                    }
                     let new_meta = accepted.meta.clone();
                     match self.persist_checked(id, &mut live, new_meta, &meta) {
                         Ok(Ok(d)) => {
@@ -799,9 +807,24 @@ impl Hub {
         Ok(reply.into_iter().collect())
     }
 
-    /// What an accepted, stored change leads to: an approval is recorded with the
-    /// approver's access (the outbox sends only to people the approver may see), and a
-    /// record that is no longer shared leaves the workspace index.
+    /// Records who approved campaign `id`, with their access (the outbox sends only to
+    /// people the approver may see). Runs before the approving change is stored and
+    /// announced, so the outbox never meets an approved campaign without its approver.
+    fn record_approval(&self, id: DocumentId, grant: &Grant) -> Result<(), ServerError> {
+        crate::outbox::record_approval(
+            &self.storage.tables(),
+            &id,
+            &crate::outbox::Approval {
+                user_id: grant.user_id.clone(),
+                email: grant.email.clone(),
+                access: grant.access.clone(),
+                at: crate::directory::now_ms(),
+            },
+        )
+    }
+
+    /// What an accepted, stored change leads to: a record that is no longer shared
+    /// leaves the workspace index.
     async fn after_accepted(
         &self,
         id: DocumentId,
@@ -809,18 +832,6 @@ impl Hub {
         before: Option<&DocMeta>,
         accepted: Accepted,
     ) -> Result<(), ServerError> {
-        if accepted.approved {
-            crate::outbox::record_approval(
-                &self.storage.tables(),
-                &id,
-                &crate::outbox::Approval {
-                    user_id: grant.user_id.clone(),
-                    email: grant.email.clone(),
-                    access: grant.access.clone(),
-                    at: crate::directory::now_ms(),
-                },
-            )?;
-        }
         let now_in_team = accepted
             .meta
             .as_ref()

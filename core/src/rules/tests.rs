@@ -332,6 +332,18 @@ fn logs_only_grow() {
         tx.put(&e, "id", "forged").unwrap();
     });
     assert_eq!(rewrite.unwrap_err(), Refusal::AppendOnly("consents"));
+    // A consent entry is marked uploaded to İYS once; not twice.
+    let stamp = |at: i64| {
+        move |tx: &mut automerge::transaction::Transaction<'_>| {
+            let log = tx.get(ROOT, "consents").unwrap().unwrap().1;
+            let e = tx.get(&log, 0).unwrap().unwrap().1;
+            tx.put(&e, "uploaded_at", at).unwrap();
+        }
+    };
+    let (first, uploaded) = judge(Role::SalesRep, &account, stamp(1_700_000_000_000));
+    assert!(first.is_ok(), "{first:?}");
+    let (again, _) = judge(Role::SalesRep, &uploaded, stamp(1_800_000_000_000));
+    assert_eq!(again.unwrap_err(), Refusal::AppendOnly("consents"));
     let (replace, _) = judge(Role::Owner, &account, |tx| {
         tx.put_object(ROOT, "consents", ObjType::List).unwrap();
     });
