@@ -726,15 +726,14 @@ impl Hub {
         let mut durable = None;
         let mut follow_up = None;
         if applied.changed {
-            let before = live.record.clone().flatten();
             let outcome = match self.authorize(
                 grant,
                 meta.as_ref(),
-                before.as_ref(),
+                live.record.as_ref().and_then(Option::as_ref),
                 &live.doc,
                 &before_heads,
             ) {
-                Ok(accepted) => {
+                Ok(mut accepted) => {
                     if accepted.approved
                         && let Err(e) = self.record_approval(id, grant)
                     {
@@ -747,7 +746,7 @@ impl Hub {
                     match self.persist_checked(id, &mut live, new_meta, &meta) {
                         Ok(Ok(d)) => {
                             if !is_index {
-                                live.record = Some(accepted.record.clone());
+                                live.record = Some(accepted.record.take());
                             }
                             Ok((d, accepted))
                         }

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{PASSWORD, connect, site_root, start_with};
+use common::{PASSWORD, connect, no_quiet_hours, site_root, start_with};
 use saha_core::DocumentId;
 use saha_core::campaign::{Campaign, DeliveryState, Status};
 use saha_core::consent::{self, Channel, NewConsent, RecipientType};
@@ -115,17 +115,9 @@ async fn a_campaign_reaches_exactly_the_consenting_people_once() {
     let mut config = Config::for_tests(dir.path().to_path_buf(), site_root());
     config.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
     let server = start_with(config.clone()).await;
-    let mut peer = connect(&server, "office").await;
-
     // No quiet hours in this workspace, so the test does not depend on the time of day.
-    let index = server.owner.index_id().await.unwrap();
-    let mut settings = {
-        let doc = peer.fetch(index).await.unwrap();
-        saha_core::workspace::service(doc)
-    };
-    settings.quiet_hours = String::new();
-    saha_core::workspace::set_service(peer.docs.get_mut(&index).unwrap(), &settings).unwrap();
-    peer.push(index).await.unwrap();
+    no_quiet_hours(&server).await;
+    let mut peer = connect(&server, "office").await;
 
     // 1,000 contacts: a quarter consented to e-mail about "kampanya", a quarter only to
     // "bülten", a quarter consented and then refused, a quarter never answered.
@@ -226,12 +218,8 @@ async fn a_survey_link_takes_one_answer_into_the_campaign() {
     let mut config = Config::for_tests(dir.path().join("data"), site_root());
     config.sms_log = Some(sms_log.clone());
     let server = start_with(config).await;
+    no_quiet_hours(&server).await;
     let mut peer = connect(&server, "office").await;
-    let index = server.owner.index_id().await.unwrap();
-    let mut settings = saha_core::workspace::service(peer.fetch(index).await.unwrap());
-    settings.quiet_hours = String::new();
-    saha_core::workspace::set_service(peer.docs.get_mut(&index).unwrap(), &settings).unwrap();
-    peer.push(index).await.unwrap();
 
     let ctx = EditContext::new("u1", 1);
     let mut contact = Contact::blank(&ctx);

@@ -72,20 +72,7 @@ async fn js_automerge_repo_and_rust_peer_converge() {
     assert_eq!(account.city, "Rize");
     // The JS client's meeting (its numbers stored as floats) is on the calendar feed.
     let meeting: saha_core::AutomergeUrl = report["meetingUrl"].as_str().unwrap().parse().unwrap();
-    let (_, feed) = server
-        .owner
-        .post(
-            "/api/calendar-feeds",
-            &serde_json::json!({ "calendar": "dept:sales" }),
-        )
-        .await
-        .unwrap();
-    let body = reqwest::get(feed["url"].as_str().unwrap())
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = common::sales_calendar(&server.owner).await;
     assert!(
         body.contains(&format!("UID:{}@saha\r\n", meeting.document_id())),
         "{body}"

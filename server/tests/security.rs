@@ -11,8 +11,8 @@ use std::time::Duration;
 use automerge::transaction::Transactable;
 use automerge::{Automerge, ObjType, ROOT, ReadDoc, ScalarValue};
 use common::{
-    ApiClient, OWNER_EMAIL, PASSWORD, TestServer, connect, connect_as, offered_and_confirmed,
-    site_root, start, start_with,
+    ApiClient, OWNER_EMAIL, PASSWORD, connect, connect_as, no_quiet_hours, offered_and_confirmed,
+    sales_calendar, site_root, start, start_with,
 };
 use saha_core::DocumentId;
 use saha_core::campaign::{Campaign, DeliveryState, Status};
@@ -48,16 +48,6 @@ fn consenting_contact(name: &str, team: &str, mobile: &str) -> Automerge {
         .unwrap(),
     );
     create(&c).unwrap()
-}
-
-/// Turns the workspace's quiet hours off, so sending does not depend on the clock.
-async fn no_quiet_hours(server: &TestServer) {
-    let mut peer = connect(server, "settings").await;
-    let index = server.owner.index_id().await.unwrap();
-    let mut settings = saha_core::workspace::service(peer.fetch(index).await.unwrap());
-    settings.quiet_hours = String::new();
-    saha_core::workspace::set_service(peer.docs.get_mut(&index).unwrap(), &settings).unwrap();
-    peer.push(index).await.unwrap();
 }
 
 fn put_text(tx: &mut automerge::transaction::Transaction<'_>, key: &str, value: &str) {
@@ -567,17 +557,7 @@ async fn hostile_values_never_become_calendar_lines() {
     rep_peer.docs.insert(meeting_id, create(&m).unwrap());
     assert!(offered_and_confirmed(&mut rep_peer, meeting_id).await);
 
-    let (_, feed) = server
-        .owner
-        .post("/api/calendar-feeds", &json!({ "calendar": "dept:sales" }))
-        .await
-        .unwrap();
-    let body = reqwest::get(feed["url"].as_str().unwrap())
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = sales_calendar(&server.owner).await;
     let parsed = parse_with_ical_js(&body).await;
     let events = parsed["events"].as_array().unwrap();
     assert_eq!(events.len(), 1, "{parsed}");
@@ -638,17 +618,7 @@ async fn numbers_written_as_floats_read_as_integers() {
     let id = DocumentId::random();
     owner.docs.insert(id, doc);
     assert!(offered_and_confirmed(&mut owner, id).await);
-    let (_, feed) = server
-        .owner
-        .post("/api/calendar-feeds", &json!({ "calendar": "dept:sales" }))
-        .await
-        .unwrap();
-    let body = reqwest::get(feed["url"].as_str().unwrap())
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let body = sales_calendar(&server.owner).await;
     assert!(body.contains(&format!("UID:{id}@saha\r\n")), "{body}");
     assert!(body.contains("SEQUENCE:0\r\n"));
     // A fraction where an integer belongs is refused, not stored to be skipped later.

@@ -73,6 +73,18 @@ fn judge(
     (verdict, after)
 }
 
+/// Judges `doc` as a new document made by `role`.
+fn check_new(role: Role, doc: &Automerge) -> Result<Option<Record>, Refusal> {
+    check(
+        Some(&access(role)),
+        &Change {
+            doc,
+            before_heads: &[],
+            before: None,
+        },
+    )
+}
+
 fn put_text(tx: &mut automerge::transaction::Transaction<'_>, key: &str, value: &str) {
     let text = tx.put_object(ROOT, key, ObjType::Text).unwrap();
     tx.splice_text(&text, 0, 0, value).unwrap();
@@ -107,16 +119,11 @@ fn a_new_campaign_cannot_start_approved_or_with_deliveries() {
         Ok(())
     })
     .unwrap();
-    let change = Change {
-        doc: &doc,
-        before_heads: &[],
-        before: None,
-    };
     assert_eq!(
-        check(Some(&access(Role::SalesRep)), &change).unwrap_err(),
+        check_new(Role::SalesRep, &doc).unwrap_err(),
         Refusal::Step(Step::CampaignApproval)
     );
-    assert!(check(Some(&access(Role::Manager)), &change).is_ok());
+    assert!(check_new(Role::Manager, &doc).is_ok());
 
     let mut forged = stored(crate::campaign::KIND).fork();
     forged
@@ -128,13 +135,8 @@ fn a_new_campaign_cannot_start_approved_or_with_deliveries() {
             Ok(())
         })
         .unwrap();
-    let change = Change {
-        doc: &forged,
-        before_heads: &[],
-        before: None,
-    };
     assert_eq!(
-        check(Some(&access(Role::Owner)), &change).unwrap_err(),
+        check_new(Role::Owner, &forged).unwrap_err(),
         Refusal::ServerOnly("deliveries")
     );
 }
@@ -145,28 +147,15 @@ fn content_without_a_kind_is_not_a_record_and_a_kind_is_never_added_later() {
     kindless
         .transact::<_, _, automerge::AutomergeError>(|tx| tx.put(ROOT, "status", "approved"))
         .unwrap();
-    let change = Change {
-        doc: &kindless,
-        before_heads: &[],
-        before: None,
-    };
     assert_eq!(
-        check(Some(&access(Role::Owner)), &change).unwrap_err(),
+        check_new(Role::Owner, &kindless).unwrap_err(),
         Refusal::NotARecord
     );
     // An empty document (automerge-repo's `create()`) is fine until content arrives.
     let empty = Automerge::new();
-    let change = Change {
-        doc: &empty,
-        before_heads: &[],
-        before: None,
-    };
-    assert!(matches!(
-        check(Some(&access(Role::SalesRep)), &change),
-        Ok(None)
-    ));
+    assert!(matches!(check_new(Role::SalesRep, &empty), Ok(None)));
     assert_eq!(
-        check(Some(&access(Role::ReadOnly)), &change).unwrap_err(),
+        check_new(Role::ReadOnly, &empty).unwrap_err(),
         Refusal::Access(Denied::ReadOnly)
     );
     // A kind this version does not know.
@@ -174,13 +163,8 @@ fn content_without_a_kind_is_not_a_record_and_a_kind_is_never_added_later() {
     unknown
         .transact::<_, _, automerge::AutomergeError>(|tx| tx.put(ROOT, "kind", "wormhole"))
         .unwrap();
-    let change = Change {
-        doc: &unknown,
-        before_heads: &[],
-        before: None,
-    };
     assert_eq!(
-        check(Some(&access(Role::Owner)), &change).unwrap_err(),
+        check_new(Role::Owner, &unknown).unwrap_err(),
         Refusal::NotARecord
     );
 }

@@ -159,6 +159,34 @@ pub async fn pump_until(peer: &mut Peer, done: impl FnMut(&Peer) -> bool) -> boo
         .expect("connection stays open")
 }
 
+/// Subscribes `member` to the sales department's calendar and fetches the feed's text.
+pub async fn sales_calendar(member: &ApiClient) -> String {
+    let (status, feed) = member
+        .post(
+            "/api/calendar-feeds",
+            &serde_json::json!({ "calendar": "dept:sales" }),
+        )
+        .await
+        .unwrap();
+    assert!(status.is_success(), "{status} {feed}");
+    reqwest::get(feed["url"].as_str().unwrap())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// Turns the workspace's quiet hours off, so sending does not depend on the clock.
+pub async fn no_quiet_hours(server: &TestServer) {
+    let mut peer = connect(server, "settings").await;
+    let index = server.owner.index_id().await.unwrap();
+    let mut settings = saha_core::workspace::service(peer.fetch(index).await.unwrap());
+    settings.quiet_hours = String::new();
+    saha_core::workspace::set_service(peer.docs.get_mut(&index).unwrap(), &settings).unwrap();
+    peer.push(index).await.unwrap();
+}
+
 /// Offers a document and waits briefly for the server to confirm it: `false` when the
 /// server refused the change (it never confirms a refused one).
 pub async fn offered_and_confirmed(peer: &mut Peer, id: saha_core::DocumentId) -> bool {
