@@ -16,6 +16,17 @@ use crate::datagen::GeneratedAccount;
 use crate::peer::{Peer, PeerError, TIMEOUT};
 use crate::process::ServerProcess;
 
+/// A shared account called `name`: what the fan-out and throughput workloads edit. A
+/// real record, since Saha stores nothing that does not read as a known kind; the
+/// workloads' own keys (`c…`, `n`, `note`) sit beside its fields.
+fn bench_account(name: &str) -> Result<Automerge, PeerError> {
+    let mut account = <saha_core::account::Account as saha_core::record::RecordType>::blank(
+        &saha_core::record::EditContext::new("bench", 1),
+    );
+    account.name = name.to_owned();
+    saha_core::record::create(&account).map_err(|e| PeerError(e.to_string()))
+}
+
 /// Requests in flight at once when a peer walks many documents.
 pub const WINDOW: usize = 256;
 
@@ -282,13 +293,7 @@ pub async fn fan_out(
     let mut seeder = Peer::connect(&first.sync, "bench-fanout-seeder").await?;
     let docs: Vec<DocumentId> = (0..groups).map(|_| DocumentId::random()).collect();
     for id in &docs {
-        let mut doc = Automerge::new();
-        doc.transact::<_, _, automerge::AutomergeError>(|tx| {
-            tx.put(ROOT, "kind", "bench-office")?;
-            Ok(())
-        })
-        .map_err(|f| PeerError(f.error.to_string()))?;
-        seeder.docs.insert(*id, doc);
+        seeder.docs.insert(*id, bench_account("Bench office")?);
     }
     seeder.push_all(&docs).await?;
     drop(seeder);
@@ -438,7 +443,7 @@ pub async fn throughput(
             tasks.push(tokio::spawn(async move {
                 let mut peer = Peer::connect(&url, &format!("bench-writer-{w}")).await?;
                 let id = DocumentId::random();
-                let mut doc = Automerge::new();
+                let mut doc = bench_account(&format!("Bench writer {w}"))?;
                 let mut latencies = Vec::new();
                 let mut n = 0i64;
                 while Instant::now() < end {
