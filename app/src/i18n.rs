@@ -2,11 +2,11 @@
 //!
 //! Every string the UI shows is a [`Msg`]; [`Msg::text`] is an exhaustive match, so a
 //! new message cannot be added without both translations. Problems found by validation
-//! ([`saha_core::validate::Problem`]) are worded here too.
+//! ([`saha_core::record::validate::Problem`]) are worded here too.
 
 use saha_core::access::{Department, Role};
-use saha_core::account::CustomerType;
-use saha_core::validate::Problem;
+use saha_core::parties::account::CustomerType;
+use saha_core::record::validate::Problem;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -473,6 +473,29 @@ pub fn customer_type(lang: Lang, t: CustomerType) -> &'static str {
         (CustomerType::Former, Lang::En) => "Former",
         (CustomerType::Target, Lang::Tr) => "Hedef",
         (CustomerType::Target, Lang::En) => "Target",
+    }
+}
+
+/// Words a change that was not stored, for the screen that tried it.
+#[cfg(feature = "hydrate")]
+pub fn repo_error(lang: Lang, error: &crate::client::error::RepoError) -> String {
+    use crate::client::error::RepoError;
+    match error {
+        RepoError::Invalid(problems) => problems
+            .iter()
+            .map(|(field, p)| {
+                format!(
+                    "{}: {}",
+                    word(lang, &format!("field.{field}")),
+                    problem(lang, *p)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        RepoError::Workflow(refusal) => word(lang, &format!("refused.{}", refusal.code())),
+        RepoError::Rules(refusal) => word(lang, &format!("refused.{}", refusal.code())),
+        RepoError::NoIndex => word(lang, "refused.no_index"),
+        RepoError::Record(e) | RepoError::Store(e) => e.clone(),
     }
 }
 
@@ -1388,6 +1411,11 @@ const WORDS: &[(&str, &str, &str)] = &[
         "Lines of an issued or cancelled document cannot change.",
     ),
     (
+        "refused.no_index",
+        "Çalışma alanı bu cihaza henüz ulaşmadı; bağlanınca yeniden deneyin.",
+        "The workspace has not reached this device yet; try again once online.",
+    ),
+    (
         "refused.no_numbers",
         "Bu cihazda fatura numarası kalmadı; numara almak için internete bağlanın.",
         "No invoice numbers left on this device; go online to get more.",
@@ -1566,14 +1594,19 @@ mod word_tests {
         }
         assert!(missing.is_empty(), "keys without words: {missing:#?}");
     }
-    use saha_core::form::Input;
-    use saha_core::record::{EditContext, KINDS, Record};
+    use saha_core::kinds::{KINDS, Record};
+    use saha_core::record::EditContext;
+    use saha_core::record::form::Input;
 
     /// Every reason the device or the server may give for refusing a change is worded
     /// (the refused-changes banner and the edit forms show them).
     #[test]
     fn every_refusal_is_worded() {
-        for refusal in saha_core::rules::Refusal::every_kind() {
+        for refusal in saha_core::access::rules::Refusal::every_kind() {
+            let key = format!("refused.{}", refusal.code());
+            assert!(has_word(&key), "{key}");
+        }
+        for refusal in saha_core::record::WorkflowRefusal::ALL {
             let key = format!("refused.{}", refusal.code());
             assert!(has_word(&key), "{key}");
         }
@@ -1606,15 +1639,16 @@ mod word_tests {
                     }
                 }
             }
-            for status in saha_core::sales::statuses(kind) {
+            for status in saha_core::sales::document::statuses(kind) {
                 assert!(has_word(&format!("status.{status}")));
             }
         }
-        for stage in saha_core::opportunity::pipeline(saha_core::opportunity::default_open_stages())
-        {
+        for stage in saha_core::sales::opportunity::pipeline(
+            saha_core::sales::opportunity::default_open_stages(),
+        ) {
             assert!(has_word(&format!("stage.{}", stage.code)), "{}", stage.code);
         }
-        for field in saha_core::sales::line_field::ALL {
+        for field in saha_core::sales::document::line_field::ALL {
             assert!(has_word(&format!("field.{}", field.name)));
         }
         assert_eq!(word(Lang::En, "stage.demo"), "demo");

@@ -198,20 +198,20 @@ impl ApiClient {
                 response.status()
             )));
         }
-        let mut reader = saha_core::feed::FeedReader::new();
+        let mut reader = saha_protocol::feed::FeedReader::new();
         let mut out = Changes::default();
         let mut body = response.bytes_stream();
         while let Some(chunk) = body.next().await {
             for item in reader.push(&chunk.map_err(err)?).map_err(err)? {
                 match item {
-                    saha_core::feed::FeedItem::Header { cursor, total } => {
+                    saha_protocol::feed::FeedItem::Header { cursor, total } => {
                         out.cursor = cursor;
                         out.total = total;
                     }
-                    saha_core::feed::FeedItem::Document { id, bytes } => {
+                    saha_protocol::feed::FeedItem::Document { id, bytes } => {
                         out.documents.push((id, bytes))
                     }
-                    saha_core::feed::FeedItem::End => {}
+                    saha_protocol::feed::FeedItem::End => {}
                 }
             }
         }

@@ -11,9 +11,9 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use saha_core::DocumentId;
-use saha_core::account::{Account, CustomerType};
-use saha_core::fold::fold;
-use saha_core::form::Form;
+use saha_core::parties::account::{Account, CustomerType};
+use saha_core::record::fold::fold;
+use saha_core::record::form::Form;
 use saha_core::record::{EditContext, new_document};
 
 const FIRST_NAMES: &[&str] = &[

@@ -1,5 +1,5 @@
 //! A Rust automerge-repo peer over WebSocket, built on the same sans-IO engine as the
-//! browser client (`saha_core::sync::Connection`). It speaks only the public protocol, so
+//! browser client (`saha_protocol::sync::Connection`). It speaks only the public protocol, so
 //! it drives Saha and automerge-repo's reference server alike. Used by the load generator
 //! and by the server's integration tests.
 
@@ -9,8 +9,8 @@ use std::time::Duration;
 use automerge::Automerge;
 use futures_util::{SinkExt, StreamExt};
 use saha_core::DocumentId;
-use saha_core::sync::Connection;
-use saha_core::wire::{Message, PeerMetadata};
+use saha_protocol::sync::Connection;
+use saha_protocol::wire::{Message, PeerMetadata};
 use tokio::net::TcpStream;
 
 use crate::api_client::Endpoint;

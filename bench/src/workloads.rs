@@ -20,9 +20,10 @@ use crate::process::ServerProcess;
 /// real record, since Saha stores nothing that does not read as a known kind; the
 /// workloads' own keys (`c…`, `n`, `note`) sit beside its fields.
 fn bench_account(name: &str) -> Result<Automerge, PeerError> {
-    let mut account = <saha_core::account::Account as saha_core::record::RecordType>::blank(
-        &saha_core::record::EditContext::new("bench", 1),
-    );
+    let mut account =
+        <saha_core::parties::account::Account as saha_core::record::RecordType>::blank(
+            &saha_core::record::EditContext::new("bench", 1),
+        );
     account.name = name.to_owned();
     saha_core::record::create(&account).map_err(|e| PeerError(e.to_string()))
 }

@@ -4,22 +4,15 @@
 /// and why it was refused; none of them is a panic.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("invalid document ID {0:?}: expected a bs58check-encoded 16-byte ID")]
-    InvalidDocumentId(String),
-    #[error("invalid automerge URL {0:?}: expected `automerge:<document id>`")]
-    InvalidUrl(String),
-    #[error("malformed wire message: {0}")]
-    MalformedMessage(String),
-    #[error("wire message of type {0:?} is missing the field {1:?}")]
-    MissingField(&'static str, &'static str),
-    #[error("wire message of {0} bytes exceeds the limit of {1} bytes")]
-    MessageTooLarge(usize, usize),
-    #[error("unsupported protocol versions {0:?}; this server speaks \"1\"")]
-    UnsupportedProtocol(Vec<String>),
-    #[error("protocol violation: {0}")]
-    Protocol(String),
-    #[error("invalid automerge sync message: {0}")]
-    InvalidSyncMessage(String),
+    /// A document ID, URL or sync frame was refused by the protocol layer.
+    #[error(transparent)]
+    Sync(#[from] saha_protocol::Error),
+    /// The workspace index document has not been set up (no `records` map yet).
+    #[error("the workspace index has no records map yet")]
+    IndexNotReady,
+    /// The device's local store could not be read or written.
+    #[error("the local store failed: {0}")]
+    LocalStore(String),
     // The large library errors are boxed so that `Result<_, Error>` stays small.
     #[error("automerge rejected the change: {0}")]
     Automerge(Box<automerge::AutomergeError>),
@@ -44,11 +37,5 @@ impl From<autosurgeon::HydrateError> for Error {
 impl From<autosurgeon::ReconcileError> for Error {
     fn from(e: autosurgeon::ReconcileError) -> Self {
         Error::Reconcile(Box::new(e))
-    }
-}
-
-impl From<minicbor::decode::Error> for Error {
-    fn from(e: minicbor::decode::Error) -> Self {
-        Error::MalformedMessage(e.to_string())
     }
 }

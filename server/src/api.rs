@@ -304,7 +304,7 @@ fn check_name(name: &str, what: &str) -> ApiResult<String> {
 }
 
 fn check_email(email: &str) -> ApiResult<String> {
-    match saha_core::validate::email(email) {
+    match saha_core::record::validate::email(email) {
         Ok(e) if !e.is_empty() => Ok(email_key(&e)),
         _ => Err(Failure::new(
             StatusCode::BAD_REQUEST,
@@ -628,7 +628,7 @@ pub struct ChangesQuery {
 const FEED_PAGE: usize = 256;
 
 /// `GET /api/sync/changes?since=N`: the member's workspace documents changed after
-/// cursor `N` (all of them for 0), in the [`saha_core::feed`] format, filtered by what
+/// cursor `N` (all of them for 0), in the [`saha_protocol::feed`] format, filtered by what
 /// the member may see — the same rule `/sync` applies. The new cursor is read before
 /// the documents, so a change made while this streams is sent again next time rather
 /// than missed.
@@ -649,7 +649,7 @@ pub async fn sync_changes(
         .filter(|d| access.can_read(&d.meta.scope))
         .map(|d| d.id)
         .collect();
-    let head = saha_core::feed::header(cursor, visible.len() as u64);
+    let head = saha_protocol::feed::header(cursor, visible.len() as u64);
     let hub = state.hub.clone();
     let pages = visible
         .chunks(FEED_PAGE)
@@ -668,13 +668,13 @@ pub async fn sync_changes(
                     return None;
                 }
                 let Some(page) = pages.next() else {
-                    return Some((Ok(saha_core::feed::end()), (None, pages, true)));
+                    return Some((Ok(saha_protocol::feed::end()), (None, pages, true)));
                 };
                 match hub.storage().load_many(page).await {
                     Ok(docs) => {
                         let mut out = Vec::new();
                         for (id, bytes) in docs {
-                            saha_core::feed::push_document(&mut out, &id, &bytes);
+                            saha_protocol::feed::push_document(&mut out, &id, &bytes);
                         }
                         Some((Ok(out), (None, pages, false)))
                     }
@@ -895,12 +895,12 @@ pub async fn add_team(
 // ---- invoice numbers --------------------------------------------------------------
 
 /// Reserves a block of invoice numbers for the caller's device (see
-/// `saha_core::invoice_number`). Members who cannot write cannot issue invoices.
+/// `saha_core::sales::invoice_number`). Members who cannot write cannot issue invoices.
 pub async fn reserve_invoice_numbers(
     State(state): State<AppState>,
     auth: Authenticated,
     Json(body): Json<api::InvoiceNumberRequest>,
-) -> ApiResult<Json<saha_core::invoice_number::NumberBlock>> {
+) -> ApiResult<Json<saha_core::sales::invoice_number::NumberBlock>> {
     if !auth.user.role.can_write() {
         return Err(Failure::forbidden());
     }
@@ -914,7 +914,7 @@ pub async fn reserve_invoice_numbers(
     let block = state.directory.reserve_invoice_numbers(
         &auth.user.workspace_id,
         body.year,
-        saha_core::invoice_number::BLOCK_SIZE,
+        saha_core::sales::invoice_number::BLOCK_SIZE,
     )?;
     Ok(Json(block))
 }

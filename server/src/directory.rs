@@ -372,7 +372,7 @@ impl Directory {
             .into_iter()
             .filter(|u| u.workspace_id == workspace_id)
             .collect();
-        users.sort_by_cached_key(|u| saha_core::fold::fold(&u.name));
+        users.sort_by_cached_key(|u| saha_core::record::fold::fold(&u.name));
         Ok(users)
     }
 
@@ -436,7 +436,7 @@ impl Directory {
             .into_iter()
             .filter(|t| t.workspace_id == workspace_id)
             .collect();
-        teams.sort_by_cached_key(|t| saha_core::fold::fold(&t.name));
+        teams.sort_by_cached_key(|t| saha_core::record::fold::fold(&t.name));
         Ok(teams)
     }
 
@@ -454,7 +454,7 @@ impl Directory {
         workspace_id: &str,
         year: i32,
         size: u64,
-    ) -> DirResult<saha_core::invoice_number::NumberBlock> {
+    ) -> DirResult<saha_core::sales::invoice_number::NumberBlock> {
         let key = format!("{workspace_id}/{year}");
         let last = self.tables.write(|tx| {
             let before: u64 = text(tx.get(INVOICE_COUNTERS, &key)?)
@@ -468,7 +468,7 @@ impl Directory {
             tx.put(INVOICE_COUNTERS, &key, last.to_string().as_bytes())?;
             Ok::<_, Box<DirectoryError>>(last)
         })?;
-        Ok(saha_core::invoice_number::NumberBlock {
+        Ok(saha_core::sales::invoice_number::NumberBlock {
             year,
             first: last + 1 - size,
             last,

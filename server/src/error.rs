@@ -12,6 +12,9 @@ pub enum ServerError {
     CorruptDocument(DocumentId, Box<automerge::AutomergeError>),
     #[error(transparent)]
     Core(#[from] saha_core::Error),
+    /// A sync message that broke the protocol.
+    #[error(transparent)]
+    Protocol(#[from] saha_protocol::Error),
     #[error("I/O: {0}")]
     Io(#[from] std::io::Error),
     /// A configuration the server refuses to run with.

@@ -18,12 +18,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use automerge::{Automerge, ChangeHash};
+use saha_core::DocumentId;
+use saha_core::access::rules;
 use saha_core::access::{Access, read_scope};
-use saha_core::record::Record;
-use saha_core::rules;
-use saha_core::sync::Connection;
-use saha_core::wire::{DocMessage, Message};
-use saha_core::{DocumentId, workspace};
+use saha_core::kinds::Record;
+use saha_core::record::workspace;
+use saha_protocol::sync::Connection;
+use saha_protocol::wire::{DocMessage, Message};
 use tokio::sync::{OwnedMutexGuard, broadcast};
 
 use crate::ServerError;
@@ -620,7 +621,7 @@ impl Hub {
         )?;
         let approved = match (&after, before) {
             (Some(Record::Campaign(a)), b) => {
-                a.status == saha_core::campaign::Status::Approved
+                a.status == saha_core::engagement::campaign::Status::Approved
                     && !matches!(b, Some(Record::Campaign(b)) if b.status == a.status)
             }
             _ => false,
@@ -655,7 +656,7 @@ impl Hub {
             Message::Request(m) => (m, true),
             Message::Sync(m) => (m, false),
             other => {
-                return Err(saha_core::Error::Protocol(format!(
+                return Err(saha_protocol::Error::Protocol(format!(
                     "{:?} is not a document message",
                     other.kind()
                 ))
@@ -668,7 +669,7 @@ impl Hub {
             return Ok(Vec::new());
         }
         if !conn.tracks(&id) && conn.tracked_count() >= self.limits.max_documents_per_connection {
-            return Err(saha_core::Error::Protocol(format!(
+            return Err(saha_protocol::Error::Protocol(format!(
                 "more than {} documents on one connection",
                 self.limits.max_documents_per_connection
             ))

@@ -1,7 +1,7 @@
 //! The Saha server, as a library so that integration tests can run it on port 0.
 //!
 //! Data path on this side: [`sync_socket`] speaks the automerge-repo protocol on `/sync`
-//! (driving [`saha_core::sync::Connection`]) under the [`hub::Grant`] of a sync ticket;
+//! (driving [`saha_protocol::sync::Connection`]) under the [`hub::Grant`] of a sync ticket;
 //! [`hub`] authorizes every document message against the [`catalog`], keeps live
 //! documents and fans out changes between connections (and, on PostgreSQL, takes in
 //! other nodes' changes); [`storage`] makes every change durable before it is

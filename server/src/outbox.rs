@@ -1,7 +1,7 @@
 //! The campaign outbox: sends approved campaigns, durably and at most once per person.
 //!
 //! When a campaign document reaches status `approved`, the server recomputes its
-//! audience with the same gate the app shows ([`saha_core::campaign::audience_of`]:
+//! audience with the same gate the app shows ([`saha_core::engagement::campaign::audience_of`]:
 //! consent per channel and topic, refusals, rest period, quiet hours — it never trusts a
 //! device's list) and puts one item per person into a storage table keyed
 //! `campaign/person`, so approving twice, or a restart, never queues anyone twice. The
@@ -32,9 +32,10 @@ use std::time::Duration;
 
 use automerge::Automerge;
 use saha_core::DocumentId;
-use saha_core::campaign::{Campaign, Delivery, DeliveryState, Status};
-use saha_core::consent::Channel;
-use saha_core::record::{self, Record};
+use saha_core::engagement::campaign::{Campaign, Delivery, DeliveryState, Status};
+use saha_core::engagement::consent::Channel;
+use saha_core::kinds::Record;
+use saha_core::record;
 use serde::{Deserialize, Serialize};
 
 use crate::ServerError;
@@ -460,7 +461,7 @@ impl Worker {
         };
         let settings = match ws.index_id.parse::<DocumentId>() {
             Ok(index) => match self.hub.lock(index, false).await? {
-                Some(live) => saha_core::workspace::service(&live.doc),
+                Some(live) => saha_core::record::workspace::service(&live.doc),
                 None => Default::default(),
             },
             Err(_) => Default::default(),
@@ -476,7 +477,7 @@ impl Worker {
             tracing::warn!(campaign = %id, "approved campaign has no recorded approval: not sent (approve it again)");
             return Ok(false);
         };
-        let Some(audience) = saha_core::campaign::audience_of(
+        let Some(audience) = saha_core::engagement::campaign::audience_of(
             &campaign,
             &refs,
             &rules,
@@ -500,7 +501,7 @@ impl Worker {
                     &campaign.survey,
                 )?;
                 body.replace(
-                    saha_core::campaign::SURVEY_LINK,
+                    saha_core::engagement::campaign::SURVEY_LINK,
                     &format!("{}/survey/{token}", self.base_url),
                 )
             };
@@ -516,8 +517,8 @@ impl Worker {
                 address,
                 // Encoded for where they go: a header has no line breaks, a message
                 // no control characters but line ends.
-                subject: saha_core::campaign::header_text(&campaign.name),
-                body: saha_core::campaign::message_text(&body),
+                subject: saha_core::engagement::campaign::header_text(&campaign.name),
+                body: saha_core::engagement::campaign::message_text(&body),
                 state: ItemState::Queued,
                 attempts: 0,
                 next_at: now,
@@ -582,7 +583,7 @@ impl Worker {
             for (id, _) in self
                 .hub
                 .catalog()
-                .of_kind(&workspace.id, saha_core::campaign::KIND)
+                .of_kind(&workspace.id, saha_core::engagement::campaign::KIND)
             {
                 waiting.insert(id);
             }
@@ -593,7 +594,7 @@ impl Worker {
             tokio::select! {
                 changed = changes.recv() => {
                     if let Ok(id) = changed
-                        && self.hub.catalog().get(&id).is_some_and(|m| m.kind == saha_core::campaign::KIND)
+                        && self.hub.catalog().get(&id).is_some_and(|m| m.kind == saha_core::engagement::campaign::KIND)
                     {
                         waiting.insert(id);
                     }
@@ -625,7 +626,7 @@ impl Worker {
                 for (id, _) in self
                     .hub
                     .catalog()
-                    .of_kind(&workspace.id, saha_core::campaign::KIND)
+                    .of_kind(&workspace.id, saha_core::engagement::campaign::KIND)
                 {
                     if let Ok(Some(live)) = self.hub.lock(id, false).await
                         && record::read::<Campaign>(&live.doc)

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use saha_core::DocumentId;
-use saha_core::campaign::{Campaign, SurveyResponse, survey_scale};
+use saha_core::engagement::campaign::{Campaign, SurveyResponse, survey_scale};
 use saha_core::record;
 use serde::{Deserialize, Serialize};
 

@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket};
 use futures_util::{SinkExt, StreamExt};
-use saha_core::sync::Connection;
-use saha_core::wire::Message;
+use saha_protocol::sync::Connection;
+use saha_protocol::wire::Message;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::directory::{Directory, now_ms};
@@ -231,12 +231,12 @@ async fn handle_frame(
     bytes: &[u8],
 ) -> Result<Vec<Message>, End> {
     let violation = |reason: String| End::Violation(CLOSE_PROTOCOL_ERROR, reason);
-    if !conn.is_ready() && bytes.len() > saha_core::wire::MAX_HANDSHAKE_BYTES {
+    if !conn.is_ready() && bytes.len() > saha_protocol::wire::MAX_HANDSHAKE_BYTES {
         // Before the handshake a peer gets no more than a handshake's worth of room.
         return Err(violation(format!(
             "a {}-byte frame before the handshake (at most {})",
             bytes.len(),
-            saha_core::wire::MAX_HANDSHAKE_BYTES
+            saha_protocol::wire::MAX_HANDSHAKE_BYTES
         )));
     }
     let msg = Message::decode(bytes).map_err(|e| violation(e.to_string()))?;

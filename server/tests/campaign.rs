@@ -10,11 +10,11 @@ use std::time::Duration;
 
 use common::{PASSWORD, connect, no_quiet_hours, site_root, start_with};
 use saha_core::DocumentId;
-use saha_core::campaign::{Campaign, DeliveryState, Status};
-use saha_core::consent::{self, Channel, NewConsent, RecipientType};
-use saha_core::contact::Contact;
+use saha_core::engagement::campaign::{Campaign, DeliveryState, Status};
+use saha_core::engagement::consent::{self, Channel, NewConsent, RecipientType};
+use saha_core::engagement::segment::Segment;
+use saha_core::parties::contact::Contact;
 use saha_core::record::{EditContext, RecordType, create, read};
-use saha_core::segment::Segment;
 use saha_server::Config;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 

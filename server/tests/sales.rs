@@ -7,10 +7,10 @@ use std::collections::HashSet;
 
 use common::{connect, pump_until, start};
 use saha_core::DocumentId;
-use saha_core::form::Form;
-use saha_core::invoice_number::{BLOCK_SIZE, NumberBlock};
+use saha_core::record::form::Form;
 use saha_core::record::{EditContext, create, read, write};
-use saha_core::sales::{QUOTE, SalesDocument};
+use saha_core::sales::document::{QUOTE, SalesDocument};
+use saha_core::sales::invoice_number::{BLOCK_SIZE, NumberBlock};
 use serde_json::json;
 
 fn line(description: &str, quantity: &str, price: &str) -> Form {

@@ -7,7 +7,7 @@
 //! The UI reads reactive views ([`Repo::records`], [`Repo::pipeline`], the search index
 //! through [`Repo::search`]) that the repo updates as documents change, from either
 //! side. Invoice numbers come from blocks the server reserved for this device
-//! ([`saha_core::invoice_number`]), kept in IndexedDB so they can be used offline.
+//! ([`saha_core::sales::invoice_number`]), kept in IndexedDB so they can be used offline.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
@@ -16,16 +16,20 @@ use std::rc::Rc;
 use automerge::{Automerge, ChangeHash};
 use leptos::prelude::*;
 use saha_core::access::Access;
-use saha_core::form::Form;
-use saha_core::invoice_number::NumberBook;
-use saha_core::opportunity::Stage;
-use saha_core::record::{EditContext, EditError, KINDS, Record};
-use saha_core::rules;
+use saha_core::record::form::Form;
+use saha_core::record::{EditContext, WorkflowRefusal};
+use saha_core::sales::invoice_number::NumberBook;
+use saha_core::sales::opportunity::Stage;
+
+use crate::client::error::RepoError;
+use saha_core::DocumentId;
+use saha_core::access::rules;
+use saha_core::kinds::{KINDS, Record};
+use saha_core::record::workspace;
+use saha_core::record::workspace::ServiceSettings;
 use saha_core::search::SearchIndex;
-use saha_core::sync::Connection;
-use saha_core::wire::Message;
-use saha_core::workspace::ServiceSettings;
-use saha_core::{DocumentId, workspace};
+use saha_protocol::sync::Connection;
+use saha_protocol::wire::Message;
 
 use super::local_store::{LocalStore, StoreError, Write};
 use super::{describe, now_ms};
@@ -97,11 +101,6 @@ impl Link {
     }
 }
 
-/// A local store failure, as the edit screens show it.
-fn store_error(e: String) -> EditError {
-    EditError::Store(saha_core::Error::Protocol(e))
-}
-
 struct Inner {
     store: LocalStore,
     /// The signed-in member, who makes every local edit.
@@ -161,7 +160,7 @@ fn heads_from_text(text: &str) -> Vec<ChangeHash> {
 }
 
 fn kind_of(doc: &Automerge) -> Option<String> {
-    saha_core::value::get_string(doc, &automerge::ROOT, "kind")
+    saha_core::record::value::get_string(doc, &automerge::ROOT, "kind")
 }
 
 /// Why an invoice number could not be had.
@@ -262,8 +261,8 @@ impl Repo {
             records: RwSignal::new(HashMap::new()),
             search: RefCell::new(SearchIndex::new()),
             search_version: RwSignal::new(0),
-            pipeline: RwSignal::new(saha_core::opportunity::pipeline(
-                saha_core::opportunity::default_open_stages(),
+            pipeline: RwSignal::new(saha_core::sales::opportunity::pipeline(
+                saha_core::sales::opportunity::default_open_stages(),
             )),
             service: RwSignal::new(ServiceSettings::default()),
             invoice_numbers: RefCell::new(invoice_numbers),
@@ -379,7 +378,7 @@ impl Repo {
         &self,
         new: Vec<(DocumentId, Record)>,
         changed: Vec<(DocumentId, Record)>,
-    ) -> Result<(), EditError> {
+    ) -> Result<(), RepoError> {
         let mut ids = Vec::new();
         {
             let mut docs = self.0.docs.borrow_mut();
@@ -388,7 +387,7 @@ impl Repo {
             for (id, record) in &changed {
                 let local = docs
                     .get(id)
-                    .ok_or(EditError::Refused(rules::Refusal::NotARecord.code()))?;
+                    .ok_or(RepoError::Rules(rules::Refusal::NotARecord))?;
                 // The same actor: the copy replaces the original once checked.
                 let mut doc = local.doc.fork().with_actor(local.doc.get_actor().clone());
                 if record.write(&mut doc)? {
@@ -424,12 +423,12 @@ impl Repo {
         if ids.is_empty() {
             return Ok(());
         }
-        self.local_change(&ids).await.map_err(store_error)
+        self.local_change(&ids).await.map_err(RepoError::Store)
     }
 
     /// Judges a change of this member's from `before` to `after` by the rule table
     /// (see [`rules::check`]): the device refuses what the server would.
-    fn check(&self, before: &Automerge, after: &Automerge) -> Result<(), EditError> {
+    fn check(&self, before: &Automerge, after: &Automerge) -> Result<(), RepoError> {
         let before_record = rules::read_record(before).ok().flatten();
         rules::check(
             Some(&self.0.access),
@@ -440,11 +439,11 @@ impl Repo {
             },
         )
         .map(|_| ())
-        .map_err(|refusal| EditError::Refused(refusal.code()))
+        .map_err(RepoError::Rules)
     }
 
     /// Creates one record; returns its ID once it is stored on this device.
-    pub async fn create(&self, record: Record) -> Result<DocumentId, EditError> {
+    pub async fn create(&self, record: Record) -> Result<DocumentId, RepoError> {
         let id = DocumentId::random();
         self.save(vec![(id, record)], Vec::new()).await?;
         Ok(id)
@@ -455,21 +454,23 @@ impl Repo {
     pub async fn update(
         &self,
         id: DocumentId,
-        change: impl FnOnce(&mut Record) -> Result<(), EditError>,
-    ) -> Result<(), EditError> {
-        let mut record = self.record(id).ok_or(EditError::Refused("not_a_record"))?;
+        change: impl FnOnce(&mut Record) -> Result<(), RepoError>,
+    ) -> Result<(), RepoError> {
+        let mut record = self
+            .record(id)
+            .ok_or(RepoError::Workflow(WorkflowRefusal::NotARecord))?;
         change(&mut record)?;
         self.save(Vec::new(), vec![(id, record)]).await
     }
 
     /// Applies a form to a stored record; returns once the edit is stored.
-    pub async fn edit(&self, id: DocumentId, form: &Form) -> Result<(), EditError> {
+    pub async fn edit(&self, id: DocumentId, form: &Form) -> Result<(), RepoError> {
         let ctx = self.edit_context();
         let changed = {
             let mut docs = self.0.docs.borrow_mut();
             let local = docs
                 .get_mut(&id)
-                .ok_or(EditError::Refused("not_a_record"))?;
+                .ok_or(RepoError::Workflow(WorkflowRefusal::NotARecord))?;
             let mut doc = local.doc.fork().with_actor(local.doc.get_actor().clone());
             let changed = Record::edit(&mut doc, form, &ctx)?;
             if changed {
@@ -479,7 +480,7 @@ impl Repo {
             changed
         };
         if changed {
-            self.local_change(&[id]).await.map_err(store_error)?;
+            self.local_change(&[id]).await.map_err(RepoError::Store)?;
         }
         Ok(())
     }
@@ -498,22 +499,16 @@ impl Repo {
 
     /// Replaces the workspace's service settings (admins; the server refuses it from
     /// anyone else). Problems come back per field and nothing is written.
-    pub async fn set_service(&self, settings: &ServiceSettings) -> Result<(), EditError> {
-        let index_id = self
-            .0
-            .index_id
-            .get()
-            .ok_or(EditError::Refused("no_index"))?;
+    pub async fn set_service(&self, settings: &ServiceSettings) -> Result<(), RepoError> {
+        let index_id = self.0.index_id.get().ok_or(RepoError::NoIndex)?;
         {
             let mut docs = self.0.docs.borrow_mut();
-            let index = docs
-                .get_mut(&index_id)
-                .ok_or(EditError::Refused("no_index"))?;
+            let index = docs.get_mut(&index_id).ok_or(RepoError::NoIndex)?;
             workspace::set_service(&mut index.doc, settings)?;
         }
         self.local_change(&[index_id])
             .await
-            .map_err(|e| EditError::Store(saha_core::Error::Protocol(e)))
+            .map_err(RepoError::Store)
     }
 
     // ----- invoice numbers -------------------------------------------------------
@@ -541,7 +536,7 @@ impl Repo {
         if !self.0.invoice_numbers.borrow().needs_refill(year) {
             return Ok(());
         }
-        let block: saha_core::invoice_number::NumberBlock = super::http::post(
+        let block: saha_core::sales::invoice_number::NumberBlock = super::http::post(
             "/api/invoice-numbers",
             &saha_core::api::InvoiceNumberRequest { year },
         )
@@ -825,8 +820,8 @@ impl Repo {
                 // Keep invoice numbers on the device for the next time it is offline.
                 let repo = self.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    let today = saha_core::sales::date_of(now_ms());
-                    if let Some(year) = saha_core::invoice_number::year_of(&today)
+                    let today = saha_core::sales::document::date_of(now_ms());
+                    if let Some(year) = saha_core::sales::invoice_number::year_of(&today)
                         && let Err(e) = repo.refill_invoice_numbers(year).await
                     {
                         leptos::logging::warn!("no invoice numbers reserved: {e}");
@@ -852,7 +847,7 @@ impl Repo {
         }
     }
 
-    fn apply(&self, m: saha_core::wire::DocMessage) -> Result<(), String> {
+    fn apply(&self, m: saha_protocol::wire::DocMessage) -> Result<(), String> {
         let id = m.document_id;
         let (changed, confirmed_now, confirmation_moved) = {
             let mut link = self.0.link.borrow_mut();
@@ -916,7 +911,7 @@ impl Repo {
         let started = js_sys::Date::now();
         let since = self.0.feed_cursor.get();
         self.0.feeding.set(true);
-        let mut reader = saha_core::feed::FeedReader::new();
+        let mut reader = saha_protocol::feed::FeedReader::new();
         let mut batch: Vec<(DocumentId, Vec<u8>)> = Vec::new();
         let mut cursor = None;
         let (mut received, mut total, mut batches) = (0u64, 0u64, 0u32);
@@ -925,7 +920,7 @@ impl Repo {
             async |chunk: Vec<u8>| {
                 for item in reader.push(&chunk).map_err(|e| e.to_string())? {
                     match item {
-                        saha_core::feed::FeedItem::Header {
+                        saha_protocol::feed::FeedItem::Header {
                             cursor: c,
                             total: t,
                         } => {
@@ -935,7 +930,7 @@ impl Repo {
                                 self.0.download.set(Some((0, t)));
                             }
                         }
-                        saha_core::feed::FeedItem::Document { id, bytes } => {
+                        saha_protocol::feed::FeedItem::Document { id, bytes } => {
                             batch.push((id, bytes));
                             received += 1;
                             if batch.len() >= FEED_BATCH {
@@ -944,7 +939,7 @@ impl Repo {
                                 self.0.download.set(Some((received, total.max(received))));
                             }
                         }
-                        saha_core::feed::FeedItem::End => {}
+                        saha_protocol::feed::FeedItem::End => {}
                     }
                 }
                 Ok(())

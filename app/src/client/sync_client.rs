@@ -18,8 +18,8 @@
 use futures::StreamExt;
 use futures::channel::mpsc;
 use leptos::prelude::{GetUntracked, Set};
-use saha_core::sync::Connection;
-use saha_core::wire::PeerMetadata;
+use saha_protocol::sync::Connection;
+use saha_protocol::wire::PeerMetadata;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_sys::{BinaryType, MessageEvent, WebSocket};

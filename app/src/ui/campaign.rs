@@ -8,10 +8,10 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
-use saha_core::campaign::{self, Campaign, Exclusion};
-use saha_core::consent::Refusal;
-use saha_core::record::Record;
-use saha_core::segment::{self, Segment};
+use saha_core::engagement::campaign::{self, Campaign, Exclusion};
+use saha_core::engagement::consent::Refusal;
+use saha_core::engagement::segment::{self, Segment};
+use saha_core::kinds::Record;
 
 use super::records::record_href;
 use super::service::local_text;
@@ -89,7 +89,10 @@ fn exclusion_text(lang: Lang, why: Exclusion) -> String {
         Exclusion::CoolOff { last_contact } => format!(
             "{} ({})",
             word(lang, "gate.cool_off"),
-            local_text(lang, saha_core::civil::Zone::istanbul().local(last_contact))
+            local_text(
+                lang,
+                saha_core::time::civil::Zone::istanbul().local(last_contact)
+            )
         ),
         Exclusion::QuietHours => word(lang, "gate.quiet_hours"),
     }
@@ -139,7 +142,7 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
     let deliveries = campaign.deliveries.clone();
     let responses = campaign.responses.clone();
     let status = campaign.status;
-    let sendable = campaign.channel != saha_core::consent::Channel::Call;
+    let sendable = campaign.channel != saha_core::engagement::consent::Channel::Call;
     view! {
         <section class="audience" id="audience">
             <h2>{move || word(lang.get(), "ui.audience")}</h2>
@@ -255,7 +258,7 @@ fn SendButton(id: DocumentId) -> impl IntoView {
             let mut form = saha_core::record::RecordType::form(&c);
             form.set("status", campaign::Status::Approved.code());
             if let Err(e) = repo().edit(id, &form).await {
-                failure.set(Some(e.to_string()));
+                failure.set(Some(crate::i18n::repo_error(lang.get_untracked(), &e)));
             }
         });
     };
@@ -284,34 +287,34 @@ pub fn SpecialDays() -> impl IntoView {
                 .iter()
                 .map(|(id, v)| (id.to_string(), &v.record))
                 .collect();
-            saha_core::special_days::upcoming(&list, today, 7, zone)
+            saha_core::engagement::special_days::upcoming(&list, today, 7, zone)
         })
     });
-    let prepare = move |day: saha_core::special_days::SpecialDay| {
+    let prepare = move |day: saha_core::engagement::special_days::SpecialDay| {
         let lang = lang.get_untracked();
         let ctx = repo().edit_context();
         let mut c = <Campaign as saha_core::record::RecordType>::blank(&ctx);
         let (name, template) = match (day.occasion, lang) {
-            (saha_core::special_days::Occasion::Birthday, Lang::Tr) => (
+            (saha_core::engagement::special_days::Occasion::Birthday, Lang::Tr) => (
                 format!("Doğum günü: {}", day.name),
                 "İyi ki doğdunuz {{first_name}}! Yeni yaşınızın sağlık ve mutluluk getirmesini dileriz.".to_owned(),
             ),
-            (saha_core::special_days::Occasion::Birthday, Lang::En) => (
+            (saha_core::engagement::special_days::Occasion::Birthday, Lang::En) => (
                 format!("Birthday: {}", day.name),
                 "Happy birthday, {{first_name}}! Wishing you health and joy.".to_owned(),
             ),
-            (saha_core::special_days::Occasion::Anniversary { years }, Lang::Tr) => (
+            (saha_core::engagement::special_days::Occasion::Anniversary { years }, Lang::Tr) => (
                 format!("Müşteri yıldönümü: {} ({years}. yıl)", day.name),
                 format!("Sevgili {{{{first_name}}}}, {years} yıldır birlikteyiz. Güveniniz için teşekkür ederiz!"),
             ),
-            (saha_core::special_days::Occasion::Anniversary { years }, Lang::En) => (
+            (saha_core::engagement::special_days::Occasion::Anniversary { years }, Lang::En) => (
                 format!("Customer anniversary: {} (year {years})", day.name),
                 format!("Dear {{{{first_name}}}}, {years} years together. Thank you for your trust!"),
             ),
         };
         c.name = name;
         c.template = template;
-        c.channel = saha_core::consent::Channel::Sms;
+        c.channel = saha_core::engagement::consent::Channel::Sms;
         c.people = day.recipients.clone();
         create_and_open(c);
     };
@@ -331,14 +334,14 @@ pub fn SpecialDays() -> impl IntoView {
                             .into_iter()
                             .map(|day| {
                                 let what = match day.occasion {
-                                    saha_core::special_days::Occasion::Birthday => word(lang, "ui.birthday"),
-                                    saha_core::special_days::Occasion::Anniversary { years } => {
+                                    saha_core::engagement::special_days::Occasion::Birthday => word(lang, "ui.birthday"),
+                                    saha_core::engagement::special_days::Occasion::Anniversary { years } => {
                                         format!("{} ({years})", word(lang, "ui.anniversary"))
                                     }
                                 };
                                 let occasion = match day.occasion {
-                                    saha_core::special_days::Occasion::Birthday => "birthday",
-                                    saha_core::special_days::Occasion::Anniversary { .. } => "anniversary",
+                                    saha_core::engagement::special_days::Occasion::Birthday => "birthday",
+                                    saha_core::engagement::special_days::Occasion::Anniversary { .. } => "anniversary",
                                 };
                                 let link = person_link(&day.id, day.kind, day.name.clone());
                                 let date = super::records::format_date(lang, &day.date.to_string());
@@ -393,9 +396,9 @@ pub fn SurveyButton(about: DocumentId, person: String, subject: String) -> impl 
                 _ => false,
             });
         c.channel = if has_mobile {
-            saha_core::consent::Channel::Sms
+            saha_core::engagement::consent::Channel::Sms
         } else {
-            saha_core::consent::Channel::Email
+            saha_core::engagement::consent::Channel::Email
         };
         c.topic = "anket".into();
         c.survey = "csat".into();

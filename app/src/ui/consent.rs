@@ -3,14 +3,16 @@
 //! İYS's field names, marks uploads, warns about consents near their 3-business-day
 //! deadline).
 
+use crate::client::error::RepoError;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
-use saha_core::consent::{
+use saha_core::engagement::consent::{
     self, Channel, ConsentEvent, IysRow, NewConsent, RecipientType, SOURCES, Status,
 };
-use saha_core::record::{EditError, Record};
-use saha_core::validate::Problem;
+use saha_core::kinds::Record;
+use saha_core::record::WorkflowRefusal;
+use saha_core::record::validate::Problem;
 
 use super::records::{person_name, record_href};
 use super::service::{download, local_text};
@@ -24,7 +26,7 @@ fn log_of(record: &Record) -> Option<(Vec<ConsentEvent>, RecipientType)> {
         Record::Contact(c) => Some((c.consents.clone(), RecipientType::Individual)),
         Record::Account(a) => Some((
             a.consents.clone(),
-            if a.party == saha_core::account::Party::Company {
+            if a.party == saha_core::parties::account::Party::Company {
                 RecipientType::Merchant
             } else {
                 RecipientType::Individual
@@ -38,7 +40,7 @@ fn log_of(record: &Record) -> Option<(Vec<ConsentEvent>, RecipientType)> {
 async fn store_log(
     id: DocumentId,
     change: impl FnOnce(&mut Vec<ConsentEvent>),
-) -> Result<(), EditError> {
+) -> Result<(), RepoError> {
     repo()
         .update(id, |record| match record {
             Record::Contact(c) => {
@@ -49,7 +51,7 @@ async fn store_log(
                 change(&mut a.consents);
                 Ok(())
             }
-            _ => Err(EditError::Refused("not_a_record")),
+            _ => Err(RepoError::Workflow(WorkflowRefusal::NotARecord)),
         })
         .await
 }
@@ -123,7 +125,7 @@ pub fn ConsentPanel(id: DocumentId) -> impl IntoView {
                             evidence.set(String::new());
                             open.set(false);
                         }
-                        Err(e) => failure.set(Some(e.to_string())),
+                        Err(e) => failure.set(Some(i18n::repo_error(lang.get_untracked(), &e))),
                     }
                 });
             }
@@ -156,7 +158,7 @@ pub fn ConsentPanel(id: DocumentId) -> impl IntoView {
                     .map(|e| {
                         let mut text = format!(
                             "{} · {} · {}",
-                            local_text(lang, saha_core::civil::Zone::istanbul().local(e.at)),
+                            local_text(lang, saha_core::time::civil::Zone::istanbul().local(e.at)),
                             word(lang, &format!("source.{}", e.source)),
                             e.recipient
                         );
@@ -289,7 +291,7 @@ pub fn ConsentPanel(id: DocumentId) -> impl IntoView {
                         events.sort_by_key(|e| std::cmp::Reverse(e.at));
                         events.into_iter().map(|e| view! {
                             <li data-consent=e.status.code()>
-                                {local_text(lang, saha_core::civil::Zone::istanbul().local(e.at))}
+                                {local_text(lang, saha_core::time::civil::Zone::istanbul().local(e.at))}
                                 " · " {word(lang, &format!("iys.{}", e.channel.code()))}
                                 " · " {word(lang, &format!("consent.{}", e.status.code()))}
                                 " · " {e.recipient.clone()}
@@ -392,7 +394,7 @@ pub fn ConsentsPage() -> impl IntoView {
                                     <span>
                                         {word(lang, &format!("iys.{}", e.channel.code()))} " · "
                                         {word(lang, &format!("consent.{}", e.status.code()))} " · "
-                                        {local_text(lang, saha_core::civil::Zone::istanbul().local(e.at))}
+                                        {local_text(lang, saha_core::time::civil::Zone::istanbul().local(e.at))}
                                     </span>
                                     <Show when=move || late>
                                         <span class="badge danger">{word(lang, "ui.iys_late")}</span>
@@ -425,7 +427,7 @@ pub fn LoyaltyPanel(id: DocumentId) -> impl IntoView {
     let redeem = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let ctx = repo().edit_context();
-        match saha_core::loyalty::redeem(
+        match saha_core::engagement::loyalty::redeem(
             &ledger.get_untracked(),
             &points.get_untracked(),
             &note.get_untracked(),
@@ -442,7 +444,7 @@ pub fn LoyaltyPanel(id: DocumentId) -> impl IntoView {
                                 a.loyalty.push(entry);
                                 Ok(())
                             }
-                            _ => Err(EditError::Refused("not_a_record")),
+                            _ => Err(RepoError::Workflow(WorkflowRefusal::NotARecord)),
                         })
                         .await;
                     if stored.is_ok() {
@@ -455,9 +457,9 @@ pub fn LoyaltyPanel(id: DocumentId) -> impl IntoView {
     };
     let summary = move || {
         let lang = lang.get();
-        let b = saha_core::loyalty::balance(&ledger.get());
+        let b = saha_core::engagement::loyalty::balance(&ledger.get());
         let tiers = repo().service().with(|s| s.loyalty_tiers.clone());
-        let tier = saha_core::loyalty::tier(&tiers, b.earned)
+        let tier = saha_core::engagement::loyalty::tier(&tiers, b.earned)
             .map(|t| t.name.clone())
             .unwrap_or_default();
         view! {
@@ -489,7 +491,7 @@ pub fn LoyaltyPanel(id: DocumentId) -> impl IntoView {
                 <ol class="ledger">
                     {move || {
                         let lang = lang.get();
-                        let counted: Vec<LedgerRow> = saha_core::loyalty::counted(&ledger.get())
+                        let counted: Vec<LedgerRow> = saha_core::engagement::loyalty::counted(&ledger.get())
                             .into_iter()
                             .rev()
                             .map(|e| (e.at, e.points, e.note.clone(), e.by.clone()))
@@ -498,7 +500,7 @@ pub fn LoyaltyPanel(id: DocumentId) -> impl IntoView {
                             .into_iter()
                             .map(|(at, pts, note, by)| view! {
                                 <li data-points=pts.to_string()>
-                                    {local_text(lang, saha_core::civil::Zone::istanbul().local(at))}
+                                    {local_text(lang, saha_core::time::civil::Zone::istanbul().local(at))}
                                     " · " {format!("{pts:+}")} " · " {note} " · " {person_name(&by)}
                                 </li>
                             })

@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
-use saha_core::money::format_tr;
-use saha_core::opportunity::{self, Opportunity, forecast};
-use saha_core::record::Record;
+use saha_core::kinds::Record;
+use saha_core::sales::money::format_tr;
+use saha_core::sales::opportunity::{self, Opportunity, forecast};
 use wasm_bindgen::JsCast;
 
 use super::records::{format_amount, record_href, stage_name, title_of_id};

@@ -1,18 +1,21 @@
 //! Record screens for every kind: list with search, filter and sort; detail (the
 //! account's is its 360° page); create and edit forms built from the record type's
-//! field list ([`saha_core::form`]).
+//! field list ([`saha_core::record::form`]).
 
 use std::collections::HashMap;
 
+use crate::client::error::RepoError;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use saha_core::DocumentId;
 use saha_core::access::Role;
-use saha_core::form::{FieldSpec, Form, Input};
-use saha_core::record::{EditError, KINDS, Record};
-use saha_core::validate::Problem;
-use saha_core::{account, contact, lead, opportunity, product, sales};
+use saha_core::kinds::Record;
+pub use saha_core::kinds::{kind_of_section, section_of};
+use saha_core::parties::account;
+use saha_core::record::form::{FieldSpec, Form, Input};
+use saha_core::record::validate::Problem;
+use saha_core::sales::{document as sales, lead, opportunity, product};
 
 use super::{me, repo, tr, use_lang, word};
 use crate::client::repo::RecordView;
@@ -22,29 +25,6 @@ use crate::i18n::{self, Msg};
 const PAGE: usize = 100;
 
 /// The URL section of each kind (`/accounts`, `/leads`, …).
-pub fn section_of(kind: &str) -> &'static str {
-    match kind {
-        contact::KIND => "contacts",
-        lead::KIND => "leads",
-        opportunity::KIND => "opportunities",
-        sales::QUOTE => "quotes",
-        sales::ORDER => "orders",
-        sales::INVOICE => "invoices",
-        product::KIND => "products",
-        saha_core::case::KIND => "cases",
-        saha_core::call::KIND => "calls",
-        saha_core::task::KIND => "tasks",
-        saha_core::meeting::KIND => "meetings",
-        saha_core::segment::KIND => "segments",
-        saha_core::campaign::KIND => "campaigns",
-        _ => "accounts",
-    }
-}
-
-pub fn kind_of_section(section: &str) -> Option<&'static str> {
-    KINDS.into_iter().find(|k| section_of(k) == section)
-}
-
 /// The path of a record's page.
 pub fn record_href(kind: &str, id: DocumentId) -> String {
     format!("/{}/{id}", section_of(kind))
@@ -53,22 +33,6 @@ pub fn record_href(kind: &str, id: DocumentId) -> String {
 /// Today as `YYYY-MM-DD`.
 pub fn today() -> String {
     sales::date_of(crate::client::now_ms())
-}
-
-/// The code a list filters and badges a record by: customer type, status or stage.
-fn facet(record: &Record) -> Option<(&'static str, String)> {
-    match record {
-        Record::Account(a) => Some(("type", a.customer_type.code().to_owned())),
-        Record::Lead(l) => Some(("status", l.status.code().to_owned())),
-        Record::Opportunity(o) => Some(("stage", o.stage.clone())),
-        Record::Sales(s) => Some(("status", s.display_status(&today()).to_owned())),
-        Record::Case(c) => Some(("status", c.status.code().to_owned())),
-        Record::Task(t) => Some(("status", t.status.code().to_owned())),
-        Record::Meeting(m) => Some(("status", m.status.code().to_owned())),
-        Record::Call(c) => Some(("outcome", c.outcome.code().to_owned())),
-        Record::Campaign(c) => Some(("status", c.status.code().to_owned())),
-        _ => None,
-    }
 }
 
 /// The codes a list of `kind` can be filtered by.
@@ -94,11 +58,15 @@ fn facet_choices(kind: &str) -> Vec<(&'static str, String)> {
             c
         }
         sales::QUOTE | sales::ORDER => codes("status", sales::statuses(kind)),
-        saha_core::case::KIND => codes("status", saha_core::case::Status::CODES),
-        saha_core::task::KIND => codes("status", saha_core::task::Status::CODES),
-        saha_core::meeting::KIND => codes("status", saha_core::meeting::Status::CODES),
-        saha_core::call::KIND => codes("outcome", saha_core::call::Outcome::CODES),
-        saha_core::campaign::KIND => codes("status", saha_core::campaign::Status::CODES),
+        saha_core::service::case::KIND => codes("status", saha_core::service::case::Status::CODES),
+        saha_core::service::task::KIND => codes("status", saha_core::service::task::Status::CODES),
+        saha_core::time::meeting::KIND => codes("status", saha_core::time::meeting::Status::CODES),
+        saha_core::service::call::KIND => {
+            codes("outcome", saha_core::service::call::Outcome::CODES)
+        }
+        saha_core::engagement::campaign::KIND => {
+            codes("status", saha_core::engagement::campaign::Status::CODES)
+        }
         _ => Vec::new(),
     }
 }
@@ -177,9 +145,9 @@ pub fn format_amount(amount: &str, currency: &str) -> String {
     if amount.is_empty() {
         return String::new();
     }
-    let currency =
-        saha_core::money::Currency::from_code(currency).unwrap_or(saha_core::money::Currency::Try);
-    saha_core::money::format_tr(amount.parse().unwrap_or_default(), currency)
+    let currency = saha_core::sales::money::Currency::from_code(currency)
+        .unwrap_or(saha_core::sales::money::Currency::Try);
+    saha_core::sales::money::format_tr(amount.parse().unwrap_or_default(), currency)
 }
 
 /// The one-line summary under a card's title.
@@ -199,7 +167,7 @@ fn card_meta(lang: i18n::Lang, view: &RecordView) -> String {
         ],
         Record::Sales(s) => vec![
             s.totals()
-                .map(|t| saha_core::money::format_tr(t.gross, s.currency()))
+                .map(|t| saha_core::sales::money::format_tr(t.gross, s.currency()))
                 .unwrap_or_default(),
             format_date(lang, &s.issue_date),
         ],
@@ -211,10 +179,10 @@ fn card_meta(lang: i18n::Lang, view: &RecordView) -> String {
         Record::Call(c) => vec![
             i18n::word(lang, &format!("direction.{}", c.direction.code())),
             title_of_id(&c.account),
-            saha_core::call::duration_text(c.duration),
+            saha_core::service::call::duration_text(c.duration),
         ],
         Record::Task(t) => vec![
-            saha_core::civil::LocalDateTime::parse(&t.due)
+            saha_core::time::civil::LocalDateTime::parse(&t.due)
                 .map(|d| super::service::local_text(lang, d))
                 .unwrap_or_default(),
             person_name(&t.owner),
@@ -226,7 +194,7 @@ fn card_meta(lang: i18n::Lang, view: &RecordView) -> String {
             c.topic.clone(),
         ],
         Record::Meeting(m) => vec![
-            saha_core::civil::LocalDateTime::parse(&m.start)
+            saha_core::time::civil::LocalDateTime::parse(&m.start)
                 .map(|d| super::service::local_text(lang, d))
                 .unwrap_or_default(),
             m.location.clone(),
@@ -244,7 +212,7 @@ fn card_meta(lang: i18n::Lang, view: &RecordView) -> String {
 #[component]
 pub fn FacetBadge(record: Record) -> impl IntoView {
     let lang = use_lang();
-    facet(&record).map(|(field, code)| {
+    record.facet(&today()).map(|(field, code)| {
         let label = {
             let code = code.clone();
             move || {
@@ -312,7 +280,9 @@ fn KindList(kind: &'static str) -> impl IntoView {
                 all.get(id).is_some_and(|v| {
                     v.kind == kind
                         && (wanted.is_empty()
-                            || facet(&v.record).is_some_and(|(_, code)| code == wanted))
+                            || v.record
+                                .facet(&today())
+                                .is_some_and(|(_, code)| code == wanted))
                 })
             };
             let (found, mut ids) = repo().search(&q, if newest { usize::MAX } else { shown }, keep);
@@ -593,13 +563,13 @@ fn fact_value(field: FieldSpec, value: String, currency: String) -> AnyView {
             (move || i18n::word(lang.get(), &key)).into_any()
         }
         Input::Decimal if field.name != "quantity" => format_amount(&value, &currency).into_any(),
-        Input::DateTime => match saha_core::civil::LocalDateTime::parse(&value) {
+        Input::DateTime => match saha_core::time::civil::LocalDateTime::parse(&value) {
             Some(t) => (move || super::service::local_text(lang.get(), t)).into_any(),
             None => value.into_any(),
         },
         Input::Duration => value
             .parse::<i64>()
-            .map(saha_core::call::duration_text)
+            .map(saha_core::service::call::duration_text)
             .unwrap_or(value)
             .into_any(),
         Input::AnyLink => match value.parse::<DocumentId>() {
@@ -664,13 +634,13 @@ pub fn NewRecord() -> impl IntoView {
             }
         });
         // A meeting planned from the calendar lasts an hour unless told otherwise.
-        if kind == saha_core::meeting::KIND
+        if kind == saha_core::time::meeting::KIND
             && initial.get("end").is_empty()
-            && let Some(start) = saha_core::civil::LocalDateTime::parse(initial.get("start"))
+            && let Some(start) = saha_core::time::civil::LocalDateTime::parse(initial.get("start"))
         {
             initial.set("end", start.add_minutes(60).to_string());
         }
-        if kind == saha_core::call::KIND && initial.get("started").is_empty() {
+        if kind == saha_core::service::call::KIND && initial.get("started").is_empty() {
             let zone = repo().service().with_untracked(|s| s.zone());
             initial.set("started", zone.local(crate::client::now_ms()).to_string());
         }
@@ -679,7 +649,7 @@ pub fn NewRecord() -> impl IntoView {
             let mut record = template.clone();
             async move {
                 let ctx = repo().edit_context();
-                record.apply_new(&form, &ctx).map_err(EditError::Invalid)?;
+                record.apply_new(&form, &ctx).map_err(RepoError::Invalid)?;
                 let call = match &record {
                     Record::Call(c) => Some(c.clone()),
                     _ => None,
@@ -793,7 +763,7 @@ pub fn RecordForm<S, F>(
 ) -> impl IntoView
 where
     S: Fn(Form) -> F + Clone + 'static,
-    F: std::future::Future<Output = Result<(), EditError>> + 'static,
+    F: std::future::Future<Output = Result<(), RepoError>> + 'static,
 {
     let lang = use_lang();
     let values: HashMap<&'static str, RwSignal<String>> = fields
@@ -820,22 +790,18 @@ where
             wasm_bindgen_futures::spawn_local(async move {
                 match save(form).await {
                     Ok(()) => {}
-                    Err(EditError::Invalid(found)) => {
+                    Err(RepoError::Invalid(found)) => {
                         problems.set(found);
                         failure.set(None);
                     }
-                    Err(EditError::Refused(code)) => failure.set(Some(i18n::word(
-                        lang.get_untracked(),
-                        &format!("refused.{code}"),
-                    ))),
-                    Err(EditError::Store(e)) => failure.set(Some(e.to_string())),
+                    Err(e) => failure.set(Some(i18n::repo_error(lang.get_untracked(), &e))),
                 }
                 busy.set(false);
             });
         }
     };
 
-    // The rule table decides what this member may set here (see saha_core::rules).
+    // The rule table decides what this member may set here (see saha_core::access::rules).
     let status = initial.get("status").to_owned();
     let inputs = fields
         .iter()
@@ -846,14 +812,14 @@ where
         .collect_view();
     // Meetings and calls warn when a contact was already met or called too often.
     let advice = match (kind, values.get("contacts"), values.get("contact")) {
-        (saha_core::meeting::KIND, Some(contacts), _) => {
+        (saha_core::time::meeting::KIND, Some(contacts), _) => {
             let at = values
                 .get("start")
                 .copied()
                 .unwrap_or(RwSignal::new(String::new()));
             Some(super::service::frequency_warning((*contacts).into(), at.into()).into_any())
         }
-        (saha_core::call::KIND, _, Some(contact)) => {
+        (saha_core::service::call::KIND, _, Some(contact)) => {
             let at = values
                 .get("started")
                 .copied()
@@ -899,7 +865,7 @@ fn field_input(
     let lang = use_lang();
     let name = field.name;
     let role = me().role;
-    let locked = !is_new && !saha_core::rules::may_edit_field(kind, role, name, status);
+    let locked = !is_new && !saha_core::access::rules::may_edit_field(kind, role, name, status);
     let id = format!("{kind}-{name}");
     let error_id = format!("{id}-error");
     let problem = move || {
@@ -945,7 +911,7 @@ fn field_input(
                 disabled=locked
             >
                 {let offered: Vec<&'static str> = if name == "status" {
-                    saha_core::rules::allowed_statuses(kind, role, status, codes)
+                    saha_core::access::rules::allowed_statuses(kind, role, status, codes)
                 } else {
                     codes.to_vec()
                 };
@@ -1066,7 +1032,7 @@ fn field_input(
         }
         Input::TimeZone => view! {
             <select id=id.clone() name=name prop:value=value on:change=move |ev| value.set(event_target_value(&ev)) aria-invalid=invalid>
-                {saha_core::civil::ZONES
+                {saha_core::time::civil::ZONES
                     .iter()
                     .map(|(zone, _)| view! { <option value=*zone selected=move || value.get() == *zone>{*zone}</option> })
                     .collect_view()}

@@ -2,15 +2,18 @@
 //! contacts, leads, opportunities, quotes, orders, invoices and timeline), converting a
 //! lead, and an opportunity's stage and quotes.
 
+use crate::client::error::RepoError;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
-use saha_core::lead::{ConversionIds, Lead, LeadStatus};
-use saha_core::opportunity::Opportunity;
-use saha_core::record::{EditError, Record};
-use saha_core::sales::SalesDocument;
-use saha_core::timeline::{self, Happening};
-use saha_core::{account, contact, lead, opportunity, sales};
+use saha_core::kinds::Record;
+use saha_core::parties::timeline::{self, Happening};
+use saha_core::parties::{account, contact};
+use saha_core::record::WorkflowRefusal;
+use saha_core::sales::document::SalesDocument;
+use saha_core::sales::lead::{ConversionIds, Lead, LeadStatus};
+use saha_core::sales::opportunity::Opportunity;
+use saha_core::sales::{document as sales, lead, opportunity};
 
 use super::records::{RecordCard, format_date, person_name, record_href, section_of, stage_name};
 use super::{me, repo, use_lang, word};
@@ -44,10 +47,10 @@ pub fn AccountPanels(id: DocumentId) -> impl IntoView {
         sales::QUOTE,
         sales::ORDER,
         sales::INVOICE,
-        saha_core::case::KIND,
-        saha_core::call::KIND,
-        saha_core::meeting::KIND,
-        saha_core::task::KIND,
+        saha_core::service::case::KIND,
+        saha_core::service::call::KIND,
+        saha_core::time::meeting::KIND,
+        saha_core::service::task::KIND,
         lead::KIND,
     ]
     .into_iter()
@@ -118,7 +121,10 @@ fn TimelineEntry(event: timeline::Event<DocumentId>) -> impl IntoView {
     let when = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(event.at as f64));
     let when = format!(
         "{} {:02}:{:02}",
-        format_date(lang.get_untracked(), &saha_core::sales::date_of(event.at)),
+        format_date(
+            lang.get_untracked(),
+            &saha_core::sales::document::date_of(event.at)
+        ),
         when.get_hours(),
         when.get_minutes()
     );
@@ -145,7 +151,7 @@ fn TimelineEntry(event: timeline::Event<DocumentId>) -> impl IntoView {
                 "{kind_word} ({}): {} · {}",
                 word(l, &format!("direction.{}", direction.code())),
                 word(l, &format!("outcome.{}", outcome.code())),
-                saha_core::call::duration_text(*seconds)
+                saha_core::service::call::duration_text(*seconds)
             ),
             Happening::Meeting => kind_word,
             Happening::Message {
@@ -171,35 +177,16 @@ fn TimelineEntry(event: timeline::Event<DocumentId>) -> impl IntoView {
     }
 }
 
-/// Shows an error from a workflow step.
-fn refusal(lang: i18n::Lang, error: EditError) -> String {
-    match error {
-        EditError::Refused(code) => i18n::word(lang, &format!("refused.{code}")),
-        EditError::Invalid(problems) => problems
-            .iter()
-            .map(|(field, p)| {
-                format!(
-                    "{}: {}",
-                    i18n::word(lang, &format!("field.{field}")),
-                    i18n::problem(lang, *p)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" "),
-        EditError::Store(e) => e.to_string(),
-    }
-}
-
 /// Runs a workflow step that may fail, showing its error in `failure`.
 pub fn run_step<F>(failure: RwSignal<Option<String>>, step: F)
 where
-    F: std::future::Future<Output = Result<(), EditError>> + 'static,
+    F: std::future::Future<Output = Result<(), RepoError>> + 'static,
 {
     let lang = use_lang().get_untracked();
     wasm_bindgen_futures::spawn_local(async move {
         match step.await {
             Ok(()) => failure.set(None),
-            Err(e) => failure.set(Some(refusal(lang, e))),
+            Err(e) => failure.set(Some(i18n::repo_error(lang, &e))),
         }
     });
 }
@@ -217,7 +204,7 @@ pub fn LeadPanel(id: DocumentId, lead: Lead) -> impl IntoView {
         run_step(failure, async move {
             let repo = repo();
             let Some(Record::Lead(mut lead)) = repo.record(id) else {
-                return Err(EditError::Refused("not_a_record"));
+                return Err(RepoError::Workflow(WorkflowRefusal::NotARecord));
             };
             let (account_id, contact_id, opportunity_id) = (
                 DocumentId::random(),
@@ -304,10 +291,10 @@ pub async fn move_opportunity(
     id: DocumentId,
     stage: String,
     lost_reason: Option<String>,
-) -> Result<(), EditError> {
+) -> Result<(), RepoError> {
     let repo = repo();
     let Some(record @ Record::Opportunity(_)) = repo.record(id) else {
-        return Err(EditError::Refused("not_a_record"));
+        return Err(RepoError::Workflow(WorkflowRefusal::NotARecord));
     };
     let mut form = record.form();
     form.set("stage", stage);
@@ -329,7 +316,7 @@ pub fn OpportunityPanel(id: DocumentId, opportunity: Opportunity) -> impl IntoVi
         run_step(failure, async move {
             let repo = repo();
             let Some(Record::Opportunity(opportunity)) = repo.record(id) else {
-                return Err(EditError::Refused("not_a_record"));
+                return Err(RepoError::Workflow(WorkflowRefusal::NotARecord));
             };
             let quote =
                 SalesDocument::quote_for(&id.to_string(), &opportunity, &repo.edit_context());

@@ -2,15 +2,18 @@
 //! to order to invoice, issuing an invoice under a number reserved for this device, and
 //! a clean printed page (the browser's print to PDF).
 
+use crate::client::error::RepoError;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
-use saha_core::form::Form;
-use saha_core::money::{Currency, format_tr};
-use saha_core::product;
-use saha_core::record::{EditError, Record};
-use saha_core::sales::{self, INVOICE, ORDER, QUOTE, SalesDocument, new_line_id};
-use saha_core::validate::Problem;
+use saha_core::kinds::Record;
+use saha_core::record::EditError;
+use saha_core::record::WorkflowRefusal;
+use saha_core::record::form::Form;
+use saha_core::record::validate::Problem;
+use saha_core::sales::document::{self, INVOICE, ORDER, QUOTE, SalesDocument, new_line_id};
+use saha_core::sales::money::{Currency, format_tr};
+use saha_core::sales::product;
 
 use super::records::{format_date, record_href, title_of_id, today};
 use super::related::{ErrorLine, run_step};
@@ -18,19 +21,19 @@ use super::{me, repo, use_lang, word};
 use crate::client::repo::NumberError;
 use crate::i18n;
 
-fn stored(e: String) -> EditError {
-    EditError::Store(saha_core::Error::Protocol(e))
+fn stored(e: String) -> RepoError {
+    RepoError::Store(e)
 }
 
 /// Reads the sales document `id`, changes it with `change` and stores it.
 async fn change_document(
     id: DocumentId,
     change: impl FnOnce(&mut SalesDocument) -> Result<(), EditError>,
-) -> Result<(), EditError> {
+) -> Result<(), RepoError> {
     repo()
         .update(id, |record| match record {
-            Record::Sales(document) => change(document),
-            _ => Err(EditError::Refused("not_a_record")),
+            Record::Sales(document) => change(document).map_err(RepoError::from),
+            _ => Err(RepoError::Workflow(WorkflowRefusal::NotARecord)),
         })
         .await
 }
@@ -43,10 +46,10 @@ async fn derive(
         &SalesDocument,
         &saha_core::record::EditContext,
     ) -> Result<SalesDocument, EditError>,
-) -> Result<(), EditError> {
+) -> Result<(), RepoError> {
     let repo = repo();
     let Some(Record::Sales(source)) = repo.record(id) else {
-        return Err(EditError::Refused("not_a_record"));
+        return Err(RepoError::Workflow(WorkflowRefusal::NotARecord));
     };
     let next = make(&id.to_string(), &source, &repo.edit_context())?;
     let kind = next.kind.clone();
@@ -55,17 +58,17 @@ async fn derive(
     Ok(())
 }
 
-async fn issue(id: DocumentId) -> Result<(), EditError> {
+async fn issue(id: DocumentId) -> Result<(), RepoError> {
     let today = today();
-    let year = saha_core::invoice_number::year_of(&today).unwrap_or(2026);
+    let year = saha_core::sales::invoice_number::year_of(&today).unwrap_or(2026);
     let repo = repo();
     // Check before a number is used up.
     let Some(Record::Sales(mut invoice)) = repo.record(id) else {
-        return Err(EditError::Refused("not_a_record"));
+        return Err(RepoError::Workflow(WorkflowRefusal::NotARecord));
     };
     invoice.issue("check", &today, &repo.edit_context())?;
     let number = repo.take_invoice_number(year).await.map_err(|e| match e {
-        NumberError::NoneLeft => EditError::Refused("no_numbers"),
+        NumberError::NoneLeft => RepoError::Workflow(WorkflowRefusal::NoNumbers),
         NumberError::Storage(e) => stored(e),
     })?;
     change_document(id, |invoice| {
@@ -76,21 +79,21 @@ async fn issue(id: DocumentId) -> Result<(), EditError> {
 
 /// Marks an invoice paid and credits its account's loyalty points (once per invoice,
 /// by the workspace's programme; TRY invoices only).
-async fn mark_paid(id: DocumentId) -> Result<(), EditError> {
+async fn mark_paid(id: DocumentId) -> Result<(), RepoError> {
     let repo = repo();
     let ctx = repo.edit_context();
     let Some(Record::Sales(mut invoice)) = repo.record(id) else {
-        return Err(EditError::Refused("not_a_record"));
+        return Err(RepoError::Workflow(WorkflowRefusal::NotARecord));
     };
     invoice.set_status("paid", &ctx);
     let mut changed = vec![];
     if let Ok(account_id) = invoice.account.parse::<DocumentId>()
         && let Some(Record::Account(mut account)) = repo.record(account_id)
-        && invoice.currency() == saha_core::money::Currency::Try
+        && invoice.currency() == saha_core::sales::money::Currency::Try
         && let Ok(totals) = invoice.totals()
     {
         let per_100 = repo.service().with_untracked(|s| s.loyalty_points_per_100);
-        if let Some(entry) = saha_core::loyalty::earn(
+        if let Some(entry) = saha_core::engagement::loyalty::earn(
             &account.loyalty,
             &id.to_string(),
             totals.gross,
@@ -374,7 +377,7 @@ fn AddLine(id: DocumentId, currency: Currency, editing: RwSignal<Option<String>>
         };
         run_step(failure, async move {
             let Some(Record::Product(product)) = repo().record(product_id) else {
-                return Err(EditError::Refused("not_a_record"));
+                return Err(RepoError::Workflow(WorkflowRefusal::NotARecord));
             };
             change_document(id, move |d| {
                 d.add_product_line(&new_line_id(), &product_id.to_string(), &product)
@@ -429,7 +432,7 @@ fn LineForm(
     done: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let fields = sales::line_field::ALL;
+    let fields = document::line_field::ALL;
     let values: Vec<(&'static str, RwSignal<String>)> = fields
         .iter()
         .map(|f| (f.name, RwSignal::new(initial.get(f.name).to_owned())))
@@ -449,11 +452,8 @@ fn LineForm(
             wasm_bindgen_futures::spawn_local(async move {
                 match change_document(id, move |d| d.set_line(&line_id, &form)).await {
                     Ok(()) => done.set(None),
-                    Err(EditError::Invalid(found)) => problems.set(found),
-                    Err(EditError::Refused(code)) => {
-                        failure.set(Some(i18n::word(lang, &format!("refused.{code}"))))
-                    }
-                    Err(EditError::Store(e)) => failure.set(Some(e.to_string())),
+                    Err(RepoError::Invalid(found)) => problems.set(found),
+                    Err(e) => failure.set(Some(i18n::repo_error(lang, &e))),
                 }
             });
         }

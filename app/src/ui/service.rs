@@ -2,18 +2,20 @@
 //! number, "my day", department and personal calendars with their iCalendar
 //! subscriptions, reminders, the service settings and the service report.
 
+use crate::client::error::RepoError;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use saha_core::DocumentId;
 use saha_core::access::Department;
-use saha_core::call::Call;
-use saha_core::case::{Case, ClockState, Sla};
-use saha_core::civil::{Date, LocalDateTime, ZONES, Zone};
-use saha_core::form::Form;
-use saha_core::meeting::{DEPARTMENT_PREFIX, Meeting, USER_PREFIX, user_calendar};
-use saha_core::record::{EditError, Record};
-use saha_core::task::{self, Task};
+use saha_core::kinds::Record;
+use saha_core::record::WorkflowRefusal;
+use saha_core::record::form::Form;
+use saha_core::service::call::Call;
+use saha_core::service::case::{Case, ClockState, Sla};
+use saha_core::service::task::{self, Task};
+use saha_core::time::civil::{Date, LocalDateTime, ZONES, Zone};
+use saha_core::time::meeting::{DEPARTMENT_PREFIX, Meeting, USER_PREFIX, user_calendar};
 use wasm_bindgen::JsCast;
 
 use super::records::{person_name, record_href, title_of_id};
@@ -76,7 +78,7 @@ pub fn CaseSla(case_id: DocumentId, case: Case) -> impl IntoView {
     // Escalated: by hand, or because a clock ran out while the case is still open.
     let for_flag = case.clone();
     let escalated = move || sla.with(|s| for_flag.is_escalated(s));
-    let row = move |key: &'static str, pick: fn(&Sla) -> saha_core::case::Clock| {
+    let row = move |key: &'static str, pick: fn(&Sla) -> saha_core::service::case::Clock| {
         move || {
             let clock = pick(&sla.get());
             let lang = lang.get();
@@ -229,7 +231,7 @@ pub fn CallPrompt() -> impl IntoView {
         let zone = workspace_zone();
         let started = zone.local(at).to_string();
         let seconds = ((now_ms() - at) / 1000).clamp(0, 24 * 3600);
-        let duration = saha_core::call::duration_text(seconds);
+        let duration = saha_core::service::call::duration_text(seconds);
         let mut href = format!(
             "/calls/new?number={}&started={}&duration={}",
             encode(pending["number"].as_str().unwrap_or("")),
@@ -425,9 +427,9 @@ pub async fn create_follow_up(call_id: DocumentId, call: &Call) {
 // ----- tasks and my day -------------------------------------------------------------
 
 /// Marks a task done or open again.
-async fn set_task_done(id: DocumentId, done: bool) -> Result<(), EditError> {
+async fn set_task_done(id: DocumentId, done: bool) -> Result<(), RepoError> {
     let Some(Record::Task(t)) = repo().record(id) else {
-        return Err(EditError::Refused("not_a_record"));
+        return Err(RepoError::Workflow(WorkflowRefusal::NotARecord));
     };
     let mut form: Form = saha_core::record::RecordType::form(&t);
     form.set("status", if done { "done" } else { "open" });
@@ -570,7 +572,7 @@ pub fn MyDay() -> impl IntoView {
                                 let state = if sla.breached() { "breached" } else if sla.warning() { "warning" } else { "ok" };
                                 view! {
                                     <li class="card" data-sla=state>
-                                        <A href=record_href(saha_core::case::KIND, id)>{c.subject.clone()}</A>
+                                        <A href=record_href(saha_core::service::case::KIND, id)>{c.subject.clone()}</A>
                                         <span class="badge">{move || word(lang.get(), &format!("priority.{}", c.priority.code()))}</span>
                                     </li>
                                 }
@@ -718,7 +720,7 @@ fn occurrences_on(
     calendar: &str,
     from: i64,
     to: i64,
-) -> Vec<(DocumentId, Meeting, saha_core::meeting::Occurrence)> {
+) -> Vec<(DocumentId, Meeting, saha_core::time::meeting::Occurrence)> {
     repo().records().with(|all| {
         let mut out = Vec::new();
         for (id, v) in all {
@@ -744,14 +746,14 @@ fn maps_link(location: &str) -> String {
 fn occurrence_item(
     id: DocumentId,
     m: &Meeting,
-    o: saha_core::meeting::Occurrence,
+    o: saha_core::time::meeting::Occurrence,
 ) -> impl IntoView + use<> {
     let location = m.location.clone();
     let title = m.title.clone();
     view! {
         <li class="occurrence" data-meeting=id.to_string()>
             <span class="when">{o.start.time_text()} "–" {o.end.time_text()}</span>
-            <A href=record_href(saha_core::meeting::KIND, id)>{title}</A>
+            <A href=record_href(saha_core::time::meeting::KIND, id)>{title}</A>
             <Show when={
                 let empty = location.is_empty();
                 move || !empty
@@ -1033,13 +1035,13 @@ fn download_ics(id: DocumentId, meeting: &Meeting) {
             attendees.push((c.name.clone(), c.email.clone()));
         }
     }
-    let events = [saha_core::ics::FeedEvent {
+    let events = [saha_core::time::ics::FeedEvent {
         id: &id_text,
         meeting,
         attendees,
         url: String::new(),
     }];
-    let text = saha_core::ics::calendar(&meeting.title, &events, now_ms());
+    let text = saha_core::time::ics::calendar(&meeting.title, &events, now_ms());
     download(
         &format!("{}.ics", safe_file_name(&meeting.title)),
         "text/calendar;charset=utf-8",
@@ -1097,29 +1099,30 @@ pub fn ServiceSettingsPage() -> impl IntoView {
         .collect();
     let national = RwSignal::new(current.national_holidays);
     let holidays = RwSignal::new(current.holidays.join("\n"));
-    let sla: Vec<(String, RwSignal<String>, RwSignal<String>)> = saha_core::case::Priority::ALL
-        .iter()
-        .map(|p| {
-            let t = current
-                .sla
-                .iter()
-                .find(|t| t.priority == p.code())
-                .cloned()
-                .or_else(|| {
-                    saha_core::case::default_sla()
-                        .into_iter()
-                        .find(|t| t.priority == p.code())
-                });
-            let (first, resolution) = t
-                .map(|t| (t.first_response_minutes, t.resolution_minutes))
-                .unwrap_or((480, 2700));
-            (
-                p.code().to_owned(),
-                RwSignal::new(first.to_string()),
-                RwSignal::new(resolution.to_string()),
-            )
-        })
-        .collect();
+    let sla: Vec<(String, RwSignal<String>, RwSignal<String>)> =
+        saha_core::service::case::Priority::ALL
+            .iter()
+            .map(|p| {
+                let t = current
+                    .sla
+                    .iter()
+                    .find(|t| t.priority == p.code())
+                    .cloned()
+                    .or_else(|| {
+                        saha_core::service::case::default_sla()
+                            .into_iter()
+                            .find(|t| t.priority == p.code())
+                    });
+                let (first, resolution) = t
+                    .map(|t| (t.first_response_minutes, t.resolution_minutes))
+                    .unwrap_or((480, 2700));
+                (
+                    p.code().to_owned(),
+                    RwSignal::new(first.to_string()),
+                    RwSignal::new(resolution.to_string()),
+                )
+            })
+            .collect();
     let guard_count = RwSignal::new(current.guard_count.to_string());
     let guard_days = RwSignal::new(current.guard_days.to_string());
     let topics = RwSignal::new(current.email_topics.join(", "));
@@ -1134,7 +1137,8 @@ pub fn ServiceSettingsPage() -> impl IntoView {
             .collect::<Vec<_>>()
             .join(", "),
     );
-    let problems = RwSignal::new(Vec::<(&'static str, saha_core::validate::Problem)>::new());
+    let problems =
+        RwSignal::new(Vec::<(&'static str, saha_core::record::validate::Problem)>::new());
     let saved = RwSignal::new(false);
     let save = {
         let hours = hours.clone();
@@ -1144,7 +1148,7 @@ pub fn ServiceSettingsPage() -> impl IntoView {
             saved.set(false);
             let number =
                 |s: RwSignal<String>| s.get_untracked().trim().parse::<i64>().unwrap_or(-1);
-            let settings = saha_core::workspace::ServiceSettings {
+            let settings = saha_core::record::workspace::ServiceSettings {
                 time_zone: time_zone.get_untracked(),
                 hours: hours.iter().map(|h| h.get_untracked()).collect(),
                 national_holidays: national.get_untracked(),
@@ -1157,7 +1161,7 @@ pub fn ServiceSettingsPage() -> impl IntoView {
                     .collect(),
                 sla: sla
                     .iter()
-                    .map(|(p, f, r)| saha_core::case::SlaTarget {
+                    .map(|(p, f, r)| saha_core::service::case::SlaTarget {
                         priority: p.clone(),
                         first_response_minutes: number(*f),
                         resolution_minutes: number(*r),
@@ -1165,7 +1169,7 @@ pub fn ServiceSettingsPage() -> impl IntoView {
                     .collect(),
                 guard_count: number(guard_count),
                 guard_days: number(guard_days),
-                email_topics: saha_core::form::split_tags(&topics.get_untracked()),
+                email_topics: saha_core::record::form::split_tags(&topics.get_untracked()),
                 cool_off_days: number(cool_off),
                 quiet_hours: quiet.get_untracked(),
                 loyalty_points_per_100: number(per_100),
@@ -1174,7 +1178,7 @@ pub fn ServiceSettingsPage() -> impl IntoView {
                     None => {
                         problems.set(vec![(
                             "loyalty",
-                            saha_core::validate::Problem::InvalidNumber,
+                            saha_core::record::validate::Problem::InvalidNumber,
                         )]);
                         return;
                     }
@@ -1186,12 +1190,12 @@ pub fn ServiceSettingsPage() -> impl IntoView {
                         problems.set(Vec::new());
                         saved.set(true);
                     }
-                    Err(EditError::Invalid(found)) => problems.set(found),
+                    Err(RepoError::Invalid(found)) => problems.set(found),
                     Err(e) => {
                         web_sys::console::warn_1(&e.to_string().into());
                         problems.set(vec![(
                             "service",
-                            saha_core::validate::Problem::InvalidChoice,
+                            saha_core::record::validate::Problem::InvalidChoice,
                         )]);
                     }
                 }
@@ -1340,7 +1344,7 @@ pub fn ServiceSettingsPage() -> impl IntoView {
 }
 
 /// Parses `Bronz:0, Gümüş:1000`.
-fn parse_tiers(text: &str) -> Option<Vec<saha_core::loyalty::Tier>> {
+fn parse_tiers(text: &str) -> Option<Vec<saha_core::engagement::loyalty::Tier>> {
     let mut tiers = Vec::new();
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (name, points) = part.rsplit_once(':')?;
@@ -1349,7 +1353,7 @@ fn parse_tiers(text: &str) -> Option<Vec<saha_core::loyalty::Tier>> {
         if name.is_empty() || min_points < 0 {
             return None;
         }
-        tiers.push(saha_core::loyalty::Tier {
+        tiers.push(saha_core::engagement::loyalty::Tier {
             name: name.to_owned(),
             min_points,
         });
@@ -1373,7 +1377,12 @@ pub fn ServiceReport() -> impl IntoView {
                 Record::Case(c) => Some(c),
                 _ => None,
             });
-            saha_core::service_report::cases(cases, &service.sla, &service.calendar(), now.get())
+            saha_core::service::service_report::cases(
+                cases,
+                &service.sla,
+                &service.calendar(),
+                now.get(),
+            )
         })
     });
     let calls = Memo::new(move |_| {
@@ -1383,7 +1392,7 @@ pub fn ServiceReport() -> impl IntoView {
                 Record::Call(c) => Some(c),
                 _ => None,
             });
-            saha_core::service_report::calls_per_agent_day(calls, since)
+            saha_core::service::service_report::calls_per_agent_day(calls, since)
                 .into_iter()
                 .collect::<Vec<_>>()
         })
@@ -1416,7 +1425,7 @@ pub fn ServiceReport() -> impl IntoView {
                                 Record::Campaign(c) => Some(c),
                                 _ => None,
                             });
-                            saha_core::service_report::nps(campaigns)
+                            saha_core::service::service_report::nps(campaigns)
                                 .map(|(score, n)| format!("{score} ({n})"))
                                 .unwrap_or_else(|| "—".into())
                         })
@@ -1430,7 +1439,7 @@ pub fn ServiceReport() -> impl IntoView {
             <h2>{move || word(lang.get(), "report.open_by_age")}</h2>
             <table class="lines" id="open-by-age">
                 <tbody>
-                    {saha_core::service_report::AGE_BUCKETS
+                    {saha_core::service::service_report::AGE_BUCKETS
                         .iter()
                         .enumerate()
                         .map(|(i, b)| view! {
@@ -1466,8 +1475,8 @@ pub fn ServiceReport() -> impl IntoView {
                                     <td>{super::records::format_date(lang, &day.to_string())}</td>
                                     <td>{d.calls}</td>
                                     <td>{d.reached}</td>
-                                    <td>{saha_core::call::duration_text(d.total_seconds)}</td>
-                                    <td>{saha_core::call::duration_text(d.mean_seconds())}</td>
+                                    <td>{saha_core::service::call::duration_text(d.total_seconds)}</td>
+                                    <td>{saha_core::service::call::duration_text(d.mean_seconds())}</td>
                                 </tr>
                             })
                             .collect_view()

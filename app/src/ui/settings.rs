@@ -617,7 +617,7 @@ pub fn AuditPage() -> impl IntoView {
 pub fn PipelinePage() -> impl IntoView {
     let lang = use_lang();
     let allowed = me().role.administers();
-    let current: Vec<saha_core::opportunity::Stage> = repo()
+    let current: Vec<saha_core::sales::opportunity::Stage> = repo()
         .pipeline()
         .get_untracked()
         .into_iter()
@@ -648,7 +648,7 @@ pub fn PipelinePage() -> impl IntoView {
     let status = RwSignal::new(None::<String>);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let mut stages: Vec<saha_core::opportunity::Stage> = Vec::new();
+        let mut stages: Vec<saha_core::sales::opportunity::Stage> = Vec::new();
         for (_, code, name, probability) in rows.get_untracked() {
             let name = name.get_untracked().trim().to_owned();
             if name.is_empty() {
@@ -667,20 +667,20 @@ pub fn PipelinePage() -> impl IntoView {
                     "{name}: {}",
                     i18n::problem(
                         lang.get_untracked(),
-                        saha_core::validate::Problem::PercentOutOfRange
+                        saha_core::record::validate::Problem::PercentOutOfRange
                     )
                 )));
                 return;
             };
             let code = if code.get_untracked().is_empty() {
-                saha_core::fold::fold(&name)
+                saha_core::record::fold::fold(&name)
                     .split_whitespace()
                     .collect::<Vec<_>>()
                     .join("_")
             } else {
                 code.get_untracked()
             };
-            stages.push(saha_core::opportunity::Stage {
+            stages.push(saha_core::sales::opportunity::Stage {
                 code,
                 name,
                 probability,

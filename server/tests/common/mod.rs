@@ -9,10 +9,10 @@ use std::time::Duration;
 
 use automerge::Automerge;
 use saha_bench::peer::{Socket, next_frame, open_socket};
-use saha_core::account::Account;
-use saha_core::form::Form;
+use saha_core::parties::account::Account;
+use saha_core::record::form::Form;
 use saha_core::record::{EditContext, edit_fields, new_document};
-use saha_core::wire::Message;
+use saha_protocol::wire::Message;
 use saha_server::{Config, RunningServer};
 
 pub use saha_bench::api_client::{ApiClient, Endpoint};
@@ -181,9 +181,10 @@ pub async fn sales_calendar(member: &ApiClient) -> String {
 pub async fn no_quiet_hours(server: &TestServer) {
     let mut peer = connect(server, "settings").await;
     let index = server.owner.index_id().await.unwrap();
-    let mut settings = saha_core::workspace::service(peer.fetch(index).await.unwrap());
+    let mut settings = saha_core::record::workspace::service(peer.fetch(index).await.unwrap());
     settings.quiet_hours = String::new();
-    saha_core::workspace::set_service(peer.docs.get_mut(&index).unwrap(), &settings).unwrap();
+    saha_core::record::workspace::set_service(peer.docs.get_mut(&index).unwrap(), &settings)
+        .unwrap();
     peer.push(index).await.unwrap();
 }
 

@@ -1,0 +1,876 @@
+//! Campaigns: a personalised message to a segment over one channel, and the send gate
+//! that decides, person by person and with a reason, who may receive it (schema
+//! version 1).
+//!
+//! The gate lets a commercial message through only with what İYS requires: consent on
+//! the channel (and the topic, for e-mail) for individuals, no refusal for anyone,
+//! merchants included; it also keeps the workspace's rest period since the last
+//! contact (calls, meetings and messages) and its quiet hours. Templates carry fields
+//! such as `{{first_name}}`; a template without any personal field gets a warning,
+//! one with an unknown field an error.
+
+use autosurgeon::{Hydrate, Reconcile};
+
+use crate::code_enum;
+use crate::engagement::consent::{self, Channel, Refusal};
+use crate::engagement::segment::Person;
+use crate::impl_common;
+use crate::record::form::{Checker, FieldSpec, Form, Problems};
+use crate::record::validate::{self, Problem};
+use crate::record::value::hydrate_any_string;
+use crate::record::{self, EditContext, RecordType, reconcile_text};
+use crate::time::civil::Zone;
+
+/// Value of the `kind` field of a campaign document.
+pub const KIND: &str = "campaign";
+pub const SCHEMA_VERSION: i64 = 1;
+
+code_enum! {
+    pub enum Status { Draft = "draft", Approved = "approved", Sent = "sent" }
+}
+
+/// Fields a template may use.
+pub const TEMPLATE_FIELDS: &[&str] = &["first_name", "name", "company", "city", "survey_link"];
+/// The template field the server replaces with each person's survey link.
+pub const SURVEY_LINK: &str = "{{survey_link}}";
+/// Survey kinds: satisfaction 1–5, or Net Promoter Score 0–10.
+pub const SURVEYS: &[&str] = &["csat", "nps"];
+
+/// The score range of a survey kind.
+pub fn survey_scale(survey: &str) -> Option<(i64, i64)> {
+    match survey {
+        "csat" => Some((1, 5)),
+        "nps" => Some((0, 10)),
+        _ => None,
+    }
+}
+/// Fields that make a message personal.
+const PERSONAL_FIELDS: &[&str] = &["first_name", "name"];
+
+/// A campaign as stored in its document.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct Campaign {
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub kind: String,
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::record::value::hydrate_int_or_zero"
+    )]
+    pub schema: i64,
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub team: String,
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub owner: String,
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::record::value::hydrate_int_or_zero"
+    )]
+    pub created_at: i64,
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub created_by: String,
+    /// Free text, merged character by character.
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "hydrate_any_string",
+        reconcile = "reconcile_text"
+    )]
+    pub notes: String,
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub name: String,
+    /// Document ID of the segment.
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub segment: String,
+    #[autosurgeon(missing = "Default::default")]
+    pub channel: Channel,
+    /// The e-mail topic (a workspace subscription type).
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub topic: String,
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "hydrate_any_string",
+        reconcile = "reconcile_text"
+    )]
+    pub template: String,
+    #[autosurgeon(missing = "Default::default")]
+    pub status: Status,
+    /// Chosen people (contact or person-account IDs) instead of a segment: a greeting
+    /// to one person, say.
+    #[autosurgeon(missing = "Default::default")]
+    pub people: Vec<String>,
+    /// `csat` or `nps` for a survey, else "".
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub survey: String,
+    /// The record a survey asks about (a resolved case, a delivered order), or "".
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub about: String,
+    /// Survey answers by person ID (written by the server when a person answers).
+    #[autosurgeon(missing = "Default::default")]
+    pub responses: std::collections::BTreeMap<String, SurveyResponse>,
+    /// What the server's outbox did, by person ID (written by the server only).
+    #[autosurgeon(missing = "Default::default")]
+    pub deliveries: std::collections::BTreeMap<String, Delivery>,
+}
+
+impl_common!(Campaign);
+
+code_enum! {
+    /// Where one message of a campaign stands: queued, sent, failed (given up after
+    /// repeated failures; `error` says why), or uncertain (the server stopped while
+    /// sending: it may or may not have gone out, and it is not sent again).
+    pub enum DeliveryState {
+        Queued = "queued",
+        Sent = "sent",
+        Failed = "failed",
+        Uncertain = "uncertain",
+    }
+}
+
+/// A person's answer to a survey.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct SurveyResponse {
+    #[autosurgeon(hydrate = "crate::record::value::hydrate_int")]
+    pub score: i64,
+    #[autosurgeon(hydrate = "crate::record::value::hydrate_int")]
+    pub at: i64,
+}
+
+/// One message of a campaign, as the server's outbox reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Reconcile, Hydrate)]
+pub struct Delivery {
+    #[autosurgeon(hydrate = "hydrate_any_string")]
+    pub address: String,
+    pub state: DeliveryState,
+    /// When it was sent (or last tried), ms since the epoch.
+    #[autosurgeon(hydrate = "crate::record::value::hydrate_int")]
+    pub at: i64,
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub error: String,
+}
+
+/// The campaign form's fields.
+pub mod field {
+    use crate::record::form::{FieldSpec, Input};
+
+    pub const NAME: FieldSpec = FieldSpec::required("name", Input::Text);
+    /// Required unless the campaign names its people.
+    pub const SEGMENT: FieldSpec =
+        FieldSpec::new("segment", Input::Link(crate::engagement::segment::KIND));
+    pub const CHANNEL: FieldSpec = FieldSpec::required(
+        "channel",
+        Input::Choice(crate::engagement::consent::Channel::CODES),
+    );
+    pub const TOPIC: FieldSpec = FieldSpec::new("email_topic", Input::Text);
+    pub const TEMPLATE: FieldSpec = FieldSpec::required("template", Input::LongText);
+    pub const STATUS: FieldSpec =
+        FieldSpec::required("status", Input::Choice(super::Status::CODES));
+    pub const SURVEY: FieldSpec = FieldSpec::new("survey", Input::Choice(super::SURVEYS));
+}
+
+const FIELDS: &[FieldSpec] = &[
+    field::NAME,
+    field::SEGMENT,
+    field::CHANNEL,
+    field::TOPIC,
+    field::TEMPLATE,
+    field::SURVEY,
+    field::STATUS,
+    record::COMMON_FIELDS[0],
+    record::COMMON_FIELDS[1],
+    record::COMMON_FIELDS[2],
+];
+
+impl RecordType for Campaign {
+    const KIND: &'static str = KIND;
+    const SCHEMA: i64 = SCHEMA_VERSION;
+    const FIELDS: &'static [FieldSpec] = FIELDS;
+
+    fn blank(ctx: &EditContext) -> Campaign {
+        record::blank(KIND, SCHEMA_VERSION, ctx)
+    }
+
+    fn form(&self) -> Form {
+        let mut form = Form::new()
+            .with("name", &self.name)
+            .with("segment", &self.segment)
+            .with("channel", self.channel.code())
+            .with("email_topic", &self.topic)
+            .with("template", &self.template)
+            .with("survey", &self.survey)
+            .with("status", self.status.code());
+        record::common_form(self, &mut form);
+        form
+    }
+
+    fn apply(&mut self, form: &Form, _ctx: &EditContext) -> Result<(), Problems> {
+        let mut check = Checker::new(form);
+        self.name = check.field(&field::NAME);
+        self.segment = check.field(&field::SEGMENT);
+        let channel = check.field(&field::CHANNEL);
+        self.topic = check.field(&field::TOPIC);
+        let template = check.field(&field::TEMPLATE);
+        let status = check.field(&field::STATUS);
+        let survey = check.field(&field::SURVEY);
+        if !survey.is_empty() && !template.contains(SURVEY_LINK) {
+            check.problem(field::TEMPLATE.name, Problem::InvalidTemplate);
+        }
+        if let Err(TemplateError::UnknownField(_) | TemplateError::Unclosed) = fields_of(&template)
+        {
+            check.problem(field::TEMPLATE.name, Problem::InvalidTemplate);
+        }
+        if self.segment.is_empty() && self.people.is_empty() {
+            check.problem(field::SEGMENT.name, Problem::Required);
+        }
+        let channel = Channel::from_code(&channel).unwrap_or(self.channel);
+        if channel == Channel::Email && self.topic.is_empty() {
+            check.problem(field::TOPIC.name, Problem::Required);
+        }
+        record::apply_common(&mut check, self);
+        check.finish()?;
+        self.channel = channel;
+        self.template = template;
+        self.survey = survey;
+        self.status = Status::from_code(&status).unwrap_or(self.status);
+        Ok(())
+    }
+
+    fn title(&self) -> String {
+        self.name.clone()
+    }
+
+    fn search_words(&self) -> String {
+        format!("{} {}", self.name, self.topic)
+    }
+
+    fn account(&self) -> &str {
+        ""
+    }
+
+    fn status(&self) -> Option<String> {
+        Some(self.status.code().to_owned())
+    }
+
+    fn facet(&self, _today: &str) -> Option<(&'static str, String)> {
+        Some(("status", self.status.code().to_owned()))
+    }
+}
+
+/// Whether `role` may approve a campaign for sending (the rule of [`crate::access::rules`]).
+pub fn may_approve(role: crate::access::Role) -> bool {
+    crate::access::rules::may_move(
+        KIND,
+        Some(role),
+        Status::Draft.code(),
+        Status::Approved.code(),
+    )
+    .is_ok()
+}
+
+/// Text for a one-line header (an e-mail subject): control characters, line breaks
+/// included, become spaces, so a value can never add a header of its own.
+pub fn header_text(value: &str) -> String {
+    let spaced: String = value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Text for a message body (SMS, e-mail): line ends kept as `\n`, every other control
+/// character dropped (an SMS gateway or mail transfer may read them as commands).
+pub fn message_text(value: &str) -> String {
+    value
+        .replace("\r\n", "\n")
+        .chars()
+        .filter(|c| *c == '\n' || !c.is_control())
+        .collect()
+}
+
+/// What is wrong with a template.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateError {
+    UnknownField(String),
+    /// A `{{` without its `}}`.
+    Unclosed,
+}
+
+/// The fields a template uses, in order.
+pub fn fields_of(template: &str) -> Result<Vec<String>, TemplateError> {
+    let mut fields = Vec::new();
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        let after = &rest[start + 2..];
+        let end = after.find("}}").ok_or(TemplateError::Unclosed)?;
+        let name = after[..end].trim();
+        if !TEMPLATE_FIELDS.contains(&name) {
+            return Err(TemplateError::UnknownField(name.to_owned()));
+        }
+        fields.push(name.to_owned());
+        rest = &after[end + 2..];
+    }
+    Ok(fields)
+}
+
+/// Whether the template addresses the person by name (blanket messages get a warning).
+pub fn is_personal(template: &str) -> bool {
+    fields_of(template).is_ok_and(|f| f.iter().any(|f| PERSONAL_FIELDS.contains(&f.as_str())))
+}
+
+/// The message for `person`.
+pub fn render(template: &str, person: &Person<'_>) -> Result<String, TemplateError> {
+    fields_of(template)?;
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after.find("}}").ok_or(TemplateError::Unclosed)?;
+        let value = match after[..end].trim() {
+            "first_name" => person.first_name(),
+            "name" => person.name,
+            "company" => person.company(),
+            "city" => person.account.map(|(_, a)| a.city.as_str()).unwrap_or(""),
+            // Each person's own link, put in by the server when it sends.
+            "survey_link" => SURVEY_LINK,
+            other => return Err(TemplateError::UnknownField(other.to_owned())),
+        };
+        out.push_str(value);
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Why someone in the audience does not get the message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exclusion {
+    /// See [`Refusal`]: no consent, refused, or not subscribed to the topic.
+    Consent(Refusal),
+    /// No address for the channel, or not a valid one.
+    NoAddress,
+    /// Contacted within the rest period (at this instant).
+    CoolOff { last_contact: i64 },
+    /// Within the workspace's quiet hours: nothing goes out now.
+    QuietHours,
+}
+
+/// The workspace's contact rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ContactRules {
+    /// Days to rest after any contact (0: none).
+    pub cool_off_days: i64,
+    /// Quiet hours, minutes since midnight: from `quiet_from` to `quiet_until`
+    /// (across midnight when from > until; equal: none).
+    pub quiet_from: u32,
+    pub quiet_until: u32,
+    pub zone: Zone,
+}
+
+impl Default for ContactRules {
+    fn default() -> Self {
+        ContactRules {
+            cool_off_days: 7,
+            quiet_from: 21 * 60,
+            quiet_until: 9 * 60,
+            zone: Zone::istanbul(),
+        }
+    }
+}
+
+impl ContactRules {
+    pub fn is_quiet(&self, now: i64) -> bool {
+        let minute = self.zone.local(now).minute;
+        match self.quiet_from.cmp(&self.quiet_until) {
+            std::cmp::Ordering::Less => (self.quiet_from..self.quiet_until).contains(&minute),
+            std::cmp::Ordering::Greater => minute >= self.quiet_from || minute < self.quiet_until,
+            std::cmp::Ordering::Equal => false,
+        }
+    }
+}
+
+/// The address `person` has on `channel` (mobile first for SMS), normalised.
+pub fn address(person: &Person<'_>, channel: Channel) -> Option<String> {
+    let candidates: Vec<&str> = match channel {
+        Channel::Email => vec![person.email],
+        Channel::Sms => vec![person.mobile, person.phone],
+        Channel::Call => vec![person.phone, person.mobile],
+    };
+    candidates
+        .into_iter()
+        .find(|a| !a.is_empty())
+        .and_then(|a| {
+            match channel {
+                Channel::Email => validate::email(a),
+                _ => validate::phone(a),
+            }
+            .ok()
+            .filter(|a| !a.is_empty())
+        })
+}
+
+/// Whether the campaign's message may go to `person` now: the address to use, or why
+/// not. `last_contact` is the person's latest call, meeting or message.
+pub fn gate(
+    person: &Person<'_>,
+    channel: Channel,
+    topic: &str,
+    last_contact: Option<i64>,
+    now: i64,
+    rules: &ContactRules,
+) -> Result<String, Exclusion> {
+    let address = address(person, channel).ok_or(Exclusion::NoAddress)?;
+    consent::allows(person.consents, person.recipient_type, channel, topic)
+        .map_err(Exclusion::Consent)?;
+    if let Some(last) = last_contact
+        && rules.cool_off_days > 0
+        && now - last < rules.cool_off_days * 86_400_000
+    {
+        return Err(Exclusion::CoolOff { last_contact: last });
+    }
+    if rules.is_quiet(now) {
+        return Err(Exclusion::QuietHours);
+    }
+    Ok(address)
+}
+
+/// The latest contact with each person (contact or account ID): calls, meetings and
+/// campaign messages sent, up to `now`.
+pub fn last_contacts<'a, K>(
+    records: impl IntoIterator<Item = (K, &'a crate::kinds::Record)>,
+    zone: Zone,
+    now: i64,
+) -> std::collections::HashMap<String, i64> {
+    use crate::kinds::Record;
+    let mut last: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    let mut touch = |who: &str, at: i64| {
+        if !who.is_empty() && at <= now {
+            let e = last.entry(who.to_owned()).or_insert(at);
+            *e = (*e).max(at);
+        }
+    };
+    for (_, record) in records {
+        match record {
+            Record::Call(c) => {
+                if let Some(at) = c.started_ms(zone) {
+                    touch(
+                        if c.contact.is_empty() {
+                            &c.account
+                        } else {
+                            &c.contact
+                        },
+                        at,
+                    );
+                }
+            }
+            Record::Meeting(m) => {
+                if let Some(start) = crate::time::civil::LocalDateTime::parse(&m.start) {
+                    let at = m.zone().to_utc_ms(start);
+                    for c in &m.contacts {
+                        touch(c, at);
+                    }
+                }
+            }
+            Record::Campaign(c) => {
+                for (person, d) in &c.deliveries {
+                    if d.state == DeliveryState::Sent {
+                        touch(person, d.at);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    last
+}
+
+/// The audience of `campaign` among `records` (every record of the workspace, by ID),
+/// or `None` if its segment is not among them. Only people `approver` may see are in
+/// it: a campaign never reaches further than the member who approves it can look (the
+/// server passes the recorded approver, the app the member on the device).
+pub fn audience_of(
+    campaign: &Campaign,
+    records: &[(String, &crate::kinds::Record)],
+    rules: &ContactRules,
+    tiers: &[crate::engagement::loyalty::Tier],
+    now: i64,
+    approver: &crate::access::Access,
+) -> Option<Audience> {
+    let people = crate::engagement::segment::people(records);
+    let last = last_contacts(
+        records.iter().map(|(k, r)| (k.clone(), *r)),
+        rules.zone,
+        now,
+    );
+    // A team's campaign reaches the team's people and those shared with everyone.
+    let in_scope = |p: &&Person<'_>| {
+        (campaign.team.is_empty() || p.team.is_empty() || p.team == campaign.team)
+            && approver.can_read(&crate::access::Scope {
+                team: p.team.to_owned(),
+                owner: String::new(),
+            })
+    };
+    let chosen: Vec<&Person<'_>> = if campaign.people.is_empty() {
+        let segment = records.iter().find_map(|(id, r)| match r {
+            crate::kinds::Record::Segment(s) if *id == campaign.segment => Some(s),
+            _ => None,
+        })?;
+        segment
+            .members(&people, records, tiers)
+            .into_iter()
+            .filter(in_scope)
+            .collect()
+    } else {
+        people
+            .iter()
+            .filter(|p| campaign.people.contains(&p.id))
+            .filter(in_scope)
+            .collect()
+    };
+    Some(audience(
+        campaign,
+        chosen,
+        |id| last.get(id).copied(),
+        now,
+        rules,
+    ))
+}
+
+/// Who a campaign reaches and who it does not, with reasons.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Audience {
+    /// (person ID, address, rendered message).
+    pub included: Vec<(String, String, String)>,
+    /// (person ID, why not).
+    pub excluded: Vec<(String, Exclusion)>,
+}
+
+/// Runs the gate over the people of a segment.
+pub fn audience<'a>(
+    campaign: &Campaign,
+    people: impl IntoIterator<Item = &'a Person<'a>>,
+    last_contact: impl Fn(&str) -> Option<i64>,
+    now: i64,
+    rules: &ContactRules,
+) -> Audience {
+    let mut audience = Audience::default();
+    for person in people {
+        match gate(
+            person,
+            campaign.channel,
+            &campaign.topic,
+            last_contact(&person.id),
+            now,
+            rules,
+        ) {
+            Ok(address) => {
+                let message = render(&campaign.template, person).unwrap_or_default();
+                audience
+                    .included
+                    .push((person.id.clone(), address, message));
+            }
+            Err(why) => audience.excluded.push((person.id.clone(), why)),
+        }
+    }
+    audience
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engagement::consent::{
+        ConsentEvent, NewConsent, RecipientType, Status as ConsentStatus,
+    };
+    use crate::parties::account::{Account, Party};
+    use crate::time::civil::LocalDateTime;
+
+    fn at(text: &str) -> i64 {
+        Zone::istanbul().to_utc_ms(LocalDateTime::parse(text).unwrap())
+    }
+
+    fn consent(
+        channel: &str,
+        status: &str,
+        topics: &str,
+        log: &[ConsentEvent],
+        who: RecipientType,
+    ) -> ConsentEvent {
+        consent::record(
+            log,
+            &NewConsent {
+                channel: channel.into(),
+                status: status.into(),
+                source: "HS_WEB".into(),
+                recipient: if channel == "EPOSTA" {
+                    "x@example.com".into()
+                } else {
+                    "05321234567".into()
+                },
+                evidence: String::new(),
+                topics: topics.into(),
+            },
+            who,
+            "id".into(),
+            at("2026-11-01T10:00") + log.len() as i64,
+            "u1",
+        )
+        .unwrap()
+    }
+
+    fn person<'a>(
+        id: &str,
+        name: &'a str,
+        consents: &'a [ConsentEvent],
+        account: Option<(&'a str, &'a Account)>,
+    ) -> Person<'a> {
+        Person {
+            id: id.into(),
+            kind: "contact",
+            name,
+            phone: "",
+            mobile: "0532 123 45 67",
+            email: "x@example.com",
+            birthday: "",
+            consents,
+            recipient_type: RecipientType::Individual,
+            account,
+            team: "",
+        }
+    }
+
+    #[test]
+    fn templates_render_turkish_names_and_refuse_unknown_fields() {
+        let ctx = EditContext::new("u1", 0);
+        let mut company = Account::blank(&ctx);
+        company.name = "Çağlayan Gıda A.Ş.".into();
+        company.party = Party::Company;
+        company.city = "Şanlıurfa".into();
+        let p = person("c1", "Şükrü Öztürk", &[], Some(("a1", &company)));
+        assert_eq!(
+            render(
+                "Merhaba {{first_name}}, {{company}} ({{ city }}) için yeni fiyatlar!",
+                &p
+            )
+            .unwrap(),
+            "Merhaba Şükrü, Çağlayan Gıda A.Ş. (Şanlıurfa) için yeni fiyatlar!"
+        );
+        assert_eq!(
+            render("Sayın {{soyad}}", &p),
+            Err(TemplateError::UnknownField("soyad".into()))
+        );
+        assert_eq!(
+            render("Merhaba {{first_name", &p),
+            Err(TemplateError::Unclosed)
+        );
+        assert!(is_personal("Sevgili {{first_name}}"));
+        assert!(!is_personal("Tüm müşterilerimize {{company}} indirimi"));
+        let form = Form::new()
+            .with("name", "Kış kampanyası")
+            .with("segment", "s1")
+            .with("channel", "MESAJ")
+            .with("template", "Merhaba {{ad}}")
+            .with("status", "draft");
+        let Err(crate::record::EditError::Invalid(problems)) =
+            record::from_form::<Campaign>(&form, &ctx)
+        else {
+            panic!("unknown field accepted");
+        };
+        assert_eq!(problems, vec![("template", Problem::InvalidTemplate)]);
+    }
+
+    #[test]
+    fn a_teams_campaign_reaches_its_team_and_shared_people_only() {
+        let ctx = EditContext::new("u1", 0);
+        let sms = [consent("MESAJ", "ONAY", "", &[], RecipientType::Individual)];
+        let contact = |name: &str, team: &str| {
+            let mut c = crate::parties::contact::Contact::blank(&ctx);
+            c.name = name.into();
+            c.team = team.into();
+            c.mobile = "0532 123 45 67".into();
+            c.consents = sms.to_vec();
+            crate::kinds::Record::Contact(c)
+        };
+        let mut segment = crate::engagement::segment::Segment::blank(&ctx);
+        segment.name = "Herkes".into();
+        let records = [
+            ("c1".to_owned(), contact("İzmirli", "izmir")),
+            ("c2".to_owned(), contact("Ankaralı", "ankara")),
+            ("c3".to_owned(), contact("Ortak", "")),
+            ("s".to_owned(), crate::kinds::Record::Segment(segment)),
+        ];
+        let refs: Vec<(String, &crate::kinds::Record)> =
+            records.iter().map(|(k, r)| (k.clone(), r)).collect();
+        let mut c = Campaign::blank(&ctx);
+        c.segment = "s".into();
+        c.channel = Channel::Sms;
+        c.template = "Merhaba {{first_name}}".into();
+        c.team = "izmir".into();
+        let noon = at("2026-11-24T12:00");
+        let tiers = crate::engagement::loyalty::default_tiers();
+        let owner = crate::access::Access {
+            role: crate::access::Role::Owner,
+            teams: Vec::new(),
+        };
+        let izmir_manager = crate::access::Access {
+            role: crate::access::Role::Manager,
+            teams: vec!["izmir".into()],
+        };
+        let reached_by = |c: &Campaign, approver: &crate::access::Access| -> Vec<String> {
+            let a =
+                audience_of(c, &refs, &ContactRules::default(), &tiers, noon, approver).unwrap();
+            let mut ids: Vec<String> = a.included.into_iter().map(|(id, _, _)| id).collect();
+            ids.sort();
+            ids
+        };
+        let reached = |c: &Campaign| reached_by(c, &owner);
+        assert_eq!(reached(&c), ["c1", "c3"]);
+        c.team.clear();
+        assert_eq!(reached(&c), ["c1", "c2", "c3"], "a workspace-wide campaign");
+        // Approved by İzmir's manager, it reaches no further than they see.
+        assert_eq!(reached_by(&c, &izmir_manager), ["c1", "c3"]);
+    }
+
+    #[test]
+    fn only_owners_admins_and_managers_approve() {
+        use crate::access::Role;
+        assert!(may_approve(Role::Manager));
+        assert!(!may_approve(Role::SalesRep) && !may_approve(Role::ServiceAgent));
+        assert!(may_approve(Role::Owner) && may_approve(Role::Admin));
+        assert!(!may_approve(Role::ReadOnly));
+    }
+
+    #[test]
+    fn the_gate_excludes_with_reasons() {
+        let rules = ContactRules::default();
+        let noon = at("2026-11-24T12:00");
+        let sms_yes = [consent("MESAJ", "ONAY", "", &[], RecipientType::Individual)];
+        let mut sms_no = sms_yes.to_vec();
+        sms_no.push(consent(
+            "MESAJ",
+            "RET",
+            "",
+            &sms_no,
+            RecipientType::Individual,
+        ));
+        let email_topic = [consent(
+            "EPOSTA",
+            "ONAY",
+            "bülten",
+            &[],
+            RecipientType::Individual,
+        )];
+        let with_consent = person("a", "Ayşe Kaya", &sms_yes, None);
+        let refused = person("b", "Burak Şen", &sms_no, None);
+        let nothing = person("c", "Cem Ak", &[], None);
+        let mut merchant = person("d", "Derya Ticaret", &[], None);
+        merchant.recipient_type = RecipientType::Merchant;
+        let merchant_refusal = [consent("MESAJ", "RET", "", &[], RecipientType::Merchant)];
+        let mut merchant_no = person("e", "Ece Ticaret", &merchant_refusal, None);
+        merchant_no.recipient_type = RecipientType::Merchant;
+        let mut no_phone = person("f", "Fatma Yıldız", &sms_yes, None);
+        no_phone.mobile = "";
+
+        assert_eq!(
+            gate(&with_consent, Channel::Sms, "", None, noon, &rules),
+            Ok("+905321234567".into())
+        );
+        assert_eq!(
+            gate(&refused, Channel::Sms, "", None, noon, &rules),
+            Err(Exclusion::Consent(Refusal::Refused))
+        );
+        assert_eq!(
+            gate(&nothing, Channel::Sms, "", None, noon, &rules),
+            Err(Exclusion::Consent(Refusal::NoConsent))
+        );
+        assert!(
+            gate(&merchant, Channel::Sms, "", None, noon, &rules).is_ok(),
+            "merchants need no prior consent"
+        );
+        assert_eq!(
+            gate(&merchant_no, Channel::Sms, "", None, noon, &rules),
+            Err(Exclusion::Consent(Refusal::Refused))
+        );
+        assert_eq!(
+            gate(&no_phone, Channel::Sms, "", None, noon, &rules),
+            Err(Exclusion::NoAddress)
+        );
+        let subscriber = person("g", "Gül Ay", &email_topic, None);
+        assert!(gate(&subscriber, Channel::Email, "bülten", None, noon, &rules).is_ok());
+        assert_eq!(
+            gate(&subscriber, Channel::Email, "kampanya", None, noon, &rules),
+            Err(Exclusion::Consent(Refusal::NotSubscribedToTopic))
+        );
+        let yesterday = noon - 86_400_000;
+        assert_eq!(
+            gate(
+                &with_consent,
+                Channel::Sms,
+                "",
+                Some(yesterday),
+                noon,
+                &rules
+            ),
+            Err(Exclusion::CoolOff {
+                last_contact: yesterday
+            })
+        );
+        assert!(
+            gate(
+                &with_consent,
+                Channel::Sms,
+                "",
+                Some(noon - 8 * 86_400_000),
+                noon,
+                &rules
+            )
+            .is_ok()
+        );
+        assert_eq!(
+            gate(
+                &with_consent,
+                Channel::Sms,
+                "",
+                None,
+                at("2026-11-24T22:30"),
+                &rules
+            ),
+            Err(Exclusion::QuietHours)
+        );
+        assert_eq!(
+            gate(
+                &with_consent,
+                Channel::Sms,
+                "",
+                None,
+                at("2026-11-25T08:59"),
+                &rules
+            ),
+            Err(Exclusion::QuietHours)
+        );
+        let everyone = [with_consent.clone(), refused.clone(), nothing.clone()];
+        let mut campaign = Campaign::blank(&EditContext::new("u1", 0));
+        campaign.channel = Channel::Sms;
+        campaign.template = "Merhaba {{first_name}}".into();
+        let result = audience(&campaign, &everyone, |_| None, noon, &rules);
+        assert_eq!(
+            result.included,
+            vec![(
+                "a".to_owned(),
+                "+905321234567".to_owned(),
+                "Merhaba Ayşe".to_owned()
+            )]
+        );
+        assert_eq!(result.excluded.len(), 2);
+        let _ = ConsentStatus::Consent;
+    }
+
+    #[test]
+    fn headers_stay_one_line_and_bodies_lose_control_characters() {
+        assert_eq!(
+            header_text("Kış\r\nBcc: herkes@example.com"),
+            "Kış Bcc: herkes@example.com"
+        );
+        assert_eq!(
+            message_text("Merhaba\r\nAyşe\u{1b}[2J\u{0}"),
+            "Merhaba\nAyşe[2J"
+        );
+    }
+}

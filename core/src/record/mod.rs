@@ -1,0 +1,445 @@
+//! What every record type has in common, and reading any record out of its document.
+//!
+//! Each record (account, contact, lead, …) is one Automerge document whose root holds
+//! `kind`, `schema`, `team`, `owner`, `created_at`, `created_by` and `notes` beside the
+//! type's own fields. A type implements [`RecordType`]; the generic functions here create
+//! documents, read them and write edits as field-by-field diffs ([`autosurgeon`]), so two
+//! devices editing different fields offline merge without loss and notes merge as text.
+//! Fields added in a later schema version read as empty from older documents.
+
+pub mod fold;
+pub mod form;
+pub mod validate;
+pub mod value;
+pub mod workspace;
+
+use automerge::Automerge;
+use autosurgeon::reconcile::TextReconciler;
+use autosurgeon::{Hydrate, Reconcile, Reconciler, hydrate, reconcile};
+
+use crate::Error;
+use crate::record::form::{FieldSpec, Form, Problems};
+
+/// Who is editing, and when: what lifecycle logs and creation stamps record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditContext {
+    pub now_ms: i64,
+    /// The editing member's user ID.
+    pub user: String,
+}
+
+impl EditContext {
+    pub fn new(user: &str, now_ms: i64) -> EditContext {
+        EditContext {
+            now_ms,
+            user: user.to_owned(),
+        }
+    }
+}
+
+/// Why an edit was not written.
+#[derive(Debug)]
+pub enum EditError {
+    /// The form has problems; nothing was written.
+    Invalid(Problems),
+    /// The rule of a workflow step was not met (e.g. an order from a quote that was not
+    /// accepted).
+    Refused(WorkflowRefusal),
+    Store(Error),
+}
+
+/// Why a workflow step (converting a lead, ordering a quote, issuing an invoice, …) was
+/// not taken. Each has a stable [`code`](WorkflowRefusal::code) the app words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkflowRefusal {
+    /// The document is not a record (or not one this version knows).
+    NotARecord,
+    NotAQuote,
+    QuoteNotAccepted,
+    NotAnOrder,
+    OrderCancelled,
+    NotAnInvoice,
+    InvoiceAlreadyIssued,
+    InvoiceHasNoLines,
+    InvoiceLinesInvalid,
+    /// The lines of an issued invoice (or a settled document) cannot change.
+    LinesLocked,
+    LeadAlreadyConverted,
+    LeadDisqualified,
+    /// The device has no invoice numbers left in its block and is offline.
+    NoNumbers,
+}
+
+impl WorkflowRefusal {
+    /// Every refusal, for tests that each one is worded.
+    pub const ALL: [WorkflowRefusal; 13] = [
+        WorkflowRefusal::NotARecord,
+        WorkflowRefusal::NotAQuote,
+        WorkflowRefusal::QuoteNotAccepted,
+        WorkflowRefusal::NotAnOrder,
+        WorkflowRefusal::OrderCancelled,
+        WorkflowRefusal::NotAnInvoice,
+        WorkflowRefusal::InvoiceAlreadyIssued,
+        WorkflowRefusal::InvoiceHasNoLines,
+        WorkflowRefusal::InvoiceLinesInvalid,
+        WorkflowRefusal::LinesLocked,
+        WorkflowRefusal::LeadAlreadyConverted,
+        WorkflowRefusal::LeadDisqualified,
+        WorkflowRefusal::NoNumbers,
+    ];
+
+    /// Stable code, as the API and logs spell it.
+    pub fn code(self) -> &'static str {
+        match self {
+            WorkflowRefusal::NotARecord => "not_a_record",
+            WorkflowRefusal::NotAQuote => "not_a_quote",
+            WorkflowRefusal::QuoteNotAccepted => "quote_not_accepted",
+            WorkflowRefusal::NotAnOrder => "not_an_order",
+            WorkflowRefusal::OrderCancelled => "order_cancelled",
+            WorkflowRefusal::NotAnInvoice => "not_an_invoice",
+            WorkflowRefusal::InvoiceAlreadyIssued => "invoice_already_issued",
+            WorkflowRefusal::InvoiceHasNoLines => "invoice_has_no_lines",
+            WorkflowRefusal::InvoiceLinesInvalid => "invoice_lines_invalid",
+            WorkflowRefusal::LinesLocked => "lines_locked",
+            WorkflowRefusal::LeadAlreadyConverted => "lead_already_converted",
+            WorkflowRefusal::LeadDisqualified => "lead_disqualified",
+            WorkflowRefusal::NoNumbers => "no_numbers",
+        }
+    }
+}
+
+impl From<Error> for EditError {
+    fn from(e: Error) -> Self {
+        EditError::Store(e)
+    }
+}
+
+impl std::fmt::Display for EditError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EditError::Invalid(problems) => write!(f, "{} field(s) need attention", problems.len()),
+            EditError::Refused(refusal) => write!(f, "refused: {}", refusal.code()),
+            EditError::Store(e) => e.fmt(f),
+        }
+    }
+}
+
+/// One step in a record's log: a customer-type change of an account, a stage change
+/// of an opportunity, a status change of a quote, order or invoice. Logs are lists that
+/// only grow, so entries appended on two devices are both kept.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Reconcile, Hydrate)]
+pub struct Transition {
+    /// Milliseconds since the Unix epoch.
+    #[autosurgeon(hydrate = "crate::record::value::hydrate_int")]
+    pub at: i64,
+    /// User ID of the member who made the change.
+    #[autosurgeon(hydrate = "crate::record::value::hydrate_any_string")]
+    pub by: String,
+    /// The value before ("" when the record was created).
+    #[autosurgeon(hydrate = "crate::record::value::hydrate_any_string")]
+    pub from: String,
+    #[autosurgeon(hydrate = "crate::record::value::hydrate_any_string")]
+    pub to: String,
+}
+
+impl Transition {
+    pub fn new(ctx: &EditContext, from: &str, to: &str) -> Transition {
+        Transition {
+            at: ctx.now_ms,
+            by: ctx.user.clone(),
+            from: from.to_owned(),
+            to: to.to_owned(),
+        }
+    }
+}
+
+/// A record type stored as an Automerge document.
+pub trait RecordType: Reconcile + Hydrate + HasCommon + Clone + PartialEq + Sized {
+    /// Value of the document's `kind` field.
+    const KIND: &'static str;
+    /// Schema version written into new and edited documents.
+    const SCHEMA: i64;
+    /// The form's fields, in display order.
+    const FIELDS: &'static [FieldSpec];
+
+    /// The fields of this record's form; types that store several kinds (quotes,
+    /// orders, invoices) show different fields per kind.
+    fn fields(&self) -> &'static [FieldSpec] {
+        Self::FIELDS
+    }
+
+    /// An empty record created by `ctx`.
+    fn blank(ctx: &EditContext) -> Self;
+    /// The record's values as form text.
+    fn form(&self) -> Form;
+    /// Validates `form` and writes its values into the record.
+    fn apply(&mut self, form: &Form, ctx: &EditContext) -> Result<(), Problems>;
+    /// What lists and links show as the record's name.
+    fn title(&self) -> String;
+    /// Everything search should find the record by (unfolded).
+    fn search_words(&self) -> String;
+    /// The account the record belongs to ("" for none, and for accounts themselves).
+    fn account(&self) -> &str;
+    /// Called once on a record made from a form, after [`RecordType::apply`].
+    fn created(&mut self, _ctx: &EditContext) {}
+
+    /// A blank record of `kind`, for types that store several kinds (the default is
+    /// [`RecordType::blank`]).
+    fn blank_of(_kind: &str, ctx: &EditContext) -> Self {
+        Self::blank(ctx)
+    }
+
+    /// The record's status code, for kinds whose workflow has one.
+    fn status(&self) -> Option<String> {
+        None
+    }
+
+    /// The field lists filter and badge the record by, and its code (see
+    /// [`crate::kinds::Record::facet`]).
+    fn facet(&self, _today: &str) -> Option<(&'static str, String)> {
+        None
+    }
+}
+
+/// The fields every record carries at its document's root, as generic code sees them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Common {
+    pub kind: String,
+    pub schema: i64,
+    /// Team ID (see [`crate::access`]); empty for a record shared by the workspace.
+    pub team: String,
+    /// User ID of the member responsible; empty if nobody is.
+    pub owner: String,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: i64,
+    pub created_by: String,
+    /// Free text, merged character by character.
+    pub notes: String,
+}
+
+/// Declares a record struct: the common fields (see [`Common`]) followed by the type's
+/// own, with the autosurgeon mapping, and implements [`HasCommon`] for it.
+///
+/// The struct is written out by the macro's caller in full (a derive inside
+/// `macro_rules!` cannot see the field attributes' helper functions), and this macro
+/// checks that it starts with the common fields by accessing them.
+#[macro_export]
+macro_rules! impl_common {
+    ($name:ident) => {
+        impl $crate::record::HasCommon for $name {
+            fn common(&self) -> $crate::record::Common {
+                $crate::record::Common {
+                    kind: self.kind.clone(),
+                    schema: self.schema,
+                    team: self.team.clone(),
+                    owner: self.owner.clone(),
+                    created_at: self.created_at,
+                    created_by: self.created_by.clone(),
+                    notes: self.notes.clone(),
+                }
+            }
+
+            fn set_common(&mut self, common: $crate::record::Common) {
+                self.kind = common.kind;
+                self.schema = common.schema;
+                self.team = common.team;
+                self.owner = common.owner;
+                self.created_at = common.created_at;
+                self.created_by = common.created_by;
+                self.notes = common.notes;
+            }
+        }
+    };
+}
+
+/// Declares an enum stored as a stable lower-case code: `ALL`, `CODES` (for
+/// [`crate::record::form::Input::Choice`]), `code`, `from_code`, the first variant as default,
+/// and the autosurgeon mapping. An unknown code (from a newer client) reads as the
+/// default and is not written back unless the user changes the field.
+#[macro_export]
+macro_rules! code_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $first:ident = $first_code:literal $(, $variant:ident = $code:literal)* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub enum $name {
+            #[default]
+            $first,
+            $($variant),*
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$name::$first $(, $name::$variant)*];
+            pub const CODES: &'static [&'static str] = &[$first_code $(, $code)*];
+
+            pub fn code(self) -> &'static str {
+                match self {
+                    $name::$first => $first_code,
+                    $($name::$variant => $code),*
+                }
+            }
+
+            pub fn from_code(code: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|v| v.code() == code)
+            }
+        }
+
+        impl autosurgeon::Reconcile for $name {
+            type Key<'a> = autosurgeon::reconcile::NoKey;
+
+            fn reconcile<R: autosurgeon::Reconciler>(&self, mut reconciler: R) -> Result<(), R::Error> {
+                reconciler.str(self.code())
+            }
+        }
+
+        impl autosurgeon::Hydrate for $name {
+            fn hydrate_string(s: &str) -> Result<Self, autosurgeon::HydrateError> {
+                Ok($name::from_code(s).unwrap_or_default())
+            }
+
+            fn hydrate_text<D: autosurgeon::ReadDoc>(
+                doc: &D,
+                obj: &automerge::ObjId,
+            ) -> Result<Self, autosurgeon::HydrateError> {
+                Ok($name::from_code(&doc.text(obj)?).unwrap_or_default())
+            }
+        }
+    };
+}
+
+/// Access to the common fields of a struct declared with [`record_struct!`].
+pub trait HasCommon {
+    fn common(&self) -> Common;
+    fn set_common(&mut self, common: Common);
+}
+
+impl Common {
+    pub fn new(kind: &str, schema: i64, ctx: &EditContext) -> Common {
+        Common {
+            kind: kind.to_owned(),
+            schema,
+            team: String::new(),
+            owner: ctx.user.clone(),
+            created_at: ctx.now_ms,
+            created_by: ctx.user.clone(),
+            notes: String::new(),
+        }
+    }
+}
+
+/// `autosurgeon(reconcile = ...)` for free text: writes the value as a text object, as
+/// a diff against what is there, so concurrent edits elsewhere in the text survive.
+pub fn reconcile_text<R: Reconciler>(value: &String, mut reconciler: R) -> Result<(), R::Error> {
+    reconciler.text()?.update(value)
+}
+
+/// Reads a record of type `T` out of its document.
+pub fn read<T: RecordType>(doc: &Automerge) -> Result<T, Error> {
+    let mut record: T = hydrate(doc)?;
+    let mut common = record.common();
+    if common.kind.is_empty() {
+        common.kind = T::KIND.to_owned();
+        record.set_common(common);
+    }
+    Ok(record)
+}
+
+/// A new document holding `record`.
+pub fn create<T: RecordType>(record: &T) -> Result<Automerge, Error> {
+    let mut record = record.clone();
+    let mut common = record.common();
+    if common.kind.is_empty() {
+        common.kind = T::KIND.to_owned();
+    }
+    common.schema = T::SCHEMA;
+    record.set_common(common);
+    let mut doc = Automerge::new();
+    doc.transact(|tx| reconcile(tx, &record))
+        .map_err(|failure| failure.error)?;
+    Ok(doc)
+}
+
+/// Writes `record` over the document's content, touching only what differs. Returns
+/// whether anything changed.
+pub fn write<T: RecordType>(doc: &mut Automerge, record: &T) -> Result<bool, Error> {
+    let before: T = read(doc)?;
+    let mut record = record.clone();
+    let mut common = record.common();
+    common.kind = before.common().kind;
+    common.schema = common.schema.max(T::SCHEMA);
+    record.set_common(common);
+    if record == before {
+        return Ok(false);
+    }
+    doc.transact(|tx| reconcile(tx, &record))
+        .map_err(|failure| failure.error)?;
+    Ok(true)
+}
+
+/// A new record made from a form, not yet stored.
+pub fn from_form<T: RecordType>(form: &Form, ctx: &EditContext) -> Result<T, EditError> {
+    let mut record = T::blank(ctx);
+    record.apply(form, ctx).map_err(EditError::Invalid)?;
+    record.created(ctx);
+    Ok(record)
+}
+
+/// A new document holding the record made from `form`.
+pub fn new_document<T: RecordType>(form: &Form, ctx: &EditContext) -> Result<Automerge, EditError> {
+    Ok(create(&from_form::<T>(form, ctx)?)?)
+}
+
+/// Changes some fields of the record in `doc` as a user would in its form: the form
+/// starts from the stored values, `change` edits it, and the result is applied.
+pub fn edit_fields<T: RecordType>(
+    doc: &mut Automerge,
+    ctx: &EditContext,
+    change: impl FnOnce(&mut Form),
+) -> Result<bool, EditError> {
+    let mut form = read::<T>(doc)?.form();
+    change(&mut form);
+    edit::<T>(doc, &form, ctx)
+}
+
+/// Applies a form to the record in `doc`. Returns whether anything changed.
+pub fn edit<T: RecordType>(
+    doc: &mut Automerge,
+    form: &Form,
+    ctx: &EditContext,
+) -> Result<bool, EditError> {
+    let mut record: T = read(doc)?;
+    record.apply(form, ctx).map_err(EditError::Invalid)?;
+    Ok(write(doc, &record)?)
+}
+
+/// The form fields every record type ends with: team, owner and notes.
+pub const COMMON_FIELDS: [FieldSpec; 3] = [
+    FieldSpec::new("team", crate::record::form::Input::Team),
+    FieldSpec::new("owner", crate::record::form::Input::Member),
+    FieldSpec::new("notes", crate::record::form::Input::LongText),
+];
+
+/// Puts the common fields into a form.
+pub fn common_form<T: HasCommon>(record: &T, form: &mut Form) {
+    let common = record.common();
+    form.set("team", common.team);
+    form.set("owner", common.owner);
+    form.set("notes", common.notes);
+}
+
+/// Reads the common fields out of a form into `record`.
+pub fn apply_common<T: HasCommon>(check: &mut crate::record::form::Checker<'_>, record: &mut T) {
+    let [team, owner, notes] = &COMMON_FIELDS;
+    let mut common = record.common();
+    common.team = check.field(team);
+    common.owner = check.field(owner);
+    common.notes = check.field(notes);
+    record.set_common(common);
+}
+
+/// A blank record of a struct declared with [`record_struct!`]: `Default` for the
+/// type's own fields, the common fields from `ctx`.
+pub fn blank<T: HasCommon + Default>(kind: &str, schema: i64, ctx: &EditContext) -> T {
+    let mut record = T::default();
+    record.set_common(Common::new(kind, schema, ctx));
+    record
+}

@@ -1,0 +1,448 @@
+//! Validation and normalisation of what users type into record forms.
+//!
+//! Validation never throws input away: it returns either the normalised value or a
+//! [`Problem`] that the UI turns into a message in the user's language, while the form
+//! keeps the text as typed.
+
+/// Why a field's value was refused. The UI owns the wording (Turkish and English).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Problem {
+    Required,
+    TooLong {
+        max: usize,
+    },
+    InvalidEmail,
+    InvalidPhone,
+    /// Not a valid Turkish tax number (VKN, 10 digits with a checksum).
+    InvalidVkn,
+    /// Not a valid Turkish identity number (TCKN, 11 digits with two checksums).
+    InvalidTckn,
+    /// Not a calendar date written `YYYY-MM-DD`.
+    InvalidDate,
+    /// Not a non-negative number (`1.234,56` or `1234.56`).
+    InvalidNumber,
+    /// Not one of the offered choices.
+    InvalidChoice,
+    /// A percentage outside 0–100.
+    PercentOutOfRange,
+    /// The field can no longer change (e.g. the account of an issued invoice).
+    Locked,
+    /// Not a date and time written `YYYY-MM-DDTHH:MM`.
+    InvalidDateTime,
+    /// A time zone Saha does not know (see [`crate::time::civil::ZONES`]).
+    UnknownTimeZone,
+    /// An end that is not after its start.
+    EndBeforeStart,
+    /// A recurrence rule (RFC 5545 RRULE) that is malformed or uses a part Saha does not
+    /// support.
+    InvalidRecurrence,
+    /// A message template with an unknown field or an unclosed `{{`.
+    InvalidTemplate,
+    /// A whole number outside the field's range.
+    NumberOutOfRange {
+        min: i64,
+        max: i64,
+    },
+}
+
+/// Longest name, city or e-mail we accept; longer input is almost always a paste error.
+pub const MAX_SHORT_TEXT: usize = 200;
+/// Longest free-text notes field, in bytes.
+pub const MAX_NOTES: usize = 100_000;
+
+/// A required single-line text: trimmed, not empty, not too long.
+pub fn required_text(input: &str) -> Result<String, Problem> {
+    let value = optional_text(input)?;
+    if value.is_empty() {
+        return Err(Problem::Required);
+    }
+    Ok(value)
+}
+
+/// An optional single-line text: trimmed, inner whitespace runs folded to one space.
+pub fn optional_text(input: &str) -> Result<String, Problem> {
+    let value = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    if value.chars().count() > MAX_SHORT_TEXT {
+        return Err(Problem::TooLong {
+            max: MAX_SHORT_TEXT,
+        });
+    }
+    Ok(value)
+}
+
+/// Free text: kept as typed (line breaks included), within [`MAX_NOTES`] bytes.
+pub fn long_text(input: &str) -> Result<String, Problem> {
+    if input.len() > MAX_NOTES {
+        return Err(Problem::TooLong { max: MAX_NOTES });
+    }
+    Ok(input.to_owned())
+}
+
+/// An optional calendar date, `YYYY-MM-DD` (what `<input type=date>` sends), between
+/// the years 1900 and 2200.
+pub fn date(input: &str) -> Result<String, Problem> {
+    let value = input.trim();
+    if value.is_empty() {
+        return Ok(String::new());
+    }
+    let parts: Vec<&str> = value.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return Err(Problem::InvalidDate);
+    };
+    let number = |s: &str, len: usize| {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    let (Some(year), Some(month), Some(day)) = (number(y, 4), number(m, 2), number(d, 2)) else {
+        return Err(Problem::InvalidDate);
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err(Problem::InvalidDate),
+    };
+    if !(1900..=2200).contains(&year) || day == 0 || day > days {
+        return Err(Problem::InvalidDate);
+    }
+    Ok(value.to_owned())
+}
+
+/// An optional duration: whole minutes (`5`), `m:ss` (`4:05`) or `h:mm:ss`; returns
+/// seconds, at most a day.
+pub fn duration_seconds(input: &str) -> Result<Option<i64>, Problem> {
+    let value = input.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let parts: Vec<&str> = value.split(':').collect();
+    let number = |s: &str| -> Result<i64, Problem> {
+        if s.is_empty() || s.len() > 5 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Problem::InvalidNumber);
+        }
+        s.parse().map_err(|_| Problem::InvalidNumber)
+    };
+    let seconds = match parts.as_slice() {
+        [minutes] => number(minutes)? * 60,
+        [minutes, seconds] if seconds.len() == 2 => {
+            let s = number(seconds)?;
+            if s > 59 {
+                return Err(Problem::InvalidNumber);
+            }
+            number(minutes)? * 60 + s
+        }
+        [hours, minutes, seconds] if minutes.len() == 2 && seconds.len() == 2 => {
+            let (m, s) = (number(minutes)?, number(seconds)?);
+            if m > 59 || s > 59 {
+                return Err(Problem::InvalidNumber);
+            }
+            number(hours)? * 3600 + m * 60 + s
+        }
+        _ => return Err(Problem::InvalidNumber),
+    };
+    if seconds > 24 * 3600 {
+        return Err(Problem::NumberOutOfRange {
+            min: 0,
+            max: 24 * 3600,
+        });
+    }
+    Ok(Some(seconds))
+}
+
+/// An optional non-negative decimal, written the Turkish way (`1.234,56`) or the
+/// English way (`1234.56`); at most 4 decimals and 15 integer digits. A single dot
+/// followed by exactly three digits after a non-zero integer part groups thousands, as
+/// in Turkish (`250.000` is two hundred and fifty thousand; `0.125` stays a fraction).
+pub fn decimal(input: &str) -> Result<Option<rust_decimal::Decimal>, Problem> {
+    let value: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let canonical = if value.contains(',') {
+        // Turkish: dots group thousands, the comma separates decimals.
+        value.replace('.', "").replacen(',', ".", 1)
+    } else if value.matches('.').count() > 1
+        || value
+            .split_once('.')
+            .is_some_and(|(int, frac)| frac.len() == 3 && !int.is_empty() && !int.starts_with('0'))
+    {
+        value.replace('.', "")
+    } else {
+        value
+    };
+    let (int, frac) = canonical.split_once('.').unwrap_or((&canonical, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || !digits(int) || !digits(frac) || int.len() > 15 || frac.len() > 4 {
+        return Err(Problem::InvalidNumber);
+    }
+    canonical
+        .parse::<rust_decimal::Decimal>()
+        .map(|d| Some(d.normalize()))
+        .map_err(|_| Problem::InvalidNumber)
+}
+
+/// An optional e-mail address: empty stays empty; otherwise one `@`, a non-empty local
+/// part, a domain with a dot and no empty labels; the domain is lower-cased.
+pub fn email(input: &str) -> Result<String, Problem> {
+    let value = input.trim();
+    if value.is_empty() {
+        return Ok(String::new());
+    }
+    if value.len() > 254 {
+        return Err(Problem::TooLong { max: 254 });
+    }
+    let (local, domain) = value.split_once('@').ok_or(Problem::InvalidEmail)?;
+    let domain_ok = domain.contains('.')
+        && domain.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        });
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local
+            .chars()
+            .all(|c| c.is_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+    if !domain_ok || !local_ok {
+        return Err(Problem::InvalidEmail);
+    }
+    Ok(format!("{local}@{}", domain.to_lowercase()))
+}
+
+/// An optional phone number, normalised to E.164 with Turkey (+90) as the default
+/// country: `0532 123 45 67`, `532 123 4567` and `+90 (532) 123-45-67` all become
+/// `+905321234567`. Numbers written with `+` or `00` keep their country code.
+pub fn phone(input: &str) -> Result<String, Problem> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Ok(String::new());
+    }
+    let mut digits = String::with_capacity(trimmed.len());
+    let mut plus = false;
+    for (i, c) in trimmed.chars().enumerate() {
+        match c {
+            '0'..='9' => digits.push(c),
+            '+' if i == 0 => plus = true,
+            ' ' | '-' | '(' | ')' | '.' | '/' => {}
+            _ => return Err(Problem::InvalidPhone),
+        }
+    }
+    let international = if plus {
+        digits
+    } else if let Some(rest) = digits.strip_prefix("00") {
+        rest.to_owned()
+    } else if digits.len() == 12 && digits.starts_with("90") {
+        // Written with the country code but without `+`.
+        digits
+    } else if let Some(rest) = digits.strip_prefix('0') {
+        format!("90{rest}")
+    } else {
+        format!("90{digits}")
+    };
+    let valid = if let Some(national) = international.strip_prefix("90") {
+        // Turkish numbers: ten digits after the country code, no leading zero.
+        national.len() == 10 && !national.starts_with('0')
+    } else {
+        (8..=15).contains(&international.len()) && !international.starts_with('0')
+    };
+    if !valid {
+        return Err(Problem::InvalidPhone);
+    }
+    Ok(format!("+{international}"))
+}
+
+/// An optional Turkish tax number (VKN, *vergi kimlik numarası*) of a company: ten
+/// digits whose last is the checksum of the first nine. Spaces are ignored; empty stays
+/// empty.
+pub fn vkn(input: &str) -> Result<String, Problem> {
+    let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    if digits.is_empty() {
+        return Ok(digits);
+    }
+    let d: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
+    if d.len() != 10 || digits.len() != 10 {
+        return Err(Problem::InvalidVkn);
+    }
+    let mut sum = 0;
+    for (j, digit) in d[..9].iter().enumerate() {
+        let power = 9 - j as u32;
+        let c1 = (digit + power) % 10;
+        if c1 != 0 {
+            let c2 = (c1 * 2u32.pow(power)) % 9;
+            sum += if c2 == 0 { 9 } else { c2 };
+        }
+    }
+    if (10 - sum % 10) % 10 == d[9] {
+        Ok(digits)
+    } else {
+        Err(Problem::InvalidVkn)
+    }
+}
+
+/// An optional Turkish identity number (TCKN, *T.C. kimlik numarası*) of a person:
+/// eleven digits, not starting with 0, whose last two are checksums of the rest.
+pub fn tckn(input: &str) -> Result<String, Problem> {
+    let digits: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    if digits.is_empty() {
+        return Ok(digits);
+    }
+    let d: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
+    if d.len() != 11 || digits.len() != 11 || d[0] == 0 {
+        return Err(Problem::InvalidTckn);
+    }
+    let odd: u32 = d[..9].iter().step_by(2).sum();
+    let even: u32 = d[1..9].iter().step_by(2).sum();
+    let tenth = (7 * odd + 10 * 9 - even) % 10;
+    let eleventh = (d[..9].iter().sum::<u32>() + tenth) % 10;
+    if d[9] == tenth && d[10] == eleventh {
+        Ok(digits)
+    } else {
+        Err(Problem::InvalidTckn)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_are_minutes_or_clock_text() {
+        assert_eq!(duration_seconds("5"), Ok(Some(300)));
+        assert_eq!(duration_seconds("4:05"), Ok(Some(245)));
+        assert_eq!(duration_seconds("1:02:03"), Ok(Some(3723)));
+        assert_eq!(duration_seconds(" "), Ok(None));
+        for bad in ["4:5", "4:60", "-3", "beş", "1:2:3", "4,5"] {
+            assert_eq!(duration_seconds(bad), Err(Problem::InvalidNumber), "{bad}");
+        }
+        assert!(matches!(
+            duration_seconds("25:00:00"),
+            Err(Problem::NumberOutOfRange { .. })
+        ));
+    }
+
+    #[test]
+    fn phones_normalise_to_e164_with_turkey_as_default() {
+        for input in [
+            "0532 123 45 67",
+            "532 123 4567",
+            "+90 (532) 123-45-67",
+            "0090 532 123 45 67",
+            "905321234567",
+        ] {
+            assert_eq!(phone(input), Ok("+905321234567".into()), "{input}");
+        }
+        assert_eq!(phone("+49 30 1234567"), Ok("+49301234567".into()));
+        assert_eq!(phone("  "), Ok(String::new()));
+    }
+
+    #[test]
+    fn bad_phones_are_refused() {
+        for input in [
+            "12",
+            "0532 123 45",
+            "+90 0532 123 45 67",
+            "abc",
+            "05321234567x",
+            "+",
+        ] {
+            assert_eq!(phone(input), Err(Problem::InvalidPhone), "{input}");
+        }
+    }
+
+    #[test]
+    fn emails() {
+        assert_eq!(email(" Ayse@Ornek.COM.tr "), Ok("Ayse@ornek.com.tr".into()));
+        assert_eq!(email(""), Ok(String::new()));
+        assert_eq!(email("şule@şirket.com.tr"), Ok("şule@şirket.com.tr".into()));
+        for bad in [
+            "ayse",
+            "ayse@",
+            "@ornek.com",
+            "ayse@ornek",
+            "a b@c.com",
+            "a@b..com",
+            "a..b@c.com",
+        ] {
+            assert_eq!(email(bad), Err(Problem::InvalidEmail), "{bad}");
+        }
+    }
+
+    #[test]
+    fn texts() {
+        assert_eq!(
+            required_text("  Anadolu   Gıda  "),
+            Ok("Anadolu Gıda".into())
+        );
+        assert_eq!(required_text("   "), Err(Problem::Required));
+        assert_eq!(
+            optional_text(&"ş".repeat(201)),
+            Err(Problem::TooLong { max: 200 })
+        );
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(date("2026-02-28"), Ok("2026-02-28".into()));
+        assert_eq!(date("2024-02-29"), Ok("2024-02-29".into()));
+        assert_eq!(date(""), Ok(String::new()));
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "26-01-01",
+            "2026-1-1",
+            "1800-01-01",
+            "yarın",
+        ] {
+            assert_eq!(date(bad), Err(Problem::InvalidDate), "{bad}");
+        }
+    }
+
+    #[test]
+    fn decimals_in_turkish_and_english_notation() {
+        use rust_decimal::Decimal;
+        assert_eq!(decimal("1.234,50"), Ok(Some(Decimal::new(12345, 1))));
+        assert_eq!(decimal("1234.5"), Ok(Some(Decimal::new(12345, 1))));
+        assert_eq!(decimal("1.234.567"), Ok(Some(Decimal::new(1234567, 0))));
+        assert_eq!(decimal("0,25"), Ok(Some(Decimal::new(25, 2))));
+        assert_eq!(decimal("250.000"), Ok(Some(Decimal::new(250000, 0))));
+        assert_eq!(decimal("0.125"), Ok(Some(Decimal::new(125, 3))));
+        assert_eq!(decimal(" "), Ok(None));
+        for bad in ["-5", "1,2,3", "abc", "1.23456", ",5", "1e5"] {
+            assert_eq!(decimal(bad), Err(Problem::InvalidNumber), "{bad}");
+        }
+    }
+
+    #[test]
+    fn turkish_tax_and_identity_numbers_are_checked() {
+        assert_eq!(vkn("454 053 6920"), Ok("4540536920".into()));
+        assert_eq!(vkn("9876543217"), Ok("9876543217".into()));
+        assert_eq!(vkn(""), Ok(String::new()));
+        for bad in [
+            "4540536921",
+            "454053692",
+            "45405369200",
+            "45405369a0",
+            "٤٥٤٠٥٣٦٩٢٠",
+        ] {
+            assert_eq!(vkn(bad), Err(Problem::InvalidVkn), "{bad}");
+        }
+        assert_eq!(tckn("100 000 001 46"), Ok("10000000146".into()));
+        assert_eq!(tckn(""), Ok(String::new()));
+        for bad in [
+            "10000000147",
+            "10000000156",
+            "00000000146",
+            "1000000014",
+            "1000000014x",
+        ] {
+            assert_eq!(tckn(bad), Err(Problem::InvalidTckn), "{bad}");
+        }
+    }
+}
