@@ -2,11 +2,11 @@
 //!
 //! Every string the UI shows is a [`Msg`]; [`Msg::text`] is an exhaustive match, so a
 //! new message cannot be added without both translations. Problems found by validation
-//! ([`saha_core::record::validate::Problem`]) are worded here too.
+//! ([`saha_core::text::validate::Problem`]) are worded here too.
 
 use saha_core::access::{Department, Role};
 use saha_core::parties::account::CustomerType;
-use saha_core::record::validate::Problem;
+use saha_core::text::validate::Problem;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -1602,7 +1602,7 @@ mod word_tests {
     /// (the refused-changes banner and the edit forms show them).
     #[test]
     fn every_refusal_is_worded() {
-        for refusal in saha_core::access::rules::Refusal::every_kind() {
+        for refusal in saha_core::rules::Refusal::every_kind() {
             let key = format!("refused.{}", refusal.code());
             assert!(has_word(&key), "{key}");
         }

@@ -12,9 +12,9 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use saha_core::DocumentId;
 use saha_core::parties::account::{Account, CustomerType};
-use saha_core::record::fold::fold;
 use saha_core::record::form::Form;
 use saha_core::record::{EditContext, new_document};
+use saha_core::text::fold::fold;
 
 const FIRST_NAMES: &[&str] = &[
     "Ayşe", "Fatma", "Emine", "Hatice", "Zeynep", "Elif", "Şule", "Gülşen", "Özlem", "Çiğdem",

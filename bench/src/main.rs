@@ -17,7 +17,7 @@ use saha_bench::api_client::{ApiClient, Endpoint};
 use saha_bench::datagen;
 use saha_bench::process::{BENCH_EMAIL, BENCH_PASSWORD, Kind, ServerProcess};
 use saha_bench::workloads::{self, Summary, summarize};
-use saha_core::record::workspace;
+use saha_core::workspace;
 use serde_json::{Value, json};
 
 const SEED: u64 = 20_261_123;

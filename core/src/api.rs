@@ -203,7 +203,7 @@ pub struct AuditEntry {
 }
 
 /// A change of the member's that the server refused (`GET /api/sync/refusals`): the
-/// device words `code` (a [`crate::access::rules::Refusal::code`] or a limit's) and offers to
+/// device words `code` (a [`crate::rules::Refusal::code`] or a limit's) and offers to
 /// drop its local copy of the change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -10,13 +10,13 @@
 use automerge::Automerge;
 
 use crate::Error;
+use crate::activities::{call, meeting, task};
 use crate::engagement::{campaign, segment};
 use crate::parties::{account, contact};
 use crate::record::form::{FieldSpec, Form, Problems};
 use crate::record::{Common, EditContext, EditError, HasCommon, RecordType, create, read, write};
 use crate::sales::{document, lead, opportunity, product};
-use crate::service::{call, case, task};
-use crate::time::meeting;
+use crate::service::case;
 
 /// What every screen needs to know about one `kind` code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -130,7 +130,7 @@ impl Record {
     }
 
     /// The record's status code, for kinds whose workflow has one (what the
-    /// status rules of [`crate::access::rules`] read).
+    /// status rules of [`crate::rules`] read).
     pub fn status(&self) -> Option<String> {
         each_record!(self, r => r.status())
     }

@@ -6,34 +6,49 @@
 //! applies; the wire protocol and sync engine are in `saha-protocol`. The folders read
 //! as the product:
 //!
+//! - [`text`]: checks of what users type (e-mail, phone, VKN/TCKN, …) with their
+//!   problem codes, and Turkish-aware case folding. Depends on nothing.
+//! - [`time`]: civil dates and zones, working time and holidays, recurrences.
 //! - [`record`]: the framework every record type is built on (common fields, reading and
-//!   writing documents as field-level diffs, forms, validation, text folding) and the
-//!   [`record::workspace`] index.
-//! - [`kinds`]: the registry of record kinds, the one list a new kind is added to.
-//! - [`parties`]: accounts, contacts and each account's timeline.
+//!   writing documents as field-level diffs, forms).
+//! - [`access`]: roles, teams and departments, and who may see which record.
+//! - [`parties`]: accounts, contacts, the persons a message can reach, each party's İYS
+//!   consent log and loyalty ledger.
 //! - [`sales`]: leads, opportunities, products, quotes, orders and invoices, money.
-//! - [`service`]: cases with SLA clocks, calls, tasks and the service report.
-//! - [`time`]: civil dates and zones, working time, meetings and calendars, recurrences,
-//!   iCalendar feeds.
-//! - [`engagement`]: the İYS consent log, segments, campaigns, special days, loyalty.
-//! - [`access`]: roles and visibility, and [`access::rules`], the one table of who may
-//!   write which field and take which workflow step.
+//! - [`activities`]: calls, tasks with reminders, meetings on department calendars and
+//!   their iCalendar feeds.
+//! - [`service`]: cases (complaints, requests, wishes) with SLA clocks.
+//! - [`engagement`]: segments, campaigns gated by consent and approval, special days.
+//! - [`kinds`]: the registry of record kinds, the one list a new kind is added to.
+//! - [`views`]: what is computed across every kind: the 360° timeline, segment members
+//!   and campaign audiences, the service report.
+//! - [`rules`]: the one table of who may write which field and take which workflow step,
+//!   applied by the server to every sync message and by the app before it writes.
+//! - [`workspace`]: the workspace index document (record list, pipeline stages, service
+//!   and loyalty settings).
 //! - [`search`]: the incremental Turkish-aware search index.
 //! - [`api`]: the JSON bodies of the HTTP API; [`error`]: the core's error type.
 //!
-//! Nothing here does I/O; callers own sockets, storage and clocks.
+//! Each folder uses only the ones listed before it (`cargo xtask cycles` checks that no
+//! two import each other). Nothing here does I/O; callers own sockets, storage and
+//! clocks.
 
 pub mod access;
+pub mod activities;
 pub mod api;
 pub mod engagement;
 pub mod error;
 pub mod kinds;
 pub mod parties;
 pub mod record;
+pub mod rules;
 pub mod sales;
 pub mod search;
 pub mod service;
+pub mod text;
 pub mod time;
+pub mod views;
+pub mod workspace;
 
 pub use error::Error;
 pub use saha_protocol::{AutomergeUrl, DocumentId};

@@ -32,7 +32,7 @@ pub async fn run(config: Config, command: AdminCommand) -> Result<String, String
                     saha_core::api::MAX_PASSWORD_CHARS
                 )
             })?;
-            let email = match saha_core::record::validate::email(&email) {
+            let email = match saha_core::text::validate::email(&email) {
                 Ok(e) if !e.is_empty() => e,
                 _ => return Err(format!("{email:?} is not an email address")),
             };

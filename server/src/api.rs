@@ -304,7 +304,7 @@ fn check_name(name: &str, what: &str) -> ApiResult<String> {
 }
 
 fn check_email(email: &str) -> ApiResult<String> {
-    match saha_core::record::validate::email(email) {
+    match saha_core::text::validate::email(email) {
         Ok(e) if !e.is_empty() => Ok(email_key(&e)),
         _ => Err(Failure::new(
             StatusCode::BAD_REQUEST,

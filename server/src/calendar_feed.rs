@@ -1,5 +1,5 @@
 //! Calendar subscriptions: secret, revocable URLs that serve a department's or a
-//! member's calendar as RFC 5545 iCalendar (written by [`saha_core::time::ics`]).
+//! member's calendar as RFC 5545 iCalendar (written by [`saha_core::activities::ics`]).
 //!
 //! A feed shows what its creator may see, checked on every fetch against the catalog
 //! (a member who is disabled or leaves a team stops leaking through old URLs). The
@@ -10,10 +10,10 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use saha_core::access::Department;
+use saha_core::activities::ics::{self, FeedEvent};
+use saha_core::activities::meeting::{DEPARTMENT_PREFIX, Meeting, USER_PREFIX};
 use saha_core::api;
 use saha_core::record::{self, RecordType};
-use saha_core::time::ics::{self, FeedEvent};
-use saha_core::time::meeting::{DEPARTMENT_PREFIX, Meeting, USER_PREFIX};
 
 use crate::api::{ApiResult, Authenticated, Failure, app_base};
 use crate::directory::{CalendarFeed, User, now_ms};
@@ -143,7 +143,7 @@ async fn build(state: &AppState, token: &str) -> Result<Option<String>, crate::S
     let hub = &state.hub;
     let catalog = hub.catalog();
     let mut meetings: Vec<(String, Meeting)> = Vec::new();
-    for (id, meta) in catalog.of_kind(&feed.workspace_id, saha_core::time::meeting::KIND) {
+    for (id, meta) in catalog.of_kind(&feed.workspace_id, saha_core::activities::meeting::KIND) {
         if !access.can_read(&meta.scope) {
             continue;
         }

@@ -372,7 +372,7 @@ impl Directory {
             .into_iter()
             .filter(|u| u.workspace_id == workspace_id)
             .collect();
-        users.sort_by_cached_key(|u| saha_core::record::fold::fold(&u.name));
+        users.sort_by_cached_key(|u| saha_core::text::fold::fold(&u.name));
         Ok(users)
     }
 
@@ -436,7 +436,7 @@ impl Directory {
             .into_iter()
             .filter(|t| t.workspace_id == workspace_id)
             .collect();
-        teams.sort_by_cached_key(|t| saha_core::record::fold::fold(&t.name));
+        teams.sort_by_cached_key(|t| saha_core::text::fold::fold(&t.name));
         Ok(teams)
     }
 

@@ -19,10 +19,10 @@ use std::time::{Duration, Instant};
 
 use automerge::{Automerge, ChangeHash};
 use saha_core::DocumentId;
-use saha_core::access::rules;
 use saha_core::access::{Access, read_scope};
 use saha_core::kinds::Record;
-use saha_core::record::workspace;
+use saha_core::rules;
+use saha_core::workspace;
 use saha_protocol::sync::Connection;
 use saha_protocol::wire::{DocMessage, Message};
 use tokio::sync::{OwnedMutexGuard, broadcast};

@@ -1,7 +1,7 @@
 //! The campaign outbox: sends approved campaigns, durably and at most once per person.
 //!
 //! When a campaign document reaches status `approved`, the server recomputes its
-//! audience with the same gate the app shows ([`saha_core::engagement::campaign::audience_of`]:
+//! audience with the same gate the app shows ([`saha_core::views::audience::audience_of`]:
 //! consent per channel and topic, refusals, rest period, quiet hours — it never trusts a
 //! device's list) and puts one item per person into a storage table keyed
 //! `campaign/person`, so approving twice, or a restart, never queues anyone twice. The
@@ -33,8 +33,8 @@ use std::time::Duration;
 use automerge::Automerge;
 use saha_core::DocumentId;
 use saha_core::engagement::campaign::{Campaign, Delivery, DeliveryState, Status};
-use saha_core::engagement::consent::Channel;
 use saha_core::kinds::Record;
+use saha_core::parties::consent::Channel;
 use saha_core::record;
 use serde::{Deserialize, Serialize};
 
@@ -461,7 +461,7 @@ impl Worker {
         };
         let settings = match ws.index_id.parse::<DocumentId>() {
             Ok(index) => match self.hub.lock(index, false).await? {
-                Some(live) => saha_core::record::workspace::service(&live.doc),
+                Some(live) => saha_core::workspace::service(&live.doc),
                 None => Default::default(),
             },
             Err(_) => Default::default(),
@@ -477,7 +477,7 @@ impl Worker {
             tracing::warn!(campaign = %id, "approved campaign has no recorded approval: not sent (approve it again)");
             return Ok(false);
         };
-        let Some(audience) = saha_core::engagement::campaign::audience_of(
+        let Some(audience) = saha_core::views::audience::audience_of(
             &campaign,
             &refs,
             &rules,

@@ -230,7 +230,7 @@ async fn roles_and_teams_decide_what_syncs() {
     let mut rep_index = connect_as(&rep, "rep-index").await;
     rep_index.fetch(index).await.unwrap();
     let listed = DocumentId::random();
-    saha_core::record::workspace::add_record(
+    saha_core::workspace::add_record(
         rep_index.docs.get_mut(&index).unwrap(),
         listed,
         "account",
@@ -563,8 +563,8 @@ async fn the_first_workspace_adopts_documents_stored_before_accounts_existed() {
         let db = redb::Database::create(dir.path().join("saha.redb")).unwrap();
         let chunks: redb::TableDefinition<&[u8], &[u8]> = redb::TableDefinition::new("chunks");
         let meta: redb::TableDefinition<&str, &[u8]> = redb::TableDefinition::new("meta");
-        let mut index_doc = saha_core::record::workspace::create("Eski").unwrap();
-        saha_core::record::workspace::add_record(&mut index_doc, record, "account", 1).unwrap();
+        let mut index_doc = saha_core::workspace::create("Eski").unwrap();
+        saha_core::workspace::add_record(&mut index_doc, record, "account", 1).unwrap();
         let tx = db.begin_write().unwrap();
         {
             let mut t = tx.open_table(chunks).unwrap();
@@ -592,10 +592,10 @@ async fn the_first_workspace_adopts_documents_stored_before_accounts_existed() {
     let mut peer = connect(&server, "adopter").await;
     let index_doc = peer.fetch(rebuilt).await.unwrap();
     assert_eq!(
-        saha_core::record::workspace::records(index_doc),
+        saha_core::workspace::records(index_doc),
         vec![(record, "account".to_owned())]
     );
-    assert_eq!(saha_core::record::workspace::name(index_doc), "Eski");
+    assert_eq!(saha_core::workspace::name(index_doc), "Eski");
     let rep = server
         .member("temsilci@anadolu.test", "sales_rep", &[])
         .await;

@@ -6,8 +6,8 @@ mod common;
 
 use common::{connect, start};
 use saha_core::DocumentId;
+use saha_core::activities::meeting::Meeting;
 use saha_core::record::{EditContext, RecordType, create};
-use saha_core::time::meeting::Meeting;
 use serde_json::json;
 
 fn meeting(title: &str, calendar: &str, team: &str) -> Meeting {

@@ -16,7 +16,7 @@ use common::{
 };
 use saha_core::DocumentId;
 use saha_core::engagement::campaign::{Campaign, DeliveryState, Status};
-use saha_core::engagement::consent::{self, Channel, NewConsent, RecipientType};
+use saha_core::parties::consent::{self, Channel, NewConsent, RecipientType};
 use saha_core::parties::contact::Contact;
 use saha_core::record::{self, EditContext, RecordType, create, read};
 use saha_server::Config;
@@ -232,23 +232,13 @@ async fn a_rep_neither_approves_nor_reaches_other_teams_nor_reads_addresses() {
     let index = server.owner.index_id().await.unwrap();
     let mut lister = connect_as(&rep, "rep-index").await;
     lister.fetch(index).await.unwrap();
-    saha_core::record::workspace::add_record(
-        lister.docs.get_mut(&index).unwrap(),
-        ours,
-        "contact",
-        1,
-    )
-    .unwrap();
+    saha_core::workspace::add_record(lister.docs.get_mut(&index).unwrap(), ours, "contact", 1)
+        .unwrap();
     assert!(!offered_and_confirmed(&mut lister, index).await);
     let mut lister = connect_as(&rep, "rep-index-2").await;
     lister.fetch(index).await.unwrap();
-    saha_core::record::workspace::add_record(
-        lister.docs.get_mut(&index).unwrap(),
-        shared,
-        "contact",
-        1,
-    )
-    .unwrap();
+    saha_core::workspace::add_record(lister.docs.get_mut(&index).unwrap(), shared, "contact", 1)
+        .unwrap();
     assert!(offered_and_confirmed(&mut lister, index).await);
     // A shared record moved into a team leaves the index.
     let mut contact: Contact = read(&owner.docs[&shared]).unwrap();
@@ -256,7 +246,7 @@ async fn a_rep_neither_approves_nor_reaches_other_teams_nor_reads_addresses() {
     record::write(owner.docs.get_mut(&shared).unwrap(), &contact).unwrap();
     assert!(offered_and_confirmed(&mut owner, shared).await);
     let mut check = connect(&server, "check").await;
-    let listed = saha_core::record::workspace::records(check.fetch(index).await.unwrap());
+    let listed = saha_core::workspace::records(check.fetch(index).await.unwrap());
     assert!(listed.iter().all(|(id, _)| *id != shared), "{listed:?}");
     server.shutdown().await.unwrap();
 }
@@ -555,7 +545,7 @@ async fn hostile_values_never_become_calendar_lines() {
     let good = DocumentId::random();
     rep_peer.docs.insert(good, create(&contact).unwrap());
     rep_peer.push(good).await.unwrap();
-    let mut m = saha_core::time::meeting::Meeting::blank(&EditContext::new("rep", 1));
+    let mut m = saha_core::activities::meeting::Meeting::blank(&EditContext::new("rep", 1));
     m.title = "Toplantı\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:sahte".into();
     m.location = "Ofis;ALTREP=\"https://evil.example\":x".into();
     m.agenda = "Gündem\r\nURL:https://evil.example/login".into();
@@ -611,7 +601,7 @@ async fn numbers_written_as_floats_read_as_integers() {
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
     let mut owner = connect(&server, "owner").await;
-    let mut m = saha_core::time::meeting::Meeting::blank(&EditContext::new("owner", 1));
+    let mut m = saha_core::activities::meeting::Meeting::blank(&EditContext::new("owner", 1));
     m.title = "Bayi ziyareti".into();
     m.calendar = "dept:sales".into();
     m.start = "2026-12-07T10:00".into();

@@ -247,7 +247,7 @@ async fn http_serves_the_shell_and_the_workspace() {
     // The index is a document any peer can fetch and walk.
     let mut peer = connect(&server, "walker").await;
     let index = peer.fetch(index_id).await.unwrap();
-    assert!(saha_core::record::workspace::is_ready(index));
+    assert!(saha_core::workspace::is_ready(index));
 
     for path in ["/", "/accounts/new", "/accounts/anything/edit"] {
         let response = client.get(format!("{base}{path}")).send().await.unwrap();

@@ -7,7 +7,8 @@
 //!   and end-to-end (Playwright driving Debian's Chromium). PostgreSQL comes from
 //!   `TEST_DATABASE_URL`/`DATABASE_URL`, else a throwaway cluster ([`postgres`]).
 //! - `cargo xtask build`: the release artifacts (`target/site`, `target/release/saha-server`).
-//! - `cargo xtask lint`: rustfmt and clippy, native and wasm, with warnings as errors.
+//! - `cargo xtask lint`: rustfmt, clippy (native and wasm) and rustdoc with warnings as
+//!   errors, and the import-cycle check of [`cycles`] (alone: `cargo xtask cycles`).
 //! - `cargo xtask bench`: the benchmark suite; writes `BENCHMARKS.md`.
 //!
 //! Tools are installed only when missing: the wasm32 target (rustup, or Debian's
@@ -16,6 +17,7 @@
 //! (Playwright, binaryen's `wasm-opt`, automerge-repo), and Debian's `chromium`.
 
 mod bench;
+mod cycles;
 mod postgres;
 mod site;
 mod tools;
@@ -74,7 +76,7 @@ pub fn cargo() -> Command {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask <run [-- server args] | test | build | site | lint | bench [--quick]>"
+        "usage: cargo xtask <run [-- server args] | test | build | site | lint | cycles | bench [--quick]>"
     );
     ExitCode::from(2)
 }
@@ -96,6 +98,7 @@ fn main() -> ExitCode {
         "build" => cmd_build(&root).map(|_| ()),
         "site" => cmd_site(&root),
         "lint" => cmd_lint(&root),
+        "cycles" => cycles::check(&root),
         "bench" => bench::bench(&root, &rest),
         _ => return usage(),
     };
@@ -156,6 +159,8 @@ fn cmd_test(root: &Path) -> Result<()> {
     tools::ensure_npm_packages(root)?;
     tools::ensure_chromium()?;
     run(cargo().current_dir(root).args(["fmt", "--all", "--check"]))?;
+    cycles::check(root)?;
+    run(cargo().current_dir(root).args(["test", "-p", "xtask"]))?;
     site::build(root, &wasm)?;
     let pg = postgres::ensure(false)?;
     let node_modules = root.join("end2end/node_modules");
@@ -225,5 +230,16 @@ fn cmd_lint(root: &Path) -> Result<()> {
         "--",
         "-D",
         "warnings",
-    ]))
+    ]))?;
+    // The docs, with broken intra-doc links and other rustdoc warnings as errors.
+    run(cargo()
+        .current_dir(root)
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .args([
+            "doc",
+            "--workspace",
+            "--no-deps",
+            "--document-private-items",
+        ]))?;
+    cycles::check(root)
 }

@@ -42,24 +42,39 @@ pub fn build(root: &Path, wasm: &WasmToolchain) -> Result<()> {
     ]))?;
     let raw =
         crate::target_dir(root).join(format!("wasm/{}/wasm-release/app.wasm", tools::WASM_TARGET));
-    run(Command::new(tools::ensure_wasm_bindgen(root)?)
-        .arg(&raw)
-        .args([
-            "--target",
-            "web",
-            "--no-typescript",
-            "--out-name",
-            OUTPUT_NAME,
-            "--out-dir",
-        ])
-        .arg(&pkg))?;
     let bound = pkg.join(format!("{OUTPUT_NAME}_bg.wasm"));
-    run(Command::new(tools::wasm_opt(root))
-        .arg("-Oz")
-        .args(WASM_FEATURES)
-        .arg(&bound)
-        .arg("-o")
-        .arg(&bound))?;
+    let bindgen = tools::ensure_wasm_bindgen(root)?;
+    // wasm-bindgen and wasm-opt take a minute or two; their output depends only on the
+    // raw module, the tools and the flags, so an unchanged input skips them.
+    let stamp_file = pkg.join(".inputs");
+    let stamp = inputs_stamp(&raw, &bindgen, &tools::wasm_opt(root))?;
+    let outputs_exist = [&bound, &pkg.join(format!("{OUTPUT_NAME}.js"))]
+        .iter()
+        .all(|f| f.exists());
+    if outputs_exist && std::fs::read_to_string(&stamp_file).ok().as_deref() == Some(&stamp) {
+        eprintln!("xtask: the WASM module is unchanged; wasm-bindgen and wasm-opt skipped");
+    } else {
+        // A build cut off halfway must not leave a stamp that vouches for it.
+        let _ = std::fs::remove_file(&stamp_file);
+        run(Command::new(&bindgen)
+            .arg(&raw)
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--out-name",
+                OUTPUT_NAME,
+                "--out-dir",
+            ])
+            .arg(&pkg))?;
+        run(Command::new(tools::wasm_opt(root))
+            .arg("-Oz")
+            .args(WASM_FEATURES)
+            .arg(&bound)
+            .arg("-o")
+            .arg(&bound))?;
+        std::fs::write(&stamp_file, &stamp).map_err(io("write", &stamp_file))?;
+    }
 
     let css = pkg.join(format!("{OUTPUT_NAME}.css"));
     std::fs::copy(root.join("style/main.css"), &css).map_err(io("copy", &css))?;
@@ -97,6 +112,26 @@ pub fn build(root: &Path, wasm: &WasmToolchain) -> Result<()> {
         site.display()
     );
     Ok(())
+}
+
+/// A fingerprint of what the bound and optimised module is made from: the raw module's
+/// bytes, the two tools (path, size, modification time) and the wasm-opt flags.
+fn inputs_stamp(raw: &Path, bindgen: &Path, wasm_opt: &Path) -> Result<String> {
+    let mut hasher = DefaultHasher::new();
+    hasher.write(&std::fs::read(raw).map_err(io("read", raw))?);
+    for tool in [bindgen, wasm_opt] {
+        hasher.write(tool.to_string_lossy().as_bytes());
+        if let Ok(meta) = std::fs::metadata(tool) {
+            hasher.write_u64(meta.len());
+            if let Ok(modified) = meta.modified() {
+                hasher.write(format!("{modified:?}").as_bytes());
+            }
+        }
+    }
+    for flag in WASM_FEATURES {
+        hasher.write(flag.as_bytes());
+    }
+    Ok(format!("{:016x}\n", hasher.finish()))
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<()> {

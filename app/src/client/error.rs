@@ -2,9 +2,9 @@
 //! error and words it with [`crate::i18n::repo_error`]; nothing is passed as a string
 //! code.
 
-use saha_core::access::rules;
 use saha_core::record::form::Problems;
 use saha_core::record::{EditError, WorkflowRefusal};
+use saha_core::rules;
 
 /// Why a change on this device was not stored.
 #[derive(Debug, Clone, PartialEq)]

@@ -23,11 +23,11 @@ use saha_core::sales::opportunity::Stage;
 
 use crate::client::error::RepoError;
 use saha_core::DocumentId;
-use saha_core::access::rules;
 use saha_core::kinds::{KINDS, Record};
-use saha_core::record::workspace;
-use saha_core::record::workspace::ServiceSettings;
+use saha_core::rules;
 use saha_core::search::SearchIndex;
+use saha_core::workspace;
+use saha_core::workspace::ServiceSettings;
 use saha_protocol::sync::Connection;
 use saha_protocol::wire::Message;
 

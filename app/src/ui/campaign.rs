@@ -9,9 +9,9 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
 use saha_core::engagement::campaign::{self, Campaign, Exclusion};
-use saha_core::engagement::consent::Refusal;
-use saha_core::engagement::segment::{self, Segment};
+use saha_core::engagement::segment::Segment;
 use saha_core::kinds::Record;
+use saha_core::parties::consent::Refusal;
 
 use super::records::record_href;
 use super::service::local_text;
@@ -30,9 +30,8 @@ fn members(segment: &Segment) -> Vec<(String, &'static str, String)> {
             .map(|(id, v)| (id.to_string(), &v.record))
             .collect();
         let tiers = repo().service().with(|s| s.loyalty_tiers.clone());
-        let people = segment::people(&records);
-        segment
-            .members(&people, &records, &tiers)
+        let people = saha_core::views::audience::people(&records);
+        saha_core::views::audience::members(segment, &people, &records, &tiers)
             .into_iter()
             .map(|p| (p.id.clone(), p.kind, p.name.to_owned()))
             .collect()
@@ -130,19 +129,26 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
                 role: me.role,
                 teams: me.teams,
             };
-            let result =
-                campaign::audience_of(&for_audience, &list, &rules, &tiers, now_ms(), &access)?;
-            let names: HashMap<String, (&'static str, String)> = segment::people(&list)
-                .iter()
-                .map(|p| (p.id.clone(), (p.kind, p.name.to_owned())))
-                .collect();
+            let result = saha_core::views::audience::audience_of(
+                &for_audience,
+                &list,
+                &rules,
+                &tiers,
+                now_ms(),
+                &access,
+            )?;
+            let names: HashMap<String, (&'static str, String)> =
+                saha_core::views::audience::people(&list)
+                    .iter()
+                    .map(|p| (p.id.clone(), (p.kind, p.name.to_owned())))
+                    .collect();
             Some((result, names))
         })
     });
     let deliveries = campaign.deliveries.clone();
     let responses = campaign.responses.clone();
     let status = campaign.status;
-    let sendable = campaign.channel != saha_core::engagement::consent::Channel::Call;
+    let sendable = campaign.channel != saha_core::parties::consent::Channel::Call;
     view! {
         <section class="audience" id="audience">
             <h2>{move || word(lang.get(), "ui.audience")}</h2>
@@ -190,7 +196,7 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
                 }
                 .into_any()
             }}
-            <Show when=move || status == campaign::Status::Draft && sendable && campaign::may_approve(super::me().role)>
+            <Show when=move || status == campaign::Status::Draft && sendable && saha_core::rules::may_approve_campaign(super::me().role)>
                 <SendButton id=id />
             </Show>
             <Show when={
@@ -287,34 +293,34 @@ pub fn SpecialDays() -> impl IntoView {
                 .iter()
                 .map(|(id, v)| (id.to_string(), &v.record))
                 .collect();
-            saha_core::engagement::special_days::upcoming(&list, today, 7, zone)
+            saha_core::views::special_days::upcoming(&list, today, 7, zone)
         })
     });
-    let prepare = move |day: saha_core::engagement::special_days::SpecialDay| {
+    let prepare = move |day: saha_core::views::special_days::SpecialDay| {
         let lang = lang.get_untracked();
         let ctx = repo().edit_context();
         let mut c = <Campaign as saha_core::record::RecordType>::blank(&ctx);
         let (name, template) = match (day.occasion, lang) {
-            (saha_core::engagement::special_days::Occasion::Birthday, Lang::Tr) => (
+            (saha_core::views::special_days::Occasion::Birthday, Lang::Tr) => (
                 format!("Doğum günü: {}", day.name),
                 "İyi ki doğdunuz {{first_name}}! Yeni yaşınızın sağlık ve mutluluk getirmesini dileriz.".to_owned(),
             ),
-            (saha_core::engagement::special_days::Occasion::Birthday, Lang::En) => (
+            (saha_core::views::special_days::Occasion::Birthday, Lang::En) => (
                 format!("Birthday: {}", day.name),
                 "Happy birthday, {{first_name}}! Wishing you health and joy.".to_owned(),
             ),
-            (saha_core::engagement::special_days::Occasion::Anniversary { years }, Lang::Tr) => (
+            (saha_core::views::special_days::Occasion::Anniversary { years }, Lang::Tr) => (
                 format!("Müşteri yıldönümü: {} ({years}. yıl)", day.name),
                 format!("Sevgili {{{{first_name}}}}, {years} yıldır birlikteyiz. Güveniniz için teşekkür ederiz!"),
             ),
-            (saha_core::engagement::special_days::Occasion::Anniversary { years }, Lang::En) => (
+            (saha_core::views::special_days::Occasion::Anniversary { years }, Lang::En) => (
                 format!("Customer anniversary: {} (year {years})", day.name),
                 format!("Dear {{{{first_name}}}}, {years} years together. Thank you for your trust!"),
             ),
         };
         c.name = name;
         c.template = template;
-        c.channel = saha_core::engagement::consent::Channel::Sms;
+        c.channel = saha_core::parties::consent::Channel::Sms;
         c.people = day.recipients.clone();
         create_and_open(c);
     };
@@ -334,14 +340,14 @@ pub fn SpecialDays() -> impl IntoView {
                             .into_iter()
                             .map(|day| {
                                 let what = match day.occasion {
-                                    saha_core::engagement::special_days::Occasion::Birthday => word(lang, "ui.birthday"),
-                                    saha_core::engagement::special_days::Occasion::Anniversary { years } => {
+                                    saha_core::views::special_days::Occasion::Birthday => word(lang, "ui.birthday"),
+                                    saha_core::views::special_days::Occasion::Anniversary { years } => {
                                         format!("{} ({years})", word(lang, "ui.anniversary"))
                                     }
                                 };
                                 let occasion = match day.occasion {
-                                    saha_core::engagement::special_days::Occasion::Birthday => "birthday",
-                                    saha_core::engagement::special_days::Occasion::Anniversary { .. } => "anniversary",
+                                    saha_core::views::special_days::Occasion::Birthday => "birthday",
+                                    saha_core::views::special_days::Occasion::Anniversary { .. } => "anniversary",
                                 };
                                 let link = person_link(&day.id, day.kind, day.name.clone());
                                 let date = super::records::format_date(lang, &day.date.to_string());
@@ -396,9 +402,9 @@ pub fn SurveyButton(about: DocumentId, person: String, subject: String) -> impl 
                 _ => false,
             });
         c.channel = if has_mobile {
-            saha_core::engagement::consent::Channel::Sms
+            saha_core::parties::consent::Channel::Sms
         } else {
-            saha_core::engagement::consent::Channel::Email
+            saha_core::parties::consent::Channel::Email
         };
         c.topic = "anket".into();
         c.survey = "csat".into();

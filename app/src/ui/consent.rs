@@ -7,12 +7,12 @@ use crate::client::error::RepoError;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
-use saha_core::engagement::consent::{
+use saha_core::kinds::Record;
+use saha_core::parties::consent::{
     self, Channel, ConsentEvent, IysRow, NewConsent, RecipientType, SOURCES, Status,
 };
-use saha_core::kinds::Record;
 use saha_core::record::WorkflowRefusal;
-use saha_core::record::validate::Problem;
+use saha_core::text::validate::Problem;
 
 use super::records::{person_name, record_href};
 use super::service::{download, local_text};
@@ -427,7 +427,7 @@ pub fn LoyaltyPanel(id: DocumentId) -> impl IntoView {
     let redeem = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let ctx = repo().edit_context();
-        match saha_core::engagement::loyalty::redeem(
+        match saha_core::parties::loyalty::redeem(
             &ledger.get_untracked(),
             &points.get_untracked(),
             &note.get_untracked(),
@@ -457,9 +457,9 @@ pub fn LoyaltyPanel(id: DocumentId) -> impl IntoView {
     };
     let summary = move || {
         let lang = lang.get();
-        let b = saha_core::engagement::loyalty::balance(&ledger.get());
+        let b = saha_core::parties::loyalty::balance(&ledger.get());
         let tiers = repo().service().with(|s| s.loyalty_tiers.clone());
-        let tier = saha_core::engagement::loyalty::tier(&tiers, b.earned)
+        let tier = saha_core::parties::loyalty::tier(&tiers, b.earned)
             .map(|t| t.name.clone())
             .unwrap_or_default();
         view! {
@@ -491,7 +491,7 @@ pub fn LoyaltyPanel(id: DocumentId) -> impl IntoView {
                 <ol class="ledger">
                     {move || {
                         let lang = lang.get();
-                        let counted: Vec<LedgerRow> = saha_core::engagement::loyalty::counted(&ledger.get())
+                        let counted: Vec<LedgerRow> = saha_core::parties::loyalty::counted(&ledger.get())
                             .into_iter()
                             .rev()
                             .map(|e| (e.at, e.points, e.note.clone(), e.by.clone()))

@@ -14,8 +14,8 @@ use saha_core::kinds::Record;
 pub use saha_core::kinds::{kind_of_section, section_of};
 use saha_core::parties::account;
 use saha_core::record::form::{FieldSpec, Form, Input};
-use saha_core::record::validate::Problem;
 use saha_core::sales::{document as sales, lead, opportunity, product};
+use saha_core::text::validate::Problem;
 
 use super::{me, repo, tr, use_lang, word};
 use crate::client::repo::RecordView;
@@ -59,10 +59,14 @@ fn facet_choices(kind: &str) -> Vec<(&'static str, String)> {
         }
         sales::QUOTE | sales::ORDER => codes("status", sales::statuses(kind)),
         saha_core::service::case::KIND => codes("status", saha_core::service::case::Status::CODES),
-        saha_core::service::task::KIND => codes("status", saha_core::service::task::Status::CODES),
-        saha_core::time::meeting::KIND => codes("status", saha_core::time::meeting::Status::CODES),
-        saha_core::service::call::KIND => {
-            codes("outcome", saha_core::service::call::Outcome::CODES)
+        saha_core::activities::task::KIND => {
+            codes("status", saha_core::activities::task::Status::CODES)
+        }
+        saha_core::activities::meeting::KIND => {
+            codes("status", saha_core::activities::meeting::Status::CODES)
+        }
+        saha_core::activities::call::KIND => {
+            codes("outcome", saha_core::activities::call::Outcome::CODES)
         }
         saha_core::engagement::campaign::KIND => {
             codes("status", saha_core::engagement::campaign::Status::CODES)
@@ -179,7 +183,7 @@ fn card_meta(lang: i18n::Lang, view: &RecordView) -> String {
         Record::Call(c) => vec![
             i18n::word(lang, &format!("direction.{}", c.direction.code())),
             title_of_id(&c.account),
-            saha_core::service::call::duration_text(c.duration),
+            saha_core::activities::call::duration_text(c.duration),
         ],
         Record::Task(t) => vec![
             saha_core::time::civil::LocalDateTime::parse(&t.due)
@@ -569,7 +573,7 @@ fn fact_value(field: FieldSpec, value: String, currency: String) -> AnyView {
         },
         Input::Duration => value
             .parse::<i64>()
-            .map(saha_core::service::call::duration_text)
+            .map(saha_core::activities::call::duration_text)
             .unwrap_or(value)
             .into_any(),
         Input::AnyLink => match value.parse::<DocumentId>() {
@@ -634,13 +638,13 @@ pub fn NewRecord() -> impl IntoView {
             }
         });
         // A meeting planned from the calendar lasts an hour unless told otherwise.
-        if kind == saha_core::time::meeting::KIND
+        if kind == saha_core::activities::meeting::KIND
             && initial.get("end").is_empty()
             && let Some(start) = saha_core::time::civil::LocalDateTime::parse(initial.get("start"))
         {
             initial.set("end", start.add_minutes(60).to_string());
         }
-        if kind == saha_core::service::call::KIND && initial.get("started").is_empty() {
+        if kind == saha_core::activities::call::KIND && initial.get("started").is_empty() {
             let zone = repo().service().with_untracked(|s| s.zone());
             initial.set("started", zone.local(crate::client::now_ms()).to_string());
         }
@@ -801,7 +805,7 @@ where
         }
     };
 
-    // The rule table decides what this member may set here (see saha_core::access::rules).
+    // The rule table decides what this member may set here (see saha_core::rules).
     let status = initial.get("status").to_owned();
     let inputs = fields
         .iter()
@@ -812,14 +816,14 @@ where
         .collect_view();
     // Meetings and calls warn when a contact was already met or called too often.
     let advice = match (kind, values.get("contacts"), values.get("contact")) {
-        (saha_core::time::meeting::KIND, Some(contacts), _) => {
+        (saha_core::activities::meeting::KIND, Some(contacts), _) => {
             let at = values
                 .get("start")
                 .copied()
                 .unwrap_or(RwSignal::new(String::new()));
             Some(super::service::frequency_warning((*contacts).into(), at.into()).into_any())
         }
-        (saha_core::service::call::KIND, _, Some(contact)) => {
+        (saha_core::activities::call::KIND, _, Some(contact)) => {
             let at = values
                 .get("started")
                 .copied()
@@ -865,7 +869,7 @@ fn field_input(
     let lang = use_lang();
     let name = field.name;
     let role = me().role;
-    let locked = !is_new && !saha_core::access::rules::may_edit_field(kind, role, name, status);
+    let locked = !is_new && !saha_core::rules::may_edit_field(kind, role, name, status);
     let id = format!("{kind}-{name}");
     let error_id = format!("{id}-error");
     let problem = move || {
@@ -911,7 +915,7 @@ fn field_input(
                 disabled=locked
             >
                 {let offered: Vec<&'static str> = if name == "status" {
-                    saha_core::access::rules::allowed_statuses(kind, role, status, codes)
+                    saha_core::rules::allowed_statuses(kind, role, status, codes)
                 } else {
                     codes.to_vec()
                 };

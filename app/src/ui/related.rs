@@ -7,13 +7,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
 use saha_core::kinds::Record;
-use saha_core::parties::timeline::{self, Happening};
 use saha_core::parties::{account, contact};
 use saha_core::record::WorkflowRefusal;
 use saha_core::sales::document::SalesDocument;
 use saha_core::sales::lead::{ConversionIds, Lead, LeadStatus};
 use saha_core::sales::opportunity::Opportunity;
 use saha_core::sales::{document as sales, lead, opportunity};
+use saha_core::views::timeline::{self, Happening};
 
 use super::records::{RecordCard, format_date, person_name, record_href, section_of, stage_name};
 use super::{me, repo, use_lang, word};
@@ -48,9 +48,9 @@ pub fn AccountPanels(id: DocumentId) -> impl IntoView {
         sales::ORDER,
         sales::INVOICE,
         saha_core::service::case::KIND,
-        saha_core::service::call::KIND,
-        saha_core::time::meeting::KIND,
-        saha_core::service::task::KIND,
+        saha_core::activities::call::KIND,
+        saha_core::activities::meeting::KIND,
+        saha_core::activities::task::KIND,
         lead::KIND,
     ]
     .into_iter()
@@ -151,7 +151,7 @@ fn TimelineEntry(event: timeline::Event<DocumentId>) -> impl IntoView {
                 "{kind_word} ({}): {} · {}",
                 word(l, &format!("direction.{}", direction.code())),
                 word(l, &format!("outcome.{}", outcome.code())),
-                saha_core::service::call::duration_text(*seconds)
+                saha_core::activities::call::duration_text(*seconds)
             ),
             Happening::Meeting => kind_word,
             Happening::Message {

@@ -10,10 +10,10 @@ use saha_core::kinds::Record;
 use saha_core::record::EditError;
 use saha_core::record::WorkflowRefusal;
 use saha_core::record::form::Form;
-use saha_core::record::validate::Problem;
 use saha_core::sales::document::{self, INVOICE, ORDER, QUOTE, SalesDocument, new_line_id};
 use saha_core::sales::money::{Currency, format_tr};
 use saha_core::sales::product;
+use saha_core::text::validate::Problem;
 
 use super::records::{format_date, record_href, title_of_id, today};
 use super::related::{ErrorLine, run_step};
@@ -93,7 +93,7 @@ async fn mark_paid(id: DocumentId) -> Result<(), RepoError> {
         && let Ok(totals) = invoice.totals()
     {
         let per_100 = repo.service().with_untracked(|s| s.loyalty_points_per_100);
-        if let Some(entry) = saha_core::engagement::loyalty::earn(
+        if let Some(entry) = saha_core::parties::loyalty::earn(
             &account.loyalty,
             &id.to_string(),
             totals.gross,

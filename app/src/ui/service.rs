@@ -8,14 +8,14 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use saha_core::DocumentId;
 use saha_core::access::Department;
+use saha_core::activities::call::Call;
+use saha_core::activities::meeting::{DEPARTMENT_PREFIX, Meeting, USER_PREFIX, user_calendar};
+use saha_core::activities::task::{self, Task};
 use saha_core::kinds::Record;
 use saha_core::record::WorkflowRefusal;
 use saha_core::record::form::Form;
-use saha_core::service::call::Call;
 use saha_core::service::case::{Case, ClockState, Sla};
-use saha_core::service::task::{self, Task};
 use saha_core::time::civil::{Date, LocalDateTime, ZONES, Zone};
-use saha_core::time::meeting::{DEPARTMENT_PREFIX, Meeting, USER_PREFIX, user_calendar};
 use wasm_bindgen::JsCast;
 
 use super::records::{person_name, record_href, title_of_id};
@@ -231,7 +231,7 @@ pub fn CallPrompt() -> impl IntoView {
         let zone = workspace_zone();
         let started = zone.local(at).to_string();
         let seconds = ((now_ms() - at) / 1000).clamp(0, 24 * 3600);
-        let duration = saha_core::service::call::duration_text(seconds);
+        let duration = saha_core::activities::call::duration_text(seconds);
         let mut href = format!(
             "/calls/new?number={}&started={}&duration={}",
             encode(pending["number"].as_str().unwrap_or("")),
@@ -720,7 +720,11 @@ fn occurrences_on(
     calendar: &str,
     from: i64,
     to: i64,
-) -> Vec<(DocumentId, Meeting, saha_core::time::meeting::Occurrence)> {
+) -> Vec<(
+    DocumentId,
+    Meeting,
+    saha_core::activities::meeting::Occurrence,
+)> {
     repo().records().with(|all| {
         let mut out = Vec::new();
         for (id, v) in all {
@@ -746,14 +750,14 @@ fn maps_link(location: &str) -> String {
 fn occurrence_item(
     id: DocumentId,
     m: &Meeting,
-    o: saha_core::time::meeting::Occurrence,
+    o: saha_core::activities::meeting::Occurrence,
 ) -> impl IntoView + use<> {
     let location = m.location.clone();
     let title = m.title.clone();
     view! {
         <li class="occurrence" data-meeting=id.to_string()>
             <span class="when">{o.start.time_text()} "–" {o.end.time_text()}</span>
-            <A href=record_href(saha_core::time::meeting::KIND, id)>{title}</A>
+            <A href=record_href(saha_core::activities::meeting::KIND, id)>{title}</A>
             <Show when={
                 let empty = location.is_empty();
                 move || !empty
@@ -1035,13 +1039,13 @@ fn download_ics(id: DocumentId, meeting: &Meeting) {
             attendees.push((c.name.clone(), c.email.clone()));
         }
     }
-    let events = [saha_core::time::ics::FeedEvent {
+    let events = [saha_core::activities::ics::FeedEvent {
         id: &id_text,
         meeting,
         attendees,
         url: String::new(),
     }];
-    let text = saha_core::time::ics::calendar(&meeting.title, &events, now_ms());
+    let text = saha_core::activities::ics::calendar(&meeting.title, &events, now_ms());
     download(
         &format!("{}.ics", safe_file_name(&meeting.title)),
         "text/calendar;charset=utf-8",
@@ -1137,8 +1141,7 @@ pub fn ServiceSettingsPage() -> impl IntoView {
             .collect::<Vec<_>>()
             .join(", "),
     );
-    let problems =
-        RwSignal::new(Vec::<(&'static str, saha_core::record::validate::Problem)>::new());
+    let problems = RwSignal::new(Vec::<(&'static str, saha_core::text::validate::Problem)>::new());
     let saved = RwSignal::new(false);
     let save = {
         let hours = hours.clone();
@@ -1148,7 +1151,7 @@ pub fn ServiceSettingsPage() -> impl IntoView {
             saved.set(false);
             let number =
                 |s: RwSignal<String>| s.get_untracked().trim().parse::<i64>().unwrap_or(-1);
-            let settings = saha_core::record::workspace::ServiceSettings {
+            let settings = saha_core::workspace::ServiceSettings {
                 time_zone: time_zone.get_untracked(),
                 hours: hours.iter().map(|h| h.get_untracked()).collect(),
                 national_holidays: national.get_untracked(),
@@ -1178,7 +1181,7 @@ pub fn ServiceSettingsPage() -> impl IntoView {
                     None => {
                         problems.set(vec![(
                             "loyalty",
-                            saha_core::record::validate::Problem::InvalidNumber,
+                            saha_core::text::validate::Problem::InvalidNumber,
                         )]);
                         return;
                     }
@@ -1195,7 +1198,7 @@ pub fn ServiceSettingsPage() -> impl IntoView {
                         web_sys::console::warn_1(&e.to_string().into());
                         problems.set(vec![(
                             "service",
-                            saha_core::record::validate::Problem::InvalidChoice,
+                            saha_core::text::validate::Problem::InvalidChoice,
                         )]);
                     }
                 }
@@ -1344,7 +1347,7 @@ pub fn ServiceSettingsPage() -> impl IntoView {
 }
 
 /// Parses `Bronz:0, Gümüş:1000`.
-fn parse_tiers(text: &str) -> Option<Vec<saha_core::engagement::loyalty::Tier>> {
+fn parse_tiers(text: &str) -> Option<Vec<saha_core::parties::loyalty::Tier>> {
     let mut tiers = Vec::new();
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (name, points) = part.rsplit_once(':')?;
@@ -1353,7 +1356,7 @@ fn parse_tiers(text: &str) -> Option<Vec<saha_core::engagement::loyalty::Tier>> 
         if name.is_empty() || min_points < 0 {
             return None;
         }
-        tiers.push(saha_core::engagement::loyalty::Tier {
+        tiers.push(saha_core::parties::loyalty::Tier {
             name: name.to_owned(),
             min_points,
         });
@@ -1377,7 +1380,7 @@ pub fn ServiceReport() -> impl IntoView {
                 Record::Case(c) => Some(c),
                 _ => None,
             });
-            saha_core::service::service_report::cases(
+            saha_core::views::service_report::cases(
                 cases,
                 &service.sla,
                 &service.calendar(),
@@ -1392,7 +1395,7 @@ pub fn ServiceReport() -> impl IntoView {
                 Record::Call(c) => Some(c),
                 _ => None,
             });
-            saha_core::service::service_report::calls_per_agent_day(calls, since)
+            saha_core::views::service_report::calls_per_agent_day(calls, since)
                 .into_iter()
                 .collect::<Vec<_>>()
         })
@@ -1425,7 +1428,7 @@ pub fn ServiceReport() -> impl IntoView {
                                 Record::Campaign(c) => Some(c),
                                 _ => None,
                             });
-                            saha_core::service::service_report::nps(campaigns)
+                            saha_core::views::service_report::nps(campaigns)
                                 .map(|(score, n)| format!("{score} ({n})"))
                                 .unwrap_or_else(|| "—".into())
                         })
@@ -1439,7 +1442,7 @@ pub fn ServiceReport() -> impl IntoView {
             <h2>{move || word(lang.get(), "report.open_by_age")}</h2>
             <table class="lines" id="open-by-age">
                 <tbody>
-                    {saha_core::service::service_report::AGE_BUCKETS
+                    {saha_core::views::service_report::AGE_BUCKETS
                         .iter()
                         .enumerate()
                         .map(|(i, b)| view! {
@@ -1475,8 +1478,8 @@ pub fn ServiceReport() -> impl IntoView {
                                     <td>{super::records::format_date(lang, &day.to_string())}</td>
                                     <td>{d.calls}</td>
                                     <td>{d.reached}</td>
-                                    <td>{saha_core::service::call::duration_text(d.total_seconds)}</td>
-                                    <td>{saha_core::service::call::duration_text(d.mean_seconds())}</td>
+                                    <td>{saha_core::activities::call::duration_text(d.total_seconds)}</td>
+                                    <td>{saha_core::activities::call::duration_text(d.mean_seconds())}</td>
                                 </tr>
                             })
                             .collect_view()

@@ -667,13 +667,13 @@ pub fn PipelinePage() -> impl IntoView {
                     "{name}: {}",
                     i18n::problem(
                         lang.get_untracked(),
-                        saha_core::record::validate::Problem::PercentOutOfRange
+                        saha_core::text::validate::Problem::PercentOutOfRange
                     )
                 )));
                 return;
             };
             let code = if code.get_untracked().is_empty() {
-                saha_core::record::fold::fold(&name)
+                saha_core::text::fold::fold(&name)
                     .split_whitespace()
                     .collect::<Vec<_>>()
                     .join("_")

@@ -9,8 +9,6 @@
 //! every record too (a caller may be any customer); managers, sales reps and read-only
 //! users see the records of their teams and the shared ones.
 
-pub mod rules;
-
 use serde::{Deserialize, Serialize};
 
 /// What a member may do in a workspace.

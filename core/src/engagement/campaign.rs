@@ -12,13 +12,13 @@
 use autosurgeon::{Hydrate, Reconcile};
 
 use crate::code_enum;
-use crate::engagement::consent::{self, Channel, Refusal};
-use crate::engagement::segment::Person;
 use crate::impl_common;
+use crate::parties::consent::{self, Channel, Refusal};
+use crate::parties::person::Person;
 use crate::record::form::{Checker, FieldSpec, Form, Problems};
-use crate::record::validate::{self, Problem};
 use crate::record::value::hydrate_any_string;
 use crate::record::{self, EditContext, RecordType, reconcile_text};
+use crate::text::validate::{self, Problem};
 use crate::time::civil::Zone;
 
 /// Value of the `kind` field of a campaign document.
@@ -157,7 +157,7 @@ pub mod field {
         FieldSpec::new("segment", Input::Link(crate::engagement::segment::KIND));
     pub const CHANNEL: FieldSpec = FieldSpec::required(
         "channel",
-        Input::Choice(crate::engagement::consent::Channel::CODES),
+        Input::Choice(crate::parties::consent::Channel::CODES),
     );
     pub const TOPIC: FieldSpec = FieldSpec::new("email_topic", Input::Text);
     pub const TEMPLATE: FieldSpec = FieldSpec::required("template", Input::LongText);
@@ -252,17 +252,6 @@ impl RecordType for Campaign {
     fn facet(&self, _today: &str) -> Option<(&'static str, String)> {
         Some(("status", self.status.code().to_owned()))
     }
-}
-
-/// Whether `role` may approve a campaign for sending (the rule of [`crate::access::rules`]).
-pub fn may_approve(role: crate::access::Role) -> bool {
-    crate::access::rules::may_move(
-        KIND,
-        Some(role),
-        Status::Draft.code(),
-        Status::Approved.code(),
-    )
-    .is_ok()
 }
 
 /// Text for a one-line header (an e-mail subject): control characters, line breaks
@@ -432,108 +421,6 @@ pub fn gate(
     Ok(address)
 }
 
-/// The latest contact with each person (contact or account ID): calls, meetings and
-/// campaign messages sent, up to `now`.
-pub fn last_contacts<'a, K>(
-    records: impl IntoIterator<Item = (K, &'a crate::kinds::Record)>,
-    zone: Zone,
-    now: i64,
-) -> std::collections::HashMap<String, i64> {
-    use crate::kinds::Record;
-    let mut last: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
-    let mut touch = |who: &str, at: i64| {
-        if !who.is_empty() && at <= now {
-            let e = last.entry(who.to_owned()).or_insert(at);
-            *e = (*e).max(at);
-        }
-    };
-    for (_, record) in records {
-        match record {
-            Record::Call(c) => {
-                if let Some(at) = c.started_ms(zone) {
-                    touch(
-                        if c.contact.is_empty() {
-                            &c.account
-                        } else {
-                            &c.contact
-                        },
-                        at,
-                    );
-                }
-            }
-            Record::Meeting(m) => {
-                if let Some(start) = crate::time::civil::LocalDateTime::parse(&m.start) {
-                    let at = m.zone().to_utc_ms(start);
-                    for c in &m.contacts {
-                        touch(c, at);
-                    }
-                }
-            }
-            Record::Campaign(c) => {
-                for (person, d) in &c.deliveries {
-                    if d.state == DeliveryState::Sent {
-                        touch(person, d.at);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    last
-}
-
-/// The audience of `campaign` among `records` (every record of the workspace, by ID),
-/// or `None` if its segment is not among them. Only people `approver` may see are in
-/// it: a campaign never reaches further than the member who approves it can look (the
-/// server passes the recorded approver, the app the member on the device).
-pub fn audience_of(
-    campaign: &Campaign,
-    records: &[(String, &crate::kinds::Record)],
-    rules: &ContactRules,
-    tiers: &[crate::engagement::loyalty::Tier],
-    now: i64,
-    approver: &crate::access::Access,
-) -> Option<Audience> {
-    let people = crate::engagement::segment::people(records);
-    let last = last_contacts(
-        records.iter().map(|(k, r)| (k.clone(), *r)),
-        rules.zone,
-        now,
-    );
-    // A team's campaign reaches the team's people and those shared with everyone.
-    let in_scope = |p: &&Person<'_>| {
-        (campaign.team.is_empty() || p.team.is_empty() || p.team == campaign.team)
-            && approver.can_read(&crate::access::Scope {
-                team: p.team.to_owned(),
-                owner: String::new(),
-            })
-    };
-    let chosen: Vec<&Person<'_>> = if campaign.people.is_empty() {
-        let segment = records.iter().find_map(|(id, r)| match r {
-            crate::kinds::Record::Segment(s) if *id == campaign.segment => Some(s),
-            _ => None,
-        })?;
-        segment
-            .members(&people, records, tiers)
-            .into_iter()
-            .filter(in_scope)
-            .collect()
-    } else {
-        people
-            .iter()
-            .filter(|p| campaign.people.contains(&p.id))
-            .filter(in_scope)
-            .collect()
-    };
-    Some(audience(
-        campaign,
-        chosen,
-        |id| last.get(id).copied(),
-        now,
-        rules,
-    ))
-}
-
 /// Who a campaign reaches and who it does not, with reasons.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Audience {
@@ -576,11 +463,12 @@ pub fn audience<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engagement::consent::{
+    use crate::parties::account::{Account, Party};
+    use crate::parties::consent::{
         ConsentEvent, NewConsent, RecipientType, Status as ConsentStatus,
     };
-    use crate::parties::account::{Account, Party};
     use crate::time::civil::LocalDateTime;
+    use crate::views::audience::audience_of;
 
     fn at(text: &str) -> i64 {
         Zone::istanbul().to_utc_ms(LocalDateTime::parse(text).unwrap())
@@ -704,7 +592,7 @@ mod tests {
         c.template = "Merhaba {{first_name}}".into();
         c.team = "izmir".into();
         let noon = at("2026-11-24T12:00");
-        let tiers = crate::engagement::loyalty::default_tiers();
+        let tiers = crate::parties::loyalty::default_tiers();
         let owner = crate::access::Access {
             role: crate::access::Role::Owner,
             teams: Vec::new(),
@@ -731,10 +619,16 @@ mod tests {
     #[test]
     fn only_owners_admins_and_managers_approve() {
         use crate::access::Role;
-        assert!(may_approve(Role::Manager));
-        assert!(!may_approve(Role::SalesRep) && !may_approve(Role::ServiceAgent));
-        assert!(may_approve(Role::Owner) && may_approve(Role::Admin));
-        assert!(!may_approve(Role::ReadOnly));
+        assert!(crate::rules::may_approve_campaign(Role::Manager));
+        assert!(
+            !crate::rules::may_approve_campaign(Role::SalesRep)
+                && !crate::rules::may_approve_campaign(Role::ServiceAgent)
+        );
+        assert!(
+            crate::rules::may_approve_campaign(Role::Owner)
+                && crate::rules::may_approve_campaign(Role::Admin)
+        );
+        assert!(!crate::rules::may_approve_campaign(Role::ReadOnly));
     }
 
     #[test]

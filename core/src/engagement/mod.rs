@@ -1,9 +1,7 @@
-//! Talking to customers with their consent: the İYS [`consent`] log, [`segment`]s
-//! (saved filters over people), [`campaign`]s gated by consent and approval,
-//! [`special_days`] (birthdays and customer anniversaries) and [`loyalty`] points.
+//! Talking to customers with their consent: [`segment`]s (saved filters over people),
+//! [`campaign`]s gated by consent ([`crate::parties::consent`]) and approval. Who a
+//! segment or campaign reaches is computed in [`crate::views::audience`], birthdays and
+//! customer anniversaries in [`crate::views::special_days`].
 
 pub mod campaign;
-pub mod consent;
-pub mod loyalty;
 pub mod segment;
-pub mod special_days;

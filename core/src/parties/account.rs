@@ -9,9 +9,9 @@
 use autosurgeon::{Hydrate, Reconcile};
 
 use crate::record::form::{Checker, FieldSpec, Form, Problems, split_tags, tags_text};
-use crate::record::validate;
 use crate::record::value::hydrate_any_string;
 use crate::record::{self, EditContext, RecordType, Transition, reconcile_text};
+use crate::text::validate;
 use crate::{code_enum, impl_common};
 
 /// Value of the `kind` field of an account document.
@@ -108,12 +108,12 @@ pub struct Account {
     pub tags: Vec<String>,
     #[autosurgeon(missing = "Default::default")]
     pub lifecycle: Vec<Transition>,
-    /// The İYS consent log ([`crate::engagement::consent`]); only grows.
+    /// The İYS consent log ([`crate::parties::consent`]); only grows.
     #[autosurgeon(missing = "Default::default")]
-    pub consents: Vec<crate::engagement::consent::ConsentEvent>,
-    /// The loyalty points ledger ([`crate::engagement::loyalty`]); only grows.
+    pub consents: Vec<crate::parties::consent::ConsentEvent>,
+    /// The loyalty points ledger ([`crate::parties::loyalty`]); only grows.
     #[autosurgeon(missing = "Default::default")]
-    pub loyalty: Vec<crate::engagement::loyalty::LedgerEntry>,
+    pub loyalty: Vec<crate::parties::loyalty::LedgerEntry>,
 }
 
 impl_common!(Account);
@@ -271,8 +271,8 @@ impl Account {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::validate::Problem;
     use crate::record::{EditError, create, edit_fields, from_form, read};
+    use crate::text::validate::Problem;
     use automerge::Automerge;
 
     fn ctx(user: &str, now_ms: i64) -> EditContext {

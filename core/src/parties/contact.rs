@@ -55,9 +55,9 @@ pub struct Contact {
     pub email: String,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub birthday: String,
-    /// The İYS consent log ([`crate::engagement::consent`]); only grows.
+    /// The İYS consent log ([`crate::parties::consent`]); only grows.
     #[autosurgeon(missing = "Default::default")]
-    pub consents: Vec<crate::engagement::consent::ConsentEvent>,
+    pub consents: Vec<crate::parties::consent::ConsentEvent>,
 }
 
 impl_common!(Contact);

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use crate::record::validate::{self, Problem};
+use crate::text::validate::{self, Problem};
 
 /// What the user typed, by field name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -7,11 +7,8 @@
 //! devices editing different fields offline merge without loss and notes merge as text.
 //! Fields added in a later schema version read as empty from older documents.
 
-pub mod fold;
 pub mod form;
-pub mod validate;
 pub mod value;
-pub mod workspace;
 
 use automerge::Automerge;
 use autosurgeon::reconcile::TextReconciler;

@@ -8,7 +8,7 @@
 //! stores a plain `0` or `42` as a 64-bit float. An integer field accepts any integral
 //! value — signed, unsigned, counter, timestamp or a float with no fractional part
 //! within ±2⁵³ — and refuses `1.5`, `NaN` or a string, so the typed read of a record
-//! (and the server's check of every change, see [`crate::access::rules`]) sees the same integer
+//! (and the server's check of every change, see [`crate::rules`]) sees the same integer
 //! whichever client wrote it.
 
 use automerge::{ObjId, ObjType, Value};

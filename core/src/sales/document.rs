@@ -16,12 +16,12 @@ use rust_decimal::Decimal;
 
 use crate::impl_common;
 use crate::record::form::{Checker, FieldSpec, Form, Problems};
-use crate::record::validate::Problem;
 use crate::record::value::hydrate_any_string;
 use crate::record::{self, EditContext, EditError, RecordType, Transition, reconcile_text};
 use crate::sales::money::{self, Currency, LineProblem, Totals, VatRate};
 use crate::sales::opportunity::Opportunity;
 use crate::sales::product::Product;
+use crate::text::validate::Problem;
 
 pub const QUOTE: &str = "quote";
 pub const ORDER: &str = "order";

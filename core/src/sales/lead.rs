@@ -12,10 +12,10 @@ use autosurgeon::{Hydrate, Reconcile};
 use crate::parties::account::{Account, CustomerType, Party};
 use crate::parties::contact::Contact;
 use crate::record::form::{Checker, FieldSpec, Form, Problems};
-use crate::record::validate::Problem;
 use crate::record::value::hydrate_any_string;
 use crate::record::{self, EditContext, EditError, RecordType, reconcile_text};
 use crate::sales::opportunity::Opportunity;
+use crate::text::validate::Problem;
 use crate::{code_enum, impl_common};
 
 /// Value of the `kind` field of a lead document.

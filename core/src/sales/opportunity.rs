@@ -12,10 +12,10 @@ use rust_decimal::Decimal;
 
 use crate::impl_common;
 use crate::record::form::{Checker, FieldSpec, Form, Problems};
-use crate::record::validate::Problem;
 use crate::record::value::hydrate_any_string;
 use crate::record::{self, EditContext, RecordType, Transition, reconcile_text};
 use crate::sales::money::Currency;
+use crate::text::validate::Problem;
 
 /// Value of the `kind` field of an opportunity document.
 pub const KIND: &str = "opportunity";

@@ -1,7 +1,7 @@
 //! Global search: an incremental, Turkish-aware word index over every record.
 //!
 //! Each record contributes the folded words of its title and of its other searchable
-//! text ([`crate::record::fold`]: İ/i/I/ı alike, ş→s, ğ→g, ü→u, ö→o, ç→c). A query matches a
+//! text ([`crate::text::fold`]: İ/i/I/ı alike, ş→s, ğ→g, ü→u, ö→o, ç→c). A query matches a
 //! record when every query word is a prefix of one of its words; results rank exact
 //! words above prefixes and title words above the rest, then by title. Words are kept
 //! in a sorted map, so a query word costs one range scan over the words it prefixes, and
@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::Hash;
 
-use crate::record::fold::fold;
+use crate::text::fold::fold;
 
 /// Scores of one query word's match.
 const EXACT_TITLE: u32 = 8;

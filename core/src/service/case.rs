@@ -14,9 +14,9 @@ use autosurgeon::{Hydrate, Reconcile};
 use crate::code_enum;
 use crate::impl_common;
 use crate::record::form::{Checker, FieldSpec, Form, Problems};
-use crate::record::validate::Problem;
 use crate::record::value::hydrate_any_string;
 use crate::record::{self, EditContext, RecordType, Transition, reconcile_text};
+use crate::text::validate::Problem;
 use crate::time::working_time::WorkingCalendar;
 
 /// Value of the `kind` field of a case document.

@@ -1,7 +1,5 @@
-//! Serving customers: [`case`]s (complaints, requests and wishes with SLA clocks),
-//! [`call`] logs, [`task`]s with reminders, and the [`service_report`] that sums them up.
+//! Serving customers: [`case`]s (complaints, requests and wishes) with SLA clocks that
+//! count working time. The report that sums them up is
+//! [`crate::views::service_report`].
 
-pub mod call;
 pub mod case;
-pub mod service_report;
-pub mod task;

@@ -7,7 +7,7 @@
 //! supported are those without daylight-saving time ([`ZONES`]); any other name is
 //! refused with [`Problem::UnknownTimeZone`] rather than guessed.
 
-use crate::record::validate::Problem;
+use crate::text::validate::Problem;
 
 /// The workspace default time zone.
 pub const ISTANBUL: &str = "Europe/Istanbul";

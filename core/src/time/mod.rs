@@ -1,9 +1,7 @@
-//! Dates, hours and calendars: [`civil`] dates and zones, [`working_time`] (workspace
-//! hours and holidays, what SLA clocks count), [`meeting`]s on department and personal
-//! calendars, [`rrule`] recurrences and the [`ics`] calendar feeds.
+//! Dates and hours: [`civil`] dates and zones, [`working_time`] (workspace hours and
+//! holidays, what SLA clocks count) and [`rrule`] recurrences. No records here; meetings
+//! are in [`crate::activities`].
 
 pub mod civil;
-pub mod ics;
-pub mod meeting;
 pub mod rrule;
 pub mod working_time;

@@ -10,7 +10,7 @@
 //! apps expect it — but expansion is always bounded by a window and a cap
 //! ([`MAX_OCCURRENCES`]), so no rule can expand to millions of instances.
 
-use crate::record::validate::Problem;
+use crate::text::validate::Problem;
 use crate::time::civil::{Date, LocalDateTime, Weekday, Zone, days_in_month};
 
 /// The most occurrences one expansion returns.

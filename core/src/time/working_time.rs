@@ -8,7 +8,7 @@
 //! holidays (the eves, `arife`, and 28 October) are written with the time the holiday
 //! starts: `2026-10-28 13:00`.
 
-use crate::record::validate::Problem;
+use crate::text::validate::Problem;
 use crate::time::civil::{Date, LocalDateTime, Zone};
 
 const MINUTE_MS: i64 = 60_000;

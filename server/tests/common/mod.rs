@@ -181,10 +181,9 @@ pub async fn sales_calendar(member: &ApiClient) -> String {
 pub async fn no_quiet_hours(server: &TestServer) {
     let mut peer = connect(server, "settings").await;
     let index = server.owner.index_id().await.unwrap();
-    let mut settings = saha_core::record::workspace::service(peer.fetch(index).await.unwrap());
+    let mut settings = saha_core::workspace::service(peer.fetch(index).await.unwrap());
     settings.quiet_hours = String::new();
-    saha_core::record::workspace::set_service(peer.docs.get_mut(&index).unwrap(), &settings)
-        .unwrap();
+    saha_core::workspace::set_service(peer.docs.get_mut(&index).unwrap(), &settings).unwrap();
     peer.push(index).await.unwrap();
 }
 

@@ -232,9 +232,9 @@ pub const TABLE: &[KindRules] = &[
 /// A field's required form, checked whenever a member writes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// Empty or an e-mail address as [`crate::record::validate::email`] accepts it.
+    /// Empty or an e-mail address as [`crate::text::validate::email`] accepts it.
     Email,
-    /// Empty or a phone number as [`crate::record::validate::phone`] accepts it.
+    /// Empty or a phone number as [`crate::text::validate::phone`] accepts it.
     Phone,
 }
 
@@ -252,8 +252,8 @@ impl Format {
             return false;
         }
         match self {
-            Format::Email => crate::record::validate::email(value).is_ok(),
-            Format::Phone => crate::record::validate::phone(value).is_ok(),
+            Format::Email => crate::text::validate::email(value).is_ok(),
+            Format::Phone => crate::text::validate::phone(value).is_ok(),
         }
     }
 }
@@ -697,6 +697,19 @@ pub fn check(access: Option<&Access>, change: &Change<'_>) -> Result<Option<Reco
     let status_after = after.status().unwrap_or_default();
     may_move(&kind, Some(access.role), &status_before, &status_after).map_err(Refusal::Step)?;
     Ok(Some(after))
+}
+
+/// Whether `role` may approve a campaign for sending (a draft → approved move of the
+/// table above); the app offers the button only then.
+pub fn may_approve_campaign(role: Role) -> bool {
+    use crate::engagement::campaign::{KIND, Status};
+    may_move(
+        KIND,
+        Some(role),
+        Status::Draft.code(),
+        Status::Approved.code(),
+    )
+    .is_ok()
 }
 
 #[cfg(test)]

@@ -269,7 +269,7 @@ pub struct ServiceSettings {
     pub guard_count: i64,
     #[autosurgeon(hydrate = "crate::record::value::hydrate_int")]
     pub guard_days: i64,
-    /// The e-mail subscription topics people may consent to (see [`crate::engagement::consent`]).
+    /// The e-mail subscription topics people may consent to (see [`crate::parties::consent`]).
     #[autosurgeon(missing = "Default::default")]
     pub email_topics: Vec<String>,
     /// Days to rest after any contact before a campaign message (see
@@ -292,8 +292,8 @@ pub struct ServiceSettings {
     )]
     pub loyalty_points_per_100: i64,
     /// Loyalty tiers by points earned.
-    #[autosurgeon(missing = "crate::engagement::loyalty::default_tiers")]
-    pub loyalty_tiers: Vec<crate::engagement::loyalty::Tier>,
+    #[autosurgeon(missing = "crate::parties::loyalty::default_tiers")]
+    pub loyalty_tiers: Vec<crate::parties::loyalty::Tier>,
 }
 
 fn default_points_per_100() -> i64 {
@@ -311,7 +311,7 @@ fn default_quiet_hours() -> String {
 impl Default for ServiceSettings {
     fn default() -> Self {
         use crate::time::working_time::{DEFAULT_RELIGIOUS_HOLIDAYS, DEFAULT_WEEK, span_text};
-        let guard = crate::time::meeting::FrequencyGuard::default();
+        let guard = crate::activities::meeting::FrequencyGuard::default();
         ServiceSettings {
             time_zone: crate::time::civil::ISTANBUL.to_owned(),
             hours: DEFAULT_WEEK.iter().map(|d| span_text(*d)).collect(),
@@ -330,7 +330,7 @@ impl Default for ServiceSettings {
             cool_off_days: default_cool_off(),
             quiet_hours: default_quiet_hours(),
             loyalty_points_per_100: default_points_per_100(),
-            loyalty_tiers: crate::engagement::loyalty::default_tiers(),
+            loyalty_tiers: crate::parties::loyalty::default_tiers(),
         }
     }
 }
@@ -338,7 +338,7 @@ impl Default for ServiceSettings {
 impl ServiceSettings {
     /// Checks the settings as an admin typed them; every problem is reported.
     pub fn check(&self) -> Result<(), crate::record::form::Problems> {
-        use crate::record::validate::Problem;
+        use crate::text::validate::Problem;
         let mut problems: crate::record::form::Problems = Vec::new();
         if let Err(p) = crate::time::civil::Zone::named(&self.time_zone) {
             problems.push(("time_zone", p));
@@ -421,8 +421,8 @@ impl ServiceSettings {
         }
     }
 
-    pub fn guard(&self) -> crate::time::meeting::FrequencyGuard {
-        crate::time::meeting::FrequencyGuard {
+    pub fn guard(&self) -> crate::activities::meeting::FrequencyGuard {
+        crate::activities::meeting::FrequencyGuard {
             count: self.guard_count,
             days: self.guard_days,
         }

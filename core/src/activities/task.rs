@@ -126,7 +126,7 @@ impl RecordType for Task {
         self.account = check.field(&field::ACCOUNT);
         self.remind = check.field(&field::REMIND);
         if !self.remind.is_empty() && self.due.is_empty() {
-            check.problem(field::DUE.name, crate::record::validate::Problem::Required);
+            check.problem(field::DUE.name, crate::text::validate::Problem::Required);
         }
         record::apply_common(&mut check, self);
         check.finish()?;

@@ -7,8 +7,8 @@
 //! cancelled meetings so subscribers remove them. Text is escaped and lines are folded
 //! at 75 octets without splitting a UTF-8 character, with CRLF line ends.
 
+use crate::activities::meeting::{Meeting, Status};
 use crate::time::civil::{LocalDateTime, Zone};
-use crate::time::meeting::{Meeting, Status};
 use crate::time::rrule::Rule;
 
 /// A meeting with what the feed needs beside the record.
@@ -57,7 +57,7 @@ fn param(value: &str) -> String {
 /// character but letters, digits and `@._+-` is percent-encoded, so nothing in it can
 /// end the line, open a parameter or start a property.
 fn mailto(email: &str) -> Option<String> {
-    let valid = crate::record::validate::email(email)
+    let valid = crate::text::validate::email(email)
         .ok()
         .filter(|e| !e.is_empty())?;
     let mut out = String::from("mailto:");

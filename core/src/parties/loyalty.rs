@@ -11,8 +11,8 @@ use autosurgeon::{Hydrate, Reconcile};
 use rust_decimal::Decimal;
 
 use crate::record::EditContext;
-use crate::record::validate::Problem;
 use crate::record::value::hydrate_any_string;
+use crate::text::validate::Problem;
 
 /// A tier of the programme.
 #[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
@@ -154,7 +154,7 @@ pub fn redeem(
         at: ctx.now_ms,
         points: -points,
         invoice: String::new(),
-        note: crate::record::validate::optional_text(note)?,
+        note: crate::text::validate::optional_text(note)?,
         by: ctx.user.clone(),
     })
 }

@@ -14,8 +14,8 @@ use serde::Serialize;
 
 use crate::code_enum;
 use crate::record::form::Problems;
-use crate::record::validate::{self, Problem};
 use crate::record::value::hydrate_any_string;
+use crate::text::validate::{self, Problem};
 use crate::time::civil::{Date, Zone};
 use crate::time::working_time::WorkingCalendar;
 

@@ -203,11 +203,11 @@ impl Call {
         call_id: &str,
         title: &str,
         ctx: &EditContext,
-    ) -> Option<crate::service::task::Task> {
+    ) -> Option<crate::activities::task::Task> {
         if self.follow_up.is_empty() {
             return None;
         }
-        let mut task = crate::service::task::Task::blank(ctx);
+        let mut task = crate::activities::task::Task::blank(ctx);
         task.title = title.to_owned();
         task.due = self.follow_up.clone();
         task.link = call_id.to_owned();
@@ -223,7 +223,7 @@ mod tests {
     use super::*;
     use crate::record::form::Form;
     use crate::record::from_form;
-    use crate::record::validate::Problem;
+    use crate::text::validate::Problem;
 
     #[test]
     fn a_call_form_normalises_number_and_duration() {

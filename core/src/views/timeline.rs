@@ -21,8 +21,8 @@ pub enum Happening {
     Converted,
     /// A phone call (at its start).
     Call {
-        direction: crate::service::call::Direction,
-        outcome: crate::service::call::Outcome,
+        direction: crate::activities::call::Direction,
+        outcome: crate::activities::call::Outcome,
         seconds: i64,
     },
     /// A meeting (at its first start).
@@ -30,7 +30,7 @@ pub enum Happening {
     /// A campaign message to the account or one of its contacts (`person`).
     Message {
         person: String,
-        channel: crate::engagement::consent::Channel,
+        channel: crate::parties::consent::Channel,
         state: crate::engagement::campaign::DeliveryState,
     },
 }
@@ -201,7 +201,7 @@ mod tests {
         let mut quote = SalesDocument::quote_for("O", &opportunity, &ctx(4));
         quote.set_status("accepted", &ctx(5));
         let unrelated = SalesDocument::new(crate::sales::document::QUOTE, &ctx(6));
-        let mut call: crate::service::call::Call = from_form(
+        let mut call: crate::activities::call::Call = from_form(
             &Form::new()
                 .with("direction", "incoming")
                 .with("number", "05321234567")
@@ -252,8 +252,8 @@ mod tests {
                     0,
                     "K",
                     &Happening::Call {
-                        direction: crate::service::call::Direction::Incoming,
-                        outcome: crate::service::call::Outcome::Reached,
+                        direction: crate::activities::call::Direction::Incoming,
+                        outcome: crate::activities::call::Outcome::Reached,
                         seconds: 60
                     }
                 ),

@@ -13,9 +13,9 @@ use autosurgeon::{Hydrate, Reconcile};
 use crate::code_enum;
 use crate::impl_common;
 use crate::record::form::{Checker, FieldSpec, Form, Problems};
-use crate::record::validate::Problem;
 use crate::record::value::hydrate_any_string;
 use crate::record::{self, EditContext, RecordType, reconcile_text};
+use crate::text::validate::Problem;
 use crate::time::civil::{LocalDateTime, Zone};
 use crate::time::rrule::Rule;
 
@@ -387,7 +387,7 @@ impl FrequencyGuard {
         contact: &str,
         at: i64,
         meetings: impl IntoIterator<Item = &'a Meeting>,
-        calls: impl IntoIterator<Item = &'a crate::service::call::Call>,
+        calls: impl IntoIterator<Item = &'a crate::activities::call::Call>,
         zone: Zone,
     ) -> (usize, bool) {
         if self.count <= 0 || self.days <= 0 || contact.is_empty() {
@@ -516,7 +516,7 @@ mod tests {
             m
         };
         let call = |started: &str, contact: &str| {
-            let mut c = crate::service::call::Call::blank(&ctx());
+            let mut c = crate::activities::call::Call::blank(&ctx());
             c.started = started.into();
             c.contact = contact.into();
             c

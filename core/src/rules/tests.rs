@@ -576,14 +576,14 @@ fn append_entry(tx: &mut automerge::transaction::Transaction<'_>, field: &str) {
     let at = tx.length(&list);
     match field {
         "consents" => {
-            let event = crate::engagement::consent::ConsentEvent {
+            let event = crate::parties::consent::ConsentEvent {
                 id: format!("e{at}"),
                 ..Default::default()
             };
             autosurgeon::reconcile_insert(tx, list, at, &event).unwrap();
         }
         "loyalty" => {
-            let entry = crate::engagement::loyalty::LedgerEntry {
+            let entry = crate::parties::loyalty::LedgerEntry {
                 id: format!("l{at}"),
                 at: 3,
                 points: 5,

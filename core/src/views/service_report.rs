@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::service::call::Call;
+use crate::activities::call::Call;
 use crate::service::case::{Case, SlaTarget};
 use crate::time::civil::Date;
 use crate::time::working_time::WorkingCalendar;
@@ -136,7 +136,7 @@ pub fn calls_per_agent_day<'a>(
         let day = days.entry((call.owner.clone(), started.date)).or_default();
         day.calls += 1;
         day.total_seconds += call.duration.max(0);
-        if call.outcome == crate::service::call::Outcome::Reached {
+        if call.outcome == crate::activities::call::Outcome::Reached {
             day.reached += 1;
         }
     }

@@ -1,0 +1,360 @@
+//! Who segments and campaigns reach, computed from every record on the device (or, on
+//! the server, in the workspace): the [`people`], the [`facts`] a segment filters
+//! accounts by, a segment's [`members`], each person's [`last_contacts`] and a
+//! campaign's [`audience_of`] after the send gate.
+
+use std::collections::HashMap;
+
+use crate::engagement::campaign::{Audience, Campaign, ContactRules, DeliveryState, audience};
+use crate::engagement::segment::{AccountFacts, Segment};
+use crate::kinds::Record;
+use crate::parties::account::{Account, Party};
+use crate::parties::consent::RecipientType;
+use crate::parties::person::Person;
+use crate::time::civil::Zone;
+
+/// The facts of every account, from the records on the device.
+pub fn facts<'a, K: ToString>(
+    records: impl IntoIterator<Item = (K, &'a Record)>,
+    tiers: &[crate::parties::loyalty::Tier],
+) -> HashMap<String, AccountFacts> {
+    let mut facts: HashMap<String, AccountFacts> = HashMap::new();
+    let mut ratings: HashMap<String, Vec<i64>> = HashMap::new();
+    let records: Vec<(K, &Record)> = records.into_iter().collect();
+    // Whose account a contact belongs to, for survey answers.
+    let owners: HashMap<String, &str> = records
+        .iter()
+        .filter_map(|(id, r)| match r {
+            Record::Contact(c) if !c.account.is_empty() => {
+                Some((id.to_string(), c.account.as_str()))
+            }
+            _ => None,
+        })
+        .collect();
+    let owners: HashMap<&str, &str> = owners.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    for (id, record) in &records {
+        match record {
+            Record::Sales(s)
+                if s.kind == crate::sales::document::ORDER && !s.account.is_empty() =>
+            {
+                let date = crate::sales::document::date_of(s.created_at);
+                let f = facts.entry(s.account.clone()).or_default();
+                if date > f.last_order {
+                    f.last_order = date;
+                }
+            }
+            Record::Sales(s)
+                if s.kind == crate::sales::document::INVOICE
+                    && matches!(s.status.as_str(), "issued" | "paid")
+                    && s.currency() == crate::sales::money::Currency::Try =>
+            {
+                if let Ok(totals) = s.totals() {
+                    facts.entry(s.account.clone()).or_default().revenue_try += totals.gross;
+                }
+            }
+            Record::Account(a) if !a.loyalty.is_empty() => {
+                let earned = crate::parties::loyalty::balance(&a.loyalty).earned;
+                if let Some(tier) = crate::parties::loyalty::tier(tiers, earned) {
+                    facts.entry(id.to_string()).or_default().loyalty_tier = tier.name.clone();
+                }
+            }
+            Record::Campaign(c) if c.survey == "csat" => {
+                for (person, response) in &c.responses {
+                    let account = owners.get(person.as_str()).copied().unwrap_or(person);
+                    ratings
+                        .entry(account.to_owned())
+                        .or_default()
+                        .push(response.score * 100);
+                }
+            }
+            Record::Case(c) if !c.account.is_empty() => {
+                if let Some(r) = c.rating() {
+                    ratings
+                        .entry(c.account.clone())
+                        .or_default()
+                        .push(i64::from(r) * 100);
+                }
+            }
+            _ => {}
+        }
+    }
+    for (account, list) in ratings {
+        let mean = list.iter().sum::<i64>() / list.len() as i64;
+        facts.entry(account).or_default().rating_x100 = Some(mean);
+    }
+    facts
+}
+
+/// Every person on the device: contacts (with their account) and person accounts.
+pub fn people<'a>(records: &'a [(String, &'a Record)]) -> Vec<Person<'a>> {
+    let accounts: HashMap<&str, &Account> = records
+        .iter()
+        .filter_map(|(id, r)| match r {
+            Record::Account(a) => Some((id.as_str(), a)),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for (id, record) in records {
+        match record {
+            Record::Contact(c) => out.push(Person {
+                id: id.clone(),
+                kind: crate::parties::contact::KIND,
+                name: &c.name,
+                phone: &c.phone,
+                mobile: &c.mobile,
+                email: &c.email,
+                birthday: &c.birthday,
+                consents: &c.consents,
+                recipient_type: RecipientType::Individual,
+                account: accounts
+                    .get_key_value(c.account.as_str())
+                    .map(|(k, a)| (*k, *a)),
+                team: &c.team,
+            }),
+            Record::Account(a) if a.party == Party::Person => out.push(Person {
+                id: id.clone(),
+                kind: crate::parties::account::KIND,
+                name: &a.name,
+                phone: &a.phone,
+                mobile: &a.mobile,
+                email: &a.email,
+                birthday: &a.birthday,
+                consents: &a.consents,
+                recipient_type: RecipientType::Individual,
+                account: Some((id.as_str(), a)),
+                team: &a.team,
+            }),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The people of the segment among `people` (from [`people`] over `records`, every
+/// record of the workspace), with the workspace's loyalty `tiers`.
+pub fn members<'p, 'a>(
+    segment: &Segment,
+    people: &'p [Person<'a>],
+    records: &[(String, &Record)],
+    tiers: &[crate::parties::loyalty::Tier],
+) -> Vec<&'p Person<'a>> {
+    let facts = facts(records.iter().map(|(k, r)| (k.clone(), *r)), tiers);
+    people
+        .iter()
+        .filter(|p| segment.matches(p, &facts))
+        .collect()
+}
+
+/// The latest contact with each person (contact or account ID): calls, meetings and
+/// campaign messages sent, up to `now`.
+pub fn last_contacts<'a, K>(
+    records: impl IntoIterator<Item = (K, &'a crate::kinds::Record)>,
+    zone: Zone,
+    now: i64,
+) -> std::collections::HashMap<String, i64> {
+    use crate::kinds::Record;
+    let mut last: std::collections::HashMap<String, i64> = std::collections::HashMap::new();
+    let mut touch = |who: &str, at: i64| {
+        if !who.is_empty() && at <= now {
+            let e = last.entry(who.to_owned()).or_insert(at);
+            *e = (*e).max(at);
+        }
+    };
+    for (_, record) in records {
+        match record {
+            Record::Call(c) => {
+                if let Some(at) = c.started_ms(zone) {
+                    touch(
+                        if c.contact.is_empty() {
+                            &c.account
+                        } else {
+                            &c.contact
+                        },
+                        at,
+                    );
+                }
+            }
+            Record::Meeting(m) => {
+                if let Some(start) = crate::time::civil::LocalDateTime::parse(&m.start) {
+                    let at = m.zone().to_utc_ms(start);
+                    for c in &m.contacts {
+                        touch(c, at);
+                    }
+                }
+            }
+            Record::Campaign(c) => {
+                for (person, d) in &c.deliveries {
+                    if d.state == DeliveryState::Sent {
+                        touch(person, d.at);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    last
+}
+
+/// The audience of `campaign` among `records` (every record of the workspace, by ID),
+/// or `None` if its segment is not among them. Only people `approver` may see are in
+/// it: a campaign never reaches further than the member who approves it can look (the
+/// server passes the recorded approver, the app the member on the device).
+pub fn audience_of(
+    campaign: &Campaign,
+    records: &[(String, &crate::kinds::Record)],
+    rules: &ContactRules,
+    tiers: &[crate::parties::loyalty::Tier],
+    now: i64,
+    approver: &crate::access::Access,
+) -> Option<Audience> {
+    let people = crate::views::audience::people(records);
+    let last = last_contacts(
+        records.iter().map(|(k, r)| (k.clone(), *r)),
+        rules.zone,
+        now,
+    );
+    // A team's campaign reaches the team's people and those shared with everyone.
+    let in_scope = |p: &&Person<'_>| {
+        (campaign.team.is_empty() || p.team.is_empty() || p.team == campaign.team)
+            && approver.can_read(&crate::access::Scope {
+                team: p.team.to_owned(),
+                owner: String::new(),
+            })
+    };
+    let chosen: Vec<&Person<'_>> = if campaign.people.is_empty() {
+        let segment = records.iter().find_map(|(id, r)| match r {
+            crate::kinds::Record::Segment(s) if *id == campaign.segment => Some(s),
+            _ => None,
+        })?;
+        members(segment, &people, records, tiers)
+            .into_iter()
+            .filter(in_scope)
+            .collect()
+    } else {
+        people
+            .iter()
+            .filter(|p| campaign.people.contains(&p.id))
+            .filter(in_scope)
+            .collect()
+    };
+    Some(audience(
+        campaign,
+        chosen,
+        |id| last.get(id).copied(),
+        now,
+        rules,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parties::account::CustomerType;
+    use crate::parties::contact::Contact;
+    use crate::record::EditContext;
+    use crate::record::RecordType;
+
+    #[test]
+    fn segments_filter_people_by_their_account() {
+        let ctx = EditContext::new("u1", 0);
+        let mut izmir = Account::blank(&ctx);
+        izmir.name = "Ege Tekstil".into();
+        izmir.city = "İzmir".into();
+        izmir.customer_type = CustomerType::Current;
+        izmir.tags = vec!["ihracat".into()];
+        izmir.loyalty.push(crate::parties::loyalty::LedgerEntry {
+            id: "e".into(),
+            at: 1,
+            points: 1_500,
+            invoice: "I1".into(),
+            note: String::new(),
+            by: "u1".into(),
+        });
+        let mut ankara = Account::blank(&ctx);
+        ankara.name = "Başkent Gıda".into();
+        ankara.city = "Ankara".into();
+        let contact = |name: &str, account: &str| {
+            let mut c = Contact::blank(&ctx);
+            c.name = name.into();
+            c.account = account.into();
+            Record::Contact(c)
+        };
+        let mut order = crate::sales::document::SalesDocument::new(
+            crate::sales::document::ORDER,
+            &EditContext::new("u1", 1_780_000_000_000),
+        );
+        order.account = "A1".into();
+        let records: Vec<(String, Record)> = vec![
+            ("A1".into(), Record::Account(izmir)),
+            ("A2".into(), Record::Account(ankara)),
+            ("C1".into(), contact("Ayşe Kaya", "A1")),
+            ("C2".into(), contact("Mehmet Demir", "A2")),
+            ("C3".into(), contact("Serbest Kişi", "")),
+            ("O1".into(), Record::Sales(order)),
+        ];
+        let refs: Vec<(String, &Record)> = records.iter().map(|(k, r)| (k.clone(), r)).collect();
+        let people = people(&refs);
+        let facts = facts(
+            refs.iter().map(|(k, r)| (k.clone(), *r)),
+            &crate::parties::loyalty::default_tiers(),
+        );
+        let names = |s: &Segment| -> Vec<&str> {
+            people
+                .iter()
+                .filter(|p| s.matches(p, &facts))
+                .map(|p| p.name)
+                .collect()
+        };
+        let mut s = Segment::blank(&ctx);
+        assert_eq!(names(&s).len(), 3, "no filter: everyone");
+        s.city = "IZMIR".into();
+        assert_eq!(names(&s), ["Ayşe Kaya"], "Turkish-aware city match");
+        s.city.clear();
+        s.tags = vec!["İhracat".into()];
+        s.customer_type = "current".into();
+        assert_eq!(names(&s), ["Ayşe Kaya"]);
+        s.tags.clear();
+        s.customer_type.clear();
+        s.ordered_since = "2026-01-01".into();
+        assert_eq!(names(&s), ["Ayşe Kaya"], "ordered in 2026");
+        s.ordered_since = "2027-01-01".into();
+        assert!(names(&s).is_empty());
+        s.ordered_since.clear();
+        s.loyalty_tier = "GÜMÜŞ".into();
+        assert_eq!(names(&s), ["Ayşe Kaya"], "1,500 points: the Gümüş tier");
+        assert_eq!(people[0].first_name(), "Ayşe");
+        assert_eq!(people[0].company(), "Ege Tekstil");
+    }
+
+    #[test]
+    fn survey_answers_feed_the_account_satisfaction() {
+        let ctx = EditContext::new("u1", 0);
+        let mut contact = Contact::blank(&ctx);
+        contact.account = "A1".into();
+        let mut survey = crate::engagement::campaign::Campaign::blank(&ctx);
+        survey.survey = "csat".into();
+        survey.responses.insert(
+            "C1".into(),
+            crate::engagement::campaign::SurveyResponse { score: 2, at: 5 },
+        );
+        let records: Vec<(String, Record)> = vec![
+            ("A1".into(), Record::Account(Account::blank(&ctx))),
+            ("C1".into(), Record::Contact(contact)),
+            ("S1".into(), Record::Campaign(survey)),
+        ];
+        let facts = facts(
+            records.iter().map(|(k, r)| (k.clone(), r)),
+            &crate::parties::loyalty::default_tiers(),
+        );
+        assert_eq!(facts["A1"].rating_x100, Some(200));
+        let refs: Vec<(String, &Record)> = records.iter().map(|(k, r)| (k.clone(), r)).collect();
+        let people = people(&refs);
+        let mut unhappy = Segment::blank(&ctx);
+        unhappy.satisfaction = "unhappy".into();
+        assert_eq!(
+            people.iter().filter(|p| unhappy.matches(p, &facts)).count(),
+            1
+        );
+    }
+}
