@@ -1,9 +1,9 @@
 //! The Saha web app.
 //!
 //! With the `hydrate` feature this crate is the browser client, compiled to WebAssembly:
-//! [`client`] keeps every record as an Automerge document in IndexedDB and syncs it with
-//! the server; [`ui`] renders the screens from that local store, so every screen reads
-//! and writes offline. With the `ssr` feature it renders the [`shell`] page the server
+//! `client` keeps every record as an Automerge document in IndexedDB and syncs it with
+//! the server; `ui` renders the screens from that local store, so every screen reads
+//! and writes offline. With the `ssr` feature it renders the [`shell()`] page the server
 //! sends for every app route. [`i18n`] is shared by both.
 
 pub mod i18n;

@@ -1,6 +1,6 @@
 //! The registry of record kinds: the one list every kind is added to.
 //!
-//! [`record_kinds!`] turns that list into the [`Record`] enum (any record, whatever its
+//! `record_kinds!` turns that list into the [`Record`] enum (any record, whatever its
 //! type), [`KINDS`] (every `kind` code, in menu order), [`KIND_INFO`] (each kind's URL
 //! section) and the dispatch from a `kind` code to its type. Everything else a screen
 //! or rule needs to know about a kind (its facet, status, fields, title) lives on the

@@ -971,7 +971,7 @@ const FEED_PAGE: usize = 1000;
 
 /// Takes in what other nodes store, as their notifications announce it, until the hub
 /// closes: reads each named workspace's change feed from this node's cursor and hands
-/// the documents to [`Hub::apply_remote`]. On [`Remote::Everything`] (first connect,
+/// the documents to [`Hub::apply_remote`]. On [`crate::storage::postgres::Remote::Everything`] (first connect,
 /// reconnect, oversized notification) every workspace with newer changes is read.
 pub async fn follow_other_nodes(
     hub: Arc<Hub>,

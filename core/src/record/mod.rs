@@ -303,7 +303,7 @@ macro_rules! code_enum {
     };
 }
 
-/// Access to the common fields of a struct declared with [`record_struct!`].
+/// Access to the common fields of a struct declared with [`impl_common!`](crate::impl_common).
 pub trait HasCommon {
     fn common(&self) -> Common;
     fn set_common(&mut self, common: Common);
@@ -433,7 +433,7 @@ pub fn apply_common<T: HasCommon>(check: &mut crate::record::form::Checker<'_>, 
     record.set_common(common);
 }
 
-/// A blank record of a struct declared with [`record_struct!`]: `Default` for the
+/// A blank record of a struct declared with [`impl_common!`](crate::impl_common): `Default` for the
 /// type's own fields, the common fields from `ctx`.
 pub fn blank<T: HasCommon + Default>(kind: &str, schema: i64, ctx: &EditContext) -> T {
     let mut record = T::default();
