@@ -5,6 +5,7 @@
 //! ([`saha_core::text::validate::Problem`]) are worded here too.
 
 use saha_core::access::{Department, Role};
+use saha_core::api::ApiErrorCode;
 use saha_core::parties::account::CustomerType;
 use saha_core::text::validate::Problem;
 
@@ -421,43 +422,56 @@ pub fn department(lang: Lang, d: Department) -> &'static str {
     }
 }
 
-/// An API error code (see `saha_core::api::ApiError`) as a sentence.
-pub fn api_error(lang: Lang, code: &str) -> &'static str {
+/// An API error code (see [`saha_core::api::ApiError`]) as a sentence.
+pub fn api_error(lang: Lang, code: ApiErrorCode) -> &'static str {
+    use ApiErrorCode as C;
     match (code, lang) {
-        ("invalid_credentials", Lang::Tr) => "E-posta ya da parola yanlış.",
-        ("invalid_credentials", Lang::En) => "Wrong email or password.",
-        ("rate_limited", Lang::Tr) => "Çok fazla hatalı deneme. Biraz sonra yeniden deneyin.",
-        ("rate_limited", Lang::En) => "Too many failed attempts. Try again later.",
-        ("weak_password", Lang::Tr) => "Parola en az 10 karakter olmalı.",
-        ("weak_password", Lang::En) => "The password needs at least 10 characters.",
-        ("password_too_long", Lang::Tr) => "Parola en fazla 128 karakter olabilir.",
-        ("password_too_long", Lang::En) => "The password can have at most 128 characters.",
-        ("invalid_email", Lang::Tr) => "Geçerli bir e-posta adresi girin.",
-        ("invalid_email", Lang::En) => "Enter a valid email address.",
-        ("email_taken", Lang::Tr) => "Bu e-posta adresi zaten bir üyeye ait.",
-        ("email_taken", Lang::En) => "That email address already belongs to a member.",
-        ("email_mismatch", Lang::Tr) => "Bu davet başka bir e-posta adresi için.",
-        ("email_mismatch", Lang::En) => "This invitation is for another email address.",
-        ("invitation_invalid", Lang::Tr) => "Bu davet bağlantısı artık geçerli değil.",
-        ("invitation_invalid", Lang::En) => "This invitation link is no longer valid.",
-        ("already_set_up", Lang::Tr) => "Bu sunucuda zaten bir çalışma alanı var; giriş yapın.",
-        ("already_set_up", Lang::En) => "This server already has a workspace; log in.",
-        ("forbidden", Lang::Tr) => "Rolünüz buna izin vermiyor.",
-        ("forbidden", Lang::En) => "Your role does not allow this.",
-        ("last_owner", Lang::Tr) => "Çalışma alanında en az bir sahip kalmalı.",
-        ("last_owner", Lang::En) => "A workspace keeps at least one owner.",
-        ("own_access", Lang::Tr) => "Kendi rolünüzü değiştiremez, kendinizi kapatamazsınız.",
-        ("own_access", Lang::En) => "You cannot change your own role or disable yourself.",
-        ("team_exists", Lang::Tr) => "Bu adla bir ekip var.",
-        ("team_exists", Lang::En) => "A team with that name exists.",
-        ("invalid_input", Lang::Tr) => "Girilen bilgiler eksik ya da hatalı.",
-        ("invalid_input", Lang::En) => "Some input is missing or invalid.",
-        ("network", Lang::Tr) => "Sunucuya ulaşılamadı. Bağlantınızı kontrol edin.",
-        ("network", Lang::En) => "Could not reach the server. Check your connection.",
-        ("unauthorized", Lang::Tr) => "Oturumunuz sona erdi; yeniden giriş yapın.",
-        ("unauthorized", Lang::En) => "Your session ended; log in again.",
-        (_, Lang::Tr) => "Sunucu isteği tamamlayamadı.",
-        (_, Lang::En) => "The server could not complete the request.",
+        (C::InvalidCredentials, Lang::Tr) => "E-posta ya da parola yanlış.",
+        (C::InvalidCredentials, Lang::En) => "Wrong email or password.",
+        (C::RateLimited, Lang::Tr) => "Çok fazla hatalı deneme. Biraz sonra yeniden deneyin.",
+        (C::RateLimited, Lang::En) => "Too many failed attempts. Try again later.",
+        (C::WeakPassword, Lang::Tr) => "Parola en az 10 karakter olmalı.",
+        (C::WeakPassword, Lang::En) => "The password needs at least 10 characters.",
+        (C::PasswordTooLong, Lang::Tr) => "Parola en fazla 128 karakter olabilir.",
+        (C::PasswordTooLong, Lang::En) => "The password can have at most 128 characters.",
+        (C::InvalidEmail, Lang::Tr) => "Geçerli bir e-posta adresi girin.",
+        (C::InvalidEmail, Lang::En) => "Enter a valid email address.",
+        (C::EmailTaken, Lang::Tr) => "Bu e-posta adresi zaten bir üyeye ait.",
+        (C::EmailTaken, Lang::En) => "That email address already belongs to a member.",
+        (C::EmailMismatch, Lang::Tr) => "Bu davet başka bir e-posta adresi için.",
+        (C::EmailMismatch, Lang::En) => "This invitation is for another email address.",
+        (C::InvitationInvalid, Lang::Tr) => "Bu davet bağlantısı artık geçerli değil.",
+        (C::InvitationInvalid, Lang::En) => "This invitation link is no longer valid.",
+        (C::AlreadySetUp, Lang::Tr) => "Bu sunucuda zaten bir çalışma alanı var; giriş yapın.",
+        (C::AlreadySetUp, Lang::En) => "This server already has a workspace; log in.",
+        (C::Forbidden, Lang::Tr) => "Rolünüz buna izin vermiyor.",
+        (C::Forbidden, Lang::En) => "Your role does not allow this.",
+        (C::LastOwner, Lang::Tr) => "Çalışma alanında en az bir sahip kalmalı.",
+        (C::LastOwner, Lang::En) => "A workspace keeps at least one owner.",
+        (C::OwnAccess, Lang::Tr) => "Kendi rolünüzü değiştiremez, kendinizi kapatamazsınız.",
+        (C::OwnAccess, Lang::En) => "You cannot change your own role or disable yourself.",
+        (C::TeamExists, Lang::Tr) => "Bu adla bir ekip var.",
+        (C::TeamExists, Lang::En) => "A team with that name exists.",
+        (C::InvalidInput, Lang::Tr) => "Girilen bilgiler eksik ya da hatalı.",
+        (C::InvalidInput, Lang::En) => "Some input is missing or invalid.",
+        (C::Network, Lang::Tr) => "Sunucuya ulaşılamadı. Bağlantınızı kontrol edin.",
+        (C::Network, Lang::En) => "Could not reach the server. Check your connection.",
+        (C::Unauthorized, Lang::Tr) => "Oturumunuz sona erdi; yeniden giriş yapın.",
+        (C::Unauthorized, Lang::En) => "Your session ended; log in again.",
+        (C::BadOrigin, Lang::Tr) => {
+            "Bu istek başka bir siteden geldiği için reddedildi; uygulamayı kendi adresinden açın."
+        }
+        (C::BadOrigin, Lang::En) => {
+            "This request came from another site and was refused; open the app at its own address."
+        }
+        (C::InvalidTicket, Lang::Tr) => "Eşitleme bağlantısı kurulamadı; sayfayı yenileyin.",
+        (C::InvalidTicket, Lang::En) => "The sync connection could not be opened; reload the page.",
+        (C::NotFound, Lang::Tr) => "Aranan kayıt bulunamadı.",
+        (C::NotFound, Lang::En) => "Not found.",
+        (C::BadAnswer, Lang::Tr) => "Sunucunun yanıtı okunamadı; uygulamayı güncelleyin.",
+        (C::BadAnswer, Lang::En) => "The server's answer could not be read; update the app.",
+        (C::Internal | C::Unknown, Lang::Tr) => "Sunucu isteği tamamlayamadı.",
+        (C::Internal | C::Unknown, Lang::En) => "The server could not complete the request.",
     }
 }
 

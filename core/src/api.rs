@@ -217,10 +217,82 @@ pub struct SyncRefusal {
 /// The body of every error answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
-    /// A stable code: `unauthorized`, `forbidden`, `invalid_credentials`,
-    /// `rate_limited`, `invalid_input`, `not_found`, `conflict`, `weak_password`, …
-    pub error: String,
+    /// What went wrong, as a stable code the app words.
+    pub error: ApiErrorCode,
+    /// The same in English, for logs and people reading the API.
     pub message: String,
+}
+
+/// Why the API refused a request. Serialised as the snake_case name (`"weak_password"`);
+/// the app words each one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiErrorCode {
+    /// No session, or it ended.
+    Unauthorized,
+    /// The member's role does not allow it.
+    Forbidden,
+    /// A state-changing request from another browser origin.
+    BadOrigin,
+    InvalidCredentials,
+    /// Too many failed attempts; the answer carries `Retry-After`.
+    RateLimited,
+    InvalidInput,
+    InvalidEmail,
+    WeakPassword,
+    PasswordTooLong,
+    NotFound,
+    EmailTaken,
+    /// The invitation is for another email address.
+    EmailMismatch,
+    /// The invitation was revoked, used or has expired.
+    InvitationInvalid,
+    /// The server already has a workspace.
+    AlreadySetUp,
+    /// The change would leave the workspace without an owner.
+    LastOwner,
+    /// Members cannot change their own role or disable themselves.
+    OwnAccess,
+    TeamExists,
+    /// `/sync` without a valid ticket.
+    InvalidTicket,
+    /// The server failed; the details are in its log.
+    Internal,
+    /// The app's own: no answer from the server (offline, unreachable).
+    Network,
+    /// The app's own: an answer it could not read.
+    BadAnswer,
+    /// A code from a newer server that this version does not know.
+    #[serde(other)]
+    Unknown,
+}
+
+impl ApiErrorCode {
+    /// Every code, for tests that check each is worded.
+    pub const ALL: &[ApiErrorCode] = &[
+        ApiErrorCode::Unauthorized,
+        ApiErrorCode::Forbidden,
+        ApiErrorCode::BadOrigin,
+        ApiErrorCode::InvalidCredentials,
+        ApiErrorCode::RateLimited,
+        ApiErrorCode::InvalidInput,
+        ApiErrorCode::InvalidEmail,
+        ApiErrorCode::WeakPassword,
+        ApiErrorCode::PasswordTooLong,
+        ApiErrorCode::NotFound,
+        ApiErrorCode::EmailTaken,
+        ApiErrorCode::EmailMismatch,
+        ApiErrorCode::InvitationInvalid,
+        ApiErrorCode::AlreadySetUp,
+        ApiErrorCode::LastOwner,
+        ApiErrorCode::OwnAccess,
+        ApiErrorCode::TeamExists,
+        ApiErrorCode::InvalidTicket,
+        ApiErrorCode::Internal,
+        ApiErrorCode::Network,
+        ApiErrorCode::BadAnswer,
+        ApiErrorCode::Unknown,
+    ];
 }
 
 /// Shortest password accepted (ASVS 6.2.1: at least 8; we ask for 10).
@@ -229,12 +301,12 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 pub const MAX_PASSWORD_CHARS: usize = 128;
 
 /// Checks a new password's length; returns the API error code on failure.
-pub fn check_new_password(password: &str) -> Result<(), &'static str> {
+pub fn check_new_password(password: &str) -> Result<(), ApiErrorCode> {
     let chars = password.chars().count();
     if chars < MIN_PASSWORD_CHARS {
-        Err("weak_password")
+        Err(ApiErrorCode::WeakPassword)
     } else if chars > MAX_PASSWORD_CHARS {
-        Err("password_too_long")
+        Err(ApiErrorCode::PasswordTooLong)
     } else {
         Ok(())
     }
@@ -278,11 +350,31 @@ mod tests {
 
     #[test]
     fn password_length_rules() {
-        assert_eq!(check_new_password("kısa"), Err("weak_password"));
+        assert_eq!(check_new_password("kısa"), Err(ApiErrorCode::WeakPassword));
         assert_eq!(check_new_password("çok-uzun-ve-güzel"), Ok(()));
         assert_eq!(
             check_new_password(&"x".repeat(MAX_PASSWORD_CHARS + 1)),
-            Err("password_too_long")
+            Err(ApiErrorCode::PasswordTooLong)
         );
+    }
+
+    #[test]
+    fn error_codes_keep_their_wire_names_and_unknown_ones_are_read() {
+        let body = ApiError {
+            error: ApiErrorCode::InvalidCredentials,
+            message: "wrong email or password".into(),
+        };
+        let json = serde_json::to_string(&body).unwrap();
+        assert_eq!(
+            json,
+            r#"{"error":"invalid_credentials","message":"wrong email or password"}"#
+        );
+        let newer: ApiError =
+            serde_json::from_str(r#"{"error":"quota_exceeded","message":"x"}"#).unwrap();
+        assert_eq!(newer.error, ApiErrorCode::Unknown);
+        for code in ApiErrorCode::ALL {
+            let text = serde_json::to_string(code).unwrap();
+            assert_eq!(serde_json::from_str::<ApiErrorCode>(&text).unwrap(), *code);
+        }
     }
 }

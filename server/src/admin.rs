@@ -7,7 +7,7 @@ use leptos::config::LeptosOptions;
 
 use crate::config::AdminCommand;
 use crate::directory::hash_password;
-use crate::web::AppState;
+use crate::http::state::AppState;
 use crate::{Config, ServerError};
 
 /// Runs one admin command; returns what to print on success.
@@ -42,7 +42,7 @@ pub async fn run(config: Config, command: AdminCommand) -> Result<String, String
             }
             let owner_name =
                 owner_name.unwrap_or_else(|| email.split('@').next().unwrap_or("owner").to_owned());
-            let storage = crate::web::open_storage(&config)
+            let storage = crate::start::open_storage(&config)
                 .await
                 .map_err(|e| match e {
                     ServerError::Storage(m) if m.contains("already open") || m.contains("lock") => {
@@ -58,10 +58,16 @@ pub async fn run(config: Config, command: AdminCommand) -> Result<String, String
             .await
             .map_err(|e| e.to_string())?;
             let hash = hash_password(&password).map_err(|e| e.to_string())?;
-            let (workspace, owner) =
-                crate::api::provision_workspace(&state, &name, &owner_name, &email, hash, false)
-                    .await
-                    .map_err(|e| e.to_string())?;
+            let (workspace, owner) = crate::http::setup::provision_workspace(
+                &state,
+                &name,
+                &owner_name,
+                &email,
+                hash,
+                false,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
             state.directory.audit(
                 &workspace.id,
                 saha_core::api::AuditEntry {

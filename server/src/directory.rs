@@ -62,7 +62,7 @@ pub struct Workspace {
     pub created_at: i64,
     /// 2: the index lists only records shared by the workspace and its history names
     /// no others (indexes of layout 0 are rebuilt at start, see
-    /// [`crate::hub::Hub::rebuild_index`]).
+    /// [`crate::sync::hub::Hub::rebuild_index`]).
     #[serde(default)]
     pub index_layout: u32,
 }
@@ -184,7 +184,7 @@ pub enum DirectoryError {
     Disabled,
     /// A member change refused for a reason the caller gives (own access, last owner).
     #[error("{1}")]
-    Refused(&'static str, String),
+    Refused(saha_core::api::ApiErrorCode, String),
     #[error(transparent)]
     Server(#[from] ServerError),
 }

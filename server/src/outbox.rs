@@ -40,8 +40,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::ServerError;
 use crate::directory::{Directory, now_ms};
-use crate::hub::Hub;
 use crate::storage::Tables;
+use crate::sync::hub::Hub;
 
 /// `campaign/person` → item.
 const OUTBOX: &str = "outbox";
@@ -415,7 +415,7 @@ pub struct Worker {
     pub outbox: Outbox,
     pub email: Option<Box<dyn EmailSender>>,
     pub sms: Box<dyn SmsProvider>,
-    /// Where survey links are kept ([`crate::survey`]).
+    /// Where survey links are kept ([`crate::http::survey`]).
     pub links: Tables,
     /// The address customers reach the server at, for survey links.
     pub base_url: String,
@@ -494,7 +494,7 @@ impl Worker {
             let body = if campaign.survey.is_empty() {
                 body
             } else {
-                let token = crate::survey::create_link(
+                let token = crate::http::survey::create_link(
                     &self.links,
                     &campaign_id,
                     &person,

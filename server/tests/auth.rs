@@ -106,7 +106,7 @@ async fn another_workspace_cannot_read_write_or_detect_a_document() {
 
     // A second tenant on the same server.
     let hash = saha_server::directory::hash_password(PASSWORD).unwrap();
-    saha_server::api::provision_workspace(
+    saha_server::http::setup::provision_workspace(
         &server.state,
         "Rakip",
         "Rakip Sahibi",

@@ -329,7 +329,7 @@ pub fn check(root: &Path) -> Result<()> {
         eprintln!("xtask: no import cycles between the folders of core/src or app/src/ui");
         Ok(())
     } else {
-        Err(format!("import cycles:\n  {}", problems.join("\n  ")).into())
+        Err(format!("import cycles:\n  {}", problems.join("\n  ")))
     }
 }
 

@@ -1,5 +1,6 @@
 //! JSON over `fetch` to the server's API, with the session cookie the browser holds.
 
+use saha_core::api::ApiErrorCode;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
@@ -12,22 +13,26 @@ use super::describe;
 pub enum HttpError {
     /// No answer: offline, or the server is unreachable.
     Network(String),
-    /// The server answered with an error; `code` is [`saha_core::api::ApiError::error`].
-    Api { status: u16, code: String },
+    /// The server answered with an error ([`saha_core::api::ApiError`]).
+    Api { status: u16, code: ApiErrorCode },
+    /// A successful answer whose body the app could not read.
+    BadAnswer(String),
 }
 
 impl HttpError {
-    pub fn code(&self) -> &str {
+    /// What to tell the member: the server's code, or the app's own for no answer.
+    pub fn code(&self) -> ApiErrorCode {
         match self {
-            HttpError::Network(_) => "network",
-            HttpError::Api { code, .. } => code,
+            HttpError::Network(_) => ApiErrorCode::Network,
+            HttpError::Api { code, .. } => *code,
+            HttpError::BadAnswer(_) => ApiErrorCode::BadAnswer,
         }
     }
 
     pub fn status(&self) -> Option<u16> {
         match self {
             HttpError::Api { status, .. } => Some(*status),
-            HttpError::Network(_) => None,
+            HttpError::Network(_) | HttpError::BadAnswer(_) => None,
         }
     }
 }
@@ -36,7 +41,8 @@ impl std::fmt::Display for HttpError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             HttpError::Network(detail) => write!(f, "network: {detail}"),
-            HttpError::Api { status, code } => write!(f, "{status} {code}"),
+            HttpError::Api { status, code } => write!(f, "{status} {code:?}"),
+            HttpError::BadAnswer(detail) => write!(f, "unreadable answer: {detail}"),
         }
     }
 }
@@ -67,34 +73,41 @@ async fn fetch(
         .map_err(|e| HttpError::Network(describe(&e)))
 }
 
-/// Sends a request; returns the body text of a 2xx answer.
-async fn call(method: &str, path: &str, body: Option<String>) -> Result<String, HttpError> {
-    let response = fetch(method, path, body).await?;
-    let text = match response.text() {
+/// The text of an answer's body ("" if it has none).
+async fn body_text(response: &web_sys::Response) -> String {
+    match response.text() {
         Ok(promise) => JsFuture::from(promise)
             .await
             .ok()
             .and_then(|t| t.as_string())
             .unwrap_or_default(),
         Err(_) => String::new(),
-    };
-    if response.ok() {
-        return Ok(text);
     }
-    let code = serde_json::from_str::<saha_core::api::ApiError>(&text)
+}
+
+/// The error a non-2xx answer carries (its [`saha_core::api::ApiError`] body).
+async fn failure(response: &web_sys::Response) -> HttpError {
+    let code = serde_json::from_str::<saha_core::api::ApiError>(&body_text(response).await)
         .map(|e| e.error)
-        .unwrap_or_else(|_| "internal".into());
-    Err(HttpError::Api {
+        .unwrap_or(ApiErrorCode::Internal);
+    HttpError::Api {
         status: response.status(),
         code,
-    })
+    }
+}
+
+/// Sends a request; returns the body text of a 2xx answer.
+async fn call(method: &str, path: &str, body: Option<String>) -> Result<String, HttpError> {
+    let response = fetch(method, path, body).await?;
+    if response.ok() {
+        Ok(body_text(&response).await)
+    } else {
+        Err(failure(&response).await)
+    }
 }
 
 fn parse<T: DeserializeOwned>(text: &str) -> Result<T, HttpError> {
-    serde_json::from_str(text).map_err(|e| HttpError::Api {
-        status: 200,
-        code: format!("bad_answer: {e}"),
-    })
+    serde_json::from_str(text).map_err(|e| HttpError::BadAnswer(e.to_string()))
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, HttpError> {
@@ -142,10 +155,7 @@ pub async fn get_stream(
 ) -> Result<(), HttpError> {
     let response = fetch("GET", path, None).await?;
     if !response.ok() {
-        return Err(HttpError::Api {
-            status: response.status(),
-            code: "stream_refused".into(),
-        });
+        return Err(failure(&response).await);
     }
     let body = js_sys::Reflect::get(&response, &"body".into())
         .map_err(|e| HttpError::Network(describe(&e)))?;

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_params_map;
 use leptos_router::path;
+use saha_core::api::ApiErrorCode;
 use saha_core::api::{self, InvitationPreview, Me};
 
 use super::chrome::LanguagePicker;
@@ -80,19 +81,19 @@ pub fn input_field(
 }
 
 /// The error banner of a form: the API's error code, worded.
-pub fn error_banner(error: RwSignal<Option<String>>) -> impl IntoView {
+pub fn error_banner(error: RwSignal<Option<ApiErrorCode>>) -> impl IntoView {
     let lang = use_lang();
     view! {
         <Show when=move || error.with(Option::is_some)>
             <p class="banner error" role="alert">
-                {move || error.get().map(|code| i18n::api_error(lang.get(), &code))}
+                {move || error.get().map(|code| i18n::api_error(lang.get(), code))}
             </p>
         </Show>
     }
 }
 
 /// Runs `call` once, marking the form busy; on success reloads into the app.
-fn submit_then_enter<F>(busy: RwSignal<bool>, error: RwSignal<Option<String>>, call: F)
+fn submit_then_enter<F>(busy: RwSignal<bool>, error: RwSignal<Option<ApiErrorCode>>, call: F)
 where
     F: std::future::Future<Output = Result<Me, HttpError>> + 'static,
 {
@@ -104,7 +105,7 @@ where
         match call.await {
             Ok(_) => reload_to("/"),
             Err(e) => {
-                error.set(Some(e.code().to_owned()));
+                error.set(Some(e.code()));
                 busy.set(false);
             }
         }
@@ -115,7 +116,7 @@ where
 fn LoginPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ApiErrorCode>);
     let busy = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -148,7 +149,7 @@ fn SetupPage() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ApiErrorCode>);
     let busy = RwSignal::new(false);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -185,11 +186,11 @@ fn SetupPage() -> impl IntoView {
 fn AcceptInvitationPage() -> impl IntoView {
     let lang = use_lang();
     let token = use_params_map().with_untracked(|p| p.get("token").unwrap_or_default());
-    let preview = RwSignal::new(None::<Result<InvitationPreview, String>>);
+    let preview = RwSignal::new(None::<Result<InvitationPreview, ApiErrorCode>>);
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<ApiErrorCode>);
     let busy = RwSignal::new(false);
     {
         let token = token.clone();
@@ -200,7 +201,7 @@ fn AcceptInvitationPage() -> impl IntoView {
             {
                 email.set(e.clone());
             }
-            preview.set(Some(answer.map_err(|e| e.code().to_owned())));
+            preview.set(Some(answer.map_err(|e| e.code())));
         });
     }
     let path = StoredValue::new(format!("/api/invite/{token}"));
@@ -222,7 +223,7 @@ fn AcceptInvitationPage() -> impl IntoView {
             {move || match preview.get() {
                 None => view! { <p>{tr(Msg::Loading)}</p> }.into_any(),
                 Some(Err(code)) => {
-                    view! { <p class="banner error" role="alert">{move || i18n::api_error(lang.get(), &code)}</p> }
+                    view! { <p class="banner error" role="alert">{move || i18n::api_error(lang.get(), code)}</p> }
                         .into_any()
                 }
                 Some(Ok(p)) => {

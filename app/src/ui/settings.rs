@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::access::{Department, Role};
+use saha_core::api::ApiErrorCode;
 use saha_core::api::{self, AuditEntry, Invitation, Member, Team};
 
 use super::auth::{error_banner, input_field, reload_to};
@@ -34,7 +35,7 @@ pub fn SettingsPage() -> impl IntoView {
 
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
-    let password_error = RwSignal::new(None::<String>);
+    let password_error = RwSignal::new(None::<ApiErrorCode>);
     let password_done = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let change_password = move |ev: leptos::ev::SubmitEvent| {
@@ -57,7 +58,7 @@ pub fn SettingsPage() -> impl IntoView {
                 }
                 Err(e) => {
                     password_done.set(false);
-                    password_error.set(Some(e.code().to_owned()));
+                    password_error.set(Some(e.code()));
                 }
             }
             busy.set(false);
@@ -153,8 +154,8 @@ struct Directory {
     invitations: Vec<Invitation>,
 }
 
-async fn load_directory() -> Result<Directory, String> {
-    let err = |e: http::HttpError| e.code().to_owned();
+async fn load_directory() -> Result<Directory, ApiErrorCode> {
+    let err = |e: http::HttpError| e.code();
     Ok(Directory {
         members: http::get("/api/members").await.map_err(err)?,
         teams: http::get("/api/teams").await.map_err(err)?,
@@ -168,8 +169,8 @@ pub fn MembersPage() -> impl IntoView {
     let me = me();
     let my_role = me.role;
     let my_id = me.user_id.clone();
-    let directory = RwSignal::new(None::<Result<Directory, String>>);
-    let error = RwSignal::new(None::<String>);
+    let directory = RwSignal::new(None::<Result<Directory, ApiErrorCode>>);
+    let error = RwSignal::new(None::<ApiErrorCode>);
     let reload = move || {
         wasm_bindgen_futures::spawn_local(async move {
             directory.set(Some(load_directory().await));
@@ -188,7 +189,7 @@ pub fn MembersPage() -> impl IntoView {
         wasm_bindgen_futures::spawn_local(async move {
             let result =
                 http::send::<_, Member>("PATCH", &format!("/api/members/{user_id}"), &change).await;
-            error.set(result.err().map(|e| e.code().to_owned()));
+            error.set(result.err().map(|e| e.code()));
             directory.set(Some(load_directory().await));
         });
     };
@@ -205,7 +206,7 @@ pub fn MembersPage() -> impl IntoView {
                     team_name.set(String::new());
                     error.set(None);
                 }
-                Err(e) => error.set(Some(e.code().to_owned())),
+                Err(e) => error.set(Some(e.code())),
             }
             directory.set(Some(load_directory().await));
         });
@@ -238,7 +239,7 @@ pub fn MembersPage() -> impl IntoView {
                     invite_email.set(String::new());
                     error.set(None);
                 }
-                Err(e) => error.set(Some(e.code().to_owned())),
+                Err(e) => error.set(Some(e.code())),
             }
             directory.set(Some(load_directory().await));
         });
@@ -251,7 +252,7 @@ pub fn MembersPage() -> impl IntoView {
                 &serde_json::json!({}),
             )
             .await;
-            error.set(result.err().map(|e| e.code().to_owned()));
+            error.set(result.err().map(|e| e.code()));
             directory.set(Some(load_directory().await));
         });
     };
@@ -283,7 +284,7 @@ pub fn MembersPage() -> impl IntoView {
             {move || match directory.get() {
                 None => view! { <p>{tr(Msg::Loading)}</p> }.into_any(),
                 Some(Err(code)) => {
-                    view! { <p class="banner error" role="alert">{move || i18n::api_error(lang.get(), &code)}</p> }
+                    view! { <p class="banner error" role="alert">{move || i18n::api_error(lang.get(), code)}</p> }
                         .into_any()
                 }
                 Some(Ok(d)) => {
@@ -555,10 +556,10 @@ pub fn MembersPage() -> impl IntoView {
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let lang = use_lang();
-    let entries = RwSignal::new(None::<Result<Vec<AuditEntry>, String>>);
+    let entries = RwSignal::new(None::<Result<Vec<AuditEntry>, ApiErrorCode>>);
     wasm_bindgen_futures::spawn_local(async move {
         let answer = http::get::<Vec<AuditEntry>>("/api/audit?limit=500").await;
-        entries.set(Some(answer.map_err(|e| e.code().to_owned())));
+        entries.set(Some(answer.map_err(|e| e.code())));
     });
     view! {
         <section class="page wide">
@@ -567,7 +568,7 @@ pub fn AuditPage() -> impl IntoView {
             {move || match entries.get() {
                 None => view! { <p>{tr(Msg::Loading)}</p> }.into_any(),
                 Some(Err(code)) => {
-                    view! { <p class="banner error" role="alert">{move || i18n::api_error(lang.get(), &code)}</p> }
+                    view! { <p class="banner error" role="alert">{move || i18n::api_error(lang.get(), code)}</p> }
                         .into_any()
                 }
                 Some(Ok(list)) => {

@@ -25,7 +25,7 @@ use tokio::sync::oneshot;
 
 use super::{DocWrite, DocumentStore, Durable, Pending, Reply, StoredDoc, Tables};
 use crate::ServerError;
-use crate::catalog::DocMeta;
+use crate::sync::catalog::DocMeta;
 
 const CHUNKS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("chunks");
 /// Catalog entries ([`Entry`]), keyed by document ID.

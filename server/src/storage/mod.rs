@@ -26,7 +26,7 @@ use saha_core::DocumentId;
 use tokio::sync::oneshot;
 
 use crate::ServerError;
-use crate::catalog::DocMeta;
+use crate::sync::catalog::DocMeta;
 pub use tables::{TableTx, Tables};
 
 /// The embedded store's default in-memory cache (`--storage-cache-mib`).

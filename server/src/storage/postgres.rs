@@ -26,7 +26,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use super::{DocWrite, DocumentStore, Durable, Pending, Reply, StoredDoc, Tables, tables};
 use crate::ServerError;
-use crate::catalog::DocMeta;
+use crate::sync::catalog::DocMeta;
 
 /// The notification channel.
 const CHANNEL: &str = "saha_changes";

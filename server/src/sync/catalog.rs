@@ -5,7 +5,7 @@
 //! change. The whole catalog is kept in memory (a few dozen bytes per document); every
 //! stored change carries its document's entry to storage, in the same transaction
 //! (see [`crate::storage::DocWrite`]). On PostgreSQL, entries written by other nodes
-//! arrive through the change feed ([`crate::hub::Hub::apply_remote`]).
+//! arrive through the change feed ([`crate::sync::hub::Hub::apply_remote`]).
 
 use std::collections::HashMap;
 use std::sync::RwLock;

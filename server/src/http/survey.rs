@@ -15,8 +15,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::ServerError;
 use crate::directory::{now_ms, random_token, token_hash};
+use crate::http::state::AppState;
 use crate::storage::{DocumentStore, Tables};
-use crate::web::AppState;
 
 /// SHA-256 of a survey link's secret → what it answers.
 const SURVEY_LINKS: &str = "survey_links";

@@ -14,7 +14,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::Config;
-use crate::web::AppState;
+use crate::http::state::AppState;
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "saha_session";

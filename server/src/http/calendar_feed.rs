@@ -15,9 +15,12 @@ use saha_core::activities::meeting::{DEPARTMENT_PREFIX, Meeting, USER_PREFIX};
 use saha_core::api;
 use saha_core::record::{self, RecordType};
 
-use crate::api::{ApiResult, Authenticated, Failure, app_base};
 use crate::directory::{CalendarFeed, User, now_ms};
-use crate::web::AppState;
+use crate::http::auth::Authenticated;
+use crate::http::failure::{ApiResult, Failure};
+use crate::http::invitations::app_base;
+use crate::http::state::AppState;
+use saha_core::api::ApiErrorCode;
 
 /// How many meetings one feed serves at most (the newest starts first).
 const MAX_FEED_EVENTS: usize = 2_000;
@@ -53,7 +56,7 @@ pub async fn create(
     if !may_subscribe(&auth.user, &body.calendar) {
         return Err(Failure::new(
             StatusCode::BAD_REQUEST,
-            "invalid_input",
+            ApiErrorCode::InvalidInput,
             "calendar must be a department's (dept:<code>) or your own (user:<your id>)",
         ));
     }

@@ -20,7 +20,7 @@ use saha_protocol::wire::Message;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::directory::{Directory, now_ms};
-use crate::hub::{Grant, Hub, Revocation};
+use crate::sync::hub::{Grant, Hub, Revocation};
 use crate::throttle::MessageRate;
 
 /// Close code for a protocol violation (RFC 6455 §7.4.1).
@@ -86,7 +86,7 @@ pub async fn serve(socket: WebSocket, ctx: SocketContext) {
                     }
                     let result = handle_frame(&hub, &mut conn, &mut grant, &bytes).await;
                     for denial in grant.denials.drain(..) {
-                        let crate::hub::Denial { doc, code, reason } = denial;
+                        let crate::sync::hub::Denial { doc, code, reason } = denial;
                         tracing::warn!(user = %grant.email, %doc, code, %reason, "sync change refused");
                         directory.audit(
                             &grant.workspace_id,

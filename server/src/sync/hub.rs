@@ -28,8 +28,8 @@ use saha_protocol::wire::{DocMessage, Message};
 use tokio::sync::{OwnedMutexGuard, broadcast};
 
 use crate::ServerError;
-use crate::catalog::{Catalog, DocMeta};
 use crate::storage::{DocWrite, DocumentStore, Durable, Storage, StoredDoc};
+use crate::sync::catalog::{Catalog, DocMeta};
 
 /// Incremental chunks a document may gather before it is compacted to one snapshot.
 const COMPACT_AFTER_CHUNKS: usize = 64;

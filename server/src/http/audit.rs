@@ -1,0 +1,71 @@
+//! The workspace's audit log: every security-relevant action is written with `audit()`;
+//! admins read it, and each member reads the sync changes the server refused them.
+
+use axum::Json;
+use axum::extract::{Query, State};
+use saha_core::api::{self, AuditEntry};
+use serde::Deserialize;
+
+use crate::directory::now_ms;
+use crate::http::auth::Authenticated;
+use crate::http::failure::ApiResult;
+use crate::http::state::AppState;
+
+pub(crate) fn audit(
+    state: &AppState,
+    workspace: &str,
+    actor: &str,
+    action: &str,
+    target: &str,
+    ip: &str,
+    detail: String,
+) {
+    state.directory.audit(
+        workspace,
+        AuditEntry {
+            at: now_ms(),
+            actor: actor.to_owned(),
+            action: action.to_owned(),
+            target: target.to_owned(),
+            ip: ip.to_owned(),
+            detail,
+        },
+    );
+}
+
+#[derive(Deserialize)]
+pub struct AuditQuery {
+    limit: Option<usize>,
+}
+
+pub async fn audit_log(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(query): Query<AuditQuery>,
+) -> ApiResult<Json<Vec<AuditEntry>>> {
+    auth.require_admin()?;
+    let limit = query.limit.unwrap_or(200).clamp(1, 1000);
+    Ok(Json(
+        state.directory.audit_log(&auth.user.workspace_id, limit)?,
+    ))
+}
+
+/// `GET /api/sync/refusals?since=MS`: the member's changes the server refused (newest
+/// 200 kept), so the device can say which record and why — a change made offline
+/// under an access the member no longer has, or by an outdated app.
+pub async fn sync_refusals(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Query(query): Query<RefusalsQuery>,
+) -> ApiResult<Json<Vec<api::SyncRefusal>>> {
+    Ok(Json(
+        state
+            .directory
+            .refusals_of(&auth.user.id, query.since.unwrap_or(0))?,
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RefusalsQuery {
+    pub since: Option<i64>,
+}

@@ -1,0 +1,111 @@
+//! The router: HTTP routes: the app shell, static assets, the workspace API and `/sync`.
+//!
+//! The app shell is rendered by Leptos (`app::shell`) and is the same for every app
+//! route: the browser renders views from its local store, so one cached shell serves
+//! every page offline. Static files (`/pkg/*`, `/sw.js`, the manifest, icons) come from
+//! the site root; any other GET falls back to the shell, and the client router shows
+//! its own "not found" page for unknown paths.
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::Method;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, patch, post};
+use tower_http::services::ServeDir;
+
+use crate::http::state::AppState;
+use crate::http::sync_tickets::sync_upgrade;
+use crate::http::{
+    audit, auth, calendar_feed, invitations, invoice_numbers, members, setup, survey, sync_tickets,
+};
+
+/// Refuses state-changing API calls from a foreign browser origin.
+async fn api_origin_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let changes_state = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if changes_state && let Err(failure) = auth::check_origin(&state, request.headers()) {
+        return failure.into_response();
+    }
+    next.run(request).await
+}
+
+/// The router of a server whose hub is already open.
+pub fn router(state: AppState) -> Router {
+    let leptos = state.leptos.clone();
+    let shell = leptos_axum::render_app_to_stream(move || app::shell(leptos.clone()));
+    let static_files = ServeDir::new(state.config.site_root.clone())
+        .precompressed_gzip()
+        .fallback(get(shell));
+    let api_routes = Router::new()
+        .route("/setup", get(setup::setup_status).post(setup::setup))
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/auth/me", get(auth::who_am_i))
+        .route("/auth/password", post(auth::change_password))
+        .route("/sync/ticket", post(sync_tickets::sync_ticket))
+        .route("/sync/changes", get(sync_tickets::sync_changes))
+        .route("/sync/refusals", get(audit::sync_refusals))
+        .route("/workspace", get(sync_tickets::workspace))
+        .route("/members", get(members::members))
+        .route("/members/{id}", patch(members::update_member))
+        .route("/teams", get(members::teams).post(members::add_team))
+        .route(
+            "/invitations",
+            get(invitations::invitations).post(invitations::invite),
+        )
+        .route(
+            "/invitations/{id}",
+            axum::routing::delete(invitations::revoke_invitation),
+        )
+        .route(
+            "/invite/{token}",
+            get(invitations::invitation_preview).post(invitations::accept_invitation),
+        )
+        .route("/audit", get(audit::audit_log))
+        .route(
+            "/invoice-numbers",
+            post(invoice_numbers::reserve_invoice_numbers),
+        )
+        .route(
+            "/calendar-feeds",
+            get(calendar_feed::list).post(calendar_feed::create),
+        )
+        .route(
+            "/calendar-feeds/{id}",
+            axum::routing::delete(calendar_feed::revoke),
+        )
+        .route("/health", get(|| async { "ok" }))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            api_origin_guard,
+        ));
+    Router::new()
+        .route("/sync", get(sync_upgrade))
+        .route("/calendar/{file}", get(calendar_feed::serve))
+        .route("/survey/{token}", get(survey::show).post(survey::answer))
+        .nest("/api", api_routes)
+        .fallback_service(static_files)
+        .layer(middleware::from_fn_with_state(state.clone(), host_guard))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::http::security::headers,
+        ))
+        .with_state(state)
+}
+
+/// Answers `421 Misdirected Request` to a request whose Host is not this server's
+/// (see [`crate::http::security::host_allowed`]).
+async fn host_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if crate::http::security::host_allowed(&state.config, request.headers()) {
+        next.run(request).await
+    } else {
+        (
+            axum::http::StatusCode::MISDIRECTED_REQUEST,
+            "this server answers to its own address only (see --public-url)",
+        )
+            .into_response()
+    }
+}
