@@ -1586,10 +1586,23 @@ mod word_tests {
             "ui", "sla", "report", "gate", "delivery", "call", "repeat", "iys", "consent", "dept",
             "weekday", "kind", "kinds", "new", "field", "stage", "status", "refused",
         ];
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui");
+        fn sources(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).expect("src/ui is readable") {
+                let path = entry.expect("directory entry").path();
+                if path.is_dir() {
+                    sources(&path, out);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        let mut paths = Vec::new();
+        sources(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui"),
+            &mut paths,
+        );
         let mut missing = Vec::new();
-        for entry in std::fs::read_dir(&dir).expect("src/ui is readable") {
-            let path = entry.expect("directory entry").path();
+        for path in paths {
             let source = std::fs::read_to_string(&path).expect("source is readable");
             for (i, piece) in source.split('"').enumerate() {
                 let Some((prefix, rest)) = piece.split_once('.') else {

@@ -8,20 +8,17 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_params_map;
 use leptos_router::path;
-use saha_core::api::ApiErrorCode;
-use saha_core::api::{self, InvitationPreview, Me};
+use saha_core::api::{self, ApiErrorCode, InvitationPreview, Me};
 
-use super::chrome::LanguagePicker;
-use super::{provide_lang, tr, use_lang};
 use crate::client::http::{self, HttpError};
 use crate::i18n::{self, Lang, Msg};
-
-/// Loads `path` as a new page (the app starts over with the new session).
-pub fn reload_to(path: &str) {
-    if let Some(window) = web_sys::window() {
-        let _ = window.location().assign(path);
-    }
-}
+use crate::ui::{
+    provide_lang, tr, use_lang,
+    widgets::{
+        feedback::{error_banner, input_field, reload_to},
+        language::LanguagePicker,
+    },
+};
 
 #[component]
 pub fn AuthApp(lang: Lang, needs_setup: bool, offline: bool) -> impl IntoView {
@@ -56,45 +53,12 @@ pub fn AuthApp(lang: Lang, needs_setup: bool, offline: bool) -> impl IntoView {
     }
 }
 
-/// A labelled input bound to `value`.
-pub fn input_field(
-    id: &'static str,
-    label: Msg,
-    kind: &'static str,
-    autocomplete: &'static str,
-    value: RwSignal<String>,
-) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for=id>{tr(label)}</label>
-            <input
-                id=id
-                name=id
-                type=kind
-                autocomplete=autocomplete
-                required
-                prop:value=value
-                on:input=move |ev| value.set(event_target_value(&ev))
-            />
-        </div>
-    }
-}
-
-/// The error banner of a form: the API's error code, worded.
-pub fn error_banner(error: RwSignal<Option<ApiErrorCode>>) -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <Show when=move || error.with(Option::is_some)>
-            <p class="banner error" role="alert">
-                {move || error.get().map(|code| i18n::api_error(lang.get(), code))}
-            </p>
-        </Show>
-    }
-}
-
 /// Runs `call` once, marking the form busy; on success reloads into the app.
-fn submit_then_enter<F>(busy: RwSignal<bool>, error: RwSignal<Option<ApiErrorCode>>, call: F)
-where
+pub(crate) fn submit_then_enter<F>(
+    busy: RwSignal<bool>,
+    error: RwSignal<Option<ApiErrorCode>>,
+    call: F,
+) where
     F: std::future::Future<Output = Result<Me, HttpError>> + 'static,
 {
     if busy.get_untracked() {
@@ -113,7 +77,7 @@ where
 }
 
 #[component]
-fn LoginPage() -> impl IntoView {
+pub(crate) fn LoginPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiErrorCode>);
@@ -144,7 +108,7 @@ fn LoginPage() -> impl IntoView {
 }
 
 #[component]
-fn SetupPage() -> impl IntoView {
+pub(crate) fn SetupPage() -> impl IntoView {
     let workspace = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
@@ -183,7 +147,7 @@ fn SetupPage() -> impl IntoView {
 }
 
 #[component]
-fn AcceptInvitationPage() -> impl IntoView {
+pub(crate) fn AcceptInvitationPage() -> impl IntoView {
     let lang = use_lang();
     let token = use_params_map().with_untracked(|p| p.get("token").unwrap_or_default());
     let preview = RwSignal::new(None::<Result<InvitationPreview, ApiErrorCode>>);

@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use super::{me, repo, tr, use_lang};
 use crate::client::repo::Connectivity;
-use crate::i18n::{self, Lang, Msg};
+use crate::i18n::{self, Msg};
+use crate::ui::{me, repo, tr, use_lang, widgets::language::LanguagePicker};
 
 #[component]
 pub fn Header() -> impl IntoView {
@@ -52,32 +52,9 @@ pub fn Header() -> impl IntoView {
     }
 }
 
-/// The TR/EN switch of the top bar (signed in or not).
-#[component]
-pub fn LanguagePicker() -> impl IntoView {
-    let lang = use_lang();
-    view! {
-        <label class="lang">
-            <span class="visually-hidden">{tr(Msg::Language)}</span>
-            <select
-                aria-label=tr(Msg::Language)
-                on:change=move |ev| {
-                    if let Some(l) = Lang::from_code(&event_target_value(&ev)) {
-                        lang.set(l);
-                    }
-                }
-                prop:value=move || lang.get().code()
-            >
-                <option value="tr">"TR"</option>
-                <option value="en">"EN"</option>
-            </select>
-        </label>
-    }
-}
-
 /// Offline / connecting / syncing / synced, with the count of unconfirmed records.
 #[component]
-fn SyncBadge() -> impl IntoView {
+pub(crate) fn SyncBadge() -> impl IntoView {
     let repo = repo();
     let lang = use_lang();
     let (connectivity, pending, missing) = (repo.connectivity(), repo.pending(), repo.missing());
@@ -139,8 +116,8 @@ pub fn StorageBanner() -> impl IntoView {
 }
 
 /// Where the time of the newest refusal the member has seen is kept.
-fn refusals_seen_key() -> String {
-    format!("saha.refusals_seen.{}", super::me().user_id)
+pub(crate) fn refusals_seen_key() -> String {
+    format!("saha.refusals_seen.{}", crate::ui::me().user_id)
 }
 
 /// Changes of this member's that the server refused (a change made offline under an
@@ -155,7 +132,7 @@ pub fn RefusalBanner() -> impl IntoView {
         if connectivity.get() != Connectivity::Online {
             return;
         }
-        let seen: i64 = super::local_storage()
+        let seen: i64 = crate::ui::local_storage()
             .and_then(|s| s.get_item(&refusals_seen_key()).ok().flatten())
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
@@ -169,7 +146,7 @@ pub fn RefusalBanner() -> impl IntoView {
     });
     let dismiss = move |_| {
         let newest = refusals.with_untracked(|r| r.iter().map(|r| r.at).max());
-        if let (Some(at), Some(storage)) = (newest, super::local_storage()) {
+        if let (Some(at), Some(storage)) = (newest, crate::ui::local_storage()) {
             let _ = storage.set_item(&refusals_seen_key(), &at.to_string());
         }
         refusals.set(Vec::new());
@@ -184,7 +161,7 @@ pub fn RefusalBanner() -> impl IntoView {
                             .get()
                             .into_iter()
                             .map(|r| {
-                                let title = super::records::title_of_id(&r.document);
+                                let title = crate::ui::widgets::links::title_of_id(&r.document);
                                 let why = format!("refused.{}", r.code);
                                 view! {
                                     <li data-code=r.code.clone()>
@@ -215,15 +192,5 @@ pub fn SessionBanner() -> impl IntoView {
                 <a href="/login" rel="external" on:click=|_| crate::client::session::forget()>{tr(Msg::LogIn)}</a>
             </p>
         </Show>
-    }
-}
-
-#[component]
-pub fn NotFound() -> impl IntoView {
-    view! {
-        <section class="page">
-            <p class="empty">{tr(Msg::PageNotFound)}</p>
-            <A href="/" attr:class="button">{tr(Msg::Accounts)}</A>
-        </section>
     }
 }

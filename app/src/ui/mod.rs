@@ -1,18 +1,22 @@
 //! The screens. Every view reads the local [`Repo`]; nothing waits for the network.
+//!
+//! One module per feature — `records` (every kind's list, page and form, the
+//! account's 360° panels, search), `sales`, `activities` (calls, my day, reminders,
+//! calendars), `service` (cases), `engagement` (campaigns, consent, loyalty, special
+//! days), `reports`, `settings`, `auth` and the `chrome` around them — over `widgets`,
+//! the pieces they share. Features may use `widgets` and lower features, never each
+//! other in a circle (`cargo xtask cycles` checks it).
 
+mod activities;
 mod auth;
-mod campaign;
 mod chrome;
-mod consent;
-mod pipeline;
+mod engagement;
 mod records;
-mod related;
+mod reports;
 mod sales;
-mod search;
 mod service;
 mod settings;
-
-pub use crate::i18n::word;
+mod widgets;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -20,13 +24,17 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use saha_core::api::Me;
 use wasm_bindgen::JsCast;
 
-use crate::client::repo::Repo;
-use crate::client::session::{self, Start};
-use crate::client::{describe, sync_client};
+use crate::client::{
+    describe,
+    repo::Repo,
+    session::{self, Start},
+    sync_client,
+};
+pub use crate::i18n::word;
 use crate::i18n::{Lang, Msg};
-use saha_core::api::Me;
 
 /// How [`go`] reaches the router's navigation.
 type Navigate = Rc<dyn Fn(&str)>;
@@ -223,27 +231,27 @@ fn App(lang: Lang) -> impl IntoView {
             <chrome::StorageBanner />
             <chrome::SessionBanner />
             <chrome::RefusalBanner />
-            <service::CallPrompt />
-            <service::Reminders />
+            <activities::calls::CallPrompt />
+            <activities::reminders::Reminders />
             <main id="main">
-                <Routes fallback=|| view! { <chrome::NotFound /> }>
-                    <Route path=path!("/") view=records::RecordList />
-                    <Route path=path!("/pipeline") view=pipeline::PipelineBoard />
-                    <Route path=path!("/search") view=search::SearchPage />
+                <Routes fallback=|| view! { <widgets::feedback::NotFound /> }>
+                    <Route path=path!("/") view=records::list::RecordList />
+                    <Route path=path!("/pipeline") view=sales::pipeline::PipelineBoard />
+                    <Route path=path!("/search") view=records::search::SearchPage />
                     <Route path=path!("/settings") view=settings::SettingsPage />
-                    <Route path=path!("/settings/members") view=settings::MembersPage />
-                    <Route path=path!("/settings/audit") view=settings::AuditPage />
-                    <Route path=path!("/settings/pipeline") view=settings::PipelinePage />
-                    <Route path=path!("/settings/service") view=service::ServiceSettingsPage />
-                    <Route path=path!("/today") view=service::MyDay />
-                    <Route path=path!("/consents") view=consent::ConsentsPage />
-                    <Route path=path!("/special-days") view=campaign::SpecialDays />
-                    <Route path=path!("/calendar") view=service::CalendarPage />
-                    <Route path=path!("/reports/service") view=service::ServiceReport />
-                    <Route path=path!("/:section") view=records::RecordList />
-                    <Route path=path!("/:section/new") view=records::NewRecord />
-                    <Route path=path!("/:section/:id") view=records::RecordDetail />
-                    <Route path=path!("/:section/:id/edit") view=records::EditRecord />
+                    <Route path=path!("/settings/members") view=settings::members::MembersPage />
+                    <Route path=path!("/settings/audit") view=settings::audit::AuditPage />
+                    <Route path=path!("/settings/pipeline") view=settings::pipeline::PipelinePage />
+                    <Route path=path!("/settings/service") view=settings::service::ServiceSettingsPage />
+                    <Route path=path!("/today") view=activities::my_day::MyDay />
+                    <Route path=path!("/consents") view=engagement::consent::ConsentsPage />
+                    <Route path=path!("/special-days") view=engagement::special_days::SpecialDays />
+                    <Route path=path!("/calendar") view=activities::calendar::CalendarPage />
+                    <Route path=path!("/reports/service") view=reports::service::ServiceReport />
+                    <Route path=path!("/:section") view=records::list::RecordList />
+                    <Route path=path!("/:section/new") view=records::form::NewRecord />
+                    <Route path=path!("/:section/:id") view=records::detail::RecordDetail />
+                    <Route path=path!("/:section/:id/edit") view=records::form::EditRecord />
                 </Routes>
             </main>
         </Router>

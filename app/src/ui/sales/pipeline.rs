@@ -1,20 +1,29 @@
-//! The pipeline board: open opportunities in columns by stage, moved by dragging a card
-//! (touch or mouse) onto another stage, and the weighted forecast by close month.
+//! The pipeline board: opportunities per stage, moved by dragging.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
 use saha_core::kinds::Record;
-use saha_core::sales::money::format_tr;
-use saha_core::sales::opportunity::{self, Opportunity, forecast};
+use saha_core::sales::{
+    money::format_tr,
+    opportunity::{self, Opportunity, forecast},
+};
 use wasm_bindgen::JsCast;
 
-use super::records::{format_amount, record_href, stage_name, title_of_id};
-use super::related::{ErrorLine, move_opportunity, run_step};
-use super::{me, repo, use_lang, word};
+use crate::ui::{
+    me, repo,
+    sales::opportunities::move_opportunity,
+    use_lang,
+    widgets::{
+        feedback::{ErrorLine, run_step},
+        format::format_amount,
+        links::{record_href, stage_name, title_of_id},
+    },
+    word,
+};
 
 /// The stage column under a screen point, if any.
-fn stage_at(x: i32, y: i32) -> Option<String> {
+pub(crate) fn stage_at(x: i32, y: i32) -> Option<String> {
     let document = web_sys::window()?.document()?;
     let element = document.element_from_point(x as f32, y as f32)?;
     element
@@ -250,7 +259,7 @@ pub fn PipelineBoard() -> impl IntoView {
 }
 
 /// Scrolls the board sideways when a dragged card nears its left or right edge.
-fn scroll_board_near_edge(x: i32) {
+pub(crate) fn scroll_board_near_edge(x: i32) {
     let Some(board) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("board"))
@@ -267,6 +276,6 @@ fn scroll_board_near_edge(x: i32) {
     }
 }
 
-fn rust_decimal_zero() -> rust_decimal::Decimal {
+pub(crate) fn rust_decimal_zero() -> rust_decimal::Decimal {
     rust_decimal::Decimal::ZERO
 }

@@ -1,160 +1,29 @@
-//! Settings: the member's profile, password and logout; for owners and admins, members,
-//! teams and invitations, and the audit log. These pages talk to the server directly
-//! (they manage accounts, not records) and say so when offline.
+//! Members, teams and invitations.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::access::{Department, Role};
-use saha_core::api::ApiErrorCode;
-use saha_core::api::{self, AuditEntry, Invitation, Member, Team};
+use saha_core::api::{self, ApiErrorCode, Invitation, Member, Team};
 
-use super::auth::{error_banner, input_field, reload_to};
-use super::{me, repo, tr, use_lang};
 use crate::client::http;
-use crate::client::session;
 use crate::i18n::{self, Msg};
-
-fn format_time(ms: i64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    date.to_locale_string("tr-TR", &wasm_bindgen::JsValue::UNDEFINED)
-        .as_string()
-        .unwrap_or_default()
-}
-
-#[component]
-pub fn SettingsPage() -> impl IntoView {
-    let lang = use_lang();
-    let me = me();
-    let role = me.role;
-    let team_names: Vec<String> = me
-        .workspace_teams
-        .iter()
-        .filter(|t| me.teams.contains(&t.id))
-        .map(|t| t.name.clone())
-        .collect();
-
-    let current = RwSignal::new(String::new());
-    let new = RwSignal::new(String::new());
-    let password_error = RwSignal::new(None::<ApiErrorCode>);
-    let password_done = RwSignal::new(false);
-    let busy = RwSignal::new(false);
-    let change_password = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        busy.set(true);
-        let body = api::PasswordChange {
-            current_password: current.get_untracked(),
-            new_password: new.get_untracked(),
-        };
-        wasm_bindgen_futures::spawn_local(async move {
-            match http::post::<_, ()>("/api/auth/password", &body).await {
-                Ok(()) => {
-                    password_error.set(None);
-                    password_done.set(true);
-                    current.set(String::new());
-                    new.set(String::new());
-                }
-                Err(e) => {
-                    password_done.set(false);
-                    password_error.set(Some(e.code()));
-                }
-            }
-            busy.set(false);
-        });
-    };
-
-    let wipe = RwSignal::new(false);
-    let pending = repo().pending();
-    let user_id = me.user_id.clone();
-    let logout = move |_| {
-        let user_id = user_id.clone();
-        let wipe = wipe.get_untracked();
-        if wipe {
-            // An open connection would block deleting the database.
-            repo().close_store();
-        }
-        wasm_bindgen_futures::spawn_local(async move {
-            // Offline, the server session stays until it expires; this device forgets it.
-            if let Err(e) = session::logout(&user_id, wipe).await {
-                leptos::logging::warn!("logout: {e:?}");
-            }
-            reload_to("/");
-        });
-    };
-
-    view! {
-        <section class="page">
-            <h1>{tr(Msg::Settings)}</h1>
-            <dl class="facts" id="profile">
-                <dt>{tr(Msg::Name)}</dt>
-                <dd>{me.name.clone()}</dd>
-                <dt>{tr(Msg::Email)}</dt>
-                <dd>{me.email.clone()}</dd>
-                <dt>{tr(Msg::WorkspaceLabel)}</dt>
-                <dd>{me.workspace_name.clone()}</dd>
-                <dt>{tr(Msg::Role)}</dt>
-                <dd data-field="role">{move || i18n::role(lang.get(), role)}</dd>
-                <dt>{tr(Msg::Teams)}</dt>
-                <dd>{team_names.join(", ")}</dd>
-            </dl>
-            <Show when=move || role.administers()>
-                <nav class="actions">
-                    <A href="/settings/members" attr:class="button">{tr(Msg::Members)}</A>
-                    <A href="/settings/audit" attr:class="button">{tr(Msg::AuditLog)}</A>
-                    <A href="/settings/pipeline" attr:class="button">{move || i18n::word(lang.get(), "ui.settings_pipeline")}</A>
-                    <A href="/settings/service" attr:class="button" attr:id="service-settings-link">{move || i18n::word(lang.get(), "ui.service_settings")}</A>
-                </nav>
-            </Show>
-
-            <h2>{tr(Msg::ChangePassword)}</h2>
-            <form class="form" id="password-form" on:submit=change_password>
-                {error_banner(password_error)}
-                <Show when=move || password_done.get()>
-                    <p class="banner" role="status">{tr(Msg::PasswordChanged)}</p>
-                </Show>
-                {input_field("current-password", Msg::CurrentPassword, "password", "current-password", current)}
-                {input_field("new-password", Msg::NewPassword, "password", "new-password", new)}
-                <p class="hint">{tr(Msg::PasswordRule)}</p>
-                <div class="actions">
-                    <button type="submit" class="button" disabled=busy>{tr(Msg::ChangePassword)}</button>
-                </div>
-            </form>
-
-            <h2>{tr(Msg::LogOut)}</h2>
-            <div class="form">
-                <label class="check">
-                    <input
-                        type="checkbox"
-                        id="wipe-device"
-                        prop:checked=wipe
-                        on:change=move |ev| wipe.set(event_target_checked(&ev))
-                    />
-                    {tr(Msg::WipeDevice)}
-                </label>
-                <Show when=move || { wipe.get() && pending.get() > 0 }>
-                    <p class="banner error" role="alert">{tr(Msg::WipeWarning)}</p>
-                </Show>
-                <div class="actions">
-                    <button type="button" class="button" id="logout" on:click=logout>
-                        {tr(Msg::LogOut)}
-                    </button>
-                </div>
-            </div>
-        </section>
-    }
-}
+use crate::ui::{
+    me, tr, use_lang,
+    widgets::{
+        feedback::{error_banner, input_field},
+        format::format_time,
+    },
+};
 
 /// Members, teams and invitations of the workspace, as the server has them now.
 #[derive(Clone, Default)]
-struct Directory {
+pub(crate) struct Directory {
     members: Vec<Member>,
     teams: Vec<Team>,
     invitations: Vec<Invitation>,
 }
 
-async fn load_directory() -> Result<Directory, ApiErrorCode> {
+pub(crate) async fn load_directory() -> Result<Directory, ApiErrorCode> {
     let err = |e: http::HttpError| e.code();
     Ok(Directory {
         members: http::get("/api/members").await.map_err(err)?,
@@ -549,176 +418,6 @@ pub fn MembersPage() -> impl IntoView {
                 </div>
             </form>
             <p class="hint">{tr(Msg::Teams)} ": " {move || teams().into_iter().map(|t| t.name).collect::<Vec<_>>().join(", ")}</p>
-        </section>
-    }
-}
-
-#[component]
-pub fn AuditPage() -> impl IntoView {
-    let lang = use_lang();
-    let entries = RwSignal::new(None::<Result<Vec<AuditEntry>, ApiErrorCode>>);
-    wasm_bindgen_futures::spawn_local(async move {
-        let answer = http::get::<Vec<AuditEntry>>("/api/audit?limit=500").await;
-        entries.set(Some(answer.map_err(|e| e.code())));
-    });
-    view! {
-        <section class="page wide">
-            <A href="/settings" attr:class="back">"← " {tr(Msg::Settings)}</A>
-            <h1>{tr(Msg::AuditLog)}</h1>
-            {move || match entries.get() {
-                None => view! { <p>{tr(Msg::Loading)}</p> }.into_any(),
-                Some(Err(code)) => {
-                    view! { <p class="banner error" role="alert">{move || i18n::api_error(lang.get(), code)}</p> }
-                        .into_any()
-                }
-                Some(Ok(list)) => {
-                    view! {
-                        <table class="table" id="audit">
-                            <thead>
-                                <tr>
-                                    <th>{tr(Msg::When)}</th>
-                                    <th>{tr(Msg::Who)}</th>
-                                    <th>{tr(Msg::Action)}</th>
-                                    <th>{tr(Msg::Target)}</th>
-                                    <th>{tr(Msg::Address)}</th>
-                                    <th>{tr(Msg::Details)}</th>
-                                </tr>
-                            </thead>
-                            <tbody>
-                                {list
-                                    .into_iter()
-                                    .map(|e| {
-                                        let action = e.action.clone();
-                                        view! {
-                                            <tr data-action=action>
-                                                <td>{format_time(e.at)}</td>
-                                                <td>{e.actor}</td>
-                                                <td><code>{e.action}</code></td>
-                                                <td>{e.target}</td>
-                                                <td>{e.ip}</td>
-                                                <td>{e.detail}</td>
-                                            </tr>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </tbody>
-                        </table>
-                    }
-                        .into_any()
-                }
-            }}
-        </section>
-    }
-}
-
-/// The workspace's pipeline stages: names and win probabilities, in order. Saved into
-/// the workspace index (admins only; the server refuses it from others), so it syncs
-/// and works offline like any record.
-#[component]
-pub fn PipelinePage() -> impl IntoView {
-    let lang = use_lang();
-    let allowed = me().role.administers();
-    let current: Vec<saha_core::sales::opportunity::Stage> = repo()
-        .pipeline()
-        .get_untracked()
-        .into_iter()
-        .filter(|s| !s.is_closed())
-        .collect();
-    // Each row: a key for the list, the stage code (empty for a new stage), its name and
-    // its probability as typed.
-    type StageRow = (usize, RwSignal<String>, RwSignal<String>, RwSignal<String>);
-    let rows: RwSignal<Vec<StageRow>> = RwSignal::new(
-        current
-            .into_iter()
-            .enumerate()
-            .map(|(key, s)| {
-                let name = if s.name.is_empty() {
-                    i18n::word(lang.get_untracked(), &format!("stage.{}", s.code))
-                } else {
-                    s.name
-                };
-                (
-                    key,
-                    RwSignal::new(s.code),
-                    RwSignal::new(name),
-                    RwSignal::new(s.probability.to_string()),
-                )
-            })
-            .collect(),
-    );
-    let status = RwSignal::new(None::<String>);
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let mut stages: Vec<saha_core::sales::opportunity::Stage> = Vec::new();
-        for (_, code, name, probability) in rows.get_untracked() {
-            let name = name.get_untracked().trim().to_owned();
-            if name.is_empty() {
-                continue;
-            }
-            let typed = probability.get_untracked();
-            let Some(probability) = typed
-                .trim()
-                .trim_end_matches('%')
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .filter(|p| (0..=100).contains(p))
-            else {
-                status.set(Some(format!(
-                    "{name}: {}",
-                    i18n::problem(
-                        lang.get_untracked(),
-                        saha_core::text::validate::Problem::PercentOutOfRange
-                    )
-                )));
-                return;
-            };
-            let code = if code.get_untracked().is_empty() {
-                saha_core::text::fold::fold(&name)
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join("_")
-            } else {
-                code.get_untracked()
-            };
-            stages.push(saha_core::sales::opportunity::Stage {
-                code,
-                name,
-                probability,
-            });
-        }
-        wasm_bindgen_futures::spawn_local(async move {
-            match repo().set_pipeline(&stages).await {
-                Ok(()) => status.set(Some(Msg::Saved.text(lang.get_untracked()).to_owned())),
-                Err(e) => status.set(Some(e)),
-            }
-        });
-    };
-    view! {
-        <section class="page">
-            <A href="/settings" attr:class="back">"← " {tr(Msg::Settings)}</A>
-            <h1>{move || i18n::word(lang.get(), "ui.settings_pipeline")}</h1>
-            <Show when=move || allowed fallback=|| view! { <p class="banner">{tr(Msg::ReadOnlyNote)}</p> }>
-                <form class="form" on:submit=save>
-                    <p class="hint">{move || i18n::word(lang.get(), "ui.pipeline_note")}</p>
-                    <For each=move || rows.get() key=|(key, _, _, _)| *key let((_, _, name, probability))>
-                        <div class="stage-row">
-                            <input type="text" aria-label=move || i18n::word(lang.get(), "field.name") prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
-                            <input type="text" inputmode="numeric" aria-label=move || i18n::word(lang.get(), "ui.probability") prop:value=probability on:input=move |ev| probability.set(event_target_value(&ev)) />
-                        </div>
-                    </For>
-                    <div class="actions">
-                        <button type="button" class="button" on:click=move |_| rows.update(|r| {
-                            let key = r.iter().map(|row| row.0 + 1).max().unwrap_or(0);
-                            r.push((key, RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new("50".into())));
-                        }) >
-                            "+ " {move || i18n::word(lang.get(), "ui.add_stage")}
-                        </button>
-                        <button type="submit" class="button primary">{tr(Msg::Save)}</button>
-                    </div>
-                    <p role="status">{move || status.get()}</p>
-                </form>
-            </Show>
         </section>
     }
 }

@@ -1,29 +1,31 @@
-//! Segment and campaign screens: a segment's live count and members, and a campaign's
-//! audience preview through the send gate — who gets the message, who does not and
-//! why, and the message as each person will read it. All computed on the device, so
-//! it works offline.
+//! Segments and campaigns: members, audience after the send gate, approval and
+//! sending, and the survey button.
 
 use std::collections::HashMap;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
-use saha_core::engagement::campaign::{self, Campaign, Exclusion};
-use saha_core::engagement::segment::Segment;
+use saha_core::engagement::{
+    campaign::{self, Campaign, Exclusion},
+    segment::Segment,
+};
 use saha_core::kinds::Record;
 use saha_core::parties::consent::Refusal;
 
-use super::records::record_href;
-use super::service::local_text;
-use super::{repo, use_lang, word};
 use crate::client::now_ms;
 use crate::i18n::Lang;
+use crate::ui::{
+    repo, use_lang,
+    widgets::{format::local_text, links::record_href},
+    word,
+};
 
 /// People shown in a list at most.
-const SHOWN: usize = 50;
+pub(crate) const SHOWN: usize = 50;
 
 /// (person ID, kind, name) of the segment's members.
-fn members(segment: &Segment) -> Vec<(String, &'static str, String)> {
+pub(crate) fn members(segment: &Segment) -> Vec<(String, &'static str, String)> {
     repo().records().with(|all| {
         let records: Vec<(String, &Record)> = all
             .iter()
@@ -40,15 +42,15 @@ fn members(segment: &Segment) -> Vec<(String, &'static str, String)> {
 
 /// Stores a new campaign (a greeting, a survey) and opens its page, where its audience
 /// is checked before anyone approves it.
-fn create_and_open(c: Campaign) {
+pub(crate) fn create_and_open(c: Campaign) {
     wasm_bindgen_futures::spawn_local(async move {
         if let Ok(id) = repo().create(Record::Campaign(c)).await {
-            super::go(&record_href(campaign::KIND, id));
+            crate::ui::go(&record_href(campaign::KIND, id));
         }
     });
 }
 
-fn person_link(id: &str, kind: &str, name: String) -> AnyView {
+pub(crate) fn person_link(id: &str, kind: &str, name: String) -> AnyView {
     match id.parse::<DocumentId>() {
         Ok(doc) => view! { <A href=record_href(kind, doc)>{name}</A> }.into_any(),
         Err(_) => name.into_any(),
@@ -79,7 +81,7 @@ pub fn SegmentPanel(segment: Segment) -> impl IntoView {
     }
 }
 
-fn exclusion_text(lang: Lang, why: Exclusion) -> String {
+pub(crate) fn exclusion_text(lang: Lang, why: Exclusion) -> String {
     match why {
         Exclusion::Consent(Refusal::NoConsent) => word(lang, "gate.no_consent"),
         Exclusion::Consent(Refusal::Refused) => word(lang, "gate.refused"),
@@ -97,7 +99,7 @@ fn exclusion_text(lang: Lang, why: Exclusion) -> String {
     }
 }
 
-fn exclusion_code(why: Exclusion) -> &'static str {
+pub(crate) fn exclusion_code(why: Exclusion) -> &'static str {
     match why {
         Exclusion::Consent(Refusal::NoConsent) => "no_consent",
         Exclusion::Consent(Refusal::Refused) => "refused",
@@ -124,7 +126,7 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
                 .iter()
                 .map(|(id, v)| (id.to_string(), &v.record))
                 .collect();
-            let me = super::me();
+            let me = crate::ui::me();
             let access = saha_core::access::Access {
                 role: me.role,
                 teams: me.teams,
@@ -196,7 +198,7 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
                 }
                 .into_any()
             }}
-            <Show when=move || status == campaign::Status::Draft && sendable && saha_core::rules::may_approve_campaign(super::me().role)>
+            <Show when=move || status == campaign::Status::Draft && sendable && saha_core::rules::may_approve_campaign(crate::ui::me().role)>
                 <SendButton id=id />
             </Show>
             <Show when={
@@ -208,7 +210,7 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
                     {responses
                         .iter()
                         .map(|(person, r)| {
-                            let name = super::records::title_of_id(person);
+                            let name = crate::ui::widgets::links::title_of_id(person);
                             view! { <li class="card" data-score=r.score.to_string()>{name} " · " {r.score}</li> }
                         })
                         .collect_view()}
@@ -224,7 +226,7 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
                         .iter()
                         .map(|(person, d)| {
                             let state = d.state.code();
-                            let name = super::records::title_of_id(person);
+                            let name = crate::ui::widgets::links::title_of_id(person);
                             let error = d.error.clone();
                             view! {
                                 <li class="card" data-delivery=state>
@@ -244,7 +246,7 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
 /// Approves the campaign for sending; the server's outbox takes it from there (the
 /// gate is applied again on the server when it sends).
 #[component]
-fn SendButton(id: DocumentId) -> impl IntoView {
+pub(crate) fn SendButton(id: DocumentId) -> impl IntoView {
     let lang = use_lang();
     let failure = RwSignal::new(None::<String>);
     let send = move |_| {
@@ -278,115 +280,13 @@ fn SendButton(id: DocumentId) -> impl IntoView {
     }
 }
 
-/// Birthdays and customer anniversaries in the coming week, each with a greeting to
-/// prepare: a campaign to the person (or the account's contacts) that goes through the
-/// same consent gate as any other.
-#[component]
-pub fn SpecialDays() -> impl IntoView {
-    let lang = use_lang();
-    let records = repo().records();
-    let days = Memo::new(move |_| {
-        let zone = repo().service().with(|s| s.zone());
-        let today = zone.local(now_ms()).date;
-        records.with(|all| {
-            let list: Vec<(String, &Record)> = all
-                .iter()
-                .map(|(id, v)| (id.to_string(), &v.record))
-                .collect();
-            saha_core::views::special_days::upcoming(&list, today, 7, zone)
-        })
-    });
-    let prepare = move |day: saha_core::views::special_days::SpecialDay| {
-        let lang = lang.get_untracked();
-        let ctx = repo().edit_context();
-        let mut c = <Campaign as saha_core::record::RecordType>::blank(&ctx);
-        let (name, template) = match (day.occasion, lang) {
-            (saha_core::views::special_days::Occasion::Birthday, Lang::Tr) => (
-                format!("Doğum günü: {}", day.name),
-                "İyi ki doğdunuz {{first_name}}! Yeni yaşınızın sağlık ve mutluluk getirmesini dileriz.".to_owned(),
-            ),
-            (saha_core::views::special_days::Occasion::Birthday, Lang::En) => (
-                format!("Birthday: {}", day.name),
-                "Happy birthday, {{first_name}}! Wishing you health and joy.".to_owned(),
-            ),
-            (saha_core::views::special_days::Occasion::Anniversary { years }, Lang::Tr) => (
-                format!("Müşteri yıldönümü: {} ({years}. yıl)", day.name),
-                format!("Sevgili {{{{first_name}}}}, {years} yıldır birlikteyiz. Güveniniz için teşekkür ederiz!"),
-            ),
-            (saha_core::views::special_days::Occasion::Anniversary { years }, Lang::En) => (
-                format!("Customer anniversary: {} (year {years})", day.name),
-                format!("Dear {{{{first_name}}}}, {years} years together. Thank you for your trust!"),
-            ),
-        };
-        c.name = name;
-        c.template = template;
-        c.channel = saha_core::parties::consent::Channel::Sms;
-        c.people = day.recipients.clone();
-        create_and_open(c);
-    };
-    view! {
-        <section class="page special-days">
-            <h1>{move || word(lang.get(), "ui.special_days")}</h1>
-            <p class="hint">{move || word(lang.get(), "ui.special_days_hint")}</p>
-            {move || {
-                let lang = lang.get();
-                let list = days.get();
-                if list.is_empty() {
-                    return view! { <p class="empty">{word(lang, "ui.no_special_days")}</p> }.into_any();
-                }
-                view! {
-                    <ul class="cards" id="special-days">
-                        {list
-                            .into_iter()
-                            .map(|day| {
-                                let what = match day.occasion {
-                                    saha_core::views::special_days::Occasion::Birthday => word(lang, "ui.birthday"),
-                                    saha_core::views::special_days::Occasion::Anniversary { years } => {
-                                        format!("{} ({years})", word(lang, "ui.anniversary"))
-                                    }
-                                };
-                                let occasion = match day.occasion {
-                                    saha_core::views::special_days::Occasion::Birthday => "birthday",
-                                    saha_core::views::special_days::Occasion::Anniversary { .. } => "anniversary",
-                                };
-                                let link = person_link(&day.id, day.kind, day.name.clone());
-                                let date = super::records::format_date(lang, &day.date.to_string());
-                                let can_greet = !day.recipients.is_empty() && super::me().role.can_write();
-                                let chosen = day.clone();
-                                view! {
-                                    <li class="card" data-occasion=occasion>
-                                        {link} " · " {what} " · " {date}
-                                        <Show when=move || can_greet>
-                                            <button
-                                                class="button small"
-                                                data-greet=chosen.id.clone()
-                                                on:click={
-                                                    let chosen = chosen.clone();
-                                                    move |_| prepare(chosen.clone())
-                                                }
-                                            >
-                                                {word(lang, "ui.prepare_greeting")}
-                                            </button>
-                                        </Show>
-                                    </li>
-                                }
-                            })
-                            .collect_view()}
-                    </ul>
-                }
-                .into_any()
-            }}
-        </section>
-    }
-}
-
 /// Prepares a satisfaction survey to `person` about the record `about` (a resolved case
 /// or a delivered order) and opens it: a campaign that goes through the gate like any
 /// other, each message with its own answer link.
 #[component]
 pub fn SurveyButton(about: DocumentId, person: String, subject: String) -> impl IntoView {
     let lang = use_lang();
-    if person.is_empty() || !super::me().role.can_write() {
+    if person.is_empty() || !crate::ui::me().role.can_write() {
         return ().into_any();
     }
     let prepare = move |_| {

@@ -1,9 +1,6 @@
-//! Consent screens: a person's İYS consent log on their contact or account page, with
-//! a form to record consent or refusal, and the workspace's İYS upload page (exports in
-//! İYS's field names, marks uploads, warns about consents near their 3-business-day
-//! deadline).
+//! The İYS consent log of a contact or person account, and the workspace's consent
+//! page.
 
-use crate::client::error::RepoError;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
@@ -14,14 +11,20 @@ use saha_core::parties::consent::{
 use saha_core::record::WorkflowRefusal;
 use saha_core::text::validate::Problem;
 
-use super::records::{person_name, record_href};
-use super::service::{download, local_text};
-use super::{me, repo, use_lang, word};
-use crate::client::now_ms;
+use crate::client::{error::RepoError, now_ms};
 use crate::i18n;
+use crate::ui::{
+    me, repo, use_lang,
+    widgets::{
+        files::download,
+        format::local_text,
+        links::{person_name, record_href},
+    },
+    word,
+};
 
 /// The consent log and recipient type of a contact or account.
-fn log_of(record: &Record) -> Option<(Vec<ConsentEvent>, RecipientType)> {
+pub(crate) fn log_of(record: &Record) -> Option<(Vec<ConsentEvent>, RecipientType)> {
     match record {
         Record::Contact(c) => Some((c.consents.clone(), RecipientType::Individual)),
         Record::Account(a) => Some((
@@ -37,7 +40,7 @@ fn log_of(record: &Record) -> Option<(Vec<ConsentEvent>, RecipientType)> {
 }
 
 /// Changes the consent log of a contact or account (appends events, marks uploads).
-async fn store_log(
+pub(crate) async fn store_log(
     id: DocumentId,
     change: impl FnOnce(&mut Vec<ConsentEvent>),
 ) -> Result<(), RepoError> {
@@ -57,7 +60,7 @@ async fn store_log(
 }
 
 /// The address a channel reaches on this record.
-fn address_for(record: &Record, channel: Channel) -> String {
+pub(crate) fn address_for(record: &Record, channel: Channel) -> String {
     let (phone, mobile, email) = match record {
         Record::Contact(c) => (c.phone.clone(), c.mobile.clone(), c.email.clone()),
         Record::Account(a) => (a.phone.clone(), String::new(), a.email.clone()),
@@ -306,7 +309,7 @@ pub fn ConsentPanel(id: DocumentId) -> impl IntoView {
     }
 }
 
-fn consent_problem(lang: i18n::Lang, field: &str, problem: Problem) -> String {
+pub(crate) fn consent_problem(lang: i18n::Lang, field: &str, problem: Problem) -> String {
     if field == "status" && problem == Problem::InvalidChoice {
         return word(lang, "ui.first_refusal");
     }
@@ -409,108 +412,3 @@ pub fn ConsentsPage() -> impl IntoView {
         </section>
     }
 }
-
-/// An account's loyalty: tier, points, a redemption form and the ledger.
-#[component]
-pub fn LoyaltyPanel(id: DocumentId) -> impl IntoView {
-    let lang = use_lang();
-    let records = repo().records();
-    let ledger = Memo::new(move |_| {
-        records.with(|all| match all.get(&id).map(|v| &v.record) {
-            Some(Record::Account(a)) => a.loyalty.clone(),
-            _ => Vec::new(),
-        })
-    });
-    let points = RwSignal::new(String::new());
-    let note = RwSignal::new(String::new());
-    let problem = RwSignal::new(None::<Problem>);
-    let redeem = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let ctx = repo().edit_context();
-        match saha_core::parties::loyalty::redeem(
-            &ledger.get_untracked(),
-            &points.get_untracked(),
-            &note.get_untracked(),
-            DocumentId::random().to_string(),
-            &ctx,
-        ) {
-            Err(p) => problem.set(Some(p)),
-            Ok(entry) => {
-                problem.set(None);
-                wasm_bindgen_futures::spawn_local(async move {
-                    let stored = repo()
-                        .update(id, |record| match record {
-                            Record::Account(a) => {
-                                a.loyalty.push(entry);
-                                Ok(())
-                            }
-                            _ => Err(RepoError::Workflow(WorkflowRefusal::NotARecord)),
-                        })
-                        .await;
-                    if stored.is_ok() {
-                        points.set(String::new());
-                        note.set(String::new());
-                    }
-                });
-            }
-        }
-    };
-    let summary = move || {
-        let lang = lang.get();
-        let b = saha_core::parties::loyalty::balance(&ledger.get());
-        let tiers = repo().service().with(|s| s.loyalty_tiers.clone());
-        let tier = saha_core::parties::loyalty::tier(&tiers, b.earned)
-            .map(|t| t.name.clone())
-            .unwrap_or_default();
-        view! {
-            <p>
-                <span class="badge" id="loyalty-tier">{tier}</span> " "
-                <strong id="loyalty-points">{b.points()}</strong> " " {word(lang, "ui.points")}
-                " · " {word(lang, "ui.points_earned")} " " {b.earned}
-            </p>
-            <Show when=move || { b.points() < 0 }>
-                <p class="banner" role="status">{word(lang, "ui.points_negative")}</p>
-            </Show>
-        }
-    };
-    let writer = me().role.can_write();
-    view! {
-        <section class="loyalty" id="loyalty">
-            <h2>{move || word(lang.get(), "ui.loyalty")}</h2>
-            {summary}
-            <Show when=move || writer>
-                <form class="inline-form no-print" id="redeem-form" on:submit=redeem>
-                    <input id="redeem-points" type="text" inputmode="numeric" placeholder=move || word(lang.get(), "ui.points") prop:value=points on:input=move |ev| points.set(event_target_value(&ev)) />
-                    <input id="redeem-note" type="text" placeholder=move || word(lang.get(), "ui.redeem_note") prop:value=note on:input=move |ev| note.set(event_target_value(&ev)) />
-                    <button type="submit" class="button" id="redeem">{move || word(lang.get(), "ui.redeem")}</button>
-                    <p class="error" id="redeem-error">{move || problem.get().map(|p| i18n::problem(lang.get(), p))}</p>
-                </form>
-            </Show>
-            <details>
-                <summary>{move || word(lang.get(), "ui.ledger")}</summary>
-                <ol class="ledger">
-                    {move || {
-                        let lang = lang.get();
-                        let counted: Vec<LedgerRow> = saha_core::parties::loyalty::counted(&ledger.get())
-                            .into_iter()
-                            .rev()
-                            .map(|e| (e.at, e.points, e.note.clone(), e.by.clone()))
-                            .collect();
-                        counted
-                            .into_iter()
-                            .map(|(at, pts, note, by)| view! {
-                                <li data-points=pts.to_string()>
-                                    {local_text(lang, saha_core::time::civil::Zone::istanbul().local(at))}
-                                    " · " {format!("{pts:+}")} " · " {note} " · " {person_name(&by)}
-                                </li>
-                            })
-                            .collect_view()
-                    }}
-                </ol>
-            </details>
-        </section>
-    }
-}
-
-/// A ledger row as shown: when, points, note, who.
-type LedgerRow = (i64, i64, String, String);

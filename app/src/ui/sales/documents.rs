@@ -1,32 +1,36 @@
-//! Quotes, orders and invoices: priced lines with KDV and totals, the steps from quote
-//! to order to invoice, issuing an invoice under a number reserved for this device, and
-//! a clean printed page (the browser's print to PDF).
+//! Quotes, orders and invoices: lines, totals, the workflow from quote to paid invoice,
+//! printing.
 
-use crate::client::error::RepoError;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
 use saha_core::kinds::Record;
-use saha_core::record::EditError;
-use saha_core::record::WorkflowRefusal;
-use saha_core::record::form::Form;
-use saha_core::sales::document::{self, INVOICE, ORDER, QUOTE, SalesDocument, new_line_id};
-use saha_core::sales::money::{Currency, format_tr};
-use saha_core::sales::product;
+use saha_core::record::{EditError, WorkflowRefusal, form::Form};
+use saha_core::sales::{
+    document::{self, INVOICE, ORDER, QUOTE, SalesDocument, new_line_id},
+    money::{Currency, format_tr},
+    product,
+};
 use saha_core::text::validate::Problem;
 
-use super::records::{format_date, record_href, title_of_id, today};
-use super::related::{ErrorLine, run_step};
-use super::{me, repo, use_lang, word};
-use crate::client::repo::NumberError;
+use crate::client::{error::RepoError, repo::NumberError};
 use crate::i18n;
+use crate::ui::{
+    me, repo, use_lang,
+    widgets::{
+        feedback::{ErrorLine, run_step},
+        format::{format_date, today},
+        links::{record_href, title_of_id},
+    },
+    word,
+};
 
-fn stored(e: String) -> RepoError {
+pub(crate) fn stored(e: String) -> RepoError {
     RepoError::Store(e)
 }
 
 /// Reads the sales document `id`, changes it with `change` and stores it.
-async fn change_document(
+pub(crate) async fn change_document(
     id: DocumentId,
     change: impl FnOnce(&mut SalesDocument) -> Result<(), EditError>,
 ) -> Result<(), RepoError> {
@@ -39,7 +43,7 @@ async fn change_document(
 }
 
 /// Makes the next document (order from quote, invoice from order) and opens it.
-async fn derive(
+pub(crate) async fn derive(
     id: DocumentId,
     make: fn(
         &str,
@@ -54,11 +58,11 @@ async fn derive(
     let next = make(&id.to_string(), &source, &repo.edit_context())?;
     let kind = next.kind.clone();
     let next_id = repo.create(Record::Sales(next)).await?;
-    super::go(&record_href(&kind, next_id));
+    crate::ui::go(&record_href(&kind, next_id));
     Ok(())
 }
 
-async fn issue(id: DocumentId) -> Result<(), RepoError> {
+pub(crate) async fn issue(id: DocumentId) -> Result<(), RepoError> {
     let today = today();
     let year = saha_core::sales::invoice_number::year_of(&today).unwrap_or(2026);
     let repo = repo();
@@ -79,7 +83,7 @@ async fn issue(id: DocumentId) -> Result<(), RepoError> {
 
 /// Marks an invoice paid and credits its account's loyalty points (once per invoice,
 /// by the workspace's programme; TRY invoices only).
-async fn mark_paid(id: DocumentId) -> Result<(), RepoError> {
+pub(crate) async fn mark_paid(id: DocumentId) -> Result<(), RepoError> {
     let repo = repo();
     let ctx = repo.edit_context();
     let Some(Record::Sales(mut invoice)) = repo.record(id) else {
@@ -167,7 +171,7 @@ pub fn SalesPanel(id: DocumentId, document: SalesDocument) -> impl IntoView {
                     document.contact.clone()
                 };
                 let subject = word(lang.get_untracked(), "kind.order");
-                view! { <super::campaign::SurveyButton about=id person=person subject=subject /> }.into_any()
+                view! { <crate::ui::engagement::campaigns::SurveyButton about=id person=person subject=subject /> }.into_any()
             },
         ],
         (ORDER, s) if s != "cancelled" => vec![view! {
@@ -224,7 +228,7 @@ pub fn SalesPanel(id: DocumentId, document: SalesDocument) -> impl IntoView {
 
 /// The heading of the printed page: seller, customer, number and dates.
 #[component]
-fn PrintHeader(document: SalesDocument) -> impl IntoView {
+pub(crate) fn PrintHeader(document: SalesDocument) -> impl IntoView {
     let lang = use_lang();
     let account = document
         .account
@@ -275,7 +279,7 @@ fn PrintHeader(document: SalesDocument) -> impl IntoView {
 }
 
 #[component]
-fn LinesTable(id: DocumentId, document: SalesDocument, editable: bool) -> impl IntoView {
+pub(crate) fn LinesTable(id: DocumentId, document: SalesDocument, editable: bool) -> impl IntoView {
     let lang = use_lang();
     let currency = document.currency();
     let editing = RwSignal::new(None::<String>);
@@ -356,7 +360,11 @@ fn LinesTable(id: DocumentId, document: SalesDocument, editable: bool) -> impl I
 
 /// Adds a line from the catalog, or a free line.
 #[component]
-fn AddLine(id: DocumentId, currency: Currency, editing: RwSignal<Option<String>>) -> impl IntoView {
+pub(crate) fn AddLine(
+    id: DocumentId,
+    currency: Currency,
+    editing: RwSignal<Option<String>>,
+) -> impl IntoView {
     let lang = use_lang();
     let failure = RwSignal::new(None::<String>);
     let records = repo().records();
@@ -425,7 +433,7 @@ fn AddLine(id: DocumentId, currency: Currency, editing: RwSignal<Option<String>>
 
 /// Edits one line; writes only that line's changed fields.
 #[component]
-fn LineForm(
+pub(crate) fn LineForm(
     id: DocumentId,
     line_id: String,
     initial: Form,
@@ -506,7 +514,7 @@ fn LineForm(
 
 /// Subtotal, KDV by rate and total, computed from the lines.
 #[component]
-fn Totals(document: SalesDocument, currency: Currency) -> impl IntoView {
+pub(crate) fn Totals(document: SalesDocument, currency: Currency) -> impl IntoView {
     let lang = use_lang();
     match document.totals() {
         Err(_) => {

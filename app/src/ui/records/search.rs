@@ -1,15 +1,13 @@
-//! Global search over every record kind (Ctrl/Cmd+K on desktop, the search link on
-//! phones), ranked by the incremental Turkish-aware index.
+//! Searching every record on the device.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use super::records::RecordCard;
-use super::{repo, use_lang, word};
 use crate::client::repo::RecordView;
+use crate::ui::{repo, use_lang, widgets::record_card::RecordCard, word};
 
 /// Results shown at once.
-const LIMIT: usize = 50;
+pub(crate) const LIMIT: usize = 50;
 
 #[component]
 pub fn SearchPage() -> impl IntoView {

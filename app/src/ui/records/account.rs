@@ -1,0 +1,179 @@
+//! The account's 360° page: linked records per kind and the timeline.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use saha_core::DocumentId;
+use saha_core::kinds::section_of;
+use saha_core::parties::{account, contact};
+use saha_core::sales::document as sales;
+use saha_core::sales::{lead, opportunity};
+use saha_core::views::timeline::{self, Happening};
+
+use crate::client::repo::RecordView;
+use crate::i18n;
+use crate::ui::{
+    me, repo, use_lang,
+    widgets::{
+        format::format_date,
+        links::{person_name, record_href, stage_name},
+        record_card::RecordCard,
+    },
+    word,
+};
+
+/// Records of `kind` that belong to the account `account`.
+pub(crate) fn linked(account: DocumentId, kind: &'static str) -> Memo<Vec<RecordView>> {
+    let records = repo().records();
+    let key = account.to_string();
+    Memo::new(move |_| {
+        records.with(|all| {
+            let mut rows: Vec<RecordView> = all
+                .values()
+                .filter(|v| v.kind == kind && v.record.account() == key)
+                .cloned()
+                .collect();
+            rows.sort_by_key(|v| std::cmp::Reverse(v.record.common().created_at));
+            rows
+        })
+    })
+}
+
+/// The account's 360° page: everything linked to it, and its timeline.
+#[component]
+pub fn AccountPanels(id: DocumentId) -> impl IntoView {
+    let lang = use_lang();
+    let sections = [
+        contact::KIND,
+        opportunity::KIND,
+        sales::QUOTE,
+        sales::ORDER,
+        sales::INVOICE,
+        saha_core::service::case::KIND,
+        saha_core::activities::call::KIND,
+        saha_core::activities::meeting::KIND,
+        saha_core::activities::task::KIND,
+        lead::KIND,
+    ]
+    .into_iter()
+    .map(|kind| {
+        let rows = linked(id, kind);
+        // Leads are linked by conversion, never created from an account.
+        let can_add = kind != lead::KIND && kind != sales::ORDER && kind != sales::INVOICE && me().role.can_write();
+        let new_href = format!("/{}/new?account={id}", section_of(kind));
+        view! {
+            <section class="related" data-related=kind>
+                <div class="toolbar">
+                    <h2>
+                        {move || word(lang.get(), &format!("kinds.{kind}"))}
+                        " "
+                        <span class="count">{move || rows.with(Vec::len)}</span>
+                    </h2>
+                    <Show when=move || can_add>
+                        <A href=new_href.clone() attr:class="button small no-print">"+ " {move || word(lang.get(), &format!("new.{kind}"))}</A>
+                    </Show>
+                </div>
+                <ul class="cards compact">
+                    <For each=move || rows.get() key=|v| (v.id, format!("{:?}", v.record)) let(v)>
+                        <RecordCard view=v />
+                    </For>
+                </ul>
+            </section>
+        }
+    })
+    .collect_view();
+    view! {
+        <div class="account-360">
+            <crate::ui::activities::calls::ServiceActions account=id.to_string() contact=String::new() />
+            <crate::ui::engagement::consent::ConsentPanel id=id />
+            <crate::ui::engagement::loyalty::LoyaltyPanel id=id />
+            {sections}
+            <AccountTimeline id=id />
+        </div>
+    }
+}
+
+#[component]
+pub(crate) fn AccountTimeline(id: DocumentId) -> impl IntoView {
+    let lang = use_lang();
+    let records = repo().records();
+    let events = Memo::new(move |_| {
+        let zone = repo().service().with(|s| s.zone());
+        records.with(|all| timeline::for_account(id, all.values().map(|v| (v.id, &v.record)), zone))
+    });
+    view! {
+        <section class="timeline">
+            <h2>{move || word(lang.get(), "ui.timeline")}</h2>
+            <ol>
+                <For
+                    each=move || events.get()
+                    key=|e| (e.at, e.record, format!("{:?}", e.happening))
+                    let(e)
+                >
+                    <TimelineEntry event=e />
+                </For>
+            </ol>
+        </section>
+    }
+}
+
+#[component]
+pub(crate) fn TimelineEntry(event: timeline::Event<DocumentId>) -> impl IntoView {
+    let lang = use_lang();
+    let when = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(event.at as f64));
+    let when = format!(
+        "{} {:02}:{:02}",
+        format_date(
+            lang.get_untracked(),
+            &saha_core::sales::document::date_of(event.at)
+        ),
+        when.get_hours(),
+        when.get_minutes()
+    );
+    let kind = event.kind.clone();
+    let what = move || {
+        let l = lang.get();
+        let kind_word = word(l, &format!("kind.{kind}"));
+        match &event.happening {
+            Happening::Created => format!("{kind_word} {}", word(l, "ui.created")),
+            Happening::Converted => format!("{kind_word} {}", word(l, "ui.converted")),
+            Happening::Changed { from, to } => {
+                let name = |code: &str| match kind.as_str() {
+                    account::KIND => i18n::word(l, &format!("type.{code}")),
+                    opportunity::KIND => stage_name(l, code),
+                    _ => i18n::word(l, &format!("status.{code}")),
+                };
+                format!("{kind_word}: {} → {}", name(from), name(to))
+            }
+            Happening::Call {
+                direction,
+                outcome,
+                seconds,
+            } => format!(
+                "{kind_word} ({}): {} · {}",
+                word(l, &format!("direction.{}", direction.code())),
+                word(l, &format!("outcome.{}", outcome.code())),
+                saha_core::activities::call::duration_text(*seconds)
+            ),
+            Happening::Meeting => kind_word,
+            Happening::Message {
+                person,
+                channel,
+                state,
+            } => format!(
+                "{kind_word} ({}) → {}: {}",
+                word(l, &format!("channel.{}", channel.code())),
+                crate::ui::widgets::links::title_of_id(person),
+                word(l, &format!("delivery.{}", state.code()))
+            ),
+        }
+    };
+    let who = person_name(&event.by);
+    view! {
+        <li data-kind=event.kind.clone()>
+            <time>{when}</time>
+            <A href=record_href(&event.kind, event.record)>{event.title.clone()}</A>
+            <span class="what">{what}</span>
+            <span class="who">{who}</span>
+        </li>
+    }
+}

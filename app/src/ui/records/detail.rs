@@ -1,0 +1,203 @@
+//! A record's page: its facts and the panels its feature adds.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use saha_core::DocumentId;
+use saha_core::kinds::{Record, section_of};
+use saha_core::record::form::{FieldSpec, Input};
+
+use crate::client::repo::RecordView;
+use crate::i18n::{self, Msg};
+use crate::ui::{
+    me,
+    records::list::{id_param, section_param},
+    repo, tr, use_lang,
+    widgets::{
+        format::{format_amount, format_date},
+        links::{display_title, person_name, record_href, team_name, title_of_id},
+        record_card::FacetBadge,
+    },
+    word,
+};
+
+#[component]
+pub fn RecordDetail() -> impl IntoView {
+    let kind = section_param();
+    let id = id_param();
+    let records = repo().records();
+    let lang = use_lang();
+    let view_of = Memo::new(move |_| {
+        id.get()
+            .and_then(|id| records.with(|r| r.get(&id).cloned()))
+            .filter(|v| v.kind == kind.get())
+    });
+    view! {
+        <section class="page">
+            <A href=move || format!("/{}", section_of(kind.get())) attr:class="back no-print">
+                "← "
+                {move || word(lang.get(), &format!("kinds.{}", kind.get()))}
+            </A>
+            {move || match view_of.get() {
+                None => view! { <p class="empty">{tr(Msg::RecordNotFound)}</p> }.into_any(),
+                Some(v) => view! { <DetailBody view=v /> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+pub(crate) fn DetailBody(view: RecordView) -> impl IntoView {
+    let lang = use_lang();
+    let id = view.id;
+    let kind = view.kind.clone();
+    let title = {
+        let view = view.clone();
+        move || display_title(lang.get(), &view)
+    };
+    let notes = view.record.common().notes;
+    let edit_href = format!("{}/edit", record_href(&kind, id));
+    let extra = match &view.record {
+        Record::Account(_) => view! { <crate::ui::records::account::AccountPanels id=id /> }.into_any(),
+        Record::Lead(l) => view! { <crate::ui::sales::opportunities::LeadPanel id=id lead=l.clone() /> }.into_any(),
+        Record::Opportunity(o) => {
+            view! { <crate::ui::sales::opportunities::OpportunityPanel id=id opportunity=o.clone() /> }.into_any()
+        }
+        Record::Sales(s) => {
+            view! { <crate::ui::sales::documents::SalesPanel id=id document=s.clone() /> }.into_any()
+        }
+        Record::Case(c) => {
+            view! { <crate::ui::service::cases::CaseSla case_id=id case=c.clone() /> }.into_any()
+        }
+        Record::Segment(s) => {
+            view! { <crate::ui::engagement::campaigns::SegmentPanel segment=s.clone() /> }.into_any()
+        }
+        Record::Campaign(c) => {
+            view! { <crate::ui::engagement::campaigns::CampaignPanel id=id campaign=c.clone() /> }.into_any()
+        }
+        Record::Meeting(m) => {
+            view! { <crate::ui::activities::calendar::MeetingPanel id=id meeting=m.clone() /> }.into_any()
+        }
+        Record::Contact(c) => view! {
+            <crate::ui::activities::calls::ServiceActions account=c.account.clone() contact=id.to_string() />
+            <crate::ui::engagement::consent::ConsentPanel id=id />
+        }
+        .into_any(),
+        _ => ().into_any(),
+    };
+    let editable = match &view.record {
+        Record::Product(_) => me().role.administers(),
+        _ => me().role.can_write(),
+    };
+    view! {
+        <article class="detail" data-kind=kind.clone()>
+            <div class="toolbar">
+                <h1>{title}</h1>
+                <Show when=move || editable>
+                    <A href=edit_href.clone() attr:class="button primary no-print" attr:id="edit-record">
+                        {tr(Msg::Edit)}
+                    </A>
+                </Show>
+            </div>
+            <FacetBadge record=view.record.clone() />
+            <Facts record=view.record.clone() />
+            <Show when={
+                let empty = notes.is_empty();
+                move || !empty
+            }>
+                <h2>{move || word(lang.get(), "field.notes")}</h2>
+                <p class="notes" data-field="notes">{notes.clone()}</p>
+            </Show>
+            {extra}
+        </article>
+    }
+}
+
+/// The record's fields as a definition list (empty ones left out).
+#[component]
+pub(crate) fn Facts(record: Record) -> impl IntoView {
+    let lang = use_lang();
+    let form = record.form();
+    let currency = form.get("currency").to_owned();
+    let facts: Vec<(FieldSpec, String)> = record
+        .fields()
+        .iter()
+        .filter(|f| f.name != "notes" && !matches!(f.name, "status" | "stage" | "type"))
+        .map(|f| (*f, form.get(f.name).to_owned()))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    view! {
+        <dl class="facts">
+            {facts
+                .into_iter()
+                .map(|(field, value)| {
+                    let name = field.name;
+                    let shown = fact_value(field, value, currency.clone());
+                    view! {
+                        <dt>{move || word(lang.get(), &format!("field.{name}"))}</dt>
+                        <dd data-field=name>{shown}</dd>
+                    }
+                })
+                .collect_view()}
+        </dl>
+    }
+}
+
+pub(crate) fn fact_value(field: FieldSpec, value: String, currency: String) -> AnyView {
+    let lang = use_lang();
+    match field.input {
+        Input::Phone => view! { <crate::ui::activities::calls::PhoneLink number=value /> }.into_any(),
+        Input::Email => view! { <a href=format!("mailto:{value}")>{value.clone()}</a> }.into_any(),
+        Input::Link(kind) => {
+            let title = title_of_id(&value);
+            match value.parse::<DocumentId>() {
+                Ok(id) => view! { <A href=record_href(kind, id)>{title}</A> }.into_any(),
+                Err(_) => value.into_any(),
+            }
+        }
+        Input::Team => team_name(&value).into_any(),
+        Input::Member => person_name(&value).into_any(),
+        Input::Date => (move || format_date(lang.get(), &value)).into_any(),
+        Input::Choice(_) => {
+            let key = format!("{}.{value}", field.name);
+            (move || i18n::word(lang.get(), &key)).into_any()
+        }
+        Input::Decimal if field.name != "quantity" => format_amount(&value, &currency).into_any(),
+        Input::DateTime => match saha_core::time::civil::LocalDateTime::parse(&value) {
+            Some(t) => (move || crate::ui::widgets::format::local_text(lang.get(), t)).into_any(),
+            None => value.into_any(),
+        },
+        Input::Duration => value
+            .parse::<i64>()
+            .map(saha_core::activities::call::duration_text)
+            .unwrap_or(value)
+            .into_any(),
+        Input::AnyLink => match value.parse::<DocumentId>() {
+            Ok(id) => {
+                let kind = repo()
+                    .records()
+                    .with_untracked(|r| r.get(&id).map(|v| v.kind.clone()))
+                    .unwrap_or_default();
+                view! { <A href=record_href(&kind, id)>{title_of_id(&value)}</A> }.into_any()
+            }
+            Err(_) => value.into_any(),
+        },
+        Input::LinkList(kind) => value
+            .split(',')
+            .filter_map(|v| v.trim().parse::<DocumentId>().ok())
+            .map(|id| {
+                view! { <A href=record_href(kind, id) attr:class="chip">{title_of_id(&id.to_string())}</A> }
+            })
+            .collect_view()
+            .into_any(),
+        Input::MemberList => value
+            .split(',')
+            .map(|v| person_name(v.trim()))
+            .collect::<Vec<_>>()
+            .join(", ")
+            .into_any(),
+        Input::Text if field.name == "calendar" => {
+            (move || crate::ui::activities::calendar::calendar_name(lang.get(), &value)).into_any()
+        }
+        _ => value.into_any(),
+    }
+}

@@ -1,0 +1,3 @@
+//! Reports computed on the device from its records: the [`service`] report.
+
+pub mod service;

@@ -1,0 +1,137 @@
+//! The service report: SLA compliance, handling times and satisfaction.
+
+use leptos::prelude::*;
+use saha_core::kinds::Record;
+
+use crate::ui::{
+    repo, use_lang,
+    widgets::{
+        format::{clock, span_text, workspace_zone},
+        links::person_name,
+    },
+    word,
+};
+
+/// First-response and resolution times, SLA breach rate, open cases by age, and calls
+/// per agent per day over the last week.
+#[component]
+pub fn ServiceReport() -> impl IntoView {
+    let lang = use_lang();
+    let records = repo().records();
+    let now = clock(60);
+    let figures = Memo::new(move |_| {
+        let service = repo().service().get();
+        records.with(|all| {
+            let cases = all.values().filter_map(|v| match &v.record {
+                Record::Case(c) => Some(c),
+                _ => None,
+            });
+            saha_core::views::service_report::cases(
+                cases,
+                &service.sla,
+                &service.calendar(),
+                now.get(),
+            )
+        })
+    });
+    let calls = Memo::new(move |_| {
+        let since = workspace_zone().local(now.get()).date.add_days(-6);
+        records.with(|all| {
+            let calls = all.values().filter_map(|v| match &v.record {
+                Record::Call(c) => Some(c),
+                _ => None,
+            });
+            saha_core::views::service_report::calls_per_agent_day(calls, since)
+                .into_iter()
+                .collect::<Vec<_>>()
+        })
+    });
+    let hours = move |ms: Option<i64>| {
+        ms.map(|ms| span_text(lang.get(), ms))
+            .unwrap_or_else(|| "—".to_owned())
+    };
+    view! {
+        <section class="page report">
+            <h1>{move || word(lang.get(), "ui.service_report")}</h1>
+            <dl class="facts" id="service-figures">
+                <dt>{move || word(lang.get(), "report.cases")}</dt>
+                <dd data-figure="total">{move || figures.get().total}</dd>
+                <dt>{move || word(lang.get(), "report.open")}</dt>
+                <dd data-figure="open">{move || figures.get().open}</dd>
+                <dt>{move || word(lang.get(), "report.first_response")}</dt>
+                <dd data-figure="first_response">{move || hours(figures.get().mean_first_response_ms)}</dd>
+                <dt>{move || word(lang.get(), "report.resolution")}</dt>
+                <dd data-figure="resolution">{move || hours(figures.get().mean_resolution_ms)}</dd>
+                <dt>{move || word(lang.get(), "report.breach_rate")}</dt>
+                <dd data-figure="breach_rate">
+                    {move || figures.get().breach_rate_percent().map(|p| format!("%{p}")).unwrap_or_else(|| "—".into())}
+                </dd>
+                <dt>{move || word(lang.get(), "report.nps")}</dt>
+                <dd data-figure="nps">
+                    {move || {
+                        records.with(|all| {
+                            let campaigns = all.values().filter_map(|v| match &v.record {
+                                Record::Campaign(c) => Some(c),
+                                _ => None,
+                            });
+                            saha_core::views::service_report::nps(campaigns)
+                                .map(|(score, n)| format!("{score} ({n})"))
+                                .unwrap_or_else(|| "—".into())
+                        })
+                    }}
+                </dd>
+                <dt>{move || word(lang.get(), "report.satisfaction")}</dt>
+                <dd data-figure="satisfaction">
+                    {move || figures.get().mean_rating_x100.map(|r| format!("{}.{:02}", r / 100, r % 100)).unwrap_or_else(|| "—".into())}
+                </dd>
+            </dl>
+            <h2>{move || word(lang.get(), "report.open_by_age")}</h2>
+            <table class="lines" id="open-by-age">
+                <tbody>
+                    {saha_core::views::service_report::AGE_BUCKETS
+                        .iter()
+                        .enumerate()
+                        .map(|(i, b)| view! {
+                            <tr data-age=*b>
+                                <th scope="row">{move || word(lang.get(), &format!("report.age.{b}"))}</th>
+                                <td>{move || figures.get().open_by_age[i]}</td>
+                            </tr>
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+            <h2>{move || word(lang.get(), "report.calls")}</h2>
+            <table class="lines" id="calls-per-agent">
+                <thead>
+                    <tr>
+                        <th>{move || word(lang.get(), "field.owner")}</th>
+                        <th>{move || word(lang.get(), "report.day")}</th>
+                        <th>{move || word(lang.get(), "kinds.call")}</th>
+                        <th>{move || word(lang.get(), "outcome.reached")}</th>
+                        <th>{move || word(lang.get(), "report.total_time")}</th>
+                        <th>{move || word(lang.get(), "report.mean_time")}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        let lang = lang.get();
+                        calls
+                            .get()
+                            .into_iter()
+                            .map(|((agent, day), d)| view! {
+                                <tr>
+                                    <td>{person_name(&agent)}</td>
+                                    <td>{crate::ui::widgets::format::format_date(lang, &day.to_string())}</td>
+                                    <td>{d.calls}</td>
+                                    <td>{d.reached}</td>
+                                    <td>{saha_core::activities::call::duration_text(d.total_seconds)}</td>
+                                    <td>{saha_core::activities::call::duration_text(d.mean_seconds())}</td>
+                                </tr>
+                            })
+                            .collect_view()
+                    }}
+                </tbody>
+            </table>
+        </section>
+    }
+}

@@ -1,0 +1,67 @@
+//! The workspace's audit log.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use saha_core::api::{ApiErrorCode, AuditEntry};
+
+use crate::client::http;
+use crate::i18n::{self, Msg};
+use crate::ui::{tr, use_lang, widgets::format::format_time};
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let lang = use_lang();
+    let entries = RwSignal::new(None::<Result<Vec<AuditEntry>, ApiErrorCode>>);
+    wasm_bindgen_futures::spawn_local(async move {
+        let answer = http::get::<Vec<AuditEntry>>("/api/audit?limit=500").await;
+        entries.set(Some(answer.map_err(|e| e.code())));
+    });
+    view! {
+        <section class="page wide">
+            <A href="/settings" attr:class="back">"← " {tr(Msg::Settings)}</A>
+            <h1>{tr(Msg::AuditLog)}</h1>
+            {move || match entries.get() {
+                None => view! { <p>{tr(Msg::Loading)}</p> }.into_any(),
+                Some(Err(code)) => {
+                    view! { <p class="banner error" role="alert">{move || i18n::api_error(lang.get(), code)}</p> }
+                        .into_any()
+                }
+                Some(Ok(list)) => {
+                    view! {
+                        <table class="table" id="audit">
+                            <thead>
+                                <tr>
+                                    <th>{tr(Msg::When)}</th>
+                                    <th>{tr(Msg::Who)}</th>
+                                    <th>{tr(Msg::Action)}</th>
+                                    <th>{tr(Msg::Target)}</th>
+                                    <th>{tr(Msg::Address)}</th>
+                                    <th>{tr(Msg::Details)}</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {list
+                                    .into_iter()
+                                    .map(|e| {
+                                        let action = e.action.clone();
+                                        view! {
+                                            <tr data-action=action>
+                                                <td>{format_time(e.at)}</td>
+                                                <td>{e.actor}</td>
+                                                <td><code>{e.action}</code></td>
+                                                <td>{e.target}</td>
+                                                <td>{e.ip}</td>
+                                                <td>{e.detail}</td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    }
+                        .into_any()
+                }
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,13 @@
+//! Pieces every feature uses: formatting dates, amounts and spans ([`format`]), links to
+//! records ([`links`]), a record's card in lists ([`record_card`]), error lines and
+//! workflow steps ([`feedback`]), file downloads ([`files`]), record pickers
+//! ([`pickers`]) and the language switch ([`language`]). Nothing here imports a
+//! feature module.
+
+pub mod feedback;
+pub mod files;
+pub mod format;
+pub mod language;
+pub mod links;
+pub mod pickers;
+pub mod record_card;

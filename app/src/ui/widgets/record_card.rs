@@ -1,0 +1,116 @@
+//! A record as one card in a list: title, facet badge and a line of facts.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use saha_core::kinds::Record;
+
+use crate::client::repo::RecordView;
+use crate::i18n;
+use crate::ui::{
+    use_lang,
+    widgets::{
+        format::{format_amount, format_date, today},
+        links::{display_title, person_name, record_href, stage_name, title_of_id},
+    },
+};
+
+/// The one-line summary under a card's title.
+pub(crate) fn card_meta(lang: i18n::Lang, view: &RecordView) -> String {
+    let parts: Vec<String> = match &view.record {
+        Record::Account(a) => vec![a.city.clone(), a.phone.clone()],
+        Record::Contact(c) => vec![c.title.clone(), title_of_id(&c.account), c.phone.clone()],
+        Record::Lead(l) => vec![l.company.clone(), l.city.clone(), l.topic.clone()],
+        Record::Opportunity(o) => vec![
+            title_of_id(&o.account),
+            format_amount(&o.amount, &o.currency),
+            format_date(lang, &o.close_date),
+        ],
+        Record::Product(p) => vec![
+            format_amount(&p.unit_price, &p.currency),
+            p.category.clone(),
+        ],
+        Record::Sales(s) => vec![
+            s.totals()
+                .map(|t| saha_core::sales::money::format_tr(t.gross, s.currency()))
+                .unwrap_or_default(),
+            format_date(lang, &s.issue_date),
+        ],
+        Record::Case(c) => vec![
+            i18n::word(lang, &format!("category.{}", c.category.code())),
+            i18n::word(lang, &format!("priority.{}", c.priority.code())),
+            title_of_id(&c.account),
+        ],
+        Record::Call(c) => vec![
+            i18n::word(lang, &format!("direction.{}", c.direction.code())),
+            title_of_id(&c.account),
+            saha_core::activities::call::duration_text(c.duration),
+        ],
+        Record::Task(t) => vec![
+            saha_core::time::civil::LocalDateTime::parse(&t.due)
+                .map(|d| crate::ui::widgets::format::local_text(lang, d))
+                .unwrap_or_default(),
+            person_name(&t.owner),
+        ],
+        Record::Segment(s) => vec![s.city.clone(), s.account_segment.clone(), s.tags.join(", ")],
+        Record::Campaign(c) => vec![
+            i18n::word(lang, &format!("channel.{}", c.channel.code())),
+            title_of_id(&c.segment),
+            c.topic.clone(),
+        ],
+        Record::Meeting(m) => vec![
+            saha_core::time::civil::LocalDateTime::parse(&m.start)
+                .map(|d| crate::ui::widgets::format::local_text(lang, d))
+                .unwrap_or_default(),
+            m.location.clone(),
+            title_of_id(&m.account),
+        ],
+    };
+    parts
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// A badge showing a record's type, status or stage.
+#[component]
+pub fn FacetBadge(record: Record) -> impl IntoView {
+    let lang = use_lang();
+    record.facet(&today()).map(|(field, code)| {
+        let label = {
+            let code = code.clone();
+            move || {
+                if field == "stage" {
+                    stage_name(lang.get(), &code)
+                } else {
+                    i18n::word(lang.get(), &format!("{field}.{code}"))
+                }
+            }
+        };
+        view! { <span class="badge" data-type=code.clone()>{label}</span> }
+    })
+}
+
+/// One record as a card in a list.
+#[component]
+pub fn RecordCard(view: RecordView) -> impl IntoView {
+    let lang = use_lang();
+    let href = record_href(&view.kind, view.id);
+    let title = {
+        let view = view.clone();
+        move || display_title(lang.get(), &view)
+    };
+    let meta = {
+        let view = view.clone();
+        move || card_meta(lang.get(), &view)
+    };
+    view! {
+        <li class="card" data-kind=view.kind.clone()>
+            <A href=href>
+                <span class="card-title">{title}</span>
+                <FacetBadge record=view.record.clone() />
+                <span class="card-meta">{meta}</span>
+            </A>
+        </li>
+    }
+}
