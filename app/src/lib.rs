@@ -16,7 +16,7 @@ pub use shell::{ScriptNonce, shell};
 #[cfg(feature = "hydrate")]
 pub mod client;
 #[cfg(feature = "hydrate")]
-pub mod ui;
+mod ui;
 
 /// Entry point of the WASM bundle: mounts the app into `<body>`.
 #[cfg(feature = "hydrate")]

@@ -11,7 +11,7 @@ use leptos_router::path;
 use saha_core::api::{self, ApiErrorCode, InvitationPreview, Me};
 
 use crate::client::http::{self, HttpError};
-use crate::i18n::{self, Lang, Msg};
+use crate::i18n::{self, Key, Lang};
 use crate::ui::{
     provide_lang, tr, use_lang,
     widgets::{
@@ -28,7 +28,7 @@ pub fn AuthApp(lang: Lang, needs_setup: bool, offline: bool) -> impl IntoView {
             view! {
                 <section class="page auth">
                     <h1>"Saha"</h1>
-                    <p class="banner" role="status">{tr(Msg::OfflineNoSession)}</p>
+                    <p class="banner" role="status">{tr(Key::OfflineNoSession)}</p>
                 </section>
             }
             .into_any()
@@ -94,13 +94,13 @@ pub(crate) fn LoginPage() -> impl IntoView {
     };
     view! {
         <section class="page auth">
-            <h1>{tr(Msg::LoginTitle)}</h1>
+            <h1>{tr(Key::LoginTitle)}</h1>
             <form class="form" id="login-form" on:submit=on_submit>
                 {error_banner(error)}
-                {input_field("login-email", Msg::Email, "email", "username", email)}
-                {input_field("login-password", Msg::Password, "password", "current-password", password)}
+                {input_field("login-email", Key::FieldEmail, "email", "username", email)}
+                {input_field("login-password", Key::Password, "password", "current-password", password)}
                 <div class="actions">
-                    <button type="submit" class="button primary" disabled=busy>{tr(Msg::LogIn)}</button>
+                    <button type="submit" class="button primary" disabled=busy>{tr(Key::LogIn)}</button>
                 </div>
             </form>
         </section>
@@ -129,17 +129,17 @@ pub(crate) fn SetupPage() -> impl IntoView {
     };
     view! {
         <section class="page auth">
-            <h1>{tr(Msg::SetUpTitle)}</h1>
-            <p>{tr(Msg::SetUpIntro)}</p>
+            <h1>{tr(Key::SetUpTitle)}</h1>
+            <p>{tr(Key::SetUpIntro)}</p>
             <form class="form" id="setup-form" on:submit=on_submit>
                 {error_banner(error)}
-                {input_field("setup-workspace", Msg::WorkspaceName, "text", "organization", workspace)}
-                {input_field("setup-name", Msg::YourName, "text", "name", name)}
-                {input_field("setup-email", Msg::Email, "email", "username", email)}
-                {input_field("setup-password", Msg::Password, "password", "new-password", password)}
-                <p class="hint">{tr(Msg::PasswordRule)}</p>
+                {input_field("setup-workspace", Key::WorkspaceName, "text", "organization", workspace)}
+                {input_field("setup-name", Key::YourName, "text", "name", name)}
+                {input_field("setup-email", Key::FieldEmail, "email", "username", email)}
+                {input_field("setup-password", Key::Password, "password", "new-password", password)}
+                <p class="hint">{tr(Key::PasswordRule)}</p>
                 <div class="actions">
-                    <button type="submit" class="button primary" disabled=busy>{tr(Msg::CreateWorkspace)}</button>
+                    <button type="submit" class="button primary" disabled=busy>{tr(Key::CreateWorkspace)}</button>
                 </div>
             </form>
         </section>
@@ -183,9 +183,9 @@ pub(crate) fn AcceptInvitationPage() -> impl IntoView {
     };
     view! {
         <section class="page auth">
-            <h1>{tr(Msg::InvitationTitle)}</h1>
+            <h1>{tr(Key::InvitationTitle)}</h1>
             {move || match preview.get() {
-                None => view! { <p>{tr(Msg::Loading)}</p> }.into_any(),
+                None => view! { <p>{tr(Key::Loading)}</p> }.into_any(),
                 Some(Err(code)) => {
                     view! { <p class="banner error" role="alert">{move || i18n::api_error(lang.get(), code)}</p> }
                         .into_any()
@@ -196,7 +196,7 @@ pub(crate) fn AcceptInvitationPage() -> impl IntoView {
                         <p class="invitation-summary">
                             <strong>{p.workspace_name.clone()}</strong>
                             " · "
-                            {tr(Msg::InvitedAs)}
+                            {tr(Key::InvitedAs)}
                             ": "
                             {move || i18n::role(lang.get(), role)}
                         </p>
@@ -207,13 +207,13 @@ pub(crate) fn AcceptInvitationPage() -> impl IntoView {
             <Show when=move || matches!(preview.get(), Some(Ok(_)))>
                 <form class="form" id="invite-form" on:submit=on_submit>
                     {error_banner(error)}
-                    {input_field("invite-name", Msg::YourName, "text", "name", name)}
-                    {input_field("invite-email", Msg::Email, "email", "username", email)}
-                    {input_field("invite-password", Msg::Password, "password", "new-password", password)}
-                    <p class="hint">{tr(Msg::PasswordRule)}</p>
+                    {input_field("invite-name", Key::YourName, "text", "name", name)}
+                    {input_field("invite-email", Key::FieldEmail, "email", "username", email)}
+                    {input_field("invite-password", Key::Password, "password", "new-password", password)}
+                    <p class="hint">{tr(Key::PasswordRule)}</p>
                     <div class="actions">
                         <button type="submit" class="button primary" disabled=busy>
-                            {tr(Msg::AcceptInvitation)}
+                            {tr(Key::AcceptInvitation)}
                         </button>
                     </div>
                 </form>

@@ -4,39 +4,39 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::client::repo::Connectivity;
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, Key};
 use crate::ui::{me, repo, tr, use_lang, widgets::language::LanguagePicker};
 
 #[component]
 pub fn Header() -> impl IntoView {
     let lang = use_lang();
     let sections = [
-        ("/today", "ui.my_day"),
-        ("/accounts", "kinds.account"),
-        ("/contacts", "kinds.contact"),
-        ("/leads", "kinds.lead"),
-        ("/pipeline", "ui.pipeline"),
-        ("/quotes", "kinds.quote"),
-        ("/orders", "kinds.order"),
-        ("/invoices", "kinds.invoice"),
-        ("/products", "kinds.product"),
-        ("/cases", "kinds.case"),
-        ("/calls", "kinds.call"),
-        ("/tasks", "kinds.task"),
-        ("/calendar", "ui.calendar"),
-        ("/reports/service", "ui.service_report"),
-        ("/segments", "kinds.segment"),
-        ("/campaigns", "kinds.campaign"),
-        ("/special-days", "ui.special_days"),
-        ("/consents", "ui.iys_page"),
+        ("/today", Key::UiMyDay),
+        ("/accounts", Key::KindsAccount),
+        ("/contacts", Key::KindsContact),
+        ("/leads", Key::KindsLead),
+        ("/pipeline", Key::UiPipeline),
+        ("/quotes", Key::KindsQuote),
+        ("/orders", Key::KindsOrder),
+        ("/invoices", Key::KindsInvoice),
+        ("/products", Key::KindsProduct),
+        ("/cases", Key::KindsCase),
+        ("/calls", Key::KindsCall),
+        ("/tasks", Key::KindsTask),
+        ("/calendar", Key::UiCalendar),
+        ("/reports/service", Key::UiServiceReport),
+        ("/segments", Key::KindsSegment),
+        ("/campaigns", Key::KindsCampaign),
+        ("/special-days", Key::UiSpecialDays),
+        ("/consents", Key::UiIysPage),
     ];
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">"Saha"</A>
             <SyncBadge />
-            <A href="/search" attr:class="search-link" attr:id="search-link" attr:title=move || i18n::word(lang.get(), "ui.search_hint")>
+            <A href="/search" attr:class="search-link" attr:id="search-link" attr:title=move || i18n::word(lang.get(), Key::UiSearchHint)>
                 <span aria-hidden="true" class="icon">"⌕"</span>
-                <span class="label">{move || i18n::word(lang.get(), "ui.search_all")}</span>
+                <span class="label">{move || i18n::word(lang.get(), Key::UiSearchAll)}</span>
             </A>
             <A href="/settings" attr:class="user" attr:id="user-menu">
                 {me().name}
@@ -69,10 +69,10 @@ pub(crate) fn SyncBadge() -> impl IntoView {
     let label = move || {
         let l = lang.get();
         let head = match state() {
-            "offline" => Msg::Offline.text(l),
-            "connecting" => Msg::Connecting.text(l),
-            "syncing" => Msg::Syncing.text(l),
-            _ => Msg::Synced.text(l),
+            "offline" => Key::Offline.text(l),
+            "connecting" => Key::Connecting.text(l),
+            "syncing" => Key::Syncing.text(l),
+            _ => Key::Synced.text(l),
         };
         let mut text = head.to_owned();
         if let Some((done, total)) = download.get() {
@@ -92,7 +92,7 @@ pub(crate) fn SyncBadge() -> impl IntoView {
             data-pending=move || pending.get().to_string()
             data-incoming=move || missing.get().to_string()
             aria-live="polite"
-            title=tr(Msg::SyncStatus)
+            title=tr(Key::SyncStatus)
         >
             <span class="dot" aria-hidden="true"></span>
             {label}
@@ -109,7 +109,7 @@ pub fn StorageBanner() -> impl IntoView {
     view! {
         <Show when=move || error.with(Option::is_some)>
             <p class="banner error" role="alert">
-                {tr(Msg::SaveFailed)} ": " {move || error.get().unwrap_or_default()}
+                {tr(Key::SaveFailed)} ": " {move || error.get().unwrap_or_default()}
             </p>
         </Show>
     }
@@ -166,7 +166,7 @@ pub fn RefusalBanner() -> impl IntoView {
                                 view! {
                                     <li data-code=r.code.clone()>
                                         <strong>{title}</strong> ": "
-                                        {move || i18n::word(lang.get(), &why)}
+                                        {move || i18n::word_for(lang.get(), &why)}
                                     </li>
                                 }
                             })
@@ -174,7 +174,7 @@ pub fn RefusalBanner() -> impl IntoView {
                     }}
                 </ul>
                 <button type="button" class="button" on:click=dismiss>
-                    {move || i18n::word(lang.get(), "ui.dismiss")}
+                    {move || i18n::word(lang.get(), Key::UiDismiss)}
                 </button>
             </div>
         </Show>
@@ -188,8 +188,8 @@ pub fn SessionBanner() -> impl IntoView {
     view! {
         <Show when=move || expired.get()>
             <p class="banner error" role="alert" id="session-expired">
-                {tr(Msg::SessionExpired)} " "
-                <a href="/login" rel="external" on:click=|_| crate::client::session::forget()>{tr(Msg::LogIn)}</a>
+                {tr(Key::SessionExpired)} " "
+                <a href="/login" rel="external" on:click=|_| crate::client::session::forget()>{tr(Key::LogIn)}</a>
             </p>
         </Show>
     }

@@ -33,8 +33,8 @@ use crate::client::{
     session::{self, Start},
     sync_client,
 };
-pub use crate::i18n::word;
-use crate::i18n::{Lang, Msg};
+pub(crate) use crate::i18n::word;
+use crate::i18n::{Key, Lang};
 
 /// How [`go`] reaches the router's navigation.
 type Navigate = Rc<dyn Fn(&str)>;
@@ -113,7 +113,7 @@ pub fn use_lang() -> RwSignal<Lang> {
 }
 
 /// A reactive translation of `msg`.
-pub fn tr(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+pub fn tr(msg: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let lang = use_lang();
     move || msg.text(lang.get())
 }
@@ -193,7 +193,7 @@ fn fail_to_start(lang: Lang, error: String) {
         view! {
             <main class="page">
                 <p class="banner error" role="alert">
-                    {Msg::StorageFailed.text(lang)} ": " {error.clone()}
+                    {Key::StorageFailed.text(lang)} ": " {error.clone()}
                 </p>
             </main>
         }

@@ -1,5 +1,7 @@
 //! Department and personal calendars, meeting panels and iCalendar subscriptions.
 
+use crate::i18n::Key;
+use crate::i18n::word_for;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
@@ -25,11 +27,11 @@ use crate::ui::{
 
 /// The calendars a member can open: their own, then every department's.
 pub fn calendar_choices(lang: Lang) -> Vec<(String, String)> {
-    let mut list = vec![(user_calendar(&me().user_id), word(lang, "ui.my_calendar"))];
+    let mut list = vec![(user_calendar(&me().user_id), word(lang, Key::UiMyCalendar))];
     for d in Department::ALL {
         list.push((
             format!("{DEPARTMENT_PREFIX}{}", d.code()),
-            word(lang, &format!("dept.{}", d.code())),
+            word_for(lang, &format!("dept.{}", d.code())),
         ));
     }
     list
@@ -38,10 +40,10 @@ pub fn calendar_choices(lang: Lang) -> Vec<(String, String)> {
 /// A calendar's display name.
 pub fn calendar_name(lang: Lang, code: &str) -> String {
     if let Some(d) = code.strip_prefix(DEPARTMENT_PREFIX) {
-        return word(lang, &format!("dept.{d}"));
+        return word_for(lang, &format!("dept.{d}"));
     }
     match code.strip_prefix(USER_PREFIX) {
-        Some(user) if user == me().user_id => word(lang, "ui.my_calendar"),
+        Some(user) if user == me().user_id => word(lang, Key::UiMyCalendar),
         Some(user) => person_name(user),
         None => code.to_owned(),
     }
@@ -170,11 +172,11 @@ pub fn CalendarPage() -> impl IntoView {
     };
     view! {
         <section class="page calendar">
-            <h1>{move || word(lang.get(), "ui.calendar")}</h1>
+            <h1>{move || word(lang.get(), Key::UiCalendar)}</h1>
             <div class="calendar-controls">
                 <select
                     id="calendar-choice"
-                    aria-label=move || word(lang.get(), "field.calendar")
+                    aria-label=move || word(lang.get(), Key::FieldCalendar)
                     prop:value=calendar
                     on:change=move |ev| calendar.set(event_target_value(&ev))
                 >
@@ -196,28 +198,28 @@ pub fn CalendarPage() -> impl IntoView {
                     prop:value=mode
                     on:change=move |ev| mode.set(event_target_value(&ev))
                 >
-                    {["day", "week", "agenda"]
+                    {[("day", Key::UiViewDay), ("week", Key::UiViewWeek), ("agenda", Key::UiViewAgenda)]
                         .into_iter()
-                        .map(|m| view! { <option value=m selected=move || mode.get() == m>{move || word(lang.get(), &format!("ui.view_{m}"))}</option> })
+                        .map(|(m, label)| view! { <option value=m selected=move || mode.get() == m>{move || word(lang.get(), label)}</option> })
                         .collect_view()}
                 </select>
                 <button class="button step" on:click=move |_| step(false) aria-label="‹">"‹"</button>
                 <button class="button" on:click=move |_| anchor.set(workspace_zone().local(now_ms()).date)>
-                    {move || word(lang.get(), "ui.today")}
+                    {move || word(lang.get(), Key::UiToday)}
                 </button>
                 <button class="button step" on:click=move |_| step(true) aria-label="›">"›"</button>
-                <A href=new_href attr:class="button primary" attr:id="new-meeting">{move || word(lang.get(), "new.meeting")}</A>
+                <A href=new_href attr:class="button primary" attr:id="new-meeting">{move || word(lang.get(), Key::NewMeeting)}</A>
             </div>
             <div class="days" id="calendar-days">
                 {move || {
                     let lang = lang.get();
                     let list = days();
                     if list.is_empty() {
-                        return view! { <p class="empty">{word(lang, "ui.no_meetings")}</p> }.into_any();
+                        return view! { <p class="empty">{word(lang, Key::UiNoMeetings)}</p> }.into_any();
                     }
                     list.into_iter()
                         .map(|(day, items)| {
-                            let weekday = word(lang, &format!("weekday.{}", day.weekday().index()));
+                            let weekday = word_for(lang, &format!("weekday.{}", day.weekday().index()));
                             view! {
                                 <section class="day" data-date=day.to_string()>
                                     <h2>{weekday} " " {crate::ui::widgets::format::format_date(lang, &day.to_string())}</h2>
@@ -282,10 +284,10 @@ pub(crate) fn Subscriptions(calendar: RwSignal<String>) -> impl IntoView {
     };
     view! {
         <section class="subscriptions no-print">
-            <h2>{move || word(lang.get(), "ui.subscriptions")}</h2>
-            <p class="hint">{move || word(lang.get(), "ui.subscriptions_hint")}</p>
+            <h2>{move || word(lang.get(), Key::UiSubscriptions)}</h2>
+            <p class="hint">{move || word(lang.get(), Key::UiSubscriptionsHint)}</p>
             <button class="button" id="subscribe" on:click=subscribe>
-                {move || word(lang.get(), "ui.subscribe")}
+                {move || word(lang.get(), Key::UiSubscribe)}
             </button>
             <Show when=move || created.with(Option::is_some)>
                 <input
@@ -321,7 +323,7 @@ pub(crate) fn Subscriptions(calendar: RwSignal<String>) -> impl IntoView {
                                     {local_text(lang, workspace_zone().local(f.created_at))}
                                     " "
                                     <button class="button" on:click=move |_| revoke(id.clone())>
-                                        {word(lang, "ui.revoke")}
+                                        {word(lang, Key::UiRevoke)}
                                     </button>
                                 </li>
                             }
@@ -345,14 +347,14 @@ pub fn MeetingPanel(id: DocumentId, meeting: Meeting) -> impl IntoView {
     view! {
         <div class="actions no-print">
             <button class="button" id="download-ics" on:click=download>
-                {move || word(lang.get(), "ui.download_ics")}
+                {move || word(lang.get(), Key::UiDownloadIcs)}
             </button>
             <Show when={
                 let empty = location.is_empty();
                 move || !empty
             }>
                 <a class="button" href=maps_link(&location) target="_blank" rel="noopener">
-                    {move || word(lang.get(), "ui.open_map")}
+                    {move || word(lang.get(), Key::UiOpenMap)}
                 </a>
             </Show>
         </div>

@@ -1,6 +1,7 @@
 //! Calls: dialling from a phone link, the prompt to log the call afterwards, the
 //! account's service actions, the contact-frequency warning and follow-up tasks.
 
+use crate::i18n::Key;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
@@ -64,7 +65,7 @@ pub fn PhoneLink(number: String) -> impl IntoView {
     view! {
         <a href=format!("tel:{number}") class="tel" on:click=remember>{number.clone()}</a>
         " "
-        <a href=format!("sms:{number}") class="sms" title=move || word(lang.get(), "ui.sms")>"SMS"</a>
+        <a href=format!("sms:{number}") class="sms" title=move || word(lang.get(), Key::UiSms)>"SMS"</a>
     }
 }
 
@@ -129,7 +130,7 @@ pub fn CallPrompt() -> impl IntoView {
     view! {
         <Show when=move || offer.with(Option::is_some)>
             <div class="banner call-prompt" role="status" id="call-prompt">
-                <span>{move || word(lang.get(), "call.prompt")}</span>
+                <span>{move || word(lang.get(), Key::CallPrompt)}</span>
                 <button
                     class="button primary"
                     id="log-call"
@@ -140,10 +141,10 @@ pub fn CallPrompt() -> impl IntoView {
                         }
                     }
                 >
-                    {move || word(lang.get(), "new.call")}
+                    {move || word(lang.get(), Key::NewCall)}
                 </button>
                 <button class="button" on:click=move |_| offer.set(None)>
-                    {move || word(lang.get(), "ui.dismiss")}
+                    {move || word(lang.get(), Key::UiDismiss)}
                 </button>
             </div>
         </Show>
@@ -178,7 +179,7 @@ pub fn ServiceActions(account: String, contact: String) -> impl IntoView {
         &contact
     };
     let task_query = format!("{query}&link={}", encode(about));
-    let link = |section: &str, key: &'static str, id: &'static str| {
+    let link = |section: &str, key: Key, id: &'static str| {
         let query = if section == "tasks" {
             &task_query
         } else {
@@ -189,10 +190,10 @@ pub fn ServiceActions(account: String, contact: String) -> impl IntoView {
     };
     view! {
         <div class="actions no-print service-actions">
-            {link("calls", "new.call", "new-call")}
-            {link("meetings", "new.meeting", "new-meeting")}
-            {link("cases", "new.case", "new-case")}
-            {link("tasks", "new.task", "new-task")}
+            {link("calls", Key::NewCall, "new-call")}
+            {link("meetings", Key::NewMeeting, "new-meeting")}
+            {link("cases", Key::NewCase, "new-case")}
+            {link("tasks", Key::NewTask, "new-task")}
         </div>
     }
     .into_any()

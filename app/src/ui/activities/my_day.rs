@@ -1,5 +1,7 @@
 //! My day: the member's open tasks, meetings and calls for today.
 
+use crate::i18n::Key;
+use crate::i18n::word_for;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
@@ -64,7 +66,7 @@ pub(crate) fn TaskRow(id: DocumentId, task: Task) -> impl IntoView {
             </label>
             <span class="when">{due}</span>
             <Show when=move || overdue>
-                <span class="badge danger">{move || word(lang.get(), "ui.overdue")}</span>
+                <span class="badge danger">{move || word(lang.get(), Key::UiOverdue)}</span>
             </Show>
         </li>
     }
@@ -129,13 +131,13 @@ pub fn MyDay() -> impl IntoView {
     };
     view! {
         <section class="page my-day">
-            <h1>{move || word(lang.get(), "ui.my_day")}</h1>
+            <h1>{move || word(lang.get(), Key::UiMyDay)}</h1>
             <NotificationSwitch />
-            <h2>{move || word(lang.get(), "kinds.task")}</h2>
+            <h2>{move || word(lang.get(), Key::KindsTask)}</h2>
             {move || {
                 let list = tasks();
                 if list.is_empty() {
-                    return view! { <p class="empty">{move || word(lang.get(), "ui.no_tasks")}</p> }.into_any();
+                    return view! { <p class="empty">{move || word(lang.get(), Key::UiNoTasks)}</p> }.into_any();
                 }
                 view! {
                     <ul class="tasks" id="my-tasks">
@@ -144,12 +146,12 @@ pub fn MyDay() -> impl IntoView {
                 }
                 .into_any()
             }}
-            <A href="/tasks/new" attr:class="button">{move || word(lang.get(), "new.task")}</A>
-            <h2>{move || word(lang.get(), "ui.today_meetings")}</h2>
+            <A href="/tasks/new" attr:class="button">{move || word(lang.get(), Key::NewTask)}</A>
+            <h2>{move || word(lang.get(), Key::UiTodayMeetings)}</h2>
             {move || {
                 let list = meetings();
                 if list.is_empty() {
-                    return view! { <p class="empty">{move || word(lang.get(), "ui.no_meetings")}</p> }.into_any();
+                    return view! { <p class="empty">{move || word(lang.get(), Key::UiNoMeetings)}</p> }.into_any();
                 }
                 view! {
                     <ul class="agenda">
@@ -158,11 +160,11 @@ pub fn MyDay() -> impl IntoView {
                 }
                 .into_any()
             }}
-            <h2>{move || word(lang.get(), "ui.my_cases")}</h2>
+            <h2>{move || word(lang.get(), Key::UiMyCases)}</h2>
             {move || {
                 let list = cases();
                 if list.is_empty() {
-                    return view! { <p class="empty">{move || word(lang.get(), "ui.no_cases")}</p> }.into_any();
+                    return view! { <p class="empty">{move || word(lang.get(), Key::UiNoCases)}</p> }.into_any();
                 }
                 view! {
                     <ul class="cards">
@@ -173,7 +175,7 @@ pub fn MyDay() -> impl IntoView {
                                 view! {
                                     <li class="card" data-sla=state>
                                         <A href=record_href(saha_core::service::case::KIND, id)>{c.subject.clone()}</A>
-                                        <span class="badge">{move || word(lang.get(), &format!("priority.{}", c.priority.code()))}</span>
+                                        <span class="badge">{move || word_for(lang.get(), &format!("priority.{}", c.priority.code()))}</span>
                                     </li>
                                 }
                             })

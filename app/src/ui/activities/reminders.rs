@@ -1,5 +1,6 @@
 //! Task and meeting reminders as notifications.
 
+use crate::i18n::Key;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
@@ -72,7 +73,7 @@ pub fn Reminders() -> impl IntoView {
                     .map(|(id, title)| {
                         view! {
                             <div class="toast" data-reminder=id.to_string()>
-                                <span>{move || word(lang.get(), "ui.reminder")} ": "</span>
+                                <span>{move || word(lang.get(), Key::UiReminder)} ": "</span>
                                 <A href=record_href(task::KIND, id)>{title}</A>
                                 <button
                                     class="button"
@@ -111,7 +112,7 @@ pub(crate) fn NotificationSwitch() -> impl IntoView {
     };
     view! {
         <Show when=move || permission.get() == web_sys::NotificationPermission::Default>
-            <button class="button" on:click=ask>{move || word(lang.get(), "ui.enable_notifications")}</button>
+            <button class="button" on:click=ask>{move || word(lang.get(), Key::UiEnableNotifications)}</button>
         </Show>
     }
 }

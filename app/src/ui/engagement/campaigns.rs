@@ -1,6 +1,8 @@
 //! Segments and campaigns: members, audience after the send gate, approval and
 //! sending, and the survey button.
 
+use crate::i18n::Key;
+use crate::i18n::word_for;
 use std::collections::HashMap;
 
 use leptos::prelude::*;
@@ -65,7 +67,7 @@ pub fn SegmentPanel(segment: Segment) -> impl IntoView {
     view! {
         <section class="segment-members">
             <h2>
-                {move || word(lang.get(), "ui.segment_members")} " "
+                {move || word(lang.get(), Key::UiSegmentMembers)} " "
                 <span class="count" id="segment-count">{move || list.with(Vec::len)}</span>
             </h2>
             <ul class="cards compact">
@@ -83,19 +85,19 @@ pub fn SegmentPanel(segment: Segment) -> impl IntoView {
 
 pub(crate) fn exclusion_text(lang: Lang, why: Exclusion) -> String {
     match why {
-        Exclusion::Consent(Refusal::NoConsent) => word(lang, "gate.no_consent"),
-        Exclusion::Consent(Refusal::Refused) => word(lang, "gate.refused"),
-        Exclusion::Consent(Refusal::NotSubscribedToTopic) => word(lang, "gate.topic"),
-        Exclusion::NoAddress => word(lang, "gate.no_address"),
+        Exclusion::Consent(Refusal::NoConsent) => word(lang, Key::GateNoConsent),
+        Exclusion::Consent(Refusal::Refused) => word(lang, Key::GateRefused),
+        Exclusion::Consent(Refusal::NotSubscribedToTopic) => word(lang, Key::GateTopic),
+        Exclusion::NoAddress => word(lang, Key::GateNoAddress),
         Exclusion::CoolOff { last_contact } => format!(
             "{} ({})",
-            word(lang, "gate.cool_off"),
+            word(lang, Key::GateCoolOff),
             local_text(
                 lang,
                 saha_core::time::civil::Zone::istanbul().local(last_contact)
             )
         ),
-        Exclusion::QuietHours => word(lang, "gate.quiet_hours"),
+        Exclusion::QuietHours => word(lang, Key::GateQuietHours),
     }
 }
 
@@ -153,23 +155,23 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
     let sendable = campaign.channel != saha_core::parties::consent::Channel::Call;
     view! {
         <section class="audience" id="audience">
-            <h2>{move || word(lang.get(), "ui.audience")}</h2>
+            <h2>{move || word(lang.get(), Key::UiAudience)}</h2>
             <Show when=move || !personal>
-                <p class="banner" role="status" data-warning="impersonal">{move || word(lang.get(), "ui.template_impersonal")}</p>
+                <p class="banner" role="status" data-warning="impersonal">{move || word(lang.get(), Key::UiTemplateImpersonal)}</p>
             </Show>
             {move || {
                 let lang = lang.get();
                 let Some((result, names)) = audience.get() else {
-                    return view! { <p class="empty">{word(lang, "ui.no_segment")}</p> }.into_any();
+                    return view! { <p class="empty">{word(lang, Key::UiNoSegment)}</p> }.into_any();
                 };
                 let name_of = |id: &str| names.get(id).cloned().unwrap_or(("contact", id.to_owned()));
                 let sample = result.included.first().map(|(_, _, m)| m.clone()).unwrap_or_default();
                 view! {
                     <p>
                         <strong id="audience-included">{result.included.len()}</strong> " "
-                        {word(lang, "ui.audience_included")} " · "
+                        {word(lang, Key::UiAudienceIncluded)} " · "
                         <strong id="audience-excluded">{result.excluded.len()}</strong> " "
-                        {word(lang, "ui.audience_excluded")}
+                        {word(lang, Key::UiAudienceExcluded)}
                     </p>
                     <Show when={
                         let empty = sample.is_empty();
@@ -177,14 +179,14 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
                     }>
                         <blockquote class="sample" id="sample-message">{sample.clone()}</blockquote>
                     </Show>
-                    <h3>{word(lang, "ui.included_heading")}</h3>
+                    <h3>{word(lang, Key::UiIncludedHeading)}</h3>
                     <ul class="cards compact" id="included">
                         {result.included.iter().take(SHOWN).map(|(id, address, _)| {
                             let (kind, name) = name_of(id);
                             view! { <li class="card">{person_link(id, kind, name)} " · " {address.clone()}</li> }
                         }).collect_view()}
                     </ul>
-                    <h3>{word(lang, "ui.excluded_heading")}</h3>
+                    <h3>{word(lang, Key::UiExcludedHeading)}</h3>
                     <ul class="cards compact" id="excluded">
                         {result.excluded.iter().take(SHOWN).map(|(id, why)| {
                             let (kind, name) = name_of(id);
@@ -205,7 +207,7 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
                 let empty = responses.is_empty();
                 move || !empty
             }>
-                <h3>{move || word(lang.get(), "ui.responses")}</h3>
+                <h3>{move || word(lang.get(), Key::UiResponses)}</h3>
                 <ul class="cards compact" id="responses">
                     {responses
                         .iter()
@@ -220,7 +222,7 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
                 let empty = deliveries.is_empty();
                 move || !empty
             }>
-                <h3>{move || word(lang.get(), "ui.deliveries")}</h3>
+                <h3>{move || word(lang.get(), Key::UiDeliveries)}</h3>
                 <ul class="cards compact" id="deliveries">
                     {deliveries
                         .iter()
@@ -231,7 +233,7 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
                             view! {
                                 <li class="card" data-delivery=state>
                                     {name} " · "
-                                    {move || word(lang.get(), &format!("delivery.{state}"))}
+                                    {move || word_for(lang.get(), &format!("delivery.{state}"))}
                                     {(!error.is_empty()).then(|| format!(" ({error})"))}
                                 </li>
                             }
@@ -252,7 +254,7 @@ pub(crate) fn SendButton(id: DocumentId) -> impl IntoView {
     let send = move |_| {
         let confirmed = web_sys::window()
             .and_then(|w| {
-                w.confirm_with_message(&word(lang.get_untracked(), "ui.confirm_send"))
+                w.confirm_with_message(&word(lang.get_untracked(), Key::UiConfirmSend))
                     .ok()
             })
             .unwrap_or(false);
@@ -272,7 +274,7 @@ pub(crate) fn SendButton(id: DocumentId) -> impl IntoView {
     };
     view! {
         <button class="button primary" id="send-campaign" on:click=send>
-            {move || word(lang.get(), "ui.send_campaign")}
+            {move || word(lang.get(), Key::UiSendCampaign)}
         </button>
         <Show when=move || failure.with(Option::is_some)>
             <p class="banner error" role="alert">{move || failure.get().unwrap_or_default()}</p>
@@ -322,7 +324,7 @@ pub fn SurveyButton(about: DocumentId, person: String, subject: String) -> impl 
     };
     view! {
         <button class="button no-print" id="send-survey" on:click=prepare>
-            {move || word(lang.get(), "ui.send_survey")}
+            {move || word(lang.get(), Key::UiSendSurvey)}
         </button>
     }
     .into_any()

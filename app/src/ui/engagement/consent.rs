@@ -1,6 +1,8 @@
 //! The İYS consent log of a contact or person account, and the workspace's consent
 //! page.
 
+use crate::i18n::Key;
+use crate::i18n::word_for;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
@@ -162,7 +164,7 @@ pub fn ConsentPanel(id: DocumentId) -> impl IntoView {
                         let mut text = format!(
                             "{} · {} · {}",
                             local_text(lang, saha_core::time::civil::Zone::istanbul().local(e.at)),
-                            word(lang, &format!("source.{}", e.source)),
+                            word_for(lang, &format!("source.{}", e.source)),
                             e.recipient
                         );
                         if !e.topics.is_empty() {
@@ -173,8 +175,8 @@ pub fn ConsentPanel(id: DocumentId) -> impl IntoView {
                     .unwrap_or_default();
                 view! {
                     <tr data-channel=c.code() data-consent=state.clone()>
-                        <th scope="row">{word(lang, &format!("iys.{}", c.code()))}</th>
-                        <td><span class="badge" data-consent=state.clone()>{word(lang, &format!("consent.{state}"))}</span></td>
+                        <th scope="row">{word_for(lang, &format!("iys.{}", c.code()))}</th>
+                        <td><span class="badge" data-consent=state.clone()>{word_for(lang, &format!("consent.{state}"))}</span></td>
                         <td>{detail}</td>
                     </tr>
                 }
@@ -194,18 +196,18 @@ pub fn ConsentPanel(id: DocumentId) -> impl IntoView {
     view! {
         <section class="consents" id="consents">
             <div class="toolbar">
-                <h2>{move || word(lang.get(), "ui.consents")}</h2>
+                <h2>{move || word(lang.get(), Key::UiConsents)}</h2>
                 <Show when=move || writer>
                     <button class="button small no-print" id="record-consent" on:click=move |_| open.update(|o| *o = !*o)>
-                        {move || word(lang.get(), "ui.record_consent")}
+                        {move || word(lang.get(), Key::UiRecordConsent)}
                     </button>
                 </Show>
             </div>
             <Show when=move || { overdue() > 0 }>
                 <p class="banner" role="status" data-warning="iys-upload">
-                    {move || word(lang.get(), "ui.iys_overdue")}
+                    {move || word(lang.get(), Key::UiIysOverdue)}
                     " "
-                    <A href="/consents">{move || word(lang.get(), "ui.iys_page")}</A>
+                    <A href="/consents">{move || word(lang.get(), Key::UiIysPage)}</A>
                 </p>
             </Show>
             <table class="lines consent-state">
@@ -214,43 +216,43 @@ pub fn ConsentPanel(id: DocumentId) -> impl IntoView {
             <Show when=move || open.get()>
                 <form class="record-form" id="consent-form" on:submit=submit>
                     <div class="field">
-                        <label for="consent-channel">{move || word(lang.get(), "field.channel")}</label>
+                        <label for="consent-channel">{move || word(lang.get(), Key::FieldChannel)}</label>
                         <select id="consent-channel" prop:value=channel on:change=move |ev| channel.set(event_target_value(&ev))>
                             {Channel::ALL.iter().map(|c| {
                                 let code = c.code();
-                                view! { <option value=code selected=move || channel.get() == code>{move || word(lang.get(), &format!("iys.{code}"))}</option> }
+                                view! { <option value=code selected=move || channel.get() == code>{move || word_for(lang.get(), &format!("iys.{code}"))}</option> }
                             }).collect_view()}
                         </select>
                         <p class="error">{problem("channel")}</p>
                     </div>
                     <div class="field">
-                        <label for="consent-status">{move || word(lang.get(), "field.status")}</label>
+                        <label for="consent-status">{move || word(lang.get(), Key::FieldStatus)}</label>
                         <select id="consent-status" prop:value=status on:change=move |ev| status.set(event_target_value(&ev))>
                             {Status::ALL.iter().map(|s| {
                                 let code = s.code();
-                                view! { <option value=code selected=move || status.get() == code>{move || word(lang.get(), &format!("consent.{code}"))}</option> }
+                                view! { <option value=code selected=move || status.get() == code>{move || word_for(lang.get(), &format!("consent.{code}"))}</option> }
                             }).collect_view()}
                         </select>
                         <p class="error" id="consent-status-error">{problem("status")}</p>
                     </div>
                     <div class="field">
-                        <label for="consent-source">{move || word(lang.get(), "field.source")}</label>
+                        <label for="consent-source">{move || word(lang.get(), Key::FieldSource)}</label>
                         <select id="consent-source" prop:value=source on:change=move |ev| source.set(event_target_value(&ev))>
                             {SOURCES.iter().map(|code| {
                                 let code = *code;
-                                view! { <option value=code selected=move || source.get() == code>{move || word(lang.get(), &format!("source.{code}"))}</option> }
+                                view! { <option value=code selected=move || source.get() == code>{move || word_for(lang.get(), &format!("source.{code}"))}</option> }
                             }).collect_view()}
                         </select>
                         <p class="error">{problem("source")}</p>
                     </div>
                     <div class="field">
-                        <label for="consent-recipient">{move || word(lang.get(), "ui.recipient")}</label>
+                        <label for="consent-recipient">{move || word(lang.get(), Key::UiRecipient)}</label>
                         <input id="consent-recipient" type="text" autocomplete="off" prop:value=recipient on:input=move |ev| recipient.set(event_target_value(&ev)) />
                         <p class="error" id="consent-recipient-error">{problem("recipient")}</p>
                     </div>
                     <Show when=move || channel.get() == Channel::Email.code() && status.get() == Status::Consent.code()>
                         <fieldset class="checks">
-                            <legend>{move || word(lang.get(), "ui.email_topics")}</legend>
+                            <legend>{move || word(lang.get(), Key::UiEmailTopics)}</legend>
                             {move || repo().service().get().email_topics.into_iter().map(|t| {
                                 let topic = t.clone();
                                 let checked = {
@@ -274,19 +276,19 @@ pub fn ConsentPanel(id: DocumentId) -> impl IntoView {
                         </fieldset>
                     </Show>
                     <div class="field">
-                        <label for="consent-evidence">{move || word(lang.get(), "ui.evidence")}</label>
+                        <label for="consent-evidence">{move || word(lang.get(), Key::UiEvidence)}</label>
                         <input id="consent-evidence" type="text" prop:value=evidence on:input=move |ev| evidence.set(event_target_value(&ev)) />
                     </div>
                     <Show when=move || failure.with(Option::is_some)>
                         <p class="banner error" role="alert">{move || failure.get().unwrap_or_default()}</p>
                     </Show>
                     <div class="actions">
-                        <button type="submit" class="button primary" id="save-consent">{move || word(lang.get(), "ui.save")}</button>
+                        <button type="submit" class="button primary" id="save-consent">{move || word(lang.get(), Key::UiSave)}</button>
                     </div>
                 </form>
             </Show>
             <details class="consent-log">
-                <summary>{move || word(lang.get(), "ui.consent_log")}</summary>
+                <summary>{move || word(lang.get(), Key::UiConsentLog)}</summary>
                 <ol>
                     {move || {
                         let lang = lang.get();
@@ -295,11 +297,11 @@ pub fn ConsentPanel(id: DocumentId) -> impl IntoView {
                         events.into_iter().map(|e| view! {
                             <li data-consent=e.status.code()>
                                 {local_text(lang, saha_core::time::civil::Zone::istanbul().local(e.at))}
-                                " · " {word(lang, &format!("iys.{}", e.channel.code()))}
-                                " · " {word(lang, &format!("consent.{}", e.status.code()))}
+                                " · " {word_for(lang, &format!("iys.{}", e.channel.code()))}
+                                " · " {word_for(lang, &format!("consent.{}", e.status.code()))}
                                 " · " {e.recipient.clone()}
                                 " · " {person_name(&e.by)}
-                                {(e.uploaded_at > 0).then(|| format!(" · {}", word(lang, "ui.uploaded")))}
+                                {(e.uploaded_at > 0).then(|| format!(" · {}", word(lang, Key::UiUploaded)))}
                             </li>
                         }).collect_view()
                     }}
@@ -311,7 +313,7 @@ pub fn ConsentPanel(id: DocumentId) -> impl IntoView {
 
 pub(crate) fn consent_problem(lang: i18n::Lang, field: &str, problem: Problem) -> String {
     if field == "status" && problem == Problem::InvalidChoice {
-        return word(lang, "ui.first_refusal");
+        return word(lang, Key::UiFirstRefusal);
     }
     i18n::problem(lang, problem)
 }
@@ -370,20 +372,20 @@ pub fn ConsentsPage() -> impl IntoView {
     let calendar = move || repo().service().with(|s| s.calendar());
     view! {
         <section class="page consents-page">
-            <h1>{move || word(lang.get(), "ui.iys_page")}</h1>
-            <p class="hint">{move || word(lang.get(), "ui.iys_hint")}</p>
+            <h1>{move || word(lang.get(), Key::UiIysPage)}</h1>
+            <p class="hint">{move || word(lang.get(), Key::UiIysHint)}</p>
             <div class="actions">
                 <button class="button" id="export-csv" on:click=move |_| export(false)>"CSV"</button>
                 <button class="button" id="export-json" on:click=move |_| export(true)>"JSON"</button>
                 <Show when=move || me().role.can_write()>
-                    <button class="button primary" id="mark-uploaded" on:click=mark>{move || word(lang.get(), "ui.mark_uploaded")}</button>
+                    <button class="button primary" id="mark-uploaded" on:click=mark>{move || word(lang.get(), Key::UiMarkUploaded)}</button>
                 </Show>
             </div>
             {move || {
                 let lang = lang.get();
                 let rows = pending.get();
                 if rows.is_empty() {
-                    return view! { <p class="empty" id="nothing-to-upload">{word(lang, "ui.nothing_to_upload")}</p> }.into_any();
+                    return view! { <p class="empty" id="nothing-to-upload">{word(lang, Key::UiNothingToUpload)}</p> }.into_any();
                 }
                 let cal = calendar();
                 let now = now_ms();
@@ -395,12 +397,12 @@ pub fn ConsentsPage() -> impl IntoView {
                                 <li class="card" data-late=late.to_string()>
                                     <A href=record_href(&kind, id)>{title}</A>
                                     <span>
-                                        {word(lang, &format!("iys.{}", e.channel.code()))} " · "
-                                        {word(lang, &format!("consent.{}", e.status.code()))} " · "
+                                        {word_for(lang, &format!("iys.{}", e.channel.code()))} " · "
+                                        {word_for(lang, &format!("consent.{}", e.status.code()))} " · "
                                         {local_text(lang, saha_core::time::civil::Zone::istanbul().local(e.at))}
                                     </span>
                                     <Show when=move || late>
-                                        <span class="badge danger">{word(lang, "ui.iys_late")}</span>
+                                        <span class="badge danger">{word(lang, Key::UiIysLate)}</span>
                                     </Show>
                                 </li>
                             }

@@ -1,5 +1,6 @@
 //! An account's loyalty points ledger.
 
+use crate::i18n::Key;
 use leptos::prelude::*;
 use saha_core::DocumentId;
 use saha_core::kinds::Record;
@@ -69,29 +70,29 @@ pub fn LoyaltyPanel(id: DocumentId) -> impl IntoView {
         view! {
             <p>
                 <span class="badge" id="loyalty-tier">{tier}</span> " "
-                <strong id="loyalty-points">{b.points()}</strong> " " {word(lang, "ui.points")}
-                " · " {word(lang, "ui.points_earned")} " " {b.earned}
+                <strong id="loyalty-points">{b.points()}</strong> " " {word(lang, Key::UiPoints)}
+                " · " {word(lang, Key::UiPointsEarned)} " " {b.earned}
             </p>
             <Show when=move || { b.points() < 0 }>
-                <p class="banner" role="status">{word(lang, "ui.points_negative")}</p>
+                <p class="banner" role="status">{word(lang, Key::UiPointsNegative)}</p>
             </Show>
         }
     };
     let writer = me().role.can_write();
     view! {
         <section class="loyalty" id="loyalty">
-            <h2>{move || word(lang.get(), "ui.loyalty")}</h2>
+            <h2>{move || word(lang.get(), Key::UiLoyalty)}</h2>
             {summary}
             <Show when=move || writer>
                 <form class="inline-form no-print" id="redeem-form" on:submit=redeem>
-                    <input id="redeem-points" type="text" inputmode="numeric" placeholder=move || word(lang.get(), "ui.points") prop:value=points on:input=move |ev| points.set(event_target_value(&ev)) />
-                    <input id="redeem-note" type="text" placeholder=move || word(lang.get(), "ui.redeem_note") prop:value=note on:input=move |ev| note.set(event_target_value(&ev)) />
-                    <button type="submit" class="button" id="redeem">{move || word(lang.get(), "ui.redeem")}</button>
+                    <input id="redeem-points" type="text" inputmode="numeric" placeholder=move || word(lang.get(), Key::UiPoints) prop:value=points on:input=move |ev| points.set(event_target_value(&ev)) />
+                    <input id="redeem-note" type="text" placeholder=move || word(lang.get(), Key::UiRedeemNote) prop:value=note on:input=move |ev| note.set(event_target_value(&ev)) />
+                    <button type="submit" class="button" id="redeem">{move || word(lang.get(), Key::UiRedeem)}</button>
                     <p class="error" id="redeem-error">{move || problem.get().map(|p| i18n::problem(lang.get(), p))}</p>
                 </form>
             </Show>
             <details>
-                <summary>{move || word(lang.get(), "ui.ledger")}</summary>
+                <summary>{move || word(lang.get(), Key::UiLedger)}</summary>
                 <ol class="ledger">
                     {move || {
                         let lang = lang.get();

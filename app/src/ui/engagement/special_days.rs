@@ -1,5 +1,6 @@
 //! Birthdays and customer anniversaries coming up.
 
+use crate::i18n::Key;
 use leptos::prelude::*;
 use saha_core::engagement::campaign::Campaign;
 use saha_core::kinds::Record;
@@ -59,13 +60,13 @@ pub fn SpecialDays() -> impl IntoView {
     };
     view! {
         <section class="page special-days">
-            <h1>{move || word(lang.get(), "ui.special_days")}</h1>
-            <p class="hint">{move || word(lang.get(), "ui.special_days_hint")}</p>
+            <h1>{move || word(lang.get(), Key::UiSpecialDays)}</h1>
+            <p class="hint">{move || word(lang.get(), Key::UiSpecialDaysHint)}</p>
             {move || {
                 let lang = lang.get();
                 let list = days.get();
                 if list.is_empty() {
-                    return view! { <p class="empty">{word(lang, "ui.no_special_days")}</p> }.into_any();
+                    return view! { <p class="empty">{word(lang, Key::UiNoSpecialDays)}</p> }.into_any();
                 }
                 view! {
                     <ul class="cards" id="special-days">
@@ -73,9 +74,9 @@ pub fn SpecialDays() -> impl IntoView {
                             .into_iter()
                             .map(|day| {
                                 let what = match day.occasion {
-                                    saha_core::views::special_days::Occasion::Birthday => word(lang, "ui.birthday"),
+                                    saha_core::views::special_days::Occasion::Birthday => word(lang, Key::UiBirthday),
                                     saha_core::views::special_days::Occasion::Anniversary { years } => {
-                                        format!("{} ({years})", word(lang, "ui.anniversary"))
+                                        format!("{} ({years})", word(lang, Key::UiAnniversary))
                                     }
                                 };
                                 let occasion = match day.occasion {
@@ -98,7 +99,7 @@ pub fn SpecialDays() -> impl IntoView {
                                                     move |_| prepare(chosen.clone())
                                                 }
                                             >
-                                                {word(lang, "ui.prepare_greeting")}
+                                                {word(lang, Key::UiPrepareGreeting)}
                                             </button>
                                         </Show>
                                     </li>

@@ -1,5 +1,7 @@
 //! The account's 360° page: linked records per kind and the timeline.
 
+use crate::i18n::Key;
+use crate::i18n::word_for;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
@@ -64,12 +66,12 @@ pub fn AccountPanels(id: DocumentId) -> impl IntoView {
             <section class="related" data-related=kind>
                 <div class="toolbar">
                     <h2>
-                        {move || word(lang.get(), &format!("kinds.{kind}"))}
+                        {move || word_for(lang.get(), &format!("kinds.{kind}"))}
                         " "
                         <span class="count">{move || rows.with(Vec::len)}</span>
                     </h2>
                     <Show when=move || can_add>
-                        <A href=new_href.clone() attr:class="button small no-print">"+ " {move || word(lang.get(), &format!("new.{kind}"))}</A>
+                        <A href=new_href.clone() attr:class="button small no-print">"+ " {move || word_for(lang.get(), &format!("new.{kind}"))}</A>
                     </Show>
                 </div>
                 <ul class="cards compact">
@@ -102,7 +104,7 @@ pub(crate) fn AccountTimeline(id: DocumentId) -> impl IntoView {
     });
     view! {
         <section class="timeline">
-            <h2>{move || word(lang.get(), "ui.timeline")}</h2>
+            <h2>{move || word(lang.get(), Key::UiTimeline)}</h2>
             <ol>
                 <For
                     each=move || events.get()
@@ -132,15 +134,15 @@ pub(crate) fn TimelineEntry(event: timeline::Event<DocumentId>) -> impl IntoView
     let kind = event.kind.clone();
     let what = move || {
         let l = lang.get();
-        let kind_word = word(l, &format!("kind.{kind}"));
+        let kind_word = word_for(l, &format!("kind.{kind}"));
         match &event.happening {
-            Happening::Created => format!("{kind_word} {}", word(l, "ui.created")),
-            Happening::Converted => format!("{kind_word} {}", word(l, "ui.converted")),
+            Happening::Created => format!("{kind_word} {}", word(l, Key::UiCreated)),
+            Happening::Converted => format!("{kind_word} {}", word(l, Key::UiConverted)),
             Happening::Changed { from, to } => {
                 let name = |code: &str| match kind.as_str() {
-                    account::KIND => i18n::word(l, &format!("type.{code}")),
+                    account::KIND => i18n::word_for(l, &format!("type.{code}")),
                     opportunity::KIND => stage_name(l, code),
-                    _ => i18n::word(l, &format!("status.{code}")),
+                    _ => i18n::word_for(l, &format!("status.{code}")),
                 };
                 format!("{kind_word}: {} → {}", name(from), name(to))
             }
@@ -150,8 +152,8 @@ pub(crate) fn TimelineEntry(event: timeline::Event<DocumentId>) -> impl IntoView
                 seconds,
             } => format!(
                 "{kind_word} ({}): {} · {}",
-                word(l, &format!("direction.{}", direction.code())),
-                word(l, &format!("outcome.{}", outcome.code())),
+                word_for(l, &format!("direction.{}", direction.code())),
+                word_for(l, &format!("outcome.{}", outcome.code())),
                 saha_core::activities::call::duration_text(*seconds)
             ),
             Happening::Meeting => kind_word,
@@ -161,9 +163,9 @@ pub(crate) fn TimelineEntry(event: timeline::Event<DocumentId>) -> impl IntoView
                 state,
             } => format!(
                 "{kind_word} ({}) → {}: {}",
-                word(l, &format!("channel.{}", channel.code())),
+                word_for(l, &format!("channel.{}", channel.code())),
                 crate::ui::widgets::links::title_of_id(person),
-                word(l, &format!("delivery.{}", state.code()))
+                word_for(l, &format!("delivery.{}", state.code()))
             ),
         }
     };

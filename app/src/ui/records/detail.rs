@@ -1,5 +1,6 @@
 //! A record's page: its facts and the panels its feature adds.
 
+use crate::i18n::word_for;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
@@ -7,7 +8,7 @@ use saha_core::kinds::{Record, section_of};
 use saha_core::record::form::{FieldSpec, Input};
 
 use crate::client::repo::RecordView;
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, Key};
 use crate::ui::{
     me,
     records::list::{id_param, section_param},
@@ -35,10 +36,10 @@ pub fn RecordDetail() -> impl IntoView {
         <section class="page">
             <A href=move || format!("/{}", section_of(kind.get())) attr:class="back no-print">
                 "← "
-                {move || word(lang.get(), &format!("kinds.{}", kind.get()))}
+                {move || word_for(lang.get(), &format!("kinds.{}", kind.get()))}
             </A>
             {move || match view_of.get() {
-                None => view! { <p class="empty">{tr(Msg::RecordNotFound)}</p> }.into_any(),
+                None => view! { <p class="empty">{tr(Key::RecordNotFound)}</p> }.into_any(),
                 Some(v) => view! { <DetailBody view=v /> }.into_any(),
             }}
         </section>
@@ -94,7 +95,7 @@ pub(crate) fn DetailBody(view: RecordView) -> impl IntoView {
                 <h1>{title}</h1>
                 <Show when=move || editable>
                     <A href=edit_href.clone() attr:class="button primary no-print" attr:id="edit-record">
-                        {tr(Msg::Edit)}
+                        {tr(Key::Edit)}
                     </A>
                 </Show>
             </div>
@@ -104,7 +105,7 @@ pub(crate) fn DetailBody(view: RecordView) -> impl IntoView {
                 let empty = notes.is_empty();
                 move || !empty
             }>
-                <h2>{move || word(lang.get(), "field.notes")}</h2>
+                <h2>{move || word(lang.get(), Key::FieldNotes)}</h2>
                 <p class="notes" data-field="notes">{notes.clone()}</p>
             </Show>
             {extra}
@@ -133,7 +134,7 @@ pub(crate) fn Facts(record: Record) -> impl IntoView {
                     let name = field.name;
                     let shown = fact_value(field, value, currency.clone());
                     view! {
-                        <dt>{move || word(lang.get(), &format!("field.{name}"))}</dt>
+                        <dt>{move || word_for(lang.get(), &format!("field.{name}"))}</dt>
                         <dd data-field=name>{shown}</dd>
                     }
                 })
@@ -159,7 +160,7 @@ pub(crate) fn fact_value(field: FieldSpec, value: String, currency: String) -> A
         Input::Date => (move || format_date(lang.get(), &value)).into_any(),
         Input::Choice(_) => {
             let key = format!("{}.{value}", field.name);
-            (move || i18n::word(lang.get(), &key)).into_any()
+            (move || i18n::word_for(lang.get(), &key)).into_any()
         }
         Input::Decimal if field.name != "quantity" => format_amount(&value, &currency).into_any(),
         Input::DateTime => match saha_core::time::civil::LocalDateTime::parse(&value) {

@@ -1,5 +1,6 @@
 //! New and edit forms for every kind, from the kind's field specs and the rule table.
 
+use crate::i18n::word_for;
 use std::collections::HashMap;
 
 use leptos::prelude::*;
@@ -12,7 +13,7 @@ use saha_core::sales::product;
 use saha_core::text::validate::Problem;
 
 use crate::client::error::RepoError;
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, Key};
 use crate::ui::{
     me,
     records::list::{id_param, may_create, section_param},
@@ -33,7 +34,7 @@ pub fn NewRecord() -> impl IntoView {
         if !may_create(kind) {
             return view! {
                 <section class="page">
-                    <p class="banner" role="status">{tr(Msg::ReadOnlyNote)}</p>
+                    <p class="banner" role="status">{tr(Key::ReadOnlyNote)}</p>
                 </section>
             }
             .into_any();
@@ -86,7 +87,7 @@ pub fn NewRecord() -> impl IntoView {
         let lang = use_lang();
         view! {
             <section class="page">
-                <h1>{move || word(lang.get(), &format!("new.{kind}"))}</h1>
+                <h1>{move || word_for(lang.get(), &format!("new.{kind}"))}</h1>
                 <RecordForm
                     kind=kind
                     fields=blank_fields(kind)
@@ -116,8 +117,8 @@ pub fn EditRecord() -> impl IntoView {
     };
     view! {
         <section class="page">
-            <h1>{tr(Msg::Edit)}</h1>
-            <Show when=arrived fallback=|| view! { <p class="empty">{tr(Msg::RecordNotFound)}</p> }>
+            <h1>{tr(Key::Edit)}</h1>
+            <Show when=arrived fallback=|| view! { <p class="empty">{tr(Key::RecordNotFound)}</p> }>
                 {move || {
                     // The form starts from the record as it is when the page opens, and
                     // keeps what the user types even if a colleague's edit arrives
@@ -259,20 +260,20 @@ where
     view! {
         <form class="form" novalidate on:submit=on_submit>
             <Show when=move || !problems.with(Vec::is_empty)>
-                <p class="banner error" role="alert">{tr(Msg::FormHasErrors)}</p>
+                <p class="banner error" role="alert">{tr(Key::FormHasErrors)}</p>
             </Show>
             <Show when=move || failure.with(Option::is_some)>
                 <p class="banner error" role="alert">
-                    {tr(Msg::SaveFailed)} ": " {move || failure.get().unwrap_or_default()}
+                    {tr(Key::SaveFailed)} ": " {move || failure.get().unwrap_or_default()}
                 </p>
             </Show>
             {inputs}
             {advice}
             <div class="actions">
                 <button type="submit" class="button primary" disabled=busy>
-                    {tr(Msg::Save)}
+                    {tr(Key::UiSave)}
                 </button>
-                <A href=cancel_href attr:class="button">{tr(Msg::Cancel)}</A>
+                <A href=cancel_href attr:class="button">{tr(Key::Cancel)}</A>
             </div>
         </form>
     }
@@ -308,7 +309,7 @@ pub(crate) fn field_input(
             .to_string()
     };
     let label = move || {
-        let text = word(lang.get(), &format!("field.{name}"));
+        let text = word_for(lang.get(), &format!("field.{name}"));
         if field.required {
             format!("{text} *")
         } else {
@@ -348,7 +349,7 @@ pub(crate) fn field_input(
                         let key = format!("{name}.{code}");
                         view! {
                             <option value=code selected=move || value.get() == code>
-                                {move || i18n::word(lang.get(), &key)}
+                                {move || i18n::word_for(lang.get(), &key)}
                             </option>
                         }
                     })
@@ -389,7 +390,7 @@ pub(crate) fn field_input(
                                 move || value.get() == team
                             };
                             let text = move || {
-                                if team_label.is_empty() { tr(Msg::NoTeam)().to_owned() } else { team_label.clone() }
+                                if team_label.is_empty() { tr(Key::NoTeam)().to_owned() } else { team_label.clone() }
                             };
                             view! { <option value=team selected=selected>{text}</option> }
                         })
@@ -490,17 +491,17 @@ pub(crate) fn field_input(
         }
         Input::Recurrence => {
             let presets = [
-                ("", "repeat.none"),
-                ("FREQ=DAILY", "repeat.daily"),
-                ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", "repeat.weekdays"),
-                ("FREQ=WEEKLY", "repeat.weekly"),
-                ("FREQ=WEEKLY;INTERVAL=2", "repeat.biweekly"),
-                ("FREQ=MONTHLY", "repeat.monthly"),
+                ("", Key::RepeatNone),
+                ("FREQ=DAILY", Key::RepeatDaily),
+                ("FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR", Key::RepeatWeekdays),
+                ("FREQ=WEEKLY", Key::RepeatWeekly),
+                ("FREQ=WEEKLY;INTERVAL=2", Key::RepeatBiweekly),
+                ("FREQ=MONTHLY", Key::RepeatMonthly),
             ];
             view! {
                 <div class="recurrence">
                     <select
-                        aria-label=move || word(lang.get(), "field.recurrence")
+                        aria-label=move || word(lang.get(), Key::FieldRecurrence)
                         on:change=move |ev| value.set(event_target_value(&ev))
                         prop:value=value
                     >
@@ -509,7 +510,7 @@ pub(crate) fn field_input(
                             .map(|(rule, key)| view! { <option value=rule selected=move || value.get() == rule>{move || word(lang.get(), key)}</option> })
                             .collect_view()}
                         <Show when=move || { let v = value.get(); !v.is_empty() && !presets.iter().any(|(r, _)| *r == v) }>
-                            <option value=move || value.get() selected=true>{move || word(lang.get(), "repeat.custom")}</option>
+                            <option value=move || value.get() selected=true>{move || word(lang.get(), Key::RepeatCustom)}</option>
                         </Show>
                     </select>
                     <input
@@ -539,7 +540,7 @@ pub(crate) fn field_input(
                     <output id=id.clone()>{title}</output>
                     <Show when=move || !value.with(String::is_empty)>
                         <button type="button" class="button small" on:click=move |_| value.set(String::new())>
-                            {move || word(lang.get(), "ui.clear")}
+                            {move || word(lang.get(), Key::UiClear)}
                         </button>
                     </Show>
                 </div>
@@ -578,7 +579,7 @@ pub(crate) fn field_input(
             <fieldset class="bare" disabled=locked>
                 {control}
             </fieldset>
-            {locked.then(|| view! { <p class="hint">{move || word(lang.get(), "ui.field_locked")}</p> })}
+            {locked.then(|| view! { <p class="hint">{move || word(lang.get(), Key::UiFieldLocked)}</p> })}
             <p class="error" id=error_id>{problem}</p>
         </div>
     }

@@ -1,5 +1,6 @@
 //! The list of one kind: search, facet filter, sort and paging.
 
+use crate::i18n::word_for;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
@@ -10,7 +11,7 @@ use saha_core::sales::document as sales;
 use saha_core::sales::{lead, opportunity, product};
 
 use crate::client::repo::RecordView;
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, Key};
 use crate::ui::{
     me, repo, tr, use_lang,
     widgets::{format::today, links::stage_name, record_card::RecordCard},
@@ -136,22 +137,22 @@ pub(crate) fn KindList(kind: &'static str) -> impl IntoView {
     view! {
         <section class="page">
             <div class="toolbar">
-                <h1>{move || word(lang.get(), &format!("kinds.{kind}"))}</h1>
+                <h1>{move || word_for(lang.get(), &format!("kinds.{kind}"))}</h1>
                 <Show when=move || may_create(kind)>
                     <A href=format!("/{}/new", section_of(kind)) attr:class="button primary" attr:id="new-record">
                         "+ "
-                        {move || word(lang.get(), &format!("new.{kind}"))}
+                        {move || word_for(lang.get(), &format!("new.{kind}"))}
                     </A>
                 </Show>
             </div>
             <div class="list-controls">
                 <div class="field search">
-                    <label for=search_id.clone()>{tr(Msg::Search)}</label>
+                    <label for=search_id.clone()>{tr(Key::Search)}</label>
                     <input
                         id=search_id
                         type="search"
                         autocomplete="off"
-                        placeholder=tr(Msg::SearchPlaceholder)
+                        placeholder=tr(Key::SearchPlaceholder)
                         prop:value=query
                         on:input=move |ev| {
                             limit.set(PAGE);
@@ -161,7 +162,7 @@ pub(crate) fn KindList(kind: &'static str) -> impl IntoView {
                 </div>
                 <Show when=move || has_filter>
                     <div class="field">
-                        <label for="list-filter">{move || word(lang.get(), "ui.filter")}</label>
+                        <label for="list-filter">{move || word(lang.get(), Key::UiFilter)}</label>
                         <select
                             id="list-filter"
                             on:change=move |ev| {
@@ -169,7 +170,7 @@ pub(crate) fn KindList(kind: &'static str) -> impl IntoView {
                                 filter.set(event_target_value(&ev));
                             }
                         >
-                            <option value="">{move || word(lang.get(), "ui.all")}</option>
+                            <option value="">{move || word(lang.get(), Key::UiAll)}</option>
                             {choices
                                 .clone()
                                 .into_iter()
@@ -179,7 +180,7 @@ pub(crate) fn KindList(kind: &'static str) -> impl IntoView {
                                         if field == "stage" {
                                             stage_name(lang.get(), &code)
                                         } else {
-                                            i18n::word(lang.get(), &format!("{field}.{code}"))
+                                            i18n::word_for(lang.get(), &format!("{field}.{code}"))
                                         }
                                     };
                                     view! { <option value=value>{label}</option> }
@@ -189,10 +190,10 @@ pub(crate) fn KindList(kind: &'static str) -> impl IntoView {
                     </div>
                 </Show>
                 <div class="field">
-                    <label for="list-sort">{move || word(lang.get(), "ui.sort")}</label>
+                    <label for="list-sort">{move || word(lang.get(), Key::UiSort)}</label>
                     <select id="list-sort" on:change=move |ev| newest_first.set(event_target_value(&ev) == "newest")>
-                        <option value="name">{move || word(lang.get(), "ui.sort_name")}</option>
-                        <option value="newest">{move || word(lang.get(), "ui.sort_newest")}</option>
+                        <option value="name">{move || word(lang.get(), Key::UiSortName)}</option>
+                        <option value="newest">{move || word(lang.get(), Key::UiSortNewest)}</option>
                     </select>
                 </div>
             </div>
@@ -203,16 +204,16 @@ pub(crate) fn KindList(kind: &'static str) -> impl IntoView {
                         <p class="empty">
                             {move || {
                                 if query.with(String::is_empty) && filter.with(String::is_empty) {
-                                    word(lang.get(), "ui.no_records")
+                                    word(lang.get(), Key::UiNoRecords)
                                 } else {
-                                    tr(Msg::NoMatches)().to_owned()
+                                    tr(Key::NoMatches)().to_owned()
                                 }
                             }}
                         </p>
                     }
                 }
             >
-                <ul class="cards" aria-label=move || word(lang.get(), &format!("kinds.{kind}"))>
+                <ul class="cards" aria-label=move || word_for(lang.get(), &format!("kinds.{kind}"))>
                     <For each=move || rows.get() key=|v| (v.id, format!("{:?}", v.record)) let(v)>
                         <RecordCard view=v />
                     </For>
@@ -221,7 +222,7 @@ pub(crate) fn KindList(kind: &'static str) -> impl IntoView {
                     <p class="more">
                         <span>{move || i18n::showing(lang.get(), rows.with(Vec::len), found())}</span>
                         <button type="button" class="button" on:click=move |_| limit.update(|l| *l += PAGE)>
-                            {tr(Msg::ShowMore)}
+                            {tr(Key::ShowMore)}
                         </button>
                     </p>
                 </Show>

@@ -1,5 +1,6 @@
 //! Searching every record on the device.
 
+use crate::i18n::Key;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -28,15 +29,15 @@ pub fn SearchPage() -> impl IntoView {
     });
     view! {
         <section class="page">
-            <h1>{move || word(lang.get(), "ui.search_all")}</h1>
+            <h1>{move || word(lang.get(), Key::UiSearchAll)}</h1>
             <div class="field search">
-                <label for="global-search">{move || word(lang.get(), "ui.search_all")}</label>
+                <label for="global-search">{move || word(lang.get(), Key::UiSearchAll)}</label>
                 <input
                     id="global-search"
                     type="search"
                     autocomplete="off"
                     autofocus
-                    placeholder=move || word(lang.get(), "ui.search_hint")
+                    placeholder=move || word(lang.get(), Key::UiSearchHint)
                     prop:value=query
                     on:input=move |ev| query.set(event_target_value(&ev))
                 />
@@ -44,7 +45,7 @@ pub fn SearchPage() -> impl IntoView {
             <p class="hint" aria-live="polite">
                 {move || {
                     let found = results.with(|(n, _)| *n);
-                    if query.with(|q| q.trim().is_empty()) { String::new() } else { format!("{found} {}", word(lang.get(), "ui.results")) }
+                    if query.with(|q| q.trim().is_empty()) { String::new() } else { format!("{found} {}", word(lang.get(), Key::UiResults)) }
                 }}
             </p>
             <ul class="cards" id="search-results">

@@ -1,5 +1,7 @@
 //! The service report: SLA compliance, handling times and satisfaction.
 
+use crate::i18n::Key;
+use crate::i18n::word_for;
 use leptos::prelude::*;
 use saha_core::kinds::Record;
 
@@ -52,21 +54,21 @@ pub fn ServiceReport() -> impl IntoView {
     };
     view! {
         <section class="page report">
-            <h1>{move || word(lang.get(), "ui.service_report")}</h1>
+            <h1>{move || word(lang.get(), Key::UiServiceReport)}</h1>
             <dl class="facts" id="service-figures">
-                <dt>{move || word(lang.get(), "report.cases")}</dt>
+                <dt>{move || word(lang.get(), Key::ReportCases)}</dt>
                 <dd data-figure="total">{move || figures.get().total}</dd>
-                <dt>{move || word(lang.get(), "report.open")}</dt>
+                <dt>{move || word(lang.get(), Key::ReportOpen)}</dt>
                 <dd data-figure="open">{move || figures.get().open}</dd>
-                <dt>{move || word(lang.get(), "report.first_response")}</dt>
+                <dt>{move || word(lang.get(), Key::ReportFirstResponse)}</dt>
                 <dd data-figure="first_response">{move || hours(figures.get().mean_first_response_ms)}</dd>
-                <dt>{move || word(lang.get(), "report.resolution")}</dt>
+                <dt>{move || word(lang.get(), Key::ReportResolution)}</dt>
                 <dd data-figure="resolution">{move || hours(figures.get().mean_resolution_ms)}</dd>
-                <dt>{move || word(lang.get(), "report.breach_rate")}</dt>
+                <dt>{move || word(lang.get(), Key::ReportBreachRate)}</dt>
                 <dd data-figure="breach_rate">
                     {move || figures.get().breach_rate_percent().map(|p| format!("%{p}")).unwrap_or_else(|| "—".into())}
                 </dd>
-                <dt>{move || word(lang.get(), "report.nps")}</dt>
+                <dt>{move || word(lang.get(), Key::ReportNps)}</dt>
                 <dd data-figure="nps">
                     {move || {
                         records.with(|all| {
@@ -80,12 +82,12 @@ pub fn ServiceReport() -> impl IntoView {
                         })
                     }}
                 </dd>
-                <dt>{move || word(lang.get(), "report.satisfaction")}</dt>
+                <dt>{move || word(lang.get(), Key::ReportSatisfaction)}</dt>
                 <dd data-figure="satisfaction">
                     {move || figures.get().mean_rating_x100.map(|r| format!("{}.{:02}", r / 100, r % 100)).unwrap_or_else(|| "—".into())}
                 </dd>
             </dl>
-            <h2>{move || word(lang.get(), "report.open_by_age")}</h2>
+            <h2>{move || word(lang.get(), Key::ReportOpenByAge)}</h2>
             <table class="lines" id="open-by-age">
                 <tbody>
                     {saha_core::views::service_report::AGE_BUCKETS
@@ -93,23 +95,23 @@ pub fn ServiceReport() -> impl IntoView {
                         .enumerate()
                         .map(|(i, b)| view! {
                             <tr data-age=*b>
-                                <th scope="row">{move || word(lang.get(), &format!("report.age.{b}"))}</th>
+                                <th scope="row">{move || word_for(lang.get(), &format!("report.age.{b}"))}</th>
                                 <td>{move || figures.get().open_by_age[i]}</td>
                             </tr>
                         })
                         .collect_view()}
                 </tbody>
             </table>
-            <h2>{move || word(lang.get(), "report.calls")}</h2>
+            <h2>{move || word(lang.get(), Key::ReportCalls)}</h2>
             <table class="lines" id="calls-per-agent">
                 <thead>
                     <tr>
-                        <th>{move || word(lang.get(), "field.owner")}</th>
-                        <th>{move || word(lang.get(), "report.day")}</th>
-                        <th>{move || word(lang.get(), "kinds.call")}</th>
-                        <th>{move || word(lang.get(), "outcome.reached")}</th>
-                        <th>{move || word(lang.get(), "report.total_time")}</th>
-                        <th>{move || word(lang.get(), "report.mean_time")}</th>
+                        <th>{move || word(lang.get(), Key::FieldOwner)}</th>
+                        <th>{move || word(lang.get(), Key::ReportDay)}</th>
+                        <th>{move || word(lang.get(), Key::KindsCall)}</th>
+                        <th>{move || word(lang.get(), Key::OutcomeReached)}</th>
+                        <th>{move || word(lang.get(), Key::ReportTotalTime)}</th>
+                        <th>{move || word(lang.get(), Key::ReportMeanTime)}</th>
                     </tr>
                 </thead>
                 <tbody>

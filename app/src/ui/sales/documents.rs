@@ -1,6 +1,8 @@
 //! Quotes, orders and invoices: lines, totals, the workflow from quote to paid invoice,
 //! printing.
 
+use crate::i18n::Key;
+use crate::i18n::word_for;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
@@ -124,7 +126,7 @@ pub fn SalesPanel(id: DocumentId, document: SalesDocument) -> impl IntoView {
     let currency = document.currency();
     let source = document.source.parse::<DocumentId>().ok();
     let account = document.account.clone();
-    let status_button = |label: &'static str, to: &'static str, button_id: &'static str| {
+    let status_button = |label: Key, to: &'static str, button_id: &'static str| {
         view! {
             <button
                 type="button"
@@ -144,23 +146,23 @@ pub fn SalesPanel(id: DocumentId, document: SalesDocument) -> impl IntoView {
     };
     let actions = match (kind.as_str(), status.as_str()) {
         (QUOTE, "draft") => vec![
-            status_button("ui.mark_sent", "sent", "mark-sent").into_any(),
-            status_button("ui.accept", "accepted", "mark-accepted").into_any(),
+            status_button(Key::UiMarkSent, "sent", "mark-sent").into_any(),
+            status_button(Key::UiAccept, "accepted", "mark-accepted").into_any(),
         ],
         (QUOTE, "sent") => vec![
-            status_button("ui.accept", "accepted", "mark-accepted").into_any(),
-            status_button("ui.reject", "rejected", "mark-rejected").into_any(),
+            status_button(Key::UiAccept, "accepted", "mark-accepted").into_any(),
+            status_button(Key::UiReject, "rejected", "mark-rejected").into_any(),
         ],
         (QUOTE, "accepted") => vec![view! {
             <button type="button" class="button primary" id="create-order" on:click=move |_| run_step(failure, derive(id, SalesDocument::order_from))>
-                {move || word(lang.get(), "ui.create_order")}
+                {move || word(lang.get(), Key::UiCreateOrder)}
             </button>
         }
         .into_any()],
         (ORDER, "delivered") => vec![
             view! {
                 <button type="button" class="button primary" id="create-invoice" on:click=move |_| run_step(failure, derive(id, SalesDocument::invoice_from))>
-                    {move || word(lang.get(), "ui.create_invoice")}
+                    {move || word(lang.get(), Key::UiCreateInvoice)}
                 </button>
             }
             .into_any(),
@@ -170,25 +172,25 @@ pub fn SalesPanel(id: DocumentId, document: SalesDocument) -> impl IntoView {
                 } else {
                     document.contact.clone()
                 };
-                let subject = word(lang.get_untracked(), "kind.order");
+                let subject = word(lang.get_untracked(), Key::KindOrder);
                 view! { <crate::ui::engagement::campaigns::SurveyButton about=id person=person subject=subject /> }.into_any()
             },
         ],
         (ORDER, s) if s != "cancelled" => vec![view! {
             <button type="button" class="button primary" id="create-invoice" on:click=move |_| run_step(failure, derive(id, SalesDocument::invoice_from))>
-                {move || word(lang.get(), "ui.create_invoice")}
+                {move || word(lang.get(), Key::UiCreateInvoice)}
             </button>
         }
         .into_any()],
         (INVOICE, "draft") => vec![view! {
             <button type="button" class="button primary" id="issue-invoice" on:click=move |_| run_step(failure, issue(id))>
-                {move || word(lang.get(), "ui.issue")}
+                {move || word(lang.get(), Key::UiIssue)}
             </button>
         }
         .into_any()],
         (INVOICE, "issued") => vec![view! {
             <button type="button" class="button primary" id="mark-paid" on:click=move |_| run_step(failure, mark_paid(id))>
-                {move || word(lang.get(), "ui.mark_paid")}
+                {move || word(lang.get(), Key::UiMarkPaid)}
             </button>
         }
         .into_any()],
@@ -207,7 +209,7 @@ pub fn SalesPanel(id: DocumentId, document: SalesDocument) -> impl IntoView {
             <div class="actions no-print">
                 {writer.then_some(actions)}
                 <button type="button" class="button" id="print" on:click=print>
-                    {move || word(lang.get(), "ui.print")}
+                    {move || word(lang.get(), Key::UiPrint)}
                 </button>
             </div>
             <ErrorLine failure=failure />
@@ -216,7 +218,7 @@ pub fn SalesPanel(id: DocumentId, document: SalesDocument) -> impl IntoView {
                     let source_kind = if kind == ORDER { QUOTE } else { ORDER };
                     view! {
                         <p class="no-print">
-                            {move || word(lang.get(), &format!("kind.{source_kind}"))} ": "
+                            {move || word_for(lang.get(), &format!("kind.{source_kind}"))} ": "
                             <A href=record_href(source_kind, source_id)>{format!("#{}", &source_id.to_string()[..6])}</A>
                         </p>
                     }
@@ -252,9 +254,9 @@ pub(crate) fn PrintHeader(document: SalesDocument) -> impl IntoView {
     };
     let kind = document.kind.clone();
     let dates = [
-        ("field.issue_date", document.issue_date.clone()),
-        ("field.valid_until", document.valid_until.clone()),
-        ("field.due_date", document.due_date.clone()),
+        (Key::FieldIssueDate, document.issue_date.clone()),
+        (Key::FieldValidUntil, document.valid_until.clone()),
+        (Key::FieldDueDate, document.due_date.clone()),
     ]
     .into_iter()
     .filter(|(_, d)| !d.is_empty())
@@ -264,14 +266,14 @@ pub(crate) fn PrintHeader(document: SalesDocument) -> impl IntoView {
         <header class="print-only print-header">
             <div>
                 <strong>{me().workspace_name}</strong>
-                <p>{move || word(lang.get(), "ui.seller")}</p>
+                <p>{move || word(lang.get(), Key::UiSeller)}</p>
             </div>
             <div>
-                <h2>{move || word(lang.get(), &format!("kind.{kind}"))} " " {document.number.clone()}</h2>
+                <h2>{move || word_for(lang.get(), &format!("kind.{kind}"))} " " {document.number.clone()}</h2>
                 {dates}
             </div>
             <div>
-                <p>{move || word(lang.get(), "ui.customer")} ": " <strong>{customer}</strong></p>
+                <p>{move || word(lang.get(), Key::UiCustomer)} ": " <strong>{customer}</strong></p>
                 <p>{tax}</p>
             </div>
         </header>
@@ -310,14 +312,14 @@ pub(crate) fn LinesTable(id: DocumentId, document: SalesDocument, editable: bool
                             <button type="button" class="button small" on:click={
                                 let edit_id = edit_id.clone();
                                 move |_| editing.set(Some(edit_id.clone()))
-                            }>{move || word(lang.get(), "ui.edit_line")}</button>
+                            }>{move || word(lang.get(), Key::UiEditLine)}</button>
                             <button type="button" class="button small" on:click={
                                 let remove_id = remove_id.clone();
                                 move |_| {
                                     let remove_id = remove_id.clone();
                                     run_step(failure, change_document(id, move |d| d.remove_line(&remove_id).map(|_| ())))
                                 }
-                            }>{move || word(lang.get(), "ui.remove")}</button>
+                            }>{move || word(lang.get(), Key::UiRemove)}</button>
                         </td>
                     </Show>
                 </tr>
@@ -335,17 +337,17 @@ pub(crate) fn LinesTable(id: DocumentId, document: SalesDocument, editable: bool
         })
         .collect_view();
     view! {
-        <h2>{move || word(lang.get(), "ui.lines")}</h2>
+        <h2>{move || word(lang.get(), Key::UiLines)}</h2>
         <div class="table-scroll">
             <table class="lines">
                 <thead>
                     <tr>
-                        <th>{move || word(lang.get(), "field.description")}</th>
-                        <th class="num">{move || word(lang.get(), "field.quantity")}</th>
-                        <th class="num">{move || word(lang.get(), "field.unit_price")}</th>
-                        <th class="num">{move || word(lang.get(), "field.discount")}</th>
-                        <th class="num">{move || word(lang.get(), "field.vat")}</th>
-                        <th class="num">{move || word(lang.get(), "ui.line_total")}</th>
+                        <th>{move || word(lang.get(), Key::FieldDescription)}</th>
+                        <th class="num">{move || word(lang.get(), Key::FieldQuantity)}</th>
+                        <th class="num">{move || word(lang.get(), Key::FieldUnitPrice)}</th>
+                        <th class="num">{move || word(lang.get(), Key::FieldDiscount)}</th>
+                        <th class="num">{move || word(lang.get(), Key::FieldVat)}</th>
+                        <th class="num">{move || word(lang.get(), Key::UiLineTotal)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -398,9 +400,9 @@ pub(crate) fn AddLine(
     view! {
         <div class="add-line no-print">
             <div class="field">
-                <label for="add-product">{move || word(lang.get(), "ui.add_product")}</label>
+                <label for="add-product">{move || word(lang.get(), Key::UiAddProduct)}</label>
                 <select id="add-product" on:change=add_product prop:value="">
-                    <option value="">{move || word(lang.get(), "ui.choose_product")}</option>
+                    <option value="">{move || word(lang.get(), Key::UiChooseProduct)}</option>
                     <For each=move || products.get() key=|(id, title)| (*id, title.clone()) let((pid, title))>
                         <option value=pid.to_string()>{title}</option>
                     </For>
@@ -416,7 +418,7 @@ pub(crate) fn AddLine(
                 }
             >
                 "+ "
-                {move || word(lang.get(), "ui.add_line")}
+                {move || word(lang.get(), Key::UiAddLine)}
             </button>
             {move || {
                 new_line
@@ -493,7 +495,7 @@ pub(crate) fn LineForm(
             };
             view! {
                 <div class="field" data-field=name>
-                    <label for=input_id>{move || word(lang.get(), &format!("field.{name}"))}</label>
+                    <label for=input_id>{move || word_for(lang.get(), &format!("field.{name}"))}</label>
                     {control}
                     <p class="error">{problem}</p>
                 </div>
@@ -505,8 +507,8 @@ pub(crate) fn LineForm(
             {inputs}
             <ErrorLine failure=failure />
             <div class="actions">
-                <button type="submit" class="button primary" id="save-line">{move || word(lang.get(), "ui.save_line")}</button>
-                <button type="button" class="button" on:click=move |_| done.set(None)>{move || i18n::Msg::Cancel.text(lang.get())}</button>
+                <button type="submit" class="button primary" id="save-line">{move || word(lang.get(), Key::UiSaveLine)}</button>
+                <button type="button" class="button" on:click=move |_| done.set(None)>{move || Key::Cancel.text(lang.get())}</button>
             </div>
         </form>
     }
@@ -518,7 +520,7 @@ pub(crate) fn Totals(document: SalesDocument, currency: Currency) -> impl IntoVi
     let lang = use_lang();
     match document.totals() {
         Err(_) => {
-            view! { <p class="banner error">{move || word(lang.get(), "ui.totals_invalid")}</p> }
+            view! { <p class="banner error">{move || word(lang.get(), Key::UiTotalsInvalid)}</p> }
                 .into_any()
         }
         Ok(totals) => {
@@ -530,17 +532,17 @@ pub(crate) fn Totals(document: SalesDocument, currency: Currency) -> impl IntoVi
                     let rate = rate.percent();
                     let vat = format_tr(*vat, currency);
                     view! {
-                        <dt>{move || format!("{} %{rate}", word(lang.get(), "ui.vat_total"))}</dt>
+                        <dt>{move || format!("{} %{rate}", word(lang.get(), Key::UiVatTotal))}</dt>
                         <dd data-total=format!("vat-{rate}")>{vat}</dd>
                     }
                 })
                 .collect_view();
             view! {
                 <dl class="totals">
-                    <dt>{move || word(lang.get(), "ui.net")}</dt>
+                    <dt>{move || word(lang.get(), Key::UiNet)}</dt>
                     <dd data-total="net">{format_tr(totals.net, currency)}</dd>
                     {by_rate}
-                    <dt>{move || word(lang.get(), "ui.gross")}</dt>
+                    <dt>{move || word(lang.get(), Key::UiGross)}</dt>
                     <dd data-total="gross"><strong>{format_tr(totals.gross, currency)}</strong></dd>
                 </dl>
             }

@@ -1,5 +1,7 @@
 //! A lead's conversion and an opportunity's stage moves.
 
+use crate::i18n::Key;
+use crate::i18n::word_for;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
@@ -79,7 +81,7 @@ pub fn LeadPanel(id: DocumentId, lead: Lead) -> impl IntoView {
         <section class="workflow no-print">
             <Show when=move || convertible>
                 <button type="button" class="button primary" id="convert-lead" on:click=convert>
-                    {move || word(lang.get(), "ui.convert")}
+                    {move || word(lang.get(), Key::UiConvert)}
                 </button>
             </Show>
             <ErrorLine failure=failure />
@@ -87,7 +89,7 @@ pub fn LeadPanel(id: DocumentId, lead: Lead) -> impl IntoView {
                 let any = !links.is_empty();
                 move || any
             }>
-                <h2>{move || word(lang.get(), "ui.converted_into")}</h2>
+                <h2>{move || word(lang.get(), Key::UiConvertedInto)}</h2>
                 <ul class="links">
                     {links
                         .clone()
@@ -97,7 +99,7 @@ pub fn LeadPanel(id: DocumentId, lead: Lead) -> impl IntoView {
                             let title = crate::ui::widgets::links::title_of_id(&id);
                             Some(view! {
                                 <li>
-                                    {move || word(lang.get(), &format!("kind.{kind}"))} ": "
+                                    {move || word_for(lang.get(), &format!("kind.{kind}"))} ": "
                                     <A href=record_href(kind, parsed)>{title}</A>
                                 </li>
                             })
@@ -163,7 +165,7 @@ pub fn OpportunityPanel(id: DocumentId, opportunity: Opportunity) -> impl IntoVi
     view! {
         <section class="workflow no-print">
             <div class="field">
-                <label for="opportunity-stage-quick">{move || word(lang.get(), "field.stage")}</label>
+                <label for="opportunity-stage-quick">{move || word(lang.get(), Key::FieldStage)}</label>
                 <select
                     id="opportunity-stage-quick"
                     disabled=!writer
@@ -171,7 +173,7 @@ pub fn OpportunityPanel(id: DocumentId, opportunity: Opportunity) -> impl IntoVi
                         let stage = event_target_value(&ev);
                         let mut reason = None;
                         if stage == opportunity::LOST {
-                            let question = word(lang.get_untracked(), "field.lost_reason");
+                            let question = word(lang.get_untracked(), Key::FieldLostReason);
                             match web_sys::window().and_then(|w| w.prompt_with_message(&question).ok().flatten()) {
                                 Some(text) if !text.trim().is_empty() => reason = Some(text.trim().to_owned()),
                                 _ => return,
@@ -192,7 +194,7 @@ pub fn OpportunityPanel(id: DocumentId, opportunity: Opportunity) -> impl IntoVi
             </div>
             <Show when=move || writer>
                 <button type="button" class="button primary" id="new-quote" on:click=new_quote>
-                    {move || word(lang.get(), "ui.new_quote")}
+                    {move || word(lang.get(), Key::UiNewQuote)}
                 </button>
             </Show>
             <ErrorLine failure=failure />
@@ -200,12 +202,12 @@ pub fn OpportunityPanel(id: DocumentId, opportunity: Opportunity) -> impl IntoVi
                 .map(|lead_id| {
                     view! {
                         <p>
-                            {move || word(lang.get(), "ui.lead_origin")} ": "
+                            {move || word(lang.get(), Key::UiLeadOrigin)} ": "
                             <A href=record_href(lead::KIND, lead_id)>{crate::ui::widgets::links::title_of_id(&lead_id.to_string())}</A>
                         </p>
                     }
                 })}
-            <h2>{move || word(lang.get(), "kinds.quote")}</h2>
+            <h2>{move || word(lang.get(), Key::KindsQuote)}</h2>
             <ul class="cards compact">
                 <For each=move || quotes.get() key=|v| (v.id, format!("{:?}", v.record)) let(v)>
                     <RecordCard view=v />

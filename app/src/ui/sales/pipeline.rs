@@ -1,5 +1,6 @@
 //! The pipeline board: opportunities per stage, moved by dragging.
 
+use crate::i18n::Key;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
@@ -80,7 +81,7 @@ pub fn PipelineBoard() -> impl IntoView {
         let mut reason = None;
         if stage == opportunity::LOST {
             // A lost deal needs its reason; ask for it right away.
-            let question = word(lang.get_untracked(), "field.lost_reason");
+            let question = word(lang.get_untracked(), Key::FieldLostReason);
             match web_sys::window().and_then(|w| w.prompt_with_message(&question).ok().flatten()) {
                 Some(text) if !text.trim().is_empty() => reason = Some(text.trim().to_owned()),
                 _ => return,
@@ -154,7 +155,7 @@ pub fn PipelineBoard() -> impl IntoView {
                                         <span
                                             class="handle"
                                             role="button"
-                                            aria-label=move || word(lang.get(), "ui.drag_handle")
+                                            aria-label=move || word(lang.get(), Key::UiDragHandle)
                                             on:pointerdown=move |ev: leptos::ev::PointerEvent| {
                                                 ev.prevent_default();
                                                 if let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
@@ -207,12 +208,12 @@ pub fn PipelineBoard() -> impl IntoView {
     view! {
         <section class="page pipeline">
             <div class="toolbar">
-                <h1>{move || word(lang.get(), "ui.pipeline")}</h1>
+                <h1>{move || word(lang.get(), Key::UiPipeline)}</h1>
                 <Show when=move || writer>
-                    <A href="/opportunities/new" attr:class="button primary">"+ " {move || word(lang.get(), "new.opportunity")}</A>
+                    <A href="/opportunities/new" attr:class="button primary">"+ " {move || word(lang.get(), Key::NewOpportunity)}</A>
                 </Show>
             </div>
-            <p class="hint">{move || word(lang.get(), "ui.drag_hint")}</p>
+            <p class="hint">{move || word(lang.get(), Key::UiDragHint)}</p>
             <ErrorLine failure=failure />
             <div class="board" id="board">{columns}</div>
             // While a card is dragged, the closing stages are always within reach at the
@@ -231,21 +232,21 @@ pub fn PipelineBoard() -> impl IntoView {
                         .collect_view()}
                 </div>
             </Show>
-            <h2>{move || word(lang.get(), "ui.forecast")}</h2>
+            <h2>{move || word(lang.get(), Key::UiForecast)}</h2>
             <div class="table-scroll">
                 <table class="forecast">
                     <thead>
                         <tr>
-                            <th>{move || word(lang.get(), "ui.month")}</th>
-                            <th class="num">{move || word(lang.get(), "ui.count")}</th>
-                            <th class="num">{move || word(lang.get(), "ui.total")}</th>
-                            <th class="num">{move || word(lang.get(), "ui.weighted")}</th>
+                            <th>{move || word(lang.get(), Key::UiMonth)}</th>
+                            <th class="num">{move || word(lang.get(), Key::UiCount)}</th>
+                            <th class="num">{move || word(lang.get(), Key::UiTotal)}</th>
+                            <th class="num">{move || word(lang.get(), Key::UiWeighted)}</th>
                         </tr>
                     </thead>
                     <tbody>
                         <For each=move || rows.get() key=|r| format!("{r:?}") let(r)>
                             <tr data-month=r.month.clone()>
-                                <td>{if r.month.is_empty() { word(lang.get_untracked(), "ui.no_date") } else { r.month.clone() }}</td>
+                                <td>{if r.month.is_empty() { word(lang.get_untracked(), Key::UiNoDate) } else { r.month.clone() }}</td>
                                 <td class="num">{r.count}</td>
                                 <td class="num">{format_tr(r.total, r.currency)}</td>
                                 <td class="num">{format_tr(r.weighted, r.currency)}</td>

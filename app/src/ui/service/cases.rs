@@ -1,5 +1,7 @@
 //! A case's SLA clock, survey button and status steps.
 
+use crate::i18n::Key;
+use crate::i18n::word_for;
 use leptos::prelude::*;
 use saha_core::DocumentId;
 use saha_core::service::case::{Case, ClockState, Sla};
@@ -40,8 +42,8 @@ pub fn CaseSla(case_id: DocumentId, case: Case) -> impl IntoView {
                 .unwrap_or_default();
             view! {
                 <tr data-clock=key data-state=state>
-                    <th scope="row">{word(lang, &format!("sla.{key}"))}</th>
-                    <td>{word(lang, &format!("sla.state.{state}"))}</td>
+                    <th scope="row">{word_for(lang, &format!("sla.{key}"))}</th>
+                    <td>{word_for(lang, &format!("sla.state.{state}"))}</td>
                     <td>{span_text(lang, clock.used_ms)} " / " {span_text(lang, clock.target_ms)}</td>
                     <td>{due}</td>
                 </tr>
@@ -66,27 +68,27 @@ pub fn CaseSla(case_id: DocumentId, case: Case) -> impl IntoView {
     view! {
         {survey}
         <section class="sla" aria-labelledby="sla-title">
-            <h2 id="sla-title">{move || word(lang.get(), "sla.title")}</h2>
+            <h2 id="sla-title">{move || word(lang.get(), Key::SlaTitle)}</h2>
             <Show when=move || sla.with(|s| s.breached())>
                 <p class="banner danger" role="alert" id="sla-warning">
-                    {move || word(lang.get(), "sla.breached")}
+                    {move || word(lang.get(), Key::SlaBreached)}
                 </p>
             </Show>
             <Show when=move || sla.with(|s| !s.breached() && s.warning())>
                 <p class="banner" role="status" id="sla-near">
-                    {move || word(lang.get(), "sla.near")}
+                    {move || word(lang.get(), Key::SlaNear)}
                 </p>
             </Show>
             <Show when=escalated>
-                <p class="badge" id="escalated">{move || word(lang.get(), "sla.escalated")}</p>
+                <p class="badge" id="escalated">{move || word(lang.get(), Key::SlaEscalated)}</p>
             </Show>
             <table class="lines">
                 <thead>
                     <tr>
                         <th></th>
-                        <th>{move || word(lang.get(), "field.status")}</th>
-                        <th>{move || word(lang.get(), "sla.used")}</th>
-                        <th>{move || word(lang.get(), "sla.due")}</th>
+                        <th>{move || word(lang.get(), Key::FieldStatus)}</th>
+                        <th>{move || word(lang.get(), Key::SlaUsed)}</th>
+                        <th>{move || word(lang.get(), Key::SlaDue)}</th>
                     </tr>
                 </thead>
                 <tbody>

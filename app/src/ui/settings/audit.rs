@@ -5,7 +5,7 @@ use leptos_router::components::A;
 use saha_core::api::{ApiErrorCode, AuditEntry};
 
 use crate::client::http;
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, Key};
 use crate::ui::{tr, use_lang, widgets::format::format_time};
 
 #[component]
@@ -18,10 +18,10 @@ pub fn AuditPage() -> impl IntoView {
     });
     view! {
         <section class="page wide">
-            <A href="/settings" attr:class="back">"← " {tr(Msg::Settings)}</A>
-            <h1>{tr(Msg::AuditLog)}</h1>
+            <A href="/settings" attr:class="back">"← " {tr(Key::Settings)}</A>
+            <h1>{tr(Key::AuditLog)}</h1>
             {move || match entries.get() {
-                None => view! { <p>{tr(Msg::Loading)}</p> }.into_any(),
+                None => view! { <p>{tr(Key::Loading)}</p> }.into_any(),
                 Some(Err(code)) => {
                     view! { <p class="banner error" role="alert">{move || i18n::api_error(lang.get(), code)}</p> }
                         .into_any()
@@ -31,12 +31,12 @@ pub fn AuditPage() -> impl IntoView {
                         <table class="table" id="audit">
                             <thead>
                                 <tr>
-                                    <th>{tr(Msg::When)}</th>
-                                    <th>{tr(Msg::Who)}</th>
-                                    <th>{tr(Msg::Action)}</th>
-                                    <th>{tr(Msg::Target)}</th>
-                                    <th>{tr(Msg::Address)}</th>
-                                    <th>{tr(Msg::Details)}</th>
+                                    <th>{tr(Key::When)}</th>
+                                    <th>{tr(Key::Who)}</th>
+                                    <th>{tr(Key::Action)}</th>
+                                    <th>{tr(Key::Target)}</th>
+                                    <th>{tr(Key::FieldAddress)}</th>
+                                    <th>{tr(Key::Details)}</th>
                                 </tr>
                             </thead>
                             <tbody>

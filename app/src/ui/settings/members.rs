@@ -6,7 +6,7 @@ use saha_core::access::{Department, Role};
 use saha_core::api::{self, ApiErrorCode, Invitation, Member, Team};
 
 use crate::client::http;
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, Key};
 use crate::ui::{
     me, tr, use_lang,
     widgets::{
@@ -147,11 +147,11 @@ pub fn MembersPage() -> impl IntoView {
 
     view! {
         <section class="page wide">
-            <A href="/settings" attr:class="back">"← " {tr(Msg::Settings)}</A>
-            <h1>{tr(Msg::Members)}</h1>
+            <A href="/settings" attr:class="back">"← " {tr(Key::Settings)}</A>
+            <h1>{tr(Key::Members)}</h1>
             {error_banner(error)}
             {move || match directory.get() {
-                None => view! { <p>{tr(Msg::Loading)}</p> }.into_any(),
+                None => view! { <p>{tr(Key::Loading)}</p> }.into_any(),
                 Some(Err(code)) => {
                     view! { <p class="banner error" role="alert">{move || i18n::api_error(lang.get(), code)}</p> }
                         .into_any()
@@ -164,10 +164,10 @@ pub fn MembersPage() -> impl IntoView {
                         <table class="table" id="members">
                             <thead>
                                 <tr>
-                                    <th>{tr(Msg::Name)}</th>
-                                    <th>{tr(Msg::Role)}</th>
-                                    <th>{tr(Msg::Team)}</th>
-                                    <th>{tr(Msg::Department)}</th>
+                                    <th>{tr(Key::Name)}</th>
+                                    <th>{tr(Key::Role)}</th>
+                                    <th>{tr(Key::FieldTeam)}</th>
+                                    <th>{tr(Key::Department)}</th>
                                     <th></th>
                                 </tr>
                             </thead>
@@ -200,7 +200,7 @@ pub fn MembersPage() -> impl IntoView {
                                                         view! {
                                                             <select
                                                                 class="member-role"
-                                                                aria-label=tr(Msg::Role)
+                                                                aria-label=tr(Key::Role)
                                                                 on:change=move |ev| {
                                                                     if let Some(r) = Role::from_code(&event_target_value(&ev)) {
                                                                         update(
@@ -221,7 +221,7 @@ pub fn MembersPage() -> impl IntoView {
                                                 <td>
                                                     <select
                                                         class="member-team"
-                                                        aria-label=tr(Msg::Team)
+                                                        aria-label=tr(Key::FieldTeam)
                                                         disabled=!editable && m.user_id != my_id
                                                         on:change=move |ev| {
                                                             let t = event_target_value(&ev);
@@ -250,7 +250,7 @@ pub fn MembersPage() -> impl IntoView {
                                                 <td>
                                                     <select
                                                         class="member-department"
-                                                        aria-label=tr(Msg::Department)
+                                                        aria-label=tr(Key::Department)
                                                         on:change=move |ev| {
                                                             let d = Department::from_code(&event_target_value(&ev));
                                                             update(
@@ -286,7 +286,7 @@ pub fn MembersPage() -> impl IntoView {
                                                                         )
                                                                     }
                                                                 >
-                                                                    {if disabled { tr(Msg::Enable) } else { tr(Msg::Disable) }}
+                                                                    {if disabled { tr(Key::Enable) } else { tr(Key::Disable) }}
                                                                 </button>
                                                             }
                                                         })}
@@ -298,7 +298,7 @@ pub fn MembersPage() -> impl IntoView {
                             </tbody>
                         </table>
 
-                        <h2>{tr(Msg::Invitations)}</h2>
+                        <h2>{tr(Key::Invitations)}</h2>
                         <ul class="cards" id="invitations">
                             {d
                                 .invitations
@@ -306,13 +306,13 @@ pub fn MembersPage() -> impl IntoView {
                                 .map(|i| {
                                     let now = js_sys::Date::now() as i64;
                                     let state = if i.revoked {
-                                        Msg::Revoked
+                                        Key::Revoked
                                     } else if i.accepted_by.is_some() {
-                                        Msg::Accepted
+                                        Key::Accepted
                                     } else if i.expires_at <= now {
-                                        Msg::Expired
+                                        Key::Expired
                                     } else {
-                                        Msg::Active
+                                        Key::Active
                                     };
                                     let id = i.id.clone();
                                     let role = i.role;
@@ -323,11 +323,11 @@ pub fn MembersPage() -> impl IntoView {
                                             </span>
                                             <span class="badge">{move || i18n::role(lang.get(), role)}</span>
                                             <span class="card-meta">{tr(state)} " · " {format_time(i.expires_at)}</span>
-                                            {(state == Msg::Active)
+                                            {(state == Key::Active)
                                                 .then(|| {
                                                     view! {
                                                         <button type="button" class="button" on:click=move |_| revoke(id.clone())>
-                                                            {tr(Msg::Revoke)}
+                                                            {tr(Key::UiRevoke)}
                                                         </button>
                                                     }
                                                 })}
@@ -342,9 +342,9 @@ pub fn MembersPage() -> impl IntoView {
             }}
 
             <form class="form" id="invite-form" on:submit=invite>
-                <h2>{tr(Msg::Invite)}</h2>
+                <h2>{tr(Key::Invite)}</h2>
                 <div class="field">
-                    <label for="invite-email">{tr(Msg::EmailOptional)}</label>
+                    <label for="invite-email">{tr(Key::EmailOptional)}</label>
                     <input
                         id="invite-email"
                         type="email"
@@ -354,7 +354,7 @@ pub fn MembersPage() -> impl IntoView {
                     />
                 </div>
                 <div class="field">
-                    <label for="invite-role">{tr(Msg::Role)}</label>
+                    <label for="invite-role">{tr(Key::Role)}</label>
                     <select
                         id="invite-role"
                         on:change=move |ev| {
@@ -367,7 +367,7 @@ pub fn MembersPage() -> impl IntoView {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="invite-team">{tr(Msg::Team)}</label>
+                    <label for="invite-team">{tr(Key::FieldTeam)}</label>
                     <select id="invite-team" on:change=move |ev| invite_team.set(event_target_value(&ev))>
                         <option value="">"—"</option>
                         {move || {
@@ -379,7 +379,7 @@ pub fn MembersPage() -> impl IntoView {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="invite-department">{tr(Msg::Department)}</label>
+                    <label for="invite-department">{tr(Key::Department)}</label>
                     <select id="invite-department" on:change=move |ev| invite_department.set(event_target_value(&ev))>
                         <option value="">"—"</option>
                         {Department::ALL
@@ -389,7 +389,7 @@ pub fn MembersPage() -> impl IntoView {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="invite-hours">{tr(Msg::ValidForHours)}</label>
+                    <label for="invite-hours">{tr(Key::ValidForHours)}</label>
                     <input
                         id="invite-hours"
                         type="number"
@@ -400,24 +400,24 @@ pub fn MembersPage() -> impl IntoView {
                     />
                 </div>
                 <div class="actions">
-                    <button type="submit" class="button primary">{tr(Msg::Invite)}</button>
+                    <button type="submit" class="button primary">{tr(Key::Invite)}</button>
                 </div>
                 <Show when=move || new_link.with(Option::is_some)>
                     <p class="banner" role="status">
-                        {tr(Msg::InvitationLink)} <br />
+                        {tr(Key::InvitationLink)} <br />
                         <output id="invitation-link">{move || new_link.get().unwrap_or_default()}</output>
                     </p>
                 </Show>
             </form>
 
             <form class="form" id="team-form" on:submit=add_team>
-                <h2>{tr(Msg::AddTeam)}</h2>
-                {input_field("team-name", Msg::TeamName, "text", "off", team_name)}
+                <h2>{tr(Key::AddTeam)}</h2>
+                {input_field("team-name", Key::TeamName, "text", "off", team_name)}
                 <div class="actions">
-                    <button type="submit" class="button">{tr(Msg::AddTeam)}</button>
+                    <button type="submit" class="button">{tr(Key::AddTeam)}</button>
                 </div>
             </form>
-            <p class="hint">{tr(Msg::Teams)} ": " {move || teams().into_iter().map(|t| t.name).collect::<Vec<_>>().join(", ")}</p>
+            <p class="hint">{tr(Key::Teams)} ": " {move || teams().into_iter().map(|t| t.name).collect::<Vec<_>>().join(", ")}</p>
         </section>
     }
 }

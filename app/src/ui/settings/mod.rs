@@ -12,7 +12,7 @@ use leptos_router::components::A;
 use saha_core::api::{self, ApiErrorCode};
 
 use crate::client::{http, session};
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, Key};
 use crate::ui::{
     me, repo, tr, use_lang,
     widgets::feedback::{error_banner, input_field, reload_to},
@@ -83,43 +83,43 @@ pub fn SettingsPage() -> impl IntoView {
 
     view! {
         <section class="page">
-            <h1>{tr(Msg::Settings)}</h1>
+            <h1>{tr(Key::Settings)}</h1>
             <dl class="facts" id="profile">
-                <dt>{tr(Msg::Name)}</dt>
+                <dt>{tr(Key::Name)}</dt>
                 <dd>{me.name.clone()}</dd>
-                <dt>{tr(Msg::Email)}</dt>
+                <dt>{tr(Key::FieldEmail)}</dt>
                 <dd>{me.email.clone()}</dd>
-                <dt>{tr(Msg::WorkspaceLabel)}</dt>
+                <dt>{tr(Key::WorkspaceLabel)}</dt>
                 <dd>{me.workspace_name.clone()}</dd>
-                <dt>{tr(Msg::Role)}</dt>
+                <dt>{tr(Key::Role)}</dt>
                 <dd data-field="role">{move || i18n::role(lang.get(), role)}</dd>
-                <dt>{tr(Msg::Teams)}</dt>
+                <dt>{tr(Key::Teams)}</dt>
                 <dd>{team_names.join(", ")}</dd>
             </dl>
             <Show when=move || role.administers()>
                 <nav class="actions">
-                    <A href="/settings/members" attr:class="button">{tr(Msg::Members)}</A>
-                    <A href="/settings/audit" attr:class="button">{tr(Msg::AuditLog)}</A>
-                    <A href="/settings/pipeline" attr:class="button">{move || i18n::word(lang.get(), "ui.settings_pipeline")}</A>
-                    <A href="/settings/service" attr:class="button" attr:id="service-settings-link">{move || i18n::word(lang.get(), "ui.service_settings")}</A>
+                    <A href="/settings/members" attr:class="button">{tr(Key::Members)}</A>
+                    <A href="/settings/audit" attr:class="button">{tr(Key::AuditLog)}</A>
+                    <A href="/settings/pipeline" attr:class="button">{move || i18n::word(lang.get(), Key::UiSettingsPipeline)}</A>
+                    <A href="/settings/service" attr:class="button" attr:id="service-settings-link">{move || i18n::word(lang.get(), Key::UiServiceSettings)}</A>
                 </nav>
             </Show>
 
-            <h2>{tr(Msg::ChangePassword)}</h2>
+            <h2>{tr(Key::ChangePassword)}</h2>
             <form class="form" id="password-form" on:submit=change_password>
                 {error_banner(password_error)}
                 <Show when=move || password_done.get()>
-                    <p class="banner" role="status">{tr(Msg::PasswordChanged)}</p>
+                    <p class="banner" role="status">{tr(Key::PasswordChanged)}</p>
                 </Show>
-                {input_field("current-password", Msg::CurrentPassword, "password", "current-password", current)}
-                {input_field("new-password", Msg::NewPassword, "password", "new-password", new)}
-                <p class="hint">{tr(Msg::PasswordRule)}</p>
+                {input_field("current-password", Key::CurrentPassword, "password", "current-password", current)}
+                {input_field("new-password", Key::PasswordNew, "password", "new-password", new)}
+                <p class="hint">{tr(Key::PasswordRule)}</p>
                 <div class="actions">
-                    <button type="submit" class="button" disabled=busy>{tr(Msg::ChangePassword)}</button>
+                    <button type="submit" class="button" disabled=busy>{tr(Key::ChangePassword)}</button>
                 </div>
             </form>
 
-            <h2>{tr(Msg::LogOut)}</h2>
+            <h2>{tr(Key::LogOut)}</h2>
             <div class="form">
                 <label class="check">
                     <input
@@ -128,14 +128,14 @@ pub fn SettingsPage() -> impl IntoView {
                         prop:checked=wipe
                         on:change=move |ev| wipe.set(event_target_checked(&ev))
                     />
-                    {tr(Msg::WipeDevice)}
+                    {tr(Key::WipeDevice)}
                 </label>
                 <Show when=move || { wipe.get() && pending.get() > 0 }>
-                    <p class="banner error" role="alert">{tr(Msg::WipeWarning)}</p>
+                    <p class="banner error" role="alert">{tr(Key::WipeWarning)}</p>
                 </Show>
                 <div class="actions">
                     <button type="button" class="button" id="logout" on:click=logout>
-                        {tr(Msg::LogOut)}
+                        {tr(Key::LogOut)}
                     </button>
                 </div>
             </div>

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, Key};
 use crate::ui::{me, repo, tr, use_lang};
 
 /// The workspace's pipeline stages: names and win probabilities, in order. Saved into
@@ -28,7 +28,7 @@ pub fn PipelinePage() -> impl IntoView {
             .enumerate()
             .map(|(key, s)| {
                 let name = if s.name.is_empty() {
-                    i18n::word(lang.get_untracked(), &format!("stage.{}", s.code))
+                    i18n::word_for(lang.get_untracked(), &format!("stage.{}", s.code))
                 } else {
                     s.name
                 };
@@ -84,22 +84,22 @@ pub fn PipelinePage() -> impl IntoView {
         }
         wasm_bindgen_futures::spawn_local(async move {
             match repo().set_pipeline(&stages).await {
-                Ok(()) => status.set(Some(Msg::Saved.text(lang.get_untracked()).to_owned())),
+                Ok(()) => status.set(Some(Key::Saved.text(lang.get_untracked()).to_owned())),
                 Err(e) => status.set(Some(e)),
             }
         });
     };
     view! {
         <section class="page">
-            <A href="/settings" attr:class="back">"← " {tr(Msg::Settings)}</A>
-            <h1>{move || i18n::word(lang.get(), "ui.settings_pipeline")}</h1>
-            <Show when=move || allowed fallback=|| view! { <p class="banner">{tr(Msg::ReadOnlyNote)}</p> }>
+            <A href="/settings" attr:class="back">"← " {tr(Key::Settings)}</A>
+            <h1>{move || i18n::word(lang.get(), Key::UiSettingsPipeline)}</h1>
+            <Show when=move || allowed fallback=|| view! { <p class="banner">{tr(Key::ReadOnlyNote)}</p> }>
                 <form class="form" on:submit=save>
-                    <p class="hint">{move || i18n::word(lang.get(), "ui.pipeline_note")}</p>
+                    <p class="hint">{move || i18n::word(lang.get(), Key::UiPipelineNote)}</p>
                     <For each=move || rows.get() key=|(key, _, _, _)| *key let((_, _, name, probability))>
                         <div class="stage-row">
-                            <input type="text" aria-label=move || i18n::word(lang.get(), "field.name") prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
-                            <input type="text" inputmode="numeric" aria-label=move || i18n::word(lang.get(), "ui.probability") prop:value=probability on:input=move |ev| probability.set(event_target_value(&ev)) />
+                            <input type="text" aria-label=move || i18n::word(lang.get(), Key::FieldName) prop:value=name on:input=move |ev| name.set(event_target_value(&ev)) />
+                            <input type="text" inputmode="numeric" aria-label=move || i18n::word(lang.get(), Key::UiProbability) prop:value=probability on:input=move |ev| probability.set(event_target_value(&ev)) />
                         </div>
                     </For>
                     <div class="actions">
@@ -107,9 +107,9 @@ pub fn PipelinePage() -> impl IntoView {
                             let key = r.iter().map(|row| row.0 + 1).max().unwrap_or(0);
                             r.push((key, RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new("50".into())));
                         }) >
-                            "+ " {move || i18n::word(lang.get(), "ui.add_stage")}
+                            "+ " {move || i18n::word(lang.get(), Key::UiAddStage)}
                         </button>
-                        <button type="submit" class="button primary">{tr(Msg::Save)}</button>
+                        <button type="submit" class="button primary">{tr(Key::UiSave)}</button>
                     </div>
                     <p role="status">{move || status.get()}</p>
                 </form>

@@ -1,6 +1,8 @@
 //! Service settings: working hours and holidays, SLA targets, contact rules, loyalty
 //! tiers.
 
+use crate::i18n::Key;
+use crate::i18n::word_for;
 use leptos::prelude::*;
 use saha_core::time::civil::ZONES;
 
@@ -134,18 +136,18 @@ pub fn ServiceSettingsPage() -> impl IntoView {
     if !allowed {
         return view! {
             <section class="page">
-                <p class="banner" role="status">{move || word(lang.get(), "ui.admins_only")}</p>
+                <p class="banner" role="status">{move || word(lang.get(), Key::UiAdminsOnly)}</p>
             </section>
         }
         .into_any();
     }
     view! {
         <section class="page settings">
-            <h1>{move || word(lang.get(), "ui.service_settings")}</h1>
-            <p class="hint">{move || word(lang.get(), "ui.service_settings_hint")}</p>
+            <h1>{move || word(lang.get(), Key::UiServiceSettings)}</h1>
+            <p class="hint">{move || word(lang.get(), Key::UiServiceSettingsHint)}</p>
             <form on:submit=save class="record-form" id="service-settings">
                 <div class="field">
-                    <label for="time-zone">{move || word(lang.get(), "field.time_zone")}</label>
+                    <label for="time-zone">{move || word(lang.get(), Key::FieldTimeZone)}</label>
                     <select id="time-zone" prop:value=time_zone on:change=move |ev| time_zone.set(event_target_value(&ev))>
                         {ZONES
                             .iter()
@@ -155,7 +157,7 @@ pub fn ServiceSettingsPage() -> impl IntoView {
                     <p class="error">{problem("time_zone")}</p>
                 </div>
                 <fieldset>
-                    <legend>{move || word(lang.get(), "ui.working_hours")}</legend>
+                    <legend>{move || word(lang.get(), Key::UiWorkingHours)}</legend>
                     {hours
                         .iter()
                         .enumerate()
@@ -164,7 +166,7 @@ pub fn ServiceSettingsPage() -> impl IntoView {
                             let id = format!("hours-{i}");
                             view! {
                                 <div class="field">
-                                    <label for=id.clone()>{move || word(lang.get(), &format!("weekday.{i}"))}</label>
+                                    <label for=id.clone()>{move || word_for(lang.get(), &format!("weekday.{i}"))}</label>
                                     <input id=id type="text" placeholder="09:00-18:00" prop:value=h on:input=move |ev| h.set(event_target_value(&ev)) />
                                 </div>
                             }
@@ -174,21 +176,21 @@ pub fn ServiceSettingsPage() -> impl IntoView {
                 </fieldset>
                 <label class="check">
                     <input type="checkbox" prop:checked=national on:change=move |ev| national.set(event_target_checked(&ev)) />
-                    {move || word(lang.get(), "ui.national_holidays")}
+                    {move || word(lang.get(), Key::UiNationalHolidays)}
                 </label>
                 <div class="field">
-                    <label for="holidays">{move || word(lang.get(), "ui.holidays")}</label>
+                    <label for="holidays">{move || word(lang.get(), Key::UiHolidays)}</label>
                     <textarea id="holidays" rows="8" prop:value=holidays on:input=move |ev| holidays.set(event_target_value(&ev))></textarea>
                     <p class="error">{problem("holidays")}</p>
                 </div>
                 <fieldset>
-                    <legend>{move || word(lang.get(), "ui.sla_targets")}</legend>
+                    <legend>{move || word(lang.get(), Key::UiSlaTargets)}</legend>
                     <table class="lines">
                         <thead>
                             <tr>
-                                <th>{move || word(lang.get(), "field.priority")}</th>
-                                <th>{move || word(lang.get(), "sla.first_response")} " (dk)"</th>
-                                <th>{move || word(lang.get(), "sla.resolution")} " (dk)"</th>
+                                <th>{move || word(lang.get(), Key::FieldPriority)}</th>
+                                <th>{move || word(lang.get(), Key::SlaFirstResponse)} " (dk)"</th>
+                                <th>{move || word(lang.get(), Key::SlaResolution)} " (dk)"</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -199,7 +201,7 @@ pub fn ServiceSettingsPage() -> impl IntoView {
                                     let key = format!("priority.{p}");
                                     view! {
                                         <tr data-priority=p.clone()>
-                                            <th scope="row">{move || word(lang.get(), &key)}</th>
+                                            <th scope="row">{move || word_for(lang.get(), &key)}</th>
                                             <td><input type="text" inputmode="numeric" class="sla-first" prop:value=f on:input=move |ev| f.set(event_target_value(&ev)) /></td>
                                             <td><input type="text" inputmode="numeric" class="sla-resolution" prop:value=r on:input=move |ev| r.set(event_target_value(&ev)) /></td>
                                         </tr>
@@ -211,51 +213,51 @@ pub fn ServiceSettingsPage() -> impl IntoView {
                     <p class="error">{problem("sla")}</p>
                 </fieldset>
                 <fieldset>
-                    <legend>{move || word(lang.get(), "ui.frequency_guard")}</legend>
+                    <legend>{move || word(lang.get(), Key::UiFrequencyGuard)}</legend>
                     <div class="field">
-                        <label for="guard-count">{move || word(lang.get(), "ui.guard_count")}</label>
+                        <label for="guard-count">{move || word(lang.get(), Key::UiGuardCount)}</label>
                         <input id="guard-count" type="text" inputmode="numeric" prop:value=guard_count on:input=move |ev| guard_count.set(event_target_value(&ev)) />
                     </div>
                     <div class="field">
-                        <label for="guard-days">{move || word(lang.get(), "ui.guard_days")}</label>
+                        <label for="guard-days">{move || word(lang.get(), Key::UiGuardDays)}</label>
                         <input id="guard-days" type="text" inputmode="numeric" prop:value=guard_days on:input=move |ev| guard_days.set(event_target_value(&ev)) />
                     </div>
                     <p class="error">{problem("guard")}</p>
                 </fieldset>
                 <fieldset>
-                    <legend>{move || word(lang.get(), "ui.contact_rules")}</legend>
+                    <legend>{move || word(lang.get(), Key::UiContactRules)}</legend>
                     <div class="field">
-                        <label for="cool-off">{move || word(lang.get(), "ui.cool_off_days")}</label>
+                        <label for="cool-off">{move || word(lang.get(), Key::UiCoolOffDays)}</label>
                         <input id="cool-off" type="text" inputmode="numeric" prop:value=cool_off on:input=move |ev| cool_off.set(event_target_value(&ev)) />
                         <p class="error">{problem("cool_off_days")}</p>
                     </div>
                     <div class="field">
-                        <label for="quiet-hours">{move || word(lang.get(), "ui.quiet_hours")}</label>
+                        <label for="quiet-hours">{move || word(lang.get(), Key::UiQuietHours)}</label>
                         <input id="quiet-hours" type="text" placeholder="21:00-09:00" prop:value=quiet on:input=move |ev| quiet.set(event_target_value(&ev)) />
                         <p class="error">{problem("quiet_hours")}</p>
                     </div>
                 </fieldset>
                 <fieldset>
-                    <legend>{move || word(lang.get(), "ui.loyalty_rules")}</legend>
+                    <legend>{move || word(lang.get(), Key::UiLoyaltyRules)}</legend>
                     <div class="field">
-                        <label for="points-per-100">{move || word(lang.get(), "ui.points_per_100")}</label>
+                        <label for="points-per-100">{move || word(lang.get(), Key::UiPointsPer100)}</label>
                         <input id="points-per-100" type="text" inputmode="numeric" prop:value=per_100 on:input=move |ev| per_100.set(event_target_value(&ev)) />
                     </div>
                     <div class="field">
-                        <label for="loyalty-tiers">{move || word(lang.get(), "ui.tiers")}</label>
+                        <label for="loyalty-tiers">{move || word(lang.get(), Key::UiTiers)}</label>
                         <input id="loyalty-tiers" type="text" prop:value=tiers on:input=move |ev| tiers.set(event_target_value(&ev)) />
                     </div>
                     <p class="error">{problem("loyalty")}</p>
                 </fieldset>
                 <div class="field">
-                    <label for="email-topics">{move || word(lang.get(), "ui.email_topics")}</label>
+                    <label for="email-topics">{move || word(lang.get(), Key::UiEmailTopics)}</label>
                     <input id="email-topics" type="text" prop:value=topics on:input=move |ev| topics.set(event_target_value(&ev)) />
                 </div>
                 <div class="actions">
-                    <button type="submit" class="button primary">{move || word(lang.get(), "ui.save")}</button>
+                    <button type="submit" class="button primary">{move || word(lang.get(), Key::UiSave)}</button>
                 </div>
                 <Show when=move || saved.get()>
-                    <p class="banner" role="status">{move || word(lang.get(), "ui.saved")}</p>
+                    <p class="banner" role="status">{move || word(lang.get(), Key::UiSaved)}</p>
                 </Show>
             </form>
         </section>

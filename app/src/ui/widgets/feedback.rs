@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use saha_core::api::ApiErrorCode;
 
 use crate::client::error::RepoError;
-use crate::i18n::{self, Msg};
+use crate::i18n::{self, Key};
 use crate::ui::{tr, use_lang};
 
 /// Runs a workflow step that may fail, showing its error in `failure`.
@@ -36,8 +36,8 @@ pub fn ErrorLine(failure: RwSignal<Option<String>>) -> impl IntoView {
 pub fn NotFound() -> impl IntoView {
     view! {
         <section class="page">
-            <p class="empty">{tr(Msg::PageNotFound)}</p>
-            <A href="/" attr:class="button">{tr(Msg::Accounts)}</A>
+            <p class="empty">{tr(Key::PageNotFound)}</p>
+            <A href="/" attr:class="button">{tr(Key::KindsAccount)}</A>
         </section>
     }
 }
@@ -52,7 +52,7 @@ pub fn reload_to(path: &str) {
 /// A labelled input bound to `value`.
 pub fn input_field(
     id: &'static str,
-    label: Msg,
+    label: Key,
     kind: &'static str,
     autocomplete: &'static str,
     value: RwSignal<String>,

@@ -24,7 +24,7 @@ pub fn stage_name(lang: i18n::Lang, code: &str) -> String {
                 .find(|s| s.code == code && !s.name.is_empty())
                 .map(|s| s.name.clone())
         })
-        .unwrap_or_else(|| i18n::word(lang, &format!("stage.{code}")))
+        .unwrap_or_else(|| i18n::word_for(lang, &format!("stage.{code}")))
 }
 
 /// A record's display title. Quotes, orders and invoices are named by kind, number and
@@ -40,7 +40,7 @@ pub fn display_title(lang: i18n::Lang, view: &RecordView) -> String {
             let account = title_of_id(&s.account);
             format!(
                 "{} {number} · {account}",
-                i18n::word(lang, &format!("kind.{}", view.kind))
+                i18n::word_for(lang, &format!("kind.{}", view.kind))
             )
         }
         record => record.title(),

@@ -1,5 +1,6 @@
 //! Choosing linked records: one ([`LinkPicker`]) or several ([`LinkListPicker`]).
 
+use crate::i18n::Key;
 use leptos::prelude::*;
 use saha_core::DocumentId;
 
@@ -34,7 +35,7 @@ pub fn LinkPicker(id: String, kind: &'static str, value: RwSignal<String>) -> im
                 id=id
                 type="search"
                 autocomplete="off"
-                placeholder=move || word(lang.get(), "ui.pick")
+                placeholder=move || word(lang.get(), Key::UiPick)
                 prop:value=query
                 on:focus=move |_| open.set(true)
                 on:input=move |ev| {

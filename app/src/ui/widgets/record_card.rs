@@ -36,12 +36,12 @@ pub(crate) fn card_meta(lang: i18n::Lang, view: &RecordView) -> String {
             format_date(lang, &s.issue_date),
         ],
         Record::Case(c) => vec![
-            i18n::word(lang, &format!("category.{}", c.category.code())),
-            i18n::word(lang, &format!("priority.{}", c.priority.code())),
+            i18n::word_for(lang, &format!("category.{}", c.category.code())),
+            i18n::word_for(lang, &format!("priority.{}", c.priority.code())),
             title_of_id(&c.account),
         ],
         Record::Call(c) => vec![
-            i18n::word(lang, &format!("direction.{}", c.direction.code())),
+            i18n::word_for(lang, &format!("direction.{}", c.direction.code())),
             title_of_id(&c.account),
             saha_core::activities::call::duration_text(c.duration),
         ],
@@ -53,7 +53,7 @@ pub(crate) fn card_meta(lang: i18n::Lang, view: &RecordView) -> String {
         ],
         Record::Segment(s) => vec![s.city.clone(), s.account_segment.clone(), s.tags.join(", ")],
         Record::Campaign(c) => vec![
-            i18n::word(lang, &format!("channel.{}", c.channel.code())),
+            i18n::word_for(lang, &format!("channel.{}", c.channel.code())),
             title_of_id(&c.segment),
             c.topic.clone(),
         ],
@@ -83,7 +83,7 @@ pub fn FacetBadge(record: Record) -> impl IntoView {
                 if field == "stage" {
                     stage_name(lang.get(), &code)
                 } else {
-                    i18n::word(lang.get(), &format!("{field}.{code}"))
+                    i18n::word_for(lang.get(), &format!("{field}.{code}"))
                 }
             }
         };

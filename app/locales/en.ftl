@@ -1,0 +1,721 @@
+# Saha: English words. Fluent syntax, compiled into the app by app/build.rs.
+# Messages looked up by a code are named <family>-<code> (kind-account, field-city, refused-read_only).
+# Both files must hold the same messages with the same variables, or the build fails.
+
+## app
+search = Search
+name = Name
+cancel = Cancel
+edit = Edit
+loading = Loading…
+offline = Offline
+connecting = Connecting
+syncing = Syncing
+synced = Synced
+language = Language
+password = Password
+settings = Settings
+members = Members
+role = Role
+teams = Teams
+department = Department
+invite = Invite
+invitations = Invitations
+revoked = Revoked
+accepted = Accepted
+expired = Expired
+active = Active
+disable = Disable
+enable = Enable
+when = When
+who = Who
+action = Action
+target = Target
+details = Details
+saved = Saved
+pending = { $count } pending
+refused_changes = { $count ->
+        [one] The server did not accept one of your changes:
+       *[other] The server did not accept { $count } of your changes:
+    }
+incoming = { $count ->
+        [one] { $count } record arriving
+       *[other] { $count } records arriving
+    }
+downloading = { $done } / { $total } records downloaded
+showing = Showing { $shown } of { $total }
+
+## accept
+accept-invitation = Accept invitation
+
+## add
+add-team = Add team
+
+## api_error
+api_error-invalid_credentials = Wrong email or password.
+api_error-rate_limited = Too many failed attempts. Try again later.
+api_error-weak_password = The password needs at least 10 characters.
+api_error-password_too_long = The password can have at most 128 characters.
+api_error-invalid_email = Enter a valid email address.
+api_error-email_taken = That email address already belongs to a member.
+api_error-email_mismatch = This invitation is for another email address.
+api_error-invitation_invalid = This invitation link is no longer valid.
+api_error-already_set_up = This server already has a workspace; log in.
+api_error-forbidden = Your role does not allow this.
+api_error-last_owner = A workspace keeps at least one owner.
+api_error-own_access = You cannot change your own role or disable yourself.
+api_error-team_exists = A team with that name exists.
+api_error-invalid_input = Some input is missing or invalid.
+api_error-network = Could not reach the server. Check your connection.
+api_error-unauthorized = Your session ended; log in again.
+api_error-bad_origin = This request came from another site and was refused; open the app at its own address.
+api_error-invalid_ticket = The sync connection could not be opened; reload the page.
+api_error-not_found = Not found.
+api_error-bad_answer = The server's answer could not be read; update the app.
+api_error-internal = The server could not complete the request.
+
+## audit
+audit-log = Audit log
+
+## call
+call-prompt = Finished your call? Log it.
+
+## category
+category-complaint = Complaint
+category-request = Request
+category-wish = Wish
+
+## change
+change-password = Change password
+
+## channel
+channel-phone = Phone
+channel-email = Email
+channel-web = Web
+channel-kiosk = Kiosk
+channel-social = Social media
+channel-in_person = In person
+channel-MESAJ = SMS
+channel-EPOSTA = Email
+channel-ARAMA = Call
+
+## consent
+consent-ONAY = Consent
+consent-RET = Refusal
+consent-none = No consent
+consent-merchant = Merchant: no consent needed
+
+## create
+create-workspace = Create workspace
+
+## currency
+currency-TRY = TRY (₺)
+currency-USD = USD ($)
+currency-EUR = EUR (€)
+
+## current
+current-password = Current password
+
+## customer_type
+customer_type-potential = Potential
+customer_type-new = New
+customer_type-current = Current
+customer_type-former = Former
+customer_type-target = Target
+
+## delivery
+delivery-queued = Queued
+delivery-sent = Sent
+delivery-failed = Failed
+delivery-uncertain = Uncertain (the server stopped while sending)
+
+## dept
+dept-sales = Sales
+dept-service = Service
+dept-marketing = Marketing
+dept-accounting = Accounting
+dept-finance = Finance
+dept-rnd = R&D
+
+## direction
+direction-outgoing = Outgoing
+direction-incoming = Incoming
+
+## edit
+
+## email
+email-optional = Email (optional; only this address may accept)
+
+## field
+field-subject = Subject
+field-channel = Channel
+field-priority = Priority
+field-resolution = Resolution
+field-satisfaction = Satisfaction (1–5)
+field-direction = Direction
+field-started = Started
+field-duration = Duration (m:ss)
+field-outcome = Outcome
+field-follow_up = Follow up at
+field-due = Due
+field-link = Related record
+field-remind = Remind
+field-calendar = Calendar
+field-start = Start
+field-end = End
+field-time_zone = Time zone
+field-location = Location
+field-contacts = Contacts attending
+field-members = Members attending
+field-recurrence = Repeat (RRULE)
+field-agenda = Agenda
+field-minutes = Minutes
+field-customer_type = Customer type
+field-account_segment = Account segment
+field-ordered_since = Last order on or after
+field-min_revenue = Minimum revenue (₺)
+field-satisfaction_group = Satisfaction group
+field-email_topic = Email topic
+field-template = Message template
+field-survey = Survey
+field-loyalty_tier = Loyalty tier
+field-name = Name
+field-party = Company or person
+field-type = Customer type
+field-relation = Relation
+field-segment = Segment
+field-phone = Phone
+field-mobile = Mobile
+field-email = Email
+field-city = City
+field-address = Address
+field-tax_office = Tax office
+field-tax_number = Tax number (VKN / TCKN)
+field-birthday = Birthday
+field-tags = Tags (comma separated)
+field-team = Team
+field-owner = Owner
+field-notes = Notes
+field-account = Account
+field-title = Title / role
+field-company = Company
+field-topic = Interested in
+field-estimated_amount = Estimated amount
+field-currency = Currency
+field-source = Source
+field-status = Status
+field-disqualified_reason = Reason for disqualifying
+field-contact = Contact
+field-stage = Stage
+field-amount = Amount
+field-close_date = Expected close
+field-lost_reason = Reason lost
+field-sku = SKU
+field-unit_price = Unit price (before VAT)
+field-vat = VAT (KDV) rate
+field-category = Category
+field-opportunity = Opportunity
+field-valid_until = Valid until
+field-due_date = Due date
+field-description = Description
+field-quantity = Quantity
+field-discount = Discount %
+field-number = Invoice no.
+field-issue_date = Issue date
+
+## form
+form-has-errors = Some fields need fixing. What you typed is kept.
+
+## gate
+gate-no_consent = No consent
+gate-refused = Refused
+gate-topic = Not subscribed to this topic
+gate-no_address = No address for this channel
+gate-cool_off = Contacted within the rest period
+gate-quiet_hours = Quiet hours: nothing goes out now
+
+## invitation
+invitation-title = Invitation
+invitation-link = Invitation link — send it to the person you invite:
+
+## invited
+invited-as = Your role
+
+## iys
+iys-MESAJ = SMS
+iys-ARAMA = Call
+iys-EPOSTA = Email
+
+## kind
+kind-account = Account
+kind-contact = Contact
+kind-lead = Lead
+kind-opportunity = Opportunity
+kind-quote = Quote
+kind-order = Order
+kind-invoice = Invoice
+kind-product = Product
+kind-case = Case
+kind-call = Call
+kind-task = Task
+kind-meeting = Meeting
+kind-segment = Segment
+kind-campaign = Campaign
+
+## kinds
+kinds-account = Accounts
+kinds-contact = Contacts
+kinds-case = Cases
+kinds-call = Calls
+kinds-task = Tasks
+kinds-meeting = Meetings
+kinds-segment = Segments
+kinds-campaign = Campaigns
+kinds-lead = Leads
+kinds-opportunity = Opportunities
+kinds-quote = Quotes
+kinds-order = Orders
+kinds-invoice = Invoices
+kinds-product = Products
+
+## log
+log-in = Log in
+log-out = Log out
+
+## login
+login-title = Log in to Saha
+
+## new
+new-account = New account
+password-new = New password
+new-contact = New contact
+new-lead = New lead
+new-opportunity = New opportunity
+new-quote = New quote
+new-order = New order
+new-invoice = New invoice
+new-product = New product
+new-case = New case
+new-call = Log a call
+new-task = New task
+new-meeting = New meeting
+new-segment = New segment
+new-campaign = New campaign
+
+## no
+no-matches = No record matches your search.
+no-team = No team (everyone sees it)
+
+## offline
+offline-no-session = You are offline and this device has no open session. Log in once you are connected.
+
+## outcome
+outcome-reached = Reached
+outcome-no_answer = No answer
+outcome-busy = Busy
+outcome-call_back = Call back
+
+## page
+page-not-found = Page not found.
+
+## party
+party-company = Company
+party-person = Person
+
+## password
+password-changed = Password changed; sessions on other devices were ended.
+password-rule = At least 10 characters.
+
+## priority
+priority-urgent = Urgent
+priority-high = High
+priority-normal = Normal
+priority-low = Low
+
+## problem
+problem-required = This field is required.
+problem-too_long = At most { $max } characters.
+problem-invalid_email = Enter a valid email address, for example name@company.com.
+problem-invalid_phone = Enter a valid phone number, for example +90 532 123 45 67.
+problem-invalid_vkn = A tax number (VKN) has 10 digits and a matching check digit.
+problem-invalid_tckn = An identity number (TCKN) has 11 digits, does not start with 0 and has matching check digits.
+problem-invalid_date = Enter a valid date.
+problem-invalid_number = Enter zero or a positive number, for example 1250.50.
+problem-invalid_choice = Pick one of the options.
+problem-percent_out_of_range = The percentage must be between 0 and 100.
+problem-locked = This field cannot change on an issued invoice.
+problem-invalid_date_time = Enter a valid date and time.
+problem-unknown_time_zone = Unknown time zone; write e.g. Europe/Istanbul.
+problem-end_before_start = The end must be after the start.
+problem-invalid_recurrence = The repeat rule cannot be read (e.g. FREQ=WEEKLY;BYDAY=MO;COUNT=10).
+problem-invalid_template = The template has an unknown field or an unclosed {"{{"}; available: {"{{"}first_name{"}}"}, {"{{"}name{"}}"}, {"{{"}company{"}}"}, {"{{"}city{"}}"}.
+problem-number_out_of_range = Enter a value between { $min } and { $max }.
+
+## read
+read-only-note = Your role is read-only: you can view records but not change them.
+
+## record
+record-not-found = This record is not on this device; if sync is running it will appear shortly.
+
+## refused
+refused-quote_not_accepted = The quote must be accepted before an order is made.
+refused-not_a_quote = This is not a quote.
+refused-not_an_order = This is not an order.
+refused-not_an_invoice = This is not an invoice.
+refused-order_cancelled = A cancelled order cannot be invoiced.
+refused-lead_already_converted = This lead was converted already.
+refused-lead_disqualified = A disqualified lead cannot be converted.
+refused-invoice_already_issued = The invoice was issued already.
+refused-invoice_has_no_lines = An invoice needs at least one line.
+refused-invoice_lines_invalid = A line cannot be priced; fix it before issuing.
+refused-lines_locked = Lines of an issued or cancelled document cannot change.
+refused-no_index = The workspace has not reached this device yet; try again once online.
+refused-no_numbers = No invoice numbers left on this device; go online to get more.
+refused-read_only = Your role can only read.
+refused-not_visible = This record is not visible to you.
+refused-team_change = Your role cannot move the record to this team.
+refused-owner_change = Your role cannot change the record's owner.
+refused-kind_change = A record's kind cannot change.
+refused-unreadable = The record is not in the expected form.
+refused-server_only_field = Only the server writes this field.
+refused-fixed_field = This field is set when the record is created and never changes.
+refused-set_once_field = This field was set once and cannot change.
+refused-append_only_field = Entries can only be added to this log.
+refused-locked_field = This field cannot change in the record's current status.
+refused-invalid_format = An e-mail address or phone number is not valid.
+refused-document_too_large = The record is larger than allowed.
+refused-index_created = The workspace index is created by the server only.
+refused-index_change = Only records can be added to the index.
+refused-index_lists_team_record = The index lists only shared records.
+refused-campaign_approval = Only owners, admins and managers approve campaigns.
+refused-campaign_withdrawal = Only those who approve campaigns can withdraw an approval.
+refused-campaign_hand_over = Only the server hands a campaign over for sending.
+refused-quote_acceptance = Your role cannot mark a quote accepted.
+refused-invoice_issue = Your role cannot issue invoices or change their status.
+refused-case_closure = Your role cannot resolve or close a case.
+refused-not_a_record = This document is not a record.
+
+## relation
+relation-external = External customer
+relation-internal = Internal customer
+
+## remind
+remind-0 = At the due time
+remind-15 = 15 min before
+remind-60 = 1 hour before
+remind-1440 = 1 day before
+
+## repeat
+repeat-none = Does not repeat
+repeat-daily = Daily
+repeat-weekdays = Every weekday
+repeat-weekly = Weekly
+repeat-biweekly = Every two weeks
+repeat-monthly = Monthly
+repeat-custom = Custom rule
+
+## report
+report-cases = Cases
+report-open = Open cases
+report-first_response = Mean first response (working time)
+report-resolution = Mean resolution (working time)
+report-breach_rate = SLA breach rate
+report-satisfaction = Mean satisfaction
+report-open_by_age = Open cases by age
+report-age-lt1 = Under 1 day
+report-age-1to3 = 1–3 days
+report-age-3to7 = 3–7 days
+report-age-ge7 = 7 days or more
+report-calls = Calls per agent per day (last 7 days)
+report-day = Day
+report-total_time = Total time
+report-mean_time = Mean time
+report-nps = NPS (answers)
+
+## role
+role-owner = Owner
+role-admin = Admin
+role-manager = Manager
+role-sales_rep = Sales rep
+role-service_agent = Service agent
+role-read_only = Read-only
+
+## satisfaction
+satisfaction-1 = 1 — Very unhappy
+satisfaction-2 = 2
+satisfaction-3 = 3
+satisfaction-4 = 4
+satisfaction-5 = 5 — Very happy
+
+## satisfaction_group
+satisfaction_group-satisfied = Satisfied (4–5)
+satisfaction_group-neutral = Neutral (2.5–4)
+satisfaction_group-unhappy = Unhappy (below 2.5)
+
+## save
+save-failed = Could not save; what you typed is kept
+
+## search
+search-placeholder = Name, city, phone or email
+
+## session
+session-expired = Your session ended. Your changes are kept on this device; log in again to sync them.
+
+## set
+set-up-title = Set up Saha
+set-up-intro = Create the first workspace and its owner's account.
+
+## show
+show-more = Show more
+
+## sla
+sla-title = Service level (SLA)
+sla-first_response = First response
+sla-resolution = Resolution
+sla-used = Used / target
+sla-due = Due
+sla-state-running = Running
+sla-state-warning = Nearly due
+sla-state-paused = Paused (waiting on customer)
+sla-state-met = Met
+sla-state-breached = Breached
+sla-breached = SLA breached: this case is escalated.
+sla-near = 80 % of the SLA time is used; prioritise this case.
+sla-escalated = Escalated
+
+## source
+source-HS_FIZIKSEL_ORTAM = In person
+source-HS_ISLAK_IMZA = Wet signature
+source-HS_WEB = Website
+source-HS_CAGRI_MERKEZI = Call centre
+source-HS_SOSYAL_MEDYA = Social media
+source-HS_EPOSTA = Email
+source-HS_MESAJ = SMS
+source-HS_MOBIL = Mobile app
+source-HS_EORTAM = Electronic
+source-HS_KARAR = Court or authority decision
+source-web = Website
+source-referral = Referral
+source-event = Event / fair
+source-cold_call = Cold call
+source-campaign = Campaign
+source-partner = Partner
+source-other = Other
+
+## stage
+stage-prospecting = Prospecting
+stage-qualification = Qualification
+stage-proposal = Proposal
+stage-negotiation = Negotiation
+stage-won = Won
+stage-lost = Lost
+
+## status
+status-waiting = Waiting on customer
+status-resolved = Resolved
+status-closed = Closed
+status-done = Done
+status-confirmed = Confirmed
+status-tentative = Tentative
+status-approved = Approved
+status-new = New
+status-working = Working
+status-qualified = Qualified
+status-disqualified = Disqualified
+status-converted = Converted
+status-draft = Draft
+status-sent = Sent
+status-accepted = Accepted
+status-rejected = Rejected
+status-open = Open
+status-delivered = Delivered
+status-cancelled = Cancelled
+status-issued = Issued
+status-paid = Paid
+status-overdue = Overdue
+
+## storage
+storage-failed = The data store on this device could not be opened
+
+## survey
+survey-csat = Satisfaction (1–5)
+survey-nps = Recommendation (NPS, 0–10)
+
+## sync
+sync-status = Sync status
+
+## team
+team-name = Team name
+
+## type
+type-potential = Potential
+type-new = New
+type-current = Current
+type-former = Former
+type-target = Target
+
+## ui
+ui-dismiss = Dismiss
+ui-sms = Send SMS
+ui-my_day = My day
+ui-no_tasks = No tasks for today.
+ui-today_meetings = Today's meetings
+ui-no_meetings = No meetings.
+ui-my_cases = My open cases
+ui-no_cases = No open cases.
+ui-overdue = Overdue
+ui-reminder = Reminder
+ui-enable_notifications = Allow notifications for reminders
+ui-calendar = Calendar
+ui-my_calendar = My calendar
+ui-view_day = Day
+ui-view_week = Week
+ui-view_agenda = Agenda (30 days)
+ui-today = Today
+ui-subscriptions = Calendar subscription (ICS)
+ui-subscriptions_hint = Add this address to Google, Apple or Outlook calendar. It is secret: do not share it, and revoke it when needed.
+ui-subscribe = Create subscription address
+ui-revoke = Revoke
+ui-download_ics = Add to calendar (.ics)
+ui-open_map = Open map
+ui-service_settings = Service settings
+ui-admins_only = Only admins can change this page.
+ui-working_hours = Working hours
+ui-national_holidays = National holidays (1 Jan, 23 Apr, 1 May, 19 May, 15 Jul, 30 Aug, 28–29 Oct) are days off
+ui-holidays = Other holidays (one date per line; half day: 2026-05-26 13:00)
+ui-sla_targets = SLA targets by priority (working minutes)
+ui-frequency_guard = Contact-frequency guard
+ui-guard_count = Most meetings/calls (0: off)
+ui-guard_days = … within this many days
+ui-save = Save
+ui-saved = Saved.
+ui-service_report = Service report
+ui-segment_members = People in the segment
+ui-audience = Audience and consent check
+ui-audience_included = will receive it
+ui-audience_excluded = left out
+ui-no_segment = Choose a segment first.
+ui-template_impersonal = The template does not address the person; use {"{"}{"{"}first_name{"}"}{"}"} rather than a blanket message.
+ui-contact_rules = Campaign contact rules
+ui-cool_off_days = Rest after the last contact (days)
+ui-quiet_hours = Quiet hours
+ui-deliveries = Deliveries
+ui-send_campaign = Approve sending
+ui-confirm_send = The server will send the campaign to the people who consented. Go ahead?
+ui-special_days = Special days
+ui-special_days_hint = Birthdays and customer anniversaries in the next 7 days. Greetings are commercial messages too: they pass the consent check.
+ui-no_special_days = No special days in the coming week.
+ui-birthday = Birthday
+ui-anniversary = Customer anniversary
+ui-prepare_greeting = Prepare a greeting
+ui-loyalty = Loyalty points
+ui-points = points
+ui-points_earned = earned in all
+ui-points_negative = The balance is below zero: points may have been redeemed offline on two devices.
+ui-redeem = Redeem
+ui-redeem_note = What for (gift voucher…)
+ui-ledger = Points ledger
+ui-loyalty_rules = Loyalty programme
+ui-points_per_100 = Points per 100 ₺ paid
+ui-tiers = Tiers (name:points, …)
+ui-send_survey = Send a satisfaction survey
+ui-responses = Survey answers
+ui-included_heading = Recipients
+ui-excluded_heading = Left out, and why
+ui-consents = Contact consents (İYS)
+ui-record_consent = Record consent or refusal
+ui-recipient = Recipient (phone or email)
+ui-evidence = Evidence (form no., recording…)
+ui-email_topics = Email topics
+ui-consent_log = Consent history
+ui-uploaded = uploaded to İYS
+ui-first_refusal = An individual's first record on a channel cannot be a refusal.
+ui-iys_page = İYS consents
+ui-iys_hint = Consents must reach İYS within 3 business days. Export, upload to İYS, then mark them uploaded.
+ui-mark_uploaded = Mark as uploaded
+ui-nothing_to_upload = Nothing to upload.
+ui-iys_late = Deadline near
+ui-iys_overdue = A consent of this person is at the end of its 3-business-day İYS upload window.
+ui-service_settings_hint = Working hours and holidays drive SLA clocks and the İYS upload deadline.
+ui-search_all = Search everything
+ui-search_hint = Name, city, phone, email… (Ctrl+K)
+ui-filter = Filter
+ui-all = All
+ui-sort = Sort
+ui-sort_name = By name
+ui-sort_newest = Newest first
+ui-no_records = No records yet.
+ui-pick = Type and pick
+ui-clear = Clear
+ui-convert = Convert to customer
+ui-new_quote = Prepare a quote
+ui-create_order = Create order
+ui-create_invoice = Create invoice
+ui-issue = Issue invoice
+ui-mark_paid = Mark paid
+ui-mark_sent = Mark sent
+ui-accept = Accepted
+ui-reject = Rejected
+ui-print = Print / PDF
+ui-lines = Lines
+ui-add_line = Add line
+ui-add_product = Add from catalog
+ui-choose_product = Choose a product…
+ui-remove = Remove
+ui-edit_line = Edit
+ui-line_total = Amount
+ui-net = Subtotal
+ui-vat_total = VAT
+ui-gross = Total
+ui-totals_invalid = A line cannot be priced; check the lines.
+ui-timeline = Timeline
+ui-pipeline = Pipeline
+ui-forecast = Weighted forecast (by close month)
+ui-month = Month
+ui-count = Count
+ui-weighted = Weighted
+ui-total = Total
+ui-no_date = No date
+ui-drag_hint = Drag a card by its ⠿ handle onto a stage.
+ui-drag_handle = Move
+ui-created = created
+ui-converted = converted to a customer
+ui-save_line = Save line
+ui-converted_into = Converted into
+ui-lead_origin = From lead
+ui-results = results
+ui-seller = Seller
+ui-customer = Customer
+ui-settings_pipeline = Pipeline stages
+ui-probability = Probability %
+ui-add_stage = Add stage
+ui-pipeline_note = Won and Lost always end every pipeline.
+ui-field_locked = This field cannot be changed now.
+
+## valid
+valid-for-hours = Valid for (hours)
+
+## vat
+vat-20 = 20 %
+vat-10 = 10 %
+vat-1 = 1 %
+
+## weekday
+weekday-0 = Monday
+weekday-1 = Tuesday
+weekday-2 = Wednesday
+weekday-3 = Thursday
+weekday-4 = Friday
+weekday-5 = Saturday
+weekday-6 = Sunday
+
+## wipe
+wipe-device = Also delete my data from this device (for shared devices)
+wipe-warning = There are unsynced changes; deleting loses them.
+
+## workspace
+workspace-name = Workspace name (your company)
+workspace-label = Workspace
+
+## your
+your-name = Your name

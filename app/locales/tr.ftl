@@ -1,0 +1,715 @@
+# Saha: Türkçe words. Fluent syntax, compiled into the app by app/build.rs.
+# Messages looked up by a code are named <family>-<code> (kind-account, field-city, refused-read_only).
+# Both files must hold the same messages with the same variables, or the build fails.
+
+## app
+search = Ara
+name = Ad / Unvan
+cancel = Vazgeç
+edit = Düzenle
+loading = Yükleniyor…
+offline = Çevrimdışı
+connecting = Bağlanıyor
+syncing = Eşitleniyor
+synced = Eşitlendi
+language = Dil
+password = Parola
+settings = Ayarlar
+members = Üyeler
+role = Rol
+teams = Ekipler
+department = Departman
+invite = Davet et
+invitations = Davetler
+revoked = İptal edildi
+accepted = Kabul edildi
+expired = Süresi doldu
+active = Geçerli
+disable = Erişimi kapat
+enable = Erişimi aç
+when = Zaman
+who = Kim
+action = İşlem
+target = Hedef
+details = Ayrıntı
+saved = Kaydedildi
+pending = { $count } bekleyen
+refused_changes = Sunucu { $count } değişikliğinizi kabul etmedi:
+incoming = { $count } kayıt geliyor
+downloading = { $done } / { $total } kayıt indirildi
+showing = { $total } kayıttan { $shown } tanesi gösteriliyor
+
+## accept
+accept-invitation = Daveti kabul et
+
+## add
+add-team = Ekip ekle
+
+## api_error
+api_error-invalid_credentials = E-posta ya da parola yanlış.
+api_error-rate_limited = Çok fazla hatalı deneme. Biraz sonra yeniden deneyin.
+api_error-weak_password = Parola en az 10 karakter olmalı.
+api_error-password_too_long = Parola en fazla 128 karakter olabilir.
+api_error-invalid_email = Geçerli bir e-posta adresi girin.
+api_error-email_taken = Bu e-posta adresi zaten bir üyeye ait.
+api_error-email_mismatch = Bu davet başka bir e-posta adresi için.
+api_error-invitation_invalid = Bu davet bağlantısı artık geçerli değil.
+api_error-already_set_up = Bu sunucuda zaten bir çalışma alanı var; giriş yapın.
+api_error-forbidden = Rolünüz buna izin vermiyor.
+api_error-last_owner = Çalışma alanında en az bir sahip kalmalı.
+api_error-own_access = Kendi rolünüzü değiştiremez, kendinizi kapatamazsınız.
+api_error-team_exists = Bu adla bir ekip var.
+api_error-invalid_input = Girilen bilgiler eksik ya da hatalı.
+api_error-network = Sunucuya ulaşılamadı. Bağlantınızı kontrol edin.
+api_error-unauthorized = Oturumunuz sona erdi; yeniden giriş yapın.
+api_error-bad_origin = Bu istek başka bir siteden geldiği için reddedildi; uygulamayı kendi adresinden açın.
+api_error-invalid_ticket = Eşitleme bağlantısı kurulamadı; sayfayı yenileyin.
+api_error-not_found = Aranan kayıt bulunamadı.
+api_error-bad_answer = Sunucunun yanıtı okunamadı; uygulamayı güncelleyin.
+api_error-internal = Sunucu isteği tamamlayamadı.
+
+## audit
+audit-log = Denetim kaydı
+
+## call
+call-prompt = Görüşmeniz bitti mi? Aramayı kaydedin.
+
+## category
+category-complaint = Şikayet
+category-request = İstek
+category-wish = Dilek
+
+## change
+change-password = Parolayı değiştir
+
+## channel
+channel-phone = Telefon
+channel-email = E-posta
+channel-web = Web
+channel-kiosk = Kiosk
+channel-social = Sosyal medya
+channel-in_person = Yüz yüze
+channel-MESAJ = SMS
+channel-EPOSTA = E-posta
+channel-ARAMA = Arama
+
+## consent
+consent-ONAY = Onay
+consent-RET = Ret
+consent-none = İzin yok
+consent-merchant = Tacir: izin gerekmez
+
+## create
+create-workspace = Çalışma alanını oluştur
+
+## currency
+currency-TRY = TRY (₺)
+currency-USD = USD ($)
+currency-EUR = EUR (€)
+
+## current
+current-password = Şu anki parola
+
+## customer_type
+customer_type-potential = Potansiyel
+customer_type-new = Yeni
+customer_type-current = Mevcut
+customer_type-former = Eski
+customer_type-target = Hedef
+
+## delivery
+delivery-queued = Sırada
+delivery-sent = Gönderildi
+delivery-failed = Gönderilemedi
+delivery-uncertain = Belirsiz (sunucu gönderim sırasında durdu)
+
+## dept
+dept-sales = Satış
+dept-service = Servis
+dept-marketing = Pazarlama
+dept-accounting = Muhasebe
+dept-finance = Finans
+dept-rnd = Ar-Ge
+
+## direction
+direction-outgoing = Giden
+direction-incoming = Gelen
+
+## edit
+
+## email
+email-optional = E-posta (isteğe bağlı; yalnız bu adres kabul edebilir)
+
+## field
+field-subject = Konu
+field-channel = Kanal
+field-priority = Öncelik
+field-resolution = Çözüm
+field-satisfaction = Memnuniyet (1–5)
+field-direction = Yön
+field-started = Başlangıç
+field-duration = Süre (dk:sn)
+field-outcome = Sonuç
+field-follow_up = Tekrar aranacak
+field-due = Son tarih
+field-link = İlgili kayıt
+field-remind = Hatırlat
+field-calendar = Takvim
+field-start = Başlangıç
+field-end = Bitiş
+field-time_zone = Saat dilimi
+field-location = Yer
+field-contacts = Katılan kişiler
+field-members = Katılan ekip üyeleri
+field-recurrence = Tekrar (RRULE)
+field-agenda = Gündem
+field-minutes = Toplantı notları
+field-customer_type = Müşteri tipi
+field-account_segment = Müşteri segmenti
+field-ordered_since = Son sipariş en erken
+field-min_revenue = En az ciro (₺)
+field-satisfaction_group = Memnuniyet grubu
+field-email_topic = E-posta konusu
+field-template = Mesaj şablonu
+field-survey = Anket
+field-loyalty_tier = Sadakat seviyesi
+field-name = Ad
+field-party = Şirket / şahıs
+field-type = Müşteri tipi
+field-relation = İlişki
+field-segment = Segment
+field-phone = Telefon
+field-mobile = Cep telefonu
+field-email = E-posta
+field-city = Şehir
+field-address = Adres
+field-tax_office = Vergi dairesi
+field-tax_number = VKN / TCKN
+field-birthday = Doğum günü
+field-tags = Etiketler (virgülle ayırın)
+field-team = Ekip
+field-owner = Sorumlu
+field-notes = Notlar
+field-account = Müşteri
+field-title = Unvan / görev
+field-company = Şirket
+field-topic = İlgilendiği konu
+field-estimated_amount = Tahmini tutar
+field-currency = Para birimi
+field-source = Kaynak
+field-status = Durum
+field-disqualified_reason = Eleme nedeni
+field-contact = Kişi
+field-stage = Aşama
+field-amount = Tutar
+field-close_date = Tahmini kapanış
+field-lost_reason = Kayıp nedeni
+field-sku = Stok kodu
+field-unit_price = Birim fiyat (KDV hariç)
+field-vat = KDV oranı
+field-category = Kategori
+field-opportunity = Fırsat
+field-valid_until = Geçerlilik tarihi
+field-due_date = Son ödeme tarihi
+field-description = Açıklama
+field-quantity = Miktar
+field-discount = İndirim %
+field-number = Fatura no
+field-issue_date = Düzenleme tarihi
+
+## form
+form-has-errors = Bazı alanların düzeltilmesi gerekiyor. Yazdıklarınız korunuyor.
+
+## gate
+gate-no_consent = İzin yok
+gate-refused = Ret vermiş
+gate-topic = Bu konuya abone değil
+gate-no_address = Bu kanal için adres yok
+gate-cool_off = Dinlenme süresi içinde görüşüldü
+gate-quiet_hours = Sessiz saatler: şimdi gönderilmez
+
+## invitation
+invitation-title = Davet
+invitation-link = Davet bağlantısı — davet ettiğiniz kişiye gönderin:
+
+## invited
+invited-as = Rolünüz
+
+## iys
+iys-MESAJ = SMS
+iys-ARAMA = Arama
+iys-EPOSTA = E-posta
+
+## kind
+kind-account = Müşteri
+kind-contact = Kişi
+kind-lead = Aday
+kind-opportunity = Fırsat
+kind-quote = Teklif
+kind-order = Sipariş
+kind-invoice = Fatura
+kind-product = Ürün
+kind-case = Talep
+kind-call = Arama
+kind-task = Görev
+kind-meeting = Toplantı
+kind-segment = Segment
+kind-campaign = Kampanya
+
+## kinds
+kinds-account = Müşteriler
+kinds-contact = Kişiler
+kinds-case = Talepler
+kinds-call = Aramalar
+kinds-task = Görevler
+kinds-meeting = Toplantılar
+kinds-segment = Segmentler
+kinds-campaign = Kampanyalar
+kinds-lead = Adaylar
+kinds-opportunity = Fırsatlar
+kinds-quote = Teklifler
+kinds-order = Siparişler
+kinds-invoice = Faturalar
+kinds-product = Ürünler
+
+## log
+log-in = Giriş yap
+log-out = Çıkış yap
+
+## login
+login-title = Saha'ya giriş
+
+## new
+new-account = Yeni müşteri
+password-new = Yeni parola
+new-contact = Yeni kişi
+new-lead = Yeni aday
+new-opportunity = Yeni fırsat
+new-quote = Yeni teklif
+new-order = Yeni sipariş
+new-invoice = Yeni fatura
+new-product = Yeni ürün
+new-case = Yeni talep
+new-call = Arama kaydı
+new-task = Yeni görev
+new-meeting = Yeni toplantı
+new-segment = Yeni segment
+new-campaign = Yeni kampanya
+
+## no
+no-matches = Aramanızla eşleşen kayıt yok.
+no-team = Ekip yok (herkes görür)
+
+## offline
+offline-no-session = Çevrimdışısınız ve bu cihazda açık oturum yok. Bağlantı gelince giriş yapın.
+
+## outcome
+outcome-reached = Görüşüldü
+outcome-no_answer = Cevap yok
+outcome-busy = Meşgul
+outcome-call_back = Geri aranacak
+
+## page
+page-not-found = Sayfa bulunamadı.
+
+## party
+party-company = Şirket
+party-person = Şahıs
+
+## password
+password-changed = Parola değiştirildi; diğer cihazlardaki oturumlar kapatıldı.
+password-rule = En az 10 karakter.
+
+## priority
+priority-urgent = Acil
+priority-high = Yüksek
+priority-normal = Normal
+priority-low = Düşük
+
+## problem
+problem-required = Bu alan zorunlu.
+problem-too_long = En fazla { $max } karakter olabilir.
+problem-invalid_email = Geçerli bir e-posta adresi girin, örneğin ad@firma.com.tr.
+problem-invalid_phone = Geçerli bir telefon numarası girin, örneğin 0532 123 45 67.
+problem-invalid_vkn = Vergi kimlik numarası 10 haneli olmalı ve kontrol hanesi tutmalı.
+problem-invalid_tckn = T.C. kimlik numarası 11 haneli olmalı, 0 ile başlamamalı ve kontrol haneleri tutmalı.
+problem-invalid_date = Geçerli bir tarih girin (GG.AA.YYYY).
+problem-invalid_number = Sıfır ya da pozitif bir sayı girin, örneğin 1.250,50.
+problem-invalid_choice = Listeden bir seçenek seçin.
+problem-percent_out_of_range = Yüzde 0 ile 100 arasında olmalı.
+problem-locked = Kesilmiş faturada bu alan değiştirilemez.
+problem-invalid_date_time = Geçerli bir tarih ve saat girin.
+problem-unknown_time_zone = Bu saat dilimi tanınmıyor; örneğin Europe/Istanbul yazın.
+problem-end_before_start = Bitiş, başlangıçtan sonra olmalı.
+problem-invalid_recurrence = Tekrar kuralı okunamadı (örnek: FREQ=WEEKLY;BYDAY=MO;COUNT=10).
+problem-invalid_template = Şablonda bilinmeyen bir alan ya da kapanmamış {"{{"} var; kullanılabilenler: {"{{"}first_name{"}}"}, {"{{"}name{"}}"}, {"{{"}company{"}}"}, {"{{"}city{"}}"}.
+problem-number_out_of_range = { $min } ile { $max } arasında bir değer girin.
+
+## read
+read-only-note = Rolünüz salt okunur: kayıtları görebilir, değiştiremezsiniz.
+
+## record
+record-not-found = Bu kayıt bu cihazda yok; eşitleme sürüyorsa birazdan görünür.
+
+## refused
+refused-quote_not_accepted = Sipariş için önce teklifin kabul edilmesi gerekir.
+refused-not_a_quote = Bu bir teklif değil.
+refused-not_an_order = Bu bir sipariş değil.
+refused-not_an_invoice = Bu bir fatura değil.
+refused-order_cancelled = İptal edilmiş siparişe fatura kesilmez.
+refused-lead_already_converted = Bu aday zaten dönüştürüldü.
+refused-lead_disqualified = Elenmiş aday dönüştürülemez.
+refused-invoice_already_issued = Fatura zaten kesildi.
+refused-invoice_has_no_lines = Kalemsiz fatura kesilemez.
+refused-invoice_lines_invalid = Bir kalem hesaplanamıyor; faturayı kesmeden önce düzeltin.
+refused-lines_locked = Kesilmiş ya da iptal edilmiş belgenin kalemleri değişmez.
+refused-no_index = Çalışma alanı bu cihaza henüz ulaşmadı; bağlanınca yeniden deneyin.
+refused-no_numbers = Bu cihazda fatura numarası kalmadı; numara almak için internete bağlanın.
+refused-read_only = Rolünüz yalnızca okuma izni veriyor.
+refused-not_visible = Bu kayıt size görünmüyor.
+refused-team_change = Rolünüz kaydı bu ekibe taşıyamaz.
+refused-owner_change = Rolünüz kaydın sorumlusunu değiştiremez.
+refused-kind_change = Bir kaydın türü değiştirilemez.
+refused-unreadable = Kayıt beklenen biçimde değil.
+refused-server_only_field = Bu alanı yalnızca sunucu yazar.
+refused-fixed_field = Bu alan kayıt oluşturulurken belirlenir, sonra değişmez.
+refused-set_once_field = Bu alan bir kez yazıldı, değiştirilemez.
+refused-append_only_field = Bu kayıt günlüğüne yalnızca ekleme yapılabilir.
+refused-locked_field = Bu alan kaydın şimdiki durumunda değiştirilemez.
+refused-invalid_format = E-posta ya da telefon geçerli değil.
+refused-document_too_large = Kayıt izin verilen boyutu aşıyor.
+refused-index_created = Çalışma alanı dizini yalnızca sunucuda oluşturulur.
+refused-index_change = Dizine yalnızca kayıt eklenebilir.
+refused-index_lists_team_record = Dizin yalnızca ortak kayıtları listeler.
+refused-campaign_approval = Kampanyaları yalnızca sahipler, yöneticiler ve müdürler onaylar.
+refused-campaign_withdrawal = Onaylı bir kampanyayı yalnızca onaylayabilenler taslağa çevirir.
+refused-campaign_hand_over = Kampanya gönderime yalnızca sunucu tarafından verilir.
+refused-quote_acceptance = Rolünüz teklifi kabul edilmiş olarak işaretleyemez.
+refused-invoice_issue = Rolünüz fatura kesemez ya da faturanın durumunu değiştiremez.
+refused-case_closure = Rolünüz talebi çözüldü ya da kapandı olarak işaretleyemez.
+refused-not_a_record = Bu belge bir kayıt değil.
+
+## relation
+relation-external = Dış müşteri
+relation-internal = İç müşteri
+
+## remind
+remind-0 = Zamanında
+remind-15 = 15 dk önce
+remind-60 = 1 saat önce
+remind-1440 = 1 gün önce
+
+## repeat
+repeat-none = Tekrar yok
+repeat-daily = Her gün
+repeat-weekdays = Hafta içi her gün
+repeat-weekly = Her hafta
+repeat-biweekly = İki haftada bir
+repeat-monthly = Her ay
+repeat-custom = Özel kural
+
+## report
+report-cases = Talepler
+report-open = Açık talepler
+report-first_response = Ortalama ilk yanıt (iş saati)
+report-resolution = Ortalama çözüm (iş saati)
+report-breach_rate = SLA aşım oranı
+report-satisfaction = Ortalama memnuniyet
+report-open_by_age = Açık talepler (yaşa göre)
+report-age-lt1 = 1 günden az
+report-age-1to3 = 1–3 gün
+report-age-3to7 = 3–7 gün
+report-age-ge7 = 7 gün ve üzeri
+report-calls = Temsilci başına günlük aramalar (son 7 gün)
+report-day = Gün
+report-total_time = Toplam süre
+report-mean_time = Ortalama süre
+report-nps = NPS (yanıt sayısı)
+
+## role
+role-owner = Sahip
+role-admin = Yönetici
+role-manager = Müdür
+role-sales_rep = Satış temsilcisi
+role-service_agent = Hizmet temsilcisi
+role-read_only = Salt okunur
+
+## satisfaction
+satisfaction-1 = 1 — Hiç memnun değil
+satisfaction-2 = 2
+satisfaction-3 = 3
+satisfaction-4 = 4
+satisfaction-5 = 5 — Çok memnun
+
+## satisfaction_group
+satisfaction_group-satisfied = Memnun (4–5)
+satisfaction_group-neutral = Kararsız (2,5–4)
+satisfaction_group-unhappy = Memnun değil (2,5 altı)
+
+## save
+save-failed = Kaydedilemedi; yazdıklarınız korunuyor
+
+## search
+search-placeholder = Ad, şehir, telefon veya e-posta
+
+## session
+session-expired = Oturumunuz sona erdi. Değişiklikleriniz bu cihazda saklanıyor; eşitlemek için yeniden giriş yapın.
+
+## set
+set-up-title = Saha'yı kurun
+set-up-intro = İlk çalışma alanını ve sahibinin hesabını oluşturun.
+
+## show
+show-more = Daha fazla göster
+
+## sla
+sla-title = Hizmet süresi (SLA)
+sla-first_response = İlk yanıt
+sla-resolution = Çözüm
+sla-used = Harcanan / hedef
+sla-due = Süre doluyor
+sla-state-running = İşliyor
+sla-state-warning = Süre dolmak üzere
+sla-state-paused = Durdu (müşteri bekleniyor)
+sla-state-met = Zamanında
+sla-state-breached = Süre aşıldı
+sla-breached = SLA süresi aşıldı: bu talep üst seviyeye taşındı.
+sla-near = SLA süresinin %80'i doldu; talebi önceliklendirin.
+sla-escalated = Üst seviyede
+
+## source
+source-HS_FIZIKSEL_ORTAM = Fiziksel ortam
+source-HS_ISLAK_IMZA = Islak imza
+source-HS_WEB = Web sitesi
+source-HS_CAGRI_MERKEZI = Çağrı merkezi
+source-HS_SOSYAL_MEDYA = Sosyal medya
+source-HS_EPOSTA = E-posta
+source-HS_MESAJ = SMS
+source-HS_MOBIL = Mobil uygulama
+source-HS_EORTAM = Elektronik ortam
+source-HS_KARAR = Mahkeme / kurum kararı
+source-web = Web sitesi
+source-referral = Tavsiye
+source-event = Etkinlik / fuar
+source-cold_call = Soğuk arama
+source-campaign = Kampanya
+source-partner = İş ortağı
+source-other = Diğer
+
+## stage
+stage-prospecting = Ön görüşme
+stage-qualification = Nitelendirme
+stage-proposal = Teklif
+stage-negotiation = Pazarlık
+stage-won = Kazanıldı
+stage-lost = Kaybedildi
+
+## status
+status-waiting = Müşteri bekleniyor
+status-resolved = Çözüldü
+status-closed = Kapandı
+status-done = Tamamlandı
+status-confirmed = Kesin
+status-tentative = Taslak
+status-approved = Onaylandı
+status-new = Yeni
+status-working = Çalışılıyor
+status-qualified = Nitelikli
+status-disqualified = Elendi
+status-converted = Dönüştürüldü
+status-draft = Taslak
+status-sent = Gönderildi
+status-accepted = Kabul edildi
+status-rejected = Reddedildi
+status-open = Açık
+status-delivered = Teslim edildi
+status-cancelled = İptal
+status-issued = Kesildi
+status-paid = Ödendi
+status-overdue = Gecikmiş
+
+## storage
+storage-failed = Bu cihazdaki veri deposu açılamadı
+
+## survey
+survey-csat = Memnuniyet (1–5)
+survey-nps = Tavsiye (NPS, 0–10)
+
+## sync
+sync-status = Eşitleme durumu
+
+## team
+team-name = Ekip adı
+
+## type
+type-potential = Potansiyel
+type-new = Yeni
+type-current = Mevcut
+type-former = Eski
+type-target = Hedef
+
+## ui
+ui-dismiss = Kapat
+ui-sms = SMS gönder
+ui-my_day = Bugün
+ui-no_tasks = Bugün için görev yok.
+ui-today_meetings = Bugünkü toplantılar
+ui-no_meetings = Toplantı yok.
+ui-my_cases = Bana atanan açık talepler
+ui-no_cases = Açık talep yok.
+ui-overdue = Gecikti
+ui-reminder = Hatırlatma
+ui-enable_notifications = Hatırlatmalar için bildirimlere izin ver
+ui-calendar = Takvim
+ui-my_calendar = Takvimim
+ui-view_day = Gün
+ui-view_week = Hafta
+ui-view_agenda = Ajanda (30 gün)
+ui-today = Bugün
+ui-subscriptions = Takvim aboneliği (ICS)
+ui-subscriptions_hint = Bu adresi Google, Apple ya da Outlook takviminize ekleyin. Adres gizlidir; paylaşmayın, gerekirse iptal edin.
+ui-subscribe = Abonelik adresi oluştur
+ui-revoke = İptal et
+ui-download_ics = Takvime ekle (.ics)
+ui-open_map = Haritada aç
+ui-service_settings = Servis ayarları
+ui-admins_only = Bu sayfayı yalnızca yöneticiler değiştirebilir.
+ui-working_hours = Çalışma saatleri
+ui-national_holidays = Resmî bayramlar (1 Ocak, 23 Nisan, 1 Mayıs, 19 Mayıs, 15 Temmuz, 30 Ağustos, 28–29 Ekim) tatil
+ui-holidays = Diğer tatiller (her satıra bir tarih; yarım gün: 2026-05-26 13:00)
+ui-sla_targets = Önceliğe göre SLA hedefleri (iş dakikası)
+ui-frequency_guard = Müşteriyi sıkmama kuralı
+ui-guard_count = En fazla görüşme/arama (0: kapalı)
+ui-guard_days = … şu kadar gün içinde
+ui-save = Kaydet
+ui-saved = Kaydedildi.
+ui-service_report = Servis raporu
+ui-segment_members = Segmentteki kişiler
+ui-audience = Hedef kitle ve izin kontrolü
+ui-audience_included = kişiye gidecek
+ui-audience_excluded = kişi hariç
+ui-no_segment = Önce bir segment seçin.
+ui-template_impersonal = Şablon kişinin adını içermiyor; toplu davet yerine {"{"}{"{"}first_name{"}"}{"}"} ile kişiye hitap edin.
+ui-contact_rules = Kampanya iletişim kuralları
+ui-cool_off_days = Son görüşmeden sonra dinlenme (gün)
+ui-quiet_hours = Sessiz saatler
+ui-deliveries = Gönderimler
+ui-send_campaign = Gönderimi onayla
+ui-confirm_send = Kampanya, izni olan kişilere sunucudan gönderilecek. Onaylıyor musunuz?
+ui-special_days = Özel günler
+ui-special_days_hint = Önümüzdeki 7 gündeki doğum günleri ve müşteri yıldönümleri. Tebrikler de ticari iletidir: izin kontrolünden geçer.
+ui-no_special_days = Önümüzdeki hafta özel gün yok.
+ui-birthday = Doğum günü
+ui-anniversary = Müşteri yıldönümü
+ui-prepare_greeting = Tebrik hazırla
+ui-loyalty = Sadakat puanları
+ui-points = puan
+ui-points_earned = toplam kazanılan
+ui-points_negative = Bakiye eksiye düştü: iki cihazda çevrimdışı harcama yapılmış olabilir.
+ui-redeem = Puan kullan
+ui-redeem_note = Ne için (hediye çeki…)
+ui-ledger = Puan hareketleri
+ui-loyalty_rules = Sadakat programı
+ui-points_per_100 = Ödenen her 100 ₺ için puan
+ui-tiers = Seviyeler (ad:puan, …)
+ui-send_survey = Memnuniyet anketi gönder
+ui-responses = Anket yanıtları
+ui-included_heading = Gidecek kişiler
+ui-excluded_heading = Hariç kalanlar ve nedeni
+ui-consents = İletişim izinleri (İYS)
+ui-record_consent = İzin / ret kaydet
+ui-recipient = Alıcı (telefon ya da e-posta)
+ui-evidence = Kanıt (form no, kayıt no…)
+ui-email_topics = E-posta konuları
+ui-consent_log = İzin geçmişi
+ui-uploaded = İYS'ye yüklendi
+ui-first_refusal = Bu kanalda önce bir onay olmalı; bireysel alıcının ilk kaydı ret olamaz.
+ui-iys_page = İYS izinleri
+ui-iys_hint = İzinler verildikleri günden sonraki 3 iş günü içinde İYS'ye yüklenmelidir. Dışa aktarın, İYS'ye yükleyin, sonra yüklendi olarak işaretleyin.
+ui-mark_uploaded = Yüklendi olarak işaretle
+ui-nothing_to_upload = Yüklenecek izin yok.
+ui-iys_late = Süresi doluyor
+ui-iys_overdue = Bu kişinin bir izni 3 iş günlük İYS yükleme süresinin sonunda.
+ui-service_settings_hint = Çalışma saatleri ve tatiller SLA sürelerini ve İYS yükleme süresini belirler.
+ui-search_all = Her yerde ara
+ui-search_hint = Ad, şehir, telefon, e-posta… (Ctrl+K)
+ui-filter = Süz
+ui-all = Tümü
+ui-sort = Sırala
+ui-sort_name = Ada göre
+ui-sort_newest = En yeni önce
+ui-no_records = Henüz kayıt yok.
+ui-pick = Yazın ve seçin
+ui-clear = Temizle
+ui-convert = Müşteriye dönüştür
+ui-new_quote = Teklif hazırla
+ui-create_order = Sipariş oluştur
+ui-create_invoice = Fatura oluştur
+ui-issue = Faturayı kes
+ui-mark_paid = Ödendi
+ui-mark_sent = Gönderildi
+ui-accept = Kabul edildi
+ui-reject = Reddedildi
+ui-print = Yazdır / PDF
+ui-lines = Kalemler
+ui-add_line = Kalem ekle
+ui-add_product = Katalogdan ürün ekle
+ui-choose_product = Ürün seçin…
+ui-remove = Kaldır
+ui-edit_line = Düzenle
+ui-line_total = Tutar
+ui-net = Ara toplam
+ui-vat_total = KDV
+ui-gross = Genel toplam
+ui-totals_invalid = Bir kalem hesaplanamıyor; kalemleri kontrol edin.
+ui-timeline = Zaman çizelgesi
+ui-pipeline = Satış hunisi
+ui-forecast = Ağırlıklı tahmin (kapanış ayına göre)
+ui-month = Ay
+ui-count = Adet
+ui-weighted = Ağırlıklı
+ui-total = Toplam
+ui-no_date = Tarihsiz
+ui-drag_hint = Kartı ⠿ tutamağından sürükleyip bir aşamaya bırakın.
+ui-drag_handle = Taşı
+ui-created = oluşturuldu
+ui-converted = müşteriye dönüştürüldü
+ui-save_line = Kalemi kaydet
+ui-converted_into = Dönüştürüldüğü kayıtlar
+ui-lead_origin = Geldiği aday
+ui-results = sonuç
+ui-seller = Satıcı
+ui-customer = Müşteri
+ui-settings_pipeline = Satış hunisi aşamaları
+ui-probability = Olasılık %
+ui-add_stage = Aşama ekle
+ui-pipeline_note = Kazanıldı ve Kaybedildi her hunide sonda yer alır.
+ui-field_locked = Bu alan şu anda değiştirilemez.
+
+## valid
+valid-for-hours = Geçerlilik (saat)
+
+## vat
+vat-20 = %20
+vat-10 = %10
+vat-1 = %1
+
+## weekday
+weekday-0 = Pazartesi
+weekday-1 = Salı
+weekday-2 = Çarşamba
+weekday-3 = Perşembe
+weekday-4 = Cuma
+weekday-5 = Cumartesi
+weekday-6 = Pazar
+
+## wipe
+wipe-device = Bu cihazdaki verilerimi de sil (paylaşılan cihazlar için)
+wipe-warning = Eşitlenmemiş değişiklikler var; silerseniz kaybolur.
+
+## workspace
+workspace-name = Çalışma alanı adı (şirketiniz)
+workspace-label = Çalışma alanı
+
+## your
+your-name = Adınız
