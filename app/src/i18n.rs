@@ -3,16 +3,19 @@
 //! The words live in `app/locales/tr.ftl` and `app/locales/en.ftl` (Fluent syntax).
 //! `app/build.rs` compiles them into this module at build time — no Fluent runtime
 //! ships in the bundle — and fails the build when the two files disagree (a message
-//! missing from one, or different variables). Code names a message as a [`Key`]
-//! (without variables) or an [`Fmt`] (with variables, plural-aware), so a misspelt
+//! missing from one, or different variables). Code names a message as a `Key`
+//! (without variables) or an `Fmt` (with variables, plural-aware), so a misspelt
 //! message does not compile; a `Key` no code uses is dead code, which fails the
 //! browser build (`deny(dead_code)` with the `hydrate` feature). Messages of the
 //! families that data picks by code (`kind-account`, `field-city`, `status-open`, …)
-//! are found with [`word_for`], and the tests below check every code has its message
+//! are found with `word_for`, and the tests below check every code has its message
 //! and every message of those families still has its code.
 //!
 //! Numbers in messages are written the way the language writes them (`1.234` in
 //! Turkish, `1,234` in English) and plurals follow the CLDR rules of each language.
+
+// Only the browser build shows words; the server's build uses `Lang` alone.
+#![cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 
 use saha_core::access::{Department, Role};
 use saha_core::api::ApiErrorCode;
@@ -191,7 +194,7 @@ pub(crate) fn number(lang: Lang, n: i64) -> String {
         out.push('-');
     }
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(separator);
         }
         out.push(digit);

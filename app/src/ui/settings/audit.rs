@@ -46,7 +46,7 @@ pub fn AuditPage() -> impl IntoView {
                                         let action = e.action.clone();
                                         view! {
                                             <tr data-action=action>
-                                                <td>{format_time(e.at)}</td>
+                                                <td>{move || format_time(lang.get(), e.at)}</td>
                                                 <td>{e.actor}</td>
                                                 <td><code>{e.action}</code></td>
                                                 <td>{e.target}</td>

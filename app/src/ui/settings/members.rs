@@ -322,7 +322,7 @@ pub fn MembersPage() -> impl IntoView {
                                                 {i.accepted_by.clone().or(i.email.clone()).unwrap_or_else(|| "—".into())}
                                             </span>
                                             <span class="badge">{move || i18n::role(lang.get(), role)}</span>
-                                            <span class="card-meta">{tr(state)} " · " {format_time(i.expires_at)}</span>
+                                            <span class="card-meta">{tr(state)} " · " {move || format_time(lang.get(), i.expires_at)}</span>
                                             {(state == Key::Active)
                                                 .then(|| {
                                                     view! {

@@ -32,9 +32,11 @@ pub fn format_amount(amount: &str, currency: &str) -> String {
     saha_core::sales::money::format_tr(amount.parse().unwrap_or_default(), currency)
 }
 
-pub(crate) fn format_time(ms: i64) -> String {
+/// A moment (milliseconds since the Unix epoch) as date and time the way `lang` writes
+/// them, in the browser's time zone.
+pub(crate) fn format_time(lang: Lang, ms: i64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    date.to_locale_string("tr-TR", &wasm_bindgen::JsValue::UNDEFINED)
+    date.to_locale_string(lang.locale(), &wasm_bindgen::JsValue::UNDEFINED)
         .as_string()
         .unwrap_or_default()
 }
