@@ -246,26 +246,30 @@ fn generate(tr: &[Message], en: &[Message]) -> String {
         );
         let _ = writeln!(code, "    {},", variant(&m.id));
     }
-    code.push_str("}\n\nimpl Key {\n    /// The message's id in the locale files.\n    #[allow(dead_code)]\n    pub(crate) const fn id(self) -> &'static str {\n        match self {\n");
+    code.push_str("}\n\nimpl Key {\n    /// The message in `lang`.\n    pub(crate) fn text(self, lang: Lang) -> &'static str {\n        TEXTS[self as usize][lang as usize]\n    }\n\n    /// The message of a family looked up by code: `named(\"field-city\")`.\n    pub(crate) fn named(id: &str) -> Option<Key> {\n        NAMED\n            .binary_search_by(|(named, _)| (*named).cmp(id))\n            .ok()\n            .map(|i| NAMED[i].1)\n    }\n}\n\n");
+    // Tables rather than `match`es: a match of hundreds of arms compiles to more WASM
+    // than the strings it returns.
+    let _ = writeln!(
+        code,
+        "/// Every plain message, by `Key` and then `Lang` (Turkish, English).\nstatic TEXTS: [[&str; 2]; {}] = [",
+        plain.len()
+    );
     for m in &plain {
-        let _ = writeln!(code, "            Key::{} => {:?},", variant(&m.id), m.id);
+        let _ = writeln!(code, "    [{:?}, {:?}],", m.plain, en_of(&m.id).plain);
     }
-    code.push_str("        }\n    }\n\n    /// The message in `lang`.\n    pub(crate) fn text(self, lang: Lang) -> &'static str {\n        match (self, lang) {\n");
-    for m in &plain {
-        for (lang, msg) in [("Tr", *m), ("En", en_of(&m.id))] {
-            let _ = writeln!(
-                code,
-                "            (Key::{}, Lang::{lang}) => {:?},",
-                variant(&m.id),
-                msg.plain
-            );
-        }
+    code.push_str("];\n\n");
+    let mut named: Vec<&&Message> = plain.iter().filter(|m| is_family(&m.id)).collect();
+    named.sort_by(|a, b| a.id.cmp(&b.id));
+    let _ = writeln!(
+        code,
+        "/// The family messages, sorted by id for a binary search.\nstatic NAMED: [(&str, Key); {}] = [",
+        named.len()
+    );
+    for m in &named {
+        let _ = writeln!(code, "    ({:?}, Key::{}),", m.id, variant(&m.id));
     }
-    code.push_str("        }\n    }\n\n    /// The message of a family looked up by code: `named(\"field-city\")`.\n    pub(crate) fn named(id: &str) -> Option<Key> {\n        Some(match id {\n");
-    for m in plain.iter().filter(|m| is_family(&m.id)) {
-        let _ = writeln!(code, "            {:?} => Key::{},", m.id, variant(&m.id));
-    }
-    code.push_str("            _ => return None,\n        })\n    }\n}\n\nimpl Fmt {\n    /// The message's pattern in `lang`.\n    pub(crate) fn pieces(self, lang: Lang) -> &'static [Piece] {\n        match (self, lang) {\n");
+    code.push_str("];\n\nimpl Fmt {\n");
+    code.push_str("    /// The message's pattern in `lang`.\n    pub(crate) fn pieces(self, lang: Lang) -> &'static [Piece] {\n        match (self, lang) {\n");
     for m in &formatted {
         for (lang, msg) in [("Tr", *m), ("En", en_of(&m.id))] {
             let _ = writeln!(

@@ -105,8 +105,8 @@ fn documents_saved_by_an_earlier_release_load_unchanged() {
             std::fs::write(&bytes_path, doc.save()).expect("tests/stored is writable");
             std::fs::write(&text_path, snapshot(&record)).expect("tests/stored is writable");
         }
-        let bytes = std::fs::read(&bytes_path)
-            .unwrap_or_else(|e| panic!("{}: {e}", bytes_path.display()));
+        let bytes =
+            std::fs::read(&bytes_path).unwrap_or_else(|e| panic!("{}: {e}", bytes_path.display()));
         let expected = std::fs::read_to_string(&text_path)
             .unwrap_or_else(|e| panic!("{}: {e}", text_path.display()));
         let doc = Automerge::load(&bytes).expect("stored bytes load");

@@ -51,17 +51,3 @@ impl From<saha_core::Error> for RepoError {
         RepoError::Record(e.to_string())
     }
 }
-
-/// For logs; screens word errors with [`crate::i18n::repo_error`].
-impl std::fmt::Display for RepoError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RepoError::Invalid(problems) => write!(f, "invalid: {problems:?}"),
-            RepoError::Workflow(refusal) => write!(f, "refused: {}", refusal.code()),
-            RepoError::Rules(refusal) => write!(f, "refused: {}", refusal.code()),
-            RepoError::NoIndex => f.write_str("the workspace index is not on this device"),
-            RepoError::Record(e) => write!(f, "record: {e}"),
-            RepoError::Store(e) => write!(f, "local store: {e}"),
-        }
-    }
-}

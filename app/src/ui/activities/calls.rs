@@ -283,6 +283,6 @@ pub async fn create_follow_up(call_id: DocumentId, call: &Call) {
     if let Some(task) = call.follow_up_task(&call_id.to_string(), &title, &repo().edit_context())
         && let Err(e) = repo().create(Record::Task(task)).await
     {
-        web_sys::console::warn_1(&format!("follow-up task not created: {e}").into());
+        web_sys::console::warn_1(&format!("follow-up task not created: {e:?}").into());
     }
 }

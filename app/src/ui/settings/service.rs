@@ -114,7 +114,7 @@ pub fn ServiceSettingsPage() -> impl IntoView {
                     }
                     Err(RepoError::Invalid(found)) => problems.set(found),
                     Err(e) => {
-                        web_sys::console::warn_1(&e.to_string().into());
+                        web_sys::console::warn_1(&format!("{e:?}").into());
                         problems.set(vec![(
                             "service",
                             saha_core::text::validate::Problem::InvalidChoice,
