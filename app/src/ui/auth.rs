@@ -54,11 +54,8 @@ pub fn AuthApp(lang: Lang, needs_setup: bool, offline: bool) -> impl IntoView {
 }
 
 /// Runs `call` once, marking the form busy; on success reloads into the app.
-pub(crate) fn submit_then_enter<F>(
-    busy: RwSignal<bool>,
-    error: RwSignal<Option<ApiErrorCode>>,
-    call: F,
-) where
+fn submit_then_enter<F>(busy: RwSignal<bool>, error: RwSignal<Option<ApiErrorCode>>, call: F)
+where
     F: std::future::Future<Output = Result<Me, HttpError>> + 'static,
 {
     if busy.get_untracked() {
@@ -77,7 +74,7 @@ pub(crate) fn submit_then_enter<F>(
 }
 
 #[component]
-pub(crate) fn LoginPage() -> impl IntoView {
+fn LoginPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<ApiErrorCode>);
@@ -108,7 +105,7 @@ pub(crate) fn LoginPage() -> impl IntoView {
 }
 
 #[component]
-pub(crate) fn SetupPage() -> impl IntoView {
+fn SetupPage() -> impl IntoView {
     let workspace = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
@@ -147,7 +144,7 @@ pub(crate) fn SetupPage() -> impl IntoView {
 }
 
 #[component]
-pub(crate) fn AcceptInvitationPage() -> impl IntoView {
+fn AcceptInvitationPage() -> impl IntoView {
     let lang = use_lang();
     let token = use_params_map().with_untracked(|p| p.get("token").unwrap_or_default());
     let preview = RwSignal::new(None::<Result<InvitationPreview, ApiErrorCode>>);

@@ -54,7 +54,7 @@ pub fn Header() -> impl IntoView {
 
 /// Offline / connecting / syncing / synced, with the count of unconfirmed records.
 #[component]
-pub(crate) fn SyncBadge() -> impl IntoView {
+fn SyncBadge() -> impl IntoView {
     let repo = repo();
     let lang = use_lang();
     let (connectivity, pending, missing) = (repo.connectivity(), repo.pending(), repo.missing());
@@ -116,7 +116,7 @@ pub fn StorageBanner() -> impl IntoView {
 }
 
 /// Where the time of the newest refusal the member has seen is kept.
-pub(crate) fn refusals_seen_key() -> String {
+fn refusals_seen_key() -> String {
     format!("saha.refusals_seen.{}", crate::ui::me().user_id)
 }
 

@@ -87,7 +87,7 @@ pub(crate) fn ip(state: &AppState, peer: &ConnectInfo<SocketAddr>, headers: &Hea
     client_ip(&state.config, Some(peer.0), headers)
 }
 
-pub(crate) fn session_lifetime_ms(state: &AppState) -> i64 {
+fn session_lifetime_ms(state: &AppState) -> i64 {
     i64::from(state.config.session_hours) * 3_600_000
 }
 
@@ -150,7 +150,7 @@ pub(crate) async fn hash_off_thread(password: String) -> ApiResult<String> {
         .map_err(Failure::internal)
 }
 
-pub(crate) async fn verify_off_thread(password: String, hash: String) -> ApiResult<bool> {
+async fn verify_off_thread(password: String, hash: String) -> ApiResult<bool> {
     tokio::task::spawn_blocking(move || verify_password(&password, &hash))
         .await
         .map_err(Failure::internal)

@@ -124,10 +124,7 @@ pub async fn revoke_invitation(
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub(crate) fn usable_invitation(
-    state: &AppState,
-    token: &str,
-) -> ApiResult<(Invitation, Workspace)> {
+fn usable_invitation(state: &AppState, token: &str) -> ApiResult<(Invitation, Workspace)> {
     let invitation = state
         .directory
         .invitation_by_token(token)?

@@ -20,7 +20,7 @@ use crate::http::failure::{ApiResult, Failure};
 use crate::http::state::AppState;
 
 /// The `ws(s)://host` this request reached, for the ticket URL.
-pub(crate) fn socket_base(state: &AppState, headers: &HeaderMap) -> String {
+fn socket_base(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(public) = &state.config.public_url {
         let public = public.trim_end_matches('/');
         if let Some(rest) = public.strip_prefix("https://") {

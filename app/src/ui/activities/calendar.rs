@@ -74,7 +74,7 @@ pub(crate) fn occurrences_on(
     })
 }
 
-pub(crate) fn maps_link(location: &str) -> String {
+fn maps_link(location: &str) -> String {
     format!(
         "https://www.google.com/maps/search/?api=1&query={}",
         encode(location)
@@ -241,7 +241,7 @@ pub fn CalendarPage() -> impl IntoView {
 /// The member's iCalendar subscriptions of a calendar: create (the URL is shown once),
 /// list and revoke. Needs the server.
 #[component]
-pub(crate) fn Subscriptions(calendar: RwSignal<String>) -> impl IntoView {
+fn Subscriptions(calendar: RwSignal<String>) -> impl IntoView {
     let lang = use_lang();
     let feeds = RwSignal::new(Vec::<saha_core::api::CalendarFeed>::new());
     let created = RwSignal::new(None::<String>);
@@ -361,7 +361,7 @@ pub fn MeetingPanel(id: DocumentId, meeting: Meeting) -> impl IntoView {
     }
 }
 
-pub(crate) fn download_ics(id: DocumentId, meeting: &Meeting) {
+fn download_ics(id: DocumentId, meeting: &Meeting) {
     let id_text = id.to_string();
     // Members' addresses are not on the device; the server's feed includes them.
     let mut attendees: Vec<(String, String)> = Vec::new();

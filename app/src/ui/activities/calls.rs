@@ -18,14 +18,14 @@ use crate::ui::{
     word,
 };
 
-pub(crate) const PENDING_CALL: &str = "saha.pendingCall";
+const PENDING_CALL: &str = "saha.pendingCall";
 
-pub(crate) fn session_storage() -> Option<web_sys::Storage> {
+fn session_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.session_storage().ok().flatten()
 }
 
 /// The account and contact of the page a number was dialled from.
-pub(crate) fn page_links() -> (String, String) {
+fn page_links() -> (String, String) {
     let path = web_sys::window()
         .and_then(|w| w.location().pathname().ok())
         .unwrap_or_default();

@@ -29,7 +29,7 @@ use crate::ui::{
 };
 
 /// Marks a task done or open again.
-pub(crate) async fn set_task_done(id: DocumentId, done: bool) -> Result<(), RepoError> {
+async fn set_task_done(id: DocumentId, done: bool) -> Result<(), RepoError> {
     let Some(Record::Task(t)) = repo().record(id) else {
         return Err(RepoError::Workflow(WorkflowRefusal::NotARecord));
     };
@@ -40,7 +40,7 @@ pub(crate) async fn set_task_done(id: DocumentId, done: bool) -> Result<(), Repo
 
 /// A task row with a done checkbox.
 #[component]
-pub(crate) fn TaskRow(id: DocumentId, task: Task) -> impl IntoView {
+fn TaskRow(id: DocumentId, task: Task) -> impl IntoView {
     let lang = use_lang();
     let done = task.status == task::Status::Done;
     let zone = workspace_zone();

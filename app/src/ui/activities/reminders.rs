@@ -16,7 +16,7 @@ use crate::ui::{
     word,
 };
 
-pub(crate) const REMINDED: &str = "saha.reminded";
+const REMINDED: &str = "saha.reminded";
 
 /// Shows due reminders of the member's tasks while the app is open (and as system
 /// notifications where the user allowed them). Each reminder shows once per device.
@@ -90,7 +90,7 @@ pub fn Reminders() -> impl IntoView {
     }
 }
 
-pub(crate) fn notify(title: &str) {
+fn notify(title: &str) {
     if web_sys::Notification::permission() != web_sys::NotificationPermission::Granted {
         return;
     }

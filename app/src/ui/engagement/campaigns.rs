@@ -24,7 +24,7 @@ use crate::ui::{
 };
 
 /// People shown in a list at most.
-pub(crate) const SHOWN: usize = 50;
+const SHOWN: usize = 50;
 
 /// (person ID, kind, name) of the segment's members.
 pub(crate) fn members(segment: &Segment) -> Vec<(String, &'static str, String)> {
@@ -83,7 +83,7 @@ pub fn SegmentPanel(segment: Segment) -> impl IntoView {
     }
 }
 
-pub(crate) fn exclusion_text(lang: Lang, why: Exclusion) -> String {
+fn exclusion_text(lang: Lang, why: Exclusion) -> String {
     match why {
         Exclusion::Consent(Refusal::NoConsent) => word(lang, Key::GateNoConsent),
         Exclusion::Consent(Refusal::Refused) => word(lang, Key::GateRefused),
@@ -101,7 +101,7 @@ pub(crate) fn exclusion_text(lang: Lang, why: Exclusion) -> String {
     }
 }
 
-pub(crate) fn exclusion_code(why: Exclusion) -> &'static str {
+fn exclusion_code(why: Exclusion) -> &'static str {
     match why {
         Exclusion::Consent(Refusal::NoConsent) => "no_consent",
         Exclusion::Consent(Refusal::Refused) => "refused",
@@ -248,7 +248,7 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
 /// Approves the campaign for sending; the server's outbox takes it from there (the
 /// gate is applied again on the server when it sends).
 #[component]
-pub(crate) fn SendButton(id: DocumentId) -> impl IntoView {
+fn SendButton(id: DocumentId) -> impl IntoView {
     let lang = use_lang();
     let failure = RwSignal::new(None::<String>);
     let send = move |_| {

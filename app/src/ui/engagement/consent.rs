@@ -26,7 +26,7 @@ use crate::ui::{
 };
 
 /// The consent log and recipient type of a contact or account.
-pub(crate) fn log_of(record: &Record) -> Option<(Vec<ConsentEvent>, RecipientType)> {
+fn log_of(record: &Record) -> Option<(Vec<ConsentEvent>, RecipientType)> {
     match record {
         Record::Contact(c) => Some((c.consents.clone(), RecipientType::Individual)),
         Record::Account(a) => Some((
@@ -42,7 +42,7 @@ pub(crate) fn log_of(record: &Record) -> Option<(Vec<ConsentEvent>, RecipientTyp
 }
 
 /// Changes the consent log of a contact or account (appends events, marks uploads).
-pub(crate) async fn store_log(
+async fn store_log(
     id: DocumentId,
     change: impl FnOnce(&mut Vec<ConsentEvent>),
 ) -> Result<(), RepoError> {
@@ -62,7 +62,7 @@ pub(crate) async fn store_log(
 }
 
 /// The address a channel reaches on this record.
-pub(crate) fn address_for(record: &Record, channel: Channel) -> String {
+fn address_for(record: &Record, channel: Channel) -> String {
     let (phone, mobile, email) = match record {
         Record::Contact(c) => (c.phone.clone(), c.mobile.clone(), c.email.clone()),
         Record::Account(a) => (a.phone.clone(), String::new(), a.email.clone()),
@@ -311,7 +311,7 @@ pub fn ConsentPanel(id: DocumentId) -> impl IntoView {
     }
 }
 
-pub(crate) fn consent_problem(lang: i18n::Lang, field: &str, problem: Problem) -> String {
+fn consent_problem(lang: i18n::Lang, field: &str, problem: Problem) -> String {
     if field == "status" && problem == Problem::InvalidChoice {
         return word(lang, Key::UiFirstRefusal);
     }

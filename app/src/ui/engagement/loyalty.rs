@@ -118,4 +118,4 @@ pub fn LoyaltyPanel(id: DocumentId) -> impl IntoView {
 }
 
 /// A ledger row as shown: when, points, note, who.
-pub(crate) type LedgerRow = (i64, i64, String, String);
+type LedgerRow = (i64, i64, String, String);

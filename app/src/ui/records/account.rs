@@ -95,7 +95,7 @@ pub fn AccountPanels(id: DocumentId) -> impl IntoView {
 }
 
 #[component]
-pub(crate) fn AccountTimeline(id: DocumentId) -> impl IntoView {
+fn AccountTimeline(id: DocumentId) -> impl IntoView {
     let lang = use_lang();
     let records = repo().records();
     let events = Memo::new(move |_| {
@@ -119,7 +119,7 @@ pub(crate) fn AccountTimeline(id: DocumentId) -> impl IntoView {
 }
 
 #[component]
-pub(crate) fn TimelineEntry(event: timeline::Event<DocumentId>) -> impl IntoView {
+fn TimelineEntry(event: timeline::Event<DocumentId>) -> impl IntoView {
     let lang = use_lang();
     let when = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(event.at as f64));
     let when = format!(

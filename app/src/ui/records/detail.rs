@@ -47,7 +47,7 @@ pub fn RecordDetail() -> impl IntoView {
 }
 
 #[component]
-pub(crate) fn DetailBody(view: RecordView) -> impl IntoView {
+fn DetailBody(view: RecordView) -> impl IntoView {
     let lang = use_lang();
     let id = view.id;
     let kind = view.kind.clone();
@@ -115,7 +115,7 @@ pub(crate) fn DetailBody(view: RecordView) -> impl IntoView {
 
 /// The record's fields as a definition list (empty ones left out).
 #[component]
-pub(crate) fn Facts(record: Record) -> impl IntoView {
+fn Facts(record: Record) -> impl IntoView {
     let lang = use_lang();
     let form = record.form();
     let currency = form.get("currency").to_owned();
@@ -143,7 +143,7 @@ pub(crate) fn Facts(record: Record) -> impl IntoView {
     }
 }
 
-pub(crate) fn fact_value(field: FieldSpec, value: String, currency: String) -> AnyView {
+fn fact_value(field: FieldSpec, value: String, currency: String) -> AnyView {
     let lang = use_lang();
     match field.input {
         Input::Phone => view! { <crate::ui::activities::calls::PhoneLink number=value /> }.into_any(),

@@ -102,7 +102,7 @@ pub fn NewRecord() -> impl IntoView {
     }
 }
 
-pub(crate) fn blank_fields(kind: &str) -> &'static [FieldSpec] {
+fn blank_fields(kind: &str) -> &'static [FieldSpec] {
     Record::blank(kind, &repo().edit_context()).map_or(&[], |r| r.fields())
 }
 
@@ -148,7 +148,7 @@ pub fn EditRecord() -> impl IntoView {
 }
 
 /// Teams this member may put a record in (the current one is always offered).
-pub(crate) fn team_choices(current: &str) -> Vec<(String, String)> {
+fn team_choices(current: &str) -> Vec<(String, String)> {
     let me = me();
     let mut choices: Vec<(String, String)> = match me.role {
         Role::Owner | Role::Admin => std::iter::once((String::new(), String::new()))
@@ -282,7 +282,7 @@ where
 /// One labelled input of a record form. `status` is the record's status as the form
 /// opened: a status menu offers only the moves the member's role may make, and a field
 /// the rule table locks (by status, or for the server) is shown but disabled.
-pub(crate) fn field_input(
+fn field_input(
     kind: &'static str,
     field: FieldSpec,
     value: RwSignal<String>,

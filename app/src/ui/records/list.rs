@@ -19,10 +19,10 @@ use crate::ui::{
 };
 
 /// Cards rendered at a time in a list.
-pub(crate) const PAGE: usize = 100;
+const PAGE: usize = 100;
 
 /// The codes a list of `kind` can be filtered by.
-pub(crate) fn facet_choices(kind: &str) -> Vec<(&'static str, String)> {
+fn facet_choices(kind: &str) -> Vec<(&'static str, String)> {
     let codes = |field: &'static str, codes: &[&str]| {
         codes
             .iter()
@@ -94,7 +94,7 @@ pub fn RecordList() -> impl IntoView {
 }
 
 #[component]
-pub(crate) fn KindList(kind: &'static str) -> impl IntoView {
+fn KindList(kind: &'static str) -> impl IntoView {
     let lang = use_lang();
     let records = repo().records();
     let query = RwSignal::new(String::new());

@@ -32,7 +32,7 @@ pub(crate) fn stored(e: String) -> RepoError {
 }
 
 /// Reads the sales document `id`, changes it with `change` and stores it.
-pub(crate) async fn change_document(
+async fn change_document(
     id: DocumentId,
     change: impl FnOnce(&mut SalesDocument) -> Result<(), EditError>,
 ) -> Result<(), RepoError> {
@@ -85,7 +85,7 @@ pub(crate) async fn issue(id: DocumentId) -> Result<(), RepoError> {
 
 /// Marks an invoice paid and credits its account's loyalty points (once per invoice,
 /// by the workspace's programme; TRY invoices only).
-pub(crate) async fn mark_paid(id: DocumentId) -> Result<(), RepoError> {
+async fn mark_paid(id: DocumentId) -> Result<(), RepoError> {
     let repo = repo();
     let ctx = repo.edit_context();
     let Some(Record::Sales(mut invoice)) = repo.record(id) else {
@@ -230,7 +230,7 @@ pub fn SalesPanel(id: DocumentId, document: SalesDocument) -> impl IntoView {
 
 /// The heading of the printed page: seller, customer, number and dates.
 #[component]
-pub(crate) fn PrintHeader(document: SalesDocument) -> impl IntoView {
+fn PrintHeader(document: SalesDocument) -> impl IntoView {
     let lang = use_lang();
     let account = document
         .account
@@ -281,7 +281,7 @@ pub(crate) fn PrintHeader(document: SalesDocument) -> impl IntoView {
 }
 
 #[component]
-pub(crate) fn LinesTable(id: DocumentId, document: SalesDocument, editable: bool) -> impl IntoView {
+fn LinesTable(id: DocumentId, document: SalesDocument, editable: bool) -> impl IntoView {
     let lang = use_lang();
     let currency = document.currency();
     let editing = RwSignal::new(None::<String>);
@@ -362,11 +362,7 @@ pub(crate) fn LinesTable(id: DocumentId, document: SalesDocument, editable: bool
 
 /// Adds a line from the catalog, or a free line.
 #[component]
-pub(crate) fn AddLine(
-    id: DocumentId,
-    currency: Currency,
-    editing: RwSignal<Option<String>>,
-) -> impl IntoView {
+fn AddLine(id: DocumentId, currency: Currency, editing: RwSignal<Option<String>>) -> impl IntoView {
     let lang = use_lang();
     let failure = RwSignal::new(None::<String>);
     let records = repo().records();
@@ -435,7 +431,7 @@ pub(crate) fn AddLine(
 
 /// Edits one line; writes only that line's changed fields.
 #[component]
-pub(crate) fn LineForm(
+fn LineForm(
     id: DocumentId,
     line_id: String,
     initial: Form,
@@ -516,7 +512,7 @@ pub(crate) fn LineForm(
 
 /// Subtotal, KDV by rate and total, computed from the lines.
 #[component]
-pub(crate) fn Totals(document: SalesDocument, currency: Currency) -> impl IntoView {
+fn Totals(document: SalesDocument, currency: Currency) -> impl IntoView {
     let lang = use_lang();
     match document.totals() {
         Err(_) => {

@@ -24,7 +24,7 @@ use crate::ui::{
 };
 
 /// The stage column under a screen point, if any.
-pub(crate) fn stage_at(x: i32, y: i32) -> Option<String> {
+fn stage_at(x: i32, y: i32) -> Option<String> {
     let document = web_sys::window()?.document()?;
     let element = document.element_from_point(x as f32, y as f32)?;
     element
@@ -260,7 +260,7 @@ pub fn PipelineBoard() -> impl IntoView {
 }
 
 /// Scrolls the board sideways when a dragged card nears its left or right edge.
-pub(crate) fn scroll_board_near_edge(x: i32) {
+fn scroll_board_near_edge(x: i32) {
     let Some(board) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("board"))
@@ -277,6 +277,6 @@ pub(crate) fn scroll_board_near_edge(x: i32) {
     }
 }
 
-pub(crate) fn rust_decimal_zero() -> rust_decimal::Decimal {
+fn rust_decimal_zero() -> rust_decimal::Decimal {
     rust_decimal::Decimal::ZERO
 }

@@ -23,7 +23,7 @@ pub(crate) struct Directory {
     invitations: Vec<Invitation>,
 }
 
-pub(crate) async fn load_directory() -> Result<Directory, ApiErrorCode> {
+async fn load_directory() -> Result<Directory, ApiErrorCode> {
     let err = |e: http::HttpError| e.code();
     Ok(Directory {
         members: http::get("/api/members").await.map_err(err)?,

@@ -266,7 +266,7 @@ pub fn ServiceSettingsPage() -> impl IntoView {
 }
 
 /// Parses `Bronz:0, Gümüş:1000`.
-pub(crate) fn parse_tiers(text: &str) -> Option<Vec<saha_core::parties::loyalty::Tier>> {
+fn parse_tiers(text: &str) -> Option<Vec<saha_core::parties::loyalty::Tier>> {
     let mut tiers = Vec::new();
     for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let (name, points) = part.rsplit_once(':')?;

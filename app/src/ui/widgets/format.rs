@@ -41,7 +41,7 @@ pub(crate) fn format_time(lang: Lang, ms: i64) -> String {
         .unwrap_or_default()
 }
 
-pub(crate) const MINUTE_MS: i64 = 60_000;
+const MINUTE_MS: i64 = 60_000;
 
 pub(crate) const DAY_MS: i64 = 24 * 60 * MINUTE_MS;
 

@@ -15,7 +15,7 @@ use crate::ui::{
 };
 
 /// The one-line summary under a card's title.
-pub(crate) fn card_meta(lang: i18n::Lang, view: &RecordView) -> String {
+fn card_meta(lang: i18n::Lang, view: &RecordView) -> String {
     let parts: Vec<String> = match &view.record {
         Record::Account(a) => vec![a.city.clone(), a.phone.clone()],
         Record::Contact(c) => vec![c.title.clone(), title_of_id(&c.account), c.phone.clone()],
