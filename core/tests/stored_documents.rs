@@ -101,7 +101,7 @@ fn documents_saved_by_an_earlier_release_load_unchanged() {
                 a.owner = "u-ayse".into();
                 a.notes = "İlk görüşme olumlu.".into();
             }
-            let mut doc = record.create().expect("a record makes a document");
+            let doc = record.create().expect("a record makes a document");
             std::fs::write(&bytes_path, doc.save()).expect("tests/stored is writable");
             std::fs::write(&text_path, snapshot(&record)).expect("tests/stored is writable");
         }
