@@ -262,7 +262,7 @@ fn generate(tr: &[Message], en: &[Message]) -> String {
     named.sort_by(|a, b| a.id.cmp(&b.id));
     let _ = writeln!(
         code,
-        "/// The family messages, sorted by id for a binary search.\nstatic NAMED: [(&str, Key); {}] = [",
+        "/// The family messages, sorted by id for a binary search.\npub(crate) static NAMED: [(&str, Key); {}] = [",
         named.len()
     );
     for m in &named {
@@ -280,10 +280,6 @@ fn generate(tr: &[Message], en: &[Message]) -> String {
             );
         }
     }
-    code.push_str("        }\n    }\n}\n\n/// Every family id, for the tests that match them against the codes they word.\n#[cfg(test)]\npub(crate) const FAMILY_IDS: &[&str] = &[\n");
-    for m in plain.iter().filter(|m| is_family(&m.id)) {
-        let _ = writeln!(code, "    {:?},", m.id);
-    }
-    code.push_str("];\n");
+    code.push_str("        }\n    }\n}\n");
     code
 }

@@ -28,8 +28,6 @@ mod messages {
     use super::{Lang, Piece};
     include!(concat!(env!("OUT_DIR"), "/messages.rs"));
 }
-#[cfg(test)]
-use messages::FAMILY_IDS;
 pub(crate) use messages::{Fmt, Key};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -355,6 +353,11 @@ mod tests {
     use saha_core::record::form::Input;
     use std::collections::BTreeSet;
 
+    /// The id of every message a code from data can name.
+    fn family_ids() -> impl Iterator<Item = &'static str> {
+        messages::NAMED.iter().map(|(id, _)| *id)
+    }
+
     #[test]
     fn turkish_unless_the_browser_prefers_english() {
         assert_eq!(Lang::from_preferences([]), Lang::Tr);
@@ -446,10 +449,9 @@ mod tests {
             codes.insert(format!("refused-{}", refusal.code()));
         }
         codes.insert("refused-no_index".to_owned());
-        let worded: BTreeSet<String> = FAMILY_IDS
-            .iter()
+        let worded: BTreeSet<String> = family_ids()
             .filter(|id| id.starts_with("refused-"))
-            .map(|id| (*id).to_owned())
+            .map(str::to_owned)
             .collect();
         assert_eq!(codes, worded);
     }
@@ -496,14 +498,13 @@ mod tests {
         assert!(missing.is_empty(), "codes without words: {missing:?}");
         // The families checked in both directions: every message is a live code.
         let checked = ["kind", "kinds", "new", "stage"];
-        let left_over: Vec<&&str> = FAMILY_IDS
-            .iter()
+        let left_over: Vec<&str> = family_ids()
             .filter(|id| {
                 checked
                     .iter()
                     .any(|f| id.split_once('-').is_some_and(|(p, _)| p == *f))
             })
-            .filter(|id| !codes.contains(**id))
+            .filter(|id| !codes.contains(*id))
             .collect();
         assert!(left_over.is_empty(), "words without codes: {left_over:?}");
         assert_eq!(word_for(Lang::En, "stage.demo"), "demo");

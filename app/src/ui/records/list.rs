@@ -109,13 +109,14 @@ fn KindList(kind: &'static str) -> impl IntoView {
         let wanted = filter.get();
         let newest = newest_first.get();
         let shown = limit.get();
+        let today = today();
         records.with(|all| {
             let keep = |id: &DocumentId| {
                 all.get(id).is_some_and(|v| {
                     v.kind == kind
                         && (wanted.is_empty()
                             || v.record
-                                .facet(&today())
+                                .facet(&today)
                                 .is_some_and(|(_, code)| code == wanted))
                 })
             };
