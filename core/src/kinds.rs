@@ -14,7 +14,7 @@ use crate::activities::{call, meeting, task};
 use crate::engagement::{campaign, segment};
 use crate::parties::{account, contact};
 use crate::record::form::{FieldSpec, Form, Problems};
-use crate::record::{Common, EditContext, EditError, HasCommon, RecordType, create, read, write};
+use crate::record::{Common, EditContext, EditError, RecordType, create, read, write};
 use crate::sales::{document, lead, opportunity, product};
 use crate::service::case;
 
@@ -126,7 +126,7 @@ pub fn kind_of_section(section: &str) -> Option<&'static str> {
 
 impl Record {
     pub fn kind(&self) -> String {
-        self.common().kind
+        self.common().kind.clone()
     }
 
     /// The record's status code, for kinds whose workflow has one (what the
@@ -142,8 +142,12 @@ impl Record {
         each_record!(self, r => r.facet(today))
     }
 
-    pub fn common(&self) -> Common {
-        each_record!(self, r => r.common())
+    pub fn common(&self) -> &Common {
+        each_record!(self, r => &r.common)
+    }
+
+    pub fn common_mut(&mut self) -> &mut Common {
+        each_record!(self, r => &mut r.common)
     }
 
     pub fn title(&self) -> String {

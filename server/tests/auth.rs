@@ -198,7 +198,7 @@ async fn roles_and_teams_decide_what_syncs() {
     let mut check = connect(&server, "check").await;
     let stored = read_account(check.fetch(ours).await.unwrap()).unwrap();
     assert_eq!(
-        (stored.city.as_str(), stored.team.as_str()),
+        (stored.city.as_str(), stored.common.team.as_str()),
         ("Kadıköy", istanbul.as_str())
     );
 
@@ -486,7 +486,7 @@ async fn documents_and_connections_have_limits() {
     edit(peer.docs.get_mut(&id).unwrap(), |f| f.set("notes", noise));
     assert!(!offered_and_confirmed(&mut peer, id).await);
     let stored = Automerge::load(&server.hub.storage().load(id).await.unwrap().unwrap()).unwrap();
-    assert!(read_account(&stored).unwrap().notes.is_empty());
+    assert!(read_account(&stored).unwrap().common.notes.is_empty());
 
     // Too many documents on one connection closes it; others carry on.
     let mut greedy = connect(&server, "greedy").await;

@@ -14,7 +14,7 @@ fn meeting(title: &str, calendar: &str, team: &str) -> Meeting {
     let mut m = Meeting::blank(&EditContext::new("owner", 1_700_000_000_000));
     m.title = title.into();
     m.calendar = calendar.into();
-    m.team = team.into();
+    m.common.team = team.into();
     m.start = "2026-12-07T10:00".into();
     m.end = "2026-12-07T11:00".into();
     m

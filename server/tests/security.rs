@@ -28,7 +28,7 @@ fn consenting_contact(name: &str, team: &str, mobile: &str) -> Automerge {
     let ctx = EditContext::new("owner", 1);
     let mut c = Contact::blank(&ctx);
     c.name = name.into();
-    c.team = team.into();
+    c.common.team = team.into();
     c.mobile = mobile.into();
     c.consents.push(
         consent::record(
@@ -242,7 +242,7 @@ async fn a_rep_neither_approves_nor_reaches_other_teams_nor_reads_addresses() {
     assert!(offered_and_confirmed(&mut lister, index).await);
     // A shared record moved into a team leaves the index.
     let mut contact: Contact = read(&owner.docs[&shared]).unwrap();
-    contact.team = izmir.clone();
+    contact.common.team = izmir.clone();
     record::write(owner.docs.get_mut(&shared).unwrap(), &contact).unwrap();
     assert!(offered_and_confirmed(&mut owner, shared).await);
     let mut check = connect(&server, "check").await;

@@ -85,7 +85,10 @@ async fn a_restart_loses_nothing() {
         let doc = b.fetch(*id).await.unwrap();
         assert_eq!(doc.get_heads(), heads);
     }
-    assert_eq!(read_account(&b.docs[&ids[0]]).unwrap().notes, "not 69");
+    assert_eq!(
+        read_account(&b.docs[&ids[0]]).unwrap().common.notes,
+        "not 69"
+    );
     assert!(server.hub.storage().chunk_count(&ids[0]).await.unwrap() < 70);
     server.shutdown().await.unwrap();
 }

@@ -602,7 +602,7 @@ impl Repo {
                 // a record to every member, and team records are not theirs to know
                 // (the server refuses such entries; members get them by the feed).
                 let common = match Record::read(doc) {
-                    Some(Ok(record)) => record.common(),
+                    Some(Ok(record)) => record.common().clone(),
                     _ => return None,
                 };
                 common

@@ -7,10 +7,9 @@
 use autosurgeon::{Hydrate, Reconcile};
 
 use crate::code_enum;
-use crate::impl_common;
 use crate::record::form::{Checker, FieldSpec, Form, Problems};
 use crate::record::value::hydrate_any_string;
-use crate::record::{self, EditContext, RecordType, reconcile_text};
+use crate::record::{self, EditContext, RecordType, Stored};
 
 /// Value of the `kind` field of a call document.
 pub const KIND: &str = "call";
@@ -31,33 +30,11 @@ code_enum! {
 }
 
 /// A call as stored in its document. `owner` is the agent who made or took it.
+pub type Call = Stored<CallFields>;
+
+/// The fields of a [`Call`] beside the [common ones](crate::record::Common).
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
-pub struct Call {
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub kind: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub schema: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub team: String,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub owner: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub created_at: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub created_by: String,
-    /// Free text, merged character by character.
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "hydrate_any_string",
-        reconcile = "reconcile_text"
-    )]
-    pub notes: String,
+pub struct CallFields {
     #[autosurgeon(missing = "Default::default")]
     pub direction: Direction,
     /// E.164.
@@ -82,8 +59,6 @@ pub struct Call {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub follow_up: String,
 }
-
-impl_common!(Call);
 
 /// The call form's fields.
 pub mod field {
@@ -178,7 +153,7 @@ impl RecordType for Call {
     }
 
     fn search_words(&self) -> String {
-        format!("{} {}", self.number, self.notes)
+        format!("{} {}", self.number, self.common.notes)
     }
 
     fn account(&self) -> &str {
@@ -212,8 +187,8 @@ impl Call {
         task.due = self.follow_up.clone();
         task.link = call_id.to_owned();
         task.account = self.account.clone();
-        task.team = self.team.clone();
-        task.owner = self.owner.clone();
+        task.common.team = self.common.team.clone();
+        task.common.owner = self.common.owner.clone();
         Some(task)
     }
 }

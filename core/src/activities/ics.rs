@@ -137,8 +137,8 @@ fn event(out: &mut String, e: &FeedEvent<'_>, now_ms: i64) -> bool {
     line(out, "BEGIN:VEVENT");
     line(out, &format!("UID:{}@saha", e.id));
     line(out, &format!("DTSTAMP:{}", utc_stamp(now_ms)));
-    if m.created_at > 0 {
-        line(out, &format!("CREATED:{}", utc_stamp(m.created_at)));
+    if m.common.created_at > 0 {
+        line(out, &format!("CREATED:{}", utc_stamp(m.common.created_at)));
     }
     line(
         out,

@@ -11,10 +11,9 @@
 use autosurgeon::{Hydrate, Reconcile};
 
 use crate::code_enum;
-use crate::impl_common;
 use crate::record::form::{Checker, FieldSpec, Form, Problems};
 use crate::record::value::hydrate_any_string;
-use crate::record::{self, EditContext, RecordType, reconcile_text};
+use crate::record::{self, EditContext, RecordType, Stored, reconcile_text};
 use crate::text::validate::Problem;
 use crate::time::civil::{LocalDateTime, Zone};
 use crate::time::rrule::Rule;
@@ -39,33 +38,11 @@ pub fn user_calendar(user: &str) -> String {
 }
 
 /// A meeting as stored in its document. `owner` is the organiser.
+pub type Meeting = Stored<MeetingFields>;
+
+/// The fields of a [`Meeting`] beside the [common ones](crate::record::Common).
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
-pub struct Meeting {
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub kind: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub schema: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub team: String,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub owner: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub created_at: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub created_by: String,
-    /// Free text, merged character by character.
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "hydrate_any_string",
-        reconcile = "reconcile_text"
-    )]
-    pub notes: String,
+pub struct MeetingFields {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub title: String,
     /// `dept:<code>` or `user:<id>`.
@@ -111,8 +88,6 @@ pub struct Meeting {
     )]
     pub sequence: i64,
 }
-
-impl_common!(Meeting);
 
 /// The meeting form's fields.
 pub mod field {
@@ -361,7 +336,7 @@ impl Meeting {
         }
         calendar
             .strip_prefix(USER_PREFIX)
-            .is_some_and(|user| self.owner == user || self.members.iter().any(|m| m == user))
+            .is_some_and(|user| self.common.owner == user || self.members.iter().any(|m| m == user))
     }
 }
 

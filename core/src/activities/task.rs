@@ -4,10 +4,9 @@
 use autosurgeon::{Hydrate, Reconcile};
 
 use crate::code_enum;
-use crate::impl_common;
 use crate::record::form::{Checker, FieldSpec, Form, Problems};
 use crate::record::value::hydrate_any_string;
-use crate::record::{self, EditContext, RecordType, Transition, reconcile_text};
+use crate::record::{self, EditContext, RecordType, Stored, Transition};
 
 /// Value of the `kind` field of a task document.
 pub const KIND: &str = "task";
@@ -21,33 +20,11 @@ code_enum! {
 pub const REMINDERS: &[&str] = &["0", "15", "60", "1440"];
 
 /// A task as stored in its document. `owner` is who must do it.
+pub type Task = Stored<TaskFields>;
+
+/// The fields of a [`Task`] beside the [common ones](crate::record::Common).
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
-pub struct Task {
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub kind: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub schema: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub team: String,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub owner: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub created_at: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub created_by: String,
-    /// Free text, merged character by character.
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "hydrate_any_string",
-        reconcile = "reconcile_text"
-    )]
-    pub notes: String,
+pub struct TaskFields {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub title: String,
     /// `YYYY-MM-DDTHH:MM` in the workspace zone, or "".
@@ -66,8 +43,6 @@ pub struct Task {
     #[autosurgeon(missing = "Default::default")]
     pub history: Vec<Transition>,
 }
-
-impl_common!(Task);
 
 /// The task form's fields.
 pub mod field {
@@ -161,8 +136,8 @@ impl Task {
         if status == self.status {
             return false;
         }
-        self.history
-            .push(Transition::new(ctx, self.status.code(), status.code()));
+        let step = Transition::new(ctx, self.status.code(), status.code());
+        self.history.push(step);
         self.status = status;
         true
     }
@@ -205,7 +180,7 @@ pub fn my_day<'a, K>(
     let mut due: Vec<(K, &Task)> = Vec::new();
     let mut undated: Vec<(K, &Task)> = Vec::new();
     for (key, task) in tasks {
-        if task.owner != user || task.status != Status::Open {
+        if task.common.owner != user || task.status != Status::Open {
             continue;
         }
         match crate::time::civil::LocalDateTime::parse(&task.due) {
@@ -231,7 +206,7 @@ mod tests {
             let mut t = Task::blank(&ctx);
             t.title = title.into();
             t.due = due.into();
-            t.owner = owner.into();
+            t.common.owner = owner.into();
             t
         };
         let mut done = task("done", "2026-11-24T09:00", "ayse");

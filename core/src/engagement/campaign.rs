@@ -12,12 +12,11 @@
 use autosurgeon::{Hydrate, Reconcile};
 
 use crate::code_enum;
-use crate::impl_common;
 use crate::parties::consent::{self, Channel, Refusal};
 use crate::parties::person::Person;
 use crate::record::form::{Checker, FieldSpec, Form, Problems};
 use crate::record::value::hydrate_any_string;
-use crate::record::{self, EditContext, RecordType, reconcile_text};
+use crate::record::{self, EditContext, RecordType, Stored, reconcile_text};
 use crate::text::validate::{self, Problem};
 use crate::time::civil::Zone;
 
@@ -48,33 +47,11 @@ pub fn survey_scale(survey: &str) -> Option<(i64, i64)> {
 const PERSONAL_FIELDS: &[&str] = &["first_name", "name"];
 
 /// A campaign as stored in its document.
+pub type Campaign = Stored<CampaignFields>;
+
+/// The fields of a [`Campaign`] beside the [common ones](crate::record::Common).
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
-pub struct Campaign {
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub kind: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub schema: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub team: String,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub owner: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub created_at: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub created_by: String,
-    /// Free text, merged character by character.
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "hydrate_any_string",
-        reconcile = "reconcile_text"
-    )]
-    pub notes: String,
+pub struct CampaignFields {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub name: String,
     /// Document ID of the segment.
@@ -110,8 +87,6 @@ pub struct Campaign {
     #[autosurgeon(missing = "Default::default")]
     pub deliveries: std::collections::BTreeMap<String, Delivery>,
 }
-
-impl_common!(Campaign);
 
 code_enum! {
     /// Where one message of a campaign stands: queued, sent, failed (given up after
@@ -571,7 +546,7 @@ mod tests {
         let contact = |name: &str, team: &str| {
             let mut c = crate::parties::contact::Contact::blank(&ctx);
             c.name = name.into();
-            c.team = team.into();
+            c.common.team = team.into();
             c.mobile = "0532 123 45 67".into();
             c.consents = sms.to_vec();
             crate::kinds::Record::Contact(c)
@@ -590,7 +565,7 @@ mod tests {
         c.segment = "s".into();
         c.channel = Channel::Sms;
         c.template = "Merhaba {{first_name}}".into();
-        c.team = "izmir".into();
+        c.common.team = "izmir".into();
         let noon = at("2026-11-24T12:00");
         let tiers = crate::parties::loyalty::default_tiers();
         let owner = crate::access::Access {
@@ -610,7 +585,7 @@ mod tests {
         };
         let reached = |c: &Campaign| reached_by(c, &owner);
         assert_eq!(reached(&c), ["c1", "c3"]);
-        c.team.clear();
+        c.common.team.clear();
         assert_eq!(reached(&c), ["c1", "c2", "c3"], "a workspace-wide campaign");
         // Approved by İzmir's manager, it reaches no further than they see.
         assert_eq!(reached_by(&c, &izmir_manager), ["c1", "c3"]);

@@ -11,12 +11,11 @@ use std::collections::HashMap;
 use autosurgeon::{Hydrate, Reconcile};
 use rust_decimal::Decimal;
 
-use crate::impl_common;
 use crate::parties::account::CustomerType;
 use crate::parties::person::Person;
 use crate::record::form::{Checker, FieldSpec, Form, Problems};
 use crate::record::value::hydrate_any_string;
-use crate::record::{self, EditContext, RecordType, reconcile_text};
+use crate::record::{self, EditContext, RecordType, Stored};
 use crate::text::fold::fold;
 
 /// Value of the `kind` field of a segment document.
@@ -27,33 +26,11 @@ pub const SCHEMA_VERSION: i64 = 1;
 pub const SATISFACTION_GROUPS: &[&str] = &["satisfied", "neutral", "unhappy"];
 
 /// A segment as stored in its document.
+pub type Segment = Stored<SegmentFields>;
+
+/// The fields of a [`Segment`] beside the [common ones](crate::record::Common).
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
-pub struct Segment {
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub kind: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub schema: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub team: String,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub owner: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub created_at: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub created_by: String,
-    /// Free text, merged character by character.
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "hydrate_any_string",
-        reconcile = "reconcile_text"
-    )]
-    pub notes: String,
+pub struct SegmentFields {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub name: String,
     /// A customer-type code, or "" for any.
@@ -79,8 +56,6 @@ pub struct Segment {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub loyalty_tier: String,
 }
-
-impl_common!(Segment);
 
 /// The segment form's fields.
 pub mod field {

@@ -8,11 +8,11 @@
 
 use autosurgeon::{Hydrate, Reconcile};
 
+use crate::code_enum;
 use crate::record::form::{Checker, FieldSpec, Form, Problems, split_tags, tags_text};
 use crate::record::value::hydrate_any_string;
-use crate::record::{self, EditContext, RecordType, Transition, reconcile_text};
+use crate::record::{self, EditContext, RecordType, Stored, Transition};
 use crate::text::validate;
-use crate::{code_enum, impl_common};
 
 /// Value of the `kind` field of an account document.
 pub const KIND: &str = "account";
@@ -48,33 +48,11 @@ code_enum! {
 }
 
 /// An account as stored in its document.
+pub type Account = Stored<AccountFields>;
+
+/// The fields of a [`Account`] beside the [common ones](crate::record::Common).
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
-pub struct Account {
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub kind: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub schema: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub team: String,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub owner: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub created_at: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub created_by: String,
-    /// Free text, merged character by character.
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "hydrate_any_string",
-        reconcile = "reconcile_text"
-    )]
-    pub notes: String,
+pub struct AccountFields {
     #[autosurgeon(hydrate = "hydrate_any_string")]
     pub name: String,
     /// E.164, or empty.
@@ -115,8 +93,6 @@ pub struct Account {
     #[autosurgeon(missing = "Default::default")]
     pub loyalty: Vec<crate::parties::loyalty::LedgerEntry>,
 }
-
-impl_common!(Account);
 
 /// The account form's fields.
 pub mod field {
@@ -221,11 +197,8 @@ impl RecordType for Account {
         record::apply_common(&mut check, self);
         check.finish()?;
         if customer_type != self.customer_type {
-            self.lifecycle.push(Transition::new(
-                ctx,
-                self.customer_type.code(),
-                customer_type.code(),
-            ));
+            let step = Transition::new(ctx, self.customer_type.code(), customer_type.code());
+            self.lifecycle.push(step);
             self.customer_type = customer_type;
         }
         Ok(())
@@ -316,12 +289,15 @@ mod tests {
         assert_eq!(loaded.phone, "+905321112233");
         assert_eq!(loaded.city, "İzmir");
         assert_eq!(loaded.customer_type, CustomerType::Potential);
-        assert_eq!(loaded.notes, "İlk görüşme yapıldı.");
+        assert_eq!(loaded.common.notes, "İlk görüşme yapıldı.");
         assert_eq!(
-            (loaded.schema, loaded.kind.as_str()),
+            (loaded.common.schema, loaded.common.kind.as_str()),
             (SCHEMA_VERSION, KIND)
         );
-        assert_eq!((loaded.team.as_str(), loaded.owner.as_str()), ("ist", "u1"));
+        assert_eq!(
+            (loaded.common.team.as_str(), loaded.common.owner.as_str()),
+            ("ist", "u1")
+        );
         let (kind, scope) = crate::access::read_scope(&doc);
         assert_eq!((kind.as_str(), scope.team.as_str()), (KIND, "ist"));
         // The form shows what was stored, and saving it unchanged writes nothing.
@@ -349,7 +325,7 @@ mod tests {
         assert_eq!(ab.phone, "+902125554433");
         assert_eq!(ab.city, "Ankara");
         assert_eq!(ab.customer_type, CustomerType::New);
-        assert_eq!(ab.notes, "Not: İlk görüşme yapıldı. Teklif istendi.");
+        assert_eq!(ab.common.notes, "Not: İlk görüşme yapıldı. Teklif istendi.");
     }
 
     #[test]
@@ -366,7 +342,7 @@ mod tests {
         }));
         let read = read::<Account>(&a).unwrap();
         assert_eq!(
-            (read.notes.as_str(), read.city.as_str()),
+            (read.common.notes.as_str(), read.city.as_str()),
             ("B'nin notu, A'nın eki", "Manisa")
         );
     }
@@ -392,7 +368,7 @@ mod tests {
         change(&mut doc, "u2", 10, |f| f.set("type", "new"));
         change(&mut doc, "u3", 20, |f| f.set("city", "Denizli"));
         change(&mut doc, "u3", 30, |f| f.set("type", "current"));
-        let log = read::<Account>(&doc).unwrap().lifecycle;
+        let log = read::<Account>(&doc).unwrap().fields.lifecycle;
         let steps: Vec<(i64, &str, &str, &str)> = log
             .iter()
             .map(|e| (e.at, e.by.as_str(), e.from.as_str(), e.to.as_str()))
@@ -451,7 +427,7 @@ mod tests {
         assert_eq!(account.name, "Eski Kayıt");
         assert_eq!(account.customer_type, CustomerType::Current);
         assert_eq!(
-            (account.kind.as_str(), account.party),
+            (account.common.kind.as_str(), account.party),
             (KIND, Party::Company)
         );
         assert!(account.tags.is_empty() && account.lifecycle.is_empty());
@@ -459,7 +435,7 @@ mod tests {
         change(&mut doc, "u1", 5, |f| f.set("segment", "A"));
         let edited = read::<Account>(&doc).unwrap();
         assert_eq!(
-            (edited.schema, edited.segment.as_str()),
+            (edited.common.schema, edited.segment.as_str()),
             (SCHEMA_VERSION, "A")
         );
         assert_eq!(edited.customer_type, CustomerType::Current);

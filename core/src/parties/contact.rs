@@ -2,43 +2,20 @@
 
 use autosurgeon::{Hydrate, Reconcile};
 
-use crate::impl_common;
 use crate::record::form::{Checker, FieldSpec, Form, Problems};
 use crate::record::value::hydrate_any_string;
-use crate::record::{self, EditContext, RecordType, reconcile_text};
+use crate::record::{self, EditContext, RecordType, Stored};
 
 /// Value of the `kind` field of a contact document.
 pub const KIND: &str = "contact";
 pub const SCHEMA_VERSION: i64 = 1;
 
 /// A contact as stored in its document.
+pub type Contact = Stored<ContactFields>;
+
+/// The fields of a [`Contact`] beside the [common ones](crate::record::Common).
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
-pub struct Contact {
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub kind: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub schema: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub team: String,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub owner: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub created_at: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub created_by: String,
-    /// Free text, merged character by character.
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "hydrate_any_string",
-        reconcile = "reconcile_text"
-    )]
-    pub notes: String,
+pub struct ContactFields {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub name: String,
     /// Document ID of the account the person works at.
@@ -59,8 +36,6 @@ pub struct Contact {
     #[autosurgeon(missing = "Default::default")]
     pub consents: Vec<crate::parties::consent::ConsentEvent>,
 }
-
-impl_common!(Contact);
 
 /// The contact form's fields.
 pub mod field {

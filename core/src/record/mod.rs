@@ -1,10 +1,12 @@
 //! What every record type has in common, and reading any record out of its document.
 //!
 //! Each record (account, contact, lead, …) is one Automerge document whose root holds
-//! `kind`, `schema`, `team`, `owner`, `created_at`, `created_by` and `notes` beside the
-//! type's own fields. A type implements [`RecordType`]; the generic functions here create
-//! documents, read them and write edits as field-by-field diffs ([`autosurgeon`]), so two
-//! devices editing different fields offline merge without loss and notes merge as text.
+//! `kind`, `schema`, `team`, `owner`, `created_at`, `created_by` and `notes` ([`Common`])
+//! beside the kind's own fields: a record is a [`Stored`] of the two, e.g.
+//! `Contact = Stored<ContactFields>`. A kind implements [`RecordType`]; the generic
+//! functions here create documents, read them and write edits as field-by-field diffs
+//! ([`autosurgeon`]), so two devices editing different fields offline merge without loss
+//! and notes merge as text.
 //! Fields added in a later schema version read as empty from older documents.
 
 pub mod form;
@@ -151,7 +153,7 @@ impl Transition {
 }
 
 /// A record type stored as an Automerge document.
-pub trait RecordType: Reconcile + Hydrate + HasCommon + Clone + PartialEq + Sized {
+pub trait RecordType: RootRecord + Clone + PartialEq + Sized {
     /// Value of the document's `kind` field.
     const KIND: &'static str;
     /// Schema version written into new and edited documents.
@@ -198,55 +200,111 @@ pub trait RecordType: Reconcile + Hydrate + HasCommon + Clone + PartialEq + Size
     }
 }
 
-/// The fields every record carries at its document's root, as generic code sees them.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// The fields every record carries at its document's root, beside its kind's own (see
+/// [`Stored`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Reconcile, Hydrate)]
 pub struct Common {
+    /// The record's kind (`account`, `quote`, …); one Rust type may store several.
+    #[autosurgeon(missing = "Default::default", hydrate = "value::hydrate_any_string")]
     pub kind: String,
+    /// The schema version of the code that last wrote the document.
+    #[autosurgeon(missing = "Default::default", hydrate = "value::hydrate_int_or_zero")]
     pub schema: i64,
     /// Team ID (see [`crate::access`]); empty for a record shared by the workspace.
+    #[autosurgeon(missing = "Default::default", hydrate = "value::hydrate_any_string")]
     pub team: String,
-    /// User ID of the member responsible; empty if nobody is.
+    /// User ID of the member responsible (a case's assigned agent); empty if nobody is.
+    #[autosurgeon(missing = "Default::default", hydrate = "value::hydrate_any_string")]
     pub owner: String,
     /// Milliseconds since the Unix epoch.
+    #[autosurgeon(missing = "Default::default", hydrate = "value::hydrate_int_or_zero")]
     pub created_at: i64,
+    /// User ID of the member who created the record.
+    #[autosurgeon(missing = "Default::default", hydrate = "value::hydrate_any_string")]
     pub created_by: String,
     /// Free text, merged character by character.
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "value::hydrate_any_string",
+        reconcile = "reconcile_text"
+    )]
     pub notes: String,
 }
 
-/// Declares a record struct: the common fields (see [`Common`]) followed by the type's
-/// own, with the autosurgeon mapping, and implements [`HasCommon`] for it.
+/// One record as its document holds it: the [`Common`] fields and the kind's own
+/// `fields`, side by side at the document's root (not nested), so documents keep the
+/// layout they had before the two were separate types.
 ///
-/// The struct is written out by the macro's caller in full (a derive inside
-/// `macro_rules!` cannot see the field attributes' helper functions), and this macro
-/// checks that it starts with the common fields by accessing them.
-#[macro_export]
-macro_rules! impl_common {
-    ($name:ident) => {
-        impl $crate::record::HasCommon for $name {
-            fn common(&self) -> $crate::record::Common {
-                $crate::record::Common {
-                    kind: self.kind.clone(),
-                    schema: self.schema,
-                    team: self.team.clone(),
-                    owner: self.owner.clone(),
-                    created_at: self.created_at,
-                    created_by: self.created_by.clone(),
-                    notes: self.notes.clone(),
-                }
-            }
+/// It dereferences to the kind's own fields: `contact.name` reads
+/// `contact.fields.name`, and `contact.common.owner` the owner.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Stored<F> {
+    pub common: Common,
+    pub fields: F,
+}
 
-            fn set_common(&mut self, common: $crate::record::Common) {
-                self.kind = common.kind;
-                self.schema = common.schema;
-                self.team = common.team;
-                self.owner = common.owner;
-                self.created_at = common.created_at;
-                self.created_by = common.created_by;
-                self.notes = common.notes;
-            }
-        }
-    };
+impl<F> std::ops::Deref for Stored<F> {
+    type Target = F;
+
+    fn deref(&self) -> &F {
+        &self.fields
+    }
+}
+
+impl<F> std::ops::DerefMut for Stored<F> {
+    fn deref_mut(&mut self) -> &mut F {
+        &mut self.fields
+    }
+}
+
+impl<F: Hydrate> Hydrate for Stored<F> {
+    fn hydrate_map<D: autosurgeon::ReadDoc>(
+        doc: &D,
+        obj: &automerge::ObjId,
+    ) -> Result<Self, autosurgeon::HydrateError> {
+        Ok(Stored {
+            common: Common::hydrate_map(doc, obj)?,
+            fields: F::hydrate_map(doc, obj)?,
+        })
+    }
+}
+
+/// A record that can be written into the root of a document. Only [`Stored`] is one:
+/// its two parts are reconciled into the same map, which a derived `Reconcile` cannot
+/// express (a derived struct only puts its own keys, so neither part removes the
+/// other's).
+pub trait RootRecord: Hydrate + HasCommon {
+    /// Writes the record into `doc`'s root as a diff against what is there.
+    fn reconcile_root<D: autosurgeon::Doc>(
+        &self,
+        doc: &mut D,
+    ) -> Result<(), autosurgeon::ReconcileError>;
+}
+
+impl<F: Reconcile + Hydrate> RootRecord for Stored<F> {
+    fn reconcile_root<D: autosurgeon::Doc>(
+        &self,
+        doc: &mut D,
+    ) -> Result<(), autosurgeon::ReconcileError> {
+        reconcile(doc, &self.common)?;
+        reconcile(doc, &self.fields)
+    }
+}
+
+/// Access to the common fields of any record, also behind `dyn`.
+pub trait HasCommon {
+    fn common(&self) -> &Common;
+    fn common_mut(&mut self) -> &mut Common;
+}
+
+impl<F> HasCommon for Stored<F> {
+    fn common(&self) -> &Common {
+        &self.common
+    }
+
+    fn common_mut(&mut self) -> &mut Common {
+        &mut self.common
+    }
 }
 
 /// Declares an enum stored as a stable lower-case code: `ALL`, `CODES` (for
@@ -303,12 +361,6 @@ macro_rules! code_enum {
     };
 }
 
-/// Access to the common fields of a struct declared with [`impl_common!`](crate::impl_common).
-pub trait HasCommon {
-    fn common(&self) -> Common;
-    fn set_common(&mut self, common: Common);
-}
-
 impl Common {
     pub fn new(kind: &str, schema: i64, ctx: &EditContext) -> Common {
         Common {
@@ -332,10 +384,9 @@ pub fn reconcile_text<R: Reconciler>(value: &String, mut reconciler: R) -> Resul
 /// Reads a record of type `T` out of its document.
 pub fn read<T: RecordType>(doc: &Automerge) -> Result<T, Error> {
     let mut record: T = hydrate(doc)?;
-    let mut common = record.common();
+    let common = record.common_mut();
     if common.kind.is_empty() {
         common.kind = T::KIND.to_owned();
-        record.set_common(common);
     }
     Ok(record)
 }
@@ -343,14 +394,13 @@ pub fn read<T: RecordType>(doc: &Automerge) -> Result<T, Error> {
 /// A new document holding `record`.
 pub fn create<T: RecordType>(record: &T) -> Result<Automerge, Error> {
     let mut record = record.clone();
-    let mut common = record.common();
+    let common = record.common_mut();
     if common.kind.is_empty() {
         common.kind = T::KIND.to_owned();
     }
     common.schema = T::SCHEMA;
-    record.set_common(common);
     let mut doc = Automerge::new();
-    doc.transact(|tx| reconcile(tx, &record))
+    doc.transact(|tx| record.reconcile_root(tx))
         .map_err(|failure| failure.error)?;
     Ok(doc)
 }
@@ -360,14 +410,13 @@ pub fn create<T: RecordType>(record: &T) -> Result<Automerge, Error> {
 pub fn write<T: RecordType>(doc: &mut Automerge, record: &T) -> Result<bool, Error> {
     let before: T = read(doc)?;
     let mut record = record.clone();
-    let mut common = record.common();
-    common.kind = before.common().kind;
+    let common = record.common_mut();
+    common.kind.clone_from(&before.common().kind);
     common.schema = common.schema.max(T::SCHEMA);
-    record.set_common(common);
     if record == before {
         return Ok(false);
     }
-    doc.transact(|tx| reconcile(tx, &record))
+    doc.transact(|tx| record.reconcile_root(tx))
         .map_err(|failure| failure.error)?;
     Ok(true)
 }
@@ -418,25 +467,24 @@ pub const COMMON_FIELDS: [FieldSpec; 3] = [
 /// Puts the common fields into a form.
 pub fn common_form<T: HasCommon>(record: &T, form: &mut Form) {
     let common = record.common();
-    form.set("team", common.team);
-    form.set("owner", common.owner);
-    form.set("notes", common.notes);
+    form.set("team", &common.team);
+    form.set("owner", &common.owner);
+    form.set("notes", &common.notes);
 }
 
 /// Reads the common fields out of a form into `record`.
 pub fn apply_common<T: HasCommon>(check: &mut crate::record::form::Checker<'_>, record: &mut T) {
     let [team, owner, notes] = &COMMON_FIELDS;
-    let mut common = record.common();
+    let common = record.common_mut();
     common.team = check.field(team);
     common.owner = check.field(owner);
     common.notes = check.field(notes);
-    record.set_common(common);
 }
 
-/// A blank record of a struct declared with [`impl_common!`](crate::impl_common): `Default` for the
-/// type's own fields, the common fields from `ctx`.
-pub fn blank<T: HasCommon + Default>(kind: &str, schema: i64, ctx: &EditContext) -> T {
-    let mut record = T::default();
-    record.set_common(Common::new(kind, schema, ctx));
-    record
+/// A blank record: `Default` for the kind's own fields, the common fields from `ctx`.
+pub fn blank<F: Default>(kind: &str, schema: i64, ctx: &EditContext) -> Stored<F> {
+    Stored {
+        common: Common::new(kind, schema, ctx),
+        fields: F::default(),
+    }
 }

@@ -620,10 +620,10 @@ pub fn check(access: Option<&Access>, change: &Change<'_>) -> Result<Option<Reco
     let before_scope = change.before.map(|b| {
         let c = b.common();
         (
-            c.kind,
+            c.kind.clone(),
             Scope {
-                team: c.team,
-                owner: c.owner,
+                team: c.team.clone(),
+                owner: c.owner.clone(),
             },
         )
     });

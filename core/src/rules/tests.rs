@@ -27,28 +27,8 @@ fn stored(kind: &str) -> Automerge {
         c.template = "Merhaba {{first_name}}".into();
         c.people = vec!["p1".into()];
     }
-    let mut common = record.common();
-    common.team = TEAM.to_owned();
-    each_set_common(&mut record, common);
+    record.common_mut().team = TEAM.to_owned();
     record.create().expect("created")
-}
-
-fn each_set_common(record: &mut Record, common: crate::record::Common) {
-    use crate::record::HasCommon;
-    match record {
-        Record::Account(r) => r.set_common(common),
-        Record::Contact(r) => r.set_common(common),
-        Record::Lead(r) => r.set_common(common),
-        Record::Opportunity(r) => r.set_common(common),
-        Record::Product(r) => r.set_common(common),
-        Record::Sales(r) => r.set_common(common),
-        Record::Case(r) => r.set_common(common),
-        Record::Call(r) => r.set_common(common),
-        Record::Task(r) => r.set_common(common),
-        Record::Meeting(r) => r.set_common(common),
-        Record::Segment(r) => r.set_common(common),
-        Record::Campaign(r) => r.set_common(common),
-    }
 }
 
 /// Applies `edit` as a raw client would and judges it as the server does.

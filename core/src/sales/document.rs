@@ -14,10 +14,9 @@ use std::collections::BTreeMap;
 use autosurgeon::{Hydrate, Reconcile};
 use rust_decimal::Decimal;
 
-use crate::impl_common;
 use crate::record::form::{Checker, FieldSpec, Form, Problems};
 use crate::record::value::hydrate_any_string;
-use crate::record::{self, EditContext, EditError, RecordType, Transition, reconcile_text};
+use crate::record::{self, EditContext, EditError, RecordType, Stored, Transition};
 use crate::sales::money::{self, Currency, LineProblem, Totals, VatRate};
 use crate::sales::opportunity::Opportunity;
 use crate::sales::product::Product;
@@ -106,33 +105,11 @@ pub mod line_field {
 }
 
 /// A quote, order or invoice as stored in its document.
+pub type SalesDocument = Stored<SalesDocumentFields>;
+
+/// The fields of a [`SalesDocument`] beside the [common ones](crate::record::Common).
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
-pub struct SalesDocument {
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub kind: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub schema: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub team: String,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub owner: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub created_at: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub created_by: String,
-    /// Free text, merged character by character.
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "hydrate_any_string",
-        reconcile = "reconcile_text"
-    )]
-    pub notes: String,
+pub struct SalesDocumentFields {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub account: String,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
@@ -163,8 +140,6 @@ pub struct SalesDocument {
     #[autosurgeon(missing = "Default::default")]
     pub history: Vec<Transition>,
 }
-
-impl_common!(SalesDocument);
 
 /// The form fields of quotes, orders and invoices.
 pub mod field {
@@ -227,7 +202,7 @@ impl RecordType for SalesDocument {
     const FIELDS: &'static [FieldSpec] = QUOTE_FIELDS;
 
     fn fields(&self) -> &'static [FieldSpec] {
-        match self.kind.as_str() {
+        match self.common.kind.as_str() {
             ORDER => ORDER_FIELDS,
             INVOICE => INVOICE_FIELDS,
             _ => QUOTE_FIELDS,
@@ -266,7 +241,7 @@ impl RecordType for SalesDocument {
             self.currency = currency;
         }
         let mut status = self.status.clone();
-        match self.kind.as_str() {
+        match self.common.kind.as_str() {
             INVOICE => self.due_date = check.field(&field::DUE_DATE),
             ORDER => {
                 self.contact = check.field(&field::CONTACT);
@@ -336,8 +311,8 @@ impl SalesDocument {
         quote.contact = opportunity.contact.clone();
         quote.opportunity = opportunity_id.to_owned();
         quote.currency = opportunity.currency.clone();
-        quote.team = opportunity.team.clone();
-        quote.owner = opportunity.owner.clone();
+        quote.common.team = opportunity.common.team.clone();
+        quote.common.owner = opportunity.common.owner.clone();
         quote
     }
 
@@ -347,7 +322,7 @@ impl SalesDocument {
         quote: &SalesDocument,
         ctx: &EditContext,
     ) -> Result<SalesDocument, EditError> {
-        if quote.kind != QUOTE {
+        if quote.common.kind != QUOTE {
             return Err(EditError::Refused(WorkflowRefusal::NotAQuote));
         }
         if quote.status != "accepted" {
@@ -362,7 +337,7 @@ impl SalesDocument {
         order: &SalesDocument,
         ctx: &EditContext,
     ) -> Result<SalesDocument, EditError> {
-        if order.kind != ORDER {
+        if order.common.kind != ORDER {
             return Err(EditError::Refused(WorkflowRefusal::NotAnOrder));
         }
         if order.status == "cancelled" {
@@ -377,24 +352,24 @@ impl SalesDocument {
         next.contact = self.contact.clone();
         next.opportunity = self.opportunity.clone();
         next.currency = self.currency.clone();
-        next.team = self.team.clone();
-        next.owner = self.owner.clone();
+        next.common.team = self.common.team.clone();
+        next.common.owner = self.common.owner.clone();
         next.lines = self.lines.clone();
         next.source = source.to_owned();
         next
     }
 
     fn is_issued_invoice(&self) -> bool {
-        self.kind == INVOICE && !self.number.is_empty()
+        self.common.kind == INVOICE && !self.number.is_empty()
     }
 
     /// Moves to `status` (one of [`statuses`] of the kind), logging the change.
     pub fn set_status(&mut self, status: &str, ctx: &EditContext) -> bool {
-        if status == self.status || !statuses(&self.kind).contains(&status) {
+        if status == self.status || !statuses(&self.common.kind).contains(&status) {
             return false;
         }
-        self.history
-            .push(Transition::new(ctx, &self.status, status));
+        let step = Transition::new(ctx, &self.status, status);
+        self.history.push(step);
         self.status = status.to_owned();
         true
     }
@@ -407,7 +382,7 @@ impl SalesDocument {
         issue_date: &str,
         ctx: &EditContext,
     ) -> Result<(), EditError> {
-        if self.kind != INVOICE {
+        if self.common.kind != INVOICE {
             return Err(EditError::Refused(WorkflowRefusal::NotAnInvoice));
         }
         if !self.number.is_empty() || self.status != "draft" {
@@ -426,7 +401,7 @@ impl SalesDocument {
 
     /// Whether an issued invoice is past its due date on `today` (`YYYY-MM-DD`).
     pub fn is_overdue(&self, today: &str) -> bool {
-        self.kind == INVOICE
+        self.common.kind == INVOICE
             && self.status == "issued"
             && !self.due_date.is_empty()
             && self.due_date.as_str() < today
@@ -700,7 +675,7 @@ mod tests {
         let order = SalesDocument::order_from("Q", &q, &ctx(3)).unwrap();
         assert_eq!(
             (
-                order.kind.as_str(),
+                order.common.kind.as_str(),
                 order.status.as_str(),
                 order.source.as_str()
             ),
@@ -709,7 +684,7 @@ mod tests {
         assert_eq!(order.lines, q.lines);
         let mut invoice = SalesDocument::invoice_from("O", &order, &ctx(4)).unwrap();
         assert_eq!(
-            (invoice.kind.as_str(), invoice.status.as_str()),
+            (invoice.common.kind.as_str(), invoice.status.as_str()),
             (INVOICE, "draft")
         );
         invoice.due_date = "2026-12-31".into();

@@ -9,14 +9,14 @@
 use crate::record::WorkflowRefusal;
 use autosurgeon::{Hydrate, Reconcile};
 
+use crate::code_enum;
 use crate::parties::account::{Account, CustomerType, Party};
 use crate::parties::contact::Contact;
 use crate::record::form::{Checker, FieldSpec, Form, Problems};
 use crate::record::value::hydrate_any_string;
-use crate::record::{self, EditContext, EditError, RecordType, reconcile_text};
+use crate::record::{self, EditContext, EditError, RecordType, Stored};
 use crate::sales::opportunity::Opportunity;
 use crate::text::validate::Problem;
-use crate::{code_enum, impl_common};
 
 /// Value of the `kind` field of a lead document.
 pub const KIND: &str = "lead";
@@ -47,33 +47,11 @@ code_enum! {
 }
 
 /// A lead as stored in its document.
+pub type Lead = Stored<LeadFields>;
+
+/// The fields of a [`Lead`] beside the [common ones](crate::record::Common).
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
-pub struct Lead {
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub kind: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub schema: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub team: String,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub owner: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub created_at: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub created_by: String,
-    /// Free text, merged character by character.
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "hydrate_any_string",
-        reconcile = "reconcile_text"
-    )]
-    pub notes: String,
+pub struct LeadFields {
     /// The person's name.
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub name: String,
@@ -113,8 +91,6 @@ pub struct Lead {
     )]
     pub converted_at: i64,
 }
-
-impl_common!(Lead);
 
 /// The lead form's fields.
 pub mod field {
@@ -278,10 +254,9 @@ impl Lead {
             _ => {}
         }
         let scope = |record: &mut dyn record::HasCommon| {
-            let mut common = record.common();
-            common.team = self.team.clone();
-            common.owner = self.owner.clone();
-            record.set_common(common);
+            let common = record.common_mut();
+            common.team.clone_from(&self.common.team);
+            common.owner.clone_from(&self.common.owner);
         };
         let mut account = Account::blank(ctx);
         scope(&mut account);
@@ -388,7 +363,7 @@ mod tests {
         assert_eq!(made.account.name, "Çelik Makina");
         assert_eq!(made.account.party, Party::Company);
         assert_eq!(made.account.city, "Bursa");
-        assert_eq!(made.account.team, "brs");
+        assert_eq!(made.account.common.team, "brs");
         assert_eq!(made.account.lifecycle.len(), 1);
         assert_eq!(made.contact.name, "Şule Çelik");
         assert_eq!(made.contact.title, "Satın Alma Müdürü");
@@ -412,7 +387,7 @@ mod tests {
         );
         // The lead keeps its history and points at what it became.
         assert_eq!(lead.status, LeadStatus::Converted);
-        assert_eq!(lead.notes, "Fuarda tanıştık.");
+        assert_eq!(lead.common.notes, "Fuarda tanıştık.");
         assert_eq!(
             (lead.converted_account.as_str(), lead.converted_at),
             ("A", 50)

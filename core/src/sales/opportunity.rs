@@ -10,10 +10,9 @@ use std::collections::BTreeMap;
 use autosurgeon::{Hydrate, Reconcile};
 use rust_decimal::Decimal;
 
-use crate::impl_common;
 use crate::record::form::{Checker, FieldSpec, Form, Problems};
 use crate::record::value::hydrate_any_string;
-use crate::record::{self, EditContext, RecordType, Transition, reconcile_text};
+use crate::record::{self, EditContext, RecordType, Stored, Transition};
 use crate::sales::money::Currency;
 use crate::text::validate::Problem;
 
@@ -82,33 +81,11 @@ pub fn pipeline(open: Vec<Stage>) -> Vec<Stage> {
 }
 
 /// An opportunity as stored in its document.
+pub type Opportunity = Stored<OpportunityFields>;
+
+/// The fields of a [`Opportunity`] beside the [common ones](crate::record::Common).
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
-pub struct Opportunity {
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub kind: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub schema: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub team: String,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub owner: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub created_at: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub created_by: String,
-    /// Free text, merged character by character.
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "hydrate_any_string",
-        reconcile = "reconcile_text"
-    )]
-    pub notes: String,
+pub struct OpportunityFields {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub name: String,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
@@ -134,8 +111,6 @@ pub struct Opportunity {
     #[autosurgeon(missing = "Default::default")]
     pub history: Vec<Transition>,
 }
-
-impl_common!(Opportunity);
 
 /// The opportunity form's fields.
 pub mod field {
@@ -242,7 +217,8 @@ impl Opportunity {
         if stage == self.stage || stage.is_empty() {
             return false;
         }
-        self.history.push(Transition::new(ctx, &self.stage, stage));
+        let step = Transition::new(ctx, &self.stage, stage);
+        self.history.push(step);
         self.stage = stage.to_owned();
         true
     }

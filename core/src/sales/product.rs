@@ -7,10 +7,9 @@ use rust_decimal::Decimal;
 
 use autosurgeon::{Hydrate, Reconcile};
 
-use crate::impl_common;
 use crate::record::form::{Checker, FieldSpec, Form, Problems};
 use crate::record::value::hydrate_any_string;
-use crate::record::{self, EditContext, RecordType, reconcile_text};
+use crate::record::{self, EditContext, RecordType, Stored};
 use crate::sales::money::{Currency, VatRate};
 
 /// Value of the `kind` field of a product document.
@@ -18,33 +17,11 @@ pub const KIND: &str = "product";
 pub const SCHEMA_VERSION: i64 = 1;
 
 /// A product as stored in its document.
+pub type Product = Stored<ProductFields>;
+
+/// The fields of a [`Product`] beside the [common ones](crate::record::Common).
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
-pub struct Product {
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub kind: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub schema: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub team: String,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub owner: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub created_at: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub created_by: String,
-    /// Free text, merged character by character.
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "hydrate_any_string",
-        reconcile = "reconcile_text"
-    )]
-    pub notes: String,
+pub struct ProductFields {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub sku: String,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
@@ -63,8 +40,6 @@ pub struct Product {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub category: String,
 }
-
-impl_common!(Product);
 
 /// The product form's fields.
 pub mod field {
@@ -96,7 +71,7 @@ impl RecordType for Product {
 
     fn blank(ctx: &EditContext) -> Product {
         let mut product: Product = record::blank(KIND, SCHEMA_VERSION, ctx);
-        product.owner.clear();
+        product.common.owner.clear();
         product.currency = Currency::Try.code().to_owned();
         product.vat = 20;
         product
@@ -122,7 +97,7 @@ impl RecordType for Product {
         self.currency = check.field(&field::CURRENCY);
         self.vat = check.field(&field::VAT).parse().unwrap_or(20);
         self.category = check.field(&field::CATEGORY);
-        self.notes = check.field(&record::COMMON_FIELDS[2]);
+        self.common.notes = check.field(&record::COMMON_FIELDS[2]);
         check.finish()
     }
 

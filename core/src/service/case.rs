@@ -12,10 +12,9 @@
 use autosurgeon::{Hydrate, Reconcile};
 
 use crate::code_enum;
-use crate::impl_common;
 use crate::record::form::{Checker, FieldSpec, Form, Problems};
 use crate::record::value::hydrate_any_string;
-use crate::record::{self, EditContext, RecordType, Transition, reconcile_text};
+use crate::record::{self, EditContext, RecordType, Stored, Transition, reconcile_text};
 use crate::text::validate::Problem;
 use crate::time::working_time::WorkingCalendar;
 
@@ -69,34 +68,11 @@ impl Status {
 pub const RATINGS: &[&str] = &["1", "2", "3", "4", "5"];
 
 /// A case as stored in its document.
+pub type Case = Stored<CaseFields>;
+
+/// The fields of a [`Case`] beside the [common ones](crate::record::Common).
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
-pub struct Case {
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub kind: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub schema: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub team: String,
-    /// The assigned agent.
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub owner: String,
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "crate::record::value::hydrate_int_or_zero"
-    )]
-    pub created_at: i64,
-    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
-    pub created_by: String,
-    /// The case's working notes, merged character by character.
-    #[autosurgeon(
-        missing = "Default::default",
-        hydrate = "hydrate_any_string",
-        reconcile = "reconcile_text"
-    )]
-    pub notes: String,
+pub struct CaseFields {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub subject: String,
     #[autosurgeon(missing = "Default::default")]
@@ -130,8 +106,6 @@ pub struct Case {
     #[autosurgeon(missing = "Default::default")]
     pub history: Vec<Transition>,
 }
-
-impl_common!(Case);
 
 /// The case form's fields.
 pub mod field {
@@ -231,8 +205,8 @@ impl RecordType for Case {
 
     fn created(&mut self, ctx: &EditContext) {
         if self.history.is_empty() {
-            self.history
-                .push(Transition::new(ctx, "", self.status.code()));
+            let step = Transition::new(ctx, "", self.status.code());
+            self.history.push(step);
         }
     }
 
@@ -346,10 +320,10 @@ impl Case {
     fn periods(&self) -> Vec<(i64, Status)> {
         let mut log: Vec<&Transition> = self.history.iter().collect();
         log.sort_by_key(|t| t.at);
-        let mut periods = vec![(self.created_at, Status::New)];
+        let mut periods = vec![(self.common.created_at, Status::New)];
         for t in log {
             if let Some(status) = Status::from_code(&t.to) {
-                periods.push((t.at.max(self.created_at), status));
+                periods.push((t.at.max(self.common.created_at), status));
             }
         }
         periods
@@ -604,7 +578,7 @@ mod tests {
         a.merge(&mut b).unwrap();
         let case: Case = read(&a).unwrap();
         assert_eq!(case.status, Status::Open);
-        assert_eq!(case.notes, "Müşteri aradı");
+        assert_eq!(case.common.notes, "Müşteri aradı");
         assert_eq!(case.first_response_at(), Some(at("2026-11-23T10:00")));
     }
 }

@@ -35,16 +35,16 @@ pub fn facts<'a, K: ToString>(
     for (id, record) in &records {
         match record {
             Record::Sales(s)
-                if s.kind == crate::sales::document::ORDER && !s.account.is_empty() =>
+                if s.common.kind == crate::sales::document::ORDER && !s.account.is_empty() =>
             {
-                let date = crate::sales::document::date_of(s.created_at);
+                let date = crate::sales::document::date_of(s.common.created_at);
                 let f = facts.entry(s.account.clone()).or_default();
                 if date > f.last_order {
                     f.last_order = date;
                 }
             }
             Record::Sales(s)
-                if s.kind == crate::sales::document::INVOICE
+                if s.common.kind == crate::sales::document::INVOICE
                     && matches!(s.status.as_str(), "issued" | "paid")
                     && s.currency() == crate::sales::money::Currency::Try =>
             {
@@ -110,7 +110,7 @@ pub fn people<'a>(records: &'a [(String, &'a Record)]) -> Vec<Person<'a>> {
                 account: accounts
                     .get_key_value(c.account.as_str())
                     .map(|(k, a)| (*k, *a)),
-                team: &c.team,
+                team: &c.common.team,
             }),
             Record::Account(a) if a.party == Party::Person => out.push(Person {
                 id: id.clone(),
@@ -123,7 +123,7 @@ pub fn people<'a>(records: &'a [(String, &'a Record)]) -> Vec<Person<'a>> {
                 consents: &a.consents,
                 recipient_type: RecipientType::Individual,
                 account: Some((id.as_str(), a)),
-                team: &a.team,
+                team: &a.common.team,
             }),
             _ => {}
         }
@@ -216,7 +216,7 @@ pub fn audience_of(
     );
     // A team's campaign reaches the team's people and those shared with everyone.
     let in_scope = |p: &&Person<'_>| {
-        (campaign.team.is_empty() || p.team.is_empty() || p.team == campaign.team)
+        (campaign.common.team.is_empty() || p.team.is_empty() || p.team == campaign.common.team)
             && approver.can_read(&crate::access::Scope {
                 team: p.team.to_owned(),
                 owner: String::new(),

@@ -65,7 +65,7 @@ pub fn cases<'a>(
         }
         if !case.status.is_done() {
             figures.open += 1;
-            let days = (now - case.created_at).max(0) / 86_400_000;
+            let days = (now - case.common.created_at).max(0) / 86_400_000;
             let bucket = match days {
                 0 => 0,
                 1..=2 => 1,
@@ -133,7 +133,9 @@ pub fn calls_per_agent_day<'a>(
         if started.date < since {
             continue;
         }
-        let day = days.entry((call.owner.clone(), started.date)).or_default();
+        let day = days
+            .entry((call.common.owner.clone(), started.date))
+            .or_default();
         day.calls += 1;
         day.total_seconds += call.duration.max(0);
         if call.outcome == crate::activities::call::Outcome::Reached {
@@ -197,7 +199,7 @@ mod tests {
         let ctx = EditContext::new("ayse", 0);
         let call = |owner: &str, started: &str, seconds: i64| {
             let mut c = Call::blank(&ctx);
-            c.owner = owner.into();
+            c.common.owner = owner.into();
             c.started = started.into();
             c.duration = seconds;
             c

@@ -73,7 +73,7 @@ pub fn for_account<'a, K: Copy + PartialEq + ToString + 'a>(
                 if people.contains(person) {
                     events.push(Event {
                         at: d.at,
-                        by: c.owner.clone(),
+                        by: c.common.owner.clone(),
                         record: id,
                         kind: crate::engagement::campaign::KIND.to_owned(),
                         title: c.name.clone(),
@@ -212,7 +212,7 @@ mod tests {
             &ctx(9),
         )
         .unwrap();
-        call.owner = "u2".into();
+        call.common.owner = "u2".into();
         let records = [
             ("K", Record::Call(call)),
             ("A", Record::Account(made.account)),

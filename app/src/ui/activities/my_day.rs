@@ -119,7 +119,7 @@ pub fn MyDay() -> impl IntoView {
             let mut list: Vec<(DocumentId, Case, Sla)> = all
                 .iter()
                 .filter_map(|(id, v)| match &v.record {
-                    Record::Case(c) if c.owner == user && !c.status.is_done() => {
+                    Record::Case(c) if c.common.owner == user && !c.status.is_done() => {
                         Some((*id, c.clone(), c.sla(&service.sla, &calendar, at)))
                     }
                     _ => None,
@@ -172,10 +172,11 @@ pub fn MyDay() -> impl IntoView {
                             .into_iter()
                             .map(|(id, c, sla)| {
                                 let state = if sla.breached() { "breached" } else if sla.warning() { "warning" } else { "ok" };
+                                let priority = c.priority;
                                 view! {
                                     <li class="card" data-sla=state>
                                         <A href=record_href(saha_core::service::case::KIND, id)>{c.subject.clone()}</A>
-                                        <span class="badge">{move || word_for(lang.get(), &format!("priority.{}", c.priority.code()))}</span>
+                                        <span class="badge">{move || word_for(lang.get(), &format!("priority.{}", priority.code()))}</span>
                                     </li>
                                 }
                             })

@@ -38,7 +38,7 @@ pub fn Reminders() -> impl IntoView {
         let due: Vec<(DocumentId, String, String)> = repo().records().with_untracked(|all| {
             all.iter()
                 .filter_map(|(id, v)| match &v.record {
-                    Record::Task(t) if t.owner == user => t
+                    Record::Task(t) if t.common.owner == user => t
                         .remind_at(zone)
                         .filter(|r| *r <= at && at - *r < 7 * DAY_MS)
                         .map(|_| (*id, format!("{id}@{}", t.due), t.title.clone())),

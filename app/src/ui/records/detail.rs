@@ -55,7 +55,7 @@ fn DetailBody(view: RecordView) -> impl IntoView {
         let view = view.clone();
         move || display_title(lang.get(), &view)
     };
-    let notes = view.record.common().notes;
+    let notes = view.record.common().notes.clone();
     let edit_href = format!("{}/edit", record_href(&kind, id));
     let extra = match &view.record {
         Record::Account(_) => view! { <crate::ui::records::account::AccountPanels id=id /> }.into_any(),

@@ -58,7 +58,7 @@ pub(crate) async fn derive(
         return Err(RepoError::Workflow(WorkflowRefusal::NotARecord));
     };
     let next = make(&id.to_string(), &source, &repo.edit_context())?;
-    let kind = next.kind.clone();
+    let kind = next.common.kind.clone();
     let next_id = repo.create(Record::Sales(next)).await?;
     crate::ui::go(&record_href(&kind, next_id));
     Ok(())
@@ -120,7 +120,7 @@ pub fn SalesPanel(id: DocumentId, document: SalesDocument) -> impl IntoView {
     let lang = use_lang();
     let failure = RwSignal::new(None::<String>);
     let writer = me().role.can_write();
-    let kind = document.kind.clone();
+    let kind = document.common.kind.clone();
     let status = document.status.clone();
     let editable = writer && document.lines_editable();
     let currency = document.currency();
@@ -252,7 +252,7 @@ fn PrintHeader(document: SalesDocument) -> impl IntoView {
         ),
         _ => (String::new(), String::new()),
     };
-    let kind = document.kind.clone();
+    let kind = document.common.kind.clone();
     let dates = [
         (Key::FieldIssueDate, document.issue_date.clone()),
         (Key::FieldValidUntil, document.valid_until.clone()),

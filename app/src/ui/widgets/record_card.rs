@@ -49,7 +49,7 @@ fn card_meta(lang: i18n::Lang, view: &RecordView) -> String {
             saha_core::time::civil::LocalDateTime::parse(&t.due)
                 .map(|d| crate::ui::widgets::format::local_text(lang, d))
                 .unwrap_or_default(),
-            person_name(&t.owner),
+            person_name(&t.common.owner),
         ],
         Record::Segment(s) => vec![s.city.clone(), s.account_segment.clone(), s.tags.join(", ")],
         Record::Campaign(c) => vec![
