@@ -48,7 +48,10 @@ impl TryFrom<&[u8]> for DocumentId {
 
 impl fmt::Display for DocumentId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&bs58::encode(&self.0).with_check().into_string())
+        let mut bytes = [0u8; 20];
+        bytes[..16].copy_from_slice(&self.0);
+        bytes[16..].copy_from_slice(&checksum(&self.0));
+        f.write_str(&bs58::encode(bytes).into_string())
     }
 }
 
@@ -67,12 +70,21 @@ impl FromStr for DocumentId {
         if text.is_empty() || text.len() > 40 {
             return Err(Error::InvalidDocumentId(s.to_owned()));
         }
-        let bytes = bs58::decode(text)
-            .with_check(None)
-            .into_vec()
-            .map_err(|_| Error::InvalidDocumentId(s.to_owned()))?;
-        DocumentId::try_from(bytes.as_slice()).map_err(|_| Error::InvalidDocumentId(s.to_owned()))
+        let invalid = || Error::InvalidDocumentId(s.to_owned());
+        let bytes = bs58::decode(text).into_vec().map_err(|_| invalid())?;
+        let (id, check) = bytes.split_at_checked(16).ok_or_else(invalid)?;
+        if check != checksum(id) {
+            return Err(invalid());
+        }
+        DocumentId::try_from(id).map_err(|_| invalid())
     }
+}
+
+/// bs58check's checksum: the first four bytes of SHA-256 applied twice.
+fn checksum(payload: &[u8]) -> [u8; 4] {
+    use sha2::{Digest, Sha256};
+    let twice = Sha256::digest(Sha256::digest(payload));
+    [twice[0], twice[1], twice[2], twice[3]]
 }
 
 impl serde::Serialize for DocumentId {
@@ -130,6 +142,29 @@ mod tests {
         let url = id.url().to_string();
         assert!(url.starts_with("automerge:"));
         assert_eq!(url.parse::<AutomergeUrl>().unwrap().document_id(), id);
+    }
+
+    /// bs58check as automerge-repo writes IDs (vectors computed independently with
+    /// Python's hashlib and a plain base58 encoder).
+    #[test]
+    fn encodes_as_bs58check() {
+        let counting = DocumentId(std::array::from_fn(|i| i as u8));
+        assert_eq!(counting.to_string(), "1Bhh3pU9gLXZiNDL6PEa1Gs9fh");
+        assert_eq!(
+            "1Bhh3pU9gLXZiNDL6PEa1Gs9fh".parse::<DocumentId>().unwrap(),
+            counting
+        );
+        let ones = DocumentId([0xff; 16]);
+        assert_eq!(ones.to_string(), "4ZrjxJnU1LA5xSyrWMNuXTozYEvA");
+        // The right checksum over too few or too many bytes is still not an ID.
+        let mut short = vec![1u8; 15];
+        short.extend_from_slice(&checksum(&short.clone()));
+        assert!(
+            bs58::encode(short)
+                .into_string()
+                .parse::<DocumentId>()
+                .is_err()
+        );
     }
 
     #[test]
