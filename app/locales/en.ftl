@@ -167,7 +167,7 @@ field-time_zone = Time zone
 field-location = Location
 field-contacts = Contacts attending
 field-members = Members attending
-field-recurrence = Repeat (RRULE)
+field-recurrence = Repeats
 field-agenda = Agenda
 field-minutes = Minutes
 field-customer_type = Customer type
@@ -221,6 +221,11 @@ field-description = Description
 field-quantity = Quantity
 field-discount = Discount %
 field-number = Invoice no.
+field-call-number = Phone number
+field-opportunity-name = Deal name
+field-product-name = Product name
+field-campaign-name = Campaign name
+field-segment-name = Segment name
 field-issue_date = Issue date
 
 ## form
@@ -413,6 +418,24 @@ repeat-weekly = Weekly
 repeat-biweekly = Every two weeks
 repeat-monthly = Monthly
 repeat-custom = Custom rule
+repeat-yearly = Yearly
+repeat-every_days = Every { $n } days
+repeat-every_weeks = Every { $n } weeks
+repeat-every_months = Every { $n } months
+repeat-every_years = Every { $n } years
+repeat-nth_weekday = the { $n ->
+        [1] 1st
+        [2] 2nd
+        [3] 3rd
+       *[other] { $n }th
+    } { $day } of the month
+repeat-last_weekday = the last { $day } of the month
+repeat-on_month_day = on day { $day } of the month
+repeat-times = { $n ->
+        [one] once
+       *[other] { $n } times
+    }
+repeat-until = until { $date }
 
 ## report
 report-cases = Cases
@@ -696,9 +719,9 @@ ui-field_locked = This field cannot be changed now.
 valid-for-hours = Valid for (hours)
 
 ## vat
-vat-20 = 20 %
-vat-10 = 10 %
-vat-1 = 1 %
+vat-20 = 20%
+vat-10 = 10%
+vat-1 = 1%
 
 ## weekday
 weekday-0 = Monday
@@ -719,3 +742,53 @@ workspace-label = Workspace
 
 ## your
 your-name = Your name
+
+ui-undo = Undo
+ui-task_done = Task done.
+
+ui-calendar_view = View
+ui-previous = Previous
+ui-next = Next
+ui-minutes_unit = min
+
+ui-archive = Archive
+ui-restore = Restore
+ui-archived_note = This record is archived: it does not show in lists or search.
+ui-archived_toast = Record archived.
+ui-show_archived = Show archived
+
+ui-list_options = Filter and sort
+
+## Confirmations
+confirm-issue_invoice = Issue this invoice? It takes a number and its lines can no longer change.
+confirm-mark_uploaded = Mark these consents as uploaded to İYS?
+
+## Navigation
+nav-main = Main navigation
+nav-areas = Areas
+nav-menu = Menu
+nav-pipeline = Pipeline
+nav-search = Search
+nav-group-day = My work
+nav-group-customers = Customers
+nav-group-sales = Sales
+nav-group-service = Service
+nav-group-marketing = Marketing
+
+## Audit log actions
+audit_action-workspace-created = Workspace created
+audit_action-login = Signed in
+audit_action-login-failed = Sign-in failed
+audit_action-login-throttled = Too many attempts: sign-in paused
+audit_action-logout = Signed out
+audit_action-password-changed = Password changed
+audit_action-password-change_failed = Password change failed
+audit_action-invitation-created = Invitation created
+audit_action-invitation-revoked = Invitation revoked
+audit_action-invitation-accepted = Invitation accepted
+audit_action-member-updated = Member updated
+audit_action-member-role_changed = Member's role changed
+audit_action-member-disabled = Member disabled
+audit_action-team-created = Team created
+audit_action-sync-denied = Sync refused (no access)
+audit_action-calendar-unreadable_record = Calendar feed skipped an unreadable record

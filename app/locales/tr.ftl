@@ -161,7 +161,7 @@ field-time_zone = Saat dilimi
 field-location = Yer
 field-contacts = Katılan kişiler
 field-members = Katılan ekip üyeleri
-field-recurrence = Tekrar (RRULE)
+field-recurrence = Tekrar
 field-agenda = Gündem
 field-minutes = Toplantı notları
 field-customer_type = Müşteri tipi
@@ -215,6 +215,11 @@ field-description = Açıklama
 field-quantity = Miktar
 field-discount = İndirim %
 field-number = Fatura no
+field-call-number = Telefon numarası
+field-opportunity-name = Fırsat adı
+field-product-name = Ürün adı
+field-campaign-name = Kampanya adı
+field-segment-name = Segment adı
 field-issue_date = Düzenleme tarihi
 
 ## form
@@ -407,6 +412,16 @@ repeat-weekly = Her hafta
 repeat-biweekly = İki haftada bir
 repeat-monthly = Her ay
 repeat-custom = Özel kural
+repeat-yearly = Her yıl
+repeat-every_days = { $n } günde bir
+repeat-every_weeks = { $n } haftada bir
+repeat-every_months = { $n } ayda bir
+repeat-every_years = { $n } yılda bir
+repeat-nth_weekday = ayın { $n }. { $day }
+repeat-last_weekday = ayın son { $day }
+repeat-on_month_day = ayın { $day }. günü
+repeat-times = { $n } kez
+repeat-until = { $date } tarihine kadar
 
 ## report
 report-cases = Talepler
@@ -713,3 +728,53 @@ workspace-label = Çalışma alanı
 
 ## your
 your-name = Adınız
+
+ui-undo = Geri al
+ui-task_done = Görev tamamlandı.
+
+ui-calendar_view = Görünüm
+ui-previous = Önceki
+ui-next = Sonraki
+ui-minutes_unit = dk
+
+ui-archive = Arşivle
+ui-restore = Geri yükle
+ui-archived_note = Bu kayıt arşivde: listelerde ve aramada görünmez.
+ui-archived_toast = Kayıt arşivlendi.
+ui-show_archived = Arşivdekileri göster
+
+ui-list_options = Filtre ve sıralama
+
+## Confirmations
+confirm-issue_invoice = Fatura kesilsin mi? Numara alınır, satırlar bundan sonra değiştirilemez.
+confirm-mark_uploaded = Bu kayıtlar İYS'ye yüklendi olarak işaretlensin mi?
+
+## Navigation
+nav-main = Ana gezinme
+nav-areas = Bölümler
+nav-menu = Menü
+nav-pipeline = Huni
+nav-search = Ara
+nav-group-day = Günlük işler
+nav-group-customers = Müşteriler
+nav-group-sales = Satış
+nav-group-service = Servis
+nav-group-marketing = Pazarlama
+
+## Audit log actions
+audit_action-workspace-created = Çalışma alanı kuruldu
+audit_action-login = Giriş yaptı
+audit_action-login-failed = Giriş başarısız
+audit_action-login-throttled = Çok fazla deneme: giriş bekletildi
+audit_action-logout = Çıkış yaptı
+audit_action-password-changed = Parola değiştirildi
+audit_action-password-change_failed = Parola değiştirilemedi
+audit_action-invitation-created = Davet oluşturuldu
+audit_action-invitation-revoked = Davet geri alındı
+audit_action-invitation-accepted = Davet kabul edildi
+audit_action-member-updated = Üye güncellendi
+audit_action-member-role_changed = Üyenin rolü değişti
+audit_action-member-disabled = Üye devre dışı bırakıldı
+audit_action-team-created = Ekip oluşturuldu
+audit_action-sync-denied = Eşitleme reddedildi (yetki yok)
+audit_action-calendar-unreadable_record = Takvim akışı okunamayan bir kaydı atladı

@@ -63,14 +63,6 @@ impl Lang {
         Lang::Tr
     }
 
-    /// The BCP 47 tag the browser's date and number formatting is asked for.
-    pub fn locale(self) -> &'static str {
-        match self {
-            Lang::Tr => "tr-TR",
-            Lang::En => "en-GB",
-        }
-    }
-
     pub fn from_code(code: &str) -> Option<Lang> {
         match code {
             "tr" => Some(Lang::Tr),
@@ -212,6 +204,16 @@ pub(crate) fn word_for(lang: Lang, code: &str) -> String {
     match Key::named(&code.replace('.', "-")) {
         Some(key) => key.text(lang).to_owned(),
         None => code.rsplit('.').next().unwrap_or(code).to_owned(),
+    }
+}
+
+/// The label of field `name` of a record of `kind`: the kind's own word when the locale
+/// files have one (`field-call-number`: a call's number is a phone number, an
+/// invoice's is not), else the field's (`field-number`).
+pub(crate) fn field_label(lang: Lang, kind: &str, name: &str) -> String {
+    match Key::named(&format!("field-{kind}-{name}")) {
+        Some(key) => key.text(lang).to_owned(),
+        None => word_for(lang, &format!("field.{name}")),
     }
 }
 
@@ -491,13 +493,16 @@ mod tests {
         for field in &fields {
             codes.insert(format!("field-{field}"));
         }
+        for action in saha_core::api::AuditAction::ALL {
+            codes.insert(format!("audit_action-{}", action.code().replace('.', "-")));
+        }
         let missing: Vec<&String> = codes
             .iter()
             .filter(|code| Key::named(code).is_none())
             .collect();
         assert!(missing.is_empty(), "codes without words: {missing:?}");
         // The families checked in both directions: every message is a live code.
-        let checked = ["kind", "kinds", "new", "stage"];
+        let checked = ["audit_action", "kind", "kinds", "new", "stage"];
         let left_over: Vec<&str> = family_ids()
             .filter(|id| {
                 checked
@@ -507,6 +512,21 @@ mod tests {
             .filter(|id| !codes.contains(*id))
             .collect();
         assert!(left_over.is_empty(), "words without codes: {left_over:?}");
+        // A kind's own label (`field-call-number`) names a field that kind has.
+        let stray: Vec<&str> = family_ids()
+            .filter_map(|id| {
+                let rest = id.strip_prefix("field-")?;
+                KINDS.iter().find_map(|kind| {
+                    let name = rest.strip_prefix(kind)?.strip_prefix('-')?;
+                    let known = Record::blank(kind, &ctx)
+                        .is_some_and(|r| r.fields().iter().any(|f| f.name == name));
+                    (!known).then_some(id)
+                })
+            })
+            .collect();
+        assert!(stray.is_empty(), "labels of no field: {stray:?}");
+        assert_eq!(field_label(Lang::En, "call", "number"), "Phone number");
+        assert_eq!(field_label(Lang::En, "invoice", "number"), "Invoice no.");
         assert_eq!(word_for(Lang::En, "stage.demo"), "demo");
         assert_ne!(
             word_for(Lang::Tr, "kind.lead"),

@@ -221,6 +221,15 @@ impl ApiClient {
         Ok(out)
     }
 
+    /// The signed-in member's user ID.
+    pub async fn user_id(&self) -> Result<String, PeerError> {
+        let (_, me) = self.get("/api/auth/me").await?;
+        me["userId"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| err(format!("no user ID in {me}")))
+    }
+
     /// The workspace index document.
     pub async fn index_id(&self) -> Result<saha_core::DocumentId, PeerError> {
         let (_, me) = self.get("/api/auth/me").await?;

@@ -12,4 +12,5 @@ pub mod api_client;
 pub mod datagen;
 pub mod peer;
 pub mod process;
+pub mod screens;
 pub mod workloads;

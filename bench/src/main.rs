@@ -7,6 +7,7 @@
 //!                    [--fanout-seconds 30] [--throughput-seconds 5]
 //!                    [--seed-budget-seconds 240] [--servers saha|reference] --out FILE.json
 //! saha-bench seed-saha --http http://127.0.0.1:PORT --count N [--seed S]
+//! saha-bench seed-screens --http http://127.0.0.1:PORT --email E --password P
 //! ```
 
 use std::collections::HashMap;
@@ -73,13 +74,14 @@ impl Args {
 async fn main() -> ExitCode {
     let raw: Vec<String> = std::env::args().skip(1).collect();
     let Some(command) = raw.first().cloned() else {
-        eprintln!("usage: saha-bench <servers|seed-saha> [options]");
+        eprintln!("usage: saha-bench <servers|seed-saha|seed-screens> [options]");
         return ExitCode::from(2);
     };
     let result = match Args::parse(&raw[1..]) {
         Ok(args) => match command.as_str() {
             "servers" => servers(&args).await,
             "seed-saha" => seed_saha(&args).await,
+            "seed-screens" => seed_screens(&args).await,
             other => Err(format!("unknown command {other}")),
         },
         Err(e) => Err(e),
@@ -383,5 +385,44 @@ async fn seed_saha(args: &Args) -> Result<(), String> {
     }
     peer.push(index_id).await.map_err(|e| e.to_string())?;
     eprintln!("saha-bench: seeded {count} accounts into {http}");
+    Ok(())
+}
+
+/// Logs in as an existing member and stores one filled record of every kind (see
+/// [`saha_bench::screens`]); prints each as `kind id` for the test that visits them.
+async fn seed_screens(args: &Args) -> Result<(), String> {
+    let http = args.get("http")?.trim_end_matches('/').to_owned();
+    let email = args.get("email")?.to_owned();
+    let password = args.get("password")?.to_owned();
+    let member = ApiClient::login(&http, &email, &password)
+        .await
+        .map_err(|e| e.to_string())?;
+    let index_id = member.index_id().await.map_err(|e| e.to_string())?;
+    let user = member.user_id().await.map_err(|e| e.to_string())?;
+    let endpoint = Endpoint::from(member);
+    let mut peer = saha_bench::peer::Peer::connect(&endpoint, "screens-seeder")
+        .await
+        .map_err(|e| e.to_string())?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    let made = saha_bench::screens::every_kind(&user, now);
+    let ids: Vec<_> = made.iter().map(|(_, id, _)| *id).collect();
+    for (_, id, doc) in &made {
+        peer.docs.insert(*id, doc.clone());
+    }
+    peer.push_all(&ids).await.map_err(|e| e.to_string())?;
+    peer.fetch(index_id).await.map_err(|e| e.to_string())?;
+    let index = peer
+        .docs
+        .get_mut(&index_id)
+        .ok_or("the index did not arrive")?;
+    for (kind, id, _) in &made {
+        workspace::add_record(index, *id, kind, now).map_err(|e| e.to_string())?;
+    }
+    peer.push(index_id).await.map_err(|e| e.to_string())?;
+    for (kind, id, _) in &made {
+        println!("{kind} {id}");
+    }
     Ok(())
 }

@@ -189,6 +189,77 @@ pub struct AcceptInvitation {
     pub password: String,
 }
 
+/// What an audit log entry records. Entries store and send its
+/// [`code`](AuditAction::code), so a log written by another version still reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    WorkspaceCreated,
+    Login,
+    LoginFailed,
+    LoginThrottled,
+    Logout,
+    PasswordChanged,
+    PasswordChangeFailed,
+    InvitationCreated,
+    InvitationRevoked,
+    InvitationAccepted,
+    MemberUpdated,
+    MemberRoleChanged,
+    MemberDisabled,
+    TeamCreated,
+    /// A sync message the member's access did not allow.
+    SyncDenied,
+    /// A calendar feed skipped a record it could not read.
+    CalendarUnreadableRecord,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 16] = [
+        AuditAction::WorkspaceCreated,
+        AuditAction::Login,
+        AuditAction::LoginFailed,
+        AuditAction::LoginThrottled,
+        AuditAction::Logout,
+        AuditAction::PasswordChanged,
+        AuditAction::PasswordChangeFailed,
+        AuditAction::InvitationCreated,
+        AuditAction::InvitationRevoked,
+        AuditAction::InvitationAccepted,
+        AuditAction::MemberUpdated,
+        AuditAction::MemberRoleChanged,
+        AuditAction::MemberDisabled,
+        AuditAction::TeamCreated,
+        AuditAction::SyncDenied,
+        AuditAction::CalendarUnreadableRecord,
+    ];
+
+    /// The stable code entries carry (`invitation.created`).
+    pub fn code(self) -> &'static str {
+        match self {
+            AuditAction::WorkspaceCreated => "workspace.created",
+            AuditAction::Login => "login",
+            AuditAction::LoginFailed => "login.failed",
+            AuditAction::LoginThrottled => "login.throttled",
+            AuditAction::Logout => "logout",
+            AuditAction::PasswordChanged => "password.changed",
+            AuditAction::PasswordChangeFailed => "password.change_failed",
+            AuditAction::InvitationCreated => "invitation.created",
+            AuditAction::InvitationRevoked => "invitation.revoked",
+            AuditAction::InvitationAccepted => "invitation.accepted",
+            AuditAction::MemberUpdated => "member.updated",
+            AuditAction::MemberRoleChanged => "member.role_changed",
+            AuditAction::MemberDisabled => "member.disabled",
+            AuditAction::TeamCreated => "team.created",
+            AuditAction::SyncDenied => "sync.denied",
+            AuditAction::CalendarUnreadableRecord => "calendar.unreadable_record",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<AuditAction> {
+        AuditAction::ALL.into_iter().find(|a| a.code() == code)
+    }
+}
+
 /// One audit log entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -196,6 +267,7 @@ pub struct AuditEntry {
     pub at: i64,
     /// The acting user's email, or the address tried for a failed login.
     pub actor: String,
+    /// An [`AuditAction`] code (a string, so entries of other versions still read).
     pub action: String,
     pub target: String,
     pub ip: String,

@@ -40,7 +40,7 @@ try {
   // Empty browser → every account synced; watch the progress indicator on the way.
   let maxIncoming = 0;
   const started = Date.now();
-  await page.goto(server.url);
+  await page.goto(`${server.url}/accounts`);
   await page.locator('header.topbar').waitFor({ timeout: 60_000 });
   const deadline = Date.now() + 15 * 60_000;
   for (;;) {

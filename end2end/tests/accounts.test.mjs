@@ -25,12 +25,12 @@ describe('accounts', () => {
     const page = await openApp(context, server.url);
     assert.equal(await page.locator('h1').textContent(), 'Müşteriler');
     await createAccount(page, { name: 'Anadolu Gıda A.Ş.', phone: '0532 123 45 67', city: 'İzmir', type: 'current' });
-    assert.equal(await page.locator('[data-field="phone"] a.tel').textContent(), '+905321234567');
+    assert.equal(await page.locator('[data-field="phone"] a.tel').textContent(), '0532 123 45 67');
     assert.equal(await page.locator('[data-field="phone"] a.sms').getAttribute('href'), 'sms:+905321234567');
     await page.reload();
     await page.locator('article.detail h1', { hasText: 'Anadolu Gıda A.Ş.' }).waitFor();
     assert.equal(await page.locator('[data-field="city"]').textContent(), 'İzmir');
-    await page.goto(`${server.url}/`);
+    await page.goto(`${server.url}/accounts`);
     await page.locator('.card-title', { hasText: 'Anadolu Gıda A.Ş.' }).waitFor();
     // Turkish-aware search: no dotted capital needed, no Turkish letters needed.
     await page.locator('#account-search').fill('GIDA izmir');
@@ -43,6 +43,12 @@ describe('accounts', () => {
     await page.locator('#global-search').waitFor();
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'global-search');
     await page.locator('#global-search').fill('anadolu gida');
+    await page.locator('#search-results .card-title', { hasText: 'Anadolu Gıda A.Ş.' }).waitFor();
+    // Results say what they are; a phone number is found however it is spaced.
+    assert.equal(await page.locator('#search-results .card .kind-label').first().textContent(), 'Müşteri');
+    await page.locator('#global-search').fill('0532 123 45');
+    await page.locator('#search-results .card-title', { hasText: 'Anadolu Gıda A.Ş.' }).waitFor();
+    await page.locator('#global-search').fill('532-123');
     await page.locator('#search-results .card-title', { hasText: 'Anadolu Gıda A.Ş.' }).waitFor();
     await context.close();
   });
@@ -62,7 +68,7 @@ describe('accounts', () => {
     await a.locator('output.sync[data-sync="offline"]').waitFor();
     await a.getByRole('link', { name: 'Düzenle' }).click();
     await fillAccount(a, { phone: '0533 999 88 77' });
-    await a.locator('[data-field="phone"]', { hasText: '+905339998877' }).waitFor();
+    await a.locator('[data-field="phone"]', { hasText: '0533 999 88 77' }).waitFor();
     assert.equal(await a.locator('output.sync').getAttribute('data-pending'), '1');
 
     await b.getByRole('link', { name: 'Düzenle' }).click();
@@ -73,7 +79,7 @@ describe('accounts', () => {
     await contextA.setOffline(false);
     await waitForSynced(a);
     for (const page of [a, b]) {
-      await page.locator('[data-field="phone"]', { hasText: '+905339998877' }).waitFor();
+      await page.locator('[data-field="phone"]', { hasText: '0533 999 88 77' }).waitFor();
       await page.locator('[data-field="city"]', { hasText: 'Adana' }).waitFor();
     }
     await contextA.close();
@@ -91,7 +97,7 @@ describe('accounts', () => {
     await page.locator('article.detail h1', { hasText: 'Çevrimdışı Kırtasiye' }).waitFor();
     await page.locator('output.sync[data-sync="offline"]').waitFor();
     // Other routes open offline too, and new records can be made.
-    await page.goto(`${server.url}/`);
+    await page.goto(`${server.url}/accounts`);
     await page.locator('.card-title', { hasText: 'Çevrimdışı Kırtasiye' }).waitFor();
     await createAccount(page, { name: 'Yolda Eklenen Ltd.' });
     await page.goto(detail);
@@ -123,6 +129,45 @@ describe('accounts', () => {
     assert.equal(await page.locator('h1').textContent(), 'Accounts');
     await page.getByRole('link', { name: 'New account' }).waitFor();
     assert.equal(await page.locator('html').getAttribute('lang'), 'en');
+    await context.close();
+  });
+
+  test('an archived account leaves the list and search, can be shown, and is restored', async () => {
+    const context = await phone(browser);
+    const page = await openApp(context, server.url);
+    await createAccount(page, { name: 'Eski Bayi Ltd.', city: 'Sivas' });
+    const detail = page.url();
+    await page.locator('#archive-record').click();
+    await page.locator('#archived-note').waitFor();
+    // Reversible, so no question first: a toast offers it back.
+    await page.locator('.undo-toast', { hasText: 'Kayıt arşivlendi.' }).waitFor();
+    await page.locator('#toast-undo').click();
+    await page.locator('#archived-note').waitFor({ state: 'detached' });
+    await page.locator('#archive-record').click();
+    await page.locator('#archived-note').waitFor();
+    await waitForSynced(page);
+
+    await page.goto(`${server.url}/accounts`);
+    await page.locator('.card').first().waitFor();
+    assert.equal(await page.locator('.card-title', { hasText: 'Eski Bayi Ltd.' }).count(), 0, 'not in the list');
+    await page.locator('.list-options summary').click();
+    await page.locator('#show-archived').check();
+    await page.locator('.card-title', { hasText: 'Eski Bayi Ltd.' }).waitFor();
+    await page.goto(`${server.url}/search?q=eski%20bayi`);
+    await page.locator('#global-search').waitFor();
+    await page.waitForTimeout(300);
+    assert.equal(await page.locator('#search-results .card').count(), 0, 'not found by search');
+
+    // Another device sees it archived, and restores it.
+    const other = await phone(browser);
+    const tablet = await openApp(other, server.url, new URL(detail).pathname);
+    await tablet.locator('#archived-note').waitFor();
+    await tablet.locator('#restore-record').click();
+    await tablet.locator('#archived-note').waitFor({ state: 'detached' });
+    await waitForSynced(tablet);
+    await page.goto(`${server.url}/accounts`);
+    await page.locator('.card-title', { hasText: 'Eski Bayi Ltd.' }).waitFor();
+    await other.close();
     await context.close();
   });
 });

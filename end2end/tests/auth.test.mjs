@@ -82,7 +82,7 @@ test('sign up, invite a colleague, and both see the shared account', async () =>
   await createAccount(rep.page, { name: 'Temsilcinin Müşterisi', city: 'Kocaeli' });
   assert.equal(await rep.page.locator('[data-field="team"]').textContent(), 'Marmara');
   await waitForSynced(rep.page);
-  await page.goto(`${server.url}/`);
+  await page.goto(`${server.url}/accounts`);
   await page.locator('.card-title', { hasText: 'Temsilcinin Müşterisi' }).waitFor();
 
   // The invitation is used up.
@@ -119,7 +119,7 @@ test('a wrong password is refused and a read-only member gets no edit buttons', 
   await viewer.page.locator('.card-title', { hasText: 'Ortak Müşteri A.Ş.' }).click();
   await viewer.page.locator('article.detail h1').waitFor();
   assert.equal(await viewer.page.getByRole('link', { name: 'Düzenle' }).count(), 0);
-  await viewer.page.goto(`${server.url}/`);
+  await viewer.page.goto(`${server.url}/accounts`);
   await viewer.page.locator('.card').first().waitFor();
   assert.equal(await viewer.page.getByRole('link', { name: /Yeni müşteri/ }).count(), 0);
   await viewer.context.close();

@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { launch, openApp, phone, setUp, startServer, waitForOfflineReady, waitForSynced } from './helpers.mjs';
+import { goToArea, launch, openApp, phone, setUp, startServer, waitForOfflineReady, waitForSynced } from './helpers.mjs';
 
 let server;
 let browser;
@@ -72,7 +72,7 @@ describe('consent', () => {
     await other.close();
 
     // The İYS page exports it with İYS's field names, then marks it uploaded.
-    await page.locator('nav.sections a', { hasText: 'İYS izinleri' }).click();
+    await goToArea(page, 'İYS izinleri');
     await page.locator('#pending-consents li', { hasText: 'Zeynep Aksoy' }).waitFor();
     const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('#export-csv').click()]);
     const text = await readFile(await csv.path(), 'utf8');
@@ -83,6 +83,7 @@ describe('consent', () => {
     const rows = JSON.parse(await readFile(await json.path(), 'utf8'));
     assert.deepEqual(Object.keys(rows[0]).sort(), ['consentDate', 'recipient', 'recipientType', 'source', 'status', 'type']);
     await page.locator('#mark-uploaded').click();
+    await page.locator('#mark-uploaded-confirm').click();
     await page.locator('#nothing-to-upload').waitFor();
 
     // Someone without consent, then a segment of everyone and an SMS campaign to it.
@@ -91,14 +92,14 @@ describe('consent', () => {
     await page.locator('#contact-mobile').fill('0544 111 22 33');
     await page.getByRole('button', { name: /^(Kaydet|Save)$/ }).click();
     await page.locator('article.detail[data-kind="contact"] h1', { hasText: 'Burak Şen' }).waitFor();
-    await page.locator('nav.sections a', { hasText: 'Segmentler' }).click();
+    await goToArea(page, 'Segmentler');
     await page.locator('#new-record').click();
     await page.locator('#segment-name').fill('Herkes');
     await page.getByRole('button', { name: /^(Kaydet|Save)$/ }).click();
     await page.locator('article.detail[data-kind="segment"] h1', { hasText: 'Herkes' }).waitFor();
     assert.equal(await page.locator('#segment-count').textContent(), '2');
 
-    await page.locator('nav.sections a', { hasText: 'Kampanyalar' }).click();
+    await goToArea(page, 'Kampanyalar');
     await page.locator('#new-record').click();
     await page.locator('#campaign-name').fill('Kış indirimi');
     await page.locator('#campaign-segment').fill('herkes');
@@ -125,7 +126,7 @@ describe('consent', () => {
     await page.locator('#cool-off').fill('0');
     await page.locator('#service-settings button[type="submit"]').click();
     await page.locator('#service-settings .banner', { hasText: 'Kaydedildi' }).waitFor();
-    await page.locator('nav.sections a', { hasText: 'Özel günler' }).click();
+    await goToArea(page, 'Özel günler');
     const birthday = page.locator('#special-days li[data-occasion="birthday"]', { hasText: 'Zeynep Aksoy' });
     await birthday.waitFor();
     await birthday.locator('button[data-greet]').click();

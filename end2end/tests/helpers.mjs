@@ -100,7 +100,7 @@ export function watchCsp(page) {
  * Opens the app signed in as `who` (`null`: as nobody) and waits until it is rendered
  * from the local store.
  */
-export async function openApp(context, url, path = '/', who = OWNER) {
+export async function openApp(context, url, path = '/accounts', who = OWNER) {
   if (who) await signIn(context, url, who);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
@@ -132,8 +132,28 @@ export async function fillAccount(page, fields) {
   await page.getByRole('button', { name: /Kaydet|Save/ }).click();
 }
 
+/**
+ * Goes to an area of the app as a member would: on a tablet or desktop through the side
+ * rail; on a phone through the bottom tab bar, or its menu (two taps at most).
+ */
+export async function goToArea(page, name) {
+  if (await page.locator('nav.rail').isVisible()) {
+    await page.locator('nav.rail a', { hasText: name }).first().click();
+    return;
+  }
+  const tab = page.locator('nav.tabs a', { hasText: name });
+  if (await tab.count()) {
+    await tab.first().click();
+    return;
+  }
+  await page.locator('nav.tabs a[href="/menu"]').click();
+  await page.locator('nav.menu a', { hasText: name }).first().click();
+}
+
 export async function createAccount(page, fields) {
-  await page.getByRole('link', { name: /Yeni müşteri|New account/ }).click();
+  const newAccount = page.getByRole('link', { name: /Yeni müşteri|New account/ });
+  if (!(await newAccount.count())) await goToArea(page, /Müşteriler|Accounts/);
+  await newAccount.click();
   await page.locator('#account-name').waitFor();
   await fillAccount(page, fields);
   await page.locator('article.detail h1', { hasText: fields.name }).waitFor();

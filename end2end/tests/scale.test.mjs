@@ -47,7 +47,7 @@ describe('change feed', () => {
   test('a fresh phone downloads the workspace in bulk with a progress bar, then catches up by cursor', async () => {
     const context = await phone(browser);
     await watchProgress(context);
-    const page = await openApp(context, server.url, '/', BENCH_OWNER);
+    const page = await openApp(context, server.url, '/accounts', BENCH_OWNER);
     await waitForSynced(page);
     const feed = await page.evaluate(() => window.__saha_feed);
     assert.equal(feed.since, 0, 'a fresh device starts from the beginning');
@@ -63,7 +63,7 @@ describe('change feed', () => {
     await context.setOffline(true);
     await page.locator('output.sync[data-sync="offline"]').waitFor();
     const office = await phone(browser);
-    const other = await openApp(office, server.url, '/', BENCH_OWNER);
+    const other = await openApp(office, server.url, '/accounts', BENCH_OWNER);
     await waitForSynced(other);
     await createAccount(other, { name: 'Sonradan Eklenen Ltd.' });
     await waitForSynced(other);

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import ICAL from 'ical.js';
-import { createAccount, launch, openApp, phone, setUp, startServer, waitForOfflineReady, waitForSynced } from './helpers.mjs';
+import { createAccount, goToArea, launch, openApp, phone, setUp, startServer, waitForOfflineReady, waitForSynced } from './helpers.mjs';
 
 let server;
 let browser;
@@ -26,9 +26,6 @@ async function save(page, kind, title) {
   await page.locator(`article.detail[data-kind="${kind}"] h1`, { hasText: title }).waitFor();
 }
 
-async function section(page, name) {
-  await page.locator('nav.sections a', { hasText: name }).click();
-}
 
 describe('service and time', () => {
   test('a call dialled from an account and logged offline shows on a colleague\'s timeline', async () => {
@@ -59,7 +56,7 @@ describe('service and time', () => {
     await page.locator('#call-outcome').selectOption('reached');
     await page.locator('#call-duration').fill('4:30');
     await page.locator('#call-notes').fill('Yeni depo için fiyat istedi.');
-    await save(page, 'call', '+902125554433');
+    await save(page, 'call', '0212 555 44 33');
     assert.equal(await page.locator('dd[data-field="account"] a').textContent(), 'Kuzey Lojistik');
 
     // Still offline, the account's page lists it and its timeline shows it.
@@ -96,7 +93,7 @@ describe('service and time', () => {
     assert.equal(await page.locator('#sla-warning').count(), 0);
 
     const reopen = async () => {
-      await section(page, 'Talepler');
+      await goToArea(page, 'Talepler');
       await page.locator('.card-title', { hasText: 'Kırık ambalaj' }).click();
       await page.waitForURL((url) => url.pathname === casePath);
     };
@@ -113,7 +110,7 @@ describe('service and time', () => {
     await page.locator('#sla-warning').waitFor();
     await page.locator('#escalated').waitFor();
     assert.match(await page.locator('#sla-warning').textContent(), /SLA süresi aşıldı/);
-    await section(page, 'Bugün');
+    await goToArea(page, 'Bugün');
     await page.locator('li.card[data-sla="breached"]', { hasText: 'Kırık ambalaj' }).waitFor();
 
     // The agent answers: the first-response clock stops (breached stays recorded).
@@ -139,9 +136,16 @@ describe('service and time', () => {
     await context.clock.setFixedTime(new Date('2026-11-24T09:20:00+03:00'));
     await page.reload();
     await page.locator('.toast', { hasText: 'Kuzey Lojistik' }).waitFor();
-    await section(page, 'Bugün');
+    await goToArea(page, 'Bugün');
     const row = page.locator('#my-tasks li.task', { hasText: 'Kuzey Lojistik' });
     await row.waitFor();
+    await row.locator('input[type="checkbox"]').click();
+    await page.locator('#my-tasks li.task', { hasText: 'Kuzey Lojistik' }).waitFor({ state: 'detached' });
+    // Ticked by mistake: the toast takes it back.
+    await page.locator('.undo-toast', { hasText: 'Görev tamamlandı.' }).waitFor();
+    await page.locator('#toast-undo').click();
+    await row.waitFor();
+    assert.equal(await row.locator('input[type="checkbox"]').isChecked(), false, 'open again');
     await row.locator('input[type="checkbox"]').click();
     await page.locator('#my-tasks li.task', { hasText: 'Kuzey Lojistik' }).waitFor({ state: 'detached' });
     await page.reload();
@@ -165,9 +169,14 @@ describe('service and time', () => {
     assert.equal(await page.locator('#meeting-subject').inputValue(), 'Haftalık satış toplantısı');
     await page.locator('#meeting-end').fill('2026-12-07T11:00');
     await page.locator('#meeting-location').fill('Kadıköy şubesi, İstanbul');
+    // Plain choices; the rule is typed only for "custom", and read back in words.
+    assert.equal(await page.locator('#meeting-recurrence').isVisible(), false);
+    await page.locator('#meeting-recurrence-preset').selectOption('custom');
     await page.locator('#meeting-recurrence').fill('FREQ=WEEKLY;BYDAY=MO;COUNT=10');
+    await page.locator('[data-recurrence-text]', { hasText: 'Her hafta · Pazartesi · 10 kez' }).waitFor();
     await page.locator('#meeting-agenda').fill('Huni, teklifler; yeni kampanya');
     await save(page, 'meeting', 'Haftalık satış toplantısı');
+    assert.equal(await page.locator('dd[data-field="recurrence"]').textContent(), 'Her hafta · Pazartesi · 10 kez');
     await waitForSynced(page);
 
     // The week view of the sales calendar shows the second occurrence.

@@ -73,7 +73,7 @@ pub async fn run(config: Config, command: AdminCommand) -> Result<String, String
                 saha_core::api::AuditEntry {
                     at: crate::directory::now_ms(),
                     actor: "saha-server admin".into(),
-                    action: "workspace.created".into(),
+                    action: saha_core::api::AuditAction::WorkspaceCreated.code().into(),
                     target: workspace.name.clone(),
                     ip: String::new(),
                     detail: format!("owner {}", owner.email),

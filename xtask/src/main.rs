@@ -171,6 +171,11 @@ fn cmd_test(root: &Path) -> Result<()> {
         .env("SAHA_NODE_MODULES", &node_modules)
         .env("SAHA_SITE_ROOT", target_dir(root).join("site"))
         .args(["test", "--workspace", "--exclude", "xtask"]))?;
+    // The browser app's own unit tests (screens, formats, navigation): compiled with
+    // the `hydrate` feature for this machine; they do not call into JavaScript.
+    run(cargo()
+        .current_dir(root)
+        .args(["test", "-p", "app", "--features", "hydrate", "--lib"]))?;
     // The server's integration tests again, every server on PostgreSQL.
     run(cargo()
         .current_dir(root)

@@ -1,4 +1,5 @@
-//! The frame around every page: header with sync status and language, banners, 404.
+//! The frame around every page: header with sync status, settings and language, and
+//! the banners (see [`crate::ui::navigation`] for getting around).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -10,26 +11,6 @@ use crate::ui::{me, repo, tr, use_lang, widgets::language::LanguagePicker};
 #[component]
 pub fn Header() -> impl IntoView {
     let lang = use_lang();
-    let sections = [
-        ("/today", Key::UiMyDay),
-        ("/accounts", Key::KindsAccount),
-        ("/contacts", Key::KindsContact),
-        ("/leads", Key::KindsLead),
-        ("/pipeline", Key::UiPipeline),
-        ("/quotes", Key::KindsQuote),
-        ("/orders", Key::KindsOrder),
-        ("/invoices", Key::KindsInvoice),
-        ("/products", Key::KindsProduct),
-        ("/cases", Key::KindsCase),
-        ("/calls", Key::KindsCall),
-        ("/tasks", Key::KindsTask),
-        ("/calendar", Key::UiCalendar),
-        ("/reports/service", Key::UiServiceReport),
-        ("/segments", Key::KindsSegment),
-        ("/campaigns", Key::KindsCampaign),
-        ("/special-days", Key::UiSpecialDays),
-        ("/consents", Key::UiIysPage),
-    ];
     view! {
         <header class="topbar">
             <A href="/" attr:class="brand">"Saha"</A>
@@ -38,17 +19,12 @@ pub fn Header() -> impl IntoView {
                 <span aria-hidden="true" class="icon">"⌕"</span>
                 <span class="label">{move || i18n::word(lang.get(), Key::UiSearchAll)}</span>
             </A>
-            <A href="/settings" attr:class="user" attr:id="user-menu">
-                {me().name}
+            <A href="/settings" attr:class="user" attr:id="user-menu" attr:title=move || i18n::word(lang.get(), Key::Settings)>
+                <span aria-hidden="true" class="icon">"⚙"</span>
+                <span class="label">{me().name}</span>
             </A>
             <LanguagePicker />
         </header>
-        <nav class="sections" aria-label="Saha">
-            {sections
-                .into_iter()
-                .map(|(href, key)| view! { <A href=href>{move || i18n::word(lang.get(), key)}</A> })
-                .collect_view()}
-        </nav>
     }
 }
 

@@ -11,6 +11,7 @@ mod activities;
 mod auth;
 mod chrome;
 mod engagement;
+mod navigation;
 mod records;
 mod reports;
 mod sales;
@@ -233,9 +234,13 @@ fn App(lang: Lang) -> impl IntoView {
             <chrome::RefusalBanner />
             <activities::calls::CallPrompt />
             <activities::reminders::Reminders />
+            <widgets::toast::ToastRegion>
+            <div class="frame">
+            <navigation::Rail />
             <main id="main">
                 <Routes fallback=|| view! { <widgets::feedback::NotFound /> }>
-                    <Route path=path!("/") view=records::list::RecordList />
+                    <Route path=path!("/") view=|| view! { <leptos_router::components::Redirect path="/today" /> } />
+                    <Route path=path!("/menu") view=navigation::MenuPage />
                     <Route path=path!("/pipeline") view=sales::pipeline::PipelineBoard />
                     <Route path=path!("/search") view=records::search::SearchPage />
                     <Route path=path!("/settings") view=settings::SettingsPage />
@@ -248,12 +253,15 @@ fn App(lang: Lang) -> impl IntoView {
                     <Route path=path!("/special-days") view=engagement::special_days::SpecialDays />
                     <Route path=path!("/calendar") view=activities::calendar::CalendarPage />
                     <Route path=path!("/reports/service") view=reports::service::ServiceReport />
-                    <Route path=path!("/:section") view=records::list::RecordList />
-                    <Route path=path!("/:section/new") view=records::form::NewRecord />
-                    <Route path=path!("/:section/:id") view=records::detail::RecordDetail />
-                    <Route path=path!("/:section/:id/edit") view=records::form::EditRecord />
+                    <Route path=path!("/:section") view=|| view! { <navigation::KnownSection><records::list::RecordList /></navigation::KnownSection> } />
+                    <Route path=path!("/:section/new") view=|| view! { <navigation::KnownSection><records::form::NewRecord /></navigation::KnownSection> } />
+                    <Route path=path!("/:section/:id") view=|| view! { <navigation::KnownSection><records::detail::RecordDetail /></navigation::KnownSection> } />
+                    <Route path=path!("/:section/:id/edit") view=|| view! { <navigation::KnownSection><records::form::EditRecord /></navigation::KnownSection> } />
                 </Routes>
             </main>
+            </div>
+            </widgets::toast::ToastRegion>
+            <navigation::TabBar />
         </Router>
     }
 }

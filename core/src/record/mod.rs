@@ -229,6 +229,19 @@ pub struct Common {
         reconcile = "reconcile_text"
     )]
     pub notes: String,
+    /// When the record was archived (milliseconds since the Unix epoch); 0 while it is
+    /// not. An archived record is out of lists and search but kept whole, and restoring
+    /// it sets this back to 0. (Added after schema 1 of every kind: older documents read
+    /// as not archived.)
+    #[autosurgeon(missing = "Default::default", hydrate = "value::hydrate_int_or_zero")]
+    pub archived_at: i64,
+}
+
+impl Common {
+    /// Whether the record is archived (see [`Common::archived_at`]).
+    pub fn is_archived(&self) -> bool {
+        self.archived_at != 0
+    }
 }
 
 /// One record as its document holds it: the [`Common`] fields and the kind's own
@@ -371,6 +384,7 @@ impl Common {
             created_at: ctx.now_ms,
             created_by: ctx.user.clone(),
             notes: String::new(),
+            archived_at: 0,
         }
     }
 }

@@ -242,16 +242,20 @@ pub struct ForecastRow {
     /// `YYYY-MM` of the expected close, or "" for opportunities without a date.
     pub month: String,
     pub currency: Currency,
-    /// Σ amount of the opportunities.
+    /// Σ amount of the open opportunities.
     pub total: Decimal,
-    /// Σ amount × stage probability.
+    /// Σ amount × stage probability of the open opportunities.
     pub weighted: Decimal,
+    /// How many open opportunities.
     pub count: usize,
+    /// Σ amount of the opportunities already won (shown apart: they are no longer a
+    /// forecast).
+    pub won: Decimal,
 }
 
-/// The weighted forecast of `opportunities` by close month and currency: open and won
-/// opportunities count, each weighted by its stage's probability (won at 100 %); lost
-/// ones and those in stages the pipeline no longer has do not.
+/// The weighted forecast of `opportunities` by close month and currency: open
+/// opportunities count, each weighted by its stage's probability; won ones are summed
+/// apart; lost ones and those in stages the pipeline no longer has do not count.
 pub fn forecast<'a>(
     opportunities: impl IntoIterator<Item = &'a Opportunity>,
     stages: &[Stage],
@@ -275,7 +279,12 @@ pub fn forecast<'a>(
                 total: Decimal::ZERO,
                 weighted: Decimal::ZERO,
                 count: 0,
+                won: Decimal::ZERO,
             });
+        if stage.code == WON {
+            row.won += amount;
+            continue;
+        }
         row.total += amount;
         row.weighted += crate::sales::money::round_to_cents(
             amount * Decimal::from(stage.probability) / Decimal::ONE_HUNDRED,
@@ -340,7 +349,7 @@ mod tests {
         let made: Vec<Opportunity> = [
             ("proposal", "10000", "2026-12-15", "TRY"), // 50 % → 5 000
             ("negotiation", "2500,50", "2026-12-01", "TRY"), // 75 % → 1 875,375 → 1 875,38
-            (WON, "400", "2026-12-20", "TRY"),          // 100 %
+            (WON, "400", "2026-12-20", "TRY"),          // apart
             (LOST, "99999", "2026-12-20", "TRY"),       // not counted
             ("prospecting", "1000", "2027-01-10", "EUR"), // 10 % → 100
         ]
@@ -357,9 +366,11 @@ mod tests {
             (rows[0].month.as_str(), rows[0].currency),
             ("2026-12", Currency::Try)
         );
-        assert_eq!(rows[0].count, 3);
-        assert_eq!(rows[0].total, Decimal::new(1290050, 2));
-        assert_eq!(rows[0].weighted, Decimal::new(727538, 2));
+        assert_eq!(rows[0].count, 2, "open deals only");
+        assert_eq!(rows[0].total, Decimal::new(1250050, 2));
+        assert_eq!(rows[0].weighted, Decimal::new(687538, 2));
+        assert_eq!(rows[0].won, Decimal::new(400, 0));
+        assert_eq!(rows[1].won, Decimal::ZERO);
         assert_eq!(
             (rows[1].month.as_str(), rows[1].weighted),
             ("2027-01", Decimal::new(100, 0))

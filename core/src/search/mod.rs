@@ -64,6 +64,30 @@ pub fn words(text: &str) -> Vec<String> {
     out
 }
 
+/// The words of a query. Digit groups that start like a phone number (`0544 123`,
+/// `544 123 45 67`, `+90 544 123`: a first group of two to four digits) are joined
+/// into one word, since numbers are indexed whole.
+fn query_words(query: &str) -> Vec<String> {
+    let raw: Vec<String> = fold(query)
+        .split(|c: char| !c.is_alphanumeric() && c != '+')
+        .map(|w| w.trim_start_matches('+').to_owned())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let digits = |w: &str| w.bytes().all(|b| b.is_ascii_digit());
+    let mut out: Vec<String> = Vec::with_capacity(raw.len());
+    let mut joining = false;
+    for word in raw {
+        match out.last_mut() {
+            Some(last) if joining && digits(&word) => last.push_str(&word),
+            _ => {
+                joining = digits(&word) && (2..=4).contains(&word.len());
+                out.push(word);
+            }
+        }
+    }
+    out
+}
+
 impl<K: Copy + Eq + Hash + Ord> SearchIndex<K> {
     pub fn new() -> Self {
         Self::default()
@@ -116,11 +140,7 @@ impl<K: Copy + Eq + Hash + Ord> SearchIndex<K> {
     /// Records matching `query` that pass `keep`, best first: how many there are, and
     /// the first `limit` of them. An empty query matches every record, by title.
     pub fn search(&self, query: &str, limit: usize, keep: impl Fn(&K) -> bool) -> (usize, Vec<K>) {
-        let query_words: Vec<String> = fold(query)
-            .split(|c: char| !c.is_alphanumeric() && c != '+')
-            .map(|w| w.trim_start_matches('+').to_owned())
-            .filter(|w| !w.is_empty())
-            .collect();
+        let query_words = query_words(query);
         let mut scores: Option<HashMap<K, u32>> = None;
         for q in &query_words {
             let mut this_word: HashMap<K, u32> = HashMap::new();
@@ -229,11 +249,12 @@ mod tests {
         assert_eq!(find(&index, "ist loj"), [2]);
         assert_eq!(find(&index, "loj ist"), [2]);
         assert_eq!(find(&index, "ist ank"), Vec::<u32>::new());
-        assert_eq!(
-            find(&index, "0246 222"),
-            Vec::<u32>::new(),
-            "the number is one word"
-        );
+        // A number typed in groups is one number (issue 17: "0544 123" found nothing).
+        assert_eq!(find(&index, "0246 222"), [1]);
+        assert_eq!(find(&index, "0246 222 33 44"), [1]);
+        assert_eq!(find(&index, "246-222-33"), [1]);
+        assert_eq!(find(&index, "+90 246 222"), [1]);
+        assert_eq!(find(&index, "0246 999"), Vec::<u32>::new());
         assert_eq!(find(&index, "02462223344"), [1]);
         assert_eq!(find(&index, "4622"), Vec::<u32>::new(), "prefixes only");
         assert_eq!(find(&index, "istlojistik"), [2]);

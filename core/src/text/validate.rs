@@ -184,6 +184,29 @@ pub fn decimal(input: &str) -> Result<Option<rust_decimal::Decimal>, Problem> {
         .map_err(|_| Problem::InvalidNumber)
 }
 
+/// A stored decimal (`1249.9`) as a form shows it for editing: the Turkish way with
+/// grouped thousands (`1.249,9`) when `turkish`, else as stored. Both read back through
+/// [`decimal`] as the same number; text that is not a stored decimal stays as it is.
+pub fn decimal_for_editing(stored: &str, turkish: bool) -> String {
+    let (int, frac) = stored.split_once('.').unwrap_or((stored, ""));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !turkish || !digits(int) || !(frac.is_empty() || digits(frac)) {
+        return stored.to_owned();
+    }
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3 + frac.len() + 1);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    if !frac.is_empty() {
+        grouped.push(',');
+        grouped.push_str(frac);
+    }
+    grouped
+}
+
 /// An optional e-mail address: empty stays empty; otherwise one `@`, a non-empty local
 /// part, a domain with a dot and no empty labels; the domain is lower-cased.
 pub fn email(input: &str) -> Result<String, Problem> {
@@ -214,6 +237,17 @@ pub fn email(input: &str) -> Result<String, Problem> {
         return Err(Problem::InvalidEmail);
     }
     Ok(format!("{local}@{}", domain.to_lowercase()))
+}
+
+/// A stored (E.164) phone number as people in Turkey write it: a Turkish number in
+/// national format (`+905321234567` → `0532 123 45 67`), any other as it is stored.
+pub fn phone_display(e164: &str) -> String {
+    match e164.strip_prefix("+90") {
+        Some(n) if n.len() == 10 && n.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("0{} {} {} {}", &n[..3], &n[3..6], &n[6..8], &n[8..])
+        }
+        _ => e164.to_owned(),
+    }
 }
 
 /// An optional phone number, normalised to E.164 with Turkey (+90) as the default
@@ -444,5 +478,39 @@ mod tests {
         ] {
             assert_eq!(tckn(bad), Err(Problem::InvalidTckn), "{bad}");
         }
+    }
+
+    #[test]
+    fn turkish_numbers_show_in_national_format() {
+        assert_eq!(phone_display("+905321234567"), "0532 123 45 67");
+        assert_eq!(phone_display("+902125551234"), "0212 555 12 34");
+        assert_eq!(phone_display("+4930123456"), "+4930123456");
+        assert_eq!(phone_display("+90532"), "+90532");
+        // What is shown reads back as the same number.
+        assert_eq!(
+            phone(&phone_display("+905321234567")),
+            Ok("+905321234567".into())
+        );
+    }
+
+    #[test]
+    fn decimals_show_for_editing_the_way_they_are_read() {
+        for (stored, shown) in [
+            ("250000", "250.000"),
+            ("1249.9", "1.249,9"),
+            ("0.125", "0,125"),
+            ("12", "12"),
+            ("1234567.5", "1.234.567,5"),
+        ] {
+            assert_eq!(decimal_for_editing(stored, true), shown);
+            assert_eq!(
+                decimal(shown).unwrap().map(|d| d.to_string()),
+                Some(stored.to_owned()),
+                "{shown} reads back"
+            );
+            assert_eq!(decimal_for_editing(stored, false), stored);
+        }
+        assert_eq!(decimal_for_editing("iki", true), "iki");
+        assert_eq!(decimal_for_editing("", true), "");
     }
 }

@@ -15,7 +15,7 @@ pub(crate) fn audit(
     state: &AppState,
     workspace: &str,
     actor: &str,
-    action: &str,
+    action: api::AuditAction,
     target: &str,
     ip: &str,
     detail: String,
@@ -25,7 +25,7 @@ pub(crate) fn audit(
         AuditEntry {
             at: now_ms(),
             actor: actor.to_owned(),
-            action: action.to_owned(),
+            action: action.code().to_owned(),
             target: target.to_owned(),
             ip: ip.to_owned(),
             detail,

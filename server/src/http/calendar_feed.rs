@@ -243,7 +243,9 @@ fn report_unreadable(
             saha_core::api::AuditEntry {
                 at: crate::directory::now_ms(),
                 actor: "saha-server".into(),
-                action: "calendar.unreadable_record".into(),
+                action: saha_core::api::AuditAction::CalendarUnreadableRecord
+                    .code()
+                    .into(),
                 target: id.url().to_string(),
                 ip: String::new(),
                 detail: error.to_owned(),

@@ -84,7 +84,7 @@ pub async fn invite(
         &state,
         &invitation.workspace_id,
         &auth.user.email,
-        "invitation.created",
+        saha_core::api::AuditAction::InvitationCreated,
         invitation.email.as_deref().unwrap_or("(link)"),
         &ip(&state, &peer, &headers),
         format!(
@@ -116,7 +116,7 @@ pub async fn revoke_invitation(
         &state,
         &invitation.workspace_id,
         &auth.user.email,
-        "invitation.revoked",
+        saha_core::api::AuditAction::InvitationRevoked,
         invitation.email.as_deref().unwrap_or("(link)"),
         &ip(&state, &peer, &headers),
         String::new(),
@@ -192,7 +192,7 @@ pub async fn accept_invitation(
         &state,
         &user.workspace_id,
         &user.email,
-        "invitation.accepted",
+        saha_core::api::AuditAction::InvitationAccepted,
         &user.email,
         &ip(&state, &peer, &headers),
         format!(

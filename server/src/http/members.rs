@@ -124,11 +124,11 @@ pub async fn update_member(
         &member.workspace_id,
         &auth.user.email,
         if member.disabled && !before.disabled {
-            "member.disabled"
+            saha_core::api::AuditAction::MemberDisabled
         } else if before.role != after.role {
-            "member.role_changed"
+            saha_core::api::AuditAction::MemberRoleChanged
         } else {
-            "member.updated"
+            saha_core::api::AuditAction::MemberUpdated
         },
         &member.email,
         &ip(&state, &peer, &headers),
@@ -189,7 +189,7 @@ pub async fn add_team(
         &state,
         &team.workspace_id,
         &auth.user.email,
-        "team.created",
+        saha_core::api::AuditAction::TeamCreated,
         &team.name,
         &ip(&state, &peer, &headers),
         String::new(),

@@ -41,7 +41,7 @@ pub async fn setup(
         &state,
         &workspace.id,
         &owner.email,
-        "workspace.created",
+        saha_core::api::AuditAction::WorkspaceCreated,
         &workspace.name,
         &ip(&state, &peer, &headers),
         "first-run setup".into(),

@@ -93,7 +93,7 @@ pub async fn serve(socket: WebSocket, ctx: SocketContext) {
                             saha_core::api::AuditEntry {
                                 at: now_ms(),
                                 actor: grant.email.clone(),
-                                action: "sync.denied".into(),
+                                action: saha_core::api::AuditAction::SyncDenied.code().into(),
                                 target: doc.url().to_string(),
                                 ip: ip.clone(),
                                 detail: format!("{code}: {reason}"),

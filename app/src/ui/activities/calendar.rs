@@ -195,6 +195,7 @@ pub fn CalendarPage() -> impl IntoView {
                 </select>
                 <select
                     id="calendar-view"
+                    aria-label=move || word(lang.get(), Key::UiCalendarView)
                     prop:value=mode
                     on:change=move |ev| mode.set(event_target_value(&ev))
                 >
@@ -203,11 +204,11 @@ pub fn CalendarPage() -> impl IntoView {
                         .map(|(m, label)| view! { <option value=m selected=move || mode.get() == m>{move || word(lang.get(), label)}</option> })
                         .collect_view()}
                 </select>
-                <button class="button step" on:click=move |_| step(false) aria-label="‹">"‹"</button>
+                <button class="button step" on:click=move |_| step(false) aria-label=move || word(lang.get(), Key::UiPrevious)>"‹"</button>
                 <button class="button" on:click=move |_| anchor.set(workspace_zone().local(now_ms()).date)>
                     {move || word(lang.get(), Key::UiToday)}
                 </button>
-                <button class="button step" on:click=move |_| step(true) aria-label="›">"›"</button>
+                <button class="button step" on:click=move |_| step(true) aria-label=move || word(lang.get(), Key::UiNext)>"›"</button>
                 <A href=new_href attr:class="button primary" attr:id="new-meeting">{move || word(lang.get(), Key::NewMeeting)}</A>
             </div>
             <div class="days" id="calendar-days">

@@ -63,7 +63,7 @@ pub fn PhoneLink(number: String) -> impl IntoView {
         }
     };
     view! {
-        <a href=format!("tel:{number}") class="tel" on:click=remember>{number.clone()}</a>
+        <a href=format!("tel:{number}") class="tel" on:click=remember>{saha_core::text::validate::phone_display(&number)}</a>
         " "
         <a href=format!("sms:{number}") class="sms" title=move || word(lang.get(), Key::UiSms)>"SMS"</a>
     }

@@ -58,7 +58,17 @@ fn TaskRow(id: DocumentId, task: Task) -> impl IntoView {
                     on:change=move |ev| {
                         let checked = event_target_checked(&ev);
                         wasm_bindgen_futures::spawn_local(async move {
-                            let _ = set_task_done(id, checked).await;
+                            if set_task_done(id, checked).await.is_ok() && checked {
+                                // Done tasks leave the list: say so, and offer it back.
+                                crate::ui::widgets::toast::show_undo(
+                                    Key::UiTaskDone,
+                                    Callback::new(move |()| {
+                                        wasm_bindgen_futures::spawn_local(async move {
+                                            let _ = set_task_done(id, false).await;
+                                        });
+                                    }),
+                                );
+                            }
                         });
                     }
                 />

@@ -378,7 +378,13 @@ pub fn ConsentsPage() -> impl IntoView {
                 <button class="button" id="export-csv" on:click=move |_| export(false)>"CSV"</button>
                 <button class="button" id="export-json" on:click=move |_| export(true)>"JSON"</button>
                 <Show when=move || me().role.can_write()>
-                    <button class="button primary" id="mark-uploaded" on:click=mark>{move || word(lang.get(), Key::UiMarkUploaded)}</button>
+                    <crate::ui::widgets::dialog::ConfirmButton
+                        id="mark-uploaded"
+                        label=Key::UiMarkUploaded
+                        question=Key::ConfirmMarkUploaded
+                        primary=true
+                        on_confirm=Callback::new(move |()| mark(()))
+                    />
                 </Show>
             </div>
             {move || {

@@ -170,10 +170,21 @@ fn TimelineEntry(event: timeline::Event<DocumentId>) -> impl IntoView {
         }
     };
     let who = person_name(&event.by);
+    // A record without a title yet (an order, a draft invoice) is named by its kind.
+    let link_text = {
+        let (title, kind_code) = (event.title.clone(), format!("kind.{}", event.kind));
+        move || {
+            if title.is_empty() {
+                word_for(lang.get(), &kind_code)
+            } else {
+                title.clone()
+            }
+        }
+    };
     view! {
         <li data-kind=event.kind.clone()>
             <time>{when}</time>
-            <A href=record_href(&event.kind, event.record)>{event.title.clone()}</A>
+            <A href=record_href(&event.kind, event.record)>{link_text}</A>
             <span class="what">{what}</span>
             <span class="who">{who}</span>
         </li>

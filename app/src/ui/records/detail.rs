@@ -89,6 +89,7 @@ fn DetailBody(view: RecordView) -> impl IntoView {
         Record::Product(_) => me().role.administers(),
         _ => me().role.can_write(),
     };
+    let archived = view.record.common().is_archived();
     view! {
         <article class="detail" data-kind=kind.clone()>
             <div class="toolbar">
@@ -99,6 +100,18 @@ fn DetailBody(view: RecordView) -> impl IntoView {
                     </A>
                 </Show>
             </div>
+            <Show when=move || archived>
+                <p class="banner" role="status" id="archived-note">
+                    {move || word(lang.get(), Key::UiArchivedNote)} " "
+                    <Show when=move || editable>
+                        <button type="button" class="button small" id="restore-record" on:click=move |_| {
+                            wasm_bindgen_futures::spawn_local(async move {
+                                let _ = set_archived(id, false).await;
+                            });
+                        }>{move || word(lang.get(), Key::UiRestore)}</button>
+                    </Show>
+                </p>
+            </Show>
             <FacetBadge record=view.record.clone() />
             <Facts record=view.record.clone() />
             <Show when={
@@ -109,8 +122,40 @@ fn DetailBody(view: RecordView) -> impl IntoView {
                 <p class="notes" data-field="notes">{notes.clone()}</p>
             </Show>
             {extra}
+            <Show when=move || editable && !archived>
+                <div class="actions no-print archive-actions">
+                    <button type="button" class="button" id="archive-record" on:click=move |_| {
+                        wasm_bindgen_futures::spawn_local(async move {
+                            if set_archived(id, true).await.is_ok() {
+                                crate::ui::widgets::toast::show_undo(
+                                    Key::UiArchivedToast,
+                                    Callback::new(move |()| {
+                                        wasm_bindgen_futures::spawn_local(async move {
+                                            let _ = set_archived(id, false).await;
+                                        });
+                                    }),
+                                );
+                            }
+                        });
+                    }>{move || word(lang.get(), Key::UiArchive)}</button>
+                </div>
+            </Show>
         </article>
     }
+}
+
+/// Archives a record (out of lists and search, kept whole) or restores it.
+async fn set_archived(
+    id: DocumentId,
+    archived: bool,
+) -> Result<(), crate::client::error::RepoError> {
+    let now = crate::client::now_ms();
+    repo()
+        .update(id, move |record| {
+            record.common_mut().archived_at = if archived { now } else { 0 };
+            Ok(())
+        })
+        .await
 }
 
 /// The record's fields as a definition list (empty ones left out).
@@ -119,6 +164,11 @@ fn Facts(record: Record) -> impl IntoView {
     let lang = use_lang();
     let form = record.form();
     let currency = form.get("currency").to_owned();
+    let kind: &'static str = saha_core::kinds::KINDS
+        .iter()
+        .copied()
+        .find(|k| *k == record.kind())
+        .unwrap_or_default();
     let facts: Vec<(FieldSpec, String)> = record
         .fields()
         .iter()
@@ -134,7 +184,7 @@ fn Facts(record: Record) -> impl IntoView {
                     let name = field.name;
                     let shown = fact_value(field, value, currency.clone());
                     view! {
-                        <dt>{move || word_for(lang.get(), &format!("field.{name}"))}</dt>
+                        <dt>{move || i18n::field_label(lang.get(), kind, name)}</dt>
                         <dd data-field=name>{shown}</dd>
                     }
                 })
@@ -167,6 +217,11 @@ fn fact_value(field: FieldSpec, value: String, currency: String) -> AnyView {
             Some(t) => (move || crate::ui::widgets::format::local_text(lang.get(), t)).into_any(),
             None => value.into_any(),
         },
+        Input::Recurrence => {
+            let zone = crate::ui::widgets::format::workspace_zone();
+            (move || crate::ui::widgets::format::recurrence_text(lang.get(), &value, zone))
+                .into_any()
+        }
         Input::Duration => value
             .parse::<i64>()
             .map(saha_core::activities::call::duration_text)

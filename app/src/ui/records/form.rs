@@ -188,9 +188,18 @@ where
     F: std::future::Future<Output = Result<(), RepoError>> + 'static,
 {
     let lang = use_lang();
+    // Numbers open the way the member writes them (`1.249,9` in Turkish).
+    let turkish = lang.get_untracked() == crate::i18n::Lang::Tr;
     let values: HashMap<&'static str, RwSignal<String>> = fields
         .iter()
-        .map(|f| (f.name, RwSignal::new(initial.get(f.name).to_owned())))
+        .map(|f| {
+            let stored = initial.get(f.name);
+            let shown = match f.input {
+                Input::Decimal => saha_core::text::validate::decimal_for_editing(stored, turkish),
+                _ => stored.to_owned(),
+            };
+            (f.name, RwSignal::new(shown))
+        })
         .collect();
     let problems = RwSignal::new(Vec::<(&'static str, Problem)>::new());
     let failure = RwSignal::new(None::<String>);
@@ -309,7 +318,7 @@ fn field_input(
             .to_string()
     };
     let label = move || {
-        let text = word_for(lang.get(), &format!("field.{name}"));
+        let text = i18n::field_label(lang.get(), kind, name);
         if field.required {
             format!("{text} *")
         } else {
@@ -498,22 +507,41 @@ fn field_input(
                 ("FREQ=WEEKLY;INTERVAL=2", Key::RepeatBiweekly),
                 ("FREQ=MONTHLY", Key::RepeatMonthly),
             ];
+            // Plain choices; the rule itself (RRULE) only for "custom", with its meaning
+            // spelled out underneath as it is typed.
+            let custom = RwSignal::new({
+                let v = value.get_untracked();
+                !v.is_empty() && !presets.iter().any(|(r, _)| *r == v)
+            });
+            let zone = crate::ui::widgets::format::workspace_zone();
             view! {
                 <div class="recurrence">
                     <select
+                        id=format!("{id}-preset")
                         aria-label=move || word(lang.get(), Key::FieldRecurrence)
-                        on:change=move |ev| value.set(event_target_value(&ev))
-                        prop:value=value
+                        on:change=move |ev| {
+                            let chosen = event_target_value(&ev);
+                            if chosen == "custom" {
+                                custom.set(true);
+                            } else {
+                                custom.set(false);
+                                value.set(chosen);
+                            }
+                        }
                     >
                         {presets
                             .into_iter()
-                            .map(|(rule, key)| view! { <option value=rule selected=move || value.get() == rule>{move || word(lang.get(), key)}</option> })
+                            .map(|(rule, key)| view! { <option value=rule selected=move || !custom.get() && value.get() == rule>{move || word(lang.get(), key)}</option> })
                             .collect_view()}
-                        <Show when=move || { let v = value.get(); !v.is_empty() && !presets.iter().any(|(r, _)| *r == v) }>
-                            <option value=move || value.get() selected=true>{move || word(lang.get(), Key::RepeatCustom)}</option>
-                        </Show>
+                        <option value="custom" selected=move || custom.get()>{move || word(lang.get(), Key::RepeatCustom)}</option>
                     </select>
+                    <Show when=move || !value.with(String::is_empty)>
+                        <p class="hint" data-recurrence-text="">
+                            {move || crate::ui::widgets::format::recurrence_text(lang.get(), &value.get(), zone)}
+                        </p>
+                    </Show>
                     <input
+                        hidden=move || !custom.get()
                         id=id.clone()
                         name=name
                         type="text"

@@ -100,6 +100,7 @@ fn KindList(kind: &'static str) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let filter = RwSignal::new(String::new());
     let newest_first = RwSignal::new(false);
+    let show_archived = RwSignal::new(false);
     let limit = RwSignal::new(PAGE);
     let choices = facet_choices(kind);
     // Matches are found over every record of the kind by the search index, but only
@@ -109,11 +110,13 @@ fn KindList(kind: &'static str) -> impl IntoView {
         let wanted = filter.get();
         let newest = newest_first.get();
         let shown = limit.get();
+        let archived_too = show_archived.get();
         let today = today();
         records.with(|all| {
             let keep = |id: &DocumentId| {
                 all.get(id).is_some_and(|v| {
                     v.kind == kind
+                        && (archived_too || !v.record.common().is_archived())
                         && (wanted.is_empty()
                             || v.record
                                 .facet(&today)
@@ -161,6 +164,10 @@ fn KindList(kind: &'static str) -> impl IntoView {
                         }
                     />
                 </div>
+                // Filter, sort and the archive fold away so records start high on a phone.
+                <details class="list-options">
+                <summary>{move || word(lang.get(), Key::UiListOptions)}</summary>
+                <div class="list-options-body">
                 <Show when=move || has_filter>
                     <div class="field">
                         <label for="list-filter">{move || word(lang.get(), Key::UiFilter)}</label>
@@ -197,6 +204,15 @@ fn KindList(kind: &'static str) -> impl IntoView {
                         <option value="newest">{move || word(lang.get(), Key::UiSortNewest)}</option>
                     </select>
                 </div>
+                <label class="check">
+                    <input type="checkbox" id="show-archived" on:change=move |ev| {
+                        limit.set(PAGE);
+                        show_archived.set(event_target_checked(&ev));
+                    } />
+                    {move || word(lang.get(), Key::UiShowArchived)}
+                </label>
+                </div>
+                </details>
             </div>
             <Show
                 when=move || !rows.with(Vec::is_empty)

@@ -22,7 +22,11 @@ pub fn SearchPage() -> impl IntoView {
             return (0, Vec::new());
         }
         records.with(|all| {
-            let (found, ids) = repo().search(&q, LIMIT, |_| true);
+            // Archived records stay out of search (their kind's list can show them).
+            let (found, ids) = repo().search(&q, LIMIT, |id| {
+                all.get(id)
+                    .is_some_and(|v| !v.record.common().is_archived())
+            });
             let rows: Vec<RecordView> = ids.iter().filter_map(|id| all.get(id).cloned()).collect();
             (found, rows)
         })
@@ -50,7 +54,7 @@ pub fn SearchPage() -> impl IntoView {
             </p>
             <ul class="cards" id="search-results">
                 <For each=move || results.with(|(_, rows)| rows.clone()) key=|v| (v.id, format!("{:?}", v.record)) let(v)>
-                    <RecordCard view=v />
+                    <RecordCard view=v show_kind=true />
                 </For>
             </ul>
         </section>

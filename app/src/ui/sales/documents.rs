@@ -21,7 +21,7 @@ use crate::ui::{
     me, repo, use_lang,
     widgets::{
         feedback::{ErrorLine, run_step},
-        format::{format_date, today},
+        format::{format_date, percent, today},
         links::{record_href, title_of_id},
     },
     word,
@@ -183,9 +183,14 @@ pub fn SalesPanel(id: DocumentId, document: SalesDocument) -> impl IntoView {
         }
         .into_any()],
         (INVOICE, "draft") => vec![view! {
-            <button type="button" class="button primary" id="issue-invoice" on:click=move |_| run_step(failure, issue(id))>
-                {move || word(lang.get(), Key::UiIssue)}
-            </button>
+            // Issuing takes a number and locks the lines: asked first.
+            <crate::ui::widgets::dialog::ConfirmButton
+                id="issue-invoice"
+                label=Key::UiIssue
+                question=Key::ConfirmIssueInvoice
+                primary=true
+                on_confirm=Callback::new(move |()| run_step(failure, issue(id)))
+            />
         }
         .into_any()],
         (INVOICE, "issued") => vec![view! {
@@ -294,19 +299,20 @@ fn LinesTable(id: DocumentId, document: SalesDocument, editable: bool) -> impl I
             let amounts = line.money().amounts().ok();
             let net = amounts.map(|a| format_tr(a.net, currency)).unwrap_or_default();
             let unit = format_tr(line.money().unit_price, currency);
-            let discount = if line.discount.is_empty() { String::new() } else { format!("%{}", line.discount) };
+            let discount = line.discount.clone();
+            let vat = line.vat;
             let form = line.form();
             let edit_id = line_id.clone();
             let remove_id = line_id.clone();
             let shown_id = line_id.clone();
             view! {
                 <tr data-line=line_id.clone()>
-                    <td>{line.description.clone()}</td>
-                    <td class="num">{line.quantity.replace('.', ",")}</td>
-                    <td class="num">{unit}</td>
-                    <td class="num">{discount}</td>
-                    <td class="num">{format!("%{}", line.vat)}</td>
-                    <td class="num">{net}</td>
+                    <td class="description">{line.description.clone()}</td>
+                    <td class="num" data-label=move || word(lang.get(), Key::FieldQuantity)>{line.quantity.replace('.', ",")}</td>
+                    <td class="num" data-label=move || word(lang.get(), Key::FieldUnitPrice)>{unit}</td>
+                    <td class="num" data-label=move || word(lang.get(), Key::FieldDiscount)>{move || if discount.is_empty() { String::new() } else { percent(lang.get(), discount.replace('.', if lang.get() == crate::i18n::Lang::Tr { "," } else { "." })) }}</td>
+                    <td class="num" data-label=move || word(lang.get(), Key::FieldVat)>{move || percent(lang.get(), vat)}</td>
+                    <td class="num line-total" data-label=move || word(lang.get(), Key::UiLineTotal)>{net}</td>
                     <Show when=move || editable>
                         <td class="no-print line-actions">
                             <button type="button" class="button small" on:click={
@@ -327,7 +333,7 @@ fn LinesTable(id: DocumentId, document: SalesDocument, editable: bool) -> impl I
                     let shown_id = shown_id.clone();
                     move || editing.with(|e| e.as_deref() == Some(shown_id.as_str()))
                 }>
-                    <tr class="no-print">
+                    <tr class="no-print line-editor">
                         <td colspan="7">
                             <LineForm id=id line_id=line_id.clone() initial=form.clone() done=editing />
                         </td>
@@ -338,7 +344,7 @@ fn LinesTable(id: DocumentId, document: SalesDocument, editable: bool) -> impl I
         .collect_view();
     view! {
         <h2>{move || word(lang.get(), Key::UiLines)}</h2>
-        <div class="table-scroll">
+        <div class="table-scroll" tabindex="0">
             <table class="lines">
                 <thead>
                     <tr>

@@ -19,6 +19,7 @@ use crate::client::error::RepoError;
 use crate::ui::{
     me, repo, use_lang,
     widgets::{
+        dialog::ReasonSheet,
         feedback::{ErrorLine, run_step},
         links::{record_href, stage_name},
         record_card::RecordCard,
@@ -138,6 +139,14 @@ pub fn OpportunityPanel(id: DocumentId, opportunity: Opportunity) -> impl IntoVi
     let writer = me().role.can_write();
     let stages = repo().pipeline().get_untracked();
     let current = opportunity.stage.clone();
+    // Asking for the reason of a deal marked lost.
+    let lost = RwSignal::new(None::<DocumentId>);
+    let lost_reason = Callback::new(move |(id, reason): (DocumentId, String)| {
+        run_step(
+            failure,
+            move_opportunity(id, opportunity::LOST.to_owned(), Some(reason)),
+        );
+    });
     let new_quote = move |_| {
         run_step(failure, async move {
             let repo = repo();
@@ -171,15 +180,11 @@ pub fn OpportunityPanel(id: DocumentId, opportunity: Opportunity) -> impl IntoVi
                     disabled=!writer
                     on:change=move |ev| {
                         let stage = event_target_value(&ev);
-                        let mut reason = None;
                         if stage == opportunity::LOST {
-                            let question = word(lang.get_untracked(), Key::FieldLostReason);
-                            match web_sys::window().and_then(|w| w.prompt_with_message(&question).ok().flatten()) {
-                                Some(text) if !text.trim().is_empty() => reason = Some(text.trim().to_owned()),
-                                _ => return,
-                            }
+                            lost.set(Some(id));
+                            return;
                         }
-                        run_step(failure, move_opportunity(id, stage, reason));
+                        run_step(failure, move_opportunity(id, stage, None));
                     }
                 >
                     {stages
@@ -192,6 +197,7 @@ pub fn OpportunityPanel(id: DocumentId, opportunity: Opportunity) -> impl IntoVi
                         .collect_view()}
                 </select>
             </div>
+            <ReasonSheet asking=lost label=Key::FieldLostReason id="lost-reason" on_reason=lost_reason />
             <Show when=move || writer>
                 <button type="button" class="button primary" id="new-quote" on:click=new_quote>
                     {move || word(lang.get(), Key::UiNewQuote)}

@@ -16,6 +16,7 @@ use crate::ui::{
     sales::opportunities::move_opportunity,
     use_lang,
     widgets::{
+        dialog::ReasonSheet,
         feedback::{ErrorLine, run_step},
         format::format_amount,
         links::{record_href, stage_name, title_of_id},
@@ -45,6 +46,8 @@ pub fn PipelineBoard() -> impl IntoView {
     let origin = StoredValue::new((0, 0));
     let moved = RwSignal::new((0, 0));
     let writer = me().role.can_write();
+    // The deal dropped on "lost", while its reason is asked for.
+    let lost = RwSignal::new(None::<DocumentId>);
     let opportunities = Memo::new(move |_| {
         records.with(|all| {
             let mut list: Vec<(DocumentId, Opportunity)> = all
@@ -78,17 +81,19 @@ pub fn PipelineBoard() -> impl IntoView {
         if current.as_deref() == Some(stage.as_str()) {
             return;
         }
-        let mut reason = None;
         if stage == opportunity::LOST {
             // A lost deal needs its reason; ask for it right away.
-            let question = word(lang.get_untracked(), Key::FieldLostReason);
-            match web_sys::window().and_then(|w| w.prompt_with_message(&question).ok().flatten()) {
-                Some(text) if !text.trim().is_empty() => reason = Some(text.trim().to_owned()),
-                _ => return,
-            }
+            lost.set(Some(id));
+            return;
         }
-        run_step(failure, move_opportunity(id, stage, reason));
+        run_step(failure, move_opportunity(id, stage, None));
     };
+    let lost_reason = Callback::new(move |(id, reason): (DocumentId, String)| {
+        run_step(
+            failure,
+            move_opportunity(id, opportunity::LOST.to_owned(), Some(reason)),
+        );
+    });
     let columns = move || {
         stages
             .get()
@@ -215,6 +220,7 @@ pub fn PipelineBoard() -> impl IntoView {
             </div>
             <p class="hint">{move || word(lang.get(), Key::UiDragHint)}</p>
             <ErrorLine failure=failure />
+            <ReasonSheet asking=lost label=Key::FieldLostReason id="lost-reason" on_reason=lost_reason />
             <div class="board" id="board">{columns}</div>
             // While a card is dragged, the closing stages are always within reach at the
             // bottom of the screen (on a phone the board scrolls sideways).
@@ -233,7 +239,7 @@ pub fn PipelineBoard() -> impl IntoView {
                 </div>
             </Show>
             <h2>{move || word(lang.get(), Key::UiForecast)}</h2>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0">
                 <table class="forecast">
                     <thead>
                         <tr>
@@ -241,6 +247,7 @@ pub fn PipelineBoard() -> impl IntoView {
                             <th class="num">{move || word(lang.get(), Key::UiCount)}</th>
                             <th class="num">{move || word(lang.get(), Key::UiTotal)}</th>
                             <th class="num">{move || word(lang.get(), Key::UiWeighted)}</th>
+                            <th class="num">{move || stage_name(lang.get(), opportunity::WON)}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -250,6 +257,7 @@ pub fn PipelineBoard() -> impl IntoView {
                                 <td class="num">{r.count}</td>
                                 <td class="num">{format_tr(r.total, r.currency)}</td>
                                 <td class="num">{format_tr(r.weighted, r.currency)}</td>
+                                <td class="num" data-won="">{format_tr(r.won, r.currency)}</td>
                             </tr>
                         </For>
                     </tbody>

@@ -44,11 +44,12 @@ pub fn AuditPage() -> impl IntoView {
                                     .into_iter()
                                     .map(|e| {
                                         let action = e.action.clone();
+                                        let code = format!("audit_action.{}", e.action);
                                         view! {
                                             <tr data-action=action>
                                                 <td>{move || format_time(lang.get(), e.at)}</td>
                                                 <td>{e.actor}</td>
-                                                <td><code>{e.action}</code></td>
+                                                <td>{move || i18n::word_for(lang.get(), &code)}</td>
                                                 <td>{e.target}</td>
                                                 <td>{e.ip}</td>
                                                 <td>{e.detail}</td>

@@ -189,8 +189,8 @@ pub fn ServiceSettingsPage() -> impl IntoView {
                         <thead>
                             <tr>
                                 <th>{move || word(lang.get(), Key::FieldPriority)}</th>
-                                <th>{move || word(lang.get(), Key::SlaFirstResponse)} " (dk)"</th>
-                                <th>{move || word(lang.get(), Key::SlaResolution)} " (dk)"</th>
+                                <th>{move || word(lang.get(), Key::SlaFirstResponse)} " (" {move || word(lang.get(), Key::UiMinutesUnit)} ")"</th>
+                                <th>{move || word(lang.get(), Key::SlaResolution)} " (" {move || word(lang.get(), Key::UiMinutesUnit)} ")"</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -199,11 +199,12 @@ pub fn ServiceSettingsPage() -> impl IntoView {
                                 .map(|(p, f, r)| {
                                     let (f, r) = (*f, *r);
                                     let key = format!("priority.{p}");
+                                    let (first_label, resolution_label) = (key.clone(), key.clone());
                                     view! {
                                         <tr data-priority=p.clone()>
                                             <th scope="row">{move || word_for(lang.get(), &key)}</th>
-                                            <td><input type="text" inputmode="numeric" class="sla-first" prop:value=f on:input=move |ev| f.set(event_target_value(&ev)) /></td>
-                                            <td><input type="text" inputmode="numeric" class="sla-resolution" prop:value=r on:input=move |ev| r.set(event_target_value(&ev)) /></td>
+                                            <td><input type="text" inputmode="numeric" class="sla-first" aria-label=move || format!("{}: {}", word_for(lang.get(), &first_label), word(lang.get(), Key::SlaFirstResponse)) prop:value=f on:input=move |ev| f.set(event_target_value(&ev)) /></td>
+                                            <td><input type="text" inputmode="numeric" class="sla-resolution" aria-label=move || format!("{}: {}", word_for(lang.get(), &resolution_label), word(lang.get(), Key::SlaResolution)) prop:value=r on:input=move |ev| r.set(event_target_value(&ev)) /></td>
                                         </tr>
                                     }
                                 })

@@ -37,7 +37,7 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <section class="page">
             <p class="empty">{tr(Key::PageNotFound)}</p>
-            <A href="/" attr:class="button">{tr(Key::KindsAccount)}</A>
+            <A href="/today" attr:class="button">{tr(Key::UiMyDay)}</A>
         </section>
     }
 }

@@ -14,11 +14,43 @@ pub fn today() -> String {
     sales::date_of(crate::client::now_ms())
 }
 
-/// Formats `YYYY-MM-DD` as the user reads dates (`24.11.2026` in Turkish).
+/// English month abbreviations.
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// A calendar date as `lang` writes it: `24.11.2026` in Turkish, `24 Nov 2026` in
+/// English (never the ambiguous 11/24).
+fn date_text(lang: Lang, year: i32, month: u32, day: u32) -> String {
+    match lang {
+        Lang::Tr => format!("{day:02}.{month:02}.{year}"),
+        Lang::En => {
+            let name = MONTHS_EN
+                .get(month.wrapping_sub(1) as usize)
+                .copied()
+                .unwrap_or("?");
+            format!("{day} {name} {year}")
+        }
+    }
+}
+
+/// Formats `YYYY-MM-DD` as the user reads dates (`24.11.2026`, `24 Nov 2026`); text
+/// that is not such a date shows as it is.
 pub fn format_date(lang: i18n::Lang, date: &str) -> String {
-    match (lang, date.split('-').collect::<Vec<_>>().as_slice()) {
-        (i18n::Lang::Tr, [y, m, d]) => format!("{d}.{m}.{y}"),
+    match date.split('-').collect::<Vec<_>>().as_slice() {
+        [y, m, d] => match (y.parse(), m.parse(), d.parse()) {
+            (Ok(y), Ok(m), Ok(d)) => date_text(lang, y, m, d),
+            _ => date.to_owned(),
+        },
         _ => date.to_owned(),
+    }
+}
+
+/// A percentage as `lang` writes it: `%20` in Turkish, `20%` in English.
+pub fn percent(lang: Lang, value: impl std::fmt::Display) -> String {
+    match lang {
+        Lang::Tr => format!("%{value}"),
+        Lang::En => format!("{value}%"),
     }
 }
 
@@ -36,9 +68,17 @@ pub fn format_amount(amount: &str, currency: &str) -> String {
 /// them, in the browser's time zone.
 pub(crate) fn format_time(lang: Lang, ms: i64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    date.to_locale_string(lang.locale(), &wasm_bindgen::JsValue::UNDEFINED)
-        .as_string()
-        .unwrap_or_default()
+    format!(
+        "{} {:02}:{:02}",
+        date_text(
+            lang,
+            date.get_full_year() as i32,
+            date.get_month() + 1,
+            date.get_date()
+        ),
+        date.get_hours(),
+        date.get_minutes()
+    )
 }
 
 const MINUTE_MS: i64 = 60_000;
@@ -71,13 +111,128 @@ pub(crate) fn span_text(lang: Lang, ms: i64) -> String {
 /// A wall-clock time as the user reads it (`24.11.2026 10:15`).
 pub fn local_text(lang: Lang, t: LocalDateTime) -> String {
     let d = t.date;
-    match lang {
-        Lang::Tr => format!("{:02}.{:02}.{} {}", d.day, d.month, d.year, t.time_text()),
-        Lang::En => format!("{} {}", d, t.time_text()),
-    }
+    format!(
+        "{} {}",
+        date_text(lang, d.year, d.month, d.day),
+        t.time_text()
+    )
 }
 
 /// The workspace's zone and today's date in it.
 pub(crate) fn workspace_zone() -> Zone {
     repo().service().with_untracked(|s| s.zone())
+}
+
+/// A recurrence rule (RRULE) in plain words: "Weekly · Monday, Wednesday · 10
+/// times", "Her ay · ayın 2. Salı · 30.06.2027 tarihine kadar". A rule that does not
+/// parse shows as it is stored.
+pub(crate) fn recurrence_text(lang: Lang, rule: &str, zone: Zone) -> String {
+    use i18n::{Fmt, Key};
+    use saha_core::time::rrule::{End, Frequency, Rule};
+    if rule.trim().is_empty() {
+        return i18n::word(lang, Key::RepeatNone);
+    }
+    let Ok(parsed) = Rule::parse(rule, zone) else {
+        return rule.to_owned();
+    };
+    let n = i64::from(parsed.interval.max(1));
+    let every = match (parsed.frequency, n) {
+        (Frequency::Daily, 1) => i18n::word(lang, Key::RepeatDaily),
+        (Frequency::Weekly, 1) => i18n::word(lang, Key::RepeatWeekly),
+        (Frequency::Monthly, 1) => i18n::word(lang, Key::RepeatMonthly),
+        (Frequency::Yearly, 1) => i18n::word(lang, Key::RepeatYearly),
+        (Frequency::Daily, n) => Fmt::RepeatEveryDays.format(lang, &[("n", n.into())]),
+        (Frequency::Weekly, n) => Fmt::RepeatEveryWeeks.format(lang, &[("n", n.into())]),
+        (Frequency::Monthly, n) => Fmt::RepeatEveryMonths.format(lang, &[("n", n.into())]),
+        (Frequency::Yearly, n) => Fmt::RepeatEveryYears.format(lang, &[("n", n.into())]),
+    };
+    let mut parts = vec![every];
+    let day_name = |weekday: saha_core::time::civil::Weekday| {
+        i18n::word_for(lang, &format!("weekday.{}", weekday.index()))
+    };
+    let every_week: Vec<String> = parsed
+        .by_day
+        .iter()
+        .filter(|d| d.ordinal == 0)
+        .map(|d| day_name(d.weekday))
+        .collect();
+    if !every_week.is_empty() {
+        parts.push(every_week.join(", "));
+    }
+    for day in parsed.by_day.iter().filter(|d| d.ordinal != 0) {
+        let name = day_name(day.weekday);
+        parts.push(if day.ordinal == -1 {
+            Fmt::RepeatLastWeekday.format(lang, &[("day", i18n::Arg::Text(&name))])
+        } else {
+            Fmt::RepeatNthWeekday.format(
+                lang,
+                &[
+                    ("n", i64::from(day.ordinal).into()),
+                    ("day", i18n::Arg::Text(&name)),
+                ],
+            )
+        });
+    }
+    for day in &parsed.by_month_day {
+        parts.push(Fmt::RepeatOnMonthDay.format(lang, &[("day", i64::from(*day).into())]));
+    }
+    match parsed.end {
+        End::Never => {}
+        End::Count(count) => {
+            parts.push(Fmt::RepeatTimes.format(lang, &[("n", i64::from(count).into())]));
+        }
+        End::UntilDate(date) => {
+            let date = date_text(lang, date.year, date.month, date.day);
+            parts.push(Fmt::RepeatUntil.format(lang, &[("date", i18n::Arg::Text(&date))]));
+        }
+        End::UntilInstant(ms) => {
+            let date = format_time(lang, ms);
+            parts.push(Fmt::RepeatUntil.format(lang, &[("date", i18n::Arg::Text(&date))]));
+        }
+    }
+    parts.join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recurrence_reads_as_words_in_both_languages() {
+        let zone = Zone::named("Europe/Istanbul").expect("a known zone");
+        let tr = |rule| recurrence_text(Lang::Tr, rule, zone);
+        let en = |rule| recurrence_text(Lang::En, rule, zone);
+        assert_eq!(
+            en("FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10"),
+            "Weekly · Monday, Wednesday · 10 times"
+        );
+        assert_eq!(
+            tr("FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10"),
+            "Her hafta · Pazartesi, Çarşamba · 10 kez"
+        );
+        assert_eq!(
+            en("FREQ=MONTHLY;BYDAY=2TU"),
+            "Monthly · the 2nd Tuesday of the month"
+        );
+        assert_eq!(tr("FREQ=MONTHLY;BYDAY=2TU"), "Her ay · ayın 2. Salı");
+        assert_eq!(
+            en("FREQ=MONTHLY;BYDAY=-1FR"),
+            "Monthly · the last Friday of the month"
+        );
+        assert_eq!(
+            tr("FREQ=WEEKLY;INTERVAL=2;UNTIL=20270630"),
+            "2 haftada bir · 30.06.2027 tarihine kadar"
+        );
+        assert_eq!(en("FREQ=DAILY;COUNT=1"), "Daily · once");
+        assert_eq!(
+            en("FREQ=MONTHLY;BYMONTHDAY=15"),
+            "Monthly · on day 15 of the month"
+        );
+        assert_eq!(tr(""), "Tekrar yok");
+        assert_eq!(
+            tr("FREQ=SOMETIMES"),
+            "FREQ=SOMETIMES",
+            "what does not parse shows as stored"
+        );
+    }
 }

@@ -43,6 +43,8 @@ pub fn display_title(lang: i18n::Lang, view: &RecordView) -> String {
                 i18n::word_for(lang, &format!("kind.{}", view.kind))
             )
         }
+        // A call is named by its number, shown as people write it.
+        Record::Call(c) => saha_core::text::validate::phone_display(&c.number),
         record => record.title(),
     }
 }

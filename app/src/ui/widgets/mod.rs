@@ -1,9 +1,10 @@
 //! Pieces every feature uses: formatting dates, amounts and spans ([`format`]), links to
 //! records ([`links`]), a record's card in lists ([`record_card`]), error lines and
-//! workflow steps ([`feedback`]), file downloads ([`files`]), record pickers
-//! ([`pickers`]) and the language switch ([`language`]). Nothing here imports a
-//! feature module.
+//! workflow steps ([`feedback`]), confirmations and reason sheets ([`dialog`]), file
+//! downloads ([`files`]), record pickers ([`pickers`]) and the language switch
+//! ([`language`]), toasts with undo ([`toast`]). Nothing here imports a feature module.
 
+pub mod dialog;
 pub mod feedback;
 pub mod files;
 pub mod format;
@@ -11,3 +12,4 @@ pub mod language;
 pub mod links;
 pub mod pickers;
 pub mod record_card;
+pub mod toast;

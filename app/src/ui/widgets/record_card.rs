@@ -93,8 +93,14 @@ pub fn FacetBadge(record: Record) -> impl IntoView {
 
 /// One record as a card in a list.
 #[component]
-pub fn RecordCard(view: RecordView) -> impl IntoView {
+pub fn RecordCard(
+    view: RecordView,
+    /// Name the kind on the card (where several kinds are listed together).
+    #[prop(optional)]
+    show_kind: bool,
+) -> impl IntoView {
     let lang = use_lang();
+    let kind_code = format!("kind.{}", view.kind);
     let href = record_href(&view.kind, view.id);
     let title = {
         let view = view.clone();
@@ -107,7 +113,10 @@ pub fn RecordCard(view: RecordView) -> impl IntoView {
     view! {
         <li class="card" data-kind=view.kind.clone()>
             <A href=href>
-                <span class="card-title">{title}</span>
+                <span class="card-title">
+                    {show_kind.then(|| view! { <span class="kind-label">{move || crate::i18n::word_for(lang.get(), &kind_code)}</span> })}
+                    {title}
+                </span>
                 <FacetBadge record=view.record.clone() />
                 <span class="card-meta">{meta}</span>
             </A>
