@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  OWNER, createAccount, launch, openApp, phone, startServer, waitForSynced,
+  OWNER, createAccount, goToArea, launch, openApp, phone, startServer, waitForSynced,
 } from './helpers.mjs';
 
 let server;
@@ -42,6 +42,9 @@ async function accept(link, name, email) {
   await page.locator('#invite-password').fill('ikinci-parola-2026');
   await page.getByRole('button', { name: 'Daveti kabul et' }).click();
   await page.locator('#user-menu', { hasText: name }).waitFor();
+  // A new member starts on today's work; the accounts are one tap away.
+  await page.locator('nav.tabs a[href="/today"][aria-current="page"]').waitFor();
+  await goToArea(page, /Müşteriler/);
   return { context, page };
 }
 

@@ -68,6 +68,8 @@ describe('sales', () => {
     await page.locator('article.detail[data-kind="opportunity"]').waitFor();
     assert.match(await page.locator('article.detail h1').textContent(), /Ege Zeytin/);
     assert.equal(await page.locator('dd[data-field="amount"]').textContent(), '5.400,00 ₺');
+    // Offline with changes pending, the header still fits the phone.
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 390), 'no sideways scrolling offline');
     const opportunityPath = new URL(page.url()).pathname;
     const opportunityId = opportunityPath.split('/').pop();
 

@@ -26,7 +26,7 @@ after(async () => {
 
 test('a new device syncs 250 accounts, lists 100 at a time and searches all', async () => {
   const context = await phone(browser);
-  const page = await openApp(context, server.url, '/', BENCH_OWNER);
+  const page = await openApp(context, server.url, '/accounts', BENCH_OWNER);
   await waitForSynced(page);
   assert.equal(await page.locator('output.sync').getAttribute('data-incoming'), '0');
   assert.equal(await page.locator('.card').count(), 100);

@@ -71,7 +71,7 @@ fn SyncBadge() -> impl IntoView {
             title=tr(Key::SyncStatus)
         >
             <span class="dot" aria-hidden="true"></span>
-            {label}
+            <span class="sync-text">{label}</span>
             {move || download.get().map(|(done, total)| view! {
                 <progress class="download" max=total.to_string() value=done.to_string()></progress>
             })}
