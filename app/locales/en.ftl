@@ -761,6 +761,10 @@ ui-list_options = Filter and sort
 
 ## Confirmations
 confirm-issue_invoice = Issue this invoice? It takes a number and its lines can no longer change.
+confirm-redeem = { $points ->
+        [one] Redeem one point? This cannot be undone.
+       *[other] Redeem { $points } points? This cannot be undone.
+    }
 confirm-mark_uploaded = Mark these consents as uploaded to İYS?
 
 ## Navigation

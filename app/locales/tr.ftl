@@ -747,6 +747,7 @@ ui-list_options = Filtre ve sıralama
 
 ## Confirmations
 confirm-issue_invoice = Fatura kesilsin mi? Numara alınır, satırlar bundan sonra değiştirilemez.
+confirm-redeem = { $points } puan kullanılsın mı? Bu geri alınamaz.
 confirm-mark_uploaded = Bu kayıtlar İYS'ye yüklendi olarak işaretlensin mi?
 
 ## Navigation

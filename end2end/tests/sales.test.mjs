@@ -154,6 +154,9 @@ describe('sales', () => {
     await tablet.locator('#redeem-points').fill('20');
     await tablet.locator('#redeem-note').fill('Hediye çeki');
     await tablet.locator('#redeem').click();
+    // Redeeming cannot be undone: the app asks first.
+    await tablet.locator('[role="alertdialog"]', { hasText: '20 puan kullanılsın mı?' }).waitFor();
+    await tablet.locator('#redeem-confirm').click();
     await tablet.locator('#loyalty-points', { hasText: '34' }).waitFor();
     await other.close();
     await context.close();

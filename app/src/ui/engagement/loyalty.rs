@@ -29,37 +29,52 @@ pub fn LoyaltyPanel(id: DocumentId) -> impl IntoView {
     let points = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
     let problem = RwSignal::new(None::<Problem>);
-    let redeem = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let ctx = repo().edit_context();
-        match saha_core::parties::loyalty::redeem(
+    // Checked first; redeeming cannot be undone, so it is asked before it is written.
+    let asking = RwSignal::new(false);
+    let check = move || {
+        saha_core::parties::loyalty::redeem(
             &ledger.get_untracked(),
             &points.get_untracked(),
             &note.get_untracked(),
             DocumentId::random().to_string(),
-            &ctx,
-        ) {
+            &repo().edit_context(),
+        )
+    };
+    let redeem = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match check() {
             Err(p) => problem.set(Some(p)),
-            Ok(entry) => {
+            Ok(_) => {
                 problem.set(None);
-                wasm_bindgen_futures::spawn_local(async move {
-                    let stored = repo()
-                        .update(id, |record| match record {
-                            Record::Account(a) => {
-                                a.loyalty.push(entry);
-                                Ok(())
-                            }
-                            _ => Err(RepoError::Workflow(WorkflowRefusal::NotARecord)),
-                        })
-                        .await;
-                    if stored.is_ok() {
-                        points.set(String::new());
-                        note.set(String::new());
-                    }
-                });
+                asking.set(true);
             }
         }
     };
+    let confirmed = move || match check() {
+        Err(p) => problem.set(Some(p)),
+        Ok(entry) => {
+            problem.set(None);
+            wasm_bindgen_futures::spawn_local(async move {
+                let stored = repo()
+                    .update(id, |record| match record {
+                        Record::Account(a) => {
+                            a.loyalty.push(entry);
+                            Ok(())
+                        }
+                        _ => Err(RepoError::Workflow(WorkflowRefusal::NotARecord)),
+                    })
+                    .await;
+                if stored.is_ok() {
+                    points.set(String::new());
+                    note.set(String::new());
+                }
+            });
+        }
+    };
+    let question = Signal::derive(move || {
+        let amount = points.get().trim().parse::<i64>().unwrap_or(0);
+        crate::i18n::Fmt::ConfirmRedeem.format(lang.get(), &[("points", amount.into())])
+    });
     let summary = move || {
         let lang = lang.get();
         let b = saha_core::parties::loyalty::balance(&ledger.get());
@@ -90,6 +105,13 @@ pub fn LoyaltyPanel(id: DocumentId) -> impl IntoView {
                     <button type="submit" class="button" id="redeem">{move || word(lang.get(), Key::UiRedeem)}</button>
                     <p class="error" id="redeem-error">{move || problem.get().map(|p| i18n::problem(lang.get(), p))}</p>
                 </form>
+                <crate::ui::widgets::dialog::ConfirmSheet
+                    open=asking
+                    id="redeem"
+                    label=Key::UiRedeem
+                    question=question
+                    on_confirm=Callback::new(move |()| confirmed())
+                />
             </Show>
             <details>
                 <summary>{move || word(lang.get(), Key::UiLedger)}</summary>

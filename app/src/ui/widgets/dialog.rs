@@ -21,6 +21,33 @@ pub fn ConfirmButton(
 ) -> impl IntoView {
     let lang = use_lang();
     let open = RwSignal::new(false);
+    let class = if primary { "button primary" } else { "button" };
+    view! {
+        <button type="button" class=class id=id on:click=move |_| open.set(true)>
+            {move || i18n::word(lang.get(), label)}
+        </button>
+        <ConfirmSheet
+            open=open
+            id=id
+            label=label
+            question=Signal::derive(move || i18n::word(lang.get(), question))
+            on_confirm=on_confirm
+        />
+    }
+}
+
+/// The "are you sure?" sheet itself, shown while `open` is true (for a step that first
+/// checks its input, then asks). Its confirming button has `{id}-confirm`.
+#[component]
+pub fn ConfirmSheet(
+    open: RwSignal<bool>,
+    id: &'static str,
+    /// The confirming button's label.
+    label: Key,
+    question: Signal<String>,
+    on_confirm: Callback<()>,
+) -> impl IntoView {
+    let lang = use_lang();
     let confirm_ref = NodeRef::<html::Button>::new();
     Effect::new(move |_| {
         if open.get()
@@ -29,12 +56,8 @@ pub fn ConfirmButton(
             let _ = button.focus();
         }
     });
-    let class = if primary { "button primary" } else { "button" };
     let title_id = format!("{id}-question");
     view! {
-        <button type="button" class=class id=id on:click=move |_| open.set(true)>
-            {move || i18n::word(lang.get(), label)}
-        </button>
         <Show when=move || open.get()>
             <div class="sheet-backdrop" on:click=move |_| open.set(false)>
                 <div
@@ -45,7 +68,7 @@ pub fn ConfirmButton(
                     on:click=|ev| ev.stop_propagation()
                     on:keydown=move |ev| if ev.key() == "Escape" { open.set(false) }
                 >
-                    <p id=title_id.clone()>{move || i18n::word(lang.get(), question)}</p>
+                    <p id=title_id.clone()>{move || question.get()}</p>
                     <div class="actions">
                         <button
                             type="button"
