@@ -179,17 +179,11 @@ pub(crate) fn number(lang: Lang, n: i64) -> String {
         Lang::Tr => '.',
         Lang::En => ',',
     };
-    let mut out = String::new();
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(separator);
-        }
-        out.push(digit);
-    }
-    out
+    let sign = if n < 0 { "-" } else { "" };
+    format!(
+        "{sign}{}",
+        saha_core::text::group_thousands(&digits, separator)
+    )
 }
 
 /// The message `key` in `lang`.

@@ -168,13 +168,7 @@ pub fn format_tr(amount: Decimal, currency: Currency) -> String {
     let rounded = round_to_cents(amount);
     let text = format!("{:.2}", rounded.abs());
     let (int, frac) = text.split_once('.').unwrap_or((&text, "00"));
-    let mut grouped = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(ch);
-    }
+    let grouped = crate::text::group_thousands(int, '.');
     let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
         "-"
     } else {

@@ -193,13 +193,7 @@ pub fn decimal_for_editing(stored: &str, turkish: bool) -> String {
     if !turkish || !digits(int) || !(frac.is_empty() || digits(frac)) {
         return stored.to_owned();
     }
-    let mut grouped = String::with_capacity(int.len() + int.len() / 3 + frac.len() + 1);
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(c);
-    }
+    let mut grouped = super::group_thousands(int, '.');
     if !frac.is_empty() {
         grouped.push(',');
         grouped.push_str(frac);

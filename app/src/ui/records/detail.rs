@@ -90,6 +90,12 @@ fn DetailBody(view: RecordView) -> impl IntoView {
         _ => me().role.can_write(),
     };
     let archived = view.record.common().is_archived();
+    // Restoring: the banner's button, and the undo of archiving.
+    let restore = move || {
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = set_archived(id, false).await;
+        });
+    };
     view! {
         <article class="detail" data-kind=kind.clone()>
             <div class="toolbar">
@@ -104,11 +110,7 @@ fn DetailBody(view: RecordView) -> impl IntoView {
                 <p class="banner" role="status" id="archived-note">
                     {move || word(lang.get(), Key::UiArchivedNote)} " "
                     <Show when=move || editable>
-                        <button type="button" class="button small" id="restore-record" on:click=move |_| {
-                            wasm_bindgen_futures::spawn_local(async move {
-                                let _ = set_archived(id, false).await;
-                            });
-                        }>{move || word(lang.get(), Key::UiRestore)}</button>
+                        <button type="button" class="button small" id="restore-record" on:click=move |_| restore()>{move || word(lang.get(), Key::UiRestore)}</button>
                     </Show>
                 </p>
             </Show>
@@ -129,11 +131,7 @@ fn DetailBody(view: RecordView) -> impl IntoView {
                             if set_archived(id, true).await.is_ok() {
                                 crate::ui::widgets::toast::show_undo(
                                     Key::UiArchivedToast,
-                                    Callback::new(move |()| {
-                                        wasm_bindgen_futures::spawn_local(async move {
-                                            let _ = set_archived(id, false).await;
-                                        });
-                                    }),
+                                    Callback::new(move |()| restore()),
                                 );
                             }
                         });
