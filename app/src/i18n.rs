@@ -337,6 +337,8 @@ pub(crate) fn problem(lang: Lang, p: Problem) -> String {
         Problem::EndBeforeStart => Key::ProblemEndBeforeStart,
         Problem::InvalidRecurrence => Key::ProblemInvalidRecurrence,
         Problem::InvalidTemplate => Key::ProblemInvalidTemplate,
+        Problem::InvalidIban => Key::ProblemInvalidIban,
+        Problem::InvalidImage => Key::ProblemInvalidImage,
     };
     key.text(lang).to_owned()
 }

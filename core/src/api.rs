@@ -107,11 +107,14 @@ pub struct MemberUpdate {
     pub disabled: Option<bool>,
 }
 
-/// `POST /api/invoice-numbers`: a block of invoice numbers for this device (the answer
-/// is a [`crate::sales::invoice_number::NumberBlock`]).
+/// `POST /api/document-numbers`: a block of numbers of one series for this device (the
+/// answer is a [`crate::sales::numbering::NumberBlock`]). Without `series`, invoice
+/// numbers (what `POST /api/invoice-numbers` of earlier versions asked for).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct InvoiceNumberRequest {
+pub struct NumberRequest {
     pub year: i32,
+    #[serde(default)]
+    pub series: crate::sales::numbering::Series,
 }
 
 /// `POST /api/calendar-feeds`: a subscription URL for one calendar.

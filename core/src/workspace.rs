@@ -479,6 +479,141 @@ pub fn set_service(
     Ok(())
 }
 
+/// The selling company's details, printed on quotes and invoices: its legal name,
+/// address, tax office and tax number (VKN), IBAN, phone, e-mail and a small logo (a
+/// `data:` URL, see [`crate::text::validate::image_data_url`]). Admins set them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, autosurgeon::Reconcile, autosurgeon::Hydrate)]
+pub struct CompanyDetails {
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::record::value::hydrate_any_string"
+    )]
+    pub legal_name: String,
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::record::value::hydrate_any_string"
+    )]
+    pub address: String,
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::record::value::hydrate_any_string"
+    )]
+    pub tax_office: String,
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::record::value::hydrate_any_string"
+    )]
+    pub tax_number: String,
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::record::value::hydrate_any_string"
+    )]
+    pub iban: String,
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::record::value::hydrate_any_string"
+    )]
+    pub phone: String,
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::record::value::hydrate_any_string"
+    )]
+    pub email: String,
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::record::value::hydrate_any_string"
+    )]
+    pub logo: String,
+}
+
+/// The fields of the company details form.
+pub mod company_field {
+    use crate::record::form::{FieldSpec, Input};
+
+    pub const LEGAL_NAME: FieldSpec = FieldSpec::new("legal_name", Input::Text);
+    pub const ADDRESS: FieldSpec = FieldSpec::new("address", Input::LongText);
+    pub const TAX_OFFICE: FieldSpec = FieldSpec::new("tax_office", Input::Text);
+    pub const TAX_NUMBER: FieldSpec = FieldSpec::new("tax_number", Input::Text);
+    pub const IBAN: FieldSpec = FieldSpec::new("iban", Input::Text);
+    pub const PHONE: FieldSpec = FieldSpec::new("phone", Input::Phone);
+    pub const EMAIL: FieldSpec = FieldSpec::new("email", Input::Email);
+    pub const ALL: [FieldSpec; 7] = [
+        LEGAL_NAME, ADDRESS, TAX_OFFICE, TAX_NUMBER, IBAN, PHONE, EMAIL,
+    ];
+}
+
+impl CompanyDetails {
+    /// The details as the form shows them.
+    pub fn form(&self) -> crate::record::form::Form {
+        crate::record::form::Form::new()
+            .with("legal_name", &self.legal_name)
+            .with("address", &self.address)
+            .with("tax_office", &self.tax_office)
+            .with("tax_number", &self.tax_number)
+            .with("iban", &self.iban)
+            .with("phone", &self.phone)
+            .with("email", &self.email)
+            .with("logo", &self.logo)
+    }
+
+    /// Details from the form as an admin typed them, normalised (IBAN in groups of
+    /// four, phone in E.164); every problem is reported and nothing is kept.
+    pub fn from_form(
+        form: &crate::record::form::Form,
+    ) -> Result<CompanyDetails, crate::record::form::Problems> {
+        use crate::text::validate;
+        let mut check = crate::record::form::Checker::new(form);
+        let mut details = CompanyDetails {
+            legal_name: check.field(&company_field::LEGAL_NAME),
+            address: check.field(&company_field::ADDRESS),
+            tax_office: check.field(&company_field::TAX_OFFICE),
+            phone: check.field(&company_field::PHONE),
+            email: check.field(&company_field::EMAIL),
+            ..CompanyDetails::default()
+        };
+        // A company's VKN (10 digits) or a sole trader's TCKN (11).
+        let tax = form.get("tax_number").trim();
+        let tax_number = if tax.chars().filter(char::is_ascii_digit).count() == 11 {
+            validate::tckn(tax)
+        } else {
+            validate::vkn(tax)
+        };
+        match tax_number {
+            Ok(v) => details.tax_number = v,
+            Err(p) => check.problem("tax_number", p),
+        }
+        match validate::iban(form.get("iban")) {
+            Ok(v) => details.iban = v,
+            Err(p) => check.problem("iban", p),
+        }
+        match validate::image_data_url(form.get("logo")) {
+            Ok(v) => details.logo = v,
+            Err(p) => check.problem("logo", p),
+        }
+        check.finish()?;
+        Ok(details)
+    }
+}
+
+/// The company details, empty until an admin sets them.
+pub fn company(doc: &Automerge) -> CompanyDetails {
+    autosurgeon::hydrate_prop::<_, Option<CompanyDetails>, _, _>(doc, &ROOT, "company")
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+/// Replaces the company details (an admin's change; the server refuses index changes
+/// from anyone else).
+pub fn set_company(
+    doc: &mut Automerge,
+    details: &CompanyDetails,
+) -> Result<(), crate::record::EditError> {
+    doc.transact(|tx| autosurgeon::reconcile_prop(tx, ROOT, "company", details))
+        .map_err(|f| crate::record::EditError::Store(f.error.into()))?;
+    Ok(())
+}
+
 /// The workspace's display name.
 pub fn name(doc: &Automerge) -> String {
     get_string(doc, &ROOT, "name").unwrap_or_default()
@@ -487,6 +622,41 @@ pub fn name(doc: &Automerge) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn company_details_are_checked_normalised_and_kept_in_the_index() {
+        let form = crate::record::form::Form::new()
+            .with("legal_name", "Marmara Makine San. ve Tic. A.Ş.")
+            .with(
+                "address",
+                "Organize Sanayi Bölgesi 3. Cadde No: 12, Gebze / Kocaeli",
+            )
+            .with("tax_office", "Gebze")
+            .with("tax_number", "123 456 7890")
+            .with("iban", "tr330006100519786457841326")
+            .with("phone", "0262 555 12 34")
+            .with("email", "muhasebe@marmara.com.tr");
+        let details = CompanyDetails::from_form(&form).unwrap();
+        assert_eq!(details.iban, "TR33 0006 1005 1978 6457 8413 26");
+        assert_eq!(details.phone, "+902625551234");
+        let mut doc = create("Marmara").unwrap();
+        assert_eq!(company(&doc), CompanyDetails::default());
+        set_company(&mut doc, &details).unwrap();
+        assert_eq!(company(&doc), details);
+        let bad = form
+            .clone()
+            .with("tax_number", "1234567891")
+            .with("iban", "TR330006100519786457841327")
+            .with("logo", "data:text/html;base64,PHA+");
+        assert_eq!(
+            CompanyDetails::from_form(&bad),
+            Err(vec![
+                ("tax_number", crate::text::validate::Problem::InvalidVkn),
+                ("iban", crate::text::validate::Problem::InvalidIban),
+                ("logo", crate::text::validate::Problem::InvalidImage),
+            ])
+        );
+    }
 
     #[test]
     fn a_rebuilt_index_keeps_settings_and_shared_entries_and_forgets_the_rest() {

@@ -11,6 +11,7 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use saha_core::access::{Access, Department, Role};
 use saha_core::api;
+use saha_core::sales::numbering::{NumberBlock, Series};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -444,23 +445,28 @@ impl Directory {
         self.put(TEAMS, &team.id, team)
     }
 
-    // ---- invoice numbers ----------------------------------------------------------
+    // ---- document numbers ---------------------------------------------------------
 
-    /// Reserves the next block of `size` invoice numbers of `year` for one device.
+    /// Reserves the next block of `size` numbers of `series` and `year` for one device.
     /// The counter moves in the same durable transaction, so no block is handed out
     /// twice, even across restarts or by two nodes at once.
-    pub fn reserve_invoice_numbers(
+    pub fn reserve_numbers(
         &self,
         workspace_id: &str,
+        series: Series,
         year: i32,
         size: u64,
-    ) -> DirResult<saha_core::sales::invoice_number::NumberBlock> {
-        let key = format!("{workspace_id}/{year}");
+    ) -> DirResult<NumberBlock> {
+        // Invoice counters keep the key they had before quotes and orders were numbered.
+        let key = match series {
+            Series::Invoice => format!("{workspace_id}/{year}"),
+            other => format!("{workspace_id}/{}/{year}", other.code()),
+        };
         let last = self.tables.write(|tx| {
             let before: u64 = text(tx.get(INVOICE_COUNTERS, &key)?)
                 .map(|t| {
                     t.parse()
-                        .map_err(|_| ServerError::Storage(format!("invoice counter {key}: {t:?}")))
+                        .map_err(|_| ServerError::Storage(format!("number counter {key}: {t:?}")))
                 })
                 .transpose()?
                 .unwrap_or(0);
@@ -468,7 +474,8 @@ impl Directory {
             tx.put(INVOICE_COUNTERS, &key, last.to_string().as_bytes())?;
             Ok::<_, Box<DirectoryError>>(last)
         })?;
-        Ok(saha_core::sales::invoice_number::NumberBlock {
+        Ok(NumberBlock {
+            series,
             year,
             first: last + 1 - size,
             last,

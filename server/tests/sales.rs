@@ -1,5 +1,5 @@
 //! The sales records through a real server: quote lines edited on two replicas merge,
-//! and invoice number blocks never overlap.
+//! and blocks of document numbers never overlap, per series.
 
 mod common;
 
@@ -10,7 +10,7 @@ use saha_core::DocumentId;
 use saha_core::record::form::Form;
 use saha_core::record::{EditContext, create, read, write};
 use saha_core::sales::document::{QUOTE, SalesDocument};
-use saha_core::sales::invoice_number::{BLOCK_SIZE, NumberBlock};
+use saha_core::sales::numbering::{BLOCK_SIZE, NumberBlock, Series};
 use serde_json::json;
 
 fn line(description: &str, quantity: &str, price: &str) -> Form {
@@ -119,6 +119,40 @@ async fn invoice_number_blocks_never_overlap() {
         }
     }
     assert_eq!(seen.len() as u64, 6 * BLOCK_SIZE);
+    // Quotes and orders count on their own, on the route the app uses now; the old
+    // route without a series still means invoices.
+    for series in ["quote", "order"] {
+        let (status, body) = rep
+            .post(
+                "/api/document-numbers",
+                &json!({ "year": 2026, "series": series }),
+            )
+            .await
+            .unwrap();
+        assert!(status.is_success(), "{status} {body}");
+        let block: NumberBlock = serde_json::from_value(body).unwrap();
+        assert_eq!((block.first, block.series.code()), (1, series));
+    }
+    let (_, body) = rep
+        .post(
+            "/api/document-numbers",
+            &json!({ "year": 2026, "series": "invoice" }),
+        )
+        .await
+        .unwrap();
+    let block: NumberBlock = serde_json::from_value(body).unwrap();
+    assert_eq!(
+        (block.series, block.first),
+        (Series::Invoice, 6 * BLOCK_SIZE + 1)
+    );
+    let (status, _) = rep
+        .post(
+            "/api/document-numbers",
+            &json!({ "year": 2026, "series": "receipt" }),
+        )
+        .await
+        .unwrap();
+    assert!(status.is_client_error());
     // Another year starts from 1; read-only members and bad years are refused.
     let (_, body) = rep
         .post("/api/invoice-numbers", &json!({ "year": 2027 }))
@@ -151,5 +185,5 @@ async fn invoice_number_blocks_never_overlap() {
         .post("/api/invoice-numbers", &json!({ "year": 2026 }))
         .await
         .unwrap();
-    assert_eq!(body["first"], 6 * BLOCK_SIZE + 1);
+    assert_eq!(body["first"], 7 * BLOCK_SIZE + 1);
 }

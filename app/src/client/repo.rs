@@ -7,7 +7,7 @@
 //! The UI reads reactive views ([`Repo::records`], [`Repo::pipeline`], the search index
 //! through [`Repo::search`]) that the repo updates as documents change, from either
 //! side. Invoice numbers come from blocks the server reserved for this device
-//! ([`saha_core::sales::invoice_number`]), kept in IndexedDB so they can be used offline.
+//! ([`saha_core::sales::numbering`]), kept in IndexedDB so they can be used offline.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use saha_core::access::Access;
 use saha_core::record::form::Form;
 use saha_core::record::{EditContext, WorkflowRefusal};
-use saha_core::sales::invoice_number::NumberBook;
+use saha_core::sales::numbering::{NumberBook, Series};
 use saha_core::sales::opportunity::Stage;
 
 use crate::client::error::RepoError;
@@ -27,7 +27,7 @@ use saha_core::kinds::{KINDS, Record};
 use saha_core::rules;
 use saha_core::search::SearchIndex;
 use saha_core::workspace;
-use saha_core::workspace::ServiceSettings;
+use saha_core::workspace::{CompanyDetails, ServiceSettings};
 use saha_protocol::sync::Connection;
 use saha_protocol::wire::Message;
 
@@ -37,7 +37,8 @@ use super::{describe, now_ms};
 /// Incremental chunks a document gathers in IndexedDB before it is compacted.
 const COMPACT_AFTER_CHUNKS: u32 = 32;
 const META_INDEX: &str = "workspace_index";
-const META_INVOICE_NUMBERS: &str = "invoice_numbers";
+/// (The key predates quote and order numbers; the book holds every series.)
+const META_NUMBER_BOOK: &str = "invoice_numbers";
 /// The server's change-feed cursor this device has taken in everything up to.
 const META_FEED_CURSOR: &str = "feed_cursor";
 /// Documents taken in from the change feed per IndexedDB transaction.
@@ -127,7 +128,8 @@ struct Inner {
     search_version: RwSignal<u64>,
     pipeline: RwSignal<Vec<Stage>>,
     service: RwSignal<ServiceSettings>,
-    invoice_numbers: RefCell<NumberBook>,
+    company: RwSignal<CompanyDetails>,
+    numbers: RefCell<NumberBook>,
     connectivity: RwSignal<Connectivity>,
     pending: RwSignal<usize>,
     missing: RwSignal<usize>,
@@ -209,10 +211,10 @@ impl Repo {
                 local.confirmed_saved = local.confirmed.clone();
             }
         }
-        let invoice_numbers: NumberBook = loaded
+        let numbers: NumberBook = loaded
             .meta
             .iter()
-            .find(|(k, _)| k == META_INVOICE_NUMBERS)
+            .find(|(k, _)| k == META_NUMBER_BOOK)
             .and_then(|(_, v)| serde_json::from_str(v).ok())
             .unwrap_or_default();
         let stored_index: Option<DocumentId> = loaded
@@ -265,7 +267,8 @@ impl Repo {
                 saha_core::sales::opportunity::default_open_stages(),
             )),
             service: RwSignal::new(ServiceSettings::default()),
-            invoice_numbers: RefCell::new(invoice_numbers),
+            company: RwSignal::new(CompanyDetails::default()),
+            numbers: RefCell::new(numbers),
             connectivity: RwSignal::new(Connectivity::Offline),
             missing: RwSignal::new(0),
             storage_error: RwSignal::new(None),
@@ -310,6 +313,11 @@ impl Repo {
     /// contact-frequency guard).
     pub fn service(&self) -> RwSignal<ServiceSettings> {
         self.0.service
+    }
+
+    /// The selling company's details (printed on quotes and invoices).
+    pub fn company(&self) -> RwSignal<CompanyDetails> {
+        self.0.company
     }
 
     /// Records matching `query` that pass `keep`, best first (see
@@ -443,8 +451,9 @@ impl Repo {
     }
 
     /// Creates one record; returns its ID once it is stored on this device.
-    pub async fn create(&self, record: Record) -> Result<DocumentId, RepoError> {
+    pub async fn create(&self, mut record: Record) -> Result<DocumentId, RepoError> {
         let id = DocumentId::random();
+        self.number_new(&mut record).await;
         self.save(vec![(id, record)], Vec::new()).await?;
         Ok(id)
     }
@@ -511,18 +520,31 @@ impl Repo {
             .map_err(RepoError::Store)
     }
 
-    // ----- invoice numbers -------------------------------------------------------
+    /// Replaces the company details (admins; the server refuses it from anyone else).
+    pub async fn set_company(&self, details: &CompanyDetails) -> Result<(), RepoError> {
+        let index_id = self.0.index_id.get().ok_or(RepoError::NoIndex)?;
+        {
+            let mut docs = self.0.docs.borrow_mut();
+            let index = docs.get_mut(&index_id).ok_or(RepoError::NoIndex)?;
+            workspace::set_company(&mut index.doc, details)?;
+        }
+        self.local_change(&[index_id])
+            .await
+            .map_err(RepoError::Store)
+    }
 
-    /// Takes the next invoice number of `year` from this device's blocks, asking the
-    /// server for a new block first when few are left (and it can be reached). The
-    /// number is stored as used before it is returned, so it is never issued twice.
-    pub async fn take_invoice_number(&self, year: i32) -> Result<String, NumberError> {
-        if self.0.invoice_numbers.borrow().needs_refill(year) {
-            let _ = self.refill_invoice_numbers(year).await;
+    // ----- document numbers ------------------------------------------------------
+
+    /// Takes the next number of `series` and `year` from this device's blocks, asking
+    /// the server for a new block first when few are left (and it can be reached). The
+    /// number is stored as used before it is returned, so it is never given twice.
+    pub async fn take_number(&self, series: Series, year: i32) -> Result<String, NumberError> {
+        if self.0.numbers.borrow().needs_refill(series, year) {
+            let _ = self.refill_numbers(series, year).await;
         }
         let (number, book) = {
-            let mut book = self.0.invoice_numbers.borrow_mut();
-            let number = book.take(year).ok_or(NumberError::NoneLeft)?;
+            let mut book = self.0.numbers.borrow_mut();
+            let number = book.take(series, year).ok_or(NumberError::NoneLeft)?;
             (number, book.clone())
         };
         self.store_number_book(&book)
@@ -531,23 +553,75 @@ impl Repo {
         Ok(number)
     }
 
-    /// Asks the server for another block of numbers if this device has few left.
-    pub async fn refill_invoice_numbers(&self, year: i32) -> Result<(), String> {
-        if !self.0.invoice_numbers.borrow().needs_refill(year) {
+    /// Asks the server for another block of `series` if this device has few left.
+    pub async fn refill_numbers(&self, series: Series, year: i32) -> Result<(), String> {
+        if !self.0.numbers.borrow().needs_refill(series, year) {
             return Ok(());
         }
-        let block: saha_core::sales::invoice_number::NumberBlock = super::http::post(
-            "/api/invoice-numbers",
-            &saha_core::api::InvoiceNumberRequest { year },
+        let block: saha_core::sales::numbering::NumberBlock = super::http::post(
+            "/api/document-numbers",
+            &saha_core::api::NumberRequest { year, series },
         )
         .await
         .map_err(|e| e.to_string())?;
         let book = {
-            let mut book = self.0.invoice_numbers.borrow_mut();
+            let mut book = self.0.numbers.borrow_mut();
             book.add(block);
             book.clone()
         };
         self.store_number_book(&book).await
+    }
+
+    /// Numbers a new quote or order from this device's blocks. One made while the
+    /// device had none left (offline) stays unnumbered until [`Repo::number_waiting`].
+    async fn number_new(&self, record: &mut Record) {
+        let Record::Sales(document) = record else {
+            return;
+        };
+        let Some(series) = Series::of_kind(&document.common.kind) else {
+            return;
+        };
+        if series == Series::Invoice || !document.number.is_empty() {
+            return;
+        }
+        let today = saha_core::sales::document::date_of(now_ms());
+        let year = saha_core::sales::numbering::year_of(&today).unwrap_or(2026);
+        match self.take_number(series, year).await {
+            Ok(number) => document.number = number,
+            Err(NumberError::NoneLeft) => {}
+            Err(NumberError::Storage(e)) => leptos::logging::warn!("no number stored: {e}"),
+        }
+    }
+
+    /// Gives numbers to the quotes and orders this member made while the device had
+    /// none left.
+    async fn number_waiting(&self) -> Result<(), RepoError> {
+        let me = self.0.user_id.clone();
+        let waiting: Vec<(DocumentId, Record)> = self.0.records.with_untracked(|records| {
+            records
+                .iter()
+                .filter(|(_, view)| match &view.record {
+                    Record::Sales(d) => {
+                        d.number.is_empty()
+                            && d.common.created_by == me
+                            && matches!(d.common.kind.as_str(), "quote" | "order")
+                    }
+                    _ => false,
+                })
+                .map(|(id, view)| (*id, view.record.clone()))
+                .collect()
+        });
+        let mut numbered = Vec::new();
+        for (id, mut record) in waiting {
+            self.number_new(&mut record).await;
+            if matches!(&record, Record::Sales(d) if !d.number.is_empty()) {
+                numbered.push((id, record));
+            }
+        }
+        if numbered.is_empty() {
+            return Ok(());
+        }
+        self.save(Vec::new(), numbered).await
     }
 
     async fn store_number_book(&self, book: &NumberBook) -> Result<(), String> {
@@ -556,7 +630,7 @@ impl Repo {
             .store
             .write(
                 vec![Write::Meta {
-                    key: META_INVOICE_NUMBERS.into(),
+                    key: META_NUMBER_BOOK.into(),
                     value,
                 }],
                 true,
@@ -639,6 +713,10 @@ impl Repo {
                     let service = workspace::service(&local.doc);
                     if self.0.service.with_untracked(|s| *s != service) {
                         self.0.service.set(service);
+                    }
+                    let company = workspace::company(&local.doc);
+                    if self.0.company.with_untracked(|c| *c != company) {
+                        self.0.company.set(company);
                     }
                 }
                 continue;
@@ -817,14 +895,21 @@ impl Repo {
                 repo.offer(&ids);
             });
             if self.0.access.role.can_write() {
-                // Keep invoice numbers on the device for the next time it is offline.
+                // Keep document numbers on the device for the next time it is offline,
+                // and number what was made while it had none.
                 let repo = self.clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     let today = saha_core::sales::document::date_of(now_ms());
-                    if let Some(year) = saha_core::sales::invoice_number::year_of(&today)
-                        && let Err(e) = repo.refill_invoice_numbers(year).await
-                    {
-                        leptos::logging::warn!("no invoice numbers reserved: {e}");
+                    let Some(year) = saha_core::sales::numbering::year_of(&today) else {
+                        return;
+                    };
+                    for series in Series::ALL {
+                        if let Err(e) = repo.refill_numbers(series, year).await {
+                            leptos::logging::warn!("no {} numbers reserved: {e}", series.code());
+                        }
+                    }
+                    if let Err(e) = repo.number_waiting().await {
+                        leptos::logging::warn!("waiting documents not numbered: {e:?}");
                     }
                 });
             }

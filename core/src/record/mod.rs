@@ -67,11 +67,15 @@ pub enum WorkflowRefusal {
     LeadDisqualified,
     /// The device has no invoice numbers left in its block and is offline.
     NoNumbers,
+    /// Only a quote that was sent, accepted or rejected gets a new version.
+    QuoteNotRevisable,
+    /// An order is made from an opportunity only once it is won.
+    OpportunityNotWon,
 }
 
 impl WorkflowRefusal {
     /// Every refusal, for tests that each one is worded.
-    pub const ALL: [WorkflowRefusal; 13] = [
+    pub const ALL: [WorkflowRefusal; 15] = [
         WorkflowRefusal::NotARecord,
         WorkflowRefusal::NotAQuote,
         WorkflowRefusal::QuoteNotAccepted,
@@ -85,6 +89,8 @@ impl WorkflowRefusal {
         WorkflowRefusal::LeadAlreadyConverted,
         WorkflowRefusal::LeadDisqualified,
         WorkflowRefusal::NoNumbers,
+        WorkflowRefusal::QuoteNotRevisable,
+        WorkflowRefusal::OpportunityNotWon,
     ];
 
     /// Stable code, as the API and logs spell it.
@@ -103,6 +109,8 @@ impl WorkflowRefusal {
             WorkflowRefusal::LeadAlreadyConverted => "lead_already_converted",
             WorkflowRefusal::LeadDisqualified => "lead_disqualified",
             WorkflowRefusal::NoNumbers => "no_numbers",
+            WorkflowRefusal::QuoteNotRevisable => "quote_not_revisable",
+            WorkflowRefusal::OpportunityNotWon => "opportunity_not_won",
         }
     }
 }

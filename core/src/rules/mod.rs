@@ -64,16 +64,19 @@ pub enum Step {
     CampaignWithdrawal,
     CampaignHandOver,
     QuoteAcceptance,
+    /// Taking an accepted or rejected quote back into the offer (only a revision may).
+    QuoteLocked,
     InvoiceIssue,
     CaseClosure,
 }
 
 impl Step {
-    pub const ALL: [Step; 6] = [
+    pub const ALL: [Step; 7] = [
         Step::CampaignApproval,
         Step::CampaignWithdrawal,
         Step::CampaignHandOver,
         Step::QuoteAcceptance,
+        Step::QuoteLocked,
         Step::InvoiceIssue,
         Step::CaseClosure,
     ];
@@ -85,6 +88,7 @@ impl Step {
             Step::CampaignWithdrawal => "campaign_withdrawal",
             Step::CampaignHandOver => "campaign_hand_over",
             Step::QuoteAcceptance => "quote_acceptance",
+            Step::QuoteLocked => "quote_locked",
             Step::InvoiceIssue => "invoice_issue",
             Step::CaseClosure => "case_closure",
         }
@@ -135,6 +139,10 @@ const CASE_CLOSERS: &[Role] = &[Role::Owner, Role::Admin, Role::Manager, Role::S
 const CAMPAIGN_DRAFT: Write = Write::WhileStatus(&["draft"]);
 /// What an issued invoice may no longer change.
 const INVOICE_DRAFT: Write = Write::WhileStatus(&["draft"]);
+/// What an accepted or rejected quote may no longer change.
+const QUOTE_ON_OFFER: Write = Write::WhileStatus(crate::sales::document::QUOTE_OPEN);
+/// What an invoiced or cancelled order may no longer change.
+const ORDER_OPEN: Write = Write::WhileStatus(crate::sales::document::ORDER_OPEN);
 
 /// The write rules of each kind beyond [`COMMON`]. A field not listed is
 /// [`Write::Members`].
@@ -183,11 +191,48 @@ pub const TABLE: &[KindRules] = &[
     },
     KindRules {
         kinds: &[crate::sales::document::QUOTE],
-        fields: &[],
+        fields: &[
+            field("number", Write::Once),
+            // Once, not fixed: quotes made before revisions existed get theirs (0) on
+            // their first edit.
+            field("revision", Write::Once),
+            field("source", Write::Fixed),
+            field("lines", QUOTE_ON_OFFER),
+            field("account", QUOTE_ON_OFFER),
+            field("contact", QUOTE_ON_OFFER),
+            field("opportunity", QUOTE_ON_OFFER),
+            field("currency", QUOTE_ON_OFFER),
+            field("valid_until", QUOTE_ON_OFFER),
+        ],
+        statuses: &[
+            StatusRule {
+                step: Step::QuoteAcceptance,
+                from: &[],
+                to: &["accepted"],
+                roles: SELLERS,
+            },
+            // Settled offers stay settled; changing one makes a revision.
+            StatusRule {
+                step: Step::QuoteLocked,
+                from: &["accepted", "rejected", "revised"],
+                to: &["draft", "sent", "accepted", "rejected"],
+                roles: &[],
+            },
+        ],
+    },
+    KindRules {
+        kinds: &[crate::sales::document::ORDER],
+        fields: &[
+            field("number", Write::Once),
+            field("source", Write::Fixed),
+            field("lines", ORDER_OPEN),
+            field("account", ORDER_OPEN),
+            field("currency", ORDER_OPEN),
+        ],
         statuses: &[StatusRule {
-            step: Step::QuoteAcceptance,
+            step: Step::InvoiceIssue,
             from: &[],
-            to: &["accepted"],
+            to: &["invoiced"],
             roles: SELLERS,
         }],
     },

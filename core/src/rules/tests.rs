@@ -276,6 +276,51 @@ fn invoice_numbers_are_set_once_and_issued_invoices_keep_their_lines() {
 }
 
 #[test]
+fn settled_quotes_stay_settled_and_invoiced_orders_keep_their_lines() {
+    let quote = stored(crate::sales::document::QUOTE);
+    let (numbered, quote) = judge(Role::SalesRep, &quote, |tx| {
+        tx.put(ROOT, "number", "TKL-2026-00001").unwrap();
+    });
+    assert!(numbered.is_ok(), "{numbered:?}");
+    let (accepted, accepted_quote) = judge(Role::SalesRep, &quote, |tx| {
+        tx.put(ROOT, "status", "accepted").unwrap();
+    });
+    assert!(accepted.is_ok(), "{accepted:?}");
+    let (lines, _) = judge(Role::Owner, &accepted_quote, |tx| {
+        let lines = tx.get(ROOT, "lines").unwrap().unwrap().1;
+        tx.put_object(&lines, "l9", ObjType::Map).unwrap();
+    });
+    assert!(matches!(lines, Err(Refusal::Locked { field: "lines", .. })));
+    let (reopen, _) = judge(Role::Owner, &accepted_quote, |tx| {
+        tx.put(ROOT, "status", "draft").unwrap();
+    });
+    assert_eq!(reopen.unwrap_err(), Refusal::Step(Step::QuoteLocked));
+    let (revised, _) = judge(Role::SalesRep, &accepted_quote, |tx| {
+        tx.put(ROOT, "status", "revised").unwrap();
+    });
+    assert!(revised.is_ok(), "{revised:?}");
+    let (renumber, _) = judge(Role::Owner, &accepted_quote, |tx| {
+        tx.put(ROOT, "number", "TKL-2026-00002").unwrap();
+    });
+    assert_eq!(renumber.unwrap_err(), Refusal::SetOnce("number"));
+
+    let order = stored(crate::sales::document::ORDER);
+    let (invoiced, invoiced_order) = judge(Role::SalesRep, &order, |tx| {
+        tx.put(ROOT, "status", "invoiced").unwrap();
+    });
+    assert!(invoiced.is_ok(), "{invoiced:?}");
+    let (agent, _) = judge(Role::ServiceAgent, &order, |tx| {
+        tx.put(ROOT, "status", "invoiced").unwrap();
+    });
+    assert_eq!(agent.unwrap_err(), Refusal::Step(Step::InvoiceIssue));
+    let (lines, _) = judge(Role::Owner, &invoiced_order, |tx| {
+        let lines = tx.get(ROOT, "lines").unwrap().unwrap().1;
+        tx.put_object(&lines, "l9", ObjType::Map).unwrap();
+    });
+    assert!(matches!(lines, Err(Refusal::Locked { field: "lines", .. })));
+}
+
+#[test]
 fn logs_only_grow() {
     let mut account = stored(crate::parties::account::KIND);
     account

@@ -1,12 +1,17 @@
 //! Quotes, orders and invoices (schema version 1): one document type with priced lines.
 //!
-//! A quote is priced from the product catalog; an accepted quote becomes an order, an
-//! order becomes an invoice. The three share [`SalesDocument`] and differ by `kind`,
+//! A quote is priced from the product catalog; an accepted quote becomes an order (so
+//! does a won opportunity), an order becomes an invoice, and issuing the invoice marks
+//! its order invoiced and its opportunity won ([`SalesDocument::after_issue`]). Quotes
+//! and orders are numbered when created, invoices when issued (see
+//! [`crate::sales::numbering`]). A quote is offered while it is a draft or sent; once
+//! accepted or rejected it is locked, and changing the offer makes a new version
+//! ([`SalesDocument::revise`]) under the same number. The three share [`SalesDocument`] and differ by `kind`,
 //! status codes and a few fields. Lines are a map keyed by a random line ID (ordered by
 //! `position`), so two devices that edit different lines, or add lines, offline keep
 //! all their edits, and edits to different fields of one line merge too. Totals are
 //! computed from the lines with [`crate::sales::money`] whenever they are shown and never
-//! stored. An invoice gets its number when it is issued (see [`crate::sales::invoice_number`]).
+//! stored.
 
 use crate::record::WorkflowRefusal;
 use std::collections::BTreeMap;
@@ -30,11 +35,16 @@ pub const SCHEMA_VERSION: i64 = 1;
 /// Status codes of each kind, the first being a new document's.
 pub fn statuses(kind: &str) -> &'static [&'static str] {
     match kind {
-        ORDER => &["open", "delivered", "cancelled"],
+        ORDER => &["open", "delivered", "invoiced", "cancelled"],
         INVOICE => &["draft", "issued", "paid", "cancelled"],
-        _ => &["draft", "sent", "accepted", "rejected"],
+        _ => &["draft", "sent", "accepted", "rejected", "revised"],
     }
 }
+
+/// The statuses in which a quote's offer may still change.
+pub const QUOTE_OPEN: &[&str] = &["draft", "sent"];
+/// The statuses in which an order's lines may still change.
+pub const ORDER_OPEN: &[&str] = &["open", "delivered"];
 
 /// One priced line.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Reconcile, Hydrate)]
@@ -134,9 +144,17 @@ pub struct SalesDocumentFields {
     /// The quote an order was made from, or the order an invoice was made from.
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub source: String,
-    /// Invoices: the number, set when issued.
+    /// The document's number (see [`crate::sales::numbering`]): quotes and orders get
+    /// one when created, invoices when issued. Empty on a quote or order made offline
+    /// on a device that had no numbers left (it gets one when the device is back).
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub number: String,
+    /// Quotes: the version under this number, 1 for the first offer.
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::record::value::hydrate_int_or_zero"
+    )]
+    pub revision: i64,
     #[autosurgeon(missing = "Default::default")]
     pub history: Vec<Transition>,
 }
@@ -155,10 +173,12 @@ pub mod field {
         FieldSpec::required("currency", Input::Choice(&["TRY", "USD", "EUR"]));
     pub const QUOTE_STATUS: FieldSpec = FieldSpec::required(
         "status",
-        Input::Choice(&["draft", "sent", "accepted", "rejected"]),
+        Input::Choice(&["draft", "sent", "accepted", "rejected", "revised"]),
     );
-    pub const ORDER_STATUS: FieldSpec =
-        FieldSpec::required("status", Input::Choice(&["open", "delivered", "cancelled"]));
+    pub const ORDER_STATUS: FieldSpec = FieldSpec::required(
+        "status",
+        Input::Choice(&["open", "delivered", "invoiced", "cancelled"]),
+    );
     pub const VALID_UNTIL: FieldSpec = FieldSpec::new("valid_until", Input::Date);
     pub const DUE_DATE: FieldSpec = FieldSpec::new("due_date", Input::Date);
 }
@@ -229,6 +249,7 @@ impl RecordType for SalesDocument {
     fn apply(&mut self, form: &Form, ctx: &EditContext) -> Result<(), Problems> {
         let mut check = Checker::new(form);
         let issued = self.is_issued_invoice();
+        let (account_before, currency_before) = (self.account.clone(), self.currency.clone());
         let account = check.field(&field::ACCOUNT);
         let currency = check.field(&field::CURRENCY);
         if issued {
@@ -248,10 +269,29 @@ impl RecordType for SalesDocument {
                 status = check.field(&field::ORDER_STATUS);
             }
             _ => {
-                self.contact = check.field(&field::CONTACT);
-                self.opportunity = check.field(&field::OPPORTUNITY);
+                let contact = check.field(&field::CONTACT);
+                let opportunity = check.field(&field::OPPORTUNITY);
+                let valid_until = check.field(&field::VALID_UNTIL);
                 status = check.field(&field::QUOTE_STATUS);
-                self.valid_until = check.field(&field::VALID_UNTIL);
+                if QUOTE_OPEN.contains(&self.status.as_str()) {
+                    self.contact = contact;
+                    self.opportunity = opportunity;
+                    self.valid_until = valid_until;
+                } else {
+                    // An accepted or rejected offer stays as it was: a revision changes it.
+                    for (spec, new, old) in [
+                        (&field::ACCOUNT, &self.account, &account_before),
+                        (&field::CONTACT, &contact, &self.contact),
+                        (&field::OPPORTUNITY, &opportunity, &self.opportunity),
+                        (&field::CURRENCY, &self.currency, &currency_before),
+                        (&field::VALID_UNTIL, &valid_until, &self.valid_until),
+                        (&field::QUOTE_STATUS, &status, &self.status),
+                    ] {
+                        if new != old {
+                            check.problem(spec.name, Problem::Locked);
+                        }
+                    }
+                }
             }
         }
         record::apply_common(&mut check, self);
@@ -261,7 +301,11 @@ impl RecordType for SalesDocument {
     }
 
     fn title(&self) -> String {
-        self.number.clone()
+        if self.revision > 1 && !self.number.is_empty() {
+            format!("{} R{}", self.number, self.revision)
+        } else {
+            self.number.clone()
+        }
     }
 
     fn search_words(&self) -> String {
@@ -297,6 +341,9 @@ impl SalesDocument {
         document.currency = Currency::Try.code().to_owned();
         document.status = statuses(kind)[0].to_owned();
         document.history = vec![Transition::new(ctx, "", &document.status)];
+        if kind == QUOTE {
+            document.revision = 1;
+        }
         document
     }
 
@@ -344,6 +391,85 @@ impl SalesDocument {
             return Err(EditError::Refused(WorkflowRefusal::OrderCancelled));
         }
         Ok(order.derive(INVOICE, order_id, ctx))
+    }
+
+    /// An order for a won opportunity: the lines of its accepted quote when it has one,
+    /// else one line for the opportunity's amount.
+    pub fn order_for_won(
+        opportunity_id: &str,
+        opportunity: &Opportunity,
+        accepted_quote: Option<(&str, &SalesDocument)>,
+        ctx: &EditContext,
+    ) -> Result<SalesDocument, EditError> {
+        if opportunity.stage != crate::sales::opportunity::WON {
+            return Err(EditError::Refused(WorkflowRefusal::OpportunityNotWon));
+        }
+        if let Some((quote_id, quote)) = accepted_quote {
+            let mut order = SalesDocument::order_from(quote_id, quote, ctx)?;
+            order.opportunity = opportunity_id.to_owned();
+            return Ok(order);
+        }
+        let mut order = SalesDocument::new(ORDER, ctx);
+        order.account = opportunity.account.clone();
+        order.contact = opportunity.contact.clone();
+        order.opportunity = opportunity_id.to_owned();
+        order.currency = opportunity.currency().code().to_owned();
+        order.common.team = opportunity.common.team.clone();
+        order.common.owner = opportunity.common.owner.clone();
+        if !opportunity.amount().is_zero() {
+            order.lines.insert(
+                new_line_id(),
+                LineItem {
+                    position: 1,
+                    product: String::new(),
+                    description: opportunity.name.clone(),
+                    quantity: "1".into(),
+                    unit_price: opportunity.amount().to_string(),
+                    discount: String::new(),
+                    vat: 20,
+                },
+            );
+        }
+        Ok(order)
+    }
+
+    /// A new version of a quote that was sent, accepted or rejected: the same number,
+    /// the next revision, the same lines, as a draft; `quote` becomes `revised`.
+    pub fn revise(
+        quote_id: &str,
+        quote: &mut SalesDocument,
+        ctx: &EditContext,
+    ) -> Result<SalesDocument, EditError> {
+        if quote.common.kind != QUOTE {
+            return Err(EditError::Refused(WorkflowRefusal::NotAQuote));
+        }
+        if !["sent", "accepted", "rejected"].contains(&quote.status.as_str()) {
+            return Err(EditError::Refused(WorkflowRefusal::QuoteNotRevisable));
+        }
+        let mut next = quote.derive(QUOTE, quote_id, ctx);
+        next.number = quote.number.clone();
+        next.revision = quote.revision.max(1) + 1;
+        quote.set_status("revised", ctx);
+        Ok(next)
+    }
+
+    /// What issuing an invoice does to the documents it came from: its order (if not
+    /// cancelled) becomes `invoiced`, its opportunity (if still open) `won`. Returns
+    /// whether each changed.
+    pub fn after_issue(
+        order: Option<&mut SalesDocument>,
+        opportunity: Option<&mut Opportunity>,
+        ctx: &EditContext,
+    ) -> (bool, bool) {
+        let order_moved = order.is_some_and(|order| {
+            order.common.kind == ORDER
+                && order.status != "cancelled"
+                && order.set_status("invoiced", ctx)
+        });
+        let opportunity_won = opportunity.is_some_and(|opportunity| {
+            opportunity.is_open() && opportunity.move_to(crate::sales::opportunity::WON, ctx)
+        });
+        (order_moved, opportunity_won)
     }
 
     fn derive(&self, kind: &str, source: &str, ctx: &EditContext) -> SalesDocument {
@@ -435,9 +561,14 @@ impl SalesDocument {
         money::totals(&priced).map_err(|(i, p)| (lines[i].0.to_owned(), p))
     }
 
-    /// Whether lines may still change (not on an issued invoice).
+    /// Whether lines may still change: not on an issued invoice, an invoiced or
+    /// cancelled order, or a quote no longer on offer.
     pub fn lines_editable(&self) -> bool {
-        !self.is_issued_invoice() && self.status != "cancelled"
+        match self.common.kind.as_str() {
+            QUOTE => QUOTE_OPEN.contains(&self.status.as_str()),
+            ORDER => ORDER_OPEN.contains(&self.status.as_str()),
+            _ => !self.is_issued_invoice() && self.status != "cancelled",
+        }
     }
 
     /// Adds a line priced from `product`; returns its ID. A product priced in another
@@ -713,6 +844,106 @@ mod tests {
         assert_eq!(
             read::<SalesDocument>(&doc).unwrap().number,
             "SAH2026000000001"
+        );
+    }
+
+    #[test]
+    fn a_settled_quote_is_locked_and_a_revision_makes_its_next_version() {
+        let mut q = quote();
+        q.number = "TKL-2026-00007".into();
+        q.set_line("a", &line("Servis", "1", "100", "", "20"))
+            .unwrap();
+        q.set_status("accepted", &ctx(2));
+        assert!(!q.lines_editable());
+        assert!(matches!(
+            q.set_line("a", &line("Servis", "2", "100", "", "20")),
+            Err(EditError::Refused(WorkflowRefusal::LinesLocked))
+        ));
+        // The form may still change notes, not the offer or its status.
+        let form = q
+            .form()
+            .with("valid_until", "2027-01-31")
+            .with("status", "draft");
+        assert_eq!(
+            q.apply(&form, &ctx(3)),
+            Err(vec![
+                ("valid_until", Problem::Locked),
+                ("status", Problem::Locked)
+            ])
+        );
+        let notes = q.form().with("notes", "müşteri arayacak");
+        assert_eq!(q.apply(&notes, &ctx(3)), Ok(()));
+        let next = SalesDocument::revise("Q1", &mut q, &ctx(4)).unwrap();
+        assert_eq!(q.status, "revised");
+        assert_eq!(
+            (next.number.as_str(), next.revision, next.status.as_str()),
+            ("TKL-2026-00007", 2, "draft")
+        );
+        assert_eq!(
+            (next.source.as_str(), next.lines.clone()),
+            ("Q1", q.lines.clone())
+        );
+        assert_eq!(next.title(), "TKL-2026-00007 R2");
+        assert!(next.lines_editable());
+        // A draft is changed, not revised; a revised quote is not revised again.
+        let mut draft = quote();
+        assert!(matches!(
+            SalesDocument::revise("Q2", &mut draft, &ctx(5)),
+            Err(EditError::Refused(WorkflowRefusal::QuoteNotRevisable))
+        ));
+        assert!(SalesDocument::revise("Q1", &mut q, &ctx(5)).is_err());
+    }
+
+    #[test]
+    fn issuing_marks_the_order_invoiced_and_the_deal_won() {
+        use crate::sales::opportunity::{Opportunity, WON};
+        let mut opportunity: Opportunity = record::blank("opportunity", 1, &ctx(1));
+        opportunity.name = "Filo yenileme".into();
+        opportunity.account = "acc".into();
+        opportunity.stage = "proposal".into();
+        opportunity.amount = "125000".into();
+        assert!(matches!(
+            SalesDocument::order_for_won("O1", &opportunity, None, &ctx(2)),
+            Err(EditError::Refused(WorkflowRefusal::OpportunityNotWon))
+        ));
+        let mut order = SalesDocument::new(ORDER, &ctx(2));
+        assert_eq!(
+            SalesDocument::after_issue(Some(&mut order), Some(&mut opportunity), &ctx(3)),
+            (true, true)
+        );
+        assert_eq!(
+            (order.status.as_str(), opportunity.stage.as_str()),
+            ("invoiced", WON)
+        );
+        assert!(!order.lines_editable());
+        // Twice changes nothing; a cancelled order stays cancelled.
+        assert_eq!(
+            SalesDocument::after_issue(Some(&mut order), Some(&mut opportunity), &ctx(4)),
+            (false, false)
+        );
+        let mut cancelled = SalesDocument::new(ORDER, &ctx(2));
+        cancelled.set_status("cancelled", &ctx(3));
+        assert_eq!(
+            SalesDocument::after_issue(Some(&mut cancelled), None, &ctx(4)),
+            (false, false)
+        );
+        // A won deal without a quote becomes an order of one line for its amount.
+        let from_deal = SalesDocument::order_for_won("O1", &opportunity, None, &ctx(5)).unwrap();
+        assert_eq!(
+            (from_deal.account.as_str(), from_deal.opportunity.as_str()),
+            ("acc", "O1")
+        );
+        assert_eq!(from_deal.totals().unwrap().net, Decimal::new(125_000, 0));
+        // With an accepted quote, its lines.
+        let mut q = quote();
+        q.set_line("a", &line("Servis", "3", "100", "", "20"))
+            .unwrap();
+        q.set_status("accepted", &ctx(5));
+        let from_quote =
+            SalesDocument::order_for_won("O1", &opportunity, Some(("Q1", &q)), &ctx(6)).unwrap();
+        assert_eq!(
+            (from_quote.source.as_str(), from_quote.lines.len()),
+            ("Q1", 1)
         );
     }
 

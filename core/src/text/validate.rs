@@ -43,6 +43,11 @@ pub enum Problem {
         min: i64,
         max: i64,
     },
+    /// Not an IBAN (country, two check digits that satisfy ISO 13616's mod 97, the
+    /// account; a Turkish one has 26 characters).
+    InvalidIban,
+    /// Not a PNG, JPEG, WebP or SVG image within the size limit.
+    InvalidImage,
 }
 
 /// Longest name, city or e-mail we accept; longer input is almost always a paste error.
@@ -314,6 +319,77 @@ pub fn vkn(input: &str) -> Result<String, Problem> {
     }
 }
 
+/// An optional IBAN, normalised to groups of four (`TR33 0006 1005 1978 6457 8413 26`):
+/// letters and digits only, two check digits valid under ISO 13616 (mod 97 = 1); a
+/// Turkish IBAN is 26 characters long. Spaces are ignored; empty stays empty.
+pub fn iban(input: &str) -> Result<String, Problem> {
+    let compact: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if compact.is_empty() {
+        return Ok(compact);
+    }
+    let well_formed = (15..=34).contains(&compact.len())
+        && compact.chars().all(|c| c.is_ascii_alphanumeric())
+        && compact[..2].chars().all(|c| c.is_ascii_alphabetic())
+        && compact[2..4].chars().all(|c| c.is_ascii_digit())
+        && (!compact.starts_with("TR") || compact.len() == 26);
+    if !well_formed {
+        return Err(Problem::InvalidIban);
+    }
+    // Move the first four characters to the end, letters become 10–35, then mod 97.
+    let rearranged = compact[4..].chars().chain(compact[..4].chars());
+    let mut remainder: u32 = 0;
+    for c in rearranged {
+        let value = c.to_digit(36).unwrap_or(0);
+        remainder = if value >= 10 {
+            (remainder * 100 + value) % 97
+        } else {
+            (remainder * 10 + value) % 97
+        };
+    }
+    if remainder != 1 {
+        return Err(Problem::InvalidIban);
+    }
+    let groups: Vec<String> = compact
+        .as_bytes()
+        .chunks(4)
+        .map(|g| String::from_utf8_lossy(g).into_owned())
+        .collect();
+    Ok(groups.join(" "))
+}
+
+/// Largest image kept inside a document (a company logo), as a `data:` URL.
+pub const MAX_IMAGE_URL: usize = 96 * 1024;
+
+/// An optional small image as a `data:` URL of a PNG, JPEG, WebP or SVG picture, at
+/// most [`MAX_IMAGE_URL`] long (it travels inside a synced document).
+pub fn image_data_url(input: &str) -> Result<String, Problem> {
+    let url = input.trim();
+    if url.is_empty() {
+        return Ok(String::new());
+    }
+    let allowed = [
+        "data:image/png;base64,",
+        "data:image/jpeg;base64,",
+        "data:image/webp;base64,",
+        "data:image/svg+xml;base64,",
+    ];
+    let Some(prefix) = allowed.iter().find(|p| url.starts_with(**p)) else {
+        return Err(Problem::InvalidImage);
+    };
+    let body = &url[prefix.len()..];
+    let base64 = body
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='));
+    if url.len() > MAX_IMAGE_URL || body.is_empty() || !base64 {
+        return Err(Problem::InvalidImage);
+    }
+    Ok(url.to_owned())
+}
+
 /// An optional Turkish identity number (TCKN, *T.C. kimlik numarası*) of a person:
 /// eleven digits, not starting with 0, whose last two are checksums of the rest.
 pub fn tckn(input: &str) -> Result<String, Problem> {
@@ -339,6 +415,49 @@ pub fn tckn(input: &str) -> Result<String, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ibans_are_checked_and_grouped() {
+        assert_eq!(
+            iban("tr330006100519786457841326").as_deref(),
+            Ok("TR33 0006 1005 1978 6457 8413 26")
+        );
+        assert_eq!(
+            iban(" GB82 WEST 1234 5698 7654 32 ").as_deref(),
+            Ok("GB82 WEST 1234 5698 7654 32")
+        );
+        assert_eq!(iban(""), Ok(String::new()));
+        // One digit off, a Turkish IBAN a digit short, rubbish.
+        assert_eq!(
+            iban("TR330006100519786457841327"),
+            Err(Problem::InvalidIban)
+        );
+        assert_eq!(iban("TR33000610051978645784132"), Err(Problem::InvalidIban));
+        assert_eq!(iban("IBAN: TR33"), Err(Problem::InvalidIban));
+    }
+
+    #[test]
+    fn only_small_images_are_kept() {
+        assert_eq!(
+            image_data_url("data:image/png;base64,iVBORw0KGgo=").as_deref(),
+            Ok("data:image/png;base64,iVBORw0KGgo=")
+        );
+        assert_eq!(image_data_url("  "), Ok(String::new()));
+        assert_eq!(
+            image_data_url("data:text/html;base64,PHNjcmlwdD4="),
+            Err(Problem::InvalidImage)
+        );
+        assert_eq!(
+            image_data_url("javascript:alert(1)"),
+            Err(Problem::InvalidImage)
+        );
+        assert_eq!(
+            image_data_url("data:image/png;base64,\"><script>"),
+            Err(Problem::InvalidImage)
+        );
+        let huge = format!("data:image/png;base64,{}", "A".repeat(MAX_IMAGE_URL));
+        assert_eq!(image_data_url(&huge), Err(Problem::InvalidImage));
+    }
 
     #[test]
     fn durations_are_minutes_or_clock_text() {

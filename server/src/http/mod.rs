@@ -2,7 +2,7 @@
 //! [`router`] and shared [`state`]; [`failure`] answers; [`auth`] (sessions, login,
 //! Origin), [`setup`] (first run), [`members`] and teams, [`invitations`], the [`audit`]
 //! log, [`sync_tickets`] (tickets, the `/sync` upgrade, the change feed),
-//! [`invoice_numbers`], [`calendar_feed`] (iCalendar subscriptions), [`survey`]
+//! [`document_numbers`], [`calendar_feed`] (iCalendar subscriptions), [`survey`]
 //! (customers' answers) and [`security`] (headers, CSP, cookies, hosts).
 //!
 //! Bodies are the types of [`saha_core::api`]. Every failure answers with an
@@ -12,9 +12,9 @@
 pub mod audit;
 pub mod auth;
 pub mod calendar_feed;
+pub mod document_numbers;
 pub mod failure;
 pub mod invitations;
-pub mod invoice_numbers;
 pub mod members;
 pub mod router;
 pub mod security;

@@ -17,7 +17,7 @@ use tower_http::services::ServeDir;
 use crate::http::state::AppState;
 use crate::http::sync_tickets::sync_upgrade;
 use crate::http::{
-    audit, auth, calendar_feed, invitations, invoice_numbers, members, setup, survey, sync_tickets,
+    audit, auth, calendar_feed, document_numbers, invitations, members, setup, survey, sync_tickets,
 };
 
 /// Refuses state-changing API calls from a foreign browser origin.
@@ -65,10 +65,9 @@ pub fn router(state: AppState) -> Router {
             get(invitations::invitation_preview).post(invitations::accept_invitation),
         )
         .route("/audit", get(audit::audit_log))
-        .route(
-            "/invoice-numbers",
-            post(invoice_numbers::reserve_invoice_numbers),
-        )
+        .route("/document-numbers", post(document_numbers::reserve_numbers))
+        // The route of earlier app versions still cached on devices (invoice numbers).
+        .route("/invoice-numbers", post(document_numbers::reserve_numbers))
         .route(
             "/calendar-feeds",
             get(calendar_feed::list).post(calendar_feed::create),

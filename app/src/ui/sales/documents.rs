@@ -66,21 +66,80 @@ pub(crate) async fn derive(
 
 pub(crate) async fn issue(id: DocumentId) -> Result<(), RepoError> {
     let today = today();
-    let year = saha_core::sales::invoice_number::year_of(&today).unwrap_or(2026);
+    let year = saha_core::sales::numbering::year_of(&today).unwrap_or(2026);
     let repo = repo();
     // Check before a number is used up.
     let Some(Record::Sales(mut invoice)) = repo.record(id) else {
         return Err(RepoError::Workflow(WorkflowRefusal::NotARecord));
     };
     invoice.issue("check", &today, &repo.edit_context())?;
-    let number = repo.take_invoice_number(year).await.map_err(|e| match e {
-        NumberError::NoneLeft => RepoError::Workflow(WorkflowRefusal::NoNumbers),
-        NumberError::Storage(e) => stored(e),
-    })?;
-    change_document(id, |invoice| {
-        invoice.issue(&number, &today, &repo.edit_context())
-    })
-    .await
+    let number = repo
+        .take_number(saha_core::sales::numbering::Series::Invoice, year)
+        .await
+        .map_err(|e| match e {
+            NumberError::NoneLeft => RepoError::Workflow(WorkflowRefusal::NoNumbers),
+            NumberError::Storage(e) => stored(e),
+        })?;
+    let ctx = repo.edit_context();
+    let Some(Record::Sales(mut invoice)) = repo.record(id) else {
+        return Err(RepoError::Workflow(WorkflowRefusal::NotARecord));
+    };
+    invoice.issue(&number, &today, &ctx)?;
+    // The order it came from is invoiced and the deal won, in the same step.
+    let mut order = invoice
+        .source
+        .parse::<DocumentId>()
+        .ok()
+        .and_then(|order_id| match repo.record(order_id) {
+            Some(Record::Sales(order)) => Some((order_id, order)),
+            _ => None,
+        });
+    let mut deal = invoice
+        .opportunity
+        .parse::<DocumentId>()
+        .ok()
+        .and_then(|deal_id| match repo.record(deal_id) {
+            Some(Record::Opportunity(deal)) => Some((deal_id, deal)),
+            _ => None,
+        });
+    let (order_moved, deal_won) = SalesDocument::after_issue(
+        order.as_mut().map(|(_, o)| o),
+        deal.as_mut().map(|(_, d)| d),
+        &ctx,
+    );
+    let mut changed = vec![(id, Record::Sales(invoice.clone()))];
+    if let (true, Some((order_id, order))) = (order_moved, order) {
+        changed.push((order_id, Record::Sales(order)));
+    }
+    if let (true, Some((deal_id, deal))) = (deal_won, deal) {
+        changed.push((deal_id, Record::Opportunity(deal)));
+    }
+    match repo.save(Vec::new(), changed).await {
+        // A member who may issue the invoice but not touch the deal (another team's)
+        // still issues it: the number is taken already.
+        Err(RepoError::Rules(_)) => {
+            repo.save(Vec::new(), vec![(id, Record::Sales(invoice))])
+                .await
+        }
+        other => other,
+    }
+}
+
+/// Makes the next version of a quote that was sent, accepted or rejected, and opens it.
+async fn revise(id: DocumentId) -> Result<(), RepoError> {
+    let repo = repo();
+    let Some(Record::Sales(mut quote)) = repo.record(id) else {
+        return Err(RepoError::Workflow(WorkflowRefusal::NotARecord));
+    };
+    let next = SalesDocument::revise(&id.to_string(), &mut quote, &repo.edit_context())?;
+    let next_id = DocumentId::random();
+    repo.save(
+        vec![(next_id, Record::Sales(next))],
+        vec![(id, Record::Sales(quote))],
+    )
+    .await?;
+    crate::ui::go(&record_href(QUOTE, next_id));
+    Ok(())
 }
 
 /// Marks an invoice paid and credits its account's loyalty points (once per invoice,
@@ -126,6 +185,18 @@ pub fn SalesPanel(id: DocumentId, document: SalesDocument) -> impl IntoView {
     let currency = document.currency();
     let source = document.source.parse::<DocumentId>().ok();
     let account = document.account.clone();
+    let revise_button = move || {
+        view! {
+            <crate::ui::widgets::dialog::ConfirmButton
+                id="revise-quote"
+                label=Key::UiReviseQuote
+                question=Key::ConfirmReviseQuote
+                primary=false
+                on_confirm=Callback::new(move |()| run_step(failure, revise(id)))
+            />
+        }
+        .into_any()
+    };
     let status_button = |label: Key, to: &'static str, button_id: &'static str| {
         view! {
             <button
@@ -152,13 +223,18 @@ pub fn SalesPanel(id: DocumentId, document: SalesDocument) -> impl IntoView {
         (QUOTE, "sent") => vec![
             status_button(Key::UiAccept, "accepted", "mark-accepted").into_any(),
             status_button(Key::UiReject, "rejected", "mark-rejected").into_any(),
+            revise_button(),
         ],
-        (QUOTE, "accepted") => vec![view! {
-            <button type="button" class="button primary" id="create-order" on:click=move |_| run_step(failure, derive(id, SalesDocument::order_from))>
-                {move || word(lang.get(), Key::UiCreateOrder)}
-            </button>
-        }
-        .into_any()],
+        (QUOTE, "accepted") => vec![
+            view! {
+                <button type="button" class="button primary" id="create-order" on:click=move |_| run_step(failure, derive(id, SalesDocument::order_from))>
+                    {move || word(lang.get(), Key::UiCreateOrder)}
+                </button>
+            }
+            .into_any(),
+            revise_button(),
+        ],
+        (QUOTE, "rejected") => vec![revise_button()],
         (ORDER, "delivered") => vec![
             view! {
                 <button type="button" class="button primary" id="create-invoice" on:click=move |_| run_step(failure, derive(id, SalesDocument::invoice_from))>
@@ -233,7 +309,8 @@ pub fn SalesPanel(id: DocumentId, document: SalesDocument) -> impl IntoView {
     }
 }
 
-/// The heading of the printed page: seller, customer, number and dates.
+/// The heading of the printed page: the seller's details (from the company settings),
+/// the customer, the number and the dates.
 #[component]
 fn PrintHeader(document: SalesDocument) -> impl IntoView {
     let lang = use_lang();
@@ -242,24 +319,43 @@ fn PrintHeader(document: SalesDocument) -> impl IntoView {
         .parse::<DocumentId>()
         .ok()
         .and_then(|id| repo().record(id));
-    let (customer, tax) = match &account {
-        Some(Record::Account(a)) => (
-            a.name.clone(),
-            [
-                a.address.clone(),
-                a.tax_office.clone(),
-                a.tax_number.clone(),
-            ]
+    let joined = |parts: Vec<String>| {
+        parts
             .into_iter()
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
-            .join(" · "),
-        ),
-        _ => (String::new(), String::new()),
+            .join(" · ")
     };
+    let (customer, address, tax) = match &account {
+        Some(Record::Account(a)) => (
+            a.name.clone(),
+            a.address.clone(),
+            joined(vec![a.tax_office.clone(), a.tax_number.clone()]),
+        ),
+        _ => (String::new(), String::new(), String::new()),
+    };
+    let company = repo().company().get_untracked();
+    let seller = if company.legal_name.is_empty() {
+        me().workspace_name
+    } else {
+        company.legal_name.clone()
+    };
+    let seller_tax = joined(vec![company.tax_office.clone(), company.tax_number.clone()]);
+    let seller_contact = joined(vec![
+        saha_core::text::validate::phone_display(&company.phone),
+        company.email.clone(),
+    ]);
+    let iban = company.iban.clone();
+    let logo = company.logo.clone();
     let kind = document.common.kind.clone();
+    // The document's date: when an invoice was issued, else when it was made.
+    let dated = if document.issue_date.is_empty() {
+        saha_core::sales::document::date_of(document.common.created_at)
+    } else {
+        document.issue_date.clone()
+    };
     let dates = [
-        (Key::FieldIssueDate, document.issue_date.clone()),
+        (Key::UiDate, dated),
         (Key::FieldValidUntil, document.valid_until.clone()),
         (Key::FieldDueDate, document.due_date.clone()),
     ]
@@ -269,16 +365,21 @@ fn PrintHeader(document: SalesDocument) -> impl IntoView {
     .collect_view();
     view! {
         <header class="print-only print-header">
-            <div>
-                <strong>{me().workspace_name}</strong>
-                <p>{move || word(lang.get(), Key::UiSeller)}</p>
+            <div class="seller">
+                {(!logo.is_empty()).then(|| view! { <img class="company-logo" src=logo.clone() alt="" /> })}
+                <strong>{seller}</strong>
+                <p>{company.address.clone()}</p>
+                <p>{seller_tax}</p>
+                <p>{seller_contact}</p>
+                {(!iban.is_empty()).then(|| view! { <p>"IBAN: " {iban.clone()}</p> })}
             </div>
             <div>
-                <h2>{move || word_for(lang.get(), &format!("kind.{kind}"))} " " {document.number.clone()}</h2>
+                <h2>{move || word_for(lang.get(), &format!("kind.{kind}"))} " " {saha_core::record::RecordType::title(&document)}</h2>
                 {dates}
             </div>
             <div>
                 <p>{move || word(lang.get(), Key::UiCustomer)} ": " <strong>{customer}</strong></p>
+                <p>{address}</p>
                 <p>{tax}</p>
             </div>
         </header>

@@ -160,6 +160,40 @@ pub fn OpportunityPanel(id: DocumentId, opportunity: Opportunity) -> impl IntoVi
             Ok(())
         })
     };
+    // A won deal becomes an order: from its accepted quote if it has one.
+    let order_from_deal = move |_| {
+        run_step(failure, async move {
+            let repo = repo();
+            let Some(Record::Opportunity(deal)) = repo.record(id) else {
+                return Err(RepoError::Workflow(WorkflowRefusal::NotARecord));
+            };
+            let key = id.to_string();
+            let accepted = repo.records().with_untracked(|all| {
+                all.values()
+                    .filter_map(|v| match &v.record {
+                        Record::Sales(q)
+                            if q.common.kind == sales::QUOTE
+                                && q.opportunity == key
+                                && q.status == "accepted" =>
+                        {
+                            Some((v.id.to_string(), q.clone()))
+                        }
+                        _ => None,
+                    })
+                    .max_by_key(|(_, q)| (q.revision, q.common.created_at))
+            });
+            let order = SalesDocument::order_for_won(
+                &key,
+                &deal,
+                accepted.as_ref().map(|(qid, q)| (qid.as_str(), q)),
+                &repo.edit_context(),
+            )?;
+            let order_id = repo.create(Record::Sales(order)).await?;
+            crate::ui::go(&record_href(sales::ORDER, order_id));
+            Ok(())
+        })
+    };
+    let won = current == opportunity::WON;
     let records = repo().records();
     let key = id.to_string();
     let quotes = Memo::new(move |_| {
@@ -198,9 +232,14 @@ pub fn OpportunityPanel(id: DocumentId, opportunity: Opportunity) -> impl IntoVi
                 </select>
             </div>
             <ReasonSheet asking=lost label=Key::FieldLostReason id="lost-reason" on_reason=lost_reason />
-            <Show when=move || writer>
+            <Show when=move || writer && !won>
                 <button type="button" class="button primary" id="new-quote" on:click=new_quote>
                     {move || word(lang.get(), Key::UiNewQuote)}
+                </button>
+            </Show>
+            <Show when=move || writer && won>
+                <button type="button" class="button primary" id="order-from-deal" on:click=order_from_deal>
+                    {move || word(lang.get(), Key::UiOrderFromDeal)}
                 </button>
             </Show>
             <ErrorLine failure=failure />

@@ -1,8 +1,10 @@
 //! Settings: the member's own (password, language, device) and the workspace's for
 //! admins: [`members`] and teams, the [`audit`] log, [`pipeline`] stages and
-//! [`service`] settings (working hours, SLA targets, loyalty).
+//! [`service`] settings (working hours, SLA targets, loyalty), the [`company`] details
+//! printed on quotes and invoices.
 
 pub mod audit;
+pub mod company;
 pub mod members;
 pub mod pipeline;
 pub mod service;
@@ -102,6 +104,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <A href="/settings/audit" attr:class="button">{tr(Key::AuditLog)}</A>
                     <A href="/settings/pipeline" attr:class="button">{move || i18n::word(lang.get(), Key::UiSettingsPipeline)}</A>
                     <A href="/settings/service" attr:class="button" attr:id="service-settings-link">{move || i18n::word(lang.get(), Key::UiServiceSettings)}</A>
+                    <A href="/settings/company" attr:class="button" attr:id="company-settings-link">{move || i18n::word(lang.get(), Key::UiCompanyDetails)}</A>
                 </nav>
             </Show>
 

@@ -1,6 +1,49 @@
-//! Saving text the app made (a calendar file, a CSV) as a download.
+//! Files: saving text the app made (a calendar file, a CSV) as a download, and reading
+//! a file the user picked (a logo) as a `data:` URL.
 
 use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+
+/// The first file picked in the `<input type="file">` of `event`, if any.
+pub fn picked_file(event: &leptos::ev::Event) -> Option<web_sys::File> {
+    event
+        .target()?
+        .dyn_into::<web_sys::HtmlInputElement>()
+        .ok()?
+        .files()?
+        .get(0)
+}
+
+/// Reads `file` as a `data:` URL (the browser encodes it).
+pub async fn read_as_data_url(file: &web_sys::File) -> Result<String, String> {
+    let reader = web_sys::FileReader::new().map_err(|e| format!("{e:?}"))?;
+    let done = js_sys::Promise::new(&mut |resolve, reject| {
+        let ok = resolve.clone();
+        reader.set_onload(Some(
+            Closure::once_into_js(move || {
+                let _ = ok.call0(&JsValue::NULL);
+            })
+            .unchecked_ref(),
+        ));
+        reader.set_onerror(Some(
+            Closure::once_into_js(move || {
+                let _ = reject.call0(&JsValue::NULL);
+            })
+            .unchecked_ref(),
+        ));
+    });
+    reader
+        .read_as_data_url(file)
+        .map_err(|e| format!("{e:?}"))?;
+    wasm_bindgen_futures::JsFuture::from(done)
+        .await
+        .map_err(|_| "the file could not be read".to_owned())?;
+    reader
+        .result()
+        .ok()
+        .and_then(|v| v.as_string())
+        .ok_or_else(|| "the file could not be read".to_owned())
+}
 
 /// Lets the browser save `text` as a file called `name`.
 pub fn download(name: &str, mime: &str, text: &str) {

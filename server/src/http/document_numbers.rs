@@ -1,22 +1,24 @@
-//! Blocks of invoice numbers reserved for a device, so invoices can be issued offline
-//! without gaps or duplicates.
+//! Blocks of document numbers (invoices, quotes, orders) reserved for a device, so it
+//! can number documents offline without duplicates (see
+//! `saha_core::sales::numbering`).
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use saha_core::api::{self, ApiErrorCode};
+use saha_core::sales::numbering::{BLOCK_SIZE, NumberBlock};
 
 use crate::http::auth::Authenticated;
 use crate::http::failure::{ApiResult, Failure};
 use crate::http::state::AppState;
 
-/// Reserves a block of invoice numbers for the caller's device (see
-/// `saha_core::sales::invoice_number`). Members who cannot write cannot issue invoices.
-pub async fn reserve_invoice_numbers(
+/// Reserves a block of numbers of one series for the caller's device. Members who
+/// cannot write make no documents to number.
+pub async fn reserve_numbers(
     State(state): State<AppState>,
     auth: Authenticated,
-    Json(body): Json<api::InvoiceNumberRequest>,
-) -> ApiResult<Json<saha_core::sales::invoice_number::NumberBlock>> {
+    Json(body): Json<api::NumberRequest>,
+) -> ApiResult<Json<NumberBlock>> {
     if !auth.user.role.can_write() {
         return Err(Failure::forbidden());
     }
@@ -27,10 +29,11 @@ pub async fn reserve_invoice_numbers(
             "the year must be between 2000 and 2200",
         ));
     }
-    let block = state.directory.reserve_invoice_numbers(
+    let block = state.directory.reserve_numbers(
         &auth.user.workspace_id,
+        body.series,
         body.year,
-        saha_core::sales::invoice_number::BLOCK_SIZE,
+        BLOCK_SIZE,
     )?;
     Ok(Json(block))
 }
