@@ -169,6 +169,16 @@ describe('consent', () => {
     await answerPage.locator('h1', { hasText: 'Teşekkürler' }).waitFor();
     await customer.close();
     await page.locator('#responses li[data-score="4"]', { hasText: 'Zeynep Aksoy' }).waitFor({ timeout: 20_000 });
+    // The answer counts in the service report's satisfaction and on the surveys page.
+    await goToArea(page, 'Servis raporu');
+    await page.locator('dd[data-figure="satisfaction"]', { hasText: '4,00 (1)' }).waitFor();
+    await goToArea(page, 'Anketler');
+    const card = page.locator('#survey-list li.survey', { hasText: 'Anket: Geç teslimat' });
+    assert.equal(await card.locator('dd[data-figure="asked"]').textContent(), '1');
+    assert.equal(await card.locator('dd[data-figure="answered"]').textContent(), '1');
+    assert.equal(await card.locator('dd[data-figure="response_rate"]').textContent(), '%100');
+    assert.equal(await card.locator('dd[data-figure="csat"]').textContent(), '4,00');
+    assert.equal(await page.locator('.survey-total dd[data-figure="satisfied"]').textContent(), '%100');
     await context.close();
   });
 });

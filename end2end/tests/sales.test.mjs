@@ -158,6 +158,10 @@ describe('sales', () => {
     await tablet.locator('[role="alertdialog"]', { hasText: '20 puan kullanılsın mı?' }).waitFor();
     await tablet.locator('#redeem-confirm').click();
     await tablet.locator('#loyalty-points', { hasText: '34' }).waitFor();
+    // The programme's page lists the account as a member of its tier.
+    await goToArea(tablet, 'Sadakat programı');
+    await tablet.locator('#loyalty-members li[data-points="34"]', { hasText: 'Ege Zeytin A.Ş.' }).waitFor();
+    assert.equal(await tablet.locator('#loyalty-tiers dd[data-tier="Bronz"]').textContent(), '1');
     await other.close();
     await context.close();
   });
@@ -203,6 +207,98 @@ describe('sales', () => {
     await page.locator('#line-quantity').fill('2');
     await page.locator('#save-line').click();
     await page.locator('[data-total="gross"]', { hasText: '1.800,00 ₺' }).waitFor();
+    await context.close();
+  });
+  test('a settled quote is locked and revised under its number; issuing invoices the order; the print carries the company', async () => {
+    const context = await phone(browser);
+    // The seller's details, once, by the owner.
+    const page = await openApp(context, server.url, '/settings/company');
+    await page.locator('#company-legal_name').fill('Anadolu Tarım Makineleri San. ve Tic. A.Ş.');
+    await page.locator('#company-address').fill('OSB 5. Cadde No: 8, Selçuklu / Konya');
+    await page.locator('#company-tax_office').fill('Selçuk');
+    await page.locator('#company-tax_number').fill('1234567890');
+    await page.locator('#company-iban').fill('TR33 0006 1005 1978 6457 8413 27');
+    await page.locator('#save-company').click();
+    await page.locator('[data-field="iban"] .error', { hasText: 'IBAN' }).waitFor();
+    await page.locator('#company-iban').fill('tr330006100519786457841326');
+    // A 1×1 PNG as the logo; a text file is refused with a message.
+    await page.locator('#company-logo').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await page.locator('[data-field="logo"] .error', { hasText: 'PNG' }).waitFor();
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    await page.locator('#company-logo').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') });
+    await page.locator('form#company-form img.company-logo').waitFor();
+    await page.locator('#save-company').click();
+    await page.locator('#company-form [role="status"]', { hasText: 'Kaydedildi' }).waitFor();
+
+    await createAccount(page, { name: 'Konya Un Fabrikası A.Ş.', city: 'Konya' });
+    await goToArea(page, 'Teklifler');
+    await page.locator('#new-record').click();
+    await page.locator('#quote-account').fill('konya un');
+    await page.locator('.picker-option', { hasText: 'Konya Un Fabrikası A.Ş.' }).click();
+    await page.getByRole('button', { name: /^Kaydet$/ }).click();
+    // Quotes are numbered when made, from this device's block: TKL-year-five digits.
+    const year = new Date().getFullYear();
+    const quoteHeading = page.locator('article.detail[data-kind="quote"] h1', { hasText: new RegExp(`TKL-${year}-\\d{5}`) });
+    await quoteHeading.waitFor();
+    const quoteNumber = (await quoteHeading.textContent()).match(/TKL-\d{4}-\d{5}/)[0];
+    await page.locator('#add-line').click();
+    await page.locator('#line-description').fill('Değirmen bakımı');
+    await page.locator('#line-quantity').fill('10');
+    await page.locator('#line-unit_price').fill('300');
+    await page.locator('#save-line').click();
+    await page.locator('[data-total="gross"]', { hasText: '3.600,00 ₺' }).waitFor();
+    await page.locator('#mark-sent').click();
+    await page.locator('#mark-accepted').click();
+    await page.locator('.badge', { hasText: 'Kabul edildi' }).waitFor();
+    // Accepted: the offer is locked; only a new version changes it.
+    await page.locator('#revise-quote').waitFor();
+    assert.equal(await page.locator('#add-line').count(), 0);
+    assert.equal(await page.locator('table.lines').getByRole('button', { name: 'Düzenle' }).count(), 0);
+    await page.locator('#revise-quote').click();
+    await page.locator('[role="alertdialog"]', { hasText: 'yeni sürümü' }).waitFor();
+    await page.locator('#revise-quote-confirm').click();
+    await page.locator('article.detail[data-kind="quote"] h1', { hasText: `${quoteNumber} R2` }).waitFor();
+    await page.locator('.badge', { hasText: 'Taslak' }).waitFor();
+    await page.locator('table.lines tr[data-line]').getByRole('button', { name: 'Düzenle' }).click();
+    await page.locator('#line-unit_price').fill('280');
+    await page.locator('#save-line').click();
+    await page.locator('[data-total="gross"]', { hasText: '3.360,00 ₺' }).waitFor();
+    // The first version is kept as it was, marked revised.
+    await page.locator('#document-source a').click();
+    await page.locator('.badge', { hasText: 'Revize edildi' }).waitFor();
+    assert.ok(!(await page.locator('article.detail h1').textContent()).includes('R2'));
+    assert.equal(await page.locator('[data-total="gross"]').textContent(), '3.600,00 ₺');
+    assert.equal(await page.locator('#revise-quote').count(), 0);
+    await page.goBack();
+    await page.locator('article.detail h1', { hasText: `${quoteNumber} R2` }).waitFor();
+
+    // The new version is accepted, ordered and invoiced.
+    await page.locator('#mark-accepted').click();
+    await page.locator('#create-order').click();
+    await page.locator('article.detail[data-kind="order"] h1', { hasText: new RegExp(`SIP-${year}-\\d{5}`) }).waitFor();
+    await page.locator('#create-invoice').click();
+    await page.locator('article.detail[data-kind="invoice"]').waitFor();
+    await page.locator('#issue-invoice').click();
+    await page.locator('#issue-invoice-confirm').click();
+    await page.locator('article.detail h1', { hasText: new RegExp(`SAH${year}\\d{9}`) }).waitFor();
+    // Issuing marked the order invoiced: no second invoice is offered.
+    await page.locator('#document-source a').click();
+    await page.locator('article.detail[data-kind="order"] .badge', { hasText: 'Faturalandı' }).waitFor();
+    assert.equal(await page.locator('#create-invoice').count(), 0);
+    await page.goBack();
+    await page.locator('article.detail[data-kind="invoice"]').waitFor();
+
+    // Printed, the invoice is an A4 page with the seller's and the customer's details.
+    await page.emulateMedia({ media: 'print' });
+    const header = page.locator('header.print-header');
+    await header.waitFor();
+    const text = await header.textContent();
+    for (const expected of ['Anadolu Tarım Makineleri San. ve Tic. A.Ş.', 'Selçuk', '1234567890', 'TR33 0006 1005 1978 6457 8413 26', 'Konya Un Fabrikası A.Ş.', 'Tarih']) {
+      assert.ok(text.includes(expected), `the print header has ${expected}: ${text}`);
+    }
+    assert.ok(await header.locator('img.company-logo').isVisible());
+    assert.ok(await page.locator('table.lines thead').isVisible(), 'printed lines are a table, not cards');
+    await page.emulateMedia({ media: 'screen' });
     await context.close();
   });
 });

@@ -57,12 +57,15 @@ const PAGES = [
   '/calendar',
   '/special-days',
   '/consents',
+  '/loyalty',
+  '/surveys',
   '/reports/service',
   '/settings',
   '/settings/members',
   '/settings/audit',
   '/settings/pipeline',
   '/settings/service',
+  '/settings/company',
 ];
 
 let server;

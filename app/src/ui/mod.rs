@@ -252,6 +252,8 @@ fn App(lang: Lang) -> impl IntoView {
                     <Route path=path!("/today") view=activities::my_day::MyDay />
                     <Route path=path!("/consents") view=engagement::consent::ConsentsPage />
                     <Route path=path!("/special-days") view=engagement::special_days::SpecialDays />
+                    <Route path=path!("/loyalty") view=engagement::loyalty::LoyaltyPage />
+                    <Route path=path!("/surveys") view=engagement::surveys::SurveysPage />
                     <Route path=path!("/calendar") view=activities::calendar::CalendarPage />
                     <Route path=path!("/reports/service") view=reports::service::ServiceReport />
                     <Route path=path!("/:section") view=|| view! { <navigation::KnownSection><records::list::RecordList /></navigation::KnownSection> } />

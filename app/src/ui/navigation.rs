@@ -71,6 +71,8 @@ const GROUPS: &[Group] = &[
             area("/segments", Key::KindsSegment),
             area("/campaigns", Key::KindsCampaign),
             area("/consents", Key::UiIysPage),
+            area("/loyalty", Key::UiLoyaltyRules),
+            area("/surveys", Key::UiSurveys),
         ],
     },
     Group {

@@ -1,5 +1,6 @@
 //! Service figures for reports and dashboards: first-response and resolution times in
 //! working time, the SLA breach rate, open cases by age, and calls per agent per day.
+//! (Satisfaction and NPS come from [`super::survey_report`].)
 
 use std::collections::BTreeMap;
 
@@ -24,8 +25,6 @@ pub struct CaseFigures {
     pub breached: usize,
     /// Open cases per [`AGE_BUCKETS`] entry.
     pub open_by_age: [usize; 4],
-    /// Mean satisfaction rating × 100 over rated cases (e.g. 425 for 4.25).
-    pub mean_rating_x100: Option<i64>,
 }
 
 impl CaseFigures {
@@ -47,7 +46,7 @@ pub fn cases<'a>(
     now: i64,
 ) -> CaseFigures {
     let mut figures = CaseFigures::default();
-    let (mut first, mut resolution, mut ratings) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut first, mut resolution) = (Vec::new(), Vec::new());
     for case in cases {
         figures.total += 1;
         let sla = case.sla(targets, calendar, now);
@@ -59,9 +58,6 @@ pub fn cases<'a>(
         }
         if sla.resolution.stopped_at.is_some() {
             resolution.push(sla.resolution.used_ms);
-        }
-        if let Some(r) = case.rating() {
-            ratings.push(i64::from(r) * 100);
         }
         if !case.status.is_done() {
             figures.open += 1;
@@ -77,29 +73,7 @@ pub fn cases<'a>(
     }
     figures.mean_first_response_ms = mean(&first);
     figures.mean_resolution_ms = mean(&resolution);
-    figures.mean_rating_x100 = mean(&ratings);
     figures
-}
-
-/// Net Promoter Score over every NPS answer: promoters (9–10) minus detractors (0–6),
-/// in percent, with the number of answers.
-pub fn nps<'a>(
-    campaigns: impl IntoIterator<Item = &'a crate::engagement::campaign::Campaign>,
-) -> Option<(i64, usize)> {
-    let scores: Vec<i64> = campaigns
-        .into_iter()
-        .filter(|c| c.survey == "nps")
-        .flat_map(|c| c.responses.values().map(|r| r.score))
-        .collect();
-    if scores.is_empty() {
-        return None;
-    }
-    let promoters = scores.iter().filter(|s| **s >= 9).count() as i64;
-    let detractors = scores.iter().filter(|s| **s <= 6).count() as i64;
-    Some((
-        (promoters - detractors) * 100 / scores.len() as i64,
-        scores.len(),
-    ))
 }
 
 /// One agent's calls on one day.
@@ -177,21 +151,6 @@ mod tests {
         assert_eq!(figures.breached, 1, "b never got a response");
         assert_eq!(figures.breach_rate_percent(), Some(50));
         assert_eq!(figures.open_by_age, [0, 0, 1, 0]);
-        assert_eq!(figures.mean_rating_x100, Some(450));
-    }
-
-    #[test]
-    fn nps_is_promoters_minus_detractors() {
-        let mut c = crate::engagement::campaign::Campaign::blank(&EditContext::new("u", 0));
-        c.survey = "nps".into();
-        for (p, score) in [("a", 10), ("b", 9), ("c", 8), ("d", 3)] {
-            c.responses.insert(
-                p.into(),
-                crate::engagement::campaign::SurveyResponse { score, at: 0 },
-            );
-        }
-        assert_eq!(nps([&c]), Some((25, 4)));
-        assert_eq!(nps([]), None);
     }
 
     #[test]

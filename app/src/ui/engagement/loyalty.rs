@@ -141,3 +141,81 @@ pub fn LoyaltyPanel(id: DocumentId) -> impl IntoView {
 
 /// A ledger row as shown: when, points, note, who.
 type LedgerRow = (i64, i64, String, String);
+
+/// The loyalty programme: its rules, how many members each tier holds, and the members
+/// (accounts with points) by balance, each linking to its account.
+#[component]
+pub fn LoyaltyPage() -> impl IntoView {
+    let lang = use_lang();
+    let records = repo().records();
+    let service = repo().service();
+    // (account ID, name, points, earned, tier)
+    let members = Memo::new(move |_| {
+        let tiers = service.with(|s| s.loyalty_tiers.clone());
+        records.with(|all| {
+            let mut members: Vec<(DocumentId, String, i64, i64, String)> = all
+                .values()
+                .filter_map(|v| match &v.record {
+                    Record::Account(a) if !a.loyalty.is_empty() && !a.common.is_archived() => {
+                        let b = saha_core::parties::loyalty::balance(&a.loyalty);
+                        let tier = saha_core::parties::loyalty::tier(&tiers, b.earned)
+                            .map(|t| t.name.clone())
+                            .unwrap_or_default();
+                        Some((v.id, a.name.clone(), b.points(), b.earned, tier))
+                    }
+                    _ => None,
+                })
+                .collect();
+            members.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+            members
+        })
+    });
+    let tiers = move || {
+        let lang = lang.get();
+        let mut tiers = service.with(|s| s.loyalty_tiers.clone());
+        tiers.sort_by_key(|t| t.min_points);
+        let members = members.get();
+        tiers
+            .into_iter()
+            .map(|t| {
+                let count = members.iter().filter(|m| m.4 == t.name).count();
+                let from = crate::i18n::number(lang, t.min_points);
+                view! {
+                    <dt>{t.name.clone()} " (" {from} "+)"</dt>
+                    <dd data-tier=t.name.clone()>{count}</dd>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="page" id="loyalty-page">
+            <h1>{move || word(lang.get(), Key::UiLoyaltyRules)}</h1>
+            <p class="hint">
+                {move || word(lang.get(), Key::UiPointsPer100)} ": "
+                {move || service.with(|s| s.loyalty_points_per_100)}
+            </p>
+            <h2>{move || word(lang.get(), Key::UiLoyaltyTiers)}</h2>
+            <dl class="facts" id="loyalty-tiers">{tiers}</dl>
+            <h2>{move || word(lang.get(), Key::UiLoyaltyMembers)} " (" {move || members.with(Vec::len)} ")"</h2>
+            <Show
+                when=move || members.with(|m| !m.is_empty())
+                fallback=move || view! { <p class="empty">{move || word(lang.get(), Key::UiLoyaltyNoMembers)}</p> }
+            >
+                <ul class="cards" id="loyalty-members">
+                    <For each=move || members.get() key=|m| m.clone() let((id, name, points, earned, tier))>
+                        <li class="card" data-points=points.to_string()>
+                            <leptos_router::components::A href=crate::ui::widgets::links::record_href("account", id)>
+                                <span class="card-title">{name}</span>
+                                <span class="badge">{tier}</span>
+                                <span class="card-meta">
+                                    <strong>{crate::i18n::number(lang.get_untracked(), points)}</strong> " " {move || word(lang.get(), Key::UiPoints)}
+                                    " · " {move || word(lang.get(), Key::UiPointsEarned)} " " {crate::i18n::number(lang.get_untracked(), earned)}
+                                </span>
+                            </leptos_router::components::A>
+                        </li>
+                    </For>
+                </ul>
+            </Show>
+        </section>
+    }
+}

@@ -1,7 +1,8 @@
 //! Talking to customers: segments and [`campaigns`], the İYS [`consent`] log, the
-//! [`loyalty`] ledger and [`special_days`].
+//! [`loyalty`] programme and ledgers, [`surveys`] and [`special_days`].
 
 pub mod campaigns;
 pub mod consent;
 pub mod loyalty;
 pub mod special_days;
+pub mod surveys;

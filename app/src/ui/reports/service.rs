@@ -76,15 +76,31 @@ pub fn ServiceReport() -> impl IntoView {
                                 Record::Campaign(c) => Some(c),
                                 _ => None,
                             });
-                            saha_core::views::service_report::nps(campaigns)
-                                .map(|(score, n)| format!("{score} ({n})"))
+                            let nps = saha_core::views::survey_report::totals(campaigns, "nps");
+                            nps.nps
+                                .map(|score| format!("{score} ({})", nps.answered))
                                 .unwrap_or_else(|| "—".into())
                         })
                     }}
                 </dd>
                 <dt>{move || word(lang.get(), Key::ReportSatisfaction)}</dt>
                 <dd data-figure="satisfaction">
-                    {move || figures.get().mean_rating_x100.map(|r| format!("{}.{:02}", r / 100, r % 100)).unwrap_or_else(|| "—".into())}
+                    // Cases rated by agents and CSAT answers from customers.
+                    {move || {
+                        records.with(|all| {
+                            let cases = all.values().filter_map(|v| match &v.record {
+                                Record::Case(c) => Some(c),
+                                _ => None,
+                            });
+                            let campaigns = all.values().filter_map(|v| match &v.record {
+                                Record::Campaign(c) => Some(c),
+                                _ => None,
+                            });
+                            saha_core::views::survey_report::satisfaction(cases, campaigns)
+                                .map(|(r, n)| format!("{} ({n})", crate::ui::widgets::format::score_x100(lang.get(), r)))
+                                .unwrap_or_else(|| "—".into())
+                        })
+                    }}
                 </dd>
             </dl>
             <h2>{move || word(lang.get(), Key::ReportOpenByAge)}</h2>

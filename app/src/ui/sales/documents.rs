@@ -252,7 +252,7 @@ pub fn SalesPanel(id: DocumentId, document: SalesDocument) -> impl IntoView {
                 view! { <crate::ui::engagement::campaigns::SurveyButton about=id person=person subject=subject /> }.into_any()
             },
         ],
-        (ORDER, s) if s != "cancelled" => vec![view! {
+        (ORDER, "open") => vec![view! {
             <button type="button" class="button primary" id="create-invoice" on:click=move |_| run_step(failure, derive(id, SalesDocument::invoice_from))>
                 {move || word(lang.get(), Key::UiCreateInvoice)}
             </button>
@@ -296,11 +296,18 @@ pub fn SalesPanel(id: DocumentId, document: SalesDocument) -> impl IntoView {
             <ErrorLine failure=failure />
             {source
                 .map(|source_id| {
-                    let source_kind = if kind == ORDER { QUOTE } else { ORDER };
+                    // An order comes from a quote, a revision from its earlier version,
+                    // an invoice from an order.
+                    let source_kind = if kind == INVOICE { ORDER } else { QUOTE };
+                    let label = if kind == QUOTE { Key::UiEarlierVersion } else { Key::UiMadeFrom };
+                    let title = Some(title_of_id(&source_id.to_string()))
+                        .filter(|t| !t.is_empty())
+                        .unwrap_or_else(|| format!("#{}", &source_id.to_string()[..6]));
                     view! {
-                        <p class="no-print">
-                            {move || word_for(lang.get(), &format!("kind.{source_kind}"))} ": "
-                            <A href=record_href(source_kind, source_id)>{format!("#{}", &source_id.to_string()[..6])}</A>
+                        <p class="no-print" id="document-source">
+                            {move || word(lang.get(), label)} ": "
+                            {move || word_for(lang.get(), &format!("kind.{source_kind}"))} " "
+                            <A href=record_href(source_kind, source_id)>{title.clone()}</A>
                         </p>
                     }
                 })}

@@ -232,7 +232,7 @@ pub fn OpportunityPanel(id: DocumentId, opportunity: Opportunity) -> impl IntoVi
                 </select>
             </div>
             <ReasonSheet asking=lost label=Key::FieldLostReason id="lost-reason" on_reason=lost_reason />
-            <Show when=move || writer && !won>
+            <Show when=move || writer>
                 <button type="button" class="button primary" id="new-quote" on:click=new_quote>
                     {move || word(lang.get(), Key::UiNewQuote)}
                 </button>

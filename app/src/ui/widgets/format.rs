@@ -236,3 +236,13 @@ mod tests {
         );
     }
 }
+
+/// A score kept × 100 (a mean rating) as `4.25`, `4,25` in Turkish.
+pub(crate) fn score_x100(lang: Lang, x100: i64) -> String {
+    let text = format!("{}.{:02}", x100 / 100, x100 % 100);
+    if lang == Lang::Tr {
+        text.replace('.', ",")
+    } else {
+        text
+    }
+}

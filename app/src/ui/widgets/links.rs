@@ -35,7 +35,8 @@ pub fn display_title(lang: i18n::Lang, view: &RecordView) -> String {
             let number = if s.number.is_empty() {
                 format!("#{}", &view.id.to_string()[..6])
             } else {
-                s.number.clone()
+                // With the revision of a quote after its first version.
+                view.record.title()
             };
             let account = title_of_id(&s.account);
             format!(
