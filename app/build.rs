@@ -40,6 +40,7 @@ const FAMILIES: &[&str] = &[
     "new",
     "outcome",
     "party",
+    "placeholder",
     "priority",
     "refused",
     "relation",

@@ -104,17 +104,34 @@ describe('consent', () => {
     await page.locator('#campaign-name').fill('Kış indirimi');
     await page.locator('#campaign-segment').fill('herkes');
     await page.locator('.picker-option', { hasText: 'Herkes' }).click();
+    // An e-mail needs a subject and one of the workspace's İYS topics (a choice).
+    await page.locator('#campaign-channel').selectOption('EPOSTA');
+    const topics = await page.locator('#campaign-email_topic option').evaluateAll((os) => os.map((o) => o.value));
+    assert.deepEqual(topics, ['', 'kampanya', 'bülten', 'anket', 'etkinlik']);
+    await page.locator('#campaign-template').fill('Merhaba {{first_name}}');
+    await page.getByRole('button', { name: /^(Kaydet|Save)$/ }).click();
+    await page.locator('#campaign-subject-error', { hasText: 'zorunlu' }).waitFor();
+    await page.locator('#campaign-email_topic-error', { hasText: 'zorunlu' }).waitFor();
     await page.locator('#campaign-channel').selectOption('MESAJ');
     // An unknown field is refused with the fields that exist; the text stays.
     await page.locator('#campaign-template').fill('Merhaba {{ad}}');
     await page.getByRole('button', { name: /^(Kaydet|Save)$/ }).click();
     await page.locator('#campaign-template-error', { hasText: '{{first_name}}' }).waitFor();
-    await page.locator('#campaign-template').fill('Merhaba {{first_name}}, kış indirimi başladı!');
+    // The fields are chips that insert themselves where the cursor is.
+    await page.locator('#campaign-template').fill('Merhaba ');
+    await page.locator('button.chip[data-insert="first_name"]', { hasText: 'Ad' }).click();
+    assert.equal(await page.locator('#campaign-template').inputValue(), 'Merhaba {{first_name}}');
+    await page.locator('#campaign-template').press('End');
+    await page.locator('#campaign-template').pressSequentially(', kış indirimi başladı!');
     await page.getByRole('button', { name: /^(Kaydet|Save)$/ }).click();
     await page.locator('article.detail[data-kind="campaign"] h1', { hasText: 'Kış indirimi' }).waitFor();
     assert.equal(await page.locator('#audience-included').textContent(), '1');
     assert.equal(await page.locator('#audience-excluded').textContent(), '1');
     assert.equal(await page.locator('#sample-message').textContent(), 'Merhaba Zeynep, kış indirimi başladı!');
+    // Counted as the SMS goes out: ş and ı make it Unicode, 37 characters, one message.
+    const length = page.locator('#sms-length');
+    assert.equal(await length.getAttribute('data-segments'), '1');
+    assert.match(await length.textContent(), /^37 karakter · 1 SMS · Unicode/);
     await page.locator('#included li', { hasText: 'Zeynep Aksoy' }).waitFor();
     await page.locator('#excluded li[data-reason="no_consent"]', { hasText: 'Burak Şen' }).waitFor();
 

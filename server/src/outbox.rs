@@ -490,7 +490,13 @@ impl Worker {
         let campaign_id = id.to_string();
         // Each survey message gets its own answer link.
         let mut included = Vec::with_capacity(audience.included.len());
-        for (person, address, body) in audience.included {
+        for saha_core::engagement::campaign::Included {
+            person,
+            address,
+            subject,
+            message: body,
+        } in audience.included
+        {
             let body = if campaign.survey.is_empty() {
                 body
             } else {
@@ -505,11 +511,11 @@ impl Worker {
                     &format!("{}/survey/{token}", self.base_url),
                 )
             };
-            included.push((person, address, body));
+            included.push((person, address, subject, body));
         }
         let items: Vec<Item> = included
             .into_iter()
-            .map(|(person, address, body)| Item {
+            .map(|(person, address, subject, body)| Item {
                 workspace: meta.workspace.clone(),
                 campaign: campaign_id.clone(),
                 person,
@@ -517,7 +523,7 @@ impl Worker {
                 address,
                 // Encoded for where they go: a header has no line breaks, a message
                 // no control characters but line ends.
-                subject: saha_core::engagement::campaign::header_text(&campaign.name),
+                subject: saha_core::engagement::campaign::header_text(&subject),
                 body: saha_core::engagement::campaign::message_text(&body),
                 state: ItemState::Queued,
                 attempts: 0,

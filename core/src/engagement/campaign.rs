@@ -59,9 +59,14 @@ pub struct CampaignFields {
     pub segment: String,
     #[autosurgeon(missing = "Default::default")]
     pub channel: Channel,
-    /// The e-mail topic (a workspace subscription type).
+    /// The e-mail topic (one of the workspace's İYS subscription topics): only people
+    /// who consented to it receive the e-mail.
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub topic: String,
+    /// The e-mail's subject line; it may use the template's fields. Empty on campaigns
+    /// made before it existed, which are sent with their name as the subject.
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub subject: String,
     #[autosurgeon(
         missing = "Default::default",
         hydrate = "hydrate_any_string",
@@ -134,7 +139,10 @@ pub mod field {
         "channel",
         Input::Choice(crate::parties::consent::Channel::CODES),
     );
+    /// Offered as a choice of the workspace's topics (the app's form).
     pub const TOPIC: FieldSpec = FieldSpec::new("email_topic", Input::Text);
+    /// Required for e-mail.
+    pub const SUBJECT: FieldSpec = FieldSpec::new("subject", Input::Text);
     pub const TEMPLATE: FieldSpec = FieldSpec::required("template", Input::LongText);
     pub const STATUS: FieldSpec =
         FieldSpec::required("status", Input::Choice(super::Status::CODES));
@@ -146,6 +154,7 @@ const FIELDS: &[FieldSpec] = &[
     field::SEGMENT,
     field::CHANNEL,
     field::TOPIC,
+    field::SUBJECT,
     field::TEMPLATE,
     field::SURVEY,
     field::STATUS,
@@ -169,6 +178,7 @@ impl RecordType for Campaign {
             .with("segment", &self.segment)
             .with("channel", self.channel.code())
             .with("email_topic", &self.topic)
+            .with("subject", &self.subject)
             .with("template", &self.template)
             .with("survey", &self.survey)
             .with("status", self.status.code());
@@ -182,6 +192,7 @@ impl RecordType for Campaign {
         self.segment = check.field(&field::SEGMENT);
         let channel = check.field(&field::CHANNEL);
         self.topic = check.field(&field::TOPIC);
+        let subject = check.field(&field::SUBJECT);
         let template = check.field(&field::TEMPLATE);
         let status = check.field(&field::STATUS);
         let survey = check.field(&field::SURVEY);
@@ -199,9 +210,16 @@ impl RecordType for Campaign {
         if channel == Channel::Email && self.topic.is_empty() {
             check.problem(field::TOPIC.name, Problem::Required);
         }
+        if channel == Channel::Email && subject.is_empty() {
+            check.problem(field::SUBJECT.name, Problem::Required);
+        }
+        if let Err(TemplateError::UnknownField(_) | TemplateError::Unclosed) = fields_of(&subject) {
+            check.problem(field::SUBJECT.name, Problem::InvalidTemplate);
+        }
         record::apply_common(&mut check, self);
         check.finish()?;
         self.channel = channel;
+        self.subject = subject;
         self.template = template;
         self.survey = survey;
         self.status = Status::from_code(&status).unwrap_or(self.status);
@@ -227,6 +245,63 @@ impl RecordType for Campaign {
     fn facet(&self, _today: &str) -> Option<(&'static str, String)> {
         Some(("status", self.status.code().to_owned()))
     }
+}
+
+/// The GSM 03.38 default alphabet: one septet each.
+const GSM_BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+/// The GSM 03.38 extension table: two septets each (an escape and the character).
+const GSM_EXTENDED: &str = "^{}\\[~]|€\u{c}";
+
+/// How long an SMS text is and how many messages it takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SmsLength {
+    /// Characters as the counting encoding counts them (an extension character of the
+    /// GSM alphabet counts two; in UCS-2, a character outside the BMP counts two).
+    pub units: usize,
+    /// Messages the text is sent as (1 for an empty text).
+    pub segments: usize,
+    /// Whether the text needs UCS-2 (any character outside the GSM alphabet: ş, ğ, ı,
+    /// İ, emoji…), which lowers a message from 160 to 70 characters.
+    pub unicode: bool,
+}
+
+impl SmsLength {
+    /// Characters that fit in one message of this encoding, and in each part of a
+    /// longer one (which spends some on the joining header).
+    pub fn per_segment(&self) -> (usize, usize) {
+        if self.unicode { (70, 67) } else { (160, 153) }
+    }
+}
+
+/// The length of `text` as an SMS: GSM 7-bit when every character is in the GSM
+/// alphabet, else UCS-2; 160/153 or 70/67 characters per message.
+pub fn sms_length(text: &str) -> SmsLength {
+    let gsm: Option<usize> = text
+        .chars()
+        .map(|c| {
+            if GSM_BASIC.contains(c) {
+                Some(1)
+            } else if GSM_EXTENDED.contains(c) {
+                Some(2)
+            } else {
+                None
+            }
+        })
+        .sum();
+    let (units, unicode) = match gsm {
+        Some(septets) => (septets, false),
+        None => (text.encode_utf16().count(), true),
+    };
+    let mut length = SmsLength {
+        units,
+        segments: 1,
+        unicode,
+    };
+    let (single, part) = length.per_segment();
+    if units > single {
+        length.segments = units.div_ceil(part);
+    }
+    length
 }
 
 /// Text for a one-line header (an e-mail subject): control characters, line breaks
@@ -399,10 +474,19 @@ pub fn gate(
 /// Who a campaign reaches and who it does not, with reasons.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Audience {
-    /// (person ID, address, rendered message).
-    pub included: Vec<(String, String, String)>,
+    pub included: Vec<Included>,
     /// (person ID, why not).
     pub excluded: Vec<(String, Exclusion)>,
+}
+
+/// One person a campaign reaches, with the message rendered for them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Included {
+    pub person: String,
+    pub address: String,
+    /// The e-mail subject (the campaign's name where it has none); empty for SMS.
+    pub subject: String,
+    pub message: String,
 }
 
 /// Runs the gate over the people of a segment.
@@ -425,9 +509,17 @@ pub fn audience<'a>(
         ) {
             Ok(address) => {
                 let message = render(&campaign.template, person).unwrap_or_default();
-                audience
-                    .included
-                    .push((person.id.clone(), address, message));
+                let subject = match campaign.channel {
+                    Channel::Email if campaign.subject.is_empty() => campaign.name.clone(),
+                    Channel::Email => render(&campaign.subject, person).unwrap_or_default(),
+                    _ => String::new(),
+                };
+                audience.included.push(Included {
+                    person: person.id.clone(),
+                    address,
+                    subject,
+                    message,
+                });
             }
             Err(why) => audience.excluded.push((person.id.clone(), why)),
         }
@@ -438,6 +530,28 @@ pub fn audience<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sms_length_counts_gsm_septets_or_ucs2_units() {
+        let plain = sms_length("Merhaba Ayse, kampanyamiz basladi.");
+        assert_eq!((plain.units, plain.segments, plain.unicode), (34, 1, false));
+        // Extension characters take two septets: 158 + 2 = 160 still fits one message.
+        let edge = sms_length(&format!("{}€", "a".repeat(158)));
+        assert_eq!((edge.units, edge.segments), (160, 1));
+        // 161 septets: two parts of at most 153.
+        assert_eq!(sms_length(&"a".repeat(161)).segments, 2);
+        assert_eq!(sms_length(&"a".repeat(306)).segments, 2);
+        assert_eq!(sms_length(&"a".repeat(307)).segments, 3);
+        // One Turkish ş makes it UCS-2: 70 per message, 67 per part.
+        let turkish = sms_length("Sayın Ayşe, kışa özel indirim başladı.");
+        assert!(turkish.unicode);
+        assert_eq!((turkish.units, turkish.segments), (38, 1));
+        let long = sms_length(&"ş".repeat(71));
+        assert_eq!((long.segments, long.per_segment()), (2, (70, 67)));
+        // An emoji is two UTF-16 units.
+        assert_eq!(sms_length("🙂").units, 2);
+        assert_eq!(sms_length("").segments, 1);
+    }
     use crate::parties::account::{Account, Party};
     use crate::parties::consent::{
         ConsentEvent, NewConsent, RecipientType, Status as ConsentStatus,
@@ -579,7 +693,7 @@ mod tests {
         let reached_by = |c: &Campaign, approver: &crate::access::Access| -> Vec<String> {
             let a =
                 audience_of(c, &refs, &ContactRules::default(), &tiers, noon, approver).unwrap();
-            let mut ids: Vec<String> = a.included.into_iter().map(|(id, _, _)| id).collect();
+            let mut ids: Vec<String> = a.included.into_iter().map(|i| i.person).collect();
             ids.sort();
             ids
         };
@@ -721,14 +835,29 @@ mod tests {
         let result = audience(&campaign, &everyone, |_| None, noon, &rules);
         assert_eq!(
             result.included,
-            vec![(
-                "a".to_owned(),
-                "+905321234567".to_owned(),
-                "Merhaba Ayşe".to_owned()
-            )]
+            vec![Included {
+                person: "a".to_owned(),
+                address: "+905321234567".to_owned(),
+                subject: String::new(),
+                message: "Merhaba Ayşe".to_owned()
+            }]
         );
         assert_eq!(result.excluded.len(), 2);
         let _ = ConsentStatus::Consent;
+        // An e-mail's subject is rendered for each person, like its message; one made
+        // before subjects existed goes out under its name.
+        campaign.channel = Channel::Email;
+        campaign.topic = "bülten".into();
+        campaign.name = "Kış".into();
+        campaign.subject = "{{first_name}}, kışa özel".into();
+        let subject = |c: &Campaign| {
+            audience(c, [&subscriber], |_| None, noon, &rules).included[0]
+                .subject
+                .clone()
+        };
+        assert_eq!(subject(&campaign), "Gül, kışa özel");
+        campaign.subject.clear();
+        assert_eq!(subject(&campaign), "Kış");
     }
 
     #[test]

@@ -156,6 +156,7 @@ pub const TABLE: &[KindRules] = &[
             field("segment", CAMPAIGN_DRAFT),
             field("channel", CAMPAIGN_DRAFT),
             field("topic", CAMPAIGN_DRAFT),
+            field("subject", CAMPAIGN_DRAFT),
             field("template", CAMPAIGN_DRAFT),
             field("people", CAMPAIGN_DRAFT),
             field("survey", CAMPAIGN_DRAFT),

@@ -153,6 +153,7 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
     let responses = campaign.responses.clone();
     let status = campaign.status;
     let sendable = campaign.channel != saha_core::parties::consent::Channel::Call;
+    let channel = campaign.channel;
     view! {
         <section class="audience" id="audience">
             <h2>{move || word(lang.get(), Key::UiAudience)}</h2>
@@ -165,7 +166,12 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
                     return view! { <p class="empty">{word(lang, Key::UiNoSegment)}</p> }.into_any();
                 };
                 let name_of = |id: &str| names.get(id).cloned().unwrap_or(("contact", id.to_owned()));
-                let sample = result.included.first().map(|(_, _, m)| m.clone()).unwrap_or_default();
+                let first = result.included.first().cloned().unwrap_or_default();
+                let sample = first.message.clone();
+                let sample_subject = first.subject.clone();
+                // An SMS is counted as sent: GSM alphabet or UCS-2, and in how many parts.
+                let sms = (channel == saha_core::parties::consent::Channel::Sms && !sample.is_empty())
+                    .then(|| saha_core::engagement::campaign::sms_length(&sample));
                 view! {
                     <p>
                         <strong id="audience-included">{result.included.len()}</strong> " "
@@ -177,13 +183,25 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
                         let empty = sample.is_empty();
                         move || !empty
                     }>
+                        {(!sample_subject.is_empty()).then(|| view! {
+                            <p id="sample-subject"><strong>{crate::i18n::field_label(lang, "campaign", "subject")} ": "</strong> {sample_subject.clone()}</p>
+                        })}
                         <blockquote class="sample" id="sample-message">{sample.clone()}</blockquote>
+                        {sms.map(|length| {
+                            let encoding = if length.unicode { Key::UiSmsUnicode } else { Key::UiSmsGsm };
+                            view! {
+                                <p class="hint" id="sms-length" data-segments=length.segments.to_string()>
+                                    {crate::i18n::Fmt::UiSmsLength.format(lang, &[("chars", (length.units as u64).into()), ("segments", (length.segments as u64).into())])}
+                                    " · " {word(lang, encoding)}
+                                </p>
+                            }
+                        })}
                     </Show>
                     <h3>{word(lang, Key::UiIncludedHeading)}</h3>
                     <ul class="cards compact" id="included">
-                        {result.included.iter().take(SHOWN).map(|(id, address, _)| {
-                            let (kind, name) = name_of(id);
-                            view! { <li class="card">{person_link(id, kind, name)} " · " {address.clone()}</li> }
+                        {result.included.iter().take(SHOWN).map(|included| {
+                            let (kind, name) = name_of(&included.person);
+                            view! { <li class="card">{person_link(&included.person, kind, name)} " · " {included.address.clone()}</li> }
                         }).collect_view()}
                     </ul>
                     <h3>{word(lang, Key::UiExcludedHeading)}</h3>

@@ -238,7 +238,20 @@ where
         .iter()
         .map(|field| {
             let value = values[field.name];
-            field_input(kind, *field, value, problems, is_new, &status)
+            let input = field_input(kind, *field, value, problems, is_new, &status);
+            // A campaign's subject and İYS topic only matter for e-mail.
+            let channel = values.get("channel").copied();
+            match channel {
+                Some(channel)
+                    if kind == saha_core::engagement::campaign::KIND
+                        && matches!(field.name, "subject" | "email_topic") =>
+                {
+                    let email = saha_core::parties::consent::Channel::Email.code();
+                    view! { <div class="email-only" hidden=move || channel.get() != email>{input}</div> }
+                        .into_any()
+                }
+                _ => input,
+            }
         })
         .collect_view();
     // Meetings and calls warn when a contact was already met or called too often.
@@ -326,6 +339,59 @@ fn field_input(
         }
     };
     let control = match field.input {
+        // A campaign's message: its fields are chips that insert themselves at the cursor.
+        Input::LongText if kind == saha_core::engagement::campaign::KIND && name == "template" => {
+            let area = NodeRef::<leptos::html::Textarea>::new();
+            let insert = move |code: &'static str| {
+                let token = format!("{{{{{code}}}}}");
+                let text = value.get_untracked();
+                // The cursor, in UTF-16 units as the browser counts; the end if unknown.
+                let at = area
+                    .get_untracked()
+                    .and_then(|a| a.selection_start().ok().flatten())
+                    .map(|units| {
+                        let mut seen = 0u32;
+                        text.char_indices()
+                            .find(|(_, c)| {
+                                let before = seen;
+                                seen += c.len_utf16() as u32;
+                                before >= units
+                            })
+                            .map_or(text.len(), |(i, _)| i)
+                    })
+                    .unwrap_or(text.len());
+                value.set(format!("{}{token}{}", &text[..at], &text[at..]));
+                if let Some(a) = area.get_untracked() {
+                    let _ = a.focus();
+                }
+            };
+            view! {
+                <textarea
+                    id=id.clone()
+                    name=name
+                    rows="4"
+                    node_ref=area
+                    prop:value=value
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                    aria-invalid=invalid
+                    aria-describedby=error_id.clone()
+                ></textarea>
+                <div class="chips" role="group" aria-label=move || i18n::word(lang.get(), Key::UiInsertField)>
+                    {saha_core::engagement::campaign::TEMPLATE_FIELDS
+                        .iter()
+                        .map(|code| {
+                            let code: &'static str = code;
+                            view! {
+                                <button type="button" class="chip" data-insert=code on:click=move |_| insert(code)>
+                                    "+ " {move || i18n::word_for(lang.get(), &format!("placeholder.{code}"))}
+                                </button>
+                            }
+                        })
+                        .collect_view()}
+                </div>
+            }
+            .into_any()
+        }
         Input::LongText => view! {
             <textarea
                 id=id.clone()
@@ -366,6 +432,30 @@ fn field_input(
             </select>
         }
         .into_any(),
+        // The İYS e-mail topic: one of the workspace's topics (Settings → Service).
+        Input::Text if name == "email_topic" => {
+            let mut topics = repo().service().with_untracked(|s| s.email_topics.clone());
+            let current = value.get_untracked();
+            if !current.is_empty() && !topics.contains(&current) {
+                topics.push(current);
+            }
+            view! {
+                <select id=id.clone() name=name prop:value=value on:change=move |ev| value.set(event_target_value(&ev)) disabled=locked>
+                    <option value="" selected=move || value.with(String::is_empty)>{move || i18n::word(lang.get(), Key::UiNoEmailTopic)}</option>
+                    {topics
+                        .into_iter()
+                        .map(|topic| {
+                            let selected = {
+                                let topic = topic.clone();
+                                move || value.get() == topic
+                            };
+                            view! { <option value=topic.clone() selected=selected>{topic.clone()}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            }
+            .into_any()
+        }
         Input::Text if name == "stage" => {
             let stages = repo().pipeline().get_untracked();
             view! {
