@@ -102,7 +102,7 @@ function routes() {
 }
 
 /** What is wrong with the page as it is now: overflow, codes shown as words, axe. */
-async function problemsOf(page) {
+async function problemsOf(page, width = 390) {
   const found = [];
   // Measured against the phone's 390 px, not innerWidth: a mobile browser may widen its
   // layout viewport to fit content that overflows.
@@ -113,7 +113,7 @@ async function problemsOf(page) {
       .filter((e) => e.getBoundingClientRect().right > phoneWidth + 1)
       .slice(0, 3)
       .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}#${e.id}`),
-  }), 390);
+  }), width);
   if (widths.scroll > widths.inner) {
     found.push(`scrolls sideways: ${widths.scroll} px > ${widths.inner} px (${widths.wide.join(', ')})`);
   }
@@ -183,6 +183,33 @@ describe('every screen on a phone', () => {
       await context.close();
     });
   }
+});
+
+describe('every screen on a tablet', () => {
+  test('fits 1024 × 768 in landscape with the side rail, words everything and passes axe', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 1024, height: 768 },
+      locale: 'tr-TR',
+      hasTouch: true,
+      bypassCSP: true,
+    });
+    const page = await openApp(context, server.url, '/today');
+    await waitForSynced(page);
+    await page.goto(`${server.url}/${SECTIONS.campaign}/${seeded.at(-1)[1]}`);
+    await page.locator('article.detail h1').waitFor();
+    assert.ok(await page.locator('nav.rail').isVisible(), 'a tablet gets the side rail');
+    assert.ok(!(await page.locator('nav.tabs').isVisible()), 'and no phone tab bar');
+    const report = [];
+    for (const route of routes()) {
+      await page.goto(server.url + route);
+      await page.locator('main#main > *').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      await page.waitForTimeout(100);
+      for (const problem of await problemsOf(page, 1024)) report.push(`${route}: ${problem}`);
+    }
+    assert.deepEqual(report, [], `problems on a tablet:\n${report.join('\n')}`);
+    await context.close();
+  });
 });
 
 describe('getting around on a phone', () => {

@@ -60,9 +60,18 @@ describe('service and time', () => {
     assert.equal(await page.locator('dd[data-field="account"] a').textContent(), 'Kuzey Lojistik');
 
     // Still offline, the account's page lists it and its timeline shows it.
+    // On a phone the 360° page opens on its timeline; the other tabs are a tap away.
     await page.locator('dd[data-field="account"] a').click();
-    await page.locator('section.related[data-related="call"] .card').waitFor();
     await page.locator('section.timeline li[data-kind="call"]', { hasText: 'Görüşüldü' }).waitFor();
+    assert.equal(await page.locator('#tab-360-timeline').getAttribute('aria-selected'), 'true');
+    assert.ok(!(await page.locator('section.related[data-related="call"]').isVisible()), 'related records wait behind their tab');
+    await page.locator('#tab-360-related').click();
+    await page.locator('section.related[data-related="call"] .card').waitFor();
+    assert.ok(!(await page.locator('section.timeline').isVisible()));
+    await page.locator('#tab-360-details').click();
+    await page.locator('#loyalty').waitFor();
+    await page.locator('#tab-360-timeline').click();
+    await page.locator('section.timeline').waitFor();
 
     await context.setOffline(false);
     await waitForSynced(page);

@@ -166,7 +166,23 @@ pub fn decimal(input: &str) -> Result<Option<rust_decimal::Decimal>, Problem> {
     if value.is_empty() {
         return Ok(None);
     }
-    let canonical = if value.contains(',') {
+    let english_grouping = match (value.rfind(','), value.rfind('.')) {
+        // `1,250.00`: the decimal point comes after the comma that groups thousands.
+        (Some(comma), Some(dot)) => dot > comma,
+        // `1,250,000`: two commas are never one decimal separator.
+        (Some(_), None) => value.matches(',').count() > 1,
+        _ => false,
+    };
+    let canonical = if english_grouping {
+        // Commas group thousands: one to three digits, then groups of exactly three.
+        let int = value.split('.').next().unwrap_or("");
+        let mut groups = int.split(',');
+        let first = groups.next().unwrap_or("");
+        if first.is_empty() || first.len() > 3 || groups.any(|g| g.len() != 3) {
+            return Err(Problem::InvalidNumber);
+        }
+        value.replace(',', "")
+    } else if value.contains(',') {
         // Turkish: dots group thousands, the comma separates decimals.
         value.replace('.', "").replacen(',', ".", 1)
     } else if value.matches('.').count() > 1
@@ -415,6 +431,21 @@ pub fn tckn(input: &str) -> Result<String, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn amounts_read_the_english_way_too() {
+        let d = |s: &str| decimal(s).map(|d| d.map(|d| d.to_string()));
+        assert_eq!(d("1,250.00"), Ok(Some("1250".into())));
+        assert_eq!(d("1,250,000.5"), Ok(Some("1250000.5".into())));
+        assert_eq!(d("1,250,000"), Ok(Some("1250000".into())));
+        // Turkish stays Turkish: a lone comma is the decimal separator.
+        assert_eq!(d("1.250,50"), Ok(Some("1250.5".into())));
+        assert_eq!(d("12,5"), Ok(Some("12.5".into())));
+        assert_eq!(d("1.250.000"), Ok(Some("1250000".into())));
+        // Mixed up beyond reading: refused, not guessed.
+        assert_eq!(d("1,25,0.00.1"), Err(Problem::InvalidNumber));
+        assert_eq!(d("1.250,00,5"), Err(Problem::InvalidNumber));
+    }
 
     #[test]
     fn ibans_are_checked_and_grouped() {

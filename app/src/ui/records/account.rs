@@ -83,13 +83,41 @@ pub fn AccountPanels(id: DocumentId) -> impl IntoView {
         }
     })
     .collect_view();
+    // On a phone one part shows at a time (the stylesheet hides the others); the page
+    // opens on the timeline. Wider screens show every part, in two columns.
+    let tab = RwSignal::new("timeline");
+    let tab_button = move |code: &'static str, label: Key| {
+        view! {
+            <button
+                type="button"
+                role="tab"
+                id=format!("tab-360-{code}")
+                aria-controls=format!("panel-360-{code}")
+                aria-selected=move || (tab.get() == code).to_string()
+                on:click=move |_| tab.set(code)
+            >
+                {move || word(lang.get(), label)}
+            </button>
+        }
+    };
     view! {
-        <div class="account-360">
-            <crate::ui::activities::calls::ServiceActions account=id.to_string() contact=String::new() />
-            <crate::ui::engagement::consent::ConsentPanel id=id />
-            <crate::ui::engagement::loyalty::LoyaltyPanel id=id />
-            {sections}
-            <AccountTimeline id=id />
+        <crate::ui::activities::calls::ServiceActions account=id.to_string() contact=String::new() />
+        <div class="tabs-360 no-print" role="tablist" aria-label=move || word(lang.get(), Key::UiAccount360)>
+            {tab_button("timeline", Key::UiTimeline)}
+            {tab_button("related", Key::UiRelatedRecords)}
+            {tab_button("details", Key::UiConsentAndLoyalty)}
+        </div>
+        <div class="account-360" data-tab=move || tab.get()>
+            <div class="panel-360" data-panel="details" id="panel-360-details" role="tabpanel" aria-labelledby="tab-360-details">
+                <crate::ui::engagement::consent::ConsentPanel id=id />
+                <crate::ui::engagement::loyalty::LoyaltyPanel id=id />
+            </div>
+            <div class="panel-360" data-panel="related" id="panel-360-related" role="tabpanel" aria-labelledby="tab-360-related">
+                {sections}
+            </div>
+            <div class="panel-360" data-panel="timeline" id="panel-360-timeline" role="tabpanel" aria-labelledby="tab-360-timeline">
+                <AccountTimeline id=id />
+            </div>
         </div>
     }
 }
