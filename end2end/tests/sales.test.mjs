@@ -301,4 +301,24 @@ describe('sales', () => {
     await page.emulateMedia({ media: 'screen' });
     await context.close();
   });
+  test('a won deal becomes an order in one tap', async () => {
+    const context = await phone(browser);
+    const page = await openApp(context, server.url, '/accounts');
+    await createAccount(page, { name: 'Akdeniz Gıda Ltd.', city: 'Antalya' });
+    await goToArea(page, 'Fırsatlar');
+    await page.locator('#new-record').click();
+    await page.locator('#opportunity-name').fill('Soğuk oda kurulumu');
+    await page.locator('#opportunity-account').fill('akdeniz');
+    await page.locator('.picker-option', { hasText: 'Akdeniz Gıda Ltd.' }).click();
+    await page.locator('#opportunity-stage').selectOption('won');
+    await page.locator('#opportunity-amount').fill('250.000');
+    await save(page, 'opportunity', 'Soğuk oda kurulumu');
+    await page.locator('#order-from-deal').click();
+    const year = new Date().getFullYear();
+    await page.locator('article.detail[data-kind="order"] h1', { hasText: new RegExp(`SIP-${year}-\\d{5}`) }).waitFor();
+    // No quote: one line for the deal's amount, KDV on top (250.000 + %20).
+    await page.locator('table.lines tr[data-line]', { hasText: 'Soğuk oda kurulumu' }).waitFor();
+    await page.locator('[data-total="gross"]', { hasText: '300.000,00 ₺' }).waitFor();
+    await context.close();
+  });
 });

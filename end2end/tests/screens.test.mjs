@@ -143,37 +143,44 @@ async function problemsOf(page, width = 390) {
   return found;
 }
 
+/** Opens the app on a new device of `viewport` and waits for every seeded record. */
+async function openSynced(options) {
+  // axe-core is put into the page from the test; the app's CSP would refuse it.
+  const context = await browser.newContext({ hasTouch: true, bypassCSP: true, ...options });
+  const page = await openApp(context, server.url, '/today');
+  await waitForSynced(page);
+  await page.goto(`${server.url}/${SECTIONS.campaign}/${seeded.at(-1)[1]}`);
+  await page.locator('article.detail h1').waitFor();
+  return { context, page };
+}
+
+/** Visits every route, calling `visited(route)` after the checks; returns the problems. */
+async function checkRoutes(page, width, visited = async () => {}) {
+  const report = [];
+  for (const route of routes()) {
+    await page.goto(server.url + route);
+    await page.locator('main#main > *').first().waitFor();
+    // Let the page's data and effects settle (IndexedDB read, derived views).
+    await page.waitForLoadState('networkidle');
+    await page.waitForTimeout(150);
+    for (const problem of await problemsOf(page, width)) report.push(`${route}: ${problem}`);
+    await visited(route);
+  }
+  return report;
+}
+
 describe('every screen on a phone', () => {
   for (const locale of ['tr-TR', 'en-US']) {
     test(`fits 390 px, words everything and passes axe (${locale})`, async () => {
-      const context = await browser.newContext({
-        viewport: { width: 390, height: 844 },
-        locale,
-        isMobile: true,
-        hasTouch: true,
-        // axe-core is put into the page from the test; the app's CSP would refuse it.
-        bypassCSP: true,
-      });
-      const page = await openApp(context, server.url, '/today');
-      await waitForSynced(page);
-      // Every seeded record has reached this device.
-      await page.goto(`${server.url}/${SECTIONS.campaign}/${seeded.at(-1)[1]}`);
-      await page.locator('article.detail h1').waitFor();
-      const report = [];
-      for (const route of routes()) {
-        await page.goto(server.url + route);
-        await page.locator('main#main > *').first().waitFor();
-        // Let the page's data and effects settle (IndexedDB read, derived views).
-        await page.waitForLoadState('networkidle');
-        await page.waitForTimeout(150);
-        for (const problem of await problemsOf(page)) report.push(`${route}: ${problem}`);
+      const { context, page } = await openSynced({ viewport: { width: 390, height: 844 }, locale, isMobile: true });
+      const report = await checkRoutes(page, 390, async (route) => {
         if (SCREENSHOTS && locale === 'tr-TR') {
           const parts = route.split('/');
           const record = parts.length === 3 && seeded.find(([, id]) => id === parts[2]);
           const name = SHOTS[route] ?? (record ? SHOTS[record[0]] : undefined);
           if (name) await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: name === 'quote' });
         }
-      }
+      });
       assert.deepEqual(report, [], `problems on ${locale}:\n${report.join('\n')}`);
       // An amount opens for editing the way the member writes numbers.
       const deal = seeded.find(([kind]) => kind === 'opportunity')[1];
@@ -187,26 +194,10 @@ describe('every screen on a phone', () => {
 
 describe('every screen on a tablet', () => {
   test('fits 1024 × 768 in landscape with the side rail, words everything and passes axe', async () => {
-    const context = await browser.newContext({
-      viewport: { width: 1024, height: 768 },
-      locale: 'tr-TR',
-      hasTouch: true,
-      bypassCSP: true,
-    });
-    const page = await openApp(context, server.url, '/today');
-    await waitForSynced(page);
-    await page.goto(`${server.url}/${SECTIONS.campaign}/${seeded.at(-1)[1]}`);
-    await page.locator('article.detail h1').waitFor();
+    const { context, page } = await openSynced({ viewport: { width: 1024, height: 768 }, locale: 'tr-TR' });
     assert.ok(await page.locator('nav.rail').isVisible(), 'a tablet gets the side rail');
     assert.ok(!(await page.locator('nav.tabs').isVisible()), 'and no phone tab bar');
-    const report = [];
-    for (const route of routes()) {
-      await page.goto(server.url + route);
-      await page.locator('main#main > *').first().waitFor();
-      await page.waitForLoadState('networkidle');
-      await page.waitForTimeout(100);
-      for (const problem of await problemsOf(page, 1024)) report.push(`${route}: ${problem}`);
-    }
+    const report = await checkRoutes(page, 1024);
     assert.deepEqual(report, [], `problems on a tablet:\n${report.join('\n')}`);
     await context.close();
   });

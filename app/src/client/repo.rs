@@ -509,24 +509,26 @@ impl Repo {
     /// Replaces the workspace's service settings (admins; the server refuses it from
     /// anyone else). Problems come back per field and nothing is written.
     pub async fn set_service(&self, settings: &ServiceSettings) -> Result<(), RepoError> {
-        let index_id = self.0.index_id.get().ok_or(RepoError::NoIndex)?;
-        {
-            let mut docs = self.0.docs.borrow_mut();
-            let index = docs.get_mut(&index_id).ok_or(RepoError::NoIndex)?;
-            workspace::set_service(&mut index.doc, settings)?;
-        }
-        self.local_change(&[index_id])
+        self.change_index(|doc| workspace::set_service(doc, settings))
             .await
-            .map_err(RepoError::Store)
     }
 
     /// Replaces the company details (admins; the server refuses it from anyone else).
     pub async fn set_company(&self, details: &CompanyDetails) -> Result<(), RepoError> {
+        self.change_index(|doc| workspace::set_company(doc, details))
+            .await
+    }
+
+    /// Changes the workspace index with `change` and stores it.
+    async fn change_index(
+        &self,
+        change: impl FnOnce(&mut Automerge) -> Result<(), saha_core::record::EditError>,
+    ) -> Result<(), RepoError> {
         let index_id = self.0.index_id.get().ok_or(RepoError::NoIndex)?;
         {
             let mut docs = self.0.docs.borrow_mut();
             let index = docs.get_mut(&index_id).ok_or(RepoError::NoIndex)?;
-            workspace::set_company(&mut index.doc, details)?;
+            change(&mut index.doc)?;
         }
         self.local_change(&[index_id])
             .await

@@ -53,15 +53,22 @@ pub fn figures(campaign: &Campaign) -> SurveyFigures {
         answered: scores.len(),
         ..SurveyFigures::default()
     };
-    match campaign.survey.as_str() {
-        "csat" => {
-            figures.csat_x100 = mean_x100(&scores);
-            figures.satisfied_percent = share(&scores, |s| s >= 4);
-        }
-        "nps" => figures.nps = nps(&scores),
-        _ => {}
-    }
+    figures.score(&campaign.survey, &scores);
     figures
+}
+
+impl SurveyFigures {
+    /// Sets the score figures of a survey of `kind` from its answers.
+    fn score(&mut self, kind: &str, scores: &[i64]) {
+        match kind {
+            "csat" => {
+                self.csat_x100 = mean_x100(scores);
+                self.satisfied_percent = share(scores, |s| s >= 4);
+            }
+            "nps" => self.nps = nps(scores),
+            _ => {}
+        }
+    }
 }
 
 /// The figures of every survey of `kind` (`csat` or `nps`) together.
@@ -74,14 +81,7 @@ pub fn totals<'a>(campaigns: impl IntoIterator<Item = &'a Campaign>, kind: &str)
         total.answered += one.answered;
         scores.extend(campaign.responses.values().map(|r| r.score));
     }
-    match kind {
-        "csat" => {
-            total.csat_x100 = mean_x100(&scores);
-            total.satisfied_percent = share(&scores, |s| s >= 4);
-        }
-        "nps" => total.nps = nps(&scores),
-        _ => {}
-    }
+    total.score(kind, &scores);
     total
 }
 
