@@ -158,13 +158,13 @@ fn documents_saved_by_an_earlier_release_load_unchanged() {
             .filter(|key| !kept.contains(key))
             .map(|(key, _)| key.as_str())
             .collect();
-        // Keys added since: `archived_at` (every kind, 2026-12-03) and a quote's
+        // Keys added since: `archived_at` and `deleted_at` (every kind, 2026-12-03), a quote's
         // `revision` (2026-12-03, quotes and the orders and invoices made from them).
         let since: &[&str] = match kind {
-            "quote" | "order" | "invoice" => &["archived_at", "revision"],
+            "quote" | "order" | "invoice" => &["archived_at", "deleted_at", "revision"],
             // A campaign's e-mail `subject` (2026-12-03).
-            "campaign" => &["archived_at", "subject"],
-            _ => &["archived_at"],
+            "campaign" => &["archived_at", "deleted_at", "subject"],
+            _ => &["archived_at", "deleted_at"],
         };
         assert_eq!(added, since, "{kind}");
     }

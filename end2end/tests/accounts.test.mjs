@@ -170,4 +170,52 @@ describe('accounts', () => {
     await other.close();
     await context.close();
   });
+  test('an owner deletes an account for everyone, undoes it, and restores it from the bin', async () => {
+    const context = await phone(browser);
+    const page = await openApp(context, server.url);
+    await createAccount(page, { name: 'Kapanan Şube A.Ş.', city: 'Tokat' });
+    const detail = new URL(page.url()).pathname;
+    await waitForSynced(page);
+    // Another device holds it too.
+    const other = await phone(browser);
+    const tablet = await openApp(other, server.url, detail);
+    await tablet.locator('article.detail h1', { hasText: 'Kapanan Şube A.Ş.' }).waitFor();
+
+    // Deleting is asked first; then the list, and a toast that offers it back.
+    await page.locator('#delete-record').click();
+    await page.locator('[role="alertdialog"]', { hasText: 'herkes için silinsin mi' }).waitFor();
+    await page.locator('#delete-record-confirm').click();
+    await page.waitForURL(`${server.url}/accounts`);
+    await page.locator('.undo-toast', { hasText: 'Silindi.' }).waitFor();
+    await page.locator('#toast-undo').click();
+    await page.locator('.card-title', { hasText: 'Kapanan Şube A.Ş.' }).waitFor();
+    await page.goto(server.url + detail);
+    await page.locator('#delete-record').click();
+    await page.locator('#delete-record-confirm').click();
+    await page.waitForURL(`${server.url}/accounts`);
+    await waitForSynced(page);
+
+    // Gone for everyone: the other device's page, its list and its search.
+    await tablet.locator('article.detail').waitFor({ state: 'detached' });
+    await tablet.goto(`${server.url}/search?q=kapanan`);
+    await tablet.locator('#global-search').waitFor();
+    await tablet.waitForTimeout(300);
+    assert.equal(await tablet.locator('#search-results .card').count(), 0, 'not found by search');
+    await tablet.goto(`${server.url}/accounts`);
+    await tablet.locator('.list-options summary').click();
+    await tablet.locator('#show-archived').check();
+    await tablet.locator('.card').first().waitFor();
+    assert.equal(await tablet.locator('.card-title', { hasText: 'Kapanan Şube' }).count(), 0, 'not even among archived');
+
+    // The bin (Settings) lists it; restoring brings it back everywhere.
+    await page.goto(`${server.url}/settings`);
+    await page.locator('#bin-link').click();
+    const entry = page.locator('#bin li.bin-entry', { hasText: 'Kapanan Şube A.Ş.' });
+    await entry.locator('button.restore').click();
+    await entry.waitFor({ state: 'detached' });
+    await waitForSynced(page);
+    await tablet.locator('.card-title', { hasText: 'Kapanan Şube A.Ş.' }).waitFor();
+    await other.close();
+    await context.close();
+  });
 });

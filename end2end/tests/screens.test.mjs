@@ -66,6 +66,7 @@ const PAGES = [
   '/settings/pipeline',
   '/settings/service',
   '/settings/company',
+  '/settings/bin',
 ];
 
 let server;

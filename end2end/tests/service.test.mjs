@@ -34,6 +34,17 @@ describe('service and time', () => {
     await waitForOfflineReady(page);
     await createAccount(page, { name: 'Kuzey Lojistik', phone: '0212 555 44 33' });
     await waitForSynced(page);
+    const accountPath = new URL(page.url()).pathname;
+    // Found by its number however it is spaced, labelled with its kind.
+    await page.goto(`${server.url}/search`);
+    for (const query of ['0212 555 44', '2125554433', '+90 212 555 4433']) {
+      await page.locator('#global-search').fill(query);
+      const hit = page.locator('#search-results .card', { hasText: 'Kuzey Lojistik' });
+      await hit.waitFor();
+      assert.equal(await hit.locator('.kind-label').textContent(), 'Müşteri', query);
+    }
+    await page.goto(server.url + accountPath);
+    await page.locator('article.detail h1', { hasText: 'Kuzey Lojistik' }).waitFor();
 
     await context.setOffline(true);
     await page.locator('output.sync[data-sync="offline"]').waitFor();

@@ -430,7 +430,10 @@ impl Worker {
                 let Some(live) = self.hub.lock(id, false).await? else {
                     continue;
                 };
-                if let Some(Ok(r)) = Record::read(&live.doc) {
+                // A deleted record (in the bin) is no one's audience.
+                if let Some(Ok(r)) = Record::read(&live.doc)
+                    && !r.common().is_deleted()
+                {
                     out.push((id.to_string(), r));
                 }
             }
@@ -449,7 +452,10 @@ impl Worker {
             };
             record::read::<Campaign>(&live.doc)?
         };
-        if campaign.status != Status::Approved || campaign.channel == Channel::Call {
+        if campaign.status != Status::Approved
+            || campaign.channel == Channel::Call
+            || campaign.common.is_deleted()
+        {
             return Ok(false);
         }
         let Some(ws) = self

@@ -123,6 +123,8 @@ struct Inner {
     /// Documents changed by the server whose views are refreshed with the next flush.
     stale_views: RefCell<HashSet<DocumentId>>,
     records: RwSignal<HashMap<DocumentId, RecordView>>,
+    /// Deleted records (owners and admins see them in the bin); never in `records`.
+    bin: RwSignal<HashMap<DocumentId, RecordView>>,
     search: RefCell<SearchIndex<DocumentId>>,
     /// Bumped whenever the search index changes, so searches re-run.
     search_version: RwSignal<u64>,
@@ -261,6 +263,7 @@ impl Repo {
             hidden: RefCell::new(HashSet::new()),
             stale_views: RefCell::new(HashSet::new()),
             records: RwSignal::new(HashMap::new()),
+            bin: RwSignal::new(HashMap::new()),
             search: RefCell::new(SearchIndex::new()),
             search_version: RwSignal::new(0),
             pipeline: RwSignal::new(saha_core::sales::opportunity::pipeline(
@@ -302,6 +305,18 @@ impl Repo {
     /// Every record on this device, by ID.
     pub fn records(&self) -> RwSignal<HashMap<DocumentId, RecordView>> {
         self.0.records
+    }
+
+    /// The deleted records on this device (the bin).
+    pub fn bin(&self) -> RwSignal<HashMap<DocumentId, RecordView>> {
+        self.0.bin
+    }
+
+    /// A deleted record, from the bin.
+    pub fn deleted_record(&self, id: DocumentId) -> Option<Record> {
+        self.0
+            .bin
+            .with_untracked(|b| b.get(&id).map(|v| v.record.clone()))
     }
 
     /// The workspace's pipeline stages.
@@ -469,6 +484,17 @@ impl Repo {
             .record(id)
             .ok_or(RepoError::Workflow(WorkflowRefusal::NotARecord))?;
         change(&mut record)?;
+        self.save(Vec::new(), vec![(id, record)]).await
+    }
+
+    /// Deletes record `id` (to the bin) or restores it from the bin (owners and admins;
+    /// the rules refuse it from anyone else).
+    pub async fn set_deleted(&self, id: DocumentId, deleted: bool) -> Result<(), RepoError> {
+        let mut record = self
+            .record(id)
+            .or_else(|| self.deleted_record(id))
+            .ok_or(RepoError::Workflow(WorkflowRefusal::NotARecord))?;
+        record.common_mut().deleted_at = if deleted { now_ms() } else { 0 };
         self.save(Vec::new(), vec![(id, record)]).await
     }
 
@@ -736,15 +762,36 @@ impl Repo {
         if updates.is_empty() {
             return;
         }
+        // A deleted record leaves every view, search included, for the bin.
+        let (deleted, live): (Vec<RecordView>, Vec<RecordView>) = updates
+            .into_iter()
+            .partition(|v| v.record.common().is_deleted());
         {
             let mut search = self.0.search.borrow_mut();
-            for view in &updates {
+            for view in &live {
                 search.set(view.id, &view.record.title(), &view.record.search_words());
+            }
+            for view in &deleted {
+                search.remove(view.id);
             }
         }
         self.0.search_version.update(|v| *v += 1);
+        let in_bin = |id: &DocumentId| self.0.bin.with_untracked(|b| b.contains_key(id));
+        if !deleted.is_empty() || live.iter().any(|v| in_bin(&v.id)) {
+            self.0.bin.update(|bin| {
+                for view in &live {
+                    bin.remove(&view.id);
+                }
+                for view in &deleted {
+                    bin.insert(view.id, view.clone());
+                }
+            });
+        }
         self.0.records.update(|map| {
-            for view in updates {
+            for view in &deleted {
+                map.remove(&view.id);
+            }
+            for view in live {
                 map.insert(view.id, view);
             }
         });

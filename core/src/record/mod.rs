@@ -243,12 +243,23 @@ pub struct Common {
     /// as not archived.)
     #[autosurgeon(missing = "Default::default", hydrate = "value::hydrate_int_or_zero")]
     pub archived_at: i64,
+    /// When an owner or admin deleted the record (milliseconds since the Unix epoch); 0
+    /// while it is not. A deleted record is gone from every screen and server job of
+    /// every member and waits in the workspace's bin, where owners and admins can
+    /// restore it. (Erasing its bytes from history is the privacy erasure's work.)
+    #[autosurgeon(missing = "Default::default", hydrate = "value::hydrate_int_or_zero")]
+    pub deleted_at: i64,
 }
 
 impl Common {
     /// Whether the record is archived (see [`Common::archived_at`]).
     pub fn is_archived(&self) -> bool {
         self.archived_at != 0
+    }
+
+    /// Whether the record is deleted (see [`Common::deleted_at`]).
+    pub fn is_deleted(&self) -> bool {
+        self.deleted_at != 0
     }
 }
 
@@ -393,6 +404,7 @@ impl Common {
             created_by: ctx.user.clone(),
             notes: String::new(),
             archived_at: 0,
+            deleted_at: 0,
         }
     }
 }

@@ -48,6 +48,8 @@ pub enum Write {
     AppendOnly,
     /// Changed only while the record's status (before the change) is one of these.
     WhileStatus(&'static [&'static str]),
+    /// Written only by owners and admins (deleting a record and restoring it).
+    Admins,
 }
 
 /// The rule of one root field.
@@ -129,6 +131,7 @@ pub const COMMON: &[FieldRule] = &[
     field("created_at", Write::Fixed),
     field("created_by", Write::Fixed),
     field("history", Write::AppendOnly),
+    field("deleted_at", Write::Admins),
 ];
 
 const APPROVERS: &[Role] = &[Role::Owner, Role::Admin, Role::Manager];
@@ -377,6 +380,7 @@ pub fn may_edit_field(kind: &str, role: Role, field: &str, status: &str) -> bool
     role.can_write()
         && match field_rule(kind, field) {
             Write::Members | Write::AppendOnly | Write::Once => true,
+            Write::Admins => role.administers(),
             Write::Server | Write::Fixed => false,
             Write::WhileStatus(statuses) => statuses.contains(&status),
         }
@@ -397,6 +401,8 @@ pub enum Refusal {
     Fixed(&'static str),
     /// A field written once already.
     SetOnce(&'static str),
+    /// Only owners and admins write this field (a record's deletion).
+    AdminsOnly(&'static str),
     /// Entries of an append-only list changed or removed.
     AppendOnly(&'static str),
     /// A field that cannot change in the record's status.
@@ -429,6 +435,7 @@ impl Refusal {
             Refusal::ServerOnly(_) => "server_only_field",
             Refusal::Fixed(_) => "fixed_field",
             Refusal::SetOnce(_) => "set_once_field",
+            Refusal::AdminsOnly(_) => "admins_only_field",
             Refusal::AppendOnly(_) => "append_only_field",
             Refusal::Locked { .. } => "locked_field",
             Refusal::Step(step) => step.code(),
@@ -453,6 +460,7 @@ impl Refusal {
             Refusal::ServerOnly(""),
             Refusal::Fixed(""),
             Refusal::SetOnce(""),
+            Refusal::AdminsOnly(""),
             Refusal::AppendOnly(""),
             Refusal::Locked {
                 field: "",
@@ -478,6 +486,7 @@ impl std::fmt::Display for Refusal {
             Refusal::ServerOnly(field) => write!(f, "only the server writes `{field}`"),
             Refusal::Fixed(field) => write!(f, "`{field}` is fixed when the record is created"),
             Refusal::SetOnce(field) => write!(f, "`{field}` was set already and cannot change"),
+            Refusal::AdminsOnly(field) => write!(f, "only owners and admins write `{field}`"),
             Refusal::AppendOnly(field) => {
                 write!(
                     f,
@@ -688,6 +697,12 @@ pub fn check(access: Option<&Access>, change: &Change<'_>) -> Result<Option<Reco
             if rule.write == Write::Server && !is_empty_at(change.doc, rule.field) {
                 return Err(Refusal::ServerOnly(rule.field));
             }
+            if rule.write == Write::Admins
+                && !access.role.administers()
+                && !is_empty_at(change.doc, rule.field)
+            {
+                return Err(Refusal::AdminsOnly(rule.field));
+            }
         }
         check_formats(change.doc, FORMATS.iter().map(|(name, _)| *name))?;
         let status = after.status().unwrap_or_default();
@@ -710,6 +725,8 @@ pub fn check(access: Option<&Access>, change: &Change<'_>) -> Result<Option<Reco
         };
         match rule.write {
             Write::Members => {}
+            Write::Admins if access.role.administers() => {}
+            Write::Admins => return Err(Refusal::AdminsOnly(rule.field)),
             Write::Server => return Err(Refusal::ServerOnly(rule.field)),
             Write::Fixed => return Err(Refusal::Fixed(rule.field)),
             Write::Once => {

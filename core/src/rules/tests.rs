@@ -321,6 +321,44 @@ fn settled_quotes_stay_settled_and_invoiced_orders_keep_their_lines() {
 }
 
 #[test]
+fn only_owners_and_admins_delete_or_restore_a_record() {
+    let account = stored(crate::parties::account::KIND);
+    let delete = |tx: &mut automerge::transaction::Transaction<'_>| {
+        tx.put(ROOT, "deleted_at", 1_800_000_000_000_i64).unwrap();
+    };
+    for role in [Role::Manager, Role::SalesRep] {
+        let (refused, _) = judge(role, &account, delete);
+        assert_eq!(
+            refused.unwrap_err(),
+            Refusal::AdminsOnly("deleted_at"),
+            "{role:?}"
+        );
+    }
+    let (deleted, in_bin) = judge(Role::Admin, &account, delete);
+    assert!(deleted.unwrap().unwrap().common().is_deleted());
+    let (restore_by_rep, _) = judge(Role::SalesRep, &in_bin, |tx| {
+        tx.put(ROOT, "deleted_at", 0_i64).unwrap();
+    });
+    assert_eq!(
+        restore_by_rep.unwrap_err(),
+        Refusal::AdminsOnly("deleted_at")
+    );
+    let (restored, _) = judge(Role::Owner, &in_bin, |tx| {
+        tx.put(ROOT, "deleted_at", 0_i64).unwrap();
+    });
+    assert!(!restored.unwrap().unwrap().common().is_deleted());
+    // Nor may a member create a record already deleted.
+    let mut record = Record::blank("account", &EditContext::new("rep", 1)).unwrap();
+    record.common_mut().team = TEAM.to_owned();
+    record.common_mut().deleted_at = 5;
+    let doc = record.create().unwrap();
+    assert_eq!(
+        check_new(Role::SalesRep, &doc).unwrap_err(),
+        Refusal::AdminsOnly("deleted_at")
+    );
+}
+
+#[test]
 fn logs_only_grow() {
     let mut account = stored(crate::parties::account::KIND);
     account
@@ -510,6 +548,7 @@ fn table_allows(kind: &str, role: Role, doc: &Automerge, op: &Op) -> bool {
         Write::Once => was_empty,
         Write::AppendOnly => appends,
         Write::WhileStatus(s) => s.contains(&status.as_str()),
+        Write::Admins => role.administers(),
     };
     match op {
         Op::SetString { field, value, .. } => {

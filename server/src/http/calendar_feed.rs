@@ -156,7 +156,10 @@ async fn build(state: &AppState, token: &str) -> Result<Option<String>, crate::S
         let meeting = record::read::<Meeting>(&live.doc);
         drop(live);
         match meeting {
-            Ok(m) if m.on_calendar(&feed.calendar) => meetings.push((id.to_string(), m)),
+            // A deleted meeting (in the bin) leaves the calendar.
+            Ok(m) if m.on_calendar(&feed.calendar) && !m.common.is_deleted() => {
+                meetings.push((id.to_string(), m))
+            }
             Ok(_) => {}
             Err(e) => report_unreadable(directory, &feed.workspace_id, id, &e.to_string()),
         }
@@ -185,6 +188,7 @@ async fn build(state: &AppState, token: &str) -> Result<Option<String>, crate::S
             if let Some(live) = hub.lock(cid, false).await?
                 && let Ok(c) = record::read::<saha_core::parties::contact::Contact>(&live.doc)
                 && !c.email.is_empty()
+                && !c.common.is_deleted()
             {
                 attendees.push((c.title().clone(), c.email.clone()));
             }

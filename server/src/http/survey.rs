@@ -6,7 +6,7 @@
 
 use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use saha_core::DocumentId;
 use saha_core::engagement::campaign::{Campaign, SurveyResponse, survey_scale};
@@ -60,21 +60,73 @@ fn find(tables: &Tables, token: &str) -> Result<Option<SurveyLink>, ServerError>
         .and_then(|v| serde_json::from_slice(&v).ok()))
 }
 
-fn page(title: &str, body: String) -> Html<String> {
+/// The language of the survey page: English when the person's browser puts English
+/// before Turkish, else Turkish. Each page is in one language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PageLang {
+    Tr,
+    En,
+}
+
+impl PageLang {
+    fn of(headers: &HeaderMap) -> PageLang {
+        let accepted = headers
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        for tag in accepted.split(',') {
+            let primary = tag
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
+            if primary.starts_with("tr") {
+                return PageLang::Tr;
+            }
+            if primary.starts_with("en") {
+                return PageLang::En;
+            }
+        }
+        PageLang::Tr
+    }
+
+    fn code(self) -> &'static str {
+        match self {
+            PageLang::Tr => "tr",
+            PageLang::En => "en",
+        }
+    }
+
+    /// (Turkish, English) in this language.
+    fn pick(self, texts: (&'static str, &'static str)) -> &'static str {
+        match self {
+            PageLang::Tr => texts.0,
+            PageLang::En => texts.1,
+        }
+    }
+}
+
+fn page(lang: PageLang, title: &str, body: String) -> Html<String> {
     Html(format!(
-        "<!doctype html><html lang=\"tr\"><head><meta charset=\"utf-8\">\
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/saha.css\"></head>\
-         <body><main class=\"page survey\"><h1>{title}</h1>{body}</main></body></html>"
+         <body><main class=\"page survey\"><h1>{title}</h1>{body}</main></body></html>",
+        lang.code()
     ))
 }
 
-fn not_found() -> Response {
+fn not_found(lang: PageLang) -> Response {
     (
         StatusCode::NOT_FOUND,
         page(
-            "Anket bulunamadı",
-            "<p>Bu bağlantı geçerli değil. / This link is not valid.</p>".into(),
+            lang,
+            lang.pick(("Anket bulunamadı", "Survey not found")),
+            format!(
+                "<p>{}</p>",
+                lang.pick(("Bu bağlantı geçerli değil.", "This link is not valid."))
+            ),
         ),
     )
         .into_response()
@@ -94,31 +146,43 @@ async fn answered(state: &AppState, link: &SurveyLink) -> Result<Option<i64>, Se
 }
 
 /// `GET /survey/{token}`: the question, with one button per score.
-pub async fn show(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let lang = PageLang::of(&headers);
     let tables = state.hub.storage().tables();
     let Ok(Some(link)) = find(&tables, &token) else {
-        return not_found();
+        return not_found(lang);
     };
     let Some((min, max)) = survey_scale(&link.survey) else {
-        return not_found();
+        return not_found(lang);
     };
     if let Ok(Some(score)) = answered(&state, &link).await {
-        return page(
-            "Teşekkürler",
-            format!("<p>Yanıtınız ({score}) kaydedildi. / Your answer ({score}) is recorded.</p>"),
-        )
-        .into_response();
+        let said = match lang {
+            PageLang::Tr => format!("<p>Yanıtınız ({score}) kaydedildi.</p>"),
+            PageLang::En => format!("<p>Your answer ({score}) is recorded.</p>"),
+        };
+        return page(lang, lang.pick(("Teşekkürler", "Thank you")), said).into_response();
     }
     let question = if link.survey == "nps" {
-        "Bizi bir arkadaşınıza tavsiye etme olasılığınız nedir? (0–10) / How likely are you to recommend us?"
+        lang.pick((
+            "Bizi bir arkadaşınıza tavsiye etme olasılığınız nedir? (0–10)",
+            "How likely are you to recommend us to a friend? (0–10)",
+        ))
     } else {
-        "Hizmetimizden ne kadar memnun kaldınız? (1–5) / How satisfied were you?"
+        lang.pick((
+            "Hizmetimizden ne kadar memnun kaldınız? (1–5)",
+            "How satisfied were you with our service? (1–5)",
+        ))
     };
     let buttons: String = (min..=max)
         .map(|n| format!("<button class=\"button\" type=\"submit\" name=\"score\" value=\"{n}\">{n}</button> "))
         .collect();
     page(
-        "Saha",
+        lang,
+        lang.pick(("Anket", "Survey")),
         format!("<p>{question}</p><form method=\"post\" class=\"actions\">{buttons}</form>"),
     )
     .into_response()
@@ -133,14 +197,16 @@ pub struct Answer {
 pub async fn answer(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    headers: HeaderMap,
     Form(answer): Form<Answer>,
 ) -> Response {
+    let lang = PageLang::of(&headers);
     let tables = state.hub.storage().tables();
     let Ok(Some(link)) = find(&tables, &token) else {
-        return not_found();
+        return not_found(lang);
     };
     let Some((min, max)) = survey_scale(&link.survey) else {
-        return not_found();
+        return not_found(lang);
     };
     let Some(score) = answer
         .score
@@ -152,14 +218,18 @@ pub async fn answer(
         return (
             StatusCode::BAD_REQUEST,
             page(
-                "Geçersiz yanıt",
-                format!("<p>Lütfen {min}–{max} arasında bir puan seçin. / Pick a score from {min} to {max}.</p>"),
+                lang,
+                lang.pick(("Geçersiz yanıt", "Not a valid answer")),
+                match lang {
+                    PageLang::Tr => format!("<p>Lütfen {min}–{max} arasında bir puan seçin.</p>"),
+                    PageLang::En => format!("<p>Please pick a score from {min} to {max}.</p>"),
+                },
             ),
         )
             .into_response();
     };
     let Ok(id) = link.campaign.parse::<DocumentId>() else {
-        return not_found();
+        return not_found(lang);
     };
     let person = link.person.clone();
     let result = state
@@ -181,15 +251,26 @@ pub async fn answer(
         .await;
     match result {
         Ok(true) => page(
-            "Teşekkürler",
-            "<p>Yanıtınız kaydedildi. / Thank you, your answer is recorded.</p>".into(),
+            lang,
+            lang.pick(("Teşekkürler", "Thank you")),
+            format!(
+                "<p>{}</p>",
+                lang.pick(("Yanıtınız kaydedildi.", "Your answer is recorded."))
+            ),
         )
         .into_response(),
         Ok(false) => (
             StatusCode::CONFLICT,
             page(
-                "Zaten yanıtlandı",
-                "<p>Bu anket daha önce yanıtlanmış. / This survey was answered already.</p>".into(),
+                lang,
+                lang.pick(("Zaten yanıtlandı", "Answered already")),
+                format!(
+                    "<p>{}</p>",
+                    lang.pick((
+                        "Bu anket daha önce yanıtlanmış.",
+                        "This survey was answered already."
+                    ))
+                ),
             ),
         )
             .into_response(),
@@ -197,5 +278,25 @@ pub async fn answer(
             tracing::error!(error = %e, "survey answer not stored");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_speaks_the_first_of_turkish_or_english_the_browser_accepts() {
+        let with = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(axum::http::header::ACCEPT_LANGUAGE, value.parse().unwrap());
+            PageLang::of(&headers)
+        };
+        assert_eq!(with("en-GB,en;q=0.9,tr;q=0.8"), PageLang::En);
+        assert_eq!(with("de-DE, tr;q=0.8, en;q=0.5"), PageLang::Tr);
+        assert_eq!(with("fr-FR"), PageLang::Tr);
+        assert_eq!(PageLang::of(&HeaderMap::new()), PageLang::Tr);
+        let english = page(PageLang::En, "Survey", String::new()).0;
+        assert!(english.contains("lang=\"en\"") && !english.contains(" / "));
     }
 }

@@ -90,6 +90,25 @@ fn DetailBody(view: RecordView) -> impl IntoView {
         _ => me().role.can_write(),
     };
     let archived = view.record.common().is_archived();
+    // Deleting: owners and admins, asked first; undone from the toast or the bin.
+    let can_delete = me().role.administers();
+    let list_href = format!("/{}", section_of(&kind));
+    let delete = Callback::new(move |()| {
+        let list_href = list_href.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if repo().set_deleted(id, true).await.is_ok() {
+                crate::ui::go(&list_href);
+                crate::ui::widgets::toast::show_undo(
+                    Key::UiDeletedToast,
+                    Callback::new(move |()| {
+                        wasm_bindgen_futures::spawn_local(async move {
+                            let _ = repo().set_deleted(id, false).await;
+                        });
+                    }),
+                );
+            }
+        });
+    });
     // Restoring: the banner's button, and the undo of archiving.
     let restore = move || {
         wasm_bindgen_futures::spawn_local(async move {
@@ -124,6 +143,16 @@ fn DetailBody(view: RecordView) -> impl IntoView {
                 <p class="notes" data-field="notes">{notes.clone()}</p>
             </Show>
             {extra}
+            <Show when=move || can_delete>
+                <div class="actions no-print delete-actions">
+                    <crate::ui::widgets::dialog::ConfirmButton
+                        id="delete-record"
+                        label=Key::UiDelete
+                        question=Key::ConfirmDeleteRecord
+                        on_confirm=delete
+                    />
+                </div>
+            </Show>
             <Show when=move || editable && !archived>
                 <div class="actions no-print archive-actions">
                     <button type="button" class="button" id="archive-record" on:click=move |_| {

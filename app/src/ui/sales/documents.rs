@@ -591,7 +591,7 @@ fn LineForm(
                     <select id=input_id.clone() prop:value=value on:change=move |ev| value.set(event_target_value(&ev))>
                         {["20", "10", "1"]
                             .into_iter()
-                            .map(|rate| view! { <option value=rate selected=move || value.get() == rate>{format!("%{rate}")}</option> })
+                            .map(|rate| view! { <option value=rate selected=move || value.get() == rate>{move || percent(lang.get(), rate)}</option> })
                             .collect_view()}
                     </select>
                 }
@@ -642,7 +642,7 @@ fn Totals(document: SalesDocument, currency: Currency) -> impl IntoView {
                     let rate = rate.percent();
                     let vat = format_tr(*vat, currency);
                     view! {
-                        <dt>{move || format!("{} %{rate}", word(lang.get(), Key::UiVatTotal))}</dt>
+                        <dt>{move || format!("{} {}", word(lang.get(), Key::UiVatTotal), percent(lang.get(), rate))}</dt>
                         <dd data-total=format!("vat-{rate}")>{vat}</dd>
                     }
                 })

@@ -1,9 +1,10 @@
 //! Settings: the member's own (password, language, device) and the workspace's for
 //! admins: [`members`] and teams, the [`audit`] log, [`pipeline`] stages and
 //! [`service`] settings (working hours, SLA targets, loyalty), the [`company`] details
-//! printed on quotes and invoices.
+//! printed on quotes and invoices, and the [`bin`] of deleted records.
 
 pub mod audit;
+pub mod bin;
 pub mod company;
 pub mod members;
 pub mod pipeline;
@@ -105,6 +106,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <A href="/settings/pipeline" attr:class="button">{move || i18n::word(lang.get(), Key::UiSettingsPipeline)}</A>
                     <A href="/settings/service" attr:class="button" attr:id="service-settings-link">{move || i18n::word(lang.get(), Key::UiServiceSettings)}</A>
                     <A href="/settings/company" attr:class="button" attr:id="company-settings-link">{move || i18n::word(lang.get(), Key::UiCompanyDetails)}</A>
+                    <A href="/settings/bin" attr:class="button" attr:id="bin-link">{move || i18n::word(lang.get(), Key::UiBin)}</A>
                 </nav>
             </Show>
 
