@@ -430,10 +430,8 @@ impl Worker {
                 let Some(live) = self.hub.lock(id, false).await? else {
                     continue;
                 };
-                // A deleted record (in the bin) is no one's audience.
-                if let Some(Ok(r)) = Record::read(&live.doc)
-                    && !r.common().is_deleted()
-                {
+                // (Deleted people are left out by `views::audience::people`.)
+                if let Some(Ok(r)) = Record::read(&live.doc) {
                     out.push((id.to_string(), r));
                 }
             }

@@ -87,15 +87,16 @@ pub fn facts<'a, K: ToString>(
 
 /// Every person on the device: contacts (with their account) and person accounts.
 pub fn people<'a>(records: &'a [(String, &'a Record)]) -> Vec<Person<'a>> {
-    let accounts: HashMap<&str, &Account> = records
-        .iter()
+    // A deleted record (in the bin) is no one's audience, nor an account's fact.
+    let live = || records.iter().filter(|(_, r)| !r.common().is_deleted());
+    let accounts: HashMap<&str, &Account> = live()
         .filter_map(|(id, r)| match r {
             Record::Account(a) => Some((id.as_str(), a)),
             _ => None,
         })
         .collect();
     let mut out = Vec::new();
-    for (id, record) in records {
+    for (id, record) in live() {
         match record {
             Record::Contact(c) => out.push(Person {
                 id: id.clone(),
@@ -254,6 +255,24 @@ mod tests {
     use crate::parties::contact::Contact;
     use crate::record::EditContext;
     use crate::record::RecordType;
+
+    #[test]
+    fn deleted_people_are_no_ones_audience() {
+        let ctx = EditContext::new("u1", 0);
+        let contact = |name: &str, deleted_at: i64| {
+            let mut c = Contact::blank(&ctx);
+            c.name = name.into();
+            c.common.deleted_at = deleted_at;
+            Record::Contact(c)
+        };
+        let records = vec![
+            ("C1".to_owned(), contact("Ayşe Kaya", 0)),
+            ("C2".to_owned(), contact("Silinen Kişi", 1_800_000_000_000)),
+        ];
+        let refs: Vec<(String, &Record)> = records.iter().map(|(k, r)| (k.clone(), r)).collect();
+        let names: Vec<&str> = people(&refs).iter().map(|p| p.name).collect();
+        assert_eq!(names, ["Ayşe Kaya"]);
+    }
 
     #[test]
     fn segments_filter_people_by_their_account() {
