@@ -6,8 +6,9 @@
 //! applied at once and written in batches, one IndexedDB transaction for many documents.
 //! The UI reads reactive views ([`Repo::records`], [`Repo::pipeline`], the search index
 //! through [`Repo::search`]) that the repo updates as documents change, from either
-//! side. Invoice numbers come from blocks the server reserved for this device
-//! ([`saha_core::sales::numbering`]), kept in IndexedDB so they can be used offline.
+//! side. Invoice, quote and order numbers come from blocks the server reserved for this
+//! device ([`saha_core::sales::numbering`]), kept in IndexedDB so they can be used
+//! offline. Deleted records leave every view for the bin ([`Repo::bin`]).
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
