@@ -2,7 +2,7 @@
 //!
 //! - `cargo xtask run [-- <saha-server args>]`: builds the release app and server and
 //!   serves on http://127.0.0.1:3000 with embedded storage in `./data`.
-//! - `cargo xtask test`: every test — unit, integration (real server on port 0, a stock
+//! - `cargo xtask test`: the lint below, then every test — unit, integration (real server on port 0, a stock
 //!   JS automerge-repo peer, both storage backends, several nodes on one PostgreSQL)
 //!   and end-to-end (Playwright driving Debian's Chromium). PostgreSQL comes from
 //!   `TEST_DATABASE_URL`/`DATABASE_URL`, else a throwaway cluster ([`postgres`]).
@@ -158,8 +158,9 @@ fn cmd_test(root: &Path) -> Result<()> {
     tools::ensure_wasm_bindgen(root)?;
     tools::ensure_npm_packages(root)?;
     tools::ensure_chromium()?;
-    run(cargo().current_dir(root).args(["fmt", "--all", "--check"]))?;
-    cycles::check(root)?;
+    // The lint first, so CI holds every commit to it (rustfmt, clippy native and wasm
+    // with warnings as errors, rustdoc, import cycles).
+    lint(root, &wasm)?;
     run(cargo().current_dir(root).args(["test", "-p", "xtask"]))?;
     site::build(root, &wasm)?;
     let pg = postgres::ensure(false)?;
@@ -207,6 +208,12 @@ fn cmd_test(root: &Path) -> Result<()> {
 
 fn cmd_lint(root: &Path) -> Result<()> {
     let wasm = tools::ensure_wasm_toolchain()?;
+    lint(root, &wasm)
+}
+
+/// rustfmt, clippy (native and wasm) and rustdoc with warnings as errors, and the
+/// import-cycle check.
+fn lint(root: &Path, wasm: &tools::WasmToolchain) -> Result<()> {
     run(cargo().current_dir(root).args(["fmt", "--all", "--check"]))?;
     run(cargo().current_dir(root).args([
         "clippy",

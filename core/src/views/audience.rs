@@ -265,7 +265,7 @@ mod tests {
             c.common.deleted_at = deleted_at;
             Record::Contact(c)
         };
-        let records = vec![
+        let records = [
             ("C1".to_owned(), contact("Ayşe Kaya", 0)),
             ("C2".to_owned(), contact("Silinen Kişi", 1_800_000_000_000)),
         ];
