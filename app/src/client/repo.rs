@@ -523,14 +523,9 @@ impl Repo {
 
     /// Replaces the workspace's open pipeline stages (admins; the server refuses it
     /// from others).
-    pub async fn set_pipeline(&self, open: &[Stage]) -> Result<(), String> {
-        let index_id = self.0.index_id.get().ok_or("no workspace index")?;
-        {
-            let mut docs = self.0.docs.borrow_mut();
-            let index = docs.get_mut(&index_id).ok_or("no workspace index")?;
-            workspace::set_pipeline(&mut index.doc, open).map_err(|e| e.to_string())?;
-        }
-        self.local_change(&[index_id]).await
+    pub async fn set_pipeline(&self, open: &[Stage]) -> Result<(), RepoError> {
+        self.change_index(|doc| Ok(workspace::set_pipeline(doc, open)?))
+            .await
     }
 
     /// Replaces the workspace's service settings (admins; the server refuses it from

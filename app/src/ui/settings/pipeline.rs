@@ -85,7 +85,7 @@ pub fn PipelinePage() -> impl IntoView {
         wasm_bindgen_futures::spawn_local(async move {
             match repo().set_pipeline(&stages).await {
                 Ok(()) => status.set(Some(Key::Saved.text(lang.get_untracked()).to_owned())),
-                Err(e) => status.set(Some(e)),
+                Err(e) => status.set(Some(i18n::repo_error(lang.get_untracked(), &e))),
             }
         });
     };
