@@ -33,7 +33,7 @@ pub struct KindInfo {
 macro_rules! record_kinds {
     ($( $(#[$meta:meta])* $variant:ident($ty:ty) { $($kind:expr => $section:literal),+ $(,)? } ),+ $(,)?) => {
         /// Any record, read from a document by its `kind`.
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
         pub enum Record {
             $( $(#[$meta])* $variant($ty), )+
         }

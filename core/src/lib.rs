@@ -26,6 +26,8 @@
 //!   applied by the server to every sync message and by the app before it writes.
 //! - [`workspace`]: the workspace index document (record list, pipeline stages, service
 //!   and loyalty settings).
+//! - [`read_model`]: what the screens show of each document, projected and stored
+//!   beside it, so lists and search never load a document.
 //! - [`search`]: the incremental Turkish-aware search index.
 //! - [`api`]: the JSON bodies of the HTTP API; [`error`]: the core's error type.
 //!
@@ -40,6 +42,7 @@ pub mod engagement;
 pub mod error;
 pub mod kinds;
 pub mod parties;
+pub mod read_model;
 pub mod record;
 pub mod rules;
 pub mod sales;

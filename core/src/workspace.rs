@@ -257,7 +257,16 @@ pub fn set_pipeline(
 /// (`YYYY-MM-DD` or `YYYY-MM-DD HH:MM` for a half day), SLA targets per priority, the
 /// contact-frequency guard. (Department calendars are those of
 /// [`crate::access::Department`].)
-#[derive(Debug, Clone, PartialEq, Eq, autosurgeon::Reconcile, autosurgeon::Hydrate)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    autosurgeon::Reconcile,
+    autosurgeon::Hydrate,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct ServiceSettings {
     #[autosurgeon(hydrate = "crate::record::value::hydrate_any_string")]
     pub time_zone: String,
@@ -482,7 +491,17 @@ pub fn set_service(
 /// The selling company's details, printed on quotes and invoices: its legal name,
 /// address, tax office and tax number (VKN), IBAN, phone, e-mail and a small logo (a
 /// `data:` URL, see [`crate::text::validate::image_data_url`]). Admins set them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, autosurgeon::Reconcile, autosurgeon::Hydrate)]
+#[derive(
+    Debug,
+    Clone,
+    Default,
+    PartialEq,
+    Eq,
+    autosurgeon::Reconcile,
+    autosurgeon::Hydrate,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct CompanyDetails {
     #[autosurgeon(
         missing = "Default::default",

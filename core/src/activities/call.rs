@@ -33,7 +33,9 @@ code_enum! {
 pub type Call = Stored<CallFields>;
 
 /// The fields of a [`Call`] beside the [common ones](crate::record::Common).
-#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct CallFields {
     #[autosurgeon(missing = "Default::default")]
     pub direction: Direction,

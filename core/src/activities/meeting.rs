@@ -41,7 +41,9 @@ pub fn user_calendar(user: &str) -> String {
 pub type Meeting = Stored<MeetingFields>;
 
 /// The fields of a [`Meeting`] beside the [common ones](crate::record::Common).
-#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct MeetingFields {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub title: String,

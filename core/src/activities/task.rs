@@ -23,7 +23,9 @@ pub const REMINDERS: &[&str] = &["0", "15", "60", "1440"];
 pub type Task = Stored<TaskFields>;
 
 /// The fields of a [`Task`] beside the [common ones](crate::record::Common).
-#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct TaskFields {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub title: String,

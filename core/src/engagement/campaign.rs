@@ -50,7 +50,9 @@ const PERSONAL_FIELDS: &[&str] = &["first_name", "name"];
 pub type Campaign = Stored<CampaignFields>;
 
 /// The fields of a [`Campaign`] beside the [common ones](crate::record::Common).
-#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct CampaignFields {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub name: String,
@@ -106,7 +108,18 @@ code_enum! {
 }
 
 /// A person's answer to a survey.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Reconcile,
+    Hydrate,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub struct SurveyResponse {
     #[autosurgeon(hydrate = "crate::record::value::hydrate_int")]
     pub score: i64,
@@ -115,7 +128,9 @@ pub struct SurveyResponse {
 }
 
 /// One message of a campaign, as the server's outbox reports it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct Delivery {
     #[autosurgeon(hydrate = "hydrate_any_string")]
     pub address: String,

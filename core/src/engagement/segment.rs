@@ -29,7 +29,9 @@ pub const SATISFACTION_GROUPS: &[&str] = &["satisfied", "neutral", "unhappy"];
 pub type Segment = Stored<SegmentFields>;
 
 /// The fields of a [`Segment`] beside the [common ones](crate::record::Common).
-#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct SegmentFields {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub name: String,

@@ -51,7 +51,9 @@ code_enum! {
 pub type Account = Stored<AccountFields>;
 
 /// The fields of a [`Account`] beside the [common ones](crate::record::Common).
-#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct AccountFields {
     #[autosurgeon(hydrate = "hydrate_any_string")]
     pub name: String,

@@ -52,7 +52,9 @@ pub const SOURCES: &[&str] = &[
 pub const UPLOAD_BUSINESS_DAYS: usize = 3;
 
 /// One entry of the log.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct ConsentEvent {
     /// Random ID, to mark the event uploaded.
     #[autosurgeon(hydrate = "hydrate_any_string")]

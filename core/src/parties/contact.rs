@@ -14,7 +14,9 @@ pub const SCHEMA_VERSION: i64 = 1;
 pub type Contact = Stored<ContactFields>;
 
 /// The fields of a [`Contact`] beside the [common ones](crate::record::Common).
-#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct ContactFields {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub name: String,

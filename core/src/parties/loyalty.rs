@@ -15,7 +15,7 @@ use crate::record::value::hydrate_any_string;
 use crate::text::validate::Problem;
 
 /// A tier of the programme.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct Tier {
     #[autosurgeon(hydrate = "hydrate_any_string")]
     pub name: String,
@@ -36,7 +36,9 @@ pub fn default_tiers() -> Vec<Tier> {
 }
 
 /// One ledger entry.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct LedgerEntry {
     #[autosurgeon(hydrate = "hydrate_any_string")]
     pub id: String,

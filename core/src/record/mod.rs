@@ -134,7 +134,9 @@ impl std::fmt::Display for EditError {
 /// One step in a record's log: a customer-type change of an account, a stage change
 /// of an opportunity, a status change of a quote, order or invoice. Logs are lists that
 /// only grow, so entries appended on two devices are both kept.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Default, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct Transition {
     /// Milliseconds since the Unix epoch.
     #[autosurgeon(hydrate = "crate::record::value::hydrate_int")]
@@ -210,7 +212,9 @@ pub trait RecordType: RootRecord + Clone + PartialEq + Sized {
 
 /// The fields every record carries at its document's root, beside its kind's own (see
 /// [`Stored`]).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Default, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct Common {
     /// The record's kind (`account`, `quote`, …); one Rust type may store several.
     #[autosurgeon(missing = "Default::default", hydrate = "value::hydrate_any_string")]
@@ -269,7 +273,7 @@ impl Common {
 ///
 /// It dereferences to the kind's own fields: `contact.name` reads
 /// `contact.fields.name`, and `contact.common.owner` the owner.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Stored<F> {
     pub common: Common,
     pub fields: F,
@@ -375,6 +379,20 @@ macro_rules! code_enum {
 
             fn reconcile<R: autosurgeon::Reconciler>(&self, mut reconciler: R) -> Result<(), R::Error> {
                 reconciler.str(self.code())
+            }
+        }
+
+        /// Kept by its code, as in documents (the read model stores records as JSON).
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.code())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let code = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+                Ok($name::from_code(&code).unwrap_or_default())
             }
         }
 

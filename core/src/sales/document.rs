@@ -47,7 +47,9 @@ pub const QUOTE_OPEN: &[&str] = &["draft", "sent"];
 pub const ORDER_OPEN: &[&str] = &["open", "delivered"];
 
 /// One priced line.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Default, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct LineItem {
     /// Sort key: lines show in ascending position, then ID.
     #[autosurgeon(
@@ -118,7 +120,9 @@ pub mod line_field {
 pub type SalesDocument = Stored<SalesDocumentFields>;
 
 /// The fields of a [`SalesDocument`] beside the [common ones](crate::record::Common).
-#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct SalesDocumentFields {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub account: String,

@@ -50,7 +50,9 @@ code_enum! {
 pub type Lead = Stored<LeadFields>;
 
 /// The fields of a [`Lead`] beside the [common ones](crate::record::Common).
-#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct LeadFields {
     /// The person's name.
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]

@@ -25,7 +25,7 @@ pub const WON: &str = "won";
 pub const LOST: &str = "lost";
 
 /// One stage of a pipeline.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct Stage {
     #[autosurgeon(hydrate = "hydrate_any_string")]
     pub code: String,
@@ -84,7 +84,9 @@ pub fn pipeline(open: Vec<Stage>) -> Vec<Stage> {
 pub type Opportunity = Stored<OpportunityFields>;
 
 /// The fields of a [`Opportunity`] beside the [common ones](crate::record::Common).
-#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct OpportunityFields {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub name: String,

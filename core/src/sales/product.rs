@@ -20,7 +20,9 @@ pub const SCHEMA_VERSION: i64 = 1;
 pub type Product = Stored<ProductFields>;
 
 /// The fields of a [`Product`] beside the [common ones](crate::record::Common).
-#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct ProductFields {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub sku: String,

@@ -71,7 +71,9 @@ pub const RATINGS: &[&str] = &["1", "2", "3", "4", "5"];
 pub type Case = Stored<CaseFields>;
 
 /// The fields of a [`Case`] beside the [common ones](crate::record::Common).
-#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 pub struct CaseFields {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub subject: String,
@@ -220,7 +222,7 @@ impl RecordType for Case {
 }
 
 /// What an SLA policy promises for one priority, in working minutes.
-#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
 pub struct SlaTarget {
     #[autosurgeon(hydrate = "hydrate_any_string")]
     pub priority: String,
