@@ -14,8 +14,12 @@ const { values } = parseArgs({
     count: { type: 'string', default: '10000' },
     out: { type: 'string' },
     runs: { type: 'string', default: '3' },
+    // Chromium's CPU throttling (CDP Emulation.setCPUThrottlingRate) for every measure:
+    // 4 stands in for a mid-range phone.
+    'cpu-throttle': { type: 'string', default: '1' },
   },
 });
+const throttle = Number(values['cpu-throttle']);
 const count = Number(values.count);
 const runs = Number(values.runs);
 
@@ -27,7 +31,7 @@ function summary(samples) {
 
 const server = await startServer();
 const browser = await launch();
-const result = { count };
+const result = { count, cpu_throttle: throttle };
 try {
   const seeded = spawnSync(values['bench-bin'], ['seed-saha', '--http', server.url, '--count', String(count)], {
     stdio: 'inherit',
@@ -37,6 +41,10 @@ try {
   const context = await phone(browser);
   await signIn(context, server.url, BENCH_OWNER);
   const page = await context.newPage();
+  if (throttle > 1) {
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+  }
   // Empty browser → every account synced; watch the progress indicator on the way.
   let maxIncoming = 0;
   const started = Date.now();
@@ -83,6 +91,30 @@ try {
   result.cold_open_ms = summary(cold);
   // The app's own breakdown of its last start: IndexedDB read, Automerge load, views.
   result.cold_open_breakdown = await page.evaluate(() => globalThis.__saha_open_timings ?? null);
+  result.documents_loaded_at_open = await page.evaluate(() => globalThis.__saha_documents ?? null);
+  result.wasm_memory_after_cold_open_bytes = await page.evaluate(() => globalThis.__saha_wasm_memory?.buffer.byteLength ?? null);
+
+  // Opening one record from the list: click a card, wait for its page.
+  const opens = [];
+  for (let i = 0; i < 20; i++) {
+    await page.goto(`${server.url}/accounts`);
+    await page.locator('.card-title').nth(i).waitFor();
+    const ms = await page.evaluate((n) => new Promise((resolve) => {
+      const link = document.querySelectorAll('.cards .card a')[n];
+      const t0 = performance.now();
+      new MutationObserver((_, observer) => {
+        if (document.querySelector('article.detail h1')) {
+          observer.disconnect();
+          resolve(performance.now() - t0);
+        }
+      }).observe(document.body, { subtree: true, childList: true });
+      link.click();
+    }), i);
+    opens.push(ms);
+  }
+  result.open_record_ms = summary(opens);
+  await page.goto(`${server.url}/accounts`);
+  await page.locator('.card-title').first().waitFor();
 
   // Search: type a query key by key; time from the input event until the list is updated.
   // Leptos applies the update in microtasks after the input event; a message-channel task

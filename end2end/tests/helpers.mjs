@@ -104,6 +104,7 @@ export async function openApp(context, url, path = '/accounts', who = OWNER) {
   if (who) await signIn(context, url, who);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  if (process.env.SAHA_E2E_CONSOLE) page.on('console', (m) => console.error(`[console] ${m.text()}`));
   page.cspViolations = watchCsp(page);
   await page.goto(url + path);
   await page.locator('header.topbar').waitFor();

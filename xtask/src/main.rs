@@ -163,6 +163,7 @@ fn cmd_test(root: &Path) -> Result<()> {
     lint(root, &wasm)?;
     run(cargo().current_dir(root).args(["test", "-p", "xtask"]))?;
     site::build(root, &wasm)?;
+    site::check_bundle_size(root)?;
     let pg = postgres::ensure(false)?;
     let node_modules = root.join("end2end/node_modules");
     // Unit and integration tests (the interop test drives the npm automerge-repo client).

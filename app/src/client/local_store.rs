@@ -1,11 +1,18 @@
 //! IndexedDB persistence of Automerge documents.
 //!
-//! One database, `saha`, with three object stores:
+//! One database per member, `saha-<user id>`, with four object stores:
 //! - `chunks`: key `"<document id>/<sequence, 10 digits>"`, value the bytes of a snapshot
-//!   or an incremental save. Loading a document concatenates its chunks in key order.
+//!   or an incremental save. Loading a document concatenates its chunks in key order;
+//!   documents are read one batch at a time, when needed ([`LocalStore::load_docs`]).
+//! - `read_model`: key document ID, value the document's read-model entry
+//!   ([`saha_core::read_model::Entry`], JSON), written in the same transaction as the
+//!   document's bytes. Start-up reads only this ([`LocalStore::load_read_model`]).
 //! - `synced`: key document ID, value the heads the server last confirmed (hex, comma
 //!   separated), so the pending count survives a reload while offline.
-//! - `meta`: small settings such as the workspace index ID.
+//! - `meta`: small settings such as the workspace index ID and the read model's version.
+//!
+//! Version 1 of the database had no `read_model`; opening it as version 2 adds the store
+//! empty, and the app rebuilds the read model from the documents.
 //!
 //! IndexedDB's cost is per transaction, not per byte, so every write is a batch:
 //! [`LocalStore::write`] puts any number of chunks in one transaction. Batches of
@@ -24,8 +31,10 @@ use saha_core::DocumentId;
 pub fn db_name(user_id: &str) -> String {
     format!("saha-{user_id}")
 }
-const DB_VERSION: u8 = 1;
+const DB_VERSION: u8 = 2;
 const CHUNKS: &str = "chunks";
+const READ_MODEL: &str = "read_model";
+const ALL_STORES: [&str; 4] = [CHUNKS, READ_MODEL, SYNCED, META];
 const SYNCED: &str = "synced";
 const META: &str = "meta";
 
@@ -51,15 +60,33 @@ pub enum Write {
         key: String,
         value: String,
     },
+    /// Replaces a document's read-model entry.
+    Entry {
+        doc: DocumentId,
+        row: String,
+    },
+    /// Empties the read model (before a rebuild).
+    ClearEntries,
 }
 
-/// Everything stored, as read at start-up.
+/// What start-up reads: the read model and the small stores, no document bytes.
 #[derive(Default)]
 pub struct Loaded {
-    /// Per document, its chunks in order, and the next free sequence number.
-    pub docs: Vec<(DocumentId, Vec<Vec<u8>>, u32)>,
+    /// The read model's rows.
+    pub entries: Vec<(DocumentId, String)>,
+    /// Every document with bytes stored (from the chunk keys alone).
+    pub stored: Vec<DocumentId>,
     pub synced: Vec<(DocumentId, String)>,
     pub meta: Vec<(String, String)>,
+    /// The key of a read-model row that is not an ID with a text value.
+    pub damaged: Option<String>,
+}
+
+/// One document's stored bytes: its chunks in order and the next free sequence number.
+pub struct StoredDoc {
+    pub id: DocumentId,
+    pub chunks: Vec<Vec<u8>>,
+    pub next_seq: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -105,6 +132,9 @@ impl LocalStore {
                     db.create_object_store(SYNCED).build()?;
                     db.create_object_store(META).build()?;
                 }
+                if event.old_version() < 2.0 {
+                    db.create_object_store(READ_MODEL).build()?;
+                }
                 Ok(())
             })
             .await
@@ -112,17 +142,22 @@ impl LocalStore {
         Ok(LocalStore { db })
     }
 
-    /// Reads every document, confirmation and setting in one transaction.
-    pub async fn load_all(&self) -> Result<Loaded, StoreError> {
+    /// Reads the read model, the IDs of the stored documents, confirmations and settings
+    /// in one transaction; no document's bytes.
+    pub async fn load_read_model(&self) -> Result<Loaded, StoreError> {
         let tx = self
             .db
-            .transaction([CHUNKS, SYNCED, META])
+            .transaction(ALL_STORES)
             .with_mode(TransactionMode::Readonly)
             .build()
             .map_err(err)?;
         let chunks = tx.object_store(CHUNKS).map_err(err)?;
-        let keys: Vec<String> = collect(chunks.get_all_keys::<String>().await.map_err(err)?)?;
-        let values: Vec<JsValue> = collect(chunks.get_all::<JsValue>().await.map_err(err)?)?;
+        let chunk_keys: Vec<String> = collect(chunks.get_all_keys::<String>().await.map_err(err)?)?;
+        let read_model = tx.object_store(READ_MODEL).map_err(err)?;
+        let entry_keys: Vec<String> =
+            collect(read_model.get_all_keys::<String>().await.map_err(err)?)?;
+        let entry_values: Vec<JsValue> =
+            collect(read_model.get_all::<JsValue>().await.map_err(err)?)?;
         let synced = tx.object_store(SYNCED).map_err(err)?;
         let synced_keys: Vec<String> =
             collect(synced.get_all_keys::<String>().await.map_err(err)?)?;
@@ -132,21 +167,19 @@ impl LocalStore {
         let meta_values: Vec<String> = collect(meta.get_all::<String>().await.map_err(err)?)?;
 
         let mut loaded = Loaded::default();
-        for (key, value) in keys.iter().zip(values) {
-            let Some((doc, seq)) = parse_chunk_key(key) else {
-                leptos::logging::warn!("skipping a chunk with an unreadable key {key:?}");
-                continue;
-            };
-            let Ok(array) = value.dyn_into::<js_sys::Uint8Array>() else {
-                leptos::logging::warn!("skipping chunk {key:?}: not bytes");
-                continue;
-            };
-            match loaded.docs.last_mut() {
-                Some((last, chunks, next)) if *last == doc => {
-                    chunks.push(array.to_vec());
-                    *next = seq + 1;
-                }
-                _ => loaded.docs.push((doc, vec![array.to_vec()], seq + 1)),
+        for key in &chunk_keys {
+            match parse_chunk_key(key) {
+                // Keys are sorted: a document's chunks are adjacent.
+                Some((doc, _)) if loaded.stored.last() != Some(&doc) => loaded.stored.push(doc),
+                Some(_) => {}
+                None => leptos::logging::warn!("skipping a chunk with an unreadable key {key:?}"),
+            }
+        }
+        for (key, value) in entry_keys.into_iter().zip(entry_values) {
+            match (key.parse(), value.as_string()) {
+                (Ok(id), Some(row)) => loaded.entries.push((id, row)),
+                // A row the app did not write: the read model is rebuilt.
+                _ => loaded.damaged = Some(key),
             }
         }
         loaded.synced = synced_keys
@@ -156,6 +189,113 @@ impl LocalStore {
             .collect();
         loaded.meta = meta_keys.into_iter().zip(meta_values).collect();
         Ok(loaded)
+    }
+
+    /// Reads the bytes of every document from `first` to `last` (in key order) with two
+    /// requests: how a rebuild reads the store, a batch of adjacent documents at a time.
+    pub async fn load_range(
+        &self,
+        first: &DocumentId,
+        last: &DocumentId,
+    ) -> Result<Vec<StoredDoc>, StoreError> {
+        let tx = self
+            .db
+            .transaction(CHUNKS)
+            .with_mode(TransactionMode::Readonly)
+            .build()
+            .map_err(err)?;
+        let chunks = tx.object_store(CHUNKS).map_err(err)?;
+        let range = || {
+            KeyRange::Bound(
+                format!("{first}/"),
+                false,
+                format!("{last}/\u{ffff}"),
+                false,
+            )
+        };
+        let keys: Vec<String> = collect(
+            chunks
+                .get_all_keys::<String>()
+                .with_query::<String, _>(range())
+                .await
+                .map_err(err)?,
+        )?;
+        let values: Vec<JsValue> = collect(
+            chunks
+                .get_all::<JsValue>()
+                .with_query::<String, _>(range())
+                .await
+                .map_err(err)?,
+        )?;
+        let mut docs: Vec<StoredDoc> = Vec::new();
+        for (key, value) in keys.iter().zip(values) {
+            let Some((id, seq)) = parse_chunk_key(key) else {
+                continue;
+            };
+            let Ok(array) = value.dyn_into::<js_sys::Uint8Array>() else {
+                leptos::logging::warn!("skipping chunk {key:?}: not bytes");
+                continue;
+            };
+            match docs.last_mut() {
+                Some(doc) if doc.id == id => {
+                    doc.chunks.push(array.to_vec());
+                    doc.next_seq = seq + 1;
+                }
+                _ => docs.push(StoredDoc {
+                    id,
+                    chunks: vec![array.to_vec()],
+                    next_seq: seq + 1,
+                }),
+            }
+        }
+        Ok(docs)
+    }
+
+    /// Reads the bytes of `ids` in one transaction; a document with nothing stored comes
+    /// back with no chunks.
+    pub async fn load_docs(&self, ids: &[DocumentId]) -> Result<Vec<StoredDoc>, StoreError> {
+        let tx = self
+            .db
+            .transaction(CHUNKS)
+            .with_mode(TransactionMode::Readonly)
+            .build()
+            .map_err(err)?;
+        let chunks = tx.object_store(CHUNKS).map_err(err)?;
+        let mut docs = Vec::with_capacity(ids.len());
+        for id in ids {
+            let keys: Vec<String> = collect(
+                chunks
+                    .get_all_keys::<String>()
+                    .with_query::<String, _>(doc_range(id))
+                    .await
+                    .map_err(err)?,
+            )?;
+            let values: Vec<JsValue> = collect(
+                chunks
+                    .get_all::<JsValue>()
+                    .with_query::<String, _>(doc_range(id))
+                    .await
+                    .map_err(err)?,
+            )?;
+            let mut doc = StoredDoc {
+                id: *id,
+                chunks: Vec::with_capacity(values.len()),
+                next_seq: 0,
+            };
+            for (key, value) in keys.iter().zip(values) {
+                let Some((_, seq)) = parse_chunk_key(key) else {
+                    continue;
+                };
+                let Ok(array) = value.dyn_into::<js_sys::Uint8Array>() else {
+                    leptos::logging::warn!("skipping chunk {key:?}: not bytes");
+                    continue;
+                };
+                doc.chunks.push(array.to_vec());
+                doc.next_seq = seq + 1;
+            }
+            docs.push(doc);
+        }
+        Ok(docs)
     }
 
     /// Applies a batch of writes in one transaction. `durable` keeps the browser's default
@@ -172,12 +312,13 @@ impl LocalStore {
         });
         let tx = self
             .db
-            .transaction([CHUNKS, SYNCED, META])
+            .transaction(ALL_STORES)
             .with_mode(TransactionMode::Readwrite)
             .with_options(options)
             .build()
             .map_err(err)?;
         let chunks = tx.object_store(CHUNKS).map_err(err)?;
+        let read_model = tx.object_store(READ_MODEL).map_err(err)?;
         let synced = tx.object_store(SYNCED).map_err(err)?;
         let meta = tx.object_store(META).map_err(err)?;
         for write in batch {
@@ -212,6 +353,16 @@ impl LocalStore {
                 Write::Meta { key, value } => {
                     meta.put(value).with_key(key).build().map_err(err)?;
                 }
+                Write::Entry { doc, row } => {
+                    read_model
+                        .put(row)
+                        .with_key(doc.to_string())
+                        .build()
+                        .map_err(err)?;
+                }
+                Write::ClearEntries => {
+                    read_model.clear().map_err(err)?;
+                }
             }
         }
         tx.commit().await.map_err(err)?;
@@ -239,11 +390,11 @@ impl LocalStore {
     pub async fn clear(&self) -> Result<(), StoreError> {
         let tx = self
             .db
-            .transaction([CHUNKS, SYNCED, META])
+            .transaction(ALL_STORES)
             .with_mode(TransactionMode::Readwrite)
             .build()
             .map_err(err)?;
-        for name in [CHUNKS, SYNCED, META] {
+        for name in ALL_STORES {
             tx.object_store(name).map_err(err)?.clear().map_err(err)?;
         }
         tx.commit().await.map_err(err)?;

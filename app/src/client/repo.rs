@@ -1,12 +1,21 @@
-//! The browser's document repository: every record as an Automerge document in memory,
-//! persisted in IndexedDB and kept in step with the server.
+//! The browser's document repository: every record as an Automerge document persisted
+//! in IndexedDB, with its read model beside it, kept in step with the server.
 //!
-//! Local edits change the in-memory document, are written to IndexedDB (durably) and only
-//! then reported done; then they are offered to the server. Changes from the server are
-//! applied at once and written in batches, one IndexedDB transaction for many documents.
-//! The UI reads reactive views ([`Repo::records`], [`Repo::pipeline`], the search index
-//! through [`Repo::search`]) that the repo updates as documents change, from either
-//! side. Invoice, quote and order numbers come from blocks the server reserved for this
+//! The screens read the read model ([`saha_core::read_model`]): at start-up the repo
+//! reads every document's entry, not its bytes, and fills the reactive views
+//! ([`Repo::records`], [`Repo::pipeline`], the search index through [`Repo::search`]).
+//! A document is loaded only when it must change: a local edit, a sync message for it,
+//! a change-feed copy that has to be merged with local changes. Loaded documents are
+//! evicted again, least recently used first, past [`MAX_LOADED`] (those with unsaved or
+//! unconfirmed changes stay). If the stored read model is of another version or fails
+//! its check, it is rebuilt from the documents before the first screen.
+//!
+//! Local edits change the loaded document, are written to IndexedDB (durably) with the
+//! document's new read-model entry in the same transaction, and only then reported
+//! done; then they are offered to the server. Changes from the server are applied at
+//! once and written in batches, one IndexedDB transaction for many documents. A
+//! document from the change feed that holds everything this device has is stored as
+//! it came and projected, without ever being kept in memory. Invoice, quote and order numbers come from blocks the server reserved for this
 //! device ([`saha_core::sales::numbering`]), kept in IndexedDB so they can be used
 //! offline. Deleted records leave every view for the bin ([`Repo::bin`]).
 
@@ -17,6 +26,7 @@ use std::rc::Rc;
 use automerge::{Automerge, ChangeHash};
 use leptos::prelude::*;
 use saha_core::access::Access;
+use saha_core::read_model::{self, Entry, FeedAction, Projection, Rebuild};
 use saha_core::record::form::Form;
 use saha_core::record::{EditContext, WorkflowRefusal};
 use saha_core::sales::numbering::{NumberBook, Series};
@@ -32,7 +42,7 @@ use saha_core::workspace::{CompanyDetails, ServiceSettings};
 use saha_protocol::sync::Connection;
 use saha_protocol::wire::Message;
 
-use super::local_store::{LocalStore, StoreError, Write};
+use super::local_store::{LocalStore, StoreError, StoredDoc, Write};
 use super::{describe, now_ms};
 
 /// Incremental chunks a document gathers in IndexedDB before it is compacted.
@@ -42,8 +52,15 @@ const META_INDEX: &str = "workspace_index";
 const META_NUMBER_BOOK: &str = "invoice_numbers";
 /// The server's change-feed cursor this device has taken in everything up to.
 const META_FEED_CURSOR: &str = "feed_cursor";
+/// The read model's version its rows were written by.
+const META_READ_MODEL: &str = "read_model_version";
 /// Documents taken in from the change feed per IndexedDB transaction.
 const FEED_BATCH: usize = 500;
+/// Documents kept loaded before the least recently used are evicted (a quarter at a
+/// time). Each costs tens of kilobytes in memory; the read model needs none.
+pub const MAX_LOADED: usize = 200;
+/// Documents read per transaction when many must be loaded (a rebuild, offering all).
+const LOAD_BATCH: usize = 200;
 
 /// The state of the link to the server, as the user sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +85,8 @@ struct LocalDoc {
     /// Heads the server has confirmed having.
     confirmed: Vec<ChangeHash>,
     confirmed_saved: Vec<ChangeHash>,
+    /// When it was last needed (the repo's use clock), for eviction.
+    used: u64,
 }
 
 impl LocalDoc {
@@ -78,7 +97,13 @@ impl LocalDoc {
             next_seq: 0,
             confirmed: Vec::new(),
             confirmed_saved: Vec::new(),
+            used: 0,
         }
+    }
+
+    /// Whether everything about it is stored, so it can be dropped from memory.
+    fn is_settled(&self) -> bool {
+        self.doc.get_heads() == self.saved_heads && self.confirmed == self.confirmed_saved
     }
 
     fn is_confirmed(&self) -> bool {
@@ -110,7 +135,20 @@ struct Inner {
     /// The member's role and teams: every local edit is checked against the rule
     /// table with them before it is written (the server checks the same).
     access: Access,
+    /// The documents loaded in memory.
     docs: RefCell<HashMap<DocumentId, LocalDoc>>,
+    /// Every document stored on this device, with the heads of its stored bytes (from
+    /// its read-model entry, kept current with each write).
+    stored: RefCell<HashMap<DocumentId, Vec<ChangeHash>>>,
+    /// Heads the server has confirmed, of documents not loaded (a loaded one keeps
+    /// them in its [`LocalDoc`]).
+    confirmed: RefCell<HashMap<DocumentId, Vec<ChangeHash>>>,
+    /// Documents being read from IndexedDB right now (how many readers each).
+    loading: RefCell<HashMap<DocumentId, u32>>,
+    /// Ticks once per load request; [`LocalDoc::used`] takes its value.
+    clock: Cell<u64>,
+    /// Documents loaded on demand since the page opened (for tests and benchmarks).
+    loads: Cell<u64>,
     index_id: Cell<Option<DocumentId>>,
     link: RefCell<Option<Link>>,
     dirty: RefCell<HashSet<DocumentId>>,
@@ -121,8 +159,6 @@ struct Inner {
     /// Documents the server does not share with this member (another team's records
     /// listed in the index): not awaited, not shown.
     hidden: RefCell<HashSet<DocumentId>>,
-    /// Documents changed by the server whose views are refreshed with the next flush.
-    stale_views: RefCell<HashSet<DocumentId>>,
     records: RwSignal<HashMap<DocumentId, RecordView>>,
     /// Deleted records (owners and admins see them in the bin); never in `records`.
     bin: RwSignal<HashMap<DocumentId, RecordView>>,
@@ -164,10 +200,6 @@ fn heads_from_text(text: &str) -> Vec<ChangeHash> {
     text.split(',').filter_map(|h| h.parse().ok()).collect()
 }
 
-fn kind_of(doc: &Automerge) -> Option<String> {
-    saha_core::record::value::get_string(doc, &automerge::ROOT, "kind")
-}
-
 /// Why an invoice number could not be had.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NumberError {
@@ -176,9 +208,93 @@ pub enum NumberError {
     Storage(String),
 }
 
+/// The stored read model, if it is of this version and passes its check.
+fn stored_read_model(
+    loaded: &super::local_store::Loaded,
+    version: Option<String>,
+) -> Result<HashMap<DocumentId, Entry>, Rebuild> {
+    if let Some(key) = &loaded.damaged {
+        return Err(Rebuild::Unreadable(key.clone()));
+    }
+    let current = read_model::version();
+    match version {
+        None => return Err(Rebuild::Absent),
+        Some(stored) if stored != current => {
+            return Err(Rebuild::VersionChanged { stored, current });
+        }
+        Some(_) => {}
+    }
+    let mut entries = HashMap::with_capacity(loaded.entries.len());
+    for (id, row) in &loaded.entries {
+        let entry = Entry::decode(row).map_err(|_| Rebuild::Unreadable(id.to_string()))?;
+        entries.insert(*id, entry);
+    }
+    read_model::check(&entries, &loaded.stored)?;
+    Ok(entries)
+}
+
+/// The entry of a document read from IndexedDB; one whose bytes do not load shows
+/// nothing (its bytes are kept: a later version may read them).
+fn entry_of_stored(stored: &StoredDoc) -> Entry {
+    match Automerge::load(&stored.chunks.concat()) {
+        Ok(doc) => Entry::of(&doc),
+        Err(e) => {
+            leptos::logging::error!("document {} does not load: {e}", stored.id);
+            Entry {
+                heads: Vec::new(),
+                projection: Projection::Other,
+            }
+        }
+    }
+}
+
+/// Projects every stored document again and replaces the read model with the result,
+/// [`LOAD_BATCH`] documents at a time (load, project, drop); the version is written
+/// last, so a rebuild cut short is done again at the next start.
+async fn rebuild_read_model(
+    store: &LocalStore,
+    stored: &[DocumentId],
+) -> Result<HashMap<DocumentId, Entry>, StoreError> {
+    let started = js_sys::Date::now();
+    store.write(vec![Write::ClearEntries], true).await?;
+    let mut entries = HashMap::with_capacity(stored.len());
+    // `stored` comes in key order, so each batch is one key range.
+    for batch in stored.chunks(LOAD_BATCH) {
+        let (Some(first), Some(last)) = (batch.first(), batch.last()) else {
+            continue;
+        };
+        let mut writes = Vec::with_capacity(batch.len());
+        for doc in store.load_range(first, last).await? {
+            let entry = entry_of_stored(&doc);
+            writes.push(Write::Entry {
+                doc: doc.id,
+                row: entry.encode(),
+            });
+            entries.insert(doc.id, entry);
+        }
+        store.write(writes, false).await?;
+    }
+    store
+        .write(
+            vec![Write::Meta {
+                key: META_READ_MODEL.into(),
+                value: read_model::version(),
+            }],
+            true,
+        )
+        .await?;
+    leptos::logging::log!(
+        "read model rebuilt: {} documents in {:.0} ms",
+        entries.len(),
+        js_sys::Date::now() - started
+    );
+    Ok(entries)
+}
+
 impl Repo {
-    /// Opens the member's IndexedDB database and loads every stored document; `index`
-    /// is the workspace index the server named at login.
+    /// Opens the member's IndexedDB database and reads its read model (rebuilding it
+    /// from the documents first if it is of another version or fails its check);
+    /// `index` is the workspace index the server named at login. No document is loaded.
     pub async fn open(
         user_id: &str,
         access: Access,
@@ -186,45 +302,32 @@ impl Repo {
     ) -> Result<Repo, StoreError> {
         let started = js_sys::Date::now();
         let store = LocalStore::open(user_id).await?;
-        let loaded = store.load_all().await?;
+        let loaded = store.load_read_model().await?;
         let read_at = js_sys::Date::now();
-        let mut docs = HashMap::new();
-        for (id, chunks, next_seq) in loaded.docs {
-            match Automerge::load(&chunks.concat()) {
-                Ok(doc) => {
-                    let heads = doc.get_heads();
-                    docs.insert(
-                        id,
-                        LocalDoc {
-                            doc,
-                            saved_heads: heads,
-                            next_seq,
-                            confirmed: Vec::new(),
-                            confirmed_saved: Vec::new(),
-                        },
-                    );
-                }
-                // Keep the bytes where they are; a later version may read them.
-                Err(e) => leptos::logging::error!("document {id} does not load: {e}"),
+        let meta = |key: &str| {
+            loaded
+                .meta
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+        };
+        let (entries, rebuilt) = match stored_read_model(&loaded, meta(META_READ_MODEL)) {
+            Ok(entries) => (entries, None),
+            Err(why) => {
+                leptos::logging::log!("rebuilding the read model: {why}");
+                (rebuild_read_model(&store, &loaded.stored).await?, Some(why))
             }
-        }
-        for (id, heads) in loaded.synced {
-            if let Some(local) = docs.get_mut(&id) {
-                local.confirmed = heads_from_text(&heads);
-                local.confirmed_saved = local.confirmed.clone();
-            }
-        }
-        let numbers: NumberBook = loaded
-            .meta
+        };
+        let rebuilt_at = js_sys::Date::now();
+        let confirmed: HashMap<DocumentId, Vec<ChangeHash>> = loaded
+            .synced
             .iter()
-            .find(|(k, _)| k == META_NUMBER_BOOK)
-            .and_then(|(_, v)| serde_json::from_str(v).ok())
+            .map(|(id, heads)| (*id, heads_from_text(heads)))
+            .collect();
+        let numbers: NumberBook = meta(META_NUMBER_BOOK)
+            .and_then(|v| serde_json::from_str(&v).ok())
             .unwrap_or_default();
-        let stored_index: Option<DocumentId> = loaded
-            .meta
-            .iter()
-            .find(|(k, _)| k == META_INDEX)
-            .and_then(|(_, v)| v.parse().ok());
+        let stored_index: Option<DocumentId> = meta(META_INDEX).and_then(|v| v.parse().ok());
         if stored_index != Some(index) {
             store
                 .write(
@@ -236,25 +339,29 @@ impl Repo {
                 )
                 .await?;
         }
-        let feed_cursor: u64 = loaded
-            .meta
-            .iter()
-            .find(|(k, _)| k == META_FEED_CURSOR)
-            .and_then(|(_, v)| v.parse().ok())
+        let feed_cursor: u64 = meta(META_FEED_CURSOR)
+            .and_then(|v| v.parse().ok())
             .unwrap_or(0);
-        docs.entry(index).or_insert_with(LocalDoc::empty);
-        let index_id = Some(index);
-        let unconfirmed: HashSet<DocumentId> = docs
+        let unconfirmed: HashSet<DocumentId> = entries
             .iter()
-            .filter(|(_, d)| !d.is_confirmed())
+            .filter(|(id, entry)| {
+                let mine = confirmed.get(*id).map(Vec::as_slice).unwrap_or(&[]);
+                !entry.change_hashes().iter().all(|h| mine.contains(h))
+            })
             .map(|(id, _)| *id)
             .collect();
+        let settings = read_model::WorkspaceSettings::defaults();
         let repo = Repo(Rc::new(Inner {
             store,
             user_id: user_id.to_owned(),
             access,
-            docs: RefCell::new(docs),
-            index_id: Cell::new(index_id),
+            docs: RefCell::new(HashMap::new()),
+            stored: RefCell::new(HashMap::new()),
+            confirmed: RefCell::new(confirmed),
+            loading: RefCell::new(HashMap::new()),
+            clock: Cell::new(0),
+            loads: Cell::new(0),
+            index_id: Cell::new(Some(index)),
             link: RefCell::new(None),
             dirty: RefCell::new(HashSet::new()),
             flush_scheduled: Cell::new(false),
@@ -262,16 +369,13 @@ impl Repo {
             unconfirmed: RefCell::new(unconfirmed),
             awaited: RefCell::new(HashSet::new()),
             hidden: RefCell::new(HashSet::new()),
-            stale_views: RefCell::new(HashSet::new()),
             records: RwSignal::new(HashMap::new()),
             bin: RwSignal::new(HashMap::new()),
             search: RefCell::new(SearchIndex::new()),
             search_version: RwSignal::new(0),
-            pipeline: RwSignal::new(saha_core::sales::opportunity::pipeline(
-                saha_core::sales::opportunity::default_open_stages(),
-            )),
-            service: RwSignal::new(ServiceSettings::default()),
-            company: RwSignal::new(CompanyDetails::default()),
+            pipeline: RwSignal::new(settings.pipeline),
+            service: RwSignal::new(settings.service),
+            company: RwSignal::new(settings.company),
             numbers: RefCell::new(numbers),
             connectivity: RwSignal::new(Connectivity::Offline),
             missing: RwSignal::new(0),
@@ -282,21 +386,27 @@ impl Repo {
             feeding: Cell::new(false),
             discover_deferred: Cell::new(false),
         }));
-        let loaded_at = js_sys::Date::now();
-        let ids: Vec<_> = repo.0.docs.borrow().keys().copied().collect();
-        repo.refresh(&ids);
-        repo.discover();
+        let count = entries.len();
+        if !entries.contains_key(&index) {
+            // Until the index arrives, the device is not in step with its workspace.
+            repo.0.awaited.borrow_mut().insert(index);
+            repo.0.missing.set(1);
+        }
+        repo.show(entries.into_iter().collect());
+        repo.report_loads();
         let done = js_sys::Date::now();
         // Where start-up time goes, for the benchmarks (and anyone with a console).
         let timings = js_sys::Object::new();
         for (key, value) in [
             ("indexeddb_ms", read_at - started),
-            ("automerge_load_ms", loaded_at - read_at),
-            ("views_ms", done - loaded_at),
-            ("documents", ids.len() as f64),
+            ("rebuild_ms", rebuilt_at - read_at),
+            ("views_ms", done - rebuilt_at),
+            ("documents", count as f64),
         ] {
             let _ = js_sys::Reflect::set(&timings, &key.into(), &value.into());
         }
+        let rebuilt = rebuilt.map_or(wasm_bindgen::JsValue::NULL, |why| why.to_string().into());
+        let _ = js_sys::Reflect::set(&timings, &"rebuilt".into(), &rebuilt);
         let _ = js_sys::Reflect::set(&js_sys::global(), &"__saha_open_timings".into(), &timings);
         Ok(repo)
     }
@@ -403,6 +513,14 @@ impl Repo {
         new: Vec<(DocumentId, Record)>,
         changed: Vec<(DocumentId, Record)>,
     ) -> Result<(), RepoError> {
+        let mut needed: Vec<DocumentId> = changed.iter().map(|(id, _)| *id).collect();
+        if !new.is_empty() {
+            // New records are listed in the index.
+            needed.extend(self.0.index_id.get());
+        }
+        self.ensure_loaded(&needed)
+            .await
+            .map_err(RepoError::Store)?;
         let mut ids = Vec::new();
         {
             let mut docs = self.0.docs.borrow_mut();
@@ -501,6 +619,7 @@ impl Repo {
 
     /// Applies a form to a stored record; returns once the edit is stored.
     pub async fn edit(&self, id: DocumentId, form: &Form) -> Result<(), RepoError> {
+        self.ensure_loaded(&[id]).await.map_err(RepoError::Store)?;
         let ctx = self.edit_context();
         let changed = {
             let mut docs = self.0.docs.borrow_mut();
@@ -547,6 +666,9 @@ impl Repo {
         change: impl FnOnce(&mut Automerge) -> Result<(), saha_core::record::EditError>,
     ) -> Result<(), RepoError> {
         let index_id = self.0.index_id.get().ok_or(RepoError::NoIndex)?;
+        self.ensure_loaded(&[index_id])
+            .await
+            .map_err(RepoError::Store)?;
         {
             let mut docs = self.0.docs.borrow_mut();
             let index = docs.get_mut(&index_id).ok_or(RepoError::NoIndex)?;
@@ -664,7 +786,6 @@ impl Repo {
     }
 
     async fn local_change(&self, ids: &[DocumentId]) -> Result<(), String> {
-        self.refresh(ids);
         {
             let mut unconfirmed = self.0.unconfirmed.borrow_mut();
             unconfirmed.extend(ids.iter().copied());
@@ -694,19 +815,21 @@ impl Repo {
             .iter()
             .filter(|id| **id != index_id && !listed.contains(id))
             .filter_map(|id| {
-                let doc = &docs.get(id)?.doc;
-                let kind = kind_of(doc).filter(|k| KINDS.contains(&k.as_str()))?;
+                // The loaded document (a record just made), else what the read model
+                // shows of it (in the lists or the bin): no document is loaded for it.
+                let record = match docs.get(id) {
+                    Some(local) => Record::read(&local.doc)?.ok()?,
+                    None => self.record(*id).or_else(|| self.deleted_record(*id))?,
+                };
+                let common = record.common().clone();
                 // The index lists only records shared by the workspace: an entry names
                 // a record to every member, and team records are not theirs to know
                 // (the server refuses such entries; members get them by the feed).
-                let common = match Record::read(doc) {
-                    Some(Ok(record)) => record.common().clone(),
-                    _ => return None,
-                };
-                common
-                    .team
-                    .is_empty()
-                    .then_some((*id, kind, common.created_at))
+                (KINDS.contains(&common.kind.as_str()) && common.team.is_empty()).then_some((
+                    *id,
+                    common.kind,
+                    common.created_at,
+                ))
             })
             .collect();
         let index = docs.get_mut(&index_id)?;
@@ -722,37 +845,35 @@ impl Repo {
 
     // ----- views -------------------------------------------------------------------
 
-    fn refresh(&self, ids: &[DocumentId]) {
-        let docs = self.0.docs.borrow();
+    /// Puts read-model entries on the screens: records into the lists and search (or the
+    /// bin, when deleted), the index's settings into theirs; and notes each document's
+    /// stored heads.
+    fn show(&self, entries: Vec<(DocumentId, Entry)>) {
         let index_id = self.0.index_id.get();
         let mut updates = Vec::new();
-        for id in ids {
-            let Some(local) = docs.get(id) else { continue };
-            if Some(*id) == index_id {
-                if workspace::is_ready(&local.doc) {
-                    let stages = workspace::pipeline(&local.doc);
-                    if self.0.pipeline.with_untracked(|p| *p != stages) {
-                        self.0.pipeline.set(stages);
+        {
+            let mut stored = self.0.stored.borrow_mut();
+            for (id, entry) in entries {
+                stored.insert(id, entry.change_hashes());
+                match entry.projection {
+                    Projection::Record(record) => updates.push(RecordView {
+                        id,
+                        kind: record.kind(),
+                        record,
+                    }),
+                    Projection::Workspace(settings) if Some(id) == index_id => {
+                        if self.0.pipeline.with_untracked(|p| *p != settings.pipeline) {
+                            self.0.pipeline.set(settings.pipeline);
+                        }
+                        if self.0.service.with_untracked(|s| *s != settings.service) {
+                            self.0.service.set(settings.service);
+                        }
+                        if self.0.company.with_untracked(|c| *c != settings.company) {
+                            self.0.company.set(settings.company);
+                        }
                     }
-                    let service = workspace::service(&local.doc);
-                    if self.0.service.with_untracked(|s| *s != service) {
-                        self.0.service.set(service);
-                    }
-                    let company = workspace::company(&local.doc);
-                    if self.0.company.with_untracked(|c| *c != company) {
-                        self.0.company.set(company);
-                    }
+                    _ => {}
                 }
-                continue;
-            }
-            match Record::read(&local.doc) {
-                Some(Ok(record)) => updates.push(RecordView {
-                    id: *id,
-                    kind: record.kind(),
-                    record,
-                }),
-                Some(Err(e)) => leptos::logging::warn!("record {id} does not read: {e}"),
-                None => {}
             }
         }
         if updates.is_empty() {
@@ -793,6 +914,137 @@ impl Repo {
         });
     }
 
+    // ----- loading documents on demand -------------------------------------------
+
+    /// Loads those of `ids` that are not in memory (one IndexedDB transaction); a
+    /// document with nothing stored starts empty. Marks all of them used.
+    async fn ensure_loaded(&self, ids: &[DocumentId]) -> Result<(), String> {
+        let now = self.0.clock.get() + 1;
+        self.0.clock.set(now);
+        let wanted: Vec<DocumentId> = {
+            let mut docs = self.0.docs.borrow_mut();
+            let stored = self.0.stored.borrow();
+            let mut wanted = Vec::new();
+            for id in ids {
+                if let Some(local) = docs.get_mut(id) {
+                    local.used = now;
+                } else if stored.contains_key(id) {
+                    wanted.push(*id);
+                } else {
+                    // Nothing stored: nothing to read.
+                    docs.insert(
+                        *id,
+                        LocalDoc {
+                            used: now,
+                            ..LocalDoc::empty()
+                        },
+                    );
+                }
+            }
+            wanted
+        };
+        if wanted.is_empty() {
+            return Ok(());
+        }
+        {
+            let mut loading = self.0.loading.borrow_mut();
+            for id in &wanted {
+                *loading.entry(*id).or_default() += 1;
+            }
+        }
+        let read = self.0.store.load_docs(&wanted).await;
+        {
+            let mut loading = self.0.loading.borrow_mut();
+            for id in &wanted {
+                if let Some(n) = loading.get_mut(id) {
+                    *n -= 1;
+                    if *n == 0 {
+                        loading.remove(id);
+                    }
+                }
+            }
+        }
+        let read = read.map_err(|e| e.0)?;
+        let mut failed = None;
+        {
+            let mut docs = self.0.docs.borrow_mut();
+            let mut confirmed = self.0.confirmed.borrow_mut();
+            for stored in read {
+                // Loaded by another caller meanwhile: theirs may already have changes.
+                if docs.contains_key(&stored.id) {
+                    continue;
+                }
+                let doc = if stored.chunks.is_empty() {
+                    Automerge::new()
+                } else {
+                    match Automerge::load(&stored.chunks.concat()) {
+                        Ok(doc) => doc,
+                        Err(e) => {
+                            failed = Some(format!("document {} does not load: {e}", stored.id));
+                            continue;
+                        }
+                    }
+                };
+                self.0.loads.set(self.0.loads.get() + 1);
+                let server_has = confirmed.remove(&stored.id).unwrap_or_default();
+                docs.insert(
+                    stored.id,
+                    LocalDoc {
+                        saved_heads: doc.get_heads(),
+                        doc,
+                        next_seq: stored.next_seq,
+                        confirmed: server_has.clone(),
+                        confirmed_saved: server_has,
+                        used: now,
+                    },
+                );
+            }
+        }
+        self.report_loads();
+        failed.map_or(Ok(()), Err)
+    }
+
+    /// Drops the least recently used settled documents past [`MAX_LOADED`], down to
+    /// three quarters of it (never the index, nor one with unsaved or unconfirmed
+    /// changes).
+    fn evict(&self) {
+        let mut docs = self.0.docs.borrow_mut();
+        if docs.len() <= MAX_LOADED {
+            return;
+        }
+        let index_id = self.0.index_id.get();
+        let dirty = self.0.dirty.borrow();
+        let mut settled: Vec<(u64, DocumentId)> = docs
+            .iter()
+            .filter(|(id, local)| {
+                Some(**id) != index_id && !dirty.contains(*id) && local.is_settled()
+            })
+            .map(|(id, local)| (local.used, *id))
+            .collect();
+        settled.sort_unstable();
+        let excess = docs.len().saturating_sub(MAX_LOADED * 3 / 4);
+        let mut confirmed = self.0.confirmed.borrow_mut();
+        for (_, id) in settled.into_iter().take(excess) {
+            if let Some(local) = docs.remove(&id)
+                && !local.confirmed.is_empty()
+            {
+                confirmed.insert(id, local.confirmed);
+            }
+        }
+    }
+
+    /// Publishes how many documents this page has loaded, and how many are in memory.
+    fn report_loads(&self) {
+        let report = js_sys::Object::new();
+        for (key, value) in [
+            ("loaded", self.0.loads.get() as f64),
+            ("in_memory", self.0.docs.borrow().len() as f64),
+        ] {
+            let _ = js_sys::Reflect::set(&report, &key.into(), &value.into());
+        }
+        let _ = js_sys::Reflect::set(&js_sys::global(), &"__saha_documents".into(), &report);
+    }
+
     // ----- persistence -------------------------------------------------------------
 
     fn schedule_flush(&self) {
@@ -804,19 +1056,19 @@ impl Repo {
             // Let a burst of incoming messages gather into one transaction.
             gloo_timers::future::TimeoutFuture::new(30).await;
             repo.0.flush_scheduled.set(false);
-            let stale: Vec<DocumentId> = repo.0.stale_views.borrow_mut().drain().collect();
-            repo.refresh(&stale);
             if let Err(e) = repo.flush(false).await {
                 leptos::logging::error!("could not store synced changes: {e}");
             }
         });
     }
 
-    /// Writes every dirty document's new changes in one transaction.
+    /// Writes every dirty document's new changes with its new read-model entry in one
+    /// transaction, and shows the entries at once (before the write completes).
     async fn flush(&self, durable: bool) -> Result<(), StoreError> {
         let ids: Vec<DocumentId> = self.0.dirty.borrow_mut().drain().collect();
         let mut batch = Vec::new();
         let mut undo = Vec::new();
+        let mut entries = Vec::new();
         {
             let mut docs = self.0.docs.borrow_mut();
             for id in &ids {
@@ -840,6 +1092,12 @@ impl Repo {
                         });
                         local.next_seq += 1;
                     }
+                    let entry = Entry::of(&local.doc);
+                    batch.push(Write::Entry {
+                        doc: *id,
+                        row: entry.encode(),
+                    });
+                    entries.push((*id, entry));
                     local.saved_heads = heads;
                 }
                 if local.confirmed != local.confirmed_saved {
@@ -851,9 +1109,11 @@ impl Repo {
                 }
             }
         }
+        self.show(entries);
         match self.0.store.write(batch, durable).await {
             Ok(()) => {
                 self.0.storage_error.set(None);
+                self.evict();
                 Ok(())
             }
             Err(e) => {
@@ -875,7 +1135,7 @@ impl Repo {
 
     // ----- sync ----------------------------------------------------------------------
 
-    /// Sends the next sync message of each document to the server, if connected.
+    /// Sends the next sync message of each loaded document to the server, if connected.
     fn offer(&self, ids: &[DocumentId]) {
         let mut link = self.0.link.borrow_mut();
         let Some(link) = link.as_mut().filter(|l| l.conn.is_ready()) else {
@@ -889,6 +1149,17 @@ impl Repo {
                 link.send(&msg);
             }
         }
+    }
+
+    /// Offers documents that may not be loaded: loads them [`LOAD_BATCH`] at a time,
+    /// offers each batch and lets eviction drop them again.
+    async fn offer_stored(&self, ids: &[DocumentId]) -> Result<(), String> {
+        for batch in ids.chunks(LOAD_BATCH) {
+            self.ensure_loaded(batch).await?;
+            self.offer(batch);
+            self.evict();
+        }
+        Ok(())
     }
 
     pub fn set_connectivity(&self, state: Connectivity) {
@@ -910,8 +1181,9 @@ impl Repo {
         self.set_connectivity(Connectivity::Offline);
     }
 
-    /// Handles one frame from the server. An `Err` means the connection must close.
-    pub fn receive(&self, bytes: &[u8]) -> Result<(), String> {
+    /// Handles one frame from the server, loading the document it is about first if
+    /// needed. An `Err` means the connection must close.
+    pub async fn receive(&self, bytes: &[u8]) -> Result<(), String> {
         let msg = Message::decode(bytes).map_err(|e| e.to_string())?;
         let ready = {
             let mut link = self.0.link.borrow_mut();
@@ -934,10 +1206,13 @@ impl Repo {
                     Ok(()) => repo.0.unconfirmed.borrow().iter().copied().collect(),
                     Err(e) => {
                         leptos::logging::warn!("sync: change feed failed, offering all: {e}");
-                        repo.0.docs.borrow().keys().copied().collect()
+                        repo.0.stored.borrow().keys().copied().collect()
                     }
                 };
-                repo.offer(&ids);
+                if let Err(e) = repo.offer_stored(&ids).await {
+                    leptos::logging::warn!("sync: could not offer local changes: {e}");
+                }
+                repo.discover();
             });
             if self.0.access.role.can_write() {
                 // Keep document numbers on the device for the next time it is offline,
@@ -961,7 +1236,10 @@ impl Repo {
             return Ok(());
         }
         match msg {
-            Message::Sync(m) | Message::Request(m) => self.apply(m),
+            Message::Sync(m) | Message::Request(m) => {
+                self.ensure_loaded(&[m.document_id]).await?;
+                self.apply(m)
+            }
             Message::DocUnavailable { document_id, .. } => {
                 // Not there yet, or not shared with this member: either way, nothing
                 // to wait for. If it becomes available the server sends it.
@@ -977,6 +1255,7 @@ impl Repo {
         }
     }
 
+    /// Applies a sync message to its (loaded) document.
     fn apply(&self, m: saha_protocol::wire::DocMessage) -> Result<(), String> {
         let id = m.document_id;
         let (changed, confirmed_now, confirmation_moved) = {
@@ -1015,12 +1294,12 @@ impl Repo {
         }
         // Only schedule a write when there is something to write: most frames are
         // acknowledgements that change neither the document nor what is confirmed.
+        // The write projects the document's new read-model entry and shows it.
         if changed || confirmation_moved {
             self.0.dirty.borrow_mut().insert(id);
             self.schedule_flush();
         }
         if changed {
-            self.0.stale_views.borrow_mut().insert(id);
             if self.0.awaited.borrow_mut().remove(&id) {
                 self.0.missing.set(self.0.awaited.borrow().len());
             }
@@ -1121,20 +1400,58 @@ impl Repo {
         Ok(())
     }
 
-    /// Merges documents from the change feed and stores them in one transaction.
+    /// Takes in documents from the change feed, in one transaction. A document that
+    /// holds everything this device has of it (by the heads in its read-model entry,
+    /// [`read_model::feed_action`]) and is not loaded is stored as it came with its
+    /// entry, and dropped; any other is merged into the device's copy, loaded for it.
     async fn take_in(&self, incoming: Vec<(DocumentId, Vec<u8>)>) -> Result<(), String> {
         let index = self.0.index_id.get();
         let mut ids = Vec::with_capacity(incoming.len());
+        let mut replaced = Vec::new();
+        let mut entries = Vec::new();
+        let mut to_merge = Vec::new();
+        for (id, bytes) in incoming {
+            let server = match Automerge::load(&bytes) {
+                Ok(doc) => doc,
+                Err(e) => {
+                    leptos::logging::warn!("feed: document {id} does not load: {e}");
+                    continue;
+                }
+            };
+            let in_memory =
+                self.0.docs.borrow().contains_key(&id) || self.0.loading.borrow().contains_key(&id);
+            let local_heads = self.0.stored.borrow().get(&id).cloned().unwrap_or_default();
+            if in_memory || read_model::feed_action(&local_heads, &server) == FeedAction::Merge {
+                to_merge.push((id, server));
+                continue;
+            }
+            let heads = server.get_heads();
+            let entry = Entry::of(&server);
+            replaced.push(Write::Snapshot { doc: id, bytes });
+            replaced.push(Write::Entry {
+                doc: id,
+                row: entry.encode(),
+            });
+            replaced.push(Write::Synced {
+                doc: id,
+                heads: heads_to_text(&heads),
+            });
+            self.0.confirmed.borrow_mut().insert(id, heads);
+            entries.push((id, entry));
+            ids.push(id);
+        }
+        // Stored as they came (the server has them: relaxed durability), then shown.
+        self.0
+            .store
+            .write(replaced, false)
+            .await
+            .map_err(|e| e.to_string())?;
+        self.show(entries);
+        let merging: Vec<DocumentId> = to_merge.iter().map(|(id, _)| *id).collect();
+        self.ensure_loaded(&merging).await?;
         {
             let mut docs = self.0.docs.borrow_mut();
-            for (id, bytes) in incoming {
-                let mut server = match Automerge::load(&bytes) {
-                    Ok(doc) => doc,
-                    Err(e) => {
-                        leptos::logging::warn!("feed: document {id} does not load: {e}");
-                        continue;
-                    }
-                };
+            for (id, mut server) in to_merge {
                 let server_heads = server.get_heads();
                 let local = docs.entry(id).or_insert_with(LocalDoc::empty);
                 if local.doc.get_heads().is_empty() {
@@ -1145,14 +1462,24 @@ impl Repo {
                 }
                 // The server holds these; anything beyond is this device's to send.
                 local.confirmed = server_heads;
+                self.0.dirty.borrow_mut().insert(id);
                 ids.push(id);
             }
         }
         {
             let docs = self.0.docs.borrow();
+            let confirmed = self.0.confirmed.borrow();
+            let stored = self.0.stored.borrow();
             let mut unconfirmed = self.0.unconfirmed.borrow_mut();
             for id in &ids {
-                if docs.get(id).is_some_and(LocalDoc::is_confirmed) {
+                let settled = match docs.get(id) {
+                    Some(local) => local.is_confirmed(),
+                    None => stored.get(id).is_some_and(|heads| {
+                        let server_has = confirmed.get(id).map(Vec::as_slice).unwrap_or(&[]);
+                        heads.iter().all(|h| server_has.contains(h))
+                    }),
+                };
+                if settled {
                     unconfirmed.remove(id);
                 } else {
                     unconfirmed.insert(*id);
@@ -1167,9 +1494,7 @@ impl Repo {
             }
             self.0.missing.set(awaited.len());
         }
-        self.0.dirty.borrow_mut().extend(ids.iter().copied());
         self.flush(true).await.map_err(|e| e.to_string())?;
-        self.refresh(&ids);
         if index.is_some_and(|index| ids.contains(&index)) {
             self.discover();
         }
@@ -1177,7 +1502,7 @@ impl Repo {
     }
 
     /// After the index changed (or arrived): asks for records this device has not seen,
-    /// and lists local records the index lacks.
+    /// and lists local records the index lacks. Loads the index first (once).
     fn discover(&self) {
         if self.0.feeding.get() {
             self.0.discover_deferred.set(true);
@@ -1186,8 +1511,20 @@ impl Repo {
         let Some(index_id) = self.0.index_id.get() else {
             return;
         };
+        let repo = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            if let Err(e) = repo.ensure_loaded(&[index_id]).await {
+                leptos::logging::warn!("the workspace index does not load: {e}");
+                return;
+            }
+            repo.discover_loaded(index_id);
+        });
+    }
+
+    fn discover_loaded(&self, index_id: DocumentId) {
         let (unseen, all_local): (Vec<DocumentId>, Vec<DocumentId>) = {
             let mut docs = self.0.docs.borrow_mut();
+            let stored = self.0.stored.borrow();
             let listed = match docs.get(&index_id) {
                 Some(index) => workspace::records(&index.doc),
                 None => Vec::new(),
@@ -1195,22 +1532,27 @@ impl Repo {
             let unseen: Vec<DocumentId> = listed
                 .into_iter()
                 .map(|(id, _)| id)
-                .filter(|id| !docs.contains_key(id))
+                .filter(|id| !docs.contains_key(id) && !stored.contains_key(id))
                 .collect();
             for id in &unseen {
                 docs.insert(*id, LocalDoc::empty());
             }
-            docs.entry(index_id).or_insert_with(LocalDoc::empty);
             let mut awaited = self.0.awaited.borrow_mut();
             let hidden = self.0.hidden.borrow();
             awaited.clear();
             awaited.extend(
                 docs.iter()
-                    .filter(|(id, d)| d.doc.get_heads().is_empty() && !hidden.contains(id))
+                    .filter(|(id, d)| {
+                        d.doc.get_heads().is_empty()
+                            && !hidden.contains(*id)
+                            && stored.get(*id).is_none_or(Vec::is_empty)
+                    })
                     .map(|(id, _)| *id),
             );
             self.0.missing.set(awaited.len());
-            (unseen, docs.keys().copied().collect())
+            let mut all: HashSet<DocumentId> = stored.keys().copied().collect();
+            all.extend(docs.keys().copied());
+            (unseen, all.into_iter().collect())
         };
         self.offer(&unseen);
         if let Some(index) = self.register_unlisted(&all_local) {

@@ -150,7 +150,7 @@ async fn connect_once(repo: &Repo, peer_id: &str, url: &str) -> bool {
                 });
             }
             SocketEvent::Frame(bytes) => {
-                if let Err(e) = repo.receive(&bytes) {
+                if let Err(e) = repo.receive(&bytes).await {
                     leptos::logging::warn!("sync: closing the connection: {e}");
                     break;
                 }
