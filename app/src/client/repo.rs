@@ -399,7 +399,7 @@ impl Repo {
         let timings = js_sys::Object::new();
         for (key, value) in [
             ("indexeddb_ms", read_at - started),
-            ("rebuild_ms", rebuilt_at - read_at),
+            ("read_model_ms", rebuilt_at - read_at),
             ("views_ms", done - rebuilt_at),
             ("documents", count as f64),
         ] {
