@@ -188,6 +188,35 @@ pub fn version() -> String {
     format!("{SCHEMA}-{:016x}", fnv1a(shape.as_bytes()))
 }
 
+/// Reads a stored read model: its `rows` (document ID and encoded entry), written by
+/// `version` (`None` if none is stored), beside the documents `stored`. The entries come
+/// back only if the version is `current` ([`version`]), every row decodes and
+/// [`check`] passes; otherwise the reason to rebuild.
+pub fn load(
+    current: &str,
+    version: Option<&str>,
+    rows: &[(DocumentId, String)],
+    stored: &[DocumentId],
+) -> Result<HashMap<DocumentId, Entry>, Rebuild> {
+    match version {
+        None => return Err(Rebuild::Absent),
+        Some(v) if v != current => {
+            return Err(Rebuild::VersionChanged {
+                stored: v.to_owned(),
+                current: current.to_owned(),
+            });
+        }
+        Some(_) => {}
+    }
+    let mut entries = HashMap::with_capacity(rows.len());
+    for (id, row) in rows {
+        let entry = Entry::decode(row).map_err(|_| Rebuild::Unreadable(id.to_string()))?;
+        entries.insert(*id, entry);
+    }
+    check(&entries, stored)?;
+    Ok(entries)
+}
+
 /// Checks a stored read model against the documents stored beside it: every document
 /// has an entry and every entry a document.
 pub fn check<'a>(

@@ -21,6 +21,7 @@
 
 use indexed_db_futures::KeyRange;
 use indexed_db_futures::database::Database;
+use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
 use wasm_bindgen::{JsCast, JsValue};
@@ -112,7 +113,62 @@ fn chunk_key(doc: &DocumentId, seq: u32) -> String {
 }
 
 fn doc_range(doc: &DocumentId) -> KeyRange<String> {
-    KeyRange::Bound(format!("{doc}/"), false, format!("{doc}/\u{ffff}"), false)
+    docs_range(doc, doc)
+}
+
+/// The chunk keys of every document from `first` to `last`, in key order.
+fn docs_range(first: &DocumentId, last: &DocumentId) -> KeyRange<String> {
+    KeyRange::Bound(
+        format!("{first}/"),
+        false,
+        format!("{last}/\u{ffff}"),
+        false,
+    )
+}
+
+/// Reads the chunks in `range` (a fresh range per request) and groups them by document,
+/// in key order.
+async fn read_chunks(
+    chunks: &ObjectStore<'_>,
+    range: impl Fn() -> KeyRange<String>,
+) -> Result<Vec<StoredDoc>, StoreError> {
+    let keys: Vec<String> = collect(
+        chunks
+            .get_all_keys::<String>()
+            .with_query::<String, _>(range())
+            .await
+            .map_err(err)?,
+    )?;
+    let values: Vec<JsValue> = collect(
+        chunks
+            .get_all::<JsValue>()
+            .with_query::<String, _>(range())
+            .await
+            .map_err(err)?,
+    )?;
+    let mut docs: Vec<StoredDoc> = Vec::new();
+    for (key, value) in keys.iter().zip(values) {
+        let Some((id, seq)) = parse_chunk_key(key) else {
+            leptos::logging::warn!("skipping a chunk with an unreadable key {key:?}");
+            continue;
+        };
+        let Ok(array) = value.dyn_into::<js_sys::Uint8Array>() else {
+            leptos::logging::warn!("skipping chunk {key:?}: not bytes");
+            continue;
+        };
+        match docs.last_mut() {
+            Some(doc) if doc.id == id => {
+                doc.chunks.push(array.to_vec());
+                doc.next_seq = seq + 1;
+            }
+            _ => docs.push(StoredDoc {
+                id,
+                chunks: vec![array.to_vec()],
+                next_seq: seq + 1,
+            }),
+        }
+    }
+    Ok(docs)
 }
 
 fn parse_chunk_key(key: &str) -> Option<(DocumentId, u32)> {
@@ -205,50 +261,7 @@ impl LocalStore {
             .build()
             .map_err(err)?;
         let chunks = tx.object_store(CHUNKS).map_err(err)?;
-        let range = || {
-            KeyRange::Bound(
-                format!("{first}/"),
-                false,
-                format!("{last}/\u{ffff}"),
-                false,
-            )
-        };
-        let keys: Vec<String> = collect(
-            chunks
-                .get_all_keys::<String>()
-                .with_query::<String, _>(range())
-                .await
-                .map_err(err)?,
-        )?;
-        let values: Vec<JsValue> = collect(
-            chunks
-                .get_all::<JsValue>()
-                .with_query::<String, _>(range())
-                .await
-                .map_err(err)?,
-        )?;
-        let mut docs: Vec<StoredDoc> = Vec::new();
-        for (key, value) in keys.iter().zip(values) {
-            let Some((id, seq)) = parse_chunk_key(key) else {
-                continue;
-            };
-            let Ok(array) = value.dyn_into::<js_sys::Uint8Array>() else {
-                leptos::logging::warn!("skipping chunk {key:?}: not bytes");
-                continue;
-            };
-            match docs.last_mut() {
-                Some(doc) if doc.id == id => {
-                    doc.chunks.push(array.to_vec());
-                    doc.next_seq = seq + 1;
-                }
-                _ => docs.push(StoredDoc {
-                    id,
-                    chunks: vec![array.to_vec()],
-                    next_seq: seq + 1,
-                }),
-            }
-        }
-        Ok(docs)
+        read_chunks(&chunks, || docs_range(first, last)).await
     }
 
     /// Reads the bytes of `ids` in one transaction; a document with nothing stored comes
@@ -263,37 +276,12 @@ impl LocalStore {
         let chunks = tx.object_store(CHUNKS).map_err(err)?;
         let mut docs = Vec::with_capacity(ids.len());
         for id in ids {
-            let keys: Vec<String> = collect(
-                chunks
-                    .get_all_keys::<String>()
-                    .with_query::<String, _>(doc_range(id))
-                    .await
-                    .map_err(err)?,
-            )?;
-            let values: Vec<JsValue> = collect(
-                chunks
-                    .get_all::<JsValue>()
-                    .with_query::<String, _>(doc_range(id))
-                    .await
-                    .map_err(err)?,
-            )?;
-            let mut doc = StoredDoc {
+            let doc = read_chunks(&chunks, || doc_range(id)).await?.pop();
+            docs.push(doc.unwrap_or(StoredDoc {
                 id: *id,
-                chunks: Vec::with_capacity(values.len()),
+                chunks: Vec::new(),
                 next_seq: 0,
-            };
-            for (key, value) in keys.iter().zip(values) {
-                let Some((_, seq)) = parse_chunk_key(key) else {
-                    continue;
-                };
-                let Ok(array) = value.dyn_into::<js_sys::Uint8Array>() else {
-                    leptos::logging::warn!("skipping chunk {key:?}: not bytes");
-                    continue;
-                };
-                doc.chunks.push(array.to_vec());
-                doc.next_seq = seq + 1;
-            }
-            docs.push(doc);
+            }));
         }
         Ok(docs)
     }

@@ -15,9 +15,10 @@
 //! done; then they are offered to the server. Changes from the server are applied at
 //! once and written in batches, one IndexedDB transaction for many documents. A
 //! document from the change feed that holds everything this device has is stored as
-//! it came and projected, without ever being kept in memory. Invoice, quote and order numbers come from blocks the server reserved for this
-//! device ([`saha_core::sales::numbering`]), kept in IndexedDB so they can be used
-//! offline. Deleted records leave every view for the bin ([`Repo::bin`]).
+//! it came and projected, without ever being kept in memory. Invoice, quote and order
+//! numbers come from blocks the server reserved for this device
+//! ([`saha_core::sales::numbering`]), kept in IndexedDB so they can be used offline.
+//! Deleted records leave every view for the bin ([`Repo::bin`]).
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
@@ -208,31 +209,6 @@ pub enum NumberError {
     Storage(String),
 }
 
-/// The stored read model, if it is of this version and passes its check.
-fn stored_read_model(
-    loaded: &super::local_store::Loaded,
-    version: Option<String>,
-) -> Result<HashMap<DocumentId, Entry>, Rebuild> {
-    if let Some(key) = &loaded.damaged {
-        return Err(Rebuild::Unreadable(key.clone()));
-    }
-    let current = read_model::version();
-    match version {
-        None => return Err(Rebuild::Absent),
-        Some(stored) if stored != current => {
-            return Err(Rebuild::VersionChanged { stored, current });
-        }
-        Some(_) => {}
-    }
-    let mut entries = HashMap::with_capacity(loaded.entries.len());
-    for (id, row) in &loaded.entries {
-        let entry = Entry::decode(row).map_err(|_| Rebuild::Unreadable(id.to_string()))?;
-        entries.insert(*id, entry);
-    }
-    read_model::check(&entries, &loaded.stored)?;
-    Ok(entries)
-}
-
 /// The entry of a document read from IndexedDB; one whose bytes do not load shows
 /// nothing (its bytes are kept: a later version may read them).
 fn entry_of_stored(stored: &StoredDoc) -> Entry {
@@ -254,6 +230,7 @@ fn entry_of_stored(stored: &StoredDoc) -> Entry {
 async fn rebuild_read_model(
     store: &LocalStore,
     stored: &[DocumentId],
+    version: &str,
 ) -> Result<HashMap<DocumentId, Entry>, StoreError> {
     let started = js_sys::Date::now();
     store.write(vec![Write::ClearEntries], true).await?;
@@ -278,7 +255,7 @@ async fn rebuild_read_model(
         .write(
             vec![Write::Meta {
                 key: META_READ_MODEL.into(),
-                value: read_model::version(),
+                value: version.to_owned(),
             }],
             true,
         )
@@ -311,11 +288,22 @@ impl Repo {
                 .find(|(k, _)| k == key)
                 .map(|(_, v)| v.clone())
         };
-        let (entries, rebuilt) = match stored_read_model(&loaded, meta(META_READ_MODEL)) {
+        let current = read_model::version();
+        let stored_rows = match &loaded.damaged {
+            Some(key) => Err(Rebuild::Unreadable(key.clone())),
+            None => read_model::load(
+                &current,
+                meta(META_READ_MODEL).as_deref(),
+                &loaded.entries,
+                &loaded.stored,
+            ),
+        };
+        let (entries, rebuilt) = match stored_rows {
             Ok(entries) => (entries, None),
             Err(why) => {
                 leptos::logging::log!("rebuilding the read model: {why}");
-                (rebuild_read_model(&store, &loaded.stored).await?, Some(why))
+                let entries = rebuild_read_model(&store, &loaded.stored, &current).await?;
+                (entries, Some(why))
             }
         };
         let rebuilt_at = js_sys::Date::now();
@@ -342,14 +330,6 @@ impl Repo {
         let feed_cursor: u64 = meta(META_FEED_CURSOR)
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
-        let unconfirmed: HashSet<DocumentId> = entries
-            .iter()
-            .filter(|(id, entry)| {
-                let mine = confirmed.get(*id).map(Vec::as_slice).unwrap_or(&[]);
-                !entry.change_hashes().iter().all(|h| mine.contains(h))
-            })
-            .map(|(id, _)| *id)
-            .collect();
         let settings = read_model::WorkspaceSettings::defaults();
         let repo = Repo(Rc::new(Inner {
             store,
@@ -365,8 +345,8 @@ impl Repo {
             link: RefCell::new(None),
             dirty: RefCell::new(HashSet::new()),
             flush_scheduled: Cell::new(false),
-            pending: RwSignal::new(unconfirmed.len()),
-            unconfirmed: RefCell::new(unconfirmed),
+            pending: RwSignal::new(0),
+            unconfirmed: RefCell::new(HashSet::new()),
             awaited: RefCell::new(HashSet::new()),
             hidden: RefCell::new(HashSet::new()),
             records: RwSignal::new(HashMap::new()),
@@ -393,6 +373,16 @@ impl Repo {
             repo.0.missing.set(1);
         }
         repo.show(entries.into_iter().collect());
+        let unconfirmed: HashSet<DocumentId> = repo
+            .0
+            .stored
+            .borrow()
+            .keys()
+            .filter(|id| !repo.is_confirmed(id))
+            .copied()
+            .collect();
+        repo.0.pending.set(unconfirmed.len());
+        *repo.0.unconfirmed.borrow_mut() = unconfirmed;
         repo.report_loads();
         let done = js_sys::Date::now();
         // Where start-up time goes, for the benchmarks (and anyone with a console).
@@ -1033,6 +1023,21 @@ impl Repo {
         }
     }
 
+    /// Whether the server has confirmed everything this device has of `id`, loaded or
+    /// not (for one not loaded, by the heads of its read-model entry).
+    fn is_confirmed(&self, id: &DocumentId) -> bool {
+        if let Some(local) = self.0.docs.borrow().get(id) {
+            return local.is_confirmed();
+        }
+        let confirmed = self.0.confirmed.borrow();
+        let server_has = confirmed.get(id).map(Vec::as_slice).unwrap_or(&[]);
+        self.0
+            .stored
+            .borrow()
+            .get(id)
+            .is_none_or(|heads| heads.iter().all(|h| server_has.contains(h)))
+    }
+
     /// Publishes how many documents this page has loaded, and how many are in memory.
     fn report_loads(&self) {
         let report = js_sys::Object::new();
@@ -1467,19 +1472,9 @@ impl Repo {
             }
         }
         {
-            let docs = self.0.docs.borrow();
-            let confirmed = self.0.confirmed.borrow();
-            let stored = self.0.stored.borrow();
             let mut unconfirmed = self.0.unconfirmed.borrow_mut();
             for id in &ids {
-                let settled = match docs.get(id) {
-                    Some(local) => local.is_confirmed(),
-                    None => stored.get(id).is_some_and(|heads| {
-                        let server_has = confirmed.get(id).map(Vec::as_slice).unwrap_or(&[]);
-                        heads.iter().all(|h| server_has.contains(h))
-                    }),
-                };
-                if settled {
+                if self.is_confirmed(id) {
                     unconfirmed.remove(id);
                 } else {
                     unconfirmed.insert(*id);

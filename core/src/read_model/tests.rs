@@ -46,23 +46,13 @@ impl Device {
         self.loaded.clear();
         self.tampered = false;
         let current = version();
-        let decoded: Result<HashMap<DocumentId, Entry>, Rebuild> = match &self.version {
-            None => Err(Rebuild::Absent),
-            Some(v) if *v != current => Err(Rebuild::VersionChanged {
-                stored: v.clone(),
-                current: current.clone(),
-            }),
-            Some(_) => self
-                .rows
-                .iter()
-                .map(|(id, row)| {
-                    Entry::decode(row)
-                        .map(|e| (*id, e))
-                        .map_err(|_| Rebuild::Unreadable(id.to_string()))
-                })
-                .collect(),
-        };
-        match decoded.and_then(|entries| check(&entries, self.bytes.keys()).map(|()| entries)) {
+        let rows: Vec<(DocumentId, String)> = self
+            .rows
+            .iter()
+            .map(|(id, row)| (*id, row.clone()))
+            .collect();
+        let stored: Vec<DocumentId> = self.bytes.keys().copied().collect();
+        match load(&current, self.version.as_deref(), &rows, &stored) {
             Ok(entries) => self.view = entries,
             Err(_) => {
                 // Rebuild: load, project, drop.
@@ -79,7 +69,7 @@ impl Device {
         }
     }
 
-    fn load(&mut self, id: DocumentId) -> &mut Automerge {
+    fn load_doc(&mut self, id: DocumentId) -> &mut Automerge {
         let bytes = self.bytes.get(&id).cloned();
         self.loaded.entry(id).or_insert_with(|| match bytes {
             Some(bytes) => Automerge::load(&bytes).expect("stored bytes load"),
@@ -119,7 +109,7 @@ impl Device {
                 self.view.insert(id, entry);
             }
             FeedAction::Merge => {
-                self.load(id).merge(&mut server).expect("merges");
+                self.load_doc(id).merge(&mut server).expect("merges");
                 self.store(id);
             }
         }
@@ -272,7 +262,7 @@ proptest! {
             match step {
                 Step::Edit { device, doc, n } => {
                     let d = &mut devices[device];
-                    edit(d.load(ids[doc]), device, n);
+                    edit(d.load_doc(ids[doc]), device, n);
                     d.store(ids[doc]);
                 }
                 Step::Protocol { to, doc } => {
@@ -280,7 +270,7 @@ proptest! {
                     let Some(theirs) = devices[1 - to].bytes.get(&id).cloned() else { continue };
                     let mut theirs = Automerge::load(&theirs).expect("loads");
                     let d = &mut devices[to];
-                    d.load(id).merge(&mut theirs).expect("merges");
+                    d.load_doc(id).merge(&mut theirs).expect("merges");
                     d.store(id);
                 }
                 Step::Feed { to, doc } => {
