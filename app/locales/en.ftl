@@ -43,7 +43,10 @@ incoming = { $count ->
        *[other] { $count } records arriving
     }
 downloading = { $done } / { $total } records downloaded
-showing = Showing { $shown } of { $total }
+record-count = { $count ->
+        [one] { $count } record
+       *[other] { $count } records
+    }
 
 ## accept
 accept-invitation = Accept invitation
@@ -500,7 +503,6 @@ set-up-title = Set up Saha
 set-up-intro = Create the first workspace and its owner's account.
 
 ## show
-show-more = Show more
 
 ## sla
 sla-title = Service level (SLA)

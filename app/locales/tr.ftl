@@ -37,7 +37,7 @@ pending = { $count } bekleyen
 refused_changes = Sunucu { $count } değişikliğinizi kabul etmedi:
 incoming = { $count } kayıt geliyor
 downloading = { $done } / { $total } kayıt indirildi
-showing = { $total } kayıttan { $shown } tanesi gösteriliyor
+record-count = { $count } kayıt
 
 ## accept
 accept-invitation = Daveti kabul et
@@ -486,7 +486,6 @@ set-up-title = Saha'yı kurun
 set-up-intro = İlk çalışma alanını ve sahibinin hesabını oluşturun.
 
 ## show
-show-more = Daha fazla göster
 
 ## sla
 sla-title = Hizmet süresi (SLA)

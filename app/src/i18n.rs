@@ -231,9 +231,9 @@ pub(crate) fn downloading(lang: Lang, done: u64, total: u64) -> String {
     Fmt::Downloading.format(lang, &[("done", done.into()), ("total", total.into())])
 }
 
-/// "Showing 100 of 10,000".
-pub(crate) fn showing(lang: Lang, shown: usize, total: usize) -> String {
-    Fmt::Showing.format(lang, &[("shown", shown.into()), ("total", total.into())])
+/// How many records a list holds: "10,000 records".
+pub(crate) fn record_count(lang: Lang, count: usize) -> String {
+    Fmt::RecordCount.format(lang, &[("count", count.into())])
 }
 
 pub(crate) fn role(lang: Lang, role: Role) -> &'static str {
@@ -414,11 +414,9 @@ mod tests {
         );
         assert_eq!(incoming(Lang::En, 1), "1 record arriving");
         assert_eq!(incoming(Lang::Tr, 12_000), "12.000 kayıt geliyor");
-        assert_eq!(showing(Lang::En, 100, 10_000), "Showing 100 of 10,000");
-        assert_eq!(
-            showing(Lang::Tr, 100, 10_000),
-            "10.000 kayıttan 100 tanesi gösteriliyor"
-        );
+        assert_eq!(record_count(Lang::En, 1), "1 record");
+        assert_eq!(record_count(Lang::En, 10_000), "10,000 records");
+        assert_eq!(record_count(Lang::Tr, 10_000), "10.000 kayıt");
     }
 
     #[test]

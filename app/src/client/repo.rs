@@ -77,6 +77,9 @@ pub struct RecordView {
     pub id: DocumentId,
     pub kind: String,
     pub record: Record,
+    /// Changes whenever the record does (a counter of this page): what lists key their
+    /// rows by, so a changed record is drawn again and an unchanged one is not.
+    pub rev: u64,
 }
 
 struct LocalDoc {
@@ -150,6 +153,8 @@ struct Inner {
     clock: Cell<u64>,
     /// Documents loaded on demand since the page opened (for tests and benchmarks).
     loads: Cell<u64>,
+    /// The last [`RecordView::rev`] given out.
+    revisions: Cell<u64>,
     index_id: Cell<Option<DocumentId>>,
     link: RefCell<Option<Link>>,
     dirty: RefCell<HashSet<DocumentId>>,
@@ -341,6 +346,7 @@ impl Repo {
             loading: RefCell::new(HashMap::new()),
             clock: Cell::new(0),
             loads: Cell::new(0),
+            revisions: Cell::new(0),
             index_id: Cell::new(Some(index)),
             link: RefCell::new(None),
             dirty: RefCell::new(HashSet::new()),
@@ -846,11 +852,16 @@ impl Repo {
             for (id, entry) in entries {
                 stored.insert(id, entry.change_hashes());
                 match entry.projection {
-                    Projection::Record(record) => updates.push(RecordView {
-                        id,
-                        kind: record.kind(),
-                        record,
-                    }),
+                    Projection::Record(record) => {
+                        let rev = self.0.revisions.get() + 1;
+                        self.0.revisions.set(rev);
+                        updates.push(RecordView {
+                            id,
+                            kind: record.kind(),
+                            record,
+                            rev,
+                        });
+                    }
                     Projection::Workspace(settings) if Some(id) == index_id => {
                         if self.0.pipeline.with_untracked(|p| *p != settings.pipeline) {
                             self.0.pipeline.set(settings.pipeline);

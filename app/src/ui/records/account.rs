@@ -75,7 +75,7 @@ pub fn AccountPanels(id: DocumentId) -> impl IntoView {
                     </Show>
                 </div>
                 <ul class="cards compact">
-                    <For each=move || rows.get() key=|v| (v.id, format!("{:?}", v.record)) let(v)>
+                    <For each=move || rows.get() key=|v| (v.id, v.rev) let(v)>
                         <RecordCard view=v />
                     </For>
                 </ul>

@@ -1,4 +1,6 @@
-//! The list of one kind: search, facet filter, sort and paging.
+//! The list of one kind: search, facet filter, sort, and a virtualised list of every
+//! match — only the rows on screen (and a few either side) are in the DOM, so a list of
+//! 50,000 records scrolls and searches like one of fifty.
 
 use crate::i18n::word_for;
 use leptos::prelude::*;
@@ -18,8 +20,44 @@ use crate::ui::{
     word,
 };
 
-/// Cards rendered at a time in a list.
-const PAGE: usize = 100;
+/// Rows rendered above and below the visible ones.
+const OVERSCAN_ROWS: usize = 6;
+/// Cards rendered before the list has been measured (more than a phone screen holds).
+const FIRST_CARDS: usize = 24;
+
+/// The geometry of a rendered list: how far apart its rows are and how many cards a
+/// row holds, read from the cards on screen (cards have one height: their title and
+/// facts are kept to one line each in a list).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Grid {
+    pitch: f64,
+    columns: usize,
+}
+
+/// Reads the grid off the rendered cards of `list`: the first card's row and the next
+/// row's top. `None` while fewer than two rows are rendered.
+fn measure(list: &web_sys::Element) -> Option<Grid> {
+    let cards = list.children();
+    let first_top = cards.item(0)?.get_bounding_client_rect().top();
+    (1..cards.length()).find_map(|i| {
+        let top = cards.item(i)?.get_bounding_client_rect().top();
+        (top > first_top + 1.0).then_some(Grid {
+            pitch: top - first_top,
+            columns: i as usize,
+        })
+    })
+}
+
+/// The cards (from, to) to render for a list whose top is at `list_top` (viewport
+/// pixels) in a viewport `viewport` high, holding `total` cards.
+fn visible_cards(grid: Grid, list_top: f64, viewport: f64, total: usize) -> (usize, usize) {
+    let scrolled = (-list_top).max(0.0);
+    let first_row = ((scrolled / grid.pitch).floor() as usize).saturating_sub(OVERSCAN_ROWS);
+    let last_row = ((scrolled + viewport) / grid.pitch).ceil() as usize + OVERSCAN_ROWS;
+    let from = (first_row * grid.columns).min(total);
+    let to = (last_row * grid.columns).min(total);
+    (from, to)
+}
 
 /// The codes a list of `kind` can be filtered by.
 fn facet_choices(kind: &str) -> Vec<(&'static str, String)> {
@@ -101,15 +139,13 @@ fn KindList(kind: &'static str) -> impl IntoView {
     let filter = RwSignal::new(String::new());
     let newest_first = RwSignal::new(false);
     let show_archived = RwSignal::new(false);
-    let limit = RwSignal::new(PAGE);
     let choices = facet_choices(kind);
-    // Matches are found over every record of the kind by the search index, but only
-    // the first `limit` are rendered: a phone does not need 10 000 cards in its DOM.
+    // Every match, found by the search index over every record of the kind; only the
+    // cards in view are rendered (see `visible_cards`).
     let matches = Memo::new(move |_| {
         let q = query.get();
         let wanted = filter.get();
         let newest = newest_first.get();
-        let shown = limit.get();
         let archived_too = show_archived.get();
         let today = today();
         records.with(|all| {
@@ -123,19 +159,84 @@ fn KindList(kind: &'static str) -> impl IntoView {
                                 .is_some_and(|(_, code)| code == wanted))
                 })
             };
-            let (found, mut ids) = repo().search(&q, if newest { usize::MAX } else { shown }, keep);
+            let (_, mut ids) = repo().search(&q, usize::MAX, keep);
             if newest {
                 ids.sort_by_key(|id| {
                     std::cmp::Reverse(all.get(id).map_or(0, |v| v.record.common().created_at))
                 });
-                ids.truncate(shown);
             }
-            let rows: Vec<RecordView> = ids.iter().filter_map(|id| all.get(id).cloned()).collect();
-            (found, rows)
+            ids
         })
     });
-    let rows = Memo::new(move |_| matches.with(|(_, rows)| rows.clone()));
-    let found = move || matches.with(|(n, _)| *n);
+    let found = move || matches.with(Vec::len);
+    let list = NodeRef::<leptos::html::Ul>::new();
+    let grid = RwSignal::new(None::<Grid>);
+    let shown = RwSignal::new((0, FIRST_CARDS));
+    // Recomputes the cards in view from the list's position; cheap, so it runs on
+    // every scroll and resize and after every render.
+    let place = move || {
+        let Some(ul) = list.get_untracked() else {
+            return;
+        };
+        let measured = measure(&ul).or(grid.get_untracked());
+        if measured != grid.get_untracked() {
+            grid.set(measured);
+        }
+        let total = matches.with_untracked(Vec::len);
+        let range = match measured {
+            Some(g) => {
+                let viewport = web_sys::window()
+                    .and_then(|w| w.inner_height().ok())
+                    .and_then(|h| h.as_f64())
+                    .unwrap_or(844.0);
+                visible_cards(g, ul.get_bounding_client_rect().top(), viewport, total)
+            }
+            None => (0, FIRST_CARDS.min(total)),
+        };
+        if shown.get_untracked() != range {
+            shown.set(range);
+        }
+    };
+    let on_scroll = window_event_listener(leptos::ev::scroll, move |_| place());
+    let on_resize = window_event_listener(leptos::ev::resize, move |_| place());
+    on_cleanup(move || {
+        on_scroll.remove();
+        on_resize.remove();
+    });
+    // After the matches or the cards change, measure and place again once drawn.
+    Effect::new(move |_| {
+        matches.track();
+        shown.track();
+        request_animation_frame(place);
+    });
+    let rows = Memo::new(move |_| {
+        let (from, to) = shown.get();
+        matches.with(|ids| {
+            records.with(|all| {
+                ids.get(from..to.min(ids.len()))
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|id| all.get(id).cloned())
+                    .collect::<Vec<RecordView>>()
+            })
+        })
+    });
+    // The space the cards not rendered would take, above and below those that are (set
+    // through the CSSOM: the CSP refuses inline style attributes).
+    let padding = move |below: bool| {
+        let (from, to) = shown.get();
+        let total = found();
+        grid.get().map_or_else(String::new, |g| {
+            let rows = if below {
+                total
+                    .div_ceil(g.columns)
+                    .saturating_sub(to.div_ceil(g.columns))
+            } else {
+                from / g.columns
+            };
+            format!("{:.0}px", rows as f64 * g.pitch)
+        })
+    };
     let search_id = format!("{kind}-search");
     let has_filter = !choices.is_empty();
     view! {
@@ -158,10 +259,7 @@ fn KindList(kind: &'static str) -> impl IntoView {
                         autocomplete="off"
                         placeholder=tr(Key::SearchPlaceholder)
                         prop:value=query
-                        on:input=move |ev| {
-                            limit.set(PAGE);
-                            query.set(event_target_value(&ev));
-                        }
+                        on:input=move |ev| query.set(event_target_value(&ev))
                     />
                 </div>
                 // Filter, sort and the archive fold away so records start high on a phone.
@@ -173,10 +271,7 @@ fn KindList(kind: &'static str) -> impl IntoView {
                         <label for="list-filter">{move || word(lang.get(), Key::UiFilter)}</label>
                         <select
                             id="list-filter"
-                            on:change=move |ev| {
-                                limit.set(PAGE);
-                                filter.set(event_target_value(&ev));
-                            }
+                            on:change=move |ev| filter.set(event_target_value(&ev))
                         >
                             <option value="">{move || word(lang.get(), Key::UiAll)}</option>
                             {choices
@@ -205,17 +300,14 @@ fn KindList(kind: &'static str) -> impl IntoView {
                     </select>
                 </div>
                 <label class="check">
-                    <input type="checkbox" id="show-archived" on:change=move |ev| {
-                        limit.set(PAGE);
-                        show_archived.set(event_target_checked(&ev));
-                    } />
+                    <input type="checkbox" id="show-archived" on:change=move |ev| show_archived.set(event_target_checked(&ev)) />
                     {move || word(lang.get(), Key::UiShowArchived)}
                 </label>
                 </div>
                 </details>
             </div>
             <Show
-                when=move || !rows.with(Vec::is_empty)
+                when=move || { found() > 0 }
                 fallback=move || {
                     view! {
                         <p class="empty">
@@ -230,19 +322,18 @@ fn KindList(kind: &'static str) -> impl IntoView {
                     }
                 }
             >
-                <ul class="cards" aria-label=move || word_for(lang.get(), &format!("kinds.{kind}"))>
-                    <For each=move || rows.get() key=|v| (v.id, format!("{:?}", v.record)) let(v)>
+                <p class="count">{move || i18n::record_count(lang.get(), found())}</p>
+                <ul
+                    class="cards virtual"
+                    node_ref=list
+                    style:padding-top=move || padding(false)
+                    style:padding-bottom=move || padding(true)
+                    aria-label=move || word_for(lang.get(), &format!("kinds.{kind}"))
+                >
+                    <For each=move || rows.get() key=|v| (v.id, v.rev) let(v)>
                         <RecordCard view=v />
                     </For>
                 </ul>
-                <Show when=move || { found() > rows.with(Vec::len) }>
-                    <p class="more">
-                        <span>{move || i18n::showing(lang.get(), rows.with(Vec::len), found())}</span>
-                        <button type="button" class="button" on:click=move |_| limit.update(|l| *l += PAGE)>
-                            {tr(Key::ShowMore)}
-                        </button>
-                    </p>
-                </Show>
             </Show>
         </section>
     }

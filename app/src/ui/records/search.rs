@@ -53,7 +53,7 @@ pub fn SearchPage() -> impl IntoView {
                 }}
             </p>
             <ul class="cards" id="search-results">
-                <For each=move || results.with(|(_, rows)| rows.clone()) key=|v| (v.id, format!("{:?}", v.record)) let(v)>
+                <For each=move || results.with(|(_, rows)| rows.clone()) key=|v| (v.id, v.rev) let(v)>
                     <RecordCard view=v show_kind=true />
                 </For>
             </ul>

@@ -254,7 +254,7 @@ pub fn OpportunityPanel(id: DocumentId, opportunity: Opportunity) -> impl IntoVi
                 })}
             <h2>{move || word(lang.get(), Key::KindsQuote)}</h2>
             <ul class="cards compact">
-                <For each=move || quotes.get() key=|v| (v.id, format!("{:?}", v.record)) let(v)>
+                <For each=move || quotes.get() key=|v| (v.id, v.rev) let(v)>
                     <RecordCard view=v />
                 </For>
             </ul>

@@ -45,7 +45,7 @@ pub fn BinPage() -> impl IntoView {
                     fallback=move || view! { <p class="empty">{move || word(lang.get(), Key::UiBinEmpty)}</p> }
                 >
                     <ul class="cards">
-                        <For each=move || rows.get() key=|v| (v.id, v.record.common().deleted_at) let(v)>
+                        <For each=move || rows.get() key=|v| (v.id, v.rev) let(v)>
                             {
                                 let id = v.id;
                                 let kind_code = format!("kind.{}", v.kind);
