@@ -174,15 +174,21 @@ fn KindList(kind: &'static str) -> impl IntoView {
     let shown = RwSignal::new((0, FIRST_CARDS));
     // Recomputes the cards in view from the list's position; cheap, so it runs on
     // every scroll and resize and after every render.
+    // It may run from an animation frame after the list has left the page: every read
+    // is a `try_`, and a disposed list does nothing.
     let place = move || {
-        let Some(ul) = list.get_untracked() else {
+        let (Some(Some(ul)), Some(known), Some(total), Some(current)) = (
+            list.try_get_untracked(),
+            grid.try_get_untracked(),
+            matches.try_with_untracked(Vec::len),
+            shown.try_get_untracked(),
+        ) else {
             return;
         };
-        let measured = measure(&ul).or(grid.get_untracked());
-        if measured != grid.get_untracked() {
+        let measured = measure(&ul).or(known);
+        if measured != known {
             grid.set(measured);
         }
-        let total = matches.with_untracked(Vec::len);
         let range = match measured {
             Some(g) => {
                 let viewport = web_sys::window()
@@ -193,7 +199,7 @@ fn KindList(kind: &'static str) -> impl IntoView {
             }
             None => (0, FIRST_CARDS.min(total)),
         };
-        if shown.get_untracked() != range {
+        if current != range {
             shown.set(range);
         }
     };
@@ -336,5 +342,41 @@ fn KindList(kind: &'static str) -> impl IntoView {
                 </ul>
             </Show>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PHONE: Grid = Grid {
+        pitch: 86.0,
+        columns: 1,
+    };
+
+    #[test]
+    fn the_cards_in_view_and_six_rows_either_side_are_rendered() {
+        // The list starts 300 px down an 844 px screen: nothing scrolled past yet.
+        assert_eq!(visible_cards(PHONE, 300.0, 844.0, 10_000), (0, 16));
+        // 86,000 px scrolled into the list: row 1,000 is at the top.
+        assert_eq!(visible_cards(PHONE, -86_000.0, 844.0, 10_000), (994, 1016));
+        // Near the end, the range stops at the last card.
+        assert_eq!(
+            visible_cards(PHONE, -859_500.0, 844.0, 10_000),
+            (9988, 10_000)
+        );
+        // Fewer cards than a screen: all of them.
+        assert_eq!(visible_cards(PHONE, 300.0, 844.0, 5), (0, 5));
+    }
+
+    #[test]
+    fn rows_of_several_columns_render_whole_rows() {
+        let tablet = Grid {
+            pitch: 90.0,
+            columns: 3,
+        };
+        let (from, to) = visible_cards(tablet, -9_000.0, 768.0, 1_000);
+        assert_eq!((from, to), (94 * 3, 115 * 3));
+        assert_eq!(from % 3, 0);
     }
 }
