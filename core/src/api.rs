@@ -214,10 +214,18 @@ pub enum AuditAction {
     SyncDenied,
     /// A calendar feed skipped a record it could not read.
     CalendarUnreadableRecord,
+    ApiTokenCreated,
+    ApiTokenRevoked,
+    /// A record created, changed or deleted through the REST API.
+    ApiRecordCreated,
+    ApiRecordUpdated,
+    ApiRecordDeleted,
+    /// A REST API write the member's access or the workflow rules did not allow.
+    ApiDenied,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 16] = [
+    pub const ALL: [AuditAction; 22] = [
         AuditAction::WorkspaceCreated,
         AuditAction::Login,
         AuditAction::LoginFailed,
@@ -234,6 +242,12 @@ impl AuditAction {
         AuditAction::TeamCreated,
         AuditAction::SyncDenied,
         AuditAction::CalendarUnreadableRecord,
+        AuditAction::ApiTokenCreated,
+        AuditAction::ApiTokenRevoked,
+        AuditAction::ApiRecordCreated,
+        AuditAction::ApiRecordUpdated,
+        AuditAction::ApiRecordDeleted,
+        AuditAction::ApiDenied,
     ];
 
     /// The stable code entries carry (`invitation.created`).
@@ -255,6 +269,12 @@ impl AuditAction {
             AuditAction::TeamCreated => "team.created",
             AuditAction::SyncDenied => "sync.denied",
             AuditAction::CalendarUnreadableRecord => "calendar.unreadable_record",
+            AuditAction::ApiTokenCreated => "api_token.created",
+            AuditAction::ApiTokenRevoked => "api_token.revoked",
+            AuditAction::ApiRecordCreated => "api.record_created",
+            AuditAction::ApiRecordUpdated => "api.record_updated",
+            AuditAction::ApiRecordDeleted => "api.record_deleted",
+            AuditAction::ApiDenied => "api.denied",
         }
     }
 
@@ -331,6 +351,18 @@ pub enum ApiErrorCode {
     TeamExists,
     /// `/sync` without a valid ticket.
     InvalidTicket,
+    /// A REST API request without a valid token or session.
+    InvalidToken,
+    /// The token's scopes do not cover the request.
+    InsufficientScope,
+    /// A record's fields did not pass validation (the problem lists each field).
+    ValidationFailed,
+    /// The workflow or access rules refused the change.
+    ChangeRefused,
+    /// A field the record kind does not have.
+    UnknownField,
+    /// The request body is too large.
+    PayloadTooLarge,
     /// The server failed; the details are in its log.
     Internal,
     /// The app's own: no answer from the server (offline, unreachable).
@@ -362,6 +394,12 @@ impl ApiErrorCode {
         ApiErrorCode::OwnAccess,
         ApiErrorCode::TeamExists,
         ApiErrorCode::InvalidTicket,
+        ApiErrorCode::InvalidToken,
+        ApiErrorCode::InsufficientScope,
+        ApiErrorCode::ValidationFailed,
+        ApiErrorCode::ChangeRefused,
+        ApiErrorCode::UnknownField,
+        ApiErrorCode::PayloadTooLarge,
         ApiErrorCode::Internal,
         ApiErrorCode::Network,
         ApiErrorCode::BadAnswer,
@@ -389,6 +427,12 @@ impl ApiErrorCode {
             ApiErrorCode::OwnAccess => "own_access",
             ApiErrorCode::TeamExists => "team_exists",
             ApiErrorCode::InvalidTicket => "invalid_ticket",
+            ApiErrorCode::InvalidToken => "invalid_token",
+            ApiErrorCode::InsufficientScope => "insufficient_scope",
+            ApiErrorCode::ValidationFailed => "validation_failed",
+            ApiErrorCode::ChangeRefused => "change_refused",
+            ApiErrorCode::UnknownField => "unknown_field",
+            ApiErrorCode::PayloadTooLarge => "payload_too_large",
             ApiErrorCode::Internal => "internal",
             ApiErrorCode::Network => "network",
             ApiErrorCode::BadAnswer => "bad_answer",
@@ -437,6 +481,75 @@ pub fn check_new_password(password: &str) -> Result<(), ApiErrorCode> {
     }
 }
 
+/// What an API token may do: read, or read and write, the records of one kind's URL
+/// section (`accounts`, `invoices`, …) or of every kind (`*`). Written `section:read`
+/// or `section:write`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TokenScope {
+    /// A record kind's URL section, or `*` for every kind.
+    pub section: String,
+    /// Write includes read.
+    pub write: bool,
+}
+
+impl TokenScope {
+    /// Reads `section:read` / `section:write`; `sections` are the sections that exist.
+    pub fn parse(text: &str, sections: &[&str]) -> Option<TokenScope> {
+        let (section, access) = text.trim().split_once(':')?;
+        let write = match access {
+            "read" => false,
+            "write" => true,
+            _ => return None,
+        };
+        (section == "*" || sections.contains(&section)).then(|| TokenScope {
+            section: section.to_owned(),
+            write,
+        })
+    }
+
+    /// Whether this scope lets a token read (or, with `write`, change) `section`.
+    pub fn allows(&self, section: &str, write: bool) -> bool {
+        (self.section == "*" || self.section == section) && (self.write || !write)
+    }
+}
+
+impl std::fmt::Display for TokenScope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let access = if self.write { "write" } else { "read" };
+        write!(f, "{}:{access}", self.section)
+    }
+}
+
+/// `POST /api/api-tokens`: a new REST API token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewApiToken {
+    pub name: String,
+    /// [`TokenScope`]s as text (`accounts:read`, `*:write`).
+    pub scopes: Vec<String>,
+    /// The member the token acts as (their role and teams): an integration gets a
+    /// member of its own, with only the teams it needs. Default: the creator.
+    #[serde(default)]
+    pub user_id: Option<String>,
+}
+
+/// An API token as Settings → API lists it. `secret` is only in the answer that
+/// created it: the server keeps nothing but its hash.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiToken {
+    pub id: String,
+    pub name: String,
+    pub scopes: Vec<String>,
+    /// The member whose role and teams the token acts with.
+    pub user_id: String,
+    pub user_name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
 mod double_option {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -471,6 +584,21 @@ mod tests {
             serde_json::from_str(r#"{"department":"rnd","role":"sales_rep"}"#).unwrap();
         assert_eq!(set.department, Some(Some(Department::Rnd)));
         assert_eq!(set.role, Some(Role::SalesRep));
+    }
+
+    #[test]
+    fn token_scopes_read_and_write_by_section() {
+        let sections = ["accounts", "invoices"];
+        let read = TokenScope::parse("accounts:read", &sections).unwrap();
+        assert!(read.allows("accounts", false));
+        assert!(!read.allows("accounts", true));
+        assert!(!read.allows("invoices", false));
+        let all = TokenScope::parse("*:write", &sections).unwrap();
+        assert!(all.allows("invoices", true) && all.allows("accounts", false));
+        assert_eq!(all.to_string(), "*:write");
+        for bad in ["accounts", "accounts:admin", "ghosts:read", ":read", ""] {
+            assert_eq!(TokenScope::parse(bad, &sections), None, "{bad}");
+        }
     }
 
     #[test]

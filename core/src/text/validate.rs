@@ -50,6 +50,33 @@ pub enum Problem {
     InvalidImage,
 }
 
+impl Problem {
+    /// Stable code, as the REST API spells it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Problem::Required => "required",
+            Problem::TooLong { .. } => "too_long",
+            Problem::InvalidEmail => "invalid_email",
+            Problem::InvalidPhone => "invalid_phone",
+            Problem::InvalidVkn => "invalid_vkn",
+            Problem::InvalidTckn => "invalid_tckn",
+            Problem::InvalidDate => "invalid_date",
+            Problem::InvalidNumber => "invalid_number",
+            Problem::InvalidChoice => "invalid_choice",
+            Problem::PercentOutOfRange => "percent_out_of_range",
+            Problem::Locked => "locked",
+            Problem::InvalidDateTime => "invalid_date_time",
+            Problem::UnknownTimeZone => "unknown_time_zone",
+            Problem::EndBeforeStart => "end_before_start",
+            Problem::InvalidRecurrence => "invalid_recurrence",
+            Problem::InvalidTemplate => "invalid_template",
+            Problem::NumberOutOfRange { .. } => "number_out_of_range",
+            Problem::InvalidIban => "invalid_iban",
+            Problem::InvalidImage => "invalid_image",
+        }
+    }
+}
+
 /// Longest name, city or e-mail we accept; longer input is almost always a paste error.
 pub const MAX_SHORT_TEXT: usize = 200;
 /// Longest free-text notes field, in bytes.
