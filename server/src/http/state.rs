@@ -21,6 +21,8 @@ pub struct AppState {
     pub tickets: Arc<Tickets>,
     pub login_throttle: Arc<LoginThrottle>,
     pub message_rate: Arc<MessageRate>,
+    /// REST API token use: request rates and last-used times.
+    pub token_use: Arc<crate::rest::caller::TokenUse>,
     pub leptos: LeptosOptions,
     pub config: Arc<Config>,
 }
@@ -46,6 +48,7 @@ impl AppState {
             max_live_documents: config.max_live_documents,
             idle_eviction: Duration::from_secs(config.idle_eviction_seconds),
         };
+        crate::storage::records::rebuild_if_needed(&storage).await?;
         let hub = Arc::new(Hub::open(storage, limits).await?);
         Ok(AppState {
             hub,
@@ -58,6 +61,10 @@ impl AppState {
             message_rate: Arc::new(MessageRate::new(
                 config.user_messages_per_second,
                 config.user_message_burst,
+            )),
+            token_use: Arc::new(crate::rest::caller::TokenUse::new(
+                config.api_requests_per_second,
+                config.api_request_burst,
             )),
             leptos,
             config: Arc::new(config),

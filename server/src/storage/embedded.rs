@@ -23,7 +23,9 @@ use saha_core::DocumentId;
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
-use super::{DocWrite, DocumentStore, Durable, Pending, Reply, StoredDoc, Tables};
+use super::{
+    DocWrite, DocumentStore, Durable, Pending, RecordQuery, RecordRow, Reply, StoredDoc, Tables,
+};
 use crate::ServerError;
 use crate::sync::catalog::DocMeta;
 
@@ -35,6 +37,8 @@ const CHANGES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("changes");
 /// Workspace → the last change number handed out.
 const WORKSPACE_SEQ: TableDefinition<&str, u64> = TableDefinition::new("workspace_seq");
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new(super::tables::META);
+/// The record projection: `workspace ‖ 0 ‖ kind ‖ 0 ‖ document ID` → [`RecordRow`] JSON.
+const RECORDS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("records");
 
 /// The name of the storage file inside the data directory.
 pub const FILE_NAME: &str = "saha.redb";
@@ -77,6 +81,34 @@ fn change_key(workspace: &str, seq: u64) -> Vec<u8> {
     key.push(0);
     key.extend_from_slice(&seq.to_be_bytes());
     key
+}
+
+/// `workspace ‖ 0 ‖ kind ‖ 0`, the prefix of a kind's rows.
+fn records_prefix(workspace: &str, kind: &str) -> Vec<u8> {
+    let mut key = Vec::with_capacity(workspace.len() + kind.len() + 2);
+    key.extend_from_slice(workspace.as_bytes());
+    key.push(0);
+    key.extend_from_slice(kind.as_bytes());
+    key.push(0);
+    key
+}
+
+fn record_key(workspace: &str, kind: &str, id: &DocumentId) -> Vec<u8> {
+    let mut key = records_prefix(workspace, kind);
+    key.extend_from_slice(id.to_string().as_bytes());
+    key
+}
+
+fn put_row(
+    table: &mut redb::Table<&'static [u8], &'static [u8]>,
+    row: &RecordRow,
+) -> Result<(), ServerError> {
+    let value = serde_json::to_vec(row).map_err(json_error)?;
+    table.insert(
+        record_key(&row.workspace, &row.kind, &row.id).as_slice(),
+        value.as_slice(),
+    )?;
+    Ok(())
 }
 
 fn json_error(e: serde_json::Error) -> ServerError {
@@ -274,6 +306,55 @@ impl DocumentStore for EmbeddedStore {
     fn tables(&self) -> Tables {
         Tables::Embedded(self.db.clone())
     }
+
+    async fn records(&self, query: RecordQuery) -> Result<Vec<RecordRow>, ServerError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(RECORDS)?;
+        let start = records_prefix(&query.workspace, &query.kind);
+        let mut end = start.clone();
+        if let Some(last) = end.last_mut() {
+            *last = 1;
+        }
+        let mut rows = Vec::new();
+        for entry in table.range(start.as_slice()..end.as_slice())? {
+            let (_, value) = entry?;
+            let row: RecordRow = serde_json::from_slice(value.value()).map_err(json_error)?;
+            if query.admits(&row) {
+                rows.push(row);
+            }
+        }
+        query.order(&mut rows);
+        rows.truncate(query.limit);
+        Ok(rows)
+    }
+
+    async fn record(
+        &self,
+        workspace: String,
+        kind: String,
+        id: DocumentId,
+    ) -> Result<Option<RecordRow>, ServerError> {
+        let tx = self.db.begin_read()?;
+        let table = tx.open_table(RECORDS)?;
+        match table.get(record_key(&workspace, &kind, &id).as_slice())? {
+            Some(v) => Ok(Some(serde_json::from_slice(v.value()).map_err(json_error)?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn put_records(&self, rows: Vec<RecordRow>) -> Result<(), ServerError> {
+        let mut tx = self.db.begin_write()?;
+        tx.set_durability(Durability::Immediate)
+            .map_err(|e| ServerError::Storage(e.to_string()))?;
+        {
+            let mut table = tx.open_table(RECORDS)?;
+            for row in &rows {
+                put_row(&mut table, row)?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
 }
 
 impl Drop for EmbeddedStore {
@@ -300,6 +381,7 @@ fn migrate(db: &Database) -> Result<(), ServerError> {
     tx.open_table(DOC_META)?;
     tx.open_table(CHANGES)?;
     tx.open_table(WORKSPACE_SEQ)?;
+    tx.open_table(RECORDS)?;
     if version < 2 {
         // Version 1 had no change feed: number the documents in their stored order.
         let mut metas = tx.open_table(DOC_META)?;
@@ -398,8 +480,12 @@ fn write_batch(
         let mut metas = tx.open_table(DOC_META)?;
         let mut changes = tx.open_table(CHANGES)?;
         let mut counters = tx.open_table(WORKSPACE_SEQ)?;
+        let mut records = tx.open_table(RECORDS)?;
         for (write, _) in batch {
             let doc = &write.doc;
+            if let Some(row) = &write.row {
+                put_row(&mut records, row)?;
+            }
             if let Some(bytes) = &write.chunk {
                 let seq = match next_chunk.get(doc) {
                     Some(seq) => *seq,

@@ -16,6 +16,7 @@
 
 pub mod embedded;
 pub mod postgres;
+pub mod records;
 pub mod tables;
 
 use std::collections::HashMap;
@@ -27,6 +28,7 @@ use tokio::sync::oneshot;
 
 use crate::ServerError;
 use crate::sync::catalog::DocMeta;
+pub use records::{RecordQuery, RecordRow};
 pub use tables::{TableTx, Tables};
 
 /// The embedded store's default in-memory cache (`--storage-cache-mib`).
@@ -42,6 +44,8 @@ pub struct DocWrite {
     pub chunk: Option<Vec<u8>>,
     /// A snapshot that replaces every chunk stored so far (after `chunk`, if both).
     pub snapshot: Option<Vec<u8>>,
+    /// The record's new row in the projection ([`records`]), for a record document.
+    pub row: Option<RecordRow>,
 }
 
 /// A document's catalog entry with its place in the change feed.
@@ -143,6 +147,27 @@ pub trait DocumentStore {
 
     /// The key-value tables of the directory, tickets, outbox and survey links.
     fn tables(&self) -> Tables;
+
+    /// A page of the record projection (structured filters, sort and cursor; see
+    /// [`records::matching`] for free text).
+    fn records(
+        &self,
+        query: RecordQuery,
+    ) -> impl Future<Output = Result<Vec<RecordRow>, ServerError>> + Send;
+
+    /// One record's row.
+    fn record(
+        &self,
+        workspace: String,
+        kind: String,
+        id: DocumentId,
+    ) -> impl Future<Output = Result<Option<RecordRow>, ServerError>> + Send;
+
+    /// Writes rows outside a document write (rebuilding the projection).
+    fn put_records(
+        &self,
+        rows: Vec<RecordRow>,
+    ) -> impl Future<Output = Result<(), ServerError>> + Send;
 }
 
 /// The storage a server runs on: one of the two backends.
@@ -253,6 +278,23 @@ impl DocumentStore for Storage {
     fn tables(&self) -> Tables {
         both!(self, s => s.tables())
     }
+
+    async fn records(&self, query: RecordQuery) -> Result<Vec<RecordRow>, ServerError> {
+        both!(self, s => s.records(query).await)
+    }
+
+    async fn record(
+        &self,
+        workspace: String,
+        kind: String,
+        id: DocumentId,
+    ) -> Result<Option<RecordRow>, ServerError> {
+        both!(self, s => s.record(workspace, kind, id).await)
+    }
+
+    async fn put_records(&self, rows: Vec<RecordRow>) -> Result<(), ServerError> {
+        both!(self, s => s.put_records(rows).await)
+    }
 }
 
 /// Merges `chunks` (in storage order) into `snapshot` and returns the compacted bytes,
@@ -308,11 +350,121 @@ pub(crate) mod suite {
                 meta,
                 chunk: Some(chunk),
                 snapshot,
+                row: None,
             })
             .unwrap()
             .wait()
             .await
             .unwrap();
+    }
+
+    fn row(ws: &str, id: DocumentId, name: &str, team: &str, at: i64) -> RecordRow {
+        use saha_core::record::{EditContext, RecordType};
+        let mut account = saha_core::parties::account::Account::blank(&EditContext::new("u1", at));
+        account.fields.name = name.to_owned();
+        account.common.team = team.to_owned();
+        RecordRow::of(id, ws, &saha_core::kinds::Record::Account(account), at).unwrap()
+    }
+
+    async fn records_suite(store: &Storage, ws: &str) {
+        use records::{After, SortField};
+        let ids: Vec<DocumentId> = (0..4).map(|_| DocumentId::random()).collect();
+        let mut am = automerge::Automerge::new();
+        edit(&mut am, "x", 1);
+        store
+            .enqueue(DocWrite {
+                doc: ids[0],
+                meta: meta(ws, "account"),
+                chunk: Some(am.save()),
+                snapshot: None,
+                row: Some(row(ws, ids[0], "Zeytin", "", 10)),
+            })
+            .unwrap()
+            .wait()
+            .await
+            .unwrap();
+        store
+            .put_records(vec![
+                row(ws, ids[1], "Ahmet", "t1", 20),
+                row(ws, ids[2], "Çelik", "t2", 30),
+                row(ws, ids[3], "Bora", "", 40),
+            ])
+            .await
+            .unwrap();
+        // A newer row of the same record replaces the older.
+        store
+            .put_records(vec![row(ws, ids[3], "Bora Ltd", "", 50)])
+            .await
+            .unwrap();
+        let query = RecordQuery {
+            workspace: ws.to_owned(),
+            kind: "account".into(),
+            teams: Some(vec!["t1".into()]),
+            include_archived: false,
+            include_deleted: false,
+            status: None,
+            account: None,
+            owner: None,
+            updated_since: None,
+            sort: SortField::Title,
+            descending: false,
+            after: None,
+            limit: 10,
+        };
+        let titles = |rows: Vec<RecordRow>| rows.into_iter().map(|r| r.title).collect::<Vec<_>>();
+        assert_eq!(
+            titles(store.records(query.clone()).await.unwrap()),
+            ["Ahmet", "Bora Ltd", "Zeytin"]
+        );
+        let everyone = RecordQuery {
+            teams: None,
+            ..query.clone()
+        };
+        assert_eq!(
+            titles(store.records(everyone.clone()).await.unwrap()),
+            ["Ahmet", "Bora Ltd", "Çelik", "Zeytin"]
+        );
+        let page = RecordQuery {
+            limit: 2,
+            after: Some(After {
+                value: records::SortValue::Text("bora ltd".into()),
+                id: ids[3].to_string(),
+            }),
+            ..everyone.clone()
+        };
+        assert_eq!(
+            titles(store.records(page).await.unwrap()),
+            ["Çelik", "Zeytin"]
+        );
+        let newest = RecordQuery {
+            sort: SortField::UpdatedAt,
+            descending: true,
+            updated_since: Some(20),
+            ..everyone.clone()
+        };
+        assert_eq!(
+            titles(store.records(newest).await.unwrap()),
+            ["Bora Ltd", "Çelik", "Ahmet"]
+        );
+        let other_kind = RecordQuery {
+            kind: "contact".into(),
+            ..everyone
+        };
+        assert!(store.records(other_kind).await.unwrap().is_empty());
+        let one = store
+            .record(ws.to_owned(), "account".into(), ids[0])
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(one.title, "Zeytin");
+        assert_eq!(one.record().unwrap().title(), "Zeytin");
+        assert!(
+            store
+                .record(ws.to_owned(), "contact".into(), ids[0])
+                .await
+                .unwrap()
+                .is_none()
+        );
     }
 
     /// Chunks load back in order, compaction keeps the document, the catalog and the
@@ -394,6 +546,10 @@ pub(crate) mod suite {
         let ids = store.document_ids().await.unwrap();
         assert!(ids.contains(&a) && ids.contains(&b) && ids.contains(&c));
 
+        // The record projection: rows written with a document's change and on their
+        // own, read back by kind with the caller's teams, filters, order and cursor.
+        records_suite(store, &ws).await;
+
         // Key-value tables: put, get, ordered scan, delete, all in transactions.
         let tables = store.tables();
         let prefix = format!("{}/", uuid::Uuid::new_v4());
@@ -450,5 +606,54 @@ pub(crate) mod suite {
         // Everything survives a reopen.
         let store = Storage::open(dir.path()).unwrap();
         assert!(!store.catalog().await.unwrap().is_empty());
+    }
+
+    /// Storage written before the projection existed (documents without rows) gets a
+    /// row for every record on the next start, once; a document that is not a record
+    /// gets none.
+    #[tokio::test]
+    async fn the_projection_is_rebuilt_for_records_stored_without_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Storage::open(dir.path()).unwrap();
+        let ctx = saha_core::record::EditContext::new("u1", 5);
+        let form = saha_core::record::form::Form::new().with("name", "Eski Kayıt");
+        let account =
+            saha_core::record::new_document::<saha_core::parties::account::Account>(&form, &ctx)
+                .unwrap();
+        let (record_id, other_id) = (DocumentId::random(), DocumentId::random());
+        let mut other = automerge::Automerge::new();
+        edit(&mut other, "x", 1);
+        for (id, doc, kind) in [
+            (record_id, account, "account"),
+            (other_id, other, "account"),
+        ] {
+            write(&store, id, meta("w1", kind), doc.save(), None).await;
+        }
+        assert!(
+            store
+                .record("w1".into(), "account".into(), record_id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(records::rebuild_if_needed(&store).await.unwrap(), 1);
+        let row = store
+            .record("w1".into(), "account".into(), record_id)
+            .await
+            .unwrap()
+            .expect("rebuilt");
+        assert_eq!(row.title, "Eski Kayıt");
+        assert!(
+            store
+                .record("w1".into(), "account".into(), other_id)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(
+            records::rebuild_if_needed(&store).await.unwrap(),
+            0,
+            "once per version"
+        );
     }
 }

@@ -24,7 +24,10 @@ use sqlx::postgres::{PgListener, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction};
 use tokio::sync::{mpsc, oneshot};
 
-use super::{DocWrite, DocumentStore, Durable, Pending, Reply, StoredDoc, Tables, tables};
+use super::{
+    DocWrite, DocumentStore, Durable, Pending, RecordQuery, RecordRow, Reply, StoredDoc, Tables,
+    tables,
+};
 use crate::ServerError;
 use crate::sync::catalog::DocMeta;
 
@@ -330,6 +333,182 @@ impl DocumentStore for PgStore {
     fn tables(&self) -> Tables {
         self.tables.clone()
     }
+
+    async fn records(&self, query: RecordQuery) -> Result<Vec<RecordRow>, ServerError> {
+        // Only fixed column names are formatted into the statement; values are bound.
+        let column = query.sort.column();
+        let (cmp, order) = if query.descending {
+            ("<", "DESC")
+        } else {
+            (">", "ASC")
+        };
+        let after_clause = match &query.after {
+            Some(_) => format!("AND ({column}, id) {cmp} ($10, $11)"),
+            None => String::new(),
+        };
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM records \
+             WHERE workspace = $1 AND kind = $2 \
+               AND (team = '' OR $3::text[] IS NULL OR team = ANY($3)) \
+               AND ($4 OR archived_at = 0) AND ($5 OR deleted_at = 0) \
+               AND ($6::text IS NULL OR status = $6) \
+               AND ($7::text IS NULL OR account = $7) \
+               AND ($8::text IS NULL OR owner = $8) \
+               AND ($9::int8 IS NULL OR updated_at >= $9) \
+               {after_clause} \
+             ORDER BY {column} {order}, id {order} LIMIT $12"
+        );
+        let mut q = sqlx::query_as::<_, PgRecord>(&sql)
+            .bind(&query.workspace)
+            .bind(&query.kind)
+            .bind(&query.teams)
+            .bind(query.include_archived)
+            .bind(query.include_deleted)
+            .bind(&query.status)
+            .bind(&query.account)
+            .bind(&query.owner)
+            .bind(query.updated_since);
+        q = match &query.after {
+            Some(after) => match &after.value {
+                super::records::SortValue::Time(t) => q.bind(*t).bind(&after.id),
+                super::records::SortValue::Text(t) => q.bind(t.clone()).bind(&after.id),
+            },
+            // Unused parameters still need a type: bind typed NULLs.
+            None => q.bind(None::<i64>).bind(None::<String>),
+        };
+        let rows = q
+            .bind(query.limit.min(i64::MAX as usize) as i64)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(PgRecord::into_row).collect()
+    }
+
+    async fn record(
+        &self,
+        workspace: String,
+        kind: String,
+        id: DocumentId,
+    ) -> Result<Option<RecordRow>, ServerError> {
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM records WHERE id = $1 AND workspace = $2 AND kind = $3"
+        );
+        let row: Option<PgRecord> = sqlx::query_as(&sql)
+            .bind(id.to_string())
+            .bind(workspace)
+            .bind(kind)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(PgRecord::into_row).transpose()
+    }
+
+    async fn put_records(&self, rows: Vec<RecordRow>) -> Result<(), ServerError> {
+        let mut tx = self.pool.begin().await?;
+        upsert_records(&mut tx, rows.iter()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// The `records` columns, in [`PgRecord`]'s order.
+const ROW_COLUMNS: &str = "id, workspace, kind, team, owner, title, title_key, search, status, \
+     account, created_at, updated_at, archived_at, deleted_at, data::text AS data";
+
+#[derive(sqlx::FromRow)]
+struct PgRecord {
+    id: String,
+    workspace: String,
+    kind: String,
+    team: String,
+    owner: String,
+    title: String,
+    title_key: String,
+    search: String,
+    status: String,
+    account: String,
+    created_at: i64,
+    updated_at: i64,
+    archived_at: i64,
+    deleted_at: i64,
+    data: String,
+}
+
+impl PgRecord {
+    fn into_row(self) -> Result<RecordRow, ServerError> {
+        let id = self
+            .id
+            .parse::<DocumentId>()
+            .map_err(|e| ServerError::Storage(format!("records row {}: {e}", self.id)))?;
+        Ok(RecordRow {
+            id,
+            workspace: self.workspace,
+            kind: self.kind,
+            team: self.team,
+            owner: self.owner,
+            title: self.title,
+            title_key: self.title_key,
+            search: self.search,
+            status: self.status,
+            account: self.account,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            archived_at: self.archived_at,
+            deleted_at: self.deleted_at,
+            data: self.data,
+        })
+    }
+}
+
+/// Inserts or replaces record rows (the last of a document's rows wins).
+async fn upsert_records<'a>(
+    tx: &mut Transaction<'static, Postgres>,
+    rows: impl Iterator<Item = &'a RecordRow>,
+) -> Result<(), ServerError> {
+    let mut latest: HashMap<DocumentId, &RecordRow> = HashMap::new();
+    for row in rows {
+        latest.insert(row.id, row);
+    }
+    if latest.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<&RecordRow> = latest.into_values().collect();
+    let text = |f: fn(&RecordRow) -> &str| rows.iter().map(|r| f(r).to_owned()).collect::<Vec<_>>();
+    let int = |f: fn(&RecordRow) -> i64| rows.iter().map(|r| f(r)).collect::<Vec<_>>();
+    let ids: Vec<String> = rows.iter().map(|r| r.id.to_string()).collect();
+    sqlx::query(
+        "INSERT INTO records (id, workspace, kind, team, owner, title, title_key, search, \
+           status, account, created_at, updated_at, archived_at, deleted_at, data) \
+         SELECT id, workspace, kind, team, owner, title, title_key, search, status, account, \
+           created_at, updated_at, archived_at, deleted_at, data::jsonb \
+         FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], \
+           $7::text[], $8::text[], $9::text[], $10::text[], $11::int8[], $12::int8[], \
+           $13::int8[], $14::int8[], $15::text[]) \
+           AS t(id, workspace, kind, team, owner, title, title_key, search, status, account, \
+             created_at, updated_at, archived_at, deleted_at, data) \
+         ON CONFLICT (id) DO UPDATE SET kind = EXCLUDED.kind, team = EXCLUDED.team, \
+           owner = EXCLUDED.owner, title = EXCLUDED.title, title_key = EXCLUDED.title_key, \
+           search = EXCLUDED.search, status = EXCLUDED.status, account = EXCLUDED.account, \
+           created_at = EXCLUDED.created_at, updated_at = EXCLUDED.updated_at, \
+           archived_at = EXCLUDED.archived_at, deleted_at = EXCLUDED.deleted_at, \
+           data = EXCLUDED.data",
+    )
+    .bind(&ids)
+    .bind(text(|r| &r.workspace))
+    .bind(text(|r| &r.kind))
+    .bind(text(|r| &r.team))
+    .bind(text(|r| &r.owner))
+    .bind(text(|r| &r.title))
+    .bind(text(|r| &r.title_key))
+    .bind(text(|r| &r.search))
+    .bind(text(|r| &r.status))
+    .bind(text(|r| &r.account))
+    .bind(int(|r| r.created_at))
+    .bind(int(|r| r.updated_at))
+    .bind(int(|r| r.archived_at))
+    .bind(int(|r| r.deleted_at))
+    .bind(text(|r| &r.data))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 async fn write_loop(
@@ -420,6 +599,7 @@ async fn write_batch(
             compact(&mut tx, &write.doc, snapshot).await?;
         }
     }
+    upsert_records(&mut tx, batch.iter().filter_map(|(w, _)| w.row.as_ref())).await?;
     // Catalog rows: the last write of each document wins.
     let mut rows: HashMap<DocumentId, (&DocMeta, u64)> = HashMap::new();
     for (write, _) in batch {

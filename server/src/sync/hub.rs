@@ -28,7 +28,7 @@ use saha_protocol::wire::{DocMessage, Message};
 use tokio::sync::{OwnedMutexGuard, broadcast};
 
 use crate::ServerError;
-use crate::storage::{DocWrite, DocumentStore, Durable, Storage, StoredDoc};
+use crate::storage::{DocWrite, DocumentStore, Durable, RecordRow, Storage, StoredDoc};
 use crate::sync::catalog::{Catalog, DocMeta};
 
 /// Incremental chunks a document may gather before it is compacted to one snapshot.
@@ -152,6 +152,31 @@ impl Grant {
     }
 }
 
+/// What a [`Hub::member_change`] came to.
+#[derive(Debug)]
+pub enum MemberChange<E> {
+    /// No such document, or one the member may not see (the two are not told apart).
+    NotFound,
+    /// The change changed nothing.
+    Unchanged,
+    /// The change function's own error; nothing was kept.
+    Invalid(E),
+    /// The rules refused the change; nothing was kept.
+    Refused(Denial),
+    /// Stored, projected and fanned out; the record as it now reads.
+    Stored(Option<Box<Record>>),
+}
+
+/// Reads the record `live` holds into its cache, if not read yet (the "before" of the
+/// next change's check). An unreadable stored document counts as none: its next
+/// change is judged as a creation.
+fn note_record(live: &mut LiveDoc, meta: Option<&DocMeta>) {
+    let is_index = meta.is_some_and(|m| m.kind == workspace::KIND);
+    if live.record.is_none() && !is_index {
+        live.record = Some(rules::read_record(&live.doc).ok().flatten());
+    }
+}
+
 /// Why a message was refused without ending the connection.
 enum Refusal {
     Denied(&'static str, String),
@@ -263,6 +288,7 @@ impl Hub {
                     meta,
                     chunk: None,
                     snapshot: None,
+                    row: None,
                 })?);
             }
             if let Some(durable) = last {
@@ -280,6 +306,7 @@ impl Hub {
                 meta: index_meta,
                 chunk: Some(doc.save()),
                 snapshot: None,
+                row: None,
             })?
             .wait()
             .await?;
@@ -388,8 +415,13 @@ impl Hub {
         if !change(&mut live.doc)? {
             return Ok(false);
         }
-        live.record = None;
-        match self.persist(id, &mut live, meta, false)? {
+        let record = if meta.kind == workspace::KIND {
+            None
+        } else {
+            rules::read_record(&live.doc).ok().flatten()
+        };
+        live.record = Some(record.clone());
+        match self.persist(id, &mut live, meta, false, record.as_ref())? {
             Ok(Some(durable)) => {
                 drop(live);
                 durable.wait().await?;
@@ -425,13 +457,15 @@ impl Hub {
     /// announces the document to the other connections at once (they may have it before
     /// it is on disk: if the server then fails, the sender still holds the change and
     /// sends it again). The returned [`Durable`] resolves when it is on disk; only then
-    /// is the sender acknowledged.
+    /// is the sender acknowledged. A `record` document's row in the record projection
+    /// is written in the same transaction.
     fn persist(
         &self,
         id: DocumentId,
         live: &mut LiveDoc,
         meta: DocMeta,
         meta_changed: bool,
+        record: Option<&Record>,
     ) -> Result<Result<Option<Durable>, Refusal>, ServerError> {
         let heads = live.doc.get_heads();
         if heads == live.saved_heads {
@@ -461,11 +495,21 @@ impl Hub {
         } else {
             None
         };
+        let row = match record {
+            Some(record) => Some(RecordRow::of(
+                id,
+                &meta.workspace,
+                record,
+                crate::directory::now_ms(),
+            )?),
+            None => None,
+        };
         let durable = self.storage.enqueue(DocWrite {
             doc: id,
             meta,
             chunk: Some(bytes),
             snapshot,
+            row,
         })?;
         // Nobody listening is fine: then no other connection needs this document.
         let _ = self.changes.send(id);
@@ -518,6 +562,10 @@ impl Hub {
             .map(|d| d.id)
             .filter(|id| self.live_entry(id).is_some())
             .collect();
+        // A copy here that gained the other node's changes is written to the projection
+        // again: when two nodes changed a record at once, each wrote a row without the
+        // other's change, and the last to take in the other's writes the merged one.
+        let mut merged_rows = Vec::new();
         for (id, bytes) in self.storage.load_many(loaded).await? {
             let Some(entry) = self.live_entry(&id) else {
                 continue;
@@ -526,18 +574,33 @@ impl Hub {
             if live.poisoned {
                 continue;
             }
+            let had = live.doc.get_heads();
             match live.doc.load_incremental(&bytes) {
                 Ok(_) => {
                     // Everything in storage is stored; what this node queued is too.
                     live.record = None;
                     live.saved_heads = live.doc.get_heads();
                     live.stored_bytes = live.stored_bytes.max(bytes.len());
+                    if had != live.saved_heads
+                        && let Some(meta) = self.catalog.get(&id)
+                        && let Ok(Some(record)) = rules::read_record(&live.doc)
+                    {
+                        merged_rows.push(RecordRow::of(
+                            id,
+                            &meta.workspace,
+                            &record,
+                            crate::directory::now_ms(),
+                        )?);
+                    }
                 }
                 Err(e) => {
                     tracing::error!(doc = %id, error = %e, "another node's change did not load");
                     self.discard(&id, &mut live);
                 }
             }
+        }
+        if !merged_rows.is_empty() {
+            self.storage.put_records(merged_rows).await?;
         }
         for stored in changed {
             let _ = self.changes.send(stored.id);
@@ -559,10 +622,11 @@ impl Hub {
         live: &mut LiveDoc,
         new_meta: Option<DocMeta>,
         old_meta: &Option<DocMeta>,
+        record: Option<&Record>,
     ) -> Result<Result<Option<Durable>, Refusal>, ServerError> {
         match (new_meta, old_meta) {
-            (Some(meta), _) => self.persist(id, live, meta, true),
-            (None, Some(meta)) => self.persist(id, live, meta.clone(), false),
+            (Some(meta), _) => self.persist(id, live, meta, true, record),
+            (None, Some(meta)) => self.persist(id, live, meta.clone(), false, record),
             (None, None) => Ok(Err(Refusal::Denied(
                 rules::Refusal::NotARecord.code(),
                 "a document without a catalog entry cannot be stored".into(),
@@ -711,12 +775,7 @@ impl Hub {
             meta
         };
         let before_heads = live.doc.get_heads();
-        let is_index = meta.as_ref().is_some_and(|m| m.kind == workspace::KIND);
-        if live.record.is_none() && !is_index {
-            // An unreadable stored document counts as none: its next change is judged
-            // as a creation.
-            live.record = Some(rules::read_record(&live.doc).ok().flatten());
-        }
+        note_record(&mut live, meta.as_ref());
         let applied = match conn.receive(&mut live.doc, &m) {
             Ok(applied) => applied,
             Err(e) => {
@@ -727,59 +786,13 @@ impl Hub {
         let mut durable = None;
         let mut follow_up = None;
         if applied.changed {
-            let outcome = match self.authorize(
-                grant,
-                meta.as_ref(),
-                live.record.as_ref().and_then(Option::as_ref),
-                &live.doc,
-                &before_heads,
-            ) {
-                Ok(mut accepted) => {
-                    if accepted.approved
-                        && let Err(e) = self.record_approval(id, grant)
-                    {
-                        // Not recorded: the change is not taken, so the campaign is
-                        // never approved without its approver on record.
-                        self.discard(&id, &mut live);
-                        return Err(e);
-                    }
-                    let new_meta = accepted.meta.clone();
-                    match self.persist_checked(id, &mut live, new_meta, &meta) {
-                        Ok(Ok(d)) => {
-                            if !is_index {
-                                live.record = Some(accepted.record.take());
-                            }
-                            Ok((d, accepted))
-                        }
-                        Ok(Err(refusal)) => Err(refusal),
-                        Err(e) => {
-                            self.discard(&id, &mut live);
-                            return Err(e);
-                        }
-                    }
-                }
-                Err(refusal) => Err(refusal),
-            };
-            match outcome {
+            match self.accept(grant, id, &mut live, meta.as_ref(), &before_heads)? {
                 Ok((d, accepted)) => {
                     durable = d;
                     follow_up = Some(accepted);
                 }
-                Err(Refusal::Denied(code, reason)) => {
-                    // Roll the document back to what it was before this message (storage
-                    // and the other peers never saw the change). Reloading from storage
-                    // instead could miss changes still queued for the writer.
-                    match live.doc.fork_at(&before_heads) {
-                        Ok(rolled_back) if !before_heads.is_empty() => live.doc = rolled_back,
-                        _ => self.discard(&id, &mut live),
-                    }
+                Err(_) => {
                     conn.forget(&id);
-                    grant.refused.insert(id);
-                    grant.denials.push(Denial {
-                        doc: id,
-                        code,
-                        reason,
-                    });
                     return Ok(Vec::new());
                 }
             }
@@ -790,21 +803,172 @@ impl Hub {
             self.discard(&id, &mut live);
         }
         drop(live);
-        if let Some(durable) = durable
-            && let Err(e) = durable.wait().await
-        {
-            // Not on disk: forget the in-memory state and reload what is, so nothing
-            // unstored is served as stored.
-            if let Some(mut live) = self.lock(id, false).await.ok().flatten() {
-                self.discard(&id, &mut live);
-            }
-            return Err(e);
-        }
+        self.stored(id, durable).await?;
         if let Some(accepted) = follow_up {
             self.after_accepted(id, grant, meta.as_ref(), accepted)
                 .await?;
         }
         Ok(reply.into_iter().collect())
+    }
+
+    /// Judges a change `grant` made to `live` since `before_heads` (see
+    /// [`Hub::authorize`]) and, if allowed, queues it for storage and fan-out. A refused
+    /// change is rolled back (storage and other peers never saw it), the document is
+    /// ignored from this grant from then on and the refusal is added to
+    /// `grant.denials`. An error means the document's state could not be kept; it was
+    /// dropped from memory.
+    fn accept(
+        &self,
+        grant: &mut Grant,
+        id: DocumentId,
+        live: &mut LiveDoc,
+        meta: Option<&DocMeta>,
+        before_heads: &[ChangeHash],
+    ) -> Result<Result<(Option<Durable>, Accepted), Denial>, ServerError> {
+        let is_index = meta.is_some_and(|m| m.kind == workspace::KIND);
+        let outcome = match self.authorize(
+            grant,
+            meta,
+            live.record.as_ref().and_then(Option::as_ref),
+            &live.doc,
+            before_heads,
+        ) {
+            Ok(mut accepted) => {
+                if accepted.approved
+                    && let Err(e) = self.record_approval(id, grant)
+                {
+                    // Not recorded: the change is not taken, so the campaign is never
+                    // approved without its approver on record.
+                    self.discard(&id, live);
+                    return Err(e);
+                }
+                let new_meta = accepted.meta.clone();
+                match self.persist_checked(
+                    id,
+                    live,
+                    new_meta,
+                    &meta.cloned(),
+                    accepted.record.as_ref(),
+                ) {
+                    Ok(Ok(d)) => {
+                        if !is_index {
+                            live.record = Some(accepted.record.take());
+                        }
+                        Ok((d, accepted))
+                    }
+                    Ok(Err(refusal)) => Err(refusal),
+                    Err(e) => {
+                        self.discard(&id, live);
+                        return Err(e);
+                    }
+                }
+            }
+            Err(refusal) => Err(refusal),
+        };
+        Ok(match outcome {
+            Ok(stored) => Ok(stored),
+            Err(Refusal::Denied(code, reason)) => {
+                self.roll_back(id, live, before_heads);
+                grant.refused.insert(id);
+                let denial = Denial {
+                    doc: id,
+                    code,
+                    reason,
+                };
+                grant.denials.push(denial.clone());
+                Err(denial)
+            }
+        })
+    }
+
+    /// Rolls `live` back to `before_heads`. Reloading from storage instead could miss
+    /// changes still queued for the writer; a document that was empty is dropped.
+    fn roll_back(&self, id: DocumentId, live: &mut LiveDoc, before_heads: &[ChangeHash]) {
+        match live.doc.fork_at(before_heads) {
+            Ok(rolled_back) if !before_heads.is_empty() => live.doc = rolled_back,
+            _ => self.discard(&id, live),
+        }
+    }
+
+    /// Waits until a queued change is durable; if it never becomes so, the document is
+    /// dropped from memory so that nothing unstored is served as stored.
+    async fn stored(&self, id: DocumentId, durable: Option<Durable>) -> Result<(), ServerError> {
+        if let Some(durable) = durable
+            && let Err(e) = durable.wait().await
+        {
+            if let Some(mut live) = self.lock(id, false).await.ok().flatten() {
+                self.discard(&id, &mut live);
+            }
+            return Err(e);
+        }
+        Ok(())
+    }
+
+    /// Makes `change` to document `id` on behalf of `grant` — a REST API write —
+    /// through the same checks as a sync message: the member must see the document,
+    /// the change must pass [`Hub::authorize`], and it is stored, written to the record
+    /// projection and fanned out to connected devices like any change. With `create`, a
+    /// document that does not exist starts empty. `change` returns whether it changed
+    /// anything, or its own error (nothing is kept then).
+    pub async fn member_change<E>(
+        &self,
+        grant: &mut Grant,
+        id: DocumentId,
+        create: bool,
+        change: impl FnOnce(&mut Automerge) -> Result<bool, E>,
+    ) -> Result<MemberChange<E>, ServerError> {
+        let meta = self.meta(&id).await?;
+        match &meta {
+            Some(meta) if !grant.sees(meta) => return Ok(MemberChange::NotFound),
+            None if !create => return Ok(MemberChange::NotFound),
+            _ => {}
+        }
+        let Some(mut live) = self.lock(id, create).await? else {
+            return Ok(MemberChange::NotFound);
+        };
+        // Another writer may have created the document meanwhile.
+        let meta = match meta {
+            Some(meta) => Some(meta),
+            None => match self.catalog.get(&id) {
+                Some(now) if !grant.sees(&now) => return Ok(MemberChange::NotFound),
+                now => now,
+            },
+        };
+        let before_heads = live.doc.get_heads();
+        note_record(&mut live, meta.as_ref());
+        let changed = change(&mut live.doc);
+        let changed = match changed {
+            Ok(changed) => changed && live.doc.get_heads() != before_heads,
+            Err(e) => {
+                if live.doc.get_heads() != before_heads {
+                    self.roll_back(id, &mut live, &before_heads);
+                }
+                return Ok(MemberChange::Invalid(e));
+            }
+        };
+        if !changed {
+            if before_heads.is_empty() {
+                self.discard(&id, &mut live);
+            }
+            return Ok(MemberChange::Unchanged);
+        }
+        let (durable, accepted) =
+            match self.accept(grant, id, &mut live, meta.as_ref(), &before_heads)? {
+                Ok(stored) => stored,
+                Err(denial) => {
+                    // A refused API write does not mute the document for the grant: the
+                    // next request is judged afresh.
+                    grant.refused.remove(&id);
+                    return Ok(MemberChange::Refused(denial));
+                }
+            };
+        // `accept` moved the record it read into the document's cache.
+        let record = live.record.clone().flatten().map(Box::new);
+        drop(live);
+        self.stored(id, durable).await?;
+        self.after_accepted(id, grant, meta.as_ref(), accepted)
+            .await?;
+        Ok(MemberChange::Stored(record))
     }
 
     /// Records who approved campaign `id`, with their access (the outbox sends only to
@@ -898,6 +1062,7 @@ impl Hub {
                 meta,
                 chunk: Some(fresh.save()),
                 snapshot: None,
+                row: None,
             })?
             .wait()
             .await?;
@@ -916,6 +1081,7 @@ impl Hub {
                 meta: retired,
                 chunk: None,
                 snapshot: None,
+                row: None,
             })?
             .wait()
             .await?;
