@@ -42,21 +42,7 @@ pub async fn run(config: Config, command: AdminCommand) -> Result<String, String
             }
             let owner_name =
                 owner_name.unwrap_or_else(|| email.split('@').next().unwrap_or("owner").to_owned());
-            let storage = crate::start::open_storage(&config)
-                .await
-                .map_err(|e| match e {
-                    ServerError::Storage(m) if m.contains("already open") || m.contains("lock") => {
-                        format!("{m}: stop the server first")
-                    }
-                    e => e.to_string(),
-                })?;
-            let state = AppState::open(
-                storage,
-                config,
-                LeptosOptions::builder().output_name("saha").build(),
-            )
-            .await
-            .map_err(|e| e.to_string())?;
+            let state = open(config).await?;
             let hash = hash_password(&password).map_err(|e| e.to_string())?;
             let (workspace, owner) = crate::http::setup::provision_workspace(
                 &state,
@@ -84,5 +70,77 @@ pub async fn run(config: Config, command: AdminCommand) -> Result<String, String
                 workspace.name, workspace.id, owner.email
             ))
         }
+        AdminCommand::CreateApiToken {
+            email,
+            name,
+            scopes,
+        } => {
+            let scopes = if scopes.is_empty() {
+                vec!["*:read".to_owned()]
+            } else {
+                scopes
+            };
+            let scopes = crate::rest::tokens::checked_scopes(&scopes).map_err(|bad| {
+                format!(
+                    "{bad:?} is not a scope: use section:read or section:write with a section of {} or *",
+                    saha_core::kinds::KIND_INFO
+                        .iter()
+                        .map(|k| k.section)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })?;
+            let name = name.trim().to_owned();
+            if name.is_empty() {
+                return Err("the token's name is empty".into());
+            }
+            let state = open(config).await?;
+            let user = state
+                .directory
+                .user_by_email(&email)
+                .map_err(|e| e.to_string())?
+                .filter(|u| !u.disabled)
+                .ok_or_else(|| format!("no active member has the email address {email:?}"))?;
+            if !user.role.administers() {
+                return Err(format!(
+                    "{email} is not an owner or admin; only they get tokens from the command line"
+                ));
+            }
+            let (secret, token) = state
+                .directory
+                .create_api_token(&user, &name, scopes)
+                .map_err(|e| e.to_string())?;
+            state.directory.audit(
+                &user.workspace_id,
+                saha_core::api::AuditEntry {
+                    at: crate::directory::now_ms(),
+                    actor: "saha-server admin".into(),
+                    action: saha_core::api::AuditAction::ApiTokenCreated.code().into(),
+                    target: token.name.clone(),
+                    ip: String::new(),
+                    detail: format!("for {}: {}", user.email, token.scopes.join(" ")),
+                },
+            );
+            Ok(secret)
+        }
     }
+}
+
+/// Opens the configured storage and the server's state over it.
+async fn open(config: Config) -> Result<AppState, String> {
+    let storage = crate::start::open_storage(&config)
+        .await
+        .map_err(|e| match e {
+            ServerError::Storage(m) if m.contains("already open") || m.contains("lock") => {
+                format!("{m}: stop the server first")
+            }
+            e => e.to_string(),
+        })?;
+    AppState::open(
+        storage,
+        config,
+        LeptosOptions::builder().output_name("saha").build(),
+    )
+    .await
+    .map_err(|e| e.to_string())
 }

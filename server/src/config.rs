@@ -40,6 +40,20 @@ pub enum AdminCommand {
         #[arg(long, required = true)]
         password_stdin: bool,
     },
+    /// Creates a REST API token for an owner or admin; prints the secret once (only its
+    /// hash is stored).
+    CreateApiToken {
+        /// The email address of the owner or admin the token acts as.
+        #[arg(long)]
+        email: String,
+        /// What the token is for (shown in Settings → API).
+        #[arg(long)]
+        name: String,
+        /// Scopes, `section:read` or `section:write` (`accounts:read`, `invoices:write`,
+        /// `*:read`), comma-separated or repeated. Default: `*:read`.
+        #[arg(long, value_delimiter = ',')]
+        scopes: Vec<String>,
+    },
 }
 
 /// How the server runs.
@@ -168,6 +182,25 @@ pub struct Config {
     )]
     pub user_message_burst: u32,
 
+    /// REST API requests one token may make per second (0: unlimited); past the burst,
+    /// requests are answered `429` with `Retry-After`.
+    #[arg(
+        long,
+        env = "SAHA_API_REQUESTS_PER_SECOND",
+        default_value_t = 20,
+        global = true
+    )]
+    pub api_requests_per_second: u32,
+
+    /// REST API requests one token may make at once before the rate applies.
+    #[arg(
+        long,
+        env = "SAHA_API_REQUEST_BURST",
+        default_value_t = 200,
+        global = true
+    )]
+    pub api_request_burst: u32,
+
     /// Seconds between WebSocket pings; a peer that misses two is dropped (the idle
     /// timeout of a dead connection).
     #[arg(long, env = "SAHA_PING_SECONDS", default_value_t = 20, global = true)]
@@ -214,6 +247,8 @@ impl Config {
             storage_cache_mib: 16,
             user_messages_per_second: 0,
             user_message_burst: 1,
+            api_requests_per_second: 0,
+            api_request_burst: 1,
             ping_seconds: 20,
             smtp_url: None,
             smtp_from: "Saha <noreply@saha.invalid>".to_owned(),

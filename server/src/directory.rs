@@ -37,6 +37,11 @@ const INVOICE_COUNTERS: &str = "invoice_counters";
 const CALENDAR_FEEDS: &str = "calendar_feeds";
 /// `user/at/document` → a refused sync change ([`api::SyncRefusal`]).
 const REFUSALS: &str = "sync_refusals";
+/// REST API tokens ([`ApiToken`]), keyed by the SHA-256 of the secret.
+const API_TOKENS: &str = "api_tokens";
+
+/// What a REST API token's secret starts with (so secret scanners can find leaked ones).
+pub const API_TOKEN_PREFIX: &str = "saha_";
 /// Refused changes kept per member.
 pub const REFUSALS_KEPT: usize = 200;
 
@@ -51,6 +56,21 @@ pub struct CalendarFeed {
     /// `dept:<code>` or `user:<id>`.
     pub calendar: String,
     pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// A REST API token: acts with the role and teams of the member who created it, capped
+/// by its scopes, until revoked (or the member is disabled).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ApiToken {
+    pub id: String,
+    pub workspace_id: String,
+    pub user_id: String,
+    pub name: String,
+    /// [`api::TokenScope`]s as text.
+    pub scopes: Vec<String>,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
 }
 
@@ -533,6 +553,90 @@ impl Directory {
                 }
             }
             Ok(false)
+        })
+    }
+
+    // ---- API tokens ---------------------------------------------------------------
+
+    /// Creates a token for `user` with `scopes` (already checked); returns the secret
+    /// (shown once) and the token.
+    pub fn create_api_token(
+        &self,
+        user: &User,
+        name: &str,
+        scopes: Vec<String>,
+    ) -> DirResult<(String, ApiToken)> {
+        let secret = format!("{API_TOKEN_PREFIX}{}", random_token()?);
+        let token = ApiToken {
+            id: new_id(),
+            workspace_id: user.workspace_id.clone(),
+            user_id: user.id.clone(),
+            name: name.to_owned(),
+            scopes,
+            created_at: now_ms(),
+            last_used_at: None,
+            revoked_at: None,
+        };
+        self.put(API_TOKENS, &token_hash(&secret), &token)?;
+        Ok((secret, token))
+    }
+
+    /// The live token with `secret` and its member, if the member is still active in
+    /// the token's workspace.
+    pub fn api_token(&self, secret: &str) -> DirResult<Option<(ApiToken, User)>> {
+        let hash = token_hash(secret);
+        self.tables.read(|tx| {
+            let Some(token) = get_json::<ApiToken>(tx, API_TOKENS, &hash)? else {
+                return Ok(None);
+            };
+            if token.revoked_at.is_some() {
+                return Ok(None);
+            }
+            let user: Option<User> = get_json(tx, USERS, &token.user_id)?;
+            Ok(user
+                .filter(|u| !u.disabled && u.workspace_id == token.workspace_id)
+                .map(|u| (token, u)))
+        })
+    }
+
+    /// Notes that the token with `secret` was used at `at`.
+    pub fn touch_api_token(&self, secret: &str, at: i64) -> DirResult<()> {
+        let hash = token_hash(secret);
+        self.tables.write(|tx| {
+            if let Some(mut token) = get_json::<ApiToken>(tx, API_TOKENS, &hash)? {
+                token.last_used_at = Some(at);
+                put_json(tx, API_TOKENS, &hash, &token)?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The workspace's live tokens, oldest first.
+    pub fn api_tokens(&self, workspace_id: &str) -> DirResult<Vec<ApiToken>> {
+        let mut tokens: Vec<ApiToken> = self
+            .all::<ApiToken>(API_TOKENS)?
+            .into_iter()
+            .filter(|t| t.workspace_id == workspace_id && t.revoked_at.is_none())
+            .collect();
+        tokens.sort_by_key(|t| t.created_at);
+        Ok(tokens)
+    }
+
+    /// Revokes token `id` of the workspace; returns it if one was revoked.
+    pub fn revoke_api_token(&self, workspace_id: &str, id: &str) -> DirResult<Option<ApiToken>> {
+        self.tables.write(|tx| {
+            for (key, value) in tx.scan(API_TOKENS, "", None)? {
+                let mut token: ApiToken = serde_json::from_slice(&value).map_err(json_error)?;
+                if token.id == id
+                    && token.workspace_id == workspace_id
+                    && token.revoked_at.is_none()
+                {
+                    token.revoked_at = Some(now_ms());
+                    put_json(tx, API_TOKENS, &key, &token)?;
+                    return Ok(Some(token));
+                }
+            }
+            Ok(None)
         })
     }
 

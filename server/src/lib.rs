@@ -2,8 +2,10 @@
 //!
 //! Data path on this side: [`sync`] takes documents in over the automerge-repo protocol,
 //! authorizes every message and fans changes out; [`storage`] makes every change durable
-//! before it is acknowledged, on the embedded file or PostgreSQL, and numbers it in its
-//! workspace's change feed, which [`http::sync_tickets`] streams to devices. Around it:
+//! before it is acknowledged, on the embedded file or PostgreSQL, numbers it in its
+//! workspace's change feed, which [`http::sync_tickets`] streams to devices, and writes
+//! the record's row in the record projection ([`storage::records`]), which [`rest`] —
+//! the public REST API — lists from; its writes go through the hub too. Around it:
 //! [`http`] (the router and the JSON API, one file per concern), [`directory`]
 //! (workspaces, members, teams, invitations, sessions, audit log), [`throttle`] (login
 //! limits and message rates), [`outbox`] (campaign sending), [`mod@start`] (opening and
@@ -15,6 +17,7 @@ pub mod directory;
 pub mod error;
 pub mod http;
 pub mod outbox;
+pub mod rest;
 pub mod start;
 pub mod storage;
 pub mod sync;

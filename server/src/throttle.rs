@@ -188,6 +188,33 @@ impl MessageRate {
         }
     }
 
+    /// Takes one request from `key`'s bucket if it has one; otherwise takes nothing and
+    /// returns how long until it will (the REST API answers `429` with that wait).
+    pub fn try_take(&self, key: &str) -> Result<(), Duration> {
+        if self.per_second <= 0.0 {
+            return Ok(());
+        }
+        let now = Instant::now();
+        let Ok(mut buckets) = self.buckets.lock() else {
+            return Ok(());
+        };
+        let bucket = buckets.entry(key.to_owned()).or_insert(Bucket {
+            tokens: self.burst,
+            at: now,
+        });
+        let refill = now.duration_since(bucket.at).as_secs_f64() * self.per_second;
+        bucket.tokens = (bucket.tokens + refill).min(self.burst);
+        bucket.at = now;
+        if bucket.tokens >= 1.0 {
+            bucket.tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(Duration::from_secs_f64(
+                (1.0 - bucket.tokens) / self.per_second,
+            ))
+        }
+    }
+
     /// Takes one message from `user`'s bucket; returns how long to wait before handling
     /// it (zero when within the rate).
     pub fn take(&self, user: &str) -> Duration {
@@ -216,6 +243,23 @@ impl MessageRate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn try_take_refuses_past_the_burst_without_deepening_the_debt() {
+        let rate = MessageRate::new(1, 3);
+        for _ in 0..3 {
+            assert_eq!(rate.try_take("t"), Ok(()));
+        }
+        let first = rate.try_take("t").expect_err("over the burst");
+        let again = rate.try_take("t").expect_err("still over");
+        assert!(first <= Duration::from_secs(1) && again <= first);
+        assert_eq!(rate.try_take("other"), Ok(()), "buckets are per key");
+        assert_eq!(
+            MessageRate::new(0, 1).try_take("t"),
+            Ok(()),
+            "0 is unlimited"
+        );
+    }
 
     #[test]
     fn a_guesser_is_slowed_on_their_own_lane_with_growing_delays() {

@@ -76,7 +76,7 @@ pub fn cargo() -> Command {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask <run [-- server args] | test | build | site | lint | cycles | bench [--quick]>"
+        "usage: cargo xtask <run [-- server args] | test | build | site | lint | cycles | bench [--quick] | fuzz-api [seconds]>"
     );
     ExitCode::from(2)
 }
@@ -100,6 +100,7 @@ fn main() -> ExitCode {
         "lint" => cmd_lint(&root),
         "cycles" => cycles::check(&root),
         "bench" => bench::bench(&root, &rest),
+        "fuzz-api" => cmd_fuzz_api(&root, &rest),
         _ => return usage(),
     };
     match result {
@@ -158,6 +159,7 @@ fn cmd_test(root: &Path) -> Result<()> {
     tools::ensure_wasm_bindgen(root)?;
     tools::ensure_npm_packages(root)?;
     tools::ensure_chromium()?;
+    let py_tools = tools::ensure_py_tools(root)?;
     // The lint first, so CI holds every commit to it (rustfmt, clippy native and wasm
     // with warnings as errors, rustdoc, import cycles).
     lint(root, &wasm)?;
@@ -171,6 +173,7 @@ fn cmd_test(root: &Path) -> Result<()> {
         .current_dir(root)
         .env("TEST_DATABASE_URL", &pg.url)
         .env("SAHA_NODE_MODULES", &node_modules)
+        .env("SAHA_PY_TOOLS", &py_tools)
         .env("SAHA_SITE_ROOT", target_dir(root).join("site"))
         .args(["test", "--workspace", "--exclude", "xtask"]))?;
     // The browser app's own unit tests (screens, formats, navigation): compiled with
@@ -184,6 +187,9 @@ fn cmd_test(root: &Path) -> Result<()> {
         .env("TEST_DATABASE_URL", &pg.url)
         .env("SAHA_TEST_STORAGE", "postgres")
         .env("SAHA_NODE_MODULES", &node_modules)
+        .env("SAHA_PY_TOOLS", &py_tools)
+        // The fuzzer ran against the embedded storage above; once more, shorter.
+        .env("SAHA_FUZZ_SECONDS", "30")
         .env("SAHA_SITE_ROOT", target_dir(root).join("site"))
         .args(["test", "-p", "server", "--tests"]))?;
     run(cargo()
@@ -205,6 +211,19 @@ fn cmd_test(root: &Path) -> Result<()> {
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The REST API's conformance test with a long fuzzing budget (default 15 minutes),
+/// against the embedded storage.
+fn cmd_fuzz_api(root: &Path, args: &[String]) -> Result<()> {
+    let seconds = args.first().map_or("900", String::as_str);
+    let py_tools = tools::ensure_py_tools(root)?;
+    run(cargo()
+        .current_dir(root)
+        .env("SAHA_PY_TOOLS", &py_tools)
+        .env("SAHA_FUZZ_SECONDS", seconds)
+        .env("SAHA_FUZZ_EXAMPLES", "200")
+        .args(["test", "-p", "server", "--test", "openapi_conformance"]))
 }
 
 fn cmd_lint(root: &Path) -> Result<()> {

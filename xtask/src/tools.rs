@@ -206,6 +206,33 @@ pub fn ensure_npm_packages(root: &Path) -> Result<()> {
     std::fs::write(&stamp, lock).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
 }
 
+/// The PyPI tools the REST API's conformance test runs (an independent OpenAPI
+/// validator and a property-based API fuzzer), pinned.
+const PY_TOOLS: &[&str] = &["openapi-spec-validator==0.9.0", "schemathesis==4.32.5"];
+
+/// A virtual environment holding [`PY_TOOLS`] under the target directory; returns its
+/// `bin` directory. Installed once per pin list.
+pub fn ensure_py_tools(root: &Path) -> Result<PathBuf> {
+    let venv = crate::target_dir(root).join("py-tools");
+    let bin = venv.join("bin");
+    let stamp = venv.join(".saha-pins");
+    let pins = PY_TOOLS.join("\n");
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(pins.as_str())
+        && bin.join("schemathesis").exists()
+    {
+        return Ok(bin);
+    }
+    if !succeeds(Command::new("python3").args(["-m", "venv", "--help"])) {
+        apt_install(&["python3-venv"])?;
+    }
+    run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    run(Command::new(bin.join("pip"))
+        .args(["install", "--quiet", "--disable-pip-version-check"])
+        .args(PY_TOOLS))?;
+    std::fs::write(&stamp, pins).map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
+    Ok(bin)
+}
+
 pub fn wasm_opt(root: &Path) -> PathBuf {
     root.join("end2end/node_modules/.bin/wasm-opt")
 }

@@ -77,6 +77,15 @@ pub fn router(state: AppState) -> Router {
             axum::routing::delete(calendar_feed::revoke),
         )
         .route("/health", get(|| async { "ok" }))
+        .nest("/v1", crate::rest::routes())
+        .route(
+            "/api-tokens",
+            get(crate::rest::tokens::list).post(crate::rest::tokens::create),
+        )
+        .route(
+            "/api-tokens/{id}",
+            axum::routing::delete(crate::rest::tokens::revoke),
+        )
         .layer(middleware::from_fn_with_state(
             state.clone(),
             api_origin_guard,

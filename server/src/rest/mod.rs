@@ -1,0 +1,39 @@
+//! The public REST API, `/api/v1`: records of every kind as JSON for other systems
+//! (accounting, web sites, monitoring tools), with API tokens and an OpenAPI document.
+//!
+//! - [`caller`]: who is calling (a Bearer token or the session), scopes, rate limits;
+//! - [`records`]: list, read, create, change and delete records — reads from the record
+//!   projection, writes through the hub like a sync message;
+//! - [`problem`]: RFC 9457 problem details with stable codes;
+//! - [`openapi`]: the OpenAPI 3.1 document, generated from the kind registry;
+//! - [`tokens`]: Settings → API, where owners and admins manage tokens.
+
+pub mod caller;
+pub mod openapi;
+pub mod problem;
+pub mod records;
+pub mod tokens;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+
+use crate::http::state::AppState;
+
+/// Largest request body the REST API reads (a record with its lines is a few KiB).
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// The `/api/v1` routes (nested under `/api`, behind its origin guard).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(openapi::serve))
+        .route("/docs", get(openapi::docs))
+        .route("/{section}", get(records::list).post(records::create))
+        .route(
+            "/{section}/{id}",
+            get(records::get)
+                .patch(records::update)
+                .delete(records::delete),
+        )
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}

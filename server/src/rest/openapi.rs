@@ -1,0 +1,455 @@
+//! The OpenAPI 3.1 document of `/api/v1`, generated from the code that serves it: one
+//! pair of paths per entry of the kind registry ([`saha_core::kinds::KIND_INFO`]), and
+//! each kind's schema from the form fields its type declares ([`FieldSpec`]s), so a
+//! field added to a record type appears in the document by itself. Served at
+//! `/api/v1/openapi.json`; `/api/v1/docs` renders it for people.
+
+use axum::Json;
+use axum::http::header;
+use axum::response::{Html, IntoResponse};
+use saha_core::kinds::{KIND_INFO, Record};
+use saha_core::record::EditContext;
+use saha_core::record::form::{FieldSpec, Input};
+use serde_json::{Map, Value, json};
+
+use crate::rest::records::{DEFAULT_LIMIT, MAX_LIMIT, SORTS};
+
+/// A field's schema as the API writes it (form text) and, for input, what it takes.
+fn field_schema(spec: &FieldSpec, input: bool) -> Value {
+    // Empty text is a field without a value, so formats are told, not declared.
+    let described = |description: &str| json!({ "type": "string", "description": description });
+    let mut schema = match spec.input {
+        Input::Choice(codes) if input => {
+            let mut codes: Vec<&str> = codes.to_vec();
+            if !spec.required {
+                codes.push("");
+            }
+            json!({ "type": "string", "enum": codes })
+        }
+        Input::Choice(codes) => {
+            json!({ "type": "string", "description": format!("one of: {}", codes.join(", ")) })
+        }
+        Input::Email => json!({ "type": "string", "description": "an e-mail address" }),
+        Input::Phone => described("written any common way; stored as E.164 (+90…)"),
+        Input::Date => described("YYYY-MM-DD, or empty"),
+        Input::DateTime => described("YYYY-MM-DDTHH:MM (wall clock)"),
+        Input::Decimal => json!({
+            "type": "string",
+            "description": "a non-negative decimal, `1234.56` or `1.234,56`"
+        }),
+        Input::Duration => json!({ "type": "string", "description": "m:ss, h:mm:ss or minutes" }),
+        Input::Link(kind) => {
+            json!({ "type": "string", "description": format!("the ID of a {kind} record") })
+        }
+        Input::LinkList(kind) => json!({
+            "type": "string",
+            "description": format!("comma-separated IDs of {kind} records")
+        }),
+        Input::AnyLink => json!({ "type": "string", "description": "the ID of any record" }),
+        Input::Team => {
+            json!({ "type": "string", "description": "a team ID; empty: shared by the workspace" })
+        }
+        Input::Member => json!({ "type": "string", "description": "a member's user ID" }),
+        Input::MemberList => json!({ "type": "string", "description": "comma-separated user IDs" }),
+        Input::Tags => json!({ "type": "string", "description": "comma-separated words" }),
+        Input::TimeZone => {
+            json!({ "type": "string", "description": "an IANA time zone, e.g. Europe/Istanbul" })
+        }
+        Input::Recurrence => json!({ "type": "string", "description": "an RFC 5545 RRULE" }),
+        Input::Text | Input::LongText => json!({ "type": "string" }),
+    };
+    if input && let Some(map) = schema.as_object_mut() {
+        // Numbers and booleans are taken and written out as text; null clears.
+        if !matches!(spec.input, Input::Choice(_)) {
+            map.insert(
+                "type".into(),
+                json!(["string", "number", "boolean", "null"]),
+            );
+        }
+    }
+    schema
+}
+
+fn schema_name(section: &str) -> String {
+    let mut chars = section.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn is_sales(kind: &str) -> bool {
+    matches!(kind, "quote" | "order" | "invoice")
+}
+
+fn line_schema(input: bool) -> Value {
+    let text = if input {
+        json!({ "type": ["string", "number", "null"] })
+    } else {
+        json!({ "type": "string" })
+    };
+    let mut properties = Map::new();
+    for name in [
+        "id",
+        "description",
+        "quantity",
+        "unit_price",
+        "discount",
+        "vat",
+    ] {
+        properties.insert(name.into(), text.clone());
+    }
+    if !input {
+        properties.insert("product".into(), json!({ "type": "string" }));
+    }
+    let mut schema = json!({
+        "type": "object",
+        "properties": properties,
+        "additionalProperties": false,
+    });
+    if !input {
+        schema["required"] = json!([
+            "id",
+            "description",
+            "quantity",
+            "unit_price",
+            "discount",
+            "vat",
+            "product"
+        ]);
+    }
+    schema
+}
+
+/// The record and input schemas of one kind.
+fn kind_schemas(kind: &str, schemas: &mut Map<String, Value>, name: &str) {
+    let ctx = EditContext::new("", 0);
+    let Some(blank) = Record::blank(kind, &ctx) else {
+        return;
+    };
+    let specs = blank.fields();
+    let output_fields: Map<String, Value> = specs
+        .iter()
+        .map(|s| (s.name.to_owned(), field_schema(s, false)))
+        .collect();
+    let input_fields: Map<String, Value> = specs
+        .iter()
+        .map(|s| (s.name.to_owned(), field_schema(s, true)))
+        .collect();
+    let required: Vec<&str> = specs.iter().map(|s| s.name).collect();
+    let nullable_time =
+        json!({ "type": ["integer", "null"], "description": "ms since the Unix epoch" });
+    let mut record = json!({
+        "type": "object",
+        "required": ["id", "kind", "title", "status", "team", "owner", "createdAt", "createdBy",
+                     "updatedAt", "archivedAt", "deletedAt", "fields", "record"],
+        "properties": {
+            "id": { "type": "string" },
+            "kind": { "type": "string", "const": kind },
+            "title": { "type": "string" },
+            "status": { "type": ["string", "null"] },
+            "team": { "type": "string" },
+            "owner": { "type": "string" },
+            "createdAt": { "type": "integer" },
+            "createdBy": { "type": "string" },
+            "updatedAt": { "type": "integer" },
+            "archivedAt": nullable_time,
+            "deletedAt": nullable_time,
+            "fields": {
+                "type": "object",
+                "properties": output_fields,
+                "required": required,
+                "additionalProperties": false,
+            },
+            "record": { "type": "object", "description": "the record as stored (read-only)" },
+        },
+    });
+    let mut input = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "fields": {
+                "type": "object",
+                "properties": input_fields,
+                "additionalProperties": false,
+            },
+        },
+    });
+    if is_sales(kind) {
+        record["properties"]["lines"] = json!({ "type": "array", "items": line_schema(false) });
+        record["properties"]["totals"] = json!({
+            "type": ["object", "null"],
+            "properties": {
+                "currency": { "type": "string" },
+                "net": { "type": "string" },
+                "vat": { "type": "string" },
+                "gross": { "type": "string" },
+            },
+        });
+        input["properties"]["lines"] = json!({
+            "type": "array",
+            "description": "replaces the lines: a line with a known id is changed, one without is added, lines left out are removed",
+            "items": line_schema(true),
+        });
+    }
+    schemas.insert(name.to_owned(), record);
+    schemas.insert(format!("{name}Input"), input);
+    schemas.insert(
+        format!("{name}Page"),
+        json!({
+            "type": "object",
+            "required": ["data", "nextCursor"],
+            "properties": {
+                "data": { "type": "array", "items": { "$ref": format!("#/components/schemas/{name}") } },
+                "nextCursor": { "type": ["string", "null"], "description": "pass as `cursor` for the next page; null on the last" },
+            },
+        }),
+    );
+}
+
+fn problem_response(description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } },
+    })
+}
+
+fn problems(codes: &[(&str, &str)]) -> Map<String, Value> {
+    codes
+        .iter()
+        .map(|(status, description)| ((*status).to_owned(), problem_response(description)))
+        .collect()
+}
+
+const COMMON_PROBLEMS: [(&str, &str); 5] = [
+    ("400", "malformed request"),
+    ("401", "no valid token or session"),
+    (
+        "403",
+        "the token's scopes or the member's role do not allow it",
+    ),
+    ("429", "over the token's request rate; see Retry-After"),
+    ("500", "the server failed"),
+];
+
+fn responses(ok: (&str, Value), more: &[(&str, &str)]) -> Value {
+    let mut map = problems(&COMMON_PROBLEMS);
+    map.extend(problems(more));
+    map.insert(ok.0.to_owned(), ok.1);
+    Value::Object(map)
+}
+
+fn json_body(schema: &str, description: &str) -> Value {
+    json!({
+        "description": description,
+        "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } },
+    })
+}
+
+/// The whole document.
+pub fn document() -> Value {
+    let mut paths = Map::new();
+    let mut schemas = Map::new();
+    schemas.insert(
+        "Problem".into(),
+        json!({
+            "type": "object",
+            "description": "RFC 9457 problem details",
+            "required": ["type", "title", "status", "detail", "code"],
+            "properties": {
+                "type": { "type": "string" },
+                "title": { "type": "string" },
+                "status": { "type": "integer" },
+                "detail": { "type": "string" },
+                "code": { "type": "string", "description": "stable error code" },
+                "errors": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "required": ["field", "code"],
+                        "properties": { "field": { "type": "string" }, "code": { "type": "string" } },
+                    },
+                },
+            },
+        }),
+    );
+    let id_param = json!({
+        "name": "id", "in": "path", "required": true,
+        "schema": { "type": "string" }, "description": "the record's ID",
+    });
+    for info in KIND_INFO {
+        let name = schema_name(info.section);
+        kind_schemas(info.kind, &mut schemas, &name);
+        let tag = info.section;
+        let list_params = json!([
+            { "name": "limit", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": DEFAULT_LIMIT } },
+            { "name": "cursor", "in": "query", "schema": { "type": "string" }, "description": "nextCursor of the previous page" },
+            { "name": "q", "in": "query", "schema": { "type": "string" }, "description": "words the record's title or search fields start with (Turkish letters folded)" },
+            { "name": "sort", "in": "query", "schema": { "type": "string", "enum": SORTS, "default": "title" } },
+            { "name": "status", "in": "query", "schema": { "type": "string" } },
+            { "name": "account", "in": "query", "schema": { "type": "string" }, "description": "records of this account ID" },
+            { "name": "owner", "in": "query", "schema": { "type": "string" }, "description": "records this member is responsible for" },
+            { "name": "updated_since", "in": "query", "schema": { "type": "integer" }, "description": "changed at or after (ms since the epoch)" },
+            { "name": "archived", "in": "query", "schema": { "type": "boolean", "default": false }, "description": "include archived records" },
+            { "name": "deleted", "in": "query", "schema": { "type": "boolean", "default": false }, "description": "include records in the bin (owners and admins)" },
+        ]);
+        paths.insert(
+            format!("/api/v1/{}", info.section),
+            json!({
+                "get": {
+                    "tags": [tag],
+                    "operationId": format!("list_{}", info.section),
+                    "summary": format!("List {}", info.section),
+                    "parameters": list_params,
+                    "responses": responses(("200", json_body(&format!("{name}Page"), "a page of records")), &[("404", "unknown kind")]),
+                },
+                "post": {
+                    "tags": [tag],
+                    "operationId": format!("create_{}", info.section),
+                    "summary": format!("Create a record in {}", info.section),
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{name}Input") } } } },
+                    "responses": responses(("201", json_body(&name, "the record as stored")), &[("404", "unknown kind"), ("413", "body too large"), ("415", "not JSON"), ("422", "fields need attention or the workflow refused it")]),
+                },
+            }),
+        );
+        paths.insert(
+            format!("/api/v1/{}/{{id}}", info.section),
+            json!({
+                "parameters": [id_param.clone()],
+                "get": {
+                    "tags": [tag],
+                    "operationId": format!("get_{}", info.section),
+                    "summary": format!("Read one of {}", info.section),
+                    "responses": responses(("200", json_body(&name, "the record")), &[("404", "no such record, or one the caller may not see")]),
+                },
+                "patch": {
+                    "tags": [tag],
+                    "operationId": format!("update_{}", info.section),
+                    "summary": format!("Change fields of one of {}", info.section),
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{name}Input") } } } },
+                    "responses": responses(("200", json_body(&name, "the record as it now reads")), &[("404", "no such record, or one the caller may not see"), ("413", "body too large"), ("415", "not JSON"), ("422", "fields need attention or the workflow refused it")]),
+                },
+                "delete": {
+                    "tags": [tag],
+                    "operationId": format!("delete_{}", info.section),
+                    "summary": format!("Move one of {} to the bin (owners and admins)", info.section),
+                    "responses": responses(("204", json!({ "description": "in the bin" })), &[("404", "no such record, or one the caller may not see")]),
+                },
+            }),
+        );
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Saha REST API",
+            "version": "1",
+            "description": "Records of a Saha workspace. Authenticate with `Authorization: Bearer saha_…` (Settings → API, or `saha-server admin create-api-token`). A token acts with its member's role and teams, capped by its scopes. Errors are RFC 9457 problem details with a stable `code`.",
+        },
+        "servers": [{ "url": "/" }],
+        "security": [{ "bearer": [] }, { "session": [] }],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {
+                "bearer": { "type": "http", "scheme": "bearer", "description": "an API token, saha_…" },
+                "session": { "type": "apiKey", "in": "cookie", "name": "saha_session", "description": "the app's session (same-origin only)" },
+            },
+        },
+    })
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn serve() -> impl IntoResponse {
+    static DOCUMENT: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    let document = DOCUMENT.get_or_init(document).clone();
+    (
+        [(header::CACHE_CONTROL, "public, max-age=300")],
+        Json(document),
+    )
+}
+
+/// `GET /api/v1/docs`: the document as a readable page (no script: the site's CSP
+/// allows none from elsewhere, and a reference needs none).
+pub async fn docs() -> Html<String> {
+    let document = document();
+    let mut out = String::from(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>Saha REST API</title><link rel=\"stylesheet\" href=\"/pkg/saha.css\"></head>\
+         <body><main class=\"page api-docs\"><h1>Saha REST API</h1>",
+    );
+    let text = |v: &Value| html_escape(v.as_str().unwrap_or_default());
+    out.push_str(&format!(
+        "<p>{}</p>",
+        text(&document["info"]["description"])
+    ));
+    out.push_str("<p><a href=\"/api/v1/openapi.json\">openapi.json</a> (OpenAPI 3.1)</p>");
+    if let Some(paths) = document["paths"].as_object() {
+        for (path, ops) in paths {
+            let Some(ops) = ops.as_object() else { continue };
+            for (method, op) in ops {
+                if method == "parameters" {
+                    continue;
+                }
+                out.push_str(&format!(
+                    "<h2><code>{} {}</code></h2><p>{}</p>",
+                    method.to_uppercase(),
+                    html_escape(path),
+                    text(&op["summary"])
+                ));
+            }
+        }
+    }
+    if let Some(schemas) = document["components"]["schemas"].as_object() {
+        out.push_str("<h2>Record fields</h2>");
+        for (name, schema) in schemas {
+            let Some(fields) = schema["properties"]["fields"]["properties"].as_object() else {
+                continue;
+            };
+            if name.ends_with("Input") {
+                continue;
+            }
+            out.push_str(&format!("<h3>{}</h3><ul>", html_escape(name)));
+            for (field, spec) in fields {
+                let about = spec["description"].as_str().unwrap_or("");
+                out.push_str(&format!(
+                    "<li><code>{}</code> {}</li>",
+                    html_escape(field),
+                    html_escape(about)
+                ));
+            }
+            out.push_str("</ul>");
+        }
+    }
+    out.push_str("</main></body></html>");
+    Html(out)
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_its_paths_and_schemas() {
+        let doc = document();
+        for info in KIND_INFO {
+            let name = schema_name(info.section);
+            assert!(doc["paths"][format!("/api/v1/{}", info.section)]["get"].is_object());
+            assert!(doc["paths"][format!("/api/v1/{}/{{id}}", info.section)]["patch"].is_object());
+            assert!(doc["components"]["schemas"][&name]["properties"]["fields"].is_object());
+            assert!(doc["components"]["schemas"][format!("{name}Input")].is_object());
+        }
+        // A record kind's own field appears with its check.
+        let tax_id =
+            &doc["components"]["schemas"]["Accounts"]["properties"]["fields"]["properties"];
+        assert!(tax_id.as_object().is_some_and(|f| !f.is_empty()));
+        assert!(doc["components"]["schemas"]["QuotesInput"]["properties"]["lines"].is_object());
+    }
+}

@@ -1,0 +1,640 @@
+//! The REST API (`/api/v1`) against a real server: tokens capped by scopes and by their
+//! member's role and teams, problem details, validation as in the app, computed totals,
+//! cursor pagination, writes that reach connected protocol clients, the record
+//! projection, rate limits and the operator command.
+
+mod common;
+
+use common::*;
+use reqwest::{Method, StatusCode};
+use saha_core::kinds::Record;
+use serde_json::{Value, json};
+
+/// A REST client with a Bearer token.
+struct Rest {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+impl Rest {
+    fn new(base: &str, token: &str) -> Rest {
+        Rest {
+            base: base.to_owned(),
+            token: token.to_owned(),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("the server answers");
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let text = response.text().await.unwrap_or_default();
+        if !status.is_success() {
+            assert_eq!(content_type, "application/problem+json", "{status} {text}");
+        }
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, None).await
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(body)).await
+    }
+
+    async fn patch(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PATCH, path, Some(body)).await
+    }
+}
+
+/// Creates a token in Settings → API as the owner; returns its secret.
+async fn token(server: &TestServer, scopes: &[&str], member: Option<&str>) -> String {
+    let (status, body) = server
+        .owner
+        .post(
+            "/api/api-tokens",
+            &json!({ "name": format!("test {scopes:?}"), "scopes": scopes, "userId": member }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 201, "{body}");
+    body["secret"]
+        .as_str()
+        .expect("the secret, once")
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tokens_do_what_their_scopes_and_members_allow() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let north = server.team("Kuzey").await;
+    let south = server.team("Güney").await;
+    let rep = server
+        .member("temsilci@anadolu.test", "sales_rep", &[&north])
+        .await;
+    let rep_id = rep.user_id().await.unwrap();
+    // Only owners and admins manage tokens.
+    let (status, _) = rep
+        .post(
+            "/api/api-tokens",
+            &json!({ "name": "x", "scopes": ["*:read"] }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 403);
+    let (status, body) = server
+        .owner
+        .post(
+            "/api/api-tokens",
+            &json!({ "name": "x", "scopes": ["ghosts:read"] }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 400, "{body}");
+
+    let admin = Rest::new(&server.http(), &token(&server, &["*:write"], None).await);
+    let rep_reader = Rest::new(
+        &server.http(),
+        &token(&server, &["accounts:read"], Some(&rep_id)).await,
+    );
+    let rep_writer = Rest::new(
+        &server.http(),
+        &token(&server, &["accounts:write"], Some(&rep_id)).await,
+    );
+
+    // The owner's token creates records in any team.
+    let (status, shared) = admin
+        .post(
+            "/api/v1/accounts",
+            json!({ "fields": { "name": "Ortak Ticaret" } }),
+        )
+        .await;
+    assert_eq!(status, 201, "{shared}");
+    assert_eq!(shared["fields"]["name"], "Ortak Ticaret");
+    let (status, northern) = admin
+        .post(
+            "/api/v1/accounts",
+            json!({ "fields": { "name": "Kuzey Gıda", "team": north } }),
+        )
+        .await;
+    assert_eq!(status, 201, "{northern}");
+    let (status, southern) = admin
+        .post(
+            "/api/v1/accounts",
+            json!({ "fields": { "name": "Güney Tekstil", "team": south } }),
+        )
+        .await;
+    assert_eq!(status, 201, "{southern}");
+    let southern_id = southern["id"].as_str().unwrap();
+
+    // The rep's token sees shared and northern records, never the southern one: a
+    // record of another team answers exactly as a missing one.
+    let (status, page) = rep_reader.get("/api/v1/accounts").await;
+    assert_eq!(status, 200, "{page}");
+    let names: Vec<&str> = page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Kuzey Gıda", "Ortak Ticaret"]);
+    let (status, hidden) = rep_reader
+        .get(&format!("/api/v1/accounts/{southern_id}"))
+        .await;
+    let missing_id = saha_core::DocumentId::random();
+    let (missing_status, missing) = rep_reader
+        .get(&format!("/api/v1/accounts/{missing_id}"))
+        .await;
+    assert_eq!(
+        (status, missing_status),
+        (StatusCode::NOT_FOUND, StatusCode::NOT_FOUND)
+    );
+    assert_eq!(
+        hidden, missing,
+        "another team's record is told apart from nothing"
+    );
+
+    // Scopes cap the token: no writes with a read scope, no other kinds.
+    let (status, problem) = rep_reader
+        .post("/api/v1/accounts", json!({ "fields": { "name": "X" } }))
+        .await;
+    assert_eq!(status, 403);
+    assert_eq!(problem["code"], "insufficient_scope");
+    let (status, problem) = rep_reader.get("/api/v1/contacts").await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("insufficient_scope"))
+    );
+
+    // A write scope does not lift the member's role: the rep cannot put a record into
+    // a team they are not in, and nothing is stored.
+    let (status, problem) = rep_writer
+        .post(
+            "/api/v1/accounts",
+            json!({ "fields": { "name": "Sızma A.Ş.", "team": south } }),
+        )
+        .await;
+    assert_eq!(status, 403, "{problem}");
+    assert_eq!(problem["code"], "change_refused");
+    let (_, all) = admin.get("/api/v1/accounts?q=sizma").await;
+    assert_eq!(
+        all["data"].as_array().unwrap().len(),
+        0,
+        "nothing stored: {all}"
+    );
+    // The rep may write in their own team.
+    let (status, own) = rep_writer
+        .patch(
+            &format!("/api/v1/accounts/{}", northern["id"].as_str().unwrap()),
+            json!({ "fields": { "city": "Samsun" } }),
+        )
+        .await;
+    assert_eq!(status, 200, "{own}");
+    assert_eq!(own["fields"]["city"], "Samsun");
+    // The rep cannot delete (owners and admins move records to the bin).
+    let (status, problem) = rep_writer
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/accounts/{}", northern["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("change_refused"))
+    );
+
+    // The owner's token deletes: the record leaves lists, and only owners and admins
+    // find it in the bin.
+    let (status, _) = admin
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/accounts/{southern_id}"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 204);
+    let (_, page) = admin.get("/api/v1/accounts").await;
+    assert_eq!(page["data"].as_array().unwrap().len(), 2);
+    let (_, bin) = admin.get("/api/v1/accounts?deleted=true").await;
+    assert_eq!(bin["data"].as_array().unwrap().len(), 3);
+    let (status, _) = rep_reader.get("/api/v1/accounts?deleted=true").await;
+    assert_eq!(status, 403);
+
+    // Bad and revoked tokens.
+    let forged = Rest::new(&server.http(), &format!("saha_{}", "0".repeat(64)));
+    let (status, problem) = forged.get("/api/v1/accounts").await;
+    assert_eq!(
+        (status, problem["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("invalid_token"))
+    );
+    let (_, tokens) = server.owner.get("/api/api-tokens").await.unwrap();
+    let tokens = tokens.as_array().unwrap();
+    assert_eq!(tokens.len(), 3);
+    assert!(
+        tokens.iter().all(|t| t.get("secret").is_none()),
+        "secrets are shown once"
+    );
+    assert!(
+        tokens.iter().any(|t| t["lastUsedAt"].is_i64()),
+        "last use is noted: {tokens:?}"
+    );
+    let reader_id = tokens
+        .iter()
+        .find(|t| t["scopes"] == json!(["accounts:read"]))
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (status, _) = server
+        .owner
+        .send(
+            Method::DELETE,
+            &format!("/api/api-tokens/{reader_id}"),
+            &json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 204);
+    let (status, _) = rep_reader.get("/api/v1/accounts").await;
+    assert_eq!(status, 401);
+
+    // Every token action is in the audit log.
+    let (_, log) = server.owner.get("/api/audit").await.unwrap();
+    let actions: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    for action in [
+        "api_token.created",
+        "api_token.revoked",
+        "api.record_created",
+        "api.record_updated",
+        "api.record_deleted",
+        "api.denied",
+    ] {
+        assert!(
+            actions.contains(&action),
+            "{action} missing from {actions:?}"
+        );
+    }
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn records_validate_as_in_the_app_and_totals_are_computed() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let api = Rest::new(&server.http(), &token(&server, &["*:write"], None).await);
+
+    // Field problems come back per field, with stable codes; nothing is stored.
+    let (status, problem) = api
+        .post(
+            "/api/v1/accounts",
+            json!({ "fields": { "name": "", "tax_number": "1234567890", "email": "yok" } }),
+        )
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["code"], "validation_failed");
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
+    assert!(
+        fields.contains(&"fields.name") && fields.contains(&"fields.email"),
+        "{problem}"
+    );
+    let (status, problem) = api
+        .post(
+            "/api/v1/accounts",
+            json!({ "fields": { "name": "A", "colour": "red" } }),
+        )
+        .await;
+    assert_eq!(
+        (status.as_u16(), problem["errors"][0]["code"].as_str()),
+        (422, Some("unknown_field"))
+    );
+    let (status, problem) = api.post("/api/v1/accounts", json!("not an object")).await;
+    assert_eq!(
+        (status.as_u16(), problem["code"].as_str()),
+        (400, Some("invalid_input"))
+    );
+    let (status, _) = api
+        .call(
+            Method::POST,
+            "/api/v1/accounts",
+            Some(json!({ "fields": { "name": "x".repeat(300_000) } })),
+        )
+        .await;
+    assert_eq!(status, 413);
+    let (_, page) = api.get("/api/v1/accounts").await;
+    assert_eq!(page["data"].as_array().unwrap().len(), 0, "nothing stored");
+
+    // A quote: numbered, lines priced, totals computed; totals are never taken.
+    let (_, account) = api
+        .post(
+            "/api/v1/accounts",
+            json!({ "fields": { "name": "Alıcı A.Ş." } }),
+        )
+        .await;
+    let account_id = account["id"].as_str().unwrap();
+    let (status, quote) = api
+        .post(
+            "/api/v1/quotes",
+            json!({
+                "fields": { "account": account_id, "currency": "TRY" },
+                "lines": [
+                    { "description": "Vana", "quantity": "2", "unit_price": "1.000,50", "vat": "20" },
+                    { "description": "Montaj", "quantity": 1, "unit_price": 500, "discount": "10", "vat": "20" },
+                ],
+            }),
+        )
+        .await;
+    assert_eq!(status, 201, "{quote}");
+    assert!(
+        quote["title"].as_str().unwrap().starts_with("TKL-"),
+        "{quote}"
+    );
+    assert_eq!(quote["totals"]["net"], "2451.00");
+    assert_eq!(quote["totals"]["gross"], "2941.20");
+    let (status, problem) = api
+        .post(
+            "/api/v1/quotes",
+            json!({ "fields": { "account": account_id }, "totals": { "gross": "1" } }),
+        )
+        .await;
+    assert_eq!(status, 400, "{problem}");
+    assert!(
+        problem["detail"].as_str().unwrap().contains("totals"),
+        "{problem}"
+    );
+    // A line changed by ID, one dropped.
+    let first_line = quote["lines"][0]["id"].as_str().unwrap();
+    let (status, changed) = api
+        .patch(
+            &format!("/api/v1/quotes/{}", quote["id"].as_str().unwrap()),
+            json!({ "lines": [{ "id": first_line, "description": "Vana", "quantity": "3", "unit_price": "1000", "vat": "20" }] }),
+        )
+        .await;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(changed["lines"].as_array().unwrap().len(), 1);
+    assert_eq!(changed["totals"]["gross"], "3600.00");
+    // Lines on a kind without them.
+    let (status, _) = api
+        .post(
+            "/api/v1/accounts",
+            json!({ "fields": { "name": "B" }, "lines": [] }),
+        )
+        .await;
+    assert_eq!(status, 422);
+    // An accepted quote's offer is locked, as in the app.
+    let path = format!("/api/v1/quotes/{}", quote["id"].as_str().unwrap());
+    let (status, _) = api
+        .patch(&path, json!({ "fields": { "status": "accepted" } }))
+        .await;
+    assert_eq!(status, 200);
+    let (status, problem) = api
+        .patch(&path, json!({ "fields": { "valid_until": "2027-01-01" } }))
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "locked");
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lists_page_by_cursor_filter_and_search_without_loading_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let api = Rest::new(&server.http(), &token(&server, &["*:write"], None).await);
+    let names = [
+        "Çınar Yapı",
+        "Akdeniz Lojistik",
+        "Zirve Enerji",
+        "Bereket Un",
+        "İpek Halı",
+        "Doğa Gıda",
+        "Ege Mermer",
+    ];
+    for name in names {
+        let (status, body) = api
+            .post(
+                "/api/v1/accounts",
+                json!({ "fields": { "name": name, "city": "İzmir" } }),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+    }
+    // A record made by a device over the sync protocol is in the projection too.
+    let mut peer = connect(&server, "device").await;
+    let id = saha_core::DocumentId::random();
+    peer.docs.insert(id, account("Sync Kimya", ""));
+    assert!(offered_and_confirmed(&mut peer, id).await);
+
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/api/v1/accounts?limit=3&cursor={c}"),
+            None => "/api/v1/accounts?limit=3".to_owned(),
+        };
+        let (status, page) = api.get(&path).await;
+        assert_eq!(status, 200, "{page}");
+        let data = page["data"].as_array().unwrap();
+        assert!(data.len() <= 3);
+        seen.extend(data.iter().map(|r| r["title"].as_str().unwrap().to_owned()));
+        match page["nextCursor"].as_str() {
+            Some(next) => cursor = Some(next.to_owned()),
+            None => break,
+        }
+    }
+    // Folded order: Ç sorts as C, İ as i.
+    assert_eq!(
+        seen,
+        [
+            "Akdeniz Lojistik",
+            "Bereket Un",
+            "Çınar Yapı",
+            "Doğa Gıda",
+            "Ege Mermer",
+            "İpek Halı",
+            "Sync Kimya",
+            "Zirve Enerji",
+        ]
+    );
+    // The device's record was accepted last (its own creation time is the device's).
+    let (_, newest) = api.get("/api/v1/accounts?sort=-updated_at&limit=1").await;
+    assert_eq!(newest["data"][0]["title"], "Sync Kimya");
+    let (_, oldest) = api.get("/api/v1/accounts?sort=created_at&limit=1").await;
+    assert_eq!(oldest["data"][0]["title"], "Sync Kimya");
+    let (_, found) = api.get("/api/v1/accounts?q=cinar").await;
+    assert_eq!(found["data"][0]["title"], "Çınar Yapı");
+    let (status, problem) = api.get("/api/v1/accounts?sort=colour").await;
+    assert_eq!(
+        (status.as_u16(), problem["code"].as_str()),
+        (400, Some("invalid_input"))
+    );
+    let (status, _) = api.get("/api/v1/accounts?cursor=zz").await;
+    assert_eq!(status, 400);
+    let (status, _) = api.get("/api/v1/accounts?limit=0").await;
+    assert_eq!(status, 400);
+    let (status, _) = api.get("/api/v1/ghosts").await;
+    assert_eq!(status, 404);
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_api_write_reaches_a_connected_device_and_a_device_write_reaches_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let api = Rest::new(&server.http(), &token(&server, &["*:write"], None).await);
+    let (_, created) = api
+        .post(
+            "/api/v1/accounts",
+            json!({ "fields": { "name": "Canlı Ltd" } }),
+        )
+        .await;
+    let id: saha_core::DocumentId = created["id"].as_str().unwrap().parse().unwrap();
+    let mut peer = connect(&server, "device").await;
+    peer.fetch(id)
+        .await
+        .expect("the device gets the API's record");
+    let (status, _) = api
+        .patch(
+            &format!("/api/v1/accounts/{id}"),
+            json!({ "fields": { "city": "Bursa" } }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let arrived = pump_until(&mut peer, |p| {
+        p.docs
+            .get(&id)
+            .and_then(|d| read_account(d).ok())
+            .is_some_and(|a| a.city == "Bursa")
+    })
+    .await;
+    assert!(arrived, "the API's change reached the connected device");
+    // And back: the device's edit is what the API reads next.
+    edit(peer.docs.get_mut(&id).unwrap(), |f| f.set("city", "Edirne"));
+    peer.push(id).await.unwrap();
+    let mut city = String::new();
+    for _ in 0..50 {
+        let (_, record) = api.get(&format!("/api/v1/accounts/{id}")).await;
+        city = record["fields"]["city"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if city == "Edirne" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(city, "Edirne");
+    // The stored record reads as the API wrote it.
+    let (_, record) = api.get(&format!("/api/v1/accounts/{id}")).await;
+    let typed: Record = serde_json::from_value(record["record"].clone()).unwrap();
+    assert_eq!(typed.title(), "Canlı Ltd");
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_past_its_rate_is_told_when_to_retry() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = saha_server::Config::for_tests(dir.path().to_path_buf(), site_root());
+    config.api_requests_per_second = 1;
+    config.api_request_burst = 3;
+    let server = start_with(config).await;
+    let api = Rest::new(&server.http(), &token(&server, &["*:read"], None).await);
+    for _ in 0..3 {
+        assert_eq!(api.get("/api/v1/accounts").await.0, 200);
+    }
+    let response = reqwest::Client::new()
+        .get(format!("{}/api/v1/accounts", server.http()))
+        .bearer_auth(&api.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 429);
+    let retry: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=2).contains(&retry));
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operators_create_tokens_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = saha_server::Config::for_tests(dir.path().to_path_buf(), site_root());
+    let server = start_embedded(dir.path()).await;
+    server.shutdown().await.unwrap();
+    let command =
+        |email: &str, scopes: &[&str]| saha_server::config::AdminCommand::CreateApiToken {
+            email: email.to_owned(),
+            name: "Muhasebe".to_owned(),
+            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+        };
+    let refused = saha_server::admin::run(config.clone(), command("yok@anadolu.test", &[])).await;
+    assert!(refused.is_err());
+    let refused =
+        saha_server::admin::run(config.clone(), command(OWNER_EMAIL, &["invoices:pay"])).await;
+    assert!(refused.unwrap_err().contains("invoices:pay"));
+    let secret = saha_server::admin::run(config.clone(), command(OWNER_EMAIL, &["invoices:read"]))
+        .await
+        .expect("a token for the owner");
+    assert!(secret.starts_with("saha_"));
+    let server = start_embedded(dir.path()).await;
+    let api = Rest::new(&server.http(), &secret);
+    assert_eq!(api.get("/api/v1/invoices").await.0, 200);
+    assert_eq!(api.get("/api/v1/accounts").await.0, 403);
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_openapi_document_lists_every_kind() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let document: Value = reqwest::get(format!("{}/api/v1/openapi.json", server.http()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(document["openapi"], "3.1.0");
+    for info in saha_core::kinds::KIND_INFO {
+        assert!(
+            document["paths"][format!("/api/v1/{}", info.section)].is_object(),
+            "{}",
+            info.section
+        );
+    }
+    let docs = reqwest::get(format!("{}/api/v1/docs", server.http()))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(docs.contains("/api/v1/invoices/{id}"));
+    server.shutdown().await.unwrap();
+}
