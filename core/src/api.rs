@@ -222,10 +222,15 @@ pub enum AuditAction {
     ApiRecordDeleted,
     /// A REST API write the member's access or the workflow rules did not allow.
     ApiDenied,
+    WebhookCreated,
+    WebhookDeleted,
+    /// A webhook subscription kept failing and was turned off.
+    WebhookDisabled,
+    WebhookEnabled,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 22] = [
+    pub const ALL: [AuditAction; 26] = [
         AuditAction::WorkspaceCreated,
         AuditAction::Login,
         AuditAction::LoginFailed,
@@ -248,6 +253,10 @@ impl AuditAction {
         AuditAction::ApiRecordUpdated,
         AuditAction::ApiRecordDeleted,
         AuditAction::ApiDenied,
+        AuditAction::WebhookCreated,
+        AuditAction::WebhookDeleted,
+        AuditAction::WebhookDisabled,
+        AuditAction::WebhookEnabled,
     ];
 
     /// The stable code entries carry (`invitation.created`).
@@ -275,6 +284,10 @@ impl AuditAction {
             AuditAction::ApiRecordUpdated => "api.record_updated",
             AuditAction::ApiRecordDeleted => "api.record_deleted",
             AuditAction::ApiDenied => "api.denied",
+            AuditAction::WebhookCreated => "webhook.created",
+            AuditAction::WebhookDeleted => "webhook.deleted",
+            AuditAction::WebhookDisabled => "webhook.disabled",
+            AuditAction::WebhookEnabled => "webhook.enabled",
         }
     }
 
@@ -548,6 +561,63 @@ pub struct ApiToken {
     pub last_used_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+
+/// Every webhook event type: `kind.created`, `kind.updated`, `kind.deleted` per record
+/// kind, and the business events `invoice.paid`, `campaign.sent`, `consent.changed`.
+pub fn webhook_event_types() -> Vec<String> {
+    let mut types: Vec<String> = crate::kinds::KINDS
+        .iter()
+        .flat_map(|kind| {
+            ["created", "updated", "deleted"]
+                .into_iter()
+                .map(move |what| format!("{kind}.{what}"))
+        })
+        .collect();
+    types.extend(
+        ["invoice.paid", "campaign.sent", "consent.changed"]
+            .into_iter()
+            .map(str::to_owned),
+    );
+    types
+}
+
+/// `POST /api/webhooks`: a new subscription.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewWebhook {
+    /// Where to post (`https://…`).
+    pub url: String,
+    /// Event types (`invoice.paid`, `account.created`, …) or `*`.
+    pub events: Vec<String>,
+}
+
+/// A webhook subscription as Settings → API shows it to owners and admins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Webhook {
+    pub id: String,
+    pub url: String,
+    pub events: Vec<String>,
+    /// The signing secret (`whsec_…`).
+    pub secret: String,
+    pub created_at: i64,
+    pub disabled_at: Option<i64>,
+    pub disabled_reason: Option<String>,
+    pub failures_in_a_row: u32,
+}
+
+/// One delivery attempt of a webhook.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebhookAttempt {
+    pub delivery: String,
+    pub event_type: String,
+    pub at: i64,
+    pub attempt: u32,
+    pub status: Option<u16>,
+    pub error: Option<String>,
+    pub duration_ms: u64,
+    pub will_retry: bool,
 }
 
 mod double_option {

@@ -201,6 +201,31 @@ pub struct Config {
     )]
     pub api_request_burst: u32,
 
+    /// Allow webhook targets on private and local addresses (an integration inside the
+    /// company network). Off by default: a workspace admin must not reach the server's
+    /// own network through webhooks.
+    #[arg(long, env = "SAHA_WEBHOOK_ALLOW_PRIVATE", global = true)]
+    pub webhook_allow_private: bool,
+
+    /// The wait before a failed webhook delivery's first retry, in milliseconds; each
+    /// further retry waits twice as long (up to an hour).
+    #[arg(
+        long,
+        env = "SAHA_WEBHOOK_RETRY_BASE_MS",
+        default_value_t = 10_000,
+        global = true
+    )]
+    pub webhook_retry_base_ms: u64,
+
+    /// Failed webhook attempts in a row after which a subscription is turned off.
+    #[arg(
+        long,
+        env = "SAHA_WEBHOOK_DISABLE_AFTER",
+        default_value_t = 20,
+        global = true
+    )]
+    pub webhook_disable_after: u32,
+
     /// Seconds between WebSocket pings; a peer that misses two is dropped (the idle
     /// timeout of a dead connection).
     #[arg(long, env = "SAHA_PING_SECONDS", default_value_t = 20, global = true)]
@@ -249,6 +274,9 @@ impl Config {
             user_message_burst: 1,
             api_requests_per_second: 0,
             api_request_burst: 1,
+            webhook_allow_private: true,
+            webhook_retry_base_ms: 200,
+            webhook_disable_after: 20,
             ping_seconds: 20,
             smtp_url: None,
             smtp_from: "Saha <noreply@saha.invalid>".to_owned(),

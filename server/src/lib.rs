@@ -5,7 +5,8 @@
 //! before it is acknowledged, on the embedded file or PostgreSQL, numbers it in its
 //! workspace's change feed, which [`http::sync_tickets`] streams to devices, and writes
 //! the record's row in the record projection ([`storage::records`]), which [`rest`] —
-//! the public REST API — lists from; its writes go through the hub too. Around it:
+//! the public REST API — lists from; its writes go through the hub too. A change may
+//! raise [`webhooks`] events in the same transaction. Around it:
 //! [`http`] (the router and the JSON API, one file per concern), [`directory`]
 //! (workspaces, members, teams, invitations, sessions, audit log), [`throttle`] (login
 //! limits and message rates), [`outbox`] (campaign sending), [`mod@start`] (opening and
@@ -22,6 +23,7 @@ pub mod start;
 pub mod storage;
 pub mod sync;
 pub mod throttle;
+pub mod webhooks;
 
 pub use config::{Cli, Config};
 pub use error::ServerError;

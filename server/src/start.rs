@@ -125,6 +125,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     let hub = state.hub.clone();
     upgrade_indexes(&state).await?;
     start_outbox(&state, addr)?;
+    crate::webhooks::dispatch::start(&state)?;
     tokio::spawn(crate::sync::hub::evict_idle(hub.clone()));
     if let Storage::Postgres(pg) = hub.storage() {
         tokio::spawn(crate::sync::hub::follow_other_nodes(

@@ -86,6 +86,22 @@ pub fn router(state: AppState) -> Router {
             "/api-tokens/{id}",
             axum::routing::delete(crate::rest::tokens::revoke),
         )
+        .route(
+            "/webhooks",
+            get(crate::webhooks::handlers::list).post(crate::webhooks::handlers::create),
+        )
+        .route(
+            "/webhooks/{id}",
+            axum::routing::delete(crate::webhooks::handlers::remove),
+        )
+        .route(
+            "/webhooks/{id}/enable",
+            post(crate::webhooks::handlers::enable),
+        )
+        .route(
+            "/webhooks/{id}/attempts",
+            get(crate::webhooks::handlers::attempts),
+        )
         .layer(middleware::from_fn_with_state(
             state.clone(),
             api_origin_guard,

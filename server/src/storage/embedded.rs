@@ -486,6 +486,10 @@ fn write_batch(
             if let Some(row) = &write.row {
                 put_row(&mut records, row)?;
             }
+            for entry in &write.entries {
+                let mut table = tx.open_table(TableDefinition::<&str, &[u8]>::new(entry.table))?;
+                table.insert(entry.key.as_str(), entry.value.as_slice())?;
+            }
             if let Some(bytes) = &write.chunk {
                 let seq = match next_chunk.get(doc) {
                     Some(seq) => *seq,

@@ -46,6 +46,17 @@ pub struct DocWrite {
     pub snapshot: Option<Vec<u8>>,
     /// The record's new row in the projection ([`records`]), for a record document.
     pub row: Option<RecordRow>,
+    /// Key-value entries written in the same transaction (the webhook events a change
+    /// raises: stored if and only if the change is).
+    pub entries: Vec<TableEntry>,
+}
+
+/// One key-value entry of a [`tables`] table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableEntry {
+    pub table: &'static str,
+    pub key: String,
+    pub value: Vec<u8>,
 }
 
 /// A document's catalog entry with its place in the change feed.
@@ -351,6 +362,7 @@ pub(crate) mod suite {
                 chunk: Some(chunk),
                 snapshot,
                 row: None,
+                entries: Vec::new(),
             })
             .unwrap()
             .wait()
@@ -378,6 +390,11 @@ pub(crate) mod suite {
                 chunk: Some(am.save()),
                 snapshot: None,
                 row: Some(row(ws, ids[0], "Zeytin", "", 10)),
+                entries: vec![TableEntry {
+                    table: "suite_events",
+                    key: format!("{ws}/1"),
+                    value: b"raised".to_vec(),
+                }],
             })
             .unwrap()
             .wait()
@@ -411,6 +428,16 @@ pub(crate) mod suite {
             after: None,
             limit: 10,
         };
+        let key = format!("{ws}/1");
+        let raised = store
+            .tables()
+            .read(move |tx| tx.get("suite_events", &key))
+            .unwrap();
+        assert_eq!(
+            raised.as_deref(),
+            Some(&b"raised"[..]),
+            "entries commit with the write"
+        );
         let titles = |rows: Vec<RecordRow>| rows.into_iter().map(|r| r.title).collect::<Vec<_>>();
         assert_eq!(
             titles(store.records(query.clone()).await.unwrap()),

@@ -600,6 +600,22 @@ async fn write_batch(
         }
     }
     upsert_records(&mut tx, batch.iter().filter_map(|(w, _)| w.row.as_ref())).await?;
+    let entries: Vec<&super::TableEntry> = batch.iter().flat_map(|(w, _)| &w.entries).collect();
+    if !entries.is_empty() {
+        let tables: Vec<&str> = entries.iter().map(|e| e.table).collect();
+        let keys: Vec<&str> = entries.iter().map(|e| e.key.as_str()).collect();
+        let values: Vec<&[u8]> = entries.iter().map(|e| e.value.as_slice()).collect();
+        sqlx::query(
+            "INSERT INTO kv (tbl, key, value) \
+             SELECT * FROM UNNEST($1::text[], $2::text[], $3::bytea[]) \
+             ON CONFLICT (tbl, key) DO UPDATE SET value = EXCLUDED.value",
+        )
+        .bind(&tables)
+        .bind(&keys)
+        .bind(&values)
+        .execute(&mut *tx)
+        .await?;
+    }
     // Catalog rows: the last write of each document wins.
     let mut rows: HashMap<DocumentId, (&DocMeta, u64)> = HashMap::new();
     for (write, _) in batch {

@@ -211,6 +211,10 @@ pub struct Hub {
     /// Per workspace, the change number up to which this node has taken in what other
     /// nodes stored (see [`follow_other_nodes`]).
     remote_cursors: Mutex<HashMap<String, u64>>,
+    /// Workspaces with webhook subscriptions: their record changes raise events.
+    webhook_workspaces: std::sync::RwLock<HashSet<String>>,
+    /// Woken when a change raised webhook events.
+    events_raised: Arc<tokio::sync::Notify>,
 }
 
 impl Hub {
@@ -235,6 +239,8 @@ impl Hub {
             peer_id: format!("saha-server-{}", uuid::Uuid::new_v4()),
             closing: tokio::sync::watch::Sender::new(false),
             remote_cursors: Mutex::new(cursors),
+            webhook_workspaces: std::sync::RwLock::new(HashSet::new()),
+            events_raised: Arc::new(tokio::sync::Notify::new()),
         })
     }
 
@@ -289,6 +295,7 @@ impl Hub {
                     chunk: None,
                     snapshot: None,
                     row: None,
+                    entries: Vec::new(),
                 })?);
             }
             if let Some(durable) = last {
@@ -307,6 +314,7 @@ impl Hub {
                 chunk: Some(doc.save()),
                 snapshot: None,
                 row: None,
+                entries: Vec::new(),
             })?
             .wait()
             .await?;
@@ -342,6 +350,35 @@ impl Hub {
 
     pub fn storage(&self) -> &Storage {
         &self.storage
+    }
+
+    /// Sets the workspaces whose record changes raise webhook events.
+    pub fn watch_webhooks(&self, workspaces: HashSet<String>) {
+        if let Ok(mut watched) = self.webhook_workspaces.write() {
+            *watched = workspaces;
+        }
+    }
+
+    /// Starts (or stops) raising webhook events for `workspace`.
+    pub fn watch_workspace(&self, workspace: &str, watch: bool) {
+        if let Ok(mut watched) = self.webhook_workspaces.write() {
+            if watch {
+                watched.insert(workspace.to_owned());
+            } else {
+                watched.remove(workspace);
+            }
+        }
+    }
+
+    fn raises_events(&self, workspace: &str) -> bool {
+        self.webhook_workspaces
+            .read()
+            .is_ok_and(|w| w.contains(workspace))
+    }
+
+    /// What the webhook dispatcher waits on.
+    pub fn events_raised(&self) -> Arc<tokio::sync::Notify> {
+        self.events_raised.clone()
     }
 
     /// A receiver of the IDs of documents that gained changes.
@@ -412,6 +449,8 @@ impl Hub {
         let Some(mut live) = self.lock(id, false).await? else {
             return Ok(false);
         };
+        // The record before the change (what its webhook events are judged against).
+        note_record(&mut live, Some(&meta));
         if !change(&mut live.doc)? {
             return Ok(false);
         }
@@ -420,8 +459,9 @@ impl Hub {
         } else {
             rules::read_record(&live.doc).ok().flatten()
         };
-        live.record = Some(record.clone());
-        match self.persist(id, &mut live, meta, false, record.as_ref())? {
+        let persisted = self.persist(id, &mut live, meta, false, record.as_ref())?;
+        live.record = Some(record);
+        match persisted {
             Ok(Some(durable)) => {
                 drop(live);
                 durable.wait().await?;
@@ -495,24 +535,43 @@ impl Hub {
         } else {
             None
         };
-        let row = match record {
-            Some(record) => Some(RecordRow::of(
-                id,
-                &meta.workspace,
-                record,
-                crate::directory::now_ms(),
-            )?),
-            None => None,
+        let now = crate::directory::now_ms();
+        let (row, entries) = match record {
+            Some(record) => {
+                // `live.record` still holds the record before this change.
+                let before = live.record.as_ref().and_then(Option::as_ref);
+                let entries = if self.raises_events(&meta.workspace) {
+                    vec![crate::webhooks::events::raise(
+                        &meta.workspace,
+                        id,
+                        before,
+                        record,
+                        now,
+                    )?]
+                } else {
+                    Vec::new()
+                };
+                (
+                    Some(RecordRow::of(id, &meta.workspace, record, now)?),
+                    entries,
+                )
+            }
+            None => (None, Vec::new()),
         };
+        let raised = !entries.is_empty();
         let durable = self.storage.enqueue(DocWrite {
             doc: id,
             meta,
             chunk: Some(bytes),
             snapshot,
             row,
+            entries,
         })?;
         // Nobody listening is fine: then no other connection needs this document.
         let _ = self.changes.send(id);
+        if raised {
+            self.events_raised.notify_one();
+        }
         Ok(Ok(Some(durable)))
     }
 
@@ -1063,6 +1122,7 @@ impl Hub {
                 chunk: Some(fresh.save()),
                 snapshot: None,
                 row: None,
+                entries: Vec::new(),
             })?
             .wait()
             .await?;
@@ -1082,6 +1142,7 @@ impl Hub {
                 chunk: None,
                 snapshot: None,
                 row: None,
+                entries: Vec::new(),
             })?
             .wait()
             .await?;
