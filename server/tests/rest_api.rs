@@ -638,3 +638,60 @@ async fn the_openapi_document_lists_every_kind() {
     assert!(docs.contains("/api/v1/invoices/{id}"));
     server.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_public_mention_becomes_one_social_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let monitor = Rest::new(
+        &server.http(),
+        &token(&server, &["cases:write"], None).await,
+    );
+    let mention = json!({
+        "url": "https://x.com/musteri/status/1",
+        "author": "@musteri",
+        "network": "x.com",
+        "text": "Siparişim iki haftadır gelmedi, kimse telefona bakmıyor!",
+    });
+    let (status, case) = monitor
+        .post("/api/v1/inbound/mentions", mention.clone())
+        .await;
+    assert_eq!(status, 201, "{case}");
+    assert_eq!(case["fields"]["channel"], "social");
+    assert_eq!(case["fields"]["category"], "complaint");
+    assert!(
+        case["fields"]["notes"]
+            .as_str()
+            .unwrap()
+            .contains("https://x.com/musteri/status/1")
+    );
+    assert!(
+        case["fields"]["notes"]
+            .as_str()
+            .unwrap()
+            .starts_with("@musteri (x.com)")
+    );
+    // The same link again: the same case, not a second one.
+    let (status, again) = monitor.post("/api/v1/inbound/mentions", mention).await;
+    assert_eq!(status, 200);
+    assert_eq!(again["id"], case["id"]);
+    let (_, cases) = monitor.get("/api/v1/cases").await;
+    assert_eq!(cases["data"].as_array().unwrap().len(), 1);
+    // A mention without its link is refused and stores nothing.
+    let (status, problem) = monitor
+        .post(
+            "/api/v1/inbound/mentions",
+            json!({ "url": "", "author": "a", "text": "t" }),
+        )
+        .await;
+    assert_eq!(status, 422, "{problem}");
+    let reader = Rest::new(&server.http(), &token(&server, &["cases:read"], None).await);
+    let (status, _) = reader
+        .post(
+            "/api/v1/inbound/mentions",
+            json!({ "url": "https://x.com/a/2", "author": "a", "text": "t" }),
+        )
+        .await;
+    assert_eq!(status, 403);
+    server.shutdown().await.unwrap();
+}

@@ -6,9 +6,11 @@
 //!   projection, writes through the hub like a sync message;
 //! - [`problem`]: RFC 9457 problem details with stable codes;
 //! - [`openapi`]: the OpenAPI 3.1 document, generated from the kind registry;
+//! - [`inbound`]: mentions from monitoring tools become social-channel cases;
 //! - [`tokens`]: Settings → API, where owners and admins manage tokens.
 
 pub mod caller;
+pub mod inbound;
 pub mod openapi;
 pub mod problem;
 pub mod records;
@@ -28,6 +30,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi::serve))
         .route("/docs", get(openapi::docs))
+        .route("/inbound/mentions", axum::routing::post(inbound::mention))
         .route("/{section}", get(records::list).post(records::create))
         .route(
             "/{section}/{id}",

@@ -338,6 +338,44 @@ pub fn document() -> Value {
             }),
         );
     }
+    schemas.insert(
+        "Mention".into(),
+        json!({
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["url", "author", "text"],
+            "properties": {
+                "url": { "type": "string", "description": "the post's public link (http or https)" },
+                "author": { "type": "string" },
+                "text": { "type": "string" },
+                "network": { "type": "string", "description": "where it was written" },
+                "category": { "type": "string", "enum": ["complaint", "request", "wish"] },
+                "team": { "type": "string", "description": "the team the case belongs to" },
+            },
+        }),
+    );
+    let mut mention_responses = responses(
+        ("201", json_body("Cases", "the new case")),
+        &[
+            ("404", "no case kind"),
+            ("413", "body too large"),
+            ("415", "not JSON"),
+            ("422", "fields need attention"),
+        ],
+    );
+    mention_responses["200"] = json_body("Cases", "the case this link already made");
+    paths.insert(
+        "/api/v1/inbound/mentions".into(),
+        json!({
+            "post": {
+                "tags": ["inbound"],
+                "operationId": "post_mention",
+                "summary": "A public mention becomes a social-channel case (the same link again answers the case it made)",
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Mention" } } } },
+                "responses": mention_responses,
+            },
+        }),
+    );
     json!({
         "openapi": "3.1.0",
         "info": {

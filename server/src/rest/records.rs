@@ -411,6 +411,7 @@ pub async fn list(
         descending,
         after,
         limit,
+        q: String::new(),
     };
     let storage = state.hub.storage();
     let (rows, more) = matching(query, params.q.as_deref().unwrap_or(""), |q| {
@@ -554,9 +555,24 @@ pub async fn create(
     Path(section): Path<String>,
     body: Result<Json<RecordInput>, axum::extract::rejection::JsonRejection>,
 ) -> RestResult<Response> {
-    let kind = kind_of(&section)?;
-    caller.require(&section, true)?;
     let input = body_of(body)?;
+    let ip = ip(&state, &peer, &headers);
+    create_record(&state, &caller, &section, &input, &ip)
+        .await
+        .map(|(_, response)| response)
+}
+
+/// Creates a record of `section` from `input` as `caller`; returns its ID and the
+/// answer (the REST API's create, and the inbound endpoints built on it).
+pub async fn create_record(
+    state: &AppState,
+    caller: &Caller,
+    section: &str,
+    input: &RecordInput,
+    ip: &str,
+) -> RestResult<(DocumentId, Response)> {
+    let kind = kind_of(section)?;
+    caller.require(section, true)?;
     let now = now_ms();
     let ctx = EditContext::new(&caller.user.id, now);
     let mut record = Record::blank(kind, &ctx).ok_or_else(|| Problem::internal("no blank"))?;
@@ -594,19 +610,19 @@ pub async fn create(
     if let MemberChange::Stored(Some(stored)) = &outcome
         && stored.common().team.is_empty()
     {
-        list_in_index(&state, &caller.user.workspace_id, id, stored).await?;
+        list_in_index(state, &caller.user.workspace_id, id, stored).await?;
     }
-    let ip = ip(&state, &peer, &headers);
-    stored_answer(
-        &state,
-        &caller,
-        &ip,
+    let response = stored_answer(
+        state,
+        caller,
+        ip,
         AuditAction::ApiRecordCreated,
         id,
         outcome,
         StatusCode::CREATED,
-        &section,
-    )
+        section,
+    )?;
+    Ok((id, response))
 }
 
 /// Lists a record shared by the workspace in its index, as the app does for records

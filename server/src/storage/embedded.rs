@@ -23,6 +23,7 @@ use saha_core::DocumentId;
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
+use super::records::{RowFilter, SortField, SortValue};
 use super::{
     DocWrite, DocumentStore, Durable, Pending, RecordQuery, RecordRow, Reply, StoredDoc, Tables,
 };
@@ -39,6 +40,11 @@ const WORKSPACE_SEQ: TableDefinition<&str, u64> = TableDefinition::new("workspac
 const META: TableDefinition<&str, &[u8]> = TableDefinition::new(super::tables::META);
 /// The record projection: `workspace ‖ 0 ‖ kind ‖ 0 ‖ document ID` → [`RecordRow`] JSON.
 const RECORDS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("records");
+/// The projection's sort indexes, one entry per row and order:
+/// `workspace ‖ 0 ‖ kind ‖ 0 ‖ order letter ‖ sort key ‖ 0 ‖ document ID` →
+/// [`RowFilter`] JSON, so a page is a range read that parses whole rows only for the
+/// ones it returns.
+const RECORD_ORDER: TableDefinition<&[u8], &[u8]> = TableDefinition::new("record_order");
 
 /// The name of the storage file inside the data directory.
 pub const FILE_NAME: &str = "saha.redb";
@@ -99,15 +105,75 @@ fn record_key(workspace: &str, kind: &str, id: &DocumentId) -> Vec<u8> {
     key
 }
 
+/// The letter of a sort index.
+fn order_letter(sort: SortField) -> u8 {
+    match sort {
+        SortField::Title => b't',
+        SortField::CreatedAt => b'c',
+        SortField::UpdatedAt => b'u',
+    }
+}
+
+/// The index key of a row at `value` with `id` in the `sort` index of its kind.
+fn order_key(workspace: &str, kind: &str, sort: SortField, value: &SortValue, id: &str) -> Vec<u8> {
+    let mut key = records_prefix(workspace, kind);
+    key.push(order_letter(sort));
+    match value {
+        // A NUL would end the sort key early; titles never hold one in practice.
+        SortValue::Text(text) => key.extend(text.bytes().map(|b| if b == 0 { b' ' } else { b })),
+        // Zero-padded, so that bytes order as numbers do.
+        SortValue::Time(ms) => key.extend_from_slice(format!("{:020}", (*ms).max(0)).as_bytes()),
+    }
+    key.push(0);
+    key.extend_from_slice(id.as_bytes());
+    key
+}
+
+/// One entry of a sort index, as redb hands it out.
+type IndexEntry<'a> = (
+    redb::AccessGuard<'a, &'static [u8]>,
+    redb::AccessGuard<'a, &'static [u8]>,
+);
+
+const SORTS: [SortField; 3] = [SortField::Title, SortField::CreatedAt, SortField::UpdatedAt];
+
+fn order_keys(row: &RecordRow) -> Vec<Vec<u8>> {
+    let id = row.id.to_string();
+    SORTS
+        .iter()
+        .map(|sort| {
+            order_key(
+                &row.workspace,
+                &row.kind,
+                *sort,
+                &row.sort_value(*sort),
+                &id,
+            )
+        })
+        .collect()
+}
+
+/// Writes a row and its index entries, removing the entries of the row it replaces.
 fn put_row(
     table: &mut redb::Table<&'static [u8], &'static [u8]>,
+    order: &mut redb::Table<&'static [u8], &'static [u8]>,
     row: &RecordRow,
 ) -> Result<(), ServerError> {
+    let key = record_key(&row.workspace, &row.kind, &row.id);
+    let old = table
+        .get(key.as_slice())?
+        .and_then(|v| serde_json::from_slice::<RecordRow>(v.value()).ok());
+    if let Some(old) = old {
+        for old_key in order_keys(&old) {
+            order.remove(old_key.as_slice())?;
+        }
+    }
     let value = serde_json::to_vec(row).map_err(json_error)?;
-    table.insert(
-        record_key(&row.workspace, &row.kind, &row.id).as_slice(),
-        value.as_slice(),
-    )?;
+    table.insert(key.as_slice(), value.as_slice())?;
+    let filter = serde_json::to_vec(&RowFilter::of(row)).map_err(json_error)?;
+    for order_key in order_keys(row) {
+        order.insert(order_key.as_slice(), filter.as_slice())?;
+    }
     Ok(())
 }
 
@@ -308,24 +374,71 @@ impl DocumentStore for EmbeddedStore {
     }
 
     async fn records(&self, query: RecordQuery) -> Result<Vec<RecordRow>, ServerError> {
+        use std::ops::Bound;
         let tx = self.db.begin_read()?;
-        let table = tx.open_table(RECORDS)?;
-        let start = records_prefix(&query.workspace, &query.kind);
+        let rows = tx.open_table(RECORDS)?;
+        let order = tx.open_table(RECORD_ORDER)?;
+        let mut start = records_prefix(&query.workspace, &query.kind);
+        start.push(order_letter(query.sort));
         let mut end = start.clone();
         if let Some(last) = end.last_mut() {
-            *last = 1;
+            *last += 1;
         }
-        let mut rows = Vec::new();
-        for entry in table.range(start.as_slice()..end.as_slice())? {
-            let (_, value) = entry?;
-            let row: RecordRow = serde_json::from_slice(value.value()).map_err(json_error)?;
-            if query.admits(&row) {
-                rows.push(row);
+        let cursor = query.after.as_ref().map(|after| {
+            order_key(
+                &query.workspace,
+                &query.kind,
+                query.sort,
+                &after.value,
+                &after.id,
+            )
+        });
+        let range: (Bound<&[u8]>, Bound<&[u8]>) = match (&cursor, query.descending) {
+            (None, _) => (Bound::Included(&start), Bound::Excluded(&end)),
+            (Some(c), false) => (Bound::Excluded(c), Bound::Excluded(&end)),
+            (Some(c), true) => (Bound::Included(&start), Bound::Excluded(c)),
+        };
+        let words = saha_core::text::fold::Query::new(&query.q);
+        let mut ids = Vec::new();
+        let mut scan =
+            |entry: Result<IndexEntry<'_>, redb::StorageError>| -> Result<bool, ServerError> {
+                let (key, value) = entry?;
+                let filter: RowFilter =
+                    serde_json::from_slice(value.value()).map_err(json_error)?;
+                if query.admits_filter(&filter) && words.matches(&filter.search) {
+                    let key = key.value();
+                    let id = key
+                        .iter()
+                        .rposition(|b| *b == 0)
+                        .map(|i| key[i + 1..].to_vec());
+                    ids.extend(id);
+                }
+                Ok(ids.len() >= query.limit)
+            };
+        let iter = order.range::<&[u8]>(range)?;
+        if query.descending {
+            for entry in iter.rev() {
+                if scan(entry)? {
+                    break;
+                }
+            }
+        } else {
+            for entry in iter {
+                if scan(entry)? {
+                    break;
+                }
             }
         }
-        query.order(&mut rows);
-        rows.truncate(query.limit);
-        Ok(rows)
+        let mut out = Vec::with_capacity(ids.len());
+        let prefix = records_prefix(&query.workspace, &query.kind);
+        for id in ids {
+            let mut key = prefix.clone();
+            key.extend_from_slice(&id);
+            if let Some(value) = rows.get(key.as_slice())? {
+                out.push(serde_json::from_slice(value.value()).map_err(json_error)?);
+            }
+        }
+        Ok(out)
     }
 
     async fn record(
@@ -348,8 +461,9 @@ impl DocumentStore for EmbeddedStore {
             .map_err(|e| ServerError::Storage(e.to_string()))?;
         {
             let mut table = tx.open_table(RECORDS)?;
+            let mut order = tx.open_table(RECORD_ORDER)?;
             for row in &rows {
-                put_row(&mut table, row)?;
+                put_row(&mut table, &mut order, row)?;
             }
         }
         tx.commit()?;
@@ -382,6 +496,7 @@ fn migrate(db: &Database) -> Result<(), ServerError> {
     tx.open_table(CHANGES)?;
     tx.open_table(WORKSPACE_SEQ)?;
     tx.open_table(RECORDS)?;
+    tx.open_table(RECORD_ORDER)?;
     if version < 2 {
         // Version 1 had no change feed: number the documents in their stored order.
         let mut metas = tx.open_table(DOC_META)?;
@@ -481,10 +596,11 @@ fn write_batch(
         let mut changes = tx.open_table(CHANGES)?;
         let mut counters = tx.open_table(WORKSPACE_SEQ)?;
         let mut records = tx.open_table(RECORDS)?;
+        let mut order = tx.open_table(RECORD_ORDER)?;
         for (write, _) in batch {
             let doc = &write.doc;
             if let Some(row) = &write.row {
-                put_row(&mut records, row)?;
+                put_row(&mut records, &mut order, row)?;
             }
             for entry in &write.entries {
                 let mut table = tx.open_table(TableDefinition::<&str, &[u8]>::new(entry.table))?;

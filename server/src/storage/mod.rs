@@ -427,6 +427,7 @@ pub(crate) mod suite {
             descending: false,
             after: None,
             limit: 10,
+            q: String::new(),
         };
         let key = format!("{ws}/1");
         let raised = store

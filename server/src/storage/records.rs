@@ -124,6 +124,35 @@ pub struct After {
     pub id: String,
 }
 
+/// What listing filters a row by, apart from its order (the embedded backend keeps it
+/// in its sort indexes so that a page is read without parsing whole rows).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowFilter {
+    pub team: String,
+    pub owner: String,
+    pub status: String,
+    pub account: String,
+    pub archived_at: i64,
+    pub deleted_at: i64,
+    pub updated_at: i64,
+    pub search: String,
+}
+
+impl RowFilter {
+    pub fn of(row: &RecordRow) -> RowFilter {
+        RowFilter {
+            team: row.team.clone(),
+            owner: row.owner.clone(),
+            status: row.status.clone(),
+            account: row.account.clone(),
+            archived_at: row.archived_at,
+            deleted_at: row.deleted_at,
+            updated_at: row.updated_at,
+            search: row.search.clone(),
+        }
+    }
+}
+
 /// Which rows to read, in which order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordQuery {
@@ -143,25 +172,33 @@ pub struct RecordQuery {
     pub descending: bool,
     pub after: Option<After>,
     pub limit: usize,
+    /// Free text: a backend may leave out rows it does not match (the embedded one
+    /// does); [`matching`] applies it to what comes back either way.
+    pub q: String,
 }
 
 impl RecordQuery {
-    /// Whether `row` passes the query's structured filters (the embedded backend's
-    /// filter; PostgreSQL says the same in SQL).
+    /// Whether a row with `filter` passes the structured filters (not the cursor).
+    pub fn admits_filter(&self, filter: &RowFilter) -> bool {
+        (filter.team.is_empty()
+            || self
+                .teams
+                .as_ref()
+                .is_none_or(|teams| teams.contains(&filter.team)))
+            && (self.include_archived || filter.archived_at == 0)
+            && (self.include_deleted || filter.deleted_at == 0)
+            && self.status.as_ref().is_none_or(|s| *s == filter.status)
+            && self.account.as_ref().is_none_or(|a| *a == filter.account)
+            && self.owner.as_ref().is_none_or(|o| *o == filter.owner)
+            && self.updated_since.is_none_or(|t| filter.updated_at >= t)
+    }
+
+    /// Whether `row` passes the query's structured filters and lies after its cursor
+    /// (PostgreSQL says the same in SQL).
     pub fn admits(&self, row: &RecordRow) -> bool {
         row.workspace == self.workspace
             && row.kind == self.kind
-            && (row.team.is_empty()
-                || self
-                    .teams
-                    .as_ref()
-                    .is_none_or(|teams| teams.contains(&row.team)))
-            && (self.include_archived || row.archived_at == 0)
-            && (self.include_deleted || row.deleted_at == 0)
-            && self.status.as_ref().is_none_or(|s| *s == row.status)
-            && self.account.as_ref().is_none_or(|a| *a == row.account)
-            && self.owner.as_ref().is_none_or(|o| *o == row.owner)
-            && self.updated_since.is_none_or(|t| row.updated_at >= t)
+            && self.admits_filter(&RowFilter::of(row))
             && self.after.as_ref().is_none_or(|after| {
                 let here = (row.sort_value(self.sort), row.id.to_string());
                 let there = (after.value.clone(), after.id.clone());
@@ -196,6 +233,7 @@ where
     Fut: std::future::Future<Output = Result<Vec<RecordRow>, ServerError>>,
 {
     let words = Query::new(q);
+    query.q = q.to_owned();
     let want = query.limit;
     let mut found: Vec<RecordRow> = Vec::new();
     // One more than asked tells whether another page follows.
@@ -221,8 +259,12 @@ where
     }
 }
 
-/// The `meta` key holding the projection's version ([`saha_core::read_model::version`]).
+/// The `meta` key holding the projection's version ([`saha_core::read_model::version`]
+/// and [`LAYOUT`]).
 const VERSION_KEY: &str = "records_version";
+/// The projection's own layout: a change here (the embedded sort indexes, 2) rebuilds
+/// it like a change of the record types does.
+const LAYOUT: u32 = 2;
 /// Documents loaded at once while rebuilding.
 const REBUILD_BATCH: usize = 200;
 
@@ -232,7 +274,7 @@ const REBUILD_BATCH: usize = 200;
 /// connections; returns how many rows were written.
 pub async fn rebuild_if_needed(storage: &super::Storage) -> Result<usize, ServerError> {
     use super::DocumentStore;
-    let version = saha_core::read_model::version();
+    let version = format!("{}+{LAYOUT}", saha_core::read_model::version());
     if storage.get_meta(VERSION_KEY)?.as_deref() == Some(version.as_bytes()) {
         return Ok(0);
     }
@@ -305,6 +347,7 @@ mod tests {
             descending: false,
             after: None,
             limit: 2,
+            q: String::new(),
         }
     }
 
