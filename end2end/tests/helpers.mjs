@@ -21,10 +21,11 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Starts saha-server on a free port; resolves to { url, stop }. */
-export async function startServer() {
+/** Starts saha-server on a free port (with `extraArgs`); resolves to { url, stop }. */
+export async function startServer(extraArgs = []) {
   const dataDir = mkdtempSync(join(tmpdir(), 'saha-e2e-'));
-  const child = spawn(serverBin, ['--listen', '127.0.0.1:0', '--data-dir', dataDir, '--site-root', siteRoot], {
+  const args = ['--listen', '127.0.0.1:0', '--data-dir', dataDir, '--site-root', siteRoot, ...extraArgs];
+  const child = spawn(serverBin, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
   });

@@ -67,6 +67,7 @@ const PAGES = [
   '/settings/service',
   '/settings/company',
   '/settings/bin',
+  '/settings/api',
 ];
 
 let server;

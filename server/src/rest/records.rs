@@ -398,8 +398,6 @@ pub async fn list(
         .map(|c| decode_cursor(c, sort_text))
         .transpose()?;
     let query = RecordQuery {
-        workspace: caller.user.workspace_id.clone(),
-        kind: kind.to_owned(),
         teams: (!access.role.sees_all()).then(|| access.teams.clone()),
         include_archived: params.archived.unwrap_or(false),
         include_deleted: deleted,
@@ -410,8 +408,7 @@ pub async fn list(
         sort,
         descending,
         after,
-        limit,
-        q: String::new(),
+        ..RecordQuery::of(&caller.user.workspace_id, kind, limit)
     };
     let storage = state.hub.storage();
     let (rows, more) = matching(query, params.q.as_deref().unwrap_or(""), |q| {

@@ -414,20 +414,8 @@ pub(crate) mod suite {
             .await
             .unwrap();
         let query = RecordQuery {
-            workspace: ws.to_owned(),
-            kind: "account".into(),
             teams: Some(vec!["t1".into()]),
-            include_archived: false,
-            include_deleted: false,
-            status: None,
-            account: None,
-            owner: None,
-            updated_since: None,
-            sort: SortField::Title,
-            descending: false,
-            after: None,
-            limit: 10,
-            q: String::new(),
+            ..RecordQuery::of(ws, "account", 10)
         };
         let key = format!("{ws}/1");
         let raised = store

@@ -178,6 +178,27 @@ pub struct RecordQuery {
 }
 
 impl RecordQuery {
+    /// The first page of `kind`'s records of `workspace` that are neither archived nor
+    /// deleted, every team's, by title; set the other fields with struct update syntax.
+    pub fn of(workspace: &str, kind: &str, limit: usize) -> RecordQuery {
+        RecordQuery {
+            workspace: workspace.to_owned(),
+            kind: kind.to_owned(),
+            teams: None,
+            include_archived: false,
+            include_deleted: false,
+            status: None,
+            account: None,
+            owner: None,
+            updated_since: None,
+            sort: SortField::Title,
+            descending: false,
+            after: None,
+            limit,
+            q: String::new(),
+        }
+    }
+
     /// Whether a row with `filter` passes the structured filters (not the cursor).
     pub fn admits_filter(&self, filter: &RowFilter) -> bool {
         (filter.team.is_empty()
@@ -334,20 +355,8 @@ mod tests {
 
     fn query() -> RecordQuery {
         RecordQuery {
-            workspace: "w1".into(),
-            kind: "account".into(),
             teams: Some(vec!["t1".into()]),
-            include_archived: false,
-            include_deleted: false,
-            status: None,
-            account: None,
-            owner: None,
-            updated_since: None,
-            sort: SortField::Title,
-            descending: false,
-            after: None,
-            limit: 2,
-            q: String::new(),
+            ..RecordQuery::of("w1", "account", 2)
         }
     }
 

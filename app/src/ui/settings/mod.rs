@@ -1,14 +1,17 @@
 //! Settings: the member's own (password, language, device) and the workspace's for
 //! admins: [`members`] and teams, the [`audit`] log, [`pipeline`] stages and
 //! [`service`] settings (working hours, SLA targets, loyalty), the [`company`] details
-//! printed on quotes and invoices, and the [`bin`] of deleted records.
+//! printed on quotes and invoices, the [`bin`] of deleted records and the REST API's
+//! tokens ([`api_tokens`]) and [`webhooks`].
 
+pub mod api_tokens;
 pub mod audit;
 pub mod bin;
 pub mod company;
 pub mod members;
 pub mod pipeline;
 pub mod service;
+pub mod webhooks;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -107,6 +110,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <A href="/settings/service" attr:class="button" attr:id="service-settings-link">{move || i18n::word(lang.get(), Key::UiServiceSettings)}</A>
                     <A href="/settings/company" attr:class="button" attr:id="company-settings-link">{move || i18n::word(lang.get(), Key::UiCompanyDetails)}</A>
                     <A href="/settings/bin" attr:class="button" attr:id="bin-link">{move || i18n::word(lang.get(), Key::UiBin)}</A>
+                    <A href="/settings/api" attr:class="button" attr:id="api-settings-link">{move || i18n::word(lang.get(), Key::UiApi)}</A>
                 </nav>
             </Show>
 
