@@ -5,7 +5,9 @@
 //! PostgreSQL share the work without sending a delivery twice at once: an event is
 //! fanned out by the node whose transaction deletes it; a delivery is *leased* — moved
 //! [`LEASE_MS`] into the future — by the node that sends it, and a node that dies while
-//! sending leaves it to come due again (at least once, never lost).
+//! sending leaves it to come due again (at least once, never lost). Each round also
+//! re-reads which workspaces have subscriptions, so a subscription made on one node
+//! raises events on every node within a round.
 
 use std::time::{Duration, Instant};
 
@@ -70,10 +72,14 @@ pub async fn run(state: AppState, settings: Settings) {
     }
 }
 
-/// One round: fan out what was raised, then send what is due. Returns how many
-/// deliveries were attempted.
+/// One round: learn which workspaces have subscriptions (another node may have added
+/// one), fan out what was raised, then send what is due. Returns how many deliveries
+/// were attempted.
 pub async fn round(state: &AppState, settings: &Settings) -> Result<usize, ServerError> {
     let tables = state.hub.storage().tables();
+    state
+        .hub
+        .watch_webhooks(super::watched_workspaces(&tables)?);
     fan_out(&tables)?;
     let due = claim_due(&tables, super::now())?;
     let attempted = due.len();
