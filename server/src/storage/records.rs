@@ -291,7 +291,7 @@ const REBUILD_BATCH: usize = 200;
 
 /// Writes the row of every record document when the projection was made by another
 /// version of the record types (or never: storage from before the projection), reading
-/// the documents [`REBUILD_BATCH`] at a time. Runs before the server accepts
+/// the documents 200 at a time. Runs before the server accepts
 /// connections; returns how many rows were written.
 pub async fn rebuild_if_needed(storage: &super::Storage) -> Result<usize, ServerError> {
     use super::DocumentStore;

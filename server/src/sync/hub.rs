@@ -965,7 +965,7 @@ impl Hub {
 
     /// Makes `change` to document `id` on behalf of `grant` — a REST API write —
     /// through the same checks as a sync message: the member must see the document,
-    /// the change must pass [`Hub::authorize`], and it is stored, written to the record
+    /// the change must pass the hub's authorization, and it is stored, written to the record
     /// projection and fanned out to connected devices like any change. With `create`, a
     /// document that does not exist starts empty. `change` returns whether it changed
     /// anything, or its own error (nothing is kept then).
