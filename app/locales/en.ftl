@@ -893,3 +893,5 @@ audit_action-webhook-created = Webhook created
 audit_action-webhook-deleted = Webhook deleted
 audit_action-webhook-disabled = Webhook turned off after repeated failures
 audit_action-webhook-enabled = Webhook turned on
+audit_action-web_form-created = Web form created
+audit_action-web_form-deleted = Web form deleted

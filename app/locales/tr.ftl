@@ -873,3 +873,5 @@ audit_action-webhook-created = Web kancası oluşturuldu
 audit_action-webhook-deleted = Web kancası silindi
 audit_action-webhook-disabled = Web kancası tekrarlanan hatalar sonrası kapatıldı
 audit_action-webhook-enabled = Web kancası açıldı
+audit_action-web_form-created = Web formu oluşturuldu
+audit_action-web_form-deleted = Web formu silindi

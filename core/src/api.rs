@@ -227,10 +227,12 @@ pub enum AuditAction {
     /// A webhook subscription kept failing and was turned off.
     WebhookDisabled,
     WebhookEnabled,
+    WebFormCreated,
+    WebFormDeleted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 26] = [
+    pub const ALL: [AuditAction; 28] = [
         AuditAction::WorkspaceCreated,
         AuditAction::Login,
         AuditAction::LoginFailed,
@@ -257,6 +259,8 @@ impl AuditAction {
         AuditAction::WebhookDeleted,
         AuditAction::WebhookDisabled,
         AuditAction::WebhookEnabled,
+        AuditAction::WebFormCreated,
+        AuditAction::WebFormDeleted,
     ];
 
     /// The stable code entries carry (`invitation.created`).
@@ -288,6 +292,8 @@ impl AuditAction {
             AuditAction::WebhookDeleted => "webhook.deleted",
             AuditAction::WebhookDisabled => "webhook.disabled",
             AuditAction::WebhookEnabled => "webhook.enabled",
+            AuditAction::WebFormCreated => "web_form.created",
+            AuditAction::WebFormDeleted => "web_form.deleted",
         }
     }
 
@@ -580,6 +586,55 @@ pub fn webhook_event_types() -> Vec<String> {
             .map(str::to_owned),
     );
     types
+}
+
+/// One consent checkbox of a web form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WebFormConsent {
+    /// `EPOSTA`, `MESAJ` or `ARAMA`.
+    pub channel: String,
+    /// The exact wording shown beside the checkbox (kept as evidence).
+    pub wording: String,
+}
+
+/// `POST /api/web-forms`: a new web form.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewWebForm {
+    pub name: String,
+    /// `lead`, `complaint`, `request` or `wish`.
+    pub target: String,
+    /// Fields asked besides the name: `company`, `email`, `phone`, `city`, `message`.
+    pub fields: Vec<String>,
+    #[serde(default)]
+    pub team: String,
+    #[serde(default)]
+    pub thank_you: String,
+    #[serde(default)]
+    pub consents: Vec<WebFormConsent>,
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+    /// Seconds a person takes at least (default 3).
+    #[serde(default)]
+    pub min_fill_seconds: Option<u32>,
+}
+
+/// A web form as Settings lists it, with its page and the snippet that embeds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WebForm {
+    pub id: String,
+    pub name: String,
+    pub target: String,
+    pub fields: Vec<String>,
+    pub team: String,
+    pub thank_you: String,
+    pub consents: Vec<WebFormConsent>,
+    pub allowed_origins: Vec<String>,
+    pub min_fill_seconds: u32,
+    pub created_at: i64,
+    pub page_url: String,
+    pub snippet: String,
 }
 
 /// `POST /api/webhooks`: a new subscription.

@@ -164,6 +164,8 @@ fn documents_saved_by_an_earlier_release_load_unchanged() {
             "quote" | "order" | "invoice" => &["archived_at", "deleted_at", "revision"],
             // A campaign's e-mail `subject` (2026-12-03).
             "campaign" => &["archived_at", "deleted_at", "subject"],
+            // A lead's consent log, e.g. from a web form (2026-12-03).
+            "lead" => &["archived_at", "consents", "deleted_at"],
             _ => &["archived_at", "deleted_at"],
         };
         assert_eq!(added, since, "{kind}");

@@ -16,6 +16,7 @@ pub mod admin;
 pub mod config;
 pub mod directory;
 pub mod error;
+pub mod forms;
 pub mod http;
 pub mod outbox;
 pub mod rest;

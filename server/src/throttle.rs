@@ -188,6 +188,16 @@ impl MessageRate {
         }
     }
 
+    /// Buckets refilled at `per_second` (fractions allowed: 10 a minute is `10.0 / 60.0`)
+    /// holding up to `burst`.
+    pub fn with_rate(per_second: f64, burst: f64) -> MessageRate {
+        MessageRate {
+            per_second,
+            burst: burst.max(1.0),
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+
     /// Takes one request from `key`'s bucket if it has one; otherwise takes nothing and
     /// returns how long until it will (the REST API answers `429` with that wait).
     pub fn try_take(&self, key: &str) -> Result<(), Duration> {

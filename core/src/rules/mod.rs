@@ -268,7 +268,11 @@ pub const TABLE: &[KindRules] = &[
         }],
     },
     KindRules {
-        kinds: &[crate::parties::account::KIND, crate::parties::contact::KIND],
+        kinds: &[
+            crate::parties::account::KIND,
+            crate::parties::contact::KIND,
+            crate::sales::lead::KIND,
+        ],
         fields: &[
             field("consents", Write::AppendOnly),
             field("loyalty", Write::AppendOnly),

@@ -92,6 +92,10 @@ pub struct LeadFields {
         hydrate = "crate::record::value::hydrate_int_or_zero"
     )]
     pub converted_at: i64,
+    /// The İYS consent log ([`crate::parties::consent`]), e.g. given on a web form; only
+    /// grows, and goes to the contact the lead becomes.
+    #[autosurgeon(missing = "Default::default")]
+    pub consents: Vec<crate::parties::consent::ConsentEvent>,
 }
 
 /// The lead form's fields.
@@ -288,6 +292,7 @@ impl Lead {
         contact.phone = self.phone.clone();
         contact.email = self.email.clone();
         contact.account = ids.account.clone();
+        contact.consents = self.consents.clone();
 
         let mut opportunity = Opportunity::blank(ctx);
         scope(&mut opportunity);

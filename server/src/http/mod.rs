@@ -3,7 +3,8 @@
 //! Origin), [`setup`] (first run), [`members`] and teams, [`invitations`], the [`audit`]
 //! log, [`sync_tickets`] (tickets, the `/sync` upgrade, the change feed),
 //! [`document_numbers`], [`calendar_feed`] (iCalendar subscriptions), [`survey`]
-//! (customers' answers) and [`security`] (headers, CSP, cookies, hosts).
+//! (customers' answers), [`public_page`] (the pages people outside the workspace see)
+//! and [`security`] (headers, CSP, cookies, hosts).
 //!
 //! Bodies are the types of [`saha_core::api`]. Every failure answers with an
 //! [`saha_core::api::ApiError`] carrying an [`saha_core::api::ApiErrorCode`]; every
@@ -16,6 +17,7 @@ pub mod document_numbers;
 pub mod failure;
 pub mod invitations;
 pub mod members;
+pub mod public_page;
 pub mod router;
 pub mod security;
 pub mod setup;

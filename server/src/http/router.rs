@@ -87,6 +87,14 @@ pub fn router(state: AppState) -> Router {
             axum::routing::delete(crate::rest::tokens::revoke),
         )
         .route(
+            "/web-forms",
+            get(crate::forms::handlers::list).post(crate::forms::handlers::create),
+        )
+        .route(
+            "/web-forms/{id}",
+            axum::routing::delete(crate::forms::handlers::remove),
+        )
+        .route(
             "/webhooks",
             get(crate::webhooks::handlers::list).post(crate::webhooks::handlers::create),
         )
@@ -110,6 +118,10 @@ pub fn router(state: AppState) -> Router {
         .route("/sync", get(sync_upgrade))
         .route("/calendar/{file}", get(calendar_feed::serve))
         .route("/survey/{token}", get(survey::show).post(survey::answer))
+        .route(
+            "/forms/{id}",
+            get(crate::forms::submit::show).post(crate::forms::submit::post),
+        )
         .nest("/api", api_routes)
         .fallback_service(static_files)
         .layer(middleware::from_fn_with_state(state.clone(), host_guard))

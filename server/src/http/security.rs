@@ -19,12 +19,17 @@ use crate::http::state::AppState;
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "saha_session";
 
-fn content_security_policy(nonce: &str) -> String {
+/// Set on a response that other sites may embed (a web form): the origins allowed as
+/// its `frame-ancestors`, instead of none.
+#[derive(Debug, Clone)]
+pub struct FrameAncestors(pub Vec<String>);
+
+fn content_security_policy(nonce: &str, frame_ancestors: &str) -> String {
     format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
          style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
          manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
-         frame-ancestors 'none'; form-action 'self'"
+         frame-ancestors {frame_ancestors}; form-action 'self'"
     )
 }
 
@@ -40,8 +45,27 @@ pub async fn headers(State(state): State<AppState>, mut request: Request, next: 
         .extensions_mut()
         .insert(app::ScriptNonce(nonce.clone()));
     let mut response = next.run(request).await;
+    // Origins are checked when a form is saved; anything else here falls back to none.
+    let embedders = response
+        .extensions()
+        .get::<FrameAncestors>()
+        .map(|f| {
+            f.0.iter()
+                .filter(|o| {
+                    (o.starts_with("https://") || o.starts_with("http://"))
+                        && o.bytes()
+                            .all(|b| b.is_ascii_graphic() && b != b';' && b != b',')
+                })
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+        .filter(|list| !list.is_empty());
+    let frame_ancestors = match &embedders {
+        Some(list) => format!("'self' {}", list.join(" ")),
+        None => "'none'".to_owned(),
+    };
     let headers = response.headers_mut();
-    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&nonce)) {
+    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&nonce, &frame_ancestors)) {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     headers.insert(
@@ -52,7 +76,9 @@ pub async fn headers(State(state): State<AppState>, mut request: Request, next: 
         header::REFERRER_POLICY,
         HeaderValue::from_static("same-origin"),
     );
-    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if embedders.is_none() {
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
     headers.insert(
         "cross-origin-opener-policy",
         HeaderValue::from_static("same-origin"),
@@ -67,7 +93,7 @@ pub async fn headers(State(state): State<AppState>, mut request: Request, next: 
 }
 
 /// `scheme://host[:port]` of a URL, lower-cased, without a trailing slash.
-fn origin_of(url: &str) -> String {
+pub(crate) fn origin_of(url: &str) -> String {
     let url = url.trim().trim_end_matches('/').to_ascii_lowercase();
     match url.find("://") {
         Some(i) => match url[i + 3..].find('/') {

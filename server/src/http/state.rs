@@ -23,6 +23,8 @@ pub struct AppState {
     pub message_rate: Arc<MessageRate>,
     /// REST API token use: request rates and last-used times.
     pub token_use: Arc<crate::rest::caller::TokenUse>,
+    /// Web form post rates.
+    pub form_rates: Arc<crate::forms::submit::FormRates>,
     pub leptos: LeptosOptions,
     pub config: Arc<Config>,
 }
@@ -66,6 +68,7 @@ impl AppState {
                 config.api_requests_per_second,
                 config.api_request_burst,
             )),
+            form_rates: Arc::new(crate::forms::submit::FormRates::default()),
             leptos,
             config: Arc::new(config),
         })

@@ -7,7 +7,7 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use saha_core::DocumentId;
 use saha_core::engagement::campaign::{Campaign, SurveyResponse, survey_scale};
 use saha_core::record;
@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::ServerError;
 use crate::directory::{now_ms, random_token, token_hash};
+use crate::http::public_page::{PageLang, page};
 use crate::http::state::AppState;
 use crate::storage::{DocumentStore, Tables};
 
@@ -58,63 +59,6 @@ fn find(tables: &Tables, token: &str) -> Result<Option<SurveyLink>, ServerError>
     Ok(tables
         .read(|tx| tx.get(SURVEY_LINKS, &hash))?
         .and_then(|v| serde_json::from_slice(&v).ok()))
-}
-
-/// The language of the survey page: English when the person's browser puts English
-/// before Turkish, else Turkish. Each page is in one language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PageLang {
-    Tr,
-    En,
-}
-
-impl PageLang {
-    fn of(headers: &HeaderMap) -> PageLang {
-        let accepted = headers
-            .get(axum::http::header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        for tag in accepted.split(',') {
-            let primary = tag
-                .split(';')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_ascii_lowercase();
-            if primary.starts_with("tr") {
-                return PageLang::Tr;
-            }
-            if primary.starts_with("en") {
-                return PageLang::En;
-            }
-        }
-        PageLang::Tr
-    }
-
-    fn code(self) -> &'static str {
-        match self {
-            PageLang::Tr => "tr",
-            PageLang::En => "en",
-        }
-    }
-
-    /// (Turkish, English) in this language.
-    fn pick(self, texts: (&'static str, &'static str)) -> &'static str {
-        match self {
-            PageLang::Tr => texts.0,
-            PageLang::En => texts.1,
-        }
-    }
-}
-
-fn page(lang: PageLang, title: &str, body: String) -> Html<String> {
-    Html(format!(
-        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/saha.css\"></head>\
-         <body><main class=\"page survey\"><h1>{title}</h1>{body}</main></body></html>",
-        lang.code()
-    ))
 }
 
 fn not_found(lang: PageLang) -> Response {

@@ -624,7 +624,7 @@ pub async fn create_record(
 
 /// Lists a record shared by the workspace in its index, as the app does for records
 /// it makes.
-async fn list_in_index(
+pub(crate) async fn list_in_index(
     state: &AppState,
     workspace_id: &str,
     id: DocumentId,

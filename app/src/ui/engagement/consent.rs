@@ -25,10 +25,11 @@ use crate::ui::{
     word,
 };
 
-/// The consent log and recipient type of a contact or account.
+/// The consent log and recipient type of a contact, lead or account.
 fn log_of(record: &Record) -> Option<(Vec<ConsentEvent>, RecipientType)> {
     match record {
         Record::Contact(c) => Some((c.consents.clone(), RecipientType::Individual)),
+        Record::Lead(l) => Some((l.consents.clone(), RecipientType::Individual)),
         Record::Account(a) => Some((
             a.consents.clone(),
             if a.party == saha_core::parties::account::Party::Company {
@@ -41,7 +42,7 @@ fn log_of(record: &Record) -> Option<(Vec<ConsentEvent>, RecipientType)> {
     }
 }
 
-/// Changes the consent log of a contact or account (appends events, marks uploads).
+/// Changes the consent log of a contact, lead or account (appends events, marks uploads).
 async fn store_log(
     id: DocumentId,
     change: impl FnOnce(&mut Vec<ConsentEvent>),
@@ -50,6 +51,10 @@ async fn store_log(
         .update(id, |record| match record {
             Record::Contact(c) => {
                 change(&mut c.consents);
+                Ok(())
+            }
+            Record::Lead(l) => {
+                change(&mut l.consents);
                 Ok(())
             }
             Record::Account(a) => {

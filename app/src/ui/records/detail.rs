@@ -59,7 +59,11 @@ fn DetailBody(view: RecordView) -> impl IntoView {
     let edit_href = format!("{}/edit", record_href(&kind, id));
     let extra = match &view.record {
         Record::Account(_) => view! { <crate::ui::records::account::AccountPanels id=id /> }.into_any(),
-        Record::Lead(l) => view! { <crate::ui::sales::opportunities::LeadPanel id=id lead=l.clone() /> }.into_any(),
+        Record::Lead(l) => view! {
+            <crate::ui::sales::opportunities::LeadPanel id=id lead=l.clone() />
+            <crate::ui::engagement::consent::ConsentPanel id=id />
+        }
+        .into_any(),
         Record::Opportunity(o) => {
             view! { <crate::ui::sales::opportunities::OpportunityPanel id=id opportunity=o.clone() /> }.into_any()
         }
