@@ -44,7 +44,8 @@ async fn post(
     request.send().await.unwrap()
 }
 
-async fn leads(server: &TestServer) -> Vec<Value> {
+/// The records of `section` (`leads`, `cases`) as the REST API lists them.
+async fn listed(server: &TestServer, section: &str) -> Vec<Value> {
     let (_, token) = server
         .owner
         .post(
@@ -54,7 +55,7 @@ async fn leads(server: &TestServer) -> Vec<Value> {
         .await
         .unwrap();
     let response: Value = reqwest::Client::new()
-        .get(format!("{}/api/v1/leads", server.http()))
+        .get(format!("{}/api/v1/{section}", server.http()))
         .bearer_auth(token["secret"].as_str().unwrap())
         .send()
         .await
@@ -138,7 +139,7 @@ async fn a_web_form_makes_a_lead_with_its_consent_evidence() {
             .unwrap()
             .contains("Teşekkürler, size döneceğiz.")
     );
-    let leads = leads(&server).await;
+    let leads = listed(&server, "leads").await;
     assert_eq!(leads.len(), 1);
     let lead = &leads[0];
     assert_eq!(lead["team"], team.as_str());
@@ -185,24 +186,7 @@ async fn complaint_form(server: &TestServer, name: &str) -> (String, String) {
 }
 
 async fn count_cases(server: &TestServer) -> usize {
-    let (_, token) = server
-        .owner
-        .post(
-            "/api/api-tokens",
-            &json!({ "name": "okur", "scopes": ["*:read"] }),
-        )
-        .await
-        .unwrap();
-    let body: Value = reqwest::Client::new()
-        .get(format!("{}/api/v1/cases", server.http()))
-        .bearer_auth(token["secret"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    body["data"].as_array().unwrap().len()
+    listed(server, "cases").await.len()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
