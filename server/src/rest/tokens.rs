@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use axum::Json;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use saha_core::api::{self, ApiErrorCode, AuditAction};
+use saha_core::api::{self, AuditAction};
 
 use crate::directory::ApiToken;
 use crate::http::audit::audit;
@@ -83,11 +83,9 @@ pub async fn create(
         return Err(Failure::invalid("a token needs at least one scope"));
     }
     let scopes = checked_scopes(&body.scopes).map_err(|bad| {
-        Failure::new(
-            StatusCode::BAD_REQUEST,
-            ApiErrorCode::InvalidInput,
-            format!("{bad:?} is not a scope (section:read or section:write)"),
-        )
+        Failure::invalid(format!(
+            "{bad:?} is not a scope (section:read or section:write)"
+        ))
     })?;
     let member = match body.user_id.as_deref() {
         None => auth.user.clone(),

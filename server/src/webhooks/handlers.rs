@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 use axum::Json;
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use saha_core::api::{self, ApiErrorCode, AuditAction};
+use saha_core::api::{self, AuditAction};
 
 use super::{Subscription, target};
 use crate::http::audit::audit;
@@ -41,31 +41,29 @@ pub async fn create(
     Json(body): Json<api::NewWebhook>,
 ) -> ApiResult<(StatusCode, Json<api::Webhook>)> {
     auth.require_admin()?;
-    let refused = |message: String| {
-        Failure::new(StatusCode::BAD_REQUEST, ApiErrorCode::InvalidInput, message)
-    };
     if body.url.len() > MAX_URL {
-        return Err(refused(format!(
+        return Err(Failure::invalid(format!(
             "the URL is longer than {MAX_URL} characters"
         )));
     }
-    let url = target::parse(&body.url).map_err(|e| refused(format!("target refused: {e}")))?;
+    let url =
+        target::parse(&body.url).map_err(|e| Failure::invalid(format!("target refused: {e}")))?;
     target::resolve(&url, state.config.webhook_allow_private)
         .await
-        .map_err(|e| refused(format!("target refused: {e}")))?;
+        .map_err(|e| Failure::invalid(format!("target refused: {e}")))?;
     let known = super::events::all_types();
     let mut events: Vec<String> = body.events.iter().map(|e| e.trim().to_owned()).collect();
     events.sort();
     events.dedup();
     if events.is_empty() {
-        return Err(refused("choose at least one event".into()));
+        return Err(Failure::invalid("choose at least one event"));
     }
     if let Some(bad) = events.iter().find(|e| *e != "*" && !known.contains(e)) {
-        return Err(refused(format!("{bad:?} is not an event type")));
+        return Err(Failure::invalid(format!("{bad:?} is not an event type")));
     }
     let tables = state.hub.storage().tables();
     if super::subscriptions(&tables, &auth.user.workspace_id)?.len() >= MAX_SUBSCRIPTIONS {
-        return Err(refused(format!(
+        return Err(Failure::invalid(format!(
             "a workspace has at most {MAX_SUBSCRIPTIONS} webhooks"
         )));
     }
