@@ -570,7 +570,8 @@ pub struct ApiToken {
 }
 
 /// Every webhook event type: `kind.created`, `kind.updated`, `kind.deleted` per record
-/// kind, and the business events `invoice.paid`, `campaign.sent`, `consent.changed`.
+/// kind, the business events `invoice.paid`, `campaign.sent`, `consent.changed`, and a
+/// case's SLA clock running out (`case.sla_warning` at 80 %, `case.sla_breach`).
 pub fn webhook_event_types() -> Vec<String> {
     let mut types: Vec<String> = crate::kinds::KINDS
         .iter()
@@ -581,9 +582,15 @@ pub fn webhook_event_types() -> Vec<String> {
         })
         .collect();
     types.extend(
-        ["invoice.paid", "campaign.sent", "consent.changed"]
-            .into_iter()
-            .map(str::to_owned),
+        [
+            "invoice.paid",
+            "campaign.sent",
+            "consent.changed",
+            "case.sla_warning",
+            "case.sla_breach",
+        ]
+        .into_iter()
+        .map(str::to_owned),
     );
     types
 }

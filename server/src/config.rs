@@ -226,6 +226,16 @@ pub struct Config {
     )]
     pub webhook_disable_after: u32,
 
+    /// Seconds between looks at open cases' SLA clocks for the `case.sla_warning` and
+    /// `case.sla_breach` webhook events.
+    #[arg(
+        long,
+        env = "SAHA_WEBHOOK_SLA_CHECK_SECONDS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub webhook_sla_check_seconds: u64,
+
     /// Seconds between WebSocket pings; a peer that misses two is dropped (the idle
     /// timeout of a dead connection).
     #[arg(long, env = "SAHA_PING_SECONDS", default_value_t = 20, global = true)]
@@ -277,6 +287,7 @@ impl Config {
             webhook_allow_private: true,
             webhook_retry_base_ms: 200,
             webhook_disable_after: 20,
+            webhook_sla_check_seconds: 1,
             ping_seconds: 20,
             smtp_url: None,
             smtp_from: "Saha <noreply@saha.invalid>".to_owned(),

@@ -463,13 +463,7 @@ impl Worker {
         else {
             return Ok(false);
         };
-        let settings = match ws.index_id.parse::<DocumentId>() {
-            Ok(index) => match self.hub.lock(index, false).await? {
-                Some(live) => saha_core::workspace::service(&live.doc),
-                None => Default::default(),
-            },
-            Err(_) => Default::default(),
-        };
+        let settings = self.hub.service_settings(&ws.index_id).await?;
         let rules = settings.contact_rules();
         let now = now_ms();
         if rules.is_quiet(now) {

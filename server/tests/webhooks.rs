@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use common::*;
 use saha_core::kinds::Record;
-use saha_core::record::EditContext;
+use saha_core::record::{EditContext, RecordType};
 use saha_server::webhooks::signing;
 use serde_json::{Value, json};
 
@@ -333,5 +333,68 @@ async fn private_targets_are_refused_unless_the_operator_allows_them() {
         .await;
     let (status, _) = rep.get("/api/webhooks").await.unwrap();
     assert_eq!(status, 403);
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_past_its_sla_is_told_once_per_clock() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let r = Receiver::default();
+    let url = receiver(&r).await;
+    let hook = subscribe(&server, &url, &["case.sla_breach", "case.sla_warning"]).await;
+    let secret = hook["secret"].as_str().unwrap().to_owned();
+    // An urgent case a device opened 20 days ago (1 working hour to respond, 9 to
+    // resolve): both clocks are past their targets whatever the weekday and holidays.
+    let opened = saha_server::directory::now_ms() - 20 * 86_400_000;
+    let ctx = EditContext::new("device", opened);
+    let mut case = saha_core::service::case::Case::blank(&ctx);
+    case.created(&ctx);
+    case.subject = "Kargo gelmedi".into();
+    case.priority = saha_core::service::case::Priority::Urgent;
+    // A resolved one is not news.
+    let mut done = case.clone();
+    done.move_to(saha_core::service::case::Status::Resolved, &ctx);
+    done.resolution = "Teslim edildi".into();
+    let mut peer = connect(&server, "device").await;
+    let (open_id, done_id) = (
+        saha_core::DocumentId::random(),
+        saha_core::DocumentId::random(),
+    );
+    peer.docs
+        .insert(open_id, Record::Case(case).create().unwrap());
+    peer.docs
+        .insert(done_id, Record::Case(done).create().unwrap());
+    assert!(offered_and_confirmed(&mut peer, open_id).await);
+    assert!(offered_and_confirmed(&mut peer, done_id).await);
+    let got = until(&r, |g| {
+        g.iter().filter(|x| x.event == "case.sla_breach").count() >= 2
+    })
+    .await;
+    let mut clocks: Vec<String> = got
+        .iter()
+        .map(|x| {
+            assert_eq!(
+                signing::verify(&secret, &x.signature, &x.body, now_s()),
+                Ok(())
+            );
+            let payload: Value = serde_json::from_slice(&x.body).unwrap();
+            assert_eq!(payload["type"], "case.sla_breach");
+            assert_eq!(payload["data"]["id"], open_id.to_string());
+            assert_eq!(payload["detail"]["state"], "breached");
+            assert!(payload["detail"]["usedMs"].as_i64() > payload["detail"]["targetMs"].as_i64());
+            payload["detail"]["clock"].as_str().unwrap().to_owned()
+        })
+        .collect();
+    clocks.sort();
+    assert_eq!(clocks, ["first_response", "resolution"]);
+    // Later checks (every second in tests) tell nothing again.
+    tokio::time::sleep(Duration::from_millis(3_000)).await;
+    assert_eq!(
+        r.got.lock().unwrap().len(),
+        2,
+        "{:?}",
+        r.got.lock().unwrap()
+    );
     server.shutdown().await.unwrap();
 }

@@ -352,6 +352,22 @@ impl Hub {
         &self.storage
     }
 
+    /// The service settings (working hours, SLA policy, contact rules) kept in the
+    /// workspace index document `index` (its ID as text); the defaults when there is
+    /// none yet.
+    pub async fn service_settings(
+        &self,
+        index: &str,
+    ) -> Result<saha_core::workspace::ServiceSettings, ServerError> {
+        let Ok(index) = index.parse::<DocumentId>() else {
+            return Ok(Default::default());
+        };
+        Ok(match self.lock(index, false).await? {
+            Some(live) => saha_core::workspace::service(&live.doc),
+            None => Default::default(),
+        })
+    }
+
     /// Sets the workspaces whose record changes raise webhook events.
     pub fn watch_webhooks(&self, workspaces: HashSet<String>) {
         if let Ok(mut watched) = self.webhook_workspaces.write() {

@@ -42,6 +42,8 @@ pub struct Settings {
     pub disable_after: u32,
     /// Whether targets on private and local addresses are allowed.
     pub allow_private: bool,
+    /// How often open cases' SLA clocks are looked at ([`super::sla`]).
+    pub sla_check: Duration,
 }
 
 fn queue_key(due: i64, id: &str) -> String {
@@ -60,11 +62,18 @@ pub fn backoff(settings: &Settings, attempts: u32) -> i64 {
 pub async fn run(state: AppState, settings: Settings) {
     let mut closing = state.hub.closing();
     let wake = state.hub.events_raised();
+    let mut sla_checked: Option<std::time::Instant> = None;
     loop {
         tokio::select! {
             _ = closing.changed() => return,
             () = wake.notified() => {}
             () = tokio::time::sleep(TICK) => {}
+        }
+        if sla_checked.is_none_or(|at| at.elapsed() >= settings.sla_check) {
+            sla_checked = Some(std::time::Instant::now());
+            if let Err(e) = super::sla::round(&state, super::now()).await {
+                tracing::warn!(error = %e, "SLA webhook check failed; retrying");
+            }
         }
         if let Err(e) = round(&state, &settings).await {
             tracing::warn!(error = %e, "webhook dispatch failed; retrying");
@@ -114,13 +123,16 @@ fn fan_out(tables: &Tables) -> Result<(), ServerError> {
             for sub in subs {
                 for event_type in event.types.iter().filter(|t| sub.wants(t)) {
                     let id = format!("{}.{}.{}", event.id, sub.id, event_type);
-                    let body = json!({
+                    let mut body = json!({
                         "id": id,
                         "type": event_type,
                         "createdAt": event.at,
                         "workspaceId": event.workspace,
                         "data": crate::rest::records::record_json(&event.doc, &event.record, event.at),
                     });
+                    if let Some(detail) = &event.detail {
+                        body["detail"] = detail.clone();
+                    }
                     let delivery = Delivery {
                         id: id.clone(),
                         subscription: sub.id.clone(),
@@ -314,6 +326,7 @@ pub fn start(state: &AppState) -> Result<(), ServerError> {
         retry_base_ms: state.config.webhook_retry_base_ms,
         disable_after: state.config.webhook_disable_after,
         allow_private: state.config.webhook_allow_private,
+        sla_check: Duration::from_secs(state.config.webhook_sla_check_seconds.max(1)),
     };
     tokio::spawn(run(state.clone(), settings));
     Ok(())
@@ -329,6 +342,7 @@ mod tests {
             retry_base_ms: 10_000,
             disable_after: 20,
             allow_private: false,
+            sla_check: Duration::from_secs(60),
         };
         assert_eq!(backoff(&s, 1), 10_000);
         assert_eq!(backoff(&s, 2), 20_000);

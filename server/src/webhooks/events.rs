@@ -73,6 +73,10 @@ pub struct Raised {
     pub at: i64,
     /// The record as the change left it.
     pub record: Record,
+    /// What else the event tells (an SLA clock's figures), put in the payload as
+    /// `detail`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<serde_json::Value>,
 }
 
 /// The stored entry of the events `before` → `after` raise.
@@ -91,6 +95,7 @@ pub fn raise(
         types: types_of(before, after),
         at,
         record: after.clone(),
+        detail: None,
     };
     Ok(TableEntry {
         table: EVENTS,

@@ -9,12 +9,14 @@
 //! failing (its owner sees why in Settings → API and in the audit log). A delivery keeps
 //! one ID across retries (`Saha-Delivery`, the receiver's idempotency key) and stays in
 //! the queue until a `2xx` answer, so a server restart loses none. Targets are checked
-//! against server-side request forgery ([`target`]).
+//! against server-side request forgery ([`target`]). Case SLA warnings and breaches
+//! come from the clock, not from a change: [`sla`] raises them.
 
 pub mod dispatch;
 pub mod events;
 pub mod handlers;
 pub mod signing;
+pub mod sla;
 pub mod target;
 
 use serde::{Deserialize, Serialize};
