@@ -29,7 +29,8 @@
 //! - [`read_model`]: what the screens show of each document, projected and stored
 //!   beside it, so lists and search never load a document.
 //! - [`search`]: the incremental Turkish-aware search index.
-//! - [`api`]: the JSON bodies of the HTTP API; [`error`]: the core's error type.
+//! - [`api`]: the JSON bodies of the HTTP API; [`web_form`]: the rules a web form
+//!   definition meets; [`error`]: the core's error type.
 //!
 //! Each folder uses only the ones listed before it (`cargo xtask cycles` checks that no
 //! two import each other). Nothing here does I/O; callers own sockets, storage and
@@ -51,6 +52,7 @@ pub mod service;
 pub mod text;
 pub mod time;
 pub mod views;
+pub mod web_form;
 pub mod workspace;
 
 pub use error::Error;

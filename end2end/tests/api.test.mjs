@@ -109,3 +109,71 @@ test('an admin creates a token on a phone, an outside system uses it, and revoki
   assert.deepEqual(page.cspViolations, []);
   await context.close();
 });
+
+test('an admin builds a web form on a phone; a visitor hands in a lead with consent that reaches the app live', async () => {
+  const context = await phone(browser);
+  const page = await openApp(context, server.url, '/settings');
+  await page.locator('#web-forms-link').click();
+  await page.locator('#web-forms-settings h1', { hasText: 'Web formları' }).waitFor();
+  await page.locator('p.empty', { hasText: 'Henüz web formu yok' }).waitFor();
+
+  // A lead form asking for e-mail and phone, with an e-mail consent box in the
+  // default wording; the minimum fill time is one second.
+  await page.locator('#web-form-name').fill('Web sitesi teklif formu');
+  assert.equal(await page.locator('#web-form-target').inputValue(), 'lead');
+  assert.ok(await page.locator('input[name="form-field"][value="email"]').isChecked());
+  await page.locator('input[name="form-consent"][value="EPOSTA"]').check();
+  const wording = (await page.locator('#form-wording-EPOSTA').inputValue()).trim();
+  assert.match(wording, /e-posta ile haberdar olmak istiyorum/);
+  await page.locator('#web-form-thank-you').fill('Teşekkürler, sizi arayacağız.');
+  await page.locator('#web-form-min-fill').fill('1');
+
+  // A site that is not an origin is worded before anything is sent, by the rules the
+  // server applies.
+  await page.locator('#web-form-origins').fill('www.anadolu-ornek.com.tr');
+  await page.getByRole('button', { name: 'Form oluştur' }).click();
+  await page.locator('#web-form-problem', { hasText: 'bir site adresi değil' }).waitFor();
+  assert.equal(await page.locator('#web-forms li.web-form').count(), 0);
+  await page.locator('#web-form-origins').fill('https://www.anadolu-ornek.com.tr');
+  await page.getByRole('button', { name: 'Form oluştur' }).click();
+  const card = page.locator('#web-forms li.web-form', { hasText: 'Web sitesi teklif formu' });
+  await card.waitFor();
+  assert.match(await card.locator('.consents').textContent(), /E-posta/);
+  const pageUrl = await card.locator('a.page-link').getAttribute('href');
+  assert.match(pageUrl, /\/forms\/[0-9a-f]{32}$/);
+  await card.locator('details.snippet summary').click();
+  const snippet = await card.locator('code.web-form-snippet').textContent();
+  assert.ok(snippet.startsWith(`<iframe src="${pageUrl}"`), snippet);
+
+  // The leads list is open on the phone while a visitor fills the form elsewhere.
+  await page.goto(`${server.url}/leads`);
+  await waitForSynced(page);
+  const visitor = await phone(browser);
+  const form = await visitor.newPage();
+  await form.goto(pageUrl);
+  assert.ok((await form.locator('form.web-form').textContent()).includes(wording));
+  await form.locator('#f-name').fill('Derya Kılınç');
+  await form.locator('#f-email').fill('derya@ornek.com.tr');
+  await form.locator('#f-phone').fill('0532 111 22 33');
+  await form.locator('input[name="consent_0"]').check();
+  await form.waitForTimeout(1_200);
+  await form.locator('form.web-form button[type="submit"]').click();
+  await form.locator('#thanks', { hasText: 'Teşekkürler, sizi arayacağız.' }).waitFor();
+  await visitor.close();
+
+  // The lead reaches the phone without a reload, with the consent as evidence.
+  const lead = page.locator('.cards .card-title', { hasText: 'Derya Kılınç' });
+  await lead.waitFor({ timeout: 15_000 });
+  await lead.click();
+  await page.locator('[data-consent="ONAY"]').first().waitFor();
+  assert.match(await page.locator('main').textContent(), /Web sitesi/);
+
+  // Deleting the form stops its page at once.
+  await page.goto(`${server.url}/settings/forms`);
+  await page.locator('#web-forms li.web-form button.delete').click();
+  await page.locator('p.empty', { hasText: 'Henüz web formu yok' }).waitFor();
+  const gone = await fetch(pageUrl);
+  assert.equal(gone.status, 404);
+  assert.deepEqual(page.cspViolations, []);
+  await context.close();
+});

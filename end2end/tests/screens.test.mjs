@@ -68,6 +68,7 @@ const PAGES = [
   '/settings/company',
   '/settings/bin',
   '/settings/api',
+  '/settings/forms',
 ];
 
 let server;

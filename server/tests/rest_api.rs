@@ -695,3 +695,214 @@ async fn a_public_mention_becomes_one_social_case() {
     assert_eq!(status, 403);
     server.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn workflow_steps_issue_and_pay_invoices_and_convert_leads() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let api = Rest::new(&server.http(), &token(&server, &["*:write"], None).await);
+    let (_, account) = api
+        .post(
+            "/api/v1/accounts",
+            json!({ "fields": { "name": "Muhasebe Ticaret" } }),
+        )
+        .await;
+    let account = account["id"].as_str().unwrap().to_owned();
+    let (status, deal) = api
+        .post(
+            "/api/v1/opportunities",
+            json!({ "fields": { "name": "Yıllık bakım", "account": account, "stage": "qualification", "currency": "TRY" } }),
+        )
+        .await;
+    assert_eq!(status, 201, "{deal}");
+    let deal = deal["id"].as_str().unwrap().to_owned();
+    let (status, order) = api
+        .post(
+            "/api/v1/orders",
+            json!({ "fields": { "account": account },
+                    "lines": [{ "description": "Bakım", "quantity": "1", "unit_price": "1000", "vat": "20" }] }),
+        )
+        .await;
+    assert_eq!(status, 201, "{order}");
+    let order = order["id"].as_str().unwrap().to_owned();
+
+    // A draft invoice made on a device from the order, for the deal.
+    let ctx = saha_core::record::EditContext::new("device", saha_server::directory::now_ms());
+    let mut draft = saha_core::sales::document::SalesDocument::new("invoice", &ctx);
+    draft.account = account.clone();
+    draft.source = order.clone();
+    draft.opportunity = deal.clone();
+    draft
+        .set_line(
+            "l1",
+            &saha_core::record::form::Form::new()
+                .with("description", "Bakım")
+                .with("quantity", "1")
+                .with("unit_price", "1000")
+                .with("vat", "20"),
+        )
+        .unwrap();
+    let invoice_id = saha_core::DocumentId::random();
+    let mut peer = connect(&server, "device").await;
+    peer.docs
+        .insert(invoice_id, Record::Sales(draft).create().unwrap());
+    assert!(offered_and_confirmed(&mut peer, invoice_id).await);
+    let invoice = format!("/api/v1/invoices/{invoice_id}");
+
+    // A draft is not paid; unknown steps and steps of another kind are 404.
+    let (status, problem) = api.post(&format!("{invoice}/pay"), json!({})).await;
+    assert_eq!(status, 422, "{problem}");
+    assert_eq!(problem["errors"][0]["code"], "invoice_not_issued");
+    assert_eq!(
+        api.post(&format!("{invoice}/refund"), json!({})).await.0,
+        404
+    );
+    assert_eq!(
+        api.post(&format!("/api/v1/accounts/{account}/pay"), json!({}))
+            .await
+            .0,
+        404
+    );
+    // A token without invoices:write may not.
+    let reader = Rest::new(&server.http(), &token(&server, &["*:read"], None).await);
+    assert_eq!(
+        reader.post(&format!("{invoice}/issue"), json!({})).await.0,
+        403
+    );
+
+    // Issued: numbered, dated, locked; the order is invoiced and the deal won.
+    let (status, issued) = api.post(&format!("{invoice}/issue"), json!({})).await;
+    assert_eq!(status, 200, "{issued}");
+    assert_eq!(issued["status"], "issued");
+    let number = issued["record"]["Sales"]["fields"]["number"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        number.len() == 16 && number[3..].starts_with("20"),
+        "{issued}"
+    );
+    assert_eq!(issued["title"], number);
+    let (_, order_now) = api.get(&format!("/api/v1/orders/{order}")).await;
+    assert_eq!(order_now["status"], "invoiced", "{order_now}");
+    let (_, deal_now) = api.get(&format!("/api/v1/opportunities/{deal}")).await;
+    assert_eq!(deal_now["fields"]["stage"], "won", "{deal_now}");
+    // Not twice.
+    let (status, problem) = api.post(&format!("{invoice}/issue"), json!({})).await;
+    assert_eq!(
+        (status.as_u16(), problem["errors"][0]["code"].as_str()),
+        (422, Some("invoice_already_issued"))
+    );
+
+    // Paid: the account earns 12 points (1 200,00 TRY gross, 1 point per 100), once;
+    // the device that made it hears of it.
+    let (status, paid) = api.post(&format!("{invoice}/pay"), json!({})).await;
+    assert_eq!(status, 200, "{paid}");
+    assert_eq!(paid["status"], "paid");
+    let (_, account_now) = api.get(&format!("/api/v1/accounts/{account}")).await;
+    let ledger = account_now["record"]["Account"]["fields"]["loyalty"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(ledger.len(), 1, "{account_now}");
+    assert_eq!(ledger[0]["points"], 12);
+    assert_eq!(ledger[0]["invoice"], invoice_id.to_string());
+    assert_eq!(api.post(&format!("{invoice}/pay"), json!({})).await.0, 422);
+    let heard = pump_until(&mut peer, |p| {
+        p.docs.get(&invoice_id).is_some_and(
+            |doc| matches!(Record::read(doc), Some(Ok(Record::Sales(d))) if d.status == "paid"),
+        )
+    })
+    .await;
+    assert!(heard, "the paid invoice reached the device");
+
+    // An accepted quote makes a numbered order, the order a draft invoice, each citing
+    // its source; a quote still in draft does not.
+    let (_, quote) = api
+        .post(
+            "/api/v1/quotes",
+            json!({ "fields": { "account": account, "opportunity": deal },
+                    "lines": [{ "description": "Vana", "quantity": "2", "unit_price": "500", "vat": "20" }] }),
+        )
+        .await;
+    let quote = quote["id"].as_str().unwrap().to_owned();
+    let (status, problem) = api
+        .post(&format!("/api/v1/quotes/{quote}/order"), json!({}))
+        .await;
+    assert_eq!(
+        (status.as_u16(), problem["errors"][0]["code"].as_str()),
+        (422, Some("quote_not_accepted"))
+    );
+    let (status, _) = api
+        .patch(
+            &format!("/api/v1/quotes/{quote}"),
+            json!({ "fields": { "status": "accepted" } }),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, made_order) = api
+        .post(&format!("/api/v1/quotes/{quote}/order"), json!({}))
+        .await;
+    assert_eq!(status, 201, "{made_order}");
+    assert_eq!(made_order["kind"], "order");
+    assert_eq!(
+        made_order["record"]["Sales"]["fields"]["source"],
+        quote.as_str()
+    );
+    assert!(!made_order["title"].as_str().unwrap_or_default().is_empty());
+    assert_eq!(made_order["totals"]["gross"], "1200.00");
+    let made_order = made_order["id"].as_str().unwrap().to_owned();
+    let (status, made_invoice) = api
+        .post(&format!("/api/v1/orders/{made_order}/invoice"), json!({}))
+        .await;
+    assert_eq!(status, 201, "{made_invoice}");
+    assert_eq!(made_invoice["status"], "draft");
+    assert_eq!(
+        made_invoice["record"]["Sales"]["fields"]["source"],
+        made_order.as_str()
+    );
+    assert_eq!(
+        made_invoice["record"]["Sales"]["fields"]["opportunity"],
+        deal.as_str()
+    );
+
+    // A lead becomes an account, a contact (with its consent log) and an opportunity.
+    let (_, lead) = api
+        .post(
+            "/api/v1/leads",
+            json!({ "fields": { "name": "Derya Kılınç", "company": "Kılınç Gıda", "email": "derya@kilinc.com.tr" } }),
+        )
+        .await;
+    let lead = format!("/api/v1/leads/{}", lead["id"].as_str().unwrap());
+    let (status, converted) = api.post(&format!("{lead}/convert"), json!({})).await;
+    assert_eq!(status, 200, "{converted}");
+    assert_eq!(converted["status"], "converted");
+    let made = &converted["record"]["Lead"]["fields"];
+    let (status, new_account) = api
+        .get(&format!(
+            "/api/v1/accounts/{}",
+            made["converted_account"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(new_account["fields"]["name"], "Kılınç Gıda");
+    let (_, contact) = api
+        .get(&format!(
+            "/api/v1/contacts/{}",
+            made["converted_contact"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(contact["fields"]["email"], "derya@kilinc.com.tr");
+    let (status, _) = api
+        .get(&format!(
+            "/api/v1/opportunities/{}",
+            made["converted_opportunity"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(status, 200);
+    let (status, problem) = api.post(&format!("{lead}/convert"), json!({})).await;
+    assert_eq!(
+        (status.as_u16(), problem["errors"][0]["code"].as_str()),
+        (422, Some("lead_already_converted"))
+    );
+    server.shutdown().await.unwrap();
+}

@@ -251,6 +251,7 @@ fn App(lang: Lang) -> impl IntoView {
                     <Route path=path!("/settings/company") view=settings::company::CompanySettingsPage />
                     <Route path=path!("/settings/bin") view=settings::bin::BinPage />
                     <Route path=path!("/settings/api") view=settings::api_tokens::ApiTokensPage />
+                    <Route path=path!("/settings/forms") view=settings::web_forms::WebFormsPage />
                     <Route path=path!("/today") view=activities::my_day::MyDay />
                     <Route path=path!("/consents") view=engagement::consent::ConsentsPage />
                     <Route path=path!("/special-days") view=engagement::special_days::SpecialDays />

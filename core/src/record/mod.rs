@@ -71,11 +71,13 @@ pub enum WorkflowRefusal {
     QuoteNotRevisable,
     /// An order is made from an opportunity only once it is won.
     OpportunityNotWon,
+    /// Only an issued invoice is paid.
+    InvoiceNotIssued,
 }
 
 impl WorkflowRefusal {
     /// Every refusal, for tests that each one is worded.
-    pub const ALL: [WorkflowRefusal; 15] = [
+    pub const ALL: [WorkflowRefusal; 16] = [
         WorkflowRefusal::NotARecord,
         WorkflowRefusal::NotAQuote,
         WorkflowRefusal::QuoteNotAccepted,
@@ -91,6 +93,7 @@ impl WorkflowRefusal {
         WorkflowRefusal::NoNumbers,
         WorkflowRefusal::QuoteNotRevisable,
         WorkflowRefusal::OpportunityNotWon,
+        WorkflowRefusal::InvoiceNotIssued,
     ];
 
     /// Stable code, as the API and logs spell it.
@@ -111,6 +114,7 @@ impl WorkflowRefusal {
             WorkflowRefusal::NoNumbers => "no_numbers",
             WorkflowRefusal::QuoteNotRevisable => "quote_not_revisable",
             WorkflowRefusal::OpportunityNotWon => "opportunity_not_won",
+            WorkflowRefusal::InvoiceNotIssued => "invoice_not_issued",
         }
     }
 }

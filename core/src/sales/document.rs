@@ -529,6 +529,53 @@ impl SalesDocument {
         Ok(())
     }
 
+    /// Marks an issued invoice paid (the app's "mark paid" and the API's `pay`);
+    /// then [`SalesDocument::credit_loyalty`] credits its account.
+    pub fn pay(&mut self, ctx: &EditContext) -> Result<(), EditError> {
+        if self.common.kind != INVOICE {
+            return Err(EditError::Refused(WorkflowRefusal::NotAnInvoice));
+        }
+        if self.status != "issued" {
+            return Err(EditError::Refused(WorkflowRefusal::InvoiceNotIssued));
+        }
+        self.set_status("paid", ctx);
+        Ok(())
+    }
+
+    /// Credits the loyalty points this paid invoice (`invoice_id`) earns to `account`
+    /// (the one its `account` field names), by the workspace's programme (`per_100` points per 100 TRY of gross; TRY invoices
+    /// only; once per invoice). Returns whether the account changed.
+    pub fn credit_loyalty(
+        &self,
+        invoice_id: &str,
+        account: &mut crate::parties::account::Account,
+        per_100: i64,
+        entry_id: String,
+        ctx: &EditContext,
+    ) -> bool {
+        if self.common.kind != INVOICE || self.status != "paid" || self.currency() != Currency::Try
+        {
+            return false;
+        }
+        let Ok(totals) = self.totals() else {
+            return false;
+        };
+        match crate::parties::loyalty::earn(
+            &account.loyalty,
+            invoice_id,
+            totals.gross,
+            per_100,
+            entry_id,
+            ctx,
+        ) {
+            Some(entry) => {
+                account.loyalty.push(entry);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Whether an issued invoice is past its due date on `today` (`YYYY-MM-DD`).
     pub fn is_overdue(&self, today: &str) -> bool {
         self.common.kind == INVOICE
@@ -849,6 +896,46 @@ mod tests {
             read::<SalesDocument>(&doc).unwrap().number,
             "SAH2026000000001"
         );
+    }
+
+    #[test]
+    fn an_issued_invoice_is_paid_and_credits_its_account_once() {
+        let mut invoice = SalesDocument::new(INVOICE, &ctx(1));
+        invoice.account = "acc".into();
+        invoice
+            .set_line("a", &line("Servis", "1", "1000", "", "20"))
+            .unwrap();
+        // A draft is not paid.
+        assert!(matches!(
+            invoice.pay(&ctx(2)),
+            Err(EditError::Refused(WorkflowRefusal::InvoiceNotIssued))
+        ));
+        let mut account = crate::parties::account::Account::blank(&ctx(1));
+        assert!(!invoice.credit_loyalty("F1", &mut account, 10, "e1".into(), &ctx(2)));
+        invoice
+            .issue("FTR2026000000001", "2026-12-03", &ctx(2))
+            .unwrap();
+        invoice.pay(&ctx(3)).unwrap();
+        assert_eq!(invoice.status, "paid");
+        assert_eq!(invoice.history.last().map(|t| t.to.as_str()), Some("paid"));
+        // 1 200,00 TRY gross, 10 points per 100: 120 points, once.
+        assert!(invoice.credit_loyalty("F1", &mut account, 10, "e1".into(), &ctx(3)));
+        assert_eq!(account.loyalty[0].points, 120);
+        assert_eq!(account.loyalty[0].invoice, "F1");
+        assert!(!invoice.credit_loyalty("F1", &mut account, 10, "e2".into(), &ctx(4)));
+        assert!(matches!(
+            invoice.pay(&ctx(4)),
+            Err(EditError::Refused(WorkflowRefusal::InvoiceNotIssued))
+        ));
+        // Another currency earns nothing; a quote is not paid.
+        let mut euro = invoice.clone();
+        euro.currency = "EUR".into();
+        let mut other = crate::parties::account::Account::blank(&ctx(1));
+        assert!(!euro.credit_loyalty("F2", &mut other, 10, "e3".into(), &ctx(4)));
+        assert!(matches!(
+            quote().pay(&ctx(4)),
+            Err(EditError::Refused(WorkflowRefusal::NotAnInvoice))
+        ));
     }
 
     #[test]

@@ -8,19 +8,18 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use saha_core::api::{self, AuditAction};
 
-use super::{FIELDS, FormConsent, Target, WebForm};
+use saha_core::web_form;
+
+use super::WebForm;
 use crate::http::audit::audit;
 use crate::http::auth::{Authenticated, ip};
 use crate::http::failure::{ApiResult, Failure};
 use crate::http::invitations::app_base;
-use crate::http::security::origin_of;
 use crate::http::state::AppState;
 use crate::storage::DocumentStore;
 
 /// Forms a workspace may have.
 const MAX_FORMS: usize = 50;
-/// Longest wording, thank-you text and name.
-const MAX_TEXT: usize = 2_000;
 
 fn to_api(form: &WebForm, base: &str) -> api::WebForm {
     let page_url = format!("{base}/forms/{}", form.id);
@@ -31,14 +30,7 @@ fn to_api(form: &WebForm, base: &str) -> api::WebForm {
         fields: form.fields.clone(),
         team: form.team.clone(),
         thank_you: form.thank_you.clone(),
-        consents: form
-            .consents
-            .iter()
-            .map(|c| api::WebFormConsent {
-                channel: c.channel.clone(),
-                wording: c.wording.clone(),
-            })
-            .collect(),
+        consents: form.consents.clone(),
         allowed_origins: form.allowed_origins.clone(),
         min_fill_seconds: form.min_fill_seconds,
         created_at: form.created_at,
@@ -71,29 +63,8 @@ pub async fn create(
     Json(body): Json<api::NewWebForm>,
 ) -> ApiResult<(StatusCode, Json<api::WebForm>)> {
     auth.require_admin()?;
-    let name = body.name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        return Err(Failure::invalid(
-            "a form needs a name of 1 to 200 characters",
-        ));
-    }
-    let target = Target::parse(&body.target)
-        .ok_or_else(|| Failure::invalid("target must be lead, complaint, request or wish"))?;
-    let mut fields = Vec::new();
-    for field in &body.fields {
-        if field == "name" {
-            continue;
-        }
-        if !FIELDS.iter().any(|(code, ..)| code == field) {
-            return Err(Failure::invalid(format!("{field:?} is not a form field")));
-        }
-        if !fields.contains(field) {
-            fields.push(field.clone());
-        }
-    }
-    if target != Target::Lead && !fields.iter().any(|f| f == "message") {
-        fields.push("message".into());
-    }
+    let checked =
+        web_form::check(&body).map_err(|problem| Failure::invalid(problem.to_string()))?;
     if !body.team.is_empty()
         && !state
             .directory
@@ -102,57 +73,6 @@ pub async fn create(
             .any(|t| t.id == body.team)
     {
         return Err(Failure::invalid("no such team"));
-    }
-    let mut consents = Vec::new();
-    for c in &body.consents {
-        if target != Target::Lead {
-            return Err(Failure::invalid(
-                "consent is recorded on leads: a complaint, request or wish form takes none",
-            ));
-        }
-        if !matches!(c.channel.as_str(), "EPOSTA" | "MESAJ" | "ARAMA") {
-            return Err(Failure::invalid(
-                "a consent channel is EPOSTA, MESAJ or ARAMA",
-            ));
-        }
-        let needs = if c.channel == "EPOSTA" {
-            "email"
-        } else {
-            "phone"
-        };
-        if !fields.iter().any(|f| f == needs) {
-            return Err(Failure::invalid(format!(
-                "a {} consent needs the form to ask for {needs}",
-                c.channel
-            )));
-        }
-        let wording = c.wording.trim();
-        if wording.is_empty() || wording.chars().count() > MAX_TEXT {
-            return Err(Failure::invalid("each consent needs its exact wording"));
-        }
-        consents.push(FormConsent {
-            channel: c.channel.clone(),
-            wording: wording.to_owned(),
-        });
-    }
-    let mut origins = Vec::new();
-    for origin in &body.allowed_origins {
-        let o = origin_of(origin);
-        let host = o.split_once("://").map(|(_, h)| h).unwrap_or("");
-        if !(o.starts_with("https://") || o.starts_with("http://"))
-            || host.is_empty()
-            || !o
-                .bytes()
-                .all(|b| b.is_ascii_graphic() && b != b';' && b != b',' && b != b'\'')
-        {
-            return Err(Failure::invalid(format!(
-                "{origin:?} is not an origin (https://www.example.com)"
-            )));
-        }
-        origins.push(o);
-    }
-    if body.thank_you.chars().count() > MAX_TEXT {
-        return Err(Failure::invalid("the thank-you text is too long"));
     }
     let tables = state.hub.storage().tables();
     if super::list(&tables, &auth.user.workspace_id)?.len() >= MAX_FORMS {
@@ -163,14 +83,14 @@ pub async fn create(
     let form = WebForm {
         id: uuid::Uuid::new_v4().simple().to_string(),
         workspace_id: auth.user.workspace_id.clone(),
-        name: name.to_owned(),
-        target,
-        fields,
+        name: checked.name,
+        target: checked.target,
+        fields: checked.fields,
         team: body.team.clone(),
-        thank_you: body.thank_you.trim().to_owned(),
-        consents,
-        allowed_origins: origins,
-        min_fill_seconds: body.min_fill_seconds.unwrap_or(3).min(60),
+        thank_you: checked.thank_you,
+        consents: checked.consents,
+        allowed_origins: checked.allowed_origins,
+        min_fill_seconds: checked.min_fill_seconds,
         created_by: auth.user.id.clone(),
         created_at: crate::directory::now_ms(),
     };

@@ -26,55 +26,8 @@ pub const FORMS: &str = "web_forms";
 /// The `meta` key of the key that signs a page's start time.
 const KEY: &str = "web_form_key";
 
-/// The fields a form may ask for: (code, Turkish label, English label). `name` is
-/// always asked.
-pub const FIELDS: [(&str, &str, &str); 6] = [
-    ("name", "Adınız soyadınız", "Your name"),
-    ("company", "Firma", "Company"),
-    ("email", "E-posta", "E-mail"),
-    ("phone", "Telefon", "Phone"),
-    ("city", "Şehir", "City"),
-    ("message", "Mesajınız", "Your message"),
-];
-
-/// What a submission becomes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Target {
-    Lead,
-    Complaint,
-    Request,
-    Wish,
-}
-
-impl Target {
-    pub fn parse(code: &str) -> Option<Target> {
-        match code {
-            "lead" => Some(Target::Lead),
-            "complaint" => Some(Target::Complaint),
-            "request" => Some(Target::Request),
-            "wish" => Some(Target::Wish),
-            _ => None,
-        }
-    }
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Target::Lead => "lead",
-            Target::Complaint => "complaint",
-            Target::Request => "request",
-            Target::Wish => "wish",
-        }
-    }
-}
-
-/// One consent checkbox: the İYS channel and the exact wording shown beside it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FormConsent {
-    /// `EPOSTA`, `MESAJ` or `ARAMA`.
-    pub channel: String,
-    pub wording: String,
-}
+pub use saha_core::api::WebFormConsent;
+pub use saha_core::web_form::{FIELDS, FormTarget};
 
 /// A form's definition.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,13 +35,13 @@ pub struct WebForm {
     pub id: String,
     pub workspace_id: String,
     pub name: String,
-    pub target: Target,
+    pub target: FormTarget,
     /// Codes of [`FIELDS`] asked besides `name`.
     pub fields: Vec<String>,
     /// The team new records go to ("" for the whole workspace).
     pub team: String,
     pub thank_you: String,
-    pub consents: Vec<FormConsent>,
+    pub consents: Vec<WebFormConsent>,
     /// Origins (`https://www.example.com`) that may embed the page and post to it.
     pub allowed_origins: Vec<String>,
     /// Seconds a person takes at least; faster posts are refused as automated.

@@ -19,12 +19,13 @@ use saha_core::kinds::Record;
 use saha_core::parties::consent::{self, NewConsent, RecipientType};
 use saha_core::record::EditContext;
 use saha_core::record::form::Form;
+use saha_core::web_form::origin_of;
 
-use super::{FIELDS, Target, WebForm};
+use super::{FIELDS, FormTarget, WebForm, WebFormConsent};
 use crate::directory::now_ms;
 use crate::http::auth::ip;
 use crate::http::public_page::{PageLang, page};
-use crate::http::security::{FrameAncestors, origin_of};
+use crate::http::security::FrameAncestors;
 use crate::http::state::AppState;
 use crate::storage::DocumentStore;
 use crate::sync::hub::{Grant, MemberChange};
@@ -378,7 +379,7 @@ async fn accept(
         String::new()
     };
     let message: String = text("message").chars().take(MAX_MESSAGE).collect();
-    if form.target != Target::Lead && asks("message") && message.is_empty() {
+    if form.target != FormTarget::Lead && asks("message") && message.is_empty() {
         problems.push((
             "message".into(),
             problem_text(lang, validate::Problem::Required),
@@ -502,7 +503,7 @@ fn build(
     company: &str,
     city: &str,
     message: &str,
-    consents: &[(&super::FormConsent, String)],
+    consents: &[(&WebFormConsent, String)],
     address: &str,
     now: i64,
 ) -> Result<Record, String> {
@@ -514,7 +515,7 @@ fn build(
         .take(80)
         .collect();
     let mut record = match form.target {
-        Target::Lead => {
+        FormTarget::Lead => {
             let fields = Form::new()
                 .with("name", name)
                 .with("company", company)

@@ -12,6 +12,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use saha_core::web_form::origin_of;
 
 use crate::Config;
 use crate::http::state::AppState;
@@ -90,18 +91,6 @@ pub async fn headers(State(state): State<AppState>, mut request: Request, next: 
         );
     }
     response
-}
-
-/// `scheme://host[:port]` of a URL, lower-cased, without a trailing slash.
-pub(crate) fn origin_of(url: &str) -> String {
-    let url = url.trim().trim_end_matches('/').to_ascii_lowercase();
-    match url.find("://") {
-        Some(i) => match url[i + 3..].find('/') {
-            Some(j) => url[..i + 3 + j].to_owned(),
-            None => url,
-        },
-        None => url,
-    }
 }
 
 /// Whether the request's `Origin` (if any) may talk to this server. Requests without

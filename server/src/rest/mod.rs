@@ -4,11 +4,13 @@
 //! - [`caller`]: who is calling (a Bearer token or the session), scopes, rate limits;
 //! - [`records`]: list, read, create, change and delete records — reads from the record
 //!   projection, writes through the hub like a sync message;
+//! - [`actions`]: workflow steps (issue or pay an invoice, convert a lead);
 //! - [`problem`]: RFC 9457 problem details with stable codes;
 //! - [`openapi`]: the OpenAPI 3.1 document, generated from the kind registry;
 //! - [`inbound`]: mentions from monitoring tools become social-channel cases;
 //! - [`tokens`]: Settings → API, where owners and admins manage tokens.
 
+pub mod actions;
 pub mod caller;
 pub mod inbound;
 pub mod openapi;
@@ -37,6 +39,10 @@ pub fn routes() -> Router<AppState> {
             get(records::get)
                 .patch(records::update)
                 .delete(records::delete),
+        )
+        .route(
+            "/{section}/{id}/{action}",
+            axum::routing::post(actions::run),
         )
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }

@@ -12,6 +12,7 @@ use saha_core::record::EditContext;
 use saha_core::record::form::{FieldSpec, Input};
 use serde_json::{Map, Value, json};
 
+use crate::rest::actions::Action;
 use crate::rest::records::{DEFAULT_LIMIT, MAX_LIMIT, SORTS};
 
 /// A field's schema as the API writes it (form text) and, for input, what it takes.
@@ -338,6 +339,34 @@ pub fn document() -> Value {
             }),
         );
     }
+    for (section, name, action) in Action::ALL {
+        let ok = match action {
+            Action::OrderFromQuote => ("201", json_body("Orders", "the new order")),
+            Action::InvoiceFromOrder => ("201", json_body("Invoices", "the new draft invoice")),
+            _ => (
+                "200",
+                json_body(&schema_name(section), "the record after the step"),
+            ),
+        };
+        paths.insert(
+            format!("/api/v1/{section}/{{id}}/{name}"),
+            json!({
+                "parameters": [id_param.clone()],
+                "post": {
+                    "tags": [section],
+                    "operationId": format!("{name}_{section}"),
+                    "summary": action.summary(),
+                    "responses": responses(
+                        ok,
+                        &[
+                            ("404", "no such record, or one the caller may not see"),
+                            ("422", "the workflow does not allow the step now (code says why)"),
+                        ],
+                    ),
+                },
+            }),
+        );
+    }
     schemas.insert(
         "Mention".into(),
         json!({
@@ -489,5 +518,12 @@ mod tests {
             &doc["components"]["schemas"]["Accounts"]["properties"]["fields"]["properties"];
         assert!(tax_id.as_object().is_some_and(|f| !f.is_empty()));
         assert!(doc["components"]["schemas"]["QuotesInput"]["properties"]["lines"].is_object());
+        for path in [
+            "/api/v1/invoices/{id}/issue",
+            "/api/v1/invoices/{id}/pay",
+            "/api/v1/leads/{id}/convert",
+        ] {
+            assert!(doc["paths"][path]["post"]["summary"].is_string(), "{path}");
+        }
     }
 }

@@ -43,7 +43,7 @@ pub const DEFAULT_LIMIT: usize = 50;
 pub const MAX_LIMIT: usize = 200;
 
 /// The kind of a URL section, or 404.
-fn kind_of(section: &str) -> RestResult<&'static str> {
+pub(super) fn kind_of(section: &str) -> RestResult<&'static str> {
     kinds::kind_of_section(section).ok_or_else(|| {
         Problem::new(
             StatusCode::NOT_FOUND,
@@ -53,7 +53,7 @@ fn kind_of(section: &str) -> RestResult<&'static str> {
     })
 }
 
-fn parse_id(id: &str) -> RestResult<DocumentId> {
+pub(super) fn parse_id(id: &str) -> RestResult<DocumentId> {
     id.parse::<DocumentId>().map_err(|_| Problem::not_found())
 }
 
@@ -180,7 +180,7 @@ fn overlay(record: &Record, input: &Map<String, Value>) -> Result<Form, Vec<Fiel
 }
 
 /// Why an input was not written.
-enum Rejected {
+pub(super) enum Rejected {
     Fields(Vec<FieldError>),
     Workflow(&'static str),
     Store(String),
@@ -430,7 +430,7 @@ pub async fn list(
 }
 
 /// The row of record `id` of `kind` if the caller may read it.
-async fn visible_row(
+pub(super) async fn visible_row(
     state: &AppState,
     caller: &Caller,
     kind: &str,
@@ -487,7 +487,7 @@ fn body_of(
 
 /// What a stored change answers, and the audit entry it leaves.
 #[allow(clippy::too_many_arguments)]
-fn stored_answer(
+pub(super) fn stored_answer(
     state: &AppState,
     caller: &Caller,
     ip: &str,
@@ -582,19 +582,53 @@ pub async fn create_record(
         (_, Some(_)) => return Err(lines_of_other_kind(kind).into()),
         (_, None) => {}
     }
-    if let Record::Sales(document) = &mut record
-        && let Some(series) = Series::of_kind(kind)
+    number_new(state, caller, &mut record, now)?;
+    let id = DocumentId::random();
+    let outcome = store_new(state, caller, id, &record).await?;
+    let response = stored_answer(
+        state,
+        caller,
+        ip,
+        AuditAction::ApiRecordCreated,
+        id,
+        outcome,
+        StatusCode::CREATED,
+        section,
+    )?;
+    Ok((id, response))
+}
+
+/// Numbers a new quote or order from the workspace's series (invoices are numbered
+/// when issued).
+pub(super) fn number_new(
+    state: &AppState,
+    caller: &Caller,
+    record: &mut Record,
+    now: i64,
+) -> RestResult<()> {
+    if let Record::Sales(document) = record
+        && let Some(series) = Series::of_kind(&document.common.kind)
         && series != Series::Invoice
     {
-        // Quotes and orders are numbered when made (invoices when issued).
         let year = year_of(&date_of(now)).unwrap_or(2026);
         let block = state
             .directory
             .reserve_numbers(&caller.user.workspace_id, series, year, 1)?;
         document.number = series.format(year, block.first);
     }
+    Ok(())
+}
+
+/// Stores `record` as the new document `id` through the hub (as `caller`, judged by the
+/// rules like any change) and lists it in the workspace index when the whole workspace
+/// shares it.
+pub(super) async fn store_new(
+    state: &AppState,
+    caller: &Caller,
+    id: DocumentId,
+    record: &Record,
+) -> RestResult<MemberChange<Rejected>> {
     let mut created = record.create().map_err(Problem::internal)?;
-    let id = DocumentId::random();
     let mut grant = caller.grant();
     let outcome = state
         .hub
@@ -609,17 +643,7 @@ pub async fn create_record(
     {
         list_in_index(state, &caller.user.workspace_id, id, stored).await?;
     }
-    let response = stored_answer(
-        state,
-        caller,
-        ip,
-        AuditAction::ApiRecordCreated,
-        id,
-        outcome,
-        StatusCode::CREATED,
-        section,
-    )?;
-    Ok((id, response))
+    Ok(outcome)
 }
 
 /// Lists a record shared by the workspace in its index, as the app does for records

@@ -150,23 +150,14 @@ async fn mark_paid(id: DocumentId) -> Result<(), RepoError> {
     let Some(Record::Sales(mut invoice)) = repo.record(id) else {
         return Err(RepoError::Workflow(WorkflowRefusal::NotARecord));
     };
-    invoice.set_status("paid", &ctx);
+    invoice.pay(&ctx)?;
     let mut changed = vec![];
     if let Ok(account_id) = invoice.account.parse::<DocumentId>()
         && let Some(Record::Account(mut account)) = repo.record(account_id)
-        && invoice.currency() == saha_core::sales::money::Currency::Try
-        && let Ok(totals) = invoice.totals()
     {
         let per_100 = repo.service().with_untracked(|s| s.loyalty_points_per_100);
-        if let Some(entry) = saha_core::parties::loyalty::earn(
-            &account.loyalty,
-            &id.to_string(),
-            totals.gross,
-            per_100,
-            DocumentId::random().to_string(),
-            &ctx,
-        ) {
-            account.loyalty.push(entry);
+        let entry = DocumentId::random().to_string();
+        if invoice.credit_loyalty(&id.to_string(), &mut account, per_100, entry, &ctx) {
             changed.push((account_id, Record::Account(account)));
         }
     }

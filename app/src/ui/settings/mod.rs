@@ -2,7 +2,7 @@
 //! admins: [`members`] and teams, the [`audit`] log, [`pipeline`] stages and
 //! [`service`] settings (working hours, SLA targets, loyalty), the [`company`] details
 //! printed on quotes and invoices, the [`bin`] of deleted records and the REST API's
-//! tokens ([`api_tokens`]) and [`webhooks`].
+//! tokens ([`api_tokens`]), [`webhooks`] and [`web_forms`].
 
 pub mod api_tokens;
 pub mod audit;
@@ -11,6 +11,7 @@ pub mod company;
 pub mod members;
 pub mod pipeline;
 pub mod service;
+pub mod web_forms;
 pub mod webhooks;
 
 use leptos::prelude::*;
@@ -111,6 +112,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <A href="/settings/company" attr:class="button" attr:id="company-settings-link">{move || i18n::word(lang.get(), Key::UiCompanyDetails)}</A>
                     <A href="/settings/bin" attr:class="button" attr:id="bin-link">{move || i18n::word(lang.get(), Key::UiBin)}</A>
                     <A href="/settings/api" attr:class="button" attr:id="api-settings-link">{move || i18n::word(lang.get(), Key::UiApi)}</A>
+                    <A href="/settings/forms" attr:class="button" attr:id="web-forms-link">{tr(Key::UiWebForms)}</A>
                 </nav>
             </Show>
 
