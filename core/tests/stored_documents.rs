@@ -166,6 +166,10 @@ fn documents_saved_by_an_earlier_release_load_unchanged() {
             "campaign" => &["archived_at", "deleted_at", "subject"],
             // A lead's consent log, e.g. from a web form (2026-12-03).
             "lead" => &["archived_at", "consents", "deleted_at"],
+            // A product's `unit_cost`, kept by the lines priced from it (2026-12-03).
+            "product" => &["archived_at", "deleted_at", "unit_cost"],
+            // A segment's ABC class and minimum margin filters (2026-12-03).
+            "segment" => &["abc_class", "archived_at", "deleted_at", "min_margin"],
             _ => &["archived_at", "deleted_at"],
         };
         assert_eq!(added, since, "{kind}");

@@ -76,6 +76,11 @@ pub struct LineItem {
         hydrate = "crate::record::value::hydrate_int_or_zero"
     )]
     pub vat: i64,
+    /// The product's unit cost when the line was priced from it (decimal text, the
+    /// document's currency); empty when unknown — such a line's margin is not guessed.
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    #[serde(default)]
+    pub unit_cost: String,
 }
 
 impl LineItem {
@@ -114,6 +119,9 @@ pub mod line_field {
     pub const DISCOUNT: FieldSpec = FieldSpec::new("discount", Input::Decimal);
     pub const VAT: FieldSpec = FieldSpec::required("vat", Input::Choice(&["20", "10", "1"]));
     pub const ALL: [FieldSpec; 5] = [DESCRIPTION, QUANTITY, UNIT_PRICE, DISCOUNT, VAT];
+    /// Set apart ([`super::SalesDocument::set_line_cost`]): a line priced from a product
+    /// keeps its cost; an integration that knows the cost may give it.
+    pub const UNIT_COST: FieldSpec = FieldSpec::new("unit_cost", Input::Decimal);
 }
 
 /// A quote, order or invoice as stored in its document.
@@ -431,6 +439,7 @@ impl SalesDocument {
                     unit_price: opportunity.amount().to_string(),
                     discount: String::new(),
                     vat: 20,
+                    unit_cost: String::new(),
                 },
             );
         }
@@ -646,6 +655,11 @@ impl SalesDocument {
             },
             discount: String::new(),
             vat: product.vat,
+            unit_cost: if same_currency {
+                product.unit_cost.clone()
+            } else {
+                String::new()
+            },
         };
         self.lines.insert(line_id.to_owned(), line);
         Ok(())
@@ -692,6 +706,21 @@ impl SalesDocument {
             discount_value.to_string()
         };
         line.vat = vat;
+        Ok(())
+    }
+
+    /// Sets the unit cost of line `line_id` from `form`'s `unit_cost` (empty: unknown).
+    pub fn set_line_cost(&mut self, line_id: &str, form: &Form) -> Result<(), EditError> {
+        if !self.lines_editable() {
+            return Err(EditError::Refused(WorkflowRefusal::LinesLocked));
+        }
+        let mut check = Checker::new(form);
+        // A decimal field refuses negative numbers.
+        let cost = check.field(&line_field::UNIT_COST);
+        check.finish().map_err(EditError::Invalid)?;
+        if let Some(line) = self.lines.get_mut(line_id) {
+            line.unit_cost = cost;
+        }
         Ok(())
     }
 

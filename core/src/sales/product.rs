@@ -41,6 +41,11 @@ pub struct ProductFields {
     pub vat: i64,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub category: String,
+    /// What one unit costs the company (decimal text, before KDV, in the product's
+    /// currency); a line priced from the product keeps it, so its margin is known.
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    #[serde(default)]
+    pub unit_cost: String,
 }
 
 /// The product form's fields.
@@ -54,12 +59,14 @@ pub mod field {
         FieldSpec::required("currency", Input::Choice(&["TRY", "USD", "EUR"]));
     pub const VAT: FieldSpec = FieldSpec::required("vat", Input::Choice(&["20", "10", "1"]));
     pub const CATEGORY: FieldSpec = FieldSpec::new("category", Input::Text);
+    pub const UNIT_COST: FieldSpec = FieldSpec::new("unit_cost", Input::Decimal);
 }
 
 const FIELDS: &[FieldSpec] = &[
     field::SKU,
     field::NAME,
     field::UNIT_PRICE,
+    field::UNIT_COST,
     field::CURRENCY,
     field::VAT,
     field::CATEGORY,
@@ -84,6 +91,7 @@ impl RecordType for Product {
             .with("sku", &self.sku)
             .with("name", &self.name)
             .with("unit_price", &self.unit_price)
+            .with("unit_cost", &self.unit_cost)
             .with("currency", &self.currency)
             .with("vat", self.vat.to_string())
             .with("category", &self.category);
@@ -96,6 +104,7 @@ impl RecordType for Product {
         self.sku = check.field(&field::SKU);
         self.name = check.field(&field::NAME);
         self.unit_price = check.field(&field::UNIT_PRICE);
+        self.unit_cost = check.field(&field::UNIT_COST);
         self.currency = check.field(&field::CURRENCY);
         self.vat = check.field(&field::VAT).parse().unwrap_or(20);
         self.category = check.field(&field::CATEGORY);

@@ -97,6 +97,7 @@ fn line_schema(input: bool) -> Value {
         "unit_price",
         "discount",
         "vat",
+        "unit_cost",
     ] {
         properties.insert(name.into(), text.clone());
     }
@@ -116,6 +117,7 @@ fn line_schema(input: bool) -> Value {
             "unit_price",
             "discount",
             "vat",
+            "unit_cost",
             "product"
         ]);
     }
@@ -367,6 +369,25 @@ pub fn document() -> Value {
             }),
         );
     }
+    paths.insert(
+        "/api/v1/reports/profitability".into(),
+        json!({
+            "get": {
+                "tags": ["reports"],
+                "operationId": "report_profitability",
+                "summary": "Profit per customer over the records the caller may read: TRY accounts ranked by gross margin with ABC class and RFM scores, other currencies apart, the whale curve, and how many sold lines had no cost (needs read scopes for orders and invoices)",
+                "parameters": [
+                    { "name": "since", "in": "query", "schema": { "type": "string", "format": "date" }, "description": "only sales on or after this day" },
+                    { "name": "a", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 99, "default": 80 }, "description": "class A up to this share of the margin (%)" },
+                    { "name": "b", "in": "query", "schema": { "type": "integer", "minimum": 1, "maximum": 99, "default": 95 }, "description": "class B up to this share (%), at least a" },
+                ],
+                "responses": responses(
+                    ("200", json!({ "description": "the report", "content": { "application/json": { "schema": { "type": "object", "required": ["report", "accounts", "otherCurrencies", "whaleCurve", "rfmTooFew", "uncostedLines"] } } } })),
+                    &[],
+                ),
+            },
+        }),
+    );
     schemas.insert(
         "Mention".into(),
         json!({

@@ -105,6 +105,7 @@ pub fn record_json(id: &DocumentId, record: &Record, updated_at: i64) -> Value {
                     "unit_price": line.unit_price,
                     "discount": line.discount,
                     "vat": line.vat.to_string(),
+                    "unit_cost": line.unit_cost,
                 })
             })
             .collect();
@@ -232,6 +233,7 @@ fn set_lines(document: &mut SalesDocument, lines: &[Map<String, Value>]) -> Resu
     let mut errors = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let mut form = Form::new();
+        let mut cost = None;
         let mut line_id = None;
         for (name, value) in line {
             let text = as_text(value);
@@ -246,6 +248,7 @@ fn set_lines(document: &mut SalesDocument, lines: &[Map<String, Value>]) -> Resu
                 ("description" | "quantity" | "unit_price" | "discount" | "vat", Some(text)) => {
                     form.set(name, text)
                 }
+                ("unit_cost", Some(text)) => cost = Some(Form::new().with(name, text)),
                 _ => errors.push(FieldError {
                     field: format!("lines[{i}].{name}"),
                     code: ApiErrorCode::UnknownField.code().to_owned(),
@@ -256,7 +259,11 @@ fn set_lines(document: &mut SalesDocument, lines: &[Map<String, Value>]) -> Resu
             continue;
         }
         let id = line_id.unwrap_or_else(new_line_id);
-        match document.set_line(&id, &form) {
+        let set = document.set_line(&id, &form).and_then(|()| match &cost {
+            Some(cost) => document.set_line_cost(&id, cost),
+            None => Ok(()),
+        });
+        match set {
             Ok(()) => keep.push(id),
             Err(EditError::Invalid(problems)) => {
                 errors.extend(problems.into_iter().map(|(field, p)| FieldError {
