@@ -23,6 +23,7 @@ use fluent_syntax::ast::{
 /// The families of messages the app looks up by a code from data (a kind, a field name,
 /// a status, a refusal, …): `<family>-<code>`.
 const FAMILIES: &[&str] = &[
+    "abc_class",
     "audit_action",
     "category",
     "channel",

@@ -188,6 +188,8 @@ field-email_topic = Email topic
 field-template = Message template
 field-survey = Survey
 field-loyalty_tier = Loyalty tier
+field-abc_class = ABC class (by margin)
+field-min_margin = Minimum gross margin (TRY)
 field-name = Name
 field-party = Company or person
 field-type = Customer type
@@ -224,6 +226,7 @@ field-close_date = Expected close
 field-lost_reason = Reason lost
 field-sku = SKU
 field-unit_price = Unit price (before VAT)
+field-unit_cost = Unit cost (before VAT; for the margin)
 field-vat = VAT (KDV) rate
 field-category = Category
 field-opportunity = Opportunity
@@ -495,6 +498,11 @@ satisfaction-5 = 5 — Very happy
 satisfaction_group-satisfied = Satisfied (4–5)
 satisfaction_group-neutral = Neutral (2.5–4)
 satisfaction_group-unhappy = Unhappy (below 2.5)
+
+## abc_class
+abc_class-A = A — most profitable (first 80% of margin)
+abc_class-B = B — middle (next 15%)
+abc_class-C = C — barely profitable or loss-making
 
 ## save
 save-failed = Could not save; what you typed is kept
@@ -923,3 +931,30 @@ audit_action-webhook-disabled = Webhook turned off after repeated failures
 audit_action-webhook-enabled = Webhook turned on
 audit_action-web_form-created = Web form created
 audit_action-web_form-deleted = Web form deleted
+ui-profit_report = Profitability
+ui-profit_hint = Sales are issued or paid invoices and orders not cancelled (an order counts until it is invoiced). Margin is the net after discount less the cost each line kept from its product; lines without a cost are counted apart, never guessed. Figures are in TRY; other currencies are shown apart.
+ui-report_period = Period
+ui-period_last_12_months = Last 12 months
+ui-period_this_year = This year
+ui-period_all_time = All time
+ui-abc_cut_a = Class A up to (% of margin)
+ui-abc_cut_b = Class B up to (% of margin)
+ui-revenue = Revenue
+ui-gross_margin = Gross margin
+ui-margin_percent = Margin %
+ui-abc_counts = Customers by class
+ui-abc_class = ABC class
+ui-whale_curve = Whale curve: cumulative margin by customers ranked by margin
+ui-share_of_customers = Customers (%)
+ui-share_of_margin = Margin (%)
+ui-customers_by_margin = Customers by margin
+ui-sales = Sales
+ui-average_sale = Average sale
+ui-last_sale = Last sale
+ui-other_currencies = Other currencies
+ui-rfm_too_few = RFM scores (recency-frequency-monetary, 1–5) need some hundreds of customers to mean much; with fewer, read them as a rough order.
+ui-chart_as_table = Show as a table
+ui-uncosted_lines = { $count ->
+        [one] One sold line has no cost: its revenue is left out of the margin. Give the product a cost.
+       *[other] { $count } sold lines have no cost: their revenue is left out of the margin. Give the products a cost.
+    }

@@ -179,6 +179,8 @@ field-email_topic = E-posta konusu
 field-template = Mesaj şablonu
 field-survey = Anket
 field-loyalty_tier = Sadakat seviyesi
+field-abc_class = ABC sınıfı (marja göre)
+field-min_margin = En az brüt marj (TL)
 field-name = Ad
 field-party = Şirket / şahıs
 field-type = Müşteri tipi
@@ -215,6 +217,7 @@ field-close_date = Tahmini kapanış
 field-lost_reason = Kayıp nedeni
 field-sku = Stok kodu
 field-unit_price = Birim fiyat (KDV hariç)
+field-unit_cost = Birim maliyet (KDV hariç; marj için)
 field-vat = KDV oranı
 field-category = Kategori
 field-opportunity = Fırsat
@@ -478,6 +481,11 @@ satisfaction-5 = 5 — Çok memnun
 satisfaction_group-satisfied = Memnun (4–5)
 satisfaction_group-neutral = Kararsız (2,5–4)
 satisfaction_group-unhappy = Memnun değil (2,5 altı)
+
+## abc_class
+abc_class-A = A — en kârlılar (marjın ilk %80'i)
+abc_class-B = B — orta (sonraki %15)
+abc_class-C = C — az kârlı ya da zararda
 
 ## save
 save-failed = Kaydedilemedi; yazdıklarınız korunuyor
@@ -903,3 +911,30 @@ audit_action-webhook-disabled = Web kancası tekrarlanan hatalar sonrası kapat�
 audit_action-webhook-enabled = Web kancası açıldı
 audit_action-web_form-created = Web formu oluşturuldu
 audit_action-web_form-deleted = Web formu silindi
+ui-profit_report = Kârlılık
+ui-profit_hint = Satışlar, kesilmiş ya da ödenmiş faturalar ve iptal edilmemiş siparişlerdir (sipariş, faturası kesilene kadar sayılır). Marj, indirim sonrası net tutardan her kalemin ürününden aldığı maliyetin düşülmesidir; maliyeti olmayan kalemler ayrı sayılır, tahmin edilmez. Tutarlar TL'dir; diğer para birimleri ayrı gösterilir.
+ui-report_period = Dönem
+ui-period_last_12_months = Son 12 ay
+ui-period_this_year = Bu yıl
+ui-period_all_time = Tüm zamanlar
+ui-abc_cut_a = A sınıfı sınırı (marjın %'si)
+ui-abc_cut_b = B sınıfı sınırı (marjın %'si)
+ui-revenue = Ciro
+ui-gross_margin = Brüt marj
+ui-margin_percent = Marj %
+ui-abc_counts = Sınıflara göre müşteriler
+ui-abc_class = ABC sınıfı
+ui-whale_curve = Balina eğrisi: marja göre sıralı müşterilerin birikimli marjı
+ui-share_of_customers = Müşteriler (%)
+ui-share_of_margin = Marj (%)
+ui-customers_by_margin = Marja göre müşteriler
+ui-sales = Satış
+ui-average_sale = Ortalama satış
+ui-last_sale = Son satış
+ui-other_currencies = Diğer para birimleri
+ui-rfm_too_few = RFM puanları (yenilik-sıklık-parasal değer, 1–5) ancak birkaç yüz müşteriyle anlam kazanır; daha azında kaba bir sıralama olarak okuyun.
+ui-chart_as_table = Tablo olarak göster
+ui-uncosted_lines = { $count ->
+        [one] Satılan bir kalemin maliyeti yok: cirosu marja katılmadı. Ürüne maliyet girin.
+       *[other] Satılan { $count } kalemin maliyeti yok: cirosu marja katılmadı. Ürünlere maliyet girin.
+    }

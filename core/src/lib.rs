@@ -20,6 +20,7 @@
 //! - [`service`]: cases (complaints, requests, wishes) with SLA clocks.
 //! - [`engagement`]: segments, campaigns gated by consent and approval, special days.
 //! - [`kinds`]: the registry of record kinds, the one list a new kind is added to.
+//! - [`analytics`]: meaning from the data — profit per customer, ABC classes, RFM.
 //! - [`views`]: what is computed across every kind: the 360° timeline, segment members
 //!   and campaign audiences, the service report.
 //! - [`rules`]: the one table of who may write which field and take which workflow step,
@@ -38,6 +39,7 @@
 
 pub mod access;
 pub mod activities;
+pub mod analytics;
 pub mod api;
 pub mod engagement;
 pub mod error;

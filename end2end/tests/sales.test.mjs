@@ -42,11 +42,12 @@ describe('sales', () => {
     const page = await openApp(context, server.url, '/products');
     await waitForOfflineReady(page);
 
-    // The catalog: a product with a price and KDV rate.
+    // The catalog: a product with a price, what it costs us, and KDV rate.
     await page.locator('#new-record').click();
     await page.locator('#product-sku').fill('ZY-5L');
     await page.locator('#product-name').fill('Sızma zeytinyağı 5 L');
     await page.locator('#product-unit_price').fill('1.250,00');
+    await page.locator('#product-unit_cost').fill('900,00');
     await page.locator('#product-vat').selectOption('20');
     await save(page, 'product', 'Sızma zeytinyağı 5 L');
 
@@ -121,6 +122,20 @@ describe('sales', () => {
     await page.locator('#mark-paid').click();
     await page.locator('.badge', { hasText: 'Ödendi' }).waitFor();
     await waitForSynced(page);
+
+    // Profitability: the invoice is the sale (its order and quote do not count again);
+    // 4.500,00 net less 4 × 900,00 of cost kept from the product = 900,00 (%20,0).
+    await goToArea(page, 'Kârlılık');
+    const row = page.locator('#profit-ranking tbody tr', { hasText: 'Ege Zeytin A.Ş.' });
+    await row.waitFor();
+    assert.equal(await row.getAttribute('data-class'), 'A');
+    assert.equal((await row.locator('td').nth(3).textContent()).trim(), '4.500,00 ₺');
+    assert.equal((await row.locator('td.margin').textContent()).trim(), '900,00 ₺');
+    assert.equal((await row.locator('td').nth(5).textContent()).trim(), '%20,0');
+    assert.equal(await page.locator('#uncosted-lines').count(), 0);
+    assert.equal(await page.locator('#whale-curve svg[role="img"]').count(), 1);
+    await page.locator('#whale-curve summary').click();
+    assert.equal(await page.locator('#whale-curve-table tbody tr').count(), 10);
 
     // Another device (a colleague's tablet) opens the account's 360° page.
     const other = await browser.newContext({ viewport: { width: 820, height: 1180 }, locale: 'tr-TR', hasTouch: true });

@@ -60,6 +60,7 @@ const PAGES = [
   '/loyalty',
   '/surveys',
   '/reports/service',
+  '/reports/profit',
   '/settings',
   '/settings/members',
   '/settings/audit',

@@ -906,3 +906,95 @@ async fn workflow_steps_issue_and_pay_invoices_and_convert_leads() {
     );
     server.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_profitability_report_ranks_what_the_caller_may_see() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let north = server.team("Kuzey").await;
+    let south = server.team("Güney").await;
+    let rep = server
+        .member("temsilci@anadolu.test", "sales_rep", &[&north])
+        .await;
+    let rep_id = rep.user_id().await.unwrap();
+    let admin = Rest::new(&server.http(), &token(&server, &["*:write"], None).await);
+    // Two accounts, one per team, each with an order: margins 300 (north) and 800.
+    let mut accounts = Vec::new();
+    for (name, team, price, cost) in [
+        ("Kuzey Gıda", &north, "1000", "700"),
+        ("Güney Yapı", &south, "2000", "1200"),
+    ] {
+        let (_, account) = admin
+            .post(
+                "/api/v1/accounts",
+                json!({ "fields": { "name": name, "team": team } }),
+            )
+            .await;
+        let account = account["id"].as_str().unwrap().to_owned();
+        let (status, order) = admin
+            .post(
+                "/api/v1/orders",
+                json!({ "fields": { "account": account, "team": team },
+                        "lines": [
+                            { "description": "Mal", "quantity": "1", "unit_price": price, "vat": "20", "unit_cost": cost },
+                            { "description": "Nakliye", "quantity": "1", "unit_price": "100", "vat": "20" }
+                        ] }),
+            )
+            .await;
+        assert_eq!(status, 201, "{order}");
+        accounts.push(account);
+    }
+    let (status, report) = admin.get("/api/v1/reports/profitability").await;
+    assert_eq!(status, 200, "{report}");
+    let ranked = report["accounts"].as_array().unwrap();
+    assert_eq!(ranked.len(), 2);
+    // By margin: the southern account first (800, class A), then 300 (share before it
+    // 800 / 1100 = 72.7 % < 80: also A).
+    assert_eq!(ranked[0]["account"], accounts[1].as_str());
+    assert_eq!(ranked[0]["accountName"], "Güney Yapı");
+    assert_eq!(
+        (
+            ranked[0]["revenue"].as_str(),
+            ranked[0]["margin"].as_str(),
+            ranked[0]["marginPercent"].as_str()
+        ),
+        (Some("2100.00"), Some("800.00"), Some("40.0"))
+    );
+    assert_eq!(ranked[0]["class"], "A");
+    assert_eq!(ranked[1]["margin"], "300.00");
+    assert_eq!(report["uncostedLines"], 2, "the freight lines have no cost");
+    assert_eq!(report["rfmTooFew"], true);
+    assert_eq!(report["whaleCurve"].as_array().unwrap().len(), 3);
+    // Cut-offs are the caller's: at 70 % the second account is B.
+    let (_, tighter) = admin.get("/api/v1/reports/profitability?a=70&b=90").await;
+    assert_eq!(tighter["accounts"][1]["class"], "B");
+    assert_eq!(
+        admin.get("/api/v1/reports/profitability?a=90&b=50").await.0,
+        400
+    );
+    assert_eq!(
+        admin.get("/api/v1/reports/profitability?since=dün").await.0,
+        400
+    );
+    assert_eq!(admin.get("/api/v1/reports/forecast").await.0, 404);
+    // A rep of the north sees the north's figures only.
+    let rep_api = Rest::new(
+        &server.http(),
+        &token(&server, &["orders:read", "invoices:read"], Some(&rep_id)).await,
+    );
+    let (status, theirs) = rep_api.get("/api/v1/reports/profitability").await;
+    assert_eq!(status, 200, "{theirs}");
+    let theirs = theirs["accounts"].as_array().unwrap();
+    assert_eq!(theirs.len(), 1);
+    assert_eq!(theirs[0]["account"], accounts[0].as_str());
+    // Without the scopes, no report.
+    let accounts_only = Rest::new(
+        &server.http(),
+        &token(&server, &["accounts:read"], Some(&rep_id)).await,
+    );
+    assert_eq!(
+        accounts_only.get("/api/v1/reports/profitability").await.0,
+        403
+    );
+    server.shutdown().await.unwrap();
+}

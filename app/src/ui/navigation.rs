@@ -56,6 +56,7 @@ const GROUPS: &[Group] = &[
             area("/orders", Key::KindsOrder),
             area("/invoices", Key::KindsInvoice),
             area("/products", Key::KindsProduct),
+            area("/reports/profit", Key::UiProfitReport),
         ],
     },
     Group {

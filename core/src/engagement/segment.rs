@@ -2,7 +2,8 @@
 //!
 //! A segment filters people — contacts, and accounts that are persons — by their
 //! account's customer type, city, segment and tags, its last order date, its revenue
-//! (issued and paid invoices in TRY), and the satisfaction group of its rated cases.
+//! (issued and paid invoices in TRY), the satisfaction group of its rated cases, and its
+//! ABC class and gross margin ([`crate::analytics::profit`]).
 //! Segments are records like any other: saved, synced, evaluated offline on the device
 //! against the records it holds, so the count is live.
 
@@ -57,6 +58,14 @@ pub struct SegmentFields {
     /// A loyalty tier name (the workspace's tiers), or "".
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub loyalty_tier: String,
+    /// An ABC class by margin (`A`, `B`, `C`), or "".
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    #[serde(default)]
+    pub abc_class: String,
+    /// Minimum gross margin in TRY (decimal text), or "".
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    #[serde(default)]
+    pub min_margin: String,
 }
 
 /// The segment form's fields.
@@ -78,6 +87,8 @@ pub mod field {
         Input::Choice(super::SATISFACTION_GROUPS),
     );
     pub const LOYALTY_TIER: FieldSpec = FieldSpec::new("loyalty_tier", Input::Text);
+    pub const ABC_CLASS: FieldSpec = FieldSpec::new("abc_class", Input::Choice(&["A", "B", "C"]));
+    pub const MIN_MARGIN: FieldSpec = FieldSpec::new("min_margin", Input::Decimal);
 }
 
 const FIELDS: &[FieldSpec] = &[
@@ -90,6 +101,8 @@ const FIELDS: &[FieldSpec] = &[
     field::MIN_REVENUE,
     field::SATISFACTION,
     field::LOYALTY_TIER,
+    field::ABC_CLASS,
+    field::MIN_MARGIN,
     record::COMMON_FIELDS[0],
     record::COMMON_FIELDS[1],
     record::COMMON_FIELDS[2],
@@ -114,7 +127,9 @@ impl RecordType for Segment {
             .with("ordered_since", &self.ordered_since)
             .with("min_revenue", &self.min_revenue)
             .with("satisfaction_group", &self.satisfaction)
-            .with("loyalty_tier", &self.loyalty_tier);
+            .with("loyalty_tier", &self.loyalty_tier)
+            .with("abc_class", &self.abc_class)
+            .with("min_margin", &self.min_margin);
         record::common_form(self, &mut form);
         form
     }
@@ -130,6 +145,8 @@ impl RecordType for Segment {
         self.min_revenue = check.field(&field::MIN_REVENUE);
         self.satisfaction = check.field(&field::SATISFACTION);
         self.loyalty_tier = check.field(&field::LOYALTY_TIER);
+        self.abc_class = check.field(&field::ABC_CLASS);
+        self.min_margin = check.field(&field::MIN_MARGIN);
         record::apply_common(&mut check, self);
         check.finish()
     }
@@ -158,6 +175,11 @@ pub struct AccountFacts {
     pub rating_x100: Option<i64>,
     /// The loyalty tier the account's points reach ("" without points).
     pub loyalty_tier: String,
+    /// The account's ABC class by TRY margin over all its sales (`A`, `B`, `C`; ""
+    /// without TRY sales), with the default cut-offs.
+    pub abc_class: String,
+    /// Its gross margin in TRY over all its sales.
+    pub margin_try: Decimal,
 }
 
 impl Segment {
@@ -171,7 +193,9 @@ impl Segment {
             || !self.ordered_since.is_empty()
             || !self.min_revenue.is_empty()
             || !self.satisfaction.is_empty()
-            || !self.loyalty_tier.is_empty();
+            || !self.loyalty_tier.is_empty()
+            || !self.abc_class.is_empty()
+            || !self.min_margin.is_empty();
         let Some((account_id, account)) = person.account else {
             return !needs_account;
         };
@@ -195,6 +219,12 @@ impl Segment {
                     .parse::<Decimal>()
                     .is_ok_and(|min| f.revenue_try >= min))
             && (self.loyalty_tier.is_empty() || same(&self.loyalty_tier, &f.loyalty_tier))
+            && (self.abc_class.is_empty() || self.abc_class == f.abc_class)
+            && (self.min_margin.is_empty()
+                || self
+                    .min_margin
+                    .parse::<Decimal>()
+                    .is_ok_and(|min| !f.abc_class.is_empty() && f.margin_try >= min))
             && (self.satisfaction.is_empty()
                 || f.rating_x100
                     .is_some_and(|r| match self.satisfaction.as_str() {

@@ -82,6 +82,28 @@ pub fn facts<'a, K: ToString>(
         let mean = list.iter().sum::<i64>() / list.len() as i64;
         facts.entry(account).or_default().rating_x100 = Some(mean);
     }
+    // ABC class and margin over all sales, as the profitability report ranks them.
+    let ids: Vec<String> = records.iter().map(|(id, _)| id.to_string()).collect();
+    let documents: Vec<(&str, &crate::sales::document::SalesDocument)> = ids
+        .iter()
+        .zip(&records)
+        .filter_map(|(id, (_, r))| match r {
+            Record::Sales(s) => Some((id.as_str(), s)),
+            _ => None,
+        })
+        .collect();
+    let today = crate::time::civil::Date::from_days_since_epoch(0);
+    let report = crate::analytics::profit::ProfitReport::compute(
+        &documents,
+        crate::analytics::profit::AbcCutoffs::default(),
+        today,
+        "",
+    );
+    for (profit, class, _) in report.ranked {
+        let f = facts.entry(profit.account.clone()).or_default();
+        f.abc_class = class.code().to_owned();
+        f.margin_try = profit.margin();
+    }
     facts
 }
 
@@ -342,6 +364,18 @@ mod tests {
         s.ordered_since.clear();
         s.loyalty_tier = "GÜMÜŞ".into();
         assert_eq!(names(&s), ["Ayşe Kaya"], "1,500 points: the Gümüş tier");
+        s.loyalty_tier.clear();
+        // The order has no lines: no margin, class C; nobody is A.
+        s.abc_class = "A".into();
+        assert!(names(&s).is_empty());
+        s.abc_class = "C".into();
+        assert_eq!(names(&s), ["Ayşe Kaya"]);
+        s.abc_class.clear();
+        s.min_margin = "0".into();
+        assert_eq!(names(&s), ["Ayşe Kaya"], "a margin of 0 is at least 0");
+        s.min_margin = "1".into();
+        assert!(names(&s).is_empty());
+        s.min_margin.clear();
         assert_eq!(people[0].first_name(), "Ayşe");
         assert_eq!(people[0].company(), "Ege Tekstil");
     }

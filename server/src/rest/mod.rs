@@ -8,6 +8,7 @@
 //! - [`problem`]: RFC 9457 problem details with stable codes;
 //! - [`openapi`]: the OpenAPI 3.1 document, generated from the kind registry;
 //! - [`inbound`]: mentions from monitoring tools become social-channel cases;
+//! - [`reports`]: the app's reports as JSON, from the same shared functions;
 //! - [`tokens`]: Settings → API, where owners and admins manage tokens.
 
 pub mod actions;
@@ -16,6 +17,7 @@ pub mod inbound;
 pub mod openapi;
 pub mod problem;
 pub mod records;
+pub mod reports;
 pub mod tokens;
 
 use axum::Router;
@@ -33,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(openapi::serve))
         .route("/docs", get(openapi::docs))
         .route("/inbound/mentions", axum::routing::post(inbound::mention))
+        .route("/reports/{name}", get(reports::get))
         .route("/{section}", get(records::list).post(records::create))
         .route(
             "/{section}/{id}",

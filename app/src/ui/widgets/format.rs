@@ -246,3 +246,13 @@ pub(crate) fn score_x100(lang: Lang, x100: i64) -> String {
         text
     }
 }
+
+/// A decimal number as `lang` writes it: `20.5`, `20,5` in Turkish.
+pub(crate) fn decimal_text(lang: Lang, value: impl std::fmt::Display) -> String {
+    let text = value.to_string();
+    if lang == Lang::Tr {
+        text.replace('.', ",")
+    } else {
+        text
+    }
+}

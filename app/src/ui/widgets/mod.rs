@@ -2,8 +2,10 @@
 //! records ([`links`]), a record's card in lists ([`record_card`]), error lines and
 //! workflow steps ([`feedback`]), confirmations and reason sheets ([`dialog`]), file
 //! downloads ([`files`]), record pickers ([`pickers`]) and the language switch
-//! ([`language`]), toasts with undo ([`toast`]). Nothing here imports a feature module.
+//! ([`language`]), toasts with undo ([`toast`]), SVG charts with their tables
+//! ([`chart`]). Nothing here imports a feature module.
 
+pub mod chart;
 pub mod dialog;
 pub mod feedback;
 pub mod files;
