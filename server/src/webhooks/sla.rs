@@ -21,7 +21,7 @@ use super::events::{EVENTS, Raised};
 use super::{SUBSCRIPTIONS, Subscription};
 use crate::ServerError;
 use crate::http::state::AppState;
-use crate::storage::records::{After, RecordQuery};
+use crate::storage::records::{After, RecordQuery, SortField};
 use crate::storage::{DocumentStore, Tables};
 
 /// The two SLA event types.
@@ -107,6 +107,7 @@ pub async fn round(state: &AppState, now: i64) -> Result<usize, ServerError> {
                     .records(RecordQuery {
                         status: Some((*status).to_owned()),
                         after: after.clone(),
+                        sort: SortField::Title,
                         ..RecordQuery::of(&workspace, saha_core::service::case::KIND, PAGE)
                     })
                     .await?;
@@ -141,7 +142,7 @@ pub async fn round(state: &AppState, now: i64) -> Result<usize, ServerError> {
                 match page.last() {
                     Some(last) if page.len() == PAGE => {
                         after = Some(After {
-                            value: last.sort_value(RecordQuery::of("", "", 0).sort),
+                            value: last.sort_value(SortField::Title),
                             id: last.id.to_string(),
                         });
                     }
