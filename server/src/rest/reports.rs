@@ -105,8 +105,10 @@ pub async fn get(
     State(state): State<AppState>,
     caller: Caller,
     Path(name): Path<String>,
-    Query(params): Query<ReportParams>,
+    params: Result<Query<ReportParams>, axum::extract::rejection::QueryRejection>,
 ) -> RestResult<Json<Value>> {
+    // A malformed query is a problem document like every other refusal.
+    let Query(params) = params.map_err(|e| Problem::invalid(e.body_text()))?;
     if name != "profitability" {
         return Err(Problem::new(
             StatusCode::NOT_FOUND,
