@@ -190,6 +190,11 @@ field-survey = Survey
 field-loyalty_tier = Loyalty tier
 field-abc_class = ABC class (by margin)
 field-min_margin = Minimum gross margin (TRY)
+field-annual_potential = Annual purchasing potential (TRY)
+field-loyalty_group = Satisfaction–loyalty group
+field-retention = Retention
+field-bought_product = Bought the product
+field-not_bought_product = Has not bought the product
 field-name = Name
 field-party = Company or person
 field-type = Customer type
@@ -498,6 +503,17 @@ satisfaction-5 = 5 — Very happy
 satisfaction_group-satisfied = Satisfied (4–5)
 satisfaction_group-neutral = Neutral (2.5–4)
 satisfaction_group-unhappy = Unhappy (below 2.5)
+
+## loyalty_group
+loyalty_group-dangerous = Dangerous (dissatisfied, disloyal)
+loyalty_group-captive = Captive (loyal, dissatisfied)
+loyalty_group-mercenary = Mercenary (satisfied, not loyal)
+loyalty_group-advocate = Advocate (satisfied, loyal)
+loyalty_group-no_data = No satisfaction data
+
+## retention
+retention-at_risk = At risk (overdue)
+retention-silent = Silent (no sale for long)
 
 ## abc_class
 abc_class-A = A — most profitable (first 80% of margin)
@@ -958,3 +974,48 @@ ui-uncosted_lines = { $count ->
         [one] One sold line has no cost: its revenue is left out of the margin. Give the product a cost.
        *[other] { $count } sold lines have no cost: their revenue is left out of the margin. Give the products a cost.
     }
+ui-customers_report = Loyalty and risk
+ui-matrix_hint = Satisfaction is the mean of the survey answers and case ratings the account's people gave in the period; loyalty blends repeat purchase (sales in each quarter of the period), tenure and the latest recommendation score. Accounts without any opinion in the period are counted apart, never guessed.
+ui-matrix_title = Satisfaction–loyalty matrix
+ui-satisfaction = Satisfaction
+ui-loyalty_axis = Loyalty
+ui-satisfied_from = Satisfied from (0–100)
+ui-loyal_from = Loyal from (0–100)
+ui-matrix_months = Period (months)
+ui-at_risk_factor = At risk when overdue by (× usual interval)
+ui-silent_days = Silent after (days without a sale)
+ui-save_thresholds = Save for the workspace
+ui-thresholds_saved = Thresholds saved for the workspace.
+ui-make_segment = Make a segment of this group
+ui-accounts_in_group = Accounts in the group
+ui-retention_title = Customers at risk
+ui-retention_hint = The usual interval is the median number of days between sales. A customer is at risk when the days since the last sale exceed it by the workspace's factor; ordered by gross margin, so the ones most worth a call come first.
+ui-usual_interval = Usual interval (days)
+ui-days_since_last = Days since last sale
+ui-silent_title = Silent customers
+ui-silent_hint = No sale for a long time. Marking one a former customer is written to its lifecycle log; nothing changes until you do it.
+ui-mark_former = Mark as former customer
+ui-marked_former = Marked as a former customer.
+ui-none_yet = Nothing here yet.
+ui-demand_report = Demand
+ui-demand_hint = Quantity sold per month (issued and paid invoices, open orders) and a forecast of the next three months. Two methods are tested on the past months and the one with the smaller error is used; its error is shown beside it.
+ui-product = Product
+ui-demand_forecast = Forecast
+ui-quantity = Quantity
+ui-method = Method
+ui-method_seasonal = Same month last year (seasonal)
+ui-mae = Mean absolute error
+ui-mape = Mean absolute percentage error
+ui-too_little_history = Too little history for a forecast (at least 4 months of sales are needed).
+ui-demand_chart = Monthly quantity, with the forecast
+ui-loyalty_group = Satisfaction–loyalty group
+ui-share_of_wallet = Share of wallet (12 months)
+ui-share_of_wallet_none = Give the account an annual purchasing potential to see its share of wallet.
+ui-cross_sell = Offer next
+ui-cross_sell_none = No suggestion yet: products need to be bought together by at least three customers.
+ui-no_satisfaction_data = { $count ->
+        [one] One account has no satisfaction data in the period: counted apart.
+       *[other] { $count } accounts have no satisfaction data in the period: counted apart.
+    }
+ui-method_smoothing = Exponential smoothing (α = { $alpha })
+ui-cross_sell_because = Bought with { $product } by { $together } customers (lift { $lift })

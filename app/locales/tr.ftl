@@ -181,6 +181,11 @@ field-survey = Anket
 field-loyalty_tier = Sadakat seviyesi
 field-abc_class = ABC sınıfı (marja göre)
 field-min_margin = En az brüt marj (TL)
+field-annual_potential = Yıllık satın alma potansiyeli (TL)
+field-loyalty_group = Memnuniyet–sadakat grubu
+field-retention = Elde tutma
+field-bought_product = Bu ürünü almış
+field-not_bought_product = Bu ürünü almamış
 field-name = Ad
 field-party = Şirket / şahıs
 field-type = Müşteri tipi
@@ -481,6 +486,17 @@ satisfaction-5 = 5 — Çok memnun
 satisfaction_group-satisfied = Memnun (4–5)
 satisfaction_group-neutral = Kararsız (2,5–4)
 satisfaction_group-unhappy = Memnun değil (2,5 altı)
+
+## loyalty_group
+loyalty_group-dangerous = Tehlikeli (memnun değil, sadık değil)
+loyalty_group-captive = Tutsak (sadık, memnun değil)
+loyalty_group-mercenary = Paralı asker (memnun, sadık değil)
+loyalty_group-advocate = Savunucu (memnun ve sadık)
+loyalty_group-no_data = Memnuniyet verisi yok
+
+## retention
+retention-at_risk = Risk altında (gecikmiş)
+retention-silent = Sessiz (uzun süredir satış yok)
 
 ## abc_class
 abc_class-A = A — en kârlılar (marjın ilk %80'i)
@@ -938,3 +954,48 @@ ui-uncosted_lines = { $count ->
         [one] Satılan bir kalemin maliyeti yok: cirosu marja katılmadı. Ürüne maliyet girin.
        *[other] Satılan { $count } kalemin maliyeti yok: cirosu marja katılmadı. Ürünlere maliyet girin.
     }
+ui-customers_report = Sadakat ve risk
+ui-matrix_hint = Memnuniyet, hesabın kişilerinin dönem içinde verdiği anket yanıtlarının ve talep puanlarının ortalamasıdır; sadakat, tekrar satın almayı (dönemin her çeyreğinde satış), müşteri olma süresini ve son tavsiye puanını birleştirir. Dönemde hiç görüşü olmayan hesaplar ayrı sayılır, tahmin edilmez.
+ui-matrix_title = Memnuniyet–sadakat matrisi
+ui-satisfaction = Memnuniyet
+ui-loyalty_axis = Sadakat
+ui-satisfied_from = Memnun sayılma eşiği (0–100)
+ui-loyal_from = Sadık sayılma eşiği (0–100)
+ui-matrix_months = Dönem (ay)
+ui-at_risk_factor = Risk eşiği (olağan aralığın katı)
+ui-silent_days = Sessiz sayılma (satışsız gün)
+ui-save_thresholds = Çalışma alanı için kaydet
+ui-thresholds_saved = Eşikler çalışma alanı için kaydedildi.
+ui-make_segment = Bu gruptan segment oluştur
+ui-accounts_in_group = Gruptaki hesaplar
+ui-retention_title = Risk altındaki müşteriler
+ui-retention_hint = Olağan aralık, satışlar arasındaki gün sayısının ortancasıdır. Son satıştan bu yana geçen gün bunu çalışma alanının katsayısı kadar aşınca müşteri risk altındadır; en değerliler önce gelsin diye brüt marja göre sıralıdır.
+ui-usual_interval = Olağan aralık (gün)
+ui-days_since_last = Son satıştan bu yana gün
+ui-silent_title = Sessiz müşteriler
+ui-silent_hint = Uzun süredir satış yok. Birini eski müşteri olarak işaretlemek yaşam döngüsü kaydına yazılır; siz yapmadıkça hiçbir şey değişmez.
+ui-mark_former = Eski müşteri olarak işaretle
+ui-marked_former = Eski müşteri olarak işaretlendi.
+ui-none_yet = Henüz bir şey yok.
+ui-demand_report = Talep
+ui-demand_hint = Aylık satılan miktar (kesilmiş ve ödenmiş faturalar, açık siparişler) ve önümüzdeki üç ayın tahmini. İki yöntem geçmiş aylarda denenir, hatası küçük olan kullanılır; hatası yanında gösterilir.
+ui-product = Ürün
+ui-demand_forecast = Tahmin
+ui-quantity = Miktar
+ui-method = Yöntem
+ui-method_seasonal = Geçen yılın aynı ayı (mevsimsel)
+ui-mae = Ortalama mutlak hata
+ui-mape = Ortalama mutlak yüzde hata
+ui-too_little_history = Tahmin için geçmiş yetersiz (en az 4 aylık satış gerekir).
+ui-demand_chart = Aylık miktar ve tahmin
+ui-loyalty_group = Memnuniyet–sadakat grubu
+ui-share_of_wallet = Cüzdan payı (12 ay)
+ui-share_of_wallet_none = Cüzdan payını görmek için hesaba yıllık satın alma potansiyeli girin.
+ui-cross_sell = Sıradaki teklif
+ui-cross_sell_none = Henüz öneri yok: ürünlerin en az üç müşteri tarafından birlikte alınmış olması gerekir.
+ui-no_satisfaction_data = { $count ->
+        [one] Bir hesabın dönemde memnuniyet verisi yok: ayrı sayıldı.
+       *[other] { $count } hesabın dönemde memnuniyet verisi yok: ayrı sayıldı.
+    }
+ui-method_smoothing = Üstel düzeltme (α = { $alpha })
+ui-cross_sell_because = { $product } ile birlikte { $together } müşteri aldı (kaldıraç { $lift })

@@ -303,6 +303,10 @@ pub struct ServiceSettings {
     /// Loyalty tiers by points earned.
     #[autosurgeon(missing = "crate::parties::loyalty::default_tiers")]
     pub loyalty_tiers: Vec<crate::parties::loyalty::Tier>,
+    /// The reports' cut-offs and thresholds.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default)]
+    pub analytics: crate::analytics::settings::AnalyticsSettings,
 }
 
 fn default_points_per_100() -> i64 {
@@ -340,6 +344,7 @@ impl Default for ServiceSettings {
             quiet_hours: default_quiet_hours(),
             loyalty_points_per_100: default_points_per_100(),
             loyalty_tiers: crate::parties::loyalty::default_tiers(),
+            analytics: Default::default(),
         }
     }
 }
@@ -400,6 +405,7 @@ impl ServiceSettings {
         if self.quiet_window().is_none() {
             problems.push(("quiet_hours", Problem::InvalidDateTime));
         }
+        problems.extend(self.analytics.problems());
         if problems.is_empty() {
             Ok(())
         } else {

@@ -169,7 +169,20 @@ fn documents_saved_by_an_earlier_release_load_unchanged() {
             // A product's `unit_cost`, kept by the lines priced from it (2026-12-03).
             "product" => &["archived_at", "deleted_at", "unit_cost"],
             // A segment's ABC class and minimum margin filters (2026-12-03).
-            "segment" => &["abc_class", "archived_at", "deleted_at", "min_margin"],
+            // Its matrix group, retention and bought / not bought product filters
+            // (2026-12-04).
+            "segment" => &[
+                "abc_class",
+                "archived_at",
+                "bought_product",
+                "deleted_at",
+                "loyalty_group",
+                "min_margin",
+                "not_bought_product",
+                "retention",
+            ],
+            // An account's annual purchasing potential, for the share of wallet (2026-12-04).
+            "account" => &["annual_potential", "archived_at", "deleted_at"],
             _ => &["archived_at", "deleted_at"],
         };
         assert_eq!(added, since, "{kind}");

@@ -478,8 +478,7 @@ impl Worker {
         let Some(audience) = saha_core::views::audience::audience_of(
             &campaign,
             &refs,
-            &rules,
-            &settings.loyalty_tiers,
+            &settings,
             now,
             &approval.access,
         ) else {

@@ -696,7 +696,8 @@ mod tests {
         c.template = "Merhaba {{first_name}}".into();
         c.common.team = "izmir".into();
         let noon = at("2026-11-24T12:00");
-        let tiers = crate::parties::loyalty::default_tiers();
+        // The default settings give ContactRules::default() (7 days, 21:00–09:00).
+        let settings = crate::workspace::ServiceSettings::default();
         let owner = crate::access::Access {
             role: crate::access::Role::Owner,
             teams: Vec::new(),
@@ -706,8 +707,7 @@ mod tests {
             teams: vec!["izmir".into()],
         };
         let reached_by = |c: &Campaign, approver: &crate::access::Access| -> Vec<String> {
-            let a =
-                audience_of(c, &refs, &ContactRules::default(), &tiers, noon, approver).unwrap();
+            let a = audience_of(c, &refs, &settings, noon, approver).unwrap();
             let mut ids: Vec<String> = a.included.into_iter().map(|i| i.person).collect();
             ids.sort();
             ids

@@ -2,8 +2,11 @@
 //!
 //! A segment filters people — contacts, and accounts that are persons — by their
 //! account's customer type, city, segment and tags, its last order date, its revenue
-//! (issued and paid invoices in TRY), the satisfaction group of its rated cases, and its
-//! ABC class and gross margin ([`crate::analytics::profit`]).
+//! (issued and paid invoices in TRY), the satisfaction group of its rated cases, its
+//! ABC class and gross margin ([`crate::analytics::profit`]), its group in the
+//! satisfaction–loyalty matrix ([`crate::analytics::matrix`]), whether it is at risk or
+//! silent ([`crate::analytics::retention`]), and the products it bought or did not
+//! ("customers who bought X but not Y").
 //! Segments are records like any other: saved, synced, evaluated offline on the device
 //! against the records it holds, so the count is live.
 
@@ -66,7 +69,31 @@ pub struct SegmentFields {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     #[serde(default)]
     pub min_margin: String,
+    /// A group of the satisfaction–loyalty matrix, or `no_data`
+    /// ([`LOYALTY_GROUPS`]), or "".
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    #[serde(default)]
+    pub loyalty_group: String,
+    /// `at_risk` or `silent` ([`RETENTION_STATES`]), or "".
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    #[serde(default)]
+    pub retention: String,
+    /// The ID of a product the account has bought, or "".
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    #[serde(default)]
+    pub bought_product: String,
+    /// The ID of a product the account has not bought, or "".
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    #[serde(default)]
+    pub not_bought_product: String,
 }
+
+/// The loyalty-group filter's choices: the groups of the satisfaction–loyalty matrix
+/// (`crate::analytics::matrix::Group`, in its order) and `no_data`.
+pub const LOYALTY_GROUPS: &[&str] = &["dangerous", "captive", "mercenary", "advocate", "no_data"];
+
+/// The retention filter's choices.
+pub const RETENTION_STATES: &[&str] = &["at_risk", "silent"];
 
 /// The segment form's fields.
 pub mod field {
@@ -89,6 +116,13 @@ pub mod field {
     pub const LOYALTY_TIER: FieldSpec = FieldSpec::new("loyalty_tier", Input::Text);
     pub const ABC_CLASS: FieldSpec = FieldSpec::new("abc_class", Input::Choice(&["A", "B", "C"]));
     pub const MIN_MARGIN: FieldSpec = FieldSpec::new("min_margin", Input::Decimal);
+    pub const LOYALTY_GROUP: FieldSpec =
+        FieldSpec::new("loyalty_group", Input::Choice(super::LOYALTY_GROUPS));
+    pub const RETENTION: FieldSpec =
+        FieldSpec::new("retention", Input::Choice(super::RETENTION_STATES));
+    pub const BOUGHT_PRODUCT: FieldSpec = FieldSpec::new("bought_product", Input::Link("product"));
+    pub const NOT_BOUGHT_PRODUCT: FieldSpec =
+        FieldSpec::new("not_bought_product", Input::Link("product"));
 }
 
 const FIELDS: &[FieldSpec] = &[
@@ -103,6 +137,10 @@ const FIELDS: &[FieldSpec] = &[
     field::LOYALTY_TIER,
     field::ABC_CLASS,
     field::MIN_MARGIN,
+    field::LOYALTY_GROUP,
+    field::RETENTION,
+    field::BOUGHT_PRODUCT,
+    field::NOT_BOUGHT_PRODUCT,
     record::COMMON_FIELDS[0],
     record::COMMON_FIELDS[1],
     record::COMMON_FIELDS[2],
@@ -129,7 +167,11 @@ impl RecordType for Segment {
             .with("satisfaction_group", &self.satisfaction)
             .with("loyalty_tier", &self.loyalty_tier)
             .with("abc_class", &self.abc_class)
-            .with("min_margin", &self.min_margin);
+            .with("min_margin", &self.min_margin)
+            .with("loyalty_group", &self.loyalty_group)
+            .with("retention", &self.retention)
+            .with("bought_product", &self.bought_product)
+            .with("not_bought_product", &self.not_bought_product);
         record::common_form(self, &mut form);
         form
     }
@@ -147,6 +189,10 @@ impl RecordType for Segment {
         self.loyalty_tier = check.field(&field::LOYALTY_TIER);
         self.abc_class = check.field(&field::ABC_CLASS);
         self.min_margin = check.field(&field::MIN_MARGIN);
+        self.loyalty_group = check.field(&field::LOYALTY_GROUP);
+        self.retention = check.field(&field::RETENTION);
+        self.bought_product = check.field(&field::BOUGHT_PRODUCT);
+        self.not_bought_product = check.field(&field::NOT_BOUGHT_PRODUCT);
         record::apply_common(&mut check, self);
         check.finish()
     }
@@ -180,6 +226,15 @@ pub struct AccountFacts {
     pub abc_class: String,
     /// Its gross margin in TRY over all its sales.
     pub margin_try: Decimal,
+    /// Its group in the satisfaction–loyalty matrix, `no_data`, or "" when the matrix
+    /// does not count it.
+    pub loyalty_group: &'static str,
+    /// Overdue by the workspace's factor ([`crate::analytics::retention`]).
+    pub at_risk: bool,
+    /// No sale for the workspace's silent days.
+    pub silent: bool,
+    /// The products it has bought (IDs).
+    pub products: std::collections::BTreeSet<String>,
 }
 
 impl Segment {
@@ -195,7 +250,11 @@ impl Segment {
             || !self.satisfaction.is_empty()
             || !self.loyalty_tier.is_empty()
             || !self.abc_class.is_empty()
-            || !self.min_margin.is_empty();
+            || !self.min_margin.is_empty()
+            || !self.loyalty_group.is_empty()
+            || !self.retention.is_empty()
+            || !self.bought_product.is_empty()
+            || !self.not_bought_product.is_empty();
         let Some((account_id, account)) = person.account else {
             return !needs_account;
         };
@@ -225,6 +284,15 @@ impl Segment {
                     .min_margin
                     .parse::<Decimal>()
                     .is_ok_and(|min| !f.abc_class.is_empty() && f.margin_try >= min))
+            && (self.loyalty_group.is_empty() || self.loyalty_group == f.loyalty_group)
+            && (match self.retention.as_str() {
+                "" => true,
+                "at_risk" => f.at_risk,
+                _ => f.silent,
+            })
+            && (self.bought_product.is_empty() || f.products.contains(&self.bought_product))
+            && (self.not_bought_product.is_empty()
+                || !f.products.contains(&self.not_bought_product))
             && (self.satisfaction.is_empty()
                 || f.rating_x100
                     .is_some_and(|r| match self.satisfaction.as_str() {

@@ -94,6 +94,11 @@ pub struct AccountFields {
     /// The loyalty points ledger ([`crate::parties::loyalty`]); only grows.
     #[autosurgeon(missing = "Default::default")]
     pub loyalty: Vec<crate::parties::loyalty::LedgerEntry>,
+    /// What the account could buy from us in a year, in TRY (decimal text, "" when
+    /// unknown): the base of its share of wallet.
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    #[serde(default)]
+    pub annual_potential: String,
 }
 
 /// The account form's fields.
@@ -116,6 +121,8 @@ pub mod field {
     pub const TAX_NUMBER: FieldSpec = FieldSpec::new("tax_number", Input::Text);
     pub const BIRTHDAY: FieldSpec = FieldSpec::new("birthday", Input::Date);
     pub const TAGS: FieldSpec = FieldSpec::new("tags", Input::Tags);
+    /// Estimated yearly purchases in TRY, for the share of wallet.
+    pub const ANNUAL_POTENTIAL: FieldSpec = FieldSpec::new("annual_potential", Input::Decimal);
 }
 
 const FIELDS: &[FieldSpec] = &[
@@ -133,6 +140,7 @@ const FIELDS: &[FieldSpec] = &[
     field::TAX_NUMBER,
     field::BIRTHDAY,
     field::TAGS,
+    field::ANNUAL_POTENTIAL,
     record::COMMON_FIELDS[0],
     record::COMMON_FIELDS[1],
     record::COMMON_FIELDS[2],
@@ -162,7 +170,8 @@ impl RecordType for Account {
             .with("tax_office", &self.tax_office)
             .with("tax_number", &self.tax_number)
             .with("birthday", &self.birthday)
-            .with("tags", tags_text(&self.tags));
+            .with("tags", tags_text(&self.tags))
+            .with("annual_potential", &self.annual_potential);
         record::common_form(self, &mut form);
         form
     }
@@ -196,6 +205,7 @@ impl RecordType for Account {
             String::new()
         };
         self.tags = split_tags(&check.field(&field::TAGS));
+        self.annual_potential = check.field(&field::ANNUAL_POTENTIAL);
         record::apply_common(&mut check, self);
         check.finish()?;
         if customer_type != self.customer_type {

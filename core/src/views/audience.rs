@@ -5,34 +5,35 @@
 
 use std::collections::HashMap;
 
-use crate::engagement::campaign::{Audience, Campaign, ContactRules, DeliveryState, audience};
+use crate::analytics::signals::Signals;
+use crate::engagement::campaign::{Audience, Campaign, DeliveryState, audience};
 use crate::engagement::segment::{AccountFacts, Segment};
 use crate::kinds::Record;
 use crate::parties::account::{Account, Party};
 use crate::parties::consent::RecipientType;
 use crate::parties::person::Person;
-use crate::time::civil::Zone;
+use crate::time::civil::{Date, Zone};
+use crate::workspace::ServiceSettings;
 
-/// The facts of every account, from the records on the device.
-pub fn facts<'a, K: ToString>(
-    records: impl IntoIterator<Item = (K, &'a Record)>,
-    tiers: &[crate::parties::loyalty::Tier],
+/// The facts of every account, from the records on the device (every record of the
+/// workspace, on the server), with the workspace's `settings` on `today`.
+pub fn facts(
+    records: &[(String, &Record)],
+    settings: &ServiceSettings,
+    today: Date,
 ) -> HashMap<String, AccountFacts> {
+    let tiers = &settings.loyalty_tiers;
     let mut facts: HashMap<String, AccountFacts> = HashMap::new();
     let mut ratings: HashMap<String, Vec<i64>> = HashMap::new();
-    let records: Vec<(K, &Record)> = records.into_iter().collect();
     // Whose account a contact belongs to, for survey answers.
-    let owners: HashMap<String, &str> = records
+    let owners: HashMap<&str, &str> = records
         .iter()
         .filter_map(|(id, r)| match r {
-            Record::Contact(c) if !c.account.is_empty() => {
-                Some((id.to_string(), c.account.as_str()))
-            }
+            Record::Contact(c) if !c.account.is_empty() => Some((id.as_str(), c.account.as_str())),
             _ => None,
         })
         .collect();
-    let owners: HashMap<&str, &str> = owners.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-    for (id, record) in &records {
+    for (id, record) in records {
         match record {
             Record::Sales(s)
                 if s.common.kind == crate::sales::document::ORDER && !s.account.is_empty() =>
@@ -55,7 +56,7 @@ pub fn facts<'a, K: ToString>(
             Record::Account(a) if !a.loyalty.is_empty() => {
                 let earned = crate::parties::loyalty::balance(&a.loyalty).earned;
                 if let Some(tier) = crate::parties::loyalty::tier(tiers, earned) {
-                    facts.entry(id.to_string()).or_default().loyalty_tier = tier.name.clone();
+                    facts.entry(id.clone()).or_default().loyalty_tier = tier.name.clone();
                 }
             }
             Record::Campaign(c) if c.survey == "csat" => {
@@ -82,20 +83,26 @@ pub fn facts<'a, K: ToString>(
         let mean = list.iter().sum::<i64>() / list.len() as i64;
         facts.entry(account).or_default().rating_x100 = Some(mean);
     }
-    // ABC class and margin over all sales, as the profitability report ranks them.
-    let ids: Vec<String> = records.iter().map(|(id, _)| id.to_string()).collect();
-    let documents: Vec<(&str, &crate::sales::document::SalesDocument)> = ids
-        .iter()
-        .zip(&records)
-        .filter_map(|(id, (_, r))| match r {
-            Record::Sales(s) => Some((id.as_str(), s)),
-            _ => None,
-        })
-        .collect();
-    let today = crate::time::civil::Date::from_days_since_epoch(0);
+    // The reports' figures, as their pages show them.
+    let signals = Signals::gather(records);
+    let analytics = &settings.analytics;
+    let counted = crate::analytics::profit::sales(&signals.documents);
+    for sale in &counted {
+        if !sale.document.account.is_empty() {
+            let products = &mut facts
+                .entry(sale.document.account.clone())
+                .or_default()
+                .products;
+            for line in sale.document.lines.values() {
+                if !line.product.is_empty() {
+                    products.insert(line.product.clone());
+                }
+            }
+        }
+    }
     let report = crate::analytics::profit::ProfitReport::compute(
-        &documents,
-        crate::analytics::profit::AbcCutoffs::default(),
+        &signals.documents,
+        analytics.abc_cutoffs(),
         today,
         "",
     );
@@ -103,6 +110,15 @@ pub fn facts<'a, K: ToString>(
         let f = facts.entry(profit.account.clone()).or_default();
         f.abc_class = class.code().to_owned();
         f.margin_try = profit.margin();
+    }
+    let matrix = crate::analytics::matrix::Matrix::compute(&signals, analytics, today);
+    for (account, group) in matrix.codes() {
+        facts.entry(account).or_default().loyalty_group = group;
+    }
+    for r in crate::analytics::retention::compute(&signals, analytics, today) {
+        let f = facts.entry(r.account).or_default();
+        f.at_risk = r.at_risk;
+        f.silent = r.silent;
     }
     facts
 }
@@ -160,9 +176,10 @@ pub fn members<'p, 'a>(
     segment: &Segment,
     people: &'p [Person<'a>],
     records: &[(String, &Record)],
-    tiers: &[crate::parties::loyalty::Tier],
+    settings: &ServiceSettings,
+    today: Date,
 ) -> Vec<&'p Person<'a>> {
-    let facts = facts(records.iter().map(|(k, r)| (k.clone(), *r)), tiers);
+    let facts = facts(records, settings, today);
     people
         .iter()
         .filter(|p| segment.matches(p, &facts))
@@ -226,11 +243,12 @@ pub fn last_contacts<'a, K>(
 pub fn audience_of(
     campaign: &Campaign,
     records: &[(String, &crate::kinds::Record)],
-    rules: &ContactRules,
-    tiers: &[crate::parties::loyalty::Tier],
+    settings: &ServiceSettings,
     now: i64,
     approver: &crate::access::Access,
 ) -> Option<Audience> {
+    let rules = &settings.contact_rules();
+    let today = rules.zone.local(now).date;
     let people = crate::views::audience::people(records);
     let last = last_contacts(
         records.iter().map(|(k, r)| (k.clone(), *r)),
@@ -250,7 +268,7 @@ pub fn audience_of(
             crate::kinds::Record::Segment(s) if *id == campaign.segment => Some(s),
             _ => None,
         })?;
-        members(segment, &people, records, tiers)
+        members(segment, &people, records, settings, today)
             .into_iter()
             .filter(in_scope)
             .collect()
@@ -337,8 +355,9 @@ mod tests {
         let refs: Vec<(String, &Record)> = records.iter().map(|(k, r)| (k.clone(), r)).collect();
         let people = people(&refs);
         let facts = facts(
-            refs.iter().map(|(k, r)| (k.clone(), *r)),
-            &crate::parties::loyalty::default_tiers(),
+            &refs,
+            &ServiceSettings::default(),
+            Date::parse("2026-06-01").unwrap(),
         );
         let names = |s: &Segment| -> Vec<&str> {
             people
@@ -396,12 +415,13 @@ mod tests {
             ("C1".into(), Record::Contact(contact)),
             ("S1".into(), Record::Campaign(survey)),
         ];
+        let refs: Vec<(String, &Record)> = records.iter().map(|(k, r)| (k.clone(), r)).collect();
         let facts = facts(
-            records.iter().map(|(k, r)| (k.clone(), r)),
-            &crate::parties::loyalty::default_tiers(),
+            &refs,
+            &ServiceSettings::default(),
+            Date::from_days_since_epoch(0),
         );
         assert_eq!(facts["A1"].rating_x100, Some(200));
-        let refs: Vec<(String, &Record)> = records.iter().map(|(k, r)| (k.clone(), r)).collect();
         let people = people(&refs);
         let mut unhappy = Segment::blank(&ctx);
         unhappy.satisfaction = "unhappy".into();
@@ -409,5 +429,83 @@ mod tests {
             people.iter().filter(|p| unhappy.matches(p, &facts)).count(),
             1
         );
+    }
+
+    #[test]
+    fn segments_filter_by_matrix_group_retention_and_products_bought() {
+        use crate::sales::document::{LineItem, ORDER, SalesDocument};
+        let day = |date: &str| Date::parse(date).unwrap().days_since_epoch() * 86_400_000;
+        let ctx = EditContext::new("u1", day("2026-01-01"));
+        let account = || {
+            let mut a = Account::blank(&ctx);
+            a.customer_type = CustomerType::Current;
+            Record::Account(a)
+        };
+        let contact = |name: &str, account: &str| {
+            let mut c = Contact::blank(&ctx);
+            c.name = name.into();
+            c.account = account.into();
+            Record::Contact(c)
+        };
+        let order = |account: &str, date: &str, product: &str| {
+            let mut o = SalesDocument::new(ORDER, &EditContext::new("u1", day(date)));
+            o.account = account.into();
+            o.lines.insert(
+                "l".into(),
+                LineItem {
+                    product: product.into(),
+                    quantity: "1".into(),
+                    unit_price: "10".into(),
+                    ..LineItem::default()
+                },
+            );
+            Record::Sales(o)
+        };
+        let mut case = crate::service::case::Case::blank(&ctx);
+        case.account = "A1".into();
+        case.satisfaction = "1".into();
+        let records: Vec<(String, Record)> = vec![
+            ("A1".into(), account()),
+            ("A2".into(), account()),
+            ("C1".into(), contact("Ayşe Kaya", "A1")),
+            ("C2".into(), contact("Mehmet Demir", "A2")),
+            // A1 buys every 10 days, then stops: 80 days since on 2026-06-01, at risk.
+            ("O1".into(), order("A1", "2026-02-21", "P1")),
+            ("O2".into(), order("A1", "2026-03-03", "P1")),
+            ("O3".into(), order("A1", "2026-03-13", "P1")),
+            ("O4".into(), order("A2", "2026-05-20", "P2")),
+            ("K1".into(), Record::Case(case)),
+        ];
+        let refs: Vec<(String, &Record)> = records.iter().map(|(k, r)| (k.clone(), r)).collect();
+        let people = people(&refs);
+        let facts = facts(
+            &refs,
+            &ServiceSettings::default(),
+            Date::parse("2026-06-01").unwrap(),
+        );
+        let names = |s: &Segment| -> Vec<&str> {
+            people
+                .iter()
+                .filter(|p| s.matches(p, &facts))
+                .map(|p| p.name)
+                .collect()
+        };
+        let mut s = Segment::blank(&ctx);
+        // A1: rated 1 (0 points), bought in one part of the year: dangerous.
+        s.loyalty_group = "dangerous".into();
+        assert_eq!(names(&s), ["Ayşe Kaya"]);
+        s.loyalty_group = "no_data".into();
+        assert_eq!(names(&s), ["Mehmet Demir"]);
+        s.loyalty_group.clear();
+        s.retention = "at_risk".into();
+        assert_eq!(names(&s), ["Ayşe Kaya"]);
+        s.retention = "silent".into();
+        assert!(names(&s).is_empty());
+        s.retention.clear();
+        s.bought_product = "P1".into();
+        assert_eq!(names(&s), ["Ayşe Kaya"]);
+        s.bought_product.clear();
+        s.not_bought_product = "P1".into();
+        assert_eq!(names(&s), ["Mehmet Demir"], "bought X but not Y");
     }
 }

@@ -33,9 +33,12 @@ pub(crate) fn members(segment: &Segment) -> Vec<(String, &'static str, String)> 
             .iter()
             .map(|(id, v)| (id.to_string(), &v.record))
             .collect();
-        let tiers = repo().service().with(|s| s.loyalty_tiers.clone());
+        let settings = repo().service().get();
+        let today = crate::ui::widgets::format::workspace_zone()
+            .local(now_ms())
+            .date;
         let people = saha_core::views::audience::people(&records);
-        saha_core::views::audience::members(segment, &people, &records, &tiers)
+        saha_core::views::audience::members(segment, &people, &records, &settings, today)
             .into_iter()
             .map(|p| (p.id.clone(), p.kind, p.name.to_owned()))
             .collect()
@@ -120,9 +123,7 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
     let personal = campaign::is_personal(&campaign.template);
     let for_audience = campaign.clone();
     let audience = Memo::new(move |_| {
-        let (rules, tiers) = repo()
-            .service()
-            .with(|s| (s.contact_rules(), s.loyalty_tiers.clone()));
+        let settings = repo().service().get();
         records.with(|all| {
             let list: Vec<(String, &Record)> = all
                 .iter()
@@ -136,8 +137,7 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
             let result = saha_core::views::audience::audience_of(
                 &for_audience,
                 &list,
-                &rules,
-                &tiers,
+                &settings,
                 now_ms(),
                 &access,
             )?;

@@ -105,6 +105,8 @@ pub fn ServiceSettingsPage() -> impl IntoView {
                         return;
                     }
                 },
+                // The reports' thresholds are set on the reports' pages.
+                analytics: repo().service().with_untracked(|s| s.analytics.clone()),
             };
             wasm_bindgen_futures::spawn_local(async move {
                 match repo().set_service(&settings).await {
