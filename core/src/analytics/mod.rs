@@ -11,11 +11,14 @@
 //!   who has gone silent.
 //! - [`cross_sell`]: what to offer an account next, from products bought together.
 //! - [`wallet`]: share of wallet against the account's annual potential.
+//! - [`performance`]: won revenue against goals, win rate, sales cycle, pipeline, stage
+//!   conversion, calls, case times and the NPS trend, per rep and team.
 //! - [`demand`]: monthly quantity per product and a forecast with its backtest error.
 
 pub mod cross_sell;
 pub mod demand;
 pub mod matrix;
+pub mod performance;
 pub mod profit;
 pub mod retention;
 pub mod settings;

@@ -33,6 +33,9 @@ pub struct AnalyticsSettings {
     /// Retention: a customer silent this many days is suggested to be marked former.
     #[autosurgeon(hydrate = "hydrate_int")]
     pub silent_days: i64,
+    /// Team performance: each rep's revenue goal per month.
+    #[autosurgeon(missing = "Default::default")]
+    pub goals: Vec<super::performance::SalesGoal>,
 }
 
 impl Default for AnalyticsSettings {
@@ -45,6 +48,7 @@ impl Default for AnalyticsSettings {
             matrix_months: 12,
             at_risk_factor_x10: 20,
             silent_days: 365,
+            goals: Vec::new(),
         }
     }
 }
@@ -66,6 +70,24 @@ impl AnalyticsSettings {
         range("matrix_months", self.matrix_months, 1, 60);
         range("at_risk_factor_x10", self.at_risk_factor_x10, 10, 100);
         range("silent_days", self.silent_days, 30, 3650);
+        for goal in &self.goals {
+            let month_ok = goal.month.len() == 7
+                && crate::time::civil::Date::parse(&format!("{}-01", goal.month)).is_some();
+            let amount_ok = goal
+                .amount
+                .trim()
+                .parse::<rust_decimal::Decimal>()
+                .is_ok_and(|a| a >= rust_decimal::Decimal::ZERO);
+            if goal.member.is_empty() {
+                problems.push(("goals", Problem::Required));
+            }
+            if !month_ok {
+                problems.push(("goals", Problem::InvalidDate));
+            }
+            if !amount_ok {
+                problems.push(("goals", Problem::InvalidNumber));
+            }
+        }
         problems
     }
 

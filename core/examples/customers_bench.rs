@@ -1,0 +1,140 @@
+//! Times the customer reports over a synthetic workspace: 10,000 accounts, 10,000
+//! orders and invoices with 50,000 lines over 200 products, 3,000 contacts and 5,000
+//! rated cases — gathering the signals, the satisfaction–loyalty matrix, retention, the
+//! cross-sell co-occurrence with one account's suggestions, and one product's demand
+//! forecast.
+//!
+//! `cargo run --release -p saha-core --example customers_bench [accounts] [lines]`
+//! prints the median and worst of 15 runs of each (native; the browser runs the same
+//! code as WASM).
+
+use std::time::Instant;
+
+use saha_core::analytics::cross_sell::CoOccurrence;
+use saha_core::analytics::demand;
+use saha_core::analytics::matrix::Matrix;
+use saha_core::analytics::profit::sales;
+use saha_core::analytics::retention;
+use saha_core::analytics::settings::AnalyticsSettings;
+use saha_core::analytics::signals::Signals;
+use saha_core::kinds::Record;
+use saha_core::parties::account::{Account, CustomerType};
+use saha_core::parties::contact::Contact;
+use saha_core::record::{EditContext, RecordType};
+use saha_core::sales::document::{INVOICE, LineItem, ORDER, SalesDocument};
+use saha_core::service::case::Case;
+use saha_core::time::civil::Date;
+
+const DAY_MS: i64 = 86_400_000;
+const START_MS: i64 = 1_735_689_600_000; // 2025-01-01
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let accounts: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(10_000);
+    let lines: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(50_000);
+    let documents = accounts;
+    let per_document = lines / documents.max(1);
+    let mut seed: u64 = 20_261_204;
+    let mut next = || {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (seed >> 33) as usize
+    };
+    let mut records: Vec<(String, Record)> = Vec::new();
+    for i in 0..accounts {
+        let mut a = Account::blank(&EditContext::new("u", START_MS));
+        a.name = format!("Hesap {i}");
+        a.customer_type = if i % 3 == 0 {
+            CustomerType::Current
+        } else {
+            CustomerType::Potential
+        };
+        records.push((format!("account-{i}"), Record::Account(a)));
+    }
+    for i in 0..documents {
+        let day = (next() % 700) as i64;
+        let ctx = EditContext::new("u", START_MS + day * DAY_MS);
+        let kind = if i % 2 == 0 { ORDER } else { INVOICE };
+        let mut d = SalesDocument::new(kind, &ctx);
+        d.status = if kind == ORDER { "open" } else { "paid" }.into();
+        d.issue_date = saha_core::sales::document::date_of(ctx.now_ms);
+        d.account = format!("account-{}", next() % accounts);
+        for l in 0..per_document {
+            let price = 10 + next() % 5_000;
+            d.lines.insert(
+                format!("l{l}"),
+                LineItem {
+                    position: l as i64,
+                    product: format!("product-{}", next() % 200),
+                    quantity: (1 + next() % 20).to_string(),
+                    unit_price: price.to_string(),
+                    vat: 20,
+                    unit_cost: (price * 7 / 10).to_string(),
+                    ..LineItem::default()
+                },
+            );
+        }
+        records.push((format!("d{i}"), Record::Sales(d)));
+    }
+    for i in 0..3_000 {
+        let mut c = Contact::blank(&EditContext::new("u", START_MS));
+        c.account = format!("account-{}", next() % accounts);
+        records.push((format!("contact-{i}"), Record::Contact(c)));
+    }
+    for i in 0..5_000 {
+        let day = (next() % 700) as i64;
+        let mut c = Case::blank(&EditContext::new("u", START_MS + day * DAY_MS));
+        c.account = format!("account-{}", next() % accounts);
+        c.satisfaction = (1 + next() % 5).to_string();
+        records.push((format!("case-{i}"), Record::Case(c)));
+    }
+    let refs: Vec<(String, &Record)> = records.iter().map(|(id, r)| (id.clone(), r)).collect();
+    let today = Date::parse("2026-12-04").expect("a date");
+    let settings = AnalyticsSettings::default();
+    let time = |name: &str, mut run: Box<dyn FnMut() -> usize + '_>| {
+        let mut times = Vec::new();
+        let mut size = 0;
+        for _ in 0..15 {
+            let start = Instant::now();
+            size = run();
+            times.push(start.elapsed().as_secs_f64() * 1000.0);
+        }
+        times.sort_by(f64::total_cmp);
+        println!(
+            "{name}: {size} rows, median {:.1} ms, worst {:.1} ms",
+            times[times.len() / 2],
+            times[times.len() - 1]
+        );
+    };
+    time(
+        "signals (gather)",
+        Box::new(|| Signals::gather(&refs).opinions.len()),
+    );
+    let signals = Signals::gather(&refs);
+    time(
+        "satisfaction-loyalty matrix",
+        Box::new(|| Matrix::compute(&signals, &settings, today).standings.len()),
+    );
+    time(
+        "retention",
+        Box::new(|| retention::compute(&signals, &settings, today).len()),
+    );
+    let counted = sales(&signals.documents);
+    time(
+        "cross-sell: co-occurrence + one account's suggestions",
+        Box::new(|| CoOccurrence::build(&counted).suggest("account-3", 5).len()),
+    );
+    time(
+        "demand: one product's history + forecast",
+        Box::new(|| demand::demand(&counted, "product-7", today).history.len()),
+    );
+    time(
+        "whole 360° insights (gather + matrix + retention + co-occurrence)",
+        Box::new(|| {
+            let s = Signals::gather(&refs);
+            let m = Matrix::compute(&s, &settings, today);
+            let r = retention::compute(&s, &settings, today);
+            let c = sales(&s.documents);
+            m.standings.len() + r.len() + CoOccurrence::build(&c).suggest("account-3", 5).len()
+        }),
+    );
+}
