@@ -1,5 +1,6 @@
 //! Saha's benchmark harness (`cargo xtask bench`).
 //!
+//! - [`analytics`]: a small workspace whose reports have hand-worked answers.
 //! - [`api_client`]: Saha's HTTP API with a session, and ticketed sync endpoints.
 //! - [`datagen`]: deterministic Turkish CRM data.
 //! - [`peer`]: a Rust automerge-repo peer over WebSocket (also used by the server's
@@ -8,6 +9,7 @@
 //! - [`workloads`]: initial sync, reconnect, fan-out and throughput, the same for Saha and
 //!   for automerge-repo's reference server.
 
+pub mod analytics;
 pub mod api_client;
 pub mod datagen;
 pub mod peer;

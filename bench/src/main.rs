@@ -8,6 +8,7 @@
 //!                    [--seed-budget-seconds 240] [--servers saha|reference] --out FILE.json
 //! saha-bench seed-saha --http http://127.0.0.1:PORT --count N [--seed S]
 //! saha-bench seed-screens --http http://127.0.0.1:PORT --email E --password P
+//! saha-bench seed-analytics --http http://127.0.0.1:PORT --email E --password P
 //! ```
 
 use std::collections::HashMap;
@@ -74,13 +75,14 @@ impl Args {
 async fn main() -> ExitCode {
     let raw: Vec<String> = std::env::args().skip(1).collect();
     let Some(command) = raw.first().cloned() else {
-        eprintln!("usage: saha-bench <servers|seed-saha|seed-screens> [options]");
+        eprintln!("usage: saha-bench <servers|seed-saha|seed-screens|seed-analytics> [options]");
         return ExitCode::from(2);
     };
     let result = match Args::parse(&raw[1..]) {
         Ok(args) => match command.as_str() {
             "servers" => servers(&args).await,
             "seed-saha" => seed_saha(&args).await,
+            "seed-analytics" => seed_analytics(&args).await,
             "seed-screens" => seed_screens(&args).await,
             other => Err(format!("unknown command {other}")),
         },
@@ -391,36 +393,35 @@ async fn seed_saha(args: &Args) -> Result<(), String> {
 /// Logs in as an existing member and stores one filled record of every kind (see
 /// [`saha_bench::screens`]); prints each as `kind id` for the test that visits them.
 async fn seed_screens(args: &Args) -> Result<(), String> {
+    seed_records(args, saha_bench::screens::every_kind).await
+}
+
+/// Logs in as an existing member and stores the reports' worked example (see
+/// [`saha_bench::analytics`]); prints each record as `kind id`.
+async fn seed_analytics(args: &Args) -> Result<(), String> {
+    seed_records(args, saha_bench::analytics::dataset).await
+}
+
+/// Logs in as an existing member, stores the records `make` returns (given the member's
+/// ID and the time now) and lists them in the workspace index.
+async fn seed_records(
+    args: &Args,
+    make: fn(&str, i64) -> saha_bench::peer::MadeRecords,
+) -> Result<(), String> {
     let http = args.get("http")?.trim_end_matches('/').to_owned();
     let email = args.get("email")?.to_owned();
     let password = args.get("password")?.to_owned();
     let member = ApiClient::login(&http, &email, &password)
         .await
         .map_err(|e| e.to_string())?;
-    let index_id = member.index_id().await.map_err(|e| e.to_string())?;
     let user = member.user_id().await.map_err(|e| e.to_string())?;
-    let endpoint = Endpoint::from(member);
-    let mut peer = saha_bench::peer::Peer::connect(&endpoint, "screens-seeder")
-        .await
-        .map_err(|e| e.to_string())?;
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64);
-    let made = saha_bench::screens::every_kind(&user, now);
-    let ids: Vec<_> = made.iter().map(|(_, id, _)| *id).collect();
-    for (_, id, doc) in &made {
-        peer.docs.insert(*id, doc.clone());
-    }
-    peer.push_all(&ids).await.map_err(|e| e.to_string())?;
-    peer.fetch(index_id).await.map_err(|e| e.to_string())?;
-    let index = peer
-        .docs
-        .get_mut(&index_id)
-        .ok_or("the index did not arrive")?;
-    for (kind, id, _) in &made {
-        workspace::add_record(index, *id, kind, now).map_err(|e| e.to_string())?;
-    }
-    peer.push(index_id).await.map_err(|e| e.to_string())?;
+    let made = make(&user, now);
+    saha_bench::peer::store_records(&member, &made, now)
+        .await
+        .map_err(|e| e.to_string())?;
     for (kind, id, _) in &made {
         println!("{kind} {id}");
     }

@@ -230,3 +230,31 @@ impl Peer {
             .ok_or_else(|| PeerError(format!("{id} is unavailable")))
     }
 }
+
+/// Records made for a workspace: (kind, ID, document).
+pub type MadeRecords = Vec<(&'static str, DocumentId, Automerge)>;
+
+/// Stores `made` as `member` over the protocol and lists each record in the member's
+/// workspace index (created `now_ms`), as the app does when it creates a record.
+pub async fn store_records(
+    member: &crate::api_client::ApiClient,
+    made: &MadeRecords,
+    now_ms: i64,
+) -> Result<(), PeerError> {
+    let index_id = member.index_id().await?;
+    let mut peer = Peer::connect(&Endpoint::from(member.clone()), "seeder").await?;
+    let ids: Vec<DocumentId> = made.iter().map(|(_, id, _)| *id).collect();
+    for (_, id, doc) in made {
+        peer.docs.insert(*id, doc.clone());
+    }
+    peer.push_all(&ids).await?;
+    peer.fetch(index_id).await?;
+    let index = peer
+        .docs
+        .get_mut(&index_id)
+        .ok_or_else(|| PeerError("the index did not arrive".into()))?;
+    for (kind, id, _) in made {
+        saha_core::workspace::add_record(index, *id, kind, now_ms).map_err(err)?;
+    }
+    peer.push(index_id).await
+}
