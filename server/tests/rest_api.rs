@@ -998,3 +998,233 @@ async fn the_profitability_report_ranks_what_the_caller_may_see() {
     );
     server.shutdown().await.unwrap();
 }
+
+/// The customer reports over the worked example of `saha_bench::analytics` (its table
+/// gives the answers): the matrix, retention, cross-selling and demand.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_customer_reports_answer_the_worked_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let user = server.owner.user_id().await.unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let made = saha_bench::analytics::dataset(&user, now);
+    saha_bench::peer::store_records(&server.owner, &made, now)
+        .await
+        .unwrap();
+    // Record IDs by title (accounts and products).
+    let id_of = |title: &str| {
+        made.iter()
+            .find_map(|(_, id, doc)| {
+                let record = Record::read(doc)?.ok()?;
+                // A product's title is "SKU · name".
+                let t = record.title();
+                (t == title || t.ends_with(&format!(" · {title}"))).then(|| id.to_string())
+            })
+            .unwrap_or_else(|| panic!("{title} was seeded"))
+    };
+    let admin = Rest::new(&server.http(), &token(&server, &["*:write"], None).await);
+    // The projection follows the stored documents.
+    let mut matrix = Value::Null;
+    for _ in 0..100 {
+        let (status, body) = admin.get("/api/v1/reports/satisfaction-loyalty").await;
+        assert_eq!(status, 200, "{body}");
+        matrix = body;
+        if matrix["accounts"].as_array().map_or(0, Vec::len) == 6 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        matrix["counts"],
+        json!({ "dangerous": 1, "captive": 1, "mercenary": 1, "advocate": 1 })
+    );
+    assert_eq!(matrix["noData"], 2);
+    assert_eq!(
+        (
+            matrix["satisfiedFrom"].as_i64(),
+            matrix["loyalFrom"].as_i64()
+        ),
+        (Some(75), Some(50))
+    );
+    let standing = |name: &str| {
+        matrix["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["accountName"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} is counted"))
+    };
+    assert_eq!(standing("Tutsak Market")["group"], "captive");
+    assert_eq!(standing("Tutsak Market")["satisfaction"], 0);
+    // Bought every quarter (repeat 100) since 1,055 days ago (tenure 1,055 × 100 ÷ 1,095
+    // = 96): (75 × 100 + 25 × 96) ÷ 100.
+    assert_eq!(standing("Savunucu Gıda")["loyalty"], 99);
+    assert_eq!(standing("Riskli Otel")["group"], "no_data");
+    assert_eq!(standing("Riskli Otel")["satisfaction"], Value::Null);
+
+    let (status, retention) = admin.get("/api/v1/reports/retention").await;
+    assert_eq!(status, 200, "{retention}");
+    let customer = |name: &str| {
+        retention["customers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["accountName"] == name)
+            .cloned()
+            .unwrap_or_else(|| panic!("{name} is listed"))
+    };
+    let risky = customer("Riskli Otel");
+    assert_eq!(
+        (
+            &risky["usualInterval"],
+            &risky["daysSinceLast"],
+            &risky["atRisk"],
+            &risky["silent"]
+        ),
+        (&json!(30), &json!(100), &json!(true), &json!(false))
+    );
+    assert_eq!(customer("Sessiz A.Ş.")["silent"], true);
+    // By margin, highest first: the three-year customer leads.
+    assert_eq!(retention["customers"][0]["accountName"], "Savunucu Gıda");
+
+    let olives = id_of("Salamura Zeytin 1 kg");
+    let oil = id_of("Sızma Zeytinyağı 5 L");
+    let (status, offer) = admin
+        .get(&format!(
+            "/api/v1/reports/cross-sell?account={}",
+            id_of("Paralı Ticaret")
+        ))
+        .await;
+    assert_eq!(status, 200, "{offer}");
+    assert_eq!(offer["bought"], json!([oil]));
+    assert_eq!(offer["suggestions"][0]["product"], olives.as_str());
+    assert_eq!(offer["suggestions"][0]["because"], oil.as_str());
+    assert!(offer["suggestions"][0]["lift"].as_f64().unwrap() > 0.0);
+    assert_eq!(admin.get("/api/v1/reports/cross-sell").await.0, 400);
+
+    let (_, products) = admin.get("/api/v1/reports/demand").await;
+    assert_eq!(products["products"][0]["product"], oil.as_str());
+    let (status, demand) = admin
+        .get(&format!("/api/v1/reports/demand?product={oil}"))
+        .await;
+    assert_eq!(status, 200, "{demand}");
+    assert!(demand["history"].as_array().unwrap().len() >= 24);
+    assert_eq!(demand["forecast"]["months"].as_array().unwrap().len(), 3);
+    assert!(demand["forecast"]["mae"].as_f64().is_some());
+    assert_eq!(admin.get("/api/v1/reports/demand?product=yağ").await.0, 400);
+
+    // The reports read accounts, contacts, campaigns and cases: sales scopes alone do not do.
+    let sales_only = Rest::new(
+        &server.http(),
+        &token(&server, &["orders:read", "invoices:read"], None).await,
+    );
+    assert_eq!(
+        sales_only
+            .get("/api/v1/reports/satisfaction-loyalty")
+            .await
+            .0,
+        403
+    );
+    server.shutdown().await.unwrap();
+}
+
+/// Team performance this month over deals made and closed through the API.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_performance_report_counts_this_months_deals() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let api = Rest::new(&server.http(), &token(&server, &["*:write"], None).await);
+    let (status, account) = api
+        .post(
+            "/api/v1/accounts",
+            json!({ "fields": { "name": "Performans A.Ş." } }),
+        )
+        .await;
+    assert_eq!(status, 201, "{account}");
+    let account = account["id"].as_str().unwrap().to_owned();
+    let mut deals = Vec::new();
+    for (name, amount) in [
+        ("Kazanılacak", "5000"),
+        ("Kaybedilecek", "800"),
+        ("Açık", "2000"),
+    ] {
+        let (status, deal) = api
+            .post(
+                "/api/v1/opportunities",
+                json!({ "fields": { "name": name, "account": account, "amount": amount, "stage": "prospecting", "currency": "TRY" } }),
+            )
+            .await;
+        assert_eq!(status, 201, "{deal}");
+        deals.push(format!(
+            "/api/v1/opportunities/{}",
+            deal["id"].as_str().unwrap()
+        ));
+    }
+    for (path, fields) in [
+        (&deals[0], json!({ "stage": "won" })),
+        (
+            &deals[1],
+            json!({ "stage": "lost", "lost_reason": "Fiyat" }),
+        ),
+        (&deals[2], json!({ "stage": "proposal" })),
+    ] {
+        let (status, body) = api.patch(path, json!({ "fields": fields })).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, report) = api.get("/api/v1/reports/performance").await;
+    assert_eq!(status, 200, "{report}");
+    let total = &report["total"];
+    assert_eq!(
+        (total["won"].as_u64(), total["lost"].as_u64()),
+        (Some(1), Some(1))
+    );
+    // The open deal is not in the win rate: 1 ÷ (1 + 1).
+    assert_eq!(total["winRatePercent"], 50);
+    assert_eq!(total["wonRevenue"], "5000.00");
+    // 2,000 in proposal (50 %).
+    assert_eq!(total["weightedPipeline"], "1000.00");
+    assert_eq!(total["medianSalesCycleDays"], 0);
+    let step = |code: &str| {
+        report["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["stage"] == code)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(
+        (
+            step("prospecting")["entered"].as_u64(),
+            step("prospecting")["movedOn"].as_u64()
+        ),
+        (Some(3), Some(2))
+    );
+    assert_eq!(
+        report["reps"].as_array().unwrap().len(),
+        1,
+        "the owner made them"
+    );
+    // Six months of NPS up to this month's end, none answered.
+    let nps = report["nps"].as_array().unwrap();
+    assert_eq!(nps.len(), 6);
+    assert!(nps.iter().all(|m| m["answers"] == 0 && m["nps"].is_null()));
+    assert_eq!(
+        api.get("/api/v1/reports/performance?period=decade").await.0,
+        400
+    );
+    assert_eq!(
+        api.get("/api/v1/reports/performance?period=year").await.0,
+        200
+    );
+    let sales_only = Rest::new(
+        &server.http(),
+        &token(&server, &["orders:read", "invoices:read"], None).await,
+    );
+    assert_eq!(sales_only.get("/api/v1/reports/performance").await.0, 403);
+    server.shutdown().await.unwrap();
+}

@@ -388,6 +388,61 @@ pub fn document() -> Value {
             },
         }),
     );
+    let needs = "needs read scopes for accounts, contacts, campaigns, cases, orders and invoices";
+    for (name, summary, parameters, required) in [
+        (
+            "satisfaction-loyalty",
+            "The satisfaction–loyalty matrix with the workspace's thresholds: each account's satisfaction, loyalty and group (dangerous, captive, mercenary, advocate), counts per group, accounts without satisfaction data apart",
+            json!([]),
+            json!(["report", "counts", "noData", "accounts"]),
+        ),
+        (
+            "retention",
+            "Each customer's usual interval between sales, days since the last one, at risk and silent, by margin",
+            json!([]),
+            json!(["report", "customers"]),
+        ),
+        (
+            "cross-sell",
+            "What to offer an account next: products bought together with what it bought (support, confidence, lift)",
+            json!([{ "name": "account", "in": "query", "required": true, "schema": { "type": "string" }, "description": "the account's ID" }]),
+            json!(["report", "account", "suggestions"]),
+        ),
+        (
+            "performance",
+            "Team performance in a period, per rep, per team and in all: won revenue against the goals, win rate, median sales cycle, weighted pipeline, calls per working day, case response and resolution medians; stage conversion and the NPS trend",
+            json!([{ "name": "period", "in": "query", "schema": { "type": "string", "enum": ["month", "last_month", "quarter", "year"], "default": "month" } }]),
+            json!([
+                "report", "period", "total", "reps", "teams", "stages", "nps"
+            ]),
+        ),
+        (
+            "demand",
+            "A product's monthly quantity and a three-month forecast with its backtest error; without a product, the products sold",
+            json!([{ "name": "product", "in": "query", "schema": { "type": "string" }, "description": "the product's ID" }]),
+            json!(["report"]),
+        ),
+    ] {
+        paths.insert(
+            format!("/api/v1/reports/{name}"),
+            json!({
+                "get": {
+                    "tags": ["reports"],
+                    "operationId": format!("report_{}", name.replace('-', "_")),
+                    "summary": format!("{summary} ({})", if name == "performance" {
+                        "needs read scopes for opportunities, calls, cases and campaigns"
+                    } else {
+                        needs
+                    }),
+                    "parameters": parameters,
+                    "responses": responses(
+                        ("200", json!({ "description": "the report", "content": { "application/json": { "schema": { "type": "object", "required": required } } } })),
+                        &[],
+                    ),
+                },
+            }),
+        );
+    }
     schemas.insert(
         "Mention".into(),
         json!({

@@ -368,6 +368,26 @@ impl Hub {
         })
     }
 
+    /// The pipeline (open stages, then won and lost) kept in the workspace index
+    /// document `index`; the built-in one when there is none yet.
+    pub async fn pipeline(
+        &self,
+        index: &str,
+    ) -> Result<Vec<saha_core::sales::opportunity::Stage>, ServerError> {
+        let builtin = || {
+            saha_core::sales::opportunity::pipeline(
+                saha_core::sales::opportunity::default_open_stages(),
+            )
+        };
+        let Ok(index) = index.parse::<DocumentId>() else {
+            return Ok(builtin());
+        };
+        Ok(match self.lock(index, false).await? {
+            Some(live) => saha_core::workspace::pipeline(&live.doc),
+            None => builtin(),
+        })
+    }
+
     /// Sets the workspaces whose record changes raise webhook events.
     pub fn watch_webhooks(&self, workspaces: HashSet<String>) {
         if let Ok(mut watched) = self.webhook_workspaces.write() {
