@@ -259,6 +259,7 @@ mod tests {
                 goals: &[],
                 sla: &saha_core::service::case::default_sla(),
                 calendar: &calendar,
+                audience: &saha_core::analytics::performance::Audience::Workspace,
             },
         );
         let me = &perf.reps["u1"];

@@ -191,6 +191,40 @@ fn entered_at(o: &Opportunity, stage: &str) -> Option<i64> {
     moved.or((created_in && !stage.is_empty()).then_some(o.common.created_at))
 }
 
+/// Whose work a reader's report counts. Owners and admins read the workspace; a
+/// manager, rep or agent reads their teams' records and their own — the records of other
+/// members that the whole workspace shares (no team) are theirs to see on the lists, not
+/// their team's figures.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    Workspace,
+    Teams { member: String, teams: Vec<String> },
+}
+
+impl Audience {
+    /// The audience of `member` with `role` in `teams`.
+    pub fn of(member: &str, role: crate::access::Role, teams: &[String]) -> Audience {
+        if role.administers() {
+            Audience::Workspace
+        } else {
+            Audience::Teams {
+                member: member.to_owned(),
+                teams: teams.to_vec(),
+            }
+        }
+    }
+
+    /// Whether a record owned by `owner` in `team` counts.
+    pub fn counts(&self, owner: &str, team: &str) -> bool {
+        match self {
+            Audience::Workspace => true,
+            Audience::Teams { member, teams } => {
+                owner == member || (!team.is_empty() && teams.iter().any(|t| t == team))
+            }
+        }
+    }
+}
+
 /// Everything the report needs besides the records.
 pub struct Context<'a> {
     pub period: Period,
@@ -203,6 +237,8 @@ pub struct Context<'a> {
     pub goals: &'a [SalesGoal],
     pub sla: &'a [SlaTarget],
     pub calendar: &'a WorkingCalendar,
+    /// Whose records count.
+    pub audience: &'a Audience,
 }
 
 /// The team's performance over `records` (ID, record).
@@ -244,6 +280,9 @@ pub fn compute(records: &[(String, &Record)], cx: &Context<'_>) -> Performance {
         }
         let owner = record.common().owner.as_str();
         let team = record.common().team.as_str();
+        if !cx.audience.counts(owner, team) {
+            continue;
+        }
         match record {
             Record::Opportunity(o) => {
                 let amount = o.amount();
@@ -347,6 +386,16 @@ pub fn compute(records: &[(String, &Record)], cx: &Context<'_>) -> Performance {
             continue;
         };
         if !cx.period.contains(start) || amount <= Decimal::ZERO {
+            continue;
+        }
+        // A team's reader sees the goals of the reps whose records count, and their own.
+        let counted = match cx.audience {
+            Audience::Workspace => true,
+            Audience::Teams { member, .. } => {
+                goal.member == *member || reps.contains_key(&goal.member)
+            }
+        };
+        if !counted {
             continue;
         }
         for tally in [reps.entry(goal.member.clone()).or_default(), &mut total] {

@@ -113,7 +113,11 @@ impl RecordType for Product {
     }
 
     fn title(&self) -> String {
-        format!("{} · {}", self.sku, self.name)
+        if self.sku.trim().is_empty() {
+            self.name.clone()
+        } else {
+            format!("{} · {}", self.sku, self.name)
+        }
     }
 
     fn search_words(&self) -> String {

@@ -34,7 +34,9 @@ use saha_core::access::Scope;
 use saha_core::analytics::cross_sell::CoOccurrence;
 use saha_core::analytics::demand;
 use saha_core::analytics::matrix::{Group, Matrix, NO_DATA};
-use saha_core::analytics::performance::{Context as PerformanceContext, Figures, PERIODS, Period};
+use saha_core::analytics::performance::{
+    Audience, Context as PerformanceContext, Figures, PERIODS, Period,
+};
 use saha_core::analytics::profit::{AbcCutoffs, AccountProfit, ProfitReport, sales};
 use saha_core::analytics::retention;
 use saha_core::analytics::signals::Signals;
@@ -481,6 +483,7 @@ async fn performance(
             goals: &settings.analytics.goals,
             sla: &settings.sla,
             calendar: &calendar,
+            audience: &Audience::of(&caller.user.id, caller.user.role, &caller.user.teams),
         },
     );
     let days = report.working_days;

@@ -156,6 +156,7 @@ fn a_month_of_one_team_worked_out_by_hand() {
             goals: &goals,
             sla: &default_sla(),
             calendar: &calendar,
+            audience: &Audience::Workspace,
         },
     );
     let ayse = &report.reps["ayse"];
@@ -176,6 +177,25 @@ fn a_month_of_one_team_worked_out_by_hand() {
     assert_eq!(mehmet.goal, None);
     assert_eq!(report.teams["north"].won_revenue, Decimal::from(4000));
     assert_eq!(report.teams["south"].lost, 1);
+    // Mehmet, a rep of the south team, reads the south team's figures only.
+    let south = compute(
+        &refs,
+        &Context {
+            period,
+            today,
+            now_ms: ms("2026-11-30"),
+            zone: Zone::istanbul(),
+            pipeline: &stages,
+            goals: &goals,
+            sla: &default_sla(),
+            calendar: &calendar,
+            audience: &Audience::of("mehmet", crate::access::Role::SalesRep, &["south".into()]),
+        },
+    );
+    assert!(!south.reps.contains_key("ayse"));
+    assert!(!south.teams.contains_key("north"));
+    assert_eq!(south.total.lost, report.teams["south"].lost);
+    assert_eq!(south.total.won_revenue, report.teams["south"].won_revenue);
     assert_eq!(report.total.win_rate_percent(), Some(50));
     // November 2026 has 21 weekdays.
     assert_eq!(report.working_days, 21);
@@ -274,6 +294,7 @@ fn cases_give_median_response_and_resolution_times() {
             goals: &[],
             sla: &default_sla(),
             calendar: &calendar,
+            audience: &Audience::Workspace,
         },
     );
     const HOUR: i64 = 3_600_000;
