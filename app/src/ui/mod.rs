@@ -260,6 +260,9 @@ fn App(lang: Lang) -> impl IntoView {
                     <Route path=path!("/calendar") view=activities::calendar::CalendarPage />
                     <Route path=path!("/reports/service") view=reports::service::ServiceReport />
                     <Route path=path!("/reports/profit") view=reports::profit::ProfitReportPage />
+                    <Route path=path!("/reports/customers") view=reports::customers::CustomersReportPage />
+                    <Route path=path!("/reports/demand") view=reports::demand::DemandReportPage />
+                    <Route path=path!("/reports/performance") view=reports::performance::PerformancePage />
                     <Route path=path!("/:section") view=|| view! { <navigation::KnownSection><records::list::RecordList /></navigation::KnownSection> } />
                     <Route path=path!("/:section/new") view=|| view! { <navigation::KnownSection><records::form::NewRecord /></navigation::KnownSection> } />
                     <Route path=path!("/:section/:id") view=|| view! { <navigation::KnownSection><records::detail::RecordDetail /></navigation::KnownSection> } />

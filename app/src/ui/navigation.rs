@@ -44,6 +44,7 @@ const GROUPS: &[Group] = &[
             area("/accounts", Key::KindsAccount),
             area("/contacts", Key::KindsContact),
             area("/special-days", Key::UiSpecialDays),
+            area("/reports/customers", Key::UiCustomersReport),
         ],
     },
     Group {
@@ -57,6 +58,8 @@ const GROUPS: &[Group] = &[
             area("/invoices", Key::KindsInvoice),
             area("/products", Key::KindsProduct),
             area("/reports/profit", Key::UiProfitReport),
+            area("/reports/demand", Key::UiDemandReport),
+            area("/reports/performance", Key::UiPerformanceReport),
         ],
     },
     Group {

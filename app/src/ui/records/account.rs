@@ -109,6 +109,7 @@ pub fn AccountPanels(id: DocumentId) -> impl IntoView {
         </div>
         <div class="account-360" data-tab=move || tab.get()>
             <div class="panel-360" data-panel="details" id="panel-360-details" role="tabpanel" aria-labelledby="tab-360-details">
+                <crate::ui::reports::insights::AccountInsights id=id />
                 <crate::ui::engagement::consent::ConsentPanel id=id />
                 <crate::ui::engagement::loyalty::LoyaltyPanel id=id />
             </div>

@@ -48,8 +48,12 @@ pub fn ProfitReportPage() -> impl IntoView {
     let records = repo().records();
     let now = clock(3600);
     let period = RwSignal::new("12m".to_owned());
-    let cut_a = RwSignal::new(80u8);
-    let cut_b = RwSignal::new(95u8);
+    // The workspace's cut-offs (what segments use) to start with; changed here for a look.
+    let saved = repo()
+        .service()
+        .with_untracked(|s| s.analytics.abc_cutoffs());
+    let cut_a = RwSignal::new(saved.a);
+    let cut_b = RwSignal::new(saved.b);
     let class_filter = RwSignal::new(String::new());
     let report = Memo::new(move |_| {
         let today = workspace_zone().local(now.get()).date;

@@ -10,9 +10,10 @@ use crate::ui::tr;
 /// Drawing area of every chart, in SVG units.
 const WIDTH: f64 = 320.0;
 const HEIGHT: f64 = 200.0;
-/// Room for the axis labels.
+/// Room for the axis labels (and, at the top, for the highest tick's text).
 const LEFT: f64 = 36.0;
 const BOTTOM: f64 = 22.0;
+const TOP: f64 = 8.0;
 /// Points drawn at most (a curve of 10,000 customers is drawn from a sample).
 const MAX_POINTS: usize = 200;
 
@@ -34,13 +35,23 @@ fn sample(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
     out
 }
 
+/// The SVG y of value `y` on an axis from 0 to `top`.
+fn y_of(y: f64, top: f64) -> f64 {
+    TOP + (HEIGHT - BOTTOM - TOP) * (1.0 - y.clamp(0.0, top) / top.max(f64::EPSILON))
+}
+
+/// The SVG x of value `x` on an axis from 0 to `right`.
+fn x_of(x: f64, right: f64) -> f64 {
+    LEFT + (WIDTH - LEFT) * x.clamp(0.0, right) / right.max(f64::EPSILON)
+}
+
 /// The SVG `points` of a curve with x in 0–100 and y in 0–`top`.
 pub fn polyline(points: &[(f64, f64)], top: f64) -> String {
     sample(points)
         .iter()
         .map(|(x, y)| {
-            let px = LEFT + x / 100.0 * (WIDTH - LEFT);
-            let py = (HEIGHT - BOTTOM) * (1.0 - y.clamp(0.0, top) / top);
+            let px = x_of(*x, 100.0);
+            let py = y_of(*y, top);
             format!("{px:.1},{py:.1}")
         })
         .collect::<Vec<_>>()
@@ -73,7 +84,7 @@ pub fn CurveChart(
         [0.0, top / 2.0, top]
             .into_iter()
             .map(|value| {
-                let y = (HEIGHT - BOTTOM) * (1.0 - value / top);
+                let y = y_of(value, top);
                 view! {
                     <line class="grid" x1=LEFT y1=y x2=WIDTH y2=y />
                     <text class="tick" x=LEFT - 4.0 y=y + 4.0 text-anchor="end">{format!("{value:.0}")}</text>
@@ -125,6 +136,211 @@ pub fn CurveChart(
     }
 }
 
+/// Points drawn at most in a scatter (every n-th account beyond it).
+const MAX_DOTS: usize = 600;
+
+/// A dot of a [`MatrixChart`]: x and y in 0–100, and whether it is highlighted.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Dot {
+    pub x: f64,
+    pub y: f64,
+    pub marked: bool,
+}
+
+/// A 0–100 × 0–100 scatter cut in four by two threshold lines (the satisfaction–loyalty
+/// matrix): each dot an account, the cells labelled with their counts.
+#[component]
+pub fn MatrixChart(
+    id: &'static str,
+    title: Signal<String>,
+    x_label: Signal<String>,
+    y_label: Signal<String>,
+    /// The threshold on x (a vertical line).
+    x_cut: Signal<i64>,
+    /// The threshold on y (a horizontal line).
+    y_cut: Signal<i64>,
+    /// Labels of the cells: bottom-left, bottom-right, top-left, top-right.
+    cells: Signal<[String; 4]>,
+    dots: Signal<Vec<Dot>>,
+) -> impl IntoView {
+    let dots_view = move || {
+        dots.with(|d| {
+            let step = d.len().div_ceil(MAX_DOTS).max(1);
+            d.iter()
+                .step_by(step)
+                .map(|dot| {
+                    view! {
+                        <circle
+                            class:dot=true
+                            class:marked=dot.marked
+                            cx=format!("{:.1}", x_of(dot.x, 100.0))
+                            cy=format!("{:.1}", y_of(dot.y, 100.0))
+                            r="3"
+                        />
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let cell_labels = move || {
+        let [bl, br, tl, tr_] = cells.get();
+        let (xc, yc) = (x_cut.get() as f64, y_cut.get() as f64);
+        let left = (LEFT + x_of(xc, 100.0)) / 2.0;
+        let right = (x_of(xc, 100.0) + WIDTH) / 2.0;
+        let top = (TOP + y_of(yc, 100.0)) / 2.0;
+        let bottom = (y_of(yc, 100.0) + HEIGHT - BOTTOM) / 2.0;
+        [(left, bottom, bl), (right, bottom, br), (left, top, tl), (right, top, tr_)]
+            .into_iter()
+            .map(|(x, y, text)| {
+                view! { <text class="cell-label" x=format!("{x:.1}") y=format!("{y:.1}") text-anchor="middle">{text}</text> }
+            })
+            .collect_view()
+    };
+    view! {
+        <figure class="chart" id=id>
+            <figcaption>{move || title.get()}</figcaption>
+            <svg
+                viewBox=format!("0 0 {WIDTH} {HEIGHT}")
+                role="img"
+                aria-label=move || format!("{} — {} / {}", title.get(), y_label.get(), x_label.get())
+            >
+                <title>{move || title.get()}</title>
+                <line class="axis" x1=LEFT y1=HEIGHT - BOTTOM x2=WIDTH y2=HEIGHT - BOTTOM />
+                <line class="axis" x1=LEFT y1=TOP x2=LEFT y2=HEIGHT - BOTTOM />
+                <text class="tick" x=LEFT - 4.0 y=TOP + 4.0 text-anchor="end">"100"</text>
+                <text class="tick" x=LEFT - 4.0 y=HEIGHT - BOTTOM text-anchor="end">"0"</text>
+                <text class="tick" x=WIDTH y=HEIGHT - 6.0 text-anchor="end">"100"</text>
+                <text class="tick axis-name" x=(LEFT + WIDTH) / 2.0 y=HEIGHT - 6.0 text-anchor="middle">{move || x_label.get()}</text>
+                <line
+                    class="threshold"
+                    x1=move || x_of(x_cut.get() as f64, 100.0)
+                    y1=TOP
+                    x2=move || x_of(x_cut.get() as f64, 100.0)
+                    y2=HEIGHT - BOTTOM
+                />
+                <line
+                    class="threshold"
+                    x1=LEFT
+                    y1=move || y_of(y_cut.get() as f64, 100.0)
+                    x2=WIDTH
+                    y2=move || y_of(y_cut.get() as f64, 100.0)
+                />
+                {cell_labels}
+                {dots_view}
+            </svg>
+        </figure>
+    }
+}
+
+/// A bar per period (e.g. a month), the last `forecast` bars drawn as a forecast, with
+/// the numbers as a table one tap away.
+#[component]
+pub fn BarChart(
+    id: &'static str,
+    title: Signal<String>,
+    x_label: Signal<String>,
+    y_label: Signal<String>,
+    /// (label, value, is a forecast).
+    bars: Signal<Vec<(String, f64, bool)>>,
+) -> impl IntoView {
+    let top = Memo::new(move |_| {
+        bars.with(|b| {
+            let max = b.iter().map(|x| x.1).fold(0.0, f64::max);
+            nice_top(max)
+        })
+    });
+    let drawn = move || {
+        let top = top.get();
+        bars.with(|b| {
+            let n = b.len().max(1) as f64;
+            let slot = (WIDTH - LEFT) / n;
+            b.iter()
+                .enumerate()
+                .map(|(i, (label, value, forecast))| {
+                    let y = y_of(*value, top);
+                    view! {
+                        <rect
+                            class:bar=true
+                            class:forecast=*forecast
+                            x=format!("{:.1}", LEFT + slot * i as f64 + slot * 0.15)
+                            y=format!("{y:.1}")
+                            width=format!("{:.1}", slot * 0.7)
+                            height=format!("{:.1}", (HEIGHT - BOTTOM - y).max(0.0))
+                        >
+                            <title>{format!("{label}: {value:.1}")}</title>
+                        </rect>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let ends = move || {
+        bars.with(|b| {
+            let first = b.first().map(|x| x.0.clone()).unwrap_or_default();
+            let last = b.last().map(|x| x.0.clone()).unwrap_or_default();
+            view! {
+                <text class="tick" x=LEFT y=HEIGHT - 6.0>{first}</text>
+                <text class="tick" x=WIDTH y=HEIGHT - 6.0 text-anchor="end">{last}</text>
+            }
+        })
+    };
+    view! {
+        <figure class="chart" id=id>
+            <figcaption>{move || title.get()}</figcaption>
+            <svg
+                viewBox=format!("0 0 {WIDTH} {HEIGHT}")
+                role="img"
+                aria-label=move || format!("{} — {} / {}", title.get(), y_label.get(), x_label.get())
+            >
+                <title>{move || title.get()}</title>
+                <line class="grid" x1=LEFT y1=TOP x2=WIDTH y2=TOP />
+                <text class="tick" x=LEFT - 4.0 y=TOP + 4.0 text-anchor="end">{move || format!("{:.0}", top.get())}</text>
+                <text class="tick" x=LEFT - 4.0 y=HEIGHT - BOTTOM text-anchor="end">"0"</text>
+                <line class="axis" x1=LEFT y1=HEIGHT - BOTTOM x2=WIDTH y2=HEIGHT - BOTTOM />
+                {drawn}
+                {ends}
+            </svg>
+            <details class="chart-table">
+                <summary>{tr(Key::UiChartAsTable)}</summary>
+                <table class="lines" id=format!("{id}-table")>
+                    <thead>
+                        <tr>
+                            <th scope="col">{move || x_label.get()}</th>
+                            <th scope="col" class="num">{move || y_label.get()}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            bars.get()
+                                .into_iter()
+                                .map(|(label, value, forecast)| view! {
+                                    <tr class:forecast=forecast>
+                                        <td>{label}</td>
+                                        <td class="num">{format!("{value:.1}")}</td>
+                                    </tr>
+                                })
+                                .collect_view()
+                        }}
+                    </tbody>
+                </table>
+            </details>
+        </figure>
+    }
+}
+
+/// The upper end of a bar chart's axis: 1, 2 or 5 × a power of ten, at least `max`.
+fn nice_top(max: f64) -> f64 {
+    if max <= 0.0 || !max.is_finite() {
+        return 1.0;
+    }
+    let power = 10f64.powf(max.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|t| *t >= max)
+        .unwrap_or(10.0 * power)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -134,11 +350,23 @@ mod tests {
         let points: Vec<(f64, f64)> = (0..=1000).map(|i| (i as f64 / 10.0, 50.0)).collect();
         let line = polyline(&points, 100.0);
         assert!(line.split(' ').count() <= MAX_POINTS + 1);
-        assert!(line.starts_with("36.0,89.0"));
-        assert!(line.ends_with("320.0,89.0"));
+        assert!(line.starts_with("36.0,93.0"));
+        assert!(line.ends_with("320.0,93.0"));
         assert_eq!(y_top(&[(0.0, 0.0), (50.0, 131.0)]), 140.0);
         let tenths = deciles(&points);
         assert_eq!(tenths.len(), 10);
         assert_eq!(tenths[9], (100.0, 50.0));
+    }
+
+    #[test]
+    fn axes_end_at_round_numbers_and_values_stay_in_the_plot() {
+        assert_eq!(nice_top(0.0), 1.0);
+        assert_eq!(nice_top(7.0), 10.0);
+        assert_eq!(nice_top(130.0), 200.0);
+        assert_eq!(nice_top(4_800.0), 5_000.0);
+        assert_eq!(y_of(100.0, 100.0), TOP);
+        assert_eq!(y_of(-5.0, 100.0), HEIGHT - BOTTOM);
+        assert_eq!(x_of(0.0, 100.0), LEFT);
+        assert_eq!(x_of(250.0, 100.0), WIDTH);
     }
 }

@@ -1,0 +1,182 @@
+//! Expected demand: a product's quantity sold each month and a forecast of the next
+//! three, with the method chosen and its backtest error beside it
+//! ([`saha_core::analytics::demand`]), computed on the device from its sales.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use saha_core::DocumentId;
+use saha_core::analytics::demand::{self, Demand, Method};
+use saha_core::analytics::profit::{Sale, sales};
+use saha_core::kinds::Record;
+use saha_core::sales::document::{INVOICE, ORDER, SalesDocument};
+
+use crate::client::repo::RecordView;
+use crate::i18n::{Fmt, Key, Lang};
+use crate::ui::widgets::chart::BarChart;
+use crate::ui::widgets::format::{clock, workspace_zone};
+use crate::ui::widgets::links::title_of_id;
+use crate::ui::{repo, tr, use_lang, word};
+
+/// Months of history the chart shows at most (the table behind it too).
+const CHART_MONTHS: usize = 24;
+/// Products the picker offers (the best sellers first).
+const PICKER_PRODUCTS: usize = 200;
+
+/// Runs `f` over the sales among the records on this device (borrowed, not copied).
+fn with_sales<T>(
+    records: RwSignal<HashMap<DocumentId, RecordView>>,
+    f: impl FnOnce(&[Sale<'_>]) -> T,
+) -> T {
+    records.with(|all| {
+        let ids: Vec<(String, &SalesDocument)> = all
+            .iter()
+            .filter_map(|(id, v)| match &v.record {
+                Record::Sales(d) if d.common.kind == ORDER || d.common.kind == INVOICE => {
+                    Some((id.to_string(), d))
+                }
+                _ => None,
+            })
+            .collect();
+        let refs: Vec<(&str, &SalesDocument)> =
+            ids.iter().map(|(id, d)| (id.as_str(), *d)).collect();
+        f(&sales(&refs))
+    })
+}
+
+fn method_text(lang: Lang, method: Method) -> String {
+    match method {
+        Method::SeasonalNaive => word(lang, Key::UiMethodSeasonal),
+        Method::Smoothing { alpha_x10 } => {
+            let alpha = format!("0.{alpha_x10}");
+            Fmt::UiMethodSmoothing.format(lang, &[("alpha", alpha.as_str().into())])
+        }
+    }
+}
+
+fn number(value: f64) -> String {
+    if (value - value.round()).abs() < 0.05 {
+        format!("{value:.0}")
+    } else {
+        format!("{value:.1}")
+    }
+}
+
+#[component]
+pub fn DemandReportPage() -> impl IntoView {
+    let lang = use_lang();
+    let records = repo().records();
+    let now = clock(3600);
+    let products = Memo::new(move |_| {
+        with_sales(records, |sales| {
+            demand::products_sold(sales)
+                .into_iter()
+                .take(PICKER_PRODUCTS)
+                .map(|(id, _)| id)
+                .collect::<Vec<String>>()
+        })
+    });
+    let chosen = RwSignal::new(String::new());
+    let product = Memo::new(move |_| {
+        let c = chosen.get();
+        if c.is_empty() {
+            products.with(|p| p.first().cloned().unwrap_or_default())
+        } else {
+            c
+        }
+    });
+    let result = Memo::new(move |_| {
+        let product = product.get();
+        let today = workspace_zone().local(now.get()).date;
+        (!product.is_empty())
+            .then(|| with_sales(records, |sales| demand::demand(sales, &product, today)))
+    });
+    let bars = Signal::derive(move || {
+        result.with(|r| {
+            let Some(Demand {
+                history,
+                next_months,
+                forecast,
+                ..
+            }) = r
+            else {
+                return Vec::new();
+            };
+            let skip = history.len().saturating_sub(CHART_MONTHS);
+            let mut bars: Vec<(String, f64, bool)> = history
+                .iter()
+                .skip(skip)
+                .map(|(m, q)| (m.clone(), *q, false))
+                .collect();
+            if let Some(f) = forecast {
+                bars.extend(
+                    next_months
+                        .iter()
+                        .zip(&f.values)
+                        .map(|(m, q)| (m.clone(), *q, true)),
+                );
+            }
+            bars
+        })
+    });
+    let summary = move || {
+        let lang = lang.get();
+        result.with(|r| match r.as_ref().and_then(|d| d.forecast.as_ref().map(|f| (d, f))) {
+            None => view! { <p class="hint" id="no-forecast">{word(lang, Key::UiTooLittleHistory)}</p> }.into_any(),
+            Some((d, f)) => view! {
+                <dl class="facts" id="forecast-figures">
+                    <dt>{word(lang, Key::UiMethod)}</dt>
+                    <dd data-figure="method">{method_text(lang, f.method)}</dd>
+                    <dt>{word(lang, Key::UiMae)}</dt>
+                    <dd data-figure="mae">{format!("{:.1}", f.mae)}</dd>
+                    <dt>{word(lang, Key::UiMape)}</dt>
+                    <dd data-figure="mape">{f.mape.map(|m| format!("%{m:.0}")).unwrap_or_else(|| "—".into())}</dd>
+                    {d.next_months.iter().zip(&f.values).map(|(m, q)| view! {
+                        <dt>{word(lang, Key::UiDemandForecast)} " " {m.clone()}</dt>
+                        <dd data-figure="forecast" data-month=m.clone()>{number(*q)}</dd>
+                    }).collect_view()}
+                </dl>
+            }
+            .into_any(),
+        })
+    };
+    view! {
+        <section class="page report" id="demand-report">
+            <h1>{tr(Key::UiDemandReport)}</h1>
+            <p class="hint">{tr(Key::UiDemandHint)}</p>
+            <div class="field">
+                <label for="demand-product">{tr(Key::UiProduct)}</label>
+                <select
+                    id="demand-product"
+                    prop:value=move || product.get()
+                    on:change=move |ev| chosen.set(event_target_value(&ev))
+                >
+                    {move || {
+                        let current = product.get();
+                        products
+                            .get()
+                            .into_iter()
+                            .map(|id| {
+                                let selected = id == current;
+                                view! { <option value=id.clone() selected=selected>{title_of_id(&id)}</option> }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+            </div>
+            <Show
+                when=move || !product.get().is_empty()
+                fallback=move || view! { <p class="empty">{tr(Key::UiNoneYet)}</p> }
+            >
+                {summary}
+                <BarChart
+                    id="demand-chart"
+                    title=Signal::derive(move || word(lang.get(), Key::UiDemandChart))
+                    x_label=Signal::derive(move || word(lang.get(), Key::UiMonth))
+                    y_label=Signal::derive(move || word(lang.get(), Key::UiQuantity))
+                    bars=bars
+                />
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,146 @@
+//! What the reports say about one account, on its 360° page: its group in the
+//! satisfaction–loyalty matrix, its share of wallet, whether it is at risk, and what to
+//! offer it next (products others bought with what it bought).
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use saha_core::DocumentId;
+use saha_core::analytics::cross_sell::{CoOccurrence, Suggestion};
+use saha_core::analytics::matrix::{Group, NO_DATA};
+use saha_core::analytics::profit::sales;
+use saha_core::analytics::wallet::{Wallet, share_of_wallet};
+use saha_core::kinds::Record;
+use saha_core::sales::document::{INVOICE, ORDER, SalesDocument};
+use saha_core::sales::money::{Currency, format_tr};
+
+use crate::i18n::{Fmt, Key};
+use crate::ui::reports::customers::{compute, group_name};
+use crate::ui::widgets::format::{clock, decimal_text, percent, workspace_zone};
+use crate::ui::widgets::links::{record_href, title_of_id};
+use crate::ui::{repo, tr, use_lang, word};
+
+/// Suggestions shown.
+const SUGGESTIONS: usize = 5;
+
+/// What the 360° page shows of the reports.
+#[derive(Debug, Clone, PartialEq)]
+struct Insights {
+    /// The matrix group's code, [`NO_DATA`], or `None` when the matrix does not count it.
+    group: Option<&'static str>,
+    at_risk: bool,
+    silent: bool,
+    wallet: Wallet,
+    suggestions: Vec<Suggestion>,
+}
+
+#[component]
+pub fn AccountInsights(id: DocumentId) -> impl IntoView {
+    let lang = use_lang();
+    let records = repo().records();
+    let now = clock(3600);
+    let key = id.to_string();
+    let insights = Memo::new(move |_| {
+        let today = workspace_zone().local(now.get()).date;
+        let settings = repo().service().with(|s| s.analytics.clone());
+        records.with(|all| {
+            let list: Vec<(String, &Record)> = all
+                .iter()
+                .map(|(id, v)| (id.to_string(), &v.record))
+                .collect();
+            let (matrix, retention) = compute(&list, &settings, today);
+            let documents: Vec<(&str, &SalesDocument)> = list
+                .iter()
+                .filter_map(|(id, r)| match r {
+                    Record::Sales(d) if d.common.kind == ORDER || d.common.kind == INVOICE => {
+                        Some((id.as_str(), d))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let counted = sales(&documents);
+            let potential = match all.get(&id).map(|v| &v.record) {
+                Some(Record::Account(a)) => a.annual_potential.clone(),
+                _ => String::new(),
+            };
+            let standing = retention.iter().find(|r| r.account == key);
+            Insights {
+                group: matrix
+                    .standings
+                    .iter()
+                    .find(|s| s.account == key)
+                    .map(|s| s.group.map_or(NO_DATA, Group::code)),
+                at_risk: standing.is_some_and(|r| r.at_risk),
+                silent: standing.is_some_and(|r| r.silent),
+                wallet: share_of_wallet(&counted, &key, &potential, today),
+                suggestions: CoOccurrence::build(&counted).suggest(&key, SUGGESTIONS),
+            }
+        })
+    });
+    let suggestion_view = move |s: Suggestion| {
+        let lang = lang.get();
+        let name = title_of_id(&s.product);
+        let link = match s.product.parse::<DocumentId>() {
+            Ok(p) => view! { <A href=record_href("product", p)>{name}</A> }.into_any(),
+            Err(_) => name.into_any(),
+        };
+        let (with_product, lift) = (title_of_id(&s.because), format!("{:.1}", s.lift));
+        let because = Fmt::UiCrossSellBecause.format(
+            lang,
+            &[
+                ("product", with_product.as_str().into()),
+                ("together", u64::from(s.together).into()),
+                ("lift", lift.as_str().into()),
+            ],
+        );
+        view! {
+            <li class="card" data-product=s.product.clone()>
+                {link}
+                <span class="muted">" · " {because}</span>
+            </li>
+        }
+    };
+    view! {
+        <section class="account-insights" id="account-insights">
+            <dl class="facts">
+                <dt>{tr(Key::UiLoyaltyGroup)}</dt>
+                <dd data-figure="loyalty_group" data-group=move || insights.with(|i| i.group.unwrap_or_default())>
+                    {move || insights.with(|i| i.group.map(|g| group_name(lang.get(), g)).unwrap_or_else(|| "—".into()))}
+                    {move || insights.with(|i| {
+                        let lang = lang.get();
+                        if i.silent {
+                            format!(" · {}", crate::i18n::word_for(lang, "retention.silent"))
+                        } else if i.at_risk {
+                            format!(" · {}", crate::i18n::word_for(lang, "retention.at_risk"))
+                        } else {
+                            String::new()
+                        }
+                    })}
+                </dd>
+                <dt>{tr(Key::UiShareOfWallet)}</dt>
+                <dd data-figure="share_of_wallet">
+                    {move || insights.with(|i| {
+                        let lang = lang.get();
+                        let revenue = format_tr(i.wallet.revenue, Currency::Try);
+                        match (i.wallet.share_percent(), i.wallet.potential) {
+                            (Some(share), Some(potential)) => format!(
+                                "{} ({revenue} / {})",
+                                percent(lang, decimal_text(lang, share)),
+                                format_tr(potential, Currency::Try)
+                            ),
+                            _ => format!("{revenue} — {}", word(lang, Key::UiShareOfWalletNone)),
+                        }
+                    })}
+                </dd>
+            </dl>
+            <h2>{tr(Key::UiCrossSell)}</h2>
+            <Show
+                when=move || insights.with(|i| !i.suggestions.is_empty())
+                fallback=move || view! { <p class="hint" id="cross-sell-none">{tr(Key::UiCrossSellNone)}</p> }
+            >
+                <ul class="cards compact" id="cross-sell">
+                    {move || insights.with(|i| i.suggestions.clone()).into_iter().map(suggestion_view).collect_view()}
+                </ul>
+            </Show>
+        </section>
+    }
+}
