@@ -8,8 +8,6 @@ use leptos::prelude::*;
 use saha_core::DocumentId;
 use saha_core::analytics::demand::{self, Demand, Method};
 use saha_core::analytics::profit::{Sale, sales};
-use saha_core::kinds::Record;
-use saha_core::sales::document::{INVOICE, ORDER, SalesDocument};
 
 use crate::client::repo::RecordView;
 use crate::i18n::{Fmt, Key, Lang};
@@ -28,20 +26,7 @@ fn with_sales<T>(
     records: RwSignal<HashMap<DocumentId, RecordView>>,
     f: impl FnOnce(&[Sale<'_>]) -> T,
 ) -> T {
-    records.with(|all| {
-        let ids: Vec<(String, &SalesDocument)> = all
-            .iter()
-            .filter_map(|(id, v)| match &v.record {
-                Record::Sales(d) if d.common.kind == ORDER || d.common.kind == INVOICE => {
-                    Some((id.to_string(), d))
-                }
-                _ => None,
-            })
-            .collect();
-        let refs: Vec<(&str, &SalesDocument)> =
-            ids.iter().map(|(id, d)| (id.as_str(), *d)).collect();
-        f(&sales(&refs))
-    })
+    super::with_sale_documents(records, |documents| f(&sales(documents)))
 }
 
 fn method_text(lang: Lang, method: Method) -> String {

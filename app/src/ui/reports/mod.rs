@@ -8,3 +8,34 @@ pub mod insights;
 pub mod performance;
 pub mod profit;
 pub mod service;
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use saha_core::DocumentId;
+use saha_core::kinds::Record;
+use saha_core::sales::document::{INVOICE, ORDER, SalesDocument};
+
+use crate::client::repo::RecordView;
+
+/// Runs `f` over the orders and invoices among the records on this device, with their
+/// IDs (borrowed, not copied): what the sales reports start from.
+fn with_sale_documents<T>(
+    records: RwSignal<HashMap<DocumentId, RecordView>>,
+    f: impl FnOnce(&[(&str, &SalesDocument)]) -> T,
+) -> T {
+    records.with(|all| {
+        let ids: Vec<(String, &SalesDocument)> = all
+            .iter()
+            .filter_map(|(id, v)| match &v.record {
+                Record::Sales(d) if d.common.kind == ORDER || d.common.kind == INVOICE => {
+                    Some((id.to_string(), d))
+                }
+                _ => None,
+            })
+            .collect();
+        let refs: Vec<(&str, &SalesDocument)> =
+            ids.iter().map(|(id, d)| (id.as_str(), *d)).collect();
+        f(&refs)
+    })
+}

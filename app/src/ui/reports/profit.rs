@@ -8,8 +8,6 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
 use saha_core::analytics::profit::{AbcClass, AbcCutoffs, AccountProfit, ProfitReport};
-use saha_core::kinds::Record;
-use saha_core::sales::document::{INVOICE, ORDER};
 use saha_core::sales::money::format_tr;
 use saha_core::time::civil::Date;
 
@@ -62,19 +60,8 @@ pub fn ProfitReportPage() -> impl IntoView {
             b: cut_b.get().max(cut_a.get()),
         };
         let from = since(&period.get(), today);
-        records.with(|all| {
-            let ids: Vec<(String, &saha_core::sales::document::SalesDocument)> = all
-                .iter()
-                .filter_map(|(id, v)| match &v.record {
-                    Record::Sales(d) if d.common.kind == ORDER || d.common.kind == INVOICE => {
-                        Some((id.to_string(), d))
-                    }
-                    _ => None,
-                })
-                .collect();
-            let documents: Vec<(&str, &saha_core::sales::document::SalesDocument)> =
-                ids.iter().map(|(id, d)| (id.as_str(), *d)).collect();
-            ProfitReport::compute(&documents, cutoffs, today, &from)
+        super::with_sale_documents(records, |documents| {
+            ProfitReport::compute(documents, cutoffs, today, &from)
         })
     });
     let totals = Memo::new(move |_| {
