@@ -43,6 +43,7 @@ pub mod analytics;
 pub mod api;
 pub mod engagement;
 pub mod error;
+pub mod export;
 pub mod kinds;
 pub mod parties;
 pub mod read_model;

@@ -286,28 +286,6 @@ impl IysRow {
 /// The header of the CSV export.
 pub const CSV_HEADER: &str = "recipientType,type,source,recipient,status,consentDate";
 
-/// One CSV field: quoted when it holds a separator, and defused when a spreadsheet
-/// would run it as a formula (a leading `=`, `@`, tab or CR, or `+`/`-` not followed
-/// by digits only, as a phone number in E.164 is) by a leading apostrophe (OWASP's
-/// advice for CSV injection).
-fn csv_field(value: &str) -> String {
-    let formula = match value.chars().next() {
-        Some('=' | '@' | '\t' | '\r') => true,
-        Some('+' | '-') => !value[1..].chars().all(|c| c.is_ascii_digit()) || value.len() == 1,
-        _ => false,
-    };
-    let value = if formula {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
-}
-
 /// Rows as CSV (CRLF line ends, RFC 4180 quoting).
 pub fn to_csv(rows: &[IysRow]) -> String {
     let mut out = format!("{CSV_HEADER}\r\n");
@@ -320,8 +298,7 @@ pub fn to_csv(rows: &[IysRow]) -> String {
             &r.status,
             &r.consent_date,
         ];
-        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-        out.push_str(&line.join(","));
+        out.push_str(&crate::export::csv::line(fields.iter().map(|f| f.as_str())));
         out.push_str("\r\n");
     }
     out
@@ -548,15 +525,5 @@ mod tests {
         let id = e.id.clone();
         assert_eq!(mark_uploaded(std::slice::from_mut(&mut e), &[id], 5), 1);
         assert!(overdue([&e], &cal, at("2026-12-10T10:00")).is_empty());
-    }
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_field("+905321234567"), "+905321234567");
-        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_field("-2+3"), "'-2+3");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("ayse@example.com"), "ayse@example.com");
     }
 }
