@@ -137,4 +137,35 @@ fn main() {
             m.standings.len() + r.len() + CoOccurrence::build(&c).suggest("account-3", 5).len()
         }),
     );
+    // A report table of every placed or counted account (the loyalty page's export),
+    // written as CSV and as XLSX.
+    let matrix = Matrix::compute(&signals, &settings, today);
+    let mut table = saha_core::export::Table::new(
+        "customers",
+        ["account", "group", "satisfaction", "loyalty", "opinions"].map(String::from),
+    );
+    for s in &matrix.standings {
+        table.push(vec![
+            s.account.as_str().into(),
+            s.group.map_or("no_data", |g| g.code()).into(),
+            s.satisfaction.map_or(
+                saha_core::export::Cell::Empty,
+                saha_core::export::Cell::Integer,
+            ),
+            s.loyalty.score().into(),
+            s.opinions.into(),
+        ]);
+    }
+    time(
+        "export: the customers table as CSV (bytes)",
+        Box::new(|| saha_core::export::csv::write(&table).len()),
+    );
+    time(
+        "export: the customers table as XLSX (bytes)",
+        Box::new(|| {
+            saha_core::export::xlsx::write(&table)
+                .map(|b| b.len())
+                .unwrap_or(0)
+        }),
+    );
 }

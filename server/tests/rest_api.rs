@@ -1221,6 +1221,32 @@ async fn the_performance_report_counts_this_months_deals() {
         api.get("/api/v1/reports/performance?period=year").await.0,
         200
     );
+    // A custom period: the same month's days give the same figures; a past year none.
+    let (from, to) = (
+        report["period"]["from"].as_str().unwrap().to_owned(),
+        report["period"]["to"].as_str().unwrap().to_owned(),
+    );
+    let (status, custom) = api
+        .get(&format!("/api/v1/reports/performance?from={from}&to={to}"))
+        .await;
+    assert_eq!(status, 200, "{custom}");
+    assert_eq!(custom["total"], report["total"]);
+    let (status, past) = api
+        .get("/api/v1/reports/performance?period=custom&from=2020-01-01&to=2020-12-31")
+        .await;
+    assert_eq!(status, 200, "{past}");
+    assert_eq!(past["total"]["won"], 0);
+    assert_eq!(past["period"]["from"], "2020-01-01");
+    for bad in [
+        "from=2026-03-11&to=2026-03-10",
+        "from=2026-01-01",
+        "period=month&from=2026-01-01&to=2026-01-31",
+        "from=01.01.2026&to=2026-01-31",
+        "from=2010-01-01&to=2026-01-31",
+    ] {
+        let (status, problem) = api.get(&format!("/api/v1/reports/performance?{bad}")).await;
+        assert_eq!(status, 400, "{bad}: {problem}");
+    }
     let sales_only = Rest::new(
         &server.http(),
         &token(&server, &["orders:read", "invoices:read"], None).await,

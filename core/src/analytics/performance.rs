@@ -76,6 +76,38 @@ impl Period {
         let to = from.add_months(months)?.add_days(-1);
         Some(Period { from, to })
     }
+
+    /// The days from `from` to `to` (`YYYY-MM-DD`, both included): a custom period of
+    /// at most [`MAX_CUSTOM_DAYS`].
+    pub fn custom(from: &str, to: &str) -> Result<Period, PeriodError> {
+        let from_date = Date::parse(from.trim()).ok_or(PeriodError::NotADate)?;
+        let to_date = Date::parse(to.trim()).ok_or(PeriodError::NotADate)?;
+        if to_date < from_date {
+            return Err(PeriodError::EndsBeforeItStarts);
+        }
+        if to_date.days_since_epoch() - from_date.days_since_epoch() >= MAX_CUSTOM_DAYS {
+            return Err(PeriodError::TooLong);
+        }
+        Ok(Period {
+            from: from_date,
+            to: to_date,
+        })
+    }
+}
+
+/// Days a custom period spans at most (five years).
+pub const MAX_CUSTOM_DAYS: i64 = 5 * 366;
+
+/// Why a custom period was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeriodError {
+    #[error("a period's start and end are dates written YYYY-MM-DD")]
+    NotADate,
+    #[error("the period ends before it starts")]
+    EndsBeforeItStarts,
+    #[error("a period spans at most five years")]
+    TooLong,
 }
 
 /// The codes [`Period::named`] knows, in the order the page offers them.

@@ -50,6 +50,15 @@ pub struct Signals<'a> {
     pub opinions: Vec<Opinion>,
 }
 
+/// The record as a sale document, when it is an order or an invoice: what every sales
+/// report starts from (whether it counts is [`super::profit::sales`]' rule).
+pub fn as_sale_document(record: &Record) -> Option<&SalesDocument> {
+    match record {
+        Record::Sales(d) if d.common.kind == ORDER || d.common.kind == INVOICE => Some(d),
+        _ => None,
+    }
+}
+
 impl<'a> Signals<'a> {
     /// Gathers the signals of `records` (ID, record).
     pub fn gather(records: &'a [(String, &'a Record)]) -> Signals<'a> {
@@ -64,10 +73,11 @@ impl<'a> Signals<'a> {
             })
             .collect();
         for (id, record) in records {
+            if let Some(d) = as_sale_document(record) {
+                signals.documents.push((id.as_str(), d));
+                continue;
+            }
             match record {
-                Record::Sales(d) if d.common.kind == ORDER || d.common.kind == INVOICE => {
-                    signals.documents.push((id.as_str(), d));
-                }
                 Record::Account(a) if !a.common.is_deleted() => {
                     signals.accounts.push((id.as_str(), a));
                 }

@@ -3,7 +3,7 @@
 //! A segment filters people — contacts, and accounts that are persons — by their
 //! account's customer type, city, segment and tags, its last order date, its revenue
 //! (issued and paid invoices in TRY), the satisfaction group of its rated cases, its
-//! ABC class and gross margin ([`crate::analytics::profit`]), its group in the
+//! ABC class, gross margin and RFM scores ([`crate::analytics::profit`]), its group in the
 //! satisfaction–loyalty matrix ([`crate::analytics::matrix`]), whether it is at risk or
 //! silent ([`crate::analytics::retention`]), and the products it bought or did not
 //! ("customers who bought X but not Y").
@@ -86,6 +86,35 @@ pub struct SegmentFields {
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     #[serde(default)]
     pub not_bought_product: String,
+    /// The account's recency score as one of [`RFM_LEVELS`], or "".
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    #[serde(default)]
+    pub rfm_recency: String,
+    /// Its frequency score as one of [`RFM_LEVELS`], or "".
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    #[serde(default)]
+    pub rfm_frequency: String,
+    /// Its monetary score as one of [`RFM_LEVELS`], or "".
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    #[serde(default)]
+    pub rfm_monetary: String,
+}
+
+/// The RFM filters' choices: a score of 1–2 (`low`), 3 (`mid`) or 4–5 (`high`). With
+/// the three together a segment picks the usual RFM groups: high-high-high are the
+/// champions, low recency with high frequency or money the valuable customers slipping
+/// away, low-low the hibernating ones, high recency with low frequency the new ones.
+pub const RFM_LEVELS: &[&str] = &["low", "mid", "high"];
+
+/// Whether an RFM score (1–5) is at `level` (one of [`RFM_LEVELS`]; "" is any).
+pub fn rfm_level_holds(level: &str, score: u8) -> bool {
+    match level {
+        "" => true,
+        "low" => score <= 2,
+        "mid" => score == 3,
+        "high" => score >= 4,
+        _ => false,
+    }
 }
 
 /// The loyalty-group filter's choices: the groups of the satisfaction–loyalty matrix
@@ -123,6 +152,12 @@ pub mod field {
     pub const BOUGHT_PRODUCT: FieldSpec = FieldSpec::new("bought_product", Input::Link("product"));
     pub const NOT_BOUGHT_PRODUCT: FieldSpec =
         FieldSpec::new("not_bought_product", Input::Link("product"));
+    pub const RFM_RECENCY: FieldSpec =
+        FieldSpec::new("rfm_recency", Input::Choice(super::RFM_LEVELS));
+    pub const RFM_FREQUENCY: FieldSpec =
+        FieldSpec::new("rfm_frequency", Input::Choice(super::RFM_LEVELS));
+    pub const RFM_MONETARY: FieldSpec =
+        FieldSpec::new("rfm_monetary", Input::Choice(super::RFM_LEVELS));
 }
 
 const FIELDS: &[FieldSpec] = &[
@@ -137,6 +172,9 @@ const FIELDS: &[FieldSpec] = &[
     field::LOYALTY_TIER,
     field::ABC_CLASS,
     field::MIN_MARGIN,
+    field::RFM_RECENCY,
+    field::RFM_FREQUENCY,
+    field::RFM_MONETARY,
     field::LOYALTY_GROUP,
     field::RETENTION,
     field::BOUGHT_PRODUCT,
@@ -168,6 +206,9 @@ impl RecordType for Segment {
             .with("loyalty_tier", &self.loyalty_tier)
             .with("abc_class", &self.abc_class)
             .with("min_margin", &self.min_margin)
+            .with("rfm_recency", &self.rfm_recency)
+            .with("rfm_frequency", &self.rfm_frequency)
+            .with("rfm_monetary", &self.rfm_monetary)
             .with("loyalty_group", &self.loyalty_group)
             .with("retention", &self.retention)
             .with("bought_product", &self.bought_product)
@@ -189,6 +230,9 @@ impl RecordType for Segment {
         self.loyalty_tier = check.field(&field::LOYALTY_TIER);
         self.abc_class = check.field(&field::ABC_CLASS);
         self.min_margin = check.field(&field::MIN_MARGIN);
+        self.rfm_recency = check.field(&field::RFM_RECENCY);
+        self.rfm_frequency = check.field(&field::RFM_FREQUENCY);
+        self.rfm_monetary = check.field(&field::RFM_MONETARY);
         self.loyalty_group = check.field(&field::LOYALTY_GROUP);
         self.retention = check.field(&field::RETENTION);
         self.bought_product = check.field(&field::BOUGHT_PRODUCT);
@@ -226,6 +270,8 @@ pub struct AccountFacts {
     pub abc_class: String,
     /// Its gross margin in TRY over all its sales.
     pub margin_try: Decimal,
+    /// Its RFM scores among the accounts with TRY sales (`None` without).
+    pub rfm: Option<crate::analytics::profit::Rfm>,
     /// Its group in the satisfaction–loyalty matrix, `no_data`, or "" when the matrix
     /// does not count it.
     pub loyalty_group: &'static str,
@@ -251,6 +297,9 @@ impl Segment {
             || !self.loyalty_tier.is_empty()
             || !self.abc_class.is_empty()
             || !self.min_margin.is_empty()
+            || !self.rfm_recency.is_empty()
+            || !self.rfm_frequency.is_empty()
+            || !self.rfm_monetary.is_empty()
             || !self.loyalty_group.is_empty()
             || !self.retention.is_empty()
             || !self.bought_product.is_empty()
@@ -284,6 +333,14 @@ impl Segment {
                     .min_margin
                     .parse::<Decimal>()
                     .is_ok_and(|min| !f.abc_class.is_empty() && f.margin_try >= min))
+            && ((self.rfm_recency.is_empty()
+                && self.rfm_frequency.is_empty()
+                && self.rfm_monetary.is_empty())
+                || f.rfm.is_some_and(|rfm| {
+                    rfm_level_holds(&self.rfm_recency, rfm.recency)
+                        && rfm_level_holds(&self.rfm_frequency, rfm.frequency)
+                        && rfm_level_holds(&self.rfm_monetary, rfm.monetary)
+                }))
             && (self.loyalty_group.is_empty() || self.loyalty_group == f.loyalty_group)
             && (match self.retention.as_str() {
                 "" => true,

@@ -106,10 +106,11 @@ pub fn facts(
         today,
         "",
     );
-    for (profit, class, _) in report.ranked {
+    for (profit, class, rfm) in report.ranked {
         let f = facts.entry(profit.account.clone()).or_default();
         f.abc_class = class.code().to_owned();
         f.margin_try = profit.margin();
+        f.rfm = Some(rfm);
     }
     let matrix = crate::analytics::matrix::Matrix::compute(&signals, analytics, today);
     for (account, group) in matrix.codes() {
@@ -395,6 +396,18 @@ mod tests {
         s.min_margin = "1".into();
         assert!(names(&s).is_empty());
         s.min_margin.clear();
+        // The only customer with sales scores 1 on every RFM count (quintiles of one:
+        // nobody below it); people of accounts without sales never match an RFM filter.
+        s.rfm_recency = "low".into();
+        assert_eq!(names(&s), ["Ayşe Kaya"]);
+        s.rfm_monetary = "low".into();
+        assert_eq!(names(&s), ["Ayşe Kaya"]);
+        s.rfm_monetary = "high".into();
+        assert!(names(&s).is_empty());
+        s.rfm_monetary.clear();
+        s.rfm_recency = "mid".into();
+        assert!(names(&s).is_empty());
+        s.rfm_recency.clear();
         assert_eq!(people[0].first_name(), "Ayşe");
         assert_eq!(people[0].company(), "Ege Tekstil");
     }

@@ -411,7 +411,11 @@ pub fn document() -> Value {
         (
             "performance",
             "Team performance in a period, per rep, per team and in all: won revenue against the goals, win rate, median sales cycle, weighted pipeline, calls per working day, case response and resolution medians; stage conversion and the NPS trend",
-            json!([{ "name": "period", "in": "query", "schema": { "type": "string", "enum": ["month", "last_month", "quarter", "year"], "default": "month" } }]),
+            json!([
+                { "name": "period", "in": "query", "schema": { "type": "string", "enum": ["month", "last_month", "quarter", "year", "custom"], "default": "month" } },
+                { "name": "from", "in": "query", "description": "First day of a custom period (with to; at most five years)", "schema": { "type": "string", "format": "date" } },
+                { "name": "to", "in": "query", "description": "Last day of a custom period (with from)", "schema": { "type": "string", "format": "date" } }
+            ]),
             json!([
                 "report", "period", "total", "reps", "teams", "stages", "nps"
             ]),

@@ -83,6 +83,12 @@ pub struct ReportParams {
     /// `demand`: the product.
     #[serde(default)]
     pub product: Option<String>,
+    /// `performance`: the first day of a custom period (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub from: Option<String>,
+    /// `performance`: the last day of a custom period (`YYYY-MM-DD`).
+    #[serde(default)]
+    pub to: Option<String>,
     /// `performance`: `month` (default), `last_month`, `quarter` or `year`.
     #[serde(default)]
     pub period: Option<String>,
@@ -447,13 +453,27 @@ async fn performance(
     for kind in PERFORMANCE_KINDS {
         caller.require(saha_core::kinds::section_of(kind), false)?;
     }
-    let code = params.period.unwrap_or_else(|| "month".into());
     let today = today();
-    let Some(period) = Period::named(&code, today) else {
-        return Err(Problem::invalid(format!(
-            "period is one of {}",
-            PERIODS.join(", ")
-        )));
+    let (code, period) = match (params.from.as_deref(), params.to.as_deref()) {
+        (Some(from), Some(to)) if params.period.as_deref().is_none_or(|p| p == "custom") => (
+            "custom".to_owned(),
+            Period::custom(from, to).map_err(|e| Problem::invalid(e.to_string()))?,
+        ),
+        (None, None) => {
+            let code = params.period.unwrap_or_else(|| "month".into());
+            let period = Period::named(&code, today).ok_or_else(|| {
+                Problem::invalid(format!(
+                    "period is one of {}, or custom with from and to",
+                    PERIODS.join(", ")
+                ))
+            })?;
+            (code, period)
+        }
+        _ => {
+            return Err(Problem::invalid(
+                "a custom period needs both from and to (YYYY-MM-DD) and no other period",
+            ));
+        }
     };
     let mut owned: Vec<(String, Record)> = Vec::new();
     for kind in PERFORMANCE_KINDS {

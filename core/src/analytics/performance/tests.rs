@@ -319,3 +319,33 @@ fn named_periods() {
     assert_eq!(p("year"), Some(("2026-01-01".into(), "2026-12-31".into())));
     assert_eq!(p("decade"), None);
 }
+
+#[test]
+fn custom_periods_are_checked() {
+    let p = Period::custom("2026-01-15", " 2026-03-10 ").unwrap();
+    assert_eq!(
+        (p.from.to_string(), p.to.to_string()),
+        ("2026-01-15".into(), "2026-03-10".into())
+    );
+    assert_eq!(
+        Period::custom("2026-03-10", "2026-03-10").map(|p| p.from == p.to),
+        Ok(true)
+    );
+    assert_eq!(
+        Period::custom("15.01.2026", "2026-03-10"),
+        Err(PeriodError::NotADate)
+    );
+    assert_eq!(
+        Period::custom("2026-02-30", "2026-03-10"),
+        Err(PeriodError::NotADate)
+    );
+    assert_eq!(
+        Period::custom("2026-03-11", "2026-03-10"),
+        Err(PeriodError::EndsBeforeItStarts)
+    );
+    assert_eq!(
+        Period::custom("2020-01-01", "2026-01-01"),
+        Err(PeriodError::TooLong)
+    );
+    assert!(Period::custom("2021-01-01", "2025-12-31").is_ok());
+}
