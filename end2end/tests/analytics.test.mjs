@@ -5,9 +5,12 @@
 // group; the customers at risk and the silent ones, one marked former through its
 // lifecycle; an account's group, share of wallet and what to offer it next; a
 // product's demand with its forecast; and the team's performance with a monthly goal,
-// which a sales rep without those deals does not see.
+// which a sales rep without those deals does not see. Each report's tables download as
+// CSV and Excel; a chart's numbers are a table one tap away; a campaign is built from a
+// matrix group; a quote suggests what goes with its lines.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { OWNER, goToArea, launch, openApp, phone, setUp, startServer, waitForSynced } from './helpers.mjs';
@@ -35,6 +38,12 @@ after(async () => {
   await server?.stop();
 });
 
+/** Clicks `button` and returns the download's file name and bytes. */
+async function download(page, button) {
+  const [file] = await Promise.all([page.waitForEvent('download'), page.locator(button).click()]);
+  return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
+}
+
 /** The count shown on a cell of the matrix. */
 async function cell(page, group) {
   return (await page.locator(`#matrix-cells button[data-group="${group}"] .count`).textContent()).trim();
@@ -54,6 +63,26 @@ test('the matrix, its drill-down, saved thresholds and a segment of a group', as
   await page.locator('#no-satisfaction-data', { hasText: '2 hesabın' }).waitFor();
   assert.equal(await page.locator('#loyalty-matrix svg circle.dot').count(), 4);
   assert.equal(await page.locator('#loyalty-matrix svg line.threshold').count(), 2);
+  // The chart's numbers are a table one tap away, the best cell first.
+  await page.locator('#loyalty-matrix summary').click();
+  const cells = page.locator('#loyalty-matrix-table tbody tr');
+  await cells.first().waitFor();
+  assert.equal(await cells.count(), 4);
+  assert.match(await cells.first().textContent(), /Savunucu.*1$/);
+  // Every customer with group and retention downloads as CSV (UTF-8 with a BOM, so
+  // Excel keeps the Turkish letters) and as an Excel workbook.
+  const csv = await download(page, '#customers-export-csv');
+  assert.match(csv.name, /^Sadakat-ve-risk-\d{4}-\d\d-\d\d\.csv$/);
+  const text = csv.bytes.toString('utf8');
+  assert.ok(text.startsWith('\ufeffMüşteri,Memnuniyet'), text.slice(0, 40));
+  const rows = text.trimEnd().split('\r\n');
+  assert.equal(rows.length, 1 + 6, 'a header and the six customers');
+  assert.ok(rows.some((r) => r.startsWith('Tutsak Market,"Tutsak (sadık, memnun değil)",')), rows.join('\n'));
+  const xlsx = await download(page, '#customers-export-xlsx');
+  assert.match(xlsx.name, /\.xlsx$/);
+  assert.equal(xlsx.bytes.subarray(0, 4).toString('binary'), 'PK\x03\x04');
+  // Stored, not compressed: the sheet's XML is readable in the file.
+  assert.ok(xlsx.bytes.toString('utf8').includes('<t>Tutsak Market</t>'));
 
   // Tapping a cell lists its accounts and marks their dots.
   await page.locator('#matrix-cells button[data-group="captive"]').click();
@@ -89,6 +118,22 @@ test('the matrix, its drill-down, saved thresholds and a segment of a group', as
   await page.locator('article.detail[data-kind="segment"] h1', { hasText: 'Tutsak' }).waitFor();
   await page.locator('#segment-count', { hasText: '1' }).waitFor();
   await page.locator('.segment-members .card', { hasText: 'Mehmet Kaya' }).waitFor();
+  const segmentName = (await page.locator('article.detail[data-kind="segment"] h1').textContent()).trim();
+
+  // A campaign for that group: its audience is the segment's person.
+  await goToArea(page, 'Kampanyalar');
+  await page.locator('#new-record').click();
+  await page.locator('#campaign-name').fill('Tutsaklara özel ilgi');
+  await page.locator('#campaign-segment').fill('tutsak');
+  await page.locator('.picker-option', { hasText: segmentName }).click();
+  await page.locator('#campaign-channel').selectOption('MESAJ');
+  await page.locator('#campaign-template').fill('Merhaba {{first_name}}, sizi dinlemek istiyoruz.');
+  await page.getByRole('button', { name: /^(Kaydet|Save)$/ }).click();
+  await page.locator('article.detail[data-kind="campaign"] h1', { hasText: 'Tutsaklara özel ilgi' }).waitFor();
+  const reached = Number(await page.locator('#audience-included').textContent());
+  const left = Number(await page.locator('#audience-excluded').textContent());
+  assert.equal(reached + left, 1, 'the one person of the captive group');
+  await page.locator('#included li, #excluded li', { hasText: 'Mehmet Kaya' }).first().waitFor();
   assert.deepEqual(page.cspViolations, []);
   await context.close();
 });
@@ -145,6 +190,23 @@ test("an account's group, share of wallet and what to offer it next; a product's
   // The other product has its own history.
   await page.locator('#demand-product').selectOption({ label: 'Salamura Zeytin 1 kg' });
   await page.locator('#demand-chart rect.bar.forecast').first().waitFor();
+  // Every product's months and forecasts download as one table.
+  const demand = (await download(page, '#demand-export-csv')).bytes.toString('utf8').trimEnd().split('\r\n');
+  assert.match(demand[0], /^\ufeffÜrün,Ay,Miktar,Tahmin,/);
+  assert.ok(demand.some((r) => r.startsWith('Salamura Zeytin 1 kg,') && r.split(',')[3] !== ''), 'forecast rows');
+
+  // A new quote for Paralı Ticaret suggests olives beside its lines; one tap adds them.
+  await goToArea(page, 'Teklifler');
+  await page.locator('#new-record').click();
+  await page.locator('#quote-account').fill('paralı');
+  await page.locator('.picker-option', { hasText: 'Paralı Ticaret' }).click();
+  await page.getByRole('button', { name: /^Kaydet$/ }).click();
+  await page.locator('article.detail[data-kind="quote"]').waitFor();
+  const suggestion = page.locator('#line-suggestions button.suggestion', { hasText: 'Salamura Zeytin 1 kg' });
+  await suggestion.click();
+  await page.locator('table.lines td.description', { hasText: 'Salamura Zeytin 1 kg' }).waitFor();
+  // Once on the quote it is not suggested again.
+  await suggestion.waitFor({ state: 'detached' });
   await context.close();
 });
 
@@ -186,6 +248,23 @@ test("this month's performance, a goal set for the owner, and a rep who sees onl
   await page.locator('#save-goals').click();
   await page.locator('#goals-saved').waitFor();
   await figure('goal').filter({ hasText: '%50,0' }).waitFor();
+  // The rep and team table downloads with numbers a spreadsheet can add up.
+  const table = (await download(page, '#performance-export-csv')).bytes.toString('utf8').split('\r\n');
+  assert.ok(table.some((r) => r.startsWith('Ayşe Sahip,,50000,100000,50,2,1,66,')), table.join('\n'));
+
+  // Chosen days: a past year has no wins; an end before the start is refused.
+  await page.locator('#performance-period').selectOption('custom');
+  await page.locator('#period-from').fill('2020-01-01');
+  await page.locator('#period-from').dispatchEvent('change');
+  await page.locator('#period-to').fill('2020-12-31');
+  await page.locator('#period-to').dispatchEvent('change');
+  await page.locator('#performance-dates', { hasText: '2020-01-01 – 2020-12-31' }).waitFor();
+  assert.doesNotMatch(await figure('won_revenue').textContent(), /50\.000/);
+  await page.locator('#period-to').fill('2019-12-31');
+  await page.locator('#period-to').dispatchEvent('change');
+  await page.locator('#period-problem', { hasText: 'başlamadan' }).waitFor();
+  await page.locator('#performance-period').selectOption('month');
+  await figure('won_revenue').filter({ hasText: '50.000' }).waitFor();
 
   // A rep of the Marmara team signs up: the owner's deals (shared by the workspace,
   // in no team) are on the rep's lists but are not the team's figures.

@@ -12,12 +12,14 @@ use saha_core::analytics::matrix::{Group, Matrix, NO_DATA};
 use saha_core::analytics::retention::{self, Retention};
 use saha_core::analytics::settings::AnalyticsSettings;
 use saha_core::analytics::signals::Signals;
+use saha_core::export::{Cell, Table};
 use saha_core::kinds::Record;
 use saha_core::sales::money::{Currency, format_tr};
 
 use crate::client::error::RepoError;
 use crate::i18n::{Fmt, Key, Lang};
 use crate::ui::widgets::chart::{Dot, MatrixChart};
+use crate::ui::widgets::export::ExportButtons;
 use crate::ui::widgets::feedback::{ErrorLine, run_step};
 use crate::ui::widgets::format::{clock, format_date, workspace_zone};
 use crate::ui::widgets::links::{record_href, title_of_id};
@@ -33,14 +35,13 @@ pub(crate) fn group_name(lang: Lang, code: &str) -> String {
 
 /// The matrix and the retention figures from the records on this device.
 pub(crate) fn compute(
-    records: &[(String, &Record)],
+    signals: &Signals<'_>,
     settings: &AnalyticsSettings,
     today: saha_core::time::civil::Date,
 ) -> (Matrix, Vec<Retention>) {
-    let signals = Signals::gather(records);
     (
-        Matrix::compute(&signals, settings, today),
-        retention::compute(&signals, settings, today),
+        Matrix::compute(signals, settings, today),
+        retention::compute(signals, settings, today),
     )
 }
 
@@ -119,7 +120,7 @@ pub fn CustomersReportPage() -> impl IntoView {
                 .iter()
                 .map(|(id, v)| (id.to_string(), &v.record))
                 .collect();
-            compute(&list, &settings, today)
+            compute(&Signals::gather(&list), &settings, today)
         })
     });
     let matrix = Memo::new(move |_| report.with(|r| r.0.clone()));
@@ -139,10 +140,9 @@ pub fn CustomersReportPage() -> impl IntoView {
         })
     });
     let cell_text = move |g: Group| {
-        format!(
-            "{} · {}",
+        (
             group_name(lang.get(), g.code()),
-            matrix.with(|m| m.counts[g as usize])
+            matrix.with(|m| m.counts[g as usize]),
         )
     };
     let cells = Signal::derive(move || {
@@ -224,6 +224,57 @@ pub fn CustomersReportPage() -> impl IntoView {
         }
         .into_any()
     };
+    // Every customer with their group and retention figures, for a spreadsheet.
+    let export_customers = Callback::new(move |()| {
+        let lang = lang.get_untracked();
+        let w = |key| word(lang, key);
+        let mut table = Table::new(
+            w(Key::UiCustomersReport),
+            [
+                w(Key::KindAccount),
+                w(Key::UiLoyaltyGroup),
+                w(Key::UiSatisfaction),
+                w(Key::UiLoyaltyAxis),
+                w(Key::UiOpinions),
+                w(Key::UiLastSale),
+                w(Key::UiUsualInterval),
+                w(Key::UiDaysSinceLast),
+                w(Key::UiRetentionState),
+                w(Key::UiGrossMargin),
+            ],
+        );
+        report.with_untracked(|(matrix, retention)| {
+            let by_account: std::collections::HashMap<&str, &Retention> =
+                retention.iter().map(|r| (r.account.as_str(), r)).collect();
+            for s in &matrix.standings {
+                let r = by_account.get(s.account.as_str());
+                let state = r.and_then(|r| {
+                    if r.silent {
+                        Some("silent")
+                    } else {
+                        r.at_risk.then_some("at_risk")
+                    }
+                });
+                table.push(vec![
+                    title_of_id(&s.account).into(),
+                    group_name(lang, s.group.map_or(NO_DATA, Group::code)).into(),
+                    s.satisfaction.map_or(Cell::Empty, Cell::Integer),
+                    s.loyalty.score().into(),
+                    s.opinions.into(),
+                    r.map_or(Cell::Empty, |r| Cell::date(&r.last)),
+                    r.and_then(|r| r.usual_interval)
+                        .map_or(Cell::Empty, Cell::Integer),
+                    r.map_or(Cell::Empty, |r| Cell::Integer(r.days_since_last)),
+                    state
+                        .map(|code| crate::i18n::word_for(lang, &format!("retention.{code}")))
+                        .unwrap_or_default()
+                        .into(),
+                    r.map_or(Cell::Empty, |r| Cell::Decimal(r.margin)),
+                ]);
+            }
+        });
+        table
+    });
     let admin = me().role.administers();
     let save = move |_| {
         let analytics = settings.get_untracked();
@@ -341,7 +392,14 @@ pub fn CustomersReportPage() -> impl IntoView {
                 x_cut=Signal::derive(move || loyal_from.get())
                 y_cut=Signal::derive(move || satisfied_from.get())
                 cells=cells
+                cell_label=Signal::derive(move || word(lang.get(), Key::UiLoyaltyGroup))
+                count_label=Signal::derive(move || word(lang.get(), Key::UiCount))
                 dots=dots
+            />
+            <ExportButtons
+                id="customers-export"
+                file=Signal::derive(move || word(lang.get(), Key::UiCustomersReport))
+                table=export_customers
             />
             <div class="matrix-cells" id="matrix-cells">
                 {cell_button("mercenary")}

@@ -8,10 +8,12 @@ use leptos::prelude::*;
 use saha_core::DocumentId;
 use saha_core::analytics::demand::{self, Demand, Method};
 use saha_core::analytics::profit::{Sale, sales};
+use saha_core::export::{Cell, Table};
 
 use crate::client::repo::RecordView;
 use crate::i18n::{Fmt, Key, Lang};
 use crate::ui::widgets::chart::BarChart;
+use crate::ui::widgets::export::ExportButtons;
 use crate::ui::widgets::format::{clock, workspace_zone};
 use crate::ui::widgets::links::title_of_id;
 use crate::ui::{repo, tr, use_lang, word};
@@ -37,6 +39,11 @@ fn method_text(lang: Lang, method: Method) -> String {
             Fmt::UiMethodSmoothing.format(lang, &[("alpha", alpha.as_str().into())])
         }
     }
+}
+
+/// A quantity rounded to one place (what the page shows).
+fn rounded(value: f64) -> Cell {
+    Cell::Float((value * 10.0).round() / 10.0)
 }
 
 fn number(value: f64) -> String {
@@ -125,6 +132,50 @@ pub fn DemandReportPage() -> impl IntoView {
             .into_any(),
         })
     };
+    // Every product sold: its monthly quantities and, where there is enough history,
+    // the three forecast months with the method and its error.
+    let export_demand = Callback::new(move |()| {
+        let lang = lang.get_untracked();
+        let w = |key| word(lang, key);
+        let mut table = Table::new(
+            w(Key::UiDemandReport),
+            [
+                w(Key::UiProduct),
+                w(Key::UiMonth),
+                w(Key::UiQuantity),
+                w(Key::UiDemandForecast),
+                w(Key::UiMethod),
+                w(Key::UiMae),
+            ],
+        );
+        let today = workspace_zone().local(now.get_untracked()).date;
+        with_sales(records, |sales| {
+            for (product, _) in demand::products_sold(sales) {
+                let d = demand::demand(sales, &product, today);
+                let name = title_of_id(&product);
+                for (month, quantity) in &d.history {
+                    table.push(vec![
+                        name.as_str().into(),
+                        month.as_str().into(),
+                        rounded(*quantity),
+                    ]);
+                }
+                if let Some(f) = &d.forecast {
+                    for (month, quantity) in d.next_months.iter().zip(&f.values) {
+                        table.push(vec![
+                            name.as_str().into(),
+                            month.as_str().into(),
+                            Cell::Empty,
+                            rounded(*quantity),
+                            method_text(lang, f.method).into(),
+                            rounded(f.mae),
+                        ]);
+                    }
+                }
+            }
+        });
+        table
+    });
     view! {
         <section class="page report" id="demand-report">
             <h1>{tr(Key::UiDemandReport)}</h1>
@@ -154,6 +205,11 @@ pub fn DemandReportPage() -> impl IntoView {
                 fallback=move || view! { <p class="empty">{tr(Key::UiNoneYet)}</p> }
             >
                 {summary}
+                <ExportButtons
+                    id="demand-export"
+                    file=Signal::derive(move || word(lang.get(), Key::UiDemandReport))
+                    table=export_demand
+                />
                 <BarChart
                     id="demand-chart"
                     title=Signal::derive(move || word(lang.get(), Key::UiDemandChart))

@@ -1,6 +1,7 @@
 //! What the reports say about one account, on its 360° page: its group in the
 //! satisfaction–loyalty matrix, its share of wallet, whether it is at risk, and what to
-//! offer it next (products others bought with what it bought).
+//! offer it next (products others bought with what it bought); and the same
+//! suggestions beside a quote's or order's lines ([`LineSuggestions`]).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -8,9 +9,9 @@ use saha_core::DocumentId;
 use saha_core::analytics::cross_sell::{CoOccurrence, Suggestion};
 use saha_core::analytics::matrix::{Group, NO_DATA};
 use saha_core::analytics::profit::sales;
+use saha_core::analytics::signals::Signals;
 use saha_core::analytics::wallet::{Wallet, share_of_wallet};
 use saha_core::kinds::Record;
-use saha_core::sales::document::{INVOICE, ORDER, SalesDocument};
 use saha_core::sales::money::{Currency, format_tr};
 
 use crate::i18n::{Fmt, Key};
@@ -47,17 +48,9 @@ pub fn AccountInsights(id: DocumentId) -> impl IntoView {
                 .iter()
                 .map(|(id, v)| (id.to_string(), &v.record))
                 .collect();
-            let (matrix, retention) = compute(&list, &settings, today);
-            let documents: Vec<(&str, &SalesDocument)> = list
-                .iter()
-                .filter_map(|(id, r)| match r {
-                    Record::Sales(d) if d.common.kind == ORDER || d.common.kind == INVOICE => {
-                        Some((id.as_str(), d))
-                    }
-                    _ => None,
-                })
-                .collect();
-            let counted = sales(&documents);
+            let signals = Signals::gather(&list);
+            let (matrix, retention) = compute(&signals, &settings, today);
+            let counted = sales(&signals.documents);
             let potential = match all.get(&id).map(|v| &v.record) {
                 Some(Record::Account(a)) => a.annual_potential.clone(),
                 _ => String::new(),
@@ -142,5 +135,69 @@ pub fn AccountInsights(id: DocumentId) -> impl IntoView {
                 </ul>
             </Show>
         </section>
+    }
+}
+
+/// Line suggestions shown beside a document's lines.
+const LINE_SUGGESTIONS: usize = 3;
+
+/// "Often bought with these": products that go with the lines of a quote or order and
+/// with what its account has bought (neither offered again), each a button that adds
+/// it as a line through `add`.
+#[component]
+pub fn LineSuggestions(
+    /// The document's account ID ("" for none).
+    account: String,
+    /// The product IDs on its lines.
+    lines: Vec<String>,
+    add: Callback<DocumentId>,
+) -> impl IntoView {
+    let lang = use_lang();
+    let records = repo().records();
+    let suggestions = Memo::new(move |_| {
+        super::with_sale_documents(records, |documents| {
+            CoOccurrence::build(&sales(documents)).suggest_for_lines(
+                &account,
+                lines.iter().map(String::as_str),
+                LINE_SUGGESTIONS,
+            )
+        })
+    });
+    move || {
+        let list = suggestions.get();
+        (!list.is_empty()).then(|| {
+            let lang = lang.get();
+            view! {
+                <div class="line-suggestions no-print" id="line-suggestions">
+                    <span class="hint">{word(lang, Key::UiOftenBoughtWith)}</span>
+                    {list
+                        .into_iter()
+                        .filter_map(|s| {
+                            let product = s.product.parse::<DocumentId>().ok()?;
+                            let title = Fmt::UiCrossSellBecause.format(
+                                lang,
+                                &[
+                                    ("product", title_of_id(&s.because).as_str().into()),
+                                    ("together", u64::from(s.together).into()),
+                                    ("lift", format!("{:.1}", s.lift).as_str().into()),
+                                ],
+                            );
+                            Some(view! {
+                                <button
+                                    type="button"
+                                    class="button suggestion"
+                                    data-product=s.product.clone()
+                                    title=title
+                                    on:click=move |_| add.run(product)
+                                >
+                                    "+ "
+                                    {title_of_id(&s.product)}
+                                </button>
+                            })
+                        })
+                        .collect_view()}
+                </div>
+            }
+        })
     }
 }

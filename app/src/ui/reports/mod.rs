@@ -13,8 +13,8 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 use saha_core::DocumentId;
-use saha_core::kinds::Record;
-use saha_core::sales::document::{INVOICE, ORDER, SalesDocument};
+use saha_core::analytics::signals::as_sale_document;
+use saha_core::sales::document::SalesDocument;
 
 use crate::client::repo::RecordView;
 
@@ -27,12 +27,7 @@ fn with_sale_documents<T>(
     records.with(|all| {
         let ids: Vec<(String, &SalesDocument)> = all
             .iter()
-            .filter_map(|(id, v)| match &v.record {
-                Record::Sales(d) if d.common.kind == ORDER || d.common.kind == INVOICE => {
-                    Some((id.to_string(), d))
-                }
-                _ => None,
-            })
+            .filter_map(|(id, v)| Some((id.to_string(), as_sale_document(&v.record)?)))
             .collect();
         let refs: Vec<(&str, &SalesDocument)> =
             ids.iter().map(|(id, d)| (id.as_str(), *d)).collect();

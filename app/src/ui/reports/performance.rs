@@ -9,13 +9,15 @@
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 use saha_core::analytics::performance::{
-    Audience, Context, Figures, PERIODS, Performance, Period, SalesGoal, compute,
+    Audience, Context, Figures, PERIODS, Performance, Period, PeriodError, SalesGoal, compute,
 };
+use saha_core::export::{Cell, Table};
 use saha_core::kinds::Record;
 use saha_core::sales::money::{Currency, format_tr};
 
 use crate::i18n::{Key, Lang};
 use crate::ui::widgets::chart::BarChart;
+use crate::ui::widgets::export::ExportButtons;
 use crate::ui::widgets::feedback::{ErrorLine, run_step};
 use crate::ui::widgets::format::{clock, decimal_text, percent, workspace_zone};
 use crate::ui::widgets::links::{person_name, team_name};
@@ -61,8 +63,137 @@ fn period_word(code: &str) -> Key {
         "last_month" => Key::UiPeriodLastMonth,
         "quarter" => Key::UiPeriodThisQuarter,
         "year" => Key::UiPeriodThisYear,
+        CUSTOM => Key::UiPeriodCustom,
         _ => Key::UiPeriodThisMonth,
     }
+}
+
+/// The period selector's code for a range of days the user picks.
+const CUSTOM: &str = "custom";
+
+fn period_problem(error: PeriodError) -> Key {
+    match error {
+        PeriodError::NotADate => Key::ProblemInvalidDate,
+        PeriodError::EndsBeforeItStarts => Key::UiPeriodEndsBeforeStart,
+        PeriodError::TooLong => Key::UiPeriodTooLong,
+    }
+}
+
+/// A figure as a spreadsheet cell: the hours of a duration in milliseconds.
+fn hours_cell(ms: Option<i64>) -> Cell {
+    ms.map_or(Cell::Empty, |ms| {
+        Cell::Float((ms as f64 / HOUR_MS as f64 * 10.0).round() / 10.0)
+    })
+}
+
+/// The rep and team tables as one: a kind column, then the figures as numbers.
+fn figures_table(lang: Lang, r: &Performance) -> Table {
+    let w = |key| word(lang, key);
+    let mut table = Table::new(
+        w(Key::UiPerformanceReport),
+        [
+            w(Key::UiRep),
+            w(Key::FieldTeam),
+            w(Key::UiWonRevenue),
+            w(Key::UiGoal),
+            format!("{} %", w(Key::UiGoal)),
+            crate::ui::widgets::links::stage_name(lang, "won"),
+            crate::ui::widgets::links::stage_name(lang, "lost"),
+            format!("{} %", w(Key::UiWinRate)),
+            w(Key::UiSalesCycle),
+            w(Key::UiWeightedPipeline),
+            w(Key::UiCalls),
+            w(Key::UiCallsPerDay),
+            w(Key::UiFirstResponseHours),
+            w(Key::UiResolutionHours),
+            w(Key::UiPeriodFrom),
+            w(Key::UiPeriodTo),
+        ],
+    );
+    let row = |rep: String, team: String, f: &Figures| {
+        vec![
+            rep.into(),
+            team.into(),
+            f.won_revenue.into(),
+            f.goal.into(),
+            f.goal_percent().into(),
+            f.won.into(),
+            f.lost.into(),
+            f.win_rate_percent().map_or(Cell::Empty, Cell::from),
+            f.median_cycle_days.map_or(Cell::Empty, Cell::Integer),
+            f.weighted_pipeline.into(),
+            f.calls.into(),
+            if r.working_days > 0 {
+                Cell::Float((f.calls as f64 / r.working_days as f64 * 10.0).round() / 10.0)
+            } else {
+                Cell::Empty
+            },
+            hours_cell(f.median_first_response_ms),
+            hours_cell(f.median_resolution_ms),
+            Cell::Date(r.period.from),
+            Cell::Date(r.period.to),
+        ]
+    };
+    for (id, f) in r.reps.iter().filter(|(id, _)| !id.is_empty()) {
+        let name = Some(person_name(id))
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| id.clone());
+        table.push(row(name, String::new(), f));
+    }
+    for (id, f) in &r.teams {
+        let name = if id.is_empty() {
+            w(Key::UiNoTeam)
+        } else {
+            Some(team_name(id))
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| id.clone())
+        };
+        table.push(row(String::new(), name, f));
+    }
+    table.push(row(w(Key::UiAll), w(Key::UiAll), &r.total));
+    table
+}
+
+/// Stage conversion as a table.
+fn stages_table(lang: Lang, r: &Performance) -> Table {
+    let w = |key| word(lang, key);
+    let mut table = Table::new(
+        w(Key::UiStageConversion),
+        [
+            w(Key::FieldStage),
+            w(Key::UiEntered),
+            w(Key::UiMovedOn),
+            "%".to_owned(),
+        ],
+    );
+    for s in &r.stages {
+        table.push(vec![
+            crate::ui::widgets::links::stage_name(lang, &s.stage).into(),
+            s.entered.into(),
+            s.moved_on.into(),
+            (s.moved_on * 100)
+                .checked_div(s.entered)
+                .map_or(Cell::Empty, Cell::from),
+        ]);
+    }
+    table
+}
+
+/// The NPS trend as a table.
+fn nps_table(lang: Lang, r: &Performance) -> Table {
+    let w = |key| word(lang, key);
+    let mut table = Table::new(
+        w(Key::UiNpsTrend),
+        [w(Key::UiMonth), "NPS".to_owned(), w(Key::UiAnswers)],
+    );
+    for m in &r.nps {
+        table.push(vec![
+            m.month.as_str().into(),
+            m.nps.map_or(Cell::Empty, Cell::Integer),
+            m.answers.into(),
+        ]);
+    }
+    table
 }
 
 /// One row of the rep or team table.
@@ -114,16 +245,31 @@ pub fn PerformancePage() -> impl IntoView {
     let records = repo().records();
     let now = clock(600);
     let period_code = RwSignal::new("month".to_owned());
+    // The custom range, starting as this month.
+    let this_month = Period::named("month", workspace_zone().local(now.get_untracked()).date);
+    let custom_from = RwSignal::new(this_month.map(|p| p.from.to_string()).unwrap_or_default());
+    let custom_to = RwSignal::new(this_month.map(|p| p.to.to_string()).unwrap_or_default());
+    let custom = Memo::new(move |_| Period::custom(&custom_from.get(), &custom_to.get()));
     let audience = {
         let me = me();
         Audience::of(&me.user_id, me.role, &me.teams)
     };
-    let report = Memo::new(move |_| {
+    let report = Memo::new(move |previous: Option<&Performance>| {
         let today = workspace_zone().local(now.get()).date;
-        let period = Period::named(&period_code.get(), today).unwrap_or(Period {
+        let code = period_code.get();
+        let fallback = Period {
             from: today,
             to: today,
-        });
+        };
+        // A custom range that does not hold keeps the last good one on screen.
+        let period = if code == CUSTOM {
+            match custom.get() {
+                Ok(p) => p,
+                Err(_) => previous.map(|r: &Performance| r.period).unwrap_or(fallback),
+            }
+        } else {
+            Period::named(&code, today).unwrap_or(fallback)
+        };
         let pipeline = repo().pipeline().get();
         let (sla, calendar, zone, goals) = repo().service().with(|s| {
             (
@@ -276,14 +422,45 @@ pub fn PerformancePage() -> impl IntoView {
                 >
                     {PERIODS
                         .iter()
+                        .chain([&CUSTOM])
                         .map(|code| view! { <option value=*code selected=*code == "month">{tr(period_word(code))}</option> })
                         .collect_view()}
                 </select>
+                <Show when=move || period_code.get() == CUSTOM>
+                    <div class="form report-controls" id="custom-period">
+                        <div class="field">
+                            <label for="period-from">{tr(Key::UiPeriodFrom)}</label>
+                            <input
+                                id="period-from"
+                                type="date"
+                                prop:value=move || custom_from.get()
+                                on:change=move |ev| custom_from.set(event_target_value(&ev))
+                            />
+                        </div>
+                        <div class="field">
+                            <label for="period-to">{tr(Key::UiPeriodTo)}</label>
+                            <input
+                                id="period-to"
+                                type="date"
+                                prop:value=move || custom_to.get()
+                                on:change=move |ev| custom_to.set(event_target_value(&ev))
+                            />
+                        </div>
+                    </div>
+                    {move || custom.get().err().map(|e| view! {
+                        <p class="error" role="alert" id="period-problem">{word(lang.get(), period_problem(e))}</p>
+                    })}
+                </Show>
                 <p class="hint" id="performance-dates">
                     {move || report.with(|r| format!("{} – {}", r.period.from, r.period.to))}
                 </p>
             </div>
             {kpis}
+            <ExportButtons
+                id="performance-export"
+                file=Signal::derive(move || word(lang.get(), Key::UiPerformanceReport))
+                table=Callback::new(move |()| report.with_untracked(|r| figures_table(lang.get_untracked(), r)))
+            />
             <BarChart
                 id="won-by-rep"
                 title=Signal::derive(move || word(lang.get(), Key::UiWonByRep))
@@ -317,6 +494,11 @@ pub fn PerformancePage() -> impl IntoView {
                 </thead>
                 <tbody>{stage_rows}</tbody>
             </table>
+            <ExportButtons
+                id="stages-export"
+                file=Signal::derive(move || word(lang.get(), Key::UiStageConversion))
+                table=Callback::new(move |()| report.with_untracked(|r| stages_table(lang.get_untracked(), r)))
+            />
             <h2>{tr(Key::UiNpsTrend)}</h2>
             <table class="lines" id="nps-trend">
                 <thead>
@@ -328,6 +510,11 @@ pub fn PerformancePage() -> impl IntoView {
                 </thead>
                 <tbody>{nps_rows}</tbody>
             </table>
+            <ExportButtons
+                id="nps-export"
+                file=Signal::derive(move || word(lang.get(), Key::UiNpsTrend))
+                table=Callback::new(move |()| report.with_untracked(|r| nps_table(lang.get_untracked(), r)))
+            />
             <details class="definitions">
                 <summary>{tr(Key::UiDefinitions)}</summary>
                 <p class="hint">{tr(Key::UiPerformanceHint)}</p>

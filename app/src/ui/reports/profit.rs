@@ -8,11 +8,13 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
 use saha_core::analytics::profit::{AbcClass, AbcCutoffs, AccountProfit, ProfitReport};
+use saha_core::export::{Cell, Table};
 use saha_core::sales::money::format_tr;
 use saha_core::time::civil::Date;
 
 use crate::i18n::{Fmt, Key};
 use crate::ui::widgets::chart::CurveChart;
+use crate::ui::widgets::export::ExportButtons;
 use crate::ui::widgets::format::{clock, decimal_text, format_date, percent, workspace_zone};
 use crate::ui::widgets::links::{record_href, title_of_id};
 use crate::ui::{repo, tr, use_lang, word};
@@ -141,6 +143,65 @@ pub fn ProfitReportPage() -> impl IntoView {
                 .collect_view()
         })
     };
+    let export_ranking = Callback::new(move |()| {
+        let lang = lang.get_untracked();
+        let w = |key| word(lang, key);
+        let mut table = Table::new(
+            w(Key::UiCustomersByMargin),
+            [
+                "#".to_owned(),
+                w(Key::KindAccount),
+                w(Key::FieldCurrency),
+                "ABC".to_owned(),
+                w(Key::UiRevenue),
+                w(Key::UiGrossMargin),
+                w(Key::UiMarginPercent),
+                w(Key::UiSales),
+                w(Key::UiAverageSale),
+                w(Key::UiFirstSale),
+                w(Key::UiLastSale),
+                "R".to_owned(),
+                "F".to_owned(),
+                "M".to_owned(),
+            ],
+        );
+        report.with_untracked(|r| {
+            for (rank, (p, class, rfm)) in r.ranked.iter().enumerate() {
+                table.push(vec![
+                    (rank + 1).into(),
+                    title_of_id(&p.account).into(),
+                    p.currency.code().into(),
+                    class.code().into(),
+                    p.revenue.into(),
+                    p.margin().into(),
+                    p.margin_percent().into(),
+                    p.sales.into(),
+                    p.average_sale().into(),
+                    Cell::date(&p.first),
+                    Cell::date(&p.last),
+                    rfm.recency.into(),
+                    rfm.frequency.into(),
+                    rfm.monetary.into(),
+                ]);
+            }
+            for p in &r.other_currencies {
+                table.push(vec![
+                    Cell::Empty,
+                    title_of_id(&p.account).into(),
+                    p.currency.code().into(),
+                    Cell::Empty,
+                    p.revenue.into(),
+                    p.margin().into(),
+                    p.margin_percent().into(),
+                    p.sales.into(),
+                    p.average_sale().into(),
+                    Cell::date(&p.first),
+                    Cell::date(&p.last),
+                ]);
+            }
+        });
+        table
+    });
     view! {
         <section class="page report" id="profit-report">
             <h1>{tr(Key::UiProfitReport)}</h1>
@@ -204,6 +265,11 @@ pub fn ProfitReportPage() -> impl IntoView {
                     <option value="C">"C"</option>
                 </select>
             </div>
+            <ExportButtons
+                id="profit-export"
+                file=Signal::derive(move || word(lang.get(), Key::UiProfitReport))
+                table=export_ranking
+            />
             <Show when=move || report.with(|r| r.rfm_too_few && !r.ranked.is_empty())>
                 <p class="hint" id="rfm-too-few">{tr(Key::UiRfmTooFew)}</p>
             </Show>

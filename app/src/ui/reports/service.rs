@@ -3,11 +3,13 @@
 use crate::i18n::Key;
 use crate::i18n::word_for;
 use leptos::prelude::*;
+use saha_core::export::{Cell, Table};
 use saha_core::kinds::Record;
 
 use crate::ui::{
     repo, use_lang,
     widgets::{
+        export::ExportButtons,
         format::{clock, span_text, workspace_zone},
         links::person_name,
     },
@@ -47,6 +49,33 @@ pub fn ServiceReport() -> impl IntoView {
                 .into_iter()
                 .collect::<Vec<_>>()
         })
+    });
+    // Calls per agent and day as a spreadsheet (durations in seconds, to add up).
+    let export_calls = Callback::new(move |()| {
+        let lang = lang.get_untracked();
+        let w = |key| word(lang, key);
+        let mut table = Table::new(
+            w(Key::ReportCalls),
+            [
+                w(Key::FieldOwner),
+                w(Key::ReportDay),
+                w(Key::KindsCall),
+                w(Key::OutcomeReached),
+                format!("{} (s)", w(Key::ReportTotalTime)),
+                format!("{} (s)", w(Key::ReportMeanTime)),
+            ],
+        );
+        for ((agent, day), d) in calls.get_untracked() {
+            table.push(vec![
+                person_name(&agent).into(),
+                Cell::Date(day),
+                d.calls.into(),
+                d.reached.into(),
+                Cell::Integer(d.total_seconds),
+                Cell::Integer(d.mean_seconds()),
+            ]);
+        }
+        table
     });
     let hours = move |ms: Option<i64>| {
         ms.map(|ms| span_text(lang.get(), ms))
@@ -150,6 +179,11 @@ pub fn ServiceReport() -> impl IntoView {
                     }}
                 </tbody>
             </table>
+            <ExportButtons
+                id="calls-export"
+                file=Signal::derive(move || word(lang.get(), Key::ReportCalls))
+                table=export_calls
+            />
         </section>
     }
 }

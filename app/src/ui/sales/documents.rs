@@ -460,14 +460,32 @@ fn LinesTable(id: DocumentId, document: SalesDocument, editable: bool) -> impl I
         </div>
         <ErrorLine failure=failure />
         <Show when=move || editable>
-            <AddLine id=id currency=currency editing=editing />
+            <AddLine
+                id=id
+                currency=currency
+                editing=editing
+                account=document.account.clone()
+                line_products=document
+                    .lines
+                    .values()
+                    .filter(|l| !l.product.is_empty())
+                    .map(|l| l.product.clone())
+                    .collect()
+            />
         </Show>
     }
 }
 
 /// Adds a line from the catalog, or a free line.
 #[component]
-fn AddLine(id: DocumentId, currency: Currency, editing: RwSignal<Option<String>>) -> impl IntoView {
+fn AddLine(
+    id: DocumentId,
+    currency: Currency,
+    editing: RwSignal<Option<String>>,
+    /// The document's account and the products on its lines, for suggestions.
+    account: String,
+    line_products: Vec<String>,
+) -> impl IntoView {
     let lang = use_lang();
     let failure = RwSignal::new(None::<String>);
     let records = repo().records();
@@ -482,10 +500,7 @@ fn AddLine(id: DocumentId, currency: Currency, editing: RwSignal<Option<String>>
             list
         })
     });
-    let add_product = move |ev: leptos::ev::Event| {
-        let Ok(product_id) = event_target_value(&ev).parse::<DocumentId>() else {
-            return;
-        };
+    let add = move |product_id: DocumentId| {
         run_step(failure, async move {
             let Some(Record::Product(product)) = repo().record(product_id) else {
                 return Err(RepoError::Workflow(WorkflowRefusal::NotARecord));
@@ -495,6 +510,11 @@ fn AddLine(id: DocumentId, currency: Currency, editing: RwSignal<Option<String>>
             })
             .await
         });
+    };
+    let add_product = move |ev: leptos::ev::Event| {
+        if let Ok(product_id) = event_target_value(&ev).parse::<DocumentId>() {
+            add(product_id);
+        }
     };
     let new_line = RwSignal::new(None::<String>);
     let _ = currency;
@@ -529,6 +549,11 @@ fn AddLine(id: DocumentId, currency: Currency, editing: RwSignal<Option<String>>
                         view! { <LineForm id=id line_id=line_id initial=initial done=new_line /> }
                     })
             }}
+            <crate::ui::reports::insights::LineSuggestions
+                account=account
+                lines=line_products
+                add=Callback::new(add)
+            />
             <ErrorLine failure=failure />
         </div>
     }

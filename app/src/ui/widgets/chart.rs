@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use crate::i18n::Key;
-use crate::ui::tr;
+use crate::ui::{tr, use_lang, word};
 
 /// Drawing area of every chart, in SVG units.
 const WIDTH: f64 = 320.0;
@@ -68,6 +68,69 @@ pub fn deciles(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// What every chart shares: the figure with its caption, the SVG with `role="img"`, a
+/// label and a title, and the same numbers as a table one tap away (`{id}-table`).
+#[component]
+fn ChartFrame(
+    id: &'static str,
+    title: Signal<String>,
+    x_label: Signal<String>,
+    y_label: Signal<String>,
+    /// The table's column headers.
+    columns: Signal<Vec<String>>,
+    /// The table's rows (the first cell a label, the others numbers).
+    rows: Signal<Vec<Vec<String>>>,
+    /// The SVG's content.
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <figure class="chart" id=id>
+            <figcaption>{move || title.get()}</figcaption>
+            <svg
+                viewBox=format!("0 0 {WIDTH} {HEIGHT}")
+                role="img"
+                aria-label=move || format!("{} — {} / {}", title.get(), y_label.get(), x_label.get())
+            >
+                <title>{move || title.get()}</title>
+                {children()}
+            </svg>
+            <details class="chart-table">
+                <summary>{tr(Key::UiChartAsTable)}</summary>
+                <table class="lines" id=format!("{id}-table")>
+                    <thead>
+                        <tr>
+                            {move || {
+                                columns
+                                    .get()
+                                    .into_iter()
+                                    .enumerate()
+                                    .map(|(i, name)| view! { <th scope="col" class:num={i > 0}>{name}</th> })
+                                    .collect_view()
+                            }}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            rows.get()
+                                .into_iter()
+                                .map(|cells| view! {
+                                    <tr>
+                                        {cells
+                                            .into_iter()
+                                            .enumerate()
+                                            .map(|(i, cell)| view! { <td class:num={i > 0}>{cell}</td> })
+                                            .collect_view()}
+                                    </tr>
+                                })
+                                .collect_view()
+                        }}
+                    </tbody>
+                </table>
+            </details>
+        </figure>
+    }
+}
+
 /// A curve over x = 0–100 % (e.g. the share of customers), y in percent.
 #[component]
 pub fn CurveChart(
@@ -92,47 +155,22 @@ pub fn CurveChart(
             })
             .collect_view()
     };
+    let columns = Signal::derive(move || vec![x_label.get(), y_label.get()]);
+    let rows = Signal::derive(move || {
+        points
+            .with(|p| deciles(p))
+            .into_iter()
+            .map(|(x, y)| vec![format!("{x:.0}"), format!("{y:.1}")])
+            .collect()
+    });
     view! {
-        <figure class="chart" id=id>
-            <figcaption>{move || title.get()}</figcaption>
-            <svg
-                viewBox=format!("0 0 {WIDTH} {HEIGHT}")
-                role="img"
-                aria-label=move || format!("{} — {} / {}", title.get(), y_label.get(), x_label.get())
-            >
-                <title>{move || title.get()}</title>
-                {grid}
-                <line class="axis" x1=LEFT y1=HEIGHT - BOTTOM x2=WIDTH y2=HEIGHT - BOTTOM />
-                <text class="tick" x=LEFT y=HEIGHT - 6.0>"0"</text>
-                <text class="tick" x=WIDTH y=HEIGHT - 6.0 text-anchor="end">"100"</text>
-                <polyline class="curve" points=move || points.with(|p| polyline(p, top.get())) />
-            </svg>
-            <details class="chart-table">
-                <summary>{tr(Key::UiChartAsTable)}</summary>
-                <table class="lines" id=format!("{id}-table")>
-                    <thead>
-                        <tr>
-                            <th scope="col" class="num">{move || x_label.get()}</th>
-                            <th scope="col" class="num">{move || y_label.get()}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {move || {
-                            points
-                                .with(|p| deciles(p))
-                                .into_iter()
-                                .map(|(x, y)| view! {
-                                    <tr>
-                                        <td class="num">{format!("{x:.0}")}</td>
-                                        <td class="num">{format!("{y:.1}")}</td>
-                                    </tr>
-                                })
-                                .collect_view()
-                        }}
-                    </tbody>
-                </table>
-            </details>
-        </figure>
+        <ChartFrame id title x_label y_label columns rows>
+            {grid}
+            <line class="axis" x1=LEFT y1=HEIGHT - BOTTOM x2=WIDTH y2=HEIGHT - BOTTOM />
+            <text class="tick" x=LEFT y=HEIGHT - 6.0>"0"</text>
+            <text class="tick" x=WIDTH y=HEIGHT - 6.0 text-anchor="end">"100"</text>
+            <polyline class="curve" points=move || points.with(|p| polyline(p, top.get())) />
+        </ChartFrame>
     }
 }
 
@@ -159,8 +197,12 @@ pub fn MatrixChart(
     x_cut: Signal<i64>,
     /// The threshold on y (a horizontal line).
     y_cut: Signal<i64>,
-    /// Labels of the cells: bottom-left, bottom-right, top-left, top-right.
-    cells: Signal<[String; 4]>,
+    /// Names and counts of the cells: bottom-left, bottom-right, top-left, top-right.
+    cells: Signal<[(String, usize); 4]>,
+    /// The table's first column header (what a cell is, e.g. "group").
+    cell_label: Signal<String>,
+    /// The table's count column header.
+    count_label: Signal<String>,
     dots: Signal<Vec<Dot>>,
 ) -> impl IntoView {
     let dots_view = move || {
@@ -183,7 +225,7 @@ pub fn MatrixChart(
         })
     };
     let cell_labels = move || {
-        let [bl, br, tl, tr_] = cells.get();
+        let [bl, br, tl, tr_] = cells.get().map(|(name, count)| format!("{name} · {count}"));
         let (xc, yc) = (x_cut.get() as f64, y_cut.get() as f64);
         let left = (LEFT + x_of(xc, 100.0)) / 2.0;
         let right = (x_of(xc, 100.0) + WIDTH) / 2.0;
@@ -196,39 +238,40 @@ pub fn MatrixChart(
             })
             .collect_view()
     };
+    let columns = Signal::derive(move || vec![cell_label.get(), count_label.get()]);
+    // The table lists the cells from the best (top right) to the worst.
+    let rows = Signal::derive(move || {
+        let [bl, br, tl, tr_] = cells.get();
+        [tr_, tl, br, bl]
+            .into_iter()
+            .map(|(name, count)| vec![name, count.to_string()])
+            .collect()
+    });
     view! {
-        <figure class="chart" id=id>
-            <figcaption>{move || title.get()}</figcaption>
-            <svg
-                viewBox=format!("0 0 {WIDTH} {HEIGHT}")
-                role="img"
-                aria-label=move || format!("{} — {} / {}", title.get(), y_label.get(), x_label.get())
-            >
-                <title>{move || title.get()}</title>
-                <line class="axis" x1=LEFT y1=HEIGHT - BOTTOM x2=WIDTH y2=HEIGHT - BOTTOM />
-                <line class="axis" x1=LEFT y1=TOP x2=LEFT y2=HEIGHT - BOTTOM />
-                <text class="tick" x=LEFT - 4.0 y=TOP + 4.0 text-anchor="end">"100"</text>
-                <text class="tick" x=LEFT - 4.0 y=HEIGHT - BOTTOM text-anchor="end">"0"</text>
-                <text class="tick" x=WIDTH y=HEIGHT - 6.0 text-anchor="end">"100"</text>
-                <text class="tick axis-name" x=(LEFT + WIDTH) / 2.0 y=HEIGHT - 6.0 text-anchor="middle">{move || x_label.get()}</text>
-                <line
-                    class="threshold"
-                    x1=move || x_of(x_cut.get() as f64, 100.0)
-                    y1=TOP
-                    x2=move || x_of(x_cut.get() as f64, 100.0)
-                    y2=HEIGHT - BOTTOM
-                />
-                <line
-                    class="threshold"
-                    x1=LEFT
-                    y1=move || y_of(y_cut.get() as f64, 100.0)
-                    x2=WIDTH
-                    y2=move || y_of(y_cut.get() as f64, 100.0)
-                />
-                {cell_labels}
-                {dots_view}
-            </svg>
-        </figure>
+        <ChartFrame id title x_label y_label columns rows>
+            <line class="axis" x1=LEFT y1=HEIGHT - BOTTOM x2=WIDTH y2=HEIGHT - BOTTOM />
+            <line class="axis" x1=LEFT y1=TOP x2=LEFT y2=HEIGHT - BOTTOM />
+            <text class="tick" x=LEFT - 4.0 y=TOP + 4.0 text-anchor="end">"100"</text>
+            <text class="tick" x=LEFT - 4.0 y=HEIGHT - BOTTOM text-anchor="end">"0"</text>
+            <text class="tick" x=WIDTH y=HEIGHT - 6.0 text-anchor="end">"100"</text>
+            <text class="tick axis-name" x=(LEFT + WIDTH) / 2.0 y=HEIGHT - 6.0 text-anchor="middle">{move || x_label.get()}</text>
+            <line
+                class="threshold"
+                x1=move || x_of(x_cut.get() as f64, 100.0)
+                y1=TOP
+                x2=move || x_of(x_cut.get() as f64, 100.0)
+                y2=HEIGHT - BOTTOM
+            />
+            <line
+                class="threshold"
+                x1=LEFT
+                y1=move || y_of(y_cut.get() as f64, 100.0)
+                x2=WIDTH
+                y2=move || y_of(y_cut.get() as f64, 100.0)
+            />
+            {cell_labels}
+            {dots_view}
+        </ChartFrame>
     }
 }
 
@@ -284,47 +327,31 @@ pub fn BarChart(
             }
         })
     };
+    let lang = use_lang();
+    let columns = Signal::derive(move || vec![x_label.get(), y_label.get()]);
+    let rows = Signal::derive(move || {
+        bars.with(|b| {
+            b.iter()
+                .map(|(label, value, forecast)| {
+                    let label = if *forecast {
+                        format!("{label} ({})", word(lang.get(), Key::UiDemandForecast))
+                    } else {
+                        label.clone()
+                    };
+                    vec![label, format!("{value:.1}")]
+                })
+                .collect()
+        })
+    });
     view! {
-        <figure class="chart" id=id>
-            <figcaption>{move || title.get()}</figcaption>
-            <svg
-                viewBox=format!("0 0 {WIDTH} {HEIGHT}")
-                role="img"
-                aria-label=move || format!("{} — {} / {}", title.get(), y_label.get(), x_label.get())
-            >
-                <title>{move || title.get()}</title>
-                <line class="grid" x1=LEFT y1=TOP x2=WIDTH y2=TOP />
-                <text class="tick" x=LEFT - 4.0 y=TOP + 4.0 text-anchor="end">{move || format!("{:.0}", top.get())}</text>
-                <text class="tick" x=LEFT - 4.0 y=HEIGHT - BOTTOM text-anchor="end">"0"</text>
-                <line class="axis" x1=LEFT y1=HEIGHT - BOTTOM x2=WIDTH y2=HEIGHT - BOTTOM />
-                {drawn}
-                {ends}
-            </svg>
-            <details class="chart-table">
-                <summary>{tr(Key::UiChartAsTable)}</summary>
-                <table class="lines" id=format!("{id}-table")>
-                    <thead>
-                        <tr>
-                            <th scope="col">{move || x_label.get()}</th>
-                            <th scope="col" class="num">{move || y_label.get()}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {move || {
-                            bars.get()
-                                .into_iter()
-                                .map(|(label, value, forecast)| view! {
-                                    <tr class:forecast=forecast>
-                                        <td>{label}</td>
-                                        <td class="num">{format!("{value:.1}")}</td>
-                                    </tr>
-                                })
-                                .collect_view()
-                        }}
-                    </tbody>
-                </table>
-            </details>
-        </figure>
+        <ChartFrame id title x_label y_label columns rows>
+            <line class="grid" x1=LEFT y1=TOP x2=WIDTH y2=TOP />
+            <text class="tick" x=LEFT - 4.0 y=TOP + 4.0 text-anchor="end">{move || format!("{:.0}", top.get())}</text>
+            <text class="tick" x=LEFT - 4.0 y=HEIGHT - BOTTOM text-anchor="end">"0"</text>
+            <line class="axis" x1=LEFT y1=HEIGHT - BOTTOM x2=WIDTH y2=HEIGHT - BOTTOM />
+            {drawn}
+            {ends}
+        </ChartFrame>
     }
 }
 

@@ -1,4 +1,4 @@
-//! Files: saving text the app made (a calendar file, a CSV) as a download, and reading
+//! Files: saving what the app made (a calendar file, a CSV, a workbook) as a download, and reading
 //! a file the user picked (a logo) as a `data:` URL.
 
 use wasm_bindgen::JsCast;
@@ -47,10 +47,15 @@ pub async fn read_as_data_url(file: &web_sys::File) -> Result<String, String> {
 
 /// Lets the browser save `text` as a file called `name`.
 pub fn download(name: &str, mime: &str, text: &str) {
-    let parts = js_sys::Array::of1(&text.into());
+    download_bytes(name, mime, text.as_bytes());
+}
+
+/// Lets the browser save `bytes` as a file called `name`.
+pub fn download_bytes(name: &str, mime: &str, bytes: &[u8]) {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else {
         return;
     };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {

@@ -1,12 +1,13 @@
 //! Pieces every feature uses: formatting dates, amounts and spans ([`format`]), links to
 //! records ([`links`]), a record's card in lists ([`record_card`]), error lines and
 //! workflow steps ([`feedback`]), confirmations and reason sheets ([`dialog`]), file
-//! downloads ([`files`]), record pickers ([`pickers`]) and the language switch
+//! downloads ([`files`]) and table exports to CSV and Excel ([`export`]), record pickers ([`pickers`]) and the language switch
 //! ([`language`]), toasts with undo ([`toast`]), SVG charts with their tables
 //! ([`chart`]). Nothing here imports a feature module.
 
 pub mod chart;
 pub mod dialog;
+pub mod export;
 pub mod feedback;
 pub mod files;
 pub mod format;
