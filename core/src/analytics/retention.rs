@@ -201,4 +201,91 @@ mod tests {
         let list = compute(&signals, &strict, today);
         assert!(list.iter().find(|r| r.account == "steady").unwrap().at_risk);
     }
+
+    /// (margin, account, sale days, usual interval, days since last, at risk, silent)
+    type Figures = (Decimal, String, usize, Option<i64>, i64, bool, bool);
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+        /// Over random customers and sales, the figures equal a recomputation by hand:
+        /// distinct sale days up to today, the lower median of their gaps, risk and
+        /// silence by the settings, former customers and customers without a sale left
+        /// out, the list by margin (highest first), then account ID.
+        #[test]
+        fn the_list_equals_a_naive_recomputation(
+            former in proptest::collection::vec(proptest::bool::weighted(0.2), 5),
+            sold in proptest::collection::vec((0..5usize, 0..900i64, 1..100u32), 0..40),
+            factor in 10..40i64,
+            silent_days in 30..400i64,
+        ) {
+            let start = Date::parse("2024-06-01").unwrap().days_since_epoch();
+            let today = Date::from_days_since_epoch(start + 800);
+            let mut records: Vec<(String, Record)> = (0..5)
+                .map(|i| {
+                    let kind = if former[i] { CustomerType::Former } else { CustomerType::Current };
+                    (format!("a{i}"), account(kind))
+                })
+                .collect();
+            for (n, (who, day, price)) in sold.iter().enumerate() {
+                let date = Date::from_days_since_epoch(start + day).to_string();
+                records.push((format!("o{n}"), order(&format!("a{who}"), &date, &price.to_string())));
+            }
+            let refs: Vec<(String, &Record)> = records.iter().map(|(k, r)| (k.clone(), r)).collect();
+            let settings = AnalyticsSettings {
+                at_risk_factor_x10: factor,
+                silent_days,
+                ..AnalyticsSettings::default()
+            };
+            let got = compute(&Signals::gather(&refs), &settings, today);
+
+            let mut expected: Vec<Figures> = Vec::new();
+            for (i, is_former) in former.iter().enumerate() {
+                if *is_former {
+                    continue;
+                }
+                let mut days: Vec<i64> = sold
+                    .iter()
+                    .filter(|(who, day, _)| *who == i && *day <= 800)
+                    .map(|(_, day, _)| start + day)
+                    .collect();
+                days.sort_unstable();
+                days.dedup();
+                let Some(last) = days.last().copied() else { continue };
+                let mut gaps: Vec<i64> = days.windows(2).map(|w| w[1] - w[0]).collect();
+                gaps.sort_unstable();
+                let interval = (!gaps.is_empty()).then(|| gaps[(gaps.len() - 1) / 2]);
+                let since = start + 800 - last;
+                let margin: Decimal = sold
+                    .iter()
+                    .filter(|(who, _, _)| *who == i)
+                    .map(|(_, _, price)| Decimal::from(*price))
+                    .sum();
+                expected.push((
+                    margin,
+                    format!("a{i}"),
+                    days.len(),
+                    interval,
+                    since,
+                    interval.is_some_and(|d| since * 10 > d * factor),
+                    since >= silent_days,
+                ));
+            }
+            expected.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            let seen: Vec<Figures> = got
+                .iter()
+                .map(|r| {
+                    (
+                        r.margin,
+                        r.account.clone(),
+                        r.sale_days,
+                        r.usual_interval,
+                        r.days_since_last,
+                        r.at_risk,
+                        r.silent,
+                    )
+                })
+                .collect();
+            proptest::prop_assert_eq!(seen, expected);
+        }
+    }
 }
