@@ -170,3 +170,107 @@ fn loyalty_blends_its_parts() {
     assert_eq!(Group::from_code("captive"), Some(Group::Captive));
     assert_eq!(Group::of(true, true).code(), "advocate");
 }
+
+/// (group order, account, satisfaction, opinions, loyalty parts, group)
+type Placed = (u8, String, Option<i64>, usize, Loyalty, Option<Group>);
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(96))]
+    /// Over random accounts, sales, case ratings and NPS answers, each account's place
+    /// equals one worked out account by account from the gathered opinions and the sale
+    /// days; the counts add up to the accounts placed.
+    #[test]
+    fn the_matrix_equals_a_recomputation_account_by_account(
+        kinds in proptest::collection::vec(0..3usize, 5),
+        sold in proptest::collection::vec((0..5usize, -1200..20i64), 0..30),
+        rated in proptest::collection::vec((0..5usize, 1..=5u8, -500..20i64), 0..20),
+        nps in proptest::collection::vec(proptest::collection::vec((0..5usize, 0..=10i64, -500..20i64), 0..5), 0..3),
+        satisfied_from in 1..100i64,
+        loyal_from in 1..100i64,
+        months in 1..24i64,
+    ) {
+        let today = Date::parse("2026-12-04").unwrap();
+        let today_day = today.days_since_epoch();
+        let date = |offset: i64| Date::from_days_since_epoch(today_day + offset).to_string();
+        let types = [CustomerType::Current, CustomerType::Potential, CustomerType::Former];
+        let mut records: Vec<(String, Record)> =
+            (0..5).map(|i| (format!("a{i}"), account(types[kinds[i]]))).collect();
+        for (n, (who, day)) in sold.iter().enumerate() {
+            records.push((format!("o{n}"), order(&format!("a{who}"), &date(*day))));
+        }
+        for (n, (who, rating, day)) in rated.iter().enumerate() {
+            records.push((format!("c{n}"), rated_case(&format!("a{who}"), &rating.to_string(), &date(*day), false)));
+        }
+        for (n, answers) in nps.iter().enumerate() {
+            let answers: Vec<(String, i64, String)> = answers
+                .iter()
+                .map(|(who, score, day)| (format!("a{who}"), *score, date(*day)))
+                .collect();
+            let refs: Vec<(&str, i64, &str)> =
+                answers.iter().map(|(p, s, d)| (p.as_str(), *s, d.as_str())).collect();
+            records.push((format!("s{n}"), survey("nps", &refs)));
+        }
+        let refs: Vec<(String, &Record)> = records.iter().map(|(k, r)| (k.clone(), r)).collect();
+        let signals = Signals::gather(&refs);
+        let settings = AnalyticsSettings {
+            satisfied_from,
+            loyal_from,
+            matrix_months: months,
+            ..AnalyticsSettings::default()
+        };
+        let matrix = Matrix::compute(&signals, &settings, today);
+
+        let start_day = today.add_months(-months).unwrap().days_since_epoch();
+        let span = today_day - start_day + 1;
+        let mut expected: Vec<Placed> = Vec::new();
+        for (i, kind) in kinds.iter().enumerate() {
+            let id = format!("a{i}");
+            let days: Vec<i64> = sold
+                .iter()
+                .filter(|(who, day)| *who == i && *day <= 0)
+                .map(|(_, day)| today_day + day)
+                .collect();
+            let mut parts = [false; 4];
+            for day in days.iter().filter(|d| **d >= start_day) {
+                parts[((day - start_day) * 4 / span) as usize] = true;
+            }
+            let in_period: Vec<&crate::analytics::signals::Opinion> = signals
+                .opinions
+                .iter()
+                .filter(|o| o.account == id && o.at >= start_day * DAY_MS && o.at < (today_day + 1) * DAY_MS)
+                .collect();
+            let mut latest: Option<(i64, i64)> = None;
+            for o in &in_period {
+                if matches!(o.score, Score::Nps(_)) && latest.is_none_or(|(at, _)| o.at >= at) {
+                    latest = Some((o.at, o.score.points()));
+                }
+            }
+            let sold_in_period = parts.iter().any(|p| *p);
+            if !sold_in_period && in_period.is_empty() && types[*kind] != CustomerType::Current {
+                continue;
+            }
+            let loyalty = Loyalty {
+                repeat: parts.iter().filter(|p| **p).count() as i64 * 25,
+                tenure: days.iter().min().map_or(0, |first| (today_day - first).min(3 * 365) * 100 / (3 * 365)),
+                recommendation: latest.map(|(_, points)| points),
+            };
+            let satisfaction = (!in_period.is_empty()).then(|| {
+                in_period.iter().map(|o| o.score.points()).sum::<i64>() / in_period.len() as i64
+            });
+            let group = satisfaction.map(|s| Group::of(s >= satisfied_from, loyalty.score() >= loyal_from));
+            expected.push((group.map_or(4, |g| g as u8), id, satisfaction, in_period.len(), loyalty, group));
+        }
+        expected.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+        let placed: Vec<Placed> = matrix
+            .standings
+            .iter()
+            .map(|s| (s.group.map_or(4, |g| g as u8), s.account.clone(), s.satisfaction, s.opinions, s.loyalty, s.group))
+            .collect();
+        proptest::prop_assert_eq!(&placed, &expected);
+        let counted: usize = matrix.counts.iter().sum::<usize>() + matrix.no_data;
+        proptest::prop_assert_eq!(counted, expected.len());
+        for g in Group::ALL {
+            proptest::prop_assert_eq!(matrix.counts[g as usize], expected.iter().filter(|e| e.5 == Some(g)).count());
+        }
+    }
+}
