@@ -1071,3 +1071,4 @@ ui-period_to = To
 ui-period_ends_before_start = The period ends before it starts.
 ui-period_too_long = A period spans at most five years.
 ui-often_bought_with = Often bought with these:
+ui-not_moved_on = Did not move on

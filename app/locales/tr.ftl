@@ -1051,3 +1051,4 @@ ui-period_to = Bitiş
 ui-period_ends_before_start = Dönem başlamadan bitiyor.
 ui-period_too_long = Bir dönem en çok beş yıl olabilir.
 ui-often_bought_with = Bunlarla sık alınanlar:
+ui-not_moved_on = İlerlemedi

@@ -240,6 +240,13 @@ test("this month's performance, a goal set for the owner, and a rep who sees onl
   assert.equal((await figure('sales_cycle').textContent()).trim(), '10');
   assert.equal((await figure('goal').textContent()).trim(), '—');
   assert.ok((await page.locator('#won-by-rep rect.bar').count()) >= 1);
+  // Stage conversion as stacked bars and NPS as a line, each with its table behind it.
+  const stages = await page.locator('#stage-conversion tbody tr').count();
+  assert.ok(stages >= 3);
+  assert.equal(await page.locator('#stage-chart-table tbody tr').count(), stages);
+  assert.equal(await page.locator('#stage-chart rect.bar.part-0').count(), stages);
+  assert.equal(await page.locator('#nps-chart-table tbody tr').count(), 6);
+  assert.equal(await page.locator('#nps-chart svg[role="img"]').count(), 1);
   await page.locator('#performance-reps tbody tr', { hasText: 'Ayşe Sahip' }).waitFor();
 
   // The owner sets a goal of 100.000 ₺ for this month: half of it is reached.

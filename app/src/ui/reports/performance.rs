@@ -16,7 +16,7 @@ use saha_core::kinds::Record;
 use saha_core::sales::money::{Currency, format_tr};
 
 use crate::i18n::{Key, Lang};
-use crate::ui::widgets::chart::BarChart;
+use crate::ui::widgets::chart::{BarChart, LineChart, StackedBarChart};
 use crate::ui::widgets::export::ExportButtons;
 use crate::ui::widgets::feedback::{ErrorLine, run_step};
 use crate::ui::widgets::format::{clock, decimal_text, percent, workspace_zone};
@@ -483,6 +483,27 @@ pub fn PerformancePage() -> impl IntoView {
                 </table>
             </div>
             <h2>{tr(Key::UiStageConversion)}</h2>
+            <StackedBarChart
+                id="stage-chart"
+                title=Signal::derive(move || word(lang.get(), Key::UiStageConversion))
+                x_label=Signal::derive(move || word(lang.get(), Key::FieldStage))
+                y_label=Signal::derive(move || word(lang.get(), Key::UiEntered))
+                series=Signal::derive(move || vec![word(lang.get(), Key::UiMovedOn), word(lang.get(), Key::UiNotMovedOn)])
+                bars=Signal::derive(move || {
+                    let lang = lang.get();
+                    report.with(|r| {
+                        r.stages
+                            .iter()
+                            .map(|s| {
+                                (
+                                    crate::ui::widgets::links::stage_name(lang, &s.stage),
+                                    vec![s.moved_on as f64, s.entered.saturating_sub(s.moved_on) as f64],
+                                )
+                            })
+                            .collect()
+                    })
+                })
+            />
             <table class="lines" id="stage-conversion">
                 <thead>
                     <tr>
@@ -500,6 +521,17 @@ pub fn PerformancePage() -> impl IntoView {
                 table=Callback::new(move |()| report.with_untracked(|r| stages_table(lang.get_untracked(), r)))
             />
             <h2>{tr(Key::UiNpsTrend)}</h2>
+            <LineChart
+                id="nps-chart"
+                title=Signal::derive(move || word(lang.get(), Key::UiNpsTrend))
+                x_label=Signal::derive(move || word(lang.get(), Key::UiMonth))
+                y_label=Signal::derive(|| "NPS".to_owned())
+                low=-100.0
+                high=100.0
+                points=Signal::derive(move || {
+                    report.with(|r| r.nps.iter().map(|m| (m.month.clone(), m.nps.map(|n| n as f64))).collect())
+                })
+            />
             <table class="lines" id="nps-trend">
                 <thead>
                     <tr>

@@ -1,6 +1,7 @@
 //! Charts drawn as SVG by the app itself (a chart library costs 20–140 KB of WASM; this
-//! is a few): each has a title, `role="img"` with a label, and the same numbers as a
-//! table one tap away.
+//! is a few): a curve, bars, stacked bars, a line over periods and the matrix scatter.
+//! Each has a title, `role="img"` with a label, and the same numbers as a table one tap
+//! away ([`ChartFrame`]).
 
 use leptos::prelude::*;
 
@@ -351,6 +352,174 @@ pub fn BarChart(
             <line class="axis" x1=LEFT y1=HEIGHT - BOTTOM x2=WIDTH y2=HEIGHT - BOTTOM />
             {drawn}
             {ends}
+        </ChartFrame>
+    }
+}
+
+/// A line over periods (e.g. NPS per month) on a fixed axis from `low` to `high`; a
+/// period without a value breaks the line and shows "—" in the table.
+#[component]
+pub fn LineChart(
+    id: &'static str,
+    title: Signal<String>,
+    x_label: Signal<String>,
+    y_label: Signal<String>,
+    /// The axis' ends (e.g. −100 and 100 for NPS).
+    low: f64,
+    high: f64,
+    /// (period, value).
+    points: Signal<Vec<(String, Option<f64>)>>,
+) -> impl IntoView {
+    let y = move |value: f64| {
+        let span = (high - low).max(f64::EPSILON);
+        TOP + (HEIGHT - BOTTOM - TOP) * (1.0 - ((value.clamp(low, high) - low) / span))
+    };
+    let drawn = move || {
+        points.with(|p| {
+            let slot = (WIDTH - LEFT) / p.len().max(1) as f64;
+            let x = move |i: usize| LEFT + slot * (i as f64 + 0.5);
+            // Runs of consecutive values, each drawn as one polyline.
+            let mut runs: Vec<Vec<(f64, f64)>> = Vec::new();
+            let mut current: Vec<(f64, f64)> = Vec::new();
+            for (i, (_, value)) in p.iter().enumerate() {
+                match value {
+                    Some(v) => current.push((x(i), y(*v))),
+                    None if !current.is_empty() => runs.push(std::mem::take(&mut current)),
+                    None => {}
+                }
+            }
+            if !current.is_empty() {
+                runs.push(current);
+            }
+            let lines = runs
+                .iter()
+                .map(|run| {
+                    let text = run
+                        .iter()
+                        .map(|(px, py)| format!("{px:.1},{py:.1}"))
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    view! { <polyline class="curve" points=text /> }
+                })
+                .collect_view();
+            let dots = runs
+                .into_iter()
+                .flatten()
+                .map(|(px, py)| view! { <circle class="dot" cx=format!("{px:.1}") cy=format!("{py:.1}") r="3" /> })
+                .collect_view();
+            let first = p.first().map(|x| x.0.clone()).unwrap_or_default();
+            let last = p.last().map(|x| x.0.clone()).unwrap_or_default();
+            view! {
+                {lines}
+                {dots}
+                <text class="tick" x=LEFT y=HEIGHT - 6.0>{first}</text>
+                <text class="tick" x=WIDTH y=HEIGHT - 6.0 text-anchor="end">{last}</text>
+            }
+        })
+    };
+    let columns = Signal::derive(move || vec![x_label.get(), y_label.get()]);
+    let rows = Signal::derive(move || {
+        points.with(|p| {
+            p.iter()
+                .map(|(label, value)| {
+                    let value = value.map_or_else(|| "—".to_owned(), |v| format!("{v:.0}"));
+                    vec![label.clone(), value]
+                })
+                .collect()
+        })
+    });
+    let zero = (low < 0.0 && high > 0.0).then(|| {
+        let y0 = y(0.0);
+        view! { <line class="axis" x1=LEFT y1=y0 x2=WIDTH y2=y0 /> }
+    });
+    view! {
+        <ChartFrame id title x_label y_label columns rows>
+            <line class="grid" x1=LEFT y1=TOP x2=WIDTH y2=TOP />
+            <line class="grid" x1=LEFT y1=HEIGHT - BOTTOM x2=WIDTH y2=HEIGHT - BOTTOM />
+            <text class="tick" x=LEFT - 4.0 y=TOP + 4.0 text-anchor="end">{format!("{high:.0}")}</text>
+            <text class="tick" x=LEFT - 4.0 y=HEIGHT - BOTTOM text-anchor="end">{format!("{low:.0}")}</text>
+            {zero}
+            {drawn}
+        </ChartFrame>
+    }
+}
+
+/// Bars cut into parts (e.g. of the deals that entered a stage, those that moved on and
+/// those that did not), one colour per series (`part-0`, `part-1`, …).
+#[component]
+pub fn StackedBarChart(
+    id: &'static str,
+    title: Signal<String>,
+    x_label: Signal<String>,
+    y_label: Signal<String>,
+    /// The series' names, in the order of each bar's parts (bottom first).
+    series: Signal<Vec<String>>,
+    /// (label, the parts' values).
+    bars: Signal<Vec<(String, Vec<f64>)>>,
+) -> impl IntoView {
+    let top = Memo::new(move |_| {
+        bars.with(|b| {
+            nice_top(
+                b.iter()
+                    .map(|(_, parts)| parts.iter().sum::<f64>())
+                    .fold(0.0, f64::max),
+            )
+        })
+    });
+    let drawn = move || {
+        let top = top.get();
+        bars.with(|b| {
+            let slot = (WIDTH - LEFT) / b.len().max(1) as f64;
+            b.iter()
+                .enumerate()
+                .flat_map(|(i, (label, parts))| {
+                    let mut below = 0.0;
+                    parts
+                        .iter()
+                        .enumerate()
+                        .map(|(k, value)| {
+                            let (y_high, y_low) = (y_of(below + value, top), y_of(below, top));
+                            below += value;
+                            view! {
+                                <rect
+                                    class=format!("bar part-{k}")
+                                    x=format!("{:.1}", LEFT + slot * i as f64 + slot * 0.15)
+                                    y=format!("{y_high:.1}")
+                                    width=format!("{:.1}", slot * 0.7)
+                                    height=format!("{:.1}", (y_low - y_high).max(0.0))
+                                >
+                                    <title>{format!("{label}: {value:.0}")}</title>
+                                </rect>
+                            }
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect_view()
+        })
+    };
+    let columns = Signal::derive(move || {
+        let mut names = vec![x_label.get()];
+        names.extend(series.get());
+        names
+    });
+    let rows = Signal::derive(move || {
+        bars.with(|b| {
+            b.iter()
+                .map(|(label, parts)| {
+                    let mut row = vec![label.clone()];
+                    row.extend(parts.iter().map(|v| format!("{v:.0}")));
+                    row
+                })
+                .collect()
+        })
+    });
+    view! {
+        <ChartFrame id title x_label y_label columns rows>
+            <line class="grid" x1=LEFT y1=TOP x2=WIDTH y2=TOP />
+            <text class="tick" x=LEFT - 4.0 y=TOP + 4.0 text-anchor="end">{move || format!("{:.0}", top.get())}</text>
+            <text class="tick" x=LEFT - 4.0 y=HEIGHT - BOTTOM text-anchor="end">"0"</text>
+            <line class="axis" x1=LEFT y1=HEIGHT - BOTTOM x2=WIDTH y2=HEIGHT - BOTTOM />
+            {drawn}
         </ChartFrame>
     }
 }
