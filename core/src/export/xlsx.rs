@@ -1,6 +1,6 @@
 //! A one-sheet Excel workbook (Office Open XML, ECMA-376): the table's header row in
 //! bold and frozen, text as inline strings, amounts and counts as numbers, dates as
-//! Excel dates shown `yyyy-mm-dd`. Five small XML parts in a [`zip`](super::zip).
+//! Excel dates shown `yyyy-mm-dd`. Five small XML parts in a [`zip`].
 
 use super::zip;
 use super::{Cell, ExportError, Table};
