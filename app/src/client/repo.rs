@@ -27,6 +27,9 @@ use std::rc::Rc;
 use automerge::{Automerge, ChangeHash};
 use leptos::prelude::*;
 use saha_core::access::Access;
+use saha_core::analytics::cross_sell::CoOccurrence;
+use saha_core::analytics::ledger::Ledger;
+use saha_core::analytics::signals::as_sale_document;
 use saha_core::read_model::{self, Entry, FeedAction, Projection, Rebuild};
 use saha_core::record::form::Form;
 use saha_core::record::{EditContext, WorkflowRefusal};
@@ -171,6 +174,14 @@ struct Inner {
     search: RefCell<SearchIndex<DocumentId>>,
     /// Bumped whenever the search index changes, so searches re-run.
     search_version: RwSignal<u64>,
+    /// Every order's and invoice's figures, kept as records change (what the sales
+    /// reports read instead of parsing every line again).
+    sales: RefCell<Ledger>,
+    /// Products bought together, built from `sales` when first asked for after a
+    /// change (with the `sales_version` it was built at).
+    co_occurrence: RefCell<Option<(u64, Rc<CoOccurrence>)>>,
+    /// Bumped whenever an order or invoice changes, so sales reports recompute.
+    sales_version: RwSignal<u64>,
     pipeline: RwSignal<Vec<Stage>>,
     service: RwSignal<ServiceSettings>,
     company: RwSignal<CompanyDetails>,
@@ -359,6 +370,9 @@ impl Repo {
             bin: RwSignal::new(HashMap::new()),
             search: RefCell::new(SearchIndex::new()),
             search_version: RwSignal::new(0),
+            sales: RefCell::new(Ledger::default()),
+            co_occurrence: RefCell::new(None),
+            sales_version: RwSignal::new(0),
             pipeline: RwSignal::new(settings.pipeline),
             service: RwSignal::new(settings.service),
             company: RwSignal::new(settings.company),
@@ -452,6 +466,33 @@ impl Repo {
     ) -> (usize, Vec<DocumentId>) {
         self.0.search_version.track();
         self.0.search.borrow().search(query, limit, keep)
+    }
+
+    /// Runs `f` over the sales ledger of the orders and invoices on this device.
+    /// Reactive: re-runs when one of them changes.
+    pub fn with_sales<T>(&self, f: impl FnOnce(&Ledger) -> T) -> T {
+        self.0.sales_version.track();
+        f(&self.0.sales.borrow())
+    }
+
+    /// Products bought together over the sales on this device, built once per change
+    /// of an order or invoice and shared by every screen that asks. Reactive.
+    pub fn co_occurrence(&self) -> Rc<CoOccurrence> {
+        let version = self.0.sales_version.get();
+        let mut kept = self.0.co_occurrence.borrow_mut();
+        match &*kept {
+            Some((built, index)) if *built == version => Rc::clone(index),
+            _ => {
+                let sales = self.0.sales.borrow();
+                let index = super::timed("co_occurrence", || {
+                    Rc::new(CoOccurrence::build(&sales.sales()))
+                });
+                // What the analytics indexes hold, for the memory figure.
+                super::record_timing("sales_ledger_bytes", sales.heap_bytes() as f64);
+                *kept = Some((version, Rc::clone(&index)));
+                index
+            }
+        }
     }
 
     /// One record, read without tracking.
@@ -894,6 +935,25 @@ impl Repo {
             }
         }
         self.0.search_version.update(|v| *v += 1);
+        let mut sales_changed = false;
+        {
+            let mut sales = self.0.sales.borrow_mut();
+            for view in &live {
+                if let Some(document) = as_sale_document(&view.record) {
+                    sales.upsert(&view.id.to_string(), view.rev, document);
+                    sales_changed = true;
+                }
+            }
+            for view in &deleted {
+                if as_sale_document(&view.record).is_some() {
+                    sales.remove(&view.id.to_string());
+                    sales_changed = true;
+                }
+            }
+        }
+        if sales_changed {
+            self.0.sales_version.update(|v| *v += 1);
+        }
         let in_bin = |id: &DocumentId| self.0.bin.with_untracked(|b| b.contains_key(id));
         if !deleted.is_empty() || live.iter().any(|v| in_bin(&v.id)) {
             self.0.bin.update(|bin| {

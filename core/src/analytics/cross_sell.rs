@@ -15,7 +15,9 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::profit::Sale;
+use rustc_hash::FxHashMap;
+
+use super::ledger::Sale;
 
 /// Baskets a pair needs before it is suggested.
 pub const MIN_TOGETHER: u32 = 3;
@@ -38,13 +40,13 @@ pub struct Suggestion {
 #[derive(Debug, Clone, Default)]
 pub struct CoOccurrence {
     products: Vec<String>,
-    index: HashMap<String, u32>,
+    index: FxHashMap<String, u32>,
     /// Baskets holding each product.
     baskets_with: Vec<u32>,
     /// Each product's neighbours: (product, baskets with both).
-    neighbours: Vec<HashMap<u32, u32>>,
+    neighbours: Vec<FxHashMap<u32, u32>>,
     baskets: u32,
-    bought: HashMap<String, BTreeSet<u32>>,
+    bought: FxHashMap<String, BTreeSet<u32>>,
 }
 
 impl CoOccurrence {
@@ -52,20 +54,26 @@ impl CoOccurrence {
     pub fn build(sales: &[Sale<'_>]) -> CoOccurrence {
         let mut co = CoOccurrence::default();
         for sale in sales {
-            let mut basket: BTreeSet<u32> = BTreeSet::new();
-            for line in sale.document.lines.values() {
+            let mut basket: Vec<u32> = Vec::new();
+            for line in sale.lines() {
                 if line.product.is_empty() {
                     continue;
                 }
-                let next = co.products.len() as u32;
-                let id = *co.index.entry(line.product.clone()).or_insert(next);
-                if id == next {
-                    co.products.push(line.product.clone());
-                    co.baskets_with.push(0);
-                    co.neighbours.push(HashMap::new());
-                }
-                basket.insert(id);
+                let id = match co.index.get(line.product.as_str()) {
+                    Some(id) => *id,
+                    None => {
+                        let id = co.products.len() as u32;
+                        co.index.insert(line.product.clone(), id);
+                        co.products.push(line.product.clone());
+                        co.baskets_with.push(0);
+                        co.neighbours.push(FxHashMap::default());
+                        id
+                    }
+                };
+                basket.push(id);
             }
+            basket.sort_unstable();
+            basket.dedup();
             if basket.is_empty() {
                 continue;
             }
@@ -78,11 +86,12 @@ impl CoOccurrence {
                     }
                 }
             }
-            if !sale.document.account.is_empty() {
+            let account = sale.account();
+            if let Some(set) = co.bought.get_mut(account) {
+                set.extend(basket);
+            } else if !account.is_empty() {
                 co.bought
-                    .entry(sale.document.account.clone())
-                    .or_default()
-                    .extend(basket);
+                    .insert(account.to_owned(), basket.into_iter().collect());
             }
         }
         co
@@ -185,7 +194,7 @@ fn better(a: &Suggestion, b: &Suggestion) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analytics::profit::sales;
+    use crate::analytics::ledger::Ledger;
     use crate::record::EditContext;
     use crate::sales::document::{LineItem, ORDER, SalesDocument};
 
@@ -231,7 +240,7 @@ mod tests {
             .map(String::as_str)
             .zip(documents.iter())
             .collect();
-        let co = CoOccurrence::build(&sales(&pairs));
+        let co = CoOccurrence::build(&Ledger::of(&pairs).sales());
         assert_eq!(co.baskets(), 10);
         assert_eq!(co.bought("me"), ["tea", "kettle"]);
         let list = co.suggest("me", 5);
@@ -336,7 +345,7 @@ mod tests {
             let ids: Vec<String> = (0..documents.len()).map(|i| format!("d{i}")).collect();
             let pairs: Vec<(&str, &SalesDocument)> =
                 ids.iter().map(String::as_str).zip(documents.iter()).collect();
-            let co = CoOccurrence::build(&sales(&pairs));
+            let co = CoOccurrence::build(&Ledger::of(&pairs).sales());
             let baskets: Vec<(String, BTreeSet<String>)> = raw
                 .iter()
                 .filter(|(_, set)| !set.is_empty())

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::profit::Sale;
+use super::ledger::Sale;
 use crate::time::civil::Date;
 
 /// Months of history a forecast needs.
@@ -74,9 +74,9 @@ fn month_key(date: Date) -> String {
 pub fn products_sold(sales: &[Sale<'_>]) -> Vec<(String, Decimal)> {
     let mut totals: BTreeMap<&str, Decimal> = BTreeMap::new();
     for sale in sales {
-        for line in sale.document.lines.values() {
+        for line in sale.lines() {
             if !line.product.is_empty()
-                && let Ok(q) = line.quantity.parse::<Decimal>()
+                && let Some(q) = line.quantity
             {
                 *totals.entry(line.product.as_str()).or_default() += q;
             }
@@ -93,15 +93,15 @@ pub fn demand(sales: &[Sale<'_>], product: &str, today: Date) -> Demand {
     let this_month = Date::new(today.year, today.month, 1).unwrap_or(today);
     let mut by_month: BTreeMap<String, Decimal> = BTreeMap::new();
     for sale in sales {
-        let Some(date) = Date::parse(&sale.date) else {
+        let Some(date) = sale.figures.day.map(Date::from_days_since_epoch) else {
             continue;
         };
         if date >= this_month {
             continue;
         }
-        for line in sale.document.lines.values() {
+        for line in sale.lines() {
             if line.product == product
-                && let Ok(q) = line.quantity.parse::<Decimal>()
+                && let Some(q) = line.quantity
             {
                 *by_month.entry(month_key(date)).or_default() += q;
             }
@@ -254,7 +254,7 @@ mod tests {
 
     #[test]
     fn months_run_from_the_first_sale_to_last_month_with_zero_months_kept() {
-        use crate::analytics::profit::sales;
+        use crate::analytics::ledger::Ledger;
         use crate::record::EditContext;
         use crate::sales::document::{LineItem, ORDER, SalesDocument};
         let on = |date: &str, product: &str, quantity: &str| {
@@ -281,7 +281,8 @@ mod tests {
         ];
         let ids = ["a", "b", "c", "d", "e"];
         let pairs: Vec<(&str, &SalesDocument)> = ids.into_iter().zip(documents.iter()).collect();
-        let counted = sales(&pairs);
+        let ledger = Ledger::of(&pairs);
+        let counted = ledger.sales();
         let today = Date::parse("2026-12-15").unwrap();
         let d = demand(&counted, "tea", today);
         assert_eq!(

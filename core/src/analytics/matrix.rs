@@ -22,7 +22,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::profit::sales;
 use super::settings::AnalyticsSettings;
 use super::signals::{Score, Signals};
 use crate::parties::account::CustomerType;
@@ -136,12 +135,12 @@ impl Matrix {
         // Sale days per account: the first ever, and the parts of the period with one.
         let mut first_sale: HashMap<&str, i64> = HashMap::new();
         let mut parts: HashMap<&str, [bool; 4]> = HashMap::new();
-        let counted = sales(&signals.documents);
+        let counted = signals.sales();
         for sale in &counted {
-            let Some(day) = Date::parse(&sale.date).map(Date::days_since_epoch) else {
+            let Some(day) = sale.figures.day else {
                 continue;
             };
-            let account = sale.document.account.as_str();
+            let account = sale.account();
             if account.is_empty() || day > today_day {
                 continue;
             }

@@ -4,7 +4,9 @@
 //!
 //! - [`signals`]: what the reports read, gathered from the records in one pass.
 //! - [`settings`]: the workspace's thresholds and cut-offs.
-//! - [`profit`]: which documents are sales, revenue and gross margin per account, ABC
+//! - [`ledger`]: every order's and invoice's figures read once, kept between
+//!   recomputes; which of them are sales.
+//! - [`profit`]: revenue and gross margin per account, ABC
 //!   classes by margin, the whale curve and RFM scores.
 //! - [`matrix`]: the satisfaction–loyalty matrix and its four groups.
 //! - [`retention`]: each customer's usual interval between sales, who is at risk and
@@ -17,6 +19,7 @@
 
 pub mod cross_sell;
 pub mod demand;
+pub mod ledger;
 pub mod matrix;
 pub mod performance;
 pub mod profit;

@@ -1,10 +1,8 @@
 //! Profit per customer: which documents are sales, each account's revenue and gross
 //! margin, ABC classes by margin, the whale curve and RFM scores.
 //!
-//! **Sales** are issued or paid invoices (on their issue date) and orders that are not
-//! cancelled (on the day they were made) — an order counts until an issued or paid
-//! invoice is made from it, then only the invoice does, so nothing counts twice. Quotes,
-//! draft and cancelled invoices, cancelled orders and records in the bin do not count.
+//! **Sales** are the [`Ledger`](super::ledger::Ledger)'s: issued or paid invoices and
+//! orders not cancelled nor invoiced, never quotes.
 //!
 //! **Margin** is a line's net (after discount, before KDV) less its cost, the product's
 //! unit cost the line kept when it was priced (Odoo's rule: cost at the time of sale) ×
@@ -21,61 +19,15 @@
 //! value (TRY revenue) 1–5 by quintile of rank, equal values scoring alike; under
 //! [`RFM_MIN_CUSTOMERS`] customers the scores mean little and the caller says so.
 
-use std::collections::{BTreeMap, HashSet};
-
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 
-use crate::sales::document::{INVOICE, ORDER, SalesDocument, date_of};
+use super::ledger::Sale;
 use crate::sales::money::Currency;
 use crate::time::civil::Date;
 
 /// Customers below which RFM quintiles mean little (they need some hundreds).
 pub const RFM_MIN_CUSTOMERS: usize = 100;
-
-/// One sale: a document that counts, with the day it counts on.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sale<'a> {
-    pub id: &'a str,
-    pub document: &'a SalesDocument,
-    /// `YYYY-MM-DD`.
-    pub date: String,
-}
-
-fn counts_as_invoice(document: &SalesDocument) -> bool {
-    document.common.kind == INVOICE && matches!(document.status.as_str(), "issued" | "paid")
-}
-
-/// The sales among `documents` (ID, document), by the rule in the module docs.
-pub fn sales<'a>(documents: &[(&'a str, &'a SalesDocument)]) -> Vec<Sale<'a>> {
-    let live = |d: &SalesDocument| !d.common.is_deleted();
-    let invoiced: HashSet<&str> = documents
-        .iter()
-        .filter(|(_, d)| live(d) && counts_as_invoice(d))
-        .map(|(_, d)| d.source.as_str())
-        .filter(|s| !s.is_empty())
-        .collect();
-    documents
-        .iter()
-        .filter(|(_, d)| live(d))
-        .filter_map(|&(id, document)| {
-            let date = if counts_as_invoice(document) {
-                if document.issue_date.is_empty() {
-                    date_of(document.common.created_at)
-                } else {
-                    document.issue_date.clone()
-                }
-            } else if document.common.kind == ORDER
-                && document.status != "cancelled"
-                && !invoiced.contains(id)
-            {
-                date_of(document.common.created_at)
-            } else {
-                return None;
-            };
-            Some(Sale { id, document, date })
-        })
-        .collect()
-}
 
 /// One account's figures in one currency.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,47 +77,45 @@ impl AccountProfit {
 /// Each account's figures per currency: TRY first, then the others; within a currency
 /// by margin, highest first (ties by account ID).
 pub fn by_account(sales: &[Sale<'_>]) -> Vec<AccountProfit> {
-    let mut figures: BTreeMap<(String, &'static str), AccountProfit> = BTreeMap::new();
+    let mut totals: FxHashMap<(&str, &'static str), AccountProfit> = FxHashMap::default();
     for sale in sales {
-        let document = sale.document;
-        let currency = document.currency();
-        let entry = figures
-            .entry((document.account.clone(), currency.code()))
+        let figures = sale.figures;
+        let entry = totals
+            .entry((figures.account.as_str(), figures.currency.code()))
             .or_insert_with(|| AccountProfit {
-                account: document.account.clone(),
-                currency,
+                account: figures.account.clone(),
+                currency: figures.currency,
                 revenue: Decimal::ZERO,
                 costed_revenue: Decimal::ZERO,
                 cost: Decimal::ZERO,
                 uncosted_lines: 0,
                 sales: 0,
-                first: sale.date.clone(),
-                last: sale.date.clone(),
+                first: sale.date.to_owned(),
+                last: sale.date.to_owned(),
             });
         entry.sales += 1;
-        if sale.date < entry.first {
-            entry.first.clone_from(&sale.date);
+        if sale.date < entry.first.as_str() {
+            sale.date.clone_into(&mut entry.first);
         }
-        if sale.date > entry.last {
-            entry.last.clone_from(&sale.date);
+        if sale.date > entry.last.as_str() {
+            sale.date.clone_into(&mut entry.last);
         }
-        for line in document.lines.values() {
-            let Ok(amounts) = line.money().amounts() else {
+        for line in &figures.lines {
+            let Some(net) = line.net else {
                 entry.uncosted_lines += 1;
                 continue;
             };
-            entry.revenue += amounts.net;
-            match line.unit_cost.parse::<Decimal>() {
-                Ok(unit_cost) if !unit_cost.is_sign_negative() => {
-                    let quantity = line.quantity.parse::<Decimal>().unwrap_or_default();
-                    entry.costed_revenue += amounts.net;
-                    entry.cost += (unit_cost * quantity).round_dp(2);
+            entry.revenue += net;
+            match line.cost {
+                Some(cost) => {
+                    entry.costed_revenue += net;
+                    entry.cost += cost;
                 }
-                _ => entry.uncosted_lines += 1,
+                None => entry.uncosted_lines += 1,
             }
         }
     }
-    let mut list: Vec<AccountProfit> = figures.into_values().collect();
+    let mut list: Vec<AccountProfit> = totals.into_values().collect();
     list.sort_by(|a, b| {
         (a.currency != Currency::Try)
             .cmp(&(b.currency != Currency::Try))
@@ -329,15 +279,14 @@ pub struct ProfitReport {
 }
 
 impl ProfitReport {
-    /// The report over the sales on or after `since` (`YYYY-MM-DD`; all when empty).
+    /// The report over the `sales` on or after `since` (`YYYY-MM-DD`; all when empty).
     pub fn compute(
-        documents: &[(&str, &SalesDocument)],
+        sales: &[Sale<'_>],
         cutoffs: AbcCutoffs,
         today: Date,
         since: &str,
     ) -> ProfitReport {
-        let mut counted = sales(documents);
-        counted.retain(|s| s.date.as_str() >= since);
+        let counted: Vec<Sale<'_>> = sales.iter().filter(|s| s.date >= since).copied().collect();
         let all = by_account(&counted);
         let uncosted_lines = all.iter().map(|p| p.uncosted_lines).sum();
         let (try_accounts, other_currencies): (Vec<AccountProfit>, Vec<AccountProfit>) =

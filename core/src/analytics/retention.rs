@@ -7,11 +7,11 @@
 //! through the lifecycle log, never by itself. The list is ordered by TRY margin,
 //! highest first, so the customers most worth a call come first.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
 
-use super::profit::{by_account, sales};
 use super::settings::AnalyticsSettings;
 use super::signals::Signals;
 use crate::parties::account::CustomerType;
@@ -45,33 +45,42 @@ fn median(values: &[i64]) -> Option<i64> {
 /// Every customer's figures on `today`, by margin (highest first, then account ID).
 pub fn compute(signals: &Signals<'_>, settings: &AnalyticsSettings, today: Date) -> Vec<Retention> {
     let today_day = today.days_since_epoch();
-    let counted = sales(&signals.documents);
-    let mut days: HashMap<&str, BTreeSet<i64>> = HashMap::new();
+    let counted = signals.sales();
+    // Each account's sale days and TRY margin (the costed lines' net less their cost,
+    // as the profitability report counts it).
+    let mut days: FxHashMap<&str, Vec<i64>> = FxHashMap::default();
+    let mut margins: FxHashMap<&str, Decimal> = FxHashMap::default();
     for sale in &counted {
-        if let Some(day) = Date::parse(&sale.date).map(Date::days_since_epoch)
+        let account = sale.account();
+        if account.is_empty() {
+            continue;
+        }
+        if let Some(day) = sale.figures.day
             && day <= today_day
-            && !sale.document.account.is_empty()
         {
-            days.entry(sale.document.account.as_str())
-                .or_default()
-                .insert(day);
+            days.entry(account).or_default().push(day);
+        }
+        if sale.figures.currency == Currency::Try {
+            let margin = margins.entry(account).or_default();
+            for line in sale.lines() {
+                if let (Some(net), Some(cost)) = (line.net, line.cost) {
+                    *margin += net - cost;
+                }
+            }
         }
     }
-    let margins: HashMap<String, Decimal> = by_account(&counted)
-        .into_iter()
-        .filter(|p| p.currency == Currency::Try)
-        .map(|p| (p.account.clone(), p.margin()))
-        .collect();
     let factor = settings.at_risk_factor_x10.clamp(10, 100);
     let mut out: BTreeMap<(std::cmp::Reverse<Decimal>, String), Retention> = BTreeMap::new();
     for (id, account) in &signals.accounts {
         if account.customer_type == CustomerType::Former {
             continue;
         }
-        let Some(sale_days) = days.get(*id) else {
+        let Some(list) = days.get_mut(*id) else {
             continue;
         };
-        let list: Vec<i64> = sale_days.iter().copied().collect();
+        list.sort_unstable();
+        list.dedup();
+        let list = &*list;
         let mut gaps: Vec<i64> = list.windows(2).map(|w| w[1] - w[0]).collect();
         gaps.sort_unstable();
         let usual_interval = median(&gaps);

@@ -1,10 +1,14 @@
-//! What the reports read from the records, gathered in one pass: the orders and
-//! invoices, the live accounts, and every opinion a customer gave — satisfaction-survey
+//! What the reports read from the records, gathered in one pass: the orders' and
+//! invoices' [`Ledger`] (given by a caller that keeps one, else read here), the live
+//! accounts, and every opinion a customer gave — satisfaction-survey
 //! answers (CSAT 1–5), recommendation answers (NPS 0–10) and the rating given when a
 //! case closed (1–5) — each tied to its account (a contact's answer counts for the
 //! contact's account).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+
+use super::ledger::{Ledger, Sale};
 
 use crate::kinds::Record;
 use crate::parties::account::Account;
@@ -43,15 +47,15 @@ pub struct Opinion {
 /// The records the reports read, by ID.
 #[derive(Debug, Clone, Default)]
 pub struct Signals<'a> {
-    /// Orders and invoices (in the bin too: [`super::profit::sales`] leaves them out).
-    pub documents: Vec<(&'a str, &'a SalesDocument)>,
+    /// Orders' and invoices' figures (in the bin too: [`Ledger::sales`] leaves them out).
+    pub ledger: Cow<'a, Ledger>,
     /// Accounts not in the bin.
     pub accounts: Vec<(&'a str, &'a Account)>,
     pub opinions: Vec<Opinion>,
 }
 
 /// The record as a sale document, when it is an order or an invoice: what every sales
-/// report starts from (whether it counts is [`super::profit::sales`]' rule).
+/// report starts from (whether it counts is [`Ledger::sales`]' rule).
 pub fn as_sale_document(record: &Record) -> Option<&SalesDocument> {
     match record {
         Record::Sales(d) if d.common.kind == ORDER || d.common.kind == INVOICE => Some(d),
@@ -60,9 +64,22 @@ pub fn as_sale_document(record: &Record) -> Option<&SalesDocument> {
 }
 
 impl<'a> Signals<'a> {
-    /// Gathers the signals of `records` (ID, record).
+    /// Gathers the signals of `records` (ID, record), reading their orders and invoices.
     pub fn gather(records: &'a [(String, &'a Record)]) -> Signals<'a> {
-        let mut signals = Signals::default();
+        Signals::gather_with(records, Cow::Owned(Ledger::of_records(records)))
+    }
+
+    /// Gathers the signals of `records` with `ledger`, their orders' and invoices'
+    /// figures kept by the caller.
+    pub fn gather_with(
+        records: &'a [(String, &'a Record)],
+        ledger: Cow<'a, Ledger>,
+    ) -> Signals<'a> {
+        let mut signals = Signals {
+            ledger,
+            accounts: Vec::new(),
+            opinions: Vec::new(),
+        };
         let account_of: HashMap<&str, &str> = records
             .iter()
             .filter_map(|(id, r)| match r {
@@ -73,8 +90,7 @@ impl<'a> Signals<'a> {
             })
             .collect();
         for (id, record) in records {
-            if let Some(d) = as_sale_document(record) {
-                signals.documents.push((id.as_str(), d));
+            if as_sale_document(record).is_some() {
                 continue;
             }
             match record {
@@ -116,6 +132,13 @@ impl<'a> Signals<'a> {
             }
         }
         signals
+    }
+}
+
+impl Signals<'_> {
+    /// The sales, by the ledger's rule.
+    pub fn sales(&self) -> Vec<Sale<'_>> {
+        self.ledger.sales()
     }
 }
 

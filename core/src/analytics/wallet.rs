@@ -4,7 +4,8 @@
 
 use rust_decimal::Decimal;
 
-use super::profit::{Sale, by_account};
+use super::ledger::Sale;
+use super::profit::by_account;
 use crate::sales::money::Currency;
 use crate::time::civil::Date;
 
@@ -36,12 +37,8 @@ pub fn share_of_wallet(sales: &[Sale<'_>], account: &str, potential: &str, today
     let today = today.to_string();
     let recent: Vec<Sale<'_>> = sales
         .iter()
-        .filter(|s| {
-            s.document.account == account
-                && s.date.as_str() > since.as_str()
-                && s.date.as_str() <= today.as_str()
-        })
-        .cloned()
+        .filter(|s| s.account() == account && s.date > since.as_str() && s.date <= today.as_str())
+        .copied()
         .collect();
     let revenue = by_account(&recent)
         .into_iter()
@@ -90,14 +87,9 @@ mod tests {
             invoice("a", "2025-02-01", "999"),
             invoice("b", "2026-02-01", "500"),
         ];
-        let sales: Vec<Sale<'_>> = docs
-            .iter()
-            .map(|d| Sale {
-                id: "x",
-                document: d,
-                date: d.issue_date.clone(),
-            })
-            .collect();
+        let pairs: Vec<(&str, &SalesDocument)> = ["x", "y", "z"].into_iter().zip(&docs).collect();
+        let ledger = crate::analytics::ledger::Ledger::of(&pairs);
+        let sales = ledger.sales();
         let today = Date::parse("2026-03-01").unwrap();
         let w = share_of_wallet(&sales, "a", "1200", today);
         assert_eq!(w.revenue, Decimal::from(300));

@@ -86,14 +86,11 @@ pub fn facts(
     // The reports' figures, as their pages show them.
     let signals = Signals::gather(records);
     let analytics = &settings.analytics;
-    let counted = crate::analytics::profit::sales(&signals.documents);
+    let counted = signals.sales();
     for sale in &counted {
-        if !sale.document.account.is_empty() {
-            let products = &mut facts
-                .entry(sale.document.account.clone())
-                .or_default()
-                .products;
-            for line in sale.document.lines.values() {
+        if !sale.account().is_empty() {
+            let products = &mut facts.entry(sale.account().to_owned()).or_default().products;
+            for line in sale.lines() {
                 if !line.product.is_empty() {
                     products.insert(line.product.clone());
                 }
@@ -101,7 +98,7 @@ pub fn facts(
         }
     }
     let report = crate::analytics::profit::ProfitReport::compute(
-        &signals.documents,
+        &counted,
         analytics.abc_cutoffs(),
         today,
         "",

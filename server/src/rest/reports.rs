@@ -33,11 +33,12 @@ use saha_core::DocumentId;
 use saha_core::access::Scope;
 use saha_core::analytics::cross_sell::CoOccurrence;
 use saha_core::analytics::demand;
+use saha_core::analytics::ledger::Ledger;
 use saha_core::analytics::matrix::{Group, Matrix, NO_DATA};
 use saha_core::analytics::performance::{
     Audience, Context as PerformanceContext, Figures, PERIODS, Period,
 };
-use saha_core::analytics::profit::{AbcCutoffs, AccountProfit, ProfitReport, sales};
+use saha_core::analytics::profit::{AbcCutoffs, AccountProfit, ProfitReport};
 use saha_core::analytics::retention;
 use saha_core::analytics::signals::Signals;
 use saha_core::api::ApiErrorCode;
@@ -239,7 +240,8 @@ async fn profitability(
     }
     let pairs: Vec<(&str, &SalesDocument)> =
         documents.iter().map(|(id, d)| (id.as_str(), d)).collect();
-    let report = ProfitReport::compute(&pairs, AbcCutoffs { a, b }, today(), &since);
+    let ledger = Ledger::of(&pairs);
+    let report = ProfitReport::compute(&ledger.sales(), AbcCutoffs { a, b }, today(), &since);
     // Account names, for the accounts the report names and the caller may read.
     let titles = account_titles(
         state,
@@ -372,7 +374,7 @@ async fn customers(
         }
         "cross-sell" => {
             let account = account.unwrap_or_default();
-            let counted = sales(&signals.documents);
+            let counted = signals.sales();
             let co = CoOccurrence::build(&counted);
             json!({
                 "report": name,
@@ -390,7 +392,7 @@ async fn customers(
             })
         }
         _ => {
-            let counted = sales(&signals.documents);
+            let counted = signals.sales();
             match product {
                 None => json!({
                     "report": name,

@@ -5,6 +5,8 @@
 //! ([`saha_core::analytics::matrix`], [`saha_core::analytics::retention`]); an admin
 //! saves the thresholds for the whole workspace.
 
+use std::borrow::Cow;
+
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
@@ -17,6 +19,7 @@ use saha_core::kinds::Record;
 use saha_core::sales::money::{Currency, format_tr};
 
 use crate::client::error::RepoError;
+use crate::client::timed;
 use crate::i18n::{Fmt, Key, Lang};
 use crate::ui::widgets::chart::{Dot, MatrixChart};
 use crate::ui::widgets::export::ExportButtons;
@@ -115,12 +118,20 @@ pub fn CustomersReportPage() -> impl IntoView {
     let report = Memo::new(move |_| {
         let today = workspace_zone().local(now.get()).date;
         let settings = settings.get();
-        records.with(|all| {
-            let list: Vec<(String, &Record)> = all
-                .iter()
-                .map(|(id, v)| (id.to_string(), &v.record))
-                .collect();
-            compute(&Signals::gather(&list), &settings, today)
+        timed("customers", || {
+            records.with(|all| {
+                let list: Vec<(String, &Record)> = all
+                    .iter()
+                    .map(|(id, v)| (id.to_string(), &v.record))
+                    .collect();
+                repo().with_sales(|ledger| {
+                    compute(
+                        &Signals::gather_with(&list, Cow::Borrowed(ledger)),
+                        &settings,
+                        today,
+                    )
+                })
+            })
         })
     });
     let matrix = Memo::new(move |_| report.with(|r| r.0.clone()));

@@ -2,34 +2,22 @@
 //! three, with the method chosen and its backtest error beside it
 //! ([`saha_core::analytics::demand`]), computed on the device from its sales.
 
-use std::collections::HashMap;
-
 use leptos::prelude::*;
-use saha_core::DocumentId;
 use saha_core::analytics::demand::{self, Demand, Method};
-use saha_core::analytics::profit::{Sale, sales};
 use saha_core::export::{Cell, Table};
 
-use crate::client::repo::RecordView;
+use crate::client::timed;
 use crate::i18n::{Fmt, Key, Lang};
 use crate::ui::widgets::chart::BarChart;
 use crate::ui::widgets::export::ExportButtons;
 use crate::ui::widgets::format::{clock, workspace_zone};
 use crate::ui::widgets::links::title_of_id;
-use crate::ui::{repo, tr, use_lang, word};
+use crate::ui::{tr, use_lang, word};
 
 /// Months of history the chart shows at most (the table behind it too).
 const CHART_MONTHS: usize = 24;
 /// Products the picker offers (the best sellers first).
 const PICKER_PRODUCTS: usize = 200;
-
-/// Runs `f` over the sales among the records on this device (borrowed, not copied).
-fn with_sales<T>(
-    records: RwSignal<HashMap<DocumentId, RecordView>>,
-    f: impl FnOnce(&[Sale<'_>]) -> T,
-) -> T {
-    super::with_sale_documents(records, |documents| f(&sales(documents)))
-}
 
 fn method_text(lang: Lang, method: Method) -> String {
     match method {
@@ -57,15 +45,16 @@ fn number(value: f64) -> String {
 #[component]
 pub fn DemandReportPage() -> impl IntoView {
     let lang = use_lang();
-    let records = repo().records();
     let now = clock(3600);
     let products = Memo::new(move |_| {
-        with_sales(records, |sales| {
-            demand::products_sold(sales)
-                .into_iter()
-                .take(PICKER_PRODUCTS)
-                .map(|(id, _)| id)
-                .collect::<Vec<String>>()
+        timed("demand_products", || {
+            super::with_sales(|sales| {
+                demand::products_sold(sales)
+                    .into_iter()
+                    .take(PICKER_PRODUCTS)
+                    .map(|(id, _)| id)
+                    .collect::<Vec<String>>()
+            })
         })
     });
     let chosen = RwSignal::new(String::new());
@@ -80,8 +69,11 @@ pub fn DemandReportPage() -> impl IntoView {
     let result = Memo::new(move |_| {
         let product = product.get();
         let today = workspace_zone().local(now.get()).date;
-        (!product.is_empty())
-            .then(|| with_sales(records, |sales| demand::demand(sales, &product, today)))
+        (!product.is_empty()).then(|| {
+            timed("demand", || {
+                super::with_sales(|sales| demand::demand(sales, &product, today))
+            })
+        })
     });
     let bars = Signal::derive(move || {
         result.with(|r| {
@@ -149,7 +141,7 @@ pub fn DemandReportPage() -> impl IntoView {
             ],
         );
         let today = workspace_zone().local(now.get_untracked()).date;
-        with_sales(records, |sales| {
+        super::with_sales(|sales| {
             for (product, _) in demand::products_sold(sales) {
                 let d = demand::demand(sales, &product, today);
                 let name = title_of_id(&product);

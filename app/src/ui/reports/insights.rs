@@ -3,17 +3,19 @@
 //! offer it next (products others bought with what it bought); and the same
 //! suggestions beside a quote's or order's lines ([`LineSuggestions`]).
 
+use std::borrow::Cow;
+
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
-use saha_core::analytics::cross_sell::{CoOccurrence, Suggestion};
+use saha_core::analytics::cross_sell::Suggestion;
 use saha_core::analytics::matrix::{Group, NO_DATA};
-use saha_core::analytics::profit::sales;
 use saha_core::analytics::signals::Signals;
 use saha_core::analytics::wallet::{Wallet, share_of_wallet};
 use saha_core::kinds::Record;
 use saha_core::sales::money::{Currency, format_tr};
 
+use crate::client::timed;
 use crate::i18n::{Fmt, Key};
 use crate::ui::reports::customers::{compute, group_name};
 use crate::ui::widgets::format::{clock, decimal_text, percent, workspace_zone};
@@ -43,30 +45,35 @@ pub fn AccountInsights(id: DocumentId) -> impl IntoView {
     let insights = Memo::new(move |_| {
         let today = workspace_zone().local(now.get()).date;
         let settings = repo().service().with(|s| s.analytics.clone());
-        records.with(|all| {
-            let list: Vec<(String, &Record)> = all
-                .iter()
-                .map(|(id, v)| (id.to_string(), &v.record))
-                .collect();
-            let signals = Signals::gather(&list);
-            let (matrix, retention) = compute(&signals, &settings, today);
-            let counted = sales(&signals.documents);
-            let potential = match all.get(&id).map(|v| &v.record) {
-                Some(Record::Account(a)) => a.annual_potential.clone(),
-                _ => String::new(),
-            };
-            let standing = retention.iter().find(|r| r.account == key);
-            Insights {
-                group: matrix
-                    .standings
+        timed("insights", || {
+            records.with(|all| {
+                let list: Vec<(String, &Record)> = all
                     .iter()
-                    .find(|s| s.account == key)
-                    .map(|s| s.group.map_or(NO_DATA, Group::code)),
-                at_risk: standing.is_some_and(|r| r.at_risk),
-                silent: standing.is_some_and(|r| r.silent),
-                wallet: share_of_wallet(&counted, &key, &potential, today),
-                suggestions: CoOccurrence::build(&counted).suggest(&key, SUGGESTIONS),
-            }
+                    .map(|(id, v)| (id.to_string(), &v.record))
+                    .collect();
+                let potential = match all.get(&id).map(|v| &v.record) {
+                    Some(Record::Account(a)) => a.annual_potential.clone(),
+                    _ => String::new(),
+                };
+                let (matrix, retention, wallet) = repo().with_sales(|ledger| {
+                    let signals = Signals::gather_with(&list, Cow::Borrowed(ledger));
+                    let (matrix, retention) = compute(&signals, &settings, today);
+                    let wallet = share_of_wallet(&signals.sales(), &key, &potential, today);
+                    (matrix, retention, wallet)
+                });
+                let standing = retention.iter().find(|r| r.account == key);
+                Insights {
+                    group: matrix
+                        .standings
+                        .iter()
+                        .find(|s| s.account == key)
+                        .map(|s| s.group.map_or(NO_DATA, Group::code)),
+                    at_risk: standing.is_some_and(|r| r.at_risk),
+                    silent: standing.is_some_and(|r| r.silent),
+                    wallet,
+                    suggestions: repo().co_occurrence().suggest(&key, SUGGESTIONS),
+                }
+            })
         })
     });
     let suggestion_view = move |s: Suggestion| {
@@ -153,15 +160,12 @@ pub fn LineSuggestions(
     add: Callback<DocumentId>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let records = repo().records();
     let suggestions = Memo::new(move |_| {
-        super::with_sale_documents(records, |documents| {
-            CoOccurrence::build(&sales(documents)).suggest_for_lines(
-                &account,
-                lines.iter().map(String::as_str),
-                LINE_SUGGESTIONS,
-            )
-        })
+        repo().co_occurrence().suggest_for_lines(
+            &account,
+            lines.iter().map(String::as_str),
+            LINE_SUGGESTIONS,
+        )
     });
     move || {
         let list = suggestions.get();

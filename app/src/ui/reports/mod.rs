@@ -9,28 +9,13 @@ pub mod performance;
 pub mod profit;
 pub mod service;
 
-use std::collections::HashMap;
+use saha_core::analytics::ledger::Sale;
 
-use leptos::prelude::*;
-use saha_core::DocumentId;
-use saha_core::analytics::signals::as_sale_document;
-use saha_core::sales::document::SalesDocument;
+use crate::ui::repo;
 
-use crate::client::repo::RecordView;
-
-/// Runs `f` over the orders and invoices among the records on this device, with their
-/// IDs (borrowed, not copied): what the sales reports start from.
-fn with_sale_documents<T>(
-    records: RwSignal<HashMap<DocumentId, RecordView>>,
-    f: impl FnOnce(&[(&str, &SalesDocument)]) -> T,
-) -> T {
-    records.with(|all| {
-        let ids: Vec<(String, &SalesDocument)> = all
-            .iter()
-            .filter_map(|(id, v)| Some((id.to_string(), as_sale_document(&v.record)?)))
-            .collect();
-        let refs: Vec<(&str, &SalesDocument)> =
-            ids.iter().map(|(id, d)| (id.as_str(), *d)).collect();
-        f(&refs)
-    })
+/// Runs `f` over the sales among the orders and invoices on this device, from the
+/// sales ledger the repository keeps (each document's figures read once per change).
+/// Reactive: re-runs when an order or invoice changes.
+fn with_sales<T>(f: impl FnOnce(&[Sale<'_>]) -> T) -> T {
+    repo().with_sales(|ledger| f(&ledger.sales()))
 }

@@ -15,6 +15,7 @@ use saha_core::export::{Cell, Table};
 use saha_core::kinds::Record;
 use saha_core::sales::money::{Currency, format_tr};
 
+use crate::client::timed;
 use crate::i18n::{Key, Lang};
 use crate::ui::widgets::chart::{BarChart, LineChart, StackedBarChart};
 use crate::ui::widgets::export::ExportButtons;
@@ -279,25 +280,27 @@ pub fn PerformancePage() -> impl IntoView {
                 s.analytics.goals.clone(),
             )
         });
-        records.with(|all| {
-            let list: Vec<(String, &Record)> = all
-                .iter()
-                .map(|(id, v)| (id.to_string(), &v.record))
-                .collect();
-            compute(
-                &list,
-                &Context {
-                    period,
-                    today,
-                    now_ms: now.get(),
-                    zone,
-                    pipeline: &pipeline,
-                    goals: &goals,
-                    sla: &sla,
-                    calendar: &calendar,
-                    audience: &audience,
-                },
-            )
+        timed("performance", || {
+            records.with(|all| {
+                let list: Vec<(String, &Record)> = all
+                    .iter()
+                    .map(|(id, v)| (id.to_string(), &v.record))
+                    .collect();
+                compute(
+                    &list,
+                    &Context {
+                        period,
+                        today,
+                        now_ms: now.get(),
+                        zone,
+                        pipeline: &pipeline,
+                        goals: &goals,
+                        sla: &sla,
+                        calendar: &calendar,
+                        audience: &audience,
+                    },
+                )
+            })
         })
     });
     let kpis = move || {

@@ -12,6 +12,7 @@ use saha_core::export::{Cell, Table};
 use saha_core::sales::money::format_tr;
 use saha_core::time::civil::Date;
 
+use crate::client::timed;
 use crate::i18n::{Fmt, Key};
 use crate::ui::widgets::chart::CurveChart;
 use crate::ui::widgets::export::ExportButtons;
@@ -45,7 +46,6 @@ fn margin_percent(lang: crate::i18n::Lang, p: &AccountProfit) -> String {
 #[component]
 pub fn ProfitReportPage() -> impl IntoView {
     let lang = use_lang();
-    let records = repo().records();
     let now = clock(3600);
     let period = RwSignal::new("12m".to_owned());
     // The workspace's cut-offs (what segments use) to start with; changed here for a look.
@@ -62,8 +62,8 @@ pub fn ProfitReportPage() -> impl IntoView {
             b: cut_b.get().max(cut_a.get()),
         };
         let from = since(&period.get(), today);
-        super::with_sale_documents(records, |documents| {
-            ProfitReport::compute(documents, cutoffs, today, &from)
+        timed("profit", || {
+            super::with_sales(|sales| ProfitReport::compute(sales, cutoffs, today, &from))
         })
     });
     let totals = Memo::new(move |_| {

@@ -1,9 +1,12 @@
+use std::collections::BTreeMap;
+
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 
 use super::*;
+use crate::analytics::ledger::Ledger;
 use crate::record::EditContext;
-use crate::sales::document::{LineItem, QUOTE};
+use crate::sales::document::{INVOICE, LineItem, ORDER, QUOTE, SalesDocument};
 
 fn ctx(day: i64) -> EditContext {
     // Day 0 is 2026-01-01.
@@ -60,18 +63,10 @@ fn what_counts_as_a_sale() {
         ("binned", &binned),
         ("cancelled", &cancelled),
     ];
-    let counted: Vec<(&str, String)> = sales(&documents)
-        .into_iter()
-        .map(|s| (s.id, s.date))
-        .collect();
+    let ledger = Ledger::of(&documents);
+    let counted: Vec<(&str, &str)> = ledger.sales().into_iter().map(|s| (s.id, s.date)).collect();
     // The invoice replaces its order; an order with only a draft invoice still counts.
-    assert_eq!(
-        counted,
-        [
-            ("i1", "2026-03-05".to_owned()),
-            ("o3", "2026-01-01".to_owned())
-        ]
-    );
+    assert_eq!(counted, [("i1", "2026-03-05"), ("o3", "2026-01-01")]);
 }
 
 #[test]
@@ -86,7 +81,7 @@ fn margins_by_hand_with_an_uncosted_line_kept_apart() {
     );
     let mut euro = document(ORDER, "a", "open", &[line("1", "10", "", "4")]);
     euro.currency = "EUR".into();
-    let profits = by_account(&sales(&[("s", &sale), ("e", &euro)]));
+    let profits = by_account(&Ledger::of(&[("s", &sale), ("e", &euro)]).sales());
     assert_eq!(profits.len(), 2, "TRY and EUR apart");
     let p = &profits[0];
     assert_eq!(p.currency, Currency::Try);
@@ -245,7 +240,8 @@ proptest! {
         let ids: Vec<String> = (0..docs.len()).map(|i| format!("d{i}")).collect();
         let pairs: Vec<(&str, &SalesDocument)> =
             ids.iter().map(String::as_str).zip(docs.iter()).collect();
-        let counted = sales(&pairs);
+        let ledger = Ledger::of(&pairs);
+        let counted = ledger.sales();
         let profits = by_account(&counted);
         let mut naive: BTreeMap<(String, &str), (Decimal, Decimal, Decimal)> = BTreeMap::new();
         for (_, doc) in &pairs {
@@ -272,7 +268,7 @@ proptest! {
             let (revenue, costed, cost) = naive[&(p.account.clone(), p.currency.code())];
             prop_assert_eq!((p.revenue, p.costed_revenue, p.cost), (revenue, costed, cost));
         }
-        let report = ProfitReport::compute(&pairs, AbcCutoffs::default(), Date::parse("2026-06-01").unwrap(), "");
+        let report = ProfitReport::compute(&counted, AbcCutoffs::default(), Date::parse("2026-06-01").unwrap(), "");
         let classes: Vec<AbcClass> = report.ranked.iter().map(|(_, c, _)| *c).collect();
         let mut sorted = classes.clone();
         sorted.sort();
