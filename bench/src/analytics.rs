@@ -186,6 +186,69 @@ pub fn dataset(user: &str, today_ms: i64) -> crate::peer::MadeRecords {
         .collect()
 }
 
+/// A sales history at volume for the browser benchmark of the reports
+/// (`saha-bench seed-saha --sales N`): 200 products; `documents` sales — half orders,
+/// half issued invoices — of `lines` lines each, to accounts drawn from `accounts`, over
+/// the last 700 days; and one rated case per two sales. Seeded, so every run is alike.
+pub fn sales_volume(
+    user: &str,
+    today_ms: i64,
+    accounts: &[DocumentId],
+    documents: usize,
+    lines: usize,
+    seed: u64,
+) -> crate::peer::MadeRecords {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    let mut b = Builder {
+        user: user.to_owned(),
+        today_ms,
+        made: Vec::new(),
+    };
+    let products: Vec<(String, Product)> = (0..200)
+        .map(|i| {
+            let price = 10 + rng.random_range(0..5_000u32);
+            b.product(
+                &format!("Ürün {i:03}"),
+                &price.to_string(),
+                &(price * 7 / 10).to_string(),
+            )
+        })
+        .collect();
+    if accounts.is_empty() {
+        return Vec::new();
+    }
+    for i in 0..documents {
+        let account = accounts[rng.random_range(0..accounts.len())].to_string();
+        let days_ago = rng.random_range(0..700i64);
+        let basket: Vec<(&(String, Product), u32)> = (0..lines)
+            .map(|_| {
+                (
+                    &products[rng.random_range(0..products.len())],
+                    rng.random_range(1..20u32),
+                )
+            })
+            .collect();
+        b.order(&account, days_ago, &basket);
+        if i % 2 == 1
+            && let Some((kind, _, Record::Sales(d))) = b.made.last_mut()
+        {
+            // An issued invoice on the same day instead of the order.
+            *kind = "invoice";
+            d.common.kind = saha_core::sales::document::INVOICE.into();
+            d.status = "issued".into();
+            d.issue_date = saha_core::sales::document::date_of(d.common.created_at);
+        }
+        if i % 2 == 0 {
+            b.rated_case(&account, &rng.random_range(1..=5u32).to_string(), days_ago);
+        }
+    }
+    b.made
+        .into_iter()
+        .filter_map(|(kind, id, record)| record.create().ok().map(|doc| (kind, id, doc)))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

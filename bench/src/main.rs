@@ -6,7 +6,7 @@
 //!                    [--sizes 1000,10000] [--runs 3] [--fanout-clients 200]
 //!                    [--fanout-seconds 30] [--throughput-seconds 5]
 //!                    [--seed-budget-seconds 240] [--servers saha|reference] --out FILE.json
-//! saha-bench seed-saha --http http://127.0.0.1:PORT --count N [--seed S]
+//! saha-bench seed-saha --http http://127.0.0.1:PORT --count N [--seed S] [--sales N [--lines L]]
 //! saha-bench seed-screens --http http://127.0.0.1:PORT --email E --password P
 //! saha-bench seed-analytics --http http://127.0.0.1:PORT --email E --password P
 //! ```
@@ -19,6 +19,7 @@ use saha_bench::api_client::{ApiClient, Endpoint};
 use saha_bench::datagen;
 use saha_bench::process::{BENCH_EMAIL, BENCH_PASSWORD, Kind, ServerProcess};
 use saha_bench::workloads::{self, Summary, summarize};
+use saha_core::DocumentId;
 use saha_core::workspace;
 use serde_json::{Value, json};
 
@@ -387,6 +388,26 @@ async fn seed_saha(args: &Args) -> Result<(), String> {
     }
     peer.push(index_id).await.map_err(|e| e.to_string())?;
     eprintln!("saha-bench: seeded {count} accounts into {http}");
+    let sales: usize = args.num("sales", 0)?;
+    if sales > 0 {
+        let lines: usize = args.num("lines", 5)?;
+        let member = ApiClient::login(&http, &email, &password)
+            .await
+            .map_err(|e| e.to_string())?;
+        let user = member.user_id().await.map_err(|e| e.to_string())?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
+        let ids: Vec<DocumentId> = accounts.iter().map(|a| a.id).collect();
+        let made = saha_bench::analytics::sales_volume(&user, now, &ids, sales, lines, seed);
+        saha_bench::peer::store_records(&member, &made, now)
+            .await
+            .map_err(|e| e.to_string())?;
+        eprintln!(
+            "saha-bench: seeded {sales} orders and invoices of {lines} lines, 200 products and {} rated cases",
+            sales / 2
+        );
+    }
     Ok(())
 }
 

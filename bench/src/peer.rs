@@ -247,7 +247,11 @@ pub async fn store_records(
     for (_, id, doc) in made {
         peer.docs.insert(*id, doc.clone());
     }
-    peer.push_all(&ids).await?;
+    // In batches, as the bulk seeder does: the server bounds what one connection may
+    // have outstanding.
+    for batch in ids.chunks(100) {
+        peer.push_all(batch).await?;
+    }
     peer.fetch(index_id).await?;
     let index = peer
         .docs

@@ -167,6 +167,28 @@ pub fn smoke(root: &Path, debug_bins: &Path) -> Result<()> {
             return Err(format!("benchmark smoke run: browser figure {key} missing"));
         }
     }
+    // The reports' browser benchmark (`end2end/bench/reports.mjs`) on a small workspace.
+    let reports_json = target_dir(root).join("bench-smoke/reports.json");
+    crate::run(
+        Command::new("node")
+            .current_dir(root.join("end2end"))
+            .env("SAHA_SERVER_BIN", debug_bins.join("saha-server"))
+            .env("SAHA_SITE_ROOT", target_dir(root).join("site"))
+            .arg("bench/reports.mjs")
+            .arg("--bench-bin")
+            .arg(debug_bins.join("saha-bench"))
+            .args([
+                "--count", "30", "--sales", "40", "--lines", "3", "--runs", "1", "--out",
+            ])
+            .arg(&reports_json),
+    )?;
+    let reports = read_json(&reports_json)?;
+    if reports
+        .pointer("/report_ms/every_report/median")
+        .is_none_or(Value::is_null)
+    {
+        return Err("benchmark smoke run: the reports' timings are missing".into());
+    }
     eprintln!("xtask: benchmark smoke run passed");
     Ok(())
 }

@@ -78,6 +78,8 @@ pub enum Connectivity {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordView {
     pub id: DocumentId,
+    /// The ID as text, made once per change (what the reports key records by).
+    pub key: String,
     pub kind: String,
     pub record: Record,
     /// Changes whenever the record does (a counter of this page): what lists key their
@@ -466,6 +468,16 @@ impl Repo {
     ) -> (usize, Vec<DocumentId>) {
         self.0.search_version.track();
         self.0.search.borrow().search(query, limit, keep)
+    }
+
+    /// Runs `f` over every record on this device with its ID as text (borrowed, not
+    /// copied): what the reports over all kinds start from. Reactive.
+    pub fn with_record_list<T>(&self, f: impl FnOnce(&[(&str, &Record)]) -> T) -> T {
+        self.0.records.with(|all| {
+            let list: Vec<(&str, &Record)> =
+                all.values().map(|v| (v.key.as_str(), &v.record)).collect();
+            f(&list)
+        })
     }
 
     /// Runs `f` over the sales ledger of the orders and invoices on this device.
@@ -898,6 +910,7 @@ impl Repo {
                         self.0.revisions.set(rev);
                         updates.push(RecordView {
                             id,
+                            key: id.to_string(),
                             kind: record.kind(),
                             record,
                             rev,

@@ -167,12 +167,12 @@ impl Ledger {
     }
 
     /// The ledger of the orders and invoices among `records` (ID, record).
-    pub fn of_records(records: &[(String, &Record)]) -> Ledger {
+    pub fn of_records<K: AsRef<str>>(records: &[(K, &Record)]) -> Ledger {
         let mut ledger = Ledger::default();
         ledger.refresh(
             records
                 .iter()
-                .filter_map(|(id, r)| Some((id.as_str(), 0, as_sale_document(r)?))),
+                .filter_map(|(id, r)| Some((id.as_ref(), 0, as_sale_document(r)?))),
         );
         ledger
     }

@@ -22,6 +22,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rustc_hash::FxHashMap;
+
 use super::settings::AnalyticsSettings;
 use super::signals::{Score, Signals};
 use crate::parties::account::CustomerType;
@@ -133,8 +135,8 @@ impl Matrix {
         let start_day = start.days_since_epoch();
         let span = (today_day - start_day + 1).max(1);
         // Sale days per account: the first ever, and the parts of the period with one.
-        let mut first_sale: HashMap<&str, i64> = HashMap::new();
-        let mut parts: HashMap<&str, [bool; 4]> = HashMap::new();
+        let mut first_sale: FxHashMap<&str, i64> = FxHashMap::default();
+        let mut parts: FxHashMap<&str, [bool; 4]> = FxHashMap::default();
         let counted = signals.sales();
         for sale in &counted {
             let Some(day) = sale.figures.day else {
@@ -154,8 +156,8 @@ impl Matrix {
         // Opinions in the period, and each account's latest NPS answer.
         let since_ms = start_day * DAY_MS;
         let until_ms = (today_day + 1) * DAY_MS;
-        let mut opinions: HashMap<&str, (i64, usize)> = HashMap::new();
-        let mut latest_nps: HashMap<&str, (i64, i64)> = HashMap::new();
+        let mut opinions: FxHashMap<&str, (i64, usize)> = FxHashMap::default();
+        let mut latest_nps: FxHashMap<&str, (i64, i64)> = FxHashMap::default();
         for o in &signals.opinions {
             if o.at < since_ms || o.at >= until_ms {
                 continue;

@@ -274,15 +274,19 @@ pub struct Context<'a> {
 }
 
 /// The team's performance over `records` (ID, record).
-pub fn compute(records: &[(String, &Record)], cx: &Context<'_>) -> Performance {
+pub fn compute<K>(records: &[(K, &Record)], cx: &Context<'_>) -> Performance {
     let day_of = |ms: i64| cx.zone.local(ms).date;
     let mut reps: BTreeMap<String, Tally> = BTreeMap::new();
     let mut teams: BTreeMap<String, Tally> = BTreeMap::new();
     let mut total = Tally::default();
     // Applies `f` to the rep's, the team's and everyone's tally.
     let mut each = |owner: &str, team: &str, f: &dyn Fn(&mut Tally)| {
-        f(reps.entry(owner.to_owned()).or_default());
-        f(teams.entry(team.to_owned()).or_default());
+        for (tallies, key) in [(&mut reps, owner), (&mut teams, team)] {
+            match tallies.get_mut(key) {
+                Some(tally) => f(tally),
+                None => f(tallies.entry(key.to_owned()).or_default()),
+            }
+        }
         f(&mut total);
     };
     let probability = |stage: &str| {

@@ -6,7 +6,8 @@
 //! contact's account).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 
 use super::ledger::{Ledger, Sale};
 
@@ -65,14 +66,14 @@ pub fn as_sale_document(record: &Record) -> Option<&SalesDocument> {
 
 impl<'a> Signals<'a> {
     /// Gathers the signals of `records` (ID, record), reading their orders and invoices.
-    pub fn gather(records: &'a [(String, &'a Record)]) -> Signals<'a> {
+    pub fn gather<K: AsRef<str>>(records: &'a [(K, &'a Record)]) -> Signals<'a> {
         Signals::gather_with(records, Cow::Owned(Ledger::of_records(records)))
     }
 
     /// Gathers the signals of `records` with `ledger`, their orders' and invoices'
     /// figures kept by the caller.
-    pub fn gather_with(
-        records: &'a [(String, &'a Record)],
+    pub fn gather_with<K: AsRef<str>>(
+        records: &'a [(K, &'a Record)],
         ledger: Cow<'a, Ledger>,
     ) -> Signals<'a> {
         let mut signals = Signals {
@@ -80,11 +81,11 @@ impl<'a> Signals<'a> {
             accounts: Vec::new(),
             opinions: Vec::new(),
         };
-        let account_of: HashMap<&str, &str> = records
+        let account_of: FxHashMap<&str, &str> = records
             .iter()
             .filter_map(|(id, r)| match r {
                 Record::Contact(c) if !c.account.is_empty() => {
-                    Some((id.as_str(), c.account.as_str()))
+                    Some((id.as_ref(), c.account.as_str()))
                 }
                 _ => None,
             })
@@ -95,7 +96,7 @@ impl<'a> Signals<'a> {
             }
             match record {
                 Record::Account(a) if !a.common.is_deleted() => {
-                    signals.accounts.push((id.as_str(), a));
+                    signals.accounts.push((id.as_ref(), a));
                 }
                 Record::Campaign(c) if !c.common.is_deleted() => {
                     let score: fn(i64) -> Option<Score> = match c.survey.as_str() {

@@ -15,7 +15,6 @@ use saha_core::analytics::retention::{self, Retention};
 use saha_core::analytics::settings::AnalyticsSettings;
 use saha_core::analytics::signals::Signals;
 use saha_core::export::{Cell, Table};
-use saha_core::kinds::Record;
 use saha_core::sales::money::{Currency, format_tr};
 
 use crate::client::error::RepoError;
@@ -96,7 +95,6 @@ fn threshold_input(
 #[component]
 pub fn CustomersReportPage() -> impl IntoView {
     let lang = use_lang();
-    let records = repo().records();
     let now = clock(3600);
     let saved = repo().service().get_untracked().analytics;
     let satisfied_from = RwSignal::new(saved.satisfied_from);
@@ -119,14 +117,10 @@ pub fn CustomersReportPage() -> impl IntoView {
         let today = workspace_zone().local(now.get()).date;
         let settings = settings.get();
         timed("customers", || {
-            records.with(|all| {
-                let list: Vec<(String, &Record)> = all
-                    .iter()
-                    .map(|(id, v)| (id.to_string(), &v.record))
-                    .collect();
+            repo().with_record_list(|list| {
                 repo().with_sales(|ledger| {
                     compute(
-                        &Signals::gather_with(&list, Cow::Borrowed(ledger)),
+                        &Signals::gather_with(list, Cow::Borrowed(ledger)),
                         &settings,
                         today,
                     )

@@ -16,7 +16,7 @@ use saha_core::kinds::Record;
 use saha_core::sales::money::{Currency, format_tr};
 
 use crate::client::timed;
-use crate::i18n::{Fmt, Key};
+use crate::i18n::{Fmt, Key, Lang};
 use crate::ui::reports::customers::{compute, group_name};
 use crate::ui::widgets::format::{clock, decimal_text, percent, workspace_zone};
 use crate::ui::widgets::links::{record_href, title_of_id};
@@ -39,24 +39,19 @@ struct Insights {
 #[component]
 pub fn AccountInsights(id: DocumentId) -> impl IntoView {
     let lang = use_lang();
-    let records = repo().records();
     let now = clock(3600);
     let key = id.to_string();
     let insights = Memo::new(move |_| {
         let today = workspace_zone().local(now.get()).date;
         let settings = repo().service().with(|s| s.analytics.clone());
         timed("insights", || {
-            records.with(|all| {
-                let list: Vec<(String, &Record)> = all
-                    .iter()
-                    .map(|(id, v)| (id.to_string(), &v.record))
-                    .collect();
-                let potential = match all.get(&id).map(|v| &v.record) {
-                    Some(Record::Account(a)) => a.annual_potential.clone(),
-                    _ => String::new(),
-                };
+            let potential = match repo().record(id) {
+                Some(Record::Account(a)) => a.annual_potential.clone(),
+                _ => String::new(),
+            };
+            repo().with_record_list(|list| {
                 let (matrix, retention, wallet) = repo().with_sales(|ledger| {
-                    let signals = Signals::gather_with(&list, Cow::Borrowed(ledger));
+                    let signals = Signals::gather_with(list, Cow::Borrowed(ledger));
                     let (matrix, retention) = compute(&signals, &settings, today);
                     let wallet = share_of_wallet(&signals.sales(), &key, &potential, today);
                     (matrix, retention, wallet)
@@ -83,15 +78,7 @@ pub fn AccountInsights(id: DocumentId) -> impl IntoView {
             Ok(p) => view! { <A href=record_href("product", p)>{name}</A> }.into_any(),
             Err(_) => name.into_any(),
         };
-        let (with_product, lift) = (title_of_id(&s.because), format!("{:.1}", s.lift));
-        let because = Fmt::UiCrossSellBecause.format(
-            lang,
-            &[
-                ("product", with_product.as_str().into()),
-                ("together", u64::from(s.together).into()),
-                ("lift", lift.as_str().into()),
-            ],
-        );
+        let because = because_text(lang, &s);
         view! {
             <li class="card" data-product=s.product.clone()>
                 {link}
@@ -145,6 +132,19 @@ pub fn AccountInsights(id: DocumentId) -> impl IntoView {
     }
 }
 
+/// Why a product is suggested: the product it goes with, how often they were bought
+/// together and the lift.
+fn because_text(lang: Lang, s: &Suggestion) -> String {
+    Fmt::UiCrossSellBecause.format(
+        lang,
+        &[
+            ("product", title_of_id(&s.because).as_str().into()),
+            ("together", u64::from(s.together).into()),
+            ("lift", format!("{:.1}", s.lift).as_str().into()),
+        ],
+    )
+}
+
 /// Line suggestions shown beside a document's lines.
 const LINE_SUGGESTIONS: usize = 3;
 
@@ -178,14 +178,7 @@ pub fn LineSuggestions(
                         .into_iter()
                         .filter_map(|s| {
                             let product = s.product.parse::<DocumentId>().ok()?;
-                            let title = Fmt::UiCrossSellBecause.format(
-                                lang,
-                                &[
-                                    ("product", title_of_id(&s.because).as_str().into()),
-                                    ("together", u64::from(s.together).into()),
-                                    ("lift", format!("{:.1}", s.lift).as_str().into()),
-                                ],
-                            );
+                            let title = because_text(lang, &s);
                             Some(view! {
                                 <button
                                     type="button"

@@ -12,7 +12,6 @@ use saha_core::analytics::performance::{
     Audience, Context, Figures, PERIODS, Performance, Period, PeriodError, SalesGoal, compute,
 };
 use saha_core::export::{Cell, Table};
-use saha_core::kinds::Record;
 use saha_core::sales::money::{Currency, format_tr};
 
 use crate::client::timed;
@@ -243,7 +242,6 @@ fn table_head(lang: Lang, first: Key) -> impl IntoView {
 #[component]
 pub fn PerformancePage() -> impl IntoView {
     let lang = use_lang();
-    let records = repo().records();
     let now = clock(600);
     let period_code = RwSignal::new("month".to_owned());
     // The custom range, starting as this month.
@@ -281,13 +279,9 @@ pub fn PerformancePage() -> impl IntoView {
             )
         });
         timed("performance", || {
-            records.with(|all| {
-                let list: Vec<(String, &Record)> = all
-                    .iter()
-                    .map(|(id, v)| (id.to_string(), &v.record))
-                    .collect();
+            repo().with_record_list(|list| {
                 compute(
-                    &list,
+                    list,
                     &Context {
                         period,
                         today,

@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
-use saha_core::analytics::profit::{AbcClass, AbcCutoffs, AccountProfit, ProfitReport};
+use saha_core::analytics::profit::{AbcClass, AbcCutoffs, AccountProfit, ProfitReport, Rfm};
 use saha_core::export::{Cell, Table};
 use saha_core::sales::money::format_tr;
 use saha_core::time::civil::Date;
@@ -166,12 +166,13 @@ pub fn ProfitReportPage() -> impl IntoView {
             ],
         );
         report.with_untracked(|r| {
-            for (rank, (p, class, rfm)) in r.ranked.iter().enumerate() {
-                table.push(vec![
-                    (rank + 1).into(),
+            // One row per account and currency: rank, class and RFM for TRY only.
+            let row = |p: &AccountProfit, ranked: Option<(usize, AbcClass, &Rfm)>| {
+                let mut cells: Vec<Cell> = vec![
+                    ranked.map_or(Cell::Empty, |(rank, ..)| (rank + 1).into()),
                     title_of_id(&p.account).into(),
                     p.currency.code().into(),
-                    class.code().into(),
+                    ranked.map_or(Cell::Empty, |(_, class, _)| class.code().into()),
                     p.revenue.into(),
                     p.margin().into(),
                     p.margin_percent().into(),
@@ -179,25 +180,21 @@ pub fn ProfitReportPage() -> impl IntoView {
                     p.average_sale().into(),
                     Cell::date(&p.first),
                     Cell::date(&p.last),
-                    rfm.recency.into(),
-                    rfm.frequency.into(),
-                    rfm.monetary.into(),
-                ]);
+                ];
+                if let Some((.., rfm)) = ranked {
+                    cells.extend([
+                        rfm.recency.into(),
+                        rfm.frequency.into(),
+                        rfm.monetary.into(),
+                    ]);
+                }
+                cells
+            };
+            for (rank, (p, class, rfm)) in r.ranked.iter().enumerate() {
+                table.push(row(p, Some((rank, *class, rfm))));
             }
             for p in &r.other_currencies {
-                table.push(vec![
-                    Cell::Empty,
-                    title_of_id(&p.account).into(),
-                    p.currency.code().into(),
-                    Cell::Empty,
-                    p.revenue.into(),
-                    p.margin().into(),
-                    p.margin_percent().into(),
-                    p.sales.into(),
-                    p.average_sale().into(),
-                    Cell::date(&p.first),
-                    Cell::date(&p.last),
-                ]);
+                table.push(row(p, None));
             }
         });
         table

@@ -301,33 +301,21 @@ pub fn BarChart(
             b.iter()
                 .enumerate()
                 .map(|(i, (label, value, forecast))| {
-                    let y = y_of(*value, top);
-                    view! {
-                        <rect
-                            class:bar=true
-                            class:forecast=*forecast
-                            x=format!("{:.1}", LEFT + slot * i as f64 + slot * 0.15)
-                            y=format!("{y:.1}")
-                            width=format!("{:.1}", slot * 0.7)
-                            height=format!("{:.1}", (HEIGHT - BOTTOM - y).max(0.0))
-                        >
-                            <title>{format!("{label}: {value:.1}")}</title>
-                        </rect>
-                    }
+                    let class = if *forecast { "bar forecast" } else { "bar" };
+                    let (y_high, y_low) = (y_of(*value, top), HEIGHT - BOTTOM);
+                    bar(
+                        class.to_owned(),
+                        i,
+                        slot,
+                        y_high,
+                        y_low,
+                        format!("{label}: {value:.1}"),
+                    )
                 })
                 .collect_view()
         })
     };
-    let ends = move || {
-        bars.with(|b| {
-            let first = b.first().map(|x| x.0.clone()).unwrap_or_default();
-            let last = b.last().map(|x| x.0.clone()).unwrap_or_default();
-            view! {
-                <text class="tick" x=LEFT y=HEIGHT - 6.0>{first}</text>
-                <text class="tick" x=WIDTH y=HEIGHT - 6.0 text-anchor="end">{last}</text>
-            }
-        })
-    };
+    let ends = move || bars.with(|b| period_ends(b.first().map(|x| &x.0), b.last().map(|x| &x.0)));
     let lang = use_lang();
     let columns = Signal::derive(move || vec![x_label.get(), y_label.get()]);
     let rows = Signal::derive(move || {
@@ -346,10 +334,7 @@ pub fn BarChart(
     });
     view! {
         <ChartFrame id title x_label y_label columns rows>
-            <line class="grid" x1=LEFT y1=TOP x2=WIDTH y2=TOP />
-            <text class="tick" x=LEFT - 4.0 y=TOP + 4.0 text-anchor="end">{move || format!("{:.0}", top.get())}</text>
-            <text class="tick" x=LEFT - 4.0 y=HEIGHT - BOTTOM text-anchor="end">"0"</text>
-            <line class="axis" x1=LEFT y1=HEIGHT - BOTTOM x2=WIDTH y2=HEIGHT - BOTTOM />
+            <ValueAxis top />
             {drawn}
             {ends}
         </ChartFrame>
@@ -407,13 +392,11 @@ pub fn LineChart(
                 .flatten()
                 .map(|(px, py)| view! { <circle class="dot" cx=format!("{px:.1}") cy=format!("{py:.1}") r="3" /> })
                 .collect_view();
-            let first = p.first().map(|x| x.0.clone()).unwrap_or_default();
-            let last = p.last().map(|x| x.0.clone()).unwrap_or_default();
+            let ends = period_ends(p.first().map(|x| &x.0), p.last().map(|x| &x.0));
             view! {
                 {lines}
                 {dots}
-                <text class="tick" x=LEFT y=HEIGHT - 6.0>{first}</text>
-                <text class="tick" x=WIDTH y=HEIGHT - 6.0 text-anchor="end">{last}</text>
+                {ends}
             }
         })
     };
@@ -480,17 +463,8 @@ pub fn StackedBarChart(
                         .map(|(k, value)| {
                             let (y_high, y_low) = (y_of(below + value, top), y_of(below, top));
                             below += value;
-                            view! {
-                                <rect
-                                    class=format!("bar part-{k}")
-                                    x=format!("{:.1}", LEFT + slot * i as f64 + slot * 0.15)
-                                    y=format!("{y_high:.1}")
-                                    width=format!("{:.1}", slot * 0.7)
-                                    height=format!("{:.1}", (y_low - y_high).max(0.0))
-                                >
-                                    <title>{format!("{label}: {value:.0}")}</title>
-                                </rect>
-                            }
+                            let tip = format!("{label}: {value:.0}");
+                            bar(format!("bar part-{k}"), i, slot, y_high, y_low, tip)
                         })
                         .collect::<Vec<_>>()
                 })
@@ -515,12 +489,48 @@ pub fn StackedBarChart(
     });
     view! {
         <ChartFrame id title x_label y_label columns rows>
-            <line class="grid" x1=LEFT y1=TOP x2=WIDTH y2=TOP />
-            <text class="tick" x=LEFT - 4.0 y=TOP + 4.0 text-anchor="end">{move || format!("{:.0}", top.get())}</text>
-            <text class="tick" x=LEFT - 4.0 y=HEIGHT - BOTTOM text-anchor="end">"0"</text>
-            <line class="axis" x1=LEFT y1=HEIGHT - BOTTOM x2=WIDTH y2=HEIGHT - BOTTOM />
+            <ValueAxis top />
             {drawn}
         </ChartFrame>
+    }
+}
+
+/// A bar chart's value axis: the top line and its value, 0 and the base line.
+#[component]
+fn ValueAxis(top: Memo<f64>) -> impl IntoView {
+    view! {
+        <line class="grid" x1=LEFT y1=TOP x2=WIDTH y2=TOP />
+        <text class="tick" x=LEFT - 4.0 y=TOP + 4.0 text-anchor="end">{move || format!("{:.0}", top.get())}</text>
+        <text class="tick" x=LEFT - 4.0 y=HEIGHT - BOTTOM text-anchor="end">"0"</text>
+        <line class="axis" x1=LEFT y1=HEIGHT - BOTTOM x2=WIDTH y2=HEIGHT - BOTTOM />
+    }
+}
+
+/// The first and last period's labels under a chart's ends.
+fn period_ends(first: Option<&String>, last: Option<&String>) -> impl IntoView + use<> {
+    let (first, last) = (
+        first.cloned().unwrap_or_default(),
+        last.cloned().unwrap_or_default(),
+    );
+    view! {
+        <text class="tick" x=LEFT y=HEIGHT - 6.0>{first}</text>
+        <text class="tick" x=WIDTH y=HEIGHT - 6.0 text-anchor="end">{last}</text>
+    }
+}
+
+/// One bar (or one part of a stacked bar) in slot `i` of `slot` width, from `y_low` up
+/// to `y_high`, with `tip` as its tooltip.
+fn bar(class: String, i: usize, slot: f64, y_high: f64, y_low: f64, tip: String) -> impl IntoView {
+    view! {
+        <rect
+            class=class
+            x=format!("{:.1}", LEFT + slot * i as f64 + slot * 0.15)
+            y=format!("{y_high:.1}")
+            width=format!("{:.1}", slot * 0.7)
+            height=format!("{:.1}", (y_low - y_high).max(0.0))
+        >
+            <title>{tip}</title>
+        </rect>
     }
 }
 
