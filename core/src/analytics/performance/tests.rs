@@ -349,3 +349,93 @@ fn custom_periods_are_checked() {
     );
     assert!(Period::custom("2021-01-01", "2025-12-31").is_ok());
 }
+
+proptest::proptest! {
+    /// Over random deals — three reps in two teams and none, won, lost or left open on
+    /// random days around a month — and a random reader (the workspace, or a rep with
+    /// one team), each rep's, team's and the total's won count, won revenue, lost count
+    /// and win rate equal a count by hand over the deals the reader's figures include.
+    #[test]
+    fn won_and_lost_equal_a_count_by_hand(
+        deals in proptest::collection::vec(
+            (0usize..3, 0usize..3, 1u32..50, 0i64..60, 0u8..3, 0i64..60),
+            0..25,
+        ),
+        reader in 0usize..3,
+    ) {
+        let owners = ["ayse", "mehmet", "can"];
+        let teams = ["north", "south", ""];
+        let start = Date::parse("2026-10-15").unwrap();
+        let day = |offset: i64| Date::from_days_since_epoch(start.days_since_epoch() + offset).to_string();
+        let mut made = Vec::new();
+        for &(owner, team, amount, created, end, closed_after) in &deals {
+            let closed = (created + closed_after).min(75);
+            let moves: Vec<(&str, String)> = match end {
+                0 => vec![],
+                1 => vec![("won", day(closed))],
+                _ => vec![("lost", day(closed))],
+            };
+            let moves: Vec<(&str, &str)> = moves.iter().map(|(s, d)| (*s, d.as_str())).collect();
+            made.push((
+                (owner, team, amount, end, closed),
+                deal(owners[owner], teams[team], &(amount * 100).to_string(), &day(created), &moves),
+            ));
+        }
+        let refs: Vec<(String, &Record)> =
+            made.iter().enumerate().map(|(i, (_, r))| (format!("d{i}"), r)).collect();
+        let audience = match reader {
+            0 => Audience::Workspace,
+            r => Audience::Teams { member: owners[r].into(), teams: vec![teams[r - 1].into()] },
+        };
+        let today = Date::parse("2026-11-30").unwrap();
+        let period = Period::named("month", today).unwrap();
+        let stages = pipeline(default_open_stages());
+        let calendar = WorkingCalendar::default();
+        let report = compute(
+            &refs,
+            &Context {
+                period,
+                today,
+                now_ms: ms("2026-11-30"),
+                zone: Zone::istanbul(),
+                pipeline: &stages,
+                goals: &[],
+                sla: &default_sla(),
+                calendar: &calendar,
+                audience: &audience,
+            },
+        );
+        // By hand: (won, won revenue, lost) per rep, per team and in all.
+        let in_month = |offset: i64| (17..=46).contains(&offset);
+        let mut reps: BTreeMap<&str, (usize, Decimal, usize)> = BTreeMap::new();
+        let mut by_team: BTreeMap<&str, (usize, Decimal, usize)> = BTreeMap::new();
+        let mut total = (0, Decimal::ZERO, 0);
+        for ((owner, team, amount, end, closed), _) in &made {
+            let (owner, team) = (owners[*owner], teams[*team]);
+            if !audience.counts(owner, team) || *end == 0 || !in_month(*closed) {
+                continue;
+            }
+            for t in [reps.entry(owner).or_default(), by_team.entry(team).or_default(), &mut total] {
+                if *end == 1 {
+                    t.0 += 1;
+                    t.1 += Decimal::from(amount * 100);
+                } else {
+                    t.2 += 1;
+                }
+            }
+        }
+        let seen = |f: &Figures| (f.won, f.won_revenue, f.lost);
+        for (rep, expected) in &reps {
+            proptest::prop_assert_eq!(seen(&report.reps[*rep]), *expected);
+        }
+        for (team, expected) in &by_team {
+            proptest::prop_assert_eq!(seen(&report.teams[*team]), *expected);
+        }
+        proptest::prop_assert_eq!(seen(&report.total), total);
+        let closed = total.0 + total.2;
+        proptest::prop_assert_eq!(
+            report.total.win_rate_percent(),
+            (closed > 0).then(|| total.0 * 100 / closed)
+        );
+    }
+}
