@@ -248,6 +248,21 @@ test("this month's performance, a goal set for the owner, and a rep who sees onl
   assert.equal(await page.locator('#nps-chart-table tbody tr').count(), 6);
   assert.equal(await page.locator('#nps-chart svg[role="img"]').count(), 1);
   await page.locator('#performance-reps tbody tr', { hasText: 'Ayşe Sahip' }).waitFor();
+  // On a phone the panels stack: the won-revenue chart comes below the figures.
+  const box = async (p, selector) => p.locator(selector).boundingBox();
+  const [kpisPhone, wonPhone] = [await box(page, '#performance-kpis'), await box(page, '#won-by-rep')];
+  assert.ok(wonPhone.y >= kpisPhone.y + kpisPhone.height - 1, 'stacked on a phone');
+  // On a tablet it is a dashboard: the chart beside the figures, NPS beside stages.
+  const tablet = await browser.newContext({ viewport: { width: 1180, height: 820 }, locale: 'tr-TR', hasTouch: true });
+  const wide = await openApp(tablet, server.url, '/reports/performance');
+  await waitForSynced(wide);
+  await wide.locator('#won-by-rep rect.bar').first().waitFor();
+  const [kpisWide, wonWide] = [await box(wide, '#performance-kpis'), await box(wide, '#won-by-rep')];
+  assert.ok(wonWide.x >= kpisWide.x + kpisWide.width - 1, 'the chart beside the figures on a tablet');
+  assert.ok(Math.abs(wonWide.y - kpisWide.y) < kpisWide.height, 'on the same row');
+  const [stageWide, npsWide] = [await box(wide, '#stage-chart'), await box(wide, '#nps-chart')];
+  assert.ok(npsWide.x > stageWide.x, 'NPS beside stage conversion');
+  await tablet.close();
 
   // The owner sets a goal of 100.000 ₺ for this month: half of it is reached.
   const goal = page.getByLabel('Ayşe Sahip', { exact: true });

@@ -452,98 +452,113 @@ pub fn PerformancePage() -> impl IntoView {
                     {move || report.with(|r| format!("{} – {}", r.period.from, r.period.to))}
                 </p>
             </div>
-            {kpis}
-            <ExportButtons
-                id="performance-export"
-                file=Signal::derive(move || word(lang.get(), Key::UiPerformanceReport))
-                table=Callback::new(move |()| report.with_untracked(|r| figures_table(lang.get_untracked(), r)))
-            />
-            <BarChart
-                id="won-by-rep"
-                title=Signal::derive(move || word(lang.get(), Key::UiWonByRep))
-                x_label=Signal::derive(move || word(lang.get(), Key::UiRep))
-                y_label=Signal::derive(move || word(lang.get(), Key::UiWonRevenue))
-                bars=bars
-            />
-            <h2>{tr(Key::UiByRep)}</h2>
-            <div class="table-scroll">
-                <table class="lines" id="performance-reps" tabindex="0">
-                    {move || table_head(lang.get(), Key::UiRep)}
-                    <tbody>{rep_rows}</tbody>
-                </table>
-            </div>
-            <h2>{tr(Key::UiByTeam)}</h2>
-            <div class="table-scroll">
-                <table class="lines" id="performance-teams" tabindex="0">
-                    {move || table_head(lang.get(), Key::FieldTeam)}
-                    <tbody>{team_rows}</tbody>
-                </table>
-            </div>
-            <h2>{tr(Key::UiStageConversion)}</h2>
-            <StackedBarChart
-                id="stage-chart"
-                title=Signal::derive(move || word(lang.get(), Key::UiStageConversion))
-                x_label=Signal::derive(move || word(lang.get(), Key::FieldStage))
-                y_label=Signal::derive(move || word(lang.get(), Key::UiEntered))
-                series=Signal::derive(move || vec![word(lang.get(), Key::UiMovedOn), word(lang.get(), Key::UiNotMovedOn)])
-                bars=Signal::derive(move || {
-                    let lang = lang.get();
-                    report.with(|r| {
-                        r.stages
-                            .iter()
-                            .map(|s| {
-                                (
-                                    crate::ui::widgets::links::stage_name(lang, &s.stage),
-                                    vec![s.moved_on as f64, s.entered.saturating_sub(s.moved_on) as f64],
-                                )
+            // One panel per screen on a phone; on a tablet or wider, a dashboard: the
+            // figures beside the chart of won revenue, stage conversion beside the NPS
+            // trend, the rep and team tables across.
+            <div class="dashboard" id="performance-dashboard">
+                <div class="panel" id="performance-kpis">
+                    {kpis}
+                    <ExportButtons
+                        id="performance-export"
+                        file=Signal::derive(move || word(lang.get(), Key::UiPerformanceReport))
+                        table=Callback::new(move |()| report.with_untracked(|r| figures_table(lang.get_untracked(), r)))
+                    />
+                </div>
+                <div class="panel">
+                    <BarChart
+                        id="won-by-rep"
+                        title=Signal::derive(move || word(lang.get(), Key::UiWonByRep))
+                        x_label=Signal::derive(move || word(lang.get(), Key::UiRep))
+                        y_label=Signal::derive(move || word(lang.get(), Key::UiWonRevenue))
+                        bars=bars
+                    />
+                </div>
+                <div class="panel wide">
+                    <h2>{tr(Key::UiByRep)}</h2>
+                    <div class="table-scroll">
+                        <table class="lines" id="performance-reps" tabindex="0">
+                            {move || table_head(lang.get(), Key::UiRep)}
+                            <tbody>{rep_rows}</tbody>
+                        </table>
+                    </div>
+                    <h2>{tr(Key::UiByTeam)}</h2>
+                    <div class="table-scroll">
+                        <table class="lines" id="performance-teams" tabindex="0">
+                            {move || table_head(lang.get(), Key::FieldTeam)}
+                            <tbody>{team_rows}</tbody>
+                        </table>
+                    </div>
+                </div>
+                <div class="panel">
+                    <h2>{tr(Key::UiStageConversion)}</h2>
+                    <StackedBarChart
+                        id="stage-chart"
+                        title=Signal::derive(move || word(lang.get(), Key::UiStageConversion))
+                        x_label=Signal::derive(move || word(lang.get(), Key::FieldStage))
+                        y_label=Signal::derive(move || word(lang.get(), Key::UiEntered))
+                        series=Signal::derive(move || vec![word(lang.get(), Key::UiMovedOn), word(lang.get(), Key::UiNotMovedOn)])
+                        bars=Signal::derive(move || {
+                            let lang = lang.get();
+                            report.with(|r| {
+                                r.stages
+                                    .iter()
+                                    .map(|s| {
+                                        (
+                                            crate::ui::widgets::links::stage_name(lang, &s.stage),
+                                            vec![s.moved_on as f64, s.entered.saturating_sub(s.moved_on) as f64],
+                                        )
+                                    })
+                                    .collect()
                             })
-                            .collect()
-                    })
-                })
-            />
-            <table class="lines" id="stage-conversion">
-                <thead>
-                    <tr>
-                        <th scope="col">{tr(Key::FieldStage)}</th>
-                        <th scope="col" class="num">{tr(Key::UiEntered)}</th>
-                        <th scope="col" class="num">{tr(Key::UiMovedOn)}</th>
-                        <th scope="col" class="num">"%"</th>
-                    </tr>
-                </thead>
-                <tbody>{stage_rows}</tbody>
-            </table>
-            <ExportButtons
-                id="stages-export"
-                file=Signal::derive(move || word(lang.get(), Key::UiStageConversion))
-                table=Callback::new(move |()| report.with_untracked(|r| stages_table(lang.get_untracked(), r)))
-            />
-            <h2>{tr(Key::UiNpsTrend)}</h2>
-            <LineChart
-                id="nps-chart"
-                title=Signal::derive(move || word(lang.get(), Key::UiNpsTrend))
-                x_label=Signal::derive(move || word(lang.get(), Key::UiMonth))
-                y_label=Signal::derive(|| "NPS".to_owned())
-                low=-100.0
-                high=100.0
-                points=Signal::derive(move || {
-                    report.with(|r| r.nps.iter().map(|m| (m.month.clone(), m.nps.map(|n| n as f64))).collect())
-                })
-            />
-            <table class="lines" id="nps-trend">
-                <thead>
-                    <tr>
-                        <th scope="col">{tr(Key::UiMonth)}</th>
-                        <th scope="col" class="num">"NPS"</th>
-                        <th scope="col" class="num">{tr(Key::UiAnswers)}</th>
-                    </tr>
-                </thead>
-                <tbody>{nps_rows}</tbody>
-            </table>
-            <ExportButtons
-                id="nps-export"
-                file=Signal::derive(move || word(lang.get(), Key::UiNpsTrend))
-                table=Callback::new(move |()| report.with_untracked(|r| nps_table(lang.get_untracked(), r)))
-            />
+                        })
+                    />
+                    <table class="lines" id="stage-conversion">
+                        <thead>
+                            <tr>
+                                <th scope="col">{tr(Key::FieldStage)}</th>
+                                <th scope="col" class="num">{tr(Key::UiEntered)}</th>
+                                <th scope="col" class="num">{tr(Key::UiMovedOn)}</th>
+                                <th scope="col" class="num">"%"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{stage_rows}</tbody>
+                    </table>
+                    <ExportButtons
+                        id="stages-export"
+                        file=Signal::derive(move || word(lang.get(), Key::UiStageConversion))
+                        table=Callback::new(move |()| report.with_untracked(|r| stages_table(lang.get_untracked(), r)))
+                    />
+                </div>
+                <div class="panel">
+                    <h2>{tr(Key::UiNpsTrend)}</h2>
+                    <LineChart
+                        id="nps-chart"
+                        title=Signal::derive(move || word(lang.get(), Key::UiNpsTrend))
+                        x_label=Signal::derive(move || word(lang.get(), Key::UiMonth))
+                        y_label=Signal::derive(|| "NPS".to_owned())
+                        low=-100.0
+                        high=100.0
+                        points=Signal::derive(move || {
+                            report.with(|r| r.nps.iter().map(|m| (m.month.clone(), m.nps.map(|n| n as f64))).collect())
+                        })
+                    />
+                    <table class="lines" id="nps-trend">
+                        <thead>
+                            <tr>
+                                <th scope="col">{tr(Key::UiMonth)}</th>
+                                <th scope="col" class="num">"NPS"</th>
+                                <th scope="col" class="num">{tr(Key::UiAnswers)}</th>
+                            </tr>
+                        </thead>
+                        <tbody>{nps_rows}</tbody>
+                    </table>
+                    <ExportButtons
+                        id="nps-export"
+                        file=Signal::derive(move || word(lang.get(), Key::UiNpsTrend))
+                        table=Callback::new(move |()| report.with_untracked(|r| nps_table(lang.get_untracked(), r)))
+                    />
+                </div>
+            </div>
             <details class="definitions">
                 <summary>{tr(Key::UiDefinitions)}</summary>
                 <p class="hint">{tr(Key::UiPerformanceHint)}</p>
