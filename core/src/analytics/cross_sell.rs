@@ -1,5 +1,5 @@
 //! What to offer an account next: item-to-item co-occurrence across every sale the
-//! caller may see. Each sale (order or invoice, [`super::profit::sales`]) is a basket of
+//! caller may see. Each sale (order or invoice, [`super::ledger::Ledger::sales`]) is a basket of
 //! the products on its lines. For a product X the account buys and a product Y it does
 //! not, with *n(X)* baskets holding X, *n(X,Y)* holding both and *N* baskets in all:
 //!
