@@ -477,6 +477,7 @@ report-resolution = Mean resolution (working time)
 report-breach_rate = SLA breach rate
 report-satisfaction = Mean satisfaction
 report-open_by_age = Open cases by age
+report-age_bucket = Age
 report-age-lt1 = Under 1 day
 report-age-1to3 = 1–3 days
 report-age-3to7 = 3–7 days

@@ -460,6 +460,7 @@ report-resolution = Ortalama çözüm (iş saati)
 report-breach_rate = SLA aşım oranı
 report-satisfaction = Ortalama memnuniyet
 report-open_by_age = Açık talepler (yaşa göre)
+report-age_bucket = Yaş
 report-age-lt1 = 1 günden az
 report-age-1to3 = 1–3 gün
 report-age-3to7 = 3–7 gün

@@ -189,6 +189,12 @@ describe('consent', () => {
     // The answer counts in the service report's satisfaction and on the surveys page.
     await goToArea(page, 'Servis raporu');
     await page.locator('dd[data-figure="satisfaction"]', { hasText: '4,00 (1)' }).waitFor();
+    // Its open cases by age download as a table, one row per age.
+    const [file] = await Promise.all([page.waitForEvent('download'), page.locator('#ages-export-csv').click()]);
+    const ages = (await readFile(await file.path(), 'utf8')).replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    assert.equal(ages[0], 'Yaş,Açık talepler');
+    assert.equal(ages.length, 5, ages.join('\n'));
+    assert.match(ages[1], /^1 günden az,\d+$/);
     await goToArea(page, 'Anketler');
     const card = page.locator('#survey-list li.survey', { hasText: 'Anket: Geç teslimat' });
     assert.equal(await card.locator('dd[data-figure="asked"]').textContent(), '1');

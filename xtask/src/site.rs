@@ -30,7 +30,7 @@ fn io(what: &str, path: &Path) -> impl FnOnce(std::io::Error) -> String {
 /// A ratchet, not the goal: the target is 1,000,000 B (issue 18; BENCHMARKS.md says
 /// where the bytes are). Lower it whenever the bundle shrinks; raising it needs a reason
 /// in BENCHMARKS.md.
-pub const BUNDLE_GZIP_CEILING: u64 = 1_869_000;
+pub const BUNDLE_GZIP_CEILING: u64 = 1_870_000;
 
 /// Fails when the built bundle's compressed size is over [`BUNDLE_GZIP_CEILING`].
 pub fn check_bundle_size(root: &Path) -> Result<()> {

@@ -77,6 +77,28 @@ pub fn ServiceReport() -> impl IntoView {
         }
         table
     });
+    // Open cases by age as a spreadsheet.
+    let export_ages = Callback::new(move |()| {
+        let lang = lang.get_untracked();
+        let mut table = Table::new(
+            word(lang, Key::ReportOpenByAge),
+            [
+                word(lang, Key::ReportAgeBucket),
+                word(lang, Key::ReportOpen),
+            ],
+        );
+        let open = figures.with_untracked(|f| f.open_by_age);
+        for (bucket, count) in saha_core::views::service_report::AGE_BUCKETS
+            .iter()
+            .zip(open)
+        {
+            table.push(vec![
+                word_for(lang, &format!("report.age.{bucket}")).into(),
+                count.into(),
+            ]);
+        }
+        table
+    });
     let hours = move |ms: Option<i64>| {
         ms.map(|ms| span_text(lang.get(), ms))
             .unwrap_or_else(|| "—".to_owned())
@@ -147,6 +169,11 @@ pub fn ServiceReport() -> impl IntoView {
                         .collect_view()}
                 </tbody>
             </table>
+            <ExportButtons
+                id="ages-export"
+                file=Signal::derive(move || word(lang.get(), Key::ReportOpenByAge))
+                table=export_ages
+            />
             <h2>{move || word(lang.get(), Key::ReportCalls)}</h2>
             <table class="lines" id="calls-per-agent">
                 <thead>
