@@ -270,8 +270,9 @@ pub struct AccountFacts {
     pub abc_class: String,
     /// Its gross margin in TRY over all its sales.
     pub margin_try: Decimal,
-    /// Its RFM scores among the accounts with TRY sales (`None` without).
-    pub rfm: Option<crate::analytics::profit::Rfm>,
+    /// Its RFM scores among the accounts with TRY sales — recency, frequency,
+    /// monetary, each 1–5 — (`None` without).
+    pub rfm: Option<[u8; 3]>,
     /// Its group in the satisfaction–loyalty matrix, `no_data`, or "" when the matrix
     /// does not count it.
     pub loyalty_group: &'static str,
@@ -336,10 +337,10 @@ impl Segment {
             && ((self.rfm_recency.is_empty()
                 && self.rfm_frequency.is_empty()
                 && self.rfm_monetary.is_empty())
-                || f.rfm.is_some_and(|rfm| {
-                    rfm_level_holds(&self.rfm_recency, rfm.recency)
-                        && rfm_level_holds(&self.rfm_frequency, rfm.frequency)
-                        && rfm_level_holds(&self.rfm_monetary, rfm.monetary)
+                || f.rfm.is_some_and(|[recency, frequency, monetary]| {
+                    rfm_level_holds(&self.rfm_recency, recency)
+                        && rfm_level_holds(&self.rfm_frequency, frequency)
+                        && rfm_level_holds(&self.rfm_monetary, monetary)
                 }))
             && (self.loyalty_group.is_empty() || self.loyalty_group == f.loyalty_group)
             && (match self.retention.as_str() {

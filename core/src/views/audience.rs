@@ -107,7 +107,7 @@ pub fn facts(
         let f = facts.entry(profit.account.clone()).or_default();
         f.abc_class = class.code().to_owned();
         f.margin_try = profit.margin();
-        f.rfm = Some(rfm);
+        f.rfm = Some([rfm.recency, rfm.frequency, rfm.monetary]);
     }
     let matrix = crate::analytics::matrix::Matrix::compute(&signals, analytics, today);
     for (account, group) in matrix.codes() {
