@@ -170,7 +170,7 @@ fn documents_saved_by_an_earlier_release_load_unchanged() {
             "product" => &["archived_at", "deleted_at", "unit_cost"],
             // A segment's ABC class and minimum margin filters (2026-12-03).
             // Its matrix group, retention and bought / not bought product filters
-            // (2026-12-04).
+            // (2026-12-04), and its RFM filters (2026-12-04, later).
             "segment" => &[
                 "abc_class",
                 "archived_at",
@@ -180,6 +180,9 @@ fn documents_saved_by_an_earlier_release_load_unchanged() {
                 "min_margin",
                 "not_bought_product",
                 "retention",
+                "rfm_frequency",
+                "rfm_monetary",
+                "rfm_recency",
             ],
             // An account's annual purchasing potential, for the share of wallet (2026-12-04).
             "account" => &["annual_potential", "archived_at", "deleted_at"],
