@@ -391,18 +391,11 @@ async fn seed_saha(args: &Args) -> Result<(), String> {
     let sales: usize = args.num("sales", 0)?;
     if sales > 0 {
         let lines: usize = args.num("lines", 5)?;
-        let member = ApiClient::login(&http, &email, &password)
-            .await
-            .map_err(|e| e.to_string())?;
-        let user = member.user_id().await.map_err(|e| e.to_string())?;
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64);
         let ids: Vec<DocumentId> = accounts.iter().map(|a| a.id).collect();
-        let made = saha_bench::analytics::sales_volume(&user, now, &ids, sales, lines, seed);
-        saha_bench::peer::store_records(&member, &made, now)
-            .await
-            .map_err(|e| e.to_string())?;
+        store_made(&http, &email, &password, |user, now| {
+            saha_bench::analytics::sales_volume(user, now, &ids, sales, lines, seed)
+        })
+        .await?;
         eprintln!(
             "saha-bench: seeded {sales} orders and invoices of {lines} lines, 200 products and {} rated cases",
             sales / 2
@@ -423,16 +416,15 @@ async fn seed_analytics(args: &Args) -> Result<(), String> {
     seed_records(args, saha_bench::analytics::dataset).await
 }
 
-/// Logs in as an existing member, stores the records `make` returns (given the member's
-/// ID and the time now) and lists them in the workspace index.
-async fn seed_records(
-    args: &Args,
-    make: fn(&str, i64) -> saha_bench::peer::MadeRecords,
-) -> Result<(), String> {
-    let http = args.get("http")?.trim_end_matches('/').to_owned();
-    let email = args.get("email")?.to_owned();
-    let password = args.get("password")?.to_owned();
-    let member = ApiClient::login(&http, &email, &password)
+/// Logs in as `email`, stores the records `make` returns (given the member's ID and the
+/// time now) and lists them in the workspace index; returns them.
+async fn store_made(
+    http: &str,
+    email: &str,
+    password: &str,
+    make: impl FnOnce(&str, i64) -> saha_bench::peer::MadeRecords,
+) -> Result<saha_bench::peer::MadeRecords, String> {
+    let member = ApiClient::login(http, email, password)
         .await
         .map_err(|e| e.to_string())?;
     let user = member.user_id().await.map_err(|e| e.to_string())?;
@@ -443,6 +435,19 @@ async fn seed_records(
     saha_bench::peer::store_records(&member, &made, now)
         .await
         .map_err(|e| e.to_string())?;
+    Ok(made)
+}
+
+/// Logs in as an existing member, stores the records `make` returns (given the member's
+/// ID and the time now) and lists them in the workspace index.
+async fn seed_records(
+    args: &Args,
+    make: fn(&str, i64) -> saha_bench::peer::MadeRecords,
+) -> Result<(), String> {
+    let http = args.get("http")?.trim_end_matches('/').to_owned();
+    let email = args.get("email")?.to_owned();
+    let password = args.get("password")?.to_owned();
+    let made = store_made(&http, &email, &password, make).await?;
     for (kind, id, _) in &made {
         println!("{kind} {id}");
     }

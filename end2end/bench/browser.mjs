@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { BENCH_OWNER, launch, phone, signIn, startServer, waitForOfflineReady } from '../tests/helpers.mjs';
+import { BENCH_OWNER, launch, phone, signIn, startServer, waitForFullSync, waitForOfflineReady } from '../tests/helpers.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -46,21 +46,10 @@ try {
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
   }
   // Empty browser → every account synced; watch the progress indicator on the way.
-  let maxIncoming = 0;
   const started = Date.now();
   await page.goto(`${server.url}/accounts`);
   await page.locator('header.topbar').waitFor({ timeout: 60_000 });
-  const deadline = Date.now() + 15 * 60_000;
-  for (;;) {
-    const badge = page.locator('output.sync');
-    const state = await badge.getAttribute('data-sync');
-    const incoming = Number(await badge.getAttribute('data-incoming'));
-    maxIncoming = Math.max(maxIncoming, incoming);
-    const listed = await page.evaluate(() => document.querySelectorAll('.card').length);
-    if (state === 'synced' && incoming === 0 && listed > 0) break;
-    if (Date.now() > deadline) throw new Error(`not synced after 15 min (state ${state}, incoming ${incoming})`);
-    await page.waitForTimeout(50);
-  }
+  const maxIncoming = await waitForFullSync(page, 15);
   result.initial_sync_ms = Date.now() - started;
   result.progress_max_incoming = maxIncoming;
   result.progress_text_example = maxIncoming > 0 ? 'Eşitleniyor · N kayıt geliyor' : null;

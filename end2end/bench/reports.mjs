@@ -12,7 +12,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { BENCH_OWNER, launch, phone, signIn, startServer, waitForOfflineReady } from '../tests/helpers.mjs';
+import { BENCH_OWNER, launch, phone, signIn, startServer, waitForFullSync, waitForOfflineReady } from '../tests/helpers.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -55,16 +55,7 @@ try {
   const started = Date.now();
   await page.goto(`${server.url}/accounts`);
   await page.locator('header.topbar').waitFor({ timeout: 60_000 });
-  const deadline = Date.now() + 20 * 60_000;
-  for (;;) {
-    const badge = page.locator('output.sync');
-    const state = await badge.getAttribute('data-sync');
-    const incoming = Number(await badge.getAttribute('data-incoming'));
-    const listed = await page.evaluate(() => document.querySelectorAll('.card').length);
-    if (state === 'synced' && incoming === 0 && listed > 0) break;
-    if (Date.now() > deadline) throw new Error(`not synced after 20 min (state ${state}, incoming ${incoming})`);
-    await page.waitForTimeout(100);
-  }
+  await waitForFullSync(page, 20);
   result.initial_sync_ms = Date.now() - started;
   await waitForOfflineReady(page);
   await page.waitForTimeout(1000);

@@ -116,6 +116,26 @@ export async function waitForSynced(page) {
   await page.locator('output.sync[data-sync="synced"]').waitFor({ timeout: 15_000 });
 }
 
+/**
+ * Waits until the page has every record the server holds: synced, nothing incoming and
+ * the list showing cards (for the benchmarks' big workspaces). Returns the most records
+ * the progress indicator showed arriving at once.
+ */
+export async function waitForFullSync(page, minutes) {
+  let maxIncoming = 0;
+  const deadline = Date.now() + minutes * 60_000;
+  for (;;) {
+    const badge = page.locator('output.sync');
+    const state = await badge.getAttribute('data-sync');
+    const incoming = Number(await badge.getAttribute('data-incoming'));
+    maxIncoming = Math.max(maxIncoming, incoming);
+    const listed = await page.evaluate(() => document.querySelectorAll('.card').length);
+    if (state === 'synced' && incoming === 0 && listed > 0) return maxIncoming;
+    if (Date.now() > deadline) throw new Error(`not synced after ${minutes} min (state ${state}, incoming ${incoming})`);
+    await page.waitForTimeout(50);
+  }
+}
+
 /** Waits until the service worker controls the page (the shell and bundle are cached). */
 export async function waitForOfflineReady(page) {
   await page.waitForFunction(() => navigator.serviceWorker?.controller != null, null, { timeout: 15_000 });
