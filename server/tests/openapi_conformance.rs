@@ -39,6 +39,11 @@ async fn output(mut cmd: Command) -> (bool, String) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_document_validates_and_the_fuzzer_finds_no_failure() {
+    // The server's warnings and errors (a 500's cause) show with a failure's output.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("warn")
+        .with_test_writer()
+        .try_init();
     let dir = tempfile::tempdir().unwrap();
     let server = start(dir.path()).await;
     let (status, token) = server
