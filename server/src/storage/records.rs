@@ -52,7 +52,9 @@ impl RecordRow {
         now: i64,
     ) -> Result<RecordRow, ServerError> {
         let common = record.common();
-        let title = record.title();
+        // PostgreSQL's text and jsonb cannot hold U+0000: the row (derived, not the
+        // document, which keeps the text as typed) shows it as U+FFFD on both backends.
+        let title = without_nul(record.title());
         Ok(RecordRow {
             id,
             workspace: workspace.to_owned(),
@@ -60,7 +62,7 @@ impl RecordRow {
             team: common.team.clone(),
             owner: common.owner.clone(),
             title_key: fold(&title),
-            search: fold(&format!("{title} {}", record.search_words())),
+            search: fold(&without_nul(format!("{title} {}", record.search_words()))),
             title,
             status: record.status().unwrap_or_default(),
             account: record.account().to_owned(),
@@ -68,7 +70,11 @@ impl RecordRow {
             updated_at: now,
             archived_at: common.archived_at,
             deleted_at: common.deleted_at,
-            data: serde_json::to_string(record)
+            data: serde_json::to_value(record)
+                .map(|mut value| {
+                    strip_nul(&mut value);
+                    value.to_string()
+                })
                 .map_err(|e| ServerError::Storage(format!("record row: {e}")))?,
         })
     }
@@ -419,5 +425,42 @@ mod tests {
         });
         assert!(q.admits(&rows[0]));
         assert!(!q.admits(&rows[1]));
+    }
+}
+
+/// `text` with every U+0000 replaced by U+FFFD.
+fn without_nul(text: String) -> String {
+    if text.contains('\0') {
+        text.replace('\0', "\u{FFFD}")
+    } else {
+        text
+    }
+}
+
+/// Replaces U+0000 in every string of `value` by U+FFFD.
+fn strip_nul(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(text) if text.contains('\0') => {
+            *text = text.replace('\0', "\u{FFFD}");
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_nul),
+        serde_json::Value::Object(map) => map.values_mut().for_each(strip_nul),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod nul_tests {
+    use super::*;
+
+    #[test]
+    fn a_nul_character_becomes_the_replacement_character_everywhere_in_a_value() {
+        let mut value = serde_json::json!({ "a": "x\0y", "b": ["\0"], "c": 1 });
+        strip_nul(&mut value);
+        assert_eq!(
+            value,
+            serde_json::json!({ "a": "x\u{FFFD}y", "b": ["\u{FFFD}"], "c": 1 })
+        );
+        assert_eq!(without_nul("a\0".into()), "a\u{FFFD}");
     }
 }
