@@ -70,12 +70,7 @@ impl RecordRow {
             updated_at: now,
             archived_at: common.archived_at,
             deleted_at: common.deleted_at,
-            data: serde_json::to_value(record)
-                .map(|mut value| {
-                    strip_nul(&mut value);
-                    value.to_string()
-                })
-                .map_err(|e| ServerError::Storage(format!("record row: {e}")))?,
+            data: data_of(record)?,
         })
     }
 
@@ -426,6 +421,30 @@ mod tests {
         assert!(q.admits(&rows[0]));
         assert!(!q.admits(&rows[1]));
     }
+
+    #[test]
+    fn a_nul_character_becomes_the_replacement_character_everywhere_in_a_value() {
+        let mut value = serde_json::json!({ "a": "x\0y", "b": ["\0"], "c": 1 });
+        strip_nul(&mut value);
+        assert_eq!(
+            value,
+            serde_json::json!({ "a": "x\u{FFFD}y", "b": ["\u{FFFD}"], "c": 1 })
+        );
+        assert_eq!(without_nul("a\0".into()), "a\u{FFFD}");
+    }
+}
+
+/// The row's JSON copy of `record`. serde_json writes U+0000 as `\u0000`; only a
+/// record whose JSON holds that sequence pays for a second pass that replaces it.
+fn data_of(record: &Record) -> Result<String, ServerError> {
+    let fail = |e: serde_json::Error| ServerError::Storage(format!("record row: {e}"));
+    let data = serde_json::to_string(record).map_err(fail)?;
+    if !data.contains("\\u0000") {
+        return Ok(data);
+    }
+    let mut value = serde_json::to_value(record).map_err(fail)?;
+    strip_nul(&mut value);
+    Ok(value.to_string())
 }
 
 /// `text` with every U+0000 replaced by U+FFFD.
@@ -446,21 +465,5 @@ fn strip_nul(value: &mut serde_json::Value) {
         serde_json::Value::Array(items) => items.iter_mut().for_each(strip_nul),
         serde_json::Value::Object(map) => map.values_mut().for_each(strip_nul),
         _ => {}
-    }
-}
-
-#[cfg(test)]
-mod nul_tests {
-    use super::*;
-
-    #[test]
-    fn a_nul_character_becomes_the_replacement_character_everywhere_in_a_value() {
-        let mut value = serde_json::json!({ "a": "x\0y", "b": ["\0"], "c": 1 });
-        strip_nul(&mut value);
-        assert_eq!(
-            value,
-            serde_json::json!({ "a": "x\u{FFFD}y", "b": ["\u{FFFD}"], "c": 1 })
-        );
-        assert_eq!(without_nul("a\0".into()), "a\u{FFFD}");
     }
 }
