@@ -335,6 +335,40 @@ pub async fn rebuild_if_needed(storage: &super::Storage) -> Result<usize, Server
     Ok(written)
 }
 
+/// The row's JSON copy of `record`. serde_json writes U+0000 as `\u0000`; only a
+/// record whose JSON holds that sequence pays for a second pass that replaces it.
+fn data_of(record: &Record) -> Result<String, ServerError> {
+    let fail = |e: serde_json::Error| ServerError::Storage(format!("record row: {e}"));
+    let data = serde_json::to_string(record).map_err(fail)?;
+    if !data.contains("\\u0000") {
+        return Ok(data);
+    }
+    let mut value = serde_json::to_value(record).map_err(fail)?;
+    strip_nul(&mut value);
+    Ok(value.to_string())
+}
+
+/// `text` with every U+0000 replaced by U+FFFD.
+fn without_nul(text: String) -> String {
+    if text.contains('\0') {
+        text.replace('\0', "\u{FFFD}")
+    } else {
+        text
+    }
+}
+
+/// Replaces U+0000 in every string of `value` by U+FFFD.
+fn strip_nul(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::String(text) if text.contains('\0') => {
+            *text = text.replace('\0', "\u{FFFD}");
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_nul),
+        serde_json::Value::Object(map) => map.values_mut().for_each(strip_nul),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -431,39 +465,5 @@ mod tests {
             serde_json::json!({ "a": "x\u{FFFD}y", "b": ["\u{FFFD}"], "c": 1 })
         );
         assert_eq!(without_nul("a\0".into()), "a\u{FFFD}");
-    }
-}
-
-/// The row's JSON copy of `record`. serde_json writes U+0000 as `\u0000`; only a
-/// record whose JSON holds that sequence pays for a second pass that replaces it.
-fn data_of(record: &Record) -> Result<String, ServerError> {
-    let fail = |e: serde_json::Error| ServerError::Storage(format!("record row: {e}"));
-    let data = serde_json::to_string(record).map_err(fail)?;
-    if !data.contains("\\u0000") {
-        return Ok(data);
-    }
-    let mut value = serde_json::to_value(record).map_err(fail)?;
-    strip_nul(&mut value);
-    Ok(value.to_string())
-}
-
-/// `text` with every U+0000 replaced by U+FFFD.
-fn without_nul(text: String) -> String {
-    if text.contains('\0') {
-        text.replace('\0', "\u{FFFD}")
-    } else {
-        text
-    }
-}
-
-/// Replaces U+0000 in every string of `value` by U+FFFD.
-fn strip_nul(value: &mut serde_json::Value) {
-    match value {
-        serde_json::Value::String(text) if text.contains('\0') => {
-            *text = text.replace('\0', "\u{FFFD}");
-        }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_nul),
-        serde_json::Value::Object(map) => map.values_mut().for_each(strip_nul),
-        _ => {}
     }
 }
