@@ -7,9 +7,9 @@ const SHELL = '/';
 const PRECACHE = [
   SHELL,
   '/boot.js',
-  '/pkg/saha.js',
-  '/pkg/saha_bg.wasm',
-  '/pkg/saha.css',
+  // The main module, its JavaScript, the stylesheet and every lazily loaded part of the
+  // module with their loader: pages split out open offline too.
+  '__SAHA_BUNDLE__',
   '/manifest.webmanifest',
   '/icon.svg',
   '/icon-192.png',
@@ -26,12 +26,17 @@ self.addEventListener('install', (event) => {
   );
 });
 
+// The newest earlier cache is kept one build longer: a page opened before this update
+// still runs the old main module, and the parts it loads later must be the old build's
+// (their names carry a hash of their bytes, so the builds never mix). Older ones go.
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches.keys()
-      .then((keys) => Promise.all(
-        keys.filter((key) => key.startsWith('saha-') && key !== CACHE).map((key) => caches.delete(key)),
-      ))
+      .then((keys) => {
+        const earlier = keys.filter((key) => key.startsWith('saha-') && key !== CACHE);
+        // caches.keys() lists caches in the order they were made.
+        return Promise.all(earlier.slice(0, -1).map((key) => caches.delete(key)));
+      })
       .then(() => self.clients.claim()),
   );
 });
@@ -45,9 +50,16 @@ self.addEventListener('fetch', (event) => {
   if (request.mode === 'navigate') {
     event.respondWith(navigation(request));
   } else {
-    event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+    event.respondWith(cached(request));
   }
 });
+
+// This build's copy first, then the earlier build's (a part an old page asks for), then
+// the network.
+async function cached(request) {
+  const current = await caches.open(CACHE);
+  return (await current.match(request)) || (await caches.match(request)) || fetch(request);
+}
 
 // Every app route has the same shell: try the network (it may carry a new build), and
 // fall back to the cached shell when offline or too slow.

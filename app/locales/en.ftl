@@ -347,6 +347,7 @@ outcome-call_back = Call back
 
 ## page
 page-not-found = Page not found.
+page-not-loaded = This page could not be loaded: it has not been stored on this device yet and the server cannot be reached. Try again when you are online.
 
 ## party
 party-company = Company
@@ -650,6 +651,7 @@ ui-reminder = Reminder
 ui-enable_notifications = Allow notifications for reminders
 ui-calendar = Calendar
 ui-my_calendar = My calendar
+ui-try_again = Try again
 ui-view_day = Day
 ui-view_week = Week
 ui-view_agenda = Agenda (30 days)

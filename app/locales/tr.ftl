@@ -338,6 +338,7 @@ outcome-call_back = Geri aranacak
 
 ## page
 page-not-found = Sayfa bulunamadı.
+page-not-loaded = Bu sayfa açılamadı: henüz bu cihaza kaydedilmedi ve sunucuya ulaşılamıyor. Çevrimiçi olduğunuzda tekrar deneyin.
 
 ## party
 party-company = Şirket
@@ -633,6 +634,7 @@ ui-reminder = Hatırlatma
 ui-enable_notifications = Hatırlatmalar için bildirimlere izin ver
 ui-calendar = Takvim
 ui-my_calendar = Takvimim
+ui-try_again = Tekrar dene
 ui-view_day = Gün
 ui-view_week = Hafta
 ui-view_agenda = Ajanda (30 gün)

@@ -102,8 +102,35 @@ describe('accounts', () => {
     await createAccount(page, { name: 'Yolda Eklenen Ltd.' });
     await page.goto(detail);
     await page.locator('article.detail h1', { hasText: 'Çevrimdışı Kırtasiye' }).waitFor();
+    // Pages whose code is a lazily loaded part of the module open offline as well: the
+    // service worker stored every part when it installed, before any was opened.
+    await page.goto(`${server.url}/reports/profit`);
+    await page.locator('h1', { hasText: 'Kârlılık' }).waitFor();
+    await page.goto(`${server.url}/settings/company`);
+    await page.locator('#company-form').waitFor();
+    assert.equal(await page.locator('[role="alert"]', { hasText: 'Bu sayfa açılamadı' }).count(), 0);
     await context.setOffline(false);
     await waitForSynced(page);
+    await context.close();
+  });
+
+  test('the main module holds the everyday screens; a report loads its own part on first use', async () => {
+    const context = await phone(browser);
+    const page = await openApp(context, server.url, '/accounts');
+    await page.locator('h1', { hasText: 'Müşteriler' }).waitFor();
+    // What the page itself fetched (served by the network or the service worker).
+    const modules = () => page.evaluate(() => performance.getEntriesByType('resource')
+      .map((entry) => new URL(entry.name).pathname)
+      .filter((path) => path.startsWith('/pkg/') && path.endsWith('.wasm')));
+    assert.deepEqual(await modules(), ['/pkg/saha_bg.wasm'], 'only the main module loads for a list');
+    await page.locator('a[href="/menu"]').first().click();
+    await page.locator('main a[href="/reports/profit"]').click();
+    await page.locator('h1', { hasText: 'Kârlılık' }).waitFor();
+    const loaded = await modules();
+    assert.ok(
+      loaded.some((path) => path.includes('split_page_profit_report')),
+      `the profitability page's part was fetched when it was opened: ${loaded.join(', ')}`,
+    );
     await context.close();
   });
 

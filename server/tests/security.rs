@@ -384,25 +384,49 @@ async fn a_concurrent_login_undoes_neither_a_disable_nor_a_role_change() {
         let member = server.member(email, role, &[]).await;
         let (_, me) = member.get("/api/auth/me").await.unwrap();
         let user_id = me["userId"].as_str().unwrap().to_owned();
-        // Logins keep coming from four clients while the owner changes the member.
-        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        // Logins keep coming from four clients while the owner changes the member. The
+        // change waits for logins to be under way, and the clients go on until each has
+        // finished about one more after it (counted, not timed: a loaded machine hashes
+        // passwords slowly).
+        use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let (done, succeeded) = (
+            std::sync::Arc::new(AtomicUsize::new(0)),
+            std::sync::Arc::new(AtomicUsize::new(0)),
+        );
         let mut clients = Vec::new();
         for i in 0..4 {
             let (base, stop) = (base.clone(), stop.clone());
+            let (done, succeeded) = (done.clone(), succeeded.clone());
             let email = email.to_owned();
             clients.push(tokio::spawn(async move {
                 let mut cookies = Vec::new();
-                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                while !stop.load(Ordering::Relaxed) {
                     let (status, cookie) =
                         login_from(&base, &email, PASSWORD, &format!("127.0.0.{}", 10 + i)).await;
                     if status == 200 {
                         cookies.extend(cookie);
+                        succeeded.fetch_add(1, Ordering::Relaxed);
                     }
+                    done.fetch_add(1, Ordering::Relaxed);
                 }
                 cookies
             }));
         }
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        let wait_for = |count: &std::sync::Arc<AtomicUsize>, at_least: usize| {
+            let count = count.clone();
+            async move {
+                let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+                while count.load(Ordering::Relaxed) < at_least {
+                    assert!(
+                        tokio::time::Instant::now() < deadline,
+                        "the logins made no progress in two minutes"
+                    );
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+            }
+        };
+        wait_for(&succeeded, 1).await;
         let (status, answer) = server
             .owner
             .send(
@@ -413,8 +437,8 @@ async fn a_concurrent_login_undoes_neither_a_disable_nor_a_role_change() {
             .await
             .unwrap();
         assert_eq!(status, 200, "{answer}");
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        wait_for(&done, done.load(Ordering::Relaxed) + 4).await;
+        stop.store(true, Ordering::Relaxed);
         let mut cookies = Vec::new();
         for client in clients {
             cookies.extend(client.await.unwrap());

@@ -25,6 +25,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use leptos_router::{Lazy, LazyRoute};
 use saha_core::api::Me;
 use wasm_bindgen::JsCast;
 
@@ -221,6 +222,80 @@ fn provide_lang(lang: Lang) -> RwSignal<Lang> {
     lang
 }
 
+/// A new record of the section's kind (the form's code loads on first use).
+#[component]
+fn NewRecordPage() -> impl IntoView {
+    view! { <navigation::KnownSection><records::form::NewRecord /></navigation::KnownSection> }
+}
+
+/// A record's edit form (the form's code loads on first use).
+#[component]
+fn EditRecordPage() -> impl IntoView {
+    view! { <navigation::KnownSection><records::form::EditRecord /></navigation::KnownSection> }
+}
+
+/// Declares pages whose code is split out of the main WASM module and loaded the first
+/// time one is opened: each page is a split point (`wasm_split`, what Leptos'
+/// `#[lazy_route]` uses), `cargo xtask site` cuts the module there, and the service
+/// worker precaches every part, so these pages open offline too. A part that cannot be
+/// fetched shows [`widgets::feedback::PageNotLoaded`] instead of stopping the app (the
+/// split is `fallible`; `#[lazy_route]` would panic). The screens a rep opens first —
+/// my day, lists, record pages, the menu — stay in the main module; forms and search
+/// load the first time they are opened (from the service worker's cache, offline too).
+macro_rules! lazy_pages {
+    ($($route:ident in $part:ident => $($page:ident)::+,)*) => {$(
+        #[doc = concat!("The route of `", stringify!($($page)::+), "`, loaded on first use.")]
+        struct $route;
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            async fn view(_: Self) -> AnyView {
+                #[leptos::wasm_split::wasm_split(
+                    $part,
+                    fallible,
+                    wasm_split_path = leptos::wasm_split
+                )]
+                fn page() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+                    Ok(view! { <$($page)::+ /> }.into_any())
+                }
+                match page().await {
+                    Ok(page) => page,
+                    Err(_) => view! { <widgets::feedback::PageNotLoaded /> }.into_any(),
+                }
+            }
+        }
+    )*};
+}
+
+lazy_pages! {
+    SearchRoute in page_search => records::search::SearchPage,
+    NewRecordRoute in page_new_record => NewRecordPage,
+    EditRecordRoute in page_edit_record => EditRecordPage,
+    PipelineRoute in page_pipeline => sales::pipeline::PipelineBoard,
+    SettingsRoute in page_settings => settings::SettingsPage,
+    MembersRoute in page_members => settings::members::MembersPage,
+    AuditRoute in page_audit => settings::audit::AuditPage,
+    PipelineSettingsRoute in page_pipeline_settings => settings::pipeline::PipelinePage,
+    ServiceSettingsRoute in page_service_settings => settings::service::ServiceSettingsPage,
+    CompanySettingsRoute in page_company_settings => settings::company::CompanySettingsPage,
+    BinRoute in page_bin => settings::bin::BinPage,
+    ApiTokensRoute in page_api_tokens => settings::api_tokens::ApiTokensPage,
+    WebFormsRoute in page_web_forms => settings::web_forms::WebFormsPage,
+    ConsentsRoute in page_consents => engagement::consent::ConsentsPage,
+    SpecialDaysRoute in page_special_days => engagement::special_days::SpecialDays,
+    LoyaltyRoute in page_loyalty => engagement::loyalty::LoyaltyPage,
+    SurveysRoute in page_surveys => engagement::surveys::SurveysPage,
+    CalendarRoute in page_calendar => activities::calendar::CalendarPage,
+    ServiceReportRoute in page_service_report => reports::service::ServiceReport,
+    ProfitReportRoute in page_profit_report => reports::profit::ProfitReportPage,
+    CustomersReportRoute in page_customers_report => reports::customers::CustomersReportPage,
+    DemandReportRoute in page_demand_report => reports::demand::DemandReportPage,
+    PerformanceRoute in page_performance => reports::performance::PerformancePage,
+}
+
 #[component]
 fn App(lang: Lang) -> impl IntoView {
     provide_lang(lang);
@@ -241,32 +316,32 @@ fn App(lang: Lang) -> impl IntoView {
                 <Routes fallback=|| view! { <widgets::feedback::NotFound /> }>
                     <Route path=path!("/") view=|| view! { <leptos_router::components::Redirect path="/today" /> } />
                     <Route path=path!("/menu") view=navigation::MenuPage />
-                    <Route path=path!("/pipeline") view=sales::pipeline::PipelineBoard />
-                    <Route path=path!("/search") view=records::search::SearchPage />
-                    <Route path=path!("/settings") view=settings::SettingsPage />
-                    <Route path=path!("/settings/members") view=settings::members::MembersPage />
-                    <Route path=path!("/settings/audit") view=settings::audit::AuditPage />
-                    <Route path=path!("/settings/pipeline") view=settings::pipeline::PipelinePage />
-                    <Route path=path!("/settings/service") view=settings::service::ServiceSettingsPage />
-                    <Route path=path!("/settings/company") view=settings::company::CompanySettingsPage />
-                    <Route path=path!("/settings/bin") view=settings::bin::BinPage />
-                    <Route path=path!("/settings/api") view=settings::api_tokens::ApiTokensPage />
-                    <Route path=path!("/settings/forms") view=settings::web_forms::WebFormsPage />
+                    <Route path=path!("/pipeline") view={Lazy::<PipelineRoute>::new()} />
+                    <Route path=path!("/search") view={Lazy::<SearchRoute>::new()} />
+                    <Route path=path!("/settings") view={Lazy::<SettingsRoute>::new()} />
+                    <Route path=path!("/settings/members") view={Lazy::<MembersRoute>::new()} />
+                    <Route path=path!("/settings/audit") view={Lazy::<AuditRoute>::new()} />
+                    <Route path=path!("/settings/pipeline") view={Lazy::<PipelineSettingsRoute>::new()} />
+                    <Route path=path!("/settings/service") view={Lazy::<ServiceSettingsRoute>::new()} />
+                    <Route path=path!("/settings/company") view={Lazy::<CompanySettingsRoute>::new()} />
+                    <Route path=path!("/settings/bin") view={Lazy::<BinRoute>::new()} />
+                    <Route path=path!("/settings/api") view={Lazy::<ApiTokensRoute>::new()} />
+                    <Route path=path!("/settings/forms") view={Lazy::<WebFormsRoute>::new()} />
                     <Route path=path!("/today") view=activities::my_day::MyDay />
-                    <Route path=path!("/consents") view=engagement::consent::ConsentsPage />
-                    <Route path=path!("/special-days") view=engagement::special_days::SpecialDays />
-                    <Route path=path!("/loyalty") view=engagement::loyalty::LoyaltyPage />
-                    <Route path=path!("/surveys") view=engagement::surveys::SurveysPage />
-                    <Route path=path!("/calendar") view=activities::calendar::CalendarPage />
-                    <Route path=path!("/reports/service") view=reports::service::ServiceReport />
-                    <Route path=path!("/reports/profit") view=reports::profit::ProfitReportPage />
-                    <Route path=path!("/reports/customers") view=reports::customers::CustomersReportPage />
-                    <Route path=path!("/reports/demand") view=reports::demand::DemandReportPage />
-                    <Route path=path!("/reports/performance") view=reports::performance::PerformancePage />
+                    <Route path=path!("/consents") view={Lazy::<ConsentsRoute>::new()} />
+                    <Route path=path!("/special-days") view={Lazy::<SpecialDaysRoute>::new()} />
+                    <Route path=path!("/loyalty") view={Lazy::<LoyaltyRoute>::new()} />
+                    <Route path=path!("/surveys") view={Lazy::<SurveysRoute>::new()} />
+                    <Route path=path!("/calendar") view={Lazy::<CalendarRoute>::new()} />
+                    <Route path=path!("/reports/service") view={Lazy::<ServiceReportRoute>::new()} />
+                    <Route path=path!("/reports/profit") view={Lazy::<ProfitReportRoute>::new()} />
+                    <Route path=path!("/reports/customers") view={Lazy::<CustomersReportRoute>::new()} />
+                    <Route path=path!("/reports/demand") view={Lazy::<DemandReportRoute>::new()} />
+                    <Route path=path!("/reports/performance") view={Lazy::<PerformanceRoute>::new()} />
                     <Route path=path!("/:section") view=|| view! { <navigation::KnownSection><records::list::RecordList /></navigation::KnownSection> } />
-                    <Route path=path!("/:section/new") view=|| view! { <navigation::KnownSection><records::form::NewRecord /></navigation::KnownSection> } />
+                    <Route path=path!("/:section/new") view={Lazy::<NewRecordRoute>::new()} />
                     <Route path=path!("/:section/:id") view=|| view! { <navigation::KnownSection><records::detail::RecordDetail /></navigation::KnownSection> } />
-                    <Route path=path!("/:section/:id/edit") view=|| view! { <navigation::KnownSection><records::form::EditRecord /></navigation::KnownSection> } />
+                    <Route path=path!("/:section/:id/edit") view={Lazy::<EditRecordRoute>::new()} />
                 </Routes>
             </main>
             </div>

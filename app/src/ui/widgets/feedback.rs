@@ -1,5 +1,6 @@
 //! Telling the member what happened: error lines and banners, running a workflow step
-//! that may be refused, form inputs with their problems, and the not-found page.
+//! that may be refused, form inputs with their problems, and the not-found page and the page whose code did
+//! not load.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -37,6 +38,24 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <section class="page">
             <p class="empty">{tr(Key::PageNotFound)}</p>
+            <A href="/today" attr:class="button">{tr(Key::UiMyDay)}</A>
+        </section>
+    }
+}
+
+/// A page whose code (a part of the WASM module loaded on first use) could not be
+/// fetched: offline before the service worker had stored it, or a server gone. Trying
+/// again fetches it afresh.
+#[component]
+pub fn PageNotLoaded() -> impl IntoView {
+    view! {
+        <section class="page">
+            <p class="banner error" role="alert">{tr(Key::PageNotLoaded)}</p>
+            <button type="button" class="button" on:click=|_| {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.location().reload();
+                }
+            }>{tr(Key::UiTryAgain)}</button>
             <A href="/today" attr:class="button">{tr(Key::UiMyDay)}</A>
         </section>
     }
