@@ -134,6 +134,29 @@ describe('accounts', () => {
     await context.close();
   });
 
+  test('a page whose part cannot be fetched says so, and the app goes on working', async () => {
+    // No service worker, so the part's request reaches the network, where it fails.
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 }, locale: 'tr-TR', isMobile: true, hasTouch: true, serviceWorkers: 'block',
+    });
+    await context.route(/\/pkg\/split_page_demand_report\.[0-9a-f]+\.wasm$/, (route) => route.abort('internetdisconnected'));
+    const page = await openApp(context, server.url, '/accounts');
+    await page.locator('h1', { hasText: 'Müşteriler' }).waitFor();
+    await page.locator('a[href="/menu"]').first().click();
+    await page.locator('main a[href="/reports/demand"]').click();
+    await page.locator('[role="alert"]', { hasText: 'Bu sayfa açılamadı' }).waitFor();
+    // The rest of the app is untouched: back to the list, and a record can be made.
+    await page.locator('main a[href="/today"]').click();
+    await page.goto(`${server.url}/accounts`);
+    await createAccount(page, { name: 'Parçasız Ticaret' });
+    await page.locator('article.detail h1', { hasText: 'Parçasız Ticaret' }).waitFor();
+    // Once the part can be fetched, trying again opens the page.
+    await context.unroute(/\/pkg\/split_page_demand_report\.[0-9a-f]+\.wasm$/);
+    await page.goto(`${server.url}/reports/demand`);
+    await page.locator('h1', { hasText: 'Talep' }).waitFor();
+    await context.close();
+  });
+
   test('an invalid email and phone get clear messages and keep what was typed', async () => {
     const context = await phone(browser);
     const page = await openApp(context, server.url, '/accounts/new');
