@@ -280,4 +280,65 @@ mod tests {
             "no empty word entries are left"
         );
     }
+    #[test]
+    fn title_order_follows_every_change_after_a_search() {
+        let mut index = index();
+        let all = |index: &SearchIndex<u32>| index.search("", 10, |_| true).1;
+        // Folded titles: anadolu, cagri, istanbul, isparta, sikayet.
+        assert_eq!(all(&index), [4, 5, 1, 2, 3]);
+        // A renamed record moves at once: the ranks of the last search are not reused.
+        index.set(3, "Ağaç Şikayeti", "");
+        assert_eq!(all(&index), [3, 4, 5, 1, 2]);
+        index.remove(4);
+        index.set(6, "Zeytin", "istanbul");
+        assert_eq!(all(&index), [3, 5, 1, 2, 6]);
+        // Scores still come first; equal scores go by title.
+        assert_eq!(find(&index, "is"), [1, 2, 6]);
+        assert_eq!(find(&index, "istanbul"), [2, 6]);
+    }
+
+    #[test]
+    fn ranking_matches_a_plain_sort_by_score_then_title_then_key() {
+        // Titles with ties, so the key decides among equal titles too.
+        let titles = [
+            "Beta",
+            "alfa",
+            "Alfa",
+            "gama",
+            "Beta ist",
+            "ist",
+            "İst Beta",
+        ];
+        let mut index = SearchIndex::new();
+        for (key, title) in titles.iter().enumerate() {
+            index.set(key as u32, title, "");
+        }
+        for query in ["", "a", "b", "ist", "beta"] {
+            let mut expected: Vec<(u32, String, u32)> = titles
+                .iter()
+                .enumerate()
+                .filter_map(|(key, title)| {
+                    let words = words(title);
+                    let mut score = 0;
+                    for q in query_words(query) {
+                        let best = words
+                            .iter()
+                            .filter(|w| w.starts_with(q.as_str()))
+                            .map(|w| if *w == q { EXACT_TITLE } else { PREFIX_TITLE })
+                            .max()?;
+                        score += best;
+                    }
+                    Some((score, fold(title), key as u32))
+                })
+                .collect();
+            expected.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+            let expected: Vec<u32> = expected.into_iter().map(|(_, _, k)| k).collect();
+            assert_eq!(index.search(query, 100, |_| true).1, expected, "{query:?}");
+            assert_eq!(
+                index.search(query, 2, |_| true).1,
+                expected.iter().copied().take(2).collect::<Vec<_>>(),
+                "{query:?}, the first two"
+            );
+        }
+    }
 }
