@@ -1,6 +1,6 @@
 //! Telling the member what happened: error lines and banners, running a workflow step
-//! that may be refused, form inputs with their problems, and the not-found page and the page whose code did
-//! not load.
+//! that may be refused, form inputs with their problems, the not-found page, and the
+//! page shown when a page's code could not be loaded.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
