@@ -3,7 +3,7 @@
 
 use std::collections::hash_map::DefaultHasher;
 use std::hash::Hasher;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::tools::{self, WasmToolchain};
@@ -196,11 +196,12 @@ pub fn build(root: &Path, wasm: &WasmToolchain) -> Result<()> {
     Ok(())
 }
 
-/// Splits the raw module at the app's lazy routes (`#[lazy_route]`, `#[lazy]`): writes
+/// Splits the raw module at the app's split points (`wasm_split`, declared by
+/// `lazy_pages!` in `app/src/ui/mod.rs`): writes
 /// the main module beside the raw one (`app_split.wasm`, for wasm-bindgen), each part
 /// and the loader (`__wasm_split.js`, imported by the bound JavaScript) into `pkg`, and
 /// returns the parts' paths.
-fn split(raw: &Path, pkg: &Path) -> Result<Vec<std::path::PathBuf>> {
+fn split(raw: &Path, pkg: &Path) -> Result<Vec<PathBuf>> {
     let input = std::fs::read(raw).map_err(io("read", raw))?;
     let main_out = raw.with_file_name("app_split.wasm");
     let main_module = format!("./{OUTPUT_NAME}.js");
@@ -216,7 +217,7 @@ fn split(raw: &Path, pkg: &Path) -> Result<Vec<std::path::PathBuf>> {
 
 /// Runs `wasm-opt -Oz` on every module in place, as many at once as there are cores (the
 /// main module first: it takes longest).
-fn optimise(root: &Path, modules: Vec<&std::path::PathBuf>) -> Result<()> {
+fn optimise(root: &Path, modules: Vec<&PathBuf>) -> Result<()> {
     let wasm_opt = tools::wasm_opt(root);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -250,7 +251,7 @@ fn optimise(root: &Path, modules: Vec<&std::path::PathBuf>) -> Result<()> {
 /// the new names: a page still running an earlier build fetches that build's parts
 /// (which the service worker keeps one build longer), never a newer part that would not
 /// fit its main module.
-fn name_parts_by_content(pkg: &Path, parts: &[std::path::PathBuf]) -> Result<()> {
+fn name_parts_by_content(pkg: &Path, parts: &[PathBuf]) -> Result<()> {
     let loader = pkg.join("__wasm_split.js");
     let mut js = std::fs::read_to_string(&loader).map_err(io("read", &loader))?;
     for part in parts {
