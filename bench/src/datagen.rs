@@ -219,7 +219,7 @@ pub fn accounts(seed: u64, count: usize, activities_per_account: usize) -> Vec<G
             };
             let phone = format!(
                 "0{} {:03} {:02} {:02}",
-                rng.random_range(530..=559),
+                rng.random_range(530..=549),
                 rng.random_range(100..1000),
                 rng.random_range(0..100),
                 rng.random_range(0..100)

@@ -180,6 +180,15 @@ impl Record {
         })
     }
 
+    /// Applies a form to an existing record (no creation step); the record is left
+    /// as it was when the form has problems.
+    pub fn apply_edit(&mut self, form: &Form, ctx: &EditContext) -> Result<(), Problems> {
+        let mut edited = self.clone();
+        each_record!(&mut edited, r => r.apply(form, ctx))?;
+        *self = edited;
+        Ok(())
+    }
+
     /// A new document holding the record.
     pub fn create(&self) -> Result<Automerge, Error> {
         each_record!(self, r => create(r))

@@ -20,6 +20,8 @@
 //! - [`service`]: cases (complaints, requests, wishes) with SLA clocks.
 //! - [`engagement`]: segments, campaigns gated by consent and approval, special days.
 //! - [`kinds`]: the registry of record kinds, the one list a new kind is added to.
+//! - [`import`]: spreadsheets and other CRMs' exports to records (encodings, CSV,
+//!   column mapping, row checks and the dry-run report), shared by app and server.
 //! - [`analytics`]: meaning from the data — profit per customer, ABC classes, RFM.
 //! - [`views`]: what is computed across every kind: the 360° timeline, segment members
 //!   and campaign audiences, the service report.
@@ -44,6 +46,7 @@ pub mod api;
 pub mod engagement;
 pub mod error;
 pub mod export;
+pub mod import;
 pub mod kinds;
 pub mod parties;
 pub mod read_model;

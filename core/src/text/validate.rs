@@ -323,8 +323,7 @@ pub fn phone(input: &str) -> Result<String, Problem> {
         format!("90{digits}")
     };
     let valid = if let Some(national) = international.strip_prefix("90") {
-        // Turkish numbers: ten digits after the country code, no leading zero.
-        national.len() == 10 && !national.starts_with('0')
+        turkish_number(national)
     } else {
         (8..=15).contains(&international.len()) && !international.starts_with('0')
     };
@@ -332,6 +331,61 @@ pub fn phone(input: &str) -> Result<String, Problem> {
         return Err(Problem::InvalidPhone);
     }
     Ok(format!("+{international}"))
+}
+
+/// Whether `national` (the digits after +90) is a number Turkey's numbering plan
+/// gives out: a geographic area code, a mobile operator's prefix, a nationwide
+/// (`850`), free (`800`), premium (`900`) or paging (`512`) number, all ten digits, or
+/// a seven-digit `444` call-centre number. The prefixes are the ones libphonenumber's
+/// metadata for TR lists; `0123 456 78 90` has the right length but no such area code.
+fn turkish_number(national: &str) -> bool {
+    if !national.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    if national.len() == 7 {
+        return national.starts_with("444");
+    }
+    if national.len() != 10 {
+        return false;
+    }
+    let prefix: u16 = national[..3].parse().unwrap_or(0);
+    let (hundreds, tens, ones) = (prefix / 100, prefix / 10 % 10, prefix % 10);
+    let even = ones % 2 == 0;
+    match hundreds {
+        2 => match tens {
+            1 | 3 => matches!(ones, 2 | 6),
+            2 | 8 => even && ones >= 2,
+            4 | 5 => matches!(ones, 2 | 6 | 8),
+            6 | 7 => matches!(ones, 2 | 4 | 6),
+            _ => false,
+        },
+        3 => match tens {
+            1 | 3 => matches!(ones, 2 | 8),
+            2 | 4..=6 => even && ones >= 2,
+            7 | 8 => even,
+            9 => ones == 2,
+            _ => false,
+        },
+        4 => match tens {
+            1 | 6 => matches!(ones, 2 | 4 | 6),
+            2 | 3 | 5 | 7 | 8 => even && ones >= 2,
+            4 => matches!(ones, 2 | 6),
+            _ => false,
+        },
+        5 => match tens {
+            0 => matches!(ones, 1 | 5..=7),
+            1 => matches!(ones, 0 | 2 | 6),
+            2 => ones == 4,
+            3 | 4 => true,
+            5 => ones != 0 && !(6..=8).contains(&ones),
+            6 => national.starts_with("56161"),
+            9 => matches!(ones, 4 | 6),
+            _ => false,
+        },
+        8 => matches!(prefix, 800 | 850 | 888),
+        9 => prefix == 900,
+        _ => false,
+    }
 }
 
 /// An optional Turkish tax number (VKN, *vergi kimlik numarası*) of a company: ten
@@ -545,6 +599,36 @@ mod tests {
         }
         assert_eq!(phone("+49 30 1234567"), Ok("+49301234567".into()));
         assert_eq!(phone("  "), Ok(String::new()));
+    }
+
+    #[test]
+    fn turkish_numbers_must_exist_in_the_numbering_plan() {
+        for (input, stored) in [
+            ("0212 555 12 12", "+902125551212"),
+            ("(0312) 444 55 66", "+903124445566"),
+            ("0850 222 33 44", "+908502223344"),
+            ("0 800 211 00 11", "+908002110011"),
+            ("444 1 444", "+904441444"),
+            ("0505 111 22 33", "+905051112233"),
+            ("0549 111 22 33", "+905491112233"),
+            ("0552 111 22 33", "+905521112233"),
+            ("0488 111 22 33", "+904881112233"),
+        ] {
+            assert_eq!(phone(input), Ok(stored.into()), "{input}");
+        }
+        // The right length, but no such area code or operator.
+        for bad in [
+            "0123 456 78 90",
+            "0211 555 12 12",
+            "0500 111 22 33",
+            "0599 111 22 33",
+            "0700 111 22 33",
+            "0999 111 22 33",
+            "445 1 444",
+            "0532 123 45 6",
+        ] {
+            assert_eq!(phone(bad), Err(Problem::InvalidPhone), "{bad}");
+        }
     }
 
     #[test]
