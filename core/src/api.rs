@@ -229,10 +229,14 @@ pub enum AuditAction {
     WebhookEnabled,
     WebFormCreated,
     WebFormDeleted,
+    /// Records brought in from a file (an import, on a device or by an operator).
+    RecordsImported,
+    /// Records taken out as a file.
+    RecordsExported,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 28] = [
+    pub const ALL: [AuditAction; 30] = [
         AuditAction::WorkspaceCreated,
         AuditAction::Login,
         AuditAction::LoginFailed,
@@ -261,6 +265,8 @@ impl AuditAction {
         AuditAction::WebhookEnabled,
         AuditAction::WebFormCreated,
         AuditAction::WebFormDeleted,
+        AuditAction::RecordsImported,
+        AuditAction::RecordsExported,
     ];
 
     /// The stable code entries carry (`invitation.created`).
@@ -294,6 +300,8 @@ impl AuditAction {
             AuditAction::WebhookEnabled => "webhook.enabled",
             AuditAction::WebFormCreated => "web_form.created",
             AuditAction::WebFormDeleted => "web_form.deleted",
+            AuditAction::RecordsImported => "records.imported",
+            AuditAction::RecordsExported => "records.exported",
         }
     }
 

@@ -54,6 +54,59 @@ pub enum AdminCommand {
         #[arg(long, value_delimiter = ',')]
         scopes: Vec<String>,
     },
+    /// Imports a CSV file as records, as a member would (their access and the record
+    /// rules apply); prints the report: what was (or, with --dry-run, would be)
+    /// created, updated and refused, each refused row with its line and reason.
+    Import {
+        /// The email address of the member the records are made by.
+        #[arg(long)]
+        email: String,
+        /// What the rows are: accounts, contacts, leads, products, opportunities or
+        /// cases.
+        #[arg(long)]
+        kind: String,
+        /// A saved mapping (JSON, as the app saves it); guessed from the headers when
+        /// left out.
+        #[arg(long)]
+        mapping: Option<std::path::PathBuf>,
+        /// create (default), update or create_or_update.
+        #[arg(long)]
+        mode: Option<String>,
+        /// The field rows are matched by (tax_number, email, sku, …).
+        #[arg(long)]
+        key: Option<String>,
+        /// How `03/04/2025` reads: day-first or month-first.
+        #[arg(long)]
+        date_order: Option<String>,
+        /// utf-8, windows-1254 (iso-8859-9) or utf-16le; detected when left out.
+        #[arg(long)]
+        encoding: Option<String>,
+        /// Check every row and print the report; store nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the refused rows (cells as they were, plus line and reason) to this
+        /// CSV file.
+        #[arg(long)]
+        refused: Option<std::path::PathBuf>,
+        /// The CSV file.
+        file: std::path::PathBuf,
+    },
+    /// Exports the records of one kind a member can see, as CSV (the form's field
+    /// codes as headers, so the file imports again) or XLSX.
+    Export {
+        /// The email address of the member whose view is exported.
+        #[arg(long)]
+        email: String,
+        /// accounts, contacts, leads, products, opportunities, cases, …
+        #[arg(long)]
+        kind: String,
+        /// csv (default) or xlsx.
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// Where to write; standard output when left out.
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+    },
 }
 
 /// How the server runs.

@@ -45,7 +45,9 @@ async fn main() -> std::process::ExitCode {
     if let Some(Command::Admin(command)) = cli.command {
         return match saha_server::admin::run(config, command).await {
             Ok(done) => {
-                println!("{done}");
+                if !done.is_empty() {
+                    println!("{done}");
+                }
                 std::process::ExitCode::SUCCESS
             }
             Err(e) => {

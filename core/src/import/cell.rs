@@ -176,6 +176,15 @@ pub fn choice(raw: &str, codes: &[&str]) -> String {
         .map_or_else(|| text.to_owned(), |(code, _)| (*code).to_owned())
 }
 
+/// A cell our own exports defused against spreadsheet formulas (`'=SUM(…)`, `'+ 1`)
+/// as it was before: the leading apostrophe goes. Other apostrophes stay.
+pub fn undefused(raw: &str) -> &str {
+    match raw.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
+        _ => raw,
+    }
+}
+
 /// A tag cell for the form's comma-separated tags: `;` and `|` separate too.
 pub fn tags(raw: &str) -> String {
     raw.replace([';', '|'], ",")
@@ -184,6 +193,14 @@ pub fn tags(raw: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn what_our_exports_defuse_reads_back_as_it_was() {
+        let exported = crate::export::csv::field("=1+2");
+        assert_eq!(undefused(&exported), "=1+2");
+        assert_eq!(undefused("'Tis"), "'Tis");
+        assert_eq!(undefused("+905321112233"), "+905321112233");
+    }
 
     #[test]
     fn turkish_dotted_dates_are_day_first() {

@@ -94,6 +94,13 @@ pub fn importable_fields(kind: &str) -> Vec<FieldSpec> {
         .unwrap_or_default()
 }
 
+/// The pseudo-field of a column holding Saha's own record IDs (what our exports write
+/// first): rows are matched by it, never written into a record.
+pub const ID_FIELD: &str = "id";
+
+/// Headers that name [`ID_FIELD`].
+const ID_HEADERS: &[&str] = &["id", "saha id", "kayit id", "kayit no", "record id"];
+
 /// The kinds an import can make, in the order the import screen offers them.
 pub const IMPORT_KINDS: [&str; 6] = [
     "account",
@@ -487,10 +494,10 @@ fn names_of(kind: &str, field: &str) -> impl Iterator<Item = &'static str> {
 /// The key fields an import of `kind` can match existing records by, best first.
 pub fn key_fields(kind: &str) -> &'static [&'static str] {
     match kind {
-        "account" => &["tax_number", "email", "name"],
-        "contact" | "lead" => &["email", "mobile", "phone", "name"],
-        "product" => &["sku", "name"],
-        _ => &["name"],
+        "account" => &[ID_FIELD, "tax_number", "email", "name"],
+        "contact" | "lead" => &[ID_FIELD, "email", "mobile", "phone", "name"],
+        "product" => &[ID_FIELD, "sku", "name"],
+        _ => &[ID_FIELD, "name"],
     }
 }
 
@@ -502,6 +509,9 @@ impl Mapping {
         let fields = importable_fields(kind);
         let keys: Vec<String> = headers.iter().map(|h| header_key(h)).collect();
         let mut chosen: Vec<Option<String>> = vec![None; headers.len()];
+        if let Some(column) = keys.iter().position(|k| ID_HEADERS.contains(&k.as_str())) {
+            chosen[column] = Some(ID_FIELD.to_owned());
+        }
         // Pass 1: headers that are a field's usual name; pass 2: the field's code
         // (`tax_number`, as our own exports write).
         for pass in 0..2 {
@@ -568,7 +578,7 @@ impl Mapping {
         }
         for (column, field) in self.fields.iter().enumerate() {
             let Some(field) = field else { continue };
-            if !fields.iter().any(|f| f.name == field) {
+            if field != ID_FIELD && !fields.iter().any(|f| f.name == field) {
                 problems.push(MappingProblem::UnknownField(column));
             } else if self.fields[..column].iter().flatten().any(|f| f == field) {
                 problems.push(MappingProblem::FieldTwice(column));
@@ -683,6 +693,14 @@ mod tests {
             ]
             .map(|f| f.map(str::to_owned))
         );
+    }
+
+    #[test]
+    fn our_own_exports_are_matched_by_record_id() {
+        let m = Mapping::guess("account", &headers("id;name;tax_number"));
+        assert_eq!(m.fields[0].as_deref(), Some(ID_FIELD));
+        assert_eq!(m.key.as_deref(), Some(ID_FIELD));
+        assert!(m.problems().is_empty());
     }
 
     #[test]

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 use saha_protocol::DocumentId;
 
 use super::cell::{self, DateError};
-use super::mapping::{Mapping, Mode};
+use super::mapping::{ID_FIELD, Mapping, Mode};
 use super::table::{Row, RowError};
 use crate::kinds::Record;
 use crate::record::EditContext;
@@ -52,6 +52,8 @@ pub enum Reason {
     KeyEmpty,
     /// The key matches several existing records; which one to update is not clear.
     KeyAmbiguous,
+    /// The rules do not let the importing member write this record (the rule's code).
+    NotAllowed(String),
 }
 
 impl Reason {
@@ -70,6 +72,7 @@ impl Reason {
             Reason::NotFound => "not_found",
             Reason::KeyEmpty => "key_empty",
             Reason::KeyAmbiguous => "key_ambiguous",
+            Reason::NotAllowed(_) => "not_allowed",
         }
     }
 
@@ -99,6 +102,7 @@ impl Reason {
             Reason::NotFound => "no record has this key".into(),
             Reason::KeyEmpty => "the key is empty".into(),
             Reason::KeyAmbiguous => "several records have this key".into(),
+            Reason::NotAllowed(rule) => format!("the member may not write this record ({rule})"),
         }
     }
 }
@@ -142,6 +146,7 @@ pub enum Outcome {
 /// an E.164 phone, a folded name or SKU; `None` for an empty or unusable value.
 pub fn key_value(field: &str, text: &str) -> Option<String> {
     let value = match field {
+        super::mapping::ID_FIELD => text.trim().to_owned(),
         "tax_number" => text.chars().filter(char::is_ascii_digit).collect(),
         "email" => validate::email(text).ok()?.to_lowercase(),
         "phone" | "mobile" => validate::phone(text).ok()?,
@@ -288,12 +293,13 @@ impl<'a> Planner<'a> {
     /// matched (for updates).
     pub fn plan(
         &mut self,
-        row: Result<Row, RowError>,
+        row: &Result<Row, RowError>,
         existing: &dyn Fn(&DocumentId) -> Option<Record>,
     ) -> Outcome {
         let row = match row {
             Ok(row) => row,
             Err(e) => {
+                let e = *e;
                 let (column, reason) = match e {
                     RowError::UnclosedQuote { .. } => (None, Reason::UnclosedQuote),
                     RowError::CellTooLong { column, .. } => (Some(column), Reason::CellTooLong),
@@ -306,13 +312,13 @@ impl<'a> Planner<'a> {
                 });
             }
         };
-        match self.plan_row(&row, existing) {
+        match self.plan_row(row, existing) {
             Ok(outcome) => outcome,
             Err((column, reason)) => Outcome::Refused(Refusal {
                 line: row.line,
                 column,
                 reason,
-                cells: row.cells,
+                cells: row.cells.clone(),
             }),
         }
     }
@@ -338,7 +344,7 @@ impl<'a> Planner<'a> {
                 continue;
             }
             let value = self
-                .convert(spec, raw)
+                .convert(spec, cell::undefused(raw))
                 .map_err(|reason| (Some(column), reason))?;
             changes.push((spec.name.to_owned(), value));
         }
@@ -352,9 +358,14 @@ impl<'a> Planner<'a> {
 
         // The key: which existing record (if any) the row is.
         let key_field = self.mapping.key.as_deref();
-        let key_text = key_field
-            .and_then(|k| changes.iter().find(|(f, _)| f == k))
-            .map(|(_, v)| v.clone());
+        let key_text = match key_field {
+            Some(ID_FIELD) => column_of(ID_FIELD)
+                .and_then(|c| row.cells.get(c))
+                .filter(|v| !v.trim().is_empty())
+                .cloned(),
+            Some(k) => changes.iter().find(|(f, _)| f == k).map(|(_, v)| v.clone()),
+            None => None,
+        };
         let key_value = key_field
             .zip(key_text.as_deref())
             .and_then(|(k, v)| key_value(k, v));
@@ -365,6 +376,13 @@ impl<'a> Planner<'a> {
             return Err((key_column, Reason::DuplicateInFile(first)));
         }
         let matched: Vec<DocumentId> = match (key_field, &key_text) {
+            (Some(ID_FIELD), Some(v)) => v
+                .trim()
+                .parse::<DocumentId>()
+                .ok()
+                .filter(|id| self.index.is(id, &self.mapping.kind))
+                .into_iter()
+                .collect(),
             (Some(k), Some(v)) => self.index.find(&self.mapping.kind, k, v).to_vec(),
             _ => Vec::new(),
         };
@@ -625,7 +643,7 @@ mod tests {
         let outcomes: Vec<Outcome> = source
             .rows()
             .map(|row| {
-                let outcome = planner.plan(row, &|id| existing.get(id).cloned());
+                let outcome = planner.plan(&row, &|id| existing.get(id).cloned());
                 report.add(&outcome);
                 outcome
             })

@@ -1,5 +1,8 @@
 //! Operator commands (`saha-server admin …`), run against the configured storage
-//! while the server is stopped.
+//! while the server is stopped: creating a workspace or an API token here, moving
+//! records in and out of files in [`import`].
+
+pub mod import;
 
 use std::io::BufRead;
 
@@ -122,6 +125,60 @@ pub async fn run(config: Config, command: AdminCommand) -> Result<String, String
                 },
             );
             Ok(secret)
+        }
+        AdminCommand::Import {
+            email,
+            kind,
+            mapping,
+            mode,
+            key,
+            date_order,
+            encoding,
+            dry_run,
+            refused,
+            file,
+        } => {
+            let state = open(config).await?;
+            let request = import::ImportRequest {
+                email,
+                kind,
+                mapping,
+                mode,
+                key,
+                date_order,
+                encoding,
+                dry_run,
+                refused,
+                file,
+            };
+            import::import(&state, request).await
+        }
+        AdminCommand::Export {
+            email,
+            kind,
+            format,
+            out,
+        } => {
+            let state = open(config).await?;
+            let (bytes, summary) =
+                import::export(&state, &email, &kind, &format, out.as_deref()).await?;
+            match &out {
+                Some(path) => {
+                    std::fs::write(path, &bytes)
+                        .map_err(|e| format!("writing {}: {e}", path.display()))?;
+                    Ok(format!("{summary} to {}", path.display()))
+                }
+                None => {
+                    use std::io::Write;
+                    let mut stdout = std::io::stdout().lock();
+                    stdout
+                        .write_all(&bytes)
+                        .and_then(|()| stdout.flush())
+                        .map_err(|e| format!("writing to standard output: {e}"))?;
+                    eprintln!("{summary}");
+                    Ok(String::new())
+                }
+            }
         }
     }
 }

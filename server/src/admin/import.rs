@@ -1,0 +1,503 @@
+//! `saha-server admin import` and `admin export`: a whole file of records in or out,
+//! run by an operator, with the importing member's access and the record rules applied
+//! exactly as to a change from the app.
+//!
+//! The rows are read, mapped and checked by `saha_core::import` (the code the app runs
+//! on a phone); each outcome is then stored through the hub like a member's change
+//! ([`Hub::member_change`](crate::sync::hub::Hub::member_change)), so the projection,
+//! fan-out, webhooks and rules see nothing special. A change the rules refuse becomes a
+//! refused row in the same report.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use saha_core::DocumentId;
+use saha_core::api::{AuditAction, AuditEntry};
+use saha_core::export::{Cell, Format, Table};
+use saha_core::import::decode::Encoding;
+use saha_core::import::mapping::{self, DateOrder};
+use saha_core::import::plan::{Refusal, apply_changes};
+use saha_core::import::{KeyIndex, Mapping, Mode, Outcome, Planner, Reason, Report, Source};
+use saha_core::kinds::{self, Record};
+use saha_core::record::EditContext;
+use saha_core::record::form::Input;
+use saha_core::workspace;
+
+use crate::directory::{User, now_ms};
+use crate::http::state::AppState;
+use crate::storage::DocumentStore;
+use crate::storage::records::RecordQuery;
+use crate::sync::hub::{Grant, MemberChange};
+
+/// Records listed in the workspace index in one change.
+const INDEX_BATCH: usize = 500;
+/// Rows read per page while collecting the records rows are matched against.
+const PAGE: usize = 2_000;
+
+/// What `admin import` was asked to do.
+pub struct ImportRequest {
+    pub email: String,
+    pub kind: String,
+    pub mapping: Option<PathBuf>,
+    pub mode: Option<String>,
+    pub key: Option<String>,
+    pub date_order: Option<String>,
+    pub encoding: Option<String>,
+    pub dry_run: bool,
+    pub refused: Option<PathBuf>,
+    pub file: PathBuf,
+}
+
+/// The record kind a `--kind` names: a section (`accounts`) or a kind code (`account`).
+fn kind_named(name: &str) -> Result<&'static str, String> {
+    kinds::kind_of_section(name)
+        .or_else(|| kinds::info(name).map(|i| i.kind))
+        .ok_or_else(|| {
+            format!(
+                "{name:?} is not a record kind: use one of {}",
+                kinds::KIND_INFO
+                    .iter()
+                    .map(|k| k.section)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))
+}
+
+/// The active member with `email`.
+fn member(state: &AppState, email: &str) -> Result<User, String> {
+    state
+        .directory
+        .user_by_email(email)
+        .map_err(|e| e.to_string())?
+        .filter(|u| !u.disabled)
+        .ok_or_else(|| format!("no active member has the email address {email:?}"))
+}
+
+/// The mapping for `source`: the saved one, or guessed; with the command line's
+/// choices over it. Refuses a mapping that cannot run, saying why.
+fn mapping_for(request: &ImportRequest, kind: &str, source: &Source) -> Result<Mapping, String> {
+    let mut mapping = match &request.mapping {
+        Some(path) => {
+            let saved: Mapping = serde_json::from_slice(&read(path)?)
+                .map_err(|e| format!("{} is not a mapping: {e}", path.display()))?;
+            if saved.kind != kind {
+                return Err(format!("the mapping is for {}, not {kind}", saved.kind));
+            }
+            if saved.fields.len() != source.headers.len() {
+                return Err(format!(
+                    "the mapping has {} columns, the file {}",
+                    saved.fields.len(),
+                    source.headers.len()
+                ));
+            }
+            Mapping {
+                headers: source.headers.clone(),
+                ..saved
+            }
+        }
+        None => Mapping::guess(kind, &source.headers),
+    };
+    if let Some(mode) = &request.mode {
+        mapping.mode = Mode::from_code(mode)
+            .ok_or_else(|| format!("--mode {mode:?}: use create, update or create_or_update"))?;
+    }
+    if let Some(key) = &request.key {
+        mapping.key = Some(key.clone());
+    }
+    if let Some(order) = &request.date_order {
+        mapping.date_order = Some(match order.as_str() {
+            "day-first" | "day_first" => DateOrder::DayFirst,
+            "month-first" | "month_first" => DateOrder::MonthFirst,
+            _ => {
+                return Err(format!(
+                    "--date-order {order:?}: use day-first or month-first"
+                ));
+            }
+        });
+    }
+    let problems = mapping.problems();
+    if !problems.is_empty() {
+        let fields: Vec<&str> = mapping::importable_fields(kind)
+            .iter()
+            .map(|f| f.name)
+            .collect();
+        let described: Vec<String> = problems
+            .iter()
+            .map(|p| match p {
+                mapping::MappingProblem::RequiredMissing(field) => {
+                    format!("no column fills the required field {field}")
+                }
+                mapping::MappingProblem::UnknownField(c)
+                | mapping::MappingProblem::FieldTwice(c) => {
+                    format!(
+                        "column {:?}: {} (fields: {})",
+                        source.headers.get(*c).map_or("", String::as_str),
+                        p.code(),
+                        fields.join(", ")
+                    )
+                }
+                other => other.code().to_owned(),
+            })
+            .collect();
+        return Err(format!(
+            "the mapping cannot run: {}\ncolumns as guessed: {}",
+            described.join("; "),
+            describe(&mapping)
+        ));
+    }
+    Ok(mapping)
+}
+
+/// `header → field` for every column, as the report shows the mapping.
+fn describe(mapping: &Mapping) -> String {
+    mapping
+        .headers
+        .iter()
+        .zip(&mapping.fields)
+        .map(|(h, f)| format!("{h:?} → {}", f.as_deref().unwrap_or("(left out)")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Every record of `kind` `user` can read (archived ones too: an archived account
+/// with the same VKN is still the same company), with its ID.
+async fn visible_records(
+    state: &AppState,
+    user: &User,
+    kind: &str,
+) -> Result<Vec<(DocumentId, Record)>, String> {
+    let access = user.access();
+    let mut query = RecordQuery {
+        teams: (!access.role.sees_all()).then(|| access.teams.clone()),
+        include_archived: true,
+        ..RecordQuery::of(&user.workspace_id, kind, PAGE)
+    };
+    let mut records = Vec::new();
+    loop {
+        let page = state
+            .hub
+            .storage()
+            .records(query.clone())
+            .await
+            .map_err(|e| e.to_string())?;
+        let done = page.len() < PAGE;
+        query.after = page.last().map(|r| crate::storage::records::After {
+            value: r.sort_value(query.sort),
+            id: r.id.to_string(),
+        });
+        for row in page {
+            let scope = saha_core::access::Scope {
+                team: row.team.clone(),
+                owner: row.owner.clone(),
+            };
+            if access.can_read(&scope) {
+                records.push((row.id, row.record().map_err(|e| e.to_string())?));
+            }
+        }
+        if done {
+            return Ok(records);
+        }
+    }
+}
+
+/// Runs `admin import`; returns the report.
+pub async fn import(state: &AppState, request: ImportRequest) -> Result<String, String> {
+    let kind = kind_named(&request.kind)?;
+    if !mapping::IMPORT_KINDS.contains(&kind) {
+        return Err(format!(
+            "{kind} records are not imported from files; importable: {}",
+            mapping::IMPORT_KINDS.join(", ")
+        ));
+    }
+    let encoding =
+        match &request.encoding {
+            Some(label) => Some(Encoding::from_label(label).ok_or_else(|| {
+                format!("--encoding {label:?}: use utf-8, windows-1254 or utf-16le")
+            })?),
+            None => None,
+        };
+    let bytes = read(&request.file)?;
+    let source = Source::open(&bytes, encoding, None).map_err(|e| match e {
+        saha_core::import::SourceError::Empty => "the file is empty".to_owned(),
+        saha_core::import::SourceError::BadHeader => {
+            "the header row is broken (a quote is never closed)".to_owned()
+        }
+    })?;
+    drop(bytes);
+    let mapping = mapping_for(&request, kind, &source)?;
+    let user = member(state, &request.email)?;
+
+    // The records rows are matched and linked against.
+    let mut linked: Vec<&str> = vec![kind];
+    for spec in mapping::importable_fields(kind) {
+        if let Input::Link(target) = spec.input
+            && mapping.column_of(spec.name).is_some()
+            && !linked.contains(&target)
+        {
+            linked.push(target);
+        }
+    }
+    let mut index = KeyIndex::new();
+    let mut existing: HashMap<DocumentId, Record> = HashMap::new();
+    for k in &linked {
+        for (id, record) in visible_records(state, &user, k).await? {
+            index.add(id, &record);
+            if *k == kind && mapping.mode != Mode::Create {
+                existing.insert(id, record);
+            }
+        }
+    }
+
+    let now = now_ms();
+    let ctx = EditContext::new(&user.id, now);
+    let mut grant = Grant::new(
+        user.id.clone(),
+        user.email.clone(),
+        user.workspace_id.clone(),
+        "admin-import".to_owned(),
+        user.access(),
+        i64::MAX,
+    );
+    let index_id: Option<DocumentId> = if request.dry_run {
+        None
+    } else {
+        Some(
+            state
+                .directory
+                .workspace(&user.workspace_id)
+                .map_err(|e| e.to_string())?
+                .ok_or("the member's workspace is missing")?
+                .index_id
+                .parse()
+                .map_err(|e| format!("the workspace index: {e}"))?,
+        )
+    };
+    let mut planner = Planner::new(&mapping, index, ctx.clone());
+    let mut report = Report::default();
+    let mut to_list: Vec<(DocumentId, String, i64)> = Vec::new();
+    for row in source.rows() {
+        let outcome = planner.plan(&row, &|id| existing.get(id).cloned());
+        let outcome = if request.dry_run {
+            outcome
+        } else {
+            let cells = row.as_ref().map(|r| r.cells.clone()).unwrap_or_default();
+            store(state, &mut grant, outcome, cells, &ctx, &mut to_list).await?
+        };
+        report.add(&outcome);
+        if let Some(index_id) = index_id
+            && to_list.len() >= INDEX_BATCH
+        {
+            list(state, index_id, &mut to_list).await?;
+        }
+    }
+    if let Some(index_id) = index_id {
+        list(state, index_id, &mut to_list).await?;
+    }
+
+    if let Some(path) = &request.refused {
+        let table = report.refused_table(&source.headers, &|r| r.english());
+        let bytes = Format::Csv.write(&table).map_err(|e| e.to_string())?;
+        std::fs::write(path, bytes).map_err(|e| format!("writing {}: {e}", path.display()))?;
+    }
+    if !request.dry_run {
+        state.directory.audit(
+            &user.workspace_id,
+            AuditEntry {
+                at: now_ms(),
+                actor: format!("{} (saha-server admin)", user.email),
+                action: AuditAction::RecordsImported.code().into(),
+                target: request
+                    .file
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+                ip: String::new(),
+                detail: format!(
+                    "{kind}: {} created, {} updated, {} refused",
+                    report.created,
+                    report.updated,
+                    report.refused.len()
+                ),
+            },
+        );
+    }
+    let mut out = format!(
+        "{} ({}, '{}' separated); columns: {}\n",
+        request.file.display(),
+        source.encoding.code(),
+        source.separator.escape_default(),
+        describe(&mapping)
+    );
+    if source.replaced > 0 {
+        out.push_str(&format!(
+            "warning: {} characters could not be decoded as {}; try --encoding\n",
+            source.replaced,
+            source.encoding.code()
+        ));
+    }
+    out.push_str(&report.english(&source.headers, request.dry_run));
+    Ok(out.trim_end().to_owned())
+}
+
+/// Stores one planned outcome as `grant`'s member; what the hub refuses becomes a
+/// refused row.
+async fn store(
+    state: &AppState,
+    grant: &mut Grant,
+    outcome: Outcome,
+    cells: Vec<String>,
+    ctx: &EditContext,
+    to_list: &mut Vec<(DocumentId, String, i64)>,
+) -> Result<Outcome, String> {
+    let refused = |line: usize, reason: Reason| {
+        Outcome::Refused(Refusal {
+            line,
+            column: None,
+            reason,
+            cells: cells.clone(),
+        })
+    };
+    match outcome {
+        Outcome::Create { line, id, record } => {
+            let mut created = record.create().map_err(|e| e.to_string())?;
+            let change = state
+                .hub
+                .member_change(grant, id, true, |doc| {
+                    doc.merge(&mut created)
+                        .map(|added| !added.is_empty())
+                        .map_err(|e| e.to_string())
+                })
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(match change {
+                MemberChange::Stored(stored) => {
+                    let record = stored.map_or(*record, |r| *r);
+                    if record.common().team.is_empty() {
+                        to_list.push((id, record.kind(), record.common().created_at));
+                    }
+                    Outcome::Create {
+                        line,
+                        id,
+                        record: Box::new(record),
+                    }
+                }
+                MemberChange::Refused(denial) => {
+                    refused(line, Reason::NotAllowed(denial.code.into()))
+                }
+                MemberChange::Invalid(e) => return Err(format!("line {line}: {e}")),
+                MemberChange::NotFound | MemberChange::Unchanged => {
+                    refused(line, Reason::NotAllowed("not_stored".into()))
+                }
+            })
+        }
+        Outcome::Update { line, id, changes } => {
+            let change = state
+                .hub
+                .member_change(grant, id, false, |doc| apply_changes(doc, &changes, ctx))
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(match change {
+                MemberChange::Stored(_) => Outcome::Update { line, id, changes },
+                MemberChange::Unchanged => Outcome::Unchanged { line, id },
+                MemberChange::NotFound => refused(line, Reason::NotFound),
+                MemberChange::Refused(denial) => {
+                    refused(line, Reason::NotAllowed(denial.code.into()))
+                }
+                MemberChange::Invalid(saha_core::record::EditError::Invalid(problems)) => refused(
+                    line,
+                    Reason::Field(
+                        problems
+                            .first()
+                            .map_or(saha_core::text::validate::Problem::Required, |p| p.1),
+                    ),
+                ),
+                MemberChange::Invalid(e) => return Err(format!("line {line}: {e:?}")),
+            })
+        }
+        other => Ok(other),
+    }
+}
+
+/// Lists new records shared by the workspace in its index, in one change.
+async fn list(
+    state: &AppState,
+    index: DocumentId,
+    to_list: &mut Vec<(DocumentId, String, i64)>,
+) -> Result<(), String> {
+    if to_list.is_empty() {
+        return Ok(());
+    }
+    let batch = std::mem::take(to_list);
+    state
+        .hub
+        .server_change(index, |doc| {
+            let mut added = false;
+            for (id, kind, created) in &batch {
+                added |= workspace::add_record(doc, *id, kind, *created)?;
+            }
+            Ok(added)
+        })
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Runs `admin export`: the records of `kind` the member can see (archived too, not
+/// deleted), one row each: the ID, then every form field by its code, as the form
+/// holds it (so the file imports again, and updates by ID or key).
+pub async fn export(
+    state: &AppState,
+    email: &str,
+    kind: &str,
+    format: &str,
+    out: Option<&Path>,
+) -> Result<(Vec<u8>, String), String> {
+    let kind = kind_named(kind)?;
+    let format = match format {
+        "csv" => Format::Csv,
+        "xlsx" => Format::Xlsx,
+        other => return Err(format!("--format {other:?}: use csv or xlsx")),
+    };
+    let user = member(state, email)?;
+    let records = visible_records(state, &user, kind).await?;
+    let ctx = EditContext::new("", 0);
+    let fields: Vec<&'static str> = Record::blank(kind, &ctx)
+        .map(|r| r.fields().iter().map(|f| f.name).collect())
+        .unwrap_or_default();
+    let mut table = Table::new(
+        kinds::section_of(kind),
+        std::iter::once("id".to_owned()).chain(fields.iter().map(|f| (*f).to_owned())),
+    );
+    for (id, record) in &records {
+        let form = record.form();
+        let mut row = vec![Cell::Text(id.to_string())];
+        row.extend(fields.iter().map(|f| Cell::Text(form.get(f).to_owned())));
+        table.push(row);
+    }
+    let bytes = format.write(&table).map_err(|e| e.to_string())?;
+    state.directory.audit(
+        &user.workspace_id,
+        AuditEntry {
+            at: now_ms(),
+            actor: format!("{} (saha-server admin)", user.email),
+            action: AuditAction::RecordsExported.code().into(),
+            target: kinds::section_of(kind).to_owned(),
+            ip: String::new(),
+            detail: format!(
+                "{} rows as {} to {}",
+                records.len(),
+                format.extension(),
+                out.map_or("standard output".to_owned(), |p| p.display().to_string())
+            ),
+        },
+    );
+    Ok((
+        bytes,
+        format!("{} {} exported", records.len(), kinds::section_of(kind)),
+    ))
+}
