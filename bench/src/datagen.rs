@@ -307,3 +307,139 @@ mod tests {
         assert_eq!(read::<Account>(&doc).unwrap().name, a[0].form.get("name"));
     }
 }
+
+/// A valid TCKN whose first nine digits come from `n` (first digit not zero).
+pub fn tckn(n: u64) -> String {
+    let mut d: Vec<u64> = format!("{:09}", 100_000_000 + n % 900_000_000)
+        .bytes()
+        .map(|b| u64::from(b - b'0'))
+        .collect();
+    let odd = d[0] + d[2] + d[4] + d[6] + d[8];
+    let even = d[1] + d[3] + d[5] + d[7];
+    d.push((odd * 7 + 10 * 10 - even) % 10);
+    let total: u64 = d.iter().sum();
+    d.push(total % 10);
+    d.iter().map(|x| char::from(b'0' + *x as u8)).collect()
+}
+
+/// A valid VKN whose first nine digits come from `n`.
+pub fn vkn(n: u64) -> String {
+    let prefix = format!("{:09}", n % 1_000_000_000);
+    (0..10)
+        .map(|d| format!("{prefix}{d}"))
+        .find(|v| saha_core::text::validate::vkn(v).is_ok())
+        .unwrap_or_else(|| format!("{prefix}0"))
+}
+
+/// The header of [`import_csv`]: fifteen columns as a Turkish team's spreadsheet has
+/// them.
+pub const IMPORT_HEADERS: [&str; 15] = [
+    "Firma Adı",
+    "Şahıs/Şirket",
+    "Müşteri Tipi",
+    "Sektör",
+    "Telefon",
+    "Cep Tel",
+    "E-Posta",
+    "Şehir",
+    "Adres",
+    "Vergi Dairesi",
+    "Vergi No",
+    "Doğum Tarihi",
+    "Etiketler",
+    "Yıllık Potansiyel",
+    "Açıklama",
+];
+
+/// `rows` accounts as a Turkish Excel user's CSV (`;`, `dd.mm.yyyy`, `1.234,56`,
+/// phones typed with spaces), every row valid: the import benchmark's file (encode it
+/// to Windows-1254 to have what Excel saves).
+pub fn import_csv(seed: u64, rows: usize) -> String {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut out = IMPORT_HEADERS.join(";");
+    out.push_str("\r\n");
+    for n in 0..rows {
+        let person = rng.random_bool(0.3);
+        let first = *FIRST_NAMES.choose(&mut rng).unwrap_or(&"Ayşe");
+        let last = *LAST_NAMES.choose(&mut rng).unwrap_or(&"Yılmaz");
+        let trade = *COMPANY_TRADES.choose(&mut rng).unwrap_or(&"Gıda");
+        let city = *CITIES.choose(&mut rng).unwrap_or(&"İstanbul");
+        let name = if person {
+            format!("{first} {last} {n}")
+        } else {
+            format!(
+                "{} {trade} {n} {}",
+                COMPANY_ROOTS.choose(&mut rng).unwrap_or(&"Anadolu"),
+                COMPANY_FORMS.choose(&mut rng).unwrap_or(&"A.Ş.")
+            )
+        };
+        let tax = if person {
+            tckn(n as u64)
+        } else {
+            vkn(100_000_000 + n as u64)
+        };
+        let birthday = if person {
+            format!(
+                "{:02}.{:02}.{}",
+                rng.random_range(1..=28),
+                rng.random_range(1..=12),
+                rng.random_range(1950..=2000)
+            )
+        } else {
+            String::new()
+        };
+        let cells = [
+            name,
+            if person { "Şahıs" } else { "Şirket" }.to_owned(),
+            ["Potansiyel", "Yeni", "Mevcut", "Eski", "Hedef"][rng.random_range(0..5)].to_owned(),
+            trade.to_owned(),
+            format!("0212 {:03} {:02} {:02}", rng.random_range(100..1000), rng.random_range(0..100), rng.random_range(0..100)),
+            format!("0{} {:03} {:02} {:02}", rng.random_range(530..=549), rng.random_range(100..1000), rng.random_range(0..100), rng.random_range(0..100)),
+            format!("satis{n}@{}.com.tr", fold(trade).replace(' ', "")),
+            city.to_owned(),
+            format!("\"{} Mah. {} Sok. No:{}\r\n{city}\"", LAST_NAMES.choose(&mut rng).unwrap_or(&"Yılmaz"), FIRST_NAMES.choose(&mut rng).unwrap_or(&"Ayşe"), rng.random_range(1..200)),
+            format!("{city} Vergi Dairesi"),
+            tax,
+            birthday,
+            ["vip", "ihracat", "bayi", "yeni"][rng.random_range(0..4)].to_owned(),
+            format!("{}.{:03},{:02}", rng.random_range(1..999), rng.random_range(0..1000), rng.random_range(0..100)),
+            "Fuarda tanışıldı".to_owned(),
+        ];
+        out.push_str(&cells.join(";"));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod import_file_tests {
+    use super::*;
+
+    #[test]
+    fn the_import_benchmark_file_imports_without_a_refusal() {
+        let text = import_csv(7, 300);
+        let bytes = saha_core::import::decode::encode_windows_1254(&text).expect("encodable");
+        let source = saha_core::import::Source::open(&bytes, None, None).expect("opens");
+        assert_eq!(source.headers.len(), 15);
+        let mapping = saha_core::import::Mapping::guess("account", &source.headers);
+        assert!(mapping.fields.iter().all(Option::is_some), "{:?}", mapping.fields);
+        let mut planner = saha_core::import::Planner::new(
+            &mapping,
+            saha_core::import::KeyIndex::new(),
+            EditContext::new("bench", 1),
+        );
+        let mut report = saha_core::import::Report::default();
+        for row in source.rows() {
+            report.add(&planner.plan(&row, &|_| None));
+        }
+        assert_eq!(report.refused, [], "{}", report.english(&source.headers, true));
+        assert_eq!(report.created, 300);
+    }
+
+    #[test]
+    fn generated_identity_numbers_are_valid() {
+        for n in [0, 1, 12_345, 899_999_999] {
+            assert!(saha_core::text::validate::tckn(&tckn(n)).is_ok(), "{}", tckn(n));
+        }
+    }
+}

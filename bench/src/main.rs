@@ -9,6 +9,7 @@
 //! saha-bench seed-saha --http http://127.0.0.1:PORT --count N [--seed S] [--sales N [--lines L]]
 //! saha-bench seed-screens --http http://127.0.0.1:PORT --email E --password P
 //! saha-bench seed-analytics --http http://127.0.0.1:PORT --email E --password P
+//! saha-bench import-file --rows N --out FILE.csv [--seed S]
 //! ```
 
 use std::collections::HashMap;
@@ -76,7 +77,9 @@ impl Args {
 async fn main() -> ExitCode {
     let raw: Vec<String> = std::env::args().skip(1).collect();
     let Some(command) = raw.first().cloned() else {
-        eprintln!("usage: saha-bench <servers|seed-saha|seed-screens|seed-analytics> [options]");
+        eprintln!(
+            "usage: saha-bench <servers|seed-saha|seed-screens|seed-analytics|import-file> [options]"
+        );
         return ExitCode::from(2);
     };
     let result = match Args::parse(&raw[1..]) {
@@ -85,6 +88,7 @@ async fn main() -> ExitCode {
             "seed-saha" => seed_saha(&args).await,
             "seed-analytics" => seed_analytics(&args).await,
             "seed-screens" => seed_screens(&args).await,
+            "import-file" => import_file(&args),
             other => Err(format!("unknown command {other}")),
         },
         Err(e) => Err(e),
@@ -96,6 +100,23 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Writes the import benchmark's file: `--rows` accounts in fifteen columns, as
+/// Turkish Excel saves them (Windows-1254, `;`).
+fn import_file(args: &Args) -> Result<(), String> {
+    let rows: usize = args
+        .get("rows")?
+        .parse()
+        .map_err(|e| format!("--rows: {e}"))?;
+    let seed = args.get("seed").ok().and_then(|s| s.parse().ok()).unwrap_or(SEED);
+    let text = datagen::import_csv(seed, rows);
+    let bytes = saha_core::import::decode::encode_windows_1254(&text)
+        .ok_or("a generated character has no Windows-1254 byte")?;
+    let out = args.get("out")?;
+    std::fs::write(out, &bytes).map_err(|e| format!("writing {out}: {e}"))?;
+    eprintln!("{rows} rows, {} bytes, written to {out}", bytes.len());
+    Ok(())
 }
 
 fn data_dir(label: &str) -> PathBuf {

@@ -666,6 +666,21 @@ impl Repo {
         self.save(Vec::new(), vec![(id, record)]).await
     }
 
+    /// Those of `ids` whose documents still hold only the change that made them: no one
+    /// edited them since (what undoing an import may remove). Loads the documents.
+    pub async fn unedited(&self, ids: &[DocumentId]) -> Result<Vec<DocumentId>, RepoError> {
+        self.ensure_loaded(ids).await.map_err(RepoError::Store)?;
+        let docs = self.0.docs.borrow();
+        Ok(ids
+            .iter()
+            .filter(|id| {
+                docs.get(id)
+                    .is_some_and(|local| local.doc.get_changes(&[]).len() == 1)
+            })
+            .copied()
+            .collect())
+    }
+
     /// Applies a form to a stored record; returns once the edit is stored.
     pub async fn edit(&self, id: DocumentId, form: &Form) -> Result<(), RepoError> {
         self.ensure_loaded(&[id]).await.map_err(RepoError::Store)?;

@@ -282,6 +282,7 @@ lazy_pages! {
     ServiceSettingsRoute in page_service_settings => settings::service::ServiceSettingsPage,
     CompanySettingsRoute in page_company_settings => settings::company::CompanySettingsPage,
     BinRoute in page_bin => settings::bin::BinPage,
+    ImportRoute in page_import => settings::import::ImportPage,
     ApiTokensRoute in page_api_tokens => settings::api_tokens::ApiTokensPage,
     WebFormsRoute in page_web_forms => settings::web_forms::WebFormsPage,
     ConsentsRoute in page_consents => engagement::consent::ConsentsPage,
@@ -325,6 +326,7 @@ fn App(lang: Lang) -> impl IntoView {
                     <Route path=path!("/settings/service") view={Lazy::<ServiceSettingsRoute>::new()} />
                     <Route path=path!("/settings/company") view={Lazy::<CompanySettingsRoute>::new()} />
                     <Route path=path!("/settings/bin") view={Lazy::<BinRoute>::new()} />
+                    <Route path=path!("/settings/import") view={Lazy::<ImportRoute>::new()} />
                     <Route path=path!("/settings/api") view={Lazy::<ApiTokensRoute>::new()} />
                     <Route path=path!("/settings/forms") view={Lazy::<WebFormsRoute>::new()} />
                     <Route path=path!("/today") view=activities::my_day::MyDay />

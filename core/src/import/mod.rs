@@ -28,6 +28,10 @@ pub mod plan;
 pub mod table;
 
 pub use mapping::{DateOrder, Mapping, Mode};
+
+/// The largest file an import reads (64 MiB: several hundred thousand rows of 15
+/// columns). A larger one is refused before it is read, not cut.
+pub const MAX_FILE_BYTES: usize = 64 << 20;
 pub use plan::{KeyIndex, Outcome, Planner, Reason, Report};
 
 /// A file opened for import: its text, how it was read, and its header row.

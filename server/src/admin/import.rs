@@ -221,6 +221,16 @@ pub async fn import(state: &AppState, request: ImportRequest) -> Result<String, 
             })?),
             None => None,
         };
+    let size = std::fs::metadata(&request.file)
+        .map_err(|e| format!("reading {}: {e}", request.file.display()))?
+        .len();
+    if size > saha_core::import::MAX_FILE_BYTES as u64 {
+        return Err(format!(
+            "{} is larger than {} MiB; split it into smaller files",
+            request.file.display(),
+            saha_core::import::MAX_FILE_BYTES >> 20
+        ));
+    }
     let bytes = read(&request.file)?;
     let source = Source::open(&bytes, encoding, None).map_err(|e| match e {
         saha_core::import::SourceError::Empty => "the file is empty".to_owned(),

@@ -1,5 +1,5 @@
 //! Files: saving what the app made (a calendar file, a CSV, a workbook) as a download, and reading
-//! a file the user picked (a logo) as a `data:` URL.
+//! a file the user picked (a logo as a `data:` URL, a spreadsheet as bytes).
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -43,6 +43,14 @@ pub async fn read_as_data_url(file: &web_sys::File) -> Result<String, String> {
         .ok()
         .and_then(|v| v.as_string())
         .ok_or_else(|| "the file could not be read".to_owned())
+}
+
+/// Reads `file`'s bytes.
+pub async fn read_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|_| "the file could not be read".to_owned())?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 /// Lets the browser save `text` as a file called `name`.
