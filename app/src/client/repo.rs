@@ -858,8 +858,23 @@ impl Repo {
         self.0.dirty.borrow_mut().extend(ids.iter().copied());
         let result = self.flush(true).await;
         // Offer the change to the server even if the local write failed: it is in memory.
-        self.offer(ids);
-        result.map_err(|e| e.0)
+        // A write of many documents (an import) lets eviction drop settled ones before
+        // they are offered: those are loaded again, a batch at a time.
+        // Offline, nothing is loaded for it: the next connection offers what is
+        // unconfirmed.
+        let online = self
+            .0
+            .link
+            .borrow()
+            .as_ref()
+            .is_some_and(|l| l.conn.is_ready());
+        let offered = if online {
+            self.offer_stored(ids).await
+        } else {
+            Ok(())
+        };
+        result.map_err(|e| e.0)?;
+        offered
     }
 
     /// Lists in the index those of `candidates` that are records it does not list yet
@@ -1094,8 +1109,8 @@ impl Repo {
     }
 
     /// Drops the least recently used settled documents past [`MAX_LOADED`], down to
-    /// three quarters of it (never the index, nor one with unsaved or unconfirmed
-    /// changes).
+    /// three quarters of it (never the index, nor one with unsaved changes; one the
+    /// server has not confirmed yet is loaded again to be offered or to answer it).
     fn evict(&self) {
         let mut docs = self.0.docs.borrow_mut();
         if docs.len() <= MAX_LOADED {
