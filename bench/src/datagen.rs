@@ -393,16 +393,37 @@ pub fn import_csv(seed: u64, rows: usize) -> String {
             if person { "Şahıs" } else { "Şirket" }.to_owned(),
             ["Potansiyel", "Yeni", "Mevcut", "Eski", "Hedef"][rng.random_range(0..5)].to_owned(),
             trade.to_owned(),
-            format!("0212 {:03} {:02} {:02}", rng.random_range(100..1000), rng.random_range(0..100), rng.random_range(0..100)),
-            format!("0{} {:03} {:02} {:02}", rng.random_range(530..=549), rng.random_range(100..1000), rng.random_range(0..100), rng.random_range(0..100)),
+            format!(
+                "0212 {:03} {:02} {:02}",
+                rng.random_range(100..1000),
+                rng.random_range(0..100),
+                rng.random_range(0..100)
+            ),
+            format!(
+                "0{} {:03} {:02} {:02}",
+                rng.random_range(530..=549),
+                rng.random_range(100..1000),
+                rng.random_range(0..100),
+                rng.random_range(0..100)
+            ),
             format!("satis{n}@{}.com.tr", fold(trade).replace(' ', "")),
             city.to_owned(),
-            format!("\"{} Mah. {} Sok. No:{}\r\n{city}\"", LAST_NAMES.choose(&mut rng).unwrap_or(&"Yılmaz"), FIRST_NAMES.choose(&mut rng).unwrap_or(&"Ayşe"), rng.random_range(1..200)),
+            format!(
+                "\"{} Mah. {} Sok. No:{}\r\n{city}\"",
+                LAST_NAMES.choose(&mut rng).unwrap_or(&"Yılmaz"),
+                FIRST_NAMES.choose(&mut rng).unwrap_or(&"Ayşe"),
+                rng.random_range(1..200)
+            ),
             format!("{city} Vergi Dairesi"),
             tax,
             birthday,
             ["vip", "ihracat", "bayi", "yeni"][rng.random_range(0..4)].to_owned(),
-            format!("{}.{:03},{:02}", rng.random_range(1..999), rng.random_range(0..1000), rng.random_range(0..100)),
+            format!(
+                "{}.{:03},{:02}",
+                rng.random_range(1..999),
+                rng.random_range(0..1000),
+                rng.random_range(0..100)
+            ),
             "Fuarda tanışıldı".to_owned(),
         ];
         out.push_str(&cells.join(";"));
@@ -422,7 +443,11 @@ mod import_file_tests {
         let source = saha_core::import::Source::open(&bytes, None, None).expect("opens");
         assert_eq!(source.headers.len(), 15);
         let mapping = saha_core::import::Mapping::guess("account", &source.headers);
-        assert!(mapping.fields.iter().all(Option::is_some), "{:?}", mapping.fields);
+        assert!(
+            mapping.fields.iter().all(Option::is_some),
+            "{:?}",
+            mapping.fields
+        );
         let mut planner = saha_core::import::Planner::new(
             &mapping,
             saha_core::import::KeyIndex::new(),
@@ -432,14 +457,23 @@ mod import_file_tests {
         for row in source.rows() {
             report.add(&planner.plan(&row, &|_| None));
         }
-        assert_eq!(report.refused, [], "{}", report.english(&source.headers, true));
+        assert_eq!(
+            report.refused,
+            [],
+            "{}",
+            report.english(&source.headers, true)
+        );
         assert_eq!(report.created, 300);
     }
 
     #[test]
     fn generated_identity_numbers_are_valid() {
         for n in [0, 1, 12_345, 899_999_999] {
-            assert!(saha_core::text::validate::tckn(&tckn(n)).is_ok(), "{}", tckn(n));
+            assert!(
+                saha_core::text::validate::tckn(&tckn(n)).is_ok(),
+                "{}",
+                tckn(n)
+            );
         }
     }
 }

@@ -109,7 +109,11 @@ fn import_file(args: &Args) -> Result<(), String> {
         .get("rows")?
         .parse()
         .map_err(|e| format!("--rows: {e}"))?;
-    let seed = args.get("seed").ok().and_then(|s| s.parse().ok()).unwrap_or(SEED);
+    let seed = args
+        .get("seed")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(SEED);
     let text = datagen::import_csv(seed, rows);
     let bytes = saha_core::import::decode::encode_windows_1254(&text)
         .ok_or("a generated character has no Windows-1254 byte")?;

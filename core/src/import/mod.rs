@@ -11,13 +11,13 @@
 //! 3. [`mapping`]: which column fills which form field, guessed from Turkish and
 //!    English headers and corrected by the user; whether rows create records, update
 //!    them by a key (VKN, e-mail, SKU, …) or both.
-//! 4. [`plan`]: each row to an [`Outcome`](plan::Outcome): the record to create, the
+//! 4. [`plan`]: each row to an [`Outcome`]: the record to create, the
 //!    fields to change, or the reason it is refused. [`cell`] turns spreadsheet values
 //!    (`03.04.2025`, `1.234,56 TL`, `Potansiyel`) into form text first, and the record's
 //!    own form checks judge the rest, so an imported record is held to the rules of a
 //!    typed one.
 //!
-//! A dry run stops after step 4 and shows the [`Report`](plan::Report); a real run
+//! A dry run stops after step 4 and shows the [`Report`]; a real run
 //! stores the outcomes, on the device in IndexedDB (then synced like any edit) or on
 //! the server through the same path as a member's change. Nothing here does I/O.
 

@@ -117,7 +117,8 @@ fn reason_text(lang: Lang, reason: &Reason) -> String {
     let key = match reason {
         Reason::Field(problem) => return i18n::problem(lang, *problem),
         Reason::DuplicateInFile(line) => {
-            return Fmt::ImportReasonDuplicateInFile.format(lang, &[("line", (*line as u64).into())]);
+            return Fmt::ImportReasonDuplicateInFile
+                .format(lang, &[("line", (*line as u64).into())]);
         }
         Reason::AmbiguousDate => Key::ImportReasonAmbiguousDate,
         Reason::UnclosedQuote => Key::ImportReasonUnclosedQuote,
@@ -453,7 +454,8 @@ pub fn ImportPage() -> impl IntoView {
         });
     };
 
-    let problems = Memo::new(move |_| mapping.with(|m| m.as_ref().map(Mapping::problems).unwrap_or_default()));
+    let problems =
+        Memo::new(move |_| mapping.with(|m| m.as_ref().map(Mapping::problems).unwrap_or_default()));
     // Whether some date column holds a date only an order can read.
     let needs_order = Memo::new(move |_| {
         let (Some(src), Some(m)) = (source.get(), mapping.get()) else {
@@ -465,9 +467,8 @@ pub fn ImportPage() -> impl IntoView {
             .iter()
             .enumerate()
             .filter(|(_, f)| {
-                f.as_ref().is_some_and(|f| {
-                    fields.iter().any(|s| s.name == f && s.input == Input::Date)
-                })
+                f.as_ref()
+                    .is_some_and(|f| fields.iter().any(|s| s.name == f && s.input == Input::Date))
             })
             .map(|(c, _)| c)
             .collect();
@@ -485,7 +486,11 @@ pub fn ImportPage() -> impl IntoView {
         let file = picked.get()?;
         let kind = kind.get();
         jobs.get().into_iter().find(|j| {
-            !j.finished && !j.undone && j.file == file.name && j.size == file.bytes.len() && j.kind == kind
+            !j.finished
+                && !j.undone
+                && j.file == file.name
+                && j.size == file.bytes.len()
+                && j.kind == kind
         })
     });
 
@@ -543,7 +548,10 @@ pub fn ImportPage() -> impl IntoView {
                     jobs.set(load_jobs());
                     notice.set(Some(Fmt::ImportUndone.format(
                         lang.get_untracked(),
-                        &[("removed", (removed as u64).into()), ("kept", (kept as u64).into())],
+                        &[
+                            ("removed", (removed as u64).into()),
+                            ("kept", (kept as u64).into()),
+                        ],
                     )));
                 }
                 Err(e) => notice.set(Some(i18n::repo_error(lang.get_untracked(), &e))),
@@ -636,7 +644,13 @@ pub fn ImportPage() -> impl IntoView {
         }
         let ctx = EditContext::new(&me().user_id, now_ms());
         let mut planner = Planner::new(&m, key_index(), ctx);
-        let shown: Vec<String> = m.fields.iter().flatten().filter(|f| *f != ID_FIELD).cloned().collect();
+        let shown: Vec<String> = m
+            .fields
+            .iter()
+            .flatten()
+            .filter(|f| *f != ID_FIELD)
+            .cloned()
+            .collect();
         let l = lang.get();
         let rows = src
             .rows()
@@ -646,16 +660,30 @@ pub fn ImportPage() -> impl IntoView {
                 let (line, state, cells): (usize, String, Vec<String>) = match &outcome {
                     Outcome::Create { line, record, .. } => {
                         let form = record.form();
-                        (*line, word(l, Key::ImportNew), shown.iter().map(|f| form.get(f).to_owned()).collect())
+                        (
+                            *line,
+                            word(l, Key::ImportNew),
+                            shown.iter().map(|f| form.get(f).to_owned()).collect(),
+                        )
                     }
                     Outcome::Update { line, id, .. } | Outcome::Unchanged { line, id } => {
                         let record = match &outcome {
-                            Outcome::Update { changes, .. } => updated_record(*id, changes, &EditContext::new("", 0)),
+                            Outcome::Update { changes, .. } => {
+                                updated_record(*id, changes, &EditContext::new("", 0))
+                            }
                             _ => repo().record(*id),
                         };
                         let form = record.map(|r| r.form()).unwrap_or_default();
-                        let state = if matches!(outcome, Outcome::Update { .. }) { Key::ImportUpdate } else { Key::ImportUnchanged };
-                        (*line, word(l, state), shown.iter().map(|f| form.get(f).to_owned()).collect())
+                        let state = if matches!(outcome, Outcome::Update { .. }) {
+                            Key::ImportUpdate
+                        } else {
+                            Key::ImportUnchanged
+                        };
+                        (
+                            *line,
+                            word(l, state),
+                            shown.iter().map(|f| form.get(f).to_owned()).collect(),
+                        )
                     }
                     Outcome::Refused(r) => (r.line, reason_text(l, &r.reason), vec![]),
                 };
@@ -707,7 +735,9 @@ pub fn ImportPage() -> impl IntoView {
     };
 
     let report_view = move || {
-        let Phase::Done { dry, report } = phase.get() else { return None };
+        let Phase::Done { dry, report } = phase.get() else {
+            return None;
+        };
         let l = lang.get();
         let headers = mapping.with(|m| m.as_ref().map(|m| m.headers.clone()).unwrap_or_default());
         let args = [
@@ -729,7 +759,12 @@ pub fn ImportPage() -> impl IntoView {
             .map(|r| {
                 let column = r
                     .column
-                    .map(|c| headers.get(c).cloned().unwrap_or_else(|| format!("#{}", c + 1)))
+                    .map(|c| {
+                        headers
+                            .get(c)
+                            .cloned()
+                            .unwrap_or_else(|| format!("#{}", c + 1))
+                    })
                     .unwrap_or_default();
                 view! {
                     <tr class="refusal" data-line=r.line.to_string() data-reason=r.reason.code()>
@@ -775,7 +810,8 @@ pub fn ImportPage() -> impl IntoView {
     };
 
     let running = move || matches!(phase.get(), Phase::Running { .. });
-    let can_run = move || problems.with(Vec::is_empty) && source.with(Option::is_some) && !running();
+    let can_run =
+        move || problems.with(Vec::is_empty) && source.with(Option::is_some) && !running();
 
     view! {
         <section class="page" id="import">
