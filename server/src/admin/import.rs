@@ -29,8 +29,10 @@ use crate::storage::DocumentStore;
 use crate::storage::records::RecordQuery;
 use crate::sync::hub::{Grant, MemberChange};
 
-/// Records listed in the workspace index in one change.
+/// Rows planned, then stored, together; new records listed in the workspace index in
+/// one change.
 const INDEX_BATCH: usize = 500;
+
 /// Rows read per page while collecting the records rows are matched against.
 const PAGE: usize = 2_000;
 
@@ -265,14 +267,6 @@ pub async fn import(state: &AppState, request: ImportRequest) -> Result<String, 
 
     let now = now_ms();
     let ctx = EditContext::new(&user.id, now);
-    let mut grant = Grant::new(
-        user.id.clone(),
-        user.email.clone(),
-        user.workspace_id.clone(),
-        "admin-import".to_owned(),
-        user.access(),
-        i64::MAX,
-    );
     let index_id: Option<DocumentId> = if request.dry_run {
         None
     } else {
@@ -289,24 +283,43 @@ pub async fn import(state: &AppState, request: ImportRequest) -> Result<String, 
     };
     let mut planner = Planner::new(&mapping, index, ctx.clone());
     let mut report = Report::default();
-    let mut to_list: Vec<(DocumentId, String, i64)> = Vec::new();
-    for row in source.rows() {
-        let outcome = planner.plan(&row, &|id| existing.get(id).cloned());
-        let outcome = if request.dry_run {
-            outcome
-        } else {
-            let cells = row.as_ref().map(|r| r.cells.clone()).unwrap_or_default();
-            store(state, &mut grant, outcome, cells, &ctx, &mut to_list).await?
-        };
-        report.add(&outcome);
-        if let Some(index_id) = index_id
-            && to_list.len() >= INDEX_BATCH
-        {
-            list(state, index_id, &mut to_list).await?;
+    let mut rows = source.rows();
+    loop {
+        // A batch of rows is planned in order, then stored concurrently: the storage
+        // commits the writes that wait together in one transaction (one fsync), where
+        // one change after another would wait for a commit each.
+        let mut planned: Vec<(Outcome, Vec<String>)> = Vec::with_capacity(INDEX_BATCH);
+        for row in rows.by_ref().take(INDEX_BATCH) {
+            let outcome = planner.plan(&row, &|id| existing.get(id).cloned());
+            planned.push((outcome, row.map(|r| r.cells).unwrap_or_default()));
         }
-    }
-    if let Some(index_id) = index_id {
-        list(state, index_id, &mut to_list).await?;
+        if planned.is_empty() {
+            break;
+        }
+        if request.dry_run {
+            for (outcome, _) in &planned {
+                report.add(outcome);
+            }
+            continue;
+        }
+        // Each write is a task of its own, so the record checks and projections use
+        // every core; the outcomes are read back in row order.
+        let tasks: Vec<_> = planned
+            .into_iter()
+            .map(|(outcome, cells)| {
+                let (state, user, ctx) = (state.clone(), user.clone(), ctx.clone());
+                tokio::spawn(async move { store(&state, &user, outcome, cells, &ctx).await })
+            })
+            .collect();
+        let mut to_list = Vec::new();
+        for task in tasks {
+            let (outcome, listed) = task.await.map_err(|e| e.to_string())??;
+            report.add(&outcome);
+            to_list.extend(listed);
+        }
+        if let Some(index_id) = index_id {
+            list(state, index_id, to_list).await?;
+        }
     }
 
     if let Some(path) = &request.refused {
@@ -354,16 +367,26 @@ pub async fn import(state: &AppState, request: ImportRequest) -> Result<String, 
     Ok(out.trim_end().to_owned())
 }
 
-/// Stores one planned outcome as `grant`'s member; what the hub refuses becomes a
-/// refused row.
+/// A new record to list in the workspace index: its ID, kind and creation time.
+type Listed = (DocumentId, String, i64);
+
+/// Stores one planned outcome as `user`; what the hub refuses becomes a refused row.
+/// Returns the outcome as it ended, and the index entry a new shared record needs.
 async fn store(
     state: &AppState,
-    grant: &mut Grant,
+    user: &User,
     outcome: Outcome,
     cells: Vec<String>,
     ctx: &EditContext,
-    to_list: &mut Vec<(DocumentId, String, i64)>,
-) -> Result<Outcome, String> {
+) -> Result<(Outcome, Option<Listed>), String> {
+    let mut grant = Grant::new(
+        user.id.clone(),
+        user.email.clone(),
+        user.workspace_id.clone(),
+        "admin-import".to_owned(),
+        user.access(),
+        i64::MAX,
+    );
     let refused = |line: usize, reason: Reason| {
         Outcome::Refused(Refusal {
             line,
@@ -377,7 +400,7 @@ async fn store(
             let mut created = record.create().map_err(|e| e.to_string())?;
             let change = state
                 .hub
-                .member_change(grant, id, true, |doc| {
+                .member_change(&mut grant, id, true, |doc| {
                     doc.merge(&mut created)
                         .map(|added| !added.is_empty())
                         .map_err(|e| e.to_string())
@@ -387,62 +410,69 @@ async fn store(
             Ok(match change {
                 MemberChange::Stored(stored) => {
                     let record = stored.map_or(*record, |r| *r);
-                    if record.common().team.is_empty() {
-                        to_list.push((id, record.kind(), record.common().created_at));
-                    }
-                    Outcome::Create {
-                        line,
-                        id,
-                        record: Box::new(record),
-                    }
+                    let listed = record
+                        .common()
+                        .team
+                        .is_empty()
+                        .then(|| (id, record.kind(), record.common().created_at));
+                    (
+                        Outcome::Create {
+                            line,
+                            id,
+                            record: Box::new(record),
+                        },
+                        listed,
+                    )
                 }
                 MemberChange::Refused(denial) => {
-                    refused(line, Reason::NotAllowed(denial.code.into()))
+                    (refused(line, Reason::NotAllowed(denial.code.into())), None)
                 }
                 MemberChange::Invalid(e) => return Err(format!("line {line}: {e}")),
                 MemberChange::NotFound | MemberChange::Unchanged => {
-                    refused(line, Reason::NotAllowed("not_stored".into()))
+                    (refused(line, Reason::NotAllowed("not_stored".into())), None)
                 }
             })
         }
         Outcome::Update { line, id, changes } => {
             let change = state
                 .hub
-                .member_change(grant, id, false, |doc| apply_changes(doc, &changes, ctx))
+                .member_change(&mut grant, id, false, |doc| {
+                    apply_changes(doc, &changes, ctx)
+                })
                 .await
                 .map_err(|e| e.to_string())?;
-            Ok(match change {
-                MemberChange::Stored(_) => Outcome::Update { line, id, changes },
-                MemberChange::Unchanged => Outcome::Unchanged { line, id },
-                MemberChange::NotFound => refused(line, Reason::NotFound),
-                MemberChange::Refused(denial) => {
-                    refused(line, Reason::NotAllowed(denial.code.into()))
-                }
-                MemberChange::Invalid(saha_core::record::EditError::Invalid(problems)) => refused(
-                    line,
-                    Reason::Field(
-                        problems
-                            .first()
-                            .map_or(saha_core::text::validate::Problem::Required, |p| p.1),
-                    ),
-                ),
-                MemberChange::Invalid(e) => return Err(format!("line {line}: {e:?}")),
-            })
+            Ok((
+                match change {
+                    MemberChange::Stored(_) => Outcome::Update { line, id, changes },
+                    MemberChange::Unchanged => Outcome::Unchanged { line, id },
+                    MemberChange::NotFound => refused(line, Reason::NotFound),
+                    MemberChange::Refused(denial) => {
+                        refused(line, Reason::NotAllowed(denial.code.into()))
+                    }
+                    MemberChange::Invalid(saha_core::record::EditError::Invalid(problems)) => {
+                        refused(
+                            line,
+                            Reason::Field(
+                                problems
+                                    .first()
+                                    .map_or(saha_core::text::validate::Problem::Required, |p| p.1),
+                            ),
+                        )
+                    }
+                    MemberChange::Invalid(e) => return Err(format!("line {line}: {e:?}")),
+                },
+                None,
+            ))
         }
-        other => Ok(other),
+        other => Ok((other, None)),
     }
 }
 
 /// Lists new records shared by the workspace in its index, in one change.
-async fn list(
-    state: &AppState,
-    index: DocumentId,
-    to_list: &mut Vec<(DocumentId, String, i64)>,
-) -> Result<(), String> {
-    if to_list.is_empty() {
+async fn list(state: &AppState, index: DocumentId, batch: Vec<Listed>) -> Result<(), String> {
+    if batch.is_empty() {
         return Ok(());
     }
-    let batch = std::mem::take(to_list);
     state
         .hub
         .server_change(index, |doc| {
