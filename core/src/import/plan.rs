@@ -119,6 +119,21 @@ pub struct Refusal {
     pub cells: Vec<String>,
 }
 
+impl Refusal {
+    /// The header of the column at fault (`#7` for a cell beyond the headers), or ""
+    /// when no one column is.
+    pub fn column_name(&self, headers: &[String]) -> String {
+        self.column
+            .map(|c| {
+                headers
+                    .get(c)
+                    .cloned()
+                    .unwrap_or_else(|| format!("#{}", c + 1))
+            })
+            .unwrap_or_default()
+    }
+}
+
 /// What happens to one row.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
@@ -562,16 +577,7 @@ impl Report {
                 })
                 .collect();
             cells.push(crate::export::Cell::Integer(refusal.line as i64));
-            let column = refusal
-                .column
-                .map(|c| {
-                    headers
-                        .get(c)
-                        .cloned()
-                        .unwrap_or_else(|| format!("#{}", c + 1))
-                })
-                .unwrap_or_default();
-            cells.push(column.into());
+            cells.push(refusal.column_name(headers).into());
             cells.push(reason(&refusal.reason).into());
             cells.push(refusal.reason.code().into());
             table.push(cells);
@@ -591,18 +597,10 @@ impl Report {
             self.refused.len()
         );
         for r in &self.refused {
-            let column = r
-                .column
-                .map(|c| {
-                    format!(
-                        " column {:?}",
-                        headers
-                            .get(c)
-                            .cloned()
-                            .unwrap_or_else(|| format!("#{}", c + 1))
-                    )
-                })
-                .unwrap_or_default();
+            let column = match r.column {
+                Some(_) => format!(" column {:?}", r.column_name(headers)),
+                None => String::new(),
+            };
             out.push_str(&format!(
                 "line {}{column}: {} [{}]\n",
                 r.line,

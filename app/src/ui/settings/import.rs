@@ -757,15 +757,7 @@ pub fn ImportPage() -> impl IntoView {
             .iter()
             .take(SHOWN_REFUSALS)
             .map(|r| {
-                let column = r
-                    .column
-                    .map(|c| {
-                        headers
-                            .get(c)
-                            .cloned()
-                            .unwrap_or_else(|| format!("#{}", c + 1))
-                    })
-                    .unwrap_or_default();
+                let column = r.column_name(&headers);
                 view! {
                     <tr class="refusal" data-line=r.line.to_string() data-reason=r.reason.code()>
                         <td>{r.line}</td>
