@@ -20,6 +20,8 @@
 //! - [`service`]: cases (complaints, requests, wishes) with SLA clocks.
 //! - [`engagement`]: segments, campaigns gated by consent and approval, special days.
 //! - [`kinds`]: the registry of record kinds, the one list a new kind is added to.
+//! - [`duplicates`]: the same company or person entered twice: candidates by exact keys,
+//!   a score on folded names, and merging with a redirect from the merged record.
 //! - [`import`]: spreadsheets and other CRMs' exports to records (encodings, CSV,
 //!   column mapping, row checks and the dry-run report), shared by app and server.
 //! - [`analytics`]: meaning from the data — profit per customer, ABC classes, RFM.
@@ -43,6 +45,7 @@ pub mod access;
 pub mod activities;
 pub mod analytics;
 pub mod api;
+pub mod duplicates;
 pub mod engagement;
 pub mod error;
 pub mod export;

@@ -158,16 +158,19 @@ fn documents_saved_by_an_earlier_release_load_unchanged() {
             .filter(|key| !kept.contains(key))
             .map(|(key, _)| key.as_str())
             .collect();
-        // Keys added since: `archived_at` and `deleted_at` (every kind, 2026-12-03), a quote's
+        // Keys added since: `archived_at` and `deleted_at` (every kind, 2026-12-03), and
+        // `merged_into` (every kind, 2026-12-05: duplicates merged), a quote's
         // `revision` (2026-12-03, quotes and the orders and invoices made from them).
         let since: &[&str] = match kind {
-            "quote" | "order" | "invoice" => &["archived_at", "deleted_at", "revision"],
+            "quote" | "order" | "invoice" => {
+                &["archived_at", "deleted_at", "merged_into", "revision"]
+            }
             // A campaign's e-mail `subject` (2026-12-03).
-            "campaign" => &["archived_at", "deleted_at", "subject"],
+            "campaign" => &["archived_at", "deleted_at", "merged_into", "subject"],
             // A lead's consent log, e.g. from a web form (2026-12-03).
-            "lead" => &["archived_at", "consents", "deleted_at"],
+            "lead" => &["archived_at", "consents", "deleted_at", "merged_into"],
             // A product's `unit_cost`, kept by the lines priced from it (2026-12-03).
-            "product" => &["archived_at", "deleted_at", "unit_cost"],
+            "product" => &["archived_at", "deleted_at", "merged_into", "unit_cost"],
             // A segment's ABC class and minimum margin filters (2026-12-03).
             // Its matrix group, retention and bought / not bought product filters
             // (2026-12-04), and its RFM filters (2026-12-04, later).
@@ -177,6 +180,7 @@ fn documents_saved_by_an_earlier_release_load_unchanged() {
                 "bought_product",
                 "deleted_at",
                 "loyalty_group",
+                "merged_into",
                 "min_margin",
                 "not_bought_product",
                 "retention",
@@ -185,8 +189,13 @@ fn documents_saved_by_an_earlier_release_load_unchanged() {
                 "rfm_recency",
             ],
             // An account's annual purchasing potential, for the share of wallet (2026-12-04).
-            "account" => &["annual_potential", "archived_at", "deleted_at"],
-            _ => &["archived_at", "deleted_at"],
+            "account" => &[
+                "annual_potential",
+                "archived_at",
+                "deleted_at",
+                "merged_into",
+            ],
+            _ => &["archived_at", "deleted_at", "merged_into"],
         };
         assert_eq!(added, since, "{kind}");
     }

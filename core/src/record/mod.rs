@@ -257,9 +257,21 @@ pub struct Common {
     /// restore it. (Erasing its bytes from history is the privacy erasure's work.)
     #[autosurgeon(missing = "Default::default", hydrate = "value::hydrate_int_or_zero")]
     pub deleted_at: i64,
+    /// The record this one was merged into (its document ID); empty while it was not.
+    /// A merged record is also deleted ([`Common::deleted_at`]): it stays as a redirect,
+    /// so a link to it opens the survivor, and an edit a device made to it offline is
+    /// forwarded to the survivor (see [`crate::duplicates::merge`]).
+    #[autosurgeon(missing = "Default::default", hydrate = "value::hydrate_any_string")]
+    #[serde(default)]
+    pub merged_into: String,
 }
 
 impl Common {
+    /// Whether the record was merged into another (see [`Common::merged_into`]).
+    pub fn is_merged(&self) -> bool {
+        !self.merged_into.is_empty()
+    }
+
     /// Whether the record is archived (see [`Common::archived_at`]).
     pub fn is_archived(&self) -> bool {
         self.archived_at != 0
@@ -427,6 +439,7 @@ impl Common {
             notes: String::new(),
             archived_at: 0,
             deleted_at: 0,
+            merged_into: String::new(),
         }
     }
 }

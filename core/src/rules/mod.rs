@@ -132,6 +132,8 @@ pub const COMMON: &[FieldRule] = &[
     field("created_by", Write::Fixed),
     field("history", Write::AppendOnly),
     field("deleted_at", Write::Admins),
+    // Merging duplicates (see `crate::duplicates`) deletes the merged record.
+    field("merged_into", Write::Admins),
 ];
 
 const APPROVERS: &[Role] = &[Role::Owner, Role::Admin, Role::Manager];
@@ -549,10 +551,22 @@ pub fn changed_fields(doc: &Automerge, before: &[ChangeHash]) -> BTreeSet<String
 /// Whether the root value at `key` is absent or empty (an empty string, text, list or
 /// map, zero, false or null).
 fn is_empty_at(doc: &Automerge, key: &str) -> bool {
-    match doc.get(ROOT, key) {
+    is_empty_then(doc, key, None)
+}
+
+/// [`is_empty_at`] as the document was at `heads` (now, for `None`).
+fn is_empty_then(doc: &Automerge, key: &str, heads: Option<&[ChangeHash]>) -> bool {
+    let value = match heads {
+        Some(heads) => doc.get_at(ROOT, key, heads),
+        None => doc.get(ROOT, key),
+    };
+    let length = |id: &ObjId| match heads {
+        Some(heads) => doc.length_at(id, heads),
+        None => doc.length(id),
+    };
+    match value {
         Ok(None) => true,
-        Ok(Some((Value::Object(ObjType::Text), id))) => doc.length(&id) == 0,
-        Ok(Some((Value::Object(_), id))) => doc.length(&id) == 0,
+        Ok(Some((Value::Object(_), id))) => length(&id) == 0,
         Ok(Some((Value::Scalar(s), _))) => {
             use automerge::ScalarValue as S;
             match s.as_ref() {
@@ -730,6 +744,11 @@ pub fn check(access: Option<&Access>, change: &Change<'_>) -> Result<Option<Reco
         match rule.write {
             Write::Members => {}
             Write::Admins if access.role.administers() => {}
+            // A field added in a later version is written empty into an older document
+            // by anyone's first edit: empty before and after is no change.
+            Write::Admins
+                if is_empty_then(change.doc, rule.field, Some(change.before_heads))
+                    && is_empty_at(change.doc, rule.field) => {}
             Write::Admins => return Err(Refusal::AdminsOnly(rule.field)),
             Write::Server => return Err(Refusal::ServerOnly(rule.field)),
             Write::Fixed => return Err(Refusal::Fixed(rule.field)),

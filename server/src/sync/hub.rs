@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 use automerge::{Automerge, ChangeHash};
 use saha_core::DocumentId;
 use saha_core::access::{Access, read_scope};
+use saha_core::duplicates::merge::{self, Forward};
 use saha_core::kinds::Record;
 use saha_core::rules;
 use saha_core::workspace;
@@ -880,11 +881,13 @@ impl Hub {
         };
         let mut durable = None;
         let mut follow_up = None;
+        let mut forward = None;
         if applied.changed {
             match self.accept(grant, id, &mut live, meta.as_ref(), &before_heads)? {
                 Ok((d, accepted)) => {
                     durable = d;
                     follow_up = Some(accepted);
+                    forward = merge_forwarding(&live, &before_heads);
                 }
                 Err(_) => {
                     conn.forget(&id);
@@ -902,6 +905,9 @@ impl Hub {
         if let Some(accepted) = follow_up {
             self.after_accepted(id, grant, meta.as_ref(), accepted)
                 .await?;
+        }
+        if let Some(forward) = forward {
+            self.forward_to_survivor(grant, id, forward).await;
         }
         Ok(reply.into_iter().collect())
     }
@@ -1059,10 +1065,14 @@ impl Hub {
             };
         // `accept` moved the record it read into the document's cache.
         let record = live.record.clone().flatten().map(Box::new);
+        let forward = merge_forwarding(&live, &before_heads);
         drop(live);
         self.stored(id, durable).await?;
         self.after_accepted(id, grant, meta.as_ref(), accepted)
             .await?;
+        if let Some(forward) = forward {
+            self.forward_to_survivor(grant, id, forward).await;
+        }
         Ok(MemberChange::Stored(record))
     }
 
@@ -1100,6 +1110,63 @@ impl Hub {
             self.unlist(&grant.workspace_id, &[id]).await?;
         }
         Ok(())
+    }
+
+    /// Writes an edit that reached merged record `merged` onto the record it was merged
+    /// into (following a survivor that was itself merged later, up to a few steps), as
+    /// the server: the member's own change was stored as they made it, and was judged
+    /// then. A survivor of another workspace, or one that is gone, gets nothing; a
+    /// failure is logged, never returned: the member's change is already stored.
+    async fn forward_to_survivor(&self, grant: &Grant, merged: DocumentId, forward: Forward) {
+        const MAX_STEPS: usize = 4;
+        let mut into = forward.into.clone();
+        for _ in 0..MAX_STEPS {
+            let Ok(survivor) = into.parse::<DocumentId>() else {
+                tracing::warn!(doc = %merged, into = %into, "a merged record names no document");
+                return;
+            };
+            match self.meta(&survivor).await {
+                Ok(Some(meta)) if meta.workspace == grant.workspace_id => {}
+                Ok(_) => return,
+                Err(e) => {
+                    tracing::error!(doc = %merged, error = %e, "merge forwarding failed");
+                    return;
+                }
+            }
+            let ctx =
+                saha_core::record::EditContext::new(&grant.user_id, crate::directory::now_ms());
+            let mut next = None;
+            let result = self
+                .server_change(survivor, |doc| {
+                    let Some(Ok(record)) = Record::read(doc) else {
+                        return Ok(false);
+                    };
+                    if record.common().is_merged() {
+                        next = Some(record.common().merged_into.clone());
+                        return Ok(false);
+                    }
+                    match merge::forward(&forward, &record, &ctx) {
+                        Ok(Some(updated)) => updated.write(doc),
+                        Ok(None) => Ok(false),
+                        Err(problems) => {
+                            tracing::warn!(
+                                doc = %merged, survivor = %survivor, ?problems,
+                                "an edit to a merged record does not fit its survivor"
+                            );
+                            Ok(false)
+                        }
+                    }
+                })
+                .await;
+            if let Err(e) = result {
+                tracing::error!(doc = %merged, error = %e, "merge forwarding failed");
+                return;
+            }
+            match next {
+                Some(further) => into = further,
+                None => return,
+            }
+        }
     }
 
     /// The workspace's index documents (one; more only after a rebuild race).
@@ -1210,6 +1277,16 @@ impl Hub {
             None => None,
         })
     }
+}
+
+/// The edit to forward when `live` holds a merged record that changed since
+/// `before_heads` (see [`merge::forwarding`]).
+fn merge_forwarding(live: &LiveDoc, before_heads: &[ChangeHash]) -> Option<Forward> {
+    let merged = matches!(&live.record, Some(Some(r)) if r.common().is_merged());
+    if !merged {
+        return None;
+    }
+    merge::forwarding(&live.doc, before_heads)
 }
 
 /// Drops idle documents from memory until the hub closes (see [`Hub::evict`]).
