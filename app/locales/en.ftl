@@ -955,6 +955,7 @@ audit_action-api_token-revoked = API token revoked
 audit_action-api-record_created = Record created through the API
 audit_action-records-imported = Records imported from a file
 audit_action-records-exported = Records exported to a file
+audit_action-records-merged = Duplicate merged into another record
 audit_action-api-record_updated = Record changed through the API
 audit_action-api-record_deleted = Record deleted through the API
 audit_action-api-denied = API change refused
@@ -1139,3 +1140,39 @@ import-stopped_at = (stopped at line { $line })
 import-undo = Undo
 import-undone_state = (undone)
 import-undone = { $removed } records moved to the bin; { $kept } changed since and kept.
+
+## duplicates
+dup-title = Duplicates
+dup-hint = Finds the same company or person entered twice: by tax number, e-mail, phone, company e-mail domain and a name that reads alike. Merging keeps one record, moves everything linked to the other onto it, and leaves the other in the bin as a pointer to the kept one.
+dup-kind = Look among
+dup-scan = Find duplicates
+dup-none = No likely duplicates.
+dup-found = { $count ->
+    [one] One likely pair, best match first.
+   *[other] { $count } likely pairs, best match first.
+}
+dup-score = Match
+dup-compare = Compare and merge
+dup-merge-title = Merge two records
+dup-keep = Keep
+dup-choose = Where the two differ, choose the value to keep.
+dup-combined = Tags, notes, consent records and loyalty points of both are kept.
+dup-merge = Merge
+dup-merged = { $moved ->
+    [one] Merged; one linked record moved to the kept one.
+   *[other] Merged; { $moved } linked records moved to the kept one.
+}
+dup-kept = { $count ->
+    [one] One record (an issued invoice or settled quote) keeps its link and opens the kept record.
+   *[other] { $count } records (issued invoices, settled quotes) keep their link and open the kept record.
+}
+dup-key-tax_number = same tax number
+dup-key-email = same e-mail
+dup-key-phone = same phone
+dup-key-domain = same e-mail domain
+dup-key-name = same name
+dup-error-not_mergeable = Only two accounts, or two contacts, can be merged.
+dup-error-same_record = A record cannot be merged with itself.
+dup-error-already_merged = One of the two was already merged into another record.
+dup-redirect = This record was merged into another; opening that one.
+dup-possible = This may be recorded already: { $names }. Check it, or save again to create it anyway.

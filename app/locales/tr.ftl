@@ -935,6 +935,7 @@ audit_action-api_token-revoked = API anahtarı iptal edildi
 audit_action-api-record_created = API ile kayıt oluşturuldu
 audit_action-records-imported = Kayıtlar dosyadan içe aktarıldı
 audit_action-records-exported = Kayıtlar dosyaya dışa aktarıldı
+audit_action-records-merged = Mükerrer kayıt başka bir kayıtla birleştirildi
 audit_action-api-record_updated = API ile kayıt değiştirildi
 audit_action-api-record_deleted = API ile kayıt silindi
 audit_action-api-denied = API değişikliği reddedildi
@@ -1119,3 +1120,39 @@ import-stopped_at = ({ $line }. satırda durdu)
 import-undo = Geri al
 import-undone_state = (geri alındı)
 import-undone = { $removed } kayıt çöp kutusunda; sonradan değişen { $kept } kayıt korundu.
+
+## duplicates
+dup-title = Mükerrer kayıtlar
+dup-hint = İki kez girilmiş aynı firmayı ya da kişiyi bulur: vergi numarası, e-posta, telefon, firma e-posta alan adı ve benzer okunan ad ile. Birleştirme bir kaydı tutar, diğerine bağlı her şeyi ona taşır ve diğerini, tutulan kayda yönlendiren bir iz olarak çöp kutusunda bırakır.
+dup-kind = Nerede aransın
+dup-scan = Mükerrerleri bul
+dup-none = Olası mükerrer kayıt yok.
+dup-found = { $count ->
+    [one] Bir olası çift; en iyi eşleşme önce.
+   *[other] { $count } olası çift; en iyi eşleşme önce.
+}
+dup-score = Eşleşme
+dup-compare = Karşılaştır ve birleştir
+dup-merge-title = İki kaydı birleştir
+dup-keep = Tutulacak kayıt
+dup-choose = İkisinin farklı olduğu alanlarda tutulacak değeri seçin.
+dup-combined = İkisinin etiketleri, notları, izin kayıtları ve sadakat puanları korunur.
+dup-merge = Birleştir
+dup-merged = { $moved ->
+    [one] Birleştirildi; bağlı bir kayıt tutulan kayda taşındı.
+   *[other] Birleştirildi; bağlı { $moved } kayıt tutulan kayda taşındı.
+}
+dup-kept = { $count ->
+    [one] Bir kayıt (kesilmiş fatura ya da sonuçlanmış teklif) bağlantısını korur ve tutulan kaydı açar.
+   *[other] { $count } kayıt (kesilmiş faturalar, sonuçlanmış teklifler) bağlantısını korur ve tutulan kaydı açar.
+}
+dup-key-tax_number = aynı vergi numarası
+dup-key-email = aynı e-posta
+dup-key-phone = aynı telefon
+dup-key-domain = aynı e-posta alan adı
+dup-key-name = aynı ad
+dup-error-not_mergeable = Yalnızca iki firma ya da iki kişi birleştirilebilir.
+dup-error-same_record = Bir kayıt kendisiyle birleştirilemez.
+dup-error-already_merged = İkisinden biri zaten başka bir kayıtla birleştirilmiş.
+dup-redirect = Bu kayıt başka bir kayıtla birleştirildi; o açılıyor.
+dup-possible = Bu kayıt zaten var olabilir: { $names }. Kontrol edin ya da yine de oluşturmak için tekrar kaydedin.

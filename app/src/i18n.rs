@@ -315,6 +315,9 @@ pub(crate) fn repo_error(lang: Lang, error: &crate::client::error::RepoError) ->
         RepoError::Rules(refusal) => word_for(lang, &format!("refused.{}", refusal.code())),
         RepoError::NoIndex => word(lang, Key::RefusedNoIndex),
         RepoError::Record(e) | RepoError::Store(e) => e.clone(),
+        RepoError::PossibleDuplicate(titles) => {
+            Fmt::DupPossible.format(lang, &[("names", titles.join(", ").as_str().into())])
+        }
     }
 }
 

@@ -10,6 +10,7 @@
 //! saha-bench seed-screens --http http://127.0.0.1:PORT --email E --password P
 //! saha-bench seed-analytics --http http://127.0.0.1:PORT --email E --password P
 //! saha-bench import-file --rows N --out FILE.csv [--seed S]
+//! saha-bench duplicate-scan [--accounts 100000] [--seed S]
 //! ```
 
 use std::collections::HashMap;
@@ -78,7 +79,7 @@ async fn main() -> ExitCode {
     let raw: Vec<String> = std::env::args().skip(1).collect();
     let Some(command) = raw.first().cloned() else {
         eprintln!(
-            "usage: saha-bench <servers|seed-saha|seed-screens|seed-analytics|import-file> [options]"
+            "usage: saha-bench <servers|seed-saha|seed-screens|seed-analytics|import-file|duplicate-scan> [options]"
         );
         return ExitCode::from(2);
     };
@@ -89,6 +90,7 @@ async fn main() -> ExitCode {
             "seed-analytics" => seed_analytics(&args).await,
             "seed-screens" => seed_screens(&args).await,
             "import-file" => import_file(&args),
+            "duplicate-scan" => duplicate_scan(&args),
             other => Err(format!("unknown command {other}")),
         },
         Err(e) => Err(e),
@@ -120,6 +122,50 @@ fn import_file(args: &Args) -> Result<(), String> {
     let out = args.get("out")?;
     std::fs::write(out, &bytes).map_err(|e| format!("writing {out}: {e}"))?;
     eprintln!("{rows} rows, {} bytes, written to {out}", bytes.len());
+    Ok(())
+}
+
+/// Times the workspace duplicate scan over `--accounts` generated accounts, one in a
+/// hundred entered a second time as a spreadsheet would hold it (capitals, the legal
+/// form spelt out, the same e-mail).
+fn duplicate_scan(args: &Args) -> Result<(), String> {
+    use saha_core::kinds::Record;
+    use saha_core::record::EditContext;
+    let count: usize = args.num("accounts", 100_000)?;
+    let seed: u64 = args.num("seed", SEED)?;
+    let ctx = EditContext::new("bench", 1);
+    let mut records = Vec::with_capacity(count + count / 100);
+    for (n, generated) in datagen::accounts(seed, count, 0).into_iter().enumerate() {
+        let mut record = Record::blank("account", &ctx).ok_or("no account kind")?;
+        record
+            .apply_new(&generated.form, &ctx)
+            .map_err(|p| format!("generated account {n}: {p:?}"))?;
+        if n % 100 == 0 {
+            let mut twin = generated.form.clone();
+            let name = twin.get("name").to_uppercase();
+            twin.set("name", format!("{name} SAN. VE TİC."));
+            let mut copy = Record::blank("account", &ctx).ok_or("no account kind")?;
+            copy.apply_new(&twin, &ctx)
+                .map_err(|p| format!("twin of account {n}: {p:?}"))?;
+            records.push((format!("twin-{n}"), copy));
+        }
+        records.push((generated.id.to_string(), record));
+    }
+    let list: Vec<(&str, &Record)> = records.iter().map(|(id, r)| (id.as_str(), r)).collect();
+    let started = std::time::Instant::now();
+    let pairs = saha_core::duplicates::scan(&list);
+    let took = started.elapsed();
+    let twins_found = pairs
+        .iter()
+        .filter(|p| p.first.starts_with("twin-") || p.second.starts_with("twin-"))
+        .count();
+    println!(
+        "{} accounts: {} pairs ({twins_found} with an entered-twice twin of {}) in {:.2} s",
+        list.len(),
+        pairs.len(),
+        count.div_ceil(100),
+        took.as_secs_f64()
+    );
     Ok(())
 }
 

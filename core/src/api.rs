@@ -233,10 +233,12 @@ pub enum AuditAction {
     RecordsImported,
     /// Records taken out as a file.
     RecordsExported,
+    /// A duplicate merged into the record kept (the target is the merged one).
+    RecordsMerged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 30] = [
+    pub const ALL: [AuditAction; 31] = [
         AuditAction::WorkspaceCreated,
         AuditAction::Login,
         AuditAction::LoginFailed,
@@ -267,6 +269,7 @@ impl AuditAction {
         AuditAction::WebFormDeleted,
         AuditAction::RecordsImported,
         AuditAction::RecordsExported,
+        AuditAction::RecordsMerged,
     ];
 
     /// The stable code entries carry (`invitation.created`).
@@ -302,6 +305,7 @@ impl AuditAction {
             AuditAction::WebFormDeleted => "web_form.deleted",
             AuditAction::RecordsImported => "records.imported",
             AuditAction::RecordsExported => "records.exported",
+            AuditAction::RecordsMerged => "records.merged",
         }
     }
 

@@ -71,6 +71,7 @@ const PAGES = [
   '/settings/service',
   '/settings/company',
   '/settings/bin',
+  '/settings/duplicates',
   '/settings/api',
   '/settings/forms',
 ];

@@ -114,6 +114,21 @@ async fn an_offline_edit_to_a_merged_account_reaches_the_survivor() {
         assert!(gone.common.is_deleted());
         assert_eq!(gone.phone, "+902125550102");
     }
+    // Each merge is in the audit log, naming the record merged away and its survivor.
+    let (status, log) = server.owner.get("/api/audit").await.unwrap();
+    assert_eq!(status, 200);
+    let merges: Vec<&serde_json::Value> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "records.merged")
+        .collect();
+    assert_eq!(merges.len(), 2, "{log:#}");
+    assert!(
+        merges
+            .iter()
+            .all(|e| e["detail"].as_str().unwrap().starts_with("merged into "))
+    );
 }
 
 #[tokio::test]

@@ -22,6 +22,9 @@ pub enum RepoError {
     Record(String),
     /// IndexedDB failed; what it said.
     Store(String),
+    /// A new account or contact looks like one already recorded (their titles, best
+    /// match first): nothing was written; saving again creates it anyway.
+    PossibleDuplicate(Vec<String>),
 }
 
 impl From<EditError> for RepoError {

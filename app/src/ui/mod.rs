@@ -283,6 +283,7 @@ lazy_pages! {
     CompanySettingsRoute in page_company_settings => settings::company::CompanySettingsPage,
     BinRoute in page_bin => settings::bin::BinPage,
     ImportRoute in page_import => settings::import::ImportPage,
+    DuplicatesRoute in page_duplicates => settings::duplicates::DuplicatesPage,
     ApiTokensRoute in page_api_tokens => settings::api_tokens::ApiTokensPage,
     WebFormsRoute in page_web_forms => settings::web_forms::WebFormsPage,
     ConsentsRoute in page_consents => engagement::consent::ConsentsPage,
@@ -327,6 +328,7 @@ fn App(lang: Lang) -> impl IntoView {
                     <Route path=path!("/settings/company") view={Lazy::<CompanySettingsRoute>::new()} />
                     <Route path=path!("/settings/bin") view={Lazy::<BinRoute>::new()} />
                     <Route path=path!("/settings/import") view={Lazy::<ImportRoute>::new()} />
+                    <Route path=path!("/settings/duplicates") view={Lazy::<DuplicatesRoute>::new()} />
                     <Route path=path!("/settings/api") view={Lazy::<ApiTokensRoute>::new()} />
                     <Route path=path!("/settings/forms") view={Lazy::<WebFormsRoute>::new()} />
                     <Route path=path!("/today") view=activities::my_day::MyDay />

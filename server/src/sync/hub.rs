@@ -107,6 +107,9 @@ pub struct Grant {
     refused: HashSet<DocumentId>,
     /// Refusals not yet written to the audit log.
     pub denials: Vec<Denial>,
+    /// Records this connection merged into another (the merged record, the survivor's
+    /// ID), not yet written to the audit log.
+    pub merges: Vec<(DocumentId, String)>,
 }
 
 /// A change the hub refused, for the audit log and the member's device.
@@ -137,6 +140,7 @@ impl Grant {
             follows_workspace: false,
             refused: HashSet::new(),
             denials: Vec::new(),
+            merges: Vec::new(),
         }
     }
 
@@ -888,6 +892,9 @@ impl Hub {
                     durable = d;
                     follow_up = Some(accepted);
                     forward = merge_forwarding(&live, &before_heads);
+                    if let Some(into) = newly_merged(&live, &before_heads) {
+                        grant.merges.push((id, into));
+                    }
                 }
                 Err(_) => {
                     conn.forget(&id);
@@ -1287,6 +1294,20 @@ fn merge_forwarding(live: &LiveDoc, before_heads: &[ChangeHash]) -> Option<Forwa
         return None;
     }
     merge::forwarding(&live.doc, before_heads)
+}
+
+/// The survivor's ID when the change since `before_heads` is the one that merged the
+/// record in `live` away.
+fn newly_merged(live: &LiveDoc, before_heads: &[ChangeHash]) -> Option<String> {
+    let Some(Some(record)) = &live.record else {
+        return None;
+    };
+    use automerge::{ROOT, ReadDoc, Value};
+    let was_merged = matches!(
+        live.doc.get_at(ROOT, "merged_into", before_heads),
+        Ok(Some((Value::Scalar(s), _))) if s.as_str().is_some_and(|s| !s.is_empty())
+    );
+    (record.common().is_merged() && !was_merged).then(|| record.common().merged_into.clone())
 }
 
 /// Drops idle documents from memory until the hub closes (see [`Hub::evict`]).

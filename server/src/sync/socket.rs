@@ -111,6 +111,19 @@ pub async fn serve(socket: WebSocket, ctx: SocketContext) {
                             tracing::warn!(error = %e, "could not keep a refusal for the device");
                         }
                     }
+                    for (merged, survivor) in grant.merges.drain(..) {
+                        directory.audit(
+                            &grant.workspace_id,
+                            saha_core::api::AuditEntry {
+                                at: now_ms(),
+                                actor: grant.email.clone(),
+                                action: saha_core::api::AuditAction::RecordsMerged.code().into(),
+                                target: merged.url().to_string(),
+                                ip: ip.clone(),
+                                detail: format!("merged into {survivor}"),
+                            },
+                        );
+                    }
                     match result {
                         Ok(replies) => replies,
                         Err(end) => break end,

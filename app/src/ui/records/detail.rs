@@ -39,11 +39,26 @@ pub fn RecordDetail() -> impl IntoView {
                 {move || word_for(lang.get(), &format!("kinds.{}", kind.get()))}
             </A>
             {move || match view_of.get() {
-                None => view! { <p class="empty">{tr(Key::RecordNotFound)}</p> }.into_any(),
+                None => match merged_into(id.get(), kind.get()) {
+                    // A merged record redirects to the one it was merged into.
+                    Some(href) => view! {
+                        <p class="banner" role="status">{tr(Key::DupRedirect)}</p>
+                        <leptos_router::components::Redirect path=href />
+                    }
+                    .into_any(),
+                    None => view! { <p class="empty">{tr(Key::RecordNotFound)}</p> }.into_any(),
+                },
                 Some(v) => view! { <DetailBody view=v /> }.into_any(),
             }}
         </section>
     }
+}
+
+/// Where record `id` of `kind` lives now, when it was merged into another record.
+fn merged_into(id: Option<DocumentId>, kind: &str) -> Option<String> {
+    let record = repo().deleted_record(id?)?;
+    let survivor = record.common().merged_into.parse::<DocumentId>().ok()?;
+    (record.kind() == kind).then(|| record_href(kind, survivor))
 }
 
 #[component]

@@ -67,11 +67,30 @@ pub fn NewRecord() -> impl IntoView {
             initial.set("started", zone.local(crate::client::now_ms()).to_string());
         }
         let template = blank.clone();
+        // A new account or contact that looks recorded already is held back once, with
+        // the records it resembles named; saving again creates it anyway.
+        let warned = RwSignal::new(false);
         let save = move |form: Form| {
             let mut record = template.clone();
             async move {
                 let ctx = repo().edit_context();
                 record.apply_new(&form, &ctx).map_err(RepoError::Invalid)?;
+                if !warned.get_untracked()
+                    && let Some(profile) = saha_core::duplicates::Profile::of(&record)
+                {
+                    let found = repo().with_record_list(|list| {
+                        saha_core::duplicates::matches_for(&profile, list)
+                    });
+                    if !found.is_empty() {
+                        warned.set(true);
+                        let titles = found
+                            .iter()
+                            .take(3)
+                            .map(|pair| crate::ui::widgets::links::title_of_id(&pair.second))
+                            .collect();
+                        return Err(RepoError::PossibleDuplicate(titles));
+                    }
+                }
                 let call = match &record {
                     Record::Call(c) => Some(c.clone()),
                     _ => None,

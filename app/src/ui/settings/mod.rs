@@ -1,13 +1,14 @@
 //! Settings: the member's own (password, language, device) and the workspace's for
 //! admins: [`members`] and teams, the [`audit`] log, [`pipeline`] stages and
 //! [`service`] settings (working hours, SLA targets, loyalty), the [`company`] details
-//! printed on quotes and invoices, [`import`] from spreadsheets, the [`bin`] of deleted records and the REST API's
+//! printed on quotes and invoices, [`import`] from spreadsheets, [`duplicates`] found and merged, the [`bin`] of deleted records and the REST API's
 //! tokens ([`api_tokens`]), [`webhooks`] and [`web_forms`].
 
 pub mod api_tokens;
 pub mod audit;
 pub mod bin;
 pub mod company;
+pub mod duplicates;
 pub mod import;
 pub mod members;
 pub mod pipeline;
@@ -112,6 +113,7 @@ pub fn SettingsPage() -> impl IntoView {
                     <A href="/settings/service" attr:class="button" attr:id="service-settings-link">{move || i18n::word(lang.get(), Key::UiServiceSettings)}</A>
                     <A href="/settings/company" attr:class="button" attr:id="company-settings-link">{move || i18n::word(lang.get(), Key::UiCompanyDetails)}</A>
                     <A href="/settings/import" attr:class="button" attr:id="import-link">{tr(Key::ImportTitle)}</A>
+                    <A href="/settings/duplicates" attr:class="button" attr:id="duplicates-link">{tr(Key::DupTitle)}</A>
                     <A href="/settings/bin" attr:class="button" attr:id="bin-link">{move || i18n::word(lang.get(), Key::UiBin)}</A>
                     <A href="/settings/api" attr:class="button" attr:id="api-settings-link">{move || i18n::word(lang.get(), Key::UiApi)}</A>
                     <A href="/settings/forms" attr:class="button" attr:id="web-forms-link">{tr(Key::UiWebForms)}</A>
