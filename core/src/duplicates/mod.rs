@@ -9,7 +9,7 @@
 //!    company's e-mail unless it is a free-mail domain (gmail.com, hotmail.com, …), and
 //!    its name folded for Turkish (İ/ı/I → i, ş → s, …) with legal-form words ("A.Ş.",
 //!    "Ltd. Şti.", "San. ve Tic.") removed and the words sorted. Only records sharing a
-//!    key become a candidate pair ([`scan`]); a key shared by more than
+//!    key become a candidate pair ([`scan()`]); a key shared by more than
 //!    [`scan::MAX_BLOCK`] records (a switchboard number on every branch) is too common to
 //!    pair on.
 //! 2. **A score** ([`keys::score`]) from which keys the two share, how alike their
