@@ -295,11 +295,7 @@ pub fn forwarding(doc: &Automerge, before_heads: &[ChangeHash]) -> Option<Forwar
     if into.is_empty() {
         return None;
     }
-    let was_merged = matches!(
-        doc.get_at(ROOT, "merged_into", before_heads),
-        Ok(Some((Value::Scalar(s), _))) if s.as_str().is_some_and(|s| !s.is_empty())
-    );
-    let baseline = if was_merged {
+    let baseline = if was_merged_at(doc, before_heads) {
         before_heads.to_vec()
     } else {
         merge_dependencies(doc)?
@@ -313,6 +309,14 @@ pub fn forwarding(doc: &Automerge, before_heads: &[ChangeHash]) -> Option<Forwar
         before,
         after,
     })
+}
+
+/// Whether the record in `doc` was already merged away at `heads`.
+pub fn was_merged_at(doc: &Automerge, heads: &[ChangeHash]) -> bool {
+    matches!(
+        doc.get_at(ROOT, "merged_into", heads),
+        Ok(Some((Value::Scalar(s), _))) if s.as_str().is_some_and(|s| !s.is_empty())
+    )
 }
 
 /// The dependencies of the change that set the document's `merged_into`: the heads the

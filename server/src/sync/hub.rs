@@ -1302,12 +1302,8 @@ fn newly_merged(live: &LiveDoc, before_heads: &[ChangeHash]) -> Option<String> {
     let Some(Some(record)) = &live.record else {
         return None;
     };
-    use automerge::{ROOT, ReadDoc, Value};
-    let was_merged = matches!(
-        live.doc.get_at(ROOT, "merged_into", before_heads),
-        Ok(Some((Value::Scalar(s), _))) if s.as_str().is_some_and(|s| !s.is_empty())
-    );
-    (record.common().is_merged() && !was_merged).then(|| record.common().merged_into.clone())
+    (record.common().is_merged() && !merge::was_merged_at(&live.doc, before_heads))
+        .then(|| record.common().merged_into.clone())
 }
 
 /// Drops idle documents from memory until the hub closes (see [`Hub::evict`]).

@@ -75,14 +75,8 @@ pub fn DuplicatesPage() -> impl IntoView {
         });
         pairs.set(Some(found));
     };
-    let on_merged = Callback::new(move |(pair, message): (Pair, String)| {
-        pairs.update(|p| {
-            if let Some(p) = p {
-                // Pairs naming the merged record are gone with it.
-                let gone = [pair.first.clone(), pair.second.clone()];
-                p.retain(|x| !(gone.contains(&x.first) && gone.contains(&x.second)));
-            }
-        });
+    // After a merge the list is scanned afresh: pairs naming the merged record are gone.
+    let on_merged = Callback::new(move |message: String| {
         chosen.set(None);
         done.set(Some(message));
         run_scan();
@@ -157,7 +151,7 @@ pub fn DuplicatesPage() -> impl IntoView {
 fn MergePanel(
     pair: Pair,
     chosen: RwSignal<Option<Pair>>,
-    on_merged: Callback<(Pair, String)>,
+    on_merged: Callback<String>,
 ) -> impl IntoView {
     let lang = use_lang();
     let records = match (
@@ -192,7 +186,6 @@ fn MergePanel(
     let title_a = title_of_id(&pair.first);
     let title_b = title_of_id(&pair.second);
     let run = {
-        let pair = pair.clone();
         let (a, b) = (a.clone(), b.clone());
         move || {
             let (sid, mid, survivor, merged) = if keep_first.get_untracked() {
@@ -249,7 +242,6 @@ fn MergePanel(
             let moved = relinked.len() as u64;
             changed.extend(relinked);
             busy.set(true);
-            let pair = pair.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let result = repo().save(Vec::new(), changed).await;
                 busy.set(false);
@@ -263,7 +255,7 @@ fn MergePanel(
                                 &Fmt::DupKept.format(lang_now, &[("count", kept.into())]),
                             );
                         }
-                        on_merged.run((pair, message));
+                        on_merged.run(message);
                     }
                     Err(e) => failure.set(Some(i18n::repo_error(lang_now, &e))),
                 }
