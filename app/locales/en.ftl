@@ -956,6 +956,7 @@ audit_action-api-record_created = Record created through the API
 audit_action-records-imported = Records imported from a file
 audit_action-records-exported = Records exported to a file
 audit_action-records-merged = Duplicate merged into another record
+audit_action-workspace-backed_up = Workspace backed up
 audit_action-api-record_updated = Record changed through the API
 audit_action-api-record_deleted = Record deleted through the API
 audit_action-api-denied = API change refused
@@ -1067,6 +1068,9 @@ ui-save_goals = Save goals
 ui-goals_saved = Goals saved for the workspace.
 ui-export_table = Download the table:
 ui-export_too_large = This table has more rows or columns than a spreadsheet file holds.
+ui-export_list = Export…
+ui-export_list_hint = Field codes as headers: the file imports again.
+ui-export_csv_turkish = CSV (Excel, Turkish)
 ui-first_sale = First sale
 ui-opinions = Opinions
 ui-retention_state = Retention
@@ -1140,6 +1144,11 @@ import-stopped_at = (stopped at line { $line })
 import-undo = Undo
 import-undone_state = (undone)
 import-undone = { $removed } records moved to the bin; { $kept } changed since and kept.
+
+## backup
+backup-title = Backup
+backup-hint = Every record with its history, the members (no passwords), teams, number counters and the audit log.
+backup-download = Download a backup
 
 ## duplicates
 dup-title = Duplicates

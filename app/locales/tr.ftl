@@ -936,6 +936,7 @@ audit_action-api-record_created = API ile kayıt oluşturuldu
 audit_action-records-imported = Kayıtlar dosyadan içe aktarıldı
 audit_action-records-exported = Kayıtlar dosyaya dışa aktarıldı
 audit_action-records-merged = Mükerrer kayıt başka bir kayıtla birleştirildi
+audit_action-workspace-backed_up = Çalışma alanının yedeği alındı
 audit_action-api-record_updated = API ile kayıt değiştirildi
 audit_action-api-record_deleted = API ile kayıt silindi
 audit_action-api-denied = API değişikliği reddedildi
@@ -1047,6 +1048,9 @@ ui-save_goals = Hedefleri kaydet
 ui-goals_saved = Hedefler çalışma alanı için kaydedildi.
 ui-export_table = Tabloyu indir:
 ui-export_too_large = Bu tablo bir hesap tablosu dosyasının alabileceğinden fazla satır veya sütun içeriyor.
+ui-export_list = Dışa aktar…
+ui-export_list_hint = Başlıklar alan kodlarıdır: dosya yeniden içe aktarılabilir.
+ui-export_csv_turkish = CSV (Türkçe Excel)
 ui-first_sale = İlk satış
 ui-opinions = Görüş sayısı
 ui-retention_state = Elde tutma
@@ -1120,6 +1124,11 @@ import-stopped_at = ({ $line }. satırda durdu)
 import-undo = Geri al
 import-undone_state = (geri alındı)
 import-undone = { $removed } kayıt çöp kutusunda; sonradan değişen { $kept } kayıt korundu.
+
+## backup
+backup-title = Yedek
+backup-hint = Geçmişiyle her kayıt, üyeler (parolasız), ekipler, numara sayaçları ve denetim günlüğü.
+backup-download = Yedeği indir
 
 ## duplicates
 dup-title = Mükerrer kayıtlar

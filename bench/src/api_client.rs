@@ -142,6 +142,20 @@ impl ApiClient {
         Self::answer(response).await
     }
 
+    /// A GET whose body is kept as bytes (a file download).
+    pub async fn get_bytes(&self, path: &str) -> Result<(StatusCode, Vec<u8>), PeerError> {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(reqwest::header::COOKIE, &self.cookie)
+            .send()
+            .await
+            .map_err(err)?;
+        let status = response.status();
+        let bytes = response.bytes().await.map_err(err)?;
+        Ok((status, bytes.to_vec()))
+    }
+
     pub async fn send(
         &self,
         method: reqwest::Method,

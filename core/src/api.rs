@@ -235,10 +235,12 @@ pub enum AuditAction {
     RecordsExported,
     /// A duplicate merged into the record kept (the target is the merged one).
     RecordsMerged,
+    /// An owner (or an operator) took a backup of the whole workspace.
+    WorkspaceBackedUp,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 31] = [
+    pub const ALL: [AuditAction; 32] = [
         AuditAction::WorkspaceCreated,
         AuditAction::Login,
         AuditAction::LoginFailed,
@@ -270,6 +272,7 @@ impl AuditAction {
         AuditAction::RecordsImported,
         AuditAction::RecordsExported,
         AuditAction::RecordsMerged,
+        AuditAction::WorkspaceBackedUp,
     ];
 
     /// The stable code entries carry (`invitation.created`).
@@ -306,12 +309,25 @@ impl AuditAction {
             AuditAction::RecordsImported => "records.imported",
             AuditAction::RecordsExported => "records.exported",
             AuditAction::RecordsMerged => "records.merged",
+            AuditAction::WorkspaceBackedUp => "workspace.backed_up",
         }
     }
 
     pub fn from_code(code: &str) -> Option<AuditAction> {
         AuditAction::ALL.into_iter().find(|a| a.code() == code)
     }
+}
+
+/// A device telling the server it saved records as a file (`POST /api/audit/exports`),
+/// so the export is in the audit log like one made on the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportNotice {
+    /// The URL section of the records' kind (`accounts`).
+    pub section: String,
+    pub rows: u64,
+    /// A [`crate::export::Format`] code.
+    pub format: String,
 }
 
 /// One audit log entry.

@@ -214,6 +214,34 @@ impl Record {
     }
 }
 
+/// Records of one kind as a table that imports again: the ID, then every field of the
+/// kind's form by its code, as the form holds it (the same text the import reads
+/// back, so an export updates by ID or key without changing a value).
+pub fn records_table<'a>(
+    kind: &str,
+    records: impl IntoIterator<Item = (&'a str, &'a Record)>,
+) -> crate::export::Table {
+    let ctx = crate::record::EditContext::new("", 0);
+    let fields: Vec<&'static str> = Record::blank(kind, &ctx)
+        .map(|r| r.fields().iter().map(|f| f.name).collect())
+        .unwrap_or_default();
+    let mut table = crate::export::Table::new(
+        section_of(kind),
+        std::iter::once("id".to_owned()).chain(fields.iter().map(|f| (*f).to_owned())),
+    );
+    for (id, record) in records {
+        let form = record.form();
+        let mut row = vec![crate::export::Cell::Text(id.to_owned())];
+        row.extend(
+            fields
+                .iter()
+                .map(|f| crate::export::Cell::Text(form.get(f).to_owned())),
+        );
+        table.push(row);
+    }
+    table
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -72,6 +72,7 @@ const PAGES = [
   '/settings/company',
   '/settings/bin',
   '/settings/duplicates',
+  '/accounts/export',
   '/settings/api',
   '/settings/forms',
 ];

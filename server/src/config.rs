@@ -100,12 +100,45 @@ pub enum AdminCommand {
         /// accounts, contacts, leads, products, opportunities, cases, …
         #[arg(long)]
         kind: String,
-        /// csv (default) or xlsx.
+        /// csv (default), csv-tr (for Excel set to Turkish: `;`, decimal comma) or xlsx.
         #[arg(long, default_value = "csv")]
         format: String,
         /// Where to write; standard output when left out.
         #[arg(long)]
         out: Option<std::path::PathBuf>,
+    },
+    /// Writes a backup of a whole workspace (every document with its history, members
+    /// without passwords, teams, number counters, the audit log) to one file.
+    Backup {
+        /// The workspace's ID or exact name (may be left out when the server has one).
+        #[arg(long)]
+        workspace: Option<String>,
+        /// The file to write (gzip-compressed JSON Lines).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
+    /// Restores a workspace from a backup into this server, which must not have it.
+    /// Nothing is written unless the whole file checks out. Members come back without
+    /// passwords: the one named here gets the password read from standard input.
+    Restore {
+        /// The member who can sign in afterwards (default: the earliest owner).
+        #[arg(long)]
+        email: Option<String>,
+        /// Read that member's new password from the first line of standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// The backup file.
+        file: std::path::PathBuf,
+    },
+    /// Sets a member's password (one restored from a backup has none); their sessions
+    /// end.
+    SetPassword {
+        /// The member's email address.
+        #[arg(long)]
+        email: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long, required = true)]
+        password_stdin: bool,
     },
 }
 

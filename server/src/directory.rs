@@ -74,7 +74,7 @@ pub struct ApiToken {
     pub revoked_at: Option<i64>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Workspace {
     pub id: String,
     pub name: String,
@@ -129,7 +129,7 @@ impl User {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Team {
     pub id: String,
     pub workspace_id: String,
@@ -841,6 +841,133 @@ impl Directory {
                 .map(|(_, v)| serde_json::from_slice(&v).map_err(|e| json_error(e).into()))
                 .collect()
         })
+    }
+}
+
+/// A workspace's rows in the directory as a backup carries them ([`crate::backup`]):
+/// members without password hashes, no sessions, invitations or tokens.
+#[derive(Debug, Clone)]
+pub struct WorkspaceRows {
+    pub workspace: Workspace,
+    /// Sorted by ID.
+    pub teams: Vec<Team>,
+    /// Sorted by ID; `password_hash` is empty.
+    pub members: Vec<User>,
+    /// Document number counters: the key after `<workspace>/`, the last number handed out.
+    pub counters: Vec<(String, u64)>,
+    /// The audit log in key order, each with its key after `<workspace>/`.
+    pub audit: Vec<(String, api::AuditEntry)>,
+}
+
+/// Why a workspace's rows could not be restored.
+#[derive(Debug, thiserror::Error)]
+pub enum RestoreRefusal {
+    #[error("a workspace with the ID {0} exists on this server")]
+    WorkspaceExists(String),
+    #[error("{0} is already a member of a workspace on this server")]
+    EmailTaken(String),
+}
+
+impl Directory {
+    /// The rows of `workspace_id` a backup holds, read in one transaction.
+    pub fn workspace_rows(&self, workspace_id: &str) -> DirResult<WorkspaceRows> {
+        let from = format!("{workspace_id}/");
+        let to = format!("{workspace_id}0");
+        self.tables.read(|tx| {
+            let workspace: Workspace = get_json(tx, WORKSPACES, workspace_id)?
+                .ok_or_else(|| Box::new(DirectoryError::NotFound))?;
+            let mut teams = Vec::new();
+            for (_, value) in tx.scan(TEAMS, "", None)? {
+                let team: Team = serde_json::from_slice(&value).map_err(json_error)?;
+                if team.workspace_id == workspace_id {
+                    teams.push(team);
+                }
+            }
+            teams.sort_by(|a, b| a.id.cmp(&b.id));
+            let mut members = Vec::new();
+            for (_, value) in tx.scan(USERS, "", None)? {
+                let mut user: User = serde_json::from_slice(&value).map_err(json_error)?;
+                if user.workspace_id == workspace_id {
+                    user.password_hash.clear();
+                    members.push(user);
+                }
+            }
+            members.sort_by(|a, b| a.id.cmp(&b.id));
+            let mut counters = Vec::new();
+            for (key, value) in tx.scan(INVOICE_COUNTERS, &from, Some(&to))? {
+                let last = text(Some(value))
+                    .and_then(|t| t.parse::<u64>().ok())
+                    .ok_or_else(|| ServerError::Storage(format!("number counter {key}")))?;
+                counters.push((key[from.len()..].to_owned(), last));
+            }
+            let mut audit = Vec::new();
+            for (key, value) in tx.scan(AUDIT, &from, Some(&to))? {
+                let entry: api::AuditEntry = serde_json::from_slice(&value).map_err(json_error)?;
+                audit.push((key[from.len()..].to_owned(), entry));
+            }
+            Ok(WorkspaceRows {
+                workspace,
+                teams,
+                members,
+                counters,
+                audit,
+            })
+        })
+    }
+
+    /// Writes a backup's rows in one transaction, refusing (and writing nothing) when the
+    /// workspace exists or a member's email address is taken. `passwords` gives members
+    /// (by ID) a password hash; the others cannot sign in until one is set.
+    pub fn restore_workspace(
+        &self,
+        rows: &WorkspaceRows,
+        passwords: &std::collections::HashMap<String, String>,
+    ) -> DirResult<Result<(), RestoreRefusal>> {
+        let ws = &rows.workspace.id;
+        self.tables.write(|tx| {
+            if tx.get(WORKSPACES, ws)?.is_some() {
+                return Ok(Err(RestoreRefusal::WorkspaceExists(ws.clone())));
+            }
+            for member in &rows.members {
+                if tx.get(USER_EMAILS, &email_key(&member.email))?.is_some()
+                    || tx.get(USERS, &member.id)?.is_some()
+                {
+                    return Ok(Err(RestoreRefusal::EmailTaken(member.email.clone())));
+                }
+            }
+            put_json(tx, WORKSPACES, ws, &rows.workspace)?;
+            for team in &rows.teams {
+                put_json(tx, TEAMS, &team.id, team)?;
+            }
+            for member in &rows.members {
+                let mut user = member.clone();
+                user.workspace_id = ws.clone();
+                user.password_hash = passwords.get(&user.id).cloned().unwrap_or_default();
+                tx.put(USER_EMAILS, &email_key(&user.email), user.id.as_bytes())?;
+                put_json(tx, USERS, &user.id, &user)?;
+            }
+            for (key, last) in &rows.counters {
+                tx.put(
+                    INVOICE_COUNTERS,
+                    &format!("{ws}/{key}"),
+                    last.to_string().as_bytes(),
+                )?;
+            }
+            for (key, entry) in &rows.audit {
+                put_json(tx, AUDIT, &format!("{ws}/{key}"), entry)?;
+            }
+            Ok(Ok(()))
+        })
+    }
+
+    /// Sets a member's password (an operator's `admin set-password`, or a member restored
+    /// from a backup, which has none).
+    pub fn set_password(&self, user_id: &str, hash: String) -> DirResult<User> {
+        let (_, after) = self.update_user(user_id, |user, _| {
+            user.password_hash = hash.clone();
+            Ok(())
+        })?;
+        Ok(after)
     }
 }
 

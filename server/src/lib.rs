@@ -13,6 +13,7 @@
 //! shutting down a server) and [`admin`] (the operator commands).
 
 pub mod admin;
+pub mod backup;
 pub mod config;
 pub mod directory;
 pub mod error;

@@ -228,6 +228,12 @@ fn NewRecordPage() -> impl IntoView {
     view! { <navigation::KnownSection><records::form::NewRecord /></navigation::KnownSection> }
 }
 
+/// A list saved as a file (the page's code loads on first use).
+#[component]
+fn ListExportPage() -> impl IntoView {
+    view! { <navigation::KnownSection><records::export::ListExportPage /></navigation::KnownSection> }
+}
+
 /// A record's edit form (the form's code loads on first use).
 #[component]
 fn EditRecordPage() -> impl IntoView {
@@ -274,6 +280,7 @@ lazy_pages! {
     SearchRoute in page_search => records::search::SearchPage,
     NewRecordRoute in page_new_record => NewRecordPage,
     EditRecordRoute in page_edit_record => EditRecordPage,
+    ListExportRoute in page_list_export => ListExportPage,
     PipelineRoute in page_pipeline => sales::pipeline::PipelineBoard,
     SettingsRoute in page_settings => settings::SettingsPage,
     MembersRoute in page_members => settings::members::MembersPage,
@@ -344,6 +351,7 @@ fn App(lang: Lang) -> impl IntoView {
                     <Route path=path!("/reports/performance") view={Lazy::<PerformanceRoute>::new()} />
                     <Route path=path!("/:section") view=|| view! { <navigation::KnownSection><records::list::RecordList /></navigation::KnownSection> } />
                     <Route path=path!("/:section/new") view={Lazy::<NewRecordRoute>::new()} />
+                    <Route path=path!("/:section/export") view={Lazy::<ListExportRoute>::new()} />
                     <Route path=path!("/:section/:id") view=|| view! { <navigation::KnownSection><records::detail::RecordDetail /></navigation::KnownSection> } />
                     <Route path=path!("/:section/:id/edit") view={Lazy::<EditRecordRoute>::new()} />
                 </Routes>

@@ -132,15 +132,36 @@ impl Table {
 /// The file formats a table exports to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// RFC 4180: `,` between fields, `.` decimal point, ISO dates.
     Csv,
+    /// What Excel set to Turkish opens with a double click: `;` between fields, a
+    /// decimal comma and `dd.mm.yyyy` dates ([`csv::Dialect::TurkishExcel`]).
+    CsvTurkish,
     Xlsx,
 }
 
 impl Format {
+    /// Every format, in the order a page offers them.
+    pub const ALL: [Format; 3] = [Format::CsvTurkish, Format::Csv, Format::Xlsx];
+
+    /// The format's code (`--format` of `admin export`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::CsvTurkish => "csv-tr",
+            Format::Xlsx => "xlsx",
+        }
+    }
+
+    /// The format of a [`code`](Format::code).
+    pub fn from_code(code: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.code() == code)
+    }
+
     /// The file name extension, without the dot.
     pub fn extension(self) -> &'static str {
         match self {
-            Format::Csv => "csv",
+            Format::Csv | Format::CsvTurkish => "csv",
             Format::Xlsx => "xlsx",
         }
     }
@@ -148,7 +169,7 @@ impl Format {
     /// The media type of the file.
     pub fn mime(self) -> &'static str {
         match self {
-            Format::Csv => "text/csv;charset=utf-8",
+            Format::Csv | Format::CsvTurkish => "text/csv;charset=utf-8",
             Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         }
     }
@@ -157,6 +178,9 @@ impl Format {
     pub fn write(self, table: &Table) -> Result<Vec<u8>, ExportError> {
         match self {
             Format::Csv => Ok(csv::write(table).into_bytes()),
+            Format::CsvTurkish => {
+                Ok(csv::write_with(table, csv::Dialect::TurkishExcel).into_bytes())
+            }
             Format::Xlsx => xlsx::write(table),
         }
     }

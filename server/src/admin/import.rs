@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use saha_core::DocumentId;
 use saha_core::api::{AuditAction, AuditEntry};
-use saha_core::export::{Cell, Format, Table};
+use saha_core::export::Format;
 use saha_core::import::decode::Encoding;
 use saha_core::import::mapping::{self, DateOrder};
 use saha_core::import::plan::{Refusal, apply_changes};
@@ -498,27 +498,18 @@ pub async fn export(
     out: Option<&Path>,
 ) -> Result<(Vec<u8>, String), String> {
     let kind = kind_named(kind)?;
-    let format = match format {
-        "csv" => Format::Csv,
-        "xlsx" => Format::Xlsx,
-        other => return Err(format!("--format {other:?}: use csv or xlsx")),
-    };
+    let format = Format::from_code(format).ok_or_else(|| {
+        format!("--format {format:?}: use csv, csv-tr (Excel set to Turkish) or xlsx")
+    })?;
     let user = member(state, email)?;
     let records = visible_records(state, &user, kind).await?;
-    let ctx = EditContext::new("", 0);
-    let fields: Vec<&'static str> = Record::blank(kind, &ctx)
-        .map(|r| r.fields().iter().map(|f| f.name).collect())
-        .unwrap_or_default();
-    let mut table = Table::new(
-        kinds::section_of(kind),
-        std::iter::once("id".to_owned()).chain(fields.iter().map(|f| (*f).to_owned())),
+    let ids: Vec<String> = records.iter().map(|(id, _)| id.to_string()).collect();
+    let table = saha_core::kinds::records_table(
+        kind,
+        ids.iter()
+            .map(String::as_str)
+            .zip(records.iter().map(|(_, r)| r)),
     );
-    for (id, record) in &records {
-        let form = record.form();
-        let mut row = vec![Cell::Text(id.to_string())];
-        row.extend(fields.iter().map(|f| Cell::Text(form.get(f).to_owned())));
-        table.push(row);
-    }
     let bytes = format.write(&table).map_err(|e| e.to_string())?;
     state.directory.audit(
         &user.workspace_id,

@@ -22,19 +22,7 @@ pub async fn run(config: Config, command: AdminCommand) -> Result<String, String
             owner_name,
             password_stdin: _,
         } => {
-            let mut password = String::new();
-            std::io::stdin()
-                .lock()
-                .read_line(&mut password)
-                .map_err(|e| format!("reading the password from standard input: {e}"))?;
-            let password = password.trim_end_matches(['\r', '\n']).to_owned();
-            saha_core::api::check_new_password(&password).map_err(|_| {
-                format!(
-                    "the password must have {} to {} characters",
-                    saha_core::api::MIN_PASSWORD_CHARS,
-                    saha_core::api::MAX_PASSWORD_CHARS
-                )
-            })?;
+            let password = read_password()?;
             let email = match saha_core::text::validate::email(&email) {
                 Ok(e) if !e.is_empty() => e,
                 _ => return Err(format!("{email:?} is not an email address")),
@@ -180,7 +168,133 @@ pub async fn run(config: Config, command: AdminCommand) -> Result<String, String
                 }
             }
         }
+        AdminCommand::Backup { workspace, out } => {
+            let state = open(config).await?;
+            let workspaces = state.directory.workspaces().map_err(|e| e.to_string())?;
+            let chosen = match &workspace {
+                Some(wanted) => workspaces
+                    .iter()
+                    .find(|w| &w.id == wanted || &w.name == wanted),
+                None if workspaces.len() == 1 => workspaces.first(),
+                None => {
+                    return Err(format!(
+                        "this server has {} workspaces: name one with --workspace",
+                        workspaces.len()
+                    ));
+                }
+            }
+            .ok_or_else(|| {
+                format!(
+                    "no workspace {:?} on this server",
+                    workspace.unwrap_or_default()
+                )
+            })?;
+            let counts = crate::backup::write_file(
+                state.hub.storage(),
+                &state.directory,
+                &chosen.id,
+                &out,
+                || {
+                    crate::http::audit::audit(
+                        &state,
+                        &chosen.id,
+                        "saha-server admin",
+                        saha_core::api::AuditAction::WorkspaceBackedUp,
+                        &chosen.id,
+                        "",
+                        format!("to {}", out.display()),
+                    )
+                },
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+            Ok(format!(
+                "backed up workspace {:?} ({}): {counts} to {}",
+                chosen.name,
+                chosen.id,
+                out.display()
+            ))
+        }
+        AdminCommand::Restore {
+            email,
+            password_stdin: _,
+            file,
+        } => {
+            let password = read_password()?;
+            let state = open(config).await?;
+            // The member is found in the backup after it is read; hash first (it is
+            // the same hash whoever it turns out to be).
+            let password_hash = hash_password(&password).map_err(|e| e.to_string())?;
+            let login = crate::backup::FirstLogin {
+                email,
+                password_hash,
+            };
+            let report =
+                crate::backup::restore(state.hub.storage(), &state.directory, &file, login)
+                    .await
+                    .map_err(|e| format!("{}: {e}; nothing was restored", file.display()))?;
+            let mut out = format!(
+                "restored workspace {:?} ({}): {}; {} can sign in",
+                report.workspace.name, report.workspace.id, report.counts, report.signed_in
+            );
+            if !report.without_password.is_empty() {
+                out.push_str(&format!(
+                    "; without a password until `admin set-password` gives them one: {}",
+                    report.without_password.join(", ")
+                ));
+            }
+            Ok(out)
+        }
+        AdminCommand::SetPassword {
+            email,
+            password_stdin: _,
+        } => {
+            let password = read_password()?;
+            let state = open(config).await?;
+            let user = state
+                .directory
+                .user_by_email(&email)
+                .map_err(|e| e.to_string())?
+                .ok_or_else(|| format!("no member has the email address {email:?}"))?;
+            let hash = hash_password(&password).map_err(|e| e.to_string())?;
+            state
+                .directory
+                .set_password(&user.id, hash)
+                .map_err(|e| e.to_string())?;
+            state
+                .directory
+                .end_sessions_of(&user.id, None)
+                .map_err(|e| e.to_string())?;
+            crate::http::audit::audit(
+                &state,
+                &user.workspace_id,
+                "saha-server admin",
+                saha_core::api::AuditAction::PasswordChanged,
+                &user.email,
+                "",
+                "set by an operator".into(),
+            );
+            Ok(format!("set the password of {}", user.email))
+        }
     }
+}
+
+/// Reads a new password from the first line of standard input and checks its length.
+fn read_password() -> Result<String, String> {
+    let mut password = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut password)
+        .map_err(|e| format!("reading the password from standard input: {e}"))?;
+    let password = password.trim_end_matches(['\r', '\n']).to_owned();
+    saha_core::api::check_new_password(&password).map_err(|_| {
+        format!(
+            "the password must have {} to {} characters",
+            saha_core::api::MIN_PASSWORD_CHARS,
+            saha_core::api::MAX_PASSWORD_CHARS
+        )
+    })?;
+    Ok(password)
 }
 
 /// Opens the configured storage and the server's state over it.

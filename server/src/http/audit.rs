@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use crate::directory::now_ms;
 use crate::http::auth::Authenticated;
-use crate::http::failure::ApiResult;
+use crate::http::failure::{ApiResult, Failure};
 use crate::http::state::AppState;
 
 pub(crate) fn audit(
@@ -68,4 +68,32 @@ pub async fn sync_refusals(
 #[derive(Debug, Deserialize)]
 pub struct RefusalsQuery {
     pub since: Option<i64>,
+}
+
+/// `POST /api/audit/exports`: a member's device saved records as a file; the export is
+/// written to the audit log with the member as its actor.
+pub async fn record_export(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    peer: axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
+    Json(notice): Json<api::ExportNotice>,
+) -> ApiResult<axum::http::StatusCode> {
+    let known_section = saha_core::kinds::kind_of_section(&notice.section).is_some();
+    let Some(format) = saha_core::export::Format::from_code(&notice.format) else {
+        return Err(Failure::invalid("format: use csv, csv-tr or xlsx"));
+    };
+    if !known_section {
+        return Err(Failure::invalid("section: not a record list"));
+    }
+    audit(
+        &state,
+        &auth.user.workspace_id,
+        &auth.user.email,
+        api::AuditAction::RecordsExported,
+        &notice.section,
+        &crate::http::auth::ip(&state, &peer, &headers),
+        format!("{} rows as {} on a device", notice.rows, format.code()),
+    );
+    Ok(axum::http::StatusCode::NO_CONTENT)
 }

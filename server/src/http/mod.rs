@@ -12,6 +12,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod calendar_feed;
 pub mod document_numbers;
 pub mod failure;

@@ -17,7 +17,8 @@ use tower_http::services::ServeDir;
 use crate::http::state::AppState;
 use crate::http::sync_tickets::sync_upgrade;
 use crate::http::{
-    audit, auth, calendar_feed, document_numbers, invitations, members, setup, survey, sync_tickets,
+    audit, auth, backup, calendar_feed, document_numbers, invitations, members, setup, survey,
+    sync_tickets,
 };
 
 /// Refuses state-changing API calls from a foreign browser origin.
@@ -49,6 +50,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/changes", get(sync_tickets::sync_changes))
         .route("/sync/refusals", get(audit::sync_refusals))
         .route("/workspace", get(sync_tickets::workspace))
+        .route("/workspace/backup", get(backup::download))
         .route("/members", get(members::members))
         .route("/members/{id}", patch(members::update_member))
         .route("/teams", get(members::teams).post(members::add_team))
@@ -65,6 +67,7 @@ pub fn router(state: AppState) -> Router {
             get(invitations::invitation_preview).post(invitations::accept_invitation),
         )
         .route("/audit", get(audit::audit_log))
+        .route("/audit/exports", post(audit::record_export))
         .route("/document-numbers", post(document_numbers::reserve_numbers))
         // The route of earlier app versions still cached on devices (invoice numbers).
         .route("/invoice-numbers", post(document_numbers::reserve_numbers))

@@ -122,6 +122,43 @@ pub fn may_create(kind: &str) -> bool {
     role.can_write() && (kind != product::KIND || role.administers())
 }
 
+/// What a list shows: its search text, facet filter, order and whether archived
+/// records are in.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct ListQuery {
+    pub text: String,
+    /// A facet code, or "" for all.
+    pub filter: String,
+    pub newest_first: bool,
+    pub archived_too: bool,
+}
+
+impl ListQuery {
+    /// The records of `kind` the list shows, in its order (reactive: reads the store).
+    pub fn matches(&self, kind: &str) -> Vec<DocumentId> {
+        let today = today();
+        repo().records().with(|all| {
+            let keep = |id: &DocumentId| {
+                all.get(id).is_some_and(|v| {
+                    v.kind == kind
+                        && (self.archived_too || !v.record.common().is_archived())
+                        && (self.filter.is_empty()
+                            || v.record
+                                .facet(&today)
+                                .is_some_and(|(_, code)| code == self.filter))
+                })
+            };
+            let (_, mut ids) = repo().search(&self.text, usize::MAX, keep);
+            if self.newest_first {
+                ids.sort_by_key(|id| {
+                    std::cmp::Reverse(all.get(id).map_or(0, |v| v.record.common().created_at))
+                });
+            }
+            ids
+        })
+    }
+}
+
 #[component]
 pub fn RecordList() -> impl IntoView {
     let kind = section_param();
@@ -143,31 +180,30 @@ fn KindList(kind: &'static str) -> impl IntoView {
     // Every match, found by the search index over every record of the kind; only the
     // cards in view are rendered (see `visible_cards`).
     let matches = Memo::new(move |_| {
-        let q = query.get();
-        let wanted = filter.get();
-        let newest = newest_first.get();
-        let archived_too = show_archived.get();
-        let today = today();
-        records.with(|all| {
-            let keep = |id: &DocumentId| {
-                all.get(id).is_some_and(|v| {
-                    v.kind == kind
-                        && (archived_too || !v.record.common().is_archived())
-                        && (wanted.is_empty()
-                            || v.record
-                                .facet(&today)
-                                .is_some_and(|(_, code)| code == wanted))
-                })
-            };
-            let (_, mut ids) = repo().search(&q, usize::MAX, keep);
-            if newest {
-                ids.sort_by_key(|id| {
-                    std::cmp::Reverse(all.get(id).map_or(0, |v| v.record.common().created_at))
-                });
-            }
-            ids
-        })
+        ListQuery {
+            text: query.get(),
+            filter: filter.get(),
+            newest_first: newest_first.get(),
+            archived_too: show_archived.get(),
+        }
+        .matches(kind)
     });
+    // The export page shows the same records: the list's state goes along in its URL.
+    let export_href = move || {
+        let mut href = format!(
+            "/{}/export?q={}&filter={}",
+            section_of(kind),
+            String::from(js_sys::encode_uri_component(&query.get())),
+            String::from(js_sys::encode_uri_component(&filter.get()))
+        );
+        if newest_first.get() {
+            href.push_str("&newest=1");
+        }
+        if show_archived.get() {
+            href.push_str("&archived=1");
+        }
+        href
+    };
     let found = move || matches.with(Vec::len);
     let list = NodeRef::<leptos::html::Ul>::new();
     let grid = RwSignal::new(None::<Grid>);
@@ -309,6 +345,7 @@ fn KindList(kind: &'static str) -> impl IntoView {
                     <input type="checkbox" id="show-archived" on:change=move |ev| show_archived.set(event_target_checked(&ev)) />
                     {move || word(lang.get(), Key::UiShowArchived)}
                 </label>
+                <A href=export_href attr:class="button" attr:id="list-export-link">{tr(Key::UiExportList)}</A>
                 </div>
                 </details>
             </div>

@@ -119,6 +119,11 @@ pub fn SettingsPage() -> impl IntoView {
                     <A href="/settings/forms" attr:class="button" attr:id="web-forms-link">{tr(Key::UiWebForms)}</A>
                 </nav>
             </Show>
+            <Show when=move || role == saha_core::access::Role::Owner>
+                <h2>{tr(Key::BackupTitle)}</h2>
+                <p class="hint">{tr(Key::BackupHint)}</p>
+                <a href="/api/workspace/backup" download class="button" id="backup-link">{tr(Key::BackupDownload)}</a>
+            </Show>
 
             <h2>{tr(Key::ChangePassword)}</h2>
             <form class="form" id="password-form" on:submit=change_password>

@@ -13,13 +13,23 @@ use crate::ui::widgets::files::{download_bytes, safe_file_name};
 use crate::ui::widgets::format::workspace_zone;
 
 /// The file name: the table's name made safe, today's date, the format's extension.
-fn file_name(stem: &str, format: Format) -> String {
+pub fn file_name(stem: &str, format: Format) -> String {
     let today = workspace_zone().local(now_ms()).date;
     format!("{}-{today}.{}", safe_file_name(stem), format.extension())
 }
 
-/// "CSV" and "Excel" buttons (`{id}-csv`, `{id}-xlsx`) saving `table()` as a file named
-/// after `file`; an error line if the table is too large for the format.
+/// The label of a format's button.
+pub fn format_label(format: Format) -> impl Fn() -> &'static str + Copy {
+    let turkish = tr(Key::UiExportCsvTurkish);
+    move || match format {
+        Format::CsvTurkish => turkish(),
+        Format::Csv => "CSV",
+        Format::Xlsx => "Excel",
+    }
+}
+
+/// A button per format (`{id}-csv-tr`, `{id}-csv`, `{id}-xlsx`) saving `table()` as a
+/// file named after `file`; an error line if the table is too large for the format.
 #[component]
 pub fn ExportButtons(
     id: &'static str,
@@ -46,12 +56,16 @@ pub fn ExportButtons(
     view! {
         <div class="actions export" id=id>
             <span class="hint">{tr(Key::UiExportTable)}</span>
-            <button type="button" class="button" id=format!("{id}-csv") on:click=move |_| save(Format::Csv)>
-                "CSV"
-            </button>
-            <button type="button" class="button" id=format!("{id}-xlsx") on:click=move |_| save(Format::Xlsx)>
-                "Excel"
-            </button>
+            {Format::ALL
+                .into_iter()
+                .map(|format| {
+                    view! {
+                        <button type="button" class="button" id=format!("{id}-{}", format.code()) on:click=move |_| save(format)>
+                            {format_label(format)}
+                        </button>
+                    }
+                })
+                .collect_view()}
             <Show when=move || error.get().is_some()>
                 <p class="error" role="alert">{tr(Key::UiExportTooLarge)}</p>
             </Show>

@@ -1,0 +1,97 @@
+//! A list saved as a file (`/:section/export`): the records the list showed — its
+//! search, filter and order come along in the URL — as a table that imports again
+//! ([`saha_core::kinds::records_table`]), in Turkish Excel CSV, CSV or Excel. The page
+//! is split out of the main module. Online, each export is written to the audit log.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+use saha_core::api::ExportNotice;
+use saha_core::export::{ExportError, Format};
+use saha_core::kinds::section_of;
+
+use crate::client::http;
+use crate::i18n::{self, Key, word_for};
+use crate::ui::records::list::{ListQuery, section_param};
+use crate::ui::widgets::export::{file_name, format_label};
+use crate::ui::widgets::files::download_bytes;
+use crate::ui::{repo, tr, use_lang};
+
+/// Saves the records of `kind` that `query` lists as a file in `format` and, online,
+/// tells the audit log; returns how many were saved.
+fn save(kind: &'static str, query: &ListQuery, format: Format) -> Result<usize, ExportError> {
+    let ids = query.matches(kind);
+    let table = repo().records().with_untracked(|all| {
+        saha_core::kinds::records_table(
+            kind,
+            ids.iter()
+                .filter_map(|id| all.get(id))
+                .map(|v| (v.key.as_str(), &v.record)),
+        )
+    });
+    let bytes = format.write(&table)?;
+    download_bytes(&file_name(section_of(kind), format), format.mime(), &bytes);
+    let notice = ExportNotice {
+        section: section_of(kind).to_owned(),
+        rows: table.rows.len() as u64,
+        format: format.code().to_owned(),
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        // Offline there is no server to tell; the file is saved all the same.
+        if let Err(e) = http::post::<_, ()>("/api/audit/exports", &notice).await {
+            leptos::logging::warn!("export not audited: {e:?}");
+        }
+    });
+    Ok(table.rows.len())
+}
+
+/// The export page of one kind's list.
+#[component]
+pub fn ListExportPage() -> impl IntoView {
+    let lang = use_lang();
+    let kind = section_param();
+    let params = use_query_map();
+    let query = Memo::new(move |_| {
+        params.with(|p| ListQuery {
+            text: p.get("q").unwrap_or_default(),
+            filter: p.get("filter").unwrap_or_default(),
+            newest_first: p.get("newest").is_some(),
+            archived_too: p.get("archived").is_some(),
+        })
+    });
+    let count = Memo::new(move |_| query.with(|q| q.matches(kind.get()).len()));
+    let too_large = RwSignal::new(false);
+    let back = move || format!("/{}", section_of(kind.get()));
+    view! {
+        <section class="page" id="list-export">
+            <h1>{move || word_for(lang.get(), &format!("kinds.{}", kind.get()))}</h1>
+            <p class="count" id="list-export-count">{move || i18n::record_count(lang.get(), count.get())}</p>
+            <p class="hint">{tr(Key::UiExportListHint)}</p>
+            <div class="actions">
+                {Format::ALL
+                    .into_iter()
+                    .map(|format| {
+                        view! {
+                            <button
+                                type="button"
+                                class="button"
+                                id=format!("list-export-{}", format.code())
+                                prop:disabled=move || count.get() == 0
+                                on:click=move |_| {
+                                    let result = query.with_untracked(|q| save(kind.get_untracked(), q, format));
+                                    too_large.set(result.is_err());
+                                }
+                            >
+                                {format_label(format)}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+            </div>
+            <Show when=move || too_large.get()>
+                <p class="error" role="alert">{tr(Key::UiExportTooLarge)}</p>
+            </Show>
+            <A href=back attr:class="button">{move || word_for(lang.get(), &format!("kinds.{}", kind.get()))}</A>
+        </section>
+    }
+}
