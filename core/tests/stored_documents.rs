@@ -167,8 +167,15 @@ fn documents_saved_by_an_earlier_release_load_unchanged() {
             }
             // A campaign's e-mail `subject` (2026-12-03).
             "campaign" => &["archived_at", "deleted_at", "merged_into", "subject"],
-            // A lead's consent log, e.g. from a web form (2026-12-03).
-            "lead" => &["archived_at", "consents", "deleted_at", "merged_into"],
+            // A lead's consent log, e.g. from a web form (2026-12-03), and its
+            // `tax_number`, matched at conversion (2026-12-05).
+            "lead" => &[
+                "archived_at",
+                "consents",
+                "deleted_at",
+                "merged_into",
+                "tax_number",
+            ],
             // A product's `unit_cost`, kept by the lines priced from it (2026-12-03).
             "product" => &["archived_at", "deleted_at", "merged_into", "unit_cost"],
             // A segment's ABC class and minimum margin filters (2026-12-03).

@@ -89,4 +89,51 @@ describe('duplicates', () => {
     await office.close();
     await field.close();
   });
+
+  test('a lead converted on a phone becomes the account and contact it already was, not a second copy', async () => {
+    const context = await phone(browser);
+    const page = await openApp(context, server.url);
+    await createAccount(page, { name: 'Ege Zeytin A.Ş.', city: 'İzmir', email: 'info@egezeytin.com.tr' });
+    const accountId = new URL(page.url()).pathname.split('/').pop();
+    await page.goto(`${server.url}/contacts/new?account=${accountId}`);
+    await page.locator('#contact-name').fill('Ayşe Yılmaz');
+    await page.locator('#contact-email').fill('ayse@egezeytin.com.tr');
+    await page.getByRole('button', { name: /^(Kaydet|Save)$/ }).click();
+    await page.locator('article.detail[data-kind="contact"] h1', { hasText: 'Ayşe Yılmaz' }).waitFor();
+    const contactPath = new URL(page.url()).pathname;
+    const contactId = contactPath.split('/').pop();
+
+    // The same person arrives again as a lead from a trade fair, typed differently.
+    await page.goto(`${server.url}/leads/new`);
+    await page.locator('#lead-name').fill('AYŞE YILMAZ');
+    await page.locator('#lead-company').fill('Ege Zeytin');
+    await page.locator('#lead-email').fill('ayse@egezeytin.com.tr');
+    await page.locator('#lead-phone').fill('0532 444 55 66');
+    await page.locator('#lead-topic').fill('Zeytinyağı tedariki');
+    await page.getByRole('button', { name: /^(Kaydet|Save)$/ }).click();
+    await page.locator('article.detail[data-kind="lead"]').waitFor();
+
+    // Converting offers the existing account and contact, chosen already: strong matches.
+    await page.locator('#convert-lead').click();
+    const account = page.locator(`#convert-account label[data-choice="${accountId}"]`);
+    await account.locator('input:checked').waitFor();
+    assert.match(await account.textContent(), /Ege Zeytin A\.Ş\..*aynı ad/);
+    const contact = page.locator(`#convert-contact label[data-choice="${contactId}"]`);
+    await contact.locator('input:checked').waitFor();
+    assert.match(await contact.textContent(), /aynı e-posta/);
+    await page.locator('#convert-confirm').click();
+    await page.locator('article.detail[data-kind="opportunity"] h1', { hasText: 'Zeytinyağı tedariki' }).waitFor();
+
+    // No second account or contact; the existing contact gained the phone it lacked.
+    await page.goto(`${server.url}/accounts`);
+    await page.locator('li.card', { hasText: 'Ege Zeytin' }).first().waitFor();
+    assert.equal(await page.locator('li.card', { hasText: 'Ege Zeytin' }).count(), 1);
+    await page.goto(`${server.url}/contacts`);
+    await page.locator('li.card', { hasText: /Ayşe Yılmaz/i }).first().waitFor();
+    assert.equal(await page.locator('li.card', { hasText: /Ayşe Yılmaz/i }).count(), 1);
+    await page.goto(server.url + contactPath);
+    await page.locator('[data-field="phone"]', { hasText: '444 55 66' }).waitFor();
+    await waitForSynced(page);
+    await context.close();
+  });
 });

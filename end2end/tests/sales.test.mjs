@@ -66,6 +66,9 @@ describe('sales', () => {
     await context.setOffline(true);
     await page.locator('output.sync[data-sync="offline"]').waitFor();
     await page.locator('#convert-lead').click();
+    // Nothing on the phone resembles the lead: new records are chosen.
+    await page.locator('#convert-account input[value=""]:checked').waitFor();
+    await page.locator('#convert-confirm').click();
     await page.locator('article.detail[data-kind="opportunity"]').waitFor();
     assert.match(await page.locator('article.detail h1').textContent(), /Ege Zeytin/);
     assert.equal(await page.locator('dd[data-field="amount"]').textContent(), '5.400,00 ₺');

@@ -282,6 +282,7 @@ lazy_pages! {
     EditRecordRoute in page_edit_record => EditRecordPage,
     ListExportRoute in page_list_export => ListExportPage,
     PipelineRoute in page_pipeline => sales::pipeline::PipelineBoard,
+    LeadConversionRoute in page_lead_conversion => sales::conversion::LeadConversionPage,
     SettingsRoute in page_settings => settings::SettingsPage,
     MembersRoute in page_members => settings::members::MembersPage,
     AuditRoute in page_audit => settings::audit::AuditPage,
@@ -349,6 +350,7 @@ fn App(lang: Lang) -> impl IntoView {
                     <Route path=path!("/reports/customers") view={Lazy::<CustomersReportRoute>::new()} />
                     <Route path=path!("/reports/demand") view={Lazy::<DemandReportRoute>::new()} />
                     <Route path=path!("/reports/performance") view={Lazy::<PerformanceRoute>::new()} />
+                    <Route path=path!("/leads/:id/convert") view={Lazy::<LeadConversionRoute>::new()} />
                     <Route path=path!("/:section") view=|| view! { <navigation::KnownSection><records::list::RecordList /></navigation::KnownSection> } />
                     <Route path=path!("/:section/new") view={Lazy::<NewRecordRoute>::new()} />
                     <Route path=path!("/:section/export") view={Lazy::<ListExportRoute>::new()} />

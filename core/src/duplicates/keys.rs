@@ -3,6 +3,7 @@
 
 use crate::kinds::Record;
 use crate::parties::{account, contact};
+use crate::sales::lead::Lead;
 use crate::text::fold::fold;
 
 /// Why two records were paired: the kind of key they share.
@@ -199,6 +200,26 @@ impl Profile {
             phones,
             account: account.to_owned(),
         }
+    }
+
+    /// What converting `lead` would make: the account's profile, and the contact's as
+    /// a member of `account` (the ID of the account the contact would join; empty when
+    /// that account is new).
+    pub fn of_lead(lead: &Lead, account: &str) -> (Profile, Profile) {
+        let emails = [lead.email.as_str()];
+        let phones = [lead.phone.as_str()];
+        (
+            Profile::new(
+                account::KIND,
+                lead.account_name(),
+                &lead.city,
+                &lead.tax_number,
+                &emails,
+                &phones,
+                "",
+            ),
+            Profile::new(contact::KIND, &lead.name, "", "", &emails, &phones, account),
+        )
     }
 
     /// The exact keys the profile is found by, each with its kind.

@@ -190,4 +190,43 @@ mod tests {
         let unrelated = Profile::of(&account("Marmara Cam", "Bursa", "", "")).unwrap();
         assert!(matches_for(&unrelated, &list).is_empty());
     }
+
+    #[test]
+    fn a_lead_is_matched_as_the_account_and_contact_it_would_become() {
+        let existing = [
+            account("Ege Zeytin Gıda A.Ş.", "İzmir", "1234567890", ""),
+            record(
+                "contact",
+                Form::new()
+                    .with("name", "Ayşe Yılmaz")
+                    .with("email", "AYSE@egezeytin.com.tr")
+                    .with("account", "a1"),
+            ),
+            account("Ege Tekstil", "İzmir", "", ""),
+        ];
+        let list = [
+            ("a1", &existing[0]),
+            ("c1", &existing[1]),
+            ("a2", &existing[2]),
+        ];
+        let ctx = EditContext::new("u1", 1);
+        let lead: crate::sales::lead::Lead = crate::record::from_form(
+            &Form::new()
+                .with("name", "Ayşe YILMAZ")
+                .with("company", "Ege Zeytin")
+                .with("tax_number", "1234567890")
+                .with("email", "ayse@egezeytin.com.tr"),
+            &ctx,
+        )
+        .unwrap();
+        let (account_profile, contact_profile) = Profile::of_lead(&lead, "a1");
+        let accounts = matches_for(&account_profile, &list);
+        assert_eq!(accounts.len(), 1, "{accounts:?}");
+        assert_eq!(accounts[0].second, "a1");
+        assert!(accounts[0].keys.contains(&KeyKind::TaxNumber));
+        let contacts = matches_for(&contact_profile, &list);
+        assert_eq!(contacts.len(), 1, "{contacts:?}");
+        assert_eq!(contacts[0].second, "c1");
+        assert!(contacts[0].keys.contains(&KeyKind::Email));
+    }
 }

@@ -16,7 +16,7 @@ use crate::record::form::{Checker, FieldSpec, Form, Problems};
 use crate::record::value::hydrate_any_string;
 use crate::record::{self, EditContext, EditError, RecordType, Stored};
 use crate::sales::opportunity::Opportunity;
-use crate::text::validate::Problem;
+use crate::text::validate::{self, Problem};
 
 /// Value of the `kind` field of a lead document.
 pub const KIND: &str = "lead";
@@ -67,6 +67,10 @@ pub struct LeadFields {
     pub email: String,
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub city: String,
+    /// The company's VKN or the person's TCKN, when the lead gave it; goes to the
+    /// account at conversion, and finds an account that already has it.
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    pub tax_number: String,
     /// What the lead is interested in; names the opportunity at conversion.
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub topic: String,
@@ -109,6 +113,8 @@ pub mod field {
     pub const PHONE: FieldSpec = FieldSpec::new("phone", Input::Phone);
     pub const EMAIL: FieldSpec = FieldSpec::new("email", Input::Email);
     pub const CITY: FieldSpec = FieldSpec::new("city", Input::Text);
+    /// A VKN (ten digits) or TCKN (eleven), checked by its checksum.
+    pub const TAX_NUMBER: FieldSpec = FieldSpec::new("tax_number", Input::Text);
     pub const TOPIC: FieldSpec = FieldSpec::new("topic", Input::Text);
     pub const ESTIMATED_AMOUNT: FieldSpec = FieldSpec::new("estimated_amount", Input::Decimal);
     pub const CURRENCY: FieldSpec =
@@ -130,6 +136,7 @@ const FIELDS: &[FieldSpec] = &[
     field::PHONE,
     field::EMAIL,
     field::CITY,
+    field::TAX_NUMBER,
     field::TOPIC,
     field::ESTIMATED_AMOUNT,
     field::CURRENCY,
@@ -160,6 +167,7 @@ impl RecordType for Lead {
             .with("phone", &self.phone)
             .with("email", &self.email)
             .with("city", &self.city)
+            .with("tax_number", &self.tax_number)
             .with("topic", &self.topic)
             .with("estimated_amount", &self.estimated_amount)
             .with("currency", &self.currency)
@@ -178,6 +186,16 @@ impl RecordType for Lead {
         self.phone = check.field(&field::PHONE);
         self.email = check.field(&field::EMAIL);
         self.city = check.field(&field::CITY);
+        let number = form.get(field::TAX_NUMBER.name);
+        let number = if number.chars().filter(|c| !c.is_whitespace()).count() == 11 {
+            validate::tckn(number)
+        } else {
+            validate::vkn(number)
+        };
+        self.tax_number = number.unwrap_or_else(|p| {
+            check.problem(field::TAX_NUMBER.name, p);
+            String::new()
+        });
         self.topic = check.field(&field::TOPIC);
         self.estimated_amount = check.field(&field::ESTIMATED_AMOUNT);
         self.currency = check.field(&field::CURRENCY);
@@ -205,8 +223,8 @@ impl RecordType for Lead {
 
     fn search_words(&self) -> String {
         format!(
-            "{} {} {} {} {} {}",
-            self.name, self.company, self.email, self.phone, self.city, self.topic
+            "{} {} {} {} {} {} {}",
+            self.name, self.company, self.email, self.phone, self.city, self.tax_number, self.topic
         )
     }
 
@@ -223,15 +241,17 @@ impl RecordType for Lead {
     }
 }
 
-/// The records a conversion makes, before they are stored.
+/// The records a conversion makes, before they are stored: `None` where an existing
+/// record was used instead (see [`Reuse`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conversion {
-    pub account: Account,
-    pub contact: Contact,
+    pub account: Option<Account>,
+    pub contact: Option<Contact>,
     pub opportunity: Opportunity,
 }
 
-/// The document IDs the converted records will be stored under.
+/// The document IDs the converted records are stored under — for a reused account or
+/// contact, that record's ID.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConversionIds {
     pub account: String,
@@ -239,14 +259,64 @@ pub struct ConversionIds {
     pub opportunity: String,
 }
 
+/// Existing records a conversion uses instead of making new ones — the account and
+/// contact the lead turned out to be already (offered by
+/// [`crate::duplicates::matches_for`]). A reused record keeps every value it has; the
+/// lead only fills what it lacks, and its consent log gains the lead's events.
+#[derive(Debug, Default)]
+pub struct Reuse<'a> {
+    pub account: Option<&'a mut Account>,
+    pub contact: Option<&'a mut Contact>,
+}
+
+/// `value` into `into` when `into` is empty.
+fn fill(into: &mut String, value: &str) {
+    if into.trim().is_empty() && !value.is_empty() {
+        value.clone_into(into);
+    }
+}
+
 impl Lead {
+    /// The name the lead's account goes by: its company, or for a person the person.
+    pub fn account_name(&self) -> &str {
+        if self.company.is_empty() {
+            &self.name
+        } else {
+            &self.company
+        }
+    }
+
+    /// The party of the lead's account: a company when the lead names one.
+    pub fn party(&self) -> Party {
+        if self.company.is_empty() {
+            Party::Person
+        } else {
+            Party::Company
+        }
+    }
+
+    /// The lead's tax number when it suits its account's party (a VKN for a company, a
+    /// TCKN for a person); empty otherwise.
+    fn tax_number_for_account(&self) -> &str {
+        let fits = match self.party() {
+            Party::Company => validate::vkn(&self.tax_number).is_ok(),
+            Party::Person => validate::tckn(&self.tax_number).is_ok(),
+        };
+        if fits { &self.tax_number } else { "" }
+    }
+
     /// Makes an account, a contact and an opportunity from the lead and marks the lead
     /// converted. The new records take the lead's team and owner; the opportunity
-    /// starts in `first_stage`. A converted or disqualified lead is refused.
+    /// starts in `first_stage`. Where `reuse` names an existing account or contact, that
+    /// record is used instead of a new one and `ids` holds its ID: its empty fields are
+    /// filled from the lead, a reused contact without an account joins the
+    /// conversion's, and the lead's consent events are added to its log. A converted or
+    /// disqualified lead is refused.
     pub fn convert(
         &mut self,
         lead_id: &str,
         ids: &ConversionIds,
+        reuse: Reuse<'_>,
         first_stage: &str,
         ctx: &EditContext,
     ) -> Result<Conversion, EditError> {
@@ -264,40 +334,70 @@ impl Lead {
             common.team.clone_from(&self.common.team);
             common.owner.clone_from(&self.common.owner);
         };
-        let mut account = Account::blank(ctx);
-        scope(&mut account);
-        let is_company = !self.company.is_empty();
-        account.name = if is_company {
-            self.company.clone()
-        } else {
-            self.name.clone()
+        let is_company = self.party() == Party::Company;
+        let account_name = match &reuse.account {
+            Some(existing) => existing.name.clone(),
+            None => self.account_name().to_owned(),
         };
-        account.party = if is_company {
-            Party::Company
-        } else {
-            Party::Person
+        let new_account = match reuse.account {
+            Some(existing) => {
+                fill(&mut existing.city, &self.city);
+                if existing.party == self.party() {
+                    fill(&mut existing.tax_number, self.tax_number_for_account());
+                }
+                if existing.party == Party::Person {
+                    fill(&mut existing.phone, &self.phone);
+                    fill(&mut existing.email, &self.email);
+                }
+                None
+            }
+            None => {
+                let mut account = Account::blank(ctx);
+                scope(&mut account);
+                account.name.clone_from(&account_name);
+                account.party = self.party();
+                account.customer_type = CustomerType::Potential;
+                account.city = self.city.clone();
+                account.tax_number = self.tax_number_for_account().to_owned();
+                if !is_company {
+                    account.phone = self.phone.clone();
+                    account.email = self.email.clone();
+                }
+                account.created(ctx);
+                Some(account)
+            }
         };
-        account.customer_type = CustomerType::Potential;
-        account.city = self.city.clone();
-        if !is_company {
-            account.phone = self.phone.clone();
-            account.email = self.email.clone();
-        }
-        account.created(ctx);
 
-        let mut contact = Contact::blank(ctx);
-        scope(&mut contact);
-        contact.name = self.name.clone();
-        contact.title = self.title.clone();
-        contact.phone = self.phone.clone();
-        contact.email = self.email.clone();
-        contact.account = ids.account.clone();
-        contact.consents = self.consents.clone();
+        let new_contact = match reuse.contact {
+            Some(existing) => {
+                fill(&mut existing.title, &self.title);
+                fill(&mut existing.phone, &self.phone);
+                fill(&mut existing.email, &self.email);
+                fill(&mut existing.account, &ids.account);
+                for event in &self.consents {
+                    if !existing.consents.iter().any(|e| e.id == event.id) {
+                        existing.consents.push(event.clone());
+                    }
+                }
+                None
+            }
+            None => {
+                let mut contact = Contact::blank(ctx);
+                scope(&mut contact);
+                contact.name = self.name.clone();
+                contact.title = self.title.clone();
+                contact.phone = self.phone.clone();
+                contact.email = self.email.clone();
+                contact.account = ids.account.clone();
+                contact.consents = self.consents.clone();
+                Some(contact)
+            }
+        };
 
         let mut opportunity = Opportunity::blank(ctx);
         scope(&mut opportunity);
         opportunity.name = if self.topic.is_empty() {
-            account.name.clone()
+            account_name
         } else {
             self.topic.clone()
         };
@@ -316,8 +416,8 @@ impl Lead {
         self.converted_opportunity = ids.opportunity.clone();
         self.converted_at = ctx.now_ms;
         Ok(Conversion {
-            account,
-            contact,
+            account: new_account,
+            contact: new_contact,
             opportunity,
         })
     }
@@ -366,16 +466,19 @@ mod tests {
     #[test]
     fn conversion_makes_account_contact_and_opportunity_without_retyping() {
         let mut lead = lead();
-        let made = lead.convert("L", &ids(), "prospecting", &ctx(50)).unwrap();
-        assert_eq!(made.account.name, "Çelik Makina");
-        assert_eq!(made.account.party, Party::Company);
-        assert_eq!(made.account.city, "Bursa");
-        assert_eq!(made.account.common.team, "brs");
-        assert_eq!(made.account.lifecycle.len(), 1);
-        assert_eq!(made.contact.name, "Şule Çelik");
-        assert_eq!(made.contact.title, "Satın Alma Müdürü");
-        assert_eq!(made.contact.phone, "+905324445566");
-        assert_eq!(made.contact.account, "A");
+        let made = lead
+            .convert("L", &ids(), Reuse::default(), "prospecting", &ctx(50))
+            .unwrap();
+        let (account, contact) = (made.account.clone().unwrap(), made.contact.clone().unwrap());
+        assert_eq!(account.name, "Çelik Makina");
+        assert_eq!(account.party, Party::Company);
+        assert_eq!(account.city, "Bursa");
+        assert_eq!(account.common.team, "brs");
+        assert_eq!(account.lifecycle.len(), 1);
+        assert_eq!(contact.name, "Şule Çelik");
+        assert_eq!(contact.title, "Satın Alma Müdürü");
+        assert_eq!(contact.phone, "+905324445566");
+        assert_eq!(contact.account, "A");
         assert_eq!(made.opportunity.name, "CNC bakım sözleşmesi");
         assert_eq!(made.opportunity.amount, "250000");
         assert_eq!(
@@ -400,13 +503,13 @@ mod tests {
             ("A", 50)
         );
         assert!(matches!(
-            lead.convert("L", &ids(), "prospecting", &ctx(60)),
+            lead.convert("L", &ids(), Reuse::default(), "prospecting", &ctx(60)),
             Err(EditError::Refused(WorkflowRefusal::LeadAlreadyConverted))
         ));
         // Stored and read back, the records are what was made.
         for (doc, kind) in [
-            (create(&made.account).unwrap(), account::KIND),
-            (create(&made.contact).unwrap(), contact::KIND),
+            (create(&account).unwrap(), account::KIND),
+            (create(&contact).unwrap(), contact::KIND),
             (create(&made.opportunity).unwrap(), opportunity::KIND),
         ] {
             assert_eq!(crate::access::read_scope(&doc).0, kind);
@@ -417,12 +520,17 @@ mod tests {
     fn a_person_without_a_company_becomes_a_person_account() {
         let mut lead = lead();
         lead.company.clear();
-        let made = lead.convert("L", &ids(), "prospecting", &ctx(2)).unwrap();
+        lead.tax_number = "10000000146".into();
+        let made = lead
+            .convert("L", &ids(), Reuse::default(), "prospecting", &ctx(2))
+            .unwrap();
+        let account = made.account.unwrap();
         assert_eq!(
-            (made.account.name.as_str(), made.account.party),
+            (account.name.as_str(), account.party),
             ("Şule Çelik", Party::Person)
         );
-        assert_eq!(made.account.email, "sule@celikmakina.com.tr");
+        assert_eq!(account.email, "sule@celikmakina.com.tr");
+        assert_eq!(account.tax_number, "10000000146");
     }
 
     #[test]
@@ -436,7 +544,7 @@ mod tests {
         lead.apply(&form.with("disqualified_reason", "Bütçe yok"), &ctx(3))
             .unwrap();
         assert!(matches!(
-            lead.convert("L", &ids(), "prospecting", &ctx(4)),
+            lead.convert("L", &ids(), Reuse::default(), "prospecting", &ctx(4)),
             Err(EditError::Refused(WorkflowRefusal::LeadDisqualified))
         ));
     }
@@ -447,7 +555,7 @@ mod tests {
         let (mut a, mut b) = (base.fork(), base.fork());
         let mut converted: Lead = read(&a).unwrap();
         converted
-            .convert("L", &ids(), "prospecting", &ctx(5))
+            .convert("L", &ids(), Reuse::default(), "prospecting", &ctx(5))
             .unwrap();
         write(&mut a, &converted).unwrap();
         let mut edited: Lead = read(&b).unwrap();
@@ -458,5 +566,114 @@ mod tests {
         let merged: Lead = read(&a).unwrap();
         assert_eq!(merged.status, LeadStatus::Converted);
         assert_eq!(merged.phone, "+902120001122");
+    }
+
+    #[test]
+    fn a_tax_number_is_a_checked_vkn_or_tckn_and_goes_to_the_account() {
+        let mut lead = lead();
+        let form = lead.form().with("tax_number", "123 456 7891");
+        assert_eq!(
+            lead.apply(&form, &ctx(3)),
+            Err(vec![("tax_number", Problem::InvalidVkn)])
+        );
+        let form = lead.form().with("tax_number", "10000000145");
+        assert_eq!(
+            lead.apply(&form, &ctx(3)),
+            Err(vec![("tax_number", Problem::InvalidTckn)])
+        );
+        let vkn = "4540536920";
+        lead.apply(&lead.form().with("tax_number", "454 053 6920"), &ctx(3))
+            .unwrap();
+        let made = lead
+            .clone()
+            .convert("L", &ids(), Reuse::default(), "prospecting", &ctx(4))
+            .unwrap();
+        assert_eq!(made.account.unwrap().tax_number, vkn);
+        // A TCKN does not fit a company's account, which is left without one.
+        lead.apply(&lead.form().with("tax_number", "10000000146"), &ctx(5))
+            .unwrap();
+        let made = lead
+            .convert("L", &ids(), Reuse::default(), "prospecting", &ctx(6))
+            .unwrap();
+        assert_eq!(made.account.unwrap().tax_number, "");
+    }
+
+    #[test]
+    fn converting_into_existing_records_fills_only_their_gaps_and_makes_none() {
+        let mut lead = lead();
+        lead.consents.push(crate::parties::consent::ConsentEvent {
+            id: "web-1".into(),
+            ..Default::default()
+        });
+        let mut account = Account::blank(&ctx(1));
+        account.name = "ÇELİK MAKİNA SAN. VE TİC. A.Ş.".into();
+        account.city = "Gemlik".into();
+        let mut contact = Contact::blank(&ctx(1));
+        contact.name = "Şule Çelik".into();
+        contact.phone = "+902240000000".into();
+        contact
+            .consents
+            .push(crate::parties::consent::ConsentEvent {
+                id: "old".into(),
+                ..Default::default()
+            });
+        let ids = ConversionIds {
+            account: "EXISTING-A".into(),
+            contact: "EXISTING-C".into(),
+            opportunity: "O".into(),
+        };
+        let mut converted = lead.clone();
+        let made = converted
+            .convert(
+                "L",
+                &ids,
+                Reuse {
+                    account: Some(&mut account),
+                    contact: Some(&mut contact),
+                },
+                "prospecting",
+                &ctx(9),
+            )
+            .unwrap();
+        assert_eq!((made.account, made.contact), (None, None));
+        // The existing values stay; the gaps are filled from the lead.
+        assert_eq!(account.city, "Gemlik");
+        assert_eq!(contact.phone, "+902240000000");
+        assert_eq!(contact.email, "sule@celikmakina.com.tr");
+        assert_eq!(contact.title, "Satın Alma Müdürü");
+        assert_eq!(contact.account, "EXISTING-A");
+        let logged: Vec<&str> = contact.consents.iter().map(|e| e.id.as_str()).collect();
+        assert_eq!(logged, ["old", "web-1"]);
+        assert_eq!(
+            (
+                made.opportunity.account.as_str(),
+                made.opportunity.contact.as_str()
+            ),
+            ("EXISTING-A", "EXISTING-C")
+        );
+        assert_eq!(made.opportunity.name, "CNC bakım sözleşmesi");
+        assert_eq!(
+            (
+                converted.converted_account.as_str(),
+                converted.converted_contact.as_str()
+            ),
+            ("EXISTING-A", "EXISTING-C")
+        );
+        // Without a topic the deal is named after the existing account.
+        lead.topic.clear();
+        let made = lead
+            .convert(
+                "L",
+                &ids,
+                Reuse {
+                    account: Some(&mut account),
+                    contact: None,
+                },
+                "prospecting",
+                &ctx(10),
+            )
+            .unwrap();
+        assert_eq!(made.opportunity.name, "ÇELİK MAKİNA SAN. VE TİC. A.Ş.");
+        assert_eq!(made.contact.unwrap().account, "EXISTING-A");
     }
 }

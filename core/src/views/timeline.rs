@@ -177,7 +177,7 @@ mod tests {
     use crate::record::form::Form;
     use crate::record::{EditContext, RecordType, from_form};
     use crate::sales::document::SalesDocument;
-    use crate::sales::lead::{ConversionIds, Lead};
+    use crate::sales::lead::{ConversionIds, Lead, Reuse};
 
     #[test]
     fn a_converted_lead_and_its_sales_steps_show_in_time_order() {
@@ -195,7 +195,9 @@ mod tests {
             contact: "C".into(),
             opportunity: "O".into(),
         };
-        let made = lead.convert("L", &ids, "proposal", &ctx(2)).unwrap();
+        let made = lead
+            .convert("L", &ids, Reuse::default(), "proposal", &ctx(2))
+            .unwrap();
         let mut opportunity = made.opportunity;
         opportunity.move_to(crate::sales::opportunity::WON, &ctx(3));
         let mut quote = SalesDocument::quote_for("O", &opportunity, &ctx(4));
@@ -215,8 +217,8 @@ mod tests {
         call.common.owner = "u2".into();
         let records = [
             ("K", Record::Call(call)),
-            ("A", Record::Account(made.account)),
-            ("C", Record::Contact(made.contact)),
+            ("A", Record::Account(made.account.unwrap())),
+            ("C", Record::Contact(made.contact.unwrap())),
             ("O", Record::Opportunity(opportunity)),
             ("Q", Record::Sales(quote)),
             ("L", Record::Lead(lead)),

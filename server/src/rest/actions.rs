@@ -28,7 +28,7 @@ use saha_core::api::{ApiErrorCode, AuditAction};
 use saha_core::kinds::Record;
 use saha_core::record::{EditContext, WorkflowRefusal};
 use saha_core::sales::document::{INVOICE, SalesDocument, date_of};
-use saha_core::sales::lead::{self, ConversionIds};
+use saha_core::sales::lead::{self, ConversionIds, Reuse};
 use saha_core::sales::numbering::{Series, year_of};
 
 use super::caller::Caller;
@@ -371,17 +371,18 @@ async fn convert(
         return Err(Rejected::Workflow(WorkflowRefusal::NotARecord.code()).into());
     };
     let made = preview
-        .convert(&id.to_string(), &ids, &first_stage, ctx)
+        .convert(&id.to_string(), &ids, Reuse::default(), &first_stage, ctx)
         .map_err(|e| Problem::from(Rejected::from(e)))?;
     for (new_id, record, section) in [
-        (account, Record::Account(made.account), "accounts"),
-        (contact, Record::Contact(made.contact), "contacts"),
+        (account, made.account.map(Record::Account), "accounts"),
+        (contact, made.contact.map(Record::Contact), "contacts"),
         (
             opportunity,
-            Record::Opportunity(made.opportunity),
+            Some(Record::Opportunity(made.opportunity)),
             "opportunities",
         ),
     ] {
+        let Some(record) = record else { continue };
         let outcome = store_new(state, caller, new_id, &record).await?;
         stored_answer(
             state,
@@ -402,7 +403,7 @@ async fn convert(
                 Record::Lead(l) => Some(l),
                 _ => None,
             })?;
-            lead.convert(&id.to_string(), &ids, &first_stage, ctx)?;
+            lead.convert(&id.to_string(), &ids, Reuse::default(), &first_stage, ctx)?;
             write(doc, Record::Lead(lead))
         })
         .await?)

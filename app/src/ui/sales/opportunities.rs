@@ -11,7 +11,7 @@ use saha_core::record::WorkflowRefusal;
 use saha_core::sales::document as sales;
 use saha_core::sales::{
     document::SalesDocument,
-    lead::{self, ConversionIds, Lead, LeadStatus},
+    lead::{self, Lead, LeadStatus},
     opportunity::{self, Opportunity},
 };
 
@@ -27,7 +27,8 @@ use crate::ui::{
     word,
 };
 
-/// Converting a lead: one tap makes the account, contact and opportunity.
+/// A lead's way to its conversion ([`super::conversion`]) and, once converted, to the
+/// records it became.
 #[component]
 pub fn LeadPanel(id: DocumentId, lead: Lead) -> impl IntoView {
     let lang = use_lang();
@@ -36,40 +37,6 @@ pub fn LeadPanel(id: DocumentId, lead: Lead) -> impl IntoView {
         lead.status,
         LeadStatus::Converted | LeadStatus::Disqualified
     ) && me().role.can_write();
-    let convert = move |_| {
-        run_step(failure, async move {
-            let repo = repo();
-            let Some(Record::Lead(mut lead)) = repo.record(id) else {
-                return Err(RepoError::Workflow(WorkflowRefusal::NotARecord));
-            };
-            let (account_id, contact_id, opportunity_id) = (
-                DocumentId::random(),
-                DocumentId::random(),
-                DocumentId::random(),
-            );
-            let ids = ConversionIds {
-                account: account_id.to_string(),
-                contact: contact_id.to_string(),
-                opportunity: opportunity_id.to_string(),
-            };
-            let first_stage = repo
-                .pipeline()
-                .with_untracked(|p| p.first().map(|s| s.code.clone()))
-                .unwrap_or_default();
-            let made = lead.convert(&id.to_string(), &ids, &first_stage, &repo.edit_context())?;
-            repo.save(
-                vec![
-                    (account_id, Record::Account(made.account)),
-                    (contact_id, Record::Contact(made.contact)),
-                    (opportunity_id, Record::Opportunity(made.opportunity)),
-                ],
-                vec![(id, Record::Lead(lead))],
-            )
-            .await?;
-            crate::ui::go(&record_href(opportunity::KIND, opportunity_id));
-            Ok(())
-        })
-    };
     let links: Vec<(&'static str, String)> = [
         (account::KIND, lead.converted_account.clone()),
         (contact::KIND, lead.converted_contact.clone()),
@@ -81,9 +48,9 @@ pub fn LeadPanel(id: DocumentId, lead: Lead) -> impl IntoView {
     view! {
         <section class="workflow no-print">
             <Show when=move || convertible>
-                <button type="button" class="button primary" id="convert-lead" on:click=convert>
+                <A href=format!("{}/convert", record_href(lead::KIND, id)) attr:class="button primary" attr:id="convert-lead">
                     {move || word(lang.get(), Key::UiConvert)}
-                </button>
+                </A>
             </Show>
             <ErrorLine failure=failure />
             <Show when={

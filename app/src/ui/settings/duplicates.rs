@@ -15,26 +15,17 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
 use saha_core::duplicates::merge::{self, Choice, MergeError, Side};
-use saha_core::duplicates::{KeyKind, Pair, scan};
+use saha_core::duplicates::{Pair, scan};
 use saha_core::kinds::Record;
 use saha_core::rules;
 
 use crate::i18n::{self, Fmt, Key, Lang, word_for};
 use crate::ui::widgets::links::{record_href, title_of_id};
+use crate::ui::widgets::matches::keys_text;
 use crate::ui::{me, repo, tr, use_lang};
 
 /// The kinds the scan and merge handle.
 const KINDS: [&str; 2] = ["account", "contact"];
-
-fn key_word(key: KeyKind) -> Key {
-    match key {
-        KeyKind::TaxNumber => Key::DupKeyTaxNumber,
-        KeyKind::Email => Key::DupKeyEmail,
-        KeyKind::Phone => Key::DupKeyPhone,
-        KeyKind::Domain => Key::DupKeyDomain,
-        KeyKind::Name => Key::DupKeyName,
-    }
-}
 
 fn merge_error(lang: Lang, error: &MergeError) -> String {
     match error {
@@ -119,7 +110,7 @@ pub fn DuplicatesPage() -> impl IntoView {
                         <p class="hint" id="dup-count">{move || Fmt::DupFound.format(lang.get(), &[("count", count.into())])}</p>
                         <ul class="cards" id="dup-pairs">
                             {list.into_iter().map(|pair| {
-                                let keys: Vec<Key> = pair.keys.iter().map(|k| key_word(*k)).collect();
+                                let keys = pair.keys.clone();
                                 let first = title_of_id(&pair.first);
                                 let second = title_of_id(&pair.second);
                                 let score = pair.score;
@@ -129,7 +120,7 @@ pub fn DuplicatesPage() -> impl IntoView {
                                         <span class="card-title">{first} " · " {second}</span>
                                         <span class="card-meta">
                                             {tr(Key::DupScore)} ": " {score} " · "
-                                            {move || keys.iter().map(|k| i18n::word(lang.get(), *k)).collect::<Vec<_>>().join(", ")}
+                                            {move || keys_text(lang.get(), &keys)}
                                         </span>
                                         <button type="button" class="button small dup-compare" on:click=move |_| chosen.set(Some(choose.clone()))>
                                             {tr(Key::DupCompare)}
