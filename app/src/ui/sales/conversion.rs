@@ -12,7 +12,7 @@ use saha_core::DocumentId;
 use saha_core::duplicates::{Pair, Profile, matches_for};
 use saha_core::kinds::Record;
 use saha_core::record::WorkflowRefusal;
-use saha_core::sales::lead::{ConversionIds, Lead, LeadStatus, Reuse};
+use saha_core::sales::lead::{ConversionIds, Lead, Reuse};
 use saha_core::sales::{lead, opportunity};
 
 use crate::client::error::RepoError;
@@ -61,10 +61,8 @@ fn preselected(pairs: &[Pair]) -> String {
 fn Conversion(id: DocumentId, lead: Lead) -> impl IntoView {
     let lang = use_lang();
     let failure = RwSignal::new(None::<String>);
-    let convertible = !matches!(
-        lead.status,
-        LeadStatus::Converted | LeadStatus::Disqualified
-    ) && me().role.can_write();
+    // A converted or disqualified lead is refused by the step itself, with the reason.
+    let writer = me().role.can_write();
     let (account_profile, _) = Profile::of_lead(&lead, "");
     let accounts = best(&account_profile);
     // "" means a new record.
@@ -115,7 +113,7 @@ fn Conversion(id: DocumentId, lead: Lead) -> impl IntoView {
             />
             <ErrorLine failure=failure />
             <div class="actions">
-                <Show when=move || convertible fallback=|| view! { <p class="banner">{tr(Key::ReadOnlyNote)}</p> }>
+                <Show when=move || writer fallback=|| view! { <p class="banner">{tr(Key::ReadOnlyNote)}</p> }>
                     <button type="button" class="button primary" id="convert-confirm" on:click=convert>
                         {tr(Key::UiConvert)}
                     </button>

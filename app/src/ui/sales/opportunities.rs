@@ -32,7 +32,6 @@ use crate::ui::{
 #[component]
 pub fn LeadPanel(id: DocumentId, lead: Lead) -> impl IntoView {
     let lang = use_lang();
-    let failure = RwSignal::new(None::<String>);
     let convertible = !matches!(
         lead.status,
         LeadStatus::Converted | LeadStatus::Disqualified
@@ -52,7 +51,6 @@ pub fn LeadPanel(id: DocumentId, lead: Lead) -> impl IntoView {
                     {move || word(lang.get(), Key::UiConvert)}
                 </A>
             </Show>
-            <ErrorLine failure=failure />
             <Show when={
                 let any = !links.is_empty();
                 move || any
