@@ -115,9 +115,14 @@ impl Builder {
 
 /// The records, each with its document; links point at records made before them.
 pub fn dataset(user: &str, today_ms: i64) -> crate::peer::MadeRecords {
+    // Every record is made at noon, Istanbul time, of its day: a day's UTC date (what
+    // an order's date is read as) and its date in Istanbul (what the reports count
+    // from) are then the same, so "100 days ago" reads 100 at any hour the test runs.
+    let zone = saha_core::time::civil::Zone::istanbul();
+    let noon = zone.start_of_day_ms(zone.local(today_ms).date) + 12 * 3_600_000;
     let mut b = Builder {
         user: user.to_owned(),
-        today_ms,
+        today_ms: noon,
         made: Vec::new(),
     };
     let oil = b.product("Sızma Zeytinyağı 5 L", "900", "600");

@@ -43,7 +43,7 @@ use saha_core::analytics::retention;
 use saha_core::analytics::signals::Signals;
 use saha_core::api::ApiErrorCode;
 use saha_core::kinds::Record;
-use saha_core::sales::document::{INVOICE, ORDER, SalesDocument, date_of};
+use saha_core::sales::document::{INVOICE, ORDER, SalesDocument};
 use saha_core::time::civil::Date;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -175,9 +175,16 @@ pub async fn get(
     }
 }
 
-/// Today in the workspace's terms (the server's clock, as a civil date).
-fn today() -> Date {
-    Date::parse(&date_of(now_ms())).unwrap_or(Date::from_days_since_epoch(0))
+/// Today in the workspace's terms: the server's clock, as a date in the workspace's
+/// time zone (as the app's reports count it, so both answer alike at any hour).
+async fn today(state: &AppState, caller: &Caller) -> RestResult<Date> {
+    let index = state
+        .directory
+        .workspace(&caller.user.workspace_id)?
+        .map(|ws| ws.index_id)
+        .unwrap_or_default();
+    let zone = state.hub.service_settings(&index).await?.zone();
+    Ok(zone.local(now_ms()).date)
 }
 
 /// The names of the accounts in `ids` the caller may read.
@@ -241,7 +248,12 @@ async fn profitability(
     let pairs: Vec<(&str, &SalesDocument)> =
         documents.iter().map(|(id, d)| (id.as_str(), d)).collect();
     let ledger = Ledger::of(&pairs);
-    let report = ProfitReport::compute(&ledger.sales(), AbcCutoffs { a, b }, today(), &since);
+    let report = ProfitReport::compute(
+        &ledger.sales(),
+        AbcCutoffs { a, b },
+        today(state, caller).await?,
+        &since,
+    );
     // Account names, for the accounts the report names and the caller may read.
     let titles = account_titles(
         state,
@@ -321,7 +333,7 @@ async fn customers(
         .map(|ws| ws.index_id)
         .unwrap_or_default();
     let settings = state.hub.service_settings(&index).await?.analytics;
-    let today = today();
+    let today = today(state, caller).await?;
     let body = match name {
         "satisfaction-loyalty" => {
             let matrix = Matrix::compute(&signals, &settings, today);
@@ -455,7 +467,7 @@ async fn performance(
     for kind in PERFORMANCE_KINDS {
         caller.require(saha_core::kinds::section_of(kind), false)?;
     }
-    let today = today();
+    let today = today(state, caller).await?;
     let (code, period) = match (params.from.as_deref(), params.to.as_deref()) {
         (Some(from), Some(to)) if params.period.as_deref().is_none_or(|p| p == "custom") => (
             "custom".to_owned(),
