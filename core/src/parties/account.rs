@@ -12,7 +12,7 @@ use crate::code_enum;
 use crate::record::form::{Checker, FieldSpec, Form, Problems, split_tags, tags_text};
 use crate::record::value::hydrate_any_string;
 use crate::record::{self, EditContext, RecordType, Stored, Transition};
-use crate::text::validate;
+use crate::text::validate::{self, Problem};
 
 /// Value of the `kind` field of an account document.
 pub const KIND: &str = "account";
@@ -35,6 +35,17 @@ code_enum! {
     pub enum Party {
         Company = "company",
         Person = "person",
+    }
+}
+
+impl Party {
+    /// `input` checked as this party's tax number: a VKN for a company, a TCKN for a
+    /// person (spaces dropped; empty stays empty).
+    pub fn tax_number(self, input: &str) -> Result<String, Problem> {
+        match self {
+            Party::Company => validate::vkn(input),
+            Party::Person => validate::tckn(input),
+        }
     }
 }
 
@@ -189,10 +200,7 @@ impl RecordType for Account {
         self.city = check.field(&field::CITY);
         self.address = check.field(&field::ADDRESS);
         self.tax_office = check.field(&field::TAX_OFFICE);
-        let number = match self.party {
-            Party::Company => validate::vkn(form.get(field::TAX_NUMBER.name)),
-            Party::Person => validate::tckn(form.get(field::TAX_NUMBER.name)),
-        };
+        let number = self.party.tax_number(form.get(field::TAX_NUMBER.name));
         self.tax_number = number.unwrap_or_else(|p| {
             check.problem(field::TAX_NUMBER.name, p);
             String::new()

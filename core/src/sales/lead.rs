@@ -298,11 +298,11 @@ impl Lead {
     /// The lead's tax number when it suits its account's party (a VKN for a company, a
     /// TCKN for a person); empty otherwise.
     fn tax_number_for_account(&self) -> &str {
-        let fits = match self.party() {
-            Party::Company => validate::vkn(&self.tax_number).is_ok(),
-            Party::Person => validate::tckn(&self.tax_number).is_ok(),
-        };
-        if fits { &self.tax_number } else { "" }
+        if self.party().tax_number(&self.tax_number).is_ok() {
+            &self.tax_number
+        } else {
+            ""
+        }
     }
 
     /// Makes an account, a contact and an opportunity from the lead and marks the lead

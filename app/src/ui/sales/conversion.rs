@@ -41,7 +41,7 @@ pub fn LeadConversionPage() -> impl IntoView {
     }
 }
 
-/// The IDs of the best matches, at most [`OFFERED`].
+/// The best matches of `profile` on the device, at most [`OFFERED`].
 fn best(profile: &Profile) -> Vec<Pair> {
     let mut found = repo().with_record_list(|list| matches_for(profile, list));
     found.truncate(OFFERED);
@@ -238,13 +238,14 @@ async fn convert_lead(id: DocumentId, account_id: &str, contact_id: &str) -> Res
         &first_stage,
         &repo.edit_context(),
     )?;
-    let mut new = vec![(opportunity_doc, Record::Opportunity(made.opportunity))];
-    if let Some(a) = made.account {
-        new.insert(0, (account_doc, Record::Account(a)));
-    }
-    if let Some(c) = made.contact {
-        new.insert(new.len() - 1, (contact_doc, Record::Contact(c)));
-    }
+    let new: Vec<(DocumentId, Record)> = [
+        made.account.map(|a| (account_doc, Record::Account(a))),
+        made.contact.map(|c| (contact_doc, Record::Contact(c))),
+        Some((opportunity_doc, Record::Opportunity(made.opportunity))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let mut changed = vec![(id, Record::Lead(lead))];
     changed.extend(account);
     changed.extend(contact);
