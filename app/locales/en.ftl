@@ -1089,15 +1089,17 @@ ui-not_moved_on = Did not move on
 
 ## import
 import-title = Import
-import-hint = CSV from a spreadsheet, as Excel saves it. Nothing is cut or guessed; every refused row is listed.
+import-hint = An Excel or LibreOffice workbook (XLSX, XLS, ODS), a CSV file, or a phone's contacts (vCard). Nothing is cut or guessed; every refused row is listed with its row number.
 import-kind = The rows are
-import-file = File (CSV)
+import-file = File (XLSX, XLS, ODS, CSV or VCF)
+import-sheet = Sheet
 import-encoding = Characters
 import-replaced = { $count } characters unreadable in this encoding; choose another.
 import-too_large = Larger than { $max } MB; split the file.
 import-unreadable = The file could not be read.
 import-empty_file = The file is empty.
 import-bad_header = The header row has an unclosed quote.
+import-bad_workbook = This file cannot be read as a workbook: it may be damaged, password-protected or another kind of document. Save it again from Excel, or as CSV.
 import-columns = Columns
 import-column = Column
 import-leave_out = (leave out)
@@ -1133,6 +1135,7 @@ import-download_refused = Refused rows (CSV)
 import-reason-ambiguous_date = Day or month? Choose the date order.
 import-reason-unclosed_quote = Unclosed quote.
 import-reason-cell_too_long = A cell is too long.
+import-reason-cell_error = The cell shows a formula error (#N/A, #DIV/0!, …).
 import-reason-extra_cells = More cells than columns.
 import-reason-link_not_found = Linked record not found.
 import-reason-link_ambiguous = Several records have this name.

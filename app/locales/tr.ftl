@@ -1069,15 +1069,17 @@ ui-not_moved_on = İlerlemedi
 
 ## import
 import-title = İçe aktar
-import-hint = Excel'in kaydettiği CSV dosyası. Hiçbir şey kırpılmaz, tahmin edilmez; reddedilen her satır listelenir.
+import-hint = Excel veya LibreOffice çalışma kitabı (XLSX, XLS, ODS), CSV dosyası ya da telefon rehberi (vCard). Hiçbir şey kırpılmaz, tahmin edilmez; reddedilen her satır satır numarasıyla listelenir.
 import-kind = Satırlar
-import-file = Dosya (CSV)
+import-file = Dosya (XLSX, XLS, ODS, CSV veya VCF)
+import-sheet = Sayfa
 import-encoding = Karakterler
 import-replaced = Bu kodlamayla { $count } karakter okunamadı; başkasını seçin.
 import-too_large = { $max } MB'tan büyük; dosyayı bölün.
 import-unreadable = Dosya okunamadı.
 import-empty_file = Dosya boş.
 import-bad_header = Başlık satırında kapanmayan tırnak var.
+import-bad_workbook = Bu dosya çalışma kitabı olarak okunamıyor: bozuk, parolalı ya da başka türde bir belge olabilir. Excel'den yeniden kaydedin ya da CSV olarak kaydedin.
 import-columns = Sütunlar
 import-column = Sütun
 import-leave_out = (alma)
@@ -1113,6 +1115,7 @@ import-download_refused = Reddedilenler (CSV)
 import-reason-ambiguous_date = Gün mü ay mı? Tarih sırasını seçin.
 import-reason-unclosed_quote = Kapanmayan tırnak.
 import-reason-cell_too_long = Hücre çok uzun.
+import-reason-cell_error = Hücrede formül hatası var (#YOK, #SAYI/0!, …).
 import-reason-extra_cells = Sütundan fazla hücre.
 import-reason-link_not_found = Bağlı kayıt bulunamadı.
 import-reason-link_ambiguous = Bu adda birden çok kayıt var.

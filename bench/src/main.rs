@@ -9,7 +9,7 @@
 //! saha-bench seed-saha --http http://127.0.0.1:PORT --count N [--seed S] [--sales N [--lines L]]
 //! saha-bench seed-screens --http http://127.0.0.1:PORT --email E --password P
 //! saha-bench seed-analytics --http http://127.0.0.1:PORT --email E --password P
-//! saha-bench import-file --rows N --out FILE.csv [--seed S]
+//! saha-bench import-file --rows N --out FILE.csv|FILE.xlsx [--seed S]
 //! saha-bench duplicate-scan [--accounts 100000] [--seed S]
 //! ```
 
@@ -105,7 +105,8 @@ async fn main() -> ExitCode {
 }
 
 /// Writes the import benchmark's file: `--rows` accounts in fifteen columns, as
-/// Turkish Excel saves them (Windows-1254, `;`).
+/// Turkish Excel saves them (Windows-1254, `;`), or as an Excel workbook when `--out`
+/// ends in `.xlsx` (dates as Excel dates, the rest as text).
 fn import_file(args: &Args) -> Result<(), String> {
     let rows: usize = args
         .get("rows")?
@@ -117,12 +118,41 @@ fn import_file(args: &Args) -> Result<(), String> {
         .and_then(|s| s.parse().ok())
         .unwrap_or(SEED);
     let text = datagen::import_csv(seed, rows);
-    let bytes = saha_core::import::decode::encode_windows_1254(&text)
-        .ok_or("a generated character has no Windows-1254 byte")?;
     let out = args.get("out")?;
+    let bytes = if out.ends_with(".xlsx") {
+        workbook_of(&text)?
+    } else {
+        saha_core::import::decode::encode_windows_1254(&text)
+            .ok_or("a generated character has no Windows-1254 byte")?
+    };
     std::fs::write(out, &bytes).map_err(|e| format!("writing {out}: {e}"))?;
     eprintln!("{rows} rows, {} bytes, written to {out}", bytes.len());
     Ok(())
+}
+
+/// The generated `;`-separated `text` as a one-sheet Excel workbook.
+fn workbook_of(text: &str) -> Result<Vec<u8>, String> {
+    use saha_core::export::{Cell, Table};
+    use saha_core::import::{cell, table::Rows};
+    let mut rows = Rows::new(text, ';');
+    let headers = rows
+        .next()
+        .and_then(Result::ok)
+        .ok_or("the generated file has no header")?;
+    let mut table = Table::new("Firmalar", headers.cells);
+    for row in rows {
+        let row = row.map_err(|e| format!("generated line {} is broken", e.line()))?;
+        table.push(
+            row.cells
+                .into_iter()
+                .map(|c| match cell::date(&c, None) {
+                    Ok(iso) if !iso.is_empty() => Cell::date(&iso),
+                    _ => Cell::from(c),
+                })
+                .collect(),
+        );
+    }
+    saha_core::export::xlsx::write(&table).map_err(|e| format!("{e:?}"))
 }
 
 /// Times the workspace duplicate scan over `--accounts` generated accounts, one in a

@@ -242,9 +242,88 @@ pub fn records_table<'a>(
     table
 }
 
+/// Contacts as vCard cards for a phone's address book: the contact's account named
+/// by `account_name` as the organization, the record's ID as the card's UID (so a
+/// phone importing the file again updates the card). Other kinds are left out.
+pub fn contact_cards<'a>(
+    records: impl IntoIterator<Item = (&'a str, &'a Record)>,
+    account_name: &dyn Fn(&str) -> Option<String>,
+) -> Vec<crate::export::vcard::Card> {
+    records
+        .into_iter()
+        .filter(|(_, record)| record.kind() == crate::parties::contact::KIND)
+        .map(|(id, record)| {
+            let form = record.form();
+            let account = form.get("account");
+            crate::export::vcard::Card {
+                uid: format!("urn:saha:{id}"),
+                name: form.get("name").to_owned(),
+                organization: if account.is_empty() {
+                    String::new()
+                } else {
+                    account_name(account).unwrap_or_default()
+                },
+                title: form.get("title").to_owned(),
+                mobile: form.get("mobile").to_owned(),
+                phone: form.get("phone").to_owned(),
+                email: form.get("email").to_owned(),
+                birthday: form.get("birthday").to_owned(),
+                note: form.get("notes").to_owned(),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_contact_exported_as_vcard_imports_back_as_the_same_contact() {
+        use crate::import::{Mapping, Planner, Report, Source};
+        let ctx = EditContext::new("u1", 1);
+        let mut contact = Record::blank("contact", &ctx).expect("kind");
+        let mut form = contact.form();
+        for (field, value) in [
+            ("name", "Ayşe Nur Yılmaz"),
+            ("account", "acc-1"),
+            ("title", "Satın alma; müdür"),
+            ("mobile", "+905321234567"),
+            ("email", "ayse@cag.com.tr"),
+            ("birthday", "1980-04-03"),
+            ("notes", "İki\nsatır"),
+        ] {
+            form.set(field, value);
+        }
+        contact.apply_new(&form, &ctx).expect("valid");
+        let cards = contact_cards([("c-1", &contact)], &|id| {
+            (id == "acc-1").then(|| "Çağ Gıda A.Ş.".to_owned())
+        });
+        assert_eq!(cards[0].organization, "Çağ Gıda A.Ş.");
+        for version in crate::export::vcard::Version::ALL {
+            let file = crate::export::vcard::write(&cards, version);
+            let source = Source::open(file.as_bytes(), None, None).expect("read");
+            assert_eq!(source.format, crate::import::Format::VCard);
+            let mapping = Mapping::guess("contact", &source.headers);
+            // The organization is left for the user to map.
+            assert_eq!(mapping.column_of("account"), None);
+            let mut planner = Planner::new(&mapping, crate::import::KeyIndex::new(), ctx.clone());
+            let mut report = Report::default();
+            for row in source.rows() {
+                let outcome = planner.plan(&row, &|_| None);
+                report.add(&outcome);
+                let crate::import::Outcome::Create { record, line, .. } = outcome else {
+                    panic!("not created: {outcome:?}");
+                };
+                assert_eq!(line, 1);
+                let read = record.form();
+                for field in ["name", "title", "mobile", "email", "birthday", "notes"] {
+                    assert_eq!(read.get(field), form.get(field), "{field} in {version:?}");
+                }
+            }
+            assert_eq!(report.created, 1);
+        }
+    }
 
     #[test]
     fn every_kind_has_one_section_and_a_blank_record() {

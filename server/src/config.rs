@@ -81,6 +81,10 @@ pub enum AdminCommand {
         /// utf-8, windows-1254 (iso-8859-9) or utf-16le; detected when left out.
         #[arg(long)]
         encoding: Option<String>,
+        /// The worksheet of a workbook to read, by name; the first with cells when
+        /// left out.
+        #[arg(long)]
+        sheet: Option<String>,
         /// Check every row and print the report; store nothing.
         #[arg(long)]
         dry_run: bool,
@@ -88,7 +92,7 @@ pub enum AdminCommand {
         /// CSV file.
         #[arg(long)]
         refused: Option<std::path::PathBuf>,
-        /// The CSV file.
+        /// The file: CSV, or an XLSX, XLS, XLSB or ODS workbook.
         file: std::path::PathBuf,
     },
     /// Exports the records of one kind a member can see, as CSV (the form's field

@@ -198,6 +198,60 @@ async fn an_operator_imports_a_turkish_file_and_gets_the_exact_report() {
         "{out}"
     );
 
+    // The same through an Excel workbook: typed cells (amounts, dates) read back as
+    // they were stored.
+    let workbook = dir.path().join("disari.xlsx");
+    let (ok, out, err) = admin(
+        dir.path(),
+        &[
+            "export",
+            "--email",
+            OWNER_EMAIL,
+            "--kind",
+            "accounts",
+            "--format",
+            "xlsx",
+            "--out",
+            workbook.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(ok, "{out}{err}");
+    let import_workbook = |sheet: &'static str| {
+        let mut args = vec![
+            "import",
+            "--email",
+            OWNER_EMAIL,
+            "--kind",
+            "accounts",
+            "--mode",
+            "create_or_update",
+        ];
+        if !sheet.is_empty() {
+            args.extend(["--sheet", sheet]);
+        }
+        let path = workbook.to_str().unwrap().to_owned();
+        let dir = dir.path().to_owned();
+        async move {
+            let mut args: Vec<&str> = args;
+            args.push(&path);
+            admin(&dir, &args).await
+        }
+    };
+    let (ok, out, err) = import_workbook("").await;
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("xlsx workbook, sheet"), "{out}");
+    assert!(
+        out.contains("101 rows: 0 created, 0 updated, 101 unchanged, 0 refused"),
+        "{out}"
+    );
+    let (ok, _, err) = import_workbook("Yok").await;
+    assert!(!ok);
+    assert!(
+        err.contains("--sheet \"Yok\": the workbook's sheets are"),
+        "{err}"
+    );
+
     // A mapping that cannot run says why and stores nothing.
     let (ok, _, err) = admin(
         dir.path(),

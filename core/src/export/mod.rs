@@ -8,6 +8,7 @@
 //! Office Open XML workbook (a [`zip`] of a few XML files) with the header row frozen.
 
 pub mod csv;
+pub mod vcard;
 pub mod xlsx;
 pub mod zip;
 

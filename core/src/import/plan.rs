@@ -36,6 +36,8 @@ pub enum Reason {
     UnclosedQuote,
     /// A cell longer than the longest text Saha keeps.
     CellTooLong,
+    /// A workbook's cell shows a formula error (`#N/A`, `#DIV/0!`) instead of a value.
+    CellError,
     /// The row has more cells than the file has headers, and they are not empty.
     ExtraCells,
     /// The linked record (a contact's company, …) matches nothing.
@@ -64,6 +66,7 @@ impl Reason {
             Reason::AmbiguousDate => "ambiguous_date",
             Reason::UnclosedQuote => "unclosed_quote",
             Reason::CellTooLong => "cell_too_long",
+            Reason::CellError => "cell_error",
             Reason::ExtraCells => "extra_cells",
             Reason::LinkNotFound => "link_not_found",
             Reason::LinkAmbiguous => "link_ambiguous",
@@ -94,6 +97,9 @@ impl Reason {
             Reason::AmbiguousDate => "day and month could be either; choose the date order".into(),
             Reason::UnclosedQuote => "a quote opened here is never closed".into(),
             Reason::CellTooLong => "a cell is longer than Saha keeps".into(),
+            Reason::CellError => {
+                "the workbook shows a formula error (#N/A, #DIV/0!, …) here".into()
+            }
             Reason::ExtraCells => "more cells than the file has columns".into(),
             Reason::LinkNotFound => "no such record to link to".into(),
             Reason::LinkAmbiguous => "several records have this name; use the VKN or e-mail".into(),
@@ -349,6 +355,13 @@ impl<'a> Planner<'a> {
             .position(|c| !c.trim().is_empty())
         {
             return Err((Some(width + extra), Reason::ExtraCells));
+        }
+        if let Some(&column) = row
+            .broken
+            .iter()
+            .find(|&&c| self.specs.get(c).is_some_and(Option::is_some))
+        {
+            return Err((Some(column), Reason::CellError));
         }
         // The mapped cells, converted to what the form takes.
         let mut changes: Vec<(String, String)> = Vec::new();
@@ -867,5 +880,42 @@ mod tests {
             Source::open(b"\"open", None, None),
             Err(crate::import::SourceError::BadHeader)
         );
+    }
+
+    #[test]
+    fn a_formula_error_refuses_its_row_only_where_the_column_is_imported() {
+        use crate::import::workbook::fixtures::{text_cell, xlsx};
+        let a = vkn("123456789");
+        let error = |r: &str| format!(r#"<c r="{r}" t="e"><v>#N/A</v></c>"#);
+        let bytes = xlsx(
+            &[(
+                "Sayfa1",
+                &format!(
+                    r#"<row r="1">{}{}{}</row><row r="2">{}{}</row><row r="3">{}{}{}</row>"#,
+                    text_cell("A1", "Firma Adı"),
+                    text_cell("B1", "Vergi No"),
+                    text_cell("C1", "Hesaplama"),
+                    text_cell("A2", "Hatalı VKN Ltd"),
+                    error("B2"),
+                    text_cell("A3", "Doğru Ltd"),
+                    text_cell("B3", &a),
+                    error("C3"),
+                ),
+            )],
+            false,
+        );
+        let source = Source::open(&bytes, None, None).expect("opens");
+        let mapping = Mapping::guess("account", &source.headers);
+        assert_eq!(mapping.column_of("tax_number"), Some(1));
+        assert_eq!(mapping.fields[2], None);
+        let (outcomes, report) = plan_all(&source, &mapping, KeyIndex::new(), &HashMap::new());
+        assert_eq!(report.created, 1);
+        assert_eq!(report.refused.len(), 1);
+        assert_eq!(report.refused[0].line, 2);
+        assert_eq!(report.refused[0].column, Some(1));
+        assert_eq!(report.refused[0].reason, Reason::CellError);
+        // The refused row keeps its cells for the refused-rows file.
+        assert_eq!(report.refused[0].cells[0], "Hatalı VKN Ltd");
+        assert!(matches!(outcomes[1], Outcome::Create { .. }));
     }
 }

@@ -46,11 +46,26 @@ pub fn sniff_separator(text: &str) -> char {
     SEPARATORS[best]
 }
 
+/// Writes `cell` to `out` as a cell of a `separator`-separated row: quoted (quotes
+/// doubled) when it holds the separator, a quote or a line break, as it is otherwise.
+pub fn write_cell(out: &mut String, cell: &str, separator: char) {
+    if cell.contains([separator, '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&cell.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(cell);
+    }
+}
+
 /// One row of cells and the line (1-based) it starts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
     pub line: usize,
     pub cells: Vec<String>,
+    /// The columns whose cells a workbook shows as a formula error (`#N/A`,
+    /// `#DIV/0!`): their values are unknown (empty in [`Row::cells`]).
+    pub broken: Vec<usize>,
 }
 
 /// Why a row could not be read.
@@ -77,16 +92,16 @@ pub struct Rows<'a> {
     pos: usize,
     line: usize,
     separator: char,
+    /// Whether a line break inside a quoted cell starts a new line number (a text
+    /// file's lines) or not (a worksheet's rows, one per line of the text).
+    count_quoted_breaks: bool,
+    /// Cells known to be broken, (line, column) in order: their rows are refused.
+    broken: &'a [(usize, usize)],
 }
 
 impl<'a> Rows<'a> {
     pub fn new(text: &'a str, separator: char) -> Rows<'a> {
-        Rows {
-            text,
-            pos: 0,
-            line: 1,
-            separator,
-        }
+        Rows::starting_at(text, separator, 0, 1)
     }
 
     /// Rows from byte `pos` of `text`, which is on line `line`.
@@ -100,7 +115,18 @@ impl<'a> Rows<'a> {
             },
             line,
             separator,
+            count_quoted_breaks: true,
+            broken: &[],
         }
+    }
+
+    /// Numbers rows as a worksheet's (one per line of the text, whatever line breaks
+    /// their cells hold), marking those with a cell in `broken` ((line, column), in
+    /// order) as [`Row::broken`].
+    pub fn as_worksheet(mut self, broken: &'a [(usize, usize)]) -> Rows<'a> {
+        self.count_quoted_breaks = false;
+        self.broken = broken;
+        self
     }
 
     /// The line the next row starts on (or the one after the last).
@@ -155,11 +181,11 @@ impl Iterator for Rows<'_> {
                     '"' => quoted = false,
                     '\r' if chars.peek().is_some_and(|&(_, n)| n == '\n') => {
                         chars.next();
-                        self.line += 1;
+                        self.line += usize::from(self.count_quoted_breaks);
                         cell.push_str("\r\n");
                     }
                     '\n' | '\r' => {
-                        self.line += 1;
+                        self.line += usize::from(self.count_quoted_breaks);
                         cell.push(c);
                     }
                     c => cell.push(c),
@@ -209,9 +235,19 @@ impl Iterator for Rows<'_> {
                 column,
             }));
         }
+        let mut broken = Vec::new();
+        while let Some(&(line, column)) = self.broken.first()
+            && line <= start_line
+        {
+            self.broken = &self.broken[1..];
+            if line == start_line {
+                broken.push(column);
+            }
+        }
         Some(Ok(Row {
             line: start_line,
             cells,
+            broken,
         }))
     }
 }
@@ -250,7 +286,8 @@ mod tests {
             vec![
                 Ok(Row {
                     line: 1,
-                    cells: vec!["Ad".into(), "Not".into(), "Tutar".into()]
+                    cells: vec!["Ad".into(), "Not".into(), "Tutar".into()],
+                    broken: vec![],
                 }),
                 Ok(Row {
                     line: 2,
@@ -258,11 +295,13 @@ mod tests {
                         "Öz; Ltd".into(),
                         "iki\r\nsatır \"alıntı\"".into(),
                         "1.234,56".into()
-                    ]
+                    ],
+                    broken: vec![],
                 }),
                 Ok(Row {
                     line: 4,
-                    cells: vec!["B".into(), String::new(), String::new()]
+                    cells: vec!["B".into(), String::new(), String::new()],
+                    broken: vec![],
                 }),
             ]
         );

@@ -36,6 +36,38 @@ const INDEX_BATCH: usize = 500;
 /// Rows read per page while collecting the records rows are matched against.
 const PAGE: usize = 2_000;
 
+/// The file in `bytes` as a source: text in `encoding`, or a workbook's worksheet
+/// named `sheet` (the first with cells when `None`).
+fn open_source(
+    bytes: &[u8],
+    encoding: Option<saha_core::import::decode::Encoding>,
+    sheet: Option<&str>,
+) -> Result<Source, String> {
+    let source = Source::open(bytes, encoding, None).map_err(|e| e.describe().to_owned())?;
+    let Some(name) = sheet else {
+        return Ok(source);
+    };
+    if !matches!(source.format, saha_core::import::Format::Workbook(_)) {
+        return Err("--sheet: the file is not a workbook".to_owned());
+    }
+    let index = source
+        .sheets
+        .iter()
+        .position(|s| s == name)
+        .ok_or_else(|| {
+            format!(
+                "--sheet {name:?}: the workbook's sheets are {}",
+                source
+                    .sheets
+                    .iter()
+                    .map(|s| format!("{s:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })?;
+    Source::open_sheet(bytes, Some(index)).map_err(|e| e.describe().to_owned())
+}
+
 /// What `admin import` was asked to do.
 pub struct ImportRequest {
     pub email: String,
@@ -45,6 +77,8 @@ pub struct ImportRequest {
     pub key: Option<String>,
     pub date_order: Option<String>,
     pub encoding: Option<String>,
+    /// A workbook's worksheet, by name.
+    pub sheet: Option<String>,
     pub dry_run: bool,
     pub refused: Option<PathBuf>,
     pub file: PathBuf,
@@ -234,12 +268,7 @@ pub async fn import(state: &AppState, request: ImportRequest) -> Result<String, 
         ));
     }
     let bytes = read(&request.file)?;
-    let source = Source::open(&bytes, encoding, None).map_err(|e| match e {
-        saha_core::import::SourceError::Empty => "the file is empty".to_owned(),
-        saha_core::import::SourceError::BadHeader => {
-            "the header row is broken (a quote is never closed)".to_owned()
-        }
-    })?;
+    let source = open_source(&bytes, encoding, request.sheet.as_deref())?;
     drop(bytes);
     let mapping = mapping_for(&request, kind, &source)?;
     let user = member(state, &request.email)?;
@@ -349,11 +378,22 @@ pub async fn import(state: &AppState, request: ImportRequest) -> Result<String, 
             },
         );
     }
+    let read_as = match source.format {
+        saha_core::import::Format::Workbook(format) => format!(
+            "{} workbook, sheet {:?}",
+            format.code(),
+            source.sheets.get(source.sheet).map_or("", String::as_str)
+        ),
+        saha_core::import::Format::VCard => format!("vCard, {}", source.encoding.code()),
+        saha_core::import::Format::Text => format!(
+            "{}, '{}' separated",
+            source.encoding.code(),
+            source.separator.escape_default()
+        ),
+    };
     let mut out = format!(
-        "{} ({}, '{}' separated); columns: {}\n",
+        "{} ({read_as}); columns: {}\n",
         request.file.display(),
-        source.encoding.code(),
-        source.separator.escape_default(),
         describe(&mapping)
     );
     if source.replaced > 0 {

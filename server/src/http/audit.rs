@@ -80,8 +80,13 @@ pub async fn record_export(
     Json(notice): Json<api::ExportNotice>,
 ) -> ApiResult<axum::http::StatusCode> {
     let known_section = saha_core::kinds::kind_of_section(&notice.section).is_some();
-    let Some(format) = saha_core::export::Format::from_code(&notice.format) else {
-        return Err(Failure::invalid("format: use csv, csv-tr or xlsx"));
+    let format = saha_core::export::Format::from_code(&notice.format)
+        .map(saha_core::export::Format::code)
+        .or_else(|| saha_core::export::vcard::Version::from_code(&notice.format).map(|v| v.code()));
+    let Some(format) = format else {
+        return Err(Failure::invalid(
+            "format: use csv, csv-tr, xlsx, vcf3 or vcf4",
+        ));
     };
     if !known_section {
         return Err(Failure::invalid("section: not a record list"));
@@ -93,7 +98,7 @@ pub async fn record_export(
         api::AuditAction::RecordsExported,
         &notice.section,
         &crate::http::auth::ip(&state, &peer, &headers),
-        format!("{} rows as {} on a device", notice.rows, format.code()),
+        format!("{} rows as {format} on a device", notice.rows),
     );
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

@@ -1,12 +1,14 @@
 //! A list saved as a file (`/:section/export`): the records the list showed — its
 //! search, filter and order come along in the URL — as a table that imports again
-//! ([`saha_core::kinds::records_table`]), in Turkish Excel CSV, CSV or Excel. The page
-//! is split out of the main module. Online, each export is written to the audit log.
+//! ([`saha_core::kinds::records_table`]), in Turkish Excel CSV, CSV or Excel, and
+//! contacts as vCard for a phone's address book. The page is split out of the main
+//! module. Online, each export is written to the audit log.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use saha_core::api::ExportNotice;
+use saha_core::export::vcard::Version;
 use saha_core::export::{ExportError, Format};
 use saha_core::kinds::section_of;
 
@@ -31,18 +33,52 @@ fn save(kind: &'static str, query: &ListQuery, format: Format) -> Result<usize, 
     });
     let bytes = format.write(&table)?;
     download_bytes(&file_name(section_of(kind), format), format.mime(), &bytes);
-    let notice = ExportNotice {
+    audit(ExportNotice {
         section: section_of(kind).to_owned(),
         rows: table.rows.len() as u64,
         format: format.code().to_owned(),
-    };
+    });
+    Ok(table.rows.len())
+}
+
+/// Saves the contacts `query` lists as a vCard file in `version` and, online, tells
+/// the audit log; returns how many were saved.
+fn save_cards(query: &ListQuery, version: Version) -> usize {
+    let kind = saha_core::parties::contact::KIND;
+    let ids = query.matches(kind);
+    let cards = repo().records().with_untracked(|all| {
+        saha_core::kinds::contact_cards(
+            ids.iter()
+                .filter_map(|id| all.get(id))
+                .map(|v| (v.key.as_str(), &v.record)),
+            &|account| {
+                account
+                    .parse()
+                    .ok()
+                    .and_then(|id| all.get(&id))
+                    .map(|v| v.record.form().get("name").to_owned())
+            },
+        )
+    });
+    let text = saha_core::export::vcard::write(&cards, version);
+    let name = file_name(section_of(kind), Format::Csv).replace(".csv", ".vcf");
+    download_bytes(&name, saha_core::export::vcard::MIME, text.as_bytes());
+    audit(ExportNotice {
+        section: section_of(kind).to_owned(),
+        rows: cards.len() as u64,
+        format: version.code().to_owned(),
+    });
+    cards.len()
+}
+
+/// Tells the audit log of an export; offline there is no server to tell, and the file
+/// is saved all the same.
+fn audit(notice: ExportNotice) {
     wasm_bindgen_futures::spawn_local(async move {
-        // Offline there is no server to tell; the file is saved all the same.
         if let Err(e) = http::post::<_, ()>("/api/audit/exports", &notice).await {
             leptos::logging::warn!("export not audited: {e:?}");
         }
     });
-    Ok(table.rows.len())
 }
 
 /// The export page of one kind's list.
@@ -87,6 +123,27 @@ pub fn ListExportPage() -> impl IntoView {
                         }
                     })
                     .collect_view()}
+                <Show when=move || kind.get() == saha_core::parties::contact::KIND>
+                    {Version::ALL
+                        .into_iter()
+                        .map(|version| view! {
+                            <button
+                                type="button"
+                                class="button"
+                                id=format!("list-export-{}", version.code())
+                                prop:disabled=move || count.get() == 0
+                                on:click=move |_| {
+                                    query.with_untracked(|q| save_cards(q, version));
+                                }
+                            >
+                                {match version {
+                                    Version::V3 => "vCard 3.0",
+                                    Version::V4 => "vCard 4.0",
+                                }}
+                            </button>
+                        })
+                        .collect_view()}
+                </Show>
             </div>
             <Show when=move || too_large.get()>
                 <p class="error" role="alert">{tr(Key::UiExportTooLarge)}</p>

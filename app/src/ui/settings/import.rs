@@ -43,6 +43,10 @@ const SHOWN_REFUSALS: usize = 50;
 const PREVIEW_ROWS: usize = 5;
 /// Imports remembered on the device.
 const KEPT_JOBS: usize = 20;
+/// What the file chooser offers: workbooks and text.
+const ACCEPTED_FILES: &str = ".xlsx,.xlsm,.xls,.xlsb,.ods,.csv,.txt,.vcf,text/csv,text/plain,text/vcard,\
+    application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,\
+    application/vnd.ms-excel,application/vnd.oasis.opendocument.spreadsheet";
 
 /// One import as the device remembers it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -53,6 +57,9 @@ struct Job {
     kind: String,
     file: String,
     size: usize,
+    /// The worksheet of a workbook it reads (an index; 0 for a text file).
+    #[serde(default)]
+    sheet: usize,
     /// The next line to read (where a stopped import goes on).
     line: usize,
     finished: bool,
@@ -123,6 +130,7 @@ fn reason_text(lang: Lang, reason: &Reason) -> String {
         Reason::AmbiguousDate => Key::ImportReasonAmbiguousDate,
         Reason::UnclosedQuote => Key::ImportReasonUnclosedQuote,
         Reason::CellTooLong => Key::ImportReasonCellTooLong,
+        Reason::CellError => Key::ImportReasonCellError,
         Reason::ExtraCells => Key::ImportReasonExtraCells,
         Reason::LinkNotFound => Key::ImportReasonLinkNotFound,
         Reason::LinkAmbiguous => Key::ImportReasonLinkAmbiguous,
@@ -385,6 +393,8 @@ pub fn ImportPage() -> impl IntoView {
     let kind = RwSignal::new("account".to_owned());
     let picked = RwSignal::new(None::<Picked>);
     let encoding = RwSignal::new(None::<Encoding>);
+    // The worksheet chosen in a workbook (the first with cells until one is chosen).
+    let sheet = RwSignal::new(None::<usize>);
     let source = RwSignal::new(None::<Arc<Source>>);
     let open_error = RwSignal::new(None::<String>);
     let mapping = RwSignal::new(None::<Mapping>);
@@ -400,8 +410,13 @@ pub fn ImportPage() -> impl IntoView {
         let kind = kind.get();
         let Some(file) = picked.get() else { return };
         let chosen = encoding.get();
+        let chosen_sheet = sheet.get();
         phase.set(Phase::Idle);
-        match Source::open(&file.bytes, chosen, None) {
+        let opened = match chosen_sheet {
+            Some(_) => Source::open_sheet(&file.bytes, chosen_sheet),
+            None => Source::open(&file.bytes, chosen, None),
+        };
+        match opened {
             Ok(opened) => {
                 open_error.set(None);
                 let key = Mapping::source_key(&kind, &opened.headers);
@@ -423,6 +438,7 @@ pub fn ImportPage() -> impl IntoView {
                     match e {
                         SourceError::Empty => Key::ImportEmptyFile,
                         SourceError::BadHeader => Key::ImportBadHeader,
+                        SourceError::BadWorkbook => Key::ImportBadWorkbook,
                     },
                 )));
             }
@@ -444,6 +460,7 @@ pub fn ImportPage() -> impl IntoView {
             match read_bytes(&file).await {
                 Ok(bytes) => {
                     encoding.set(None);
+                    sheet.set(None);
                     picked.set(Some(Picked {
                         name,
                         bytes: Arc::new(bytes),
@@ -485,12 +502,14 @@ pub fn ImportPage() -> impl IntoView {
     let resumable = Memo::new(move |_| {
         let file = picked.get()?;
         let kind = kind.get();
+        let read = source.with(|s| s.as_ref().map_or(0, |s| s.sheet));
         jobs.get().into_iter().find(|j| {
             !j.finished
                 && !j.undone
                 && j.file == file.name
                 && j.size == file.bytes.len()
                 && j.kind == kind
+                && j.sheet == read
         })
     });
 
@@ -512,6 +531,7 @@ pub fn ImportPage() -> impl IntoView {
                 kind: m.kind.clone(),
                 file: picked.get_untracked().map(|p| p.name).unwrap_or_default(),
                 size: picked.get_untracked().map_or(0, |p| p.bytes.len()),
+                sheet: src.sheet,
                 line: 0,
                 finished: false,
                 created: 0,
@@ -818,12 +838,31 @@ pub fn ImportPage() -> impl IntoView {
             </div>
             <div class="field">
                 <label for="import-file">{tr(Key::ImportFile)}</label>
-                <input id="import-file" type="file" accept=".csv,.txt,text/csv,text/plain" on:change=on_file disabled=running />
+                <input id="import-file" type="file" accept=ACCEPTED_FILES on:change=on_file disabled=running />
             </div>
             <Show when=move || open_error.with(Option::is_some)>
                 <p class="banner error" role="alert">{move || open_error.get()}</p>
             </Show>
             {move || source.get().map(|src| {
+                if matches!(src.format, saha_core::import::Format::Workbook(_)) {
+                    let read = src.sheet;
+                    let sheets = src.sheets.clone();
+                    return view! {
+                        <Show when=move || 1 < sheets.len()>
+                            <div class="field">
+                                <label for="import-sheet">{tr(Key::ImportSheet)}</label>
+                                <select id="import-sheet" disabled=running on:change=move |ev| {
+                                    sheet.set(event_target_value(&ev).parse().ok());
+                                }>
+                                    {src.sheets.iter().enumerate().map(|(i, name)| view! {
+                                        <option value=i.to_string() selected=i == read>{name.clone()}</option>
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                        </Show>
+                    }
+                    .into_any();
+                }
                 let detected = src.encoding;
                 let replaced = src.replaced;
                 view! {
@@ -841,6 +880,7 @@ pub fn ImportPage() -> impl IntoView {
                         </p>
                     </Show>
                 }
+                .into_any()
             })}
             {mapping_table}
             <Show when=move || mapping.with(Option::is_some)>
