@@ -904,6 +904,62 @@ async fn workflow_steps_issue_and_pay_invoices_and_convert_leads() {
         (status.as_u16(), problem["errors"][0]["code"].as_str()),
         (422, Some("lead_already_converted"))
     );
+
+    // A second lead from the same company converts into the existing account: no second
+    // account, and the account gains only what it lacked.
+    let account_id = made["converted_account"].as_str().unwrap().to_owned();
+    let contact_id = made["converted_contact"].as_str().unwrap().to_owned();
+    let (_, second) = api
+        .post(
+            "/api/v1/leads",
+            json!({ "fields": { "name": "Murat Kılınç", "company": "KILINÇ GIDA A.Ş.", "city": "Konya", "email": "murat@kilinc.com.tr" } }),
+        )
+        .await;
+    let second = format!("/api/v1/leads/{}", second["id"].as_str().unwrap());
+    let (status, problem) = api
+        .post(&format!("{second}/convert"), json!({ "account": "nope" }))
+        .await;
+    assert_eq!(status, 400, "{problem}");
+    let (status, problem) = api
+        .post(
+            &format!("{second}/convert"),
+            json!({ "acount": account_id }),
+        )
+        .await;
+    assert_eq!(status, 400, "{problem}");
+    let (status, problem) = api
+        .post(
+            &format!("{second}/convert"),
+            json!({ "account": contact_id }),
+        )
+        .await;
+    assert_eq!(status, 404, "a contact is no account: {problem}");
+    let (status, converted) = api
+        .post(
+            &format!("{second}/convert"),
+            json!({ "account": account_id }),
+        )
+        .await;
+    assert_eq!(status, 200, "{converted}");
+    let made = &converted["record"]["Lead"]["fields"];
+    assert_eq!(made["converted_account"], account_id.as_str());
+    assert_ne!(made["converted_contact"], contact_id.as_str());
+    let (_, account) = api.get(&format!("/api/v1/accounts/{account_id}")).await;
+    assert_eq!(account["fields"]["name"], "Kılınç Gıda");
+    assert_eq!(account["fields"]["city"], "Konya");
+    let (_, new_contact) = api
+        .get(&format!(
+            "/api/v1/contacts/{}",
+            made["converted_contact"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(new_contact["fields"]["account"], account_id.as_str());
+    let (_, accounts) = api.get("/api/v1/accounts?q=kilinc").await;
+    assert_eq!(
+        accounts["data"].as_array().map(Vec::len),
+        Some(1),
+        "{accounts}"
+    );
     server.shutdown().await.unwrap();
 }
 

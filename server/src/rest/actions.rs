@@ -122,6 +122,7 @@ pub async fn run(
     peer: ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path((section, id, name)): Path<(String, String, String)>,
+    body: axum::body::Bytes,
 ) -> RestResult<Response> {
     let kind = kind_of(&section)?;
     let action = Action::of(&section, &name).ok_or_else(|| {
@@ -152,7 +153,10 @@ pub async fn run(
         }
         Action::IssueInvoice => issue(&state, &caller, id, &ctx).await?,
         Action::PayInvoice => pay(&state, &caller, id, &ctx).await?,
-        Action::ConvertLead => convert(&state, &caller, id, &ctx, &ip).await?,
+        Action::ConvertLead => {
+            let reuse = ConvertRequest::read(&body)?;
+            convert(&state, &caller, id, reuse, &ctx, &ip).await?
+        }
     };
     let outcome = match outcome {
         MemberChange::Unchanged => {
@@ -332,10 +336,65 @@ async fn pay(
     Ok(outcome)
 }
 
+/// The optional body of `leads/{id}/convert`: existing records the lead turned out to
+/// be already, used in place of new ones (the app's conversion page offers them from
+/// the duplicate matcher).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConvertRequest {
+    /// An account to convert into: it keeps its values and gains only those it lacks.
+    pub account: Option<String>,
+    /// A contact to convert into: it keeps its values, gains those it lacks and the
+    /// lead's consent events.
+    pub contact: Option<String>,
+}
+
+impl ConvertRequest {
+    /// The request in `body`; an empty body asks for new records.
+    fn read(body: &[u8]) -> Result<(Option<DocumentId>, Option<DocumentId>), Problem> {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok((None, None));
+        }
+        let request: ConvertRequest = serde_json::from_slice(body)
+            .map_err(|e| Problem::invalid(format!("the body is not a conversion request: {e}")))?;
+        let id = |field: &str, value: Option<String>| -> Result<Option<DocumentId>, Problem> {
+            value
+                .filter(|v| !v.is_empty())
+                .map(|v| {
+                    v.parse::<DocumentId>()
+                        .map_err(|_| Problem::invalid(format!("{field}: not a record ID")))
+                })
+                .transpose()
+        };
+        Ok((
+            id("account", request.account)?,
+            id("contact", request.contact)?,
+        ))
+    }
+}
+
+/// An existing record `reused` of `kind` the caller may see, as `pick` reads it.
+async fn reused_record<T>(
+    state: &AppState,
+    caller: &Caller,
+    kind: &str,
+    reused: Option<DocumentId>,
+    pick: impl FnOnce(Record) -> Option<T>,
+) -> RestResult<Option<T>> {
+    let Some(reused) = reused else {
+        return Ok(None);
+    };
+    let record = visible_row(state, caller, kind, reused).await?.record()?;
+    Ok(Some(pick(record).ok_or_else(|| {
+        Problem::from(Rejected::Workflow(WorkflowRefusal::NotARecord.code()))
+    })?))
+}
+
 async fn convert(
     state: &AppState,
     caller: &Caller,
     id: DocumentId,
+    (reuse_account, reuse_contact): (Option<DocumentId>, Option<DocumentId>),
     ctx: &EditContext,
     ip: &str,
 ) -> RestResult<MemberChange<Rejected>> {
@@ -354,10 +413,22 @@ async fn convert(
         None => String::new(),
     };
     let (account, contact, opportunity) = (
-        DocumentId::random(),
-        DocumentId::random(),
+        reuse_account.unwrap_or_else(DocumentId::random),
+        reuse_contact.unwrap_or_else(DocumentId::random),
         DocumentId::random(),
     );
+    let mut existing_account =
+        reused_record(state, caller, "account", reuse_account, |r| match r {
+            Record::Account(a) => Some(a),
+            _ => None,
+        })
+        .await?;
+    let mut existing_contact =
+        reused_record(state, caller, "contact", reuse_contact, |r| match r {
+            Record::Contact(c) => Some(c),
+            _ => None,
+        })
+        .await?;
     let ids = ConversionIds {
         account: account.to_string(),
         contact: contact.to_string(),
@@ -366,12 +437,16 @@ async fn convert(
     // The new records first (a lead marked converted always links to records that
     // exist), made from the lead as it reads now; a lead that may not be converted is
     // refused before anything is stored.
-    let Record::Lead(mut preview) = visible_row(state, caller, lead::KIND, id).await?.record()?
-    else {
+    let Record::Lead(preview) = visible_row(state, caller, lead::KIND, id).await?.record()? else {
         return Err(Rejected::Workflow(WorkflowRefusal::NotARecord.code()).into());
     };
+    let reuse = Reuse {
+        account: existing_account.as_mut(),
+        contact: existing_contact.as_mut(),
+    };
     let made = preview
-        .convert(&id.to_string(), &ids, Reuse::default(), &first_stage, ctx)
+        .clone()
+        .convert(&id.to_string(), &ids, reuse, &first_stage, ctx)
         .map_err(|e| Problem::from(Rejected::from(e)))?;
     for (new_id, record, section) in [
         (account, made.account.map(Record::Account), "accounts"),
@@ -395,7 +470,49 @@ async fn convert(
             section,
         )?;
     }
+    // A reused record gains what it lacks, applied to it as it reads now (the same step
+    // on the live document, so an edit since it was read is kept).
     let mut grant = caller.grant();
+    for (reused, section) in [(reuse_account, "accounts"), (reuse_contact, "contacts")] {
+        let Some(reused) = reused else { continue };
+        let outcome = state
+            .hub
+            .member_change(&mut grant, reused, false, |doc: &mut Automerge| {
+                let mut lead = preview.clone();
+                match read_as(doc, Some)? {
+                    Record::Account(mut live) if section == "accounts" => {
+                        let reuse = Reuse {
+                            account: Some(&mut live),
+                            contact: None,
+                        };
+                        lead.convert(&id.to_string(), &ids, reuse, &first_stage, ctx)?;
+                        write(doc, Record::Account(live))
+                    }
+                    Record::Contact(mut live) if section == "contacts" => {
+                        let reuse = Reuse {
+                            account: None,
+                            contact: Some(&mut live),
+                        };
+                        lead.convert(&id.to_string(), &ids, reuse, &first_stage, ctx)?;
+                        write(doc, Record::Contact(live))
+                    }
+                    _ => Err(Rejected::Workflow(WorkflowRefusal::NotARecord.code())),
+                }
+            })
+            .await?;
+        if !matches!(outcome, MemberChange::Unchanged) {
+            stored_answer(
+                state,
+                caller,
+                ip,
+                AuditAction::ApiRecordUpdated,
+                reused,
+                outcome,
+                StatusCode::OK,
+                section,
+            )?;
+        }
+    }
     Ok(state
         .hub
         .member_change(&mut grant, id, false, |doc: &mut Automerge| {

@@ -350,22 +350,38 @@ pub fn document() -> Value {
                 json_body(&schema_name(section), "the record after the step"),
             ),
         };
+        let mut post = json!({
+            "tags": [section],
+            "operationId": format!("{name}_{section}"),
+            "summary": action.summary(),
+            "responses": responses(
+                ok,
+                &[
+                    ("400", "the body is not a conversion request"),
+                    ("404", "no such record, or one the caller may not see"),
+                    ("422", "the workflow does not allow the step now (code says why)"),
+                ],
+            ),
+        });
+        if action == Action::ConvertLead {
+            post["requestBody"] = json!({
+                "required": false,
+                "description": "existing records the lead is already, used in place of new ones; without a body the conversion makes a new account and contact",
+                "content": { "application/json": { "schema": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "properties": {
+                        "account": { "type": "string", "description": "the ID of an account to convert into: it keeps its values and gains only those it lacks" },
+                        "contact": { "type": "string", "description": "the ID of a contact to convert into: it keeps its values, gains those it lacks and the lead's consent events" },
+                    },
+                } } },
+            });
+        }
         paths.insert(
             format!("/api/v1/{section}/{{id}}/{name}"),
             json!({
                 "parameters": [id_param.clone()],
-                "post": {
-                    "tags": [section],
-                    "operationId": format!("{name}_{section}"),
-                    "summary": action.summary(),
-                    "responses": responses(
-                        ok,
-                        &[
-                            ("404", "no such record, or one the caller may not see"),
-                            ("422", "the workflow does not allow the step now (code says why)"),
-                        ],
-                    ),
-                },
+                "post": post,
             }),
         );
     }
