@@ -797,6 +797,7 @@ ui-drag_hint = Drag a card by its ⠿ handle onto a stage.
 ui-drag_handle = Move
 ui-created = created
 ui-converted = converted to a customer
+ui-merged_into = merged into
 ui-save_line = Save line
 ui-converted_into = Converted into
 ui-lead_origin = From lead

@@ -780,6 +780,7 @@ ui-drag_hint = Kartı ⠿ tutamağından sürükleyip bir aşamaya bırakın.
 ui-drag_handle = Taşı
 ui-created = oluşturuldu
 ui-converted = müşteriye dönüştürüldü
+ui-merged_into = şu kayıtla birleştirildi:
 ui-save_line = Kalemi kaydet
 ui-converted_into = Dönüştürüldüğü kayıtlar
 ui-lead_origin = Geldiği aday

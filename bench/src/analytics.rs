@@ -350,6 +350,7 @@ mod tests {
                 doc: &doc,
                 before_heads: &[],
                 before: None,
+                after: None,
             };
             if let Err(refusal) = saha_core::rules::check(Some(&owner), &change) {
                 panic!("{kind} {id} is refused: {refusal}");

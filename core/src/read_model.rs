@@ -128,6 +128,16 @@ impl Entry {
         }
     }
 
+    /// The entry of a record document this device has just written from `record`
+    /// (a new record: its document holds exactly `record`), without reading the
+    /// record back, which costs more than writing it.
+    pub fn of_written(doc: &Automerge, record: Record) -> Entry {
+        Entry {
+            heads: doc.get_heads().iter().map(ToString::to_string).collect(),
+            projection: Projection::Record(record),
+        }
+    }
+
     /// The heads, parsed (a head that does not parse is left out).
     pub fn change_hashes(&self) -> Vec<ChangeHash> {
         self.heads.iter().filter_map(|h| h.parse().ok()).collect()

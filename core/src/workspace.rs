@@ -40,24 +40,55 @@ pub fn add_record(
     kind: &str,
     created_at_ms: i64,
 ) -> Result<bool, Error> {
-    let key = id.to_string();
-    let records = match doc.get(ROOT, "records")? {
+    Ok(add_records(doc, [(id, kind, created_at_ms)])? > 0)
+}
+
+/// Lists records (ID, kind, creation time) in the index in one change — an import's
+/// batch is one change of the index, not one per record, so the index's history, its
+/// saves and its sync messages grow by batches. Records listed already (or twice in
+/// `records`) are skipped; returns how many were added. The same rule as
+/// [`add_record`] about the `records` map holds.
+pub fn add_records<'a>(
+    doc: &mut Automerge,
+    records: impl IntoIterator<Item = (DocumentId, &'a str, i64)>,
+) -> Result<usize, Error> {
+    let map = match doc.get(ROOT, "records")? {
         Some((automerge::Value::Object(ObjType::Map), obj)) => obj,
         _ => {
             return Err(Error::IndexNotReady);
         }
     };
-    if doc.get(&records, &key)?.is_some() {
-        return Ok(false);
+    let mut new: Vec<(String, &str, i64)> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for (id, kind, created_at_ms) in records {
+        let key = id.to_string();
+        if doc.get(&map, &key)?.is_none() && seen.insert(key.clone()) {
+            new.push((key, kind, created_at_ms));
+        }
+    }
+    if new.is_empty() {
+        return Ok(0);
     }
     doc.transact::<_, _, automerge::AutomergeError>(|tx| {
-        let entry = tx.put_object(&records, &key, ObjType::Map)?;
-        tx.put(&entry, "kind", kind)?;
-        tx.put(&entry, "createdAt", created_at_ms)?;
+        for (key, kind, created_at_ms) in &new {
+            let entry = tx.put_object(&map, key, ObjType::Map)?;
+            tx.put(&entry, "kind", *kind)?;
+            tx.put(&entry, "createdAt", *created_at_ms)?;
+        }
         Ok(())
     })
     .map_err(|f| f.error)?;
-    Ok(true)
+    Ok(new.len())
+}
+
+/// Whether the index lists record `id` (one lookup, not a walk of every entry).
+pub fn lists(doc: &Automerge, id: DocumentId) -> bool {
+    match doc.get(ROOT, "records") {
+        Ok(Some((automerge::Value::Object(ObjType::Map), map))) => {
+            matches!(doc.get(&map, id.to_string()), Ok(Some(_)))
+        }
+        _ => false,
+    }
 }
 
 /// Whether `doc` is a usable index (it has been created or received).
@@ -647,6 +678,43 @@ pub fn name(doc: &Automerge) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_batch_of_records_is_listed_in_one_change_and_only_once() {
+        let mut doc = create("Çınar").unwrap();
+        let (a, b, c) = (
+            DocumentId::random(),
+            DocumentId::random(),
+            DocumentId::random(),
+        );
+        assert!(add_record(&mut doc, a, "account", 1).unwrap());
+        let changes = doc.get_changes(&[]).len();
+        let added = add_records(
+            &mut doc,
+            [
+                (a, "account", 1),
+                (b, "contact", 2),
+                (c, "lead", 3),
+                (b, "contact", 2),
+            ],
+        )
+        .unwrap();
+        assert_eq!(added, 2);
+        assert_eq!(doc.get_changes(&[]).len(), changes + 1);
+        let mut listed = records(&doc);
+        listed.sort_by_key(|(id, _)| id.to_string());
+        let mut expected = vec![
+            (a, "account".to_owned()),
+            (b, "contact".to_owned()),
+            (c, "lead".to_owned()),
+        ];
+        expected.sort_by_key(|(id, _)| id.to_string());
+        assert_eq!(listed, expected);
+        assert!(lists(&doc, b) && !lists(&doc, DocumentId::random()));
+        // Nothing new: no change at all.
+        assert_eq!(add_records(&mut doc, [(c, "lead", 3)]).unwrap(), 0);
+        assert_eq!(doc.get_changes(&[]).len(), changes + 1);
+    }
 
     #[test]
     fn company_details_are_checked_normalised_and_kept_in_the_index() {

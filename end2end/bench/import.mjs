@@ -20,6 +20,11 @@ const { values } = parseArgs({
     rows: { type: 'string', default: '100000' },
     out: { type: 'string' },
     'sync-minutes': { type: 'string', default: '20' },
+    // Where to write a CPU profile of the import (Chrome DevTools' `.cpuprofile`), and
+    // print the functions that take the most time in it.
+    profile: { type: 'string' },
+    // Import with the browser offline (then measure the sync after going online).
+    offline: { type: 'boolean', default: false },
   },
 });
 const rows = Number(values.rows);
@@ -42,12 +47,25 @@ try {
   await page.locator('select.import-field').first().waitFor({ timeout: 120_000 });
   await page.locator('#import-run:not([disabled])').waitFor({ timeout: 120_000 });
   result.open_and_map_ms = Date.now() - picked;
+  const cdp = values.profile ? await context.newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 1000 });
+    await cdp.send('Profiler.start');
+  }
+  if (values.offline) await context.setOffline(true);
   const started = Date.now();
   await page.locator('#import-run').click();
   await page.locator('#import-report[data-dry="false"]').waitFor({ timeout: 30 * 60_000 });
   result.import_ms = Date.now() - started;
+  if (cdp) {
+    const { profile } = await cdp.send('Profiler.stop');
+    writeFileSync(values.profile, JSON.stringify(profile));
+    result.profile_top = topFunctions(profile, 25);
+  }
   result.summary = await page.locator('#import-report .summary').textContent();
   result.wasm_memory_after_import_bytes = await page.evaluate(() => globalThis.__saha_wasm_memory?.buffer.byteLength ?? null);
+  if (values.offline) await context.setOffline(false);
   const syncStarted = Date.now();
   const deadline = syncStarted + Number(values['sync-minutes']) * 60_000;
   for (;;) {
@@ -65,6 +83,23 @@ try {
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
 }
+/** The `count` functions with the most self time in a CPU profile, with their share. */
+function topFunctions(profile, count) {
+  const self = new Map();
+  const deltas = profile.timeDeltas ?? [];
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  profile.samples.forEach((id, i) => {
+    const node = byId.get(id);
+    const name = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url.split('/').pop()}`;
+    self.set(name, (self.get(name) ?? 0) + (deltas[i] ?? 0));
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  return [...self.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(([name, us]) => `${(100 * us / total).toFixed(1)}% ${name}`);
+}
+
 const text = JSON.stringify(result, null, 2);
 console.log(text);
 if (values.out) writeFileSync(values.out, `${text}\n`);

@@ -72,6 +72,10 @@ describe('duplicates', () => {
     await a.goto(`${server.url}${keptPath}`);
     await a.locator('article.detail h1', { hasText: 'Karadeniz Balık A.Ş.' }).waitFor();
     await a.getByText('Eski kayıt.').waitFor();
+    // The kept account's timeline shows the merge, the duplicate named and linked.
+    const merged = a.locator('.timeline li', { hasText: 'şu kayıtla birleştirildi' });
+    await merged.waitFor();
+    assert.equal(await merged.locator('a').getAttribute('href'), mergedPath);
     await a.goto(`${server.url}${mergedPath}`);
     await a.waitForURL((url) => url.pathname === keptPath);
 

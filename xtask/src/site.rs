@@ -31,7 +31,7 @@ fn io(what: &str, path: &Path) -> impl FnOnce(std::io::Error) -> String {
 /// the goal: the target is 1,000,000 B (issue 18; BENCHMARKS.md says where the bytes
 /// are). Lower it whenever the module shrinks; raising it needs a reason in
 /// BENCHMARKS.md. The parts loaded on first use are not counted here.
-pub const BUNDLE_GZIP_CEILING: u64 = 1_413_000;
+pub const BUNDLE_GZIP_CEILING: u64 = 1_414_000;
 
 /// Fails when the built main module's compressed size is over [`BUNDLE_GZIP_CEILING`],
 /// or when the module was not split (no lazily loaded part beside it).
@@ -215,6 +215,13 @@ fn split(raw: &Path, pkg: &Path) -> Result<Vec<PathBuf>> {
     Ok(split.split_modules)
 }
 
+/// Whether the modules keep their function names (`SAHA_WASM_KEEP_NAMES=1`): for a CPU
+/// profile that names Rust functions (`end2end/bench/import.mjs --profile`); the names
+/// make the bundle larger, so the bundle ceiling is not for such a build.
+fn keep_names() -> bool {
+    std::env::var_os("SAHA_WASM_KEEP_NAMES").is_some_and(|v| v == "1")
+}
+
 /// Runs `wasm-opt -Oz` on every module in place, as many at once as there are cores (the
 /// main module first: it takes longest).
 fn optimise(root: &Path, modules: Vec<&PathBuf>) -> Result<()> {
@@ -232,6 +239,7 @@ fn optimise(root: &Path, modules: Vec<&PathBuf>) -> Result<()> {
                         };
                         run(Command::new(&wasm_opt)
                             .arg("-Oz")
+                            .args(keep_names().then_some("-g"))
                             .args(WASM_FEATURES)
                             .arg(module)
                             .arg("-o")
@@ -291,6 +299,7 @@ fn inputs_stamp(raw: &Path, bindgen: &Path, wasm_opt: &Path) -> Result<String> {
     for flag in WASM_FEATURES {
         hasher.write(flag.as_bytes());
     }
+    hasher.write_u8(u8::from(keep_names()));
     // The splitter's version and the steps after it (change it with either).
     hasher.write(b"wasm_split_cli_support 0.2.4, parts named by content");
     Ok(format!("{:016x}\n", hasher.finish()))

@@ -96,6 +96,9 @@ struct LocalDoc {
     confirmed_saved: Vec<ChangeHash>,
     /// When it was last needed (the repo's use clock), for eviction.
     used: u64,
+    /// The record a new document was just written from, until the document is first
+    /// stored: its read-model entry is made from it rather than read back.
+    written: Option<Record>,
 }
 
 impl LocalDoc {
@@ -107,6 +110,7 @@ impl LocalDoc {
             confirmed: Vec::new(),
             confirmed_saved: Vec::new(),
             used: 0,
+            written: None,
         }
     }
 
@@ -589,8 +593,8 @@ impl Repo {
             let mut created = Vec::new();
             for (id, record) in &new {
                 let doc = record.create()?;
-                self.check(&Automerge::new(), &doc)?;
-                created.push((*id, doc));
+                self.check_new(&doc, record)?;
+                created.push((*id, doc, record.clone()));
             }
             for (id, doc) in written {
                 if let Some(local) = docs.get_mut(&id) {
@@ -598,23 +602,39 @@ impl Repo {
                     ids.push(id);
                 }
             }
-            for (id, doc) in created {
+            for (id, doc, record) in created {
                 docs.insert(
                     id,
                     LocalDoc {
                         doc,
+                        written: Some(record),
                         ..LocalDoc::empty()
                     },
                 );
                 ids.push(id);
             }
         }
-        let created: Vec<DocumentId> = new.iter().map(|(id, _)| *id).collect();
-        ids.extend(self.register_unlisted(&created));
+        ids.extend(self.list_new(&new));
         if ids.is_empty() {
             return Ok(());
         }
         self.local_change(&ids).await.map_err(RepoError::Store)
+    }
+
+    /// Judges a new document `doc` this member wrote from `record` by the rule table
+    /// (as [`Repo::check`], without reading the record back from the document).
+    fn check_new(&self, doc: &Automerge, record: &Record) -> Result<(), RepoError> {
+        rules::check(
+            Some(&self.0.access),
+            &rules::Change {
+                doc,
+                before_heads: &[],
+                before: None,
+                after: Some(record),
+            },
+        )
+        .map(|_| ())
+        .map_err(RepoError::Rules)
     }
 
     /// Judges a change of this member's from `before` to `after` by the rule table
@@ -627,6 +647,7 @@ impl Repo {
                 doc: after,
                 before_heads: &before.get_heads(),
                 before: before_record.as_ref(),
+                after: None,
             },
         )
         .map(|_| ())
@@ -877,22 +898,49 @@ impl Repo {
         offered
     }
 
+    /// Lists `new` records (just made on this device, so not listed yet) in the index,
+    /// in one change, from the records in hand; returns the index ID if it changed.
+    fn list_new(&self, new: &[(DocumentId, Record)]) -> Option<DocumentId> {
+        let index_id = self.0.index_id.get()?;
+        let mut docs = self.0.docs.borrow_mut();
+        let index = docs.get_mut(&index_id)?;
+        if !workspace::is_ready(&index.doc) {
+            return None;
+        }
+        // Only records shared by the workspace (see `register_unlisted`).
+        let shared = new.iter().filter_map(|(id, record)| {
+            let common = record.common();
+            (KINDS.contains(&common.kind.as_str()) && common.team.is_empty()).then_some((
+                *id,
+                common.kind.as_str(),
+                common.created_at,
+            ))
+        });
+        match workspace::add_records(&mut index.doc, shared) {
+            Ok(added) => (added > 0).then_some(index_id),
+            Err(e) => {
+                leptos::logging::error!("could not list new records in the index: {e}");
+                None
+            }
+        }
+    }
+
     /// Lists in the index those of `candidates` that are records it does not list yet
     /// (made before the index arrived, or on a device that stopped between the two
     /// writes). Returns the index ID if the index changed.
     fn register_unlisted(&self, candidates: &[DocumentId]) -> Option<DocumentId> {
         let index_id = self.0.index_id.get()?;
         let mut docs = self.0.docs.borrow_mut();
-        let listed: HashSet<DocumentId> = match docs.get(&index_id) {
-            Some(index) if workspace::is_ready(&index.doc) => workspace::records(&index.doc)
-                .into_iter()
-                .map(|(id, _)| id)
-                .collect(),
-            _ => return None,
+        // One lookup per candidate: an import's batch must not walk the whole index.
+        let listed = |id: &DocumentId| -> Option<bool> {
+            let index = docs.get(&index_id)?;
+            workspace::is_ready(&index.doc).then(|| workspace::lists(&index.doc, *id))
         };
+        // No usable index yet: nothing to list in.
+        listed(&index_id)?;
         let unlisted: Vec<(DocumentId, String, i64)> = candidates
             .iter()
-            .filter(|id| **id != index_id && !listed.contains(id))
+            .filter(|id| **id != index_id && listed(id) == Some(false))
             .filter_map(|id| {
                 // The loaded document (a record just made), else what the read model
                 // shows of it (in the lists or the bin): no document is loaded for it.
@@ -912,14 +960,23 @@ impl Repo {
             })
             .collect();
         let index = docs.get_mut(&index_id)?;
-        let mut changed = false;
-        for (id, kind, created) in unlisted {
-            match workspace::add_record(&mut index.doc, id, &kind, created) {
-                Ok(added) => changed |= added,
-                Err(e) => leptos::logging::error!("could not list {id} in the index: {e}"),
+        // One change of the index for the whole batch.
+        let added = workspace::add_records(
+            &mut index.doc,
+            unlisted
+                .iter()
+                .map(|(id, kind, created)| (*id, kind.as_str(), *created)),
+        );
+        match added {
+            Ok(added) => (added > 0).then_some(index_id),
+            Err(e) => {
+                leptos::logging::error!(
+                    "could not list {} records in the index: {e}",
+                    unlisted.len()
+                );
+                None
             }
         }
-        changed.then_some(index_id)
     }
 
     // ----- views -------------------------------------------------------------------
@@ -1100,6 +1157,7 @@ impl Repo {
                         confirmed: server_has.clone(),
                         confirmed_saved: server_has,
                         used: now,
+                        written: None,
                     },
                 );
             }
@@ -1211,7 +1269,10 @@ impl Repo {
                         });
                         local.next_seq += 1;
                     }
-                    let entry = Entry::of(&local.doc);
+                    let entry = match local.written.take() {
+                        Some(record) => Entry::of_written(&local.doc, record),
+                        None => Entry::of(&local.doc),
+                    };
                     batch.push(Write::Entry {
                         doc: *id,
                         row: entry.encode(),

@@ -697,6 +697,15 @@ mod tests {
         assert_eq!(mapping.problems(), []);
         let (outcomes, report) = plan_all(&source, &mapping, KeyIndex::new(), &HashMap::new());
         assert_eq!(report.created, 2);
+        // A device lists a record it just made from the record in hand, not read back
+        // from its new document: the two must be the same.
+        for outcome in &outcomes {
+            if let Outcome::Create { record, .. } = outcome {
+                let doc = record.create().expect("written");
+                let read = Record::read(&doc).expect("a record").expect("readable");
+                assert_eq!(&read, record.as_ref());
+            }
+        }
         let refused: Vec<(usize, Option<&str>, &str)> = report
             .refused
             .iter()

@@ -49,6 +49,7 @@ fn judge(
             doc: &after,
             before_heads: &before_heads,
             before: before.as_ref(),
+            after: None,
         },
     );
     (verdict, after)
@@ -62,6 +63,7 @@ fn check_new(role: Role, doc: &Automerge) -> Result<Option<Record>, Refusal> {
             doc,
             before_heads: &[],
             before: None,
+            after: None,
         },
     )
 }
@@ -173,7 +175,8 @@ fn members_forge_neither_survey_answers_nor_delivery_states() {
             &Change {
                 doc: &campaign,
                 before_heads: &[],
-                before: None
+                before: None,
+                after: None,
             }
         )
         .is_ok(),

@@ -3,7 +3,9 @@
 //! Built from the records themselves on every change (nothing is stored twice): the
 //! account's lifecycle log, each linked record's creation, the stage and status changes
 //! of its opportunities, quotes, orders, invoices, cases and tasks, lead conversions,
-//! calls at the time they were made and meetings at the time they start.
+//! calls at the time they were made, meetings at the time they start, and merges: a
+//! duplicate merged into the account (or into one of its records) shows when it was
+//! merged, from the bin where it waits as a redirect.
 
 use crate::kinds::Record;
 use crate::record::Transition;
@@ -27,6 +29,10 @@ pub enum Happening {
     },
     /// A meeting (at its first start).
     Meeting,
+    /// This record (a duplicate, now in the bin) was merged into record `into`.
+    Merged {
+        into: String,
+    },
     /// A campaign message to the account or one of its contacts (`person`).
     Message {
         person: String,
@@ -48,7 +54,8 @@ pub struct Event<K> {
 }
 
 /// The timeline of the account `account` (its record and ID), from `records` (any
-/// records; those not linked to the account are skipped), newest first. Wall-clock
+/// records; those not linked to the account are skipped, and deleted ones too unless
+/// they were merged into the account or one of its records), newest first. Wall-clock
 /// times (call starts) are read in `zone`.
 pub fn for_account<'a, K: Copy + PartialEq + ToString + 'a>(
     account_id: K,
@@ -87,11 +94,29 @@ pub fn for_account<'a, K: Copy + PartialEq + ToString + 'a>(
             }
             continue;
         }
+        let common = record.common();
+        if common.is_deleted() {
+            if common.is_merged()
+                && (common.merged_into == account_key || record.account() == account_key)
+            {
+                // Who merged it is in the audit log; the record does not say.
+                events.push(Event {
+                    at: common.deleted_at,
+                    by: String::new(),
+                    record: id,
+                    kind: common.kind.clone(),
+                    title: record.title(),
+                    happening: Happening::Merged {
+                        into: common.merged_into.clone(),
+                    },
+                });
+            }
+            continue;
+        }
         let is_account = id == account_id;
         if !is_account && record.account() != account_key {
             continue;
         }
-        let common = record.common();
         let event = |at: i64, by: &str, happening: Happening| Event {
             at,
             by: by.to_owned(),
@@ -302,6 +327,50 @@ mod tests {
             messages,
             [(50, "K")],
             "only the message to the account's contact"
+        );
+    }
+
+    #[test]
+    fn a_duplicate_merged_into_the_account_or_its_contact_shows_deleted_ones_do_not() {
+        let ctx = EditContext::new("u1", 1);
+        let mut account = crate::parties::account::Account::blank(&ctx);
+        account.name = "Ege Zeytin".into();
+        let mut duplicate = crate::parties::account::Account::blank(&ctx);
+        duplicate.name = "EGE ZEYTİN A.Ş.".into();
+        duplicate.common.deleted_at = 70;
+        duplicate.common.merged_into = "A".into();
+        let mut contact = crate::parties::contact::Contact::blank(&ctx);
+        contact.account = "A".into();
+        let mut twin = contact.clone();
+        twin.name = "Ayşe K.".into();
+        twin.common.deleted_at = 80;
+        twin.common.merged_into = "C".into();
+        let mut removed = contact.clone();
+        removed.name = "Silinen".into();
+        removed.common.deleted_at = 90;
+        let records = [
+            ("A", Record::Account(account)),
+            ("D", Record::Account(duplicate)),
+            ("C", Record::Contact(contact)),
+            ("T", Record::Contact(twin)),
+            ("R", Record::Contact(removed)),
+        ];
+        let timeline = for_account(
+            "A",
+            records.iter().map(|(id, r)| (*id, r)),
+            crate::time::civil::Zone::istanbul(),
+        );
+        let merges: Vec<_> = timeline
+            .iter()
+            .filter_map(|e| match &e.happening {
+                Happening::Merged { into } => Some((e.at, e.record, into.as_str())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(merges, [(80, "T", "C"), (70, "D", "A")]);
+        assert!(
+            timeline.iter().all(|e| e.record != "R"),
+            "a deleted record is not shown"
         );
     }
 }

@@ -516,11 +516,13 @@ async fn list(state: &AppState, index: DocumentId, batch: Vec<Listed>) -> Result
     state
         .hub
         .server_change(index, |doc| {
-            let mut added = false;
-            for (id, kind, created) in &batch {
-                added |= workspace::add_record(doc, *id, kind, *created)?;
-            }
-            Ok(added)
+            let added = workspace::add_records(
+                doc,
+                batch
+                    .iter()
+                    .map(|(id, kind, created)| (*id, kind.as_str(), *created)),
+            )?;
+            Ok(added > 0)
         })
         .await
         .map_err(|e| e.to_string())?;

@@ -781,6 +781,7 @@ impl Hub {
                 doc,
                 before_heads,
                 before,
+                after: None,
             },
         )?;
         let approved = match (&after, before) {

@@ -127,9 +127,19 @@ pub fn AccountPanels(id: DocumentId) -> impl IntoView {
 fn AccountTimeline(id: DocumentId) -> impl IntoView {
     let lang = use_lang();
     let records = repo().records();
+    // The bin too: duplicates merged into the account show when they were merged.
+    let bin = repo().bin();
     let events = Memo::new(move |_| {
         let zone = repo().service().with(|s| s.zone());
-        records.with(|all| timeline::for_account(id, all.values().map(|v| (v.id, &v.record)), zone))
+        records.with(|all| {
+            bin.with(|gone| {
+                timeline::for_account(
+                    id,
+                    all.values().chain(gone.values()).map(|v| (v.id, &v.record)),
+                    zone,
+                )
+            })
+        })
     });
     view! {
         <section class="timeline">
@@ -186,6 +196,11 @@ fn TimelineEntry(event: timeline::Event<DocumentId>) -> impl IntoView {
                 saha_core::activities::call::duration_text(*seconds)
             ),
             Happening::Meeting => kind_word,
+            Happening::Merged { into } => format!(
+                "{kind_word} {} {}",
+                word(l, Key::UiMergedInto),
+                crate::ui::widgets::links::title_of_id(into)
+            ),
             Happening::Message {
                 person,
                 channel,
