@@ -164,22 +164,29 @@ fn line(out: &mut String, content: &str) {
     out.push_str("\r\n");
 }
 
+/// A card with every field, escapes and Turkish letters (for tests here and in
+/// [`crate::import::vcard`]).
+#[cfg(test)]
+pub(crate) fn sample() -> Card {
+    Card {
+        uid: "saha:2xYz".into(),
+        name: "Ayşe Nur Yılmaz".into(),
+        organization: "Çağ Gıda; Ltd.".into(),
+        title: "Satın alma, müdür".into(),
+        mobile: "+905321234567".into(),
+        phone: "+902121234567".into(),
+        email: "ayse@cag.com.tr".into(),
+        birthday: "1980-04-03".into(),
+        note: "İki\nsatır".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn card() -> Card {
-        Card {
-            uid: "saha:2xYz".into(),
-            name: "Ayşe Nur Yılmaz".into(),
-            organization: "Çağ Gıda; Ltd.".into(),
-            title: "Satın alma, müdür".into(),
-            mobile: "+905321234567".into(),
-            phone: "+902121234567".into(),
-            email: "ayse@cag.com.tr".into(),
-            birthday: "1980-04-03".into(),
-            note: "İki\nsatır".into(),
-        }
+        sample()
     }
 
     #[test]
