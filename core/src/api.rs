@@ -326,8 +326,30 @@ pub struct ExportNotice {
     /// The URL section of the records' kind (`accounts`).
     pub section: String,
     pub rows: u64,
-    /// A [`crate::export::Format`] code.
+    /// A [`crate::export::Format`] or [`crate::export::vcard::Version`] code.
     pub format: String,
+    /// When the file was saved on the device (milliseconds since the Unix epoch; 0 from
+    /// an older app): a notice made offline arrives later.
+    #[serde(default)]
+    pub at: i64,
+}
+
+/// A device telling the server it imported a file (`POST /api/audit/imports`), so the
+/// import is in the audit log like one run on the server. Sent when the import ends, or
+/// later if the device was offline then (`at` says when it ran).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportNotice {
+    /// The URL section of the records' kind (`accounts`).
+    pub section: String,
+    /// The file's name as the device read it.
+    pub file: String,
+    pub rows: u64,
+    pub created: u64,
+    pub updated: u64,
+    pub refused: u64,
+    /// When the import ended on the device (milliseconds since the Unix epoch).
+    pub at: i64,
 }
 
 /// One audit log entry.

@@ -261,6 +261,12 @@ describe('import', () => {
     const refused = await page.locator('tr.refusal').evaluateAll((rows) => rows.map((r) => [Number(r.dataset.line), r.dataset.reason]));
     assert.deepEqual(refused, [[4, 'cell_error']]);
     assert.match(await page.locator('tr.refusal').textContent(), /Vergi No.*formül hatası/);
+    // The import is in the audit log, as one run on the server would be.
+    await page.waitForFunction(async () => {
+      const log = await fetch('/api/audit').then((r) => r.json());
+      return log.some((e) => e.action === 'records.imported' && e.target === 'accounts'
+        && e.detail.startsWith('eski-crm.xlsx: 3 rows, 2 created, 0 updated, 1 refused'));
+    });
 
     await page.goto(`${server.url}/accounts`);
     await page.locator('#account-search').fill('sule isik');
@@ -301,10 +307,19 @@ describe('import', () => {
     await page.locator('details.list-options summary').click();
     await page.locator('#list-export-link').click();
     await page.locator('#list-export-count', { hasText: '2' }).waitFor();
+    // Saved offline: the file is made on the device, and the audit log hears of it
+    // when the phone is back online.
+    await context.setOffline(true);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.locator('#list-export-vcf3').click(),
     ]);
+    await context.setOffline(false);
+    await waitForSynced(page);
+    await page.waitForFunction(async () => {
+      const log = await fetch('/api/audit').then((r) => r.json());
+      return log.some((e) => e.action === 'records.exported' && e.target === 'contacts' && /2 rows as vcf3/.test(e.detail));
+    }, null, { timeout: 30_000 });
     assert.match(download.suggestedFilename(), /^contacts-\d{4}-\d{2}-\d{2}\.vcf$/);
     const text = (await readFile(await download.path())).toString('utf8');
     assert.match(text, /BEGIN:VCARD\r\nVERSION:3\.0\r\nN:Öztürk;Şule;;;\r\nFN:Şule Öztürk\r\n/);

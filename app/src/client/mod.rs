@@ -3,6 +3,7 @@
 //! by [`sync_client`] over the automerge-repo protocol, on a ticket bought with the
 //! [`session`] of the signed-in member ([`http`] talks to the JSON API).
 
+pub mod audit;
 pub mod error;
 pub mod http;
 pub mod local_store;

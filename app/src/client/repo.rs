@@ -429,6 +429,11 @@ impl Repo {
 
     // ----- reactive views for the UI -------------------------------------------------
 
+    /// The signed-in member's user ID.
+    pub fn user_id(&self) -> &str {
+        &self.0.user_id
+    }
+
     /// Every record on this device, by ID.
     pub fn records(&self) -> RwSignal<HashMap<DocumentId, RecordView>> {
         self.0.records

@@ -71,6 +71,8 @@ async fn run(repo: Repo, mut wakeups: mpsc::UnboundedReceiver<()>) {
             repo.set_connectivity(Connectivity::Connecting);
             match http::post::<_, Ticket>("/api/sync/ticket", &serde_json::json!({})).await {
                 Ok(ticket) => {
+                    // The link is up: audit notices made offline go now.
+                    crate::client::audit::send_pending(repo.user_id().to_owned());
                     // Follow the whole workspace: changes to any record this member
                     // may see arrive without asking for each (see `Repo::catch_up`).
                     let url = format!("{}&follow=workspace", ticket.url);

@@ -70,6 +70,52 @@ pub struct RefusalsQuery {
     pub since: Option<i64>,
 }
 
+/// When a device says it did something: `" on a device"`, with the day when that was
+/// another day than today (a notice kept while offline).
+fn on_device(at: i64) -> String {
+    let day = saha_core::sales::document::date_of(at);
+    if at <= 0 || day == saha_core::sales::document::date_of(now_ms()) {
+        " on a device".to_owned()
+    } else {
+        format!(" on a device on {day}")
+    }
+}
+
+/// `POST /api/audit/imports`: a member's device imported a file into records; the
+/// import is written to the audit log with the member as its actor.
+pub async fn record_import(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    peer: axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
+    Json(notice): Json<api::ImportNotice>,
+) -> ApiResult<axum::http::StatusCode> {
+    if saha_core::kinds::kind_of_section(&notice.section).is_none() {
+        return Err(Failure::invalid("section: not a record list"));
+    }
+    if notice.file.chars().count() > 255 {
+        return Err(Failure::invalid("file: at most 255 characters"));
+    }
+    audit(
+        &state,
+        &auth.user.workspace_id,
+        &auth.user.email,
+        api::AuditAction::RecordsImported,
+        &notice.section,
+        &crate::http::auth::ip(&state, &peer, &headers),
+        format!(
+            "{}: {} rows, {} created, {} updated, {} refused{}",
+            notice.file,
+            notice.rows,
+            notice.created,
+            notice.updated,
+            notice.refused,
+            on_device(notice.at)
+        ),
+    );
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
 /// `POST /api/audit/exports`: a member's device saved records as a file; the export is
 /// written to the audit log with the member as its actor.
 pub async fn record_export(
@@ -98,7 +144,7 @@ pub async fn record_export(
         api::AuditAction::RecordsExported,
         &notice.section,
         &crate::http::auth::ip(&state, &peer, &headers),
-        format!("{} rows as {format} on a device", notice.rows),
+        format!("{} rows as {format}{}", notice.rows, on_device(notice.at)),
     );
     Ok(axum::http::StatusCode::NO_CONTENT)
 }

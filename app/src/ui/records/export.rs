@@ -12,12 +12,13 @@ use saha_core::export::vcard::Version;
 use saha_core::export::{ExportError, Format};
 use saha_core::kinds::section_of;
 
-use crate::client::http;
+use crate::client::audit::{self, Notice};
+use crate::client::now_ms;
 use crate::i18n::{self, Key, word_for};
 use crate::ui::records::list::{ListQuery, section_param};
 use crate::ui::widgets::export::{file_name, format_label};
 use crate::ui::widgets::files::download_bytes;
-use crate::ui::{repo, tr, use_lang};
+use crate::ui::{me, repo, tr, use_lang};
 
 /// Saves the records of `kind` that `query` lists as a file in `format` and, online,
 /// tells the audit log; returns how many were saved.
@@ -37,6 +38,7 @@ fn save(kind: &'static str, query: &ListQuery, format: Format) -> Result<usize, 
         section: section_of(kind).to_owned(),
         rows: table.rows.len() as u64,
         format: format.code().to_owned(),
+        at: now_ms(),
     });
     Ok(table.rows.len())
 }
@@ -67,18 +69,15 @@ fn save_cards(query: &ListQuery, version: Version) -> usize {
         section: section_of(kind).to_owned(),
         rows: cards.len() as u64,
         format: version.code().to_owned(),
+        at: now_ms(),
     });
     cards.len()
 }
 
-/// Tells the audit log of an export; offline there is no server to tell, and the file
-/// is saved all the same.
+/// Tells the audit log of an export (at once online, when the device is next online
+/// otherwise); the file is saved either way.
 fn audit(notice: ExportNotice) {
-    wasm_bindgen_futures::spawn_local(async move {
-        if let Err(e) = http::post::<_, ()>("/api/audit/exports", &notice).await {
-            leptos::logging::warn!("export not audited: {e:?}");
-        }
-    });
+    audit::tell(&me().user_id, Notice::Export(notice));
 }
 
 /// The export page of one kind's list.

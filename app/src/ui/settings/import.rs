@@ -1,5 +1,7 @@
-//! Settings → Import: a spreadsheet (CSV) becomes records on this device, offline, and
-//! syncs like any edit.
+//! Settings → Import: a spreadsheet (CSV, an Excel or LibreOffice workbook) or a
+//! phone's contacts (vCard) becomes records on this device, offline, and syncs like any
+//! edit; each real run is told to the audit log (when the device is next online, if it
+//! is not then).
 //!
 //! The page walks the steps of [`saha_core::import`]: pick what the rows are and the
 //! file (its encoding and separator are detected and can be changed), check the
@@ -18,6 +20,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use saha_core::DocumentId;
+use saha_core::api::ImportNotice;
 use saha_core::export::{Format, Table};
 use saha_core::import::decode::Encoding;
 use saha_core::import::mapping::{self, DateOrder, ID_FIELD, MappingProblem};
@@ -29,6 +32,7 @@ use saha_core::kinds::Record;
 use saha_core::record::EditContext;
 use saha_core::record::form::Input;
 
+use crate::client::audit::{self, Notice};
 use crate::client::error::RepoError;
 use crate::client::now_ms;
 use crate::i18n::{self, Fmt, Key, Lang, word_for};
@@ -548,8 +552,29 @@ pub fn ImportPage() -> impl IntoView {
         phase.set(Phase::Running { dry });
         progress.set((0, src.len()));
         notice.set(None);
+        // What the audit log is told of a real run.
+        let audited = job.as_ref().map(|j| {
+            (
+                saha_core::kinds::section_of(&j.kind).to_owned(),
+                j.file.clone(),
+            )
+        });
         wasm_bindgen_futures::spawn_local(async move {
             let (report, _) = run(src, m, job, progress, flag).await;
+            if let Some((section, file)) = audited {
+                audit::tell(
+                    &me().user_id,
+                    Notice::Import(ImportNotice {
+                        section,
+                        file,
+                        rows: report.rows() as u64,
+                        created: report.created as u64,
+                        updated: report.updated as u64,
+                        refused: report.refused.len() as u64,
+                        at: now_ms(),
+                    }),
+                );
+            }
             jobs.set(load_jobs());
             phase.set(Phase::Done {
                 dry,
