@@ -165,6 +165,8 @@ fn duplicate_scan(args: &Args) -> Result<(), String> {
     let seed: u64 = args.num("seed", SEED)?;
     let ctx = EditContext::new("bench", 1);
     let mut records = Vec::with_capacity(count + count / 100);
+    // Each twin with the ID of the account it copies.
+    let mut twins: Vec<(String, String)> = Vec::new();
     for (n, generated) in datagen::accounts(seed, count, 0).into_iter().enumerate() {
         let mut record = Record::blank("account", &ctx).ok_or("no account kind")?;
         record
@@ -178,6 +180,7 @@ fn duplicate_scan(args: &Args) -> Result<(), String> {
             copy.apply_new(&twin, &ctx)
                 .map_err(|p| format!("twin of account {n}: {p:?}"))?;
             records.push((format!("twin-{n}"), copy));
+            twins.push((format!("twin-{n}"), generated.id.to_string()));
         }
         records.push((generated.id.to_string(), record));
     }
@@ -185,15 +188,30 @@ fn duplicate_scan(args: &Args) -> Result<(), String> {
     let started = std::time::Instant::now();
     let pairs = saha_core::duplicates::scan(&list);
     let took = started.elapsed();
-    let twins_found = pairs
+    let with_twin = pairs
         .iter()
         .filter(|p| p.first.starts_with("twin-") || p.second.starts_with("twin-"))
         .count();
+    // Recall: twins paired with the very account they copy.
+    let found: std::collections::HashSet<(&str, &str)> = pairs
+        .iter()
+        .flat_map(|p| {
+            [
+                (p.first.as_str(), p.second.as_str()),
+                (p.second.as_str(), p.first.as_str()),
+            ]
+        })
+        .collect();
+    let recalled = twins
+        .iter()
+        .filter(|(twin, original)| found.contains(&(twin.as_str(), original.as_str())))
+        .count();
     println!(
-        "{} accounts: {} pairs ({twins_found} with an entered-twice twin of {}) in {:.2} s",
+        "{} accounts: {} pairs ({with_twin} with an entered-twice twin; {recalled} of the {} \
+         twins paired with their original) in {:.2} s",
         list.len(),
         pairs.len(),
-        count.div_ceil(100),
+        twins.len(),
         took.as_secs_f64()
     );
     Ok(())
