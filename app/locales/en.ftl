@@ -252,6 +252,15 @@ field-campaign-subject = E-mail subject
 field-campaign-email_topic = İYS topic (who consented to it gets the e-mail)
 field-segment-name = Segment name
 field-issue_date = Issue date
+field-order_date = Order date
+field-order-number = Order no.
+field-line_product = Line: product (SKU or name)
+field-line_description = Line: description
+field-line_quantity = Line: quantity
+field-line_unit_price = Line: unit price (before VAT)
+field-line_discount = Line: discount %
+field-line_vat = Line: VAT (KDV) rate
+field-line_unit_cost = Line: unit cost
 
 ## form
 form-has-errors = Some fields need fixing. What you typed is kept.
@@ -1146,6 +1155,10 @@ import-reason-not_found = No record has this key.
 import-reason-key_empty = The key is empty.
 import-reason-key_ambiguous = Several records have this key.
 import-reason-not_allowed = Not yours to write.
+import-reason-differs_in_order = Differs from line { $line }, the first row of this order.
+import-reason-order_refused = Line { $line } of this order was refused; an order is taken whole.
+import-reason-lines_differ = This order exists with other lines; an import does not change them.
+import-order_lines = The orders have { $lines } lines.
 import-history = Imports on this device
 import-job_counts = { $created } created, { $updated } updated, { $refused } refused
 import-stopped_at = (stopped at line { $line })

@@ -243,6 +243,15 @@ field-campaign-subject = E-posta konu satırı
 field-campaign-email_topic = İYS izin konusu (bu konuya izin verenlere gider)
 field-segment-name = Segment adı
 field-issue_date = Düzenleme tarihi
+field-order_date = Sipariş tarihi
+field-order-number = Sipariş no
+field-line_product = Kalem: ürün (stok kodu veya adı)
+field-line_description = Kalem: açıklama
+field-line_quantity = Kalem: miktar
+field-line_unit_price = Kalem: birim fiyat (KDV hariç)
+field-line_discount = Kalem: iskonto %
+field-line_vat = Kalem: KDV oranı
+field-line_unit_cost = Kalem: birim maliyet
 
 ## form
 form-has-errors = Bazı alanların düzeltilmesi gerekiyor. Yazdıklarınız korunuyor.
@@ -1126,6 +1135,10 @@ import-reason-not_found = Bu anahtarla kayıt yok.
 import-reason-key_empty = Anahtar boş.
 import-reason-key_ambiguous = Bu anahtarla birden çok kayıt var.
 import-reason-not_allowed = Yazma yetkiniz yok.
+import-reason-differs_in_order = Bu siparişin ilk satırından ({ $line }. satır) farklı.
+import-reason-order_refused = Bu siparişin { $line }. satırı reddedildi; sipariş bütün olarak alınır.
+import-reason-lines_differ = Bu sipariş başka kalemlerle zaten var; içe aktarma kalemlerini değiştirmez.
+import-order_lines = Siparişlerde { $lines } kalem var.
 import-history = Bu cihazdaki aktarımlar
 import-job_counts = { $created } oluşturuldu, { $updated } güncellendi, { $refused } reddedildi
 import-stopped_at = ({ $line }. satırda durdu)

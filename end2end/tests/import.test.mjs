@@ -331,4 +331,62 @@ describe('import', () => {
     assert.equal(text.match(/BEGIN:VCARD/g).length, 2);
     await context.close();
   });
+
+  test('orders with lines from an ERP export: each order whole, a bad one refused with all its rows', async () => {
+    const tax = vkn(432100000);
+    const context = await phone(browser);
+    const page = await openApp(context, server.url, '/settings/import');
+    await waitForSynced(page);
+    await page.locator('#import h1').waitFor();
+    /** Imports `text` as `kind` and answers the report's summary. */
+    const importFile = async (kind, name, text, columns) => {
+      await page.goto(`${server.url}/settings/import`);
+      await page.locator('#import h1').waitFor();
+      await page.locator('#import-kind').selectOption(kind);
+      await page.locator('#import-file').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') });
+      await page.locator('select.import-field').nth(columns - 1).waitFor();
+      await page.locator('#import-run').click();
+      await page.locator('#import-report[data-dry="false"]').waitFor({ timeout: 60_000 });
+      return page.locator('#import-report .summary').textContent();
+    };
+    assert.match(await importFile('account', 'cariler.csv', `Firma Adı;Vergi No\nKaya Market Ltd.;${tax}\n`, 2), /1 satır: 1 oluşturuldu/);
+    assert.match(await importFile('product', 'urunler.csv', 'Stok Kodu;Ürün Adı;Birim Fiyat;Maliyet;KDV\nUR-1;Beyaz peynir 1 kg;250;180;%10\nUR-2;Kaşar 500 g;190;;%10\n', 5), /2 satır: 2 oluşturuldu/);
+
+    const orders = [
+      'Sipariş No;Sipariş Tarihi;Vergi No;Stok Kodu;Miktar;Birim Fiyat;Durum',
+      `S-1;14.11.2025;${tax};UR-1;10;240;Faturalandı`,
+      `S-1;14.11.2025;${tax};UR-2;5;;Faturalandı`,
+      `S-2;02.12.2025;${tax};UR-1;1;;`,
+      `S-2;02.12.2025;${tax};UR-404;1;;`,
+      `S-3;03.12.2025;${tax};UR-2;2;;Açık`,
+    ].join('\n');
+    await page.goto(`${server.url}/settings/import`);
+    await page.locator('#import h1').waitFor();
+    await page.locator('#import-kind').selectOption('order');
+    await page.locator('#import-file').setInputFiles({ name: 'siparisler.csv', mimeType: 'text/csv', buffer: Buffer.from(`${orders}\n`, 'utf8') });
+    await page.locator('select.import-field').nth(6).waitFor();
+    const mapped = await page.locator('select.import-field').evaluateAll((selects) => selects.map((s) => s.value));
+    assert.deepEqual(mapped, ['number', 'order_date', 'account', 'line_product', 'line_quantity', 'line_unit_price', 'status']);
+    // The preview shows each order once, its lines side by side.
+    await page.locator('.import-preview tbody tr').first().waitFor();
+    const preview = await page.locator('.import-preview tbody tr').evaluateAll((rows) => rows.map((r) => r.textContent));
+    assert.equal(preview.length, 4, preview.join('\n'));
+    assert.match(preview[0], /^2.*S-1.*10 · 5.*240 · 190/);
+    await page.locator('#import-run').click();
+    await page.locator('#import-report[data-dry="false"]').waitFor({ timeout: 60_000 });
+    const summary = await page.locator('#import-report .summary').textContent();
+    assert.match(summary, /5 satır: 2 oluşturuldu, 0 güncellendi, 0 değişmedi, 2 reddedildi\. Siparişlerde 3 kalem var\./);
+    const refused = await page.locator('#import-report tr.refusal').evaluateAll((rows) => rows.map((r) => [r.dataset.line, r.dataset.reason]));
+    assert.deepEqual(refused, [['4', 'order_refused'], ['5', 'link_not_found']]);
+
+    // The invoiced order is there with its day and both lines.
+    await page.goto(`${server.url}/orders`);
+    await page.locator('.card-title', { hasText: 'S-1' }).click();
+    await page.getByText('Beyaz peynir 1 kg').waitFor();
+    await page.getByText('Kaşar 500 g').waitFor();
+    assert.match(await page.locator('dd[data-field="order_date"]').textContent(), /14(\.11\.| Kasım )2025/);
+    await waitForSynced(page);
+    await context.close();
+  });
 });
+

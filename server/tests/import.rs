@@ -272,3 +272,136 @@ async fn an_operator_imports_a_turkish_file_and_gets_the_exact_report() {
     assert!(!ok);
     assert!(err.contains("key_not_mapped"), "{err}");
 }
+
+/// Runs `admin import` of `text` (UTF-8) as records of `kind` and returns its output.
+async fn import_text(dir: &Path, kind: &str, name: &str, text: &str) -> String {
+    let file = dir.join(name);
+    std::fs::write(&file, text).unwrap();
+    let (ok, out, err) = admin(
+        dir,
+        &[
+            "import",
+            "--email",
+            OWNER_EMAIL,
+            "--kind",
+            kind,
+            file.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(ok, "{out}{err}");
+    out
+}
+
+#[tokio::test]
+async fn orders_with_lines_arrive_whole_with_their_day_and_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_embedded(dir.path()).await;
+    server.shutdown().await.unwrap();
+    let tax = vkn(321_000_000);
+    import_text(
+        dir.path(),
+        "accounts",
+        "cariler.csv",
+        &format!("Firma Adı;Vergi No\nKaya Market Ltd.;{tax}\n"),
+    )
+    .await;
+    import_text(
+        dir.path(),
+        "products",
+        "urunler.csv",
+        "Stok Kodu;Ürün Adı;Birim Fiyat;Maliyet;KDV\nUR-1;Beyaz peynir 1 kg;250;180;%10\nUR-2;Kaşar 500 g;190;;%10\n",
+    )
+    .await;
+    // An ERP's order lines: orders S-1 and S-3 are good (S-1 invoiced last year), S-2
+    // has a line with an unknown product and is refused whole.
+    let orders = format!(
+        "Sipariş No;Sipariş Tarihi;Vergi No;Stok Kodu;Miktar;Birim Fiyat;Durum\n\
+         S-1;14.11.2025;{tax};UR-1;10;240;Faturalandı\n\
+         S-1;14.11.2025;{tax};UR-2;5;;Faturalandı\n\
+         S-2;02.12.2025;{tax};UR-1;1;;\n\
+         S-2;02.12.2025;{tax};UR-404;1;;\n\
+         S-3;03.12.2025;{tax};UR-2;2;;Açık\n"
+    );
+    let out = import_text(dir.path(), "orders", "siparisler.csv", &orders).await;
+    let report: Vec<&str> = out.lines().skip(1).collect();
+    assert_eq!(
+        report,
+        [
+            "5 rows: 2 created (with 3 order lines), 0 updated, 0 unchanged, 2 refused",
+            "line 4: line 5 of the same order was refused; the order is taken whole [order_refused]",
+            "line 5 column \"Stok Kodu\": no such record to link to [link_not_found]",
+        ],
+        "{out}"
+    );
+
+    // Stored as a member's changes: an invoiced order keeps its lines and its day.
+    let server = start_embedded(dir.path()).await;
+    let (status, page) = server.owner.get("/api/v1/orders?limit=50").await.unwrap();
+    assert_eq!(status, 200, "{page}");
+    let data = page["data"].as_array().unwrap();
+    assert_eq!(data.len(), 2, "{page}");
+    let first = data
+        .iter()
+        .find(|o| o["title"] == "S-1")
+        .unwrap_or_else(|| panic!("no S-1 in {page}"));
+    assert_eq!(first["fields"]["status"], "invoiced");
+    assert_eq!(first["fields"]["order_date"], "2025-11-14");
+    let lines = first["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["description"], "Beyaz peynir 1 kg");
+    assert_eq!(
+        (
+            &lines[0]["quantity"],
+            &lines[0]["unit_price"],
+            &lines[0]["unit_cost"]
+        ),
+        (&"10".into(), &"240".into(), &"180".into())
+    );
+    assert_eq!(lines[1]["unit_price"], "190");
+    // 10 × 240 + 5 × 190, with 10 % KDV.
+    assert_eq!(first["totals"]["gross"], "3685.00");
+
+    // The analytics count each sale on its own day: the first sale is last November's.
+    let (status, profit) = server
+        .owner
+        .get("/api/v1/reports/profitability")
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{profit}");
+    let kaya = &profit["accounts"][0];
+    assert_eq!(kaya["accountName"], "Kaya Market Ltd.", "{profit}");
+    assert_eq!(
+        (&kaya["sales"], &kaya["firstSale"], &kaya["lastSale"]),
+        (&2.into(), &"2025-11-14".into(), &"2025-12-03".into()),
+        "{profit}"
+    );
+    // 10 × 240 + 5 × 190 + 2 × 190; only the first line has a cost (10 × 180).
+    assert_eq!(kaya["revenue"], "3730.00");
+    assert_eq!(kaya["margin"], "600.00");
+    assert_eq!(kaya["uncostedLines"], 2);
+    server.shutdown().await.unwrap();
+
+    // The same file again, new and existing: the good orders are unchanged.
+    let file = dir.path().join("siparisler.csv");
+    let (ok, out, err) = admin(
+        dir.path(),
+        &[
+            "import",
+            "--email",
+            OWNER_EMAIL,
+            "--kind",
+            "orders",
+            "--mode",
+            "create_or_update",
+            "--dry-run",
+            file.to_str().unwrap(),
+        ],
+    )
+    .await;
+    assert!(ok, "{out}{err}");
+    assert!(
+        out.contains("5 rows: 0 would be created, 0 would be updated, 2 unchanged, 2 refused"),
+        "{out}"
+    );
+}

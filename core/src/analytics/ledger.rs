@@ -72,7 +72,7 @@ pub struct SaleFigures {
     /// An order not cancelled.
     counting_order: bool,
     /// The day it counts on, `YYYY-MM-DD`: an invoice's issue date (or the day it was
-    /// made, without one), an order's day.
+    /// made, without one), an order's day (its order date, else the day it was made).
     pub date: String,
     /// The same day, in days since 1970-01-01 (`None` for an unreadable issue date).
     pub day: Option<i64>,
@@ -87,6 +87,8 @@ impl SaleFigures {
             && matches!(document.status.as_str(), "issued" | "paid");
         let date = if counting_invoice && !document.issue_date.is_empty() {
             document.issue_date.clone()
+        } else if document.common.kind == ORDER && !document.order_date.is_empty() {
+            document.order_date.clone()
         } else {
             date_of(document.common.created_at)
         };

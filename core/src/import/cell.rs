@@ -159,6 +159,36 @@ const CHOICE_NAMES: &[(&str, &[&str])] = &[
         ],
     ),
     ("1", &["%1", "1%", "1", "0,01", "0.01", "1,00", "1.00"]),
+    // Order statuses, as ERP exports write them.
+    (
+        "open",
+        &["acik", "beklemede", "bekliyor", "open", "pending"],
+    ),
+    (
+        "delivered",
+        &[
+            "teslim edildi",
+            "teslim",
+            "sevk edildi",
+            "sevkedildi",
+            "delivered",
+            "shipped",
+        ],
+    ),
+    (
+        "invoiced",
+        &[
+            "faturalandi",
+            "faturali",
+            "faturalasti",
+            "invoiced",
+            "billed",
+        ],
+    ),
+    (
+        "cancelled",
+        &["iptal", "iptal edildi", "cancelled", "canceled"],
+    ),
 ];
 
 /// A choice cell as one of `codes` when it names one (the code itself in any case, or

@@ -79,10 +79,11 @@ pub struct Mapping {
 /// is offered (teams and owners are chosen for the whole import).
 const LEFT_OUT: &[&str] = &["team", "owner"];
 
-/// The fields of `kind` a column can fill, in form order.
+/// The fields of `kind` a column can fill, in form order; an order's also has its
+/// number first and its line's columns before the notes (see [`super::orders`]).
 pub fn importable_fields(kind: &str) -> Vec<FieldSpec> {
     let ctx = crate::record::EditContext::new("", 0);
-    crate::kinds::Record::blank(kind, &ctx)
+    let mut fields: Vec<FieldSpec> = crate::kinds::Record::blank(kind, &ctx)
         .map(|r| {
             r.fields()
                 .iter()
@@ -91,7 +92,18 @@ pub fn importable_fields(kind: &str) -> Vec<FieldSpec> {
                 .filter(|f| !matches!(f.input, Input::LinkList(_) | Input::MemberList))
                 .collect()
         })
-        .unwrap_or_default()
+        .unwrap_or_default();
+    if kind == crate::sales::document::ORDER {
+        fields.insert(0, super::orders::NUMBER);
+        let notes = fields
+            .iter()
+            .position(|f| f.name == "notes")
+            .unwrap_or(fields.len());
+        for (i, line) in super::orders::LINE_FIELDS.into_iter().enumerate() {
+            fields.insert(notes + i, line);
+        }
+    }
+    fields
 }
 
 /// The pseudo-field of a column holding Saha's own record IDs (what our exports write
@@ -102,12 +114,13 @@ pub const ID_FIELD: &str = "id";
 const ID_HEADERS: &[&str] = &["id", "saha id", "kayit id", "kayit no", "record id"];
 
 /// The kinds an import can make, in the order the import screen offers them.
-pub const IMPORT_KINDS: [&str; 6] = [
+pub const IMPORT_KINDS: [&str; 7] = [
     "account",
     "contact",
     "lead",
     "product",
     "opportunity",
+    "order",
     "case",
 ];
 
@@ -462,6 +475,107 @@ const HEADER_NAMES: &[(&str, &str, &[&str])] = &[
         "lost_reason",
         &["kayip nedeni", "kaybetme nedeni", "lost reason"],
     ),
+    (
+        "order",
+        "number",
+        &[
+            "siparis no",
+            "siparis numarasi",
+            "siparis",
+            "fis no",
+            "fis numarasi",
+            "belge no",
+            "evrak no",
+            "order no",
+            "order number",
+            "order",
+            "order id",
+        ],
+    ),
+    (
+        "order",
+        "order_date",
+        &[
+            "siparis tarihi",
+            "tarih",
+            "fis tarihi",
+            "belge tarihi",
+            "evrak tarihi",
+            "order date",
+            "date",
+        ],
+    ),
+    (
+        "order",
+        "line_product",
+        &[
+            "stok kodu",
+            "urun kodu",
+            "malzeme kodu",
+            "kod",
+            "sku",
+            "product code",
+            "item code",
+            "product sku",
+        ],
+    ),
+    (
+        "order",
+        "line_description",
+        &[
+            "urun adi",
+            "urun",
+            "stok adi",
+            "malzeme adi",
+            "mal adi",
+            "aciklama",
+            "description",
+            "product",
+            "product name",
+            "item",
+            "item name",
+        ],
+    ),
+    (
+        "order",
+        "line_quantity",
+        &["miktar", "adet", "miktari", "quantity", "qty"],
+    ),
+    (
+        "order",
+        "line_unit_price",
+        &[
+            "birim fiyat",
+            "birim fiyati",
+            "fiyat",
+            "satis fiyati",
+            "unit price",
+            "price",
+        ],
+    ),
+    (
+        "order",
+        "line_discount",
+        &[
+            "iskonto",
+            "iskonto orani",
+            "iskonto yuzde",
+            "indirim",
+            "indirim orani",
+            "discount",
+            "discount percent",
+        ],
+    ),
+    (
+        "order",
+        "line_vat",
+        &["kdv", "kdv orani", "vat", "vat rate", "tax rate"],
+    ),
+    (
+        "order",
+        "line_unit_cost",
+        &["maliyet", "birim maliyet", "unit cost", "cost"],
+    ),
     ("*", "subject", &["konu", "baslik", "subject", "title"]),
     ("*", "category", &["kategori", "tur", "category"]),
     ("*", "priority", &["oncelik", "priority"]),
@@ -497,6 +611,7 @@ pub fn key_fields(kind: &str) -> &'static [&'static str] {
         "account" => &[ID_FIELD, "tax_number", "email", "name"],
         "contact" | "lead" => &[ID_FIELD, "email", "mobile", "phone", "name"],
         "product" => &[ID_FIELD, "sku", "name"],
+        crate::sales::document::ORDER => &[ID_FIELD, "number"],
         _ => &[ID_FIELD, "name"],
     }
 }

@@ -26,6 +26,7 @@
 pub mod cell;
 pub mod decode;
 pub mod mapping;
+pub mod orders;
 pub mod plan;
 pub mod table;
 pub mod vcard;

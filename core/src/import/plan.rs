@@ -56,6 +56,14 @@ pub enum Reason {
     KeyAmbiguous,
     /// The rules do not let the importing member write this record (the rule's code).
     NotAllowed(String),
+    /// A row of an order gives the order's own field another value than the order's
+    /// first row (its line).
+    DiffersInOrder(usize),
+    /// Another row of the same order was refused (its line): an order is taken whole.
+    OrderRefused(usize),
+    /// The order exists with other lines; an import does not change an existing
+    /// order's lines.
+    LinesDiffer,
 }
 
 impl Reason {
@@ -76,6 +84,9 @@ impl Reason {
             Reason::KeyEmpty => "key_empty",
             Reason::KeyAmbiguous => "key_ambiguous",
             Reason::NotAllowed(_) => "not_allowed",
+            Reason::DiffersInOrder(_) => "differs_in_order",
+            Reason::OrderRefused(_) => "order_refused",
+            Reason::LinesDiffer => "lines_differ",
         }
     }
 
@@ -109,6 +120,15 @@ impl Reason {
             Reason::KeyEmpty => "the key is empty".into(),
             Reason::KeyAmbiguous => "several records have this key".into(),
             Reason::NotAllowed(rule) => format!("the member may not write this record ({rule})"),
+            Reason::DiffersInOrder(line) => {
+                format!("differs from line {line}, the first row of the same order")
+            }
+            Reason::OrderRefused(line) => {
+                format!("line {line} of the same order was refused; the order is taken whole")
+            }
+            Reason::LinesDiffer => {
+                "the order exists with other lines; an import does not change them".into()
+            }
         }
     }
 }
@@ -140,27 +160,76 @@ impl Refusal {
     }
 }
 
-/// What happens to one row.
+/// What happens to one row (or to the rows of one order: `line` is the first, `rows`
+/// how many).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// A new record, with the ID it gets.
     Create {
         line: usize,
+        rows: usize,
         id: DocumentId,
         record: Box<Record>,
     },
     /// These fields of an existing record change (see [`apply_changes`]).
     Update {
         line: usize,
+        rows: usize,
         id: DocumentId,
         changes: Vec<(String, String)>,
     },
     /// The row matches a record that already holds its values.
     Unchanged {
         line: usize,
+        rows: usize,
         id: DocumentId,
     },
     Refused(Refusal),
+}
+
+/// A planned outcome with the rows it came from (line and cells), so a writer that
+/// cannot store it refuses every one of them ([`Planned::refused`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planned {
+    pub outcome: Outcome,
+    pub rows: Vec<(usize, Vec<String>)>,
+}
+
+impl Planned {
+    /// The outcome if storing it failed for `reason`: each of its rows refused.
+    pub fn refused(self, reason: Reason) -> Vec<Outcome> {
+        if let Outcome::Refused(_) = self.outcome {
+            return vec![self.outcome];
+        }
+        self.rows
+            .into_iter()
+            .map(|(line, cells)| {
+                Outcome::Refused(Refusal {
+                    line,
+                    column: None,
+                    reason: reason.clone(),
+                    cells,
+                })
+            })
+            .collect()
+    }
+
+    /// The line the outcome starts on.
+    pub fn line(&self) -> usize {
+        self.outcome.line()
+    }
+}
+
+impl Outcome {
+    /// The line of the file the outcome's row (or first row) is on.
+    pub fn line(&self) -> usize {
+        match self {
+            Outcome::Create { line, .. }
+            | Outcome::Update { line, .. }
+            | Outcome::Unchanged { line, .. } => *line,
+            Outcome::Refused(refusal) => refusal.line,
+        }
+    }
 }
 
 /// The value a key field is matched by: digits of a tax number, a lower-case e-mail,
@@ -191,6 +260,7 @@ fn indexed_fields(kind: &str) -> &'static [&'static str] {
         "account" => &["tax_number", "email", "name"],
         "contact" | "lead" => &["email", "mobile", "phone", "name"],
         "product" => &["sku", "name"],
+        crate::sales::document::ORDER => &["number"],
         _ => &["name"],
     }
 }
@@ -208,7 +278,12 @@ impl KeyIndex {
         let kind = record.kind();
         let form = record.form();
         for field in indexed_fields(&kind) {
-            if let Some(value) = key_value(field, form.get(field)) {
+            // An order's number is no form field (the app numbers orders itself).
+            let text = match record {
+                Record::Sales(document) if *field == "number" => document.number.as_str(),
+                _ => form.get(field),
+            };
+            if let Some(value) = key_value(field, text) {
                 let ids = self.by_key.entry((kind.clone(), field, value)).or_default();
                 if !ids.contains(&id) {
                     ids.push(id);
@@ -253,6 +328,18 @@ fn resolve_link(index: &KeyIndex, kind: &str, text: &str) -> Result<DocumentId, 
         && index.is(&id, kind)
     {
         return Ok(id);
+    }
+    if kind == crate::sales::product::KIND {
+        // A product by its SKU (whatever it looks like), else by its name.
+        let by = match index.find(kind, "sku", text) {
+            [] => index.find(kind, "name", text),
+            found => found,
+        };
+        return match by {
+            [id] => Ok(*id),
+            [] => Err(Reason::LinkNotFound),
+            _ => Err(Reason::LinkAmbiguous),
+        };
     }
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
     let field = if (digits.len() == 10 || digits.len() == 11)
@@ -311,7 +398,7 @@ impl<'a> Planner<'a> {
     }
 
     /// What happens to `row`; `existing` reads the current record of an ID the key
-    /// matched (for updates).
+    /// matched (for updates) or a product a line names.
     pub fn plan(
         &mut self,
         row: &Result<Row, RowError>,
@@ -319,21 +406,13 @@ impl<'a> Planner<'a> {
     ) -> Outcome {
         let row = match row {
             Ok(row) => row,
-            Err(e) => {
-                let e = *e;
-                let (column, reason) = match e {
-                    RowError::UnclosedQuote { .. } => (None, Reason::UnclosedQuote),
-                    RowError::CellTooLong { column, .. } => (Some(column), Reason::CellTooLong),
-                };
-                return Outcome::Refused(Refusal {
-                    line: e.line(),
-                    column,
-                    reason,
-                    cells: Vec::new(),
-                });
-            }
+            Err(e) => return Outcome::Refused(row_error(*e)),
         };
-        match self.plan_row(row, existing) {
+        let planned = self.cells_of(row).and_then(|changes| {
+            let key_text = self.key_text(row, &changes);
+            self.decide(row.line, 1, changes, key_text, None, existing)
+        });
+        match planned {
             Ok(outcome) => outcome,
             Err((column, reason)) => Outcome::Refused(Refusal {
                 line: row.line,
@@ -344,11 +423,148 @@ impl<'a> Planner<'a> {
         }
     }
 
-    fn plan_row(
+    /// What happens to a run of rows from [`super::orders::Groups`]: one outcome per
+    /// row, except an order's rows, which make one order with a line each, or are all
+    /// refused together.
+    pub fn plan_run(
         &mut self,
-        row: &Row,
+        run: &[Result<Row, RowError>],
         existing: &dyn Fn(&DocumentId) -> Option<Record>,
-    ) -> Result<Outcome, (Option<usize>, Reason)> {
+    ) -> Vec<Planned> {
+        let origin = |row: &Result<Row, RowError>| match row {
+            Ok(row) => (row.line, row.cells.clone()),
+            Err(e) => (e.line(), Vec::new()),
+        };
+        if !super::orders::is_order_import(self.mapping) {
+            return run
+                .iter()
+                .map(|row| Planned {
+                    outcome: self.plan(row, existing),
+                    rows: vec![origin(row)],
+                })
+                .collect();
+        }
+        let rows: Vec<(usize, Vec<String>)> = run.iter().map(origin).collect();
+        match self.plan_order(run, existing) {
+            Ok(outcome) => vec![Planned { outcome, rows }],
+            Err((at, column, reason)) => {
+                let first_refused = rows.get(at).map_or(0, |(line, _)| *line);
+                rows.into_iter()
+                    .enumerate()
+                    .map(|(i, (line, cells))| {
+                        let refusal = if i == at {
+                            Refusal {
+                                line,
+                                column,
+                                reason: reason.clone(),
+                                cells,
+                            }
+                        } else {
+                            Refusal {
+                                line,
+                                column: None,
+                                reason: Reason::OrderRefused(first_refused),
+                                cells,
+                            }
+                        };
+                        Planned {
+                            outcome: Outcome::Refused(refusal),
+                            rows: Vec::new(),
+                        }
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// One order from its rows: the first row's order fields, a line per row. `Err`
+    /// names the row at fault (its index in `run`), the column and the reason.
+    fn plan_order(
+        &mut self,
+        run: &[Result<Row, RowError>],
+        existing: &dyn Fn(&DocumentId) -> Option<Record>,
+    ) -> Result<Outcome, (usize, Option<usize>, Reason)> {
+        let mut order: Option<(&Row, Vec<(String, String)>)> = None;
+        let mut lines = Vec::new();
+        for (i, row) in run.iter().enumerate() {
+            let row = match row {
+                Ok(row) => row,
+                Err(e) => {
+                    let refusal = row_error(*e);
+                    return Err((i, refusal.column, refusal.reason));
+                }
+            };
+            let at = |(column, reason)| (i, column, reason);
+            let mut changes = self.cells_of(row).map_err(at)?;
+            let line_cells: Vec<(String, String)> = changes
+                .iter()
+                .filter(|(f, _)| super::orders::is_line_field(f))
+                .cloned()
+                .collect();
+            changes.retain(|(f, _)| !super::orders::is_line_field(f));
+            let currency = order
+                .as_ref()
+                .map_or(&changes, |(_, first)| first)
+                .iter()
+                .find(|(f, _)| f == "currency")
+                .map_or("TRY", |(_, v)| v.as_str())
+                .to_owned();
+            if !line_cells.is_empty() {
+                let product = line_cells
+                    .iter()
+                    .find(|(f, _)| f == super::orders::LINE_PRODUCT.name)
+                    .and_then(|(_, id)| id.parse::<DocumentId>().ok())
+                    .and_then(|id| match existing(&id) {
+                        Some(Record::Product(product)) => Some((id.to_string(), product)),
+                        _ => None,
+                    });
+                let line = super::orders::line_of(
+                    &line_cells,
+                    product.as_ref().map(|(id, p)| (id.as_str(), p)),
+                    &currency,
+                    lines.len() as i64 + 1,
+                )
+                .map_err(|(field, problem)| {
+                    (i, self.mapping.column_of(field), Reason::Field(problem))
+                })?;
+                lines.push(line);
+            }
+            match &order {
+                None => order = Some((row, changes)),
+                Some((first, fields)) => {
+                    // A later row may repeat the order's fields or leave them empty,
+                    // not change them.
+                    for (field, value) in &changes {
+                        let Some(column) = self.mapping.column_of(field) else {
+                            continue;
+                        };
+                        let given = row.cells.get(column).is_some_and(|c| !c.trim().is_empty());
+                        let first_value = fields.iter().find(|(f, _)| f == field);
+                        if given && first_value.is_none_or(|(_, v)| v != value) {
+                            return Err((i, Some(column), Reason::DiffersInOrder(first.line)));
+                        }
+                    }
+                }
+            }
+        }
+        let Some((first, changes)) = order else {
+            return Err((0, None, Reason::KeyEmpty));
+        };
+        let key_text = self.key_text(first, &changes);
+        self.decide(
+            first.line,
+            run.len(),
+            changes,
+            key_text,
+            Some(lines),
+            existing,
+        )
+        .map_err(|(column, reason)| (0, column, reason))
+    }
+
+    /// A row's mapped cells as the form takes them (field, value), with the import's
+    /// defaults for fields the row leaves empty.
+    fn cells_of(&self, row: &Row) -> Result<Vec<(String, String)>, RowRefusal> {
         let width = self.mapping.headers.len();
         if let Some(extra) = row.cells[width.min(row.cells.len())..]
             .iter()
@@ -363,7 +579,6 @@ impl<'a> Planner<'a> {
         {
             return Err((Some(column), Reason::CellError));
         }
-        // The mapped cells, converted to what the form takes.
         let mut changes: Vec<(String, String)> = Vec::new();
         for (column, spec) in self.specs.iter().enumerate() {
             let Some(spec) = spec else { continue };
@@ -382,18 +597,44 @@ impl<'a> Planner<'a> {
             }
         }
         infer_party(&self.mapping.kind, &mut changes);
-        let column_of = |field: &str| self.mapping.column_of(field);
+        Ok(changes)
+    }
 
-        // The key: which existing record (if any) the row is.
-        let key_field = self.mapping.key.as_deref();
-        let key_text = match key_field {
-            Some(ID_FIELD) => column_of(ID_FIELD)
+    /// The text of the row's key (the existing record it is), if any.
+    fn key_text(&self, row: &Row, changes: &[(String, String)]) -> Option<String> {
+        match self.mapping.key.as_deref() {
+            Some(ID_FIELD) => self
+                .mapping
+                .column_of(ID_FIELD)
                 .and_then(|c| row.cells.get(c))
                 .filter(|v| !v.trim().is_empty())
                 .cloned(),
             Some(k) => changes.iter().find(|(f, _)| f == k).map(|(_, v)| v.clone()),
             None => None,
-        };
+        }
+    }
+
+    /// What a row (or an order's rows, with their `lines`) does, given its converted
+    /// cells and key: create, update, leave, or a refusal at a column.
+    fn decide(
+        &mut self,
+        line: usize,
+        rows: usize,
+        mut changes: Vec<(String, String)>,
+        key_text: Option<String>,
+        lines: Option<Vec<crate::sales::document::LineItem>>,
+        existing: &dyn Fn(&DocumentId) -> Option<Record>,
+    ) -> Result<Outcome, (Option<usize>, Reason)> {
+        let column_of = |field: &str| self.mapping.column_of(field);
+        // An order's number is set on the record, not through its form.
+        let number = changes
+            .iter()
+            .position(|(f, _)| f == super::orders::NUMBER.name)
+            .filter(|_| lines.is_some())
+            .map(|i| changes.remove(i).1);
+
+        // The key: which existing record (if any) the row is.
+        let key_field = self.mapping.key.as_deref();
         let key_value = key_field
             .zip(key_text.as_deref())
             .and_then(|(k, v)| key_value(k, v));
@@ -423,6 +664,12 @@ impl<'a> Planner<'a> {
             (_, [_, _, ..]) => return Err((key_column, Reason::KeyAmbiguous)),
             (Mode::Update | Mode::CreateOrUpdate, [id]) => {
                 let mut record = existing(id).ok_or((key_column, Reason::NotFound))?;
+                if let (Some(lines), Record::Sales(order)) = (&lines, &record)
+                    && !lines.is_empty()
+                    && !super::orders::same_lines(order.lines.values(), lines)
+                {
+                    return Err((None, Reason::LinesDiffer));
+                }
                 let before = record.clone();
                 let mut form = record.form();
                 for (field, value) in &changes {
@@ -433,13 +680,15 @@ impl<'a> Planner<'a> {
                     .map_err(|problems| field_refusal(&problems, &column_of))?;
                 if record == before {
                     Outcome::Unchanged {
-                        line: row.line,
+                        line,
+                        rows,
                         id: *id,
                     }
                 } else {
                     self.index.add(*id, &record);
                     Outcome::Update {
-                        line: row.line,
+                        line,
+                        rows,
                         id: *id,
                         changes,
                     }
@@ -455,17 +704,26 @@ impl<'a> Planner<'a> {
                 record
                     .apply_new(&form, &self.ctx)
                     .map_err(|problems| field_refusal(&problems, &column_of))?;
+                if let (Some(lines), Record::Sales(order)) = (lines, &mut record) {
+                    order.number = number.unwrap_or_default();
+                    for line in lines {
+                        order
+                            .lines
+                            .insert(crate::sales::document::new_line_id(), line);
+                    }
+                }
                 let id = DocumentId::random();
                 self.index.add(id, &record);
                 Outcome::Create {
-                    line: row.line,
+                    line,
+                    rows,
                     id,
                     record: Box::new(record),
                 }
             }
         };
         if let Some(value) = key_value {
-            self.seen.insert(value, row.line);
+            self.seen.insert(value, line);
         }
         Ok(outcome)
     }
@@ -492,6 +750,23 @@ impl<'a> Planner<'a> {
             }
             _ => raw.to_owned(),
         })
+    }
+}
+
+/// Why a row is refused: the column at fault (if one is) and the reason.
+type RowRefusal = (Option<usize>, Reason);
+
+/// A row that could not be read, refused.
+fn row_error(e: RowError) -> Refusal {
+    let (column, reason) = match e {
+        RowError::UnclosedQuote { .. } => (None, Reason::UnclosedQuote),
+        RowError::CellTooLong { column, .. } => (Some(column), Reason::CellTooLong),
+    };
+    Refusal {
+        line: e.line(),
+        column,
+        reason,
+        cells: Vec::new(),
     }
 }
 
@@ -548,25 +823,46 @@ pub fn apply_changes(
 /// What an import did (or, in a dry run, would do).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Report {
+    /// Records created, updated and left as they were (an order and its lines count
+    /// once).
     pub created: usize,
     pub updated: usize,
     pub unchanged: usize,
     pub refused: Vec<Refusal>,
+    /// The lines of the orders created.
+    pub lines: usize,
+    /// Rows read.
+    rows: usize,
 }
 
 impl Report {
     pub fn add(&mut self, outcome: &Outcome) {
         match outcome {
-            Outcome::Create { .. } => self.created += 1,
-            Outcome::Update { .. } => self.updated += 1,
-            Outcome::Unchanged { .. } => self.unchanged += 1,
-            Outcome::Refused(refusal) => self.refused.push(refusal.clone()),
+            Outcome::Create { rows, record, .. } => {
+                self.created += 1;
+                self.rows += rows;
+                if let Record::Sales(order) = &**record {
+                    self.lines += order.lines.len();
+                }
+            }
+            Outcome::Update { rows, .. } => {
+                self.updated += 1;
+                self.rows += rows;
+            }
+            Outcome::Unchanged { rows, .. } => {
+                self.unchanged += 1;
+                self.rows += rows;
+            }
+            Outcome::Refused(refusal) => {
+                self.refused.push(refusal.clone());
+                self.rows += 1;
+            }
         }
     }
 
     /// Rows read in all.
     pub fn rows(&self) -> usize {
-        self.created + self.updated + self.unchanged + self.refused.len()
+        self.rows
     }
 
     /// The refused rows as a table: the file's columns with the rows' cells as they
@@ -601,8 +897,13 @@ impl Report {
     /// The report as the command line prints it.
     pub fn english(&self, headers: &[String], dry_run: bool) -> String {
         let verb = if dry_run { "would be " } else { "" };
+        let lines = if self.lines > 0 {
+            format!(" (with {} order lines)", self.lines)
+        } else {
+            String::new()
+        };
         let mut out = format!(
-            "{} rows: {} {verb}created, {} {verb}updated, {} unchanged, {} refused\n",
+            "{} rows: {} {verb}created{lines}, {} {verb}updated, {} unchanged, {} refused\n",
             self.rows(),
             self.created,
             self.updated,

@@ -153,6 +153,12 @@ pub struct SalesDocumentFields {
     /// Invoices: the day it was issued.
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub issue_date: String,
+    /// Orders: the day the customer ordered, `YYYY-MM-DD`; empty means the day the
+    /// order was made in Saha (an order brought in from another system keeps its own
+    /// day, so analytics sees the real history).
+    #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
+    #[serde(default)]
+    pub order_date: String,
     /// The quote an order was made from, or the order an invoice was made from.
     #[autosurgeon(missing = "Default::default", hydrate = "hydrate_any_string")]
     pub source: String,
@@ -193,6 +199,7 @@ pub mod field {
     );
     pub const VALID_UNTIL: FieldSpec = FieldSpec::new("valid_until", Input::Date);
     pub const DUE_DATE: FieldSpec = FieldSpec::new("due_date", Input::Date);
+    pub const ORDER_DATE: FieldSpec = FieldSpec::new("order_date", Input::Date);
 }
 
 const QUOTE_FIELDS: &[FieldSpec] = &[
@@ -212,6 +219,7 @@ const ORDER_FIELDS: &[FieldSpec] = &[
     field::CONTACT,
     field::CURRENCY,
     field::ORDER_STATUS,
+    field::ORDER_DATE,
     record::COMMON_FIELDS[0],
     record::COMMON_FIELDS[1],
     record::COMMON_FIELDS[2],
@@ -253,7 +261,8 @@ impl RecordType for SalesDocument {
             .with("currency", &self.currency)
             .with("status", &self.status)
             .with("valid_until", &self.valid_until)
-            .with("due_date", &self.due_date);
+            .with("due_date", &self.due_date)
+            .with("order_date", &self.order_date);
         record::common_form(self, &mut form);
         form
     }
@@ -279,6 +288,7 @@ impl RecordType for SalesDocument {
             ORDER => {
                 self.contact = check.field(&field::CONTACT);
                 status = check.field(&field::ORDER_STATUS);
+                self.order_date = check.field(&field::ORDER_DATE);
             }
             _ => {
                 let contact = check.field(&field::CONTACT);

@@ -16,7 +16,8 @@ use saha_core::api::{AuditAction, AuditEntry};
 use saha_core::export::Format;
 use saha_core::import::decode::Encoding;
 use saha_core::import::mapping::{self, DateOrder};
-use saha_core::import::plan::{Refusal, apply_changes};
+use saha_core::import::orders::Groups;
+use saha_core::import::plan::{Planned, apply_changes};
 use saha_core::import::{KeyIndex, Mapping, Mode, Outcome, Planner, Reason, Report, Source};
 use saha_core::kinds::{self, Record};
 use saha_core::record::EditContext;
@@ -288,7 +289,9 @@ pub async fn import(state: &AppState, request: ImportRequest) -> Result<String, 
     for k in &linked {
         for (id, record) in visible_records(state, &user, k).await? {
             index.add(id, &record);
-            if *k == kind && mapping.mode != Mode::Create {
+            // Rows update their own kind; an order's lines read their products.
+            if (*k == kind && mapping.mode != Mode::Create) || *k == saha_core::sales::product::KIND
+            {
                 existing.insert(id, record);
             }
         }
@@ -312,22 +315,21 @@ pub async fn import(state: &AppState, request: ImportRequest) -> Result<String, 
     };
     let mut planner = Planner::new(&mapping, index, ctx.clone());
     let mut report = Report::default();
-    let mut rows = source.rows();
+    let mut rows = Groups::new(source.rows(), &mapping);
     loop {
         // A batch of rows is planned in order, then stored concurrently: the storage
         // commits the writes that wait together in one transaction (one fsync), where
         // one change after another would wait for a commit each.
-        let mut planned: Vec<(Outcome, Vec<String>)> = Vec::with_capacity(INDEX_BATCH);
-        for row in rows.by_ref().take(INDEX_BATCH) {
-            let outcome = planner.plan(&row, &|id| existing.get(id).cloned());
-            planned.push((outcome, row.map(|r| r.cells).unwrap_or_default()));
+        let mut planned: Vec<Planned> = Vec::with_capacity(INDEX_BATCH);
+        for run in rows.by_ref().take(INDEX_BATCH) {
+            planned.extend(planner.plan_run(&run, &|id| existing.get(id).cloned()));
         }
         if planned.is_empty() {
             break;
         }
         if request.dry_run {
-            for (outcome, _) in &planned {
-                report.add(outcome);
+            for planned in &planned {
+                report.add(&planned.outcome);
             }
             continue;
         }
@@ -335,15 +337,17 @@ pub async fn import(state: &AppState, request: ImportRequest) -> Result<String, 
         // every core; the outcomes are read back in row order.
         let tasks: Vec<_> = planned
             .into_iter()
-            .map(|(outcome, cells)| {
+            .map(|planned| {
                 let (state, user, ctx) = (state.clone(), user.clone(), ctx.clone());
-                tokio::spawn(async move { store(&state, &user, outcome, cells, &ctx).await })
+                tokio::spawn(async move { store(&state, &user, planned, &ctx).await })
             })
             .collect();
         let mut to_list = Vec::new();
         for task in tasks {
-            let (outcome, listed) = task.await.map_err(|e| e.to_string())??;
-            report.add(&outcome);
+            let (outcomes, listed) = task.await.map_err(|e| e.to_string())??;
+            for outcome in &outcomes {
+                report.add(outcome);
+            }
             to_list.extend(listed);
         }
         if let Some(index_id) = index_id {
@@ -410,15 +414,15 @@ pub async fn import(state: &AppState, request: ImportRequest) -> Result<String, 
 /// A new record to list in the workspace index: its ID, kind and creation time.
 type Listed = (DocumentId, String, i64);
 
-/// Stores one planned outcome as `user`; what the hub refuses becomes a refused row.
-/// Returns the outcome as it ended, and the index entry a new shared record needs.
+/// Stores one planned outcome as `user`; what the hub refuses becomes refused rows
+/// (every row of a refused order). Returns the outcomes as they ended, and the index
+/// entry a new shared record needs.
 async fn store(
     state: &AppState,
     user: &User,
-    outcome: Outcome,
-    cells: Vec<String>,
+    planned: Planned,
     ctx: &EditContext,
-) -> Result<(Outcome, Option<Listed>), String> {
+) -> Result<(Vec<Outcome>, Option<Listed>), String> {
     let mut grant = Grant::new(
         user.id.clone(),
         user.email.clone(),
@@ -427,16 +431,10 @@ async fn store(
         user.access(),
         i64::MAX,
     );
-    let refused = |line: usize, reason: Reason| {
-        Outcome::Refused(Refusal {
-            line,
-            column: None,
-            reason,
-            cells: cells.clone(),
-        })
-    };
-    match outcome {
-        Outcome::Create { line, id, record } => {
+    let line = planned.line();
+    match &planned.outcome {
+        Outcome::Create { id, record, .. } => {
+            let id = *id;
             let mut created = record.create().map_err(|e| e.to_string())?;
             let change = state
                 .hub
@@ -449,6 +447,12 @@ async fn store(
                 .map_err(|e| e.to_string())?;
             Ok(match change {
                 MemberChange::Stored(stored) => {
+                    let Outcome::Create {
+                        line, rows, record, ..
+                    } = planned.outcome
+                    else {
+                        unreachable!("matched above")
+                    };
                     let record = stored.map_or(*record, |r| *r);
                     let listed = record
                         .common()
@@ -456,55 +460,59 @@ async fn store(
                         .is_empty()
                         .then(|| (id, record.kind(), record.common().created_at));
                     (
-                        Outcome::Create {
+                        vec![Outcome::Create {
                             line,
+                            rows,
                             id,
                             record: Box::new(record),
-                        },
+                        }],
                         listed,
                     )
                 }
-                MemberChange::Refused(denial) => {
-                    (refused(line, Reason::NotAllowed(denial.code.into())), None)
-                }
+                MemberChange::Refused(denial) => (
+                    planned.refused(Reason::NotAllowed(denial.code.into())),
+                    None,
+                ),
                 MemberChange::Invalid(e) => return Err(format!("line {line}: {e}")),
-                MemberChange::NotFound | MemberChange::Unchanged => {
-                    (refused(line, Reason::NotAllowed("not_stored".into())), None)
-                }
+                MemberChange::NotFound | MemberChange::Unchanged => (
+                    planned.refused(Reason::NotAllowed("not_stored".into())),
+                    None,
+                ),
             })
         }
-        Outcome::Update { line, id, changes } => {
+        Outcome::Update { id, changes, .. } => {
+            let id = *id;
             let change = state
                 .hub
                 .member_change(&mut grant, id, false, |doc| {
-                    apply_changes(doc, &changes, ctx)
+                    apply_changes(doc, changes, ctx)
                 })
                 .await
                 .map_err(|e| e.to_string())?;
             Ok((
                 match change {
-                    MemberChange::Stored(_) => Outcome::Update { line, id, changes },
-                    MemberChange::Unchanged => Outcome::Unchanged { line, id },
-                    MemberChange::NotFound => refused(line, Reason::NotFound),
+                    MemberChange::Stored(_) => vec![planned.outcome],
+                    MemberChange::Unchanged => {
+                        let rows = planned.rows.len();
+                        vec![Outcome::Unchanged { line, rows, id }]
+                    }
+                    MemberChange::NotFound => planned.refused(Reason::NotFound),
                     MemberChange::Refused(denial) => {
-                        refused(line, Reason::NotAllowed(denial.code.into()))
+                        planned.refused(Reason::NotAllowed(denial.code.into()))
                     }
                     MemberChange::Invalid(saha_core::record::EditError::Invalid(problems)) => {
-                        refused(
-                            line,
-                            Reason::Field(
-                                problems
-                                    .first()
-                                    .map_or(saha_core::text::validate::Problem::Required, |p| p.1),
-                            ),
-                        )
+                        planned.refused(Reason::Field(
+                            problems
+                                .first()
+                                .map_or(saha_core::text::validate::Problem::Required, |p| p.1),
+                        ))
                     }
                     MemberChange::Invalid(e) => return Err(format!("line {line}: {e:?}")),
                 },
                 None,
             ))
         }
-        other => Ok((other, None)),
+        _ => Ok((vec![planned.outcome], None)),
     }
 }
 

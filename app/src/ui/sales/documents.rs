@@ -346,11 +346,14 @@ fn PrintHeader(document: SalesDocument) -> impl IntoView {
     let iban = company.iban.clone();
     let logo = company.logo.clone();
     let kind = document.common.kind.clone();
-    // The document's date: when an invoice was issued, else when it was made.
-    let dated = if document.issue_date.is_empty() {
-        saha_core::sales::document::date_of(document.common.created_at)
-    } else {
+    // The document's date: when an invoice was issued or an order placed, else when
+    // it was made.
+    let dated = if !document.issue_date.is_empty() {
         document.issue_date.clone()
+    } else if !document.order_date.is_empty() {
+        document.order_date.clone()
+    } else {
+        saha_core::sales::document::date_of(document.common.created_at)
     };
     let dates = [
         (Key::UiDate, dated),

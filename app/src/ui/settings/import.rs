@@ -24,7 +24,8 @@ use saha_core::api::ImportNotice;
 use saha_core::export::{Format, Table};
 use saha_core::import::decode::Encoding;
 use saha_core::import::mapping::{self, DateOrder, ID_FIELD, MappingProblem};
-use saha_core::import::plan::{Outcome, Reason, Refusal};
+use saha_core::import::orders::{Groups, shown_value};
+use saha_core::import::plan::{Outcome, Planned, Reason};
 use saha_core::import::{
     KeyIndex, MAX_FILE_BYTES, Mapping, Mode, Planner, Report, Source, SourceError,
 };
@@ -143,6 +144,14 @@ fn reason_text(lang: Lang, reason: &Reason) -> String {
         Reason::KeyEmpty => Key::ImportReasonKeyEmpty,
         Reason::KeyAmbiguous => Key::ImportReasonKeyAmbiguous,
         Reason::NotAllowed(_) => Key::ImportReasonNotAllowed,
+        Reason::DiffersInOrder(line) => {
+            return Fmt::ImportReasonDiffersInOrder
+                .format(lang, &[("line", (*line as u64).into())]);
+        }
+        Reason::OrderRefused(line) => {
+            return Fmt::ImportReasonOrderRefused.format(lang, &[("line", (*line as u64).into())]);
+        }
+        Reason::LinesDiffer => Key::ImportReasonLinesDiffer,
     };
     word(lang, key)
 }
@@ -222,10 +231,10 @@ fn refusal_code(error: &RepoError) -> String {
 /// Records to write, by ID.
 type Writes = Vec<(DocumentId, Record)>;
 
-/// Stores one batch of outcomes; a batch the device refuses as a whole is stored row by
-/// row, so one refused record does not keep the others out. Returns the outcomes as
-/// they ended (stored, or refused with the rule's code).
-async fn store_batch(planned: Vec<(Outcome, Vec<String>)>, ctx: &EditContext) -> Vec<Outcome> {
+/// Stores one batch of outcomes; a batch the device refuses as a whole is stored one
+/// outcome at a time, so one refused record does not keep the others out. Returns the
+/// outcomes as they ended (stored, or each row refused with the rule's code).
+async fn store_batch(planned: Vec<Planned>, ctx: &EditContext) -> Vec<Outcome> {
     let repo = repo();
     let entry = |outcome: &Outcome| -> (Writes, Writes) {
         match outcome {
@@ -240,36 +249,27 @@ async fn store_batch(planned: Vec<(Outcome, Vec<String>)>, ctx: &EditContext) ->
         }
     };
     let (mut new, mut changed) = (Vec::new(), Vec::new());
-    for (outcome, _) in &planned {
-        let (n, c) = entry(outcome);
+    for p in &planned {
+        let (n, c) = entry(&p.outcome);
         new.extend(n);
         changed.extend(c);
     }
     if new.is_empty() && changed.is_empty() {
-        return planned.into_iter().map(|(o, _)| o).collect();
+        return planned.into_iter().map(|p| p.outcome).collect();
     }
     if repo.save(new, changed).await.is_ok() {
-        return planned.into_iter().map(|(o, _)| o).collect();
+        return planned.into_iter().map(|p| p.outcome).collect();
     }
     let mut ended = Vec::with_capacity(planned.len());
-    for (outcome, cells) in planned {
-        let (new, changed) = entry(&outcome);
+    for p in planned {
+        let (new, changed) = entry(&p.outcome);
         if new.is_empty() && changed.is_empty() {
-            ended.push(outcome);
+            ended.push(p.outcome);
             continue;
         }
-        let line = match &outcome {
-            Outcome::Create { line, .. } | Outcome::Update { line, .. } => *line,
-            _ => 0,
-        };
         match repo.save(new, changed).await {
-            Ok(()) => ended.push(outcome),
-            Err(e) => ended.push(Outcome::Refused(Refusal {
-                line,
-                column: None,
-                reason: Reason::NotAllowed(refusal_code(&e)),
-                cells,
-            })),
+            Ok(()) => ended.push(p.outcome),
+            Err(e) => ended.extend(p.refused(Reason::NotAllowed(refusal_code(&e)))),
         }
     }
     ended
@@ -298,28 +298,27 @@ async fn run(
     let mut planner = Planner::new(&mapping, key_index(), ctx.clone());
     let from_line = job.as_ref().map_or(0, |j| j.line);
     let mut report = Report::default();
-    let mut rows = source.rows();
+    let mut rows = Groups::new(source.rows(), &mapping);
     let total = source.len();
     loop {
-        let mut planned = Vec::with_capacity(BATCH);
+        let mut planned: Vec<Planned> = Vec::with_capacity(BATCH);
         let mut ended = false;
         while planned.len() < BATCH {
-            let Some(row) = rows.next() else {
+            let Some(run) = rows.next() else {
                 ended = true;
                 break;
             };
-            let line = match &row {
+            let line = match &run[0] {
                 Ok(r) => r.line,
                 Err(e) => e.line(),
             };
             if line < from_line {
                 continue;
             }
-            let outcome = planner.plan(&row, &|id| repo().record(*id));
-            planned.push((outcome, row.map(|r| r.cells).unwrap_or_default()));
+            planned.extend(planner.plan_run(&run, &|id| repo().record(*id)));
         }
-        let outcomes = match &job {
-            None => planned.into_iter().map(|(o, _)| o).collect(),
+        let outcomes: Vec<Outcome> = match &job {
+            None => planned.into_iter().map(|p| p.outcome).collect(),
             Some(_) => store_batch(planned, &ctx).await,
         };
         for outcome in &outcomes {
@@ -697,28 +696,24 @@ pub fn ImportPage() -> impl IntoView {
             .cloned()
             .collect();
         let l = lang.get();
-        let rows = src
-            .rows()
+        let rows = Groups::new(src.rows(), &m)
             .take(PREVIEW_ROWS)
-            .map(|row| {
-                let outcome = planner.plan(&row, &|id| repo().record(*id));
+            .flat_map(|run| planner.plan_run(&run, &|id| repo().record(*id)))
+            .map(|planned| {
+                let outcome = planned.outcome;
                 let (line, state, cells): (usize, String, Vec<String>) = match &outcome {
-                    Outcome::Create { line, record, .. } => {
-                        let form = record.form();
-                        (
-                            *line,
-                            word(l, Key::ImportNew),
-                            shown.iter().map(|f| form.get(f).to_owned()).collect(),
-                        )
-                    }
-                    Outcome::Update { line, id, .. } | Outcome::Unchanged { line, id } => {
+                    Outcome::Create { line, record, .. } => (
+                        *line,
+                        word(l, Key::ImportNew),
+                        shown.iter().map(|f| shown_value(record, f)).collect(),
+                    ),
+                    Outcome::Update { line, id, .. } | Outcome::Unchanged { line, id, .. } => {
                         let record = match &outcome {
                             Outcome::Update { changes, .. } => {
                                 updated_record(*id, changes, &EditContext::new("", 0))
                             }
                             _ => repo().record(*id),
                         };
-                        let form = record.map(|r| r.form()).unwrap_or_default();
                         let state = if matches!(outcome, Outcome::Update { .. }) {
                             Key::ImportUpdate
                         } else {
@@ -727,7 +722,15 @@ pub fn ImportPage() -> impl IntoView {
                         (
                             *line,
                             word(l, state),
-                            shown.iter().map(|f| form.get(f).to_owned()).collect(),
+                            shown
+                                .iter()
+                                .map(|f| {
+                                    record
+                                        .as_ref()
+                                        .map(|r| shown_value(r, f))
+                                        .unwrap_or_default()
+                                })
+                                .collect(),
                         )
                     }
                     Outcome::Refused(r) => (r.line, reason_text(l, &r.reason), vec![]),
@@ -792,11 +795,17 @@ pub fn ImportPage() -> impl IntoView {
             ("unchanged", (report.unchanged as u64).into()),
             ("refused", (report.refused.len() as u64).into()),
         ];
-        let summary = if dry {
+        let mut summary = if dry {
             Fmt::ImportSummaryDry.format(l, &args)
         } else {
             Fmt::ImportSummary.format(l, &args)
         };
+        if report.lines > 0 {
+            summary.push(' ');
+            summary.push_str(
+                &Fmt::ImportOrderLines.format(l, &[("lines", (report.lines as u64).into())]),
+            );
+        }
         let refusals = report
             .refused
             .iter()
