@@ -150,6 +150,16 @@ impl Record {
         each_record!(self, r => &mut r.common)
     }
 
+    /// The consent log of a record that keeps one (accounts, contacts, leads).
+    pub fn consents_mut(&mut self) -> Option<&mut Vec<crate::parties::consent::ConsentEvent>> {
+        match self {
+            Record::Account(a) => Some(&mut a.consents),
+            Record::Contact(c) => Some(&mut c.consents),
+            Record::Lead(l) => Some(&mut l.consents),
+            _ => None,
+        }
+    }
+
     pub fn title(&self) -> String {
         each_record!(self, r => r.title())
     }

@@ -115,6 +115,11 @@ pub struct Item {
     pub next_at: i64,
     pub last_error: String,
     pub updated_at: i64,
+    /// The person's unsubscribe link ([`crate::http::unsubscribe`]), which an e-mail
+    /// also names in its `List-Unsubscribe` header; empty for items queued before
+    /// links existed.
+    #[serde(default)]
+    pub unsubscribe: String,
 }
 
 /// Why a message could not be sent.
@@ -132,9 +137,16 @@ pub trait SmsProvider: Send + Sync {
     fn send<'a>(&'a self, to: &'a str, text: &'a str) -> SendFuture<'a>;
 }
 
-/// Sends e-mail.
+/// Sends e-mail; `unsubscribe` is the person's unsubscribe URL (empty: none), for the
+/// `List-Unsubscribe` headers.
 pub trait EmailSender: Send + Sync {
-    fn send<'a>(&'a self, to: &'a str, subject: &'a str, body: &'a str) -> SendFuture<'a>;
+    fn send<'a>(
+        &'a self,
+        to: &'a str,
+        subject: &'a str,
+        body: &'a str,
+        unsubscribe: &'a str,
+    ) -> SendFuture<'a>;
 }
 
 /// Development SMS provider: writes each message as a JSON line to a file and the log.
@@ -189,7 +201,13 @@ impl SmtpSender {
 }
 
 impl EmailSender for SmtpSender {
-    fn send<'a>(&'a self, to: &'a str, subject: &'a str, body: &'a str) -> SendFuture<'a> {
+    fn send<'a>(
+        &'a self,
+        to: &'a str,
+        subject: &'a str,
+        body: &'a str,
+        unsubscribe: &'a str,
+    ) -> SendFuture<'a> {
         Box::pin(async move {
             use lettre::AsyncTransport;
             let permanent = |message: String| SendError {
@@ -198,11 +216,25 @@ impl EmailSender for SmtpSender {
             };
             let to: lettre::message::Mailbox =
                 to.parse().map_err(|e| permanent(format!("address: {e}")))?;
-            let message = lettre::Message::builder()
+            let mut builder = lettre::message::Message::builder()
                 .from(self.from.clone())
                 .to(to)
                 .subject(subject)
-                .header(lettre::message::header::ContentType::TEXT_PLAIN)
+                .header(lettre::message::header::ContentType::TEXT_PLAIN);
+            if !unsubscribe.is_empty() {
+                // RFC 8058 one-click: the mail client posts to the link itself.
+                use lettre::message::header::{HeaderName, HeaderValue};
+                builder = builder
+                    .raw_header(HeaderValue::new(
+                        HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                        format!("<{unsubscribe}>"),
+                    ))
+                    .raw_header(HeaderValue::new(
+                        HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                        "List-Unsubscribe=One-Click".to_owned(),
+                    ));
+            }
+            let message = builder
                 .body(body.to_owned())
                 .map_err(|e| permanent(e.to_string()))?;
             self.transport
@@ -331,7 +363,11 @@ impl Outbox {
         }
         let result = match Channel::from_code(&item.channel) {
             Some(Channel::Email) => match email {
-                Some(sender) => sender.send(&item.address, &item.subject, &item.body).await,
+                Some(sender) => {
+                    sender
+                        .send(&item.address, &item.subject, &item.body, &item.unsubscribe)
+                        .await
+                }
                 None => Err(SendError {
                     message: "e-mail is not configured on this server (SAHA_SMTP_URL)".into(),
                     permanent: false,
@@ -415,9 +451,10 @@ pub struct Worker {
     pub outbox: Outbox,
     pub email: Option<Box<dyn EmailSender>>,
     pub sms: Box<dyn SmsProvider>,
-    /// Where survey links are kept ([`crate::http::survey`]).
+    /// Where survey and unsubscribe links are kept ([`crate::http::survey`],
+    /// [`crate::http::unsubscribe`]).
     pub links: Tables,
-    /// The address customers reach the server at, for survey links.
+    /// The address customers reach the server at, for survey and unsubscribe links.
     pub base_url: String,
 }
 
@@ -508,11 +545,24 @@ impl Worker {
                     &format!("{}/survey/{token}", self.base_url),
                 )
             };
-            included.push((person, address, subject, body));
+            // And every message its unsubscribe link.
+            let token = crate::http::unsubscribe::create_link(
+                &self.links,
+                &crate::http::unsubscribe::UnsubscribeLink {
+                    campaign: campaign_id.clone(),
+                    person: person.clone(),
+                    channel: campaign.channel.code().to_owned(),
+                    address: address.clone(),
+                    created_at: now,
+                },
+            )?;
+            let unsubscribe = format!("{}/unsubscribe/{token}", self.base_url);
+            let body = body + &crate::http::unsubscribe::footer(campaign.channel, &unsubscribe);
+            included.push((person, address, subject, body, unsubscribe));
         }
         let items: Vec<Item> = included
             .into_iter()
-            .map(|(person, address, subject, body)| Item {
+            .map(|(person, address, subject, body, unsubscribe)| Item {
                 workspace: meta.workspace.clone(),
                 campaign: campaign_id.clone(),
                 person,
@@ -527,6 +577,7 @@ impl Worker {
                 next_at: now,
                 last_error: String::new(),
                 updated_at: now,
+                unsubscribe,
             })
             .collect();
         let queued = self.outbox.enqueue(items)?;
@@ -691,6 +742,7 @@ mod tests {
             next_at: 0,
             last_error: String::new(),
             updated_at: 0,
+            unsubscribe: String::new(),
         }
     }
 

@@ -23,28 +23,42 @@ type Received = Arc<Mutex<Vec<String>>>;
 
 /// A minimal SMTP server that accepts everything and records the recipients.
 async fn smtp_sink() -> (u16, Received) {
+    let (port, received, _) = smtp_sink_with_messages().await;
+    (port, received)
+}
+
+/// The same sink, also keeping each message's text (headers and body, as sent).
+async fn smtp_sink_with_messages() -> (u16, Received, Received) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let received: Received = Arc::default();
+    let messages: Received = Arc::default();
     let store = received.clone();
+    let texts = messages.clone();
     tokio::spawn(async move {
         loop {
             let Ok((socket, _)) = listener.accept().await else {
                 return;
             };
             let store = store.clone();
+            let texts = texts.clone();
             tokio::spawn(async move {
                 let (read, mut write) = socket.into_split();
                 let mut lines = BufReader::new(read).lines();
                 let _ = write.write_all(b"220 sink ESMTP\r\n").await;
                 let mut rcpts = Vec::new();
                 let mut in_data = false;
+                let mut text = String::new();
                 while let Ok(Some(line)) = lines.next_line().await {
                     if in_data {
                         if line == "." {
                             in_data = false;
                             store.lock().unwrap().append(&mut rcpts);
+                            texts.lock().unwrap().push(std::mem::take(&mut text));
                             let _ = write.write_all(b"250 OK queued\r\n").await;
+                        } else {
+                            text.push_str(&line);
+                            text.push('\n');
                         }
                         continue;
                     }
@@ -69,7 +83,7 @@ async fn smtp_sink() -> (u16, Received) {
             });
         }
     });
-    (port, received)
+    (port, received, messages)
 }
 
 fn consent_event(
@@ -268,7 +282,16 @@ async fn a_survey_link_takes_one_answer_into_the_campaign() {
         text.starts_with("Sayın Ayşe, memnuniyetinizi puanlayın: http://"),
         "{text}"
     );
-    let url = text.rsplit(' ').next().unwrap().to_owned();
+    let url = text
+        .split_whitespace()
+        .find(|w| w.contains("/survey/"))
+        .unwrap()
+        .to_owned();
+    // Every commercial SMS ends with its opt-out link.
+    assert!(
+        text.contains("\nListeden cikmak icin: http://") && text.contains("/unsubscribe/"),
+        "{text}"
+    );
 
     let http = reqwest::Client::new();
     let page = http.get(&url).send().await.unwrap();
@@ -337,5 +360,139 @@ async fn a_sales_rep_cannot_approve_a_campaign() {
     let stored: Campaign = read(check.fetch(id).await.unwrap()).unwrap();
     assert_ne!(stored.status, Status::Draft);
     drop((rep_peer, owner, check));
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_unsubscribe_link_records_a_refusal_and_the_next_campaign_skips_the_person() {
+    let (port, received, messages) = smtp_sink_with_messages().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::for_tests(dir.path().to_path_buf(), site_root());
+    config.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+    let server = start_with(config).await;
+    no_quiet_hours(&server).await;
+    let mut peer = connect(&server, "office").await;
+    // No rest period between campaigns either: the second one may follow at once.
+    let index = server.owner.index_id().await.unwrap();
+    let mut settings = saha_core::workspace::service(peer.fetch(index).await.unwrap());
+    settings.cool_off_days = 0;
+    saha_core::workspace::set_service(peer.docs.get_mut(&index).unwrap(), &settings).unwrap();
+    peer.push(index).await.unwrap();
+
+    // Two people who consented to e-mail about "kampanya".
+    let ctx = EditContext::new("u1", 1);
+    let day = 86_400_000;
+    let mut ids = Vec::new();
+    for i in 0..2 {
+        let mut c = Contact::blank(&ctx);
+        c.name = format!("Kişi {i}");
+        c.email = format!("kisi{i}@example.com");
+        c.consents
+            .push(consent_event("EPOSTA", "ONAY", "kampanya", &[], i, day));
+        let id = DocumentId::random();
+        peer.docs.insert(id, create(&c).unwrap());
+        ids.push(id);
+    }
+    let campaign_for = |name: &str| {
+        let mut campaign = Campaign::blank(&ctx);
+        campaign.name = name.into();
+        campaign.people = ids.iter().map(ToString::to_string).collect();
+        campaign.channel = Channel::Email;
+        campaign.topic = "kampanya".into();
+        campaign.template = "Merhaba {{first_name}}, kış indirimi başladı.".into();
+        campaign.status = Status::Approved;
+        create(&campaign).unwrap()
+    };
+    let first = DocumentId::random();
+    peer.docs.insert(first, campaign_for("Kış"));
+    let mut pushed = ids.clone();
+    pushed.push(first);
+    peer.push_all(&pushed).await.unwrap();
+    assert!(wait_for(|| received.lock().unwrap().len() == 2).await);
+
+    // Kişi 0's e-mail names its link for one-click unsubscribing (RFC 8058).
+    let text = {
+        let received = received.lock().unwrap();
+        let at = received
+            .iter()
+            .position(|r| r == "kisi0@example.com")
+            .unwrap();
+        messages.lock().unwrap()[at].clone()
+    };
+    // (Header lines may be folded: join them first.)
+    let unfolded = text.replace("\r\n ", " ").replace("\n ", " ");
+    let header = unfolded
+        .lines()
+        .find(|l| l.starts_with("List-Unsubscribe: <"))
+        .unwrap_or_else(|| panic!("no List-Unsubscribe in {text}"));
+    assert!(
+        unfolded
+            .lines()
+            .any(|l| l == "List-Unsubscribe-Post: List-Unsubscribe=One-Click"),
+        "{text}"
+    );
+    let url = header
+        .trim_start_matches("List-Unsubscribe: <")
+        .trim_end_matches('>')
+        .to_owned();
+    let token = url.rsplit('/').next().unwrap().to_owned();
+    assert_eq!(token.len(), 64, "{url}");
+    let url = format!("{}/unsubscribe/{token}", server.http());
+
+    let consents_of = |doc: &automerge::Automerge| -> Vec<consent::ConsentEvent> {
+        read::<Contact>(doc).unwrap().consents.clone()
+    };
+    let http = reqwest::Client::new();
+    // Opening the link changes nothing (mail scanners follow links); the page says
+    // nothing about the person.
+    let page = http.get(&url).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("id=\"unsubscribe\""), "{html}");
+    assert!(!html.contains("kisi0") && !html.contains("Kişi 0") && !html.contains("Kış"));
+    let mut check = connect(&server, "check").await;
+    assert_eq!(consents_of(check.fetch(ids[0]).await.unwrap()).len(), 1);
+
+    // The mail client's one-click POST records the refusal at once; again, nothing more.
+    for _ in 0..2 {
+        let answer = http
+            .post(&url)
+            .form(&[("List-Unsubscribe", "One-Click")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+        assert!(answer.text().await.unwrap().contains("id=\"unsubscribed\""));
+    }
+    check.docs.remove(&ids[0]);
+    let log = consents_of(check.fetch(ids[0]).await.unwrap());
+    assert_eq!(log.len(), 2, "{log:?}");
+    let refusal = &log[1];
+    assert_eq!(
+        (refusal.status, refusal.channel, refusal.source.as_str()),
+        (consent::Status::Refusal, Channel::Email, "HS_WEB")
+    );
+    assert_eq!(refusal.recipient, "kisi0@example.com");
+    assert!(
+        refusal.evidence.contains(&first.to_string()),
+        "{}",
+        refusal.evidence
+    );
+    // A made-up link is not found.
+    let forged = format!("{}/unsubscribe/{}", server.http(), "a".repeat(64));
+    assert_eq!(http.post(&forged).send().await.unwrap().status(), 404);
+    assert_eq!(http.get(&forged).send().await.unwrap().status(), 404);
+
+    // The next campaign reaches Kişi 1 only.
+    let second = DocumentId::random();
+    peer.docs.insert(second, campaign_for("Bahar"));
+    peer.push(second).await.unwrap();
+    assert!(wait_for(|| received.lock().unwrap().len() == 3).await);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let got = received.lock().unwrap().clone();
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(got[2], "kisi1@example.com");
+    drop(peer);
+    drop(check);
     server.shutdown().await.unwrap();
 }

@@ -185,6 +185,43 @@ pub fn record(
     })
 }
 
+/// The refusal (RET) a person's unsubscribe link records for `recipient` on `channel`,
+/// at `at`, with `evidence` (which message's link, from where); `None` when what holds
+/// for the channel is a refusal already, so using the link twice records it once. The
+/// source is `HS_WEB`: the person refused on a web page.
+pub fn unsubscribe(
+    events: &[ConsentEvent],
+    channel: Channel,
+    recipient: &str,
+    id: String,
+    at: i64,
+    evidence: &str,
+) -> Option<ConsentEvent> {
+    if current(events, channel).is_some_and(|e| e.status == Status::Refusal) {
+        return None;
+    }
+    let recipient = match channel {
+        Channel::Email => validate::email(recipient),
+        _ => validate::phone(recipient),
+    }
+    .unwrap_or_else(|_| recipient.trim().to_owned());
+    Some(ConsentEvent {
+        id,
+        at,
+        channel,
+        // The message went to this person, so a consent (or a merchant's standing) was
+        // there to withdraw: İYS takes the refusal either way.
+        recipient_type: RecipientType::Individual,
+        status: Status::Refusal,
+        source: "HS_WEB".to_owned(),
+        recipient,
+        evidence: evidence.chars().take(validate::MAX_SHORT_TEXT).collect(),
+        topics: Vec::new(),
+        by: String::new(),
+        uploaded_at: 0,
+    })
+}
+
 /// Why a commercial message may not go to someone on a channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
@@ -324,6 +361,59 @@ pub fn date_of(event: &ConsentEvent) -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unsubscribe_link_records_one_refusal_however_often_it_is_used() {
+        let consent = ConsentEvent {
+            id: "c1".into(),
+            at: 1_000,
+            channel: Channel::Email,
+            recipient_type: RecipientType::Individual,
+            status: Status::Consent,
+            source: "HS_WEB".into(),
+            recipient: "ayse@example.com".into(),
+            topics: vec!["kampanya".into()],
+            ..ConsentEvent::default()
+        };
+        let mut log = vec![consent];
+        let evidence = "x".repeat(500);
+        let refusal = unsubscribe(
+            &log,
+            Channel::Email,
+            " ayse@Example.COM ",
+            "r1".into(),
+            2_000,
+            &evidence,
+        )
+        .expect("a refusal");
+        assert_eq!(
+            (refusal.status, refusal.channel, refusal.source.as_str()),
+            (Status::Refusal, Channel::Email, "HS_WEB")
+        );
+        assert_eq!(refusal.recipient, "ayse@example.com");
+        assert_eq!(refusal.evidence.chars().count(), validate::MAX_SHORT_TEXT);
+        log.push(refusal);
+        assert_eq!(
+            current(&log, Channel::Email).map(|e| e.status),
+            Some(Status::Refusal)
+        );
+        // Used again: nothing more to record. SMS is another channel.
+        assert!(
+            unsubscribe(
+                &log,
+                Channel::Email,
+                "ayse@example.com",
+                "r2".into(),
+                3_000,
+                ""
+            )
+            .is_none()
+        );
+        assert!(
+            unsubscribe(&log, Channel::Sms, "0532 123 45 67", "r3".into(), 3_000, "")
+                .is_some_and(|e| e.recipient == "+905321234567")
+        );
+    }
     use crate::parties::contact::Contact;
     use crate::record::{EditContext, RecordType, create, read, write};
     use crate::time::civil::LocalDateTime;

@@ -3,8 +3,9 @@
 //! Origin), [`setup`] (first run), [`members`] and teams, [`invitations`], the [`audit`]
 //! log, [`sync_tickets`] (tickets, the `/sync` upgrade, the change feed),
 //! [`document_numbers`], [`calendar_feed`] (iCalendar subscriptions), [`survey`]
-//! (customers' answers), [`public_page`] (the pages people outside the workspace see)
-//! and [`security`] (headers, CSP, cookies, hosts).
+//! (customers' answers), [`unsubscribe`] (personal opt-out links), [`public_page`] (the
+//! pages people outside the workspace see) and [`security`] (headers, CSP, cookies,
+//! hosts).
 //!
 //! Bodies are the types of [`saha_core::api`]. Every failure answers with an
 //! [`saha_core::api::ApiError`] carrying an [`saha_core::api::ApiErrorCode`]; every
@@ -25,3 +26,4 @@ pub mod setup;
 pub mod state;
 pub mod survey;
 pub mod sync_tickets;
+pub mod unsubscribe;

@@ -18,7 +18,7 @@ use crate::http::state::AppState;
 use crate::http::sync_tickets::sync_upgrade;
 use crate::http::{
     audit, auth, backup, calendar_feed, document_numbers, invitations, members, setup, survey,
-    sync_tickets,
+    sync_tickets, unsubscribe,
 };
 
 /// Refuses state-changing API calls from a foreign browser origin.
@@ -122,6 +122,10 @@ pub fn router(state: AppState) -> Router {
         .route("/sync", get(sync_upgrade))
         .route("/calendar/{file}", get(calendar_feed::serve))
         .route("/survey/{token}", get(survey::show).post(survey::answer))
+        .route(
+            "/unsubscribe/{token}",
+            get(unsubscribe::show).post(unsubscribe::confirm),
+        )
         .route(
             "/forms/{id}",
             get(crate::forms::submit::show).post(crate::forms::submit::post),
