@@ -237,10 +237,13 @@ pub enum AuditAction {
     RecordsMerged,
     /// An owner (or an operator) took a backup of the whole workspace.
     WorkspaceBackedUp,
+    /// What is held about a person was saved for them (an access request; the target
+    /// is the person's record).
+    PersonalDataDisclosed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 32] = [
+    pub const ALL: [AuditAction; 33] = [
         AuditAction::WorkspaceCreated,
         AuditAction::Login,
         AuditAction::LoginFailed,
@@ -273,6 +276,7 @@ impl AuditAction {
         AuditAction::RecordsExported,
         AuditAction::RecordsMerged,
         AuditAction::WorkspaceBackedUp,
+        AuditAction::PersonalDataDisclosed,
     ];
 
     /// The stable code entries carry (`invitation.created`).
@@ -310,12 +314,28 @@ impl AuditAction {
             AuditAction::RecordsExported => "records.exported",
             AuditAction::RecordsMerged => "records.merged",
             AuditAction::WorkspaceBackedUp => "workspace.backed_up",
+            AuditAction::PersonalDataDisclosed => "privacy.disclosed",
         }
     }
 
     pub fn from_code(code: &str) -> Option<AuditAction> {
         AuditAction::ALL.into_iter().find(|a| a.code() == code)
     }
+}
+
+/// A device telling the server it saved what is held about a person, for an access
+/// request (`POST /api/audit/privacy`); sent at once or when the device is next online.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PrivacyNotice {
+    /// The person's record ID.
+    pub person: String,
+    /// Records in the file (the person's own and those that refer to them).
+    pub records: u64,
+    /// `json` or `html`.
+    pub format: String,
+    /// When the file was saved on the device (milliseconds since the Unix epoch).
+    pub at: i64,
 }
 
 /// A device telling the server it saved records as a file (`POST /api/audit/exports`),

@@ -52,6 +52,7 @@ pub mod export;
 pub mod import;
 pub mod kinds;
 pub mod parties;
+pub mod privacy;
 pub mod read_model;
 pub mod record;
 pub mod rules;

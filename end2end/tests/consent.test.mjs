@@ -128,10 +128,14 @@ describe('consent', () => {
     assert.equal(await page.locator('#audience-included').textContent(), '1');
     assert.equal(await page.locator('#audience-excluded').textContent(), '1');
     assert.equal(await page.locator('#sample-message').textContent(), 'Merhaba Zeynep, kış indirimi başladı!');
-    // Counted as the SMS goes out: ş and ı make it Unicode, 37 characters, one message.
+    // Counted as the SMS goes out, with the opt-out link the server adds (about 120
+    // characters): ş and ı make it Unicode, 67 characters a part, three messages.
     const length = page.locator('#sms-length');
-    assert.equal(await length.getAttribute('data-segments'), '1');
-    assert.match(await length.textContent(), /^37 karakter · 1 SMS · Unicode/);
+    assert.equal(await length.getAttribute('data-segments'), '3');
+    const counted = await length.textContent();
+    assert.match(counted, /^\d+ karakter · 3 SMS \(ret bağlantısıyla\) · Unicode/);
+    const origin = new URL(server.url).origin;
+    assert.equal(Number(counted.split(' ')[0]), 37 + '\nListeden cikmak icin: '.length + origin.length + '/unsubscribe/'.length + 64);
     await page.locator('#included li', { hasText: 'Zeynep Aksoy' }).waitFor();
     await page.locator('#excluded li[data-reason="no_consent"]', { hasText: 'Burak Şen' }).waitFor();
 

@@ -556,8 +556,13 @@ impl Worker {
                     created_at: now,
                 },
             )?;
-            let unsubscribe = format!("{}/unsubscribe/{token}", self.base_url);
-            let body = body + &crate::http::unsubscribe::footer(campaign.channel, &unsubscribe);
+            let unsubscribe = format!(
+                "{}{}{token}",
+                self.base_url,
+                saha_core::engagement::campaign::OPT_OUT_PATH
+            );
+            let body = body
+                + &saha_core::engagement::campaign::opt_out_footer(campaign.channel, &unsubscribe);
             included.push((person, address, subject, body, unsubscribe));
         }
         let items: Vec<Item> = included

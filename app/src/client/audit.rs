@@ -10,7 +10,7 @@
 
 use std::cell::Cell;
 
-use saha_core::api::{ExportNotice, ImportNotice};
+use saha_core::api::{ExportNotice, ImportNotice, PrivacyNotice};
 use serde_json::{Value, json};
 
 use crate::client::http::{self, HttpError};
@@ -20,6 +20,7 @@ use crate::client::http::{self, HttpError};
 pub enum Notice {
     Export(ExportNotice),
     Import(ImportNotice),
+    Privacy(PrivacyNotice),
 }
 
 /// Notices kept at most while waiting (the oldest go first past it).
@@ -62,6 +63,7 @@ pub fn tell(user_id: &str, notice: Notice) {
     let (path, body) = match &notice {
         Notice::Export(n) => ("/api/audit/exports", serde_json::to_value(n)),
         Notice::Import(n) => ("/api/audit/imports", serde_json::to_value(n)),
+        Notice::Privacy(n) => ("/api/audit/privacy", serde_json::to_value(n)),
     };
     let Ok(body) = body else { return };
     let mut waiting = load(user_id);

@@ -12,6 +12,7 @@ mod auth;
 mod chrome;
 mod engagement;
 mod navigation;
+mod privacy;
 mod records;
 mod reports;
 mod sales;
@@ -295,6 +296,7 @@ lazy_pages! {
     ApiTokensRoute in page_api_tokens => settings::api_tokens::ApiTokensPage,
     WebFormsRoute in page_web_forms => settings::web_forms::WebFormsPage,
     ConsentsRoute in page_consents => engagement::consent::ConsentsPage,
+    PrivacyRoute in page_privacy => privacy::access::PersonalDataPage,
     SpecialDaysRoute in page_special_days => engagement::special_days::SpecialDays,
     LoyaltyRoute in page_loyalty => engagement::loyalty::LoyaltyPage,
     SurveysRoute in page_surveys => engagement::surveys::SurveysPage,
@@ -341,6 +343,7 @@ fn App(lang: Lang) -> impl IntoView {
                     <Route path=path!("/settings/forms") view={Lazy::<WebFormsRoute>::new()} />
                     <Route path=path!("/today") view=activities::my_day::MyDay />
                     <Route path=path!("/consents") view={Lazy::<ConsentsRoute>::new()} />
+                    <Route path=path!("/privacy/:id") view={Lazy::<PrivacyRoute>::new()} />
                     <Route path=path!("/special-days") view={Lazy::<SpecialDaysRoute>::new()} />
                     <Route path=path!("/loyalty") view={Lazy::<LoyaltyRoute>::new()} />
                     <Route path=path!("/surveys") view={Lazy::<SurveysRoute>::new()} />

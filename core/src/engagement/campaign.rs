@@ -267,6 +267,32 @@ const GSM_BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæ
 /// The GSM 03.38 extension table: two septets each (an escape and the character).
 const GSM_EXTENDED: &str = "^{}\\[~]|€\u{c}";
 
+/// Where a message's personal unsubscribe link points on the server; a secret of
+/// [`OPT_OUT_SECRET_LEN`] hex digits follows.
+pub const OPT_OUT_PATH: &str = "/unsubscribe/";
+/// The length of an unsubscribe link's secret (256 bits in hex).
+pub const OPT_OUT_SECRET_LEN: usize = 64;
+
+/// The lines every commercial message ends with: where to unsubscribe (`url`). An SMS
+/// keeps to letters of the GSM alphabet, so the line itself does not switch the message
+/// to UCS-2.
+pub fn opt_out_footer(channel: Channel, url: &str) -> String {
+    match channel {
+        Channel::Sms => format!("\nListeden cikmak icin: {url}"),
+        _ => format!(
+            "\n\n--\nBu iletileri artık almak istemiyorsanız: {url}\nTo stop these messages: {url}"
+        ),
+    }
+}
+
+/// `message` as the server sends it from `origin` (`https://crm.firma.com.tr`): with
+/// its unsubscribe footer, a stand-in secret of the real length in the link — what an
+/// SMS is counted by before it is sent.
+pub fn as_sent(message: &str, channel: Channel, origin: &str) -> String {
+    let url = format!("{origin}{OPT_OUT_PATH}{}", "0".repeat(OPT_OUT_SECRET_LEN));
+    format!("{message}{}", opt_out_footer(channel, &url))
+}
+
 /// How long an SMS text is and how many messages it takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SmsLength {
@@ -545,6 +571,28 @@ pub fn audience<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_sms_is_counted_with_its_opt_out_line_which_stays_in_the_gsm_alphabet() {
+        let origin = "https://crm.example.com";
+        let sent = as_sent("Merhaba Ali", Channel::Sms, origin);
+        assert!(sent.starts_with(
+            "Merhaba Ali\nListeden cikmak icin: https://crm.example.com/unsubscribe/"
+        ));
+        let length = sms_length(&sent);
+        assert!(!length.unicode);
+        assert_eq!(
+            length.units,
+            11 + 23 + origin.len() + OPT_OUT_PATH.len() + OPT_OUT_SECRET_LEN
+        );
+        assert_eq!(length.segments, 1);
+        // E-mail says it in both languages.
+        let mail = as_sent("Merhaba", Channel::Email, origin);
+        assert!(
+            mail.contains("almak istemiyorsanız: https://")
+                && mail.contains("To stop these messages: https://")
+        );
+    }
 
     #[test]
     fn sms_length_counts_gsm_septets_or_ucs2_units() {

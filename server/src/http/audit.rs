@@ -148,3 +148,37 @@ pub async fn record_export(
     );
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
+
+/// `POST /api/audit/privacy`: an owner's or admin's device saved what is held about a
+/// person (an access request); written to the audit log with the person's record as
+/// the target (the file's contents stay out of the log).
+pub async fn record_privacy(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    peer: axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
+    Json(notice): Json<api::PrivacyNotice>,
+) -> ApiResult<axum::http::StatusCode> {
+    auth.require_admin()?;
+    if notice.person.parse::<saha_core::DocumentId>().is_err() {
+        return Err(Failure::invalid("person: a record ID"));
+    }
+    if !matches!(notice.format.as_str(), "json" | "html") {
+        return Err(Failure::invalid("format: use json or html"));
+    }
+    audit(
+        &state,
+        &auth.user.workspace_id,
+        &auth.user.email,
+        api::AuditAction::PersonalDataDisclosed,
+        &notice.person,
+        &crate::http::auth::ip(&state, &peer, &headers),
+        format!(
+            "{} records as {}{}",
+            notice.records,
+            notice.format,
+            on_device(notice.at)
+        ),
+    );
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

@@ -69,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .route("/audit", get(audit::audit_log))
         .route("/audit/exports", post(audit::record_export))
         .route("/audit/imports", post(audit::record_import))
+        .route("/audit/privacy", post(audit::record_privacy))
         .route("/document-numbers", post(document_numbers::reserve_numbers))
         // The route of earlier app versions still cached on devices (invoice numbers).
         .route("/invoice-numbers", post(document_numbers::reserve_numbers))

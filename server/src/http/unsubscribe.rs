@@ -60,17 +60,6 @@ fn find(tables: &Tables, token: &str) -> Result<Option<UnsubscribeLink>, ServerE
         .and_then(|v| serde_json::from_slice(&v).ok()))
 }
 
-/// The line a message ends with: where to unsubscribe. SMS keep to letters every
-/// phone shows without switching the whole message to UCS-2.
-pub fn footer(channel: Channel, url: &str) -> String {
-    match channel {
-        Channel::Sms => format!("\nListeden cikmak icin: {url}"),
-        _ => format!(
-            "\n\n--\nBu iletileri artık almak istemiyorsanız: {url}\nTo stop these messages: {url}"
-        ),
-    }
-}
-
 fn not_found(lang: PageLang) -> Response {
     (
         StatusCode::NOT_FOUND,

@@ -169,9 +169,17 @@ pub fn CampaignPanel(id: DocumentId, campaign: Campaign) -> impl IntoView {
                 let first = result.included.first().cloned().unwrap_or_default();
                 let sample = first.message.clone();
                 let sample_subject = first.subject.clone();
-                // An SMS is counted as sent: GSM alphabet or UCS-2, and in how many parts.
+                // An SMS is counted as sent — with its opt-out link — in the GSM
+                // alphabet or UCS-2, and in how many parts.
                 let sms = (channel == saha_core::parties::consent::Channel::Sms && !sample.is_empty())
-                    .then(|| saha_core::engagement::campaign::sms_length(&sample));
+                    .then(|| {
+                        let origin = web_sys::window()
+                            .and_then(|w| w.location().origin().ok())
+                            .unwrap_or_default();
+                        saha_core::engagement::campaign::sms_length(
+                            &saha_core::engagement::campaign::as_sent(&sample, channel, &origin),
+                        )
+                    });
                 view! {
                     <p>
                         <strong id="audience-included">{result.included.len()}</strong> " "

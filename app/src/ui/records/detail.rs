@@ -111,6 +111,13 @@ fn DetailBody(view: RecordView) -> impl IntoView {
     let archived = view.record.common().is_archived();
     // Deleting: owners and admins, asked first; undone from the toast or the bin.
     let can_delete = me().role.administers();
+    // What is held about a person (an access request): owners and admins.
+    let privacy = (can_delete
+        && matches!(
+            view.record,
+            Record::Contact(_) | Record::Account(_) | Record::Lead(_)
+        ))
+    .then(|| format!("/privacy/{id}"));
     let list_href = format!("/{}", section_of(&kind));
     let delete = Callback::new(move |()| {
         let list_href = list_href.clone();
@@ -162,6 +169,11 @@ fn DetailBody(view: RecordView) -> impl IntoView {
                 <p class="notes" data-field="notes">{notes.clone()}</p>
             </Show>
             {extra}
+            {privacy.map(|href| view! {
+                <p class="no-print">
+                    <A href=href attr:id="privacy-link">{tr(Key::PrivacyLink)}</A>
+                </p>
+            })}
             <Show when=move || can_delete>
                 <div class="actions no-print delete-actions">
                     <crate::ui::widgets::dialog::ConfirmButton

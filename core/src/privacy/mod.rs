@@ -1,0 +1,9 @@
+//! Personal data rights (KVKK, Law 6698, Art. 11): what Saha holds about a person, in
+//! one file.
+//!
+//! - [`access`]: everything about one person — their own record (with its consent log
+//!   and loyalty ledger), every record that refers to them, and what campaigns sent
+//!   them — gathered the same way on a device (from the records it holds) and on the
+//!   server, as JSON for the person and as the rows of a readable report.
+
+pub mod access;
