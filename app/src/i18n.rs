@@ -493,6 +493,13 @@ mod tests {
         for field in saha_core::sales::document::line_field::ALL {
             fields.insert(field.name);
         }
+        // The import's own columns (an order's number and line columns) are labelled
+        // on the import page.
+        for kind in saha_core::import::mapping::IMPORT_KINDS {
+            for field in saha_core::import::mapping::importable_fields(kind) {
+                fields.insert(field.name);
+            }
+        }
         for field in &fields {
             codes.insert(format!("field-{field}"));
         }
@@ -522,7 +529,10 @@ mod tests {
                 KINDS.iter().find_map(|kind| {
                     let name = rest.strip_prefix(kind)?.strip_prefix('-')?;
                     let known = Record::blank(kind, &ctx)
-                        .is_some_and(|r| r.fields().iter().any(|f| f.name == name));
+                        .is_some_and(|r| r.fields().iter().any(|f| f.name == name))
+                        || saha_core::import::mapping::importable_fields(kind)
+                            .iter()
+                            .any(|f| f.name == name);
                     (!known).then_some(id)
                 })
             })
@@ -530,6 +540,7 @@ mod tests {
         assert!(stray.is_empty(), "labels of no field: {stray:?}");
         assert_eq!(field_label(Lang::En, "call", "number"), "Phone number");
         assert_eq!(field_label(Lang::En, "invoice", "number"), "Invoice no.");
+        assert_eq!(field_label(Lang::En, "order", "number"), "Order no.");
         assert_eq!(word_for(Lang::En, "stage.demo"), "demo");
         assert_ne!(
             word_for(Lang::Tr, "kind.lead"),

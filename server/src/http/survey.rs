@@ -14,8 +14,8 @@ use saha_core::record;
 use serde::{Deserialize, Serialize};
 
 use crate::ServerError;
-use crate::directory::{now_ms, random_token, token_hash};
-use crate::http::public_page::{PageLang, page};
+use crate::directory::now_ms;
+use crate::http::public_page::{PageLang, create_link as create_link_in, find_link, page};
 use crate::http::state::AppState;
 use crate::storage::{DocumentStore, Tables};
 
@@ -38,27 +38,17 @@ pub fn create_link(
     person: &str,
     survey: &str,
 ) -> Result<String, ServerError> {
-    let token = random_token()?;
     let link = SurveyLink {
         campaign: campaign.to_owned(),
         person: person.to_owned(),
         survey: survey.to_owned(),
         created_at: now_ms(),
     };
-    let bytes = serde_json::to_vec(&link).map_err(|e| ServerError::Storage(e.to_string()))?;
-    let hash = token_hash(&token);
-    tables.write(|tx| tx.put(SURVEY_LINKS, &hash, &bytes))?;
-    Ok(token)
+    create_link_in(tables, SURVEY_LINKS, &link)
 }
 
 fn find(tables: &Tables, token: &str) -> Result<Option<SurveyLink>, ServerError> {
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Ok(None);
-    }
-    let hash = token_hash(token);
-    Ok(tables
-        .read(|tx| tx.get(SURVEY_LINKS, &hash))?
-        .and_then(|v| serde_json::from_slice(&v).ok()))
+    find_link(tables, SURVEY_LINKS, token)
 }
 
 fn not_found(lang: PageLang) -> Response {

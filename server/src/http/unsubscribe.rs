@@ -21,8 +21,8 @@ use saha_core::parties::consent::{self, Channel};
 use serde::{Deserialize, Serialize};
 
 use crate::ServerError;
-use crate::directory::{now_ms, random_token, token_hash};
-use crate::http::public_page::{PageLang, page};
+use crate::directory::now_ms;
+use crate::http::public_page::{PageLang, create_link as create_link_in, find_link, page};
 use crate::http::state::AppState;
 use crate::storage::{DocumentStore, Tables};
 
@@ -43,21 +43,11 @@ pub struct UnsubscribeLink {
 
 /// Makes the link for one message; returns its secret.
 pub fn create_link(tables: &Tables, link: &UnsubscribeLink) -> Result<String, ServerError> {
-    let token = random_token()?;
-    let bytes = serde_json::to_vec(link).map_err(|e| ServerError::Storage(e.to_string()))?;
-    let hash = token_hash(&token);
-    tables.write(|tx| tx.put(UNSUBSCRIBE_LINKS, &hash, &bytes))?;
-    Ok(token)
+    create_link_in(tables, UNSUBSCRIBE_LINKS, link)
 }
 
 fn find(tables: &Tables, token: &str) -> Result<Option<UnsubscribeLink>, ServerError> {
-    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Ok(None);
-    }
-    let hash = token_hash(token);
-    Ok(tables
-        .read(|tx| tx.get(UNSUBSCRIBE_LINKS, &hash))?
-        .and_then(|v| serde_json::from_slice(&v).ok()))
+    find_link(tables, UNSUBSCRIBE_LINKS, token)
 }
 
 fn not_found(lang: PageLang) -> Response {
