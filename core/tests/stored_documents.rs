@@ -160,11 +160,16 @@ fn documents_saved_by_an_earlier_release_load_unchanged() {
             .collect();
         // Keys added since: `archived_at` and `deleted_at` (every kind, 2026-12-03), and
         // `merged_into` (every kind, 2026-12-05: duplicates merged), a quote's
-        // `revision` (2026-12-03, quotes and the orders and invoices made from them).
+        // `revision` (2026-12-03, quotes and the orders and invoices made from them),
+        // and a sales document's `order_date` (2026-12-05: orders imported with their day).
         let since: &[&str] = match kind {
-            "quote" | "order" | "invoice" => {
-                &["archived_at", "deleted_at", "merged_into", "revision"]
-            }
+            "quote" | "order" | "invoice" => &[
+                "archived_at",
+                "deleted_at",
+                "merged_into",
+                "order_date",
+                "revision",
+            ],
             // A campaign's e-mail `subject` (2026-12-03).
             "campaign" => &["archived_at", "deleted_at", "merged_into", "subject"],
             // A lead's consent log, e.g. from a web form (2026-12-03), and its
