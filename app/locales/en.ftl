@@ -1216,3 +1216,58 @@ privacy-made_at = Prepared on
 privacy-download_report = Readable report (HTML)
 privacy-download_json = Data file (JSON)
 audit_action-privacy-disclosed = Personal data given to its person
+
+## KVKK requests (the request log)
+role-privacy = Privacy officer
+audit_action-privacy-request_logged = Privacy request logged
+audit_action-privacy-request_updated = Privacy request changed
+privacy-requests_title = KVKK requests
+privacy-requests_hint = What people asked about their personal data (KVKK art. 11): each must be answered in writing within 30 days of its arrival. Log a request the day it arrives, then note the answer given and where its proof is kept. Late and nearly late requests are marked.
+privacy-requests_link = KVKK requests
+privacy-log_for_person = Log a KVKK request from this person
+privacy-new_request = Log a request
+privacy-log = Log the request
+privacy-logged = Request logged.
+privacy-none = No requests logged yet.
+privacy-kind = Request
+privacy-person = Person
+privacy-contact = How to reach them
+privacy-channel = Received through
+privacy-received_on = Received on
+privacy-due_on = Answer by
+privacy-closed_on = Closed on
+privacy-description = What they ask
+privacy-status = Status
+privacy-answer = Answer given
+privacy-evidence = Evidence (registry no., KEP message, file)
+privacy-update = Status and answer
+privacy-due_today = Due today
+privacy-days_left = { $days ->
+        [one] { $days } day left
+       *[other] { $days } days left
+    }
+privacy-days_late = { $days ->
+        [one] { $days } day late
+       *[other] { $days } days late
+    }
+privacy-kind-access = Access (what is held)
+privacy-kind-rectification = Rectification
+privacy-kind-erasure = Erasure
+privacy-kind-objection = Objection
+privacy-kind-restriction = Restriction
+privacy-channel-letter = Letter
+privacy-channel-kep = Registered e-mail (KEP)
+privacy-channel-email = E-mail
+privacy-channel-web = Web form
+privacy-channel-in_person = In person
+privacy-channel-phone = Phone
+privacy-status-received = Received
+privacy-status-in_progress = In progress
+privacy-status-answered = Answered
+privacy-status-refused = Refused
+privacy-error-name = Write the person's name.
+privacy-error-received = Give the day the request arrived.
+privacy-error-future = The day it arrived cannot be after today.
+privacy-error-person = The person's record is not known.
+privacy-error-answer = Write the answer given before closing the request.
+privacy-error-too_long = A field is too long.

@@ -244,6 +244,7 @@ pub(crate) fn role(lang: Lang, role: Role) -> &'static str {
         Role::SalesRep => Key::RoleSalesRep,
         Role::ServiceAgent => Key::RoleServiceAgent,
         Role::ReadOnly => Key::RoleReadOnly,
+        Role::Privacy => Key::RolePrivacy,
     }
     .text(lang)
 }

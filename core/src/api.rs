@@ -240,10 +240,15 @@ pub enum AuditAction {
     /// What is held about a person was saved for them (an access request; the target
     /// is the person's record).
     PersonalDataDisclosed,
+    /// A data-subject request was logged (the target is the request's ID; the person's
+    /// name stays out of the audit log).
+    PrivacyRequestLogged,
+    /// A data-subject request was changed: its status, answer or evidence.
+    PrivacyRequestUpdated,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 33] = [
+    pub const ALL: [AuditAction; 35] = [
         AuditAction::WorkspaceCreated,
         AuditAction::Login,
         AuditAction::LoginFailed,
@@ -277,6 +282,8 @@ impl AuditAction {
         AuditAction::RecordsMerged,
         AuditAction::WorkspaceBackedUp,
         AuditAction::PersonalDataDisclosed,
+        AuditAction::PrivacyRequestLogged,
+        AuditAction::PrivacyRequestUpdated,
     ];
 
     /// The stable code entries carry (`invitation.created`).
@@ -315,6 +322,8 @@ impl AuditAction {
             AuditAction::RecordsMerged => "records.merged",
             AuditAction::WorkspaceBackedUp => "workspace.backed_up",
             AuditAction::PersonalDataDisclosed => "privacy.disclosed",
+            AuditAction::PrivacyRequestLogged => "privacy.request_logged",
+            AuditAction::PrivacyRequestUpdated => "privacy.request_updated",
         }
     }
 

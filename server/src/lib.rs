@@ -9,7 +9,8 @@
 //! raise [`webhooks`] events in the same transaction. Around it:
 //! [`http`] (the router and the JSON API, one file per concern), [`directory`]
 //! (workspaces, members, teams, invitations, sessions, audit log), [`throttle`] (login
-//! limits and message rates), [`outbox`] (campaign sending), [`mod@start`] (opening and
+//! limits and message rates), [`outbox`] (campaign sending), [`privacy`] (the log of
+//! people's KVKK requests), [`mod@start`] (opening and
 //! shutting down a server) and [`admin`] (the operator commands).
 
 pub mod admin;
@@ -20,6 +21,7 @@ pub mod error;
 pub mod forms;
 pub mod http;
 pub mod outbox;
+pub mod privacy;
 pub mod rest;
 pub mod start;
 pub mod storage;

@@ -175,7 +175,13 @@ fn cmd_test(root: &Path) -> Result<()> {
         .env("SAHA_NODE_MODULES", &node_modules)
         .env("SAHA_PY_TOOLS", &py_tools)
         .env("SAHA_SITE_ROOT", target_dir(root).join("site"))
-        .args(["test", "--workspace", "--exclude", "xtask", "--no-fail-fast"]))?;
+        .args([
+            "test",
+            "--workspace",
+            "--exclude",
+            "xtask",
+            "--no-fail-fast",
+        ]))?;
     // The browser app's own unit tests (screens, formats, navigation): compiled with
     // the `hydrate` feature for this machine; they do not call into JavaScript.
     run(cargo()

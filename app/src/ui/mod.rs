@@ -297,6 +297,7 @@ lazy_pages! {
     WebFormsRoute in page_web_forms => settings::web_forms::WebFormsPage,
     ConsentsRoute in page_consents => engagement::consent::ConsentsPage,
     PrivacyRoute in page_privacy => privacy::access::PersonalDataPage,
+    PrivacyRequestsRoute in page_privacy_requests => privacy::requests::PrivacyRequestsPage,
     SpecialDaysRoute in page_special_days => engagement::special_days::SpecialDays,
     LoyaltyRoute in page_loyalty => engagement::loyalty::LoyaltyPage,
     SurveysRoute in page_surveys => engagement::surveys::SurveysPage,
@@ -341,6 +342,7 @@ fn App(lang: Lang) -> impl IntoView {
                     <Route path=path!("/settings/duplicates") view={Lazy::<DuplicatesRoute>::new()} />
                     <Route path=path!("/settings/api") view={Lazy::<ApiTokensRoute>::new()} />
                     <Route path=path!("/settings/forms") view={Lazy::<WebFormsRoute>::new()} />
+                    <Route path=path!("/settings/privacy") view={Lazy::<PrivacyRequestsRoute>::new()} />
                     <Route path=path!("/today") view=activities::my_day::MyDay />
                     <Route path=path!("/consents") view={Lazy::<ConsentsRoute>::new()} />
                     <Route path=path!("/privacy/:id") view={Lazy::<PrivacyRoute>::new()} />

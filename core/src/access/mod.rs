@@ -7,7 +7,9 @@
 //! A record's *scope* is its `team` and `owner` fields. A record without a team is
 //! shared by the whole workspace. Owners and admins see everything; service agents see
 //! every record too (a caller may be any customer); managers, sales reps and read-only
-//! users see the records of their teams and the shared ones.
+//! users see the records of their teams and the shared ones. A privacy officer sees
+//! every record and changes none: they answer people's KVKK requests (what is held
+//! about them, erasure) and keep the log of those requests.
 
 use serde::{Deserialize, Serialize};
 
@@ -21,16 +23,20 @@ pub enum Role {
     SalesRep,
     ServiceAgent,
     ReadOnly,
+    /// The privacy officer (KVKK): reads everything, logs and answers data-subject
+    /// requests, changes no record.
+    Privacy,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Owner,
         Role::Admin,
         Role::Manager,
         Role::SalesRep,
         Role::ServiceAgent,
         Role::ReadOnly,
+        Role::Privacy,
     ];
 
     /// The stable code used in the API and in stored data.
@@ -42,6 +48,7 @@ impl Role {
             Role::SalesRep => "sales_rep",
             Role::ServiceAgent => "service_agent",
             Role::ReadOnly => "read_only",
+            Role::Privacy => "privacy",
         }
     }
 
@@ -51,12 +58,21 @@ impl Role {
 
     /// Whether the role may change records at all.
     pub fn can_write(self) -> bool {
-        self != Role::ReadOnly
+        !matches!(self, Role::ReadOnly | Role::Privacy)
     }
 
     /// Whether the role sees every record of the workspace, whatever its team.
     pub fn sees_all(self) -> bool {
-        matches!(self, Role::Owner | Role::Admin | Role::ServiceAgent)
+        matches!(
+            self,
+            Role::Owner | Role::Admin | Role::ServiceAgent | Role::Privacy
+        )
+    }
+
+    /// Whether the role answers people's KVKK requests: keeps the request log and
+    /// gathers what is held about a person.
+    pub fn handles_privacy(self) -> bool {
+        matches!(self, Role::Owner | Role::Admin | Role::Privacy)
     }
 
     /// Whether the role manages members, teams, invitations and reads the audit log.

@@ -5,5 +5,7 @@
 //!   and loyalty ledger), every record that refers to them, and what campaigns sent
 //!   them — gathered the same way on a device (from the records it holds) and on the
 //!   server, as JSON for the person and as the rows of a readable report.
+//! - [`request`]: the log of data-subject requests with their 30-day deadlines.
 
 pub mod access;
+pub mod request;

@@ -141,6 +141,11 @@ fn content_without_a_kind_is_not_a_record_and_a_kind_is_never_added_later() {
         check_new(Role::ReadOnly, &empty).unwrap_err(),
         Refusal::Access(Denied::ReadOnly)
     );
+    // A privacy officer reads every record and writes none.
+    assert_eq!(
+        check_new(Role::Privacy, &empty).unwrap_err(),
+        Refusal::Access(Denied::ReadOnly)
+    );
     // A kind this version does not know.
     let mut unknown = Automerge::new();
     unknown

@@ -149,9 +149,9 @@ pub async fn record_export(
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
 
-/// `POST /api/audit/privacy`: an owner's or admin's device saved what is held about a
-/// person (an access request); written to the audit log with the person's record as
-/// the target (the file's contents stay out of the log).
+/// `POST /api/audit/privacy`: an owner's, admin's or privacy officer's device saved
+/// what is held about a person (an access request); written to the audit log with the
+/// person's record as the target (the file's contents stay out of the log).
 pub async fn record_privacy(
     State(state): State<AppState>,
     auth: Authenticated,
@@ -159,7 +159,9 @@ pub async fn record_privacy(
     headers: axum::http::HeaderMap,
     Json(notice): Json<api::PrivacyNotice>,
 ) -> ApiResult<axum::http::StatusCode> {
-    auth.require_admin()?;
+    if !auth.user.role.handles_privacy() {
+        return Err(Failure::forbidden());
+    }
     if notice.person.parse::<saha_core::DocumentId>().is_err() {
         return Err(Failure::invalid("person: a record ID"));
     }

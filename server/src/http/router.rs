@@ -70,6 +70,14 @@ pub fn router(state: AppState) -> Router {
         .route("/audit/exports", post(audit::record_export))
         .route("/audit/imports", post(audit::record_import))
         .route("/audit/privacy", post(audit::record_privacy))
+        .route(
+            "/privacy/requests",
+            get(crate::privacy::handlers::list).post(crate::privacy::handlers::create),
+        )
+        .route(
+            "/privacy/requests/{id}",
+            get(crate::privacy::handlers::get).put(crate::privacy::handlers::update),
+        )
         .route("/document-numbers", post(document_numbers::reserve_numbers))
         // The route of earlier app versions still cached on devices (invoice numbers).
         .route("/invoice-numbers", post(document_numbers::reserve_numbers))

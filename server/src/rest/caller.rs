@@ -67,9 +67,19 @@ fn invalid_token(detail: &str) -> Problem {
     Problem::new(StatusCode::UNAUTHORIZED, ApiErrorCode::InvalidToken, detail)
 }
 
+/// What a scope may name: every record kind's section, and the privacy request log
+/// (which `*` does not cover: see [`Caller::require_exactly`]).
+fn scope_sections() -> Vec<&'static str> {
+    KIND_INFO
+        .iter()
+        .map(|k| k.section)
+        .chain([crate::privacy::handlers::SCOPE])
+        .collect()
+}
+
 /// The scopes in `texts` that exist; anything else is an error naming it.
 pub fn parse_scopes(texts: &[String]) -> Result<Vec<TokenScope>, String> {
-    let sections: Vec<&str> = KIND_INFO.iter().map(|k| k.section).collect();
+    let sections = scope_sections();
     texts
         .iter()
         .map(|t| TokenScope::parse(t, &sections).ok_or_else(|| t.clone()))
@@ -109,7 +119,7 @@ impl FromRequestParts<AppState> for Caller {
                 tracing::warn!(error = %e, "cannot note a token's last use");
             }
             // A scope a later version dropped is ignored, not fatal.
-            let sections: Vec<&str> = KIND_INFO.iter().map(|k| k.section).collect();
+            let sections = scope_sections();
             let scopes = token
                 .scopes
                 .iter()
@@ -147,6 +157,26 @@ impl Caller {
                 StatusCode::FORBIDDEN,
                 ApiErrorCode::InsufficientScope,
                 format!("this token needs the scope {section}:{access}"),
+            ))
+        }
+    }
+
+    /// Like [`Caller::require`], for what a token's `*` scopes do not cover: a token
+    /// needs a scope naming `section` itself. The session (the app) needs none.
+    pub fn require_exactly(&self, section: &str, write: bool) -> RestResult<()> {
+        if self.token.is_none()
+            || self
+                .scopes
+                .iter()
+                .any(|s| s.section == section && s.allows(section, write))
+        {
+            Ok(())
+        } else {
+            let access = if write { "write" } else { "read" };
+            Err(Problem::new(
+                StatusCode::FORBIDDEN,
+                ApiErrorCode::InsufficientScope,
+                format!("this token needs the scope {section}:{access} (`*` does not include it)"),
             ))
         }
     }

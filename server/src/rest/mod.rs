@@ -9,7 +9,8 @@
 //! - [`openapi`]: the OpenAPI 3.1 document, generated from the kind registry;
 //! - [`inbound`]: mentions from monitoring tools become social-channel cases;
 //! - [`reports`]: the app's reports as JSON, from the same shared functions;
-//! - [`tokens`]: Settings → API, where owners and admins manage tokens.
+//! - [`tokens`]: Settings → API, where owners and admins manage tokens;
+//! - the privacy request log's routes are [`crate::privacy::handlers`]'.
 
 pub mod actions;
 pub mod caller;
@@ -36,6 +37,14 @@ pub fn routes() -> Router<AppState> {
         .route("/docs", get(openapi::docs))
         .route("/inbound/mentions", axum::routing::post(inbound::mention))
         .route("/reports/{name}", get(reports::get))
+        .route(
+            "/privacy/requests",
+            get(crate::privacy::handlers::rest_list).post(crate::privacy::handlers::rest_create),
+        )
+        .route(
+            "/privacy/requests/{id}",
+            get(crate::privacy::handlers::rest_get).put(crate::privacy::handlers::rest_update),
+        )
         .route("/{section}", get(records::list).post(records::create))
         .route(
             "/{section}/{id}",

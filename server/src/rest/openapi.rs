@@ -249,6 +249,111 @@ fn json_body(schema: &str, description: &str) -> Value {
     })
 }
 
+/// The privacy request log (`/api/v1/privacy/requests`, [`crate::privacy::handlers`]).
+fn privacy_paths(paths: &mut Map<String, Value>, schemas: &mut Map<String, Value>) {
+    use saha_core::privacy::request::{Channel, RequestKind, Status};
+    let codes = |all: Vec<&'static str>| json!(all);
+    let kinds = codes(RequestKind::ALL.iter().map(|k| k.code()).collect());
+    let channels = codes(Channel::ALL.iter().map(|c| c.code()).collect());
+    let statuses = codes(Status::ALL.iter().map(|s| s.code()).collect());
+    let text = |max: usize, about: &str| json!({ "type": "string", "maxLength": max, "description": about });
+    use saha_core::privacy::request::{MAX_LONG_CHARS as LONG, MAX_SHORT_CHARS as SHORT};
+    let input_properties = json!({
+        "kind": { "type": "string", "enum": kinds, "description": "what the person asks for (KVKK art. 11)" },
+        "status": { "type": ["string", "null"], "enum": statuses.as_array().cloned().unwrap_or_default().into_iter().chain([Value::Null]).collect::<Vec<_>>(), "description": "absent when logging (received); answered and refused close it and need an answer" },
+        "person": { "type": "string", "description": "the person's contact, lead or account ID, or empty" },
+        "personName": text(SHORT, "the person's name as they gave it (required)"),
+        "contact": text(SHORT, "where the answer goes"),
+        "channel": { "type": "string", "enum": channels, "description": "how the request arrived" },
+        "receivedOn": { "type": "string", "format": "date", "description": "the day it arrived (YYYY-MM-DD, Turkey time; not after today)" },
+        "description": text(LONG, "what they ask"),
+        "answer": text(LONG, "what they were told"),
+        "evidence": text(SHORT, "where the proof is kept"),
+    });
+    schemas.insert(
+        "PrivacyRequestInput".into(),
+        json!({
+            "type": "object",
+            "required": ["kind", "personName", "channel", "receivedOn"],
+            "properties": input_properties,
+        }),
+    );
+    schemas.insert(
+        "PrivacyRequest".into(),
+        json!({
+            "type": "object",
+            "description": "a logged request with its deadline (receivedOn + 30 days)",
+            "properties": {
+                "id": { "type": "string" },
+                "kind": { "type": "string", "enum": kinds },
+                "status": { "type": "string", "enum": statuses },
+                "person": { "type": "string" },
+                "personName": { "type": "string" },
+                "contact": { "type": "string" },
+                "channel": { "type": "string", "enum": channels },
+                "receivedOn": { "type": "string", "format": "date" },
+                "dueOn": { "type": "string", "format": "date" },
+                "closedOn": { "type": ["string", "null"], "format": "date" },
+                "description": { "type": "string" },
+                "answer": { "type": "string" },
+                "evidence": { "type": "string" },
+                "createdBy": { "type": "string" },
+                "createdAt": { "type": "integer" },
+                "updatedBy": { "type": "string" },
+                "updatedAt": { "type": "integer" },
+            },
+        }),
+    );
+    schemas.insert(
+        "PrivacyRequests".into(),
+        json!({
+            "type": "object",
+            "properties": { "data": { "type": "array", "items": { "$ref": "#/components/schemas/PrivacyRequest" } } },
+        }),
+    );
+    let body = json!({ "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/PrivacyRequestInput" } } } });
+    let id =
+        json!([{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }]);
+    let who = "Owners, admins and privacy officers; a token needs a `privacy:` scope (`*` does not include it).";
+    paths.insert(
+        "/api/v1/privacy/requests".into(),
+        json!({
+            "get": {
+                "tags": ["privacy"],
+                "operationId": "list_privacy_requests",
+                "summary": format!("The KVKK request log: open requests soonest due first, then closed ones. {who} Scope privacy:read."),
+                "responses": responses(("200", json_body("PrivacyRequests", "the requests")), &[]),
+            },
+            "post": {
+                "tags": ["privacy"],
+                "operationId": "log_privacy_request",
+                "summary": format!("Logs a request; its deadline is 30 days after it arrived. {who} Scope privacy:write."),
+                "requestBody": body,
+                "responses": responses(("201", json_body("PrivacyRequest", "the logged request")), &[("413", "body too large"), ("415", "not JSON"), ("422", "a field is wrong")]),
+            },
+        }),
+    );
+    paths.insert(
+        "/api/v1/privacy/requests/{id}".into(),
+        json!({
+            "parameters": id,
+            "get": {
+                "tags": ["privacy"],
+                "operationId": "get_privacy_request",
+                "summary": format!("One logged request. {who} Scope privacy:read."),
+                "responses": responses(("200", json_body("PrivacyRequest", "the request")), &[("404", "no such request")]),
+            },
+            "put": {
+                "tags": ["privacy"],
+                "operationId": "change_privacy_request",
+                "summary": format!("The request as it now stands: its status, answer and evidence with the rest. {who} Scope privacy:write."),
+                "requestBody": body,
+                "responses": responses(("200", json_body("PrivacyRequest", "the changed request")), &[("404", "no such request"), ("413", "body too large"), ("415", "not JSON"), ("422", "a field is wrong")]),
+            },
+        }),
+    );
+}
+
 /// The whole document.
 pub fn document() -> Value {
     let mut paths = Map::new();
@@ -501,6 +606,7 @@ pub fn document() -> Value {
             },
         }),
     );
+    privacy_paths(&mut paths, &mut schemas);
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -621,5 +727,13 @@ mod tests {
         ] {
             assert!(doc["paths"][path]["post"]["summary"].is_string(), "{path}");
         }
+        assert!(doc["paths"]["/api/v1/privacy/requests"]["post"].is_object());
+        assert!(doc["paths"]["/api/v1/privacy/requests/{id}"]["put"].is_object());
+        assert_eq!(
+            doc["components"]["schemas"]["PrivacyRequestInput"]["properties"]["channel"]["enum"]
+                .as_array()
+                .map(Vec::len),
+            Some(saha_core::privacy::request::Channel::ALL.len())
+        );
     }
 }

@@ -475,9 +475,11 @@ pub async fn get(
     Ok(Json(row_json(&row)?))
 }
 
-fn body_of(
-    body: Result<Json<RecordInput>, axum::extract::rejection::JsonRejection>,
-) -> RestResult<RecordInput> {
+/// A request's JSON body, or the problem that says why it is not one (`413` when too
+/// large, else `400`).
+pub(crate) fn body_of<T>(
+    body: Result<Json<T>, axum::extract::rejection::JsonRejection>,
+) -> RestResult<T> {
     use axum::extract::rejection::JsonRejection;
     match body {
         Ok(Json(input)) => Ok(input),

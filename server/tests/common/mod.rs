@@ -266,3 +266,96 @@ pub async fn start_on_postgres(database_url: &str, data_dir: &Path) -> TestServe
     config.database_url = Some(database_url.to_owned());
     start_with(config).await
 }
+
+/// A REST client with a Bearer token.
+pub struct Rest {
+    pub base: String,
+    pub token: String,
+    pub http: reqwest::Client,
+}
+
+impl Rest {
+    pub fn new(base: &str, token: &str) -> Rest {
+        Rest {
+            base: base.to_owned(),
+            token: token.to_owned(),
+            http: reqwest::Client::new(),
+        }
+    }
+
+    pub async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("the server answers");
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let text = response.text().await.unwrap_or_default();
+        if !status.is_success() {
+            assert_eq!(content_type, "application/problem+json", "{status} {text}");
+        }
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    pub async fn get(&self, path: &str) -> (reqwest::StatusCode, serde_json::Value) {
+        self.call(reqwest::Method::GET, path, None).await
+    }
+
+    pub async fn post(
+        &self,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        self.call(reqwest::Method::POST, path, Some(body)).await
+    }
+
+    pub async fn patch(
+        &self,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        self.call(reqwest::Method::PATCH, path, Some(body)).await
+    }
+
+    pub async fn put(
+        &self,
+        path: &str,
+        body: serde_json::Value,
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        self.call(reqwest::Method::PUT, path, Some(body)).await
+    }
+}
+
+/// Creates a token in Settings → API as the owner; returns its secret.
+pub async fn token(server: &TestServer, scopes: &[&str], member: Option<&str>) -> String {
+    let (status, body) = server
+        .owner
+        .post(
+            "/api/api-tokens",
+            &serde_json::json!({ "name": format!("test {scopes:?}"), "scopes": scopes, "userId": member }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 201, "{body}");
+    body["secret"]
+        .as_str()
+        .expect("the secret, once")
+        .to_owned()
+}

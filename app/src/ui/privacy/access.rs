@@ -1,12 +1,14 @@
 //! `/privacy/:id`: what is held about one person, for an access request (KVKK Art.
-//! 11). Owners and admins open it from the person's page; it gathers the person's
-//! record and every record that refers to them from what the device holds (the
-//! records an admin's device holds are the workspace's), works offline, and saves
+//! 11). Owners, admins and privacy officers open it from the person's page; it
+//! gathers the person's record and every record that refers to them from what the
+//! device holds (the records their devices hold are the workspace's), works offline,
+//! links to logging the person's request (`/settings/privacy?person=ID`), and saves
 //! the answer as JSON (for the person, machine-readable) and as a readable HTML page
 //! in the user's language (which the browser prints to PDF). Each file saved is told
 //! to the audit log, also when saved offline.
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use saha_core::api::PrivacyNotice;
 use saha_core::kinds::Record;
@@ -28,7 +30,7 @@ use crate::ui::{me, repo, tr, use_lang, word};
 pub fn PersonalDataPage() -> impl IntoView {
     let params = use_params_map();
     move || {
-        if !me().role.administers() {
+        if !me().role.handles_privacy() {
             return view! { <p class="hint">{tr(Key::UiAdminsOnly)}</p> }.into_any();
         }
         let id = params.with(|p| p.get("id")).unwrap_or_default();
@@ -79,6 +81,7 @@ fn Held(disclosure: Disclosure) -> impl IntoView {
             )
         })
         .collect();
+    let log_href = format!("/settings/privacy?person={}", disclosure.person);
     let disclosure = StoredValue::new(disclosure);
     let save = move |readable: bool| {
         let l = lang.get_untracked();
@@ -124,6 +127,7 @@ fn Held(disclosure: Disclosure) -> impl IntoView {
                 <button type="button" class="button" id="privacy-json" on:click=move |_| save(false)>
                     {tr(Key::PrivacyDownloadJson)}
                 </button>
+                <A href=log_href attr:class="button" attr:id="privacy-log-request">{tr(Key::PrivacyLogForPerson)}</A>
             </div>
             <h2>{tr(Key::PrivacyRelated)}</h2>
             <ul class="privacy-counts" id="privacy-counts">

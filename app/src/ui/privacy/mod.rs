@@ -1,6 +1,10 @@
-//! Personal data rights (KVKK): answering a person who asks what is held about them.
+//! Personal data rights (KVKK): answering a person who asks what is held about them,
+//! and keeping the log of what people asked.
 //!
 //! - [`access`]: `/privacy/:id`, everything the device holds about one person
 //!   ([`saha_core::privacy::access`]), as a JSON file and a readable report.
+//! - [`requests`]: `/settings/privacy`, the log of people's requests with their 30-day
+//!   deadlines ([`saha_core::privacy::request`]).
 
 pub mod access;
+pub mod requests;

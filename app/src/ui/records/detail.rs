@@ -111,8 +111,9 @@ fn DetailBody(view: RecordView) -> impl IntoView {
     let archived = view.record.common().is_archived();
     // Deleting: owners and admins, asked first; undone from the toast or the bin.
     let can_delete = me().role.administers();
-    // What is held about a person (an access request): owners and admins.
-    let privacy = (can_delete
+    // What is held about a person (an access request): owners, admins and privacy
+    // officers.
+    let privacy = (me().role.handles_privacy()
         && matches!(
             view.record,
             Record::Contact(_) | Record::Account(_) | Record::Lead(_)

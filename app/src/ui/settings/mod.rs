@@ -119,6 +119,11 @@ pub fn SettingsPage() -> impl IntoView {
                     <A href="/settings/forms" attr:class="button" attr:id="web-forms-link">{tr(Key::UiWebForms)}</A>
                 </nav>
             </Show>
+            <Show when=move || role.handles_privacy()>
+                <nav class="actions">
+                    <A href="/settings/privacy" attr:class="button" attr:id="privacy-requests-link">{tr(Key::PrivacyRequestsLink)}</A>
+                </nav>
+            </Show>
             <Show when=move || role == saha_core::access::Role::Owner>
                 <h2>{tr(Key::BackupTitle)}</h2>
                 <p class="hint">{tr(Key::BackupHint)}</p>

@@ -1,0 +1,312 @@
+//! The request log's endpoints, for owners, admins and privacy officers:
+//!
+//! - the app's (session): `GET/POST /api/privacy/requests`,
+//!   `GET/PUT /api/privacy/requests/{id}`;
+//! - the REST API's (a token with `privacy:read` / `privacy:write`, or the session):
+//!   `GET/POST /api/v1/privacy/requests`, `GET/PUT /api/v1/privacy/requests/{id}`,
+//!   answered with RFC 9457 problem details.
+//!
+//! Both take a [`RequestInput`], check it the one way ([`RequestInput::check`], the
+//! person's record in the caller's workspace) and audit every change by the request's
+//! ID, never the person's name. A token's `*` scopes do not reach the log: it is not a
+//! record kind, and a token made for records should not read people's requests.
+
+use std::net::SocketAddr;
+
+use axum::Json;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use saha_core::DocumentId;
+use saha_core::api::{ApiErrorCode, AuditAction};
+use saha_core::privacy::request::{PrivacyRequest, RequestInput};
+
+use crate::directory::{User, now_ms};
+use crate::http::audit::audit;
+use crate::http::auth::{Authenticated, ip};
+use crate::http::failure::{ApiResult, Failure};
+use crate::http::state::AppState;
+use crate::rest::caller::Caller;
+use crate::rest::problem::{Problem, RestResult};
+use crate::rest::records::body_of;
+use crate::storage::DocumentStore;
+
+/// The kinds a request's person may be.
+const PERSON_KINDS: [&str; 3] = [
+    saha_core::parties::contact::KIND,
+    saha_core::sales::lead::KIND,
+    saha_core::parties::account::KIND,
+];
+
+/// Why a request to the log was refused, before it is worded for the app or the API.
+enum Refused {
+    Forbidden,
+    NotFound,
+    Invalid(String),
+    Full,
+    Failed(crate::ServerError),
+}
+
+impl From<crate::ServerError> for Refused {
+    fn from(e: crate::ServerError) -> Refused {
+        Refused::Failed(e)
+    }
+}
+
+impl From<Refused> for Failure {
+    fn from(refused: Refused) -> Failure {
+        match refused {
+            Refused::Forbidden => Failure::forbidden(),
+            Refused::NotFound => Failure::not_found(),
+            Refused::Invalid(detail) => Failure::invalid(detail),
+            Refused::Full => Failure::invalid(format!(
+                "a workspace keeps at most {} requests",
+                super::MAX_REQUESTS
+            )),
+            Refused::Failed(e) => e.into(),
+        }
+    }
+}
+
+impl From<Refused> for Problem {
+    fn from(refused: Refused) -> Problem {
+        match refused {
+            Refused::Forbidden => Problem::new(
+                StatusCode::FORBIDDEN,
+                ApiErrorCode::Forbidden,
+                "only owners, admins and privacy officers handle privacy requests",
+            ),
+            Refused::NotFound => Problem::new(
+                StatusCode::NOT_FOUND,
+                ApiErrorCode::NotFound,
+                "no such privacy request",
+            ),
+            Refused::Invalid(detail) => Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ApiErrorCode::InvalidInput,
+                detail,
+            ),
+            Refused::Full => Problem::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ApiErrorCode::InvalidInput,
+                format!("a workspace keeps at most {} requests", super::MAX_REQUESTS),
+            ),
+            Refused::Failed(e) => e.into(),
+        }
+    }
+}
+
+fn handler_of(user: &User) -> Result<(), Refused> {
+    if user.role.handles_privacy() {
+        Ok(())
+    } else {
+        Err(Refused::Forbidden)
+    }
+}
+
+/// Checks `input` for a request of `user`'s workspace: its fields, and that its person
+/// is a contact, lead or account of that workspace.
+async fn checked(state: &AppState, user: &User, input: &RequestInput) -> Result<(), Refused> {
+    input
+        .check(super::today(now_ms()))
+        .map_err(|e| Refused::Invalid(e.to_string()))?;
+    let person = input.person.trim();
+    if !person.is_empty() {
+        let id: DocumentId = person
+            .parse()
+            .map_err(|_| Refused::Invalid("person: a record ID".into()))?;
+        let meta = state.hub.meta(&id).await?;
+        let known = meta.is_some_and(|m| {
+            m.workspace == user.workspace_id && PERSON_KINDS.contains(&m.kind.as_str())
+        });
+        if !known {
+            return Err(Refused::Invalid(
+                "person: no contact, lead or account with this ID".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What the audit log says of a request: its kind, channel and status, no name.
+fn audit_detail(request: &PrivacyRequest) -> String {
+    format!(
+        "{} by {}: {}, due {}",
+        request.kind.code(),
+        request.channel.code(),
+        request.status.code(),
+        request.due_on
+    )
+}
+
+async fn log_request(
+    state: &AppState,
+    user: &User,
+    actor: &str,
+    ip: &str,
+    input: &RequestInput,
+) -> Result<PrivacyRequest, Refused> {
+    handler_of(user)?;
+    checked(state, user, input).await?;
+    let tables = state.hub.storage().tables();
+    let request = super::log(&tables, &user.workspace_id, input, &user.email, now_ms())?
+        .ok_or(Refused::Full)?;
+    audit(
+        state,
+        &user.workspace_id,
+        actor,
+        AuditAction::PrivacyRequestLogged,
+        &request.id,
+        ip,
+        audit_detail(&request),
+    );
+    Ok(request)
+}
+
+async fn change_request(
+    state: &AppState,
+    user: &User,
+    actor: &str,
+    ip: &str,
+    id: &str,
+    input: &RequestInput,
+) -> Result<PrivacyRequest, Refused> {
+    handler_of(user)?;
+    checked(state, user, input).await?;
+    let tables = state.hub.storage().tables();
+    let request = super::change(
+        &tables,
+        &user.workspace_id,
+        id,
+        input,
+        &user.email,
+        now_ms(),
+    )?
+    .ok_or(Refused::NotFound)?;
+    audit(
+        state,
+        &user.workspace_id,
+        actor,
+        AuditAction::PrivacyRequestUpdated,
+        &request.id,
+        ip,
+        audit_detail(&request),
+    );
+    Ok(request)
+}
+
+fn list_of(state: &AppState, user: &User) -> Result<Vec<PrivacyRequest>, Refused> {
+    handler_of(user)?;
+    Ok(super::list(
+        &state.hub.storage().tables(),
+        &user.workspace_id,
+    )?)
+}
+
+fn one_of(state: &AppState, user: &User, id: &str) -> Result<PrivacyRequest, Refused> {
+    handler_of(user)?;
+    super::get(&state.hub.storage().tables(), &user.workspace_id, id)?.ok_or(Refused::NotFound)
+}
+
+// ---- the app's endpoints ----------------------------------------------------------
+
+/// `GET /api/privacy/requests`.
+pub async fn list(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> ApiResult<Json<Vec<PrivacyRequest>>> {
+    Ok(Json(list_of(&state, &auth.user)?))
+}
+
+/// `GET /api/privacy/requests/{id}`.
+pub async fn get(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<String>,
+) -> ApiResult<Json<PrivacyRequest>> {
+    Ok(Json(one_of(&state, &auth.user, &id)?))
+}
+
+/// `POST /api/privacy/requests`.
+pub async fn create(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    peer: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Json(input): Json<RequestInput>,
+) -> ApiResult<(StatusCode, Json<PrivacyRequest>)> {
+    let ip = ip(&state, &peer, &headers);
+    let request = log_request(&state, &auth.user, &auth.user.email, &ip, &input).await?;
+    Ok((StatusCode::CREATED, Json(request)))
+}
+
+/// `PUT /api/privacy/requests/{id}`.
+pub async fn update(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    peer: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Json(input): Json<RequestInput>,
+) -> ApiResult<Json<PrivacyRequest>> {
+    let ip = ip(&state, &peer, &headers);
+    let request = change_request(&state, &auth.user, &auth.user.email, &ip, &id, &input).await?;
+    Ok(Json(request))
+}
+
+// ---- the REST API's endpoints -----------------------------------------------------
+
+/// The scope section of the request log.
+pub const SCOPE: &str = "privacy";
+
+/// `GET /api/v1/privacy/requests`: `{ "data": [...] }`.
+pub async fn rest_list(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> RestResult<Json<serde_json::Value>> {
+    caller.require_exactly(SCOPE, false)?;
+    let requests = list_of(&state, &caller.user)?;
+    Ok(Json(serde_json::json!({ "data": requests })))
+}
+
+/// `GET /api/v1/privacy/requests/{id}`.
+pub async fn rest_get(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> RestResult<Json<PrivacyRequest>> {
+    caller.require_exactly(SCOPE, false)?;
+    Ok(Json(one_of(&state, &caller.user, &id)?))
+}
+
+/// `POST /api/v1/privacy/requests`.
+pub async fn rest_create(
+    State(state): State<AppState>,
+    caller: Caller,
+    peer: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Result<Json<RequestInput>, JsonRejection>,
+) -> RestResult<(StatusCode, Json<PrivacyRequest>)> {
+    caller.require_exactly(SCOPE, true)?;
+    let input = body_of(body)?;
+    let ip = ip(&state, &peer, &headers);
+    let request = log_request(&state, &caller.user, &caller.actor(), &ip, &input).await?;
+    Ok((StatusCode::CREATED, Json(request)))
+}
+
+/// `PUT /api/v1/privacy/requests/{id}`: the request as it now stands (every field, as
+/// when it was logged, with its status).
+pub async fn rest_update(
+    State(state): State<AppState>,
+    caller: Caller,
+    peer: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Result<Json<RequestInput>, JsonRejection>,
+) -> RestResult<Json<PrivacyRequest>> {
+    caller.require_exactly(SCOPE, true)?;
+    let input = body_of(body)?;
+    let ip = ip(&state, &peer, &headers);
+    let request = change_request(&state, &caller.user, &caller.actor(), &ip, &id, &input).await?;
+    Ok(Json(request))
+}
