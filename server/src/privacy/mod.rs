@@ -49,9 +49,9 @@ pub fn list(tables: &Tables, workspace: &str) -> Result<Vec<PrivacyRequest>, Ser
             .collect::<Result<Vec<_>, _>>()
     })?;
     requests.sort_by(|a, b| {
-        let open = |r: &PrivacyRequest| r.status.is_closed();
-        open(a)
-            .cmp(&open(b))
+        let closed = |r: &PrivacyRequest| r.status.is_closed();
+        closed(a)
+            .cmp(&closed(b))
             .then_with(|| {
                 if a.status.is_closed() {
                     b.closed_on.cmp(&a.closed_on)
