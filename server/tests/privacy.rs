@@ -8,13 +8,11 @@ mod common;
 
 use common::*;
 use reqwest::StatusCode;
-use saha_core::time::civil::{Date, Zone};
+use saha_core::time::civil::Date;
 use serde_json::{Value, json};
 
 fn today() -> Date {
-    Zone::istanbul()
-        .local(saha_server::directory::now_ms())
-        .date
+    saha_core::privacy::request::today(saha_server::directory::now_ms())
 }
 
 fn request(name: &str, received: Date, person: &str) -> Value {

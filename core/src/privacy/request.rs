@@ -20,7 +20,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::time::civil::Date;
+use crate::time::civil::{Date, Zone};
 
 /// Days the controller has to answer (KVKK Art. 13/2).
 pub const ANSWER_DAYS: i64 = 30;
@@ -102,6 +102,12 @@ impl Status {
     }
 }
 
+/// The day in Turkey at `now_ms` (ms since the epoch): the day requests arrive, are
+/// closed and are late by, on the server and on a device alike.
+pub fn today(now_ms: i64) -> Date {
+    Zone::istanbul().local(now_ms).date
+}
+
 /// The day a request received on `received` must be answered by.
 pub fn due_on(received: Date) -> Date {
     received.add_days(ANSWER_DAYS)
@@ -177,6 +183,22 @@ impl PrivacyRequest {
             Urgency::DueSoon(left)
         } else {
             Urgency::OnTime(left)
+        }
+    }
+
+    /// What the request says now, as the input that would change it to itself.
+    pub fn input(&self) -> RequestInput {
+        RequestInput {
+            kind: self.kind,
+            status: Some(self.status),
+            person: self.person.clone(),
+            person_name: self.person_name.clone(),
+            contact: self.contact.clone(),
+            channel: self.channel,
+            received_on: self.received_on.clone(),
+            description: self.description.clone(),
+            answer: self.answer.clone(),
+            evidence: self.evidence.clone(),
         }
     }
 
@@ -375,6 +397,16 @@ mod tests {
         assert_eq!(request.closed_on.as_deref(), Some("2026-12-23"));
         assert_eq!(request.updated_by, "privacy@example.com");
         assert_eq!(request.created_by, "admin@example.com");
+        // A request's own input changes nothing but who changed it last, and when.
+        let mut same = request.clone();
+        same.apply(&request.input(), "other@example.com", 9, day("2026-12-24"));
+        assert_eq!(
+            (same.updated_by.as_str(), same.updated_at),
+            ("other@example.com", 9)
+        );
+        same.updated_by = request.updated_by.clone();
+        same.updated_at = request.updated_at;
+        assert_eq!(same, request);
         // Reopened: open again, its closing day forgotten; the deadline stays.
         let mut reopened = answered.clone();
         reopened.status = Some(Status::InProgress);

@@ -19,7 +19,7 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use saha_core::DocumentId;
 use saha_core::api::{ApiErrorCode, AuditAction};
-use saha_core::privacy::request::{PrivacyRequest, RequestInput};
+use saha_core::privacy::request::{PrivacyRequest, RequestInput, today};
 
 use crate::directory::{User, now_ms};
 use crate::http::audit::audit;
@@ -53,16 +53,18 @@ impl From<crate::ServerError> for Refused {
     }
 }
 
+/// Why a full log takes no more.
+fn full() -> String {
+    format!("a workspace keeps at most {} requests", super::MAX_REQUESTS)
+}
+
 impl From<Refused> for Failure {
     fn from(refused: Refused) -> Failure {
         match refused {
             Refused::Forbidden => Failure::forbidden(),
             Refused::NotFound => Failure::not_found(),
             Refused::Invalid(detail) => Failure::invalid(detail),
-            Refused::Full => Failure::invalid(format!(
-                "a workspace keeps at most {} requests",
-                super::MAX_REQUESTS
-            )),
+            Refused::Full => Failure::invalid(full()),
             Refused::Failed(e) => e.into(),
         }
     }
@@ -89,7 +91,7 @@ impl From<Refused> for Problem {
             Refused::Full => Problem::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 ApiErrorCode::InvalidInput,
-                format!("a workspace keeps at most {} requests", super::MAX_REQUESTS),
+                full(),
             ),
             Refused::Failed(e) => e.into(),
         }
@@ -108,7 +110,7 @@ fn handler_of(user: &User) -> Result<(), Refused> {
 /// is a contact, lead or account of that workspace.
 async fn checked(state: &AppState, user: &User, input: &RequestInput) -> Result<(), Refused> {
     input
-        .check(super::today(now_ms()))
+        .check(today(now_ms()))
         .map_err(|e| Refused::Invalid(e.to_string()))?;
     let person = input.person.trim();
     if !person.is_empty() {

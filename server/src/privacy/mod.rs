@@ -12,8 +12,7 @@
 
 pub mod handlers;
 
-use saha_core::privacy::request::{PrivacyRequest, RequestInput};
-use saha_core::time::civil::{Date, Zone};
+use saha_core::privacy::request::{PrivacyRequest, RequestInput, today};
 
 use crate::ServerError;
 use crate::storage::Tables;
@@ -31,17 +30,16 @@ fn json_error(e: serde_json::Error) -> ServerError {
     ServerError::Storage(format!("privacy request JSON: {e}"))
 }
 
-/// Today in Turkey, the day deadlines are counted in.
-pub fn today(now_ms: i64) -> Date {
-    Zone::istanbul().local(now_ms).date
+/// The key range `[from, to)` holding exactly `workspace`'s requests ('0' is the byte
+/// after '/').
+fn workspace_range(workspace: &str) -> (String, String) {
+    (format!("{workspace}/"), format!("{workspace}0"))
 }
 
 /// The workspace's requests: open ones first, soonest due first; then closed ones,
 /// last closed first.
 pub fn list(tables: &Tables, workspace: &str) -> Result<Vec<PrivacyRequest>, ServerError> {
-    let from = format!("{workspace}/");
-    // '0' is the byte after '/': the range holds exactly this workspace's keys.
-    let to = format!("{workspace}0");
+    let (from, to) = workspace_range(workspace);
     let mut requests = tables.read(|tx| {
         tx.scan(REQUESTS, &from, Some(&to))?
             .into_iter()
@@ -90,8 +88,7 @@ pub fn log(
     let request = PrivacyRequest::new(crate::directory::new_id(), input, by, now, today(now));
     let bytes = serde_json::to_vec(&request).map_err(json_error)?;
     let key = key(workspace, &request.id);
-    let from = format!("{workspace}/");
-    let to = format!("{workspace}0");
+    let (from, to) = workspace_range(workspace);
     let stored = tables.write(|tx| {
         if tx.scan(REQUESTS, &from, Some(&to))?.len() >= MAX_REQUESTS {
             return Ok(false);

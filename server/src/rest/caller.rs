@@ -145,6 +145,17 @@ impl FromRequestParts<AppState> for Caller {
     }
 }
 
+/// `403`: the token needs the scope `section:read` (or `:write`); `more` is added to
+/// the detail.
+fn insufficient_scope(section: &str, write: bool, more: &str) -> Problem {
+    let access = if write { "write" } else { "read" };
+    Problem::new(
+        StatusCode::FORBIDDEN,
+        ApiErrorCode::InsufficientScope,
+        format!("this token needs the scope {section}:{access}{more}"),
+    )
+}
+
 impl Caller {
     /// Refuses the request unless the token's scopes cover reading (or, with `write`,
     /// changing) `section`. The member's role is checked by the rules, as for the app.
@@ -152,12 +163,7 @@ impl Caller {
         if self.scopes.iter().any(|s| s.allows(section, write)) {
             Ok(())
         } else {
-            let access = if write { "write" } else { "read" };
-            Err(Problem::new(
-                StatusCode::FORBIDDEN,
-                ApiErrorCode::InsufficientScope,
-                format!("this token needs the scope {section}:{access}"),
-            ))
+            Err(insufficient_scope(section, write, ""))
         }
     }
 
@@ -172,11 +178,10 @@ impl Caller {
         {
             Ok(())
         } else {
-            let access = if write { "write" } else { "read" };
-            Err(Problem::new(
-                StatusCode::FORBIDDEN,
-                ApiErrorCode::InsufficientScope,
-                format!("this token needs the scope {section}:{access} (`*` does not include it)"),
+            Err(insufficient_scope(
+                section,
+                write,
+                " (`*` does not include it)",
             ))
         }
     }

@@ -15,7 +15,6 @@ use saha_core::api::ApiErrorCode;
 use saha_core::privacy::request::{
     Channel, PrivacyRequest, RequestError, RequestInput, RequestKind, Status, Urgency,
 };
-use saha_core::time::civil::Zone;
 
 use crate::client::{http, now_ms};
 use crate::i18n::{self, Fmt, Key, Lang};
@@ -27,7 +26,7 @@ const PATH: &str = "/api/privacy/requests";
 
 /// Today in Turkey, the day deadlines are counted in.
 fn today() -> saha_core::time::civil::Date {
-    Zone::istanbul().local(now_ms()).date
+    saha_core::privacy::request::today(now_ms())
 }
 
 fn kind_key(kind: RequestKind) -> Key {
@@ -187,16 +186,10 @@ fn RequestEntry(request: PrivacyRequest, reload: Callback<()>) -> impl IntoView 
             return;
         }
         let input = RequestInput {
-            kind: base.kind,
             status: Some(status.get_untracked()),
-            person: base.person.clone(),
-            person_name: base.person_name.clone(),
-            contact: base.contact.clone(),
-            channel: base.channel,
-            received_on: base.received_on.clone(),
-            description: base.description.clone(),
             answer: answer.get_untracked(),
             evidence: evidence.get_untracked(),
+            ..base.input()
         };
         if let Err(e) = input.check(today()) {
             error.set(Some(SaveError::Input(input_error(&e))));
