@@ -995,9 +995,20 @@ impl Repo {
         {
             let mut stored = self.0.stored.borrow_mut();
             for (id, entry) in entries {
-                stored.insert(id, entry.change_hashes());
+                let heads = entry.change_hashes();
+                let same_heads = stored.get(&id) == Some(&heads);
+                stored.insert(id, heads);
                 match entry.projection {
                     Projection::Record(record) => {
+                        // The same document shown again (loaded to be opened, a sync
+                        // round that brought nothing new) keeps its view: pages on it
+                        // are not drawn again, so an open sheet or a half-typed field
+                        // stays. (Only this function changes the stored heads.)
+                        let shown = self.0.records.with_untracked(|m| m.contains_key(&id))
+                            || self.0.bin.with_untracked(|b| b.contains_key(&id));
+                        if same_heads && shown {
+                            continue;
+                        }
                         let rev = self.0.revisions.get() + 1;
                         self.0.revisions.set(rev);
                         updates.push(RecordView {

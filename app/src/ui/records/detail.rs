@@ -50,7 +50,47 @@ pub fn RecordDetail() -> impl IntoView {
                 },
                 Some(v) => view! { <DetailBody view=v /> }.into_any(),
             }}
+            // Outside the body, which is drawn again when the record changes: a
+            // colleague's edit arriving does not close the open "delete?" sheet.
+            <Show when=move || view_of.with(Option::is_some) && me().role.administers()>
+                <DeleteRecord id=id kind=kind />
+            </Show>
         </section>
+    }
+}
+
+/// Deleting a record for everyone: owners and admins, asked first; undone from the
+/// toast or restored from the bin.
+#[component]
+fn DeleteRecord(id: Memo<Option<DocumentId>>, kind: Memo<&'static str>) -> impl IntoView {
+    let delete = Callback::new(move |()| {
+        let Some(id) = id.get_untracked() else {
+            return;
+        };
+        let list_href = format!("/{}", section_of(kind.get_untracked()));
+        wasm_bindgen_futures::spawn_local(async move {
+            if repo().set_deleted(id, true).await.is_ok() {
+                crate::ui::go(&list_href);
+                crate::ui::widgets::toast::show_undo(
+                    Key::UiDeletedToast,
+                    Callback::new(move |()| {
+                        wasm_bindgen_futures::spawn_local(async move {
+                            let _ = repo().set_deleted(id, false).await;
+                        });
+                    }),
+                );
+            }
+        });
+    });
+    view! {
+        <div class="actions no-print delete-actions">
+            <crate::ui::widgets::dialog::ConfirmButton
+                id="delete-record"
+                label=Key::UiDelete
+                question=Key::ConfirmDeleteRecord
+                on_confirm=delete
+            />
+        </div>
     }
 }
 
@@ -109,8 +149,6 @@ fn DetailBody(view: RecordView) -> impl IntoView {
         _ => me().role.can_write(),
     };
     let archived = view.record.common().is_archived();
-    // Deleting: owners and admins, asked first; undone from the toast or the bin.
-    let can_delete = me().role.administers();
     // What is held about a person (an access request): owners, admins and privacy
     // officers.
     let privacy = (me().role.handles_privacy()
@@ -119,23 +157,6 @@ fn DetailBody(view: RecordView) -> impl IntoView {
             Record::Contact(_) | Record::Account(_) | Record::Lead(_)
         ))
     .then(|| format!("/privacy/{id}"));
-    let list_href = format!("/{}", section_of(&kind));
-    let delete = Callback::new(move |()| {
-        let list_href = list_href.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            if repo().set_deleted(id, true).await.is_ok() {
-                crate::ui::go(&list_href);
-                crate::ui::widgets::toast::show_undo(
-                    Key::UiDeletedToast,
-                    Callback::new(move |()| {
-                        wasm_bindgen_futures::spawn_local(async move {
-                            let _ = repo().set_deleted(id, false).await;
-                        });
-                    }),
-                );
-            }
-        });
-    });
     // Restoring: the banner's button, and the undo of archiving.
     let restore = move || {
         wasm_bindgen_futures::spawn_local(async move {
@@ -175,16 +196,6 @@ fn DetailBody(view: RecordView) -> impl IntoView {
                     <A href=href attr:id="privacy-link">{tr(Key::PrivacyLink)}</A>
                 </p>
             })}
-            <Show when=move || can_delete>
-                <div class="actions no-print delete-actions">
-                    <crate::ui::widgets::dialog::ConfirmButton
-                        id="delete-record"
-                        label=Key::UiDelete
-                        question=Key::ConfirmDeleteRecord
-                        on_confirm=delete
-                    />
-                </div>
-            </Show>
             <Show when=move || editable && !archived>
                 <div class="actions no-print archive-actions">
                     <button type="button" class="button" id="archive-record" on:click=move |_| {
