@@ -873,6 +873,7 @@ ui-api_access = Access
 ui-api_read = Read
 ui-api_write = Read and write
 ui-api_all_kinds = All record kinds
+ui-api_privacy = Also the KVKK request log and access answers (privacy officers’ work; “all record kinds” does not include it)
 ui-api_create = Create token
 ui-api_tokens = Tokens
 ui-api_none = No tokens yet.
@@ -1249,6 +1250,14 @@ privacy-days_left = { $days ->
 privacy-days_late = { $days ->
         [one] { $days } day late
        *[other] { $days } days late
+    }
+privacy-deadlines_overdue = { $count ->
+        [one] { $count } KVKK request is past its deadline
+       *[other] { $count } KVKK requests are past their deadline
+    }
+privacy-deadlines_due_soon = { $count ->
+        [one] { $count } KVKK request is due within a week
+       *[other] { $count } KVKK requests are due within a week
     }
 privacy-kind-access = Access (what is held)
 privacy-kind-rectification = Rectification

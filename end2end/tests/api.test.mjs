@@ -78,7 +78,9 @@ test('an admin creates a token on a phone, an outside system uses it, and revoki
     headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
     body: JSON.stringify({ fields: { name: 'Entegrasyon Ticaret', city: 'Konya' } }),
   });
-  assert.equal(created.status, 201, await created.text());
+  const createdText = await created.text();
+  assert.equal(created.status, 201, createdText);
+  const accountId = JSON.parse(createdText).id;
   await page.locator('.cards .card-title', { hasText: 'Entegrasyon Ticaret' }).waitFor({ timeout: 15_000 });
   // The receiver gets the event, signed over timestamp and body.
   for (let i = 0; i < 100 && !received.some((r) => r.headers['saha-event'] === 'account.created'); i++) {
@@ -106,6 +108,23 @@ test('an admin creates a token on a phone, an outside system uses it, and revoki
   await page.locator('p.empty', { hasText: 'Henüz anahtar yok' }).waitFor();
   const after = await fetch(`${server.url}/api/v1/accounts`, { headers: { authorization: `Bearer ${secret}` } });
   assert.equal(after.status, 401);
+
+  // A token for the privacy officer's tooling: only the request log and access answers.
+  await page.locator('#token-name').fill('KVKK aracı');
+  await page.locator('#token-all-kinds').uncheck();
+  await page.locator('#token-privacy').check();
+  await page.getByRole('button', { name: 'Anahtar oluştur' }).click();
+  const privacySecret = (await page.locator('#new-token-secret').textContent()).trim();
+  const privacyCard = page.locator('#api-tokens li.api-token', { hasText: 'KVKK aracı' });
+  await privacyCard.waitFor();
+  assert.equal((await privacyCard.locator('code').textContent()).trim(), 'privacy:read');
+  const bearer = { headers: { authorization: `Bearer ${privacySecret}` } };
+  const held = await fetch(`${server.url}/api/v1/privacy/access/${accountId}`, bearer);
+  assert.equal(held.status, 200);
+  const disclosure = await held.json();
+  assert.equal(disclosure.name, 'Entegrasyon Ticaret');
+  assert.equal(disclosure.records[0].own, true);
+  assert.equal((await fetch(`${server.url}/api/v1/accounts`, bearer)).status, 403);
   assert.deepEqual(page.cspViolations, []);
   await context.close();
 });

@@ -124,6 +124,15 @@ describe('privacy', () => {
     assert.match(await entry.locator('.entry-title').textContent(), /Silme veya yok etme/);
     assert.match(await entry.textContent(), /KEP/);
 
+    // "My day" warns of it and leads to the log.
+    await page.goto(`${server.url}/today`);
+    const warning = page.locator('#privacy-deadlines');
+    await warning.waitFor();
+    assert.equal((await warning.textContent()).trim(), '1 KVKK başvurusunun süresi bir hafta içinde doluyor');
+    await warning.locator('a').click();
+    await page.waitForURL(`${server.url}/settings/privacy`);
+    await entry.waitFor();
+
     // Closing needs the answer given; with it, the request is answered.
     await entry.locator('summary').click();
     await entry.locator('select[id^="request-status-"]').selectOption('answered');
@@ -136,6 +145,14 @@ describe('privacy', () => {
     await closed.waitFor();
     assert.match(await closed.locator('.request-status').textContent(), /Cevaplandı/);
     assert.equal(await closed.locator('.deadline').count(), 0);
+    // Closed, it no longer warns.
+    const listed = page.waitForResponse((r) => r.url().endsWith('/api/privacy/deadlines'));
+    await page.goto(`${server.url}/today`);
+    await listed;
+    await page.locator('.my-day h1').waitFor();
+    // (The answer is drawn within the frame after it arrives.)
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
+    assert.equal(await page.locator('#privacy-deadlines').count(), 0);
 
     // The settings page leads to the log; the audit log has both steps, without the name.
     await page.goto(`${server.url}/settings`);

@@ -9,3 +9,7 @@
 
 pub mod access;
 pub mod request;
+
+/// The REST API scope section of the request log and access answers
+/// (`privacy:read`, `privacy:write`); a token's `*` does not include it.
+pub const SCOPE: &str = "privacy";

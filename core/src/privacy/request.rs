@@ -167,6 +167,37 @@ pub struct PrivacyRequest {
     pub updated_at: i64,
 }
 
+/// How many open requests need attention on a day: the warning shown outside the log
+/// (`GET /api/privacy/deadlines`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Deadlines {
+    /// Open past their deadline.
+    pub overdue: usize,
+    /// Open and due within [`WARN_DAYS`].
+    pub due_soon: usize,
+}
+
+impl Deadlines {
+    /// Counts `requests` on `today`.
+    pub fn of<'a>(requests: impl IntoIterator<Item = &'a PrivacyRequest>, today: Date) -> Self {
+        let mut deadlines = Deadlines::default();
+        for request in requests {
+            match request.urgency(today) {
+                Urgency::Overdue(_) => deadlines.overdue += 1,
+                Urgency::DueSoon(_) => deadlines.due_soon += 1,
+                Urgency::OnTime(_) | Urgency::Closed => {}
+            }
+        }
+        deadlines
+    }
+
+    /// Whether nothing needs attention.
+    pub fn is_calm(&self) -> bool {
+        self.overdue == 0 && self.due_soon == 0
+    }
+}
+
 impl PrivacyRequest {
     /// Where the request stands on `today`.
     pub fn urgency(&self, today: Date) -> Urgency {
@@ -468,5 +499,36 @@ mod tests {
             serde_json::to_value(Channel::InPerson).expect("serialises"),
             Channel::InPerson.code()
         );
+    }
+
+    #[test]
+    fn deadlines_count_the_open_requests_due_soon_and_late() {
+        let logged = |received: &str| {
+            let mut input = input();
+            input.received_on = received.into();
+            PrivacyRequest::new("r".into(), &input, "a@example.com", 1, day(received))
+        };
+        let today = day("2026-12-20");
+        let mut closed = logged("2026-11-01");
+        let mut answered = input();
+        answered.status = Some(Status::Refused);
+        answered.answer = "Kimlik doğrulanamadı.".into();
+        closed.apply(&answered, "a@example.com", 2, today);
+        let requests = [
+            logged("2026-11-01"), // due 2026-12-01: 19 days late
+            logged("2026-11-20"), // due today
+            logged("2026-11-26"), // due in 6 days
+            logged("2026-12-10"), // 20 days left
+            closed,
+        ];
+        assert_eq!(
+            Deadlines::of(&requests, today),
+            Deadlines {
+                overdue: 1,
+                due_soon: 2
+            }
+        );
+        assert!(!Deadlines::of(&requests, today).is_calm());
+        assert!(Deadlines::of(&requests[3..], today).is_calm());
     }
 }

@@ -26,7 +26,6 @@ use saha_core::workspace;
 
 use crate::directory::{User, now_ms};
 use crate::http::state::AppState;
-use crate::storage::DocumentStore;
 use crate::storage::records::RecordQuery;
 use crate::sync::hub::{Grant, MemberChange};
 
@@ -209,37 +208,23 @@ async fn visible_records(
     kind: &str,
 ) -> Result<Vec<(DocumentId, Record)>, String> {
     let access = user.access();
-    let mut query = RecordQuery {
+    let query = RecordQuery {
         teams: (!access.role.sees_all()).then(|| access.teams.clone()),
         include_archived: true,
         ..RecordQuery::of(&user.workspace_id, kind, PAGE)
     };
-    let mut records = Vec::new();
-    loop {
-        let page = state
-            .hub
-            .storage()
-            .records(query.clone())
-            .await
-            .map_err(|e| e.to_string())?;
-        let done = page.len() < PAGE;
-        query.after = page.last().map(|r| crate::storage::records::After {
-            value: r.sort_value(query.sort),
-            id: r.id.to_string(),
-        });
-        for row in page {
-            let scope = saha_core::access::Scope {
+    let rows = crate::storage::records::all(state.hub.storage(), query)
+        .await
+        .map_err(|e| e.to_string())?;
+    rows.into_iter()
+        .filter(|row| {
+            access.can_read(&saha_core::access::Scope {
                 team: row.team.clone(),
                 owner: row.owner.clone(),
-            };
-            if access.can_read(&scope) {
-                records.push((row.id, row.record().map_err(|e| e.to_string())?));
-            }
-        }
-        if done {
-            return Ok(records);
-        }
-    }
+            })
+        })
+        .map(|row| Ok((row.id, row.record().map_err(|e| e.to_string())?)))
+        .collect()
 }
 
 /// Runs `admin import`; returns the report.

@@ -78,6 +78,10 @@ pub fn router(state: AppState) -> Router {
             "/privacy/requests/{id}",
             get(crate::privacy::handlers::get).put(crate::privacy::handlers::update),
         )
+        .route(
+            "/privacy/deadlines",
+            get(crate::privacy::handlers::deadlines),
+        )
         .route("/document-numbers", post(document_numbers::reserve_numbers))
         // The route of earlier app versions still cached on devices (invoice numbers).
         .route("/invoice-numbers", post(document_numbers::reserve_numbers))

@@ -1,10 +1,15 @@
 //! The request log's endpoints, for owners, admins and privacy officers:
 //!
 //! - the app's (session): `GET/POST /api/privacy/requests`,
-//!   `GET/PUT /api/privacy/requests/{id}`;
+//!   `GET/PUT /api/privacy/requests/{id}`, and `GET /api/privacy/deadlines` (how many
+//!   open requests are late or due within a week, for the warning on "my day");
 //! - the REST API's (a token with `privacy:read` / `privacy:write`, or the session):
 //!   `GET/POST /api/v1/privacy/requests`, `GET/PUT /api/v1/privacy/requests/{id}`,
-//!   answered with RFC 9457 problem details.
+//!   answered with RFC 9457 problem details;
+//! - the REST API's answer to an access request (`privacy:read`):
+//!   `GET /api/v1/privacy/access/{person}`, everything held about the person as the
+//!   same JSON file the app saves ([`saha_core::privacy::access::gather`] over the
+//!   server-side projection), audited as a disclosure.
 //!
 //! Both take a [`RequestInput`], check it the one way ([`RequestInput::check`], the
 //! person's record in the caller's workspace) and audit every change by the request's
@@ -19,7 +24,8 @@ use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use saha_core::DocumentId;
 use saha_core::api::{ApiErrorCode, AuditAction};
-use saha_core::privacy::request::{PrivacyRequest, RequestInput, today};
+use saha_core::privacy::access::{Disclosure, gather};
+use saha_core::privacy::request::{Deadlines, PrivacyRequest, RequestInput, today};
 
 use crate::directory::{User, now_ms};
 use crate::http::audit::audit;
@@ -42,6 +48,8 @@ const PERSON_KINDS: [&str; 3] = [
 enum Refused {
     Forbidden,
     NotFound,
+    /// No contact, lead or account of the workspace has the ID asked about.
+    UnknownPerson,
     Invalid(String),
     Full,
     Failed(crate::ServerError),
@@ -62,7 +70,7 @@ impl From<Refused> for Failure {
     fn from(refused: Refused) -> Failure {
         match refused {
             Refused::Forbidden => Failure::forbidden(),
-            Refused::NotFound => Failure::not_found(),
+            Refused::NotFound | Refused::UnknownPerson => Failure::not_found(),
             Refused::Invalid(detail) => Failure::invalid(detail),
             Refused::Full => Failure::invalid(full()),
             Refused::Failed(e) => e.into(),
@@ -82,6 +90,11 @@ impl From<Refused> for Problem {
                 StatusCode::NOT_FOUND,
                 ApiErrorCode::NotFound,
                 "no such privacy request",
+            ),
+            Refused::UnknownPerson => Problem::new(
+                StatusCode::NOT_FOUND,
+                ApiErrorCode::NotFound,
+                "no contact, lead or account of this workspace has this ID",
             ),
             Refused::Invalid(detail) => Problem::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -197,6 +210,44 @@ async fn change_request(
     Ok(request)
 }
 
+/// Everything held about the person whose record is `person` (a contact, lead or
+/// account of `user`'s workspace): every record of every kind that refers to them,
+/// archived and deleted ones too, read from the server-side projection.
+async fn disclosure_of(state: &AppState, user: &User, person: &str) -> Result<Disclosure, Refused> {
+    handler_of(user)?;
+    let id: DocumentId = person.parse().map_err(|_| Refused::UnknownPerson)?;
+    let meta = state.hub.meta(&id).await?.ok_or(Refused::UnknownPerson)?;
+    if meta.workspace != user.workspace_id || !PERSON_KINDS.contains(&meta.kind.as_str()) {
+        return Err(Refused::UnknownPerson);
+    }
+    let access = user.access();
+    let mut records = Vec::new();
+    for kind in saha_core::kinds::KINDS {
+        let query = crate::storage::RecordQuery {
+            include_archived: true,
+            include_deleted: true,
+            ..crate::storage::RecordQuery::of(&user.workspace_id, kind, 2_000)
+        };
+        for row in crate::storage::records::all(state.hub.storage(), query).await? {
+            let scope = saha_core::access::Scope {
+                team: row.team.clone(),
+                owner: row.owner.clone(),
+            };
+            if access.can_read(&scope) {
+                records.push((row.id.to_string(), row.record()?));
+            }
+        }
+    }
+    gather(
+        person,
+        records.iter().map(|(id, record)| (id.as_str(), record)),
+        now_ms(),
+    )
+    // Its own row is written with its first change; a document without one holds no
+    // record yet.
+    .ok_or(Refused::UnknownPerson)
+}
+
 fn list_of(state: &AppState, user: &User) -> Result<Vec<PrivacyRequest>, Refused> {
     handler_of(user)?;
     Ok(super::list(
@@ -256,10 +307,19 @@ pub async fn update(
     Ok(Json(request))
 }
 
+/// `GET /api/privacy/deadlines`: how many open requests are late or due within a
+/// week, today in Turkey.
+pub async fn deadlines(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> ApiResult<Json<Deadlines>> {
+    let requests = list_of(&state, &auth.user)?;
+    Ok(Json(Deadlines::of(&requests, today(now_ms()))))
+}
+
 // ---- the REST API's endpoints -----------------------------------------------------
 
-/// The scope section of the request log.
-pub const SCOPE: &str = "privacy";
+pub use saha_core::privacy::SCOPE;
 
 /// `GET /api/v1/privacy/requests`: `{ "data": [...] }`.
 pub async fn rest_list(
@@ -311,4 +371,31 @@ pub async fn rest_update(
     let ip = ip(&state, &peer, &headers);
     let request = change_request(&state, &caller.user, &caller.actor(), &ip, &id, &input).await?;
     Ok(Json(request))
+}
+
+/// `GET /api/v1/privacy/access/{person}`: everything held about the person whose
+/// record (contact, lead or account) is `person`, as the JSON file an access request
+/// is answered with. Audited as a disclosure, like the file saved in the app.
+pub async fn rest_access(
+    State(state): State<AppState>,
+    caller: Caller,
+    peer: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Path(person): Path<String>,
+) -> RestResult<Json<Disclosure>> {
+    caller.require_exactly(SCOPE, false)?;
+    let disclosure = disclosure_of(&state, &caller.user, &person).await?;
+    audit(
+        &state,
+        &caller.user.workspace_id,
+        &caller.actor(),
+        AuditAction::PersonalDataDisclosed,
+        &disclosure.person,
+        &ip(&state, &peer, &headers),
+        format!(
+            "{} records as json through the API",
+            disclosure.records.len()
+        ),
+    );
+    Ok(Json(disclosure))
 }

@@ -45,6 +45,10 @@ pub fn routes() -> Router<AppState> {
             "/privacy/requests/{id}",
             get(crate::privacy::handlers::rest_get).put(crate::privacy::handlers::rest_update),
         )
+        .route(
+            "/privacy/access/{person}",
+            get(crate::privacy::handlers::rest_access),
+        )
         .route("/{section}", get(records::list).post(records::create))
         .route(
             "/{section}/{id}",

@@ -249,7 +249,8 @@ fn json_body(schema: &str, description: &str) -> Value {
     })
 }
 
-/// The privacy request log (`/api/v1/privacy/requests`, [`crate::privacy::handlers`]).
+/// The privacy request log (`/api/v1/privacy/requests`) and access requests'
+/// answers (`/api/v1/privacy/access/{person}`), [`crate::privacy::handlers`].
 fn privacy_paths(paths: &mut Map<String, Value>, schemas: &mut Map<String, Value>) {
     use saha_core::privacy::request::{Channel, RequestKind, Status};
     let codes = |all: Vec<&'static str>| json!(all);
@@ -349,6 +350,56 @@ fn privacy_paths(paths: &mut Map<String, Value>, schemas: &mut Map<String, Value
                 "summary": format!("The request as it now stands: its status, answer and evidence with the rest. {who} Scope privacy:write."),
                 "requestBody": body,
                 "responses": responses(("200", json_body("PrivacyRequest", "the changed request")), &[("404", "no such request"), ("413", "body too large"), ("415", "not JSON"), ("422", "a field is wrong")]),
+            },
+        }),
+    );
+    schemas.insert(
+        "Disclosure".into(),
+        json!({
+            "type": "object",
+            "description": "everything held about one person: the answer to an access request (KVKK art. 11)",
+            "required": ["person", "kind", "name", "madeAt", "records", "messages"],
+            "properties": {
+                "person": { "type": "string", "description": "the person's record ID" },
+                "kind": { "type": "string", "description": "contact, lead or account" },
+                "name": { "type": "string" },
+                "madeAt": { "type": "integer", "description": "ms since the epoch" },
+                "records": { "type": "array", "description": "their own record first, then every record that refers to them (archived and deleted ones too), oldest first", "items": {
+                    "type": "object",
+                    "required": ["id", "kind", "title", "own", "data"],
+                    "properties": {
+                        "id": { "type": "string" },
+                        "kind": { "type": "string" },
+                        "title": { "type": "string" },
+                        "own": { "type": "boolean", "description": "the person's own record" },
+                        "data": { "type": "object", "description": "the record as stored" },
+                    },
+                } },
+                "messages": { "type": "array", "description": "what campaigns sent them: only their part of each", "items": {
+                    "type": "object",
+                    "required": ["campaign", "name", "channel", "subject", "template"],
+                    "properties": {
+                        "campaign": { "type": "string" },
+                        "name": { "type": "string" },
+                        "channel": { "type": "string", "description": "the İYS channel code" },
+                        "subject": { "type": "string" },
+                        "template": { "type": "string" },
+                        "delivery": { "description": "what the outbox did, when it got to them" },
+                        "surveyAnswer": { "description": "their survey answer, if any" },
+                    },
+                } },
+            },
+        }),
+    );
+    paths.insert(
+        "/api/v1/privacy/access/{person}".into(),
+        json!({
+            "parameters": [{ "name": "person", "in": "path", "required": true, "schema": { "type": "string" }, "description": "the person's contact, lead or account ID" }],
+            "get": {
+                "tags": ["privacy"],
+                "operationId": "disclose_person",
+                "summary": format!("Everything held about a person, as the JSON file an access request is answered with (the app saves the same file). Audited as a disclosure. {who} Scope privacy:read."),
+                "responses": responses(("200", json_body("Disclosure", "what is held about them")), &[("404", "no contact, lead or account of this workspace has this ID")]),
             },
         }),
     );

@@ -281,6 +281,29 @@ where
     }
 }
 
+/// Every row matching `query` (its `after` and `limit` are the paging's: `limit` rows
+/// are read at a time), in the query's order.
+pub async fn all<S: super::DocumentStore>(
+    store: &S,
+    mut query: RecordQuery,
+) -> Result<Vec<RecordRow>, ServerError> {
+    let page_size = query.limit.max(1);
+    query.limit = page_size;
+    let mut rows = Vec::new();
+    loop {
+        let page = store.records(query.clone()).await?;
+        let done = page.len() < page_size;
+        query.after = page.last().map(|r| After {
+            value: r.sort_value(query.sort),
+            id: r.id.to_string(),
+        });
+        rows.extend(page);
+        if done {
+            return Ok(rows);
+        }
+    }
+}
+
 /// The `meta` key holding the projection's version ([`saha_core::read_model::version`]
 /// and [`LAYOUT`]).
 const VERSION_KEY: &str = "records_version";

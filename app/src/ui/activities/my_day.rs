@@ -142,6 +142,7 @@ pub fn MyDay() -> impl IntoView {
     view! {
         <section class="page my-day">
             <h1>{move || word(lang.get(), Key::UiMyDay)}</h1>
+            <crate::ui::privacy::deadlines::PrivacyDeadlines />
             <NotificationSwitch />
             <h2>{move || word(lang.get(), Key::KindsTask)}</h2>
             {move || {

@@ -5,6 +5,8 @@
 //!   ([`saha_core::privacy::access`]), as a JSON file and a readable report.
 //! - [`requests`]: `/settings/privacy`, the log of people's requests with their 30-day
 //!   deadlines ([`saha_core::privacy::request`]).
+//! - [`deadlines`]: the warning on "my day" when a request is late or due within a week.
 
 pub mod access;
+pub mod deadlines;
 pub mod requests;

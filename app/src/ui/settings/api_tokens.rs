@@ -13,14 +13,19 @@ use crate::ui::widgets::feedback::{error_banner, input_field};
 use crate::ui::widgets::format::format_time;
 use crate::ui::{me, tr, use_lang, word};
 
-/// The scopes a form asks for: every kind, or the chosen sections, read or write.
-fn scopes(all: bool, sections: &[String], write: bool) -> Vec<String> {
+/// The scopes a form asks for: every kind, or the chosen sections, read or write; and
+/// the privacy request log when ticked (`*` does not include it).
+fn scopes(all: bool, sections: &[String], privacy: bool, write: bool) -> Vec<String> {
     let access = if write { "write" } else { "read" };
-    if all {
+    let kinds: Vec<String> = if all {
         vec![format!("*:{access}")]
     } else {
         sections.iter().map(|s| format!("{s}:{access}")).collect()
-    }
+    };
+    kinds
+        .into_iter()
+        .chain(privacy.then(|| format!("{}:{access}", saha_core::privacy::SCOPE)))
+        .collect()
 }
 
 /// Checkboxes named `name`, one per `(value, label)`, adding their value to `chosen`
@@ -81,6 +86,7 @@ pub fn ApiTokensPage() -> impl IntoView {
     let write = RwSignal::new(false);
     let all_kinds = RwSignal::new(true);
     let sections = RwSignal::new(Vec::<String>::new());
+    let privacy = RwSignal::new(false);
     let error = RwSignal::new(None::<ApiErrorCode>);
     let secret = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -92,6 +98,7 @@ pub fn ApiTokensPage() -> impl IntoView {
         let chosen = scopes(
             all_kinds.get_untracked(),
             &sections.get_untracked(),
+            privacy.get_untracked(),
             write.get_untracked(),
         );
         if name.get_untracked().trim().is_empty() || chosen.is_empty() {
@@ -205,6 +212,15 @@ pub fn ApiTokensPage() -> impl IntoView {
                         <Show when=move || !all_kinds.get()>
                             <div class="kind-choices">{kind_choices()}</div>
                         </Show>
+                        <label class="check">
+                            <input
+                                type="checkbox"
+                                id="token-privacy"
+                                prop:checked=privacy
+                                on:change=move |ev| privacy.set(event_target_checked(&ev))
+                            />
+                            {tr(Key::UiApiPrivacy)}
+                        </label>
                     </fieldset>
                     <div class="actions">
                         <button type="submit" class="button" disabled=busy>{tr(Key::UiApiCreate)}</button>
@@ -274,11 +290,14 @@ mod tests {
 
     #[test]
     fn the_form_asks_for_every_kind_or_the_chosen_ones() {
-        assert_eq!(scopes(true, &["accounts".into()], false), ["*:read"]);
+        assert_eq!(scopes(true, &["accounts".into()], false, false), ["*:read"]);
         assert_eq!(
-            scopes(false, &["accounts".into(), "invoices".into()], true),
+            scopes(false, &["accounts".into(), "invoices".into()], false, true),
             ["accounts:write", "invoices:write"]
         );
-        assert!(scopes(false, &[], true).is_empty());
+        assert!(scopes(false, &[], false, true).is_empty());
+        // The request log only when ticked: `*` does not reach it.
+        assert_eq!(scopes(true, &[], true, false), ["*:read", "privacy:read"]);
+        assert_eq!(scopes(false, &[], true, true), ["privacy:write"]);
     }
 }
