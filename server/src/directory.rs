@@ -977,7 +977,7 @@ mod tests {
 
     fn directory() -> (tempfile::TempDir, Directory) {
         let dir = tempfile::tempdir().unwrap();
-        let db = std::sync::Arc::new(redb::Database::create(dir.path().join("t.redb")).unwrap());
+        let db = crate::storage::embedded::SharedDb::create(&dir.path().join("t.redb")).unwrap();
         (dir, Directory::open(Tables::Embedded(db)).unwrap())
     }
 

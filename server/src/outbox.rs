@@ -760,7 +760,7 @@ mod tests {
             fail_first: Mutex::new(0),
         };
         {
-            let db = Arc::new(redb::Database::create(&path).unwrap());
+            let db = crate::storage::embedded::SharedDb::create(&path).unwrap();
             let (outbox, uncertain) = Outbox::open(Tables::Embedded(db)).unwrap();
             assert!(uncertain.is_empty());
             assert_eq!(
@@ -792,7 +792,7 @@ mod tests {
             second.state = ItemState::Sending;
             outbox.put(&second).unwrap();
         }
-        let db = Arc::new(redb::Database::create(&path).unwrap());
+        let db = crate::storage::embedded::SharedDb::create(&path).unwrap();
         let (outbox, uncertain) = Outbox::open(Tables::Embedded(db)).unwrap();
         assert_eq!(uncertain.len(), 1, "the interrupted one is uncertain");
         for due in outbox.due(now_ms(), 10).unwrap() {
@@ -819,7 +819,7 @@ mod tests {
     #[tokio::test]
     async fn failures_retry_with_backoff_and_stay_in_the_outbox() {
         let dir = tempfile::tempdir().unwrap();
-        let db = Arc::new(redb::Database::create(dir.path().join("o.redb")).unwrap());
+        let db = crate::storage::embedded::SharedDb::create(&dir.path().join("o.redb")).unwrap();
         let (outbox, _) = Outbox::open(Tables::Embedded(db)).unwrap();
         let sms = FakeSms {
             sent: Mutex::new(Vec::new()),

@@ -304,3 +304,174 @@ async fn a_token_reaches_the_log_only_with_a_privacy_scope() {
     );
     server.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_access_request_is_answered_through_the_api() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let rep = server
+        .member("temsilci@anadolu.test", "sales_rep", &[])
+        .await;
+    let rep_id = rep.user_id().await.unwrap();
+    let create = |section: &'static str, fields: Value| {
+        let owner = &server.owner;
+        async move {
+            let (status, body) = owner
+                .post(&format!("/api/v1/{section}"), &json!({ "fields": fields }))
+                .await
+                .unwrap();
+            assert_eq!(status, 201, "{body}");
+            body["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let person = create(
+        "contacts",
+        json!({ "name": "Zeliha Erişim", "email": "zeliha@erisim.test" }),
+    )
+    .await;
+    let other = create("contacts", json!({ "name": "Başka Kişi" })).await;
+    let call = create(
+        "calls",
+        json!({ "direction": "incoming", "number": "0532 111 22 33", "contact": person,
+                "started": "2026-12-01T10:15", "outcome": "reached" }),
+    )
+    .await;
+    let others_call = create(
+        "calls",
+        json!({ "direction": "outgoing", "number": "0532 444 55 66", "contact": other,
+                "started": "2026-12-01T11:00", "outcome": "reached" }),
+    )
+    .await;
+
+    let reader = Rest::new(
+        &server.http(),
+        &token(&server, &["privacy:read"], None).await,
+    );
+    let path = format!("/api/v1/privacy/access/{person}");
+    let (status, file) = reader.get(&path).await;
+    assert_eq!(status, StatusCode::OK, "{file}");
+    assert_eq!(file["person"], person.as_str());
+    assert_eq!(file["kind"], "contact");
+    assert_eq!(file["name"], "Zeliha Erişim");
+    let records = file["records"].as_array().unwrap();
+    assert_eq!(records[0]["id"], person.as_str());
+    assert_eq!(records[0]["own"], true);
+    assert_eq!(
+        records[0]["data"]["Contact"]["fields"]["email"], "zeliha@erisim.test",
+        "{file}"
+    );
+    let ids: Vec<&str> = records.iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [person.as_str(), call.as_str()],
+        "their call, nobody else's"
+    );
+    assert!(!file.to_string().contains(&others_call));
+    assert!(!file.to_string().contains("Başka Kişi"));
+
+    // Not to `*`, not to a sales rep's token, not for an ID that is no person.
+    let everything = Rest::new(&server.http(), &token(&server, &["*:read"], None).await);
+    let (status, body) = everything.get(&path).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let rep_reader = Rest::new(
+        &server.http(),
+        &token(&server, &["privacy:read"], Some(&rep_id)).await,
+    );
+    let (status, body) = rep_reader.get(&path).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    for missing in [
+        "not-an-id".to_owned(),
+        saha_core::DocumentId::random().to_string(),
+        call.clone(),
+    ] {
+        let (status, body) = reader
+            .get(&format!("/api/v1/privacy/access/{missing}"))
+            .await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{missing}: {body}");
+        assert_eq!(body["code"], "not_found");
+    }
+
+    // The disclosure is audited by the person's ID, without their name.
+    let (_, audit) = server.owner.get("/api/audit").await.unwrap();
+    let disclosed: Vec<&Value> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "privacy.disclosed")
+        .collect();
+    assert_eq!(disclosed.len(), 1, "{audit}");
+    assert_eq!(disclosed[0]["target"], person.as_str());
+    assert_eq!(disclosed[0]["detail"], "2 records as json through the API");
+    assert!(!disclosed[0].to_string().contains("Zeliha"));
+    server.shutdown().await.unwrap();
+}
+
+/// The ground erasure stands on: an erased document leaves no byte in storage (the
+/// redb file, or every PostgreSQL table), is answered `doc-unavailable` — to a stale
+/// device pushing its old copy with a new edit too, which stores nothing — and stays
+/// erased across a restart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erased_document_leaves_no_bytes_and_a_stale_copy_brings_nothing_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let marker = format!("Silinen-{}", saha_core::DocumentId::random());
+    let (id, kept) = (
+        saha_core::DocumentId::random(),
+        saha_core::DocumentId::random(),
+    );
+    let mut stale = connect(&server, "stale-phone").await;
+    stale.docs.insert(id, account(&marker, ""));
+    stale.push(id).await.unwrap();
+    edit(stale.docs.get_mut(&id).unwrap(), |f| {
+        f.set("city", format!("{marker} şehri"))
+    });
+    stale.push(id).await.unwrap();
+    stale.docs.insert(kept, account("Kalan Ticaret", ""));
+    stale.push(kept).await.unwrap();
+    let storage = server.hub.storage();
+    assert!(storage.raw_occurrences(&marker).await.unwrap() > 0);
+
+    let at = saha_server::directory::now_ms();
+    assert_eq!(server.hub.erase(&[id], at).await.unwrap(), 1);
+    assert_eq!(
+        storage.raw_occurrences(&marker).await.unwrap(),
+        0,
+        "no byte of it is left in storage"
+    );
+
+    // The stale phone edits its copy and pushes: refused, nothing stored.
+    edit(stale.docs.get_mut(&id).unwrap(), |f| {
+        f.set("phone", "0532 111 22 33")
+    });
+    stale.offer(id).await.unwrap();
+    assert!(pump_until(&mut stale, |p| p.unavailable.contains(&id)).await);
+    assert_eq!(storage.raw_occurrences(&marker).await.unwrap(), 0);
+    // Another device asking for it learns nothing; the REST API does not know it.
+    let mut other = connect(&server, "other-phone").await;
+    assert!(other.fetch(id).await.is_err());
+    assert_eq!(
+        read_account(other.fetch(kept).await.unwrap()).unwrap().name,
+        "Kalan Ticaret"
+    );
+    let (status, _) = server
+        .owner
+        .get(&format!("/api/v1/accounts/{id}"))
+        .await
+        .unwrap();
+    assert_eq!(status, 404);
+    drop((stale, other));
+    server.shutdown().await.unwrap();
+
+    // After a restart it is still erased.
+    let server = start(dir.path()).await;
+    assert!(server.hub.is_erased(&id));
+    let mut late = connect(&server, "late-phone").await;
+    late.docs.insert(id, account(&marker, ""));
+    late.offer(id).await.unwrap();
+    assert!(pump_until(&mut late, |p| p.unavailable.contains(&id)).await);
+    assert_eq!(
+        server.hub.storage().raw_occurrences(&marker).await.unwrap(),
+        0
+    );
+    server.shutdown().await.unwrap();
+}

@@ -13,9 +13,9 @@
 //! it as stored, and a burst of changes costs one fsync rather than one each.
 
 use std::collections::HashMap;
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard};
 use std::thread::JoinHandle;
 
 use redb::{Database, Durability, ReadableDatabase, ReadableTable, TableDefinition};
@@ -49,6 +49,171 @@ const RECORD_ORDER: TableDefinition<&[u8], &[u8]> = TableDefinition::new("record
 /// The name of the storage file inside the data directory.
 pub const FILE_NAME: &str = "saha.redb";
 
+/// The open storage file, which erasure replaces by a fresh copy of what is left
+/// ([`SharedDb::rewrite`]): redb frees the pages of removed entries without clearing
+/// them, and its `compact` moves pages without clearing them either, so only a new
+/// file holds none of an erased person's bytes.
+///
+/// Reads take the file current when they start and read it to their end. A write
+/// transaction holds [`SharedDb::writing`] until it commits, so a rewrite waits for
+/// the writes under way and no write goes to a file already replaced.
+#[derive(Clone)]
+pub struct SharedDb {
+    current: Arc<RwLock<Arc<Database>>>,
+    /// Held shared by each write transaction, exclusively by a rewrite.
+    writes: Arc<RwLock<()>>,
+    path: Arc<PathBuf>,
+    cache_bytes: usize,
+}
+
+/// The file a write transaction goes to, and the turn that keeps a rewrite waiting
+/// until the transaction is over.
+pub struct Writing<'a> {
+    db: Arc<Database>,
+    _turn: RwLockReadGuard<'a, ()>,
+}
+
+impl std::ops::Deref for Writing<'_> {
+    type Target = Database;
+
+    fn deref(&self) -> &Database {
+        &self.db
+    }
+}
+
+impl SharedDb {
+    /// Opens (or creates) the file at `path` with a small cache (for tests of the
+    /// key-value tables).
+    pub fn create(path: &Path) -> Result<SharedDb, ServerError> {
+        SharedDb::open(path.to_path_buf(), 16 * 1024 * 1024)
+    }
+
+    fn open(path: PathBuf, cache_bytes: usize) -> Result<SharedDb, ServerError> {
+        let db = redb::Builder::new()
+            .set_cache_size(cache_bytes)
+            .create(&path)?;
+        Ok(SharedDb {
+            current: Arc::new(RwLock::new(Arc::new(db))),
+            writes: Arc::new(RwLock::new(())),
+            path: Arc::new(path),
+            cache_bytes,
+        })
+    }
+
+    /// The file to read from.
+    pub fn current(&self) -> Arc<Database> {
+        self.current
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The file to write to; hold it until the write transaction commits.
+    pub fn writing(&self) -> Writing<'_> {
+        let turn = self.writes.read().unwrap_or_else(PoisonError::into_inner);
+        Writing {
+            db: self.current(),
+            _turn: turn,
+        }
+    }
+
+    /// Copies every table into a new file beside the current one, makes it durable,
+    /// and puts it in the current one's place; the old file's bytes go with its last
+    /// reader. Writes wait meanwhile; reads go on from the old file.
+    pub fn rewrite(&self) -> Result<(), ServerError> {
+        let _all_writes = self.writes.write().unwrap_or_else(PoisonError::into_inner);
+        let old = self.current();
+        let fresh_path = self.path.with_extension("redb.rewrite");
+        if fresh_path.exists() {
+            std::fs::remove_file(&fresh_path)?;
+        }
+        let fresh = redb::Builder::new()
+            .set_cache_size(self.cache_bytes)
+            .create(&fresh_path)?;
+        if let Err(e) = copy_tables(&old, &fresh) {
+            drop(fresh);
+            let _ = std::fs::remove_file(&fresh_path);
+            return Err(e);
+        }
+        std::fs::rename(&fresh_path, self.path.as_ref())?;
+        if let Some(dir) = self.path.parent() {
+            std::fs::File::open(dir)?.sync_all()?;
+        }
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(fresh);
+        Ok(())
+    }
+
+    /// The storage file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+/// Tables keyed by bytes (the documents'); [`WORKSPACE_SEQ`] holds numbers; every other
+/// table (the key-value layer's, [`META`]) maps text to bytes.
+const BYTE_KEYED: [&str; 5] = ["chunks", "doc_meta", "changes", "records", "record_order"];
+/// Entries copied per transaction while rewriting.
+const COPY_BATCH: usize = 10_000;
+
+/// Copies every table of `from` into the empty `to`, in transactions of
+/// [`COPY_BATCH`] entries, the last one durable.
+fn copy_tables(from: &Database, to: &Database) -> Result<(), ServerError> {
+    use redb::TableHandle;
+    let read = from.begin_read()?;
+    if read.list_multimap_tables()?.next().is_some() {
+        return Err(ServerError::Storage(
+            "rewrite: the file holds a multimap table this version does not know".into(),
+        ));
+    }
+    let names: Vec<String> = read.list_tables()?.map(|t| t.name().to_owned()).collect();
+    let mut tx = to.begin_write()?;
+    let mut in_tx = 0usize;
+    for name in &names {
+        // Each table is copied in key order; a full transaction is committed and the
+        // copy goes on in the next.
+        macro_rules! copy {
+            ($k:ty, $v:ty) => {{
+                let def: TableDefinition<$k, $v> = TableDefinition::new(name);
+                let source = read.open_table(def)?;
+                let mut entries = source.iter()?;
+                loop {
+                    let mut full = false;
+                    {
+                        // Opening it creates it, so an empty table is copied too.
+                        let mut target = tx.open_table(def)?;
+                        for entry in entries.by_ref() {
+                            let (key, value) = entry?;
+                            target.insert(key.value(), value.value())?;
+                            in_tx += 1;
+                            if in_tx >= COPY_BATCH {
+                                full = true;
+                                break;
+                            }
+                        }
+                    }
+                    if !full {
+                        break;
+                    }
+                    tx.commit()?;
+                    tx = to.begin_write()?;
+                    in_tx = 0;
+                }
+            }};
+        }
+        if BYTE_KEYED.contains(&name.as_str()) {
+            copy!(&[u8], &[u8]);
+        } else if name == "workspace_seq" {
+            copy!(&str, u64);
+        } else {
+            copy!(&str, &[u8]);
+        }
+    }
+    tx.set_durability(Durability::Immediate)
+        .map_err(|e| ServerError::Storage(e.to_string()))?;
+    tx.commit()?;
+    Ok(())
+}
+
 /// The storage layout this code writes; older files are migrated on open.
 const VERSION: u64 = 2;
 const VERSION_KEY: &str = "storage_version";
@@ -68,8 +233,8 @@ struct Entry {
 /// Handle to the storage file. Dropping it stops the writer thread after the queued
 /// writes are committed.
 pub struct EmbeddedStore {
-    db: Arc<Database>,
-    writer: Option<mpsc::Sender<(DocWrite, Reply)>>,
+    db: SharedDb,
+    writer: Option<mpsc::Sender<Job>>,
     thread: Option<JoinHandle<()>>,
     pending: Pending,
 }
@@ -127,6 +292,13 @@ fn order_key(workspace: &str, kind: &str, sort: SortField, value: &SortValue, id
     key.push(0);
     key.extend_from_slice(id.as_bytes());
     key
+}
+
+/// What the writer thread does, in the order queued.
+enum Job {
+    Write(Box<DocWrite>, Reply),
+    /// Erase these documents at this time; answer how many were stored.
+    Erase(Vec<DocumentId>, i64, oneshot::Sender<Result<usize, String>>),
 }
 
 /// One entry of a sort index, as redb hands it out.
@@ -187,12 +359,8 @@ impl EmbeddedStore {
     /// a small node's RSS; the operating system's page cache holds the rest).
     pub fn open(dir: &Path, cache_bytes: usize) -> Result<EmbeddedStore, ServerError> {
         std::fs::create_dir_all(dir)?;
-        let db = Arc::new(
-            redb::Builder::new()
-                .set_cache_size(cache_bytes)
-                .create(dir.join(FILE_NAME))?,
-        );
-        migrate(&db)?;
+        let db = SharedDb::open(dir.join(FILE_NAME), cache_bytes)?;
+        migrate(&db.current())?;
         let pending = Pending::default();
         let (writer, queue) = mpsc::channel();
         let thread_db = db.clone();
@@ -208,19 +376,34 @@ impl EmbeddedStore {
         })
     }
 
+    /// How many times `needle` occurs in the storage file's bytes (the erasure tests'
+    /// scan).
+    pub fn raw_occurrences(&self, needle: &[u8]) -> Result<usize, ServerError> {
+        let bytes = std::fs::read(self.db.path())?;
+        Ok(count_in(&bytes, needle))
+    }
+
     /// How many chunks a document has.
     pub fn chunk_count(&self, doc: &DocumentId) -> Result<usize, ServerError> {
-        let tx = self.db.begin_read()?;
+        let tx = self.db.current().begin_read()?;
         let table = tx.open_table(CHUNKS)?;
         let (start, end) = (chunk_key(doc, 0), chunk_key(doc, u64::MAX));
         Ok(table.range(&start[..]..=&end[..])?.count())
     }
 
     fn load_sync(&self, doc: &DocumentId) -> Result<Option<Vec<u8>>, ServerError> {
-        let tx = self.db.begin_read()?;
+        let tx = self.db.current().begin_read()?;
         let table = tx.open_table(CHUNKS)?;
         load_chunks(&table, doc)
     }
+}
+
+/// How many times `needle` occurs in `bytes`.
+pub(crate) fn count_in(bytes: &[u8], needle: &[u8]) -> usize {
+    if needle.is_empty() {
+        return 0;
+    }
+    bytes.windows(needle.len()).filter(|w| *w == needle).count()
 }
 
 fn load_chunks(
@@ -256,7 +439,10 @@ impl DocumentStore for EmbeddedStore {
             .writer
             .as_ref()
             .ok_or(ServerError::WriterGone)
-            .and_then(|w| w.send((write, done)).map_err(|_| ServerError::WriterGone));
+            .and_then(|w| {
+                w.send(Job::Write(Box::new(write), done))
+                    .map_err(|_| ServerError::WriterGone)
+            });
         if let Err(e) = sent {
             self.pending.done(&doc);
             return Err(e);
@@ -276,7 +462,7 @@ impl DocumentStore for EmbeddedStore {
         &self,
         docs: Vec<DocumentId>,
     ) -> Result<Vec<(DocumentId, Vec<u8>)>, ServerError> {
-        let tx = self.db.begin_read()?;
+        let tx = self.db.current().begin_read()?;
         let table = tx.open_table(CHUNKS)?;
         let mut out = Vec::with_capacity(docs.len());
         for id in docs {
@@ -288,7 +474,7 @@ impl DocumentStore for EmbeddedStore {
     }
 
     async fn catalog(&self) -> Result<Vec<StoredDoc>, ServerError> {
-        let tx = self.db.begin_read()?;
+        let tx = self.db.current().begin_read()?;
         let table = tx.open_table(DOC_META)?;
         let mut out = Vec::new();
         for entry in table.iter()? {
@@ -305,7 +491,7 @@ impl DocumentStore for EmbeddedStore {
     }
 
     async fn entry(&self, doc: DocumentId) -> Result<Option<StoredDoc>, ServerError> {
-        let tx = self.db.begin_read()?;
+        let tx = self.db.current().begin_read()?;
         let table = tx.open_table(DOC_META)?;
         match table.get(doc.as_bytes().as_slice())? {
             Some(v) => Ok(Some(read_entry(doc, v.value())?)),
@@ -319,7 +505,7 @@ impl DocumentStore for EmbeddedStore {
         since: u64,
         limit: usize,
     ) -> Result<Vec<StoredDoc>, ServerError> {
-        let tx = self.db.begin_read()?;
+        let tx = self.db.current().begin_read()?;
         let changes = tx.open_table(CHANGES)?;
         let metas = tx.open_table(DOC_META)?;
         let (start, end) = (
@@ -343,7 +529,7 @@ impl DocumentStore for EmbeddedStore {
     }
 
     async fn cursor(&self, workspace: String) -> Result<u64, ServerError> {
-        let tx = self.db.begin_read()?;
+        let tx = self.db.current().begin_read()?;
         let table = tx.open_table(WORKSPACE_SEQ)?;
         Ok(table
             .get(workspace.as_str())?
@@ -352,7 +538,7 @@ impl DocumentStore for EmbeddedStore {
     }
 
     async fn document_ids(&self) -> Result<Vec<DocumentId>, ServerError> {
-        let tx = self.db.begin_read()?;
+        let tx = self.db.current().begin_read()?;
         let table = tx.open_table(CHUNKS)?;
         let mut ids: Vec<DocumentId> = Vec::new();
         for entry in table.iter()? {
@@ -375,7 +561,7 @@ impl DocumentStore for EmbeddedStore {
 
     async fn records(&self, query: RecordQuery) -> Result<Vec<RecordRow>, ServerError> {
         use std::ops::Bound;
-        let tx = self.db.begin_read()?;
+        let tx = self.db.current().begin_read()?;
         let rows = tx.open_table(RECORDS)?;
         let order = tx.open_table(RECORD_ORDER)?;
         let mut start = records_prefix(&query.workspace, &query.kind);
@@ -447,7 +633,7 @@ impl DocumentStore for EmbeddedStore {
         kind: String,
         id: DocumentId,
     ) -> Result<Option<RecordRow>, ServerError> {
-        let tx = self.db.begin_read()?;
+        let tx = self.db.current().begin_read()?;
         let table = tx.open_table(RECORDS)?;
         match table.get(record_key(&workspace, &kind, &id).as_slice())? {
             Some(v) => Ok(Some(serde_json::from_slice(v.value()).map_err(json_error)?)),
@@ -455,8 +641,21 @@ impl DocumentStore for EmbeddedStore {
         }
     }
 
+    async fn erase(&self, docs: Vec<DocumentId>, at: i64) -> Result<usize, ServerError> {
+        let (done, wait) = oneshot::channel();
+        self.writer
+            .as_ref()
+            .ok_or(ServerError::WriterGone)?
+            .send(Job::Erase(docs, at, done))
+            .map_err(|_| ServerError::WriterGone)?;
+        wait.await
+            .map_err(|_| ServerError::WriterGone)?
+            .map_err(ServerError::Storage)
+    }
+
     async fn put_records(&self, rows: Vec<RecordRow>) -> Result<(), ServerError> {
-        let mut tx = self.db.begin_write()?;
+        let db = self.db.writing();
+        let mut tx = db.begin_write()?;
         tx.set_durability(Durability::Immediate)
             .map_err(|e| ServerError::Storage(e.to_string()))?;
         {
@@ -557,19 +756,46 @@ fn migrate(db: &Database) -> Result<(), ServerError> {
     Ok(())
 }
 
-fn write_loop(db: &Database, queue: &mpsc::Receiver<(DocWrite, Reply)>, pending: &Pending) {
+fn write_loop(db: &SharedDb, queue: &mpsc::Receiver<Job>, pending: &Pending) {
     // Next free chunk number per document, learned on first write.
     let mut next_seq: HashMap<DocumentId, u64> = HashMap::new();
-    while let Ok(first) = queue.recv() {
-        let mut batch = vec![first];
+    // An erasure met while gathering a batch: run after the batch, in queue order.
+    let mut held: Option<Job> = None;
+    loop {
+        let first = match held.take() {
+            Some(job) => job,
+            None => match queue.recv() {
+                Ok(job) => job,
+                Err(_) => return,
+            },
+        };
+        let (first, first_done) = match first {
+            Job::Erase(docs, at, done) => {
+                for doc in &docs {
+                    next_seq.remove(doc);
+                }
+                let result = erase_docs(db, &docs, at).map_err(|e| e.to_string());
+                if let Err(e) = &result {
+                    tracing::error!(error = %e, docs = docs.len(), "erasure failed");
+                }
+                let _ = done.send(result);
+                continue;
+            }
+            Job::Write(write, done) => (*write, done),
+        };
+        let mut batch = vec![(first, first_done)];
         while batch.len() < MAX_BATCH {
             match queue.try_recv() {
-                Ok(op) => batch.push(op),
+                Ok(Job::Write(write, done)) => batch.push((*write, done)),
+                Ok(erase) => {
+                    held = Some(erase);
+                    break;
+                }
                 Err(_) => break,
             }
         }
         let mut seq_in_tx = next_seq.clone();
-        let result = write_batch(db, &batch, &mut seq_in_tx).map_err(|e| e.to_string());
+        let result = write_batch(&db.writing(), &batch, &mut seq_in_tx).map_err(|e| e.to_string());
         if result.is_ok() {
             next_seq = seq_in_tx;
         } else if let Err(e) = &result {
@@ -580,6 +806,61 @@ fn write_loop(db: &Database, queue: &mpsc::Receiver<(DocWrite, Reply)>, pending:
             let _ = done.send(result.clone());
         }
     }
+}
+
+/// Removes every chunk, the catalog and change-feed entries and the record row (with
+/// its sort index entries) of `docs`, leaving a [`super::Tombstone`] for each one stored, in
+/// one durable transaction; then rewrites the file so none of their bytes remain.
+fn erase_docs(db: &SharedDb, docs: &[DocumentId], at: i64) -> Result<usize, ServerError> {
+    let mut erased = 0;
+    {
+        let current = db.writing();
+        let mut tx = current.begin_write()?;
+        tx.set_durability(Durability::Immediate)
+            .map_err(|e| ServerError::Storage(e.to_string()))?;
+        {
+            let mut chunks = tx.open_table(CHUNKS)?;
+            let mut metas = tx.open_table(DOC_META)?;
+            let mut changes = tx.open_table(CHANGES)?;
+            let mut records = tx.open_table(RECORDS)?;
+            let mut order = tx.open_table(RECORD_ORDER)?;
+            let mut tombstones =
+                tx.open_table(TableDefinition::<&str, &[u8]>::new(super::ERASED))?;
+            for doc in docs {
+                let (start, end) = (chunk_key(doc, 0), chunk_key(doc, u64::MAX));
+                chunks.retain_in(&start[..]..=&end[..], |_, _| false)?;
+                let entry = metas
+                    .remove(doc.as_bytes().as_slice())?
+                    .and_then(|v| serde_json::from_slice::<Entry>(v.value()).ok());
+                let Some(entry) = entry else {
+                    continue;
+                };
+                erased += 1;
+                let DocMeta {
+                    workspace, kind, ..
+                } = entry.meta;
+                changes.remove(change_key(&workspace, entry.seq).as_slice())?;
+                let row = records
+                    .remove(record_key(&workspace, &kind, doc).as_slice())?
+                    .and_then(|v| serde_json::from_slice::<RecordRow>(v.value()).ok());
+                if let Some(row) = row {
+                    for key in order_keys(&row) {
+                        order.remove(key.as_slice())?;
+                    }
+                }
+                let tombstone = super::Tombstone {
+                    workspace,
+                    kind,
+                    erased_at: at,
+                };
+                let value = serde_json::to_vec(&tombstone).map_err(json_error)?;
+                tombstones.insert(doc.to_string().as_str(), value.as_slice())?;
+            }
+        }
+        tx.commit()?;
+    }
+    db.rewrite()?;
+    Ok(erased)
 }
 
 fn write_batch(

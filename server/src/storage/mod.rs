@@ -179,6 +179,44 @@ pub trait DocumentStore {
         &self,
         rows: Vec<RecordRow>,
     ) -> impl Future<Output = Result<(), ServerError>> + Send;
+
+    /// Erases documents for good (a person's erasure, KVKK): every chunk, the catalog
+    /// entry, the change-feed entry and the record row of each, in one transaction that
+    /// also leaves a [`Tombstone`] in the [`ERASED`] table for each one that was stored;
+    /// then makes the removed bytes unreadable from storage: the embedded file is
+    /// rewritten into a fresh one ([`embedded::SharedDb::rewrite`]), PostgreSQL's tables
+    /// are vacuumed. Writes of `docs` queued before it are stored first (and erased).
+    /// Returns how many of `docs` were stored.
+    fn erase(
+        &self,
+        docs: Vec<DocumentId>,
+        at: i64,
+    ) -> impl Future<Output = Result<usize, ServerError>> + Send;
+}
+
+/// The key-value table of erased documents' tombstones, keyed by document ID.
+pub const ERASED: &str = "erased_documents";
+
+/// What is left of an erased document: which workspace it was in, its kind and when
+/// it was erased — nothing about the person.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Tombstone {
+    pub workspace: String,
+    pub kind: String,
+    pub erased_at: i64,
+}
+
+/// The tombstone of `doc`, if it was erased.
+pub fn tombstone(tables: &Tables, doc: &DocumentId) -> Result<Option<Tombstone>, ServerError> {
+    let key = doc.to_string();
+    tables.read(|tx| {
+        tx.get(ERASED, &key)?
+            .map(|v| {
+                serde_json::from_slice(&v)
+                    .map_err(|e| ServerError::Storage(format!("tombstone {key}: {e}")))
+            })
+            .transpose()
+    })
 }
 
 /// The storage a server runs on: one of the two backends.
@@ -222,6 +260,16 @@ impl Storage {
         match self {
             Storage::Embedded(s) => s.chunk_count(doc),
             Storage::Postgres(s) => s.chunk_count(doc).await,
+        }
+    }
+
+    /// How many times `needle` occurs anywhere in what this storage holds: the embedded
+    /// file's bytes, or every PostgreSQL table of the schema as text (byte columns both
+    /// as text and as hex). The erasure tests scan with it.
+    pub async fn raw_occurrences(&self, needle: &str) -> Result<usize, ServerError> {
+        match self {
+            Storage::Embedded(s) => s.raw_occurrences(needle.as_bytes()),
+            Storage::Postgres(s) => s.raw_occurrences(needle).await,
         }
     }
 
@@ -305,6 +353,10 @@ impl DocumentStore for Storage {
 
     async fn put_records(&self, rows: Vec<RecordRow>) -> Result<(), ServerError> {
         both!(self, s => s.put_records(rows).await)
+    }
+
+    async fn erase(&self, docs: Vec<DocumentId>, at: i64) -> Result<usize, ServerError> {
+        both!(self, s => s.erase(docs, at).await)
     }
 }
 
@@ -483,6 +535,95 @@ pub(crate) mod suite {
         );
     }
 
+    /// Erasing a document leaves none of its bytes in storage (its chunks, catalog and
+    /// feed entries, record row and sort index entries), only its tombstone; the
+    /// documents around it stay whole, and storage goes on working.
+    async fn erase_suite(store: &Storage) {
+        use automerge::transaction::Transactable;
+        let ws = format!("ws-{}", uuid::Uuid::new_v4());
+        let marker = format!("Zeliha-{}", uuid::Uuid::new_v4().simple());
+        let (erased, kept) = (DocumentId::random(), DocumentId::random());
+        let mut doc = automerge::Automerge::new();
+        let mut saved = Vec::new();
+        for step in 0..3 {
+            doc.transact::<_, _, automerge::AutomergeError>(|tx| {
+                tx.put(automerge::ROOT, "name", format!("{marker} {step}"))?;
+                Ok(())
+            })
+            .unwrap();
+            let chunk = doc.save_after(&saved);
+            saved = doc.get_heads();
+            store
+                .enqueue(DocWrite {
+                    doc: erased,
+                    meta: meta(&ws, "account"),
+                    chunk: Some(chunk),
+                    snapshot: None,
+                    row: Some(row(&ws, erased, &marker, "", 10 + step)),
+                    entries: Vec::new(),
+                })
+                .unwrap()
+                .wait()
+                .await
+                .unwrap();
+        }
+        let mut other = automerge::Automerge::new();
+        edit(&mut other, "x", 1);
+        write(store, kept, meta(&ws, "account"), other.save(), None).await;
+        store
+            .put_records(vec![row(&ws, kept, "Kalan Ltd", "", 20)])
+            .await
+            .unwrap();
+        assert!(
+            store.raw_occurrences(&marker).await.unwrap() > 0,
+            "the scan finds the marker before the erasure"
+        );
+
+        assert_eq!(store.erase(vec![erased], 99).await.unwrap(), 1);
+        assert!(store.load(erased).await.unwrap().is_none());
+        assert!(store.entry(erased).await.unwrap().is_none());
+        assert_eq!(store.chunk_count(&erased).await.unwrap(), 0);
+        let feed = store.changes(ws.clone(), 0, 100).await.unwrap();
+        assert_eq!(feed.iter().map(|d| d.id).collect::<Vec<_>>(), vec![kept]);
+        assert!(
+            store
+                .record(ws.clone(), "account".into(), erased)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let everyone = RecordQuery {
+            include_archived: true,
+            include_deleted: true,
+            ..RecordQuery::of(&ws, "account", 10)
+        };
+        let rows = store.records(everyone).await.unwrap();
+        assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), vec![kept]);
+        assert_eq!(
+            tombstone(&store.tables(), &erased).unwrap(),
+            Some(Tombstone {
+                workspace: ws.clone(),
+                kind: "account".into(),
+                erased_at: 99
+            })
+        );
+        assert_eq!(
+            store.raw_occurrences(&marker).await.unwrap(),
+            0,
+            "no byte of the erased document is left"
+        );
+
+        // The rest is whole and storage goes on: reads, writes, the tables.
+        let loaded = automerge::Automerge::load(&store.load(kept).await.unwrap().unwrap()).unwrap();
+        assert_eq!(loaded.get_heads(), other.get_heads());
+        edit(&mut other, "y", 2);
+        write(store, kept, meta(&ws, "account"), other.save(), None).await;
+        assert_eq!(store.changes(ws.clone(), 0, 100).await.unwrap().len(), 1);
+        assert!(tombstone(&store.tables(), &kept).unwrap().is_none());
+        // Erasing what is not stored is nothing.
+        assert_eq!(store.erase(vec![erased], 100).await.unwrap(), 0);
+    }
+
     /// Chunks load back in order, compaction keeps the document, the catalog and the
     /// change feed follow every write, and the key-value tables work.
     pub async fn run(store: &Storage) {
@@ -565,6 +706,7 @@ pub(crate) mod suite {
         // The record projection: rows written with a document's change and on their
         // own, read back by kind with the caller's teams, filters, order and cursor.
         records_suite(store, &ws).await;
+        erase_suite(store).await;
 
         // Key-value tables: put, get, ordered scan, delete, all in transactions.
         let tables = store.tables();

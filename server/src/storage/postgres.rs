@@ -125,6 +125,32 @@ impl PgStore {
         })
     }
 
+    /// How many rows of the schema's tables hold `needle`, each row read as text (byte
+    /// columns show as hex, so the needle is looked for as hex too).
+    pub async fn raw_occurrences(&self, needle: &str) -> Result<usize, ServerError> {
+        let tables: Vec<String> = sqlx::query_scalar(
+            "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let hex: String = needle.bytes().map(|b| format!("{b:02x}")).collect();
+        let mut found = 0;
+        for table in tables {
+            // The name comes from the catalog, quoted as an identifier.
+            let quoted = format!("\"{}\"", table.replace('"', "\"\""));
+            let rows: i64 = sqlx::query_scalar(&format!(
+                "SELECT count(*) FROM {quoted} t \
+                 WHERE strpos(t::text, $1) > 0 OR strpos(t::text, $2) > 0"
+            ))
+            .bind(needle)
+            .bind(&hex)
+            .fetch_one(&self.pool)
+            .await?;
+            found += usize::try_from(rows).unwrap_or(usize::MAX);
+        }
+        Ok(found)
+    }
+
     /// This node's ID in notifications.
     pub fn node_id(&self) -> &str {
         &self.node_id
@@ -406,6 +432,58 @@ impl DocumentStore for PgStore {
         upsert_records(&mut tx, rows.iter()).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn erase(&self, docs: Vec<DocumentId>, at: i64) -> Result<usize, ServerError> {
+        // This node's queued writes of them are stored first, then erased with the rest.
+        for _ in 0..500 {
+            if !docs.iter().any(|d| self.pending.contains(d)) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let ids: Vec<Vec<u8>> = docs.iter().map(|d| d.as_bytes().to_vec()).collect();
+        let texts: Vec<String> = docs.iter().map(ToString::to_string).collect();
+        let mut tx = self.pool.begin().await?;
+        let erased: Vec<(Vec<u8>, String, String)> = sqlx::query_as(
+            "DELETE FROM documents WHERE id = ANY($1) RETURNING id, workspace, kind",
+        )
+        .bind(&ids)
+        .fetch_all(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM chunks WHERE doc = ANY($1)")
+            .bind(&ids)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM records WHERE id = ANY($1)")
+            .bind(&texts)
+            .execute(&mut *tx)
+            .await?;
+        for (id, workspace, kind) in &erased {
+            let id = DocumentId::try_from(id.as_slice())
+                .map_err(|_| ServerError::Storage("catalog: a bad document ID".into()))?;
+            let tombstone = serde_json::to_vec(&super::Tombstone {
+                workspace: workspace.clone(),
+                kind: kind.clone(),
+                erased_at: at,
+            })
+            .map_err(|e| ServerError::Storage(format!("tombstone: {e}")))?;
+            sqlx::query(
+                "INSERT INTO kv (tbl, key, value) VALUES ($1, $2, $3) \
+                 ON CONFLICT (tbl, key) DO UPDATE SET value = EXCLUDED.value",
+            )
+            .bind(super::ERASED)
+            .bind(id.to_string())
+            .bind(tombstone)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        // The deleted rows' space is reclaimed (VACUUM cannot run in a transaction).
+        sqlx::query("VACUUM chunks, documents, records")
+            .execute(&self.pool)
+            .await?;
+        Ok(erased.len())
     }
 }
 

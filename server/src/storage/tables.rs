@@ -14,7 +14,7 @@
 
 use std::sync::{Arc, Mutex, mpsc};
 
-use redb::{Database, Durability, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{Durability, ReadableDatabase, ReadableTable, TableDefinition};
 
 use crate::ServerError;
 
@@ -50,7 +50,7 @@ pub trait TableTx {
 /// Handle to the tables of the storage in use.
 #[derive(Clone)]
 pub enum Tables {
-    Embedded(Arc<Database>),
+    Embedded(super::embedded::SharedDb),
     Postgres(Arc<PgBridge>),
 }
 
@@ -62,7 +62,7 @@ impl Tables {
     ) -> Result<T, E> {
         match self {
             Tables::Embedded(db) => {
-                let tx = db.begin_read().map_err(ServerError::from)?;
+                let tx = db.current().begin_read().map_err(ServerError::from)?;
                 f(&mut RedbRead(&tx))
             }
             Tables::Postgres(bridge) => bridge.run(false, &mut f),
@@ -77,6 +77,7 @@ impl Tables {
     ) -> Result<T, E> {
         match self {
             Tables::Embedded(db) => {
+                let db = db.writing();
                 let mut tx = db.begin_write().map_err(ServerError::from)?;
                 tx.set_durability(Durability::Immediate)
                     .map_err(|e| ServerError::Storage(e.to_string()))?;

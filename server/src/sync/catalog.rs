@@ -48,6 +48,13 @@ impl Catalog {
         }
     }
 
+    /// Forgets `id` (an erased document).
+    pub fn remove(&self, id: &DocumentId) {
+        if let Ok(mut docs) = self.docs.write() {
+            docs.remove(id);
+        }
+    }
+
     /// The documents of `kind` in `workspace`.
     pub fn of_kind(&self, workspace: &str, kind: &str) -> Vec<(DocumentId, DocMeta)> {
         self.docs

@@ -220,6 +220,9 @@ pub struct Hub {
     webhook_workspaces: std::sync::RwLock<HashSet<String>>,
     /// Woken when a change raised webhook events.
     events_raised: Arc<tokio::sync::Notify>,
+    /// Documents erased for good ([`Hub::erase`]): never loaded, created or stored
+    /// again, answered `doc-unavailable`.
+    erased: std::sync::RwLock<HashSet<DocumentId>>,
 }
 
 impl Hub {
@@ -234,6 +237,12 @@ impl Hub {
             *cursor = (*cursor).max(entry.seq);
         }
         let catalog = Catalog::new(entries);
+        let erased = storage
+            .tables()
+            .read(|tx| tx.scan(crate::storage::ERASED, "", None))?
+            .into_iter()
+            .filter_map(|(key, _)| key.parse::<DocumentId>().ok())
+            .collect();
         Ok(Hub {
             storage,
             catalog,
@@ -246,7 +255,39 @@ impl Hub {
             remote_cursors: Mutex::new(cursors),
             webhook_workspaces: std::sync::RwLock::new(HashSet::new()),
             events_raised: Arc::new(tokio::sync::Notify::new()),
+            erased: std::sync::RwLock::new(erased),
         })
+    }
+
+    /// Whether `id` was erased ([`Hub::erase`]).
+    pub fn is_erased(&self, id: &DocumentId) -> bool {
+        self.erased
+            .read()
+            .map(|erased| erased.contains(id))
+            .unwrap_or(true)
+    }
+
+    /// Erases documents for good (a person's erasure, KVKK): from now on they are
+    /// answered `doc-unavailable` to every connection and nothing sent for them is
+    /// stored; they leave memory and the catalog, and storage forgets every byte of
+    /// them, leaving a tombstone ([`DocumentStore::erase`]). A change of one being
+    /// handled right now is stored first, then erased with the rest. Returns how many
+    /// were stored.
+    ///
+    /// Not yet: other server nodes learn of it only when they restart, and devices
+    /// that hold a copy are not told to drop it.
+    pub async fn erase(&self, ids: &[DocumentId], at: i64) -> Result<usize, ServerError> {
+        if let Ok(mut erased) = self.erased.write() {
+            erased.extend(ids.iter().copied());
+        }
+        for id in ids {
+            if let Some(entry) = self.live_entry(id) {
+                let mut live = entry.lock().await;
+                self.discard(id, &mut live);
+            }
+            self.catalog.remove(id);
+        }
+        self.storage.erase(ids.to_vec(), at).await
     }
 
     /// Creates the index document of a new workspace. If storage holds data from before
@@ -833,6 +874,9 @@ impl Hub {
         if grant.refused.contains(&id) {
             return Ok(Vec::new());
         }
+        if self.is_erased(&id) {
+            return Ok(vec![conn.unavailable(id)]);
+        }
         if !conn.tracks(&id) && conn.tracked_count() >= self.limits.max_documents_per_connection {
             return Err(saha_protocol::Error::Protocol(format!(
                 "more than {} documents on one connection",
@@ -860,6 +904,11 @@ impl Hub {
             conn.track(id);
             return Ok(vec![conn.unavailable(id)]);
         };
+        // Erased while this message waited for the document.
+        if self.is_erased(&id) {
+            self.discard(&id, &mut live);
+            return Ok(vec![conn.unavailable(id)]);
+        }
         // Another connection may have created the document while this one waited.
         let meta = if meta.is_none() {
             let now = self.catalog.get(&id);

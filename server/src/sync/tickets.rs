@@ -118,7 +118,7 @@ mod tests {
     #[test]
     fn a_ticket_works_once_and_expires() {
         let dir = tempfile::tempdir().unwrap();
-        let db = std::sync::Arc::new(redb::Database::create(dir.path().join("t.redb")).unwrap());
+        let db = crate::storage::embedded::SharedDb::create(&dir.path().join("t.redb")).unwrap();
         let tickets = Tickets::new(Tables::Embedded(db.clone()), Duration::from_secs(30));
         let t = tickets.issue("u", "w", "s").unwrap();
         assert_eq!(tickets.redeem(&t).unwrap().user_id, "u");
