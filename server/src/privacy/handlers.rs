@@ -119,6 +119,18 @@ fn handler_of(user: &User) -> Result<(), Refused> {
     }
 }
 
+/// Whether `id` is a contact, lead or account of `user`'s workspace.
+async fn is_person(
+    state: &AppState,
+    user: &User,
+    id: &DocumentId,
+) -> Result<bool, crate::ServerError> {
+    let meta = state.hub.meta(id).await?;
+    Ok(meta.is_some_and(|m| {
+        m.workspace == user.workspace_id && PERSON_KINDS.contains(&m.kind.as_str())
+    }))
+}
+
 /// Checks `input` for a request of `user`'s workspace: its fields, and that its person
 /// is a contact, lead or account of that workspace.
 async fn checked(state: &AppState, user: &User, input: &RequestInput) -> Result<(), Refused> {
@@ -130,11 +142,7 @@ async fn checked(state: &AppState, user: &User, input: &RequestInput) -> Result<
         let id: DocumentId = person
             .parse()
             .map_err(|_| Refused::Invalid("person: a record ID".into()))?;
-        let meta = state.hub.meta(&id).await?;
-        let known = meta.is_some_and(|m| {
-            m.workspace == user.workspace_id && PERSON_KINDS.contains(&m.kind.as_str())
-        });
-        if !known {
+        if !is_person(state, user, &id).await? {
             return Err(Refused::Invalid(
                 "person: no contact, lead or account with this ID".into(),
             ));
@@ -216,8 +224,7 @@ async fn change_request(
 async fn disclosure_of(state: &AppState, user: &User, person: &str) -> Result<Disclosure, Refused> {
     handler_of(user)?;
     let id: DocumentId = person.parse().map_err(|_| Refused::UnknownPerson)?;
-    let meta = state.hub.meta(&id).await?.ok_or(Refused::UnknownPerson)?;
-    if meta.workspace != user.workspace_id || !PERSON_KINDS.contains(&meta.kind.as_str()) {
+    if !is_person(state, user, &id).await? {
         return Err(Refused::UnknownPerson);
     }
     let access = user.access();

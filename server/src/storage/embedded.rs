@@ -73,6 +73,16 @@ pub struct Writing<'a> {
     _turn: RwLockReadGuard<'a, ()>,
 }
 
+impl Writing<'_> {
+    /// A write transaction that is on disk when it commits (`Durability::Immediate`).
+    pub fn begin(&self) -> Result<redb::WriteTransaction, ServerError> {
+        let mut tx = self.db.begin_write()?;
+        tx.set_durability(Durability::Immediate)
+            .map_err(|e| ServerError::Storage(e.to_string()))?;
+        Ok(tx)
+    }
+}
+
 impl std::ops::Deref for Writing<'_> {
     type Target = Database;
 
@@ -246,6 +256,11 @@ fn chunk_key(doc: &DocumentId, seq: u64) -> [u8; 24] {
     key
 }
 
+/// The first and last possible keys of `doc`'s chunks.
+fn chunk_range(doc: &DocumentId) -> ([u8; 24], [u8; 24]) {
+    (chunk_key(doc, 0), chunk_key(doc, u64::MAX))
+}
+
 fn change_key(workspace: &str, seq: u64) -> Vec<u8> {
     let mut key = Vec::with_capacity(workspace.len() + 9);
     key.extend_from_slice(workspace.as_bytes());
@@ -332,19 +347,29 @@ fn put_row(
     row: &RecordRow,
 ) -> Result<(), ServerError> {
     let key = record_key(&row.workspace, &row.kind, &row.id);
-    let old = table
-        .get(key.as_slice())?
-        .and_then(|v| serde_json::from_slice::<RecordRow>(v.value()).ok());
-    if let Some(old) = old {
-        for old_key in order_keys(&old) {
-            order.remove(old_key.as_slice())?;
-        }
-    }
+    remove_row(table, order, &key)?;
     let value = serde_json::to_vec(row).map_err(json_error)?;
     table.insert(key.as_slice(), value.as_slice())?;
     let filter = serde_json::to_vec(&RowFilter::of(row)).map_err(json_error)?;
     for order_key in order_keys(row) {
         order.insert(order_key.as_slice(), filter.as_slice())?;
+    }
+    Ok(())
+}
+
+/// Removes the row at `key` (if any) and its sort index entries.
+fn remove_row(
+    table: &mut redb::Table<&'static [u8], &'static [u8]>,
+    order: &mut redb::Table<&'static [u8], &'static [u8]>,
+    key: &[u8],
+) -> Result<(), ServerError> {
+    let old = table
+        .remove(key)?
+        .and_then(|v| serde_json::from_slice::<RecordRow>(v.value()).ok());
+    if let Some(old) = old {
+        for old_key in order_keys(&old) {
+            order.remove(old_key.as_slice())?;
+        }
     }
     Ok(())
 }
@@ -387,7 +412,7 @@ impl EmbeddedStore {
     pub fn chunk_count(&self, doc: &DocumentId) -> Result<usize, ServerError> {
         let tx = self.db.current().begin_read()?;
         let table = tx.open_table(CHUNKS)?;
-        let (start, end) = (chunk_key(doc, 0), chunk_key(doc, u64::MAX));
+        let (start, end) = chunk_range(doc);
         Ok(table.range(&start[..]..=&end[..])?.count())
     }
 
@@ -410,7 +435,7 @@ fn load_chunks(
     table: &impl ReadableTable<&'static [u8], &'static [u8]>,
     doc: &DocumentId,
 ) -> Result<Option<Vec<u8>>, ServerError> {
-    let (start, end) = (chunk_key(doc, 0), chunk_key(doc, u64::MAX));
+    let (start, end) = chunk_range(doc);
     let mut bytes = Vec::new();
     let mut found = false;
     for entry in table.range(&start[..]..=&end[..])? {
@@ -655,9 +680,7 @@ impl DocumentStore for EmbeddedStore {
 
     async fn put_records(&self, rows: Vec<RecordRow>) -> Result<(), ServerError> {
         let db = self.db.writing();
-        let mut tx = db.begin_write()?;
-        tx.set_durability(Durability::Immediate)
-            .map_err(|e| ServerError::Storage(e.to_string()))?;
+        let tx = db.begin()?;
         {
             let mut table = tx.open_table(RECORDS)?;
             let mut order = tx.open_table(RECORD_ORDER)?;
@@ -815,9 +838,7 @@ fn erase_docs(db: &SharedDb, docs: &[DocumentId], at: i64) -> Result<usize, Serv
     let mut erased = 0;
     {
         let current = db.writing();
-        let mut tx = current.begin_write()?;
-        tx.set_durability(Durability::Immediate)
-            .map_err(|e| ServerError::Storage(e.to_string()))?;
+        let tx = current.begin()?;
         {
             let mut chunks = tx.open_table(CHUNKS)?;
             let mut metas = tx.open_table(DOC_META)?;
@@ -827,7 +848,7 @@ fn erase_docs(db: &SharedDb, docs: &[DocumentId], at: i64) -> Result<usize, Serv
             let mut tombstones =
                 tx.open_table(TableDefinition::<&str, &[u8]>::new(super::ERASED))?;
             for doc in docs {
-                let (start, end) = (chunk_key(doc, 0), chunk_key(doc, u64::MAX));
+                let (start, end) = chunk_range(doc);
                 chunks.retain_in(&start[..]..=&end[..], |_, _| false)?;
                 let entry = metas
                     .remove(doc.as_bytes().as_slice())?
@@ -840,14 +861,11 @@ fn erase_docs(db: &SharedDb, docs: &[DocumentId], at: i64) -> Result<usize, Serv
                     workspace, kind, ..
                 } = entry.meta;
                 changes.remove(change_key(&workspace, entry.seq).as_slice())?;
-                let row = records
-                    .remove(record_key(&workspace, &kind, doc).as_slice())?
-                    .and_then(|v| serde_json::from_slice::<RecordRow>(v.value()).ok());
-                if let Some(row) = row {
-                    for key in order_keys(&row) {
-                        order.remove(key.as_slice())?;
-                    }
-                }
+                remove_row(
+                    &mut records,
+                    &mut order,
+                    &record_key(&workspace, &kind, doc),
+                )?;
                 let tombstone = super::Tombstone {
                     workspace,
                     kind,
@@ -864,13 +882,11 @@ fn erase_docs(db: &SharedDb, docs: &[DocumentId], at: i64) -> Result<usize, Serv
 }
 
 fn write_batch(
-    db: &Database,
+    db: &Writing<'_>,
     batch: &[(DocWrite, Reply)],
     next_chunk: &mut HashMap<DocumentId, u64>,
 ) -> Result<(), ServerError> {
-    let mut tx = db.begin_write()?;
-    tx.set_durability(Durability::Immediate)
-        .map_err(|e| ServerError::Storage(e.to_string()))?;
+    let tx = db.begin()?;
     {
         let mut chunks = tx.open_table(CHUNKS)?;
         let mut metas = tx.open_table(DOC_META)?;
@@ -891,7 +907,7 @@ fn write_batch(
                 let seq = match next_chunk.get(doc) {
                     Some(seq) => *seq,
                     None => {
-                        let (start, end) = (chunk_key(doc, 0), chunk_key(doc, u64::MAX));
+                        let (start, end) = chunk_range(doc);
                         match chunks.range(&start[..]..=&end[..])?.next_back() {
                             Some(last) => {
                                 let (key, _) = last?;
@@ -907,7 +923,7 @@ fn write_batch(
                 next_chunk.insert(*doc, seq + 1);
             }
             if let Some(snapshot) = &write.snapshot {
-                let (start, end) = (chunk_key(doc, 0), chunk_key(doc, u64::MAX));
+                let (start, end) = chunk_range(doc);
                 chunks.retain_in(&start[..]..=&end[..], |_, _| false)?;
                 chunks.insert(&chunk_key(doc, 0)[..], snapshot.as_slice())?;
                 next_chunk.insert(*doc, 1);

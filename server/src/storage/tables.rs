@@ -14,7 +14,7 @@
 
 use std::sync::{Arc, Mutex, mpsc};
 
-use redb::{Durability, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{ReadableDatabase, ReadableTable, TableDefinition};
 
 use crate::ServerError;
 
@@ -78,9 +78,7 @@ impl Tables {
         match self {
             Tables::Embedded(db) => {
                 let db = db.writing();
-                let mut tx = db.begin_write().map_err(ServerError::from)?;
-                tx.set_durability(Durability::Immediate)
-                    .map_err(|e| ServerError::Storage(e.to_string()))?;
+                let tx = db.begin()?;
                 let out = f(&mut RedbWrite(&tx))?;
                 tx.commit().map_err(ServerError::from)?;
                 Ok(out)
