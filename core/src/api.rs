@@ -245,10 +245,12 @@ pub enum AuditAction {
     PrivacyRequestLogged,
     /// A data-subject request was changed: its status, answer or evidence.
     PrivacyRequestUpdated,
+    /// A person was erased (the target is the destruction record's ID).
+    PersonErased,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 35] = [
+    pub const ALL: [AuditAction; 36] = [
         AuditAction::WorkspaceCreated,
         AuditAction::Login,
         AuditAction::LoginFailed,
@@ -284,6 +286,7 @@ impl AuditAction {
         AuditAction::PersonalDataDisclosed,
         AuditAction::PrivacyRequestLogged,
         AuditAction::PrivacyRequestUpdated,
+        AuditAction::PersonErased,
     ];
 
     /// The stable code entries carry (`invitation.created`).
@@ -324,6 +327,7 @@ impl AuditAction {
             AuditAction::PersonalDataDisclosed => "privacy.disclosed",
             AuditAction::PrivacyRequestLogged => "privacy.request_logged",
             AuditAction::PrivacyRequestUpdated => "privacy.request_updated",
+            AuditAction::PersonErased => "privacy.erased",
         }
     }
 

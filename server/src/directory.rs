@@ -831,6 +831,33 @@ impl Directory {
         }
     }
 
+    /// Rewrites a workspace's audit entries with `mask` (a person's erasure takes their
+    /// name, addresses and numbers out of every entry's target and detail), in one
+    /// transaction; returns how many changed.
+    pub fn mask_audit(
+        &self,
+        workspace_id: &str,
+        mask: impl Fn(&str) -> String,
+    ) -> DirResult<usize> {
+        let from = format!("{workspace_id}/");
+        let to = format!("{workspace_id}0");
+        self.tables.write(|tx| {
+            let mut changed = 0;
+            for (key, value) in tx.scan(AUDIT, &from, Some(&to))? {
+                let mut entry: api::AuditEntry =
+                    serde_json::from_slice(&value).map_err(json_error)?;
+                let (target, detail) = (mask(&entry.target), mask(&entry.detail));
+                if target != entry.target || detail != entry.detail {
+                    entry.target = target;
+                    entry.detail = detail;
+                    put_json(tx, AUDIT, &key, &entry)?;
+                    changed += 1;
+                }
+            }
+            Ok(changed)
+        })
+    }
+
     /// The newest `limit` entries of a workspace, newest first.
     pub fn audit_log(&self, workspace_id: &str, limit: usize) -> DirResult<Vec<api::AuditEntry>> {
         let start = format!("{workspace_id}/");

@@ -44,9 +44,9 @@ use crate::storage::Tables;
 use crate::sync::hub::Hub;
 
 /// `campaign/person` → item.
-const OUTBOX: &str = "outbox";
+pub(crate) const OUTBOX: &str = "outbox";
 /// `campaign` → who approved it ([`Approval`]).
-const APPROVALS: &str = "campaign_approvals";
+pub(crate) const APPROVALS: &str = "campaign_approvals";
 
 /// Who approved a campaign, with the access they had when they did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -531,6 +531,11 @@ impl Worker {
             message: body,
         } in audience.included
         {
+            // An erased person's address, held again by another record: never again.
+            if crate::privacy::erasure::is_suppressed(&self.links, &meta.workspace, &address)? {
+                tracing::info!(campaign = %id, "an address on the suppression list is skipped");
+                continue;
+            }
             let body = if campaign.survey.is_empty() {
                 body
             } else {

@@ -68,6 +68,11 @@ pub enum Write {
     },
     /// Empties the read model (before a rebuild).
     ClearEntries,
+    /// Removes everything held of a document erased on the server: its chunks, its
+    /// read-model entry and its confirmed heads.
+    Purge {
+        doc: DocumentId,
+    },
 }
 
 /// What start-up reads: the read model and the small stores, no document bytes.
@@ -350,6 +355,20 @@ impl LocalStore {
                 }
                 Write::ClearEntries => {
                     read_model.clear().map_err(err)?;
+                }
+                Write::Purge { doc } => {
+                    chunks
+                        .delete::<String, KeyRange<String>>(doc_range(&doc))
+                        .build()
+                        .map_err(err)?;
+                    read_model
+                        .delete::<String, String>(doc.to_string())
+                        .build()
+                        .map_err(err)?;
+                    synced
+                        .delete::<String, String>(doc.to_string())
+                        .build()
+                        .map_err(err)?;
                 }
             }
         }

@@ -56,6 +56,10 @@ const META_INDEX: &str = "workspace_index";
 const META_NUMBER_BOOK: &str = "invoice_numbers";
 /// The server's change-feed cursor this device has taken in everything up to.
 const META_FEED_CURSOR: &str = "feed_cursor";
+/// The newest erasure (its `erasedAt`, ms) this device has dropped the documents of.
+const META_ERASED_CURSOR: &str = "erased_cursor";
+/// This device's own random ID, which its acknowledgements of erasures carry.
+const META_DEVICE: &str = "device_id";
 /// The read model's version its rows were written by.
 const META_READ_MODEL: &str = "read_model_version";
 /// Documents taken in from the change feed per IndexedDB transaction.
@@ -200,6 +204,10 @@ struct Inner {
     /// While the change feed downloads: documents received and expected.
     download: RwSignal<Option<(u64, u64)>>,
     feed_cursor: Cell<u64>,
+    /// See [`META_ERASED_CURSOR`].
+    erased_cursor: Cell<i64>,
+    /// See [`META_DEVICE`].
+    device: RefCell<Option<String>>,
     /// Set while the change feed streams in: the index may arrive before the records it
     /// lists, which are on their way — asking for them one by one would only duplicate
     /// the download. `discover` then runs once at the end.
@@ -352,6 +360,10 @@ impl Repo {
         let feed_cursor: u64 = meta(META_FEED_CURSOR)
             .and_then(|v| v.parse().ok())
             .unwrap_or(0);
+        let erased_cursor: i64 = meta(META_ERASED_CURSOR)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        let device = meta(META_DEVICE);
         let settings = read_model::WorkspaceSettings::defaults();
         let repo = Repo(Rc::new(Inner {
             store,
@@ -389,6 +401,8 @@ impl Repo {
             session_expired: RwSignal::new(false),
             download: RwSignal::new(None),
             feed_cursor: Cell::new(feed_cursor),
+            erased_cursor: Cell::new(erased_cursor),
+            device: RefCell::new(device),
             feeding: Cell::new(false),
             discover_deferred: Cell::new(false),
         }));
@@ -1398,7 +1412,13 @@ impl Repo {
             // need the protocol. (Without the feed, every document is offered.)
             let repo = self.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let ids: Vec<DocumentId> = match repo.catch_up().await {
+                let fed = repo.catch_up().await;
+                // Documents erased on the server go before anything is offered: the
+                // server would refuse changes to them anyway.
+                if let Err(e) = repo.take_erasures().await {
+                    leptos::logging::warn!("sync: erased documents not dropped yet: {e}");
+                }
+                let ids: Vec<DocumentId> = match fed {
                     Ok(()) => repo.0.unconfirmed.borrow().iter().copied().collect(),
                     Err(e) => {
                         leptos::logging::warn!("sync: change feed failed, offering all: {e}");
@@ -1505,6 +1525,132 @@ impl Repo {
             }
         }
         Ok(())
+    }
+
+    /// Drops documents erased on the server (a person's erasure, KVKK) from this
+    /// device: from memory, every list, search and report, and from IndexedDB — their
+    /// chunks, read-model entries and confirmed heads, in one transaction. Local
+    /// changes to them that were never sent go too: the server refuses them. Returns
+    /// how many of them this device held.
+    pub async fn purge(&self, ids: &[DocumentId]) -> Result<usize, String> {
+        let held: Vec<DocumentId> = ids
+            .iter()
+            .filter(|id| {
+                self.0.stored.borrow().contains_key(id)
+                    || self.0.docs.borrow().contains_key(id)
+                    || self.0.records.with_untracked(|m| m.contains_key(id))
+                    || self.0.bin.with_untracked(|b| b.contains_key(id))
+            })
+            .copied()
+            .collect();
+        {
+            let mut hidden = self.0.hidden.borrow_mut();
+            let mut awaited = self.0.awaited.borrow_mut();
+            for id in ids {
+                // Still listed somewhere (a stale index): not awaited, not shown.
+                hidden.insert(*id);
+                awaited.remove(id);
+            }
+            self.0.missing.set(awaited.len());
+        }
+        if held.is_empty() {
+            return Ok(0);
+        }
+        {
+            let mut docs = self.0.docs.borrow_mut();
+            let mut stored = self.0.stored.borrow_mut();
+            let mut confirmed = self.0.confirmed.borrow_mut();
+            let mut dirty = self.0.dirty.borrow_mut();
+            let mut unconfirmed = self.0.unconfirmed.borrow_mut();
+            let mut search = self.0.search.borrow_mut();
+            let mut sales = self.0.sales.borrow_mut();
+            for id in &held {
+                docs.remove(id);
+                stored.remove(id);
+                confirmed.remove(id);
+                dirty.remove(id);
+                unconfirmed.remove(id);
+                search.remove(*id);
+                sales.remove(&id.to_string());
+            }
+            self.0.pending.set(unconfirmed.len());
+        }
+        self.0.search_version.update(|v| *v += 1);
+        self.0.sales_version.update(|v| *v += 1);
+        self.0.records.update(|map| {
+            for id in &held {
+                map.remove(id);
+            }
+        });
+        self.0.bin.update(|bin| {
+            for id in &held {
+                bin.remove(id);
+            }
+        });
+        self.0
+            .store
+            .write(
+                held.iter().map(|doc| Write::Purge { doc: *doc }).collect(),
+                true,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(held.len())
+    }
+
+    /// Asks the server which documents were erased since this device last asked,
+    /// drops them ([`Repo::purge`]) and tells the server it did, with this device's
+    /// own ID.
+    pub async fn take_erasures(&self) -> Result<usize, String> {
+        let since = self.0.erased_cursor.get();
+        let erased: Vec<saha_core::privacy::erasure::ErasedDoc> =
+            super::http::get(&format!("/api/sync/erased?since={since}"))
+                .await
+                .map_err(|e| e.to_string())?;
+        let Some(up_to) = erased.iter().map(|e| e.erased_at).max() else {
+            return Ok(0);
+        };
+        let ids: Vec<DocumentId> = erased.iter().filter_map(|e| e.id.parse().ok()).collect();
+        let dropped = self.purge(&ids).await?;
+        let device = self.device_id().await?;
+        self.0
+            .store
+            .write(
+                vec![Write::Meta {
+                    key: META_ERASED_CURSOR.into(),
+                    value: up_to.to_string(),
+                }],
+                true,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        self.0.erased_cursor.set(up_to);
+        let ack = saha_core::privacy::erasure::PurgeAck { device, up_to };
+        super::http::post::<_, ()>("/api/sync/erased", &ack)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(dropped)
+    }
+
+    /// This device's own ID, made and stored on first use.
+    async fn device_id(&self) -> Result<String, String> {
+        if let Some(id) = self.0.device.borrow().clone() {
+            return Ok(id);
+        }
+        let id = DocumentId::random().to_string();
+        self.0
+            .store
+            .write(
+                vec![Write::Meta {
+                    key: META_DEVICE.into(),
+                    value: id.clone(),
+                }],
+                true,
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        *self.0.device.borrow_mut() = Some(id.clone());
+        Ok(id)
     }
 
     /// Takes in everything the server stored since this device's feed cursor

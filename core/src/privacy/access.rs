@@ -21,6 +21,8 @@ use serde_json::Value;
 use crate::engagement::campaign::{Campaign, Delivery, SurveyResponse};
 use crate::kinds::Record;
 
+use super::erasure::mentions;
+
 /// Everything held about one person.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -66,16 +68,6 @@ pub struct Message {
     /// What the outbox did, when it got to them.
     pub delivery: Option<Delivery>,
     pub survey_answer: Option<SurveyResponse>,
-}
-
-/// Whether `value` holds the text `id` anywhere (a field, a list, a map's key).
-fn mentions(value: &Value, id: &str) -> bool {
-    match value {
-        Value::String(s) => s == id || (s.len() > id.len() && s.contains(id)),
-        Value::Array(items) => items.iter().any(|v| mentions(v, id)),
-        Value::Object(map) => map.iter().any(|(k, v)| k == id || mentions(v, id)),
-        _ => false,
-    }
 }
 
 /// Everything `records` hold about the person whose record is `person`; `None` when no

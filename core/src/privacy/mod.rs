@@ -5,9 +5,12 @@
 //!   and loyalty ledger), every record that refers to them, and what campaigns sent
 //!   them — gathered the same way on a device (from the records it holds) and on the
 //!   server, as JSON for the person and as the rows of a readable report.
+//! - [`erasure`]: what erasing a person destroys, and what other records keep of
+//!   them once anonymised.
 //! - [`request`]: the log of data-subject requests with their 30-day deadlines.
 
 pub mod access;
+pub mod erasure;
 pub mod request;
 
 /// The REST API scope section of the request log and access answers

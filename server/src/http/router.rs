@@ -79,6 +79,18 @@ pub fn router(state: AppState) -> Router {
             get(crate::privacy::handlers::get).put(crate::privacy::handlers::update),
         )
         .route(
+            "/privacy/erasures",
+            get(crate::privacy::handlers::erasures).post(crate::privacy::handlers::erase),
+        )
+        .route(
+            "/sync/erased",
+            get(crate::privacy::handlers::erased).post(crate::privacy::handlers::purged),
+        )
+        .route(
+            "/privacy/erasures/preview",
+            post(crate::privacy::handlers::erasure_preview),
+        )
+        .route(
             "/privacy/deadlines",
             get(crate::privacy::handlers::deadlines),
         )

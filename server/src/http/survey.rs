@@ -20,7 +20,7 @@ use crate::http::state::AppState;
 use crate::storage::{DocumentStore, Tables};
 
 /// SHA-256 of a survey link's secret → what it answers.
-const SURVEY_LINKS: &str = "survey_links";
+pub(crate) const SURVEY_LINKS: &str = "survey_links";
 
 /// What a survey link answers.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -27,7 +27,7 @@ use crate::http::state::AppState;
 use crate::storage::{DocumentStore, Tables};
 
 /// SHA-256 of an unsubscribe link's secret → what it refuses.
-const UNSUBSCRIBE_LINKS: &str = "unsubscribe_links";
+pub(crate) const UNSUBSCRIBE_LINKS: &str = "unsubscribe_links";
 
 /// What an unsubscribe link refuses: messages on `channel` to `address`, for the
 /// person whose message carried it.

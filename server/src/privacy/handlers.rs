@@ -11,6 +11,12 @@
 //!   same JSON file the app saves ([`saha_core::privacy::access::gather`] over the
 //!   server-side projection), audited as a disclosure.
 //!
+//! - erasure (see [`super::erasure`]): `POST /api/privacy/erasures/preview` and
+//!   `POST /api/v1/privacy/erasures/preview` (what it would destroy and rebuild),
+//!   `POST /api/privacy/erasures` and `POST /api/v1/privacy/erasures` (`privacy:write`;
+//!   erases, answers with the destruction record), `GET` of both for the destruction
+//!   records.
+//!
 //! Both take a [`RequestInput`], check it the one way ([`RequestInput::check`], the
 //! person's record in the caller's workspace) and audit every change by the request's
 //! ID, never the person's name. A token's `*` scopes do not reach the log: it is not a
@@ -25,6 +31,7 @@ use axum::http::{HeaderMap, StatusCode};
 use saha_core::DocumentId;
 use saha_core::api::{ApiErrorCode, AuditAction};
 use saha_core::privacy::access::{Disclosure, gather};
+use saha_core::privacy::erasure::{Destruction, EraseInput, ErasedDoc, ErasurePlan, PurgeAck};
 use saha_core::privacy::request::{Deadlines, PrivacyRequest, RequestInput, today};
 
 use crate::directory::{User, now_ms};
@@ -255,6 +262,90 @@ async fn disclosure_of(state: &AppState, user: &User, person: &str) -> Result<Di
     .ok_or(Refused::UnknownPerson)
 }
 
+/// What erasing `input.person` would do; refused like an access request when the
+/// person is not a contact, lead or account of the workspace, and as invalid when the
+/// named request does not exist.
+async fn erasure_plan(
+    state: &AppState,
+    user: &User,
+    input: &EraseInput,
+) -> Result<ErasurePlan, Refused> {
+    handler_of(user)?;
+    let id: DocumentId = input
+        .person
+        .trim()
+        .parse()
+        .map_err(|_| Refused::UnknownPerson)?;
+    if !is_person(state, user, &id).await? {
+        return Err(Refused::UnknownPerson);
+    }
+    if let Some(bad) = input
+        .erase_whole
+        .iter()
+        .find(|r| r.parse::<DocumentId>().is_err())
+    {
+        return Err(Refused::Invalid(format!(
+            "eraseWhole: {bad:?} is not a record ID"
+        )));
+    }
+    let request = input.request.trim();
+    if !request.is_empty()
+        && super::get(&state.hub.storage().tables(), &user.workspace_id, request)?.is_none()
+    {
+        return Err(Refused::Invalid("request: no such privacy request".into()));
+    }
+    let input = EraseInput {
+        person: id.to_string(),
+        ..input.clone()
+    };
+    super::erasure::preview(&state.hub, &user.workspace_id, &input)
+        .await?
+        .ok_or(Refused::UnknownPerson)
+}
+
+/// Erases the person `input` names and audits it (counts only, no name).
+async fn run_erasure(
+    state: &AppState,
+    user: &User,
+    actor: &str,
+    ip: &str,
+    input: &EraseInput,
+) -> Result<Destruction, Refused> {
+    let plan = erasure_plan(state, user, input).await?;
+    let destruction = super::erasure::erase(
+        &state.hub,
+        &state.directory,
+        &user.workspace_id,
+        plan,
+        actor,
+        input.request.trim(),
+        now_ms(),
+    )
+    .await?;
+    let (erased, anonymised) = destruction.counts();
+    audit(
+        state,
+        &user.workspace_id,
+        actor,
+        AuditAction::PersonErased,
+        &destruction.id,
+        ip,
+        format!(
+            "{erased} records erased, {anonymised} anonymised, {} addresses suppressed",
+            destruction.suppressed
+        ),
+    );
+    Ok(destruction)
+}
+
+fn destructions_of(state: &AppState, user: &User) -> Result<Vec<Destruction>, Refused> {
+    handler_of(user)?;
+    Ok(super::erasure::destructions(
+        &state.hub.storage().tables(),
+        &user.workspace_id,
+    )?)
+}
+
 fn list_of(state: &AppState, user: &User) -> Result<Vec<PrivacyRequest>, Refused> {
     handler_of(user)?;
     Ok(super::list(
@@ -322,6 +413,75 @@ pub async fn deadlines(
 ) -> ApiResult<Json<Deadlines>> {
     let requests = list_of(&state, &auth.user)?;
     Ok(Json(Deadlines::of(&requests, today(now_ms()))))
+}
+
+/// `POST /api/privacy/erasures/preview`: what erasing the person would do.
+pub async fn erasure_preview(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Json(input): Json<EraseInput>,
+) -> ApiResult<Json<ErasurePlan>> {
+    Ok(Json(erasure_plan(&state, &auth.user, &input).await?))
+}
+
+/// `POST /api/privacy/erasures`: erases the person; the destruction record.
+pub async fn erase(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    peer: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Json(input): Json<EraseInput>,
+) -> ApiResult<(StatusCode, Json<Destruction>)> {
+    let ip = ip(&state, &peer, &headers);
+    let destruction = run_erasure(&state, &auth.user, &auth.user.email, &ip, &input).await?;
+    Ok((StatusCode::CREATED, Json(destruction)))
+}
+
+/// `GET /api/privacy/erasures`: the destruction records, newest first.
+pub async fn erasures(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> ApiResult<Json<Vec<Destruction>>> {
+    Ok(Json(destructions_of(&state, &auth.user)?))
+}
+
+/// `GET /api/sync/erased?since=MS`: documents erased from the member's workspace
+/// after `since`, for the device to drop its copies (any member: the IDs name nobody).
+pub async fn erased(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    axum::extract::Query(query): axum::extract::Query<ErasedQuery>,
+) -> ApiResult<Json<Vec<ErasedDoc>>> {
+    Ok(Json(super::erasure::erased_since(
+        &state.hub.storage().tables(),
+        &auth.user.workspace_id,
+        query.since.unwrap_or(0),
+    )?))
+}
+
+#[derive(serde::Deserialize)]
+pub struct ErasedQuery {
+    since: Option<i64>,
+}
+
+/// `POST /api/sync/erased`: the device dropped its copies ([`PurgeAck`]).
+pub async fn purged(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Json(ack): Json<PurgeAck>,
+) -> ApiResult<StatusCode> {
+    let device = ack.device.trim();
+    if device.is_empty() || device.chars().count() > 64 || device.contains('/') {
+        return Err(Failure::invalid("device: 1 to 64 characters, no '/'"));
+    }
+    super::erasure::acknowledge(
+        &state.hub.storage().tables(),
+        &auth.user.workspace_id,
+        &auth.user.id,
+        &ack,
+        now_ms(),
+    )?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 // ---- the REST API's endpoints -----------------------------------------------------
@@ -405,4 +565,40 @@ pub async fn rest_access(
         ),
     );
     Ok(Json(disclosure))
+}
+
+/// `POST /api/v1/privacy/erasures/preview`: what erasing the person would do.
+pub async fn rest_erasure_preview(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Result<Json<EraseInput>, JsonRejection>,
+) -> RestResult<Json<ErasurePlan>> {
+    caller.require_exactly(SCOPE, false)?;
+    let input = body_of(body)?;
+    Ok(Json(erasure_plan(&state, &caller.user, &input).await?))
+}
+
+/// `POST /api/v1/privacy/erasures`: erases the person; the destruction record.
+pub async fn rest_erase(
+    State(state): State<AppState>,
+    caller: Caller,
+    peer: ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Result<Json<EraseInput>, JsonRejection>,
+) -> RestResult<(StatusCode, Json<Destruction>)> {
+    caller.require_exactly(SCOPE, true)?;
+    let input = body_of(body)?;
+    let ip = ip(&state, &peer, &headers);
+    let destruction = run_erasure(&state, &caller.user, &caller.actor(), &ip, &input).await?;
+    Ok((StatusCode::CREATED, Json(destruction)))
+}
+
+/// `GET /api/v1/privacy/erasures`: `{ "data": [...] }`, newest first.
+pub async fn rest_erasures(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> RestResult<Json<serde_json::Value>> {
+    caller.require_exactly(SCOPE, false)?;
+    let destructions = destructions_of(&state, &caller.user)?;
+    Ok(Json(serde_json::json!({ "data": destructions })))
 }

@@ -10,6 +10,7 @@
 //! with a `privacy:read` / `privacy:write` token). Every change is audited without the
 //! person's name.
 
+pub mod erasure;
 pub mod handlers;
 
 use saha_core::privacy::request::{PrivacyRequest, RequestInput, today};

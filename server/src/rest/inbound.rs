@@ -23,7 +23,7 @@ use crate::rest::records::{RecordInput, create_record, record_json};
 use crate::storage::DocumentStore;
 
 /// Mentions already turned into cases: `workspace/sha256(url)` → case ID.
-const MENTIONS: &str = "inbound_mentions";
+pub(crate) const MENTIONS: &str = "inbound_mentions";
 /// Longest mention text kept.
 const MAX_TEXT: usize = 5_000;
 /// Longest case subject made from a mention.

@@ -46,6 +46,14 @@ pub fn routes() -> Router<AppState> {
             get(crate::privacy::handlers::rest_get).put(crate::privacy::handlers::rest_update),
         )
         .route(
+            "/privacy/erasures",
+            get(crate::privacy::handlers::rest_erasures).post(crate::privacy::handlers::rest_erase),
+        )
+        .route(
+            "/privacy/erasures/preview",
+            axum::routing::post(crate::privacy::handlers::rest_erasure_preview),
+        )
+        .route(
             "/privacy/access/{person}",
             get(crate::privacy::handlers::rest_access),
         )

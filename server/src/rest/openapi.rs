@@ -403,6 +403,109 @@ fn privacy_paths(paths: &mut Map<String, Value>, schemas: &mut Map<String, Value
             },
         }),
     );
+    schemas.insert(
+        "EraseInput".into(),
+        json!({
+            "type": "object",
+            "required": ["person"],
+            "additionalProperties": false,
+            "properties": {
+                "person": { "type": "string", "description": "the person's contact, lead or account ID" },
+                "request": { "type": "string", "description": "the privacy request this answers (its ID), or empty" },
+                "eraseWhole": { "type": "array", "items": { "type": "string" }, "description": "records that refer to the person to erase whole instead of anonymising" },
+            },
+        }),
+    );
+    let treatment = json!({ "type": "string", "enum": ["erase", "anonymise"] });
+    schemas.insert(
+        "ErasurePlan".into(),
+        json!({
+            "type": "object",
+            "description": "what erasing a person would do: their own record is erased, every record that refers to them is rebuilt under a new ID without them (or erased whole, when asked)",
+            "required": ["person", "kind", "name", "records", "suppressed"],
+            "properties": {
+                "person": { "type": "string" },
+                "kind": { "type": "string" },
+                "name": { "type": "string" },
+                "records": { "type": "array", "items": {
+                    "type": "object",
+                    "required": ["id", "kind", "title", "own", "treatment"],
+                    "properties": {
+                        "id": { "type": "string" },
+                        "kind": { "type": "string" },
+                        "title": { "type": "string" },
+                        "own": { "type": "boolean" },
+                        "treatment": treatment,
+                    },
+                } },
+                "suppressed": { "type": "integer", "description": "addresses and numbers that go on the suppression list" },
+            },
+        }),
+    );
+    schemas.insert(
+        "Destruction".into(),
+        json!({
+            "type": "object",
+            "description": "the record an erasure leaves (kept at least 3 years): IDs, kinds, who, when and which request; no personal data",
+            "required": ["id", "at", "by", "request", "person", "records", "suppressed"],
+            "properties": {
+                "id": { "type": "string" },
+                "at": { "type": "integer", "description": "ms since the epoch" },
+                "by": { "type": "string" },
+                "request": { "type": "string" },
+                "person": { "type": "string", "description": "the erased record's ID" },
+                "records": { "type": "array", "items": {
+                    "type": "object",
+                    "required": ["id", "kind"],
+                    "properties": {
+                        "id": { "type": "string" },
+                        "kind": { "type": "string" },
+                        "replacedBy": { "type": ["string", "null"], "description": "the anonymised record that took its place; null when erased whole" },
+                    },
+                } },
+                "suppressed": { "type": "integer" },
+            },
+        }),
+    );
+    schemas.insert(
+        "Destructions".into(),
+        json!({
+            "type": "object",
+            "properties": { "data": { "type": "array", "items": { "$ref": "#/components/schemas/Destruction" } } },
+        }),
+    );
+    let erase_body = json!({ "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/EraseInput" } } } });
+    let unknown = "no contact, lead or account of this workspace has this ID";
+    paths.insert(
+        "/api/v1/privacy/erasures".into(),
+        json!({
+            "get": {
+                "tags": ["privacy"],
+                "operationId": "list_erasures",
+                "summary": format!("The destruction records of past erasures, newest first. {who} Scope privacy:read."),
+                "responses": responses(("200", json_body("Destructions", "the destruction records")), &[]),
+            },
+            "post": {
+                "tags": ["privacy"],
+                "operationId": "erase_person",
+                "summary": format!("Erases a person: their record and every stored byte of its history are destroyed, records that refer to them are rebuilt without them under new IDs, their addresses go on the suppression list. Cannot be undone. {who} Scope privacy:write."),
+                "requestBody": erase_body,
+                "responses": responses(("201", json_body("Destruction", "the destruction record")), &[("404", unknown), ("413", "body too large"), ("415", "not JSON"), ("422", "a field is wrong")]),
+            },
+        }),
+    );
+    paths.insert(
+        "/api/v1/privacy/erasures/preview".into(),
+        json!({
+            "post": {
+                "tags": ["privacy"],
+                "operationId": "preview_erasure",
+                "summary": format!("What erasing a person would do, changing nothing. {who} Scope privacy:read."),
+                "requestBody": erase_body,
+                "responses": responses(("200", json_body("ErasurePlan", "what would be erased and anonymised")), &[("404", unknown), ("413", "body too large"), ("415", "not JSON"), ("422", "a field is wrong")]),
+            },
+        }),
+    );
 }
 
 /// The whole document.

@@ -478,9 +478,15 @@ impl DocumentStore for PgStore {
             .execute(&mut *tx)
             .await?;
         }
+        // Other nodes drop them from memory too (`*`: they read the tombstones again).
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(format!("{} *", self.node_id))
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         // The deleted rows' space is reclaimed (VACUUM cannot run in a transaction).
-        sqlx::query("VACUUM chunks, documents, records")
+        sqlx::query("VACUUM chunks, documents, records, kv")
             .execute(&self.pool)
             .await?;
         Ok(erased.len())

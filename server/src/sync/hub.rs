@@ -274,8 +274,9 @@ impl Hub {
     /// handled right now is stored first, then erased with the rest. Returns how many
     /// were stored.
     ///
-    /// Not yet: other server nodes learn of it only when they restart, and devices
-    /// that hold a copy are not told to drop it.
+    /// Other PostgreSQL nodes are told and forget them too; devices learn of them from
+    /// `GET /api/sync/erased` and drop their copies
+    /// ([`crate::privacy::erasure::erased_since`]).
     pub async fn erase(&self, ids: &[DocumentId], at: i64) -> Result<usize, ServerError> {
         if let Ok(mut erased) = self.erased.write() {
             erased.extend(ids.iter().copied());
@@ -288,6 +289,30 @@ impl Hub {
             self.catalog.remove(id);
         }
         self.storage.erase(ids.to_vec(), at).await
+    }
+
+    /// Takes in erasures another node made (PostgreSQL): their documents are answered
+    /// unavailable here too and leave this node's memory and catalog.
+    async fn take_in_erasures(&self) -> Result<(), ServerError> {
+        let stored: Vec<DocumentId> = self
+            .storage
+            .tables()
+            .read(|tx| tx.scan(crate::storage::ERASED, "", None))?
+            .into_iter()
+            .filter_map(|(key, _)| key.parse::<DocumentId>().ok())
+            .filter(|id| !self.is_erased(id))
+            .collect();
+        if let Ok(mut erased) = self.erased.write() {
+            erased.extend(stored.iter().copied());
+        }
+        for id in &stored {
+            if let Some(entry) = self.live_entry(id) {
+                let mut live = entry.lock().await;
+                self.discard(id, &mut live);
+            }
+            self.catalog.remove(id);
+        }
+        Ok(())
     }
 
     /// Creates the index document of a new workspace. If storage holds data from before
@@ -552,6 +577,72 @@ impl Hub {
             Ok(None) => Ok(false),
             Err(Refusal::Denied(_, reason)) => Err(ServerError::Storage(reason)),
         }
+    }
+
+    /// Stores `doc` as new document `id` on the server's own behalf (a record rebuilt
+    /// without an erased person), with catalog entry `meta`: durably, in the record
+    /// projection, and announced like any change. Fails if `id` exists.
+    pub async fn server_create(
+        &self,
+        id: DocumentId,
+        meta: DocMeta,
+        doc: Automerge,
+    ) -> Result<(), ServerError> {
+        let Some(mut live) = self.lock(id, true).await? else {
+            return Err(ServerError::Storage(format!("{id} could not be created")));
+        };
+        if !live.doc.get_heads().is_empty() || self.meta(&id).await?.is_some() {
+            return Err(ServerError::Storage(format!("{id} exists already")));
+        }
+        live.doc = doc;
+        let record = if meta.kind == workspace::KIND {
+            None
+        } else {
+            rules::read_record(&live.doc).ok().flatten()
+        };
+        let persisted = self.persist(id, &mut live, meta, true, record.as_ref())?;
+        live.record = Some(record);
+        match persisted {
+            Ok(Some(durable)) => {
+                drop(live);
+                durable.wait().await
+            }
+            Ok(None) => Ok(()),
+            Err(Refusal::Denied(_, reason)) => {
+                self.discard(&id, &mut live);
+                Err(ServerError::Storage(reason))
+            }
+        }
+    }
+
+    /// Changes the workspace's index for records replaced by new documents: each
+    /// `(old, new, kind, created_at)` whose old ID is listed gets its new ID listed
+    /// instead, and every ID of `gone` leaves it.
+    pub async fn relist(
+        &self,
+        workspace_id: &str,
+        replaced: &[(DocumentId, DocumentId, String, i64)],
+        gone: &[DocumentId],
+    ) -> Result<(), ServerError> {
+        for index in self.indexes_of(workspace_id) {
+            self.server_change(index, |doc| {
+                let listed: Vec<(DocumentId, &str, i64)> = replaced
+                    .iter()
+                    .filter(|(old, ..)| workspace::lists(doc, *old))
+                    .map(|(_, new, kind, at)| (*new, kind.as_str(), *at))
+                    .collect();
+                let added = workspace::add_records(doc, listed)? > 0;
+                let olds: Vec<DocumentId> = replaced
+                    .iter()
+                    .map(|(old, ..)| *old)
+                    .chain(gone.iter().copied())
+                    .collect();
+                let removed = workspace::remove_records(doc, &olds)?;
+                Ok(added || removed)
+            })
+            .await?;
+        }
+        Ok(())
     }
 
     /// The catalog entry of a document: from memory, else — on PostgreSQL, where
@@ -1414,6 +1505,9 @@ pub async fn follow_other_nodes(
             let Storage::Postgres(pg) = &hub.storage else {
                 continue;
             };
+            if let Err(e) = hub.take_in_erasures().await {
+                tracing::warn!(error = %e, "cannot read other nodes' erasures");
+            }
             match pg.cursors().await {
                 Ok(all) => named.extend(all),
                 Err(e) => {

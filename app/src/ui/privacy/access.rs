@@ -5,7 +5,8 @@
 //! links to logging the person's request (`/settings/privacy?person=ID`), and saves
 //! the answer as JSON (for the person, machine-readable) and as a readable HTML page
 //! in the user's language (which the browser prints to PDF). Each file saved is told
-//! to the audit log, also when saved offline.
+//! to the audit log, also when saved offline. Below, the person can be erased
+//! ([`super::erase`]).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -13,9 +14,11 @@ use leptos_router::hooks::use_params_map;
 use saha_core::api::PrivacyNotice;
 use saha_core::kinds::Record;
 use saha_core::privacy::access::{Disclosure, gather};
+use saha_core::privacy::erasure::Destruction;
 use saha_core::record::form::Input;
 use saha_core::sales::document::date_of;
 
+use super::erase::{EraseSection, Erased};
 use crate::client::audit::{self, Notice};
 use crate::client::now_ms;
 use crate::i18n::{self, Fmt, Key, Lang, word_for};
@@ -29,11 +32,17 @@ use crate::ui::{me, repo, tr, use_lang, word};
 #[component]
 pub fn PersonalDataPage() -> impl IntoView {
     let params = use_params_map();
-    move || {
+    let id = Memo::new(move |_| params.with(|p| p.get("id")).unwrap_or_default());
+    // Set once the person is erased: their record is gone, the page says what happened.
+    let (erased, set_erased) = signal(None::<Destruction>);
+    let held = move || {
         if !me().role.handles_privacy() {
             return view! { <p class="hint">{tr(Key::UiAdminsOnly)}</p> }.into_any();
         }
-        let id = params.with(|p| p.get("id")).unwrap_or_default();
+        if let Some(destruction) = erased.get() {
+            return view! { <Erased destruction=destruction /> }.into_any();
+        }
+        let id = id.get();
         let found = repo().records().with(|all| {
             gather(
                 &id,
@@ -45,6 +54,22 @@ pub fn PersonalDataPage() -> impl IntoView {
             Some(disclosure) => view! { <Held disclosure=disclosure /> }.into_any(),
             None => view! { <NotFound /> }.into_any(),
         }
+    };
+    // Drawn apart from the rest, so a change synced meanwhile keeps what the user
+    // chose in it.
+    let can_erase = Memo::new(move |_| {
+        me().role.handles_privacy()
+            && erased.with(Option::is_none)
+            && id.with(|id| {
+                id.parse::<saha_core::DocumentId>()
+                    .is_ok_and(|d| repo().records().with(|all| all.contains_key(&d)))
+            })
+    });
+    view! {
+        {held}
+        <Show when=move || can_erase.get()>
+            {move || view! { <EraseSection person=id.get_untracked() done=set_erased /> }}
+        </Show>
     }
 }
 

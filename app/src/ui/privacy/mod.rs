@@ -3,10 +3,13 @@
 //!
 //! - [`access`]: `/privacy/:id`, everything the device holds about one person
 //!   ([`saha_core::privacy::access`]), as a JSON file and a readable report.
+//! - [`erase`]: the erasure section of that page (the server erases; this device drops
+//!   the erased records at once).
 //! - [`requests`]: `/settings/privacy`, the log of people's requests with their 30-day
 //!   deadlines ([`saha_core::privacy::request`]).
 //! - [`deadlines`]: the warning on "my day" when a request is late or due within a week.
 
 pub mod access;
 pub mod deadlines;
+pub mod erase;
 pub mod requests;
