@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{PASSWORD, connect, no_quiet_hours, site_root, start_with};
+use common::{PASSWORD, connect, no_quiet_hours, site_root, start_with, wait_for};
 use saha_core::DocumentId;
 use saha_core::engagement::campaign::{Campaign, DeliveryState, Status};
 use saha_core::engagement::segment::Segment;
@@ -110,16 +110,6 @@ fn consent_event(
         "u1",
     )
     .unwrap()
-}
-
-async fn wait_for(mut done: impl FnMut() -> bool) -> bool {
-    for _ in 0..300 {
-        if done() {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    done()
 }
 
 #[tokio::test]

@@ -9,8 +9,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use common::*;
 use reqwest::StatusCode;
 use saha_core::DocumentId;
@@ -20,16 +18,6 @@ use saha_core::parties::contact::Contact;
 use saha_core::record::{EditContext, RecordType, create};
 use saha_server::Config;
 use serde_json::{Value, json};
-
-async fn wait_for(mut done: impl FnMut() -> bool) -> bool {
-    for _ in 0..300 {
-        if done() {
-            return true;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    done()
-}
 
 /// A contact with SMS consent for `mobile`.
 fn consenting(name: &str, email: &str, mobile: &str) -> Contact {
@@ -114,19 +102,9 @@ async fn an_erased_person_leaves_no_marker_and_their_records_live_on_without_the
     peer.push(kept_id).await.unwrap();
 
     // A call and a case about them, through the API (the audit log names them).
-    let post = |section: &'static str, fields: Value| {
-        let owner = &server.owner;
-        async move {
-            let (status, body) = owner
-                .post(&format!("/api/v1/{section}"), &json!({ "fields": fields }))
-                .await
-                .unwrap();
-            assert_eq!(status, 201, "{body}");
-            body["id"].as_str().unwrap().to_owned()
-        }
-    };
     let person_id = person.to_string();
-    let call = post(
+    let call = create_through_api(
+        &server,
         "calls",
         json!({ "direction": "incoming", "number": typed, "contact": person_id,
                 // Long ago: a recent call would rest them from campaigns.
@@ -134,7 +112,8 @@ async fn an_erased_person_leaves_no_marker_and_their_records_live_on_without_the
                 "notes": format!("{name} iade istedi, {email} adresine yazılacak") }),
     )
     .await;
-    let case = post(
+    let case = create_through_api(
+        &server,
         "cases",
         json!({ "subject": format!("İade: {name}"), "contact": person_id }),
     )

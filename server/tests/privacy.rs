@@ -313,30 +313,22 @@ async fn an_access_request_is_answered_through_the_api() {
         .member("temsilci@anadolu.test", "sales_rep", &[])
         .await;
     let rep_id = rep.user_id().await.unwrap();
-    let create = |section: &'static str, fields: Value| {
-        let owner = &server.owner;
-        async move {
-            let (status, body) = owner
-                .post(&format!("/api/v1/{section}"), &json!({ "fields": fields }))
-                .await
-                .unwrap();
-            assert_eq!(status, 201, "{body}");
-            body["id"].as_str().unwrap().to_owned()
-        }
-    };
-    let person = create(
+    let person = create_through_api(
+        &server,
         "contacts",
         json!({ "name": "Zeliha Erişim", "email": "zeliha@erisim.test" }),
     )
     .await;
-    let other = create("contacts", json!({ "name": "Başka Kişi" })).await;
-    let call = create(
+    let other = create_through_api(&server, "contacts", json!({ "name": "Başka Kişi" })).await;
+    let call = create_through_api(
+        &server,
         "calls",
         json!({ "direction": "incoming", "number": "0532 111 22 33", "contact": person,
                 "started": "2026-12-01T10:15", "outcome": "reached" }),
     )
     .await;
-    let others_call = create(
+    let others_call = create_through_api(
+        &server,
         "calls",
         json!({ "direction": "outgoing", "number": "0532 444 55 66", "contact": other,
                 "started": "2026-12-01T11:00", "outcome": "reached" }),

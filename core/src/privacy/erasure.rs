@@ -521,16 +521,7 @@ mod tests {
     use crate::engagement::campaign::{Campaign, Delivery, DeliveryState};
     use crate::record::EditContext;
 
-    fn make(kind: &str, fields: &[(&str, &str)]) -> Record {
-        let ctx = EditContext::new("u1", 1_000);
-        let mut record = Record::blank(kind, &ctx).expect("kind");
-        let mut form = record.form();
-        for (field, value) in fields {
-            form.set(field, *value);
-        }
-        record.apply_new(&form, &ctx).expect("valid");
-        record
-    }
+    use crate::privacy::test_record as make;
 
     fn identity() -> Identity {
         Identity {

@@ -16,3 +16,16 @@ pub mod request;
 /// The REST API scope section of the request log and access answers
 /// (`privacy:read`, `privacy:write`); a token's `*` does not include it.
 pub const SCOPE: &str = "privacy";
+
+/// A new record of `kind` made from form `fields`, for this module's tests.
+#[cfg(test)]
+pub(crate) fn test_record(kind: &str, fields: &[(&str, &str)]) -> crate::kinds::Record {
+    let ctx = crate::record::EditContext::new("u1", 1_000);
+    let mut record = crate::kinds::Record::blank(kind, &ctx).expect("kind");
+    let mut form = record.form();
+    for (field, value) in fields {
+        form.set(field, *value);
+    }
+    record.apply_new(&form, &ctx).expect("valid");
+    record
+}

@@ -359,3 +359,33 @@ pub async fn token(server: &TestServer, scopes: &[&str], member: Option<&str>) -
         .expect("the secret, once")
         .to_owned()
 }
+
+/// Waits (up to 30 s) until `done` holds; whether it did.
+pub async fn wait_for(mut done: impl FnMut() -> bool) -> bool {
+    for _ in 0..300 {
+        if done() {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    done()
+}
+
+/// Creates a record of `section` (`contacts`, `calls`, …) with `fields` through the
+/// REST API as the owner; its ID.
+pub async fn create_through_api(
+    server: &TestServer,
+    section: &str,
+    fields: serde_json::Value,
+) -> String {
+    let (status, body) = server
+        .owner
+        .post(
+            &format!("/api/v1/{section}"),
+            &serde_json::json!({ "fields": fields }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 201, "{body}");
+    body["id"].as_str().unwrap().to_owned()
+}
