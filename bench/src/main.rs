@@ -79,7 +79,7 @@ async fn main() -> ExitCode {
     let raw: Vec<String> = std::env::args().skip(1).collect();
     let Some(command) = raw.first().cloned() else {
         eprintln!(
-            "usage: saha-bench <servers|seed-saha|seed-screens|seed-analytics|import-file|duplicate-scan> [options]"
+            "usage: saha-bench <servers|seed-saha|seed-screens|seed-analytics|import-file|duplicate-scan|erase-time> [options]"
         );
         return ExitCode::from(2);
     };
@@ -91,6 +91,7 @@ async fn main() -> ExitCode {
             "seed-screens" => seed_screens(&args).await,
             "import-file" => import_file(&args),
             "duplicate-scan" => duplicate_scan(&args),
+            "erase-time" => erase_time(&args).await,
             other => Err(format!("unknown command {other}")),
         },
         Err(e) => Err(e),
@@ -479,6 +480,69 @@ async fn size_workloads(
 /// Seeds a running Saha server with `count` generated accounts listed in its workspace
 /// index, for the browser benchmarks. Sets the server up first if it is fresh (login
 /// `--email`/`--password`, defaults [`BENCH_EMAIL`]/[`BENCH_PASSWORD`]).
+/// `erase-time --http URL [--runs 5]`: how long erasing one person takes on a server
+/// (seed it first with `seed-saha`): each run makes a contact with a call about them,
+/// then times `POST /api/privacy/erasures` — the rebuilt call, the table cleaning and
+/// the storage rewrite (embedded) or `VACUUM` (PostgreSQL). Prints each run and the
+/// median.
+async fn erase_time(args: &Args) -> Result<(), String> {
+    let http = args.get("http")?.trim_end_matches('/').to_owned();
+    let runs: usize = args.num("runs", 5)?;
+    let email = args.get("email").unwrap_or(BENCH_EMAIL).to_owned();
+    let password = args.get("password").unwrap_or(BENCH_PASSWORD).to_owned();
+    let owner = ApiClient::login(&http, &email, &password)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut times = Vec::with_capacity(runs);
+    for run in 0..runs {
+        let (status, contact) = owner
+            .post(
+                "/api/v1/contacts",
+                &serde_json::json!({ "fields": {
+                    "name": format!("Silinecek Kişi {run}"),
+                    "email": format!("silinecek{run}@bench.test"),
+                } }),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        let person = contact["id"]
+            .as_str()
+            .ok_or(format!("contact not created ({status}): {contact}"))?
+            .to_owned();
+        let (status, call) = owner
+            .post(
+                "/api/v1/calls",
+                &serde_json::json!({ "fields": {
+                    "direction": "incoming", "number": "0532 000 00 00", "contact": person,
+                    "started": "2025-01-15T10:15", "outcome": "reached",
+                } }),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        if call["id"].as_str().is_none() {
+            return Err(format!("call not created ({status}): {call}"));
+        }
+        let started = std::time::Instant::now();
+        let (status, destruction) = owner
+            .post(
+                "/api/privacy/erasures",
+                &serde_json::json!({ "person": person }),
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        if destruction["records"].as_array().map(Vec::len) != Some(2) {
+            return Err(format!("erasure failed ({status}): {destruction}"));
+        }
+        eprintln!("saha-bench: erasure {run}: {ms:.0} ms");
+        times.push(ms);
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times.get(times.len() / 2).copied().unwrap_or_default();
+    println!("erase one person (2 records): median {median:.0} ms over {runs} runs");
+    Ok(())
+}
+
 async fn seed_saha(args: &Args) -> Result<(), String> {
     let http = args.get("http")?.trim_end_matches('/').to_owned();
     let count: usize = args.num("count", 1000)?;

@@ -5,7 +5,7 @@
 // person's name, address or number, and the other phone never sees them again.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, openApp, phone, setUp, startServer, waitForSynced } from './helpers.mjs';
+import { launch, openApp, phone, setUp, startServer, waitForOfflineReady, waitForSynced } from './helpers.mjs';
 
 let server;
 let browser;
@@ -83,6 +83,7 @@ describe('erasure', () => {
     await b.locator('article.detail h1', { hasText: 'Erdem Silinecek Z9' }).waitFor();
     await waitForSynced(b);
     assert.ok(await storedMarkers(b, markers) > 0, 'the second phone holds the person');
+    await waitForOfflineReady(b);
     await contextB.setOffline(true);
     await b.locator('output.sync[data-sync="offline"]').waitFor();
     await b.getByRole('link', { name: 'Düzenle' }).click();

@@ -5,7 +5,7 @@
 //! virtual environment and names its `bin` directory in `SAHA_PY_TOOLS`.
 //!
 //! The fuzzer's budget is bounded (`SAHA_FUZZ_EXAMPLES` examples per operation, 8 by
-//! default, and `SAHA_FUZZ_SECONDS`, 120 by default); `cargo xtask fuzz-api` runs it
+//! default, and `SAHA_FUZZ_SECONDS`, 60 by default); `cargo xtask fuzz-api` runs it
 //! longer.
 
 mod common;
@@ -85,7 +85,7 @@ async fn the_document_validates_and_the_fuzzer_finds_no_failure() {
     assert!(ok, "openapi-spec-validator refused the document:\n{text}");
 
     let examples = std::env::var("SAHA_FUZZ_EXAMPLES").unwrap_or_else(|_| "8".into());
-    let seconds = std::env::var("SAHA_FUZZ_SECONDS").unwrap_or_else(|_| "120".into());
+    let seconds = std::env::var("SAHA_FUZZ_SECONDS").unwrap_or_else(|_| "60".into());
     let mut fuzz = Command::new(py_tool("schemathesis"));
     fuzz.current_dir(dir.path())
         .env("SCHEMATHESIS_HOOKS", "")

@@ -155,17 +155,27 @@ fn cmd_run(root: &Path, server_args: &[String]) -> Result<()> {
 
 fn cmd_test(root: &Path) -> Result<()> {
     let started = std::time::Instant::now();
+    // Each phase's time, printed at the end (where CI's 40 minutes go).
+    let mut phases: Vec<(&str, f64)> = Vec::new();
+    let mut lap = std::time::Instant::now();
+    let mut phase = |name: &'static str| {
+        phases.push((name, lap.elapsed().as_secs_f64()));
+        lap = std::time::Instant::now();
+    };
     let wasm = tools::ensure_wasm_toolchain()?;
     tools::ensure_wasm_bindgen(root)?;
     tools::ensure_npm_packages(root)?;
     tools::ensure_chromium()?;
     let py_tools = tools::ensure_py_tools(root)?;
+    phase("tools");
     // The lint first, so CI holds every commit to it (rustfmt, clippy native and wasm
     // with warnings as errors, rustdoc, import cycles).
     lint(root, &wasm)?;
+    phase("lint");
     run(cargo().current_dir(root).args(["test", "-p", "xtask"]))?;
     site::build(root, &wasm)?;
     site::check_bundle_size(root)?;
+    phase("site");
     let pg = postgres::ensure(false)?;
     let node_modules = root.join("end2end/node_modules");
     // Unit and integration tests (the interop test drives the npm automerge-repo client).
@@ -182,11 +192,13 @@ fn cmd_test(root: &Path) -> Result<()> {
             "xtask",
             "--no-fail-fast",
         ]))?;
+    phase("workspace tests");
     // The browser app's own unit tests (screens, formats, navigation): compiled with
     // the `hydrate` feature for this machine; they do not call into JavaScript.
     run(cargo()
         .current_dir(root)
         .args(["test", "-p", "app", "--features", "hydrate", "--lib"]))?;
+    phase("app tests");
     // The server's integration tests again, every server on PostgreSQL.
     run(cargo()
         .current_dir(root)
@@ -195,9 +207,10 @@ fn cmd_test(root: &Path) -> Result<()> {
         .env("SAHA_NODE_MODULES", &node_modules)
         .env("SAHA_PY_TOOLS", &py_tools)
         // The fuzzer ran against the embedded storage above; once more, shorter.
-        .env("SAHA_FUZZ_SECONDS", "30")
+        .env("SAHA_FUZZ_SECONDS", "20")
         .env("SAHA_SITE_ROOT", target_dir(root).join("site"))
         .args(["test", "-p", "server", "--tests"]))?;
+    phase("server tests on PostgreSQL");
     run(cargo()
         .current_dir(root)
         .args(["build", "-p", "server", "-p", "saha-bench", "--bins"]))?;
@@ -210,8 +223,13 @@ fn cmd_test(root: &Path) -> Result<()> {
         .env("SAHA_SITE_ROOT", target_dir(root).join("site"))
         .env("TEST_DATABASE_URL", &pg.url)
         .args(["--test", "--test-concurrency=1", "tests/"]))?;
+    phase("end-to-end tests");
     // The benchmark harness on a small workload, so that it cannot rot.
     bench::smoke(root, &debug)?;
+    phase("bench smoke");
+    for (name, seconds) in &phases {
+        eprintln!("xtask: {name}: {seconds:.0} s");
+    }
     eprintln!(
         "xtask: all tests passed in {:.0} s",
         started.elapsed().as_secs_f64()

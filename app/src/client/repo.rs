@@ -1602,15 +1602,21 @@ impl Repo {
     /// drops them ([`Repo::purge`]) and tells the server it did, with this device's
     /// own ID.
     pub async fn take_erasures(&self) -> Result<usize, String> {
+        // Read as plain JSON: typed answers would cost the main module kilobytes
+        // (BENCHMARKS.md); the fields are those of `saha_core::privacy::erasure::ErasedDoc`.
         let since = self.0.erased_cursor.get();
-        let erased: Vec<saha_core::privacy::erasure::ErasedDoc> =
+        let erased: serde_json::Value =
             super::http::get(&format!("/api/sync/erased?since={since}"))
                 .await
                 .map_err(|e| e.to_string())?;
-        let Some(up_to) = erased.iter().map(|e| e.erased_at).max() else {
+        let erased = erased.as_array().map(Vec::as_slice).unwrap_or_default();
+        let Some(up_to) = erased.iter().filter_map(|e| e["erasedAt"].as_i64()).max() else {
             return Ok(0);
         };
-        let ids: Vec<DocumentId> = erased.iter().filter_map(|e| e.id.parse().ok()).collect();
+        let ids: Vec<DocumentId> = erased
+            .iter()
+            .filter_map(|e| e["id"].as_str()?.parse().ok())
+            .collect();
         let dropped = self.purge(&ids).await?;
         let device = self.device_id().await?;
         self.0
@@ -1625,8 +1631,9 @@ impl Repo {
             .await
             .map_err(|e| e.to_string())?;
         self.0.erased_cursor.set(up_to);
-        let ack = saha_core::privacy::erasure::PurgeAck { device, up_to };
-        super::http::post::<_, ()>("/api/sync/erased", &ack)
+        // A `saha_core::privacy::erasure::PurgeAck`.
+        let ack = serde_json::json!({ "device": device, "upTo": up_to });
+        super::http::post::<_, serde_json::Value>("/api/sync/erased", &ack)
             .await
             .map_err(|e| e.to_string())?;
         Ok(dropped)

@@ -387,7 +387,8 @@ fn without(value: Value, identity: &Identity) -> Value {
     }
 }
 
-/// `record` without the person (see [`without`]); `None` if the result is not a
+/// `record` without the person: their ID dropped from lists and maps and cut out of
+/// text, everything else masked; `None` if the result is not a
 /// valid record any more (then it is erased instead).
 pub fn anonymise(record: &Record, identity: &Identity) -> Option<Record> {
     let value = serde_json::to_value(record).ok()?;
@@ -405,6 +406,10 @@ pub fn plan<'a>(
     let records: Vec<(&str, &Record)> = records.into_iter().collect();
     let (_, own) = records.iter().find(|(id, _)| *id == person)?;
     let (identity, addresses) = Identity::of(person, own);
+    let numbers_only = Identity {
+        phones: identity.phones.clone(),
+        ..Identity::default()
+    };
     let mut related: Vec<(i64, Planned)> = Vec::new();
     for (id, record) in &records {
         if *id == person {
@@ -417,13 +422,10 @@ pub fn plan<'a>(
         // ID, an address or a number does.
         let refers = mentions(&data, person)
             || identity.emails.iter().any(|e| mentions_caseless(&data, e))
-            || (!identity.phones.is_empty()
-                && Identity {
-                    phones: identity.phones.clone(),
-                    ..Identity::default()
-                }
-                .mask(&data.to_string())
-                    != data.to_string());
+            || (!numbers_only.phones.is_empty() && {
+                let text = data.to_string();
+                numbers_only.mask(&text) != text
+            });
         if !refers {
             continue;
         }
@@ -653,6 +655,24 @@ mod tests {
         let plan = super::plan(person, records, &whole).expect("held");
         assert_eq!(plan.records[1].treatment, Treatment::Erase);
         assert!(super::plan("nobody", records, &BTreeSet::new()).is_none());
+    }
+
+    #[test]
+    fn the_device_wire_names_stay_as_the_app_reads_them() {
+        // The app reads these as plain JSON by these names (to keep its main module
+        // small), so they must not change.
+        let erased = ErasedDoc {
+            id: "d1".into(),
+            erased_at: 5,
+            replaced_by: None,
+        };
+        assert_eq!(
+            serde_json::to_value(&erased).expect("json"),
+            serde_json::json!({ "id": "d1", "erasedAt": 5, "replacedBy": null })
+        );
+        let ack: PurgeAck =
+            serde_json::from_value(serde_json::json!({ "device": "x", "upTo": 5 })).expect("ack");
+        assert_eq!((ack.device.as_str(), ack.up_to), ("x", 5));
     }
 
     #[test]

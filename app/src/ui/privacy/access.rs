@@ -66,10 +66,12 @@ pub fn PersonalDataPage() -> impl IntoView {
             })
     });
     view! {
-        {held}
-        <Show when=move || can_erase.get()>
-            {move || view! { <EraseSection person=id.get_untracked() done=set_erased /> }}
-        </Show>
+        <div class="page">
+            {held}
+            <Show when=move || can_erase.get()>
+                {move || view! { <EraseSection person=id.get_untracked() done=set_erased /> }}
+            </Show>
+        </div>
     }
 }
 
