@@ -117,8 +117,10 @@ pub async fn erase(
     for planned in &plan.records {
         let old: DocumentId = planned.id.parse().map_err(|_| bad_id(&planned.id))?;
         destroyed.push(old);
-        let rebuilt = match (&planned.rebuilt, planned.treatment) {
-            (Some(rebuilt), Treatment::Anonymise) => rebuilt,
+        // A document gone meanwhile (another erasure) is only made sure of.
+        let meta = hub.meta(&old).await?;
+        let rebuilt = match (&planned.rebuilt, planned.treatment, meta) {
+            (Some(rebuilt), Treatment::Anonymise, Some(meta)) => (rebuilt, meta),
             _ => {
                 gone.push(Gone {
                     id: planned.id.clone(),
@@ -128,9 +130,7 @@ pub async fn erase(
                 continue;
             }
         };
-        let Some(meta) = hub.meta(&old).await? else {
-            continue;
-        };
+        let (rebuilt, meta) = rebuilt;
         let new = DocumentId::random();
         hub.server_create(new, meta, rebuilt.create()?).await?;
         replaced.push((old, new, planned.kind.clone(), rebuilt.common().created_at));
