@@ -434,6 +434,7 @@ refused-document_too_large = The record is larger than allowed.
 refused-index_created = The workspace index is created by the server only.
 refused-index_change = Only records can be added to the index.
 refused-index_lists_team_record = The index lists only shared records.
+refused-foreign_history = This record was rebuilt after a person was erased; changes made to the old copy are not taken.
 refused-campaign_approval = Only owners, admins and managers approve campaigns.
 refused-campaign_withdrawal = Only those who approve campaigns can withdraw an approval.
 refused-campaign_hand_over = Only the server hands a campaign over for sending.

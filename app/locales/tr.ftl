@@ -425,6 +425,7 @@ refused-document_too_large = Kayıt izin verilen boyutu aşıyor.
 refused-index_created = Çalışma alanı dizini yalnızca sunucuda oluşturulur.
 refused-index_change = Dizine yalnızca kayıt eklenebilir.
 refused-index_lists_team_record = Dizin yalnızca ortak kayıtları listeler.
+refused-foreign_history = Bu kayıt bir kişi silindikten sonra yeniden oluşturuldu; eski kopyada yapılan değişiklikler alınmaz.
 refused-campaign_approval = Kampanyaları yalnızca sahipler, yöneticiler ve müdürler onaylar.
 refused-campaign_withdrawal = Onaylı bir kampanyayı yalnızca onaylayabilenler taslağa çevirir.
 refused-campaign_hand_over = Kampanya gönderime yalnızca sunucu tarafından verilir.

@@ -278,6 +278,31 @@ async fn an_erased_person_leaves_no_marker_and_their_records_live_on_without_the
         );
     }
 
+    // A modified client sends the old history under a rebuilt record's ID: refused,
+    // nothing stored.
+    let new_call_id: DocumentId = new_call.parse().unwrap();
+    let mut forged = peer.fetch(new_call_id).await.unwrap().clone();
+    let mut old_history = peer.docs[&person].clone();
+    forged.merge(&mut old_history).unwrap();
+    peer.docs.insert(new_call_id, forged);
+    assert!(!offered_and_confirmed(&mut peer, new_call_id).await);
+    for marker in &markers {
+        assert_eq!(
+            storage.raw_occurrences(marker).await.unwrap(),
+            0,
+            "{marker}"
+        );
+    }
+    let (_, refusals) = server.owner.get("/api/sync/refusals").await.unwrap();
+    assert!(
+        refusals
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["document"] == new_call.as_str() && r["code"] == "foreign_history"),
+        "{refusals}"
+    );
+
     // The audit log says what happened, with counts only.
     let (_, audit) = server.owner.get("/api/audit").await.unwrap();
     assert!(!audit.to_string().contains(&tag), "{audit}");

@@ -425,6 +425,9 @@ pub enum Refusal {
     IndexChange,
     /// An index entry for a record that is not shared by the workspace.
     IndexListsTeamRecord,
+    /// Changes to a record rebuilt without an erased person that do not descend from
+    /// its one first change (another document's history sent under its ID).
+    ForeignHistory,
 }
 
 impl Refusal {
@@ -450,6 +453,7 @@ impl Refusal {
             Refusal::IndexCreated => "index_created",
             Refusal::IndexChange => "index_change",
             Refusal::IndexListsTeamRecord => "index_lists_team_record",
+            Refusal::ForeignHistory => "foreign_history",
         }
     }
 
@@ -477,6 +481,7 @@ impl Refusal {
             Refusal::IndexCreated,
             Refusal::IndexChange,
             Refusal::IndexListsTeamRecord,
+            Refusal::ForeignHistory,
         ];
         all.extend(Step::ALL.into_iter().map(Refusal::Step));
         all
@@ -514,6 +519,9 @@ impl std::fmt::Display for Refusal {
             Refusal::IndexListsTeamRecord => {
                 f.write_str("the workspace index lists only records shared by the workspace")
             }
+            Refusal::ForeignHistory => f.write_str(
+                "this record was rebuilt without an erased person: only changes made on it are taken",
+            ),
         }
     }
 }

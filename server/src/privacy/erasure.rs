@@ -18,7 +18,7 @@
 //!    data — is kept in [`DESTRUCTIONS`] (never removed by Saha; the law asks for at
 //!    least three years).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use saha_core::DocumentId;
 use saha_core::kinds::Record;
@@ -132,6 +132,7 @@ pub async fn erase(
         };
         let (rebuilt, meta) = rebuilt;
         let new = DocumentId::random();
+        hub.note_rebuilt(&[new]);
         hub.server_create(new, meta, rebuilt.create()?).await?;
         replaced.push((old, new, planned.kind.clone(), rebuilt.common().created_at));
         gone.push(Gone {
@@ -390,6 +391,22 @@ pub fn acknowledge(
     }))
     .map_err(json_error)?;
     tables.write(|tx| tx.put(PURGE_ACKS, &key, &bytes))
+}
+
+/// Every record rebuilt by an erasure, in every workspace (the hub refuses changes to
+/// them that start another history).
+pub fn rebuilt_documents(tables: &Tables) -> Result<HashSet<DocumentId>, ServerError> {
+    let mut rebuilt = HashSet::new();
+    for (_, value) in tables.read(|tx| tx.scan(DESTRUCTIONS, "", None))? {
+        let destruction: Destruction = serde_json::from_slice(&value).map_err(json_error)?;
+        rebuilt.extend(
+            destruction
+                .records
+                .into_iter()
+                .filter_map(|g| g.replaced_by?.parse::<DocumentId>().ok()),
+        );
+    }
+    Ok(rebuilt)
 }
 
 /// Old → new IDs of every record rebuilt by an erasure in `workspace`.

@@ -223,6 +223,8 @@ pub struct Hub {
     /// Documents erased for good ([`Hub::erase`]): never loaded, created or stored
     /// again, answered `doc-unavailable`.
     erased: std::sync::RwLock<HashSet<DocumentId>>,
+    /// Records rebuilt without an erased person ([`Hub::note_rebuilt`]).
+    rebuilt: std::sync::RwLock<HashSet<DocumentId>>,
 }
 
 impl Hub {
@@ -243,6 +245,7 @@ impl Hub {
             .into_iter()
             .filter_map(|(key, _)| key.parse::<DocumentId>().ok())
             .collect();
+        let rebuilt = crate::privacy::erasure::rebuilt_documents(&storage.tables())?;
         Ok(Hub {
             storage,
             catalog,
@@ -256,7 +259,16 @@ impl Hub {
             webhook_workspaces: std::sync::RwLock::new(HashSet::new()),
             events_raised: Arc::new(tokio::sync::Notify::new()),
             erased: std::sync::RwLock::new(erased),
+            rebuilt: std::sync::RwLock::new(rebuilt),
         })
+    }
+
+    /// Remembers records rebuilt without an erased person: their changes must descend
+    /// from their one first change ([`rules::Refusal::ForeignHistory`]).
+    pub fn note_rebuilt(&self, ids: &[DocumentId]) {
+        if let Ok(mut rebuilt) = self.rebuilt.write() {
+            rebuilt.extend(ids.iter().copied());
+        }
     }
 
     /// Whether `id` was erased ([`Hub::erase`]).
@@ -304,6 +316,10 @@ impl Hub {
             .collect();
         if let Ok(mut erased) = self.erased.write() {
             erased.extend(stored.iter().copied());
+        }
+        let rebuilt = crate::privacy::erasure::rebuilt_documents(&self.storage.tables())?;
+        if let Ok(mut known) = self.rebuilt.write() {
+            known.extend(rebuilt);
         }
         for id in &stored {
             if let Some(entry) = self.live_entry(id) {
@@ -701,7 +717,13 @@ impl Hub {
         live.saved_heads = heads;
         live.chunks_since_snapshot += 1;
         let snapshot = if live.chunks_since_snapshot >= COMPACT_AFTER_CHUNKS {
-            let snapshot = live.doc.save();
+            // Without orphans (changes whose parents never came): they are no part of
+            // the document, and must not reach storage under its ID (the sender keeps
+            // them and sends them again with their parents).
+            let snapshot = live.doc.save_with_options(automerge::SaveOptions {
+                deflate: true,
+                retain_orphans: false,
+            });
             live.stored_bytes = snapshot.len();
             live.chunks_since_snapshot = 0;
             Some(snapshot)
@@ -873,12 +895,29 @@ impl Hub {
     /// record and its kind, which the members of other teams must not learn).
     fn authorize(
         &self,
+        doc_id: DocumentId,
         grant: &Grant,
         before_meta: Option<&DocMeta>,
         before: Option<&Record>,
         doc: &Automerge,
         before_heads: &[ChangeHash],
     ) -> Result<Accepted, Refusal> {
+        // A record rebuilt without an erased person has one first change: a change
+        // that starts another history (the old document's, sent under the new ID)
+        // would bring back what was erased.
+        if !before_heads.is_empty()
+            && self
+                .rebuilt
+                .read()
+                .map(|r| r.contains(&doc_id))
+                .unwrap_or(true)
+            && doc
+                .get_changes(before_heads)
+                .iter()
+                .any(|c| c.deps().is_empty())
+        {
+            return Err(rules::Refusal::ForeignHistory.into());
+        }
         let (kind, scope) = read_scope(doc);
         let is_index = before_meta.is_some_and(|m| m.kind == workspace::KIND);
         if is_index || kind == workspace::KIND {
@@ -1076,6 +1115,7 @@ impl Hub {
     ) -> Result<Result<(Option<Durable>, Accepted), Denial>, ServerError> {
         let is_index = meta.is_some_and(|m| m.kind == workspace::KIND);
         let outcome = match self.authorize(
+            id,
             grant,
             meta,
             live.record.as_ref().and_then(Option::as_ref),
