@@ -39,10 +39,11 @@ pub fn PersonalDataPage() -> impl IntoView {
         if !me().role.handles_privacy() {
             return view! { <p class="hint">{tr(Key::UiAdminsOnly)}</p> }.into_any();
         }
-        if let Some(destruction) = erased.get() {
+        let id = id.get();
+        // (Only for the person it erased, should the page move to another.)
+        if let Some(destruction) = erased.get().filter(|d| d.person == id) {
             return view! { <Erased destruction=destruction /> }.into_any();
         }
-        let id = id.get();
         let found = repo().records().with(|all| {
             gather(
                 &id,
@@ -59,7 +60,7 @@ pub fn PersonalDataPage() -> impl IntoView {
     // chose in it.
     let can_erase = Memo::new(move |_| {
         me().role.handles_privacy()
-            && erased.with(Option::is_none)
+            && id.with(|id| erased.with(|e| e.as_ref().is_none_or(|d| d.person != *id)))
             && id.with(|id| {
                 id.parse::<saha_core::DocumentId>()
                     .is_ok_and(|d| repo().records().with(|all| all.contains_key(&d)))
@@ -69,7 +70,12 @@ pub fn PersonalDataPage() -> impl IntoView {
         <div class="page">
             {held}
             <Show when=move || can_erase.get()>
-                {move || view! { <EraseSection person=id.get_untracked() done=set_erased /> }}
+                // Drawn again for another person (the route's ID can change while the
+                // page stays): the section erases only the person it shows.
+                {move || {
+                    let person = id.get();
+                    view! { <EraseSection person=person done=set_erased /> }
+                }}
             </Show>
         </div>
     }
