@@ -94,7 +94,7 @@ pub fn build(root: &Path, wasm: &WasmToolchain) -> Result<()> {
     // Splitting, wasm-bindgen and wasm-opt take a minute or two; their output depends
     // only on the raw module, the tools and the flags, so an unchanged input skips them.
     let stamp_file = site.join(".pkg-inputs");
-    let stamp = inputs_stamp(&raw, &bindgen, &tools::wasm_opt(root))?;
+    let stamp = inputs_stamp(&raw, &bindgen, &tools::wasm_opt(root), root)?;
     let outputs_exist = [&bound, &pkg.join(format!("{OUTPUT_NAME}.js"))]
         .iter()
         .all(|f| f.exists());
@@ -222,28 +222,55 @@ fn keep_names() -> bool {
     std::env::var_os("SAHA_WASM_KEEP_NAMES").is_some_and(|v| v == "1")
 }
 
-/// Runs `wasm-opt -Oz` on every module in place, as many at once as there are cores (the
-/// main module first: it takes longest).
+/// Runs `wasm-opt -Oz` on every module in place: binaryen's JavaScript build, loaded once
+/// per worker process (`end2end/tools/wasm-opt-batch.mjs`) rather than once per module —
+/// the split leaves hundreds of small parts — with as many workers as there are cores,
+/// the modules dealt out largest first to the worker with the fewest bytes so far.
 fn optimise(root: &Path, modules: Vec<&PathBuf>) -> Result<()> {
-    let wasm_opt = tools::wasm_opt(root);
+    let script = root.join("end2end/tools/wasm-opt-batch.mjs");
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut sized: Vec<(u64, &PathBuf)> = modules
+        .iter()
+        .map(|m| (std::fs::metadata(m).map_or(0, |meta| meta.len()), *m))
+        .collect();
+    sized.sort_by_key(|(size, _)| std::cmp::Reverse(*size));
+    let mut shares: Vec<(u64, Vec<&PathBuf>)> = vec![(0, Vec::new()); workers];
+    for (size, module) in sized {
+        if let Some(share) = shares.iter_mut().min_by_key(|(bytes, _)| *bytes) {
+            share.0 += size;
+            share.1.push(module);
+        }
+    }
+    let features: Vec<&str> = WASM_FEATURES
+        .iter()
+        .map(|flag| flag.trim_start_matches("--enable-"))
+        .collect();
     std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| -> Result<()> {
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(module) = modules.get(i) else {
-                            return Ok(());
-                        };
-                        run(Command::new(&wasm_opt)
-                            .arg("-Oz")
-                            .args(keep_names().then_some("-g"))
-                            .args(WASM_FEATURES)
-                            .arg(module)
-                            .arg("-o")
-                            .arg(module))?;
+        let handles: Vec<_> = shares
+            .iter()
+            .filter(|(_, share)| !share.is_empty())
+            .map(|(_, share)| {
+                let features = &features;
+                let script = &script;
+                scope.spawn(move || -> Result<()> {
+                    let mut command = Command::new("node");
+                    command.arg(script);
+                    if keep_names() {
+                        command.arg("--keep-names");
+                    }
+                    for feature in features {
+                        command.args(["--feature", feature]);
+                    }
+                    eprintln!("xtask: wasm-opt -Oz on {} modules", share.len());
+                    let status = command
+                        .arg("--")
+                        .args(share)
+                        .status()
+                        .map_err(|e| format!("cannot run node {}: {e}", script.display()))?;
+                    if status.success() {
+                        Ok(())
+                    } else {
+                        Err(format!("{} failed: {status}", script.display()))
                     }
                 })
             })
@@ -283,10 +310,13 @@ fn name_parts_by_content(pkg: &Path, parts: &[PathBuf]) -> Result<()> {
 }
 
 /// A fingerprint of what the bound and optimised module is made from: the raw module's
-/// bytes, the two tools (path, size, modification time) and the wasm-opt flags.
-fn inputs_stamp(raw: &Path, bindgen: &Path, wasm_opt: &Path) -> Result<String> {
+/// bytes, the two tools (path, size, modification time), the script that runs
+/// binaryen and the wasm-opt flags.
+fn inputs_stamp(raw: &Path, bindgen: &Path, wasm_opt: &Path, root: &Path) -> Result<String> {
     let mut hasher = DefaultHasher::new();
     hasher.write(&std::fs::read(raw).map_err(io("read", raw))?);
+    let script = root.join("end2end/tools/wasm-opt-batch.mjs");
+    hasher.write(&std::fs::read(&script).map_err(io("read", &script))?);
     for tool in [bindgen, wasm_opt] {
         hasher.write(tool.to_string_lossy().as_bytes());
         if let Ok(meta) = std::fs::metadata(tool) {
