@@ -75,6 +75,7 @@ const PAGES = [
   '/accounts/export',
   '/settings/api',
   '/settings/forms',
+  '/settings/privacy',
 ];
 
 let server;
@@ -178,9 +179,11 @@ async function checkRoutes(page, width, visited = async () => {}) {
   return report;
 }
 
-describe('every screen on a phone', () => {
+// The three passes run at once: each spends most of its time waiting for pages to
+// settle, not computing.
+describe('every screen', { concurrency: true }, () => {
   for (const locale of ['tr-TR', 'en-US']) {
-    test(`fits 390 px, words everything and passes axe (${locale})`, async () => {
+    test(`on a phone: fits 390 px, words everything and passes axe (${locale})`, async () => {
       const { context, page } = await openSynced({ viewport: { width: 390, height: 844 }, locale, isMobile: true });
       const report = await checkRoutes(page, 390, async (route) => {
         if (SCREENSHOTS && locale === 'tr-TR') {
@@ -199,10 +202,8 @@ describe('every screen on a phone', () => {
       await context.close();
     });
   }
-});
 
-describe('every screen on a tablet', () => {
-  test('fits 1024 × 768 in landscape with the side rail, words everything and passes axe', async () => {
+  test('on a tablet: fits 1024 × 768 in landscape with the side rail, words everything and passes axe', async () => {
     const { context, page } = await openSynced({ viewport: { width: 1024, height: 768 }, locale: 'tr-TR' });
     assert.ok(await page.locator('nav.rail').isVisible(), 'a tablet gets the side rail');
     assert.ok(!(await page.locator('nav.tabs').isVisible()), 'and no phone tab bar');
