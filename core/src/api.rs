@@ -247,10 +247,15 @@ pub enum AuditAction {
     PrivacyRequestUpdated,
     /// A person was erased (the target is the destruction record's ID).
     PersonErased,
+    /// The retention policy was saved (the detail holds its rules).
+    RetentionPolicySaved,
+    /// The retention policy ran (the target is the run's ID; an empty actor: the
+    /// schedule).
+    RetentionRan,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 36] = [
+    pub const ALL: [AuditAction; 38] = [
         AuditAction::WorkspaceCreated,
         AuditAction::Login,
         AuditAction::LoginFailed,
@@ -287,6 +292,8 @@ impl AuditAction {
         AuditAction::PrivacyRequestLogged,
         AuditAction::PrivacyRequestUpdated,
         AuditAction::PersonErased,
+        AuditAction::RetentionPolicySaved,
+        AuditAction::RetentionRan,
     ];
 
     /// The stable code entries carry (`invitation.created`).
@@ -328,6 +335,8 @@ impl AuditAction {
             AuditAction::PrivacyRequestLogged => "privacy.request_logged",
             AuditAction::PrivacyRequestUpdated => "privacy.request_updated",
             AuditAction::PersonErased => "privacy.erased",
+            AuditAction::RetentionPolicySaved => "privacy.retention_saved",
+            AuditAction::RetentionRan => "privacy.retention_ran",
         }
     }
 

@@ -151,3 +151,64 @@ describe('erasure', () => {
     await contextB.close();
   });
 });
+
+describe('retention', () => {
+  test('a privacy officer sets the call log period, sees what is due, runs it, and the phone drops it', async () => {
+    const context = await phone(browser);
+    const page = await openApp(context, server.url, '/calls');
+    await waitForSynced(page);
+    const marker = 'Eski görüşme R7';
+    const made = await page.evaluate(async (notes) => {
+      const response = await fetch('/api/v1/calls', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ fields: {
+          direction: 'incoming', number: '0532 444 55 66', started: '2019-05-02T10:00',
+          outcome: 'reached', notes,
+        } }),
+      });
+      return { status: response.status, body: await response.json() };
+    }, marker);
+    assert.equal(made.status, 201, JSON.stringify(made.body));
+    const call = made.body.id;
+    await page.goto(`${server.url}/calls/${call}`);
+    await page.locator('article.detail[data-kind="call"]').waitFor({ timeout: 30_000 });
+    await waitForSynced(page);
+    assert.ok(await storedMarkers(page, [marker]) > 0, 'the phone holds the call');
+
+    await page.goto(`${server.url}/settings/privacy`);
+    await page.locator('#privacy-retention h2', { hasText: 'Saklama süreleri' }).waitFor();
+    await page.locator('#retention-schedule', { hasText: 'Bütün kurallar kapalı' }).waitFor();
+    assert.ok(await page.locator('#retention-call_logs-months').isDisabled(), 'off: no period to type');
+    await page.locator('#retention-call_logs-on').check();
+    await page.locator('#retention-call_logs-months').fill('36');
+    await page.locator('#retention-interval').fill('90');
+    await page.locator('#retention-save').click();
+    await page.locator('#retention-saved', { hasText: 'Politika kaydedildi.' }).waitFor();
+    await page.locator('#retention-schedule', { hasText: 'Sıradaki çalışma' }).waitFor();
+
+    // The preview lists the old call; running erases it, here and on the server.
+    await page.locator('#retention-preview').click();
+    await page.locator(`#retention-due li[data-id="${call}"][data-rule="call_logs"]`, { hasText: 'Arama kayıtları' }).waitFor();
+    assert.equal(await page.locator('#retention-due li').count(), 1, 'only the old call is due');
+    const run = page.locator('#retention-run');
+    assert.match(await run.textContent(), /1 kayıt kalıcı olarak silinsin/);
+    await run.click();
+    await page.locator('#retention-ran', { hasText: 'Çalıştı: 1 kayıt silindi' }).waitFor();
+    await page.locator('#retention-runs li', { hasText: '1 silindi' }).waitFor();
+    await page.locator('#retention-schedule', { hasText: 'Son çalışma' }).waitFor();
+    const noOverflow = await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+    assert.ok(noOverflow, 'the page fits the phone');
+    for (let tries = 0; tries < 60 && await storedMarkers(page, [marker]) > 0; tries += 1) {
+      await page.waitForTimeout(500);
+    }
+    assert.equal(await storedMarkers(page, [marker]), 0, 'the phone no longer holds the call');
+    const gone = await page.evaluate((id) => fetch(`/api/v1/calls/${id}`).then((r) => r.status), call);
+    assert.equal(gone, 404);
+    const log = await page.evaluate(() => fetch('/api/audit').then((r) => r.json()));
+    assert.ok(log.some((e) => e.action === 'privacy.retention_ran' && e.detail === '1 records erased, 0 anonymised'));
+    assert.ok(log.some((e) => e.action === 'privacy.retention_saved'
+      && e.detail === 'idle_leads=off, former_customers=off, call_logs=36; every 90 days'));
+    await context.close();
+  });
+});

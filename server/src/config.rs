@@ -326,6 +326,16 @@ pub struct Config {
     )]
     pub webhook_sla_check_seconds: u64,
 
+    /// Seconds between looks for a workspace whose retention policy is due to run
+    /// (the policy's own interval, in days, says when it is).
+    #[arg(
+        long,
+        env = "SAHA_RETENTION_CHECK_SECONDS",
+        default_value_t = 900,
+        global = true
+    )]
+    pub retention_check_seconds: u64,
+
     /// Seconds between WebSocket pings; a peer that misses two is dropped (the idle
     /// timeout of a dead connection).
     #[arg(long, env = "SAHA_PING_SECONDS", default_value_t = 20, global = true)]
@@ -378,6 +388,7 @@ impl Config {
             webhook_retry_base_ms: 200,
             webhook_disable_after: 20,
             webhook_sla_check_seconds: 1,
+            retention_check_seconds: 3_600,
             ping_seconds: 20,
             smtp_url: None,
             smtp_from: "Saha <noreply@saha.invalid>".to_owned(),

@@ -127,6 +127,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     start_outbox(&state, addr)?;
     crate::webhooks::dispatch::start(&state)?;
     tokio::spawn(crate::sync::hub::evict_idle(hub.clone()));
+    tokio::spawn(crate::privacy::retention::schedule(state.clone()));
     if let Storage::Postgres(pg) = hub.storage() {
         tokio::spawn(crate::sync::hub::follow_other_nodes(
             hub.clone(),

@@ -472,6 +472,79 @@ pub fn plan<'a>(
     })
 }
 
+/// The plan that destroys record `id` whole and touches nothing else: for a record
+/// that is not a person but a log entry about one (a call kept past its retention).
+/// Records that link to it keep the link, which then leads nowhere.
+pub fn plan_destroy(id: &str, record: &Record) -> ErasurePlan {
+    ErasurePlan {
+        person: id.to_owned(),
+        kind: record.kind(),
+        name: record.title(),
+        records: vec![Planned {
+            id: id.to_owned(),
+            kind: record.kind(),
+            title: record.title(),
+            own: true,
+            treatment: Treatment::Erase,
+            rebuilt: None,
+        }],
+        suppressed: 0,
+        identity: Identity {
+            person: id.to_owned(),
+            ..Identity::default()
+        },
+        addresses: Vec::new(),
+    }
+}
+
+/// The plans for erasing every person in `persons` and destroying every record in
+/// `destroyed` at once (a retention run), made one after the other over the records as
+/// the earlier plans leave them: a record that refers to two of the people is rebuilt
+/// without either, and the last plan that touches a record says what becomes of it.
+/// People and records not found are left out.
+pub fn plan_batch<'a>(
+    persons: &[String],
+    destroyed: &[String],
+    records: impl IntoIterator<Item = (&'a str, &'a Record)>,
+) -> Vec<ErasurePlan> {
+    let mut order: Vec<String> = Vec::new();
+    let mut current: std::collections::HashMap<String, Record> = std::collections::HashMap::new();
+    for (id, record) in records {
+        order.push(id.to_owned());
+        current.insert(id.to_owned(), record.clone());
+    }
+    let none = BTreeSet::new();
+    let mut plans = Vec::new();
+    for person in persons {
+        if !current.contains_key(person) {
+            continue;
+        }
+        let listed = order
+            .iter()
+            .filter_map(|id| current.get(id).map(|r| (id.as_str(), r)));
+        let Some(plan) = plan(person, listed, &none) else {
+            continue;
+        };
+        for planned in &plan.records {
+            match &planned.rebuilt {
+                Some(rebuilt) => {
+                    current.insert(planned.id.clone(), rebuilt.clone());
+                }
+                None => {
+                    current.remove(&planned.id);
+                }
+            }
+        }
+        plans.push(plan);
+    }
+    for id in destroyed {
+        if let Some(record) = current.remove(id) {
+            plans.push(plan_destroy(id, &record));
+        }
+    }
+    plans
+}
+
 fn mentions_caseless(value: &Value, lowered: &str) -> bool {
     match value {
         Value::String(s) => s.to_lowercase().contains(lowered),
@@ -682,5 +755,61 @@ mod tests {
         let moved = relinked(&case, &replaced).expect("it names c-9");
         assert_eq!(moved.form().get("contact"), "c-10");
         assert!(relinked(&moved, &replaced).is_none());
+    }
+
+    #[test]
+    fn a_batch_rebuilds_a_record_about_two_people_once_without_either() {
+        let ayse = make(
+            "lead",
+            &[("name", "Ayşe Marker"), ("email", "ayse@example.com")],
+        );
+        let can = make(
+            "lead",
+            &[("name", "Can Marker"), ("email", "can@example.com")],
+        );
+        let case = make(
+            "case",
+            &[
+                ("subject", "ayse@example.com ve can@example.com"),
+                ("contact", "l-ayse"),
+            ],
+        );
+        let call = make(
+            "call",
+            &[
+                ("contact", "l-can"),
+                ("direction", "incoming"),
+                ("number", "0532 765 43 21"),
+                ("started", "2023-01-10T10:00"),
+            ],
+        );
+        let records = [
+            ("l-ayse", &ayse),
+            ("l-can", &can),
+            ("c-case", &case),
+            ("c-call", &call),
+        ];
+        let plans = plan_batch(
+            &["l-ayse".into(), "l-can".into(), "l-gone".into()],
+            &["c-call".into(), "l-ayse".into()],
+            records.iter().map(|(id, r)| (*id, *r)),
+        );
+        let people: Vec<&str> = plans.iter().map(|p| p.person.as_str()).collect();
+        // The missing person and the record already erased are left out.
+        assert_eq!(people, ["l-ayse", "l-can", "c-call"]);
+        // The case is rebuilt by the second plan from what the first left.
+        let last_case = plans[1]
+            .records
+            .iter()
+            .find(|p| p.id == "c-case")
+            .and_then(|p| p.rebuilt.as_ref())
+            .expect("the case is kept");
+        let text = serde_json::to_string(last_case).expect("json");
+        assert!(!text.contains("ayse@") && !text.contains("can@"), "{text}");
+        // The call goes whole, masking and suppressing nothing of its own.
+        let destroy = &plans[2];
+        assert_eq!(destroy.records.len(), 1);
+        assert_eq!(destroy.records[0].treatment, Treatment::Erase);
+        assert!(destroy.addresses.is_empty() && destroy.identity.phones.is_empty());
     }
 }

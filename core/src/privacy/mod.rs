@@ -8,10 +8,12 @@
 //! - [`erasure`]: what erasing a person destroys, and what other records keep of
 //!   them once anonymised.
 //! - [`request`]: the log of data-subject requests with their 30-day deadlines.
+//! - [`retention`]: the retention policy and what each of its runs erases.
 
 pub mod access;
 pub mod erasure;
 pub mod request;
+pub mod retention;
 
 /// The REST API scope section of the request log and access answers
 /// (`privacy:read`, `privacy:write`); a token's `*` does not include it.

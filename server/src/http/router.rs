@@ -91,6 +91,20 @@ pub fn router(state: AppState) -> Router {
             post(crate::privacy::handlers::erasure_preview),
         )
         .route(
+            "/privacy/retention",
+            get(crate::privacy::retention_handlers::get)
+                .put(crate::privacy::retention_handlers::put),
+        )
+        .route(
+            "/privacy/retention/preview",
+            get(crate::privacy::retention_handlers::preview),
+        )
+        .route(
+            "/privacy/retention/runs",
+            get(crate::privacy::retention_handlers::runs)
+                .post(crate::privacy::retention_handlers::run),
+        )
+        .route(
             "/privacy/deadlines",
             get(crate::privacy::handlers::deadlines),
         )

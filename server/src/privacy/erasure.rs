@@ -64,6 +64,19 @@ pub async fn records_of(
     storage: &Storage,
     workspace: &str,
 ) -> Result<Vec<(String, Record)>, ServerError> {
+    Ok(rows_of(storage, workspace)
+        .await?
+        .into_iter()
+        .map(|(id, record, _)| (id, record))
+        .collect())
+}
+
+/// Every record of `workspace` with its ID and when the server last accepted a change
+/// to it (ms), archived and deleted ones too.
+pub async fn rows_of(
+    storage: &Storage,
+    workspace: &str,
+) -> Result<Vec<(String, Record, i64)>, ServerError> {
     let mut records = Vec::new();
     for kind in saha_core::kinds::KINDS {
         let query = crate::storage::RecordQuery {
@@ -72,7 +85,7 @@ pub async fn records_of(
             ..crate::storage::RecordQuery::of(workspace, kind, 2_000)
         };
         for row in crate::storage::records::all(storage, query).await? {
-            records.push((row.id.to_string(), row.record()?));
+            records.push((row.id.to_string(), row.record()?, row.updated_at));
         }
     }
     Ok(records)
@@ -109,42 +122,77 @@ pub async fn erase(
     request: &str,
     now: i64,
 ) -> Result<Destruction, ServerError> {
+    let run = Batch {
+        by,
+        request,
+        suppress: true,
+        now,
+    };
+    let mut kept = erase_batch(hub, directory, workspace, vec![plan], &run).await?;
+    kept.pop()
+        .ok_or_else(|| ServerError::Storage("erasure: no destruction record".into()))
+}
+
+/// How a batch of plans is run: on behalf of `by`, under request `request` (may be
+/// empty), at `now`; with `suppress`, the people's addresses go on the suppression list
+/// (an erasure a person asked for), without it they do not (a retention run).
+pub struct Batch<'a> {
+    pub by: &'a str,
+    pub request: &'a str,
+    pub suppress: bool,
+    pub now: i64,
+}
+
+/// Runs `plans` (made together by [`saha_core::privacy::erasure::plan_batch`], or one
+/// by [`preview`]) for `workspace` in one pass: every record rebuilt once, the tables
+/// cleaned once, the old documents destroyed in one rewrite. Returns one destruction
+/// record per plan.
+pub async fn erase_batch(
+    hub: &Hub,
+    directory: &crate::directory::Directory,
+    workspace: &str,
+    plans: Vec<ErasurePlan>,
+    run: &Batch<'_>,
+) -> Result<Vec<Destruction>, ServerError> {
     let tables = hub.storage().tables();
+    // What becomes of each record: the last plan that touches it decides.
+    let mut order: Vec<&str> = Vec::new();
+    let mut fate: HashMap<&str, (&str, Option<&Record>)> = HashMap::new();
+    for planned in plans.iter().flat_map(|p| &p.records) {
+        let rebuilt = match planned.treatment {
+            Treatment::Anonymise => planned.rebuilt.as_ref(),
+            Treatment::Erase => None,
+        };
+        if fate
+            .insert(&planned.id, (planned.kind.as_str(), rebuilt))
+            .is_none()
+        {
+            order.push(&planned.id);
+        }
+    }
     // 1. Rebuild what is kept.
     let mut replaced: Vec<(DocumentId, DocumentId, String, i64)> = Vec::new();
-    let mut gone: Vec<Gone> = Vec::new();
+    let mut outcome: HashMap<&str, Option<String>> = HashMap::new();
     let mut destroyed: Vec<DocumentId> = Vec::new();
-    for planned in &plan.records {
-        let old: DocumentId = planned.id.parse().map_err(|_| bad_id(&planned.id))?;
+    for id in &order {
+        let (kind, rebuilt) = fate[id];
+        let old: DocumentId = id.parse().map_err(|_| bad_id(id))?;
         destroyed.push(old);
         // A document gone meanwhile (another erasure) is only made sure of.
-        let meta = hub.meta(&old).await?;
-        let rebuilt = match (&planned.rebuilt, planned.treatment, meta) {
-            (Some(rebuilt), Treatment::Anonymise, Some(meta)) => (rebuilt, meta),
-            _ => {
-                gone.push(Gone {
-                    id: planned.id.clone(),
-                    kind: planned.kind.clone(),
-                    replaced_by: None,
-                });
-                continue;
-            }
+        let (Some(rebuilt), Some(meta)) = (rebuilt, hub.meta(&old).await?) else {
+            outcome.insert(id, None);
+            continue;
         };
-        let (rebuilt, meta) = rebuilt;
         let new = DocumentId::random();
         hub.note_rebuilt(&[new]);
         hub.server_create(new, meta, rebuilt.create()?).await?;
-        replaced.push((old, new, planned.kind.clone(), rebuilt.common().created_at));
-        gone.push(Gone {
-            id: planned.id.clone(),
-            kind: planned.kind.clone(),
-            replaced_by: Some(new.to_string()),
-        });
+        replaced.push((old, new, kind.to_owned(), rebuilt.common().created_at));
+        outcome.insert(id, Some(new.to_string()));
     }
-    let erased_whole: Vec<DocumentId> = gone
+    let erased_whole: Vec<DocumentId> = order
         .iter()
-        .filter(|g| g.replaced_by.is_none())
-        .filter_map(|g| g.id.parse().ok())
+        .filter(|id| outcome.get(*id).is_some_and(Option::is_none))
+        .filter_map(|id| id.parse().ok())
         .collect();
     hub.relist(workspace, &replaced, &erased_whole).await?;
     // 2. Links to rebuilt records follow them.
@@ -153,9 +201,8 @@ pub async fn erase(
         .map(|(old, new, ..)| (old.to_string(), new.to_string()))
         .collect();
     if !moves.is_empty() {
-        let touched: BTreeSet<&str> = plan.records.iter().map(|p| p.id.as_str()).collect();
         for (id, record) in records_of(hub.storage(), workspace).await? {
-            if touched.contains(id.as_str())
+            if fate.contains_key(id.as_str())
                 || saha_core::privacy::erasure::relinked(&record, &moves).is_none()
             {
                 continue;
@@ -172,31 +219,65 @@ pub async fn erase(
         }
     }
     // 3. The tables.
+    let identities: Vec<Identity> = plans.iter().map(|p| p.identity.clone()).collect();
+    let addresses: Vec<String> = plans
+        .iter()
+        .flat_map(|p| p.addresses.iter().cloned())
+        .collect();
     let old_ids: Vec<String> = destroyed.iter().map(ToString::to_string).collect();
-    forget(&tables, &plan.identity, &plan.addresses, &old_ids, &moves)?;
-    let identity = plan.identity.clone();
+    forget(&tables, &identities, &addresses, &old_ids, &moves)?;
     directory
-        .mask_audit(workspace, |text| identity.mask(text))
+        .mask_audit(workspace, |text| mask_all(&identities, text))
         .map_err(|e| ServerError::Storage(format!("audit log: {e}")))?;
-    mask_requests(&tables, workspace, &identity)?;
+    mask_requests(&tables, workspace, &identities)?;
     // 4. The suppression list.
-    suppress(&tables, workspace, &plan.addresses)?;
+    if run.suppress {
+        suppress(&tables, workspace, &addresses)?;
+    }
     // 5. The old documents.
-    hub.erase(&destroyed, now).await?;
-    // 6. The destruction record.
-    let destruction = Destruction {
-        id: crate::directory::new_id(),
-        at: now,
-        by: by.to_owned(),
-        request: request.to_owned(),
-        person: plan.person.clone(),
-        records: gone,
-        suppressed: plan.addresses.len(),
-    };
-    let bytes = serde_json::to_vec(&destruction).map_err(json_error)?;
-    let key = format!("{workspace}/{:016}/{}", now.max(0), destruction.id);
-    tables.write(|tx| tx.put(DESTRUCTIONS, &key, &bytes))?;
-    Ok(destruction)
+    hub.erase(&destroyed, run.now).await?;
+    // 6. The destruction records.
+    let mut kept = Vec::with_capacity(plans.len());
+    for plan in &plans {
+        let destruction = Destruction {
+            id: crate::directory::new_id(),
+            at: run.now,
+            by: run.by.to_owned(),
+            request: run.request.to_owned(),
+            person: plan.person.clone(),
+            records: plan
+                .records
+                .iter()
+                .map(|p| Gone {
+                    id: p.id.clone(),
+                    kind: p.kind.clone(),
+                    replaced_by: outcome.get(p.id.as_str()).cloned().flatten(),
+                })
+                .collect(),
+            suppressed: if run.suppress {
+                plan.addresses.len()
+            } else {
+                0
+            },
+        };
+        kept.push(destruction);
+    }
+    tables.write(|tx| {
+        for destruction in &kept {
+            let bytes = serde_json::to_vec(destruction).map_err(json_error)?;
+            let key = format!("{workspace}/{:016}/{}", run.now.max(0), destruction.id);
+            tx.put(DESTRUCTIONS, &key, &bytes)?;
+        }
+        Ok::<_, ServerError>(())
+    })?;
+    Ok(kept)
+}
+
+/// `text` with every one of `identities` masked.
+fn mask_all(identities: &[Identity], text: &str) -> String {
+    identities
+        .iter()
+        .fold(text.to_owned(), |text, identity| identity.mask(&text))
 }
 
 fn json_error(e: serde_json::Error) -> ServerError {
@@ -206,18 +287,17 @@ fn json_error(e: serde_json::Error) -> ServerError {
 /// Takes the person out of the server's tables (step 3 of the module's list).
 fn forget(
     tables: &Tables,
-    identity: &Identity,
+    identities: &[Identity],
     addresses: &[String],
     old_ids: &[String],
     moves: &[(String, String)],
 ) -> Result<(), ServerError> {
+    let addresses: Vec<String> = addresses.iter().map(|a| a.to_lowercase()).collect();
     let about_person = |text: &str| {
         let lowered = text.to_lowercase();
-        text.contains(&identity.person)
-            || addresses
-                .iter()
-                .any(|a| lowered.contains(&a.to_lowercase()))
-            || identity.mask(text) != text
+        identities.iter().any(|i| text.contains(&i.person))
+            || addresses.iter().any(|a| lowered.contains(a.as_str()))
+            || mask_all(identities, text) != text
     };
     tables.write(|tx| {
         for table in CARRYING_RECORDS {
@@ -253,14 +333,18 @@ fn forget(
 
 /// The workspace's requests about the person keep their dates, kinds and statuses;
 /// the name, address and free text lose who they are.
-fn mask_requests(tables: &Tables, workspace: &str, identity: &Identity) -> Result<(), ServerError> {
+fn mask_requests(
+    tables: &Tables,
+    workspace: &str,
+    identities: &[Identity],
+) -> Result<(), ServerError> {
     let (from, to) = (format!("{workspace}/"), format!("{workspace}0"));
     tables.write(|tx| {
         for (key, value) in tx.scan(super::REQUESTS, &from, Some(&to))? {
             let mut request: saha_core::privacy::request::PrivacyRequest =
                 serde_json::from_slice(&value).map_err(json_error)?;
             let before = request.clone();
-            if request.person == identity.person {
+            if identities.iter().any(|i| request.person == i.person) {
                 request.person_name = MASK.to_owned();
                 request.contact = MASK.to_owned();
             }
@@ -271,7 +355,7 @@ fn mask_requests(tables: &Tables, workspace: &str, identity: &Identity) -> Resul
                 &mut request.answer,
                 &mut request.evidence,
             ] {
-                *text = identity.mask(text);
+                *text = mask_all(identities, text);
             }
             if request != before {
                 let bytes = serde_json::to_vec(&request).map_err(json_error)?;

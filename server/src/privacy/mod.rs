@@ -9,9 +9,15 @@
 //! (`/api/privacy/requests`) and through the REST API (`/api/v1/privacy/requests`,
 //! with a `privacy:read` / `privacy:write` token). Every change is audited without the
 //! person's name.
+//!
+//! Beside the log: [`erasure`] (erasing a person on the server) and [`retention`] (the
+//! retention policy, its scheduled runs and their log; endpoints in
+//! [`retention_handlers`]).
 
 pub mod erasure;
 pub mod handlers;
+pub mod retention;
+pub mod retention_handlers;
 
 use saha_core::privacy::request::{PrivacyRequest, RequestInput, today};
 

@@ -7,9 +7,12 @@
 //!   the erased records at once).
 //! - [`requests`]: `/settings/privacy`, the log of people's requests with their 30-day
 //!   deadlines ([`saha_core::privacy::request`]).
+//! - [`retention`]: the retention policy on the same page, with what a run would
+//!   erase, a run on demand and the log of runs.
 //! - [`deadlines`]: the warning on "my day" when a request is late or due within a week.
 
 pub mod access;
 pub mod deadlines;
 pub mod erase;
 pub mod requests;
+pub mod retention;

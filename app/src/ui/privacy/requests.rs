@@ -367,6 +367,7 @@ pub fn PrivacyRequestsPage() -> impl IntoView {
                     }
                     .into_any(),
                 }}
+                <super::retention::RetentionSection />
             </Show>
         </section>
     }
