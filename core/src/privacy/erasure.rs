@@ -498,51 +498,202 @@ pub fn plan_destroy(id: &str, record: &Record) -> ErasurePlan {
 }
 
 /// The plans for erasing every person in `persons` and destroying every record in
-/// `destroyed` at once (a retention run), made one after the other over the records as
-/// the earlier plans leave them: a record that refers to two of the people is rebuilt
-/// without either, and the last plan that touches a record says what becomes of it.
-/// People and records not found are left out.
+/// `destroyed` at once (a retention run). Each record is read once to learn whom it
+/// refers to (their ID, an address or a number, as [`plan`] decides), so the cost grows
+/// with the records, not with records × people. The plans are made one after the
+/// other: a record that refers to two of the people is rebuilt without either, and the
+/// last plan that touches a record says what becomes of it. People and records not
+/// found, or erased by an earlier plan of the batch, are left out.
 pub fn plan_batch<'a>(
     persons: &[String],
     destroyed: &[String],
     records: impl IntoIterator<Item = (&'a str, &'a Record)>,
 ) -> Vec<ErasurePlan> {
-    let mut order: Vec<String> = Vec::new();
-    let mut current: std::collections::HashMap<String, Record> = std::collections::HashMap::new();
-    for (id, record) in records {
-        order.push(id.to_owned());
-        current.insert(id.to_owned(), record.clone());
-    }
-    let none = BTreeSet::new();
-    let mut plans = Vec::new();
+    use std::collections::HashMap;
+    let records: Vec<(&str, &Record)> = records.into_iter().collect();
+    let position: HashMap<&str, usize> = records
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _))| (*id, i))
+        .collect();
+    // Who the people are, and how to find them in text.
+    let mut people: Vec<(usize, Identity, Vec<String>)> = Vec::new();
+    let mut by_id: HashMap<&str, usize> = HashMap::new();
+    let mut by_email: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_phone: HashMap<String, Vec<usize>> = HashMap::new();
     for person in persons {
-        if !current.contains_key(person) {
-            continue;
-        }
-        let listed = order
-            .iter()
-            .filter_map(|id| current.get(id).map(|r| (id.as_str(), r)));
-        let Some(plan) = plan(person, listed, &none) else {
+        let Some(&at) = position.get(person.as_str()) else {
             continue;
         };
-        for planned in &plan.records {
-            match &planned.rebuilt {
-                Some(rebuilt) => {
-                    current.insert(planned.id.clone(), rebuilt.clone());
-                }
-                None => {
-                    current.remove(&planned.id);
+        if by_id.contains_key(person.as_str()) {
+            continue;
+        }
+        let (identity, addresses) = Identity::of(person, records[at].1);
+        let p = people.len();
+        by_id.insert(records[at].0, p);
+        for email in &identity.emails {
+            by_email.entry(email.clone()).or_default().push(p);
+        }
+        for phone in &identity.phones {
+            by_phone.entry(phone.clone()).or_default().push(p);
+        }
+        people.push((at, identity, addresses));
+    }
+    // Which records refer to each person (not their own record).
+    let mut referring: Vec<Vec<usize>> = vec![Vec::new(); people.len()];
+    if !people.is_empty() {
+        for (r, (_, record)) in records.iter().enumerate() {
+            let Ok(data) = serde_json::to_value(record) else {
+                continue;
+            };
+            let mut who = BTreeSet::new();
+            named_people(&data, &by_id, &by_email, &by_phone, &mut who);
+            for p in who {
+                if people[p].0 != r {
+                    referring[p].push(r);
                 }
             }
         }
-        plans.push(plan);
+    }
+    // What each record is now: `None` once erased by an earlier plan.
+    let mut current: HashMap<usize, Option<Record>> = HashMap::new();
+    let now_of = |current: &HashMap<usize, Option<Record>>, r: usize| -> Option<Record> {
+        match current.get(&r) {
+            Some(state) => state.clone(),
+            None => Some(records[r].1.clone()),
+        }
+    };
+    let mut plans = Vec::new();
+    for (p, (own_at, identity, addresses)) in people.into_iter().enumerate() {
+        let Some(own) = now_of(&current, own_at) else {
+            continue;
+        };
+        let mut related: Vec<(i64, Planned)> = Vec::new();
+        for &r in &referring[p] {
+            let Some(record) = now_of(&current, r) else {
+                continue;
+            };
+            let rebuilt = anonymise(&record, &identity);
+            related.push((
+                record.common().created_at,
+                Planned {
+                    id: records[r].0.to_owned(),
+                    kind: record.kind(),
+                    title: record.title(),
+                    own: false,
+                    treatment: if rebuilt.is_some() {
+                        Treatment::Anonymise
+                    } else {
+                        Treatment::Erase
+                    },
+                    rebuilt: rebuilt.clone(),
+                },
+            ));
+            current.insert(r, rebuilt);
+        }
+        related.sort_by(|a, b| (a.0, &a.1.id).cmp(&(b.0, &b.1.id)));
+        current.insert(own_at, None);
+        let person = records[own_at].0.to_owned();
+        let own = Planned {
+            id: person.clone(),
+            kind: own.kind(),
+            title: own.title(),
+            own: true,
+            treatment: Treatment::Erase,
+            rebuilt: None,
+        };
+        plans.push(ErasurePlan {
+            person,
+            kind: own.kind.clone(),
+            name: own.title.clone(),
+            records: std::iter::once(own)
+                .chain(related.into_iter().map(|(_, p)| p))
+                .collect(),
+            suppressed: addresses.len(),
+            identity,
+            addresses,
+        });
     }
     for id in destroyed {
-        if let Some(record) = current.remove(id) {
+        let Some(&at) = position.get(id.as_str()) else {
+            continue;
+        };
+        if let Some(record) = now_of(&current, at) {
+            current.insert(at, None);
             plans.push(plan_destroy(id, &record));
         }
     }
     plans
+}
+
+/// Adds to `who` every person `value` refers to: by ID (a string, a word of one, or a
+/// map's key; IDs are letters and digits), by e-mail address (any case), or by phone
+/// number (however typed).
+fn named_people(
+    value: &Value,
+    by_id: &std::collections::HashMap<&str, usize>,
+    by_email: &std::collections::HashMap<String, Vec<usize>>,
+    by_phone: &std::collections::HashMap<String, Vec<usize>>,
+    who: &mut BTreeSet<usize>,
+) {
+    let text = |text: &str, who: &mut BTreeSet<usize>| {
+        for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if let Some(p) = by_id.get(word) {
+                who.insert(*p);
+            }
+        }
+        if !by_email.is_empty() && text.contains('@') {
+            let lowered = text.to_lowercase();
+            for word in
+                lowered.split(|c: char| c.is_whitespace() || "<>,;:\"'()[]{}/\\|".contains(c))
+            {
+                let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+                if let Some(ps) = by_email.get(word) {
+                    who.extend(ps.iter().copied());
+                }
+            }
+        }
+        if !by_phone.is_empty() {
+            for number in phone_runs(text) {
+                if let Some(ps) = by_phone.get(&number) {
+                    who.extend(ps.iter().copied());
+                }
+            }
+        }
+    };
+    match value {
+        Value::String(s) => text(s, who),
+        Value::Array(items) => {
+            for v in items {
+                named_people(v, by_id, by_email, by_phone, who);
+            }
+        }
+        Value::Object(map) => {
+            for (key, v) in map {
+                text(key, who);
+                named_people(v, by_id, by_email, by_phone, who);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The ten-digit national numbers of the phone numbers in `text` (runs of digits and
+/// phone punctuation, as [`Identity::mask`] finds them).
+fn phone_runs(text: &str) -> Vec<String> {
+    let is_phone_char = |c: char| c.is_ascii_digit() || " +()-./".contains(c);
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_digit() || c == '+') {
+        let run_len = rest[start..]
+            .find(|c: char| !is_phone_char(c))
+            .unwrap_or(rest.len() - start);
+        if let Some(number) = national(&digits_of(&rest[start..start + run_len])) {
+            out.push(number);
+        }
+        rest = &rest[start + run_len.max(1)..];
+    }
+    out
 }
 
 fn mentions_caseless(value: &Value, lowered: &str) -> bool {
@@ -765,43 +916,69 @@ mod tests {
         );
         let can = make(
             "lead",
-            &[("name", "Can Marker"), ("email", "can@example.com")],
+            &[
+                ("name", "Can Marker"),
+                ("email", "can@example.com"),
+                ("phone", "+90 532 765 4321"),
+            ],
         );
         let case = make(
             "case",
             &[
                 ("subject", "ayse@example.com ve can@example.com"),
-                ("contact", "l-ayse"),
+                ("contact", "layse"),
             ],
         );
         let call = make(
             "call",
             &[
-                ("contact", "l-can"),
+                ("contact", "lcan"),
                 ("direction", "incoming"),
                 ("number", "0532 765 43 21"),
                 ("started", "2023-01-10T10:00"),
             ],
         );
         let records = [
-            ("l-ayse", &ayse),
-            ("l-can", &can),
-            ("c-case", &case),
-            ("c-call", &call),
+            ("layse", &ayse),
+            ("lcan", &can),
+            ("ccase", &case),
+            ("ccall", &call),
         ];
         let plans = plan_batch(
-            &["l-ayse".into(), "l-can".into(), "l-gone".into()],
-            &["c-call".into(), "l-ayse".into()],
+            &["layse".into(), "lcan".into(), "lgone".into()],
+            &["ccall".into(), "layse".into()],
             records.iter().map(|(id, r)| (*id, *r)),
         );
+        // One person at a time, a batch finds what `plan` finds.
+        for person in ["layse", "lcan"] {
+            let alone = plan(
+                person,
+                records.iter().map(|(id, r)| (*id, *r)),
+                &BTreeSet::new(),
+            )
+            .expect("found");
+            let batch = plan_batch(
+                &[person.into()],
+                &[],
+                records.iter().map(|(id, r)| (*id, *r)),
+            );
+            let outline = |p: &ErasurePlan| -> Vec<(String, Treatment)> {
+                p.records
+                    .iter()
+                    .map(|r| (r.id.clone(), r.treatment))
+                    .collect()
+            };
+            assert_eq!(outline(&batch[0]), outline(&alone), "{person}");
+            assert_eq!(batch[0].addresses, alone.addresses);
+        }
         let people: Vec<&str> = plans.iter().map(|p| p.person.as_str()).collect();
         // The missing person and the record already erased are left out.
-        assert_eq!(people, ["l-ayse", "l-can", "c-call"]);
+        assert_eq!(people, ["layse", "lcan", "ccall"]);
         // The case is rebuilt by the second plan from what the first left.
         let last_case = plans[1]
             .records
             .iter()
-            .find(|p| p.id == "c-case")
+            .find(|p| p.id == "ccase")
             .and_then(|p| p.rebuilt.as_ref())
             .expect("the case is kept");
         let text = serde_json::to_string(last_case).expect("json");

@@ -20,9 +20,10 @@
 //! [`MAX_INTERVAL_DAYS`]) or when asked, and keeps a [`RetentionRun`] for each. Nothing
 //! here does I/O.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::kinds::Record;
 use crate::parties::account::CustomerType;
@@ -194,9 +195,20 @@ pub fn due(policy: &RetentionPolicy, records: &[Candidate<'_>], now: i64) -> Vec
     // The last activity of each record: its own last change, or a newer change to a
     // record that refers to it.
     let mut activity: HashMap<&str, i64> = records.iter().map(|c| (c.id, c.updated_at)).collect();
-    let watched: Vec<&str> = records
+    // Only the records a rule could erase need it. Each record is read once: the IDs it
+    // names are looked up, not searched for one by one.
+    let watched: HashSet<&str> = records
         .iter()
-        .filter(|c| matches!(c.record, Record::Lead(_) | Record::Account(_)))
+        .filter(|c| match c.record {
+            Record::Lead(lead) => {
+                policy.idle_leads_months.is_some() && lead.fields.status != LeadStatus::Converted
+            }
+            Record::Account(account) => {
+                policy.former_customers_months.is_some()
+                    && account.fields.customer_type == CustomerType::Former
+            }
+            _ => false,
+        })
         .map(|c| c.id)
         .collect();
     if !watched.is_empty() {
@@ -204,8 +216,10 @@ pub fn due(policy: &RetentionPolicy, records: &[Candidate<'_>], now: i64) -> Vec
             let Ok(data) = serde_json::to_value(candidate.record) else {
                 continue;
             };
-            for id in &watched {
-                if *id != candidate.id && super::erasure::mentions(&data, id) {
+            let mut named = HashSet::new();
+            ids_named(&data, &watched, &mut named);
+            for id in named {
+                if id != candidate.id {
                     let last = activity.entry(id).or_insert(0);
                     *last = (*last).max(candidate.updated_at);
                 }
@@ -280,6 +294,29 @@ pub fn due(policy: &RetentionPolicy, records: &[Candidate<'_>], now: i64) -> Vec
     let mut due: Vec<Due> = found.into_values().collect();
     due.sort_by(|a, b| (a.rule, a.last_activity, &a.id).cmp(&(b.rule, b.last_activity, &b.id)));
     due
+}
+
+/// Every ID of `watched` that `value` names: as a string, inside one (a list of IDs, a
+/// link), or as a map's key. IDs are letters and digits only.
+fn ids_named<'w>(value: &Value, watched: &HashSet<&'w str>, out: &mut HashSet<&'w str>) {
+    fn note<'w>(text: &str, watched: &HashSet<&'w str>, out: &mut HashSet<&'w str>) {
+        for word in text.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if let Some(id) = watched.get(word) {
+                out.insert(id);
+            }
+        }
+    }
+    match value {
+        Value::String(text) => note(text, watched, out),
+        Value::Array(items) => items.iter().for_each(|v| ids_named(v, watched, out)),
+        Value::Object(map) => {
+            for (key, v) in map {
+                note(key, watched, out);
+                ids_named(v, watched, out);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// One record a run destroyed, as its log keeps it: no title.

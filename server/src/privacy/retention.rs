@@ -233,24 +233,48 @@ pub fn runs(tables: &Tables, workspace: &str) -> Result<Vec<RetentionRun>, Serve
     Ok(all)
 }
 
-/// Claims the scheduled run of `workspace` at `now`: true (and the last-run time moved
-/// to `now`) when one is due and no other node claimed it first.
-fn claim(tables: &Tables, workspace: &str, now: i64) -> Result<bool, ServerError> {
+/// Claims the scheduled run of `workspace` at `now`: when one is due and no other node
+/// claimed it first, moves the last-run time to `now` and returns the one it replaced.
+fn claim(tables: &Tables, workspace: &str, now: i64) -> Result<Option<Option<i64>>, ServerError> {
     tables.write(|tx| {
         let Some(v) = tx.get(POLICIES, workspace)? else {
-            return Ok(false);
+            return Ok(None);
         };
         let mut row: Stored = serde_json::from_slice(&v).map_err(json_error)?;
         if !row.policy.is_on() || row.policy.next_run(row.last_run, row.saved_at) > now {
-            return Ok(false);
+            return Ok(None);
         }
-        row.last_run = Some(now);
+        let before = row.last_run.replace(now);
         tx.put(
             POLICIES,
             workspace,
             &serde_json::to_vec(&row).map_err(json_error)?,
         )?;
-        Ok::<_, ServerError>(true)
+        Ok::<_, ServerError>(Some(before))
+    })
+}
+
+/// Gives back a claim whose run failed, so the next look runs it again.
+fn unclaim(
+    tables: &Tables,
+    workspace: &str,
+    now: i64,
+    before: Option<i64>,
+) -> Result<(), ServerError> {
+    tables.write(|tx| {
+        let Some(v) = tx.get(POLICIES, workspace)? else {
+            return Ok(());
+        };
+        let mut row: Stored = serde_json::from_slice(&v).map_err(json_error)?;
+        if row.last_run == Some(now) {
+            row.last_run = before;
+            tx.put(
+                POLICIES,
+                workspace,
+                &serde_json::to_vec(&row).map_err(json_error)?,
+            )?;
+        }
+        Ok::<_, ServerError>(())
     })
 }
 
@@ -269,10 +293,18 @@ pub async fn run_due(
         .collect();
     let mut done = Vec::new();
     for workspace in workspaces {
-        if claim(&tables, &workspace, now)? {
-            let run = run(hub, directory, &workspace, "", now).await?;
-            audit(directory, &workspace, "", "", &run);
-            done.push((workspace, run));
+        let Some(before) = claim(&tables, &workspace, now)? else {
+            continue;
+        };
+        match run(hub, directory, &workspace, "", now).await {
+            Ok(run) => {
+                audit(directory, &workspace, "", "", &run);
+                done.push((workspace, run));
+            }
+            Err(e) => {
+                unclaim(&tables, &workspace, now, before)?;
+                return Err(e);
+            }
         }
     }
     Ok(done)
