@@ -299,4 +299,45 @@ async fn a_scheduled_run_erases_exactly_what_its_preview_listed() {
     assert_eq!(status, 201, "{by_hand}");
     assert_eq!(by_hand["erased"], json!([]));
     assert_eq!(by_hand["by"], OWNER_EMAIL);
+
+    // Two runs at once (by hand and by the schedule, say): the second finds the first's
+    // work done, and nothing is rebuilt twice.
+    let again =
+        create_through_api(&server, "leads", json!({ "name": format!("İkinci{tag}") })).await;
+    create_through_api(
+        &server,
+        "tasks",
+        json!({ "subject": format!("İkinci{tag} için teklif"), "status": "open", "link": again }),
+    )
+    .await;
+    let much_later = later + 2 * 365 * DAY_MS;
+    let (first, second) = tokio::join!(
+        retention::run(
+            &server.state.hub,
+            &server.state.directory,
+            &workspace,
+            "a@example.com",
+            much_later
+        ),
+        retention::run(
+            &server.state.hub,
+            &server.state.directory,
+            &workspace,
+            "b@example.com",
+            much_later
+        ),
+    );
+    let erased: usize = [first.unwrap(), second.unwrap()]
+        .iter()
+        .map(|r| r.erased.iter().filter(|e| e.id == again).count())
+        .sum();
+    assert_eq!(erased, 1, "one of the runs erased the lead");
+    let tasks: Vec<String> = saha_server::privacy::erasure::records_of(storage, &workspace)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|(_, r)| r.kind() == "task" && r.title().contains("için teklif"))
+        .map(|(_, r)| r.title())
+        .collect();
+    assert_eq!(tasks, ["*** için teklif"], "the task is rebuilt once");
 }

@@ -38,6 +38,10 @@ pub const SUPPRESSED: &str = "privacy_suppressed";
 /// Devices' acknowledgements that they dropped erased documents, by
 /// `workspace/user/device` ([`acknowledge`]).
 pub const PURGE_ACKS: &str = "privacy_purge_acks";
+/// Held while a batch runs ([`erase_batch`]), and by a retention run from its planning
+/// to its end.
+pub(crate) static ERASING: std::sync::LazyLock<tokio::sync::Mutex<()>> =
+    std::sync::LazyLock::new(|| tokio::sync::Mutex::new(()));
 /// Each workspace's salt for [`SUPPRESSED`], by workspace ID.
 const SALTS: &str = "privacy_salts";
 
@@ -153,6 +157,22 @@ pub async fn erase_batch(
     workspace: &str,
     plans: Vec<ErasurePlan>,
     run: &Batch<'_>,
+) -> Result<Vec<Destruction>, ServerError> {
+    // One batch at a time on this node: a second batch planned before the first ran
+    // finds the documents the first destroyed gone, and rebuilds none of them again.
+    let turn = ERASING.lock().await;
+    erase_batch_in_turn(hub, directory, workspace, plans, run, &turn).await
+}
+
+/// [`erase_batch`] for a caller that holds the turn already ([`ERASING`]), having
+/// planned in it.
+pub(crate) async fn erase_batch_in_turn(
+    hub: &Hub,
+    directory: &crate::directory::Directory,
+    workspace: &str,
+    plans: Vec<ErasurePlan>,
+    run: &Batch<'_>,
+    _turn: &tokio::sync::MutexGuard<'static, ()>,
 ) -> Result<Vec<Destruction>, ServerError> {
     let tables = hub.storage().tables();
     // What becomes of each record: the last plan that touches it decides.

@@ -20,7 +20,7 @@ use saha_core::privacy::retention::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::erasure::{Batch, erase_batch, rows_of};
+use super::erasure::{Batch, erase_batch_in_turn, rows_of};
 use crate::ServerError;
 use crate::directory::Directory;
 use crate::http::state::AppState;
@@ -142,6 +142,9 @@ pub async fn run(
     by: &str,
     now: i64,
 ) -> Result<RetentionRun, ServerError> {
+    // Planned and run in one turn: a run started meanwhile waits, then finds nothing of
+    // this one's left to erase.
+    let turn = super::erasure::ERASING.lock().await;
     let tables = hub.storage().tables();
     let policy = state(&tables, workspace)?.policy;
     let rows = rows_of(hub.storage(), workspace).await?;
@@ -170,7 +173,7 @@ pub async fn run(
             suppress: false,
             now,
         };
-        erase_batch(hub, directory, workspace, plans, &batch).await?
+        erase_batch_in_turn(hub, directory, workspace, plans, &batch, &turn).await?
     };
     let erased: std::collections::HashSet<&str> = destructions
         .iter()
