@@ -265,31 +265,53 @@ impl Identity {
     /// Masks every run of digits and phone punctuation whose digits end with one of
     /// the person's numbers.
     fn mask_phones(&self, text: &str) -> String {
-        let is_phone_char = |c: char| c.is_ascii_digit() || " +()-./".contains(c);
         let mut out = String::with_capacity(text.len());
-        let mut rest = text;
-        while let Some(start) = rest.find(|c: char| c.is_ascii_digit() || c == '+') {
-            out.push_str(&rest[..start]);
-            let run_len = rest[start..]
-                .find(|c: char| !is_phone_char(c))
-                .unwrap_or(rest.len() - start);
-            let run = &rest[start..start + run_len];
-            // Trailing spaces and punctuation stay as they were.
-            let end = run.rfind(|c: char| c.is_ascii_digit()).map_or(0, |i| i + 1);
-            let (number, tail) = run.split_at(end);
+        let mut copied = 0;
+        for run in phone_runs(text) {
+            out.push_str(&text[copied..run.start]);
+            let number = &text[run.start..run.number_end];
             let ours = national(&digits_of(number)).is_some_and(|n| self.phones.contains(&n));
-            if ours {
-                out.push_str(MASK);
-            } else {
-                out.push_str(number);
-            }
-            out.push_str(tail);
-            // A run holds at least its first character, a digit or `+`.
-            rest = &rest[start + run_len.max(1)..];
+            out.push_str(if ours { MASK } else { number });
+            // Trailing spaces and punctuation stay as they were.
+            out.push_str(&text[run.number_end..run.end]);
+            copied = run.end;
         }
-        out.push_str(rest);
+        out.push_str(&text[copied..]);
         out
     }
+}
+
+/// A run of digits and phone punctuation in a text (byte offsets): where it starts, where
+/// its last digit ends, and where its trailing spaces and punctuation end.
+struct PhoneRun {
+    start: usize,
+    number_end: usize,
+    end: usize,
+}
+
+/// Every run of digits and phone punctuation in `text` that starts with a digit or `+`:
+/// where masking and finding a person look for phone numbers.
+fn phone_runs(text: &str) -> Vec<PhoneRun> {
+    let is_phone_char = |c: char| c.is_ascii_digit() || " +()-./".contains(c);
+    let mut runs = Vec::new();
+    let mut from = 0;
+    while let Some(found) = text[from..].find(|c: char| c.is_ascii_digit() || c == '+') {
+        let start = from + found;
+        // A run holds at least its first character, a digit or `+`.
+        let len = text[start..]
+            .find(|c: char| !is_phone_char(c))
+            .unwrap_or(text.len() - start)
+            .max(1);
+        let run = &text[start..start + len];
+        let number_end = start + run.rfind(|c: char| c.is_ascii_digit()).map_or(0, |i| i + 1);
+        runs.push(PhoneRun {
+            start,
+            number_end,
+            end: start + len,
+        });
+        from = start + len;
+    }
+    runs
 }
 
 /// `text` with every occurrence of `word`, in any case, replaced by [`MASK`].
@@ -654,7 +676,7 @@ fn named_people(
             }
         }
         if !by_phone.is_empty() {
-            for number in phone_runs(text) {
+            for number in national_numbers(text) {
                 if let Some(ps) = by_phone.get(&number) {
                     who.extend(ps.iter().copied());
                 }
@@ -678,22 +700,13 @@ fn named_people(
     }
 }
 
-/// The ten-digit national numbers of the phone numbers in `text` (runs of digits and
-/// phone punctuation, as [`Identity::mask`] finds them).
-fn phone_runs(text: &str) -> Vec<String> {
-    let is_phone_char = |c: char| c.is_ascii_digit() || " +()-./".contains(c);
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = rest.find(|c: char| c.is_ascii_digit() || c == '+') {
-        let run_len = rest[start..]
-            .find(|c: char| !is_phone_char(c))
-            .unwrap_or(rest.len() - start);
-        if let Some(number) = national(&digits_of(&rest[start..start + run_len])) {
-            out.push(number);
-        }
-        rest = &rest[start + run_len.max(1)..];
-    }
-    out
+/// The ten-digit national numbers of the phone numbers in `text` (found as
+/// [`Identity::mask`] finds them).
+fn national_numbers(text: &str) -> Vec<String> {
+    phone_runs(text)
+        .into_iter()
+        .filter_map(|run| national(&digits_of(&text[run.start..run.number_end])))
+        .collect()
 }
 
 fn mentions_caseless(value: &Value, lowered: &str) -> bool {

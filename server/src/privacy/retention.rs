@@ -73,6 +73,28 @@ fn state_of(stored: Option<Stored>) -> RetentionState {
     }
 }
 
+/// Changes `workspace`'s row in `tx` with `change`, which says whether it changed
+/// anything; stores it if so. `None` when the workspace has no row.
+fn update_row<T>(
+    tx: &mut dyn crate::storage::TableTx,
+    workspace: &str,
+    change: impl FnOnce(&mut Stored) -> Option<T>,
+) -> Result<Option<T>, ServerError> {
+    let Some(v) = tx.get(POLICIES, workspace)? else {
+        return Ok(None);
+    };
+    let mut row: Stored = serde_json::from_slice(&v).map_err(json_error)?;
+    let Some(out) = change(&mut row) else {
+        return Ok(None);
+    };
+    tx.put(
+        POLICIES,
+        workspace,
+        &serde_json::to_vec(&row).map_err(json_error)?,
+    )?;
+    Ok(Some(out))
+}
+
 /// The workspace's policy and schedule (the default, all rules off, until one is
 /// saved).
 pub fn state(tables: &Tables, workspace: &str) -> Result<RetentionState, ServerError> {
@@ -209,15 +231,10 @@ pub async fn run(
     tables.write(|tx| {
         tx.put(RUNS, &key, &bytes)?;
         // A run asked for by hand counts as the schedule's too.
-        if let Some(v) = tx.get(POLICIES, workspace)? {
-            let mut row: Stored = serde_json::from_slice(&v).map_err(json_error)?;
+        update_row(tx, workspace, |row| {
             row.last_run = Some(row.last_run.unwrap_or(0).max(now));
-            tx.put(
-                POLICIES,
-                workspace,
-                &serde_json::to_vec(&row).map_err(json_error)?,
-            )?;
-        }
+            Some(())
+        })?;
         Ok::<_, ServerError>(())
     })?;
     Ok(run)
@@ -240,20 +257,10 @@ pub fn runs(tables: &Tables, workspace: &str) -> Result<Vec<RetentionRun>, Serve
 /// claimed it first, moves the last-run time to `now` and returns the one it replaced.
 fn claim(tables: &Tables, workspace: &str, now: i64) -> Result<Option<Option<i64>>, ServerError> {
     tables.write(|tx| {
-        let Some(v) = tx.get(POLICIES, workspace)? else {
-            return Ok(None);
-        };
-        let mut row: Stored = serde_json::from_slice(&v).map_err(json_error)?;
-        if !row.policy.is_on() || row.policy.next_run(row.last_run, row.saved_at) > now {
-            return Ok(None);
-        }
-        let before = row.last_run.replace(now);
-        tx.put(
-            POLICIES,
-            workspace,
-            &serde_json::to_vec(&row).map_err(json_error)?,
-        )?;
-        Ok::<_, ServerError>(Some(before))
+        update_row(tx, workspace, |row| {
+            let due = row.policy.is_on() && row.policy.next_run(row.last_run, row.saved_at) <= now;
+            due.then(|| row.last_run.replace(now))
+        })
     })
 }
 
@@ -265,18 +272,9 @@ fn unclaim(
     before: Option<i64>,
 ) -> Result<(), ServerError> {
     tables.write(|tx| {
-        let Some(v) = tx.get(POLICIES, workspace)? else {
-            return Ok(());
-        };
-        let mut row: Stored = serde_json::from_slice(&v).map_err(json_error)?;
-        if row.last_run == Some(now) {
-            row.last_run = before;
-            tx.put(
-                POLICIES,
-                workspace,
-                &serde_json::to_vec(&row).map_err(json_error)?,
-            )?;
-        }
+        update_row(tx, workspace, |row| {
+            (row.last_run == Some(now)).then(|| row.last_run = before)
+        })?;
         Ok::<_, ServerError>(())
     })
 }
