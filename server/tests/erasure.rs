@@ -9,6 +9,7 @@
 
 mod common;
 
+use automerge::ReadDoc;
 use common::*;
 use reqwest::StatusCode;
 use saha_core::DocumentId;
@@ -302,6 +303,72 @@ async fn an_erased_person_leaves_no_marker_and_their_records_live_on_without_the
             .any(|r| r["document"] == new_call.as_str() && r["code"] == "foreign_history"),
         "{refusals}"
     );
+
+    // A change that comes without its parent (an orphan, which Automerge would keep
+    // aside and, by default, write out with the next snapshot) under a rebuilt
+    // record's ID: never stored, even when later changes make the server write the
+    // document anew.
+    let orphan_marker = format!("Yetim{tag}");
+    let mut honest = connect(&server, "honest").await;
+    let clean = honest.fetch(new_call_id).await.unwrap().clone();
+    let mut forked = clean.clone().with_actor(automerge::ActorId::random());
+    let mut call_record: saha_core::activities::call::Call =
+        saha_core::record::read(&forked).unwrap();
+    call_record.fields.follow_up = "2026-01-05T10:00".into();
+    saha_core::record::write(&mut forked, &call_record).unwrap();
+    call_record.fields.number = orphan_marker.clone();
+    saha_core::record::write(&mut forked, &call_record).unwrap();
+    let orphan = forked.get_last_local_change().unwrap().clone();
+    assert_eq!(orphan.deps().len(), 1);
+    assert!(clean.get_change_by_hash(&orphan.deps()[0]).is_none());
+    let template = match honest.conn.generate(new_call_id, &forked) {
+        Some(saha_protocol::wire::Message::Sync(m) | saha_protocol::wire::Message::Request(m)) => m,
+        other => panic!("no sync message: {other:?}"),
+    };
+    let doctored = automerge::sync::Message {
+        heads: vec![orphan.hash()],
+        need: Vec::new(),
+        have: Vec::new(),
+        changes: vec![orphan.raw_bytes().to_vec()].into(),
+        flags: None,
+        version: automerge::sync::MessageVersion::V1,
+    };
+    let message = saha_protocol::wire::Message::Sync(saha_protocol::wire::DocMessage {
+        data: doctored.encode(),
+        ..template
+    });
+    use futures_util::SinkExt;
+    honest
+        .ws
+        .send(tokio_tungstenite::tungstenite::Message::Binary(
+            message.encode().into(),
+        ))
+        .await
+        .unwrap();
+    // Enough honest edits after it for the server to write a snapshot.
+    let mut editor = connect(&server, "editor").await;
+    editor.docs.insert(new_call_id, clean);
+    for minutes in 1..=70 {
+        let doc = editor.docs.get_mut(&new_call_id).unwrap();
+        call_record = saha_core::record::read(doc).unwrap();
+        call_record.fields.duration = minutes * 60;
+        saha_core::record::write(doc, &call_record).unwrap();
+        editor.push(new_call_id).await.unwrap();
+    }
+    assert_eq!(
+        storage.raw_occurrences(&orphan_marker).await.unwrap(),
+        0,
+        "the orphan was stored"
+    );
+    let (status, call_now) = server
+        .owner
+        .get(&format!("/api/v1/calls/{new_call}"))
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "{call_now}");
+    assert_eq!(call_now["fields"]["duration"], "1:10:00", "{call_now}");
+    assert!(!call_now.to_string().contains(&orphan_marker));
+    drop(honest);
 
     // The audit log says what happened, with counts only.
     let (_, audit) = server.owner.get("/api/audit").await.unwrap();
