@@ -341,3 +341,163 @@ async fn a_scheduled_run_erases_exactly_what_its_preview_listed() {
         .collect();
     assert_eq!(tasks, ["*** için teklif"], "the task is rebuilt once");
 }
+
+/// The same policy through the REST API: only with a `privacy:` scope and a role that
+/// handles privacy, every field out of range named, and a run that erases what its
+/// preview listed, logged and audited with the token's name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_policy_is_kept_and_run_through_the_rest_api() {
+    use reqwest::StatusCode;
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let rep = server
+        .member("temsilci@anadolu.test", "sales_rep", &[])
+        .await;
+    let rep_id = rep.user_id().await.unwrap();
+    let everything = Rest::new(&server.http(), &token(&server, &["*:write"], None).await);
+    let reader = Rest::new(
+        &server.http(),
+        &token(&server, &["privacy:read"], None).await,
+    );
+    let writer = Rest::new(
+        &server.http(),
+        &token(&server, &["privacy:write"], None).await,
+    );
+    let rep_writer = Rest::new(
+        &server.http(),
+        &token(&server, &["privacy:write"], Some(&rep_id)).await,
+    );
+    let old_call = create_through_api(
+        &server,
+        "calls",
+        json!({ "direction": "incoming", "number": "0532 111 22 33",
+                "started": "2019-05-06T10:00", "outcome": "reached" }),
+    )
+    .await;
+    let recent_call = create_through_api(
+        &server,
+        "calls",
+        json!({ "direction": "incoming", "number": "0532 111 22 44",
+                "started": "2026-11-02T10:00", "outcome": "reached" }),
+    )
+    .await;
+
+    // `*` is every record kind, not the retention policy; a sales rep's token acts
+    // with a sales rep's role; a reader cannot save.
+    let (status, body) = everything.get("/api/v1/privacy/retention").await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["code"], "insufficient_scope");
+    let policy = json!({ "callLogsMonths": 36, "intervalDays": 90 });
+    let (status, body) = rep_writer
+        .put("/api/v1/privacy/retention", policy.clone())
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(body["code"], "forbidden");
+    let (status, body) = reader
+        .put("/api/v1/privacy/retention", policy.clone())
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+
+    // Out of range: every field named; not a policy at all: 400. Nothing saved.
+    let (status, body) = writer
+        .put(
+            "/api/v1/privacy/retention",
+            json!({ "idleLeadsMonths": 0, "callLogsMonths": 601, "intervalDays": 183 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["code"], "validation_failed", "{body}");
+    let named: BTreeSet<(String, String)> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["field"].as_str().unwrap().to_owned(),
+                e["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected: BTreeSet<(String, String)> = [
+        ("idleLeadsMonths", "retention_months"),
+        ("callLogsMonths", "retention_months"),
+        ("intervalDays", "retention_interval"),
+    ]
+    .iter()
+    .map(|(f, c)| ((*f).to_owned(), (*c).to_owned()))
+    .collect();
+    assert_eq!(named, expected, "{body}");
+    let (status, body) = writer
+        .put(
+            "/api/v1/privacy/retention",
+            json!({ "intervalDays": 30, "keepForever": true }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, state) = reader.get("/api/v1/privacy/retention").await;
+    assert_eq!(status, StatusCode::OK, "{state}");
+    assert_eq!(state["savedAt"], 0, "{state}");
+    assert_eq!(state["nextRun"], Value::Null, "{state}");
+
+    let (status, saved) = writer.put("/api/v1/privacy/retention", policy).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["policy"]["callLogsMonths"], 36);
+    assert_eq!(saved["policy"]["idleLeadsMonths"], Value::Null);
+    assert!(saved["nextRun"].as_i64().unwrap() > saved["savedAt"].as_i64().unwrap());
+    let (_, state) = reader.get("/api/v1/privacy/retention").await;
+    assert_eq!(state, saved);
+
+    let (status, preview) = reader.get("/api/v1/privacy/retention/preview").await;
+    assert_eq!(status, StatusCode::OK, "{preview}");
+    let listed: Vec<&str> = preview["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, vec![old_call.as_str()], "{preview}");
+    assert_eq!(preview["data"][0]["rule"], "call_logs");
+
+    let (status, body) = reader
+        .post("/api/v1/privacy/retention/runs", json!({}))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, run) = writer
+        .post("/api/v1/privacy/retention/runs", json!({}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{run}");
+    assert_eq!(
+        run["erased"],
+        json!([{ "id": old_call, "kind": "call", "rule": "call_logs" }]),
+        "{run}"
+    );
+    assert!(run["by"].as_str().unwrap().contains("token"), "{run}");
+    let (status, runs) = reader.get("/api/v1/privacy/retention/runs").await;
+    assert_eq!(status, StatusCode::OK, "{runs}");
+    assert_eq!(runs["data"][0]["id"], run["id"], "{runs}");
+
+    let (status, _) = server
+        .owner
+        .get(&format!("/api/v1/calls/{old_call}"))
+        .await
+        .unwrap();
+    assert_eq!(status, 404);
+    let (status, _) = server
+        .owner
+        .get(&format!("/api/v1/calls/{recent_call}"))
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+    let (_, audit) = server.owner.get("/api/audit").await.unwrap();
+    for action in ["privacy.retention_saved", "privacy.retention_ran"] {
+        assert!(
+            audit
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["action"] == action && e["actor"].as_str().unwrap().contains("token")),
+            "{action}: {audit}"
+        );
+    }
+    server.shutdown().await.unwrap();
+}

@@ -59,6 +59,15 @@ impl Rule {
             Rule::CallLogs => "call_logs",
         }
     }
+
+    /// The policy's field that holds this rule's months, as it is named in JSON.
+    pub fn field(self) -> &'static str {
+        match self {
+            Rule::IdleLeads => "idleLeadsMonths",
+            Rule::FormerCustomers => "formerCustomersMonths",
+            Rule::CallLogs => "callLogsMonths",
+        }
+    }
 }
 
 /// A workspace's retention policy; a rule is off while its months are `None`.
@@ -122,17 +131,24 @@ impl RetentionPolicy {
     }
 
     pub fn check(&self) -> Result<(), PolicyError> {
-        if Rule::ALL
+        match self.field_errors().first() {
+            Some((_, e)) => Err(*e),
+            None => Ok(()),
+        }
+    }
+
+    /// Every field that is out of range, by its JSON name (`callLogsMonths`,
+    /// `intervalDays`), for an answer that points at each.
+    pub fn field_errors(&self) -> Vec<(&'static str, PolicyError)> {
+        let mut errors: Vec<(&'static str, PolicyError)> = Rule::ALL
             .iter()
-            .filter_map(|r| self.months(*r))
-            .any(|m| m == 0 || m > MAX_MONTHS)
-        {
-            return Err(PolicyError::Months);
-        }
+            .filter(|r| self.months(**r).is_some_and(|m| m == 0 || m > MAX_MONTHS))
+            .map(|r| (r.field(), PolicyError::Months))
+            .collect();
         if self.interval_days == 0 || self.interval_days > MAX_INTERVAL_DAYS {
-            return Err(PolicyError::Interval);
+            errors.push(("intervalDays", PolicyError::Interval));
         }
-        Ok(())
+        errors
     }
 
     /// When the run after one at `last` (ms; `None`: never ran) is due.
@@ -404,6 +420,24 @@ mod tests {
             ..policy()
         };
         assert_eq!(rare.check(), Err(PolicyError::Interval));
+        let both = RetentionPolicy {
+            call_logs_months: Some(MAX_MONTHS + 1),
+            interval_days: 0,
+            ..zero
+        };
+        assert_eq!(
+            both.field_errors(),
+            vec![
+                ("idleLeadsMonths", PolicyError::Months),
+                ("callLogsMonths", PolicyError::Months),
+                ("intervalDays", PolicyError::Interval),
+            ]
+        );
+        // The names are the JSON ones.
+        let json = serde_json::to_value(&both).expect("json");
+        for (field, _) in both.field_errors() {
+            assert!(json.get(field).is_some(), "{field}");
+        }
         assert!(!RetentionPolicy::default().is_on());
         assert!(serde_json::from_str::<RetentionPolicy>(r#"{"intervalDays":30,"x":1}"#).is_err());
     }

@@ -10,7 +10,8 @@
 //! - [`inbound`]: mentions from monitoring tools become social-channel cases;
 //! - [`reports`]: the app's reports as JSON, from the same shared functions;
 //! - [`tokens`]: Settings → API, where owners and admins manage tokens;
-//! - the privacy request log's routes are [`crate::privacy::handlers`]'.
+//! - the privacy routes are [`crate::privacy::handlers`]' (the request log, access,
+//!   erasure) and [`crate::privacy::retention_handlers`]' (the retention policy).
 
 pub mod actions;
 pub mod caller;
@@ -56,6 +57,20 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/privacy/access/{person}",
             get(crate::privacy::handlers::rest_access),
+        )
+        .route(
+            "/privacy/retention",
+            get(crate::privacy::retention_handlers::rest_get)
+                .put(crate::privacy::retention_handlers::rest_put),
+        )
+        .route(
+            "/privacy/retention/preview",
+            get(crate::privacy::retention_handlers::rest_preview),
+        )
+        .route(
+            "/privacy/retention/runs",
+            get(crate::privacy::retention_handlers::rest_runs)
+                .post(crate::privacy::retention_handlers::rest_run),
         )
         .route("/{section}", get(records::list).post(records::create))
         .route(

@@ -508,6 +508,147 @@ fn privacy_paths(paths: &mut Map<String, Value>, schemas: &mut Map<String, Value
     );
 }
 
+/// The retention policy (`/api/v1/privacy/retention…`),
+/// [`crate::privacy::retention_handlers`].
+fn retention_paths(paths: &mut Map<String, Value>, schemas: &mut Map<String, Value>) {
+    use saha_core::privacy::retention::{MAX_INTERVAL_DAYS, MAX_MONTHS, Rule};
+    let who = "Owners, admins and privacy officers; a token needs a `privacy:` scope (`*` does not include it).";
+    let rules = json!(Rule::ALL.iter().map(|r| r.code()).collect::<Vec<_>>());
+    let months = |about: &str| json!({ "type": ["integer", "null"], "minimum": 1, "maximum": MAX_MONTHS, "description": format!("{about}; null or absent: the rule is off") });
+    schemas.insert(
+        "RetentionPolicy".into(),
+        json!({
+            "type": "object",
+            "description": "what a retention run erases, and how often it runs by itself",
+            "required": ["intervalDays"],
+            "additionalProperties": false,
+            "properties": {
+                (Rule::IdleLeads.field()): months("leads not converted and untouched (nor any record that refers to them) for this many months"),
+                (Rule::FormerCustomers.field()): months("accounts of the former-customer type, and their contacts, with no activity for this many months"),
+                (Rule::CallLogs.field()): months("calls older than this many months"),
+                "intervalDays": { "type": "integer", "minimum": 1, "maximum": MAX_INTERVAL_DAYS, "description": "days between two scheduled runs (KVKK: at most six months)" },
+            },
+        }),
+    );
+    let ms = |about: &str| json!({ "type": ["integer", "null"], "description": format!("{about} (ms since the epoch)") });
+    schemas.insert(
+        "RetentionState".into(),
+        json!({
+            "type": "object",
+            "required": ["policy", "savedAt", "lastRun", "nextRun"],
+            "properties": {
+                "policy": { "$ref": "#/components/schemas/RetentionPolicy" },
+                "savedAt": { "type": "integer", "description": "when the policy was last saved (ms since the epoch; 0: never)" },
+                "lastRun": ms("when the last run happened; null: never"),
+                "nextRun": ms("when the next scheduled run is due; null while every rule is off"),
+            },
+        }),
+    );
+    schemas.insert(
+        "RetentionDue".into(),
+        json!({
+            "type": "object",
+            "description": "a record the next run would erase",
+            "required": ["id", "kind", "title", "rule", "lastActivity", "person"],
+            "properties": {
+                "id": { "type": "string" },
+                "kind": { "type": "string" },
+                "title": { "type": "string", "description": "its title now (never kept in a run's log)" },
+                "rule": { "type": "string", "enum": rules },
+                "lastActivity": { "type": "integer", "description": "ms since the epoch" },
+                "person": { "type": "boolean", "description": "erased as a person (masked in the records that refer to them) rather than destroyed as a log entry" },
+            },
+        }),
+    );
+    schemas.insert(
+        "RetentionDueList".into(),
+        json!({
+            "type": "object",
+            "required": ["data"],
+            "properties": { "data": { "type": "array", "items": { "$ref": "#/components/schemas/RetentionDue" } } },
+        }),
+    );
+    schemas.insert(
+        "RetentionRun".into(),
+        json!({
+            "type": "object",
+            "description": "a run as the workspace keeps it (at least three years): IDs and kinds, no titles",
+            "required": ["id", "at", "by", "policy", "erased", "anonymised", "destructions"],
+            "properties": {
+                "id": { "type": "string" },
+                "at": { "type": "integer", "description": "ms since the epoch" },
+                "by": { "type": "string", "description": "who asked for it; empty for a scheduled run" },
+                "policy": { "$ref": "#/components/schemas/RetentionPolicy" },
+                "erased": { "type": "array", "items": {
+                    "type": "object",
+                    "required": ["id", "kind", "rule"],
+                    "properties": {
+                        "id": { "type": "string" },
+                        "kind": { "type": "string" },
+                        "rule": { "type": "string", "enum": rules },
+                    },
+                } },
+                "anonymised": { "type": "integer", "minimum": 0, "description": "records rebuilt without the erased people" },
+                "destructions": { "type": "array", "items": { "type": "string" }, "description": "the destruction records it left" },
+            },
+        }),
+    );
+    schemas.insert(
+        "RetentionRuns".into(),
+        json!({
+            "type": "object",
+            "required": ["data"],
+            "properties": { "data": { "type": "array", "items": { "$ref": "#/components/schemas/RetentionRun" } } },
+        }),
+    );
+    paths.insert(
+        "/api/v1/privacy/retention".into(),
+        json!({
+            "get": {
+                "tags": ["privacy"],
+                "operationId": "get_retention_policy",
+                "summary": format!("The workspace's retention policy and its schedule. {who} Scope privacy:read."),
+                "responses": responses(("200", json_body("RetentionState", "the policy")), &[]),
+            },
+            "put": {
+                "tags": ["privacy"],
+                "operationId": "save_retention_policy",
+                "summary": format!("Saves the retention policy; runs then come every intervalDays by themselves. Audited. {who} Scope privacy:write."),
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "$ref": "#/components/schemas/RetentionPolicy" } } } },
+                "responses": responses(("200", json_body("RetentionState", "the saved policy")), &[("413", "body too large"), ("415", "not JSON"), ("422", "a field is out of range (each is listed)")]),
+            },
+        }),
+    );
+    paths.insert(
+        "/api/v1/privacy/retention/preview".into(),
+        json!({
+            "get": {
+                "tags": ["privacy"],
+                "operationId": "preview_retention_run",
+                "summary": format!("What a run now would erase, changing nothing. {who} Scope privacy:read."),
+                "responses": responses(("200", json_body("RetentionDueList", "the records due")), &[]),
+            },
+        }),
+    );
+    paths.insert(
+        "/api/v1/privacy/retention/runs".into(),
+        json!({
+            "get": {
+                "tags": ["privacy"],
+                "operationId": "list_retention_runs",
+                "summary": format!("The runs so far, newest first. {who} Scope privacy:read."),
+                "responses": responses(("200", json_body("RetentionRuns", "the runs")), &[]),
+            },
+            "post": {
+                "tags": ["privacy"],
+                "operationId": "run_retention",
+                "summary": format!("Runs the policy now: erases what the preview lists, as erasures do (cannot be undone), and logs the run. Audited. {who} Scope privacy:write."),
+                "responses": responses(("201", json_body("RetentionRun", "the run")), &[]),
+            },
+        }),
+    );
+}
+
 /// The whole document.
 pub fn document() -> Value {
     let mut paths = Map::new();
@@ -761,6 +902,7 @@ pub fn document() -> Value {
         }),
     );
     privacy_paths(&mut paths, &mut schemas);
+    retention_paths(&mut paths, &mut schemas);
     json!({
         "openapi": "3.1.0",
         "info": {
