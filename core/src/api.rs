@@ -661,14 +661,14 @@ pub struct ApiToken {
     pub secret: Option<String>,
 }
 
-/// Every webhook event type: `kind.created`, `kind.updated`, `kind.deleted` per record
-/// kind, the business events `invoice.paid`, `campaign.sent`, `consent.changed`, and a
+/// Every webhook event type: `kind.created`, `kind.updated`, `kind.deleted` and
+/// `kind.erased` (a KVKK erasure destroyed it) per record kind, the business events `invoice.paid`, `campaign.sent`, `consent.changed`, and a
 /// case's SLA clock running out (`case.sla_warning` at 80 %, `case.sla_breach`).
 pub fn webhook_event_types() -> Vec<String> {
     let mut types: Vec<String> = crate::kinds::KINDS
         .iter()
         .flat_map(|kind| {
-            ["created", "updated", "deleted"]
+            ["created", "updated", "deleted", "erased"]
                 .into_iter()
                 .map(move |what| format!("{kind}.{what}"))
         })

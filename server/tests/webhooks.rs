@@ -398,3 +398,88 @@ async fn a_case_past_its_sla_is_told_once_per_clock() {
     );
     server.shutdown().await.unwrap();
 }
+
+/// An erasure tells subscribers which records are gone — the person's own and the
+/// rebuilt call's old ID, with its replacement — and nothing about the person: no
+/// delivery after it carries their name.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_erasure_tells_subscribers_which_records_are_gone_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let r = Receiver::default();
+    let url = receiver(&r).await;
+    let hook = subscribe(
+        &server,
+        &url,
+        &["contact.erased", "call.erased", "call.created"],
+    )
+    .await;
+    let secret = hook["secret"].as_str().unwrap().to_owned();
+    let marker = format!(
+        "Silinecek{}",
+        saha_core::DocumentId::random()
+            .to_string()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(8)
+            .collect::<String>()
+    );
+    let person = create_through_api(
+        &server,
+        "contacts",
+        json!({ "name": format!("Deniz {marker}") }),
+    )
+    .await;
+    let call = create_through_api(
+        &server,
+        "calls",
+        json!({ "direction": "incoming", "number": "0532 111 22 33", "contact": person,
+                "started": "2026-11-02T10:00", "outcome": "reached",
+                "notes": format!("Deniz {marker} geri aranacak") }),
+    )
+    .await;
+    let before = until(&r, |g| g.iter().any(|x| x.event == "call.created")).await;
+    let told_before = before.len();
+
+    let (status, destruction) = server
+        .owner
+        .post("/api/privacy/erasures", &json!({ "person": person }))
+        .await
+        .unwrap();
+    assert_eq!(status, 201, "{destruction}");
+    let got = until(&r, |g| {
+        g.iter().any(|x| x.event == "contact.erased")
+            && g.iter().any(|x| x.event == "call.erased")
+            && g.iter().filter(|x| x.event == "call.created").count() >= 2
+    })
+    .await;
+    let payload = |event: &str| -> Value {
+        let one = got.iter().find(|x| x.event == event).unwrap();
+        assert_eq!(
+            signing::verify(&secret, &one.signature, &one.body, now_s()),
+            Ok(())
+        );
+        serde_json::from_slice(&one.body).unwrap()
+    };
+    let own = payload("contact.erased");
+    assert_eq!(own["type"], "contact.erased");
+    assert_eq!(own["data"], json!({ "id": person }), "{own}");
+    assert_eq!(own["detail"]["kind"], "contact");
+    assert_eq!(own["detail"]["replacedBy"], Value::Null);
+    assert_eq!(own["detail"]["destruction"], destruction["id"]);
+    let rebuilt = payload("call.erased");
+    assert_eq!(rebuilt["data"], json!({ "id": call }), "{rebuilt}");
+    let new_call = rebuilt["detail"]["replacedBy"].as_str().unwrap().to_owned();
+    assert_ne!(new_call, call);
+    assert!(
+        got.iter().any(|x| x.event == "call.created"
+            && serde_json::from_slice::<Value>(&x.body).unwrap()["data"]["id"]
+                == new_call.as_str()),
+        "the rebuilt call arrives as a new one"
+    );
+    for after in &got[told_before..] {
+        let body = String::from_utf8_lossy(&after.body);
+        assert!(!body.contains(&marker), "{body}");
+    }
+    server.shutdown().await.unwrap();
+}

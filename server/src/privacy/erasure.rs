@@ -282,14 +282,38 @@ pub(crate) async fn erase_batch_in_turn(
         };
         kept.push(destruction);
     }
+    // 7. Webhook subscribers are told which records are gone (their copies hold the
+    // person too), in the same write: `kind.erased`, with IDs only.
+    let mut events = Vec::new();
+    if hub.raises_events(workspace) {
+        for destruction in &kept {
+            for gone in &destruction.records {
+                let doc: DocumentId = gone.id.parse().map_err(|_| bad_id(&gone.id))?;
+                events.push(crate::webhooks::events::erased(
+                    workspace,
+                    doc,
+                    &gone.kind,
+                    gone.replaced_by.as_deref(),
+                    &destruction.id,
+                    run.now,
+                )?);
+            }
+        }
+    }
     tables.write(|tx| {
         for destruction in &kept {
             let bytes = serde_json::to_vec(destruction).map_err(json_error)?;
             let key = format!("{workspace}/{:016}/{}", run.now.max(0), destruction.id);
             tx.put(DESTRUCTIONS, &key, &bytes)?;
         }
+        for event in &events {
+            tx.put(event.table, &event.key, &event.value)?;
+        }
         Ok::<_, ServerError>(())
     })?;
+    if !events.is_empty() {
+        hub.events_raised().notify_one();
+    }
     Ok(kept)
 }
 

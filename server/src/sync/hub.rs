@@ -493,7 +493,8 @@ impl Hub {
         }
     }
 
-    fn raises_events(&self, workspace: &str) -> bool {
+    /// Whether `workspace` has webhook subscriptions: only then are events raised.
+    pub(crate) fn raises_events(&self, workspace: &str) -> bool {
         self.webhook_workspaces
             .read()
             .is_ok_and(|w| w.contains(workspace))

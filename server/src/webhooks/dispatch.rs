@@ -128,7 +128,7 @@ fn fan_out(tables: &Tables) -> Result<(), ServerError> {
                         "type": event_type,
                         "createdAt": event.at,
                         "workspaceId": event.workspace,
-                        "data": crate::rest::records::record_json(&event.doc, &event.record, event.at),
+                        "data": crate::webhooks::events::data_of(&event),
                     });
                     if let Some(detail) = &event.detail {
                         body["detail"] = detail.clone();

@@ -1,6 +1,8 @@
 //! What a record change tells subscribers: `kind.created`, `kind.updated` or
 //! `kind.deleted` for every change, and the business events some changes are —
-//! `invoice.paid`, `campaign.sent`, `consent.changed` — beside it.
+//! `invoice.paid`, `campaign.sent`, `consent.changed` — beside it. An erasure (KVKK)
+//! tells `kind.erased` for every record it destroyed ([`erased`]): the old ID and the
+//! record that took its place, so a subscriber's copy can go too; nothing else.
 //!
 //! The hub raises an event in the same storage transaction as the change
 //! ([`raise`] makes the [`TableEntry`]), so an event exists if and only if its change
@@ -71,8 +73,9 @@ pub struct Raised {
     pub types: Vec<String>,
     /// When the change was accepted (ms since the epoch).
     pub at: i64,
-    /// The record as the change left it.
-    pub record: Record,
+    /// The record as the change left it; none for an erasure, which tells only IDs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<Record>,
     /// What else the event tells (an SLA clock's figures), put in the payload as
     /// `detail`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -94,15 +97,55 @@ pub fn raise(
         doc,
         types: types_of(before, after),
         at,
-        record: after.clone(),
+        record: Some(after.clone()),
         detail: None,
     };
+    entry_of(&raised)
+}
+
+/// The stored entry of `raised`.
+fn entry_of(raised: &Raised) -> Result<TableEntry, ServerError> {
     Ok(TableEntry {
         table: EVENTS,
-        key: format!("{at:020}-{id}"),
-        value: serde_json::to_vec(&raised)
+        key: format!("{:020}-{}", raised.at, raised.id),
+        value: serde_json::to_vec(raised)
             .map_err(|e| ServerError::Storage(format!("webhook event: {e}")))?,
     })
+}
+
+/// The `kind.erased` event of a record an erasure destroyed: its payload names the old
+/// ID (`data.id`), and in `detail` its kind, the record rebuilt in its place without
+/// the person (`replacedBy`, null when erased whole) and the destruction record.
+pub fn erased(
+    workspace: &str,
+    doc: DocumentId,
+    kind: &str,
+    replaced_by: Option<&str>,
+    destruction: &str,
+    at: i64,
+) -> Result<TableEntry, ServerError> {
+    entry_of(&Raised {
+        id: uuid::Uuid::new_v4().simple().to_string(),
+        workspace: workspace.to_owned(),
+        doc,
+        types: vec![format!("{kind}.erased")],
+        at,
+        record: None,
+        detail: Some(serde_json::json!({
+            "kind": kind,
+            "replacedBy": replaced_by,
+            "destruction": destruction,
+        })),
+    })
+}
+
+/// An event's `data`: the record as the REST API shows it, or only its ID when the
+/// event carries no record (an erasure).
+pub fn data_of(event: &Raised) -> serde_json::Value {
+    match &event.record {
+        Some(record) => crate::rest::records::record_json(&event.doc, record, event.at),
+        None => serde_json::json!({ "id": event.doc.to_string() }),
+    }
 }
 
 #[cfg(test)]

@@ -123,7 +123,7 @@ pub async fn round(state: &AppState, now: i64) -> Result<usize, ServerError> {
                             doc: row.id,
                             types: vec![event.to_owned()],
                             at: now,
-                            record: Record::Case(case.clone()),
+                            record: Some(Record::Case(case.clone())),
                             detail: Some(detail),
                         };
                         let value = serde_json::to_vec(&entry)
