@@ -6,6 +6,7 @@
 //! - [`peer`]: a Rust automerge-repo peer over WebSocket (also used by the server's
 //!   integration tests), speaking only the public protocol.
 //! - [`process`]: servers under test as child processes, measured through /proc.
+//! - [`torture`]: the crash storm (writers against a server killed again and again).
 //! - [`workloads`]: initial sync, reconnect, fan-out and throughput, the same for Saha and
 //!   for automerge-repo's reference server.
 
@@ -15,4 +16,5 @@ pub mod datagen;
 pub mod peer;
 pub mod process;
 pub mod screens;
+pub mod torture;
 pub mod workloads;

@@ -11,6 +11,9 @@
 //! saha-bench seed-analytics --http http://127.0.0.1:PORT --email E --password P
 //! saha-bench import-file --rows N --out FILE.csv|FILE.xlsx [--seed S]
 //! saha-bench duplicate-scan [--accounts 100000] [--seed S]
+//! saha-bench crash-storm --saha-bin BIN --site-root DIR [--writers 20] [--kills 100]
+//!                        [--shared 5] [--private 2] [--max-gap-ms 1500] [--seed S]
+//!                        [--out FILE.json]
 //! ```
 
 use std::collections::HashMap;
@@ -79,7 +82,7 @@ async fn main() -> ExitCode {
     let raw: Vec<String> = std::env::args().skip(1).collect();
     let Some(command) = raw.first().cloned() else {
         eprintln!(
-            "usage: saha-bench <servers|seed-saha|seed-screens|seed-analytics|import-file|duplicate-scan|erase-time> [options]"
+            "usage: saha-bench <servers|seed-saha|seed-screens|seed-analytics|import-file|duplicate-scan|erase-time|crash-storm> [options]"
         );
         return ExitCode::from(2);
     };
@@ -92,6 +95,7 @@ async fn main() -> ExitCode {
             "import-file" => import_file(&args),
             "duplicate-scan" => duplicate_scan(&args),
             "erase-time" => erase_time(&args).await,
+            "crash-storm" => crash_storm(&args).await,
             other => Err(format!("unknown command {other}")),
         },
         Err(e) => Err(e),
@@ -485,6 +489,40 @@ async fn size_workloads(
 /// then times `POST /api/privacy/erasures` — the rebuilt call, the table cleaning and
 /// the storage rewrite (embedded) or `VACUUM` (PostgreSQL). Prints each run and the
 /// median.
+/// The crash storm ([`saha_bench::torture`]): prints its report as JSON (and writes it
+/// to `--out`); fails when an acknowledged change was lost or a record did not load.
+async fn crash_storm(args: &Args) -> Result<(), String> {
+    let seed: u64 = args.num("seed", SEED)?;
+    let options = saha_bench::torture::StormOptions {
+        server_bin: PathBuf::from(args.get("saha-bin")?),
+        site_root: PathBuf::from(args.get("site-root")?),
+        data_dir: std::env::temp_dir().join(format!("saha-storm-{}-{seed}", std::process::id())),
+        writers: args.num("writers", 20)?,
+        kills: args.num("kills", 100)?,
+        shared_records: args.num("shared", 5)?,
+        private_records: args.num("private", 2)?,
+        max_gap: std::time::Duration::from_millis(args.num("max-gap-ms", 1500)?),
+        seed,
+    };
+    let report = saha_bench::torture::crash_storm(&options).await?;
+    let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+    println!("{json}");
+    if let Ok(out) = args.get("out") {
+        std::fs::write(out, &json).map_err(|e| format!("writing {out}: {e}"))?;
+    }
+    if report.lost > 0 || report.unreadable > 0 {
+        return Err(format!(
+            "{} acknowledged changes lost, {} records unreadable (seed {seed}; replay: \
+             saha-bench crash-storm --seed {seed} with the same counts)",
+            report.lost, report.unreadable
+        ));
+    }
+    if report.acknowledged == 0 {
+        return Err("no change was acknowledged: the storm tested nothing".into());
+    }
+    Ok(())
+}
+
 async fn erase_time(args: &Args) -> Result<(), String> {
     let http = args.get("http")?.trim_end_matches('/').to_owned();
     let runs: usize = args.num("runs", 5)?;
