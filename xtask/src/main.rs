@@ -10,6 +10,8 @@
 //! - `cargo xtask lint`: rustfmt, clippy (native and wasm) and rustdoc with warnings as
 //!   errors, and the import-cycle check of [`cycles`] (alone: `cargo xtask cycles`).
 //! - `cargo xtask bench`: the benchmark suite; writes `BENCHMARKS.md`.
+//! - `cargo xtask torture [--quick]`: the reliability runs of [`torture`]; writes
+//!   `RELIABILITY.md` (the quick run is part of `cargo xtask test`).
 //!
 //! Tools are installed only when missing: the wasm32 target (rustup, or Debian's
 //! `rustc-web` toolchain with `-Zbuild-std` where rustup cannot fetch it),
@@ -21,6 +23,7 @@ mod cycles;
 mod postgres;
 mod site;
 mod tools;
+mod torture;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -76,7 +79,7 @@ pub fn cargo() -> Command {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask <run [-- server args] | test | build | site | lint | cycles | bench [--quick] | fuzz-api [seconds]>"
+        "usage: cargo xtask <run [-- server args] | test | build | site | lint | cycles | bench [--quick] | fuzz-api [seconds] | torture [--quick]>"
     );
     ExitCode::from(2)
 }
@@ -101,6 +104,7 @@ fn main() -> ExitCode {
         "cycles" => cycles::check(&root),
         "bench" => bench::bench(&root, &rest),
         "fuzz-api" => cmd_fuzz_api(&root, &rest),
+        "torture" => torture::torture(&root, &rest),
         _ => return usage(),
     };
     match result {
@@ -169,13 +173,24 @@ fn cmd_test(root: &Path) -> Result<()> {
     let py_tools = tools::ensure_py_tools(root)?;
     phase("tools");
     // The lint first, so CI holds every commit to it (rustfmt, clippy native and wasm
-    // with warnings as errors, rustdoc, import cycles).
-    lint(root, &wasm)?;
-    phase("lint");
-    run(cargo().current_dir(root).args(["test", "-p", "xtask"]))?;
-    site::build(root, &wasm)?;
-    site::check_bundle_size(root)?;
-    phase("site");
+    // with warnings as errors, rustdoc, import cycles). The site is built meanwhile:
+    // the two use different target directories, and each spends minutes on one core
+    // (the app crate, the LTO link, the server crate), which the other fills.
+    let (linted, built) = std::thread::scope(|scope| {
+        let site = scope.spawn(|| {
+            site::build(root, &wasm)?;
+            site::check_bundle_size(root)
+        });
+        let linted = lint(root, &wasm)
+            .and_then(|()| run(cargo().current_dir(root).args(["test", "-p", "xtask"])));
+        let built = site
+            .join()
+            .unwrap_or_else(|_| Err("the site build panicked".into()));
+        (linted, built)
+    });
+    linted?;
+    built?;
+    phase("lint and site");
     let pg = postgres::ensure(false)?;
     let node_modules = root.join("end2end/node_modules");
     // Unit and integration tests (the interop test drives the npm automerge-repo client).
@@ -224,6 +239,9 @@ fn cmd_test(root: &Path) -> Result<()> {
         .env("TEST_DATABASE_URL", &pg.url)
         .args(["--test", "--test-concurrency=1", "tests/"]))?;
     phase("end-to-end tests");
+    // The crash storm, small: every change the server acknowledged survives SIGKILLs.
+    torture::crash_storm(root, &debug, true)?;
+    phase("crash storm");
     // The benchmark harness on a small workload, so that it cannot rot.
     bench::smoke(root, &debug)?;
     phase("bench smoke");

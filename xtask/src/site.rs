@@ -31,7 +31,7 @@ fn io(what: &str, path: &Path) -> impl FnOnce(std::io::Error) -> String {
 /// the goal: the target is 1,000,000 B (issue 18; BENCHMARKS.md says where the bytes
 /// are). Lower it whenever the module shrinks; raising it needs a reason in
 /// BENCHMARKS.md. The parts loaded on first use are not counted here.
-pub const BUNDLE_GZIP_CEILING: u64 = 1_431_000;
+pub const BUNDLE_GZIP_CEILING: u64 = 1_430_800;
 
 /// Fails when the built main module's compressed size is over [`BUNDLE_GZIP_CEILING`],
 /// or when the module was not split (no lazily loaded part beside it).
@@ -76,7 +76,7 @@ pub fn build(root: &Path, wasm: &WasmToolchain) -> Result<()> {
         .cargo(root, "build")
         .env(
             "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
-            "-Clink-arg=--emit-relocs",
+            wasm_rustflags(root),
         )
         .args([
             "-p",
@@ -194,6 +194,34 @@ pub fn build(root: &Path, wasm: &WasmToolchain) -> Result<()> {
         site.display()
     );
     Ok(())
+}
+
+/// The release build's flags for wasm32. The splitter reads the linker's relocations to
+/// move code between modules (`--emit-relocs`). Panic locations carry source paths —
+/// the checkout's, cargo's registry and the target directory, where generated code
+/// such as the message table lives — so each is mapped to a fixed name: the module
+/// is then the same bytes whatever directories a machine builds in. (CI's target
+/// directory differs from a local run's, and once put CI's module 209 B over the
+/// ceiling that the local build of the same commit was under.)
+fn wasm_rustflags(root: &Path) -> String {
+    let cargo_home = tools::cargo_bin_dir()
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let mut flags = vec!["-Clink-arg=--emit-relocs".to_owned()];
+    // The last matching prefix wins: the target directory may lie inside the checkout.
+    for (from, to) in [
+        (cargo_home, "/cargo"),
+        (root.to_path_buf(), "/saha"),
+        (crate::target_dir(root), "/target"),
+    ] {
+        let from = from.to_string_lossy();
+        // The variable is split at whitespace; such a path is left as it is.
+        if !from.is_empty() && !from.contains(char::is_whitespace) {
+            flags.push(format!("--remap-path-prefix={from}={to}"));
+        }
+    }
+    flags.join(" ")
 }
 
 /// Splits the raw module at the app's split points (`wasm_split`, declared by
