@@ -13,7 +13,7 @@
 //! saha-bench duplicate-scan [--accounts 100000] [--seed S]
 //! saha-bench crash-storm --saha-bin BIN --site-root DIR [--writers 20] [--kills 100]
 //!                        [--shared 5] [--private 2] [--max-gap-ms 1500] [--seed S]
-//!                        [--out FILE.json]
+//!                        [--database-url URL --nodes 2] [--out FILE.json]
 //! ```
 
 use std::collections::HashMap;
@@ -481,22 +481,17 @@ async fn size_workloads(
     }))
 }
 
-/// Seeds a running Saha server with `count` generated accounts listed in its workspace
-/// index, for the browser benchmarks. Sets the server up first if it is fresh (login
-/// `--email`/`--password`, defaults [`BENCH_EMAIL`]/[`BENCH_PASSWORD`]).
-/// `erase-time --http URL [--runs 5]`: how long erasing one person takes on a server
-/// (seed it first with `seed-saha`): each run makes a contact with a call about them,
-/// then times `POST /api/privacy/erasures` — the rebuilt call, the table cleaning and
-/// the storage rewrite (embedded) or `VACUUM` (PostgreSQL). Prints each run and the
-/// median.
 /// The crash storm ([`saha_bench::torture`]): prints its report as JSON (and writes it
-/// to `--out`); fails when an acknowledged change was lost or a record did not load.
+/// to `--out`); fails when an acknowledged change was lost or a record did not load,
+/// during the storm or in the restore drill.
 async fn crash_storm(args: &Args) -> Result<(), String> {
     let seed: u64 = args.num("seed", SEED)?;
     let options = saha_bench::torture::StormOptions {
         server_bin: PathBuf::from(args.get("saha-bin")?),
         site_root: PathBuf::from(args.get("site-root")?),
         data_dir: std::env::temp_dir().join(format!("saha-storm-{}-{seed}", std::process::id())),
+        database_url: args.get("database-url").ok().map(str::to_owned),
+        nodes: args.num("nodes", 1)?,
         writers: args.num("writers", 20)?,
         kills: args.num("kills", 100)?,
         shared_records: args.num("shared", 5)?,
@@ -517,12 +512,27 @@ async fn crash_storm(args: &Args) -> Result<(), String> {
             report.lost, report.unreadable
         ));
     }
-    if report.acknowledged == 0 {
-        return Err("no change was acknowledged: the storm tested nothing".into());
+    let restore = &report.restore;
+    if restore.lost > 0 || restore.unreadable > 0 {
+        return Err(format!(
+            "the restore drill: {} of {} changes acknowledged before the backup missing, {} \
+             records unreadable (seed {seed})",
+            restore.lost, restore.acknowledged_before, restore.unreadable
+        ));
+    }
+    if report.acknowledged == 0 || restore.acknowledged_before == 0 {
+        return Err(
+            "no change was acknowledged (before the backup): the storm tested nothing".into(),
+        );
     }
     Ok(())
 }
 
+/// `erase-time --http URL [--runs 5]`: how long erasing one person takes on a server
+/// (seed it first with `seed-saha`): each run makes a contact with a call about them,
+/// then times `POST /api/privacy/erasures` — the rebuilt call, the table cleaning and
+/// the storage rewrite (embedded) or `VACUUM` (PostgreSQL). Prints each run and the
+/// median.
 async fn erase_time(args: &Args) -> Result<(), String> {
     let http = args.get("http")?.trim_end_matches('/').to_owned();
     let runs: usize = args.num("runs", 5)?;
@@ -581,6 +591,9 @@ async fn erase_time(args: &Args) -> Result<(), String> {
     Ok(())
 }
 
+/// Seeds a running Saha server with `count` generated accounts listed in its workspace
+/// index, for the browser benchmarks. Sets the server up first if it is fresh (login
+/// `--email`/`--password`, defaults [`BENCH_EMAIL`]/[`BENCH_PASSWORD`]).
 async fn seed_saha(args: &Args) -> Result<(), String> {
     let http = args.get("http")?.trim_end_matches('/').to_owned();
     let count: usize = args.num("count", 1000)?;

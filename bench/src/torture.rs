@@ -4,13 +4,20 @@
 //! the same data directory. Each writer keeps the heads the server acknowledged (a
 //! change is acknowledged when the server's sync reply shows it has it; the embedded
 //! store fsyncs before it replies). After the storm a new peer reads every record from
-//! the last server: every acknowledged head must be there.
+//! the last server: every acknowledged head must be there. On PostgreSQL two nodes
+//! share the database, writers are spread over both, each kill takes one of them at
+//! random, and the check reads every record from each node.
+//!
+//! Halfway through, the owner downloads a backup from a live node while the writers
+//! go on (`GET /api/workspace/backup`); after the storm `saha-server admin restore`
+//! reads it into a fresh data directory, and a server started there must hold every
+//! change acknowledged before the download began (the restore drill).
 //!
 //! Seeded: the same `--seed` picks the same records, edits and kill delays (the
 //! interleaving with the server's own timing is not reproducible, the checks are).
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -23,7 +30,7 @@ use saha_core::parties::account::Account;
 
 use crate::api_client::{ApiClient, Endpoint};
 use crate::peer::{MadeRecords, Peer, store_records};
-use crate::process::ServerProcess;
+use crate::process::{BENCH_PASSWORD, ServerProcess};
 
 /// What a storm is run with.
 #[derive(Debug, Clone)]
@@ -31,6 +38,10 @@ pub struct StormOptions {
     pub server_bin: PathBuf,
     pub site_root: PathBuf,
     pub data_dir: PathBuf,
+    /// PostgreSQL (an empty database) instead of the embedded store.
+    pub database_url: Option<String>,
+    /// Server nodes (more than one needs PostgreSQL).
+    pub nodes: usize,
     pub writers: usize,
     pub kills: usize,
     /// Records every writer edits.
@@ -47,6 +58,9 @@ pub struct StormOptions {
 #[serde(rename_all = "camelCase")]
 pub struct StormReport {
     pub seed: u64,
+    /// `embedded` or `postgres`.
+    pub backend: &'static str,
+    pub nodes: usize,
     pub writers: usize,
     pub kills: usize,
     pub records: usize,
@@ -54,20 +68,56 @@ pub struct StormReport {
     pub acknowledged: usize,
     /// Pushes sent but cut off by a kill before the acknowledgement.
     pub unacknowledged: usize,
-    /// Acknowledged heads missing after the storm (the target is 0).
+    /// Acknowledged heads missing after the storm, on any node (the target is 0).
     pub lost: usize,
     /// Records that did not load from the last server (the target is 0).
     pub unreadable: usize,
     /// Milliseconds from SIGKILL to the restarted server answering: median and max.
     pub restart_ms_median: u64,
     pub restart_ms_max: u64,
+    /// The restore drill.
+    pub restore: RestoreReport,
     pub seconds: f64,
 }
 
-/// The server now running, for writers to reconnect to; `None` while it is down.
+/// The restore drill: a backup downloaded during the storm, restored after it into a
+/// fresh data directory.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RestoreReport {
+    /// The backup file's size.
+    pub backup_bytes: usize,
+    /// The download's time, while the writers went on.
+    pub backup_ms: u64,
+    /// Pushes acknowledged before the download began: each must be in the restore.
+    pub acknowledged_before: usize,
+    /// Of those, missing from the restored server (the target is 0).
+    pub lost: usize,
+    /// Records that did not load from the restored server (the target is 0).
+    pub unreadable: usize,
+    /// `saha-server admin restore`'s time.
+    pub restore_ms: u64,
+}
+
+/// A push the server acknowledged: the record, its heads then, and when the
+/// acknowledgement arrived.
+struct Acked {
+    id: DocumentId,
+    heads: Vec<ChangeHash>,
+    at: Instant,
+}
+
+/// The backup taken during the storm.
+struct Backup {
+    began: Instant,
+    bytes: Vec<u8>,
+    ms: u64,
+}
+
+/// The servers now running, for writers to reconnect to; `None` while one is down.
 #[derive(Default)]
 struct Current {
-    owner: RwLock<Option<ApiClient>>,
+    owners: Vec<RwLock<Option<ApiClient>>>,
     stop: AtomicBool,
     acknowledged: AtomicUsize,
     unacknowledged: AtomicUsize,
@@ -80,15 +130,21 @@ fn owner_of(server: &ServerProcess) -> Result<ApiClient, String> {
     }
 }
 
-async fn start(options: &StormOptions) -> Result<ServerProcess, String> {
+async fn start(options: &StormOptions, node: usize) -> Result<ServerProcess, String> {
     ServerProcess::start_saha_node(
         &options.server_bin,
         &options.site_root,
-        options.data_dir.clone(),
-        None,
+        options.data_dir.join(format!("node{node}")),
+        options.database_url.as_deref(),
         &[],
     )
     .await
+}
+
+fn publish(current: &Current, node: usize, owner: Option<ApiClient>) {
+    if let Some(Ok(mut slot)) = current.owners.get(node).map(RwLock::write) {
+        *slot = owner;
+    }
 }
 
 /// A record's next edit: `writer`'s `n`th, in its notes.
@@ -105,11 +161,12 @@ fn edit(doc: &mut Automerge, writer: usize, n: usize) -> Result<(), String> {
 async fn writer(
     current: Arc<Current>,
     index: usize,
+    node: usize,
     mut docs: HashMap<DocumentId, Automerge>,
     shared: Vec<DocumentId>,
     own: Vec<DocumentId>,
     seed: u64,
-) -> Vec<(DocumentId, Vec<ChangeHash>)> {
+) -> Vec<Acked> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed ^ (index as u64).wrapping_mul(0x9E37_79B9));
     // Each writer is its own device: its own actor in every document.
     for doc in docs.values_mut() {
@@ -118,7 +175,11 @@ async fn writer(
     let mut acked = Vec::new();
     let mut n = 0;
     while !current.stop.load(Ordering::Relaxed) {
-        let owner = current.owner.read().ok().and_then(|o| o.clone());
+        let owner = current
+            .owners
+            .get(node)
+            .and_then(|slot| slot.read().ok())
+            .and_then(|o| o.clone());
         let Some(owner) = owner else {
             tokio::time::sleep(Duration::from_millis(20)).await;
             continue;
@@ -148,7 +209,11 @@ async fn writer(
             let heads = doc.get_heads();
             match tokio::time::timeout(Duration::from_secs(20), peer.push(id)).await {
                 Ok(Ok(())) => {
-                    acked.push((id, heads));
+                    acked.push(Acked {
+                        id,
+                        heads,
+                        at: Instant::now(),
+                    });
                     current.acknowledged.fetch_add(1, Ordering::Relaxed);
                 }
                 _ => {
@@ -162,15 +227,21 @@ async fn writer(
     acked
 }
 
-/// Runs a storm; the data directory is removed at the end.
+/// Runs a storm; the data directories are removed at the end.
 pub async fn crash_storm(options: &StormOptions) -> Result<StormReport, String> {
-    if options.writers == 0 || options.shared_records == 0 {
-        return Err("a storm needs writers and shared records".into());
+    if options.writers == 0 || options.shared_records == 0 || options.nodes == 0 {
+        return Err("a storm needs writers, shared records and a node".into());
+    }
+    if options.nodes > 1 && options.database_url.is_none() {
+        return Err("several nodes need PostgreSQL (--database-url)".into());
     }
     let began = Instant::now();
     let _ = std::fs::remove_dir_all(&options.data_dir);
-    let mut server = start(options).await?;
-    let owner = owner_of(&server)?;
+    let mut servers = Vec::with_capacity(options.nodes);
+    for node in 0..options.nodes {
+        servers.push(start(options, node).await?);
+    }
+    let owner = owner_of(&servers[0])?;
 
     // The records, made before the storm.
     let total = options.shared_records + options.writers * options.private_records;
@@ -184,9 +255,12 @@ pub async fn crash_storm(options: &StormOptions) -> Result<StormReport, String> 
     let ids: Vec<DocumentId> = made.iter().map(|(_, id, _)| *id).collect();
     let shared: Vec<DocumentId> = ids[..options.shared_records].to_vec();
 
-    let current = Arc::new(Current::default());
-    if let Ok(mut slot) = current.owner.write() {
-        *slot = Some(owner);
+    let current = Arc::new(Current {
+        owners: (0..options.nodes).map(|_| RwLock::new(None)).collect(),
+        ..Current::default()
+    });
+    for (node, server) in servers.iter().enumerate() {
+        publish(&current, node, Some(owner_of(server)?));
     }
     let mut writers = Vec::new();
     for w in 0..options.writers {
@@ -200,6 +274,7 @@ pub async fn crash_storm(options: &StormOptions) -> Result<StormReport, String> 
         writers.push(tokio::spawn(writer(
             current.clone(),
             w,
+            w % options.nodes,
             docs,
             shared.clone(),
             own,
@@ -210,60 +285,75 @@ pub async fn crash_storm(options: &StormOptions) -> Result<StormReport, String> 
     // The storm.
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let mut restarts = Vec::with_capacity(options.kills);
+    let mut backup = None;
     for kill in 0..options.kills {
-        let gap = rng.random_range(0..=options.max_gap.as_millis().max(1) as u64);
-        tokio::time::sleep(Duration::from_millis(gap)).await;
-        if let Ok(mut slot) = current.owner.write() {
-            *slot = None;
+        if kill == options.kills / 2 {
+            backup = Some(take_backup(&servers[0]).await?);
         }
+        let gap = rng.random_range(0..=options.max_gap.as_millis().max(1) as u64);
+        let victim = rng.random_range(0..options.nodes);
+        tokio::time::sleep(Duration::from_millis(gap)).await;
+        publish(&current, victim, None);
         let killed = Instant::now();
+        let server = &mut servers[victim];
         server
             .child
             .start_kill()
-            .map_err(|e| format!("kill {kill}: {e}"))?;
+            .map_err(|e| format!("kill {}: {e}", kill + 1))?;
         let _ = server.child.wait().await;
-        server = start(options)
+        *server = start(options, victim)
             .await
             .map_err(|e| format!("restart after kill {}: {e}", kill + 1))?;
         restarts.push(killed.elapsed().as_millis() as u64);
-        let owner = owner_of(&server)?;
-        if let Ok(mut slot) = current.owner.write() {
-            *slot = Some(owner);
-        }
+        publish(&current, victim, Some(owner_of(server)?));
     }
     // A last stretch of writing after the last restart, then the writers stop.
     tokio::time::sleep(options.max_gap / 2).await;
+    // (A storm without kills takes its backup here.)
+    let backup = match backup {
+        Some(backup) => backup,
+        None => take_backup(&servers[0]).await?,
+    };
     current.stop.store(true, Ordering::Relaxed);
-    let mut acked: Vec<(DocumentId, Vec<ChangeHash>)> = Vec::new();
+    let mut acked: Vec<Acked> = Vec::new();
     for handle in writers {
         acked.extend(handle.await.map_err(|e| format!("a writer failed: {e}"))?);
     }
 
-    // The check, against the last server, by a peer that never saw the storm.
-    let owner = owner_of(&server)?;
-    let mut reader = Peer::connect(&Endpoint::from(owner), "storm-check")
-        .await
-        .map_err(|e| format!("connecting to check: {e}"))?;
+    // The check, on every node, by peers that never saw the storm. Nodes learn each
+    // other's changes through the database's notifications: a node gets a few seconds
+    // to catch up before a missing head counts as lost.
+    let every: Vec<&Acked> = acked.iter().collect();
+    let mut lost = 0;
     let mut unreadable = 0;
-    for id in &ids {
-        if reader.fetch(*id).await.is_err() {
-            unreadable += 1;
-        }
+    for server in &servers {
+        let mut attempt = 0;
+        let (node_lost, node_unreadable) = loop {
+            attempt += 1;
+            let found = check(server, &ids, &every).await?;
+            if found == (0, 0) || attempt == 20 {
+                break found;
+            }
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        };
+        lost = lost.max(node_lost);
+        unreadable = unreadable.max(node_unreadable);
     }
-    let lost = acked
-        .iter()
-        .filter(|(id, heads)| {
-            reader
-                .docs
-                .get(id)
-                .is_none_or(|doc| heads.iter().any(|h| doc.get_change_by_hash(h).is_none()))
-        })
-        .count();
-    // Stopping removes the data directory.
-    server.stop().await;
+    // Stopping removes each node's data directory.
+    for server in servers {
+        server.stop().await;
+    }
+    let restore = restore_drill(options, &backup, &ids, &acked).await?;
+    let _ = std::fs::remove_dir_all(&options.data_dir);
     restarts.sort_unstable();
     Ok(StormReport {
         seed: options.seed,
+        backend: if options.database_url.is_some() {
+            "postgres"
+        } else {
+            "embedded"
+        },
+        nodes: options.nodes,
         writers: options.writers,
         kills: options.kills,
         records: ids.len(),
@@ -273,8 +363,125 @@ pub async fn crash_storm(options: &StormOptions) -> Result<StormReport, String> 
         unreadable,
         restart_ms_median: restarts.get(restarts.len() / 2).copied().unwrap_or(0),
         restart_ms_max: restarts.last().copied().unwrap_or(0),
+        restore,
         seconds: began.elapsed().as_secs_f64(),
     })
+}
+
+/// Reads every record from `server` with a new peer: how many acknowledged pushes are
+/// missing there, and how many records did not load.
+async fn check(
+    server: &ServerProcess,
+    ids: &[DocumentId],
+    acked: &[&Acked],
+) -> Result<(usize, usize), String> {
+    let mut reader = Peer::connect(&Endpoint::from(owner_of(server)?), "storm-check")
+        .await
+        .map_err(|e| format!("connecting to check: {e}"))?;
+    let mut unreadable = 0;
+    for id in ids {
+        if reader.fetch(*id).await.is_err() {
+            unreadable += 1;
+        }
+    }
+    let lost = acked
+        .iter()
+        .filter(|push| {
+            reader.docs.get(&push.id).is_none_or(|doc| {
+                push.heads
+                    .iter()
+                    .any(|h| doc.get_change_by_hash(h).is_none())
+            })
+        })
+        .count();
+    Ok((lost, unreadable))
+}
+
+/// The owner downloads the workspace's backup from `server` (writers go on meanwhile).
+async fn take_backup(server: &ServerProcess) -> Result<Backup, String> {
+    let began = Instant::now();
+    let (status, bytes) = owner_of(server)?
+        .get_bytes("/api/workspace/backup")
+        .await
+        .map_err(|e| format!("downloading the backup: {e}"))?;
+    if !status.is_success() {
+        return Err(format!("downloading the backup: {status}"));
+    }
+    Ok(Backup {
+        began,
+        bytes,
+        ms: began.elapsed().as_millis() as u64,
+    })
+}
+
+/// Restores `backup` into a fresh data directory with `saha-server admin restore`,
+/// starts a server there and checks every push acknowledged before the download began.
+async fn restore_drill(
+    options: &StormOptions,
+    backup: &Backup,
+    ids: &[DocumentId],
+    acked: &[Acked],
+) -> Result<RestoreReport, String> {
+    let before: Vec<&Acked> = acked.iter().filter(|a| a.at < backup.began).collect();
+    let dir = options.data_dir.join("restored");
+    let file = options.data_dir.join("backup.jsonl.gz");
+    std::fs::create_dir_all(&options.data_dir)
+        .and_then(|()| std::fs::write(&file, &backup.bytes))
+        .map_err(|e| format!("writing {}: {e}", file.display()))?;
+    let started = Instant::now();
+    admin_restore(&options.server_bin, &dir, &file).await?;
+    let restore_ms = started.elapsed().as_millis() as u64;
+    let server =
+        ServerProcess::start_saha_node(&options.server_bin, &options.site_root, dir, None, &[])
+            .await
+            .map_err(|e| format!("starting the restored server: {e}"))?;
+    let (lost, unreadable) = check(&server, ids, &before).await?;
+    server.stop().await;
+    let _ = std::fs::remove_file(&file);
+    Ok(RestoreReport {
+        backup_bytes: backup.bytes.len(),
+        backup_ms: backup.ms,
+        acknowledged_before: before.len(),
+        lost,
+        unreadable,
+        restore_ms,
+    })
+}
+
+/// `saha-server admin restore --password-stdin FILE --data-dir DIR`, the bench owner's
+/// password on its standard input.
+async fn admin_restore(bin: &Path, dir: &Path, file: &Path) -> Result<(), String> {
+    use tokio::io::AsyncWriteExt;
+    let mut child = tokio::process::Command::new(bin)
+        .args(["admin", "restore", "--password-stdin"])
+        .arg(file)
+        .arg("--data-dir")
+        .arg(dir)
+        .env_remove("DATABASE_URL")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("running {} admin restore: {e}", bin.display()))?;
+    if let Some(mut input) = child.stdin.take() {
+        input
+            .write_all(format!("{BENCH_PASSWORD}\n").as_bytes())
+            .await
+            .map_err(|e| format!("admin restore: {e}"))?;
+    }
+    let output = child
+        .wait_with_output()
+        .await
+        .map_err(|e| format!("admin restore: {e}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "admin restore failed: {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ))
+    }
 }
 
 fn now_ms() -> i64 {

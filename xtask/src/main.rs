@@ -240,7 +240,7 @@ fn cmd_test(root: &Path) -> Result<()> {
         .args(["--test", "--test-concurrency=1", "tests/"]))?;
     phase("end-to-end tests");
     // The crash storm, small: every change the server acknowledged survives SIGKILLs.
-    torture::crash_storm(root, &debug, true)?;
+    torture::crash_storms(root, &debug, true, &pg.url)?;
     phase("crash storm");
     // The benchmark harness on a small workload, so that it cannot rot.
     bench::smoke(root, &debug)?;

@@ -1,7 +1,9 @@
 //! `cargo xtask torture [--quick]`: the reliability runs of RELIABILITY.md. So far the
 //! crash storm (`bench/src/torture.rs`, behind `saha-bench crash-storm`): writers edit
 //! records while the server is killed with SIGKILL and restarted, and every change it
-//! acknowledged must survive. The full run (20 writers, 100 kills) rewrites the crash
+//! acknowledged must survive, on the embedded store and on PostgreSQL with two nodes;
+//! a backup downloaded halfway must restore into a fresh data directory with every
+//! change acknowledged before it began. The full run (20 writers, 100 kills each) rewrites the crash
 //! storm's figures in RELIABILITY.md; `--quick` (5 writers, 10 kills) runs inside
 //! `cargo xtask test` and writes nothing.
 
@@ -40,23 +42,72 @@ pub fn torture(root: &Path, args: &[String]) -> Result<()> {
     run(cargo()
         .current_dir(root)
         .args(["build", "-p", "server", "-p", "saha-bench", "--bins"]))?;
-    let report = crash_storm(root, &target_dir(root).join("debug"), quick)?;
+    let pg = crate::postgres::ensure(false)?;
+    let reports = crash_storms(root, &target_dir(root).join("debug"), quick, &pg.url)?;
     if !quick {
-        write_reliability(root, &report)?;
+        write_reliability(root, &reports)?;
     }
     Ok(())
 }
 
-/// Runs a crash storm with the debug binaries in `bins`; its report. Fails when an
-/// acknowledged change was lost.
-pub fn crash_storm(root: &Path, bins: &Path, quick: bool) -> Result<Value> {
+/// The crash storm on the embedded store (one node) and on PostgreSQL (two nodes, in a
+/// new database on the server at `database_url`), with the debug binaries in `bins`;
+/// their reports. Fails when an acknowledged change was lost.
+pub fn crash_storms(
+    root: &Path,
+    bins: &Path,
+    quick: bool,
+    database_url: &str,
+) -> Result<Vec<Value>> {
+    let storm_db = with_database(database_url, "saha_crash_storm")?;
+    run(Command::new("psql")
+        .arg(database_url)
+        .args(["-q", "-v", "ON_ERROR_STOP=1"])
+        .args([
+            "-c",
+            "DROP DATABASE IF EXISTS saha_crash_storm WITH (FORCE)",
+        ])
+        .args(["-c", "CREATE DATABASE saha_crash_storm"]))?;
+    let embedded = crash_storm(root, bins, quick, None)?;
+    let postgres = crash_storm(root, bins, quick, Some(&storm_db))?;
+    Ok(vec![embedded, postgres])
+}
+
+/// `url` with its database name replaced by `name`.
+fn with_database(url: &str, name: &str) -> Result<String> {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let host_start = base
+        .find("://")
+        .map(|i| i + 3)
+        .ok_or_else(|| format!("not a database URL: {url}"))?;
+    let prefix = match base[host_start..].find('/') {
+        Some(i) => &base[..host_start + i],
+        None => base,
+    };
+    Ok(match query {
+        Some(q) => format!("{prefix}/{name}?{q}"),
+        None => format!("{prefix}/{name}"),
+    })
+}
+
+/// One crash storm: on PostgreSQL at `database_url` with two nodes, else on the
+/// embedded store.
+fn crash_storm(root: &Path, bins: &Path, quick: bool, database_url: Option<&str>) -> Result<Value> {
     let storm = if quick { &QUICK } else { &FULL };
-    let out = target_dir(root).join("torture/crash-storm.json");
+    let backend = if database_url.is_some() {
+        "postgres"
+    } else {
+        "embedded"
+    };
+    let out = target_dir(root).join(format!("torture/crash-storm-{backend}.json"));
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
     }
     let _ = std::fs::remove_file(&out);
-    run(Command::new(bins.join("saha-bench"))
+    let mut command = Command::new(bins.join("saha-bench"));
+    command
         .arg("crash-storm")
         .arg("--saha-bin")
         .arg(bins.join("saha-server"))
@@ -66,20 +117,29 @@ pub fn crash_storm(root: &Path, bins: &Path, quick: bool) -> Result<Value> {
         .args(["--kills", &storm.kills.to_string()])
         .args(["--max-gap-ms", &storm.max_gap_ms.to_string()])
         .arg("--out")
-        .arg(&out))?;
+        .arg(&out);
+    if let Some(url) = database_url {
+        command.args(["--database-url", url, "--nodes", "2"]);
+    }
+    run(&mut command)?;
     let text =
         std::fs::read_to_string(&out).map_err(|e| format!("reading {}: {e}", out.display()))?;
     let report: Value =
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", out.display()))?;
     eprintln!(
-        "xtask: crash storm: {} kills, {} acknowledged pushes, {} lost",
-        report["kills"], report["acknowledged"], report["lost"]
+        "xtask: crash storm on {backend}: {} kills, {} acknowledged pushes, {} lost; \
+         restore drill: {} acknowledged before the backup, {} lost",
+        report["kills"],
+        report["acknowledged"],
+        report["lost"],
+        report["restore"]["acknowledgedBefore"],
+        report["restore"]["lost"]
     );
     Ok(report)
 }
 
-/// Rewrites RELIABILITY.md's crash storm section with `report`.
-fn write_reliability(root: &Path, report: &Value) -> Result<()> {
+/// Rewrites RELIABILITY.md's crash storm section with `reports` (one column each).
+fn write_reliability(root: &Path, reports: &[Value]) -> Result<()> {
     let path = root.join("RELIABILITY.md");
     let text =
         std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
@@ -105,35 +165,108 @@ fn write_reliability(root: &Path, report: &Value) -> Result<()> {
     } else {
         commit
     };
+    let row = |label: &str, cell: &dyn Fn(&Value) -> String| {
+        let cells: Vec<String> = reports.iter().map(cell).collect();
+        format!("| {label} | {} |\n", cells.join(" | "))
+    };
+    let field = |key: &'static str| move |r: &Value| r[key].to_string();
+    let mut table = String::new();
+    table.push_str(&row("figure", &|r| {
+        format!(
+            "{} ({} node{})",
+            r["backend"].as_str().unwrap_or("?"),
+            r["nodes"],
+            if r["nodes"] == 1 { "" } else { "s" }
+        )
+    }));
+    table.push_str(&format!("| --- |{}\n", " --- |".repeat(reports.len())));
+    table.push_str(&row("seed", &field("seed")));
+    table.push_str(&row("writers", &field("writers")));
+    table.push_str(&row("records (shared + private)", &field("records")));
+    table.push_str(&row(
+        "SIGKILLs, each followed by a restart",
+        &field("kills"),
+    ));
+    table.push_str(&row("pushes acknowledged", &field("acknowledged")));
+    table.push_str(&row(
+        "pushes cut off before their acknowledgement",
+        &field("unacknowledged"),
+    ));
+    table.push_str(&row("**acknowledged changes lost**", &|r| {
+        format!("**{}**", r["lost"])
+    }));
+    table.push_str(&row("records that did not load", &field("unreadable")));
+    table.push_str(&row("kill → answering again, median / max", &|r| {
+        format!("{} ms / {} ms", r["restartMsMedian"], r["restartMsMax"])
+    }));
+    table.push_str(&row(
+        "restore drill: backup downloaded halfway, size / time",
+        &|r| {
+            format!(
+                "{:.1} KB / {} ms",
+                r["restore"]["backupBytes"].as_f64().unwrap_or_default() / 1000.0,
+                r["restore"]["backupMs"]
+            )
+        },
+    ));
+    table.push_str(&row(
+        "restore drill: pushes acknowledged before the download began",
+        &|r| r["restore"]["acknowledgedBefore"].to_string(),
+    ));
+    table.push_str(&row(
+        "**restore drill: of those, missing after `admin restore`**",
+        &|r| format!("**{}**", r["restore"]["lost"]),
+    ));
+    table.push_str(&row("restore drill: records that did not load", &|r| {
+        r["restore"]["unreadable"].to_string()
+    }));
+    table.push_str(&row("restore drill: `admin restore` time", &|r| {
+        format!("{} ms", r["restore"]["restoreMs"])
+    }));
+    table.push_str(&row("run time", &|r| {
+        format!("{:.0} s", r["seconds"].as_f64().unwrap_or_default())
+    }));
     let figures = format!(
-        "{begin}\n\
-         | figure | value |\n\
-         | --- | --- |\n\
-         | commit | {commit} |\n\
-         | seed | {} |\n\
-         | writers | {} |\n\
-         | records (shared + private) | {} |\n\
-         | SIGKILLs, each followed by a restart | {} |\n\
-         | pushes acknowledged | {} |\n\
-         | pushes cut off before their acknowledgement | {} |\n\
-         | **acknowledged changes lost** | **{}** |\n\
-         | records that did not load | {} |\n\
-         | kill → answering again, median / max | {} ms / {} ms |\n\
-         | run time | {:.0} s |\n\
-         \n\
-         Command: `cargo xtask torture` (debug build, embedded store).\n",
-        report["seed"],
-        report["writers"],
-        report["records"],
-        report["kills"],
-        report["acknowledged"],
-        report["unacknowledged"],
-        report["lost"],
-        report["unreadable"],
-        report["restartMsMedian"],
-        report["restartMsMax"],
-        report["seconds"].as_f64().unwrap_or_default(),
+        "{begin}\n{table}\nCommit {commit}; command: `cargo xtask torture` (debug builds; \
+         PostgreSQL {}).\n",
+        postgres_version()
     );
     let rewritten = format!("{}{figures}{}", &text[..start], &text[stop..]);
     std::fs::write(&path, rewritten).map_err(|e| format!("writing {}: {e}", path.display()))
+}
+
+/// The PostgreSQL client's version, for the record.
+fn postgres_version() -> String {
+    Command::new("psql")
+        .arg("--version")
+        .output()
+        .ok()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .trim()
+                .replace("psql (PostgreSQL) ", "")
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn a_database_url_gets_another_database() {
+        assert_eq!(
+            with_database("postgres://saha:pw@127.0.0.1:5432/saha_dev", "x").as_deref(),
+            Ok("postgres://saha:pw@127.0.0.1:5432/x")
+        );
+        assert_eq!(
+            with_database("postgres://u@h:1/db?sslmode=disable", "x").as_deref(),
+            Ok("postgres://u@h:1/x?sslmode=disable")
+        );
+        assert_eq!(
+            with_database("postgres://u@h:1", "x").as_deref(),
+            Ok("postgres://u@h:1/x")
+        );
+        assert!(with_database("nonsense", "x").is_err());
+    }
 }
