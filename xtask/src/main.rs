@@ -2,10 +2,11 @@
 //!
 //! - `cargo xtask run [-- <saha-server args>]`: builds the release app and server and
 //!   serves on http://127.0.0.1:3000 with embedded storage in `./data`.
-//! - `cargo xtask test`: the lint below, then every test — unit, integration (real server on port 0, a stock
-//!   JS automerge-repo peer, both storage backends, several nodes on one PostgreSQL)
-//!   and end-to-end (Playwright driving Debian's Chromium). PostgreSQL comes from
-//!   `TEST_DATABASE_URL`/`DATABASE_URL`, else a throwaway cluster ([`postgres`]).
+//! - `cargo xtask test`: the lint below, then every test — unit, integration (real
+//!   server on port 0, a stock JS automerge-repo peer, both storage backends, several
+//!   nodes on one PostgreSQL) and end-to-end (Playwright driving Debian's Chromium).
+//!   PostgreSQL comes from `TEST_DATABASE_URL`/`DATABASE_URL`, else a throwaway cluster
+//!   ([`postgres`]). Clippy runs inside the test builds ([`with_clippy`]).
 //! - `cargo xtask build`: the release artifacts (`target/site`, `target/release/saha-server`).
 //! - `cargo xtask lint`: rustfmt, clippy (native and wasm) and rustdoc with warnings as
 //!   errors, and the import-cycle check of [`cycles`] (alone: `cargo xtask cycles`).
@@ -172,29 +173,51 @@ fn cmd_test(root: &Path) -> Result<()> {
     tools::ensure_chromium()?;
     let py_tools = tools::ensure_py_tools(root)?;
     phase("tools");
-    // The lint first, so CI holds every commit to it (rustfmt, clippy native and wasm
-    // with warnings as errors, rustdoc, import cycles). The site is built meanwhile:
-    // the two use different target directories, and each spends minutes on one core
-    // (the app crate, the LTO link, the server crate), which the other fills.
-    let (linted, built) = std::thread::scope(|scope| {
+    // The site is built while the lint and the test builds run: they use different
+    // target directories, and each spends minutes on one core (the app crate, the LTO
+    // link, the server crate), which the other fills. Clippy runs inside the test
+    // builds ([`with_clippy`]), so a commit that fails the lint fails here.
+    let clippy = tools::clippy_driver()?;
+    let (prepared, built) = std::thread::scope(|scope| {
         let site = scope.spawn(|| {
             site::build(root, &wasm)?;
             site::check_bundle_size(root)
         });
-        let linted = lint(root, &wasm)
-            .and_then(|()| run(cargo().current_dir(root).args(["test", "-p", "xtask"])));
+        let prepared = lint_outside_builds(root)
+            .and_then(|()| run(cargo().current_dir(root).args(["test", "-p", "xtask"])))
+            .and_then(|()| {
+                run(with_clippy(&mut cargo(), &clippy).current_dir(root).args([
+                    "test",
+                    "--workspace",
+                    "--exclude",
+                    "xtask",
+                    "--no-run",
+                ]))
+            })
+            .and_then(|()| {
+                run(with_clippy(&mut cargo(), &clippy).current_dir(root).args([
+                    "test",
+                    "-p",
+                    "app",
+                    "--features",
+                    "hydrate",
+                    "--lib",
+                    "--no-run",
+                ]))
+            })
+            .and_then(|()| run(bins_build(&mut cargo(), &clippy).current_dir(root)));
         let built = site
             .join()
             .unwrap_or_else(|_| Err("the site build panicked".into()));
-        (linted, built)
+        (prepared, built)
     });
-    linted?;
+    prepared?;
     built?;
-    phase("lint and site");
+    phase("lint, site and test builds");
     let pg = postgres::ensure(false)?;
     let node_modules = root.join("end2end/node_modules");
     // Unit and integration tests (the interop test drives the npm automerge-repo client).
-    run(cargo()
+    run(with_clippy(&mut cargo(), &clippy)
         .current_dir(root)
         .env("TEST_DATABASE_URL", &pg.url)
         .env("SAHA_NODE_MODULES", &node_modules)
@@ -210,12 +233,17 @@ fn cmd_test(root: &Path) -> Result<()> {
     phase("workspace tests");
     // The browser app's own unit tests (screens, formats, navigation): compiled with
     // the `hydrate` feature for this machine; they do not call into JavaScript.
-    run(cargo()
-        .current_dir(root)
-        .args(["test", "-p", "app", "--features", "hydrate", "--lib"]))?;
+    run(with_clippy(&mut cargo(), &clippy).current_dir(root).args([
+        "test",
+        "-p",
+        "app",
+        "--features",
+        "hydrate",
+        "--lib",
+    ]))?;
     phase("app tests");
     // The server's integration tests again, every server on PostgreSQL.
-    run(cargo()
+    run(with_clippy(&mut cargo(), &clippy)
         .current_dir(root)
         .env("TEST_DATABASE_URL", &pg.url)
         .env("SAHA_TEST_STORAGE", "postgres")
@@ -226,9 +254,8 @@ fn cmd_test(root: &Path) -> Result<()> {
         .env("SAHA_SITE_ROOT", target_dir(root).join("site"))
         .args(["test", "-p", "server", "--tests"]))?;
     phase("server tests on PostgreSQL");
-    run(cargo()
-        .current_dir(root)
-        .args(["build", "-p", "server", "-p", "saha-bench", "--bins"]))?;
+    // Built above; run again so that these binaries, not the tests', are in place.
+    run(bins_build(&mut cargo(), &clippy).current_dir(root))?;
     let debug = target_dir(root).join("debug");
     // End-to-end tests in the browser.
     run(Command::new("node")
@@ -273,6 +300,59 @@ fn cmd_lint(root: &Path) -> Result<()> {
     lint(root, &wasm)
 }
 
+/// `cmd` with clippy run by rustc itself on the workspace's crates, warnings as errors:
+/// `clippy-driver` as cargo's workspace wrapper, as `cargo clippy` sets it up, but in a
+/// build that also produces code. The test command compiles every crate once this way
+/// instead of checking them all a second time for the lint: on a clean checkout the
+/// separate `cargo clippy` passes (native, and the browser app for wasm32) cost minutes
+/// of CI's 40. Every cargo command of the test command that builds the workspace goes
+/// through here, so that none rebuilds what another built (the wrapper is part of the
+/// artifacts' hash). The browser app is linted natively with its `hydrate` feature (its
+/// unit tests' build): none of its code depends on the target.
+fn with_clippy<'a>(cmd: &'a mut Command, clippy_driver: &Path) -> &'a mut Command {
+    cmd.env("RUSTC_WORKSPACE_WRAPPER", clippy_driver).env(
+        "CLIPPY_ARGS",
+        "-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__",
+    )
+}
+
+/// The server and bench binaries the end-to-end tests and the crash storm run (their
+/// dependencies' features differ from the test build's, so they are built apart).
+fn bins_build<'a>(cmd: &'a mut Command, clippy_driver: &Path) -> &'a mut Command {
+    with_clippy(cmd, clippy_driver).args(["build", "-p", "server", "-p", "saha-bench", "--bins"])
+}
+
+/// The test command's lint beside the builds [`with_clippy`] lints: rustfmt, clippy of
+/// `xtask` (not among the tested crates), rustdoc with warnings as errors, and the
+/// import-cycle check.
+fn lint_outside_builds(root: &Path) -> Result<()> {
+    run(cargo().current_dir(root).args(["fmt", "--all", "--check"]))?;
+    run(cargo().current_dir(root).args([
+        "clippy",
+        "-p",
+        "xtask",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    rustdoc(root)?;
+    cycles::check(root)
+}
+
+/// The docs, with broken intra-doc links and other rustdoc warnings as errors.
+fn rustdoc(root: &Path) -> Result<()> {
+    run(cargo()
+        .current_dir(root)
+        .env("RUSTDOCFLAGS", "-D warnings")
+        .args([
+            "doc",
+            "--workspace",
+            "--no-deps",
+            "--document-private-items",
+        ]))
+}
+
 /// rustfmt, clippy (native and wasm) and rustdoc with warnings as errors, and the
 /// import-cycle check.
 fn lint(root: &Path, wasm: &tools::WasmToolchain) -> Result<()> {
@@ -298,15 +378,6 @@ fn lint(root: &Path, wasm: &tools::WasmToolchain) -> Result<()> {
         "-D",
         "warnings",
     ]))?;
-    // The docs, with broken intra-doc links and other rustdoc warnings as errors.
-    run(cargo()
-        .current_dir(root)
-        .env("RUSTDOCFLAGS", "-D warnings")
-        .args([
-            "doc",
-            "--workspace",
-            "--no-deps",
-            "--document-private-items",
-        ]))?;
+    rustdoc(root)?;
     cycles::check(root)
 }

@@ -113,6 +113,21 @@ pub fn apt_install(packages: &[&str]) -> Result<()> {
     run(&mut apt(&args))
 }
 
+/// The `clippy-driver` of the toolchain that runs cargo (beside its `rustc`), installing
+/// rustup's clippy component if it is missing.
+pub fn clippy_driver() -> Result<PathBuf> {
+    let sysroot = || {
+        output(Command::new("rustc").args(["--print", "sysroot"]))
+            .map(|s| PathBuf::from(s.trim()).join("bin/clippy-driver"))
+            .filter(|p| p.is_file())
+    };
+    if let Some(path) = sysroot() {
+        return Ok(path);
+    }
+    run(Command::new("rustup").args(["component", "add", "clippy"]))?;
+    sysroot().ok_or_else(|| "no clippy-driver beside rustc (rustup component add clippy)".into())
+}
+
 /// Picks the wasm32 toolchain: rustup's target where it is (or can be) installed, else
 /// Debian's. `SAHA_WASM_TOOLCHAIN=debian` (or `rustup`) forces one.
 pub fn ensure_wasm_toolchain() -> Result<WasmToolchain> {

@@ -193,6 +193,26 @@ pub(crate) fn recurrence_text(lang: Lang, rule: &str, zone: Zone) -> String {
     parts.join(" · ")
 }
 
+/// A score kept × 100 (a mean rating) as `4.25`, `4,25` in Turkish.
+pub(crate) fn score_x100(lang: Lang, x100: i64) -> String {
+    let text = format!("{}.{:02}", x100 / 100, x100 % 100);
+    if lang == Lang::Tr {
+        text.replace('.', ",")
+    } else {
+        text
+    }
+}
+
+/// A decimal number as `lang` writes it: `20.5`, `20,5` in Turkish.
+pub(crate) fn decimal_text(lang: Lang, value: impl std::fmt::Display) -> String {
+    let text = value.to_string();
+    if lang == Lang::Tr {
+        text.replace('.', ",")
+    } else {
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,25 +254,5 @@ mod tests {
             "FREQ=SOMETIMES",
             "what does not parse shows as stored"
         );
-    }
-}
-
-/// A score kept × 100 (a mean rating) as `4.25`, `4,25` in Turkish.
-pub(crate) fn score_x100(lang: Lang, x100: i64) -> String {
-    let text = format!("{}.{:02}", x100 / 100, x100 % 100);
-    if lang == Lang::Tr {
-        text.replace('.', ",")
-    } else {
-        text
-    }
-}
-
-/// A decimal number as `lang` writes it: `20.5`, `20,5` in Turkish.
-pub(crate) fn decimal_text(lang: Lang, value: impl std::fmt::Display) -> String {
-    let text = value.to_string();
-    if lang == Lang::Tr {
-        text.replace('.', ",")
-    } else {
-        text
     }
 }
