@@ -12,7 +12,8 @@
 //! saha-bench import-file --rows N --out FILE.csv|FILE.xlsx [--seed S]
 //! saha-bench duplicate-scan [--accounts 100000] [--seed S]
 //! saha-bench crash-storm --saha-bin BIN --site-root DIR [--writers 20] [--kills 100]
-//!                        [--shared 5] [--private 2] [--max-gap-ms 1500] [--seed S]
+//!                        [--shared 5] [--private 2] [--people 400] [--max-gap-ms 1500]
+//!                        [--seed S]
 //!                        [--database-url URL --nodes 2] [--out FILE.json]
 //! ```
 
@@ -496,6 +497,7 @@ async fn crash_storm(args: &Args) -> Result<(), String> {
         kills: args.num("kills", 100)?,
         shared_records: args.num("shared", 5)?,
         private_records: args.num("private", 2)?,
+        campaign_people: args.num("people", 400)?,
         max_gap: std::time::Duration::from_millis(args.num("max-gap-ms", 1500)?),
         seed,
     };
@@ -510,6 +512,27 @@ async fn crash_storm(args: &Args) -> Result<(), String> {
             "{} acknowledged changes lost, {} records unreadable (seed {seed}; replay: \
              saha-bench crash-storm --seed {seed} with the same counts)",
             report.lost, report.unreadable
+        ));
+    }
+    let campaign = &report.campaign;
+    if !campaign.held() {
+        return Err(format!(
+            "the campaign sent during the storm: {} recipients got it twice, {} messages \
+             went to someone without consent, {} reported sent never arrived, {} of {} \
+             deliveries unfinished (seed {seed})",
+            campaign.duplicates,
+            campaign.unexpected,
+            campaign.sent_not_received,
+            campaign.unfinished,
+            campaign.recipients
+        ));
+    }
+    let feed = &report.feed;
+    if feed.lost > 0 || feed.unreadable > 0 {
+        return Err(format!(
+            "the change feed read during the storm: {} acknowledged changes missing after \
+             its last download, {} documents unreadable (seed {seed})",
+            feed.lost, feed.unreadable
         ));
     }
     let restore = &report.restore;

@@ -8,6 +8,11 @@
 //! share the database, writers are spread over both, each kill takes one of them at
 //! random, and the check reads every record from each node.
 //!
+//! An approved e-mail campaign goes out while the kills happen (`torture/campaign.rs`):
+//! nobody may get it twice. A reader downloads the change feed throughout
+//! (`torture/feed.rs`): cut downloads must fail whole, and its last one must hold every
+//! acknowledged change.
+//!
 //! Halfway through, the owner downloads a backup from a live node while the writers
 //! go on (`GET /api/workspace/backup`); after the storm `saha-server admin restore`
 //! reads it into a fresh data directory, and a server started there must hold every
@@ -17,7 +22,7 @@
 //! interleaving with the server's own timing is not reproducible, the checks are).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -30,7 +35,16 @@ use saha_core::parties::account::Account;
 
 use crate::api_client::{ApiClient, Endpoint};
 use crate::peer::{MadeRecords, Peer, store_records};
-use crate::process::{BENCH_PASSWORD, ServerProcess};
+use crate::process::ServerProcess;
+
+mod campaign;
+mod feed;
+mod restore;
+
+pub use campaign::CampaignReport;
+pub use feed::FeedReport;
+pub use restore::RestoreReport;
+use restore::take_backup;
 
 /// What a storm is run with.
 #[derive(Debug, Clone)]
@@ -48,6 +62,9 @@ pub struct StormOptions {
     pub shared_records: usize,
     /// Records only one writer edits, per writer.
     pub private_records: usize,
+    /// Contacts of the campaign the outbox sends during the storm (three in four
+    /// consented).
+    pub campaign_people: usize,
     /// The longest wait between a restart and the next kill (the wait is random up to it).
     pub max_gap: Duration,
     pub seed: u64,
@@ -77,26 +94,11 @@ pub struct StormReport {
     pub restart_ms_max: u64,
     /// The restore drill.
     pub restore: RestoreReport,
+    /// The campaign sent during the storm.
+    pub campaign: CampaignReport,
+    /// The change feed read during the storm.
+    pub feed: FeedReport,
     pub seconds: f64,
-}
-
-/// The restore drill: a backup downloaded during the storm, restored after it into a
-/// fresh data directory.
-#[derive(Debug, Clone, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RestoreReport {
-    /// The backup file's size.
-    pub backup_bytes: usize,
-    /// The download's time, while the writers went on.
-    pub backup_ms: u64,
-    /// Pushes acknowledged before the download began: each must be in the restore.
-    pub acknowledged_before: usize,
-    /// Of those, missing from the restored server (the target is 0).
-    pub lost: usize,
-    /// Records that did not load from the restored server (the target is 0).
-    pub unreadable: usize,
-    /// `saha-server admin restore`'s time.
-    pub restore_ms: u64,
 }
 
 /// A push the server acknowledged: the record, its heads then, and when the
@@ -105,13 +107,6 @@ struct Acked {
     id: DocumentId,
     heads: Vec<ChangeHash>,
     at: Instant,
-}
-
-/// The backup taken during the storm.
-struct Backup {
-    began: Instant,
-    bytes: Vec<u8>,
-    ms: u64,
 }
 
 /// The servers now running, for writers to reconnect to; `None` while one is down.
@@ -130,13 +125,18 @@ fn owner_of(server: &ServerProcess) -> Result<ApiClient, String> {
     }
 }
 
-async fn start(options: &StormOptions, node: usize) -> Result<ServerProcess, String> {
+/// Starts node `node`, its campaign e-mail going to `smtp_url`.
+async fn start(
+    options: &StormOptions,
+    node: usize,
+    smtp_url: &str,
+) -> Result<ServerProcess, String> {
     ServerProcess::start_saha_node(
         &options.server_bin,
         &options.site_root,
         options.data_dir.join(format!("node{node}")),
         options.database_url.as_deref(),
-        &[],
+        &["--smtp-url", smtp_url],
     )
     .await
 }
@@ -237,9 +237,10 @@ pub async fn crash_storm(options: &StormOptions) -> Result<StormReport, String> 
     }
     let began = Instant::now();
     let _ = std::fs::remove_dir_all(&options.data_dir);
+    let sink = campaign::Sink::start(Duration::from_millis(10)).await?;
     let mut servers = Vec::with_capacity(options.nodes);
     for node in 0..options.nodes {
-        servers.push(start(options, node).await?);
+        servers.push(start(options, node, &sink.url).await?);
     }
     let owner = owner_of(&servers[0])?;
 
@@ -254,6 +255,7 @@ pub async fn crash_storm(options: &StormOptions) -> Result<StormReport, String> 
         .map_err(|e| format!("storing the records: {e}"))?;
     let ids: Vec<DocumentId> = made.iter().map(|(_, id, _)| *id).collect();
     let shared: Vec<DocumentId> = ids[..options.shared_records].to_vec();
+    let people = campaign::prepare(&owner, options.campaign_people, now_ms()).await?;
 
     let current = Arc::new(Current {
         owners: (0..options.nodes).map(|_| RwLock::new(None)).collect(),
@@ -282,7 +284,11 @@ pub async fn crash_storm(options: &StormOptions) -> Result<StormReport, String> 
         )));
     }
 
-    // The storm.
+    // The storm. The campaign is approved as it begins: its outbox items are sent while
+    // nodes die.
+    campaign::approve(&owner_of(&servers[0])?, &people).await?;
+    let feed_node = options.nodes - 1;
+    let feed_reader = tokio::spawn(feed::read_through_storm(current.clone(), feed_node));
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let mut restarts = Vec::with_capacity(options.kills);
     let mut backup = None;
@@ -301,7 +307,7 @@ pub async fn crash_storm(options: &StormOptions) -> Result<StormReport, String> 
             .start_kill()
             .map_err(|e| format!("kill {}: {e}", kill + 1))?;
         let _ = server.child.wait().await;
-        *server = start(options, victim)
+        *server = start(options, victim, &sink.url)
             .await
             .map_err(|e| format!("restart after kill {}: {e}", kill + 1))?;
         restarts.push(killed.elapsed().as_millis() as u64);
@@ -339,11 +345,23 @@ pub async fn crash_storm(options: &StormOptions) -> Result<StormReport, String> 
         lost = lost.max(node_lost);
         unreadable = unreadable.max(node_unreadable);
     }
+    let feed = feed_reader
+        .await
+        .map_err(|e| format!("the feed reader failed: {e}"))?
+        .finish(&owner_of(&servers[feed_node])?, &acked)
+        .await?;
+    let campaign = campaign::check(
+        &owner_of(&servers[0])?,
+        &people,
+        &sink,
+        Duration::from_secs(60),
+    )
+    .await?;
     // Stopping removes each node's data directory.
     for server in servers {
         server.stop().await;
     }
-    let restore = restore_drill(options, &backup, &ids, &acked).await?;
+    let restore = restore::restore_drill(options, &backup, &ids, &acked).await?;
     let _ = std::fs::remove_dir_all(&options.data_dir);
     restarts.sort_unstable();
     Ok(StormReport {
@@ -364,6 +382,8 @@ pub async fn crash_storm(options: &StormOptions) -> Result<StormReport, String> 
         restart_ms_median: restarts.get(restarts.len() / 2).copied().unwrap_or(0),
         restart_ms_max: restarts.last().copied().unwrap_or(0),
         restore,
+        campaign,
+        feed,
         seconds: began.elapsed().as_secs_f64(),
     })
 }
@@ -395,93 +415,6 @@ async fn check(
         })
         .count();
     Ok((lost, unreadable))
-}
-
-/// The owner downloads the workspace's backup from `server` (writers go on meanwhile).
-async fn take_backup(server: &ServerProcess) -> Result<Backup, String> {
-    let began = Instant::now();
-    let (status, bytes) = owner_of(server)?
-        .get_bytes("/api/workspace/backup")
-        .await
-        .map_err(|e| format!("downloading the backup: {e}"))?;
-    if !status.is_success() {
-        return Err(format!("downloading the backup: {status}"));
-    }
-    Ok(Backup {
-        began,
-        bytes,
-        ms: began.elapsed().as_millis() as u64,
-    })
-}
-
-/// Restores `backup` into a fresh data directory with `saha-server admin restore`,
-/// starts a server there and checks every push acknowledged before the download began.
-async fn restore_drill(
-    options: &StormOptions,
-    backup: &Backup,
-    ids: &[DocumentId],
-    acked: &[Acked],
-) -> Result<RestoreReport, String> {
-    let before: Vec<&Acked> = acked.iter().filter(|a| a.at < backup.began).collect();
-    let dir = options.data_dir.join("restored");
-    let file = options.data_dir.join("backup.jsonl.gz");
-    std::fs::create_dir_all(&options.data_dir)
-        .and_then(|()| std::fs::write(&file, &backup.bytes))
-        .map_err(|e| format!("writing {}: {e}", file.display()))?;
-    let started = Instant::now();
-    admin_restore(&options.server_bin, &dir, &file).await?;
-    let restore_ms = started.elapsed().as_millis() as u64;
-    let server =
-        ServerProcess::start_saha_node(&options.server_bin, &options.site_root, dir, None, &[])
-            .await
-            .map_err(|e| format!("starting the restored server: {e}"))?;
-    let (lost, unreadable) = check(&server, ids, &before).await?;
-    server.stop().await;
-    let _ = std::fs::remove_file(&file);
-    Ok(RestoreReport {
-        backup_bytes: backup.bytes.len(),
-        backup_ms: backup.ms,
-        acknowledged_before: before.len(),
-        lost,
-        unreadable,
-        restore_ms,
-    })
-}
-
-/// `saha-server admin restore --password-stdin FILE --data-dir DIR`, the bench owner's
-/// password on its standard input.
-async fn admin_restore(bin: &Path, dir: &Path, file: &Path) -> Result<(), String> {
-    use tokio::io::AsyncWriteExt;
-    let mut child = tokio::process::Command::new(bin)
-        .args(["admin", "restore", "--password-stdin"])
-        .arg(file)
-        .arg("--data-dir")
-        .arg(dir)
-        .env_remove("DATABASE_URL")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("running {} admin restore: {e}", bin.display()))?;
-    if let Some(mut input) = child.stdin.take() {
-        input
-            .write_all(format!("{BENCH_PASSWORD}\n").as_bytes())
-            .await
-            .map_err(|e| format!("admin restore: {e}"))?;
-    }
-    let output = child
-        .wait_with_output()
-        .await
-        .map_err(|e| format!("admin restore: {e}"))?;
-    if output.status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "admin restore failed: {}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        ))
-    }
 }
 
 fn now_ms() -> i64 {

@@ -15,7 +15,11 @@
 //! start-up (the server stopped mid-send) becomes `uncertain` and is not sent again:
 //! nothing goes out twice. Every outcome is written into the campaign's `deliveries`,
 //! which devices sync and show on the person's timeline — the state and time only: the
-//! address a message went to stays in the outbox table, which members cannot read.
+//! address a message went to stays in the outbox table, which members cannot read. An
+//! item is marked `reported` once its final state is in the campaign document; one the
+//! server stopped before reporting (sent, then killed) is reported at the next start, so
+//! the timeline never misses an outcome (the crash storm of `RELIABILITY.md` found it
+//! did).
 //!
 //! A campaign reaches only people its approver may see: when a member's change
 //! approves a campaign, the hub records who approved it with their role and teams
@@ -120,6 +124,20 @@ pub struct Item {
     /// links existed.
     #[serde(default)]
     pub unsubscribe: String,
+    /// Whether the item's final state (sent, failed, uncertain) is in the campaign
+    /// document.
+    #[serde(default)]
+    pub reported: bool,
+}
+
+impl Item {
+    /// Sent, failed or uncertain: nothing more happens to it.
+    fn is_final(&self) -> bool {
+        matches!(
+            self.state,
+            ItemState::Sent | ItemState::Failed | ItemState::Uncertain
+        )
+    }
 }
 
 /// Why a message could not be sent.
@@ -263,24 +281,51 @@ fn json_error(e: serde_json::Error) -> ServerError {
 }
 
 impl Outbox {
-    /// Opens the table; items left `sending` by a stop become `uncertain` (returned, so
-    /// their campaigns can be told).
+    /// Opens the table; items left `sending` by a stop become `uncertain`. Returns them
+    /// with every other final item not yet reported, so their campaigns can be told.
     pub fn open(tables: Tables) -> Result<(Outbox, Vec<Item>), ServerError> {
-        let uncertain = tables.write(|tx| {
-            let mut uncertain = Vec::new();
+        let unreported = tables.write(|tx| {
+            let mut unreported = Vec::new();
             for (k, v) in tx.scan(OUTBOX, "", None)? {
                 let mut item: Item = serde_json::from_slice(&v).map_err(json_error)?;
                 if item.state == ItemState::Sending {
                     item.state = ItemState::Uncertain;
+                    item.reported = false;
                     item.updated_at = now_ms();
                     let bytes = serde_json::to_vec(&item).map_err(json_error)?;
                     tx.put(OUTBOX, &k, &bytes)?;
-                    uncertain.push(item);
+                }
+                if item.is_final() && !item.reported {
+                    unreported.push(item);
                 }
             }
-            Ok::<_, ServerError>(uncertain)
+            Ok::<_, ServerError>(unreported)
         })?;
-        Ok((Outbox { tables }, uncertain))
+        Ok((Outbox { tables }, unreported))
+    }
+
+    /// Marks the final ones of `items` as reported, where the stored item is still in
+    /// the state that was reported.
+    pub fn mark_reported(&self, items: &[Item]) -> Result<(), ServerError> {
+        let finals: Vec<&Item> = items.iter().filter(|i| i.is_final()).collect();
+        if finals.is_empty() {
+            return Ok(());
+        }
+        self.tables.write(|tx| {
+            for item in &finals {
+                let k = key(&item.campaign, &item.person);
+                let Some(bytes) = tx.get(OUTBOX, &k)? else {
+                    continue;
+                };
+                let mut stored: Item = serde_json::from_slice(&bytes).map_err(json_error)?;
+                if stored.state == item.state && !stored.reported {
+                    stored.reported = true;
+                    let bytes = serde_json::to_vec(&stored).map_err(json_error)?;
+                    tx.put(OUTBOX, &k, &bytes)?;
+                }
+            }
+            Ok(())
+        })
     }
 
     /// Queues items whose key is new; returns the ones queued.
@@ -588,6 +633,7 @@ impl Worker {
                 last_error: String::new(),
                 updated_at: now,
                 unsubscribe,
+                reported: false,
             })
             .collect();
         let queued = self.outbox.enqueue(items)?;
@@ -617,20 +663,21 @@ impl Worker {
         for (campaign, items) in by_campaign {
             if let Ok(id) = campaign.parse::<DocumentId>() {
                 report(&self.hub, id, &items, false).await?;
+                self.outbox.mark_reported(&items)?;
             }
         }
         Ok(tried)
     }
 
-    /// Runs until the hub closes: at start, every approved campaign and every uncertain
-    /// item; then campaigns as they change, due items every second, and approved
-    /// campaigns still waiting every minute.
-    pub async fn run(self, uncertain: Vec<Item>) {
+    /// Runs until the hub closes: at start, every approved campaign and every final item
+    /// not reported yet (`unreported`, from [`Outbox::open`]); then campaigns as they
+    /// change, due items every second, and approved campaigns still waiting every minute.
+    pub async fn run(self, unreported: Vec<Item>) {
         let mut changes = self.hub.subscribe();
         let mut closing = self.hub.closing();
         let mut waiting: HashSet<DocumentId> = HashSet::new();
         let mut by_campaign: HashMap<String, Vec<Item>> = HashMap::new();
-        for item in uncertain {
+        for item in unreported {
             by_campaign
                 .entry(item.campaign.clone())
                 .or_default()
@@ -638,9 +685,11 @@ impl Worker {
         }
         for (campaign, items) in by_campaign {
             if let Ok(id) = campaign.parse::<DocumentId>()
-                && let Err(e) = report(&self.hub, id, &items, false).await
+                && let Err(e) = report(&self.hub, id, &items, false)
+                    .await
+                    .and_then(|()| self.outbox.mark_reported(&items))
             {
-                tracing::warn!(error = %e, "could not report uncertain deliveries");
+                tracing::warn!(error = %e, "could not report deliveries left unreported");
             }
         }
         for workspace in self.directory.workspaces().unwrap_or_default() {
@@ -753,6 +802,7 @@ mod tests {
             last_error: String::new(),
             updated_at: 0,
             unsubscribe: String::new(),
+            reported: false,
         }
     }
 
@@ -797,9 +847,25 @@ mod tests {
             second.state = ItemState::Sending;
             outbox.put(&second).unwrap();
         }
-        let db = crate::storage::embedded::SharedDb::create(&path).unwrap();
-        let (outbox, uncertain) = Outbox::open(Tables::Embedded(db)).unwrap();
-        assert_eq!(uncertain.len(), 1, "the interrupted one is uncertain");
+        let (outbox, unreported) = {
+            let db = crate::storage::embedded::SharedDb::create(&path).unwrap();
+            Outbox::open(Tables::Embedded(db)).unwrap()
+        };
+        // The interrupted one is uncertain; it and the first, sent but never reported
+        // (the server stopped before), are to be reported.
+        let mut to_report: Vec<(String, ItemState)> = unreported
+            .iter()
+            .map(|i| (i.person.clone(), i.state))
+            .collect();
+        to_report.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            to_report,
+            [
+                ("1".to_owned(), ItemState::Sent),
+                ("2".to_owned(), ItemState::Uncertain)
+            ]
+        );
+        outbox.mark_reported(&unreported).unwrap();
         for due in outbox.due(now_ms(), 10).unwrap() {
             outbox.send(due, None, &sms).await.unwrap();
         }
@@ -818,6 +884,20 @@ mod tests {
                 .filter(|s| **s == ItemState::Uncertain)
                 .count(),
             1
+        );
+        // The third was sent and not reported yet: a restart reports it, and only it.
+        drop(outbox);
+        let db = crate::storage::embedded::SharedDb::create(&path).unwrap();
+        let (outbox, unreported) = Outbox::open(Tables::Embedded(db)).unwrap();
+        let persons: Vec<&str> = unreported.iter().map(|i| i.person.as_str()).collect();
+        assert_eq!(persons, ["3"]);
+        outbox.mark_reported(&unreported).unwrap();
+        drop(outbox);
+        let db = crate::storage::embedded::SharedDb::create(&path).unwrap();
+        let (_, unreported) = Outbox::open(Tables::Embedded(db)).unwrap();
+        assert!(
+            unreported.is_empty(),
+            "reported items are not reported again"
         );
     }
 

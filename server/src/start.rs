@@ -17,7 +17,7 @@ use crate::{Config, ServerError};
 /// Starts the campaign outbox worker (it stops when the hub closes).
 fn start_outbox(state: &AppState, addr: SocketAddr) -> Result<(), ServerError> {
     let tables = state.hub.storage().tables();
-    let (outbox, uncertain) = crate::outbox::Outbox::open(tables.clone())?;
+    let (outbox, unreported) = crate::outbox::Outbox::open(tables.clone())?;
     let email: Option<Box<dyn crate::outbox::EmailSender>> = match &state.config.smtp_url {
         Some(url) => Some(Box::new(crate::outbox::SmtpSender::new(
             url,
@@ -45,7 +45,7 @@ fn start_outbox(state: &AppState, addr: SocketAddr) -> Result<(), ServerError> {
             .trim_end_matches('/')
             .to_owned(),
     };
-    tokio::spawn(worker.run(uncertain));
+    tokio::spawn(worker.run(unreported));
     Ok(())
 }
 

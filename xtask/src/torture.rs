@@ -2,8 +2,10 @@
 //! crash storm (`bench/src/torture.rs`, behind `saha-bench crash-storm`): writers edit
 //! records while the server is killed with SIGKILL and restarted, and every change it
 //! acknowledged must survive, on the embedded store and on PostgreSQL with two nodes;
-//! a backup downloaded halfway must restore into a fresh data directory with every
-//! change acknowledged before it began. The full run (20 writers, 100 kills each) rewrites the crash
+//! an e-mail campaign the outbox sends meanwhile must reach nobody twice; the change
+//! feed, downloaded throughout, must miss nothing; a backup
+//! downloaded halfway must restore into a fresh data directory with every change
+//! acknowledged before it began. The full run (20 writers, 100 kills each) rewrites the crash
 //! storm's figures in RELIABILITY.md; `--quick` (5 writers, 10 kills) runs inside
 //! `cargo xtask test` and writes nothing.
 
@@ -19,18 +21,22 @@ struct Storm {
     writers: usize,
     kills: usize,
     max_gap_ms: u64,
+    /// Contacts of the campaign sent during the storm.
+    people: usize,
 }
 
 const FULL: Storm = Storm {
     writers: 20,
     kills: 100,
     max_gap_ms: 1500,
+    people: 2000,
 };
 
 const QUICK: Storm = Storm {
     writers: 5,
     kills: 10,
     max_gap_ms: 600,
+    people: 200,
 };
 
 /// `cargo xtask torture [--quick]`.
@@ -116,6 +122,7 @@ fn crash_storm(root: &Path, bins: &Path, quick: bool, database_url: Option<&str>
         .args(["--writers", &storm.writers.to_string()])
         .args(["--kills", &storm.kills.to_string()])
         .args(["--max-gap-ms", &storm.max_gap_ms.to_string()])
+        .args(["--people", &storm.people.to_string()])
         .arg("--out")
         .arg(&out);
     if let Some(url) = database_url {
@@ -128,10 +135,15 @@ fn crash_storm(root: &Path, bins: &Path, quick: bool, database_url: Option<&str>
         serde_json::from_str(&text).map_err(|e| format!("{}: {e}", out.display()))?;
     eprintln!(
         "xtask: crash storm on {backend}: {} kills, {} acknowledged pushes, {} lost; \
-         restore drill: {} acknowledged before the backup, {} lost",
+         feed: {} lost; campaign: {} sent, {} uncertain, {} twice; restore drill: {} acknowledged before \
+         the backup, {} lost",
         report["kills"],
         report["acknowledged"],
         report["lost"],
+        report["feed"]["lost"],
+        report["campaign"]["sent"],
+        report["campaign"]["uncertain"],
+        report["campaign"]["duplicates"],
         report["restore"]["acknowledgedBefore"],
         report["restore"]["lost"]
     );
@@ -199,6 +211,46 @@ fn write_reliability(root: &Path, reports: &[Value]) -> Result<()> {
     table.push_str(&row("kill → answering again, median / max", &|r| {
         format!("{} ms / {} ms", r["restartMsMedian"], r["restartMsMax"])
     }));
+    table.push_str(&row(
+        "change feed during the storm: downloads whole / failed (cut or node down)",
+        &|r| format!("{} / {}", r["feed"]["downloads"], r["feed"]["failed"]),
+    ));
+    table.push_str(&row(
+        "**change feed: acknowledged pushes missing after the last download**",
+        &|r| format!("**{}**", r["feed"]["lost"]),
+    ));
+    table.push_str(&row(
+        "campaign during the storm: consenting recipients (of contacts)",
+        &|r| {
+            let c = &r["campaign"];
+            format!(
+                "{} (of {})",
+                c["recipients"],
+                c["recipients"].as_u64().unwrap_or_default()
+                    + c["withoutConsent"].as_u64().unwrap_or_default()
+            )
+        },
+    ));
+    table.push_str(&row(
+        "campaign: deliveries sent / uncertain (node killed mid-send, not retried) / failed",
+        &|r| {
+            let c = &r["campaign"];
+            format!("{} / {} / {}", c["sent"], c["uncertain"], c["failed"])
+        },
+    ));
+    table.push_str(&row("campaign: messages the SMTP sink accepted", &|r| {
+        r["campaign"]["received"].to_string()
+    }));
+    table.push_str(&row(
+        "**campaign: people who got it twice / without consent / `sent` never arrived**",
+        &|r| {
+            let c = &r["campaign"];
+            format!(
+                "**{} / {} / {}**",
+                c["duplicates"], c["unexpected"], c["sentNotReceived"]
+            )
+        },
+    ));
     table.push_str(&row(
         "restore drill: backup downloaded halfway, size / time",
         &|r| {
