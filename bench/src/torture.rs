@@ -354,7 +354,7 @@ pub async fn crash_storm(options: &StormOptions) -> Result<StormReport, String> 
         &owner_of(&servers[0])?,
         &people,
         &sink,
-        Duration::from_secs(60),
+        Duration::from_secs(120),
     )
     .await?;
     // Stopping removes each node's data directory.

@@ -214,6 +214,7 @@ fn cmd_test(root: &Path) -> Result<()> {
     prepared?;
     built?;
     phase("lint, site and test builds");
+    let docs = BackgroundDocs::start(root)?;
     let pg = postgres::ensure(false)?;
     let node_modules = root.join("end2end/node_modules");
     // Unit and integration tests (the interop test drives the npm automerge-repo client).
@@ -272,6 +273,8 @@ fn cmd_test(root: &Path) -> Result<()> {
     // The benchmark harness on a small workload, so that it cannot rot.
     bench::smoke(root, &debug)?;
     phase("bench smoke");
+    docs.finish()?;
+    phase("rustdoc (what was left of it)");
     for (name, seconds) in &phases {
         eprintln!("xtask: {name}: {seconds:.0} s");
     }
@@ -323,8 +326,8 @@ fn bins_build<'a>(cmd: &'a mut Command, clippy_driver: &Path) -> &'a mut Command
 }
 
 /// The test command's lint beside the builds [`with_clippy`] lints: rustfmt, clippy of
-/// `xtask` (not among the tested crates), rustdoc with warnings as errors, and the
-/// import-cycle check.
+/// `xtask` (not among the tested crates) and the import-cycle check (rustdoc:
+/// [`BackgroundDocs`]).
 fn lint_outside_builds(root: &Path) -> Result<()> {
     run(cargo().current_dir(root).args(["fmt", "--all", "--check"]))?;
     run(cargo().current_dir(root).args([
@@ -336,21 +339,90 @@ fn lint_outside_builds(root: &Path) -> Result<()> {
         "-D",
         "warnings",
     ]))?;
-    rustdoc(root)?;
     cycles::check(root)
 }
+
+/// rustdoc with warnings as errors, started in the background at the lowest CPU
+/// priority in a target directory of its own (`doc-check/`, so that it never waits for
+/// the tests' cargo lock). It needs every dependency checked natively, which nothing
+/// else in the test command does: minutes on CI's two cores that, run first, held up
+/// every test. Run beside the tests it takes only the cycles they leave idle.
+/// [`BackgroundDocs::finish`] waits for it and fails with its output.
+struct BackgroundDocs {
+    child: std::process::Child,
+    log: PathBuf,
+}
+
+impl BackgroundDocs {
+    fn start(root: &Path) -> Result<BackgroundDocs> {
+        let log = target_dir(root).join("doc-check.log");
+        if let Some(dir) = log.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        let out = std::fs::File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
+        let err = out
+            .try_clone()
+            .map_err(|e| format!("{}: {e}", log.display()))?;
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut cmd = Command::new("nice");
+        cmd.args(["-n", "19"])
+            .arg(cargo)
+            .current_dir(root)
+            .env("CARGO_TARGET_DIR", target_dir(root).join("doc-check"))
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .args(RUSTDOC_ARGS)
+            .stdout(out)
+            .stderr(err);
+        eprintln!(
+            "xtask: $ {} (in the background; output in {})",
+            describe(&cmd),
+            log.display()
+        );
+        let child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", describe(&cmd)))?;
+        Ok(BackgroundDocs { child, log })
+    }
+
+    fn finish(mut self) -> Result<()> {
+        let status = self
+            .child
+            .wait()
+            .map_err(|e| format!("waiting for rustdoc: {e}"))?;
+        if status.success() {
+            eprintln!("xtask: rustdoc found no warnings");
+            return Ok(());
+        }
+        let output = std::fs::read_to_string(&self.log).unwrap_or_default();
+        eprintln!("{output}");
+        Err(format!("rustdoc failed with {status} (output above)"))
+    }
+}
+
+impl Drop for BackgroundDocs {
+    fn drop(&mut self) {
+        // A test failed first: the background build is not waited for.
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// `cargo doc` for the whole workspace, private items included.
+const RUSTDOC_ARGS: [&str; 4] = [
+    "doc",
+    "--workspace",
+    "--no-deps",
+    "--document-private-items",
+];
 
 /// The docs, with broken intra-doc links and other rustdoc warnings as errors.
 fn rustdoc(root: &Path) -> Result<()> {
     run(cargo()
         .current_dir(root)
         .env("RUSTDOCFLAGS", "-D warnings")
-        .args([
-            "doc",
-            "--workspace",
-            "--no-deps",
-            "--document-private-items",
-        ]))
+        .args(RUSTDOC_ARGS))
 }
 
 /// rustfmt, clippy (native and wasm) and rustdoc with warnings as errors, and the

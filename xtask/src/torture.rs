@@ -29,7 +29,7 @@ const FULL: Storm = Storm {
     writers: 20,
     kills: 100,
     max_gap_ms: 1500,
-    people: 2000,
+    people: 400,
 };
 
 const QUICK: Storm = Storm {
