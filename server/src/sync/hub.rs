@@ -1511,24 +1511,43 @@ const FEED_PAGE: usize = 1000;
 /// Takes in what other nodes store, as their notifications announce it, until the hub
 /// closes: reads each named workspace's change feed from this node's cursor and hands
 /// the documents to [`Hub::apply_remote`]. On [`crate::storage::postgres::Remote::Everything`] (first connect,
-/// reconnect, oversized notification) every workspace with newer changes is read.
+/// reconnect, oversized notification) every workspace with newer changes is read. A
+/// read that fails (a lost connection, a deadlock with a local write) is tried again
+/// after [`CATCH_UP_RETRY`] until it succeeds: otherwise this node would hold stale
+/// documents until the next notification for that workspace, and after the last write
+/// there is none (the crash storm of `RELIABILITY.md` found one acknowledged change
+/// missing on a node that way).
 pub async fn follow_other_nodes(
     hub: Arc<Hub>,
     mut notifications: tokio::sync::mpsc::UnboundedReceiver<crate::storage::postgres::Remote>,
 ) {
     use crate::storage::postgres::Remote;
     let mut closing = hub.closing();
+    // What failed last time, to try again.
+    let mut again: HashMap<String, u64> = HashMap::new();
+    let mut everything_again = false;
     loop {
-        let first = tokio::select! {
-            _ = closing.changed() => return,
-            n = notifications.recv() => match n {
-                Some(n) => n,
-                None => return,
-            },
+        let first = if again.is_empty() && !everything_again {
+            tokio::select! {
+                _ = closing.changed() => return,
+                n = notifications.recv() => match n {
+                    Some(n) => Some(n),
+                    None => return,
+                },
+            }
+        } else {
+            tokio::select! {
+                _ = closing.changed() => return,
+                n = notifications.recv() => match n {
+                    Some(n) => Some(n),
+                    None => return,
+                },
+                () = tokio::time::sleep(CATCH_UP_RETRY) => None,
+            }
         };
         // Everything queued meanwhile is answered by the same reads.
-        let mut everything = false;
-        let mut named: HashMap<String, u64> = HashMap::new();
+        let mut everything = std::mem::take(&mut everything_again);
+        let mut named: HashMap<String, u64> = std::mem::take(&mut again);
         let mut take = |n: Remote| match n {
             Remote::Everything => everything = true,
             Remote::Workspaces(list) => {
@@ -1538,7 +1557,9 @@ pub async fn follow_other_nodes(
                 }
             }
         };
-        take(first);
+        if let Some(first) = first {
+            take(first);
+        }
         while let Ok(n) = notifications.try_recv() {
             take(n);
         }
@@ -1552,18 +1573,25 @@ pub async fn follow_other_nodes(
             match pg.cursors().await {
                 Ok(all) => named.extend(all),
                 Err(e) => {
-                    tracing::warn!(error = %e, "cannot read the workspaces' cursors");
+                    tracing::warn!(error = %e, "cannot read the workspaces' cursors; trying again");
+                    everything_again = true;
+                    again = named;
                     continue;
                 }
             }
         }
         for (workspace, upto) in named {
             if let Err(e) = hub.catch_up_with(&workspace, upto).await {
-                tracing::warn!(error = %e, workspace, "cannot read other nodes' changes");
+                tracing::warn!(error = %e, workspace, "cannot read other nodes' changes; trying again");
+                again.insert(workspace, upto);
             }
         }
     }
 }
+
+/// How long a node waits before reading again what it failed to read of other nodes'
+/// changes.
+const CATCH_UP_RETRY: std::time::Duration = std::time::Duration::from_millis(500);
 
 impl Hub {
     /// Reads `workspace`'s change feed from this node's cursor up to at least `upto`.
