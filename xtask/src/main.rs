@@ -224,6 +224,8 @@ fn cmd_test(root: &Path) -> Result<()> {
         .env("SAHA_NODE_MODULES", &node_modules)
         .env("SAHA_PY_TOOLS", &py_tools)
         .env("SAHA_SITE_ROOT", target_dir(root).join("site"))
+        // The REST API fuzzer, briefly: `cargo xtask fuzz-api` runs it for 15 minutes.
+        .env("SAHA_FUZZ_SECONDS", "30")
         .args([
             "test",
             "--workspace",
@@ -325,26 +327,17 @@ fn bins_build<'a>(cmd: &'a mut Command, clippy_driver: &Path) -> &'a mut Command
     with_clippy(cmd, clippy_driver).args(["build", "-p", "server", "-p", "saha-bench", "--bins"])
 }
 
-/// The test command's lint beside the builds [`with_clippy`] lints: rustfmt, clippy of
-/// `xtask` (not among the tested crates) and the import-cycle check (rustdoc:
-/// [`BackgroundDocs`]).
+/// The test command's lint beside the builds [`with_clippy`] lints: rustfmt and the
+/// import-cycle check (rustdoc and clippy of `xtask`: [`BackgroundDocs`]).
 fn lint_outside_builds(root: &Path) -> Result<()> {
     run(cargo().current_dir(root).args(["fmt", "--all", "--check"]))?;
-    run(cargo().current_dir(root).args([
-        "clippy",
-        "-p",
-        "xtask",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
     cycles::check(root)
 }
 
-/// rustdoc with warnings as errors, started in the background at the lowest CPU
-/// priority in a target directory of its own (`doc-check/`, so that it never waits for
-/// the tests' cargo lock). It needs every dependency checked natively, which nothing
+/// rustdoc with warnings as errors (and clippy of `xtask`, which is not among the
+/// tested crates), started in the background at the lowest CPU priority in a target
+/// directory of its own (`doc-check/`, so that it never waits for the tests' cargo
+/// lock). It needs every dependency checked natively, which nothing
 /// else in the test command does: minutes on CI's two cores that, run first, held up
 /// every test. Run beside the tests it takes only the cycles they leave idle.
 /// [`BackgroundDocs::finish`] waits for it and fails with its output.
@@ -364,13 +357,17 @@ impl BackgroundDocs {
             .try_clone()
             .map_err(|e| format!("{}: {e}", log.display()))?;
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        // `$0` is cargo; the clippy of xtask shares the dependency check with rustdoc.
+        let script = format!(
+            "\"$0\" clippy -p xtask --all-targets -- -D warnings && \"$0\" {}",
+            RUSTDOC_ARGS.join(" ")
+        );
         let mut cmd = Command::new("nice");
-        cmd.args(["-n", "19"])
+        cmd.args(["-n", "19", "sh", "-c", &script])
             .arg(cargo)
             .current_dir(root)
             .env("CARGO_TARGET_DIR", target_dir(root).join("doc-check"))
             .env("RUSTDOCFLAGS", "-D warnings")
-            .args(RUSTDOC_ARGS)
             .stdout(out)
             .stderr(err);
         eprintln!(
@@ -390,12 +387,14 @@ impl BackgroundDocs {
             .wait()
             .map_err(|e| format!("waiting for rustdoc: {e}"))?;
         if status.success() {
-            eprintln!("xtask: rustdoc found no warnings");
+            eprintln!("xtask: rustdoc and clippy of xtask found no warnings");
             return Ok(());
         }
         let output = std::fs::read_to_string(&self.log).unwrap_or_default();
         eprintln!("{output}");
-        Err(format!("rustdoc failed with {status} (output above)"))
+        Err(format!(
+            "rustdoc or clippy of xtask failed with {status} (output above)"
+        ))
     }
 }
 

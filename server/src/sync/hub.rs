@@ -1513,7 +1513,7 @@ const FEED_PAGE: usize = 1000;
 /// the documents to [`Hub::apply_remote`]. On [`crate::storage::postgres::Remote::Everything`] (first connect,
 /// reconnect, oversized notification) every workspace with newer changes is read. A
 /// read that fails (a lost connection, a deadlock with a local write) is tried again
-/// after [`CATCH_UP_RETRY`] until it succeeds: otherwise this node would hold stale
+/// after half a second until it succeeds: otherwise this node would hold stale
 /// documents until the next notification for that workspace, and after the last write
 /// there is none (the crash storm of `RELIABILITY.md` found one acknowledged change
 /// missing on a node that way).
