@@ -1513,7 +1513,8 @@ const FEED_PAGE: usize = 1000;
 /// the documents to [`Hub::apply_remote`]. On [`crate::storage::postgres::Remote::Everything`] (first connect,
 /// reconnect, oversized notification) every workspace with newer changes is read. A
 /// read that fails (a lost connection, a deadlock with a local write) is tried again
-/// after half a second until it succeeds: otherwise this node would hold stale
+/// after half a second, then after twice as long each time up to 30 s, until it
+/// succeeds: otherwise this node would hold stale
 /// documents until the next notification for that workspace, and after the last write
 /// there is none (the crash storm of `RELIABILITY.md` found one acknowledged change
 /// missing on a node that way).
@@ -1526,6 +1527,8 @@ pub async fn follow_other_nodes(
     // What failed last time, to try again.
     let mut again: HashMap<String, u64> = HashMap::new();
     let mut everything_again = false;
+    // Doubles after each round that still failed, up to `CATCH_UP_RETRY_MAX`.
+    let mut retry_after = CATCH_UP_RETRY;
     loop {
         let first = if again.is_empty() && !everything_again {
             tokio::select! {
@@ -1542,7 +1545,7 @@ pub async fn follow_other_nodes(
                     Some(n) => Some(n),
                     None => return,
                 },
-                () = tokio::time::sleep(CATCH_UP_RETRY) => None,
+                () = tokio::time::sleep(retry_after) => None,
             }
         };
         // Everything queued meanwhile is answered by the same reads.
@@ -1576,6 +1579,7 @@ pub async fn follow_other_nodes(
                     tracing::warn!(error = %e, "cannot read the workspaces' cursors; trying again");
                     everything_again = true;
                     again = named;
+                    retry_after = (retry_after * 2).min(CATCH_UP_RETRY_MAX);
                     continue;
                 }
             }
@@ -1586,12 +1590,19 @@ pub async fn follow_other_nodes(
                 again.insert(workspace, upto);
             }
         }
+        retry_after = if again.is_empty() && !everything_again {
+            CATCH_UP_RETRY
+        } else {
+            (retry_after * 2).min(CATCH_UP_RETRY_MAX)
+        };
     }
 }
 
 /// How long a node waits before reading again what it failed to read of other nodes'
 /// changes.
 const CATCH_UP_RETRY: std::time::Duration = std::time::Duration::from_millis(500);
+/// The longest wait between two tries of a read that keeps failing.
+const CATCH_UP_RETRY_MAX: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl Hub {
     /// Reads `workspace`'s change feed from this node's cursor up to at least `upto`.
