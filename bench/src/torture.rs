@@ -118,6 +118,32 @@ struct Current {
     unacknowledged: AtomicUsize,
 }
 
+impl Current {
+    /// The owner's client on node `node`, while it is up.
+    fn owner(&self, node: usize) -> Option<ApiClient> {
+        self.owners
+            .get(node)
+            .and_then(|slot| slot.read().ok())
+            .and_then(|o| o.clone())
+    }
+}
+
+/// How many of `acked` are not (wholly) in `docs`.
+fn missing<'a>(
+    docs: &HashMap<DocumentId, Automerge>,
+    acked: impl Iterator<Item = &'a Acked>,
+) -> usize {
+    acked
+        .filter(|push| {
+            docs.get(&push.id).is_none_or(|doc| {
+                push.heads
+                    .iter()
+                    .any(|h| doc.get_change_by_hash(h).is_none())
+            })
+        })
+        .count()
+}
+
 fn owner_of(server: &ServerProcess) -> Result<ApiClient, String> {
     match &server.sync {
         Endpoint::Saha(client) => Ok((**client).clone()),
@@ -175,11 +201,7 @@ async fn writer(
     let mut acked = Vec::new();
     let mut n = 0;
     while !current.stop.load(Ordering::Relaxed) {
-        let owner = current
-            .owners
-            .get(node)
-            .and_then(|slot| slot.read().ok())
-            .and_then(|o| o.clone());
+        let owner = current.owner(node);
         let Some(owner) = owner else {
             tokio::time::sleep(Duration::from_millis(20)).await;
             continue;
@@ -404,16 +426,7 @@ async fn check(
             unreadable += 1;
         }
     }
-    let lost = acked
-        .iter()
-        .filter(|push| {
-            reader.docs.get(&push.id).is_none_or(|doc| {
-                push.heads
-                    .iter()
-                    .any(|h| doc.get_change_by_hash(h).is_none())
-            })
-        })
-        .count();
+    let lost = missing(&reader.docs, acked.iter().copied());
     Ok((lost, unreadable))
 }
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use automerge::{Automerge, ReadDoc};
+use automerge::Automerge;
 use saha_core::DocumentId;
 
 use super::{Acked, Current};
@@ -92,16 +92,7 @@ impl FeedReader {
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
-        self.report.lost = acked
-            .iter()
-            .filter(|push| {
-                self.docs.get(&push.id).is_none_or(|doc| {
-                    push.heads
-                        .iter()
-                        .any(|h| doc.get_change_by_hash(h).is_none())
-                })
-            })
-            .count();
+        self.report.lost = super::missing(&self.docs, acked.iter());
         Ok(self.report)
     }
 }
@@ -111,11 +102,7 @@ impl FeedReader {
 pub(super) async fn read_through_storm(current: Arc<Current>, node: usize) -> FeedReader {
     let mut reader = FeedReader::new();
     while !current.stop.load(Ordering::Relaxed) {
-        let owner = current
-            .owners
-            .get(node)
-            .and_then(|slot| slot.read().ok())
-            .and_then(|o| o.clone());
+        let owner = current.owner(node);
         let Some(owner) = owner else {
             tokio::time::sleep(Duration::from_millis(20)).await;
             continue;
