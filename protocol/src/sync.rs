@@ -163,6 +163,20 @@ impl Connection {
             sync::Message::decode(&m.data).map_err(|e| Error::InvalidSyncMessage(e.to_string()))?;
         let state = self.states.entry(m.document_id).or_default();
         let before = doc.get_heads();
+        // The server guards itself against hostile changes ([`refuse_bundles`],
+        // [`without_panic`]). The browser syncs only with the server, which has taken
+        // every change it relays through here, and its release build aborts on a panic
+        // anyway: there the guard would only weigh on the bundle every phone downloads.
+        #[cfg(not(target_arch = "wasm32"))]
+        {
+            for chunk in sync_message.changes.iter() {
+                refuse_bundles(chunk)?;
+            }
+            without_panic("the sync message's changes", || {
+                doc.receive_sync_message(state, sync_message)
+            })?;
+        }
+        #[cfg(target_arch = "wasm32")]
         doc.receive_sync_message(state, sync_message)?;
         Ok(Applied {
             changed: doc.get_heads() != before,
@@ -233,11 +247,121 @@ impl Connection {
     }
 }
 
+/// Loads a document from bytes a peer or an uploaded file supplied: malformed bytes
+/// are an [`Error`], never a panic (see [`without_panic`]).
+pub fn load_untrusted(bytes: &[u8]) -> Result<Automerge, Error> {
+    refuse_bundles(bytes)?;
+    without_panic("the document", || Automerge::load(bytes))
+}
+
+/// Adds chunks from outside to `doc` (`load_incremental`), refusing bundles and
+/// turning a panic into an error as [`load_untrusted`] does.
+pub fn load_incremental_untrusted(doc: &mut Automerge, bytes: &[u8]) -> Result<usize, Error> {
+    refuse_bundles(bytes)?;
+    without_panic("the chunks", || doc.load_incremental(bytes))
+}
+
+/// The first bytes of every Automerge chunk.
+const CHUNK_MAGIC: [u8; 4] = [0x85, 0x6f, 0x4a, 0x83];
+
+/// The chunk type of a change bundle (after the magic number and a 4-byte checksum).
+const BUNDLE_CHUNK: u8 = 3;
+
+/// Refuses `bytes` when a chunk in them is a change bundle. No automerge-repo peer
+/// sends one in a sync message or stores one as a document (they send changes, or a
+/// whole document), and Automerge 0.12 cannot read a hostile one safely: the
+/// `document_load` fuzz target found a 45-byte bundle that panics it and a 179-byte
+/// one that makes it allocate 1.7 GB for 7 s. Chunks are `magic (4) ‖ checksum (4) ‖
+/// type (1) ‖ length (ULEB128) ‖ body`; bytes that do not walk as chunks are left to
+/// Automerge, which refuses them.
+pub fn refuse_bundles(bytes: &[u8]) -> Result<(), Error> {
+    let mut at = 0usize;
+    while let Some(header) = bytes.get(at..at.saturating_add(9)) {
+        if header[..4] != CHUNK_MAGIC {
+            return Ok(());
+        }
+        if header[8] == BUNDLE_CHUNK {
+            return Err(Error::InvalidSyncMessage(
+                "a change bundle, which no peer sends: refused".into(),
+            ));
+        }
+        let mut length = 0u64;
+        let mut shift = 0u32;
+        let mut i = at + 9;
+        loop {
+            let (Some(&byte), true) = (bytes.get(i), shift < 64) else {
+                return Ok(());
+            };
+            i += 1;
+            length |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                break;
+            }
+            shift += 7;
+        }
+        match usize::try_from(length).ok().and_then(|l| i.checked_add(l)) {
+            Some(next) => at = next,
+            None => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
+/// Runs an Automerge operation on bytes from outside, turning a panic inside Automerge
+/// into [`Error::InvalidSyncMessage`]. Automerge 0.12 panics (in its column decoder,
+/// `hexane`) on some malformed change bundles instead of returning an error; the
+/// `document_load` fuzz target found one of 45 bytes, which reaches the server in any
+/// member's sync message (the changes a message carries are loaded the same way).
+/// Automerge parses every chunk before it applies any, so a document is unchanged when
+/// its parse panics. Where panics abort (the browser's release build) this cannot
+/// help, but there the bytes come from the server, which has taken them through here.
+pub fn without_panic<T>(
+    what: &str,
+    f: impl FnOnce() -> Result<T, automerge::AutomergeError>,
+) -> Result<T, Error> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(result) => Ok(result?),
+        Err(_) => Err(Error::InvalidSyncMessage(format!(
+            "{what} could not be read (Automerge failed on them)"
+        ))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use automerge::transaction::Transactable;
     use automerge::{ReadDoc, ScalarValue, Value};
+
+    #[test]
+    fn a_panic_inside_automerge_is_an_error() {
+        let result: Result<(), Error> = without_panic("the bytes", || panic!("hexane"));
+        assert!(matches!(result, Err(Error::InvalidSyncMessage(_))));
+        assert!(without_panic("the bytes", || Ok(7)).is_ok());
+    }
+
+    #[test]
+    fn bundles_are_refused_wherever_they_sit_and_changes_pass() {
+        let mut doc = Automerge::new();
+        let mut tx = doc.transaction();
+        tx.put(automerge::ROOT, "name", "Ayşe").unwrap();
+        tx.commit();
+        let change = doc.get_last_local_change().unwrap().raw_bytes().to_vec();
+        let saved = doc.save();
+        assert!(refuse_bundles(&change).is_ok());
+        assert!(refuse_bundles(&saved).is_ok());
+        let mut two = change.clone();
+        two.extend_from_slice(&saved);
+        assert!(refuse_bundles(&two).is_ok());
+        let bundle = doc.bundle(doc.get_heads()).unwrap().bytes().to_vec();
+        assert_eq!(bundle[8], BUNDLE_CHUNK);
+        assert!(refuse_bundles(&bundle).is_err());
+        let mut hidden = change.clone();
+        hidden.extend_from_slice(&bundle);
+        assert!(refuse_bundles(&hidden).is_err());
+        assert!(load_untrusted(&hidden).is_err());
+        assert!(load_untrusted(&two).is_ok());
+    }
 
     /// A document holding `key: value` at its root.
     fn doc_with(key: &str, value: &str) -> Automerge {

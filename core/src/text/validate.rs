@@ -233,13 +233,23 @@ pub fn decimal(input: &str) -> Result<Option<rust_decimal::Decimal>, Problem> {
 }
 
 /// A stored decimal (`1249.9`) as a form shows it for editing: the Turkish way with
-/// grouped thousands (`1.249,9`) when `turkish`, else as stored. Both read back through
-/// [`decimal`] as the same number; text that is not a stored decimal stays as it is.
+/// grouped thousands (`1.249,9`) when `turkish`, else as stored, but for exactly three
+/// decimals after a non-zero integer part, which get a fourth, zero (`2081.2350`):
+/// [`decimal`] reads `2081.235` as two million (a Turkish thousands dot). Both read
+/// back through [`decimal`] as the same number; text that is not a stored decimal stays
+/// as it is.
 pub fn decimal_for_editing(stored: &str, turkish: bool) -> String {
     let (int, frac) = stored.split_once('.').unwrap_or((stored, ""));
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if !turkish || !digits(int) || !(frac.is_empty() || digits(frac)) {
+    if !digits(int) || !(frac.is_empty() || digits(frac)) {
         return stored.to_owned();
+    }
+    if !turkish {
+        return if frac.len() == 3 && !int.starts_with('0') {
+            format!("{stored}0")
+        } else {
+            stored.to_owned()
+        };
     }
     let mut grouped = super::group_thousands(int, '.');
     if !frac.is_empty() {
@@ -260,12 +270,18 @@ pub fn email(input: &str) -> Result<String, Problem> {
         return Err(Problem::TooLong { max: 254 });
     }
     let (local, domain) = value.split_once('@').ok_or(Problem::InvalidEmail)?;
+    // The domain is checked as it is stored: lower case. Lowercasing can add a
+    // combining mark (`İ` becomes `i` + U+0307), which a label may carry after a
+    // letter, as in internationalised domain names.
+    let domain = domain.to_lowercase();
     let domain_ok = domain.contains('.')
         && domain.split('.').all(|label| {
             !label.is_empty()
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+                && label.chars().enumerate().all(|(i, c)| {
+                    c.is_alphanumeric() || c == '-' || (i > 0 && is_combining_mark(c))
+                })
         });
     let local_ok = !local.is_empty()
         && local.len() <= 64
@@ -278,7 +294,12 @@ pub fn email(input: &str) -> Result<String, Problem> {
     if !domain_ok || !local_ok {
         return Err(Problem::InvalidEmail);
     }
-    Ok(format!("{local}@{}", domain.to_lowercase()))
+    Ok(format!("{local}@{domain}"))
+}
+
+/// A combining diacritical mark (U+0300–U+036F), which follows the letter it marks.
+fn is_combining_mark(c: char) -> bool {
+    ('\u{300}'..='\u{36f}').contains(&c)
 }
 
 /// A stored (E.164) phone number as people in Turkey write it: a Turkish number in
@@ -650,6 +671,11 @@ mod tests {
         assert_eq!(email(" Ayse@Ornek.COM.tr "), Ok("Ayse@ornek.com.tr".into()));
         assert_eq!(email(""), Ok(String::new()));
         assert_eq!(email("şule@şirket.com.tr"), Ok("şule@şirket.com.tr".into()));
+        // `İ` lowercases to `i` and a combining dot; the result validates to itself.
+        let dotted = email("ayse@İzmir.com.tr").expect("a dotted capital I is a letter");
+        assert_eq!(dotted, "ayse@i\u{307}zmir.com.tr");
+        assert_eq!(email(&dotted), Ok(dotted.clone()));
+        assert_eq!(email("ayse@\u{307}izmir.com"), Err(Problem::InvalidEmail));
         for bad in [
             "ayse",
             "ayse@",
@@ -764,6 +790,16 @@ mod tests {
                 "{shown} reads back"
             );
             assert_eq!(decimal_for_editing(stored, false), stored);
+        }
+        // Found by the `input_fields` fuzz target: shown as stored, `2081.235` read
+        // back as 2081235.
+        for (stored, shown) in [("2081.235", "2081.2350"), ("1.125", "1.1250")] {
+            assert_eq!(decimal_for_editing(stored, false), shown);
+            assert_eq!(
+                decimal(shown).unwrap().map(|d| d.to_string()),
+                Some(stored.to_owned()),
+                "{shown} reads back"
+            );
         }
         assert_eq!(decimal_for_editing("iki", true), "iki");
         assert_eq!(decimal_for_editing("", true), "");
