@@ -13,6 +13,16 @@ use crate::api_client::{ApiClient, Endpoint};
 pub const BENCH_EMAIL: &str = "bench@saha.test";
 pub const BENCH_PASSWORD: &str = "bench-password-1";
 
+/// The storage a Saha server runs on, as reports name it: `postgres` with a database
+/// URL, else `embedded`.
+pub fn backend_name(database_url: Option<&str>) -> &'static str {
+    if database_url.is_some() {
+        "postgres"
+    } else {
+        "embedded"
+    }
+}
+
 /// Which implementation a server is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Kind {
@@ -29,7 +39,12 @@ pub struct ServerProcess {
     /// The `http://…` base URL (Saha only).
     pub http_url: Option<String>,
     pub data_dir: PathBuf,
+    /// Lines the server logged at `WARN` or `ERROR` after it started listening.
+    pub problems: Problems,
 }
+
+/// Warning and error lines of a server's log, kept as they arrive.
+pub type Problems = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
 
 fn read_proc(pid: u32, file: &str) -> Option<String> {
     std::fs::read_to_string(format!("/proc/{pid}/{file}")).ok()
@@ -68,7 +83,7 @@ impl ServerProcess {
         if let Some(url) = database_url {
             cmd.arg("--database-url").arg(url);
         }
-        let (child, pid, http) = spawn_server(cmd, "listening on http://").await?;
+        let (child, pid, http, problems) = spawn_server(cmd, "listening on http://").await?;
         let owner = match ApiClient::setup(&http, "Bench", BENCH_EMAIL, BENCH_PASSWORD).await {
             Ok(owner) => owner,
             Err(_) => ApiClient::login(&http, BENCH_EMAIL, BENCH_PASSWORD)
@@ -82,6 +97,7 @@ impl ServerProcess {
             sync: owner.into(),
             http_url: Some(http),
             data_dir,
+            problems,
         })
     }
 
@@ -94,7 +110,7 @@ impl ServerProcess {
         cmd.arg("--max-old-space-size=4096")
             .arg(script)
             .arg(&data_dir);
-        let (child, pid, url) = spawn_server(cmd, "reference listening on ws://").await?;
+        let (child, pid, url, problems) = spawn_server(cmd, "reference listening on ws://").await?;
         Ok(ServerProcess {
             kind: Kind::Reference,
             child,
@@ -102,6 +118,7 @@ impl ServerProcess {
             sync: Endpoint::Open(url),
             http_url: None,
             data_dir,
+            problems,
         })
     }
 
@@ -153,25 +170,48 @@ fn status_kb(pid: u32, key: &str) -> Option<u64> {
 
 /// Starts a server and returns it with its pid and the address it printed (the last
 /// word of its first line containing `marker`).
-async fn spawn_server(cmd: Command, marker: &str) -> Result<(Child, u32, String), String> {
-    let (child, line) = spawn_and_read(cmd, marker).await?;
+async fn spawn_server(
+    cmd: Command,
+    marker: &str,
+) -> Result<(Child, u32, String, Problems), String> {
+    let (child, line, problems) = spawn_and_read(cmd, marker).await?;
     let address = line
         .split_whitespace()
         .last()
         .ok_or("no address printed")?
         .to_owned();
     let pid = child.id().ok_or("no pid")?;
-    Ok((child, pid, address))
+    Ok((child, pid, address, problems))
 }
 
-async fn spawn_and_read(mut cmd: Command, marker: &str) -> Result<(Child, String), String> {
+async fn spawn_and_read(
+    mut cmd: Command,
+    marker: &str,
+) -> Result<(Child, String, Problems), String> {
     cmd.stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::piped())
         .kill_on_drop(true);
     let mut child = cmd
         .spawn()
         .map_err(|e| format!("cannot start server: {e}"))?;
     let stdout = child.stdout.take().ok_or("no stdout")?;
+    // The log (stderr) is passed on as it was, keeping what is logged at WARN or ERROR.
+    let problems = Problems::default();
+    let kept = problems.clone();
+    let stderr = child.stderr.take().ok_or("no stderr")?;
+    tokio::spawn(async move {
+        let mut log = BufReader::new(stderr).lines();
+        while let Ok(Some(line)) = log.next_line().await {
+            eprintln!("{line}");
+            let plain = without_colours(&line);
+            let level = plain.split_whitespace().nth(1).unwrap_or_default();
+            if matches!(level, "WARN" | "ERROR")
+                && let Ok(mut kept) = kept.lock()
+            {
+                kept.push(plain);
+            }
+        }
+    });
     let mut lines = BufReader::new(stdout).lines();
     let line = tokio::time::timeout(Duration::from_secs(30), async {
         while let Ok(Some(line)) = lines.next_line().await {
@@ -186,5 +226,23 @@ async fn spawn_and_read(mut cmd: Command, marker: &str) -> Result<(Child, String
     .ok_or("the server exited before listening")?;
     // Keep draining stdout so the server never blocks on a full pipe.
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    Ok((child, line))
+    Ok((child, line, problems))
+}
+
+/// `line` without ANSI colour codes (`ESC [ … m`).
+fn without_colours(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

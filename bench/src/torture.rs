@@ -37,7 +37,7 @@ use crate::api_client::{ApiClient, Endpoint};
 use crate::peer::{MadeRecords, Peer, store_records};
 use crate::process::ServerProcess;
 
-mod campaign;
+pub(crate) mod campaign;
 mod feed;
 mod restore;
 
@@ -388,11 +388,7 @@ pub async fn crash_storm(options: &StormOptions) -> Result<StormReport, String> 
     restarts.sort_unstable();
     Ok(StormReport {
         seed: options.seed,
-        backend: if options.database_url.is_some() {
-            "postgres"
-        } else {
-            "embedded"
-        },
+        backend: crate::process::backend_name(options.database_url.as_deref()),
         nodes: options.nodes,
         writers: options.writers,
         kills: options.kills,
@@ -430,7 +426,8 @@ async fn check(
     Ok((lost, unreadable))
 }
 
-fn now_ms() -> i64 {
+/// Milliseconds since the Unix epoch.
+pub(crate) fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)

@@ -477,7 +477,9 @@ fn read_all(
                 let bytes = b64
                     .decode(automerge.as_bytes())
                     .map_err(|e| malformed(number, format!("document {id}: {e}")))?;
-                let doc = automerge::Automerge::load(&bytes)
+                // A backup file is uploaded bytes: a malformed document is an error, not
+                // a panic.
+                let doc = saha_protocol::sync::load_untrusted(&bytes)
                     .map_err(|e| malformed(number, format!("document {id} does not load: {e}")))?;
                 let row = if saha_core::kinds::KINDS.contains(&kind.as_str()) {
                     match saha_core::rules::read_record(&doc) {

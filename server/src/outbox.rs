@@ -44,11 +44,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::ServerError;
 use crate::directory::{Directory, now_ms};
-use crate::storage::Tables;
+use crate::storage::{DocumentStore, TableTx, Tables};
 use crate::sync::hub::Hub;
 
 /// `campaign/person` → item.
 pub(crate) const OUTBOX: &str = "outbox";
+/// The queued items by when they are due: `next_at/campaign/person` (`next_at` as 20
+/// digits, so keys sort by time) → nothing. Written in the same transaction as the
+/// item, so a round reads the items due now instead of the whole outbox, which keeps
+/// every campaign's final items.
+pub(crate) const OUTBOX_DUE: &str = "outbox_due";
 /// `campaign` → who approved it ([`Approval`]).
 pub(crate) const APPROVALS: &str = "campaign_approvals";
 
@@ -276,6 +281,29 @@ fn key(campaign: &str, person: &str) -> String {
     format!("{campaign}/{person}")
 }
 
+/// Where the due index holds a queued item.
+fn due_key(item: &Item) -> String {
+    format!(
+        "{:020}/{}",
+        item.next_at.max(0),
+        key(&item.campaign, &item.person)
+    )
+}
+
+/// Stores `item` over `previous` (the stored one, if any), keeping the due index in
+/// step: only a queued item is in it, under its `next_at`.
+fn store(tx: &mut dyn TableTx, previous: Option<&Item>, item: &Item) -> Result<(), ServerError> {
+    if let Some(previous) = previous.filter(|p| p.state == ItemState::Queued) {
+        tx.delete(OUTBOX_DUE, &due_key(previous))?;
+    }
+    let bytes = serde_json::to_vec(item).map_err(json_error)?;
+    tx.put(OUTBOX, &key(&item.campaign, &item.person), &bytes)?;
+    if item.state == ItemState::Queued {
+        tx.put(OUTBOX_DUE, &due_key(item), &[])?;
+    }
+    Ok(())
+}
+
 fn json_error(e: serde_json::Error) -> ServerError {
     ServerError::Storage(format!("outbox entry: {e}"))
 }
@@ -283,17 +311,22 @@ fn json_error(e: serde_json::Error) -> ServerError {
 impl Outbox {
     /// Opens the table; items left `sending` by a stop become `uncertain`. Returns them
     /// with every other final item not yet reported, so their campaigns can be told.
+    /// A queued item missing from the due index (queued by a version without one) is
+    /// put in it.
     pub fn open(tables: Tables) -> Result<(Outbox, Vec<Item>), ServerError> {
         let unreported = tables.write(|tx| {
             let mut unreported = Vec::new();
-            for (k, v) in tx.scan(OUTBOX, "", None)? {
+            for (_, v) in tx.scan(OUTBOX, "", None)? {
                 let mut item: Item = serde_json::from_slice(&v).map_err(json_error)?;
                 if item.state == ItemState::Sending {
                     item.state = ItemState::Uncertain;
                     item.reported = false;
                     item.updated_at = now_ms();
-                    let bytes = serde_json::to_vec(&item).map_err(json_error)?;
-                    tx.put(OUTBOX, &k, &bytes)?;
+                    store(tx, None, &item)?;
+                }
+                if item.state == ItemState::Queued && tx.get(OUTBOX_DUE, &due_key(&item))?.is_none()
+                {
+                    tx.put(OUTBOX_DUE, &due_key(&item), &[])?;
                 }
                 if item.is_final() && !item.reported {
                     unreported.push(item);
@@ -337,8 +370,7 @@ impl Outbox {
                 if tx.get(OUTBOX, &k)?.is_some() {
                     continue;
                 }
-                let bytes = serde_json::to_vec(item).map_err(json_error)?;
-                tx.put(OUTBOX, &k, &bytes)?;
+                store(tx, None, item)?;
                 added.push(item.clone());
             }
             Ok(added)
@@ -346,16 +378,21 @@ impl Outbox {
     }
 
     fn put(&self, item: &Item) -> Result<(), ServerError> {
-        let bytes = serde_json::to_vec(item).map_err(json_error)?;
         let k = key(&item.campaign, &item.person);
-        self.tables.write(|tx| tx.put(OUTBOX, &k, &bytes))
+        self.tables.write(|tx| {
+            let previous: Option<Item> = tx
+                .get(OUTBOX, &k)?
+                .map(|bytes| serde_json::from_slice(&bytes))
+                .transpose()
+                .map_err(json_error)?;
+            store(tx, previous.as_ref(), item)
+        })
     }
 
     /// Marks `item` as being sent, if it is still queued as read (no other node took
     /// it meanwhile). Returns whether this caller may send it.
     fn claim(&self, item: &Item) -> Result<bool, ServerError> {
         let k = key(&item.campaign, &item.person);
-        let bytes = serde_json::to_vec(item).map_err(json_error)?;
         let expected_attempts = item.attempts.saturating_sub(1);
         self.tables.write(|tx| {
             let Some(stored) = tx.get(OUTBOX, &k)? else {
@@ -365,20 +402,60 @@ impl Outbox {
             if stored.state != ItemState::Queued || stored.attempts != expected_attempts {
                 return Ok(false);
             }
-            tx.put(OUTBOX, &k, &bytes)?;
+            store(tx, Some(&stored), item)?;
             Ok(true)
         })
     }
 
-    /// Queued items due at `now`, oldest first, at most `limit`.
+    /// Queued items due at `now`, oldest first, at most `limit`: read from the due
+    /// index, so the cost follows what is due, not what the outbox ever held. An index
+    /// entry whose item is gone or no longer queued at that time (erased, or moved to
+    /// a rebuilt campaign) is removed.
     pub fn due(&self, now: i64, limit: usize) -> Result<Vec<Item>, ServerError> {
-        let mut due: Vec<Item> = self
-            .all()?
-            .into_iter()
-            .filter(|item| item.state == ItemState::Queued && item.next_at <= now)
-            .collect();
-        due.sort_by_key(|i| i.next_at);
-        due.truncate(limit);
+        // Keys of items due at `now` sort before the first key of `now + 1`.
+        let until = format!("{:020}", now.saturating_add(1).max(0));
+        let (due, stale) = self.tables.read(|tx| {
+            let mut due = Vec::new();
+            let mut stale = Vec::new();
+            for (k, _) in tx.scan_first(OUTBOX_DUE, "", &until, limit)? {
+                let item: Option<Item> = match k.split_once('/') {
+                    Some((_, item_key)) => tx
+                        .get(OUTBOX, item_key)?
+                        .map(|bytes| serde_json::from_slice(&bytes))
+                        .transpose()
+                        .map_err(json_error)?,
+                    None => None,
+                };
+                match item {
+                    Some(item) if item.state == ItemState::Queued && due_key(&item) == k => {
+                        due.push(item);
+                    }
+                    _ => stale.push(k),
+                }
+            }
+            Ok::<_, ServerError>((due, stale))
+        })?;
+        if !stale.is_empty() {
+            // Looked at again in the writing transaction: an entry that became right
+            // meanwhile stays.
+            self.tables.write(|tx| {
+                for k in &stale {
+                    let still_due = match k.split_once('/') {
+                        Some((_, item_key)) => tx
+                            .get(OUTBOX, item_key)?
+                            .and_then(|bytes| serde_json::from_slice::<Item>(&bytes).ok())
+                            .is_some_and(|item| {
+                                item.state == ItemState::Queued && due_key(&item) == *k
+                            }),
+                        None => false,
+                    };
+                    if !still_due {
+                        tx.delete(OUTBOX_DUE, k)?;
+                    }
+                }
+                Ok::<_, ServerError>(())
+            })?;
+        }
         Ok(due)
     }
 
@@ -504,21 +581,44 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// Every record of a workspace the gate reads, by ID.
+    /// Every record of a workspace the gate reads, by ID, from the record projection:
+    /// handing a campaign over used to load every contact, order, case, … document of
+    /// the workspace into memory (the crash storm of `RELIABILITY.md` found it too slow
+    /// to finish under load). (Deleted people are left out by `views::audience::people`.)
+    ///
+    /// A row is written when its change is committed, and the hub announces a change
+    /// before that: a campaign approved in the same sync as new contacts may be read here
+    /// while their writes are still queued. Records with queued writes are therefore
+    /// read from their documents, which the hub keeps in memory until the writes are
+    /// committed; they are looked up before the rows are read, so a write that commits
+    /// in between is seen either way.
     async fn records_of(&self, workspace: &str) -> Result<Vec<(String, Record)>, ServerError> {
-        let mut out = Vec::new();
+        let mut queued: HashMap<String, Record> = HashMap::new();
         for kind in GATE_KINDS {
             for (id, _) in self.hub.catalog().of_kind(workspace, kind) {
+                if !self.hub.storage().has_pending(&id) {
+                    continue;
+                }
                 let Some(live) = self.hub.lock(id, false).await? else {
                     continue;
                 };
-                // (Deleted people are left out by `views::audience::people`.)
                 if let Some(Ok(r)) = Record::read(&live.doc) {
-                    out.push((id.to_string(), r));
+                    queued.insert(id.to_string(), r);
                 }
             }
         }
-        Ok(out)
+        let mut records: Vec<(String, Record)> =
+            crate::storage::records::of_workspace(self.hub.storage(), workspace, GATE_KINDS)
+                .await?
+                .into_iter()
+                .map(|(id, record, _)| {
+                    let record = queued.remove(&id).unwrap_or(record);
+                    (id, record)
+                })
+                .collect();
+        // New records whose first write is still queued have no row yet.
+        records.extend(queued);
+        Ok(records)
     }
 
     /// Queues an approved campaign's audience (once); returns whether it was handed over.
@@ -898,6 +998,86 @@ mod tests {
         assert!(
             unreported.is_empty(),
             "reported items are not reported again"
+        );
+    }
+
+    fn index_size(outbox: &Outbox) -> usize {
+        outbox
+            .tables
+            .read(|tx| tx.scan(OUTBOX_DUE, "", None))
+            .unwrap()
+            .len()
+    }
+
+    /// A round reads the due index, not the outbox: sent items leave it, a retry comes
+    /// back at its new time, an entry whose item went (erasure) is dropped, and an item
+    /// queued before the index existed is put in it when the outbox opens.
+    #[tokio::test]
+    async fn rounds_read_only_what_is_due() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("o.redb");
+        let sms = FakeSms {
+            sent: Mutex::new(Vec::new()),
+            fail_first: Mutex::new(1),
+        };
+        let db = crate::storage::embedded::SharedDb::create(&path).unwrap();
+        let (outbox, _) = Outbox::open(Tables::Embedded(db)).unwrap();
+        let mut later = item("later");
+        later.next_at = now_ms() + 3_600_000;
+        let items: Vec<Item> = (0..30)
+            .map(|n| item(&format!("{n:02}")))
+            .chain([later])
+            .collect();
+        outbox.enqueue(items).unwrap();
+        assert_eq!(index_size(&outbox), 31);
+        let due = outbox.due(now_ms(), 10).unwrap();
+        assert_eq!(due.len(), 10, "at most the limit");
+        // The first fails once and is queued again, 30 s later; the rest are sent.
+        for item in due {
+            outbox.send(item, None, &sms).await.unwrap().unwrap();
+        }
+        assert_eq!(
+            index_size(&outbox),
+            22,
+            "sent ones left the index, the retry is in"
+        );
+        let due: Vec<String> = outbox
+            .due(now_ms(), 100)
+            .unwrap()
+            .into_iter()
+            .map(|i| i.person)
+            .collect();
+        assert_eq!(
+            due.len(),
+            20,
+            "not the retry (30 s) nor the later one (1 h)"
+        );
+        assert!(!due.contains(&"later".to_owned()));
+        let due_later = outbox.due(now_ms() + 60_000, 100).unwrap();
+        assert_eq!(due_later.len(), 21, "the retry is due a minute on");
+        // An erasure takes an item out of the outbox table: its index entry is dropped.
+        outbox
+            .tables
+            .write(|tx| tx.delete(OUTBOX, &key("c", "15")))
+            .unwrap();
+        assert_eq!(outbox.due(now_ms(), 100).unwrap().len(), 19);
+        assert_eq!(index_size(&outbox), 21);
+        // An item queued by a version without the index is found at the next start.
+        let old = item("old");
+        let bytes = serde_json::to_vec(&old).unwrap();
+        outbox
+            .tables
+            .write(|tx| tx.put(OUTBOX, &key("c", "old"), &bytes))
+            .unwrap();
+        drop(outbox);
+        let db = crate::storage::embedded::SharedDb::create(&path).unwrap();
+        let (outbox, _) = Outbox::open(Tables::Embedded(db)).unwrap();
+        let due = outbox.due(now_ms(), 100).unwrap();
+        assert_eq!(due.len(), 20);
+        assert!(due.iter().any(|i| i.person == "old"));
+        assert!(
+            due.windows(2).all(|w| w[0].next_at <= w[1].next_at),
+            "oldest first"
         );
     }
 

@@ -227,3 +227,96 @@ async fn a_backup_restores_into_an_empty_server_and_backs_up_identically() {
     drop(field);
     restored.shutdown().await.unwrap();
 }
+
+/// A push the server confirmed: the record and its heads then.
+type Acknowledged = (DocumentId, Vec<automerge::ChangeHash>);
+
+/// PostgreSQL's own tools: `pg_dump` of a live Saha database taken while a member goes
+/// on writing, `pg_restore` into a new database, and a server started on that database
+/// (with an empty local data directory) holds every change acknowledged before the dump
+/// began, and serves the same members.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pg_dump_taken_during_writes_restores_every_change_acknowledged_before_it() {
+    use automerge::ReadDoc;
+    use std::sync::{Arc, Mutex};
+    let source = fresh_database().await;
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_on_postgres(&source, dir.path()).await;
+    let mut writer = connect(&server, "writer").await;
+    let ids: Vec<DocumentId> = (0..8).map(|_| DocumentId::random()).collect();
+    for (n, id) in ids.iter().enumerate() {
+        writer.docs.insert(*id, account(&format!("Döküm {n}"), ""));
+    }
+    writer.push_all(&ids).await.unwrap();
+    // Every acknowledged push: the record and its heads once the server confirmed them.
+    let acknowledged: Arc<Mutex<Vec<Acknowledged>>> = Arc::default();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let writing = {
+        let (ids, acknowledged, stop) = (ids.clone(), acknowledged.clone(), stop.clone());
+        tokio::spawn(async move {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let id = ids[n % ids.len()];
+                n += 1;
+                edit(writer.docs.get_mut(&id).unwrap(), |f| {
+                    f.set("notes", format!("değişiklik {n}"))
+                });
+                writer.push(id).await.unwrap();
+                let heads = writer.docs[&id].get_heads();
+                acknowledged.lock().unwrap().push((id, heads));
+            }
+            n
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let before: Vec<Acknowledged> = acknowledged.lock().unwrap().clone();
+    let dump = dir.path().join("saha.dump");
+    let dumped = tokio::process::Command::new("pg_dump")
+        .args(["--format=custom", "--file"])
+        .arg(&dump)
+        .arg(&source)
+        .status()
+        .await
+        .expect("pg_dump runs");
+    assert!(dumped.success());
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let edits = writing.await.unwrap();
+    server.shutdown().await.unwrap();
+
+    let target = fresh_database().await;
+    let restored = tokio::process::Command::new("pg_restore")
+        .args(["--no-owner", "--exit-on-error", "--dbname"])
+        .arg(&target)
+        .arg(&dump)
+        .status()
+        .await
+        .expect("pg_restore runs");
+    assert!(restored.success());
+    let elsewhere = tempfile::tempdir().unwrap();
+    let server = start_on_postgres(&target, elsewhere.path()).await;
+    let mut reader = connect(&server, "reader").await;
+    reader.fetch_all(&ids).await.unwrap();
+    let missing = before
+        .iter()
+        .filter(|(id, heads)| {
+            heads
+                .iter()
+                .any(|h| reader.docs[id].get_change_by_hash(h).is_none())
+        })
+        .count();
+    eprintln!(
+        "pg_dump drill: {edits} edits, {} acknowledged before the dump began, {missing} \
+         missing after pg_restore",
+        before.len()
+    );
+    assert!(
+        !before.is_empty(),
+        "the writer had pushed nothing before the dump"
+    );
+    assert_eq!(
+        missing, 0,
+        "changes acknowledged before pg_dump began are missing"
+    );
+    server.shutdown().await.unwrap();
+}

@@ -159,6 +159,14 @@ async fn a_campaign_reaches_exactly_the_consenting_people_once() {
     peer.docs.insert(segment_id, create(&segment).unwrap());
     ids.push(segment_id);
     peer.push_all(&ids).await.unwrap();
+    // The campaign is approved on a server that has just started, so none of the 1,000
+    // people is in its memory: handing the campaign over reads them from the record
+    // projection, without loading their documents.
+    drop(peer);
+    server.shutdown().await.unwrap();
+    let server = start_with(config.clone()).await;
+    let mut peer = connect(&server, "office").await;
+    let live_at_start = server.hub.live_count();
 
     let mut campaign = Campaign::blank(&ctx);
     campaign.name = "Kış kampanyası".into();
@@ -176,6 +184,11 @@ async fn a_campaign_reaches_exactly_the_consenting_people_once() {
         "only {} of {} messages arrived",
         received.lock().unwrap().len(),
         expected.len()
+    );
+    assert!(
+        server.hub.live_count() < live_at_start + 10,
+        "the hand-over loaded {} documents",
+        server.hub.live_count() - live_at_start
     );
     // A little longer: nothing more may come.
     tokio::time::sleep(Duration::from_millis(1500)).await;

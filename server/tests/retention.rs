@@ -178,9 +178,14 @@ async fn a_scheduled_run_erases_exactly_what_its_preview_listed() {
             "{marker}"
         );
     }
-    let runs = retention::run_due(&server.state.hub, &server.state.directory, later)
-        .await
-        .unwrap();
+    let runs = retention::run_due(
+        &server.state.hub,
+        &server.state.directory,
+        &server.state.blobs,
+        later,
+    )
+    .await
+    .unwrap();
     assert_eq!(runs.len(), 1);
     let (ran_in, run) = &runs[0];
     assert_eq!(ran_in, &workspace);
@@ -195,10 +200,15 @@ async fn a_scheduled_run_erases_exactly_what_its_preview_listed() {
     );
     assert_eq!(run.by, "", "a scheduled run");
     assert!(
-        retention::run_due(&server.state.hub, &server.state.directory, later + 1_000)
-            .await
-            .unwrap()
-            .is_empty(),
+        retention::run_due(
+            &server.state.hub,
+            &server.state.directory,
+            &server.state.blobs,
+            later + 1_000
+        )
+        .await
+        .unwrap()
+        .is_empty(),
         "not due again until the interval has passed"
     );
 
@@ -315,6 +325,7 @@ async fn a_scheduled_run_erases_exactly_what_its_preview_listed() {
         retention::run(
             &server.state.hub,
             &server.state.directory,
+            &server.state.blobs,
             &workspace,
             "a@example.com",
             much_later
@@ -322,6 +333,7 @@ async fn a_scheduled_run_erases_exactly_what_its_preview_listed() {
         retention::run(
             &server.state.hub,
             &server.state.directory,
+            &server.state.blobs,
             &workspace,
             "b@example.com",
             much_later

@@ -170,6 +170,35 @@ async fn bad_input_closes_only_that_connection_and_stores_nothing() {
     let reason = closed_by_server(&mut bad.ws).await.unwrap_or_default();
     assert!(reason.contains("sync message"), "{reason}");
 
+    // A well-formed sync message carrying a change bundle that makes Automerge 0.12
+    // panic (found by the `document_load` fuzz target): refused, the connection closed
+    // with the error, and the document stays as it was for everyone.
+    let mut crafted = connect(&server, "crafted").await;
+    let bundle = include_bytes!("../../fuzz/crashers/document_load/bundle-that-panics-automerge");
+    let mut message = automerge::sync::Message::decode(&[
+        0x42, 0x00, 0x00, 0x00, 0x00, // v1: no heads, needs, haves or changes
+    ])
+    .unwrap();
+    message.changes = automerge::sync::ChunkList::from(bundle.to_vec());
+    let poisoned = Message::Sync(DocMessage {
+        sender_id: crafted.conn.local_id().to_owned(),
+        target_id: crafted.conn.remote_id().unwrap().to_owned(),
+        document_id: id,
+        data: message.encode(),
+    });
+    crafted
+        .ws
+        .send(WsMessage::Binary(poisoned.encode().into()))
+        .await
+        .unwrap();
+    let reason = closed_by_server(&mut crafted.ws).await.unwrap_or_default();
+    assert!(reason.contains("bundle"), "{reason}");
+    let mut after = connect(&server, "after").await;
+    assert_eq!(
+        read_account(after.fetch(id).await.unwrap()).unwrap().name,
+        "Sağlam Ticaret"
+    );
+
     // A sender ID that is not the one that joined.
     let mut spoof = connect(&server, "spoof").await;
     let spoofed = Message::Sync(DocMessage {

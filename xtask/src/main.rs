@@ -13,6 +13,12 @@
 //! - `cargo xtask bench`: the benchmark suite; writes `BENCHMARKS.md`.
 //! - `cargo xtask torture [--quick]`: the reliability runs of [`torture`]; writes
 //!   `RELIABILITY.md` (the quick run is part of `cargo xtask test`).
+//! - `cargo xtask soak [--quick]`: the soak ([`torture::soak_command`]), an hour of
+//!   steady mixed load on both backends; writes `RELIABILITY.md` (the quick run, two
+//!   minutes, is part of `cargo xtask test`).
+//! - `cargo xtask fuzz [--quick] [target…]`: the `cargo fuzz` targets of `fuzz/`
+//!   ([`fuzz`]), 1,000,000 runs each; writes `RELIABILITY.md` (the quick run is part of
+//!   `cargo xtask test`).
 //!
 //! Tools are installed only when missing: the wasm32 target (rustup, or Debian's
 //! `rustc-web` toolchain with `-Zbuild-std` where rustup cannot fetch it),
@@ -21,6 +27,7 @@
 
 mod bench;
 mod cycles;
+mod fuzz;
 mod postgres;
 mod site;
 mod tools;
@@ -80,7 +87,7 @@ pub fn cargo() -> Command {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask <run [-- server args] | test | build | site | lint | cycles | bench [--quick] | fuzz-api [seconds] | torture [--quick]>"
+        "usage: cargo xtask <run [-- server args] | test | build | site | lint | cycles | bench [--quick] | fuzz-api [seconds] | torture [--quick] | fuzz [--quick] [target…] | soak [--quick]>"
     );
     ExitCode::from(2)
 }
@@ -106,6 +113,8 @@ fn main() -> ExitCode {
         "bench" => bench::bench(&root, &rest),
         "fuzz-api" => cmd_fuzz_api(&root, &rest),
         "torture" => torture::torture(&root, &rest),
+        "fuzz" => fuzz::fuzz(&root, &rest),
+        "soak" => torture::soak_command(&root, &rest),
         _ => return usage(),
     };
     match result {
@@ -214,7 +223,8 @@ fn cmd_test(root: &Path) -> Result<()> {
     prepared?;
     built?;
     phase("lint, site and test builds");
-    let docs = BackgroundDocs::start(root)?;
+    let docs = Background::docs(root)?;
+    let fuzz_build = Background::fuzz_build(root)?;
     let pg = postgres::ensure(false)?;
     let node_modules = root.join("end2end/node_modules");
     // Unit and integration tests (the interop test drives the npm automerge-repo client).
@@ -272,9 +282,16 @@ fn cmd_test(root: &Path) -> Result<()> {
     // The crash storm, small: every change the server acknowledged survives SIGKILLs.
     torture::crash_storms(root, &debug, true, &pg.url)?;
     phase("crash storm");
+    // The soak, two minutes on both backends at once (`cargo xtask soak` runs an hour).
+    torture::soaks(root, &debug, true, &pg.url)?;
+    phase("soak");
     // The benchmark harness on a small workload, so that it cannot rot.
     bench::smoke(root, &debug)?;
     phase("bench smoke");
+    // The fuzz targets, a few seconds each (`cargo xtask fuzz` runs them long).
+    fuzz_build.finish()?;
+    fuzz::run_targets(root, &fuzz::TARGETS, true)?;
+    phase("fuzz targets");
     docs.finish()?;
     phase("rustdoc (what was left of it)");
     for (name, seconds) in &phases {
@@ -328,34 +345,31 @@ fn bins_build<'a>(cmd: &'a mut Command, clippy_driver: &Path) -> &'a mut Command
 }
 
 /// The test command's lint beside the builds [`with_clippy`] lints: rustfmt and the
-/// import-cycle check (rustdoc and clippy of `xtask`: [`BackgroundDocs`]).
+/// import-cycle check (rustdoc and clippy of `xtask`: [`Background::docs`]).
 fn lint_outside_builds(root: &Path) -> Result<()> {
     run(cargo().current_dir(root).args(["fmt", "--all", "--check"]))?;
     cycles::check(root)
 }
 
-/// rustdoc with warnings as errors (and clippy of `xtask`, which is not among the
-/// tested crates), started in the background at the lowest CPU priority in a target
-/// directory of its own (`doc-check/`, so that it never waits for the tests' cargo
-/// lock). It needs every dependency checked natively, which nothing
-/// else in the test command does: minutes on CI's two cores that, run first, held up
-/// every test. Run beside the tests it takes only the cycles they leave idle.
-/// [`BackgroundDocs::finish`] waits for it and fails with its output.
-struct BackgroundDocs {
+/// A build started in the background at the lowest CPU priority, in a target
+/// directory of its own (so that it never waits for the tests' cargo lock), with its
+/// output in a log; run beside the tests it takes only the cycles they leave idle.
+/// [`Background::finish`] waits for it and fails with its output.
+///
+/// Two run so: rustdoc with warnings as errors and clippy of `xtask` (not among the
+/// tested crates), which need every dependency checked natively — nothing else in the
+/// test command does that, and run first it held up every test on CI's two cores — and
+/// the build of the fuzz targets ([`fuzz`]), whose instrumented release build of the
+/// shared crates is another.
+struct Background {
+    name: &'static str,
     child: std::process::Child,
     log: PathBuf,
 }
 
-impl BackgroundDocs {
-    fn start(root: &Path) -> Result<BackgroundDocs> {
-        let log = target_dir(root).join("doc-check.log");
-        if let Some(dir) = log.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-        }
-        let out = std::fs::File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
-        let err = out
-            .try_clone()
-            .map_err(|e| format!("{}: {e}", log.display()))?;
+impl Background {
+    /// rustdoc and clippy of xtask, in `doc-check/`.
+    fn docs(root: &Path) -> Result<Background> {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         // `$0` is cargo; the clippy of xtask shares the dependency check with rustdoc.
         let script = format!(
@@ -365,11 +379,36 @@ impl BackgroundDocs {
         let mut cmd = Command::new("nice");
         cmd.args(["-n", "19", "sh", "-c", &script])
             .arg(cargo)
-            .current_dir(root)
             .env("CARGO_TARGET_DIR", target_dir(root).join("doc-check"))
-            .env("RUSTDOCFLAGS", "-D warnings")
-            .stdout(out)
-            .stderr(err);
+            .env("RUSTDOCFLAGS", "-D warnings");
+        Background::start(root, "rustdoc and clippy of xtask", "doc-check.log", cmd)
+    }
+
+    /// The fuzz targets' build (`cargo xtask fuzz --build-only`).
+    fn fuzz_build(root: &Path) -> Result<Background> {
+        let xtask = std::env::current_exe().map_err(|e| format!("this program's path: {e}"))?;
+        let mut cmd = Command::new("nice");
+        cmd.args(["-n", "19"])
+            .arg(xtask)
+            .args(["fuzz", "--build-only"]);
+        Background::start(root, "the fuzz targets' build", "fuzz-build.log", cmd)
+    }
+
+    fn start(
+        root: &Path,
+        name: &'static str,
+        log_name: &str,
+        mut cmd: Command,
+    ) -> Result<Background> {
+        let log = target_dir(root).join(log_name);
+        if let Some(dir) = log.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        let out = std::fs::File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
+        let err = out
+            .try_clone()
+            .map_err(|e| format!("{}: {e}", log.display()))?;
+        cmd.current_dir(root).stdout(out).stderr(err);
         eprintln!(
             "xtask: $ {} (in the background; output in {})",
             describe(&cmd),
@@ -378,27 +417,25 @@ impl BackgroundDocs {
         let child = cmd
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", describe(&cmd)))?;
-        Ok(BackgroundDocs { child, log })
+        Ok(Background { name, child, log })
     }
 
     fn finish(mut self) -> Result<()> {
         let status = self
             .child
             .wait()
-            .map_err(|e| format!("waiting for rustdoc: {e}"))?;
+            .map_err(|e| format!("waiting for {}: {e}", self.name))?;
         if status.success() {
-            eprintln!("xtask: rustdoc and clippy of xtask found no warnings");
+            eprintln!("xtask: {} passed", self.name);
             return Ok(());
         }
         let output = std::fs::read_to_string(&self.log).unwrap_or_default();
         eprintln!("{output}");
-        Err(format!(
-            "rustdoc or clippy of xtask failed with {status} (output above)"
-        ))
+        Err(format!("{} failed with {status} (output above)", self.name))
     }
 }
 
-impl Drop for BackgroundDocs {
+impl Drop for Background {
     fn drop(&mut self) {
         // A test failed first: the background build is not waited for.
         if matches!(self.child.try_wait(), Ok(None)) {

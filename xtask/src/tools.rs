@@ -221,9 +221,14 @@ pub fn ensure_npm_packages(root: &Path) -> Result<()> {
     std::fs::write(&stamp, lock).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
 }
 
-/// The PyPI tools the REST API's conformance test runs (an independent OpenAPI
-/// validator and a property-based API fuzzer), pinned.
-const PY_TOOLS: &[&str] = &["openapi-spec-validator==0.9.0", "schemathesis==4.32.5"];
+/// The PyPI tools the tests run, pinned: an independent OpenAPI validator and a
+/// property-based API fuzzer (the REST API's conformance test), and a local S3 service
+/// (the attachments' blob store on a bucket).
+const PY_TOOLS: &[&str] = &[
+    "openapi-spec-validator==0.9.0",
+    "schemathesis==4.32.5",
+    "moto[server]==5.1.18",
+];
 
 /// A virtual environment holding [`PY_TOOLS`] under the target directory; returns its
 /// `bin` directory. Installed once per pin list.
@@ -234,6 +239,7 @@ pub fn ensure_py_tools(root: &Path) -> Result<PathBuf> {
     let pins = PY_TOOLS.join("\n");
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(pins.as_str())
         && bin.join("schemathesis").exists()
+        && bin.join("moto_server").exists()
     {
         return Ok(bin);
     }

@@ -102,37 +102,17 @@ fn with_database(url: &str, name: &str) -> Result<String> {
 /// embedded store.
 fn crash_storm(root: &Path, bins: &Path, quick: bool, database_url: Option<&str>) -> Result<Value> {
     let storm = if quick { &QUICK } else { &FULL };
-    let backend = if database_url.is_some() {
-        "postgres"
-    } else {
-        "embedded"
-    };
-    let out = target_dir(root).join(format!("torture/crash-storm-{backend}.json"));
-    if let Some(dir) = out.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
-    }
-    let _ = std::fs::remove_file(&out);
-    let mut command = Command::new(bins.join("saha-bench"));
-    command
-        .arg("crash-storm")
-        .arg("--saha-bin")
-        .arg(bins.join("saha-server"))
-        .arg("--site-root")
-        .arg(target_dir(root).join("site"))
-        .args(["--writers", &storm.writers.to_string()])
-        .args(["--kills", &storm.kills.to_string()])
-        .args(["--max-gap-ms", &storm.max_gap_ms.to_string()])
-        .args(["--people", &storm.people.to_string()])
-        .arg("--out")
-        .arg(&out);
-    if let Some(url) = database_url {
-        command.args(["--database-url", url, "--nodes", "2"]);
-    }
-    run(&mut command)?;
-    let text =
-        std::fs::read_to_string(&out).map_err(|e| format!("reading {}: {e}", out.display()))?;
-    let report: Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", out.display()))?;
+    let backend = saha_backend(database_url);
+    let report = bench_report(root, bins, "crash-storm", backend, |command| {
+        command
+            .args(["--writers", &storm.writers.to_string()])
+            .args(["--kills", &storm.kills.to_string()])
+            .args(["--max-gap-ms", &storm.max_gap_ms.to_string()])
+            .args(["--people", &storm.people.to_string()]);
+        if let Some(url) = database_url {
+            command.args(["--database-url", url, "--nodes", "2"]);
+        }
+    })?;
     eprintln!(
         "xtask: crash storm on {backend}: {} kills, {} acknowledged pushes, {} lost; \
          feed: {} lost; campaign: {} sent, {} uncertain, {} twice; restore drill: {} acknowledged before \
@@ -152,31 +132,7 @@ fn crash_storm(root: &Path, bins: &Path, quick: bool, database_url: Option<&str>
 
 /// Rewrites RELIABILITY.md's crash storm section with `reports` (one column each).
 fn write_reliability(root: &Path, reports: &[Value]) -> Result<()> {
-    let path = root.join("RELIABILITY.md");
-    let text =
-        std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
-    let begin = "<!-- crash-storm:begin -->";
-    let end = "<!-- crash-storm:end -->";
-    let (Some(start), Some(stop)) = (text.find(begin), text.find(end)) else {
-        return Err(format!("{} has no crash storm markers", path.display()));
-    };
-    let commit = Command::new("git")
-        .current_dir(root)
-        .args(["rev-parse", "--short", "HEAD"])
-        .output()
-        .ok()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
-        .unwrap_or_default();
-    let dirty = Command::new("git")
-        .current_dir(root)
-        .args(["status", "--porcelain", "--untracked-files=no"])
-        .output()
-        .is_ok_and(|o| !o.stdout.is_empty());
-    let commit = if dirty {
-        format!("{commit} with uncommitted changes")
-    } else {
-        commit
-    };
+    let commit = commit_description(root);
     let row = |label: &str, cell: &dyn Fn(&Value) -> String| {
         let cells: Vec<String> = reports.iter().map(cell).collect();
         format!("| {label} | {} |\n", cells.join(" | "))
@@ -279,12 +235,249 @@ fn write_reliability(root: &Path, reports: &[Value]) -> Result<()> {
         format!("{:.0} s", r["seconds"].as_f64().unwrap_or_default())
     }));
     let figures = format!(
-        "{begin}\n{table}\nCommit {commit}; command: `cargo xtask torture` (debug builds; \
+        "{table}\nCommit {commit}; command: `cargo xtask torture` (debug builds; \
          PostgreSQL {}).\n",
         postgres_version()
     );
-    let rewritten = format!("{}{figures}{}", &text[..start], &text[stop..]);
+    replace_section(root, "crash-storm", &figures)
+}
+
+/// The commit the working tree is at (short), noting uncommitted changes.
+pub fn commit_description(root: &Path) -> String {
+    let commit = Command::new("git")
+        .current_dir(root)
+        .args(["rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        .unwrap_or_default();
+    let dirty = Command::new("git")
+        .current_dir(root)
+        .args(["status", "--porcelain", "--untracked-files=no"])
+        .output()
+        .is_ok_and(|o| !o.stdout.is_empty());
+    if dirty {
+        format!("{commit} with uncommitted changes")
+    } else {
+        commit
+    }
+}
+
+/// Replaces what RELIABILITY.md holds between `<!-- {name}:begin -->` and
+/// `<!-- {name}:end -->` with `content`.
+pub fn replace_section(root: &Path, name: &str, content: &str) -> Result<()> {
+    let path = root.join("RELIABILITY.md");
+    let text =
+        std::fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+    let begin = format!("<!-- {name}:begin -->");
+    let end = format!("<!-- {name}:end -->");
+    let (Some(start), Some(stop)) = (text.find(&begin), text.find(&end)) else {
+        return Err(format!("{} has no {name} markers", path.display()));
+    };
+    let rewritten = format!("{}{begin}\n{content}{}", &text[..start], &text[stop..]);
     std::fs::write(&path, rewritten).map_err(|e| format!("writing {}: {e}", path.display()))
+}
+
+/// `cargo xtask soak [--quick]`: the soak of `saha-bench soak` on the embedded store
+/// and on PostgreSQL at once, 60 minutes (`--quick`: 2); the full run rewrites the
+/// soak table of RELIABILITY.md.
+pub fn soak_command(root: &Path, args: &[String]) -> Result<()> {
+    let quick = args.iter().any(|a| a == "--quick");
+    if let Some(other) = args.iter().find(|a| *a != "--quick") {
+        return Err(format!("soak: unknown argument {other}"));
+    }
+    run(cargo()
+        .current_dir(root)
+        .args(["build", "-p", "server", "-p", "saha-bench", "--bins"]))?;
+    let pg = crate::postgres::ensure(false)?;
+    let reports = soaks(root, &target_dir(root).join("debug"), quick, &pg.url)?;
+    if !quick {
+        write_soak(root, &reports)?;
+    }
+    Ok(())
+}
+
+/// Seconds of the soak: the issue's hour, or two minutes inside `cargo xtask test`.
+const SOAK_SECONDS: u64 = 3600;
+const QUICK_SOAK_SECONDS: u64 = 120;
+
+/// The soak on the embedded store and on PostgreSQL (a new database on the server at
+/// `database_url`) side by side, with the debug binaries in `bins`; their reports.
+/// Fails when an operation failed or a server logged a warning or an error.
+pub fn soaks(root: &Path, bins: &Path, quick: bool, database_url: &str) -> Result<Vec<Value>> {
+    let soak_db = with_database(database_url, "saha_soak")?;
+    run(Command::new("psql")
+        .arg(database_url)
+        .args(["-q", "-v", "ON_ERROR_STOP=1"])
+        .args(["-c", "DROP DATABASE IF EXISTS saha_soak WITH (FORCE)"])
+        .args(["-c", "CREATE DATABASE saha_soak"]))?;
+    let seconds = if quick {
+        QUICK_SOAK_SECONDS
+    } else {
+        SOAK_SECONDS
+    };
+    let (embedded, postgres) = std::thread::scope(|scope| {
+        let embedded = scope.spawn(|| soak(root, bins, seconds, None));
+        let postgres = soak(root, bins, seconds, Some(&soak_db));
+        (
+            embedded
+                .join()
+                .unwrap_or_else(|_| Err("the soak panicked".into())),
+            postgres,
+        )
+    });
+    Ok(vec![embedded?, postgres?])
+}
+
+fn soak(root: &Path, bins: &Path, seconds: u64, database_url: Option<&str>) -> Result<Value> {
+    let backend = saha_backend(database_url);
+    // A campaign a minute; in the quick run one every 20 s, so that it sees several.
+    let campaign_seconds = if seconds < 600 { 20 } else { 60 };
+    bench_report(root, bins, "soak", backend, |command| {
+        command.args(["--seconds", &seconds.to_string()]);
+        command.args(["--campaign-seconds", &campaign_seconds.to_string()]);
+        if let Some(url) = database_url {
+            command.args(["--database-url", url]);
+        }
+    })
+}
+
+/// The storage a run uses, as its reports name it.
+fn saha_backend(database_url: Option<&str>) -> &'static str {
+    if database_url.is_some() {
+        "postgres"
+    } else {
+        "embedded"
+    }
+}
+
+/// Runs `saha-bench <subcommand>` against the debug server in `bins` with the site,
+/// the arguments `args` adds and `--out torture/<subcommand>-<backend>.json`; the
+/// report it wrote.
+fn bench_report(
+    root: &Path,
+    bins: &Path,
+    subcommand: &str,
+    backend: &str,
+    args: impl FnOnce(&mut Command),
+) -> Result<Value> {
+    let out = target_dir(root).join(format!("torture/{subcommand}-{backend}.json"));
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+    }
+    let _ = std::fs::remove_file(&out);
+    let mut command = Command::new(bins.join("saha-bench"));
+    command
+        .arg(subcommand)
+        .arg("--saha-bin")
+        .arg(bins.join("saha-server"))
+        .arg("--site-root")
+        .arg(target_dir(root).join("site"))
+        .arg("--out")
+        .arg(&out);
+    args(&mut command);
+    run(&mut command)?;
+    let text =
+        std::fs::read_to_string(&out).map_err(|e| format!("reading {}: {e}", out.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", out.display()))
+}
+
+/// Rewrites RELIABILITY.md's soak table with `reports` (one column each).
+fn write_soak(root: &Path, reports: &[Value]) -> Result<()> {
+    let row = |label: &str, cell: &dyn Fn(&Value) -> String| {
+        let cells: Vec<String> = reports.iter().map(cell).collect();
+        format!("| {label} | {} |\n", cells.join(" | "))
+    };
+    let last = |r: &Value, key: &str| {
+        r["samples"]
+            .as_array()
+            .and_then(|s| s.last())
+            .map(|s| s[key].to_string())
+            .unwrap_or_default()
+    };
+    let first = |r: &Value, key: &str| {
+        r["samples"]
+            .as_array()
+            .and_then(|s| s.first())
+            .map(|s| s[key].to_string())
+            .unwrap_or_default()
+    };
+    let mut table = row("figure", &|r| {
+        r["backend"].as_str().unwrap_or("?").to_owned()
+    });
+    table.push_str(&format!("| --- |{}\n", " --- |".repeat(reports.len())));
+    table.push_str(&row("run time", &|r| {
+        format!(
+            "{:.0} min",
+            r["seconds"].as_f64().unwrap_or_default() / 60.0
+        )
+    }));
+    table.push_str(&row("edits pushed and acknowledged", &|r| {
+        r["edits"].to_string()
+    }));
+    table.push_str(&row("change-feed downloads / REST API calls", &|r| {
+        format!("{} / {}", r["feedDownloads"], r["apiCalls"])
+    }));
+    table.push_str(&row(
+        "campaigns approved; messages sent of recipients; **sent twice**",
+        &|r| {
+            let m = &r["campaignMessages"];
+            format!(
+                "{}; {} of {}; **{}**",
+                r["campaigns"], m["sent"], m["recipients"], m["duplicates"]
+            )
+        },
+    ));
+    table.push_str(&row("**outbox depth**, deepest sample; slope", &|r| {
+        format!(
+            "{} messages; **{:+.2}/min**",
+            r["outboxDepthMax"],
+            r["outboxDepthPerMinute"].as_f64().unwrap_or_default()
+        )
+    }));
+    table.push_str(&row(
+        "**failed operations / server warnings or errors**",
+        &|r| {
+            format!(
+                "**{} / {}**",
+                r["failures"].as_array().map_or(0, Vec::len),
+                r["serverProblems"].as_array().map_or(0, Vec::len)
+            )
+        },
+    ));
+    table.push_str(&row("server RSS, first → last sample", &|r| {
+        format!(
+            "{:.1} → {:.1} MiB",
+            first(r, "rssKib").parse::<f64>().unwrap_or_default() / 1024.0,
+            last(r, "rssKib").parse::<f64>().unwrap_or_default() / 1024.0
+        )
+    }));
+    table.push_str(&row("**RSS slope after the first quarter**", &|r| {
+        format!(
+            "**{:+.1} KiB/min**",
+            r["rssKibPerMinute"].as_f64().unwrap_or_default()
+        )
+    }));
+    table.push_str(&row("open descriptors, first → last; slope", &|r| {
+        format!(
+            "{} → {}; {:+.2}/min",
+            first(r, "fds"),
+            last(r, "fds"),
+            r["fdsPerMinute"].as_f64().unwrap_or_default()
+        )
+    }));
+    table.push_str(&row("database connections, last; slope", &|r| {
+        match r["databaseConnectionsPerMinute"].as_f64() {
+            Some(slope) => format!("{}; {slope:+.2}/min", last(r, "databaseConnections")),
+            None => "—".to_owned(),
+        }
+    }));
+    let content = format!(
+        "{table}\nCommit {}; command: `cargo xtask soak` (debug builds, both backends at \
+         once).\n",
+        commit_description(root)
+    );
+    replace_section(root, "soak", &content)
 }
 
 /// The PostgreSQL client's version, for the record.

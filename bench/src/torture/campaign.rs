@@ -47,6 +47,20 @@ pub struct CampaignReport {
 }
 
 impl CampaignReport {
+    /// Adds `other`'s counts to these (several campaigns' totals).
+    pub fn add(&mut self, other: &CampaignReport) {
+        self.recipients += other.recipients;
+        self.without_consent += other.without_consent;
+        self.sent += other.sent;
+        self.uncertain += other.uncertain;
+        self.failed += other.failed;
+        self.unfinished += other.unfinished;
+        self.received += other.received;
+        self.duplicates += other.duplicates;
+        self.unexpected += other.unexpected;
+        self.sent_not_received += other.sent_not_received;
+    }
+
     /// Whether the outbox kept its promise: every recipient's delivery final, nobody
     /// twice, nobody without consent, no `sent` that was not.
     pub fn held(&self) -> bool {
@@ -57,18 +71,26 @@ impl CampaignReport {
     }
 }
 
-/// Recipients of every message the sink accepted, in order.
-type Received = Arc<Mutex<Vec<String>>>;
+/// A message the sink accepted, per recipient: the address and the message's
+/// `Subject` header as sent.
+#[derive(Debug, Clone)]
+pub(crate) struct Message {
+    pub(crate) to: String,
+    pub(crate) subject: String,
+}
+
+/// Every message the sink accepted, in order.
+type Received = Arc<Mutex<Vec<Message>>>;
 
 /// A minimal SMTP server on loopback that accepts every message after `delay` and
 /// records its recipients.
-pub(super) struct Sink {
-    pub(super) url: String,
+pub(crate) struct Sink {
+    pub(crate) url: String,
     received: Received,
 }
 
 impl Sink {
-    pub(super) async fn start(delay: Duration) -> Result<Sink, String> {
+    pub(crate) async fn start(delay: Duration) -> Result<Sink, String> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .map_err(|e| format!("SMTP sink: {e}"))?;
@@ -89,7 +111,7 @@ impl Sink {
         })
     }
 
-    fn received(&self) -> Vec<String> {
+    pub(crate) fn received(&self) -> Vec<Message> {
         self.received.lock().map(|r| r.clone()).unwrap_or_default()
     }
 }
@@ -103,15 +125,27 @@ async fn session(socket: tokio::net::TcpStream, store: Received, delay: Duration
         return;
     }
     let mut recipients = Vec::new();
+    let mut subject = String::new();
     let mut in_data = false;
     while let Ok(Some(line)) = lines.next_line().await {
         if in_data {
+            if let Some(value) = line.strip_prefix("Subject:")
+                && subject.is_empty()
+            {
+                subject = value.trim().to_owned();
+            }
             if line == "." {
                 in_data = false;
                 tokio::time::sleep(delay).await;
                 if let Ok(mut all) = store.lock() {
-                    all.append(&mut recipients);
+                    for to in recipients.drain(..) {
+                        all.push(Message {
+                            to,
+                            subject: subject.clone(),
+                        });
+                    }
                 }
+                subject.clear();
                 if write.write_all(b"250 OK queued\r\n").await.is_err() {
                     return;
                 }
@@ -140,18 +174,40 @@ async fn session(socket: tokio::net::TcpStream, store: Received, delay: Duration
 }
 
 /// The campaign's people and the campaign itself, stored except for the campaign.
-pub(super) struct Prepared {
+pub(crate) struct Prepared {
     campaign_id: DocumentId,
     campaign: Automerge,
     /// E-mail address → contact, of those who consented.
     recipients: HashMap<String, DocumentId>,
     without_consent: HashSet<String>,
+    /// The subject its messages carry, when only those count (several campaigns to the
+    /// same people); `None`: every message the sink got.
+    subject: Option<String>,
+}
+
+impl Prepared {
+    /// Another approved campaign to the same people, its messages under `subject`
+    /// (plain ASCII, so the sink sees it as written).
+    pub(crate) fn another(&self, subject: &str) -> Result<Prepared, String> {
+        let mut campaign: Campaign =
+            saha_core::record::read(&self.campaign).map_err(|e| e.to_string())?;
+        campaign.name = subject.to_owned();
+        campaign.subject = subject.to_owned();
+        Ok(Prepared {
+            campaign_id: DocumentId::random(),
+            campaign: create(&campaign).map_err(|e| e.to_string())?,
+            recipients: self.recipients.clone(),
+            without_consent: self.without_consent.clone(),
+            subject: Some(subject.to_owned()),
+        })
+    }
 }
 
 /// Stores `people` contacts (three in four consented to e-mail about "kampanya") and a
-/// segment of everyone, and turns quiet hours off (the storm must not depend on the time
-/// of day); makes the approved campaign, which [`approve`] sends.
-pub(super) async fn prepare(
+/// segment of everyone, and turns quiet hours (the storm must not depend on the time of
+/// day) and the rest period between two campaigns to one person off; makes the
+/// approved campaign, which [`approve`] sends.
+pub(crate) async fn prepare(
     owner: &ApiClient,
     people: usize,
     now_ms: i64,
@@ -163,6 +219,8 @@ pub(super) async fn prepare(
     let doc = peer.fetch(index).await.map_err(|e| e.to_string())?;
     let mut settings = saha_core::workspace::service(doc);
     settings.quiet_hours = String::new();
+    // The soak sends a campaign to the same people every minute.
+    settings.cool_off_days = 0;
     if let Some(doc) = peer.docs.get_mut(&index) {
         saha_core::workspace::set_service(doc, &settings).map_err(|e| e.to_string())?;
     }
@@ -227,11 +285,12 @@ pub(super) async fn prepare(
         campaign: create(&campaign).map_err(|e| e.to_string())?,
         recipients,
         without_consent,
+        subject: None,
     })
 }
 
 /// The owner's device syncs the approved campaign: the node hands it to its outbox.
-pub(super) async fn approve(owner: &ApiClient, prepared: &Prepared) -> Result<(), String> {
+pub(crate) async fn approve(owner: &ApiClient, prepared: &Prepared) -> Result<(), String> {
     let mut peer = Peer::connect(&Endpoint::from(owner.clone()), "storm-approver")
         .await
         .map_err(|e| format!("connecting to approve the campaign: {e}"))?;
@@ -244,7 +303,7 @@ pub(super) async fn approve(owner: &ApiClient, prepared: &Prepared) -> Result<()
 
 /// Waits (up to `patience`) for every recipient's delivery to reach a final state in
 /// the campaign document on `owner`'s node, then compares with what the sink got.
-pub(super) async fn check(
+pub(crate) async fn check(
     owner: &ApiClient,
     prepared: &Prepared,
     sink: &Sink,
@@ -257,14 +316,7 @@ pub(super) async fn check(
         .collect();
     let waited = Instant::now();
     let campaign = loop {
-        let mut peer = Peer::connect(&Endpoint::from(owner.clone()), "storm-campaign-check")
-            .await
-            .map_err(|e| format!("connecting to check the campaign: {e}"))?;
-        let doc = peer
-            .fetch(prepared.campaign_id)
-            .await
-            .map_err(|e| format!("reading the campaign: {e}"))?;
-        let campaign: Campaign = saha_core::record::read(doc).map_err(|e| e.to_string())?;
+        let campaign = read_campaign(owner, prepared.campaign_id).await?;
         let finished = by_id.keys().all(|id| {
             campaign
                 .deliveries
@@ -278,7 +330,12 @@ pub(super) async fn check(
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     };
-    let received = sink.received();
+    let received: Vec<String> = sink
+        .received()
+        .into_iter()
+        .filter(|m| prepared.subject.as_ref().is_none_or(|s| *s == m.subject))
+        .map(|m| m.to)
+        .collect();
     let mut times: HashMap<&str, usize> = HashMap::new();
     for address in &received {
         *times.entry(address.as_str()).or_default() += 1;
@@ -308,4 +365,37 @@ pub(super) async fn check(
         }
     }
     Ok(report)
+}
+
+/// The campaign as `owner`'s node holds it now (read by a new peer).
+async fn read_campaign(owner: &ApiClient, id: DocumentId) -> Result<Campaign, String> {
+    let mut peer = Peer::connect(&Endpoint::from(owner.clone()), "campaign-check")
+        .await
+        .map_err(|e| format!("connecting to read a campaign: {e}"))?;
+    let doc = peer
+        .fetch(id)
+        .await
+        .map_err(|e| format!("reading the campaign: {e}"))?;
+    saha_core::record::read(doc).map_err(|e| e.to_string())
+}
+
+/// Messages of `campaigns` not sent yet as their documents on `owner`'s node show:
+/// recipients without a delivery (not handed to the outbox yet) or with one still
+/// queued. The outbox's depth as members see it.
+pub(crate) async fn waiting(owner: &ApiClient, campaigns: &[Prepared]) -> Result<usize, String> {
+    let mut waiting = 0;
+    for prepared in campaigns {
+        let campaign = read_campaign(owner, prepared.campaign_id).await?;
+        waiting += prepared
+            .recipients
+            .values()
+            .filter(|id| {
+                campaign
+                    .deliveries
+                    .get(&id.to_string())
+                    .is_none_or(|d| d.state == DeliveryState::Queued)
+            })
+            .count();
+    }
+    Ok(waiting)
 }

@@ -160,6 +160,7 @@ fn due_in(
 pub async fn run(
     hub: &Hub,
     directory: &Directory,
+    blobs: &crate::attachments::BlobStore,
     workspace: &str,
     by: &str,
     now: i64,
@@ -194,6 +195,7 @@ pub async fn run(
             request: "",
             suppress: false,
             now,
+            blobs,
         };
         erase_batch_in_turn(hub, directory, workspace, plans, &batch, &turn).await?
     };
@@ -284,6 +286,7 @@ fn unclaim(
 pub async fn run_due(
     hub: &Hub,
     directory: &Directory,
+    blobs: &crate::attachments::BlobStore,
     now: i64,
 ) -> Result<Vec<(String, RetentionRun)>, ServerError> {
     let tables = hub.storage().tables();
@@ -297,7 +300,7 @@ pub async fn run_due(
         let Some(before) = claim(&tables, &workspace, now)? else {
             continue;
         };
-        match run(hub, directory, &workspace, "", now).await {
+        match run(hub, directory, blobs, &workspace, "", now).await {
             Ok(run) => {
                 audit(directory, &workspace, "", "", &run);
                 done.push((workspace, run));
@@ -333,17 +336,16 @@ pub fn audit(directory: &Directory, workspace: &str, actor: &str, ip: &str, run:
 /// The schedule: every `--retention-check-seconds`, the runs that are due
 /// ([`run_due`]). Ends when the server closes.
 pub async fn schedule(state: AppState) {
-    let every = Duration::from_secs(state.config.retention_check_seconds.max(1));
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut closing = state.hub.closing();
-    loop {
-        tokio::select! {
-            _ = closing.changed() => return,
-            _ = tick.tick() => {}
+    let period = Duration::from_secs(state.config.retention_check_seconds);
+    let hub = state.hub.clone();
+    crate::start::every(&hub, period, move || {
+        let state = state.clone();
+        async move {
+            let now = crate::directory::now_ms();
+            if let Err(e) = run_due(&state.hub, &state.directory, &state.blobs, now).await {
+                tracing::error!("retention schedule: {e}");
+            }
         }
-        if let Err(e) = run_due(&state.hub, &state.directory, crate::directory::now_ms()).await {
-            tracing::error!("retention schedule: {e}");
-        }
-    }
+    })
+    .await;
 }

@@ -167,6 +167,7 @@ async fn run_now(
     let run = super::retention::run(
         &state.hub,
         &state.directory,
+        &state.blobs,
         &user.workspace_id,
         actor,
         now_ms(),

@@ -731,6 +731,29 @@ pub(crate) mod suite {
                 .collect::<Vec<_>>(),
             vec![&b"one"[..], b"two", b"three"]
         );
+        // The first two and the last two, from either end (in a write transaction too).
+        let p = prefix.clone();
+        let (first, last) = tables
+            .write(move |tx| {
+                let to = format!("{p}~");
+                Ok::<_, ServerError>((
+                    tx.scan_first("audit", &p, &to, 2)?,
+                    tx.scan_last("audit", &p, &to, 2)?,
+                ))
+            })
+            .unwrap();
+        let values = |rows: &[(String, Vec<u8>)]| -> Vec<String> {
+            rows.iter()
+                .map(|(_, v)| String::from_utf8_lossy(v).into_owned())
+                .collect()
+        };
+        assert_eq!(values(&first), ["one", "two"]);
+        assert_eq!(values(&last), ["three", "two"]);
+        let p = prefix.clone();
+        let none = tables
+            .read(move |tx| tx.scan_first("audit", &p, &format!("{p}1"), 5))
+            .unwrap();
+        assert!(none.is_empty(), "the upper bound is exclusive");
         let p = prefix.clone();
         let removed = tables
             .write(move |tx| tx.delete("audit", &format!("{p}2")))

@@ -65,7 +65,19 @@ pub struct PgStore {
     written: Written,
 }
 
-type Written = std::sync::Arc<std::sync::Mutex<HashMap<DocumentId, u64>>>;
+/// A document's last write by this node: the change number it got, and the number the
+/// document had before it (0 for a new one). The write may be skipped when the feed is
+/// read only if the node had read the feed past `before`: otherwise another node's
+/// change came just before it, and the feed shows the document only under this node's
+/// number (the catalog row keeps the last), so skipping it would leave that change out
+/// of this node's copy.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct OwnWrite {
+    seq: u64,
+    before: u64,
+}
+
+type Written = std::sync::Arc<std::sync::Mutex<HashMap<DocumentId, OwnWrite>>>;
 
 /// Own writes remembered at most; past it the memory is dropped (which only means some
 /// own writes are read back once more).
@@ -193,16 +205,21 @@ impl PgStore {
         rx
     }
 
-    /// Whether `doc`'s change `seq` was written by this node (asked once per change).
-    pub fn is_own(&self, doc: &StoredDoc) -> bool {
+    /// Whether `doc`, read from the feed after `cursor`, may be skipped: its change
+    /// `seq` was written by this node, and whatever the document had before was read
+    /// already (asked once per change; see `OwnWrite`).
+    pub fn is_own(&self, doc: &StoredDoc, cursor: u64) -> bool {
         let Ok(mut written) = self.written.lock() else {
             return false;
         };
-        if written.get(&doc.id) == Some(&doc.seq) {
-            written.remove(&doc.id);
-            return true;
+        match written.get(&doc.id) {
+            Some(own) if own.seq == doc.seq => {
+                let skip = own.before <= cursor;
+                written.remove(&doc.id);
+                skip
+            }
+            _ => false,
         }
-        false
     }
 
     /// How many chunks a document has.
@@ -634,7 +651,7 @@ async fn write_batch(
     pool: &PgPool,
     batch: &[(DocWrite, Reply)],
     node_id: &str,
-) -> Result<Vec<(DocumentId, u64)>, ServerError> {
+) -> Result<Vec<(DocumentId, OwnWrite)>, ServerError> {
     let mut tx = pool.begin().await?;
     // Change numbers: each workspace's counter moves once, in workspace order.
     let mut per_workspace: BTreeMap<String, u64> = BTreeMap::new();
@@ -707,19 +724,42 @@ async fn write_batch(
         rows.insert(write.doc, (&write.meta, *seq));
         *seq += 1;
     }
-    let assigned: Vec<(DocumentId, u64)> = rows.iter().map(|(id, (_, seq))| (*id, *seq)).collect();
     let mut ids = Vec::with_capacity(rows.len());
     let mut workspaces = Vec::with_capacity(rows.len());
     let mut kinds = Vec::with_capacity(rows.len());
     let mut scopes = Vec::with_capacity(rows.len());
     let mut seqs = Vec::with_capacity(rows.len());
+    let mut written = Vec::with_capacity(rows.len());
     for (id, (meta, seq)) in rows {
+        written.push((id, seq));
         ids.push(id.as_bytes().to_vec());
         workspaces.push(meta.workspace.clone());
         kinds.push(meta.kind.clone());
         scopes.push(serde_json::to_string(&meta.scope).map_err(workspace_error)?);
         seqs.push(seq as i64);
     }
+    // The numbers the documents had: no other node changes them before this commits,
+    // since each of their workspaces' counters is locked above.
+    let before: HashMap<Vec<u8>, i64> =
+        sqlx::query_as::<_, (Vec<u8>, i64)>("SELECT id, seq FROM documents WHERE id = ANY($1)")
+            .bind(&ids)
+            .fetch_all(&mut *tx)
+            .await?
+            .into_iter()
+            .collect();
+    let assigned: Vec<(DocumentId, OwnWrite)> = written
+        .into_iter()
+        .map(|(doc, seq)| {
+            let before = before.get(doc.as_bytes().as_slice()).copied().unwrap_or(0);
+            (
+                doc,
+                OwnWrite {
+                    seq,
+                    before: before.max(0) as u64,
+                },
+            )
+        })
+        .collect();
     sqlx::query(
         "INSERT INTO documents (id, workspace, kind, scope, seq) \
          SELECT id, workspace, kind, scope::jsonb, seq \
@@ -755,10 +795,10 @@ async fn compact(
             .bind(doc.as_bytes().as_slice())
             .fetch_all(&mut **tx)
             .await?;
-    let Some(last) = rows.last().map(|(id, _)| *id) else {
+    if rows.is_empty() {
         return Ok(());
-    };
-    let chunks: Vec<Vec<u8>> = rows.into_iter().map(|(_, d)| d).collect();
+    }
+    let (merged_ids, chunks): (Vec<i64>, Vec<Vec<u8>>) = rows.into_iter().unzip();
     let merged = match super::merge_into_snapshot(snapshot.to_vec(), &chunks) {
         Ok(merged) => merged,
         Err(e) => {
@@ -767,9 +807,10 @@ async fn compact(
             return Ok(());
         }
     };
-    sqlx::query("DELETE FROM chunks WHERE doc = $1 AND id <= $2")
+    // Exactly the chunks merged: a chunk committed since the read above stays.
+    sqlx::query("DELETE FROM chunks WHERE doc = $1 AND id = ANY($2)")
         .bind(doc.as_bytes().as_slice())
-        .bind(last)
+        .bind(&merged_ids)
         .execute(&mut **tx)
         .await?;
     sqlx::query("INSERT INTO chunks (doc, data) VALUES ($1, $2)")
@@ -806,12 +847,75 @@ mod tests {
         assert_eq!(parse_payload("n1 broken", "n2"), None);
     }
 
+    fn test_url() -> String {
+        std::env::var("TEST_DATABASE_URL")
+            .or_else(|_| std::env::var("DATABASE_URL"))
+            .expect("set TEST_DATABASE_URL to a PostgreSQL database (cargo xtask test does)")
+    }
+
+    async fn write(store: &PgStore, doc: DocumentId, workspace: &str) -> u64 {
+        store
+            .enqueue(DocWrite {
+                doc,
+                meta: DocMeta {
+                    workspace: workspace.into(),
+                    kind: "account".into(),
+                    scope: saha_core::access::Scope::default(),
+                },
+                chunk: Some(automerge::Automerge::new().save()),
+                snapshot: None,
+                row: None,
+                entries: Vec::new(),
+            })
+            .unwrap()
+            .wait()
+            .await
+            .unwrap();
+        store.entry(doc).await.unwrap().unwrap().seq
+    }
+
+    /// The crash storm's lost change on two nodes (CI of stop 46): node B wrote a
+    /// record just after node A, before B had read A's change; the feed then shows the
+    /// record only under B's number, and B must not skip it as its own.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn an_own_write_right_after_another_nodes_is_read_back() {
+        let url = test_url();
+        let a = PgStore::connect(&url).await.unwrap();
+        let b = PgStore::connect(&url).await.unwrap();
+        let workspace = format!("own-{}", uuid::Uuid::new_v4().simple());
+        let doc = DocumentId::random();
+        let first = write(&a, doc, &workspace).await;
+        let second = write(&b, doc, &workspace).await;
+        assert!(second > first);
+        let feed = b.changes(workspace.clone(), first - 1, 10).await.unwrap();
+        assert_eq!(
+            feed.len(),
+            1,
+            "the feed holds the record once, at its last number"
+        );
+        assert_eq!(feed[0].seq, second);
+        assert!(
+            !b.is_own(&feed[0], first - 1),
+            "A's change before B's own write was not read yet: B must take the record in"
+        );
+        // B writes again, with A's change read: that write is B's alone and skipped.
+        let third = write(&b, doc, &workspace).await;
+        let feed = b.changes(workspace.clone(), second, 10).await.unwrap();
+        assert_eq!(feed[0].seq, third);
+        assert!(b.is_own(&feed[0], second));
+        // Asked once: the same row read again (a retried read) is taken in.
+        assert!(!b.is_own(&feed[0], second));
+        // A's own write, read by B, is never B's.
+        let fourth = write(&a, doc, &workspace).await;
+        let feed = b.changes(workspace, third, 10).await.unwrap();
+        assert_eq!(feed[0].seq, fourth);
+        assert!(!b.is_own(&feed[0], third));
+    }
+
     /// The storage suite against a real PostgreSQL (`cargo xtask test` provides one).
     #[tokio::test(flavor = "multi_thread")]
     async fn postgres_backend_passes_the_storage_suite() {
-        let url = std::env::var("TEST_DATABASE_URL")
-            .or_else(|_| std::env::var("DATABASE_URL"))
-            .expect("set TEST_DATABASE_URL to a PostgreSQL database (cargo xtask test does)");
+        let url = test_url();
         let store = super::super::Storage::connect(&url).await.unwrap();
         super::super::suite::run(&store).await;
     }

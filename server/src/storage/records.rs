@@ -304,6 +304,29 @@ pub async fn all<S: super::DocumentStore>(
     }
 }
 
+/// Every record of `kinds` in `workspace`, archived and deleted ones too, from the
+/// projection: its ID, the record, and when the server last accepted a change to it
+/// (ms). Reading rows loads no document, so a whole workspace's records cost what
+/// their rows do.
+pub async fn of_workspace<S: super::DocumentStore>(
+    store: &S,
+    workspace: &str,
+    kinds: &[&str],
+) -> Result<Vec<(String, Record, i64)>, ServerError> {
+    let mut records = Vec::new();
+    for kind in kinds {
+        let query = RecordQuery {
+            include_archived: true,
+            include_deleted: true,
+            ..RecordQuery::of(workspace, kind, 2_000)
+        };
+        for row in all(store, query).await? {
+            records.push((row.id.to_string(), row.record()?, row.updated_at));
+        }
+    }
+    Ok(records)
+}
+
 /// The `meta` key holding the projection's version ([`saha_core::read_model::version`]
 /// and [`LAYOUT`]).
 const VERSION_KEY: &str = "records_version";

@@ -34,6 +34,14 @@ pub trait TableTx {
         from: &str,
         to: Option<&str>,
     ) -> Result<Vec<(String, Vec<u8>)>, ServerError>;
+    /// The first `limit` entries with `from <= key < to`, in key order.
+    fn scan_first(
+        &mut self,
+        table: &str,
+        from: &str,
+        to: &str,
+        limit: usize,
+    ) -> Result<Vec<(String, Vec<u8>)>, ServerError>;
     /// The last `limit` entries with `from <= key < to`, last first.
     fn scan_last(
         &mut self,
@@ -98,13 +106,14 @@ fn scan_table(
     t: &impl ReadableTable<&'static str, &'static [u8]>,
     from: &str,
     to: Option<&str>,
+    limit: usize,
 ) -> Result<Vec<(String, Vec<u8>)>, ServerError> {
     let mut out = Vec::new();
     let range = match to {
         Some(to) => t.range::<&str>(from..to)?,
         None => t.range::<&str>(from..)?,
     };
-    for entry in range {
+    for entry in range.take(limit) {
         let (k, v) = entry?;
         out.push((k.value().to_owned(), v.value().to_vec()));
     }
@@ -141,7 +150,21 @@ impl TableTx for RedbRead<'_> {
         to: Option<&str>,
     ) -> Result<Vec<(String, Vec<u8>)>, ServerError> {
         match self.0.open_table(def(table)) {
-            Ok(t) => scan_table(&t, from, to),
+            Ok(t) => scan_table(&t, from, to, usize::MAX),
+            Err(redb::TableError::TableDoesNotExist(_)) => Ok(Vec::new()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn scan_first(
+        &mut self,
+        table: &str,
+        from: &str,
+        to: &str,
+        limit: usize,
+    ) -> Result<Vec<(String, Vec<u8>)>, ServerError> {
+        match self.0.open_table(def(table)) {
+            Ok(t) => scan_table(&t, from, Some(to), limit),
             Err(redb::TableError::TableDoesNotExist(_)) => Ok(Vec::new()),
             Err(e) => Err(e.into()),
         }
@@ -185,7 +208,18 @@ impl TableTx for RedbWrite<'_> {
         to: Option<&str>,
     ) -> Result<Vec<(String, Vec<u8>)>, ServerError> {
         let t = self.0.open_table(def(table))?;
-        scan_table(&t, from, to)
+        scan_table(&t, from, to, usize::MAX)
+    }
+
+    fn scan_first(
+        &mut self,
+        table: &str,
+        from: &str,
+        to: &str,
+        limit: usize,
+    ) -> Result<Vec<(String, Vec<u8>)>, ServerError> {
+        let t = self.0.open_table(def(table))?;
+        scan_table(&t, from, Some(to), limit)
     }
 
     fn scan_last(
@@ -213,7 +247,7 @@ impl TableTx for RedbWrite<'_> {
 
 enum Op {
     Get(String, String),
-    Scan(String, String, Option<String>),
+    Scan(String, String, Option<String>, Option<usize>),
     ScanLast(String, String, String, usize),
     Put(String, String, Vec<u8>),
     Delete(String, String),
@@ -350,7 +384,32 @@ impl TableTx for PgTx {
         from: &str,
         to: Option<&str>,
     ) -> Result<Vec<(String, Vec<u8>)>, ServerError> {
-        match self.ask(Op::Scan(table.into(), from.into(), to.map(str::to_owned)))? {
+        match self.ask(Op::Scan(
+            table.into(),
+            from.into(),
+            to.map(str::to_owned),
+            None,
+        ))? {
+            Answer::Rows(rows) => Ok(rows),
+            _ => Err(ServerError::Storage(
+                "table bridge: unexpected answer".into(),
+            )),
+        }
+    }
+
+    fn scan_first(
+        &mut self,
+        table: &str,
+        from: &str,
+        to: &str,
+        limit: usize,
+    ) -> Result<Vec<(String, Vec<u8>)>, ServerError> {
+        match self.ask(Op::Scan(
+            table.into(),
+            from.into(),
+            Some(to.into()),
+            Some(limit),
+        ))? {
             Answer::Rows(rows) => Ok(rows),
             _ => Err(ServerError::Storage(
                 "table bridge: unexpected answer".into(),
@@ -455,13 +514,14 @@ async fn serve_job(url: &str, conn: &mut Option<sqlx::PgConnection>, job: Job) {
                     .await
                     .map(Answer::Value)
             }
-            Op::Scan(table, from, to) => sqlx::query_as::<_, (String, Vec<u8>)>(
+            Op::Scan(table, from, to, limit) => sqlx::query_as::<_, (String, Vec<u8>)>(
                 "SELECT key, value FROM kv WHERE tbl = $1 AND key >= $2 \
-                 AND ($3::text IS NULL OR key < $3) ORDER BY key",
+                 AND ($3::text IS NULL OR key < $3) ORDER BY key LIMIT $4",
             )
             .bind(table)
             .bind(from)
             .bind(to)
+            .bind(limit.map(|l| l.min(i64::MAX as usize) as i64))
             .fetch_all(&mut *c)
             .await
             .map(Answer::Rows),

@@ -1626,8 +1626,9 @@ impl Hub {
             let full = page.len() == FEED_PAGE;
             let mut page = page;
             if let Storage::Postgres(pg) = &self.storage {
-                // This node's own writes are in memory and announced already.
-                page.retain(|d| !pg.is_own(d));
+                // This node's own writes are in memory and announced already (unless
+                // another node's change came just before one: `PgStore::is_own`).
+                page.retain(|d| !pg.is_own(d, cursor));
             }
             self.apply_remote(page).await?;
             if let Ok(mut cursors) = self.remote_cursors.lock() {

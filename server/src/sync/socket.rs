@@ -29,6 +29,8 @@ const CLOSE_PROTOCOL_ERROR: u16 = 1002;
 const CLOSE_GOING_AWAY: u16 = 1001;
 /// Close code for a policy violation (wrong frame type).
 const CLOSE_POLICY: u16 = 1008;
+/// Close code for a message too big to process.
+const CLOSE_TOO_BIG: u16 = 1009;
 
 /// How long a new socket may take to send its `join`.
 const JOIN_TIMEOUT: Duration = Duration::from_secs(15);
@@ -38,6 +40,11 @@ enum End {
     PeerLeft,
     ServerClosing,
     Violation(u16, String),
+    /// The peer took nothing we sent for [`SocketContext::send_timeout`]: a client that
+    /// stopped reading (or a network that stopped carrying) holds a task and its
+    /// socket, and with a full send buffer it would block this loop, pings included,
+    /// for good.
+    Stalled,
 }
 
 /// Everything one sync connection runs with.
@@ -46,6 +53,8 @@ pub struct SocketContext {
     pub directory: Arc<Directory>,
     pub rate: Arc<MessageRate>,
     pub ping_every: Duration,
+    /// How long one frame may wait for the peer to take it.
+    pub send_timeout: Duration,
     pub grant: Grant,
     pub ip: String,
 }
@@ -56,6 +65,7 @@ pub async fn serve(socket: WebSocket, ctx: SocketContext) {
         directory,
         rate,
         ping_every,
+        send_timeout,
         mut grant,
         ip,
     } = ctx;
@@ -138,6 +148,10 @@ pub async fn serve(socket: WebSocket, ctx: SocketContext) {
                 }
                 Some(Ok(WsMessage::Close(_))) | None => break End::PeerLeft,
                 Some(Err(e)) => {
+                    let e = e.into_inner();
+                    if let Some(tungstenite::Error::Capacity(too_big)) = e.downcast_ref::<tungstenite::Error>() {
+                        break End::Violation(CLOSE_TOO_BIG, format!("{too_big}: the server takes smaller messages"));
+                    }
                     // A dropped connection (no closing handshake) is how phones leave.
                     tracing::debug!(peer = ?conn.remote_id(), error = %e, "sync connection lost");
                     break End::PeerLeft;
@@ -191,48 +205,66 @@ pub async fn serve(socket: WebSocket, ctx: SocketContext) {
                     break End::Violation(CLOSE_POLICY, "peer stopped answering pings".into());
                 }
                 unanswered_pings += 1;
-                if sink.send(WsMessage::Ping(Default::default())).await.is_err() {
-                    break End::PeerLeft;
+                match tokio::time::timeout(send_timeout, sink.send(WsMessage::Ping(Default::default()))).await {
+                    Ok(Ok(())) => continue,
+                    Ok(Err(_)) => break End::PeerLeft,
+                    Err(_) => break End::Stalled,
                 }
-                continue;
             }
         };
+        let mut stalled = false;
         for msg in outgoing {
-            if sink
-                .send(WsMessage::Binary(msg.encode().into()))
-                .await
-                .is_err()
+            match tokio::time::timeout(
+                send_timeout,
+                sink.send(WsMessage::Binary(msg.encode().into())),
+            )
+            .await
             {
-                return;
+                Ok(Ok(())) => {}
+                Ok(Err(_)) => return,
+                Err(_) => {
+                    stalled = true;
+                    break;
+                }
             }
+        }
+        if stalled {
+            break End::Stalled;
         }
     };
 
+    if let End::Stalled = end {
+        // Nothing more can be sent; dropping the socket closes it.
+        tracing::warn!(peer = ?conn.remote_id(), user = %grant.email, "closing a sync connection that stopped reading");
+        return;
+    }
+
     if let End::ServerClosing = end {
-        let _ = sink
-            .send(WsMessage::Close(Some(CloseFrame {
-                code: CLOSE_GOING_AWAY,
-                reason: "server shutting down".into(),
-            })))
-            .await;
+        let close = sink.send(WsMessage::Close(Some(CloseFrame {
+            code: CLOSE_GOING_AWAY,
+            reason: "server shutting down".into(),
+        })));
+        let _ = tokio::time::timeout(send_timeout, close).await;
     }
     if let End::Violation(code, reason) = end {
         tracing::warn!(peer = ?conn.remote_id(), user = %grant.email, %reason, "closing sync connection");
         let error = Message::Error {
             message: reason.clone(),
         };
-        let _ = sink.send(WsMessage::Binary(error.encode().into())).await;
+        let sent = sink.send(WsMessage::Binary(error.encode().into()));
+        if tokio::time::timeout(send_timeout, sent).await.is_err() {
+            return;
+        }
         let mut reason = reason;
         // A close reason must fit in a control frame (123 bytes).
         while reason.len() > 120 {
             reason.pop();
         }
-        let _ = sink
-            .send(WsMessage::Close(Some(CloseFrame {
-                code,
-                reason: reason.into(),
-            })))
-            .await;
+        let close = sink.send(WsMessage::Close(Some(CloseFrame {
+            code,
+            reason: reason.into(),
+        })));
+        let _ = tokio::time::timeout(send_timeout, close).await;
     }
 }
 
