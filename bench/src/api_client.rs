@@ -131,26 +131,24 @@ impl ApiClient {
         Ok((status, body))
     }
 
-    pub async fn get(&self, path: &str) -> Result<Answer, PeerError> {
-        let response = self
-            .http
+    /// `GET path` with the session cookie; the response, its body unread.
+    async fn get_response(&self, path: &str) -> Result<reqwest::Response, PeerError> {
+        self.http
             .get(format!("{}{path}", self.base))
             .header(reqwest::header::COOKIE, &self.cookie)
             .send()
             .await
-            .map_err(err)?;
+            .map_err(err)
+    }
+
+    pub async fn get(&self, path: &str) -> Result<Answer, PeerError> {
+        let response = self.get_response(path).await?;
         Self::answer(response).await
     }
 
     /// A GET whose body is kept as bytes (a file download).
     pub async fn get_bytes(&self, path: &str) -> Result<(StatusCode, Vec<u8>), PeerError> {
-        let response = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header(reqwest::header::COOKIE, &self.cookie)
-            .send()
-            .await
-            .map_err(err)?;
+        let response = self.get_response(path).await?;
         let status = response.status();
         let bytes = response.bytes().await.map_err(err)?;
         Ok((status, bytes.to_vec()))
@@ -175,6 +173,52 @@ impl ApiClient {
 
     pub async fn post(&self, path: &str, body: &Value) -> Result<Answer, PeerError> {
         self.send(reqwest::Method::POST, path, body).await
+    }
+
+    /// Uploads `bytes` as an attachment called `name`, chunk by chunk as the app does
+    /// (`/api/v1/blobs/{hash}`); the completion's answer and the file's SHA-256.
+    pub async fn upload(&self, bytes: &[u8], name: &str) -> Result<(Answer, String), PeerError> {
+        use sha2::Digest;
+        let hash = hex::encode(sha2::Sha256::digest(bytes));
+        let chunk = saha_core::record::attachment::CHUNK_BYTES;
+        for (index, part) in bytes.chunks(chunk).enumerate() {
+            let response = self
+                .http
+                .put(format!(
+                    "{}/api/v1/blobs/{hash}/chunks/{index}?size={}",
+                    self.base,
+                    bytes.len()
+                ))
+                .header(reqwest::header::COOKIE, &self.cookie)
+                .body(part.to_vec())
+                .send()
+                .await
+                .map_err(err)?;
+            let answer = Self::answer(response).await?;
+            if !answer.0.is_success() {
+                return Ok((answer, hash));
+            }
+        }
+        let done = self
+            .post(
+                &format!("/api/v1/blobs/{hash}/complete"),
+                &serde_json::json!({ "size": bytes.len(), "name": name }),
+            )
+            .await?;
+        Ok((done, hash))
+    }
+
+    /// Streams a GET's body, counting its bytes without keeping them.
+    pub async fn download_len(&self, path: &str) -> Result<(StatusCode, u64), PeerError> {
+        use futures_util::StreamExt;
+        let response = self.get_response(path).await?;
+        let status = response.status();
+        let mut stream = response.bytes_stream();
+        let mut len = 0u64;
+        while let Some(chunk) = stream.next().await {
+            len += chunk.map_err(err)?.len() as u64;
+        }
+        Ok((status, len))
     }
 
     /// A fresh single-use sync URL (`POST /api/sync/ticket`).

@@ -15,6 +15,11 @@
 //!                        [--shared 5] [--private 2] [--people 400] [--max-gap-ms 1500]
 //!                        [--seed S]
 //!                        [--database-url URL --nodes 2] [--out FILE.json]
+//! saha-bench attachments --saha-bin BIN --site-root DIR [--big-mib 10] [--concurrent 50]
+//!                        [--each-mib 5] [--out FILE.json]
+//! saha-bench soak --saha-bin BIN --site-root DIR [--seconds 3600] [--writers 4]
+//!                 [--records 20] [--campaign-seconds 60] [--people 60]
+//!                 [--database-url URL] [--out FILE.json]
 //! ```
 
 use std::collections::HashMap;
@@ -83,7 +88,7 @@ async fn main() -> ExitCode {
     let raw: Vec<String> = std::env::args().skip(1).collect();
     let Some(command) = raw.first().cloned() else {
         eprintln!(
-            "usage: saha-bench <servers|seed-saha|seed-screens|seed-analytics|import-file|duplicate-scan|erase-time|crash-storm> [options]"
+            "usage: saha-bench <servers|seed-saha|seed-screens|seed-analytics|import-file|duplicate-scan|erase-time|crash-storm|soak|attachments> [options]"
         );
         return ExitCode::from(2);
     };
@@ -97,6 +102,8 @@ async fn main() -> ExitCode {
             "duplicate-scan" => duplicate_scan(&args),
             "erase-time" => erase_time(&args).await,
             "crash-storm" => crash_storm(&args).await,
+            "soak" => soak(&args).await,
+            "attachments" => attachments(&args).await,
             other => Err(format!("unknown command {other}")),
         },
         Err(e) => Err(e),
@@ -108,6 +115,28 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Uploads and downloads attachments against a fresh server and prints (or writes to
+/// `--out`) the report as JSON.
+async fn attachments(args: &Args) -> Result<(), String> {
+    let report = saha_bench::attachments::run(
+        &PathBuf::from(args.get("saha-bin")?),
+        &PathBuf::from(args.get("site-root")?),
+        args.num("big-mib", 10)?,
+        args.num("concurrent", 50)?,
+        args.num("each-mib", 5)?,
+    )
+    .await?;
+    let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+    match args.get("out") {
+        Ok(out) => std::fs::write(out, &json).map_err(|e| format!("writing {out}: {e}"))?,
+        Err(_) => println!("{json}"),
+    }
+    if report.failures > 0 {
+        return Err(format!("{} uploads or downloads failed", report.failures));
+    }
+    Ok(())
 }
 
 /// Writes the import benchmark's file: `--rows` accounts in fifteen columns, as
@@ -480,6 +509,55 @@ async fn size_workloads(
         },
         "rss_after": rss,
     }))
+}
+
+/// The soak ([`saha_bench::soak`]): prints its report as JSON (and writes it to
+/// `--out`); fails when an operation failed or the server logged a warning or an error.
+async fn soak(args: &Args) -> Result<(), String> {
+    let options = saha_bench::soak::SoakOptions {
+        server_bin: PathBuf::from(args.get("saha-bin")?),
+        site_root: PathBuf::from(args.get("site-root")?),
+        data_dir: std::env::temp_dir().join(format!("saha-soak-{}", std::process::id())),
+        database_url: args.get("database-url").ok().map(str::to_owned),
+        duration: std::time::Duration::from_secs(args.num("seconds", 3600)?),
+        writers: args.num("writers", 4)?,
+        records: args.num("records", 20)?,
+        sample_every: std::time::Duration::from_secs(args.num("sample-seconds", 5)?),
+        campaign_every: std::time::Duration::from_secs(args.num("campaign-seconds", 60)?),
+        campaign_people: args.num("people", 60)?,
+    };
+    let report = saha_bench::soak::soak(&options).await?;
+    let json = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+    if let Ok(out) = args.get("out") {
+        std::fs::write(out, &json).map_err(|e| format!("writing {out}: {e}"))?;
+    }
+    eprintln!(
+        "saha-bench: soak on {}: {:.0} s, {} edits, {} feed downloads, {} API calls; RSS \
+         {:+.1} KiB/min, descriptors {:+.2}/min; {} campaigns, {} of {} messages sent, {} \
+         twice, outbox depth at most {} ({:+.2}/min); {} failures, {} server warnings or errors",
+        report.backend,
+        report.seconds,
+        report.edits,
+        report.feed_downloads,
+        report.api_calls,
+        report.rss_kib_per_minute,
+        report.fds_per_minute,
+        report.campaigns,
+        report.campaign_messages.sent,
+        report.campaign_messages.recipients,
+        report.campaign_messages.duplicates,
+        report.outbox_depth_max,
+        report.outbox_depth_per_minute,
+        report.failures.len(),
+        report.server_problems.len()
+    );
+    if !report.clean() {
+        return Err(format!(
+            "the soak was not clean: failures {:?}; server log {:?}; campaigns {:?}",
+            report.failures, report.server_problems, report.campaign_messages
+        ));
+    }
+    Ok(())
 }
 
 /// The crash storm ([`saha_bench::torture`]): prints its report as JSON (and writes it

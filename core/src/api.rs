@@ -474,6 +474,14 @@ pub enum ApiErrorCode {
     UnknownField,
     /// The request body is too large.
     PayloadTooLarge,
+    /// The workspace's attachments fill its quota.
+    QuotaExceeded,
+    /// A file of a type Saha does not keep.
+    UnsupportedMediaType,
+    /// The uploaded bytes do not have the SHA-256 the upload named.
+    HashMismatch,
+    /// The file has not been uploaded (whole) yet.
+    UploadIncomplete,
     /// The server failed; the details are in its log.
     Internal,
     /// The app's own: no answer from the server (offline, unreachable).
@@ -511,6 +519,10 @@ impl ApiErrorCode {
         ApiErrorCode::ChangeRefused,
         ApiErrorCode::UnknownField,
         ApiErrorCode::PayloadTooLarge,
+        ApiErrorCode::QuotaExceeded,
+        ApiErrorCode::UnsupportedMediaType,
+        ApiErrorCode::HashMismatch,
+        ApiErrorCode::UploadIncomplete,
         ApiErrorCode::Internal,
         ApiErrorCode::Network,
         ApiErrorCode::BadAnswer,
@@ -544,6 +556,10 @@ impl ApiErrorCode {
             ApiErrorCode::ChangeRefused => "change_refused",
             ApiErrorCode::UnknownField => "unknown_field",
             ApiErrorCode::PayloadTooLarge => "payload_too_large",
+            ApiErrorCode::QuotaExceeded => "quota_exceeded",
+            ApiErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ApiErrorCode::HashMismatch => "hash_mismatch",
+            ApiErrorCode::UploadIncomplete => "upload_incomplete",
             ApiErrorCode::Internal => "internal",
             ApiErrorCode::Network => "network",
             ApiErrorCode::BadAnswer => "bad_answer",
@@ -847,7 +863,7 @@ mod tests {
             r#"{"error":"invalid_credentials","message":"wrong email or password"}"#
         );
         let newer: ApiError =
-            serde_json::from_str(r#"{"error":"quota_exceeded","message":"x"}"#).unwrap();
+            serde_json::from_str(r#"{"error":"a_code_of_a_newer_server","message":"x"}"#).unwrap();
         assert_eq!(newer.error, ApiErrorCode::Unknown);
         for code in ApiErrorCode::ALL {
             let text = serde_json::to_string(code).unwrap();

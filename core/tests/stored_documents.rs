@@ -161,34 +161,50 @@ fn documents_saved_by_an_earlier_release_load_unchanged() {
         // Keys added since: `archived_at` and `deleted_at` (every kind, 2026-12-03), and
         // `merged_into` (every kind, 2026-12-05: duplicates merged), a quote's
         // `revision` (2026-12-03, quotes and the orders and invoices made from them),
-        // and a sales document's `order_date` (2026-12-05: orders imported with their day).
+        // and a sales document's `order_date` (2026-12-05: orders imported with their day);
+        // `attachments` (every kind, 2026-12-07: photos, voice notes and documents).
         let since: &[&str] = match kind {
             "quote" | "order" | "invoice" => &[
                 "archived_at",
+                "attachments",
                 "deleted_at",
                 "merged_into",
                 "order_date",
                 "revision",
             ],
             // A campaign's e-mail `subject` (2026-12-03).
-            "campaign" => &["archived_at", "deleted_at", "merged_into", "subject"],
+            "campaign" => &[
+                "archived_at",
+                "attachments",
+                "deleted_at",
+                "merged_into",
+                "subject",
+            ],
             // A lead's consent log, e.g. from a web form (2026-12-03), and its
             // `tax_number`, matched at conversion (2026-12-05).
             "lead" => &[
                 "archived_at",
+                "attachments",
                 "consents",
                 "deleted_at",
                 "merged_into",
                 "tax_number",
             ],
             // A product's `unit_cost`, kept by the lines priced from it (2026-12-03).
-            "product" => &["archived_at", "deleted_at", "merged_into", "unit_cost"],
+            "product" => &[
+                "archived_at",
+                "attachments",
+                "deleted_at",
+                "merged_into",
+                "unit_cost",
+            ],
             // A segment's ABC class and minimum margin filters (2026-12-03).
             // Its matrix group, retention and bought / not bought product filters
             // (2026-12-04), and its RFM filters (2026-12-04, later).
             "segment" => &[
                 "abc_class",
                 "archived_at",
+                "attachments",
                 "bought_product",
                 "deleted_at",
                 "loyalty_group",
@@ -204,10 +220,11 @@ fn documents_saved_by_an_earlier_release_load_unchanged() {
             "account" => &[
                 "annual_potential",
                 "archived_at",
+                "attachments",
                 "deleted_at",
                 "merged_into",
             ],
-            _ => &["archived_at", "deleted_at", "merged_into"],
+            _ => &["archived_at", "attachments", "deleted_at", "merged_into"],
         };
         assert_eq!(added, since, "{kind}");
     }

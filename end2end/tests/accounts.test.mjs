@@ -64,6 +64,10 @@ describe('accounts', () => {
     const b = await openApp(contextB, server.url, new URL(detailUrl).pathname);
     await b.locator('article.detail h1', { hasText: 'Deniz Nakliyat' }).waitFor();
 
+    // The edit form's code is a lazily loaded part: offline, only the service worker
+    // has it, once it has stored every part (the fresh-clone run of a2ad66c went
+    // offline before that and timed out waiting for the form).
+    await waitForOfflineReady(a);
     await contextA.setOffline(true);
     await a.locator('output.sync[data-sync="offline"]').waitFor();
     await a.getByRole('link', { name: 'Düzenle' }).click();

@@ -58,8 +58,8 @@ export async function startServer(extraArgs = []) {
   };
 }
 
-export async function launch() {
-  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+export async function launch(extraArgs = []) {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: [...CHROMIUM_ARGS, ...extraArgs] });
 }
 
 /** A phone-sized context (390×844) in the given locale. */
@@ -112,8 +112,20 @@ export async function openApp(context, url, path = '/accounts', who = OWNER) {
   return page;
 }
 
-export async function waitForSynced(page) {
-  await page.locator('output.sync[data-sync="synced"]').waitFor({ timeout: 15_000 });
+/**
+ * Waits until the sync badge says synced. On a timeout the error names the state the
+ * badge was in, so a stuck sync and a slow one can be told apart.
+ */
+export async function waitForSynced(page, timeout = 15_000) {
+  try {
+    await page.locator('output.sync[data-sync="synced"]').waitFor({ timeout });
+  } catch (error) {
+    const badge = page.locator('output.sync');
+    const state = await badge
+      .evaluate((e) => `data-sync=${e.dataset.sync} incoming=${e.dataset.incoming} text=${e.textContent.trim()}`)
+      .catch(() => 'no sync badge');
+    throw new Error(`not synced after ${timeout} ms (${state}): ${error.message}`);
+  }
 }
 
 /**

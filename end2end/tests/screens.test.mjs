@@ -158,7 +158,8 @@ async function openSynced(options) {
   // axe-core is put into the page from the test; the app's CSP would refuse it.
   const context = await browser.newContext({ hasTouch: true, bypassCSP: true, ...options });
   const page = await openApp(context, server.url, '/today');
-  await waitForSynced(page);
+  // Three passes bootstrap at once; on CI's two cores that can take longer than one.
+  await waitForSynced(page, 60_000);
   await page.goto(`${server.url}/${SECTIONS.campaign}/${seeded.at(-1)[1]}`);
   await page.locator('article.detail h1').waitFor();
   return { context, page };

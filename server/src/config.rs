@@ -355,6 +355,40 @@ pub struct Config {
     )]
     pub smtp_from: String,
 
+    /// Where attachments' bytes are kept: a directory (`file:///srv/saha-blobs` or a
+    /// path) or an S3-compatible bucket (`s3://bucket`, with the `AWS_*` variables, e.g.
+    /// `AWS_ENDPOINT`, `AWS_ACCESS_KEY_ID`). Default: `<data dir>/blobs`. Several nodes
+    /// need a bucket (or a shared directory) so that every node serves every file.
+    #[arg(long, env = "SAHA_BLOB_URL", global = true)]
+    pub blob_url: Option<String>,
+
+    /// Largest attachment taken, in MiB.
+    #[arg(
+        long,
+        env = "SAHA_MAX_ATTACHMENT_MIB",
+        default_value_t = 25,
+        global = true
+    )]
+    pub max_attachment_mib: u64,
+
+    /// Hours a file no record holds is kept before it is removed (a file may be
+    /// uploaded before the change that attaches it arrives).
+    #[arg(long, env = "SAHA_ATTACHMENT_GRACE_HOURS", default_value_t = 7 * 24, global = true)]
+    pub attachment_grace_hours: u64,
+
+    /// Seconds between sweeps for files no record holds.
+    #[arg(
+        long,
+        env = "SAHA_ATTACHMENT_SWEEP_SECONDS",
+        default_value_t = 3_600,
+        global = true
+    )]
+    pub attachment_sweep_seconds: u64,
+
+    /// MiB of attachments one workspace may keep.
+    #[arg(long, env = "SAHA_WORKSPACE_ATTACHMENT_QUOTA_MIB", default_value_t = 10 * 1024, global = true)]
+    pub workspace_attachment_quota_mib: u64,
+
     /// Where the development SMS provider writes messages (one JSON line each);
     /// default `<data dir>/sms-outbox.jsonl`.
     #[arg(long, env = "SAHA_SMS_LOG", global = true)]
@@ -393,6 +427,11 @@ impl Config {
             smtp_url: None,
             smtp_from: "Saha <noreply@saha.invalid>".to_owned(),
             sms_log: None,
+            blob_url: None,
+            attachment_grace_hours: 7 * 24,
+            attachment_sweep_seconds: 3_600,
+            max_attachment_mib: 25,
+            workspace_attachment_quota_mib: 1024,
         }
     }
 

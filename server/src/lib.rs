@@ -10,10 +10,12 @@
 //! [`http`] (the router and the JSON API, one file per concern), [`directory`]
 //! (workspaces, members, teams, invitations, sessions, audit log), [`throttle`] (login
 //! limits and message rates), [`outbox`] (campaign sending), [`privacy`] (the log of
-//! people's KVKK requests), [`mod@start`] (opening and
+//! people's KVKK requests), [`attachments`] (the bytes of files on records: uploads,
+//! the blob store, downloads), [`mod@start`] (opening and
 //! shutting down a server) and [`admin`] (the operator commands).
 
 pub mod admin;
+pub mod attachments;
 pub mod backup;
 pub mod config;
 pub mod directory;

@@ -98,6 +98,25 @@ impl RunningServer {
     }
 }
 
+/// Runs `job` every `period` (the first time at once; at most once a second) until the
+/// hub closes: the server's scheduled work (retention runs, the attachments' sweep).
+pub async fn every<F, Fut>(hub: &Hub, period: Duration, mut job: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let mut tick = tokio::time::interval(period.max(Duration::from_secs(1)));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut closing = hub.closing();
+    loop {
+        tokio::select! {
+            _ = closing.changed() => return,
+            _ = tick.tick() => {}
+        }
+        job().await;
+    }
+}
+
 /// The storage `config` asks for: PostgreSQL with a database URL, else the embedded
 /// file in the data directory.
 pub async fn open_storage(config: &Config) -> Result<Storage, ServerError> {
@@ -128,6 +147,7 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
     crate::webhooks::dispatch::start(&state)?;
     tokio::spawn(crate::sync::hub::evict_idle(hub.clone()));
     tokio::spawn(crate::privacy::retention::schedule(state.clone()));
+    tokio::spawn(crate::attachments::schedule_sweeps(state.clone()));
     if let Storage::Postgres(pg) = hub.storage() {
         tokio::spawn(crate::sync::hub::follow_other_nodes(
             hub.clone(),

@@ -54,15 +54,25 @@ async fn fetch(
     path: &str,
     body: Option<String>,
 ) -> Result<web_sys::Response, HttpError> {
+    let body = body.map(|b| (wasm_bindgen::JsValue::from_str(&b), "application/json"));
+    fetch_body(method, path, body).await
+}
+
+/// Like [`fetch`], with any body the browser can send (bytes, a `Blob`) and its type.
+async fn fetch_body(
+    method: &str,
+    path: &str,
+    body: Option<(wasm_bindgen::JsValue, &str)>,
+) -> Result<web_sys::Response, HttpError> {
     let window = web_sys::window().ok_or_else(|| HttpError::Network("no window".into()))?;
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     init.set_credentials(web_sys::RequestCredentials::SameOrigin);
     let headers = web_sys::Headers::new().map_err(|e| HttpError::Network(describe(&e)))?;
     let _ = headers.set("accept", "application/json");
-    if let Some(body) = &body {
-        let _ = headers.set("content-type", "application/json");
-        init.set_body(&wasm_bindgen::JsValue::from_str(body));
+    if let Some((body, content_type)) = &body {
+        let _ = headers.set("content-type", content_type);
+        init.set_body(body);
     }
     init.set_headers(&headers);
     let response = JsFuture::from(window.fetch_with_str_and_init(path, &init))
@@ -130,6 +140,24 @@ pub async fn send<B: Serialize, T: DeserializeOwned>(
 
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Result<T, HttpError> {
     send("POST", path, body).await
+}
+
+/// `PUT`s `body` (bytes or a `Blob`) as `application/octet-stream`; parses the answer.
+pub async fn put_bytes<T: DeserializeOwned>(
+    path: &str,
+    body: &wasm_bindgen::JsValue,
+) -> Result<T, HttpError> {
+    let response = fetch_body(
+        "PUT",
+        path,
+        Some((body.clone(), "application/octet-stream")),
+    )
+    .await?;
+    if response.ok() {
+        parse(&body_text(&response).await)
+    } else {
+        Err(failure(&response).await)
+    }
 }
 
 /// Calls `method` on an object by name, with no arguments.

@@ -10,9 +10,14 @@
 //! - `synced`: key document ID, value the heads the server last confirmed (hex, comma
 //!   separated), so the pending count survives a reload while offline.
 //! - `meta`: small settings such as the workspace index ID and the read model's version.
+//! - `files`: key an attachment's SHA-256, value its bytes as a `Blob`: the file taken on
+//!   this device (kept until uploaded, and as the offline copy) or one opened here.
+//! - `uploads`: key an attachment's SHA-256, value its name: files still to upload
+//!   ([`crate::client::files`]).
 //!
 //! Version 1 of the database had no `read_model`; opening it as version 2 adds the store
-//! empty, and the app rebuilds the read model from the documents.
+//! empty, and the app rebuilds the read model from the documents. Version 3 adds `files`
+//! and `uploads`.
 //!
 //! IndexedDB's cost is per transaction, not per byte, so every write is a batch:
 //! [`LocalStore::write`] puts any number of chunks in one transaction. Batches of
@@ -32,12 +37,14 @@ use saha_core::DocumentId;
 pub fn db_name(user_id: &str) -> String {
     format!("saha-{user_id}")
 }
-const DB_VERSION: u8 = 2;
+const DB_VERSION: u8 = 3;
 const CHUNKS: &str = "chunks";
 const READ_MODEL: &str = "read_model";
 const ALL_STORES: [&str; 4] = [CHUNKS, READ_MODEL, SYNCED, META];
 const SYNCED: &str = "synced";
 const META: &str = "meta";
+const FILES: &str = "files";
+const UPLOADS: &str = "uploads";
 
 /// One write of a batch.
 pub enum Write {
@@ -195,6 +202,10 @@ impl LocalStore {
                 }
                 if event.old_version() < 2.0 {
                     db.create_object_store(READ_MODEL).build()?;
+                }
+                if event.old_version() < 3.0 {
+                    db.create_object_store(FILES).build()?;
+                    db.create_object_store(UPLOADS).build()?;
                 }
                 Ok(())
             })
@@ -376,6 +387,87 @@ impl LocalStore {
         Ok(())
     }
 
+    /// Keeps `blob` as the bytes of file `hash`; with `upload`, also queues it for
+    /// uploading under that name. One transaction, with the browser's default
+    /// durability: until it is uploaded this is the file's only copy.
+    pub async fn put_file(
+        &self,
+        hash: &str,
+        blob: &web_sys::Blob,
+        upload: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction([FILES, UPLOADS])
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .map_err(err)?;
+        let files = tx.object_store(FILES).map_err(err)?;
+        let value: JsValue = blob.clone().into();
+        files
+            .put(value)
+            .with_key(hash.to_owned())
+            .build()
+            .map_err(err)?;
+        if let Some(name) = upload {
+            tx.object_store(UPLOADS)
+                .map_err(err)?
+                .put(name.to_owned())
+                .with_key(hash.to_owned())
+                .build()
+                .map_err(err)?;
+        }
+        tx.commit().await.map_err(err)?;
+        Ok(())
+    }
+
+    /// The bytes of file `hash` if this device has them.
+    pub async fn file(&self, hash: &str) -> Result<Option<web_sys::Blob>, StoreError> {
+        let tx = self
+            .db
+            .transaction(FILES)
+            .with_mode(TransactionMode::Readonly)
+            .build()
+            .map_err(err)?;
+        let files = tx.object_store(FILES).map_err(err)?;
+        let value: Option<JsValue> = files
+            .get::<JsValue, String, String>(hash.to_owned())
+            .await
+            .map_err(err)?;
+        Ok(value.and_then(|v| v.dyn_into::<web_sys::Blob>().ok()))
+    }
+
+    /// Files waiting to be uploaded: (hash, name).
+    pub async fn pending_uploads(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let tx = self
+            .db
+            .transaction(UPLOADS)
+            .with_mode(TransactionMode::Readonly)
+            .build()
+            .map_err(err)?;
+        let uploads = tx.object_store(UPLOADS).map_err(err)?;
+        let keys: Vec<String> = collect(uploads.get_all_keys::<String>().await.map_err(err)?)?;
+        let names: Vec<String> = collect(uploads.get_all::<String>().await.map_err(err)?)?;
+        Ok(keys.into_iter().zip(names).collect())
+    }
+
+    /// Takes file `hash` off the upload queue (its bytes stay as the offline copy).
+    pub async fn uploaded(&self, hash: &str) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(UPLOADS)
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .map_err(err)?;
+        tx.object_store(UPLOADS)
+            .map_err(err)?
+            .delete::<String, String>(hash.to_owned())
+            .build()
+            .map_err(err)?;
+        tx.commit().await.map_err(err)?;
+        Ok(())
+    }
+
     /// Closes this connection to the database (before deleting it: an open connection
     /// blocks the deletion).
     pub fn close(&self) {
@@ -395,13 +487,14 @@ impl LocalStore {
 
     /// Deletes everything stored on this device (used when a test or a user wipes data).
     pub async fn clear(&self) -> Result<(), StoreError> {
+        let every = [CHUNKS, READ_MODEL, SYNCED, META, FILES, UPLOADS];
         let tx = self
             .db
-            .transaction(ALL_STORES)
+            .transaction(every)
             .with_mode(TransactionMode::Readwrite)
             .build()
             .map_err(err)?;
-        for name in ALL_STORES {
+        for name in every {
             tx.object_store(name).map_err(err)?.clear().map_err(err)?;
         }
         tx.commit().await.map_err(err)?;

@@ -1,10 +1,12 @@
 //! The browser side of the data path: records live as Automerge documents in a
 //! [`repo::Repo`], persisted by [`local_store`] in IndexedDB and exchanged with the server
 //! by [`sync_client`] over the automerge-repo protocol, on a ticket bought with the
-//! [`session`] of the signed-in member ([`http`] talks to the JSON API).
+//! [`session`] of the signed-in member ([`http`] talks to the JSON API). The bytes of
+//! attachments take their own way: [`files`] keeps them in IndexedDB and uploads them.
 
 pub mod audit;
 pub mod error;
+pub mod files;
 pub mod http;
 pub mod local_store;
 pub mod repo;

@@ -21,7 +21,7 @@
 //! Deleted records leave every view for the bin ([`Repo::bin`]).
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
 
 use automerge::{Automerge, ChangeHash};
@@ -54,6 +54,9 @@ const COMPACT_AFTER_CHUNKS: u32 = 32;
 const META_INDEX: &str = "workspace_index";
 /// (The key predates quote and order numbers; the book holds every series.)
 const META_NUMBER_BOOK: &str = "invoice_numbers";
+/// Quotes and orders this device made while it had no numbers left (IDs, comma
+/// separated): the only ones it numbers later ([`Repo::number_waiting`]).
+const META_UNNUMBERED: &str = "unnumbered";
 /// The server's change-feed cursor this device has taken in everything up to.
 const META_FEED_CURSOR: &str = "feed_cursor";
 /// The newest erasure (its `erasedAt`, ms) this device has dropped the documents of.
@@ -196,6 +199,8 @@ struct Inner {
     service: RwSignal<ServiceSettings>,
     company: RwSignal<CompanyDetails>,
     numbers: RefCell<NumberBook>,
+    /// See [`META_UNNUMBERED`].
+    unnumbered: RefCell<BTreeSet<DocumentId>>,
     connectivity: RwSignal<Connectivity>,
     pending: RwSignal<usize>,
     missing: RwSignal<usize>,
@@ -345,6 +350,9 @@ impl Repo {
         let numbers: NumberBook = meta(META_NUMBER_BOOK)
             .and_then(|v| serde_json::from_str(&v).ok())
             .unwrap_or_default();
+        let unnumbered: BTreeSet<DocumentId> = meta(META_UNNUMBERED)
+            .map(|v| v.split(',').filter_map(|id| id.parse().ok()).collect())
+            .unwrap_or_default();
         let stored_index: Option<DocumentId> = meta(META_INDEX).and_then(|v| v.parse().ok());
         if stored_index != Some(index) {
             store
@@ -395,6 +403,7 @@ impl Repo {
             service: RwSignal::new(settings.service),
             company: RwSignal::new(settings.company),
             numbers: RefCell::new(numbers),
+            unnumbered: RefCell::new(unnumbered),
             connectivity: RwSignal::new(Connectivity::Offline),
             missing: RwSignal::new(0),
             storage_error: RwSignal::new(None),
@@ -438,6 +447,8 @@ impl Repo {
         let rebuilt = rebuilt.map_or(wasm_bindgen::JsValue::NULL, |why| why.to_string().into());
         let _ = js_sys::Reflect::set(&timings, &"rebuilt".into(), &rebuilt);
         let _ = js_sys::Reflect::set(&js_sys::global(), &"__saha_open_timings".into(), &timings);
+        // Files taken before the app was closed and not uploaded yet show as waiting.
+        wasm_bindgen_futures::spawn_local(super::files::note_queued(repo.clone()));
         Ok(repo)
     }
 
@@ -554,6 +565,11 @@ impl Repo {
     /// Records listed in the workspace that have not arrived yet.
     pub fn missing(&self) -> RwSignal<usize> {
         self.0.missing
+    }
+
+    /// The IndexedDB store, for what is not a document (attachments' bytes).
+    pub fn local_store(&self) -> &LocalStore {
+        &self.0.store
     }
 
     /// Closes the IndexedDB connection; the repository stores nothing afterwards (the
@@ -677,7 +693,13 @@ impl Repo {
     pub async fn create(&self, mut record: Record) -> Result<DocumentId, RepoError> {
         let id = DocumentId::random();
         self.number_new(&mut record).await;
+        let waits = matches!(&record, Record::Sales(d)
+            if d.number.is_empty() && matches!(d.common.kind.as_str(), "quote" | "order"));
         self.save(vec![(id, record)], Vec::new()).await?;
+        if waits {
+            self.0.unnumbered.borrow_mut().insert(id);
+            self.store_unnumbered().await.map_err(RepoError::Store)?;
+        }
         Ok(id)
     }
 
@@ -843,24 +865,26 @@ impl Repo {
         }
     }
 
-    /// Gives numbers to the quotes and orders this member made while the device had
-    /// none left.
+    /// Gives numbers to the quotes and orders this device made while it had none left.
+    /// Only this device's: the member's other devices (and the API) number their own, and
+    /// two devices numbering one document would both change a number the rules let be
+    /// set once, leaving one of them with a change the server never takes.
     async fn number_waiting(&self) -> Result<(), RepoError> {
-        let me = self.0.user_id.clone();
+        let ours = self.0.unnumbered.borrow().clone();
+        if ours.is_empty() {
+            return Ok(());
+        }
         let waiting: Vec<(DocumentId, Record)> = self.0.records.with_untracked(|records| {
-            records
-                .iter()
-                .filter(|(_, view)| match &view.record {
-                    Record::Sales(d) => {
-                        d.number.is_empty()
-                            && d.common.created_by == me
-                            && matches!(d.common.kind.as_str(), "quote" | "order")
-                    }
-                    _ => false,
-                })
-                .map(|(id, view)| (*id, view.record.clone()))
+            ours.iter()
+                .filter_map(|id| Some((*id, records.get(id)?.record.clone())))
+                .filter(|(_, record)| matches!(record, Record::Sales(d) if d.number.is_empty()))
                 .collect()
         });
+        // Numbered meanwhile (or gone): no longer waiting.
+        self.0
+            .unnumbered
+            .borrow_mut()
+            .retain(|id| waiting.iter().any(|(w, _)| w == id));
         let mut numbered = Vec::new();
         for (id, mut record) in waiting {
             self.number_new(&mut record).await;
@@ -868,10 +892,37 @@ impl Repo {
                 numbered.push((id, record));
             }
         }
-        if numbered.is_empty() {
-            return Ok(());
+        if !numbered.is_empty() {
+            let done: Vec<DocumentId> = numbered.iter().map(|(id, _)| *id).collect();
+            self.save(Vec::new(), numbered).await?;
+            self.0
+                .unnumbered
+                .borrow_mut()
+                .retain(|id| !done.contains(id));
         }
-        self.save(Vec::new(), numbered).await
+        self.store_unnumbered().await.map_err(RepoError::Store)
+    }
+
+    async fn store_unnumbered(&self) -> Result<(), String> {
+        let value = self
+            .0
+            .unnumbered
+            .borrow()
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        self.0
+            .store
+            .write(
+                vec![Write::Meta {
+                    key: META_UNNUMBERED.into(),
+                    value,
+                }],
+                true,
+            )
+            .await
+            .map_err(|e| e.0)
     }
 
     async fn store_number_book(&self, book: &NumberBook) -> Result<(), String> {
@@ -1375,6 +1426,10 @@ impl Repo {
     pub fn set_connectivity(&self, state: Connectivity) {
         if self.0.connectivity.get_untracked() != state {
             self.0.connectivity.set(state);
+            // Back online: the files taken meanwhile go up.
+            if state == Connectivity::Online {
+                wasm_bindgen_futures::spawn_local(super::files::upload_queued(self.clone()));
+            }
         }
     }
 

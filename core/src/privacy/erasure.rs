@@ -414,7 +414,12 @@ fn without(value: Value, identity: &Identity) -> Value {
 /// valid record any more (then it is erased instead).
 pub fn anonymise(record: &Record, identity: &Identity) -> Option<Record> {
     let value = serde_json::to_value(record).ok()?;
-    serde_json::from_value(without(value, identity)).ok()
+    let mut rebuilt: Record = serde_json::from_value(without(value, identity)).ok()?;
+    // A photo, a voice message or a document may show or voice the person, and no
+    // masking reaches into a file: an anonymised record keeps none of its attachments
+    // (the server then removes the files no other record holds).
+    rebuilt.common_mut().attachments.clear();
+    Some(rebuilt)
 }
 
 /// What erasing the person whose record is `person` does to `records` (every record
@@ -769,6 +774,25 @@ mod tests {
             emails: vec!["ayse@example.com".into()],
             phones: vec!["5321234567".into()],
         }
+    }
+
+    #[test]
+    fn an_anonymised_record_keeps_no_attachment() {
+        let mut case = make(
+            crate::service::case::KIND,
+            &[("subject", "Ayşe Marker iade istedi")],
+        );
+        case.common_mut()
+            .attach(crate::record::attachment::Attachment {
+                hash: "ab".repeat(32),
+                name: "ayse-sesli-mesaj.webm".into(),
+                media_type: "audio/webm".into(),
+                size: 10,
+                ..Default::default()
+            });
+        let rebuilt = anonymise(&case, &identity()).expect("rebuilt");
+        assert!(rebuilt.common().attachments.is_empty());
+        assert!(!rebuilt.title().contains("Marker"));
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! and notes merge as text.
 //! Fields added in a later schema version read as empty from older documents.
 
+pub mod attachment;
 pub mod form;
 pub mod value;
 
@@ -264,6 +265,11 @@ pub struct Common {
     #[autosurgeon(missing = "Default::default", hydrate = "value::hydrate_any_string")]
     #[serde(default)]
     pub merged_into: String,
+    /// Files attached to the record (see [`attachment`]); entries are only added, and
+    /// removing one sets its `removed_at`.
+    #[autosurgeon(missing = "Default::default")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<attachment::Attachment>,
 }
 
 impl Common {
@@ -280,6 +286,56 @@ impl Common {
     /// Whether the record is deleted (see [`Common::deleted_at`]).
     pub fn is_deleted(&self) -> bool {
         self.deleted_at != 0
+    }
+
+    /// The attachments still on the record, newest first.
+    pub fn live_attachments(&self) -> Vec<&attachment::Attachment> {
+        let mut live: Vec<_> = self.attachments.iter().filter(|a| a.is_live()).collect();
+        live.sort_by_key(|a| std::cmp::Reverse(a.at));
+        live
+    }
+
+    /// Whether the file `hash` is on the record (a removed one is not: it can no longer
+    /// be downloaded through this record).
+    pub fn references(&self, hash: &str) -> bool {
+        self.attachments
+            .iter()
+            .any(|a| a.hash == hash && a.is_live())
+    }
+
+    /// Adds `attachment`, or puts it back if the same file was removed; whether the
+    /// record changed (the same file attached twice is kept once).
+    pub fn attach(&mut self, attachment: attachment::Attachment) -> bool {
+        match self
+            .attachments
+            .iter_mut()
+            .find(|a| a.hash == attachment.hash)
+        {
+            Some(existing) if existing.is_live() => false,
+            Some(existing) => {
+                *existing = attachment;
+                true
+            }
+            None => {
+                self.attachments.push(attachment);
+                true
+            }
+        }
+    }
+
+    /// Removes the file `hash` from the record at `now`; whether it was on it.
+    pub fn detach(&mut self, hash: &str, now: i64) -> bool {
+        match self
+            .attachments
+            .iter_mut()
+            .find(|a| a.hash == hash && a.is_live())
+        {
+            Some(attachment) => {
+                attachment.removed_at = now;
+                true
+            }
+            None => false,
+        }
     }
 }
 
@@ -440,6 +496,7 @@ impl Common {
             archived_at: 0,
             deleted_at: 0,
             merged_into: String::new(),
+            attachments: Vec::new(),
         }
     }
 }

@@ -4,7 +4,9 @@
 //! Every response carries a Content-Security-Policy whose only script source is a
 //! fresh nonce (plus `'strict-dynamic'`, so the boot script may load the WASM bundle,
 //! and `'wasm-unsafe-eval'` to compile it); the app shell puts that nonce on its one
-//! script tag. No inline script or style exists anywhere in the app.
+//! script tag. No inline script or style exists anywhere in the app. Images and sound
+//! may also come from `blob:` URLs: attachments taken on the device are shown from its
+//! own store before they are uploaded.
 
 use std::net::SocketAddr;
 
@@ -25,10 +27,20 @@ pub const SESSION_COOKIE: &str = "saha_session";
 #[derive(Debug, Clone)]
 pub struct FrameAncestors(pub Vec<String>);
 
+/// Set on a response whose body is a member's upload (an attachment): its policy is a
+/// sandbox that runs no script and loads nothing, whatever the bytes are.
+#[derive(Debug, Clone, Copy)]
+pub struct UploadedContent;
+
+/// The policy of an [`UploadedContent`] response.
+pub const UPLOADED_CONTENT_POLICY: &str = "sandbox; default-src 'none'; img-src 'self'; media-src 'self'; style-src 'unsafe-inline'; \
+     frame-ancestors 'none'";
+
 fn content_security_policy(nonce: &str, frame_ancestors: &str) -> String {
     format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
-         style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+         style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; font-src 'self'; \
+         connect-src 'self'; \
          manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; \
          frame-ancestors {frame_ancestors}; form-action 'self'"
     )
@@ -65,8 +77,16 @@ pub async fn headers(State(state): State<AppState>, mut request: Request, next: 
         Some(list) => format!("'self' {}", list.join(" ")),
         None => "'none'".to_owned(),
     };
+    let uploaded = response.extensions().get::<UploadedContent>().is_some();
     let headers = response.headers_mut();
-    if let Ok(csp) = HeaderValue::from_str(&content_security_policy(&nonce, &frame_ancestors)) {
+    if uploaded {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(UPLOADED_CONTENT_POLICY),
+        );
+    } else if let Ok(csp) =
+        HeaderValue::from_str(&content_security_policy(&nonce, &frame_ancestors))
+    {
         headers.insert(header::CONTENT_SECURITY_POLICY, csp);
     }
     headers.insert(

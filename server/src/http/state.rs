@@ -25,6 +25,8 @@ pub struct AppState {
     pub token_use: Arc<crate::rest::caller::TokenUse>,
     /// Web form post rates.
     pub form_rates: Arc<crate::forms::submit::FormRates>,
+    /// Attachments' bytes.
+    pub blobs: Arc<crate::attachments::BlobStore>,
     pub leptos: LeptosOptions,
     pub config: Arc<Config>,
 }
@@ -50,6 +52,28 @@ impl AppState {
             max_live_documents: config.max_live_documents,
             idle_eviction: Duration::from_secs(config.idle_eviction_seconds),
         };
+        let blob_url = match &config.blob_url {
+            Some(url) => url.clone(),
+            None => {
+                // Not a warning: one node on PostgreSQL is a sound setup; several need
+                // a shared --blob-url (README, "Several nodes on PostgreSQL").
+                if config.database_url.is_some() {
+                    tracing::info!(
+                        "attachments are kept in this node's data directory; give every node \
+                         the same --blob-url so that each serves every file"
+                    );
+                }
+                config.data_dir.join("blobs").to_string_lossy().into_owned()
+            }
+        };
+        let blobs = Arc::new(crate::attachments::BlobStore::new(
+            crate::attachments::BlobStore::objects_at(&blob_url)?,
+            tables.clone(),
+            config.max_attachment_mib.saturating_mul(1024 * 1024),
+            config
+                .workspace_attachment_quota_mib
+                .saturating_mul(1024 * 1024),
+        ));
         crate::storage::records::rebuild_if_needed(&storage).await?;
         let hub = Arc::new(Hub::open(storage, limits).await?);
         Ok(AppState {
@@ -69,6 +93,7 @@ impl AppState {
                 config.api_request_burst,
             )),
             form_rates: Arc::new(crate::forms::submit::FormRates::default()),
+            blobs,
             leptos,
             config: Arc::new(config),
         })

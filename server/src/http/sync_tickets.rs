@@ -202,6 +202,8 @@ pub(crate) async fn sync_upgrade(
         directory: state.directory.clone(),
         rate: state.message_rate.clone(),
         ping_every: Duration::from_secs(state.config.ping_seconds.max(1)),
+        // A frame the peer has not taken in two ping intervals: it stopped reading.
+        send_timeout: Duration::from_secs(2 * state.config.ping_seconds.max(1)),
         grant,
         ip: crate::http::security::client_ip(&state.config, Some(peer.0), &headers),
     };

@@ -11,10 +11,12 @@
 //! 4. their e-mail addresses and phone numbers go on the workspace's suppression list,
 //!    as salted SHA-256 hashes only ([`is_suppressed`]), so no campaign reaches them
 //!    again;
-//! 5. the old documents are destroyed ([`crate::sync::hub::Hub::erase`]: every stored
+//! 5. the files (attachments) that only the erased and anonymised records held are
+//!    removed from the blob store — an anonymised record keeps no attachment;
+//! 6. the old documents are destroyed ([`crate::sync::hub::Hub::erase`]: every stored
 //!    byte, the embedded file rewritten, PostgreSQL vacuumed — after step 3, so the
 //!    table rows removed there go with the same rewrite);
-//! 6. a [`Destruction`] record — IDs, kinds, who, when, which request; no personal
+//! 7. a [`Destruction`] record — IDs, kinds, who, when, which request; no personal
 //!    data — is kept in [`DESTRUCTIONS`] (never removed by Saha; the law asks for at
 //!    least three years).
 
@@ -56,8 +58,9 @@ const CARRYING_RECORDS: [&str; 4] = [
 ];
 /// Tables of what campaigns send, by campaign and person: the person's rows go, the
 /// others follow a rebuilt campaign to its new ID.
-const OF_CAMPAIGNS: [&str; 4] = [
+const OF_CAMPAIGNS: [&str; 5] = [
     crate::outbox::OUTBOX,
+    crate::outbox::OUTBOX_DUE,
     crate::outbox::APPROVALS,
     crate::http::survey::SURVEY_LINKS,
     crate::http::unsubscribe::UNSUBSCRIBE_LINKS,
@@ -81,18 +84,7 @@ pub async fn rows_of(
     storage: &Storage,
     workspace: &str,
 ) -> Result<Vec<(String, Record, i64)>, ServerError> {
-    let mut records = Vec::new();
-    for kind in saha_core::kinds::KINDS {
-        let query = crate::storage::RecordQuery {
-            include_archived: true,
-            include_deleted: true,
-            ..crate::storage::RecordQuery::of(workspace, kind, 2_000)
-        };
-        for row in crate::storage::records::all(storage, query).await? {
-            records.push((row.id.to_string(), row.record()?, row.updated_at));
-        }
-    }
-    Ok(records)
+    crate::storage::records::of_workspace(storage, workspace, &saha_core::kinds::KINDS).await
 }
 
 /// What erasing `input.person` would do in `workspace`; `None` when no record of
@@ -117,9 +109,11 @@ fn bad_id(id: &str) -> ServerError {
 
 /// Runs `plan` (made by [`preview`] for `workspace`) on behalf of `by` under request
 /// `request`, at `now`; returns the destruction record it kept.
+#[allow(clippy::too_many_arguments)]
 pub async fn erase(
     hub: &Hub,
     directory: &crate::directory::Directory,
+    blobs: &crate::attachments::BlobStore,
     workspace: &str,
     plan: ErasurePlan,
     by: &str,
@@ -131,6 +125,7 @@ pub async fn erase(
         request,
         suppress: true,
         now,
+        blobs,
     };
     let mut kept = erase_batch(hub, directory, workspace, vec![plan], &run).await?;
     kept.pop()
@@ -145,6 +140,8 @@ pub struct Batch<'a> {
     pub request: &'a str,
     pub suppress: bool,
     pub now: i64,
+    /// Where the records' attachments are kept.
+    pub blobs: &'a crate::attachments::BlobStore,
 }
 
 /// Runs `plans` (made together by [`saha_core::privacy::erasure::plan_batch`], or one
@@ -190,6 +187,14 @@ pub(crate) async fn erase_batch_in_turn(
             order.push(&planned.id);
         }
     }
+    // The files the records held before (the rebuilt ones keep none).
+    let files = crate::attachments::store::files_of(
+        records_of(hub.storage(), workspace)
+            .await?
+            .iter()
+            .filter(|(id, _)| fate.contains_key(id.as_str()))
+            .map(|(_, record)| record),
+    );
     // 1. Rebuild what is kept.
     let mut replaced: Vec<(DocumentId, DocumentId, String, i64)> = Vec::new();
     let mut outcome: HashMap<&str, Option<String>> = HashMap::new();
@@ -254,9 +259,15 @@ pub(crate) async fn erase_batch_in_turn(
     if run.suppress {
         suppress(&tables, workspace, &addresses)?;
     }
-    // 5. The old documents.
+    // 5. Their files that no other record holds.
+    let going: HashSet<String> = old_ids.iter().cloned().collect();
+    run.blobs
+        .drop_unreferenced(hub.storage(), workspace, &files, &going)
+        .await
+        .map_err(|e| ServerError::Storage(format!("erasure: attachments: {e}")))?;
+    // 6. The old documents.
     hub.erase(&destroyed, run.now).await?;
-    // 6. The destruction records.
+    // 7. The destruction records.
     let mut kept = Vec::with_capacity(plans.len());
     for plan in &plans {
         let destruction = Destruction {

@@ -315,6 +315,7 @@ async fn run_erasure(
     let destruction = super::erasure::erase(
         &state.hub,
         &state.directory,
+        &state.blobs,
         &user.workspace_id,
         plan,
         actor,

@@ -73,7 +73,10 @@ fn scope_sections() -> Vec<&'static str> {
     KIND_INFO
         .iter()
         .map(|k| k.section)
-        .chain([crate::privacy::handlers::SCOPE])
+        .chain([
+            crate::privacy::handlers::SCOPE,
+            crate::attachments::handlers::SCOPE,
+        ])
         .collect()
 }
 

@@ -9,6 +9,8 @@
 //! - [`openapi`]: the OpenAPI 3.1 document, generated from the kind registry;
 //! - [`inbound`]: mentions from monitoring tools become social-channel cases;
 //! - [`reports`]: the app's reports as JSON, from the same shared functions;
+//! - attachments' uploads, lists and downloads are [`crate::attachments::handlers`]'
+//!   (`/api/v1/blobs/…`, `/api/v1/{section}/{id}/attachments…`);
 //! - [`tokens`]: Settings → API, where owners and admins manage tokens;
 //! - the privacy routes are [`crate::privacy::handlers`]' (the request log, access,
 //!   erasure) and [`crate::privacy::retention_handlers`]' (the retention policy).
@@ -26,6 +28,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 
+use crate::attachments::handlers as attachments;
 use crate::http::state::AppState;
 
 /// Largest request body the REST API reads (a record with its lines is a few KiB).
@@ -82,6 +85,25 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/{section}/{id}/{action}",
             axum::routing::post(actions::run),
+        )
+        .route("/blobs/{hash}", get(attachments::upload_state))
+        .route(
+            "/blobs/{hash}/chunks/{index}",
+            axum::routing::put(attachments::put_chunk).layer(DefaultBodyLimit::max(
+                saha_core::record::attachment::CHUNK_BYTES,
+            )),
+        )
+        .route(
+            "/blobs/{hash}/complete",
+            axum::routing::post(attachments::complete),
+        )
+        .route(
+            "/{section}/{id}/attachments",
+            get(attachments::list).post(attachments::attach),
+        )
+        .route(
+            "/{section}/{id}/attachments/{hash}",
+            get(attachments::download).delete(attachments::detach),
         )
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
 }

@@ -650,6 +650,215 @@ fn retention_paths(paths: &mut Map<String, Value>, schemas: &mut Map<String, Val
 }
 
 /// The whole document.
+/// Attachments: uploads (`/api/v1/blobs/…`) and each kind's files
+/// (`/api/v1/{section}/{id}/attachments…`), [`crate::attachments::handlers`].
+fn attachment_paths(paths: &mut Map<String, Value>, schemas: &mut Map<String, Value>) {
+    let hash_param = json!({
+        "name": "hash", "in": "path", "required": true,
+        "schema": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
+        "description": "the file's SHA-256, lower-case hex",
+    });
+    let id_param = json!({
+        "name": "id", "in": "path", "required": true,
+        "schema": { "type": "string" }, "description": "the record's ID",
+    });
+    schemas.insert(
+        "Blob".into(),
+        json!({
+            "type": "object",
+            "required": ["size", "mediaType", "storedAt", "storedBy"],
+            "properties": {
+                "size": { "type": "integer" },
+                "mediaType": { "type": "string", "description": "the type the server found in the bytes" },
+                "storedAt": { "type": "integer", "description": "ms since the epoch" },
+                "storedBy": { "type": "string", "description": "the member whose upload stored it first" },
+                "orphanedAt": { "type": "integer", "description": "since when no record holds it (0: one does)" },
+            },
+        }),
+    );
+    schemas.insert(
+        "UploadState".into(),
+        json!({
+            "type": "object",
+            "required": ["stored", "received"],
+            "properties": {
+                "stored": { "type": "boolean", "description": "the workspace has the file: nothing to upload" },
+                "received": { "type": "array", "items": { "type": "integer" }, "description": "chunks the server has of an upload under way" },
+                "blob": { "$ref": "#/components/schemas/Blob" },
+            },
+        }),
+    );
+    schemas.insert(
+        "Attachment".into(),
+        json!({
+            "type": "object",
+            "required": ["hash", "name", "mediaType", "size", "durationMs", "by", "at"],
+            "properties": {
+                "hash": { "type": "string" },
+                "name": { "type": "string" },
+                "mediaType": { "type": "string" },
+                "size": { "type": "integer" },
+                "durationMs": { "type": "integer", "description": "a voice note's length (0 for other files)" },
+                "by": { "type": "string", "description": "the member who attached it" },
+                "at": { "type": "integer", "description": "ms since the epoch" },
+            },
+        }),
+    );
+    let who = "A token needs the `attachments:write` scope (`*` does not include it); the app's session needs none.";
+    let blob_problems = [
+        ("404", "not a SHA-256"),
+        (
+            "413",
+            "the file is larger than the server takes, or the chunk than 1 MiB",
+        ),
+        ("507", "the workspace's attachments fill its quota"),
+    ];
+    paths.insert(
+        "/api/v1/blobs/{hash}".into(),
+        json!({
+            "parameters": [hash_param.clone()],
+            "get": {
+                "tags": ["attachments"],
+                "operationId": "upload_state",
+                "summary": format!("Whether the workspace has the file, or which chunks of its upload arrived (to resume). {who}"),
+                "responses": responses(("200", json_body("UploadState", "the upload's state")), &[("404", "not a SHA-256")]),
+            },
+        }),
+    );
+    paths.insert(
+        "/api/v1/blobs/{hash}/chunks/{index}".into(),
+        json!({
+            "parameters": [
+                hash_param.clone(),
+                { "name": "index", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 0 }, "description": "the chunk's place, from 0" },
+            ],
+            "put": {
+                "tags": ["attachments"],
+                "operationId": "upload_chunk",
+                "summary": format!("One chunk of a file: exactly 1 MiB (1,048,576 bytes) but the last. Refused before anything is stored when the file is too large or over the quota. {who}"),
+                "parameters": [
+                    { "name": "size", "in": "query", "required": true, "schema": { "type": "integer", "minimum": 1 }, "description": "the whole file's bytes" },
+                ],
+                "requestBody": { "required": true, "content": { "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } },
+                "responses": responses(("200", json_body("UploadState", "the upload's state after the chunk")), &blob_problems),
+            },
+        }),
+    );
+    let mut complete_problems = blob_problems.to_vec();
+    complete_problems.extend([
+        ("409", "chunks are missing (the detail names them)"),
+        (
+            "415",
+            "Saha does not keep files of this type (the bytes decide)",
+        ),
+        (
+            "422",
+            "the bytes do not have the SHA-256 of the address; the chunks are dropped",
+        ),
+    ]);
+    let complete_responses = {
+        let mut r = responses(
+            (
+                "201",
+                json!({ "description": "kept", "content": { "application/json": { "schema": { "type": "object", "required": ["hash", "blob"], "properties": { "hash": { "type": "string" }, "blob": { "$ref": "#/components/schemas/Blob" } } } } } }),
+            ),
+            &complete_problems,
+        );
+        r["200"] = json!({ "description": "the workspace had it already", "content": { "application/json": { "schema": { "type": "object", "required": ["hash", "blob"] } } } });
+        r
+    };
+    paths.insert(
+        "/api/v1/blobs/{hash}/complete".into(),
+        json!({
+            "parameters": [hash_param.clone()],
+            "post": {
+                "tags": ["attachments"],
+                "operationId": "upload_complete",
+                "summary": format!("Joins the chunks, checks the SHA-256, the type and the quota, and keeps the file. {who}"),
+                "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                    "type": "object",
+                    "required": ["size"],
+                    "properties": {
+                        "size": { "type": "integer", "minimum": 1, "description": "the whole file's bytes" },
+                        "name": { "type": "string", "description": "the file's name (tells a .docx from an .xlsx)" },
+                    },
+                } } } },
+                "responses": complete_responses,
+            },
+        }),
+    );
+    for info in KIND_INFO {
+        let tag = info.section;
+        let attach_responses = {
+            let mut r = responses(
+                ("201", json_body("Attachment", "attached")),
+                &[
+                    ("404", "no such record, or one the caller may not see"),
+                    ("409", "the file has not been uploaded"),
+                    ("413", "body too large"),
+                    ("415", "not JSON"),
+                ],
+            );
+            r["200"] = json_body("Attachment", "the file was on the record already");
+            r
+        };
+        paths.insert(
+            format!("/api/v1/{}/{{id}}/attachments", info.section),
+            json!({
+                "parameters": [id_param.clone()],
+                "get": {
+                    "tags": [tag],
+                    "operationId": format!("list_attachments_{}", info.section),
+                    "summary": "The files on the record, newest first",
+                    "responses": responses(
+                        ("200", json!({ "description": "the files", "content": { "application/json": { "schema": { "type": "object", "required": ["data"], "properties": { "data": { "type": "array", "items": { "$ref": "#/components/schemas/Attachment" } } } } } } })),
+                        &[("404", "no such record, or one the caller may not see")],
+                    ),
+                },
+                "post": {
+                    "tags": [tag],
+                    "operationId": format!("attach_{}", info.section),
+                    "summary": "Attaches an uploaded file to the record (synced to every device like any change)",
+                    "requestBody": { "required": true, "content": { "application/json": { "schema": {
+                        "type": "object",
+                        "required": ["hash"],
+                        "properties": {
+                            "hash": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
+                            "name": { "type": "string", "maxLength": 200 },
+                            "durationMs": { "type": "integer", "minimum": 0, "description": "a voice note's length" },
+                        },
+                    } } } },
+                    "responses": attach_responses,
+                },
+            }),
+        );
+        paths.insert(
+            format!("/api/v1/{}/{{id}}/attachments/{{hash}}", info.section),
+            json!({
+                "parameters": [id_param.clone(), hash_param.clone()],
+                "get": {
+                    "tags": [tag],
+                    "operationId": format!("download_attachment_{}", info.section),
+                    "summary": "The file's bytes, as the type found in them, with a sandboxing Content-Security-Policy (images and sound inline, everything else as a download)",
+                    "responses": responses(
+                        ("200", json!({ "description": "the file", "content": { "*/*": { "schema": { "type": "string", "format": "binary" } } } })),
+                        &[("404", "no such record or file, or one the caller may not see")],
+                    ),
+                },
+                "delete": {
+                    "tags": [tag],
+                    "operationId": format!("detach_{}", info.section),
+                    "summary": "Removes the file from the record (it is deleted once no record holds it, after a grace period)",
+                    "responses": responses(
+                        ("204", json!({ "description": "removed" })),
+                        &[("404", "no such record or file on it, or one the caller may not see")],
+                    ),
+                },
+            }),
+        );
+    }
+}
+
 pub fn document() -> Value {
     let mut paths = Map::new();
     let mut schemas = Map::new();
@@ -903,6 +1112,7 @@ pub fn document() -> Value {
     );
     privacy_paths(&mut paths, &mut schemas);
     retention_paths(&mut paths, &mut schemas);
+    attachment_paths(&mut paths, &mut schemas);
     json!({
         "openapi": "3.1.0",
         "info": {

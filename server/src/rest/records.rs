@@ -43,7 +43,7 @@ pub const DEFAULT_LIMIT: usize = 50;
 pub const MAX_LIMIT: usize = 200;
 
 /// The kind of a URL section, or 404.
-pub(super) fn kind_of(section: &str) -> RestResult<&'static str> {
+pub(crate) fn kind_of(section: &str) -> RestResult<&'static str> {
     kinds::kind_of_section(section).ok_or_else(|| {
         Problem::new(
             StatusCode::NOT_FOUND,
@@ -53,7 +53,7 @@ pub(super) fn kind_of(section: &str) -> RestResult<&'static str> {
     })
 }
 
-pub(super) fn parse_id(id: &str) -> RestResult<DocumentId> {
+pub(crate) fn parse_id(id: &str) -> RestResult<DocumentId> {
     id.parse::<DocumentId>().map_err(|_| Problem::not_found())
 }
 
@@ -437,7 +437,7 @@ pub async fn list(
 }
 
 /// The row of record `id` of `kind` if the caller may read it.
-pub(super) async fn visible_row(
+pub(crate) async fn visible_row(
     state: &AppState,
     caller: &Caller,
     kind: &str,

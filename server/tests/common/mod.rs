@@ -389,3 +389,23 @@ pub async fn create_through_api(
     assert_eq!(status, 201, "{body}");
     body["id"].as_str().unwrap().to_owned()
 }
+
+/// splitmix64: a small seeded generator, the same on every machine, for the seeded
+/// runs (authorization, convergence) whose failures must replay.
+#[derive(Clone)]
+pub struct SeededRng(pub u64);
+
+impl SeededRng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    /// A number below `n` (which must not be 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}

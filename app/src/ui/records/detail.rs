@@ -191,6 +191,12 @@ fn DetailBody(view: RecordView) -> impl IntoView {
                 <p class="notes" data-field="notes">{notes.clone()}</p>
             </Show>
             {extra}
+            <Attachments
+                id=id
+                kind=kind.clone()
+                attachments=view.record.common().attachments.clone()
+                editable=editable && !archived
+            />
             {privacy.map(|href| view! {
                 <p class="no-print">
                     <A href=href attr:id="privacy-link">{tr(Key::PrivacyLink)}</A>
@@ -213,6 +219,53 @@ fn DetailBody(view: RecordView) -> impl IntoView {
         </article>
     }
 }
+
+/// The attachments panel, whose code loads the first time a record page opens (from
+/// the service worker's cache, offline too); a part that cannot be fetched leaves the
+/// panel out and the rest of the page as it is.
+#[component]
+fn Attachments(
+    id: DocumentId,
+    kind: String,
+    attachments: Vec<saha_core::record::attachment::Attachment>,
+    editable: bool,
+) -> impl IntoView {
+    #[leptos::wasm_split::wasm_split(
+        part_attachments,
+        fallible,
+        wasm_split_path = leptos::wasm_split
+    )]
+    fn panel() -> Result<Panel, leptos::wasm_split::SplitLoaderError> {
+        Ok(|id, kind, attachments, editable| {
+            view! {
+                <crate::ui::records::attachments::AttachmentsPanel
+                    id=id
+                    kind=kind
+                    attachments=attachments
+                    editable=editable
+                />
+            }
+            .into_any()
+        })
+    }
+    // A signal and a task, not a resource under `Suspense`: that machinery would add
+    // tens of kilobytes to the main module for this one use.
+    let loaded = RwSignal::new(None::<Panel>);
+    wasm_bindgen_futures::spawn_local(async move {
+        if let Ok(panel) = panel().await {
+            loaded.try_set(Some(panel));
+        }
+    });
+    move || {
+        loaded
+            .get()
+            .map(|panel| panel(id, kind.clone(), attachments.clone(), editable))
+    }
+}
+
+/// Draws the attachments panel (see [`Attachments`]).
+type Panel =
+    fn(DocumentId, String, Vec<saha_core::record::attachment::Attachment>, bool) -> AnyView;
 
 /// Archives a record (out of lists and search, kept whole) or restores it.
 async fn set_archived(

@@ -5,6 +5,7 @@
 //! file ([`export`]).
 
 pub mod account;
+pub mod attachments;
 pub mod detail;
 pub mod export;
 pub mod form;

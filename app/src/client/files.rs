@@ -1,0 +1,161 @@
+//! Attachments on this device, the part that runs without any screen: a file taken on
+//! a record's page is kept in IndexedDB at once (shown from there, offline too) and
+//! queued ([`super::local_store::LocalStore::put_file`]); [`upload_queued`] sends the
+//! queue when the server is reachable — after each attachment and whenever the app is
+//! back online — in chunks, resuming where a cut connection left off, also after the
+//! app was closed, and takes a file off the queue once the server holds it. The record's
+//! document holds only the file's description
+//! ([`saha_core::record::attachment::Attachment`]), which syncs like any edit.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use saha_core::api::ApiErrorCode;
+use saha_core::record::attachment::CHUNK_BYTES;
+use serde::Deserialize;
+use wasm_bindgen::JsValue;
+
+use super::describe;
+use super::http::{self, HttpError};
+use super::repo::Repo;
+
+thread_local! {
+    static PROGRESS: ArcRwSignal<BTreeMap<String, (u64, u64)>> = ArcRwSignal::new(BTreeMap::new());
+    static RUNNING: Cell<bool> = const { Cell::new(false) };
+    static AGAIN: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Files on their way up: hash → (bytes sent, bytes in all). A file queued but not
+/// started yet shows `(0, size)`.
+pub fn progress() -> ArcRwSignal<BTreeMap<String, (u64, u64)>> {
+    PROGRESS.with(Clone::clone)
+}
+
+#[derive(Deserialize)]
+struct UploadState {
+    stored: bool,
+    #[serde(default)]
+    received: Vec<u32>,
+}
+
+/// What became of one queued file.
+enum Sent {
+    /// The server holds it.
+    Stored,
+    /// The server will never take it (too large, a type it does not keep): off the
+    /// queue, the copy here stays. (A full quota is waited out: the file stays queued.)
+    Refused(ApiErrorCode),
+}
+
+/// Uploads every queued file, one after another; stops at the first network failure
+/// (the next call goes on from the chunks the server has). Only one run at a time: a
+/// call during a run makes the run go round once more.
+pub async fn upload_queued(repo: Repo) {
+    if RUNNING.with(|r| r.replace(true)) {
+        AGAIN.with(|a| a.set(true));
+        return;
+    }
+    loop {
+        AGAIN.with(|a| a.set(false));
+        if let Err(e) = upload_round(&repo).await {
+            leptos::logging::log!("uploads wait: {e}");
+        }
+        if !AGAIN.with(Cell::get) {
+            break;
+        }
+    }
+    RUNNING.with(|r| r.set(false));
+}
+
+/// Marks every queued file as waiting in [`progress`] (what a record page shows),
+/// without sending anything.
+pub async fn note_queued(repo: Repo) {
+    let store = repo.local_store();
+    let Ok(queued) = store.pending_uploads().await else {
+        return;
+    };
+    for (hash, _) in queued {
+        if progress().with_untracked(|p| p.contains_key(&hash)) {
+            continue;
+        }
+        if let Ok(Some(blob)) = store.file(&hash).await {
+            let size = blob.size() as u64;
+            progress().update(|p| {
+                p.entry(hash).or_insert((0, size));
+            });
+        }
+    }
+}
+
+async fn upload_round(repo: &Repo) -> Result<(), String> {
+    let store = repo.local_store();
+    let queued = store.pending_uploads().await.map_err(|e| e.to_string())?;
+    for (hash, name) in queued {
+        let Some(blob) = store.file(&hash).await.map_err(|e| e.to_string())? else {
+            leptos::logging::warn!("queued file {hash} has no bytes here; dropped");
+            let _ = store.uploaded(&hash).await;
+            continue;
+        };
+        match send(&hash, &name, &blob).await {
+            Ok(outcome) => {
+                if let Sent::Refused(code) = outcome {
+                    leptos::logging::warn!("the server refused file {hash}: {code:?}");
+                }
+                store.uploaded(&hash).await.map_err(|e| e.to_string())?;
+                progress().update(|p| {
+                    p.remove(&hash);
+                });
+            }
+            Err(e) => return Err(format!("{hash}: {e}")),
+        }
+    }
+    Ok(())
+}
+
+fn refused(error: &HttpError) -> Option<ApiErrorCode> {
+    match error.code() {
+        code @ (ApiErrorCode::PayloadTooLarge | ApiErrorCode::UnsupportedMediaType) => Some(code),
+        _ => None,
+    }
+}
+
+async fn send(hash: &str, name: &str, blob: &web_sys::Blob) -> Result<Sent, HttpError> {
+    let size = blob.size() as u64;
+    let state: UploadState = http::get(&format!("/api/v1/blobs/{hash}")).await?;
+    if !state.stored {
+        let chunks = size.div_ceil(CHUNK_BYTES as u64) as u32;
+        let mut sent = state.received.len() as u64 * CHUNK_BYTES as u64;
+        progress().update(|p| {
+            p.insert(hash.to_owned(), (sent.min(size), size));
+        });
+        for index in (0..chunks).filter(|i| !state.received.contains(i)) {
+            let start = f64::from(index) * CHUNK_BYTES as f64;
+            let end = (start + CHUNK_BYTES as f64).min(size as f64);
+            let part = blob
+                .slice_with_f64_and_f64(start, end)
+                .map_err(|e| HttpError::Network(describe(&e)))?;
+            let path = format!("/api/v1/blobs/{hash}/chunks/{index}?size={size}");
+            match http::put_bytes::<serde_json::Value>(&path, &JsValue::from(part)).await {
+                Ok(_) => {}
+                Err(e) => match refused(&e) {
+                    Some(code) => return Ok(Sent::Refused(code)),
+                    None => return Err(e),
+                },
+            }
+            sent += end as u64 - start as u64;
+            progress().update(|p| {
+                p.insert(hash.to_owned(), (sent.min(size), size));
+            });
+        }
+    }
+    let body = serde_json::json!({ "size": size, "name": name });
+    match http::post::<_, serde_json::Value>(&format!("/api/v1/blobs/{hash}/complete"), &body).await
+    {
+        Ok(_) => Ok(Sent::Stored),
+        Err(e) => match refused(&e) {
+            Some(code) => Ok(Sent::Refused(code)),
+            None => Err(e),
+        },
+    }
+}
