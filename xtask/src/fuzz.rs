@@ -1,4 +1,4 @@
-//! `cargo xtask fuzz [--quick] [target…]`: the `cargo fuzz` targets of `fuzz/`, built
+//! `cargo xtask fuzz [--quick [--seconds N]] [target…]`: the `cargo fuzz` targets of `fuzz/`, built
 //! with libFuzzer's coverage instrumentation and run one after another.
 //!
 //! The build is what `cargo fuzz build --release --sanitizer none` does, on the stable
@@ -13,7 +13,8 @@
 //! by `fuzz/tests/kept_inputs.rs` on every `cargo test`).
 //!
 //! The full run (1,000,000 runs of each target) rewrites the fuzzing table of
-//! RELIABILITY.md; `--quick` (a few seconds of each) runs inside `cargo xtask test`,
+//! RELIABILITY.md; `--quick` (a few seconds of each, from a fixed seed:
+//! [`QUICK_SEED`]; `--seconds N` runs it longer) runs inside `cargo xtask test`,
 //! which builds them in the background beside its tests (`--build-only`).
 
 use std::path::{Path, PathBuf};
@@ -46,7 +47,14 @@ const INSTRUMENTATION: &str = "-Cpasses=sancov-module \
 const FULL_RUNS: u64 = 1_000_000;
 
 /// Seconds of each target in the quick run.
-const QUICK_SECONDS: u64 = 8;
+pub const QUICK_SECONDS: u64 = 8;
+
+/// libFuzzer's random seed in the quick run. Fixed, so that the test command mutates
+/// the same inputs on every machine: a quick run that fails on CI fails the same way
+/// here, and one that passes here for longer than [`QUICK_SECONDS`] passes on CI
+/// (`cargo xtask fuzz --seconds N` checks that). The full run draws a seed
+/// each time, to look where no run looked before.
+const QUICK_SEED: u32 = 20_261_208;
 
 /// libFuzzer's limits: resident memory (MB) and seconds for one input.
 const RSS_LIMIT_MB: u32 = 1024;
@@ -61,37 +69,47 @@ pub struct Run {
     pub corpus: usize,
 }
 
-/// `cargo xtask fuzz [--quick | --build-only] [target…]`.
+/// `cargo xtask fuzz [--quick [--seconds N] | --build-only] [target…]`.
 pub fn fuzz(root: &Path, args: &[String]) -> Result<()> {
     if args.iter().any(|a| a == "--build-only") {
         return build(root).map(|_| ());
     }
-    let quick = args.iter().any(|a| a == "--quick");
-    let chosen: Vec<&'static str> = args
-        .iter()
-        .filter(|a| *a != "--quick")
-        .map(|a| {
-            TARGETS
-                .into_iter()
-                .find(|t| t == a)
-                .ok_or_else(|| format!("fuzz: no target {a} (targets: {})", TARGETS.join(", ")))
-        })
-        .collect::<Result<_>>()?;
+    let mut quick = None;
+    let mut chosen: Vec<&'static str> = Vec::new();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--quick" => {
+                quick.get_or_insert(QUICK_SECONDS);
+            }
+            "--seconds" => {
+                let seconds = rest
+                    .next()
+                    .and_then(|n| n.parse::<u64>().ok())
+                    .filter(|n| *n > 0)
+                    .ok_or("fuzz: --seconds needs a number of seconds above 0")?;
+                quick = Some(seconds);
+            }
+            name => chosen.push(TARGETS.into_iter().find(|t| *t == name).ok_or_else(|| {
+                format!("fuzz: no target {name} (targets: {})", TARGETS.join(", "))
+            })?),
+        }
+    }
     let targets = if chosen.is_empty() {
         TARGETS.to_vec()
     } else {
         chosen
     };
     let runs = run_targets(root, &targets, quick)?;
-    if !quick && targets.len() == TARGETS.len() {
+    if quick.is_none() && targets.len() == TARGETS.len() {
         write_reliability(root, &runs)?;
     }
     Ok(())
 }
 
-/// Builds the targets and runs each: `quick` for [`QUICK_SECONDS`], else for
-/// [`FULL_RUNS`]. Fails on the first input that fails.
-pub fn run_targets(root: &Path, targets: &[&'static str], quick: bool) -> Result<Vec<Run>> {
+/// Builds the targets and runs each: `quick`, the quick run, for that many seconds
+/// from [`QUICK_SEED`], else for [`FULL_RUNS`]. Fails on the first input that fails.
+pub fn run_targets(root: &Path, targets: &[&'static str], quick: Option<u64>) -> Result<Vec<Run>> {
     let bins = build(root)?;
     let dir = target_dir(root).join("fuzz");
     let mut runs = Vec::new();
@@ -111,8 +129,9 @@ pub fn run_targets(root: &Path, targets: &[&'static str], quick: bool) -> Result
             .arg(format!("-artifact_prefix={}/", artifacts.display()))
             .arg("-print_final_stats=1")
             .stderr(out);
-        if quick {
-            cmd.arg(format!("-max_total_time={QUICK_SECONDS}"));
+        if let Some(seconds) = quick {
+            cmd.arg(format!("-max_total_time={seconds}"))
+                .arg(format!("-seed={QUICK_SEED}"));
         } else {
             cmd.arg(format!("-runs={FULL_RUNS}"));
         }

@@ -16,7 +16,7 @@
 //! - `cargo xtask soak [--quick]`: the soak ([`torture::soak_command`]), an hour of
 //!   steady mixed load on both backends; writes `RELIABILITY.md` (the quick run, two
 //!   minutes, is part of `cargo xtask test`).
-//! - `cargo xtask fuzz [--quick] [target…]`: the `cargo fuzz` targets of `fuzz/`
+//! - `cargo xtask fuzz [--quick | --seconds N] [target…]`: the `cargo fuzz` targets of `fuzz/`
 //!   ([`fuzz`]), 1,000,000 runs each; writes `RELIABILITY.md` (the quick run is part of
 //!   `cargo xtask test`).
 //!
@@ -87,7 +87,7 @@ pub fn cargo() -> Command {
 
 fn usage() -> ExitCode {
     eprintln!(
-        "usage: cargo xtask <run [-- server args] | test | build | site | lint | cycles | bench [--quick] | fuzz-api [seconds] | torture [--quick] | fuzz [--quick] [target…] | soak [--quick]>"
+        "usage: cargo xtask <run [-- server args] | test | build | site | lint | cycles | bench [--quick] | fuzz-api [seconds] | torture [--quick] | fuzz [--quick | --seconds N] [target…] | soak [--quick]>"
     );
     ExitCode::from(2)
 }
@@ -290,7 +290,7 @@ fn cmd_test(root: &Path) -> Result<()> {
     phase("bench smoke");
     // The fuzz targets, a few seconds each (`cargo xtask fuzz` runs them long).
     fuzz_build.finish()?;
-    fuzz::run_targets(root, &fuzz::TARGETS, true)?;
+    fuzz::run_targets(root, &fuzz::TARGETS, Some(fuzz::QUICK_SECONDS))?;
     phase("fuzz targets");
     docs.finish()?;
     phase("rustdoc (what was left of it)");
