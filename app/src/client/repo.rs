@@ -21,7 +21,7 @@
 //! Deleted records leave every view for the bin ([`Repo::bin`]).
 
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use automerge::{Automerge, ChangeHash};
@@ -200,7 +200,7 @@ struct Inner {
     company: RwSignal<CompanyDetails>,
     numbers: RefCell<NumberBook>,
     /// See [`META_UNNUMBERED`].
-    unnumbered: RefCell<BTreeSet<DocumentId>>,
+    unnumbered: RefCell<HashSet<DocumentId>>,
     connectivity: RwSignal<Connectivity>,
     pending: RwSignal<usize>,
     missing: RwSignal<usize>,
@@ -350,7 +350,7 @@ impl Repo {
         let numbers: NumberBook = meta(META_NUMBER_BOOK)
             .and_then(|v| serde_json::from_str(&v).ok())
             .unwrap_or_default();
-        let unnumbered: BTreeSet<DocumentId> = meta(META_UNNUMBERED)
+        let unnumbered: HashSet<DocumentId> = meta(META_UNNUMBERED)
             .map(|v| v.split(',').filter_map(|id| id.parse().ok()).collect())
             .unwrap_or_default();
         let stored_index: Option<DocumentId> = meta(META_INDEX).and_then(|v| v.parse().ok());
@@ -705,27 +705,61 @@ impl Repo {
 
     /// Reads record `id`, changes it with `change` (a workflow step, a log entry) and
     /// stores it, touching only what differs; returns once it is on this device.
+    ///
+    /// The record is read from its document and written back to it with no await
+    /// between, so updates started together (two files attached back to back) each
+    /// apply to what the one before wrote: none writes back a copy read before another
+    /// was stored, which would undo it.
     pub async fn update(
         &self,
         id: DocumentId,
         change: impl FnOnce(&mut Record) -> Result<(), RepoError>,
     ) -> Result<(), RepoError> {
-        let mut record = self
-            .record(id)
-            .ok_or(RepoError::Workflow(WorkflowRefusal::NotARecord))?;
-        change(&mut record)?;
-        self.save(Vec::new(), vec![(id, record)]).await
+        self.change_record(id, false, change).await
+    }
+
+    /// [`Repo::update`], of a record in the bin too when `deleted_too`.
+    async fn change_record(
+        &self,
+        id: DocumentId,
+        deleted_too: bool,
+        change: impl FnOnce(&mut Record) -> Result<(), RepoError>,
+    ) -> Result<(), RepoError> {
+        self.ensure_loaded(&[id]).await.map_err(RepoError::Store)?;
+        let changed = {
+            let mut docs = self.0.docs.borrow_mut();
+            let local = docs
+                .get_mut(&id)
+                .ok_or(RepoError::Workflow(WorkflowRefusal::NotARecord))?;
+            let mut record = rules::read_record(&local.doc)
+                .ok()
+                .flatten()
+                .filter(|r| deleted_too || r.common().deleted_at == 0)
+                .ok_or(RepoError::Workflow(WorkflowRefusal::NotARecord))?;
+            change(&mut record)?;
+            let mut doc = local.doc.fork().with_actor(local.doc.get_actor().clone());
+            let changed = record.write(&mut doc)?;
+            if changed {
+                self.check(&local.doc, &doc)?;
+                local.doc = doc;
+            }
+            changed
+        };
+        if changed {
+            self.local_change(&[id]).await.map_err(RepoError::Store)?;
+        }
+        Ok(())
     }
 
     /// Deletes record `id` (to the bin) or restores it from the bin (owners and admins;
     /// the rules refuse it from anyone else).
     pub async fn set_deleted(&self, id: DocumentId, deleted: bool) -> Result<(), RepoError> {
-        let mut record = self
-            .record(id)
-            .or_else(|| self.deleted_record(id))
-            .ok_or(RepoError::Workflow(WorkflowRefusal::NotARecord))?;
-        record.common_mut().deleted_at = if deleted { now_ms() } else { 0 };
-        self.save(Vec::new(), vec![(id, record)]).await
+        let at = if deleted { now_ms() } else { 0 };
+        self.change_record(id, true, |record| {
+            record.common_mut().deleted_at = at;
+            Ok(())
+        })
+        .await
     }
 
     /// Those of `ids` whose documents still hold only the change that made them: no one
