@@ -420,13 +420,25 @@ pub struct SyncRefusal {
     pub code: String,
 }
 
-/// The body of every error answer.
+/// The body of every error answer of the app's routes (`/api/…`); the REST API's
+/// (`/api/v1/…`) answer RFC 9457 problems, which carry the same code as `code` (see
+/// [`ErrorAnswer`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     /// What went wrong, as a stable code the app words.
     pub error: ApiErrorCode,
     /// The same in English, for logs and people reading the API.
     pub message: String,
+}
+
+/// The code of an error answer from either family of routes: an [`ApiError`]
+/// (`{"error": …}`) or a REST problem (`{"code": …}`). The app reads every failure
+/// through this, so a refusal of the REST routes it uses (attachments' uploads) is known
+/// for what it is rather than taken for a server fault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct ErrorAnswer {
+    #[serde(alias = "code")]
+    pub error: ApiErrorCode,
 }
 
 /// Why the API refused a request. Serialised as its [`code`](ApiErrorCode::code)
@@ -813,6 +825,20 @@ mod double_option {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_error_code_reads_from_either_kind_of_error_answer() {
+        let app: ErrorAnswer =
+            serde_json::from_str(r#"{"error":"weak_password","message":"too short"}"#)
+                .expect("an app error");
+        assert_eq!(app.error, ApiErrorCode::WeakPassword);
+        let problem: ErrorAnswer = serde_json::from_str(
+            r#"{"type":"about:blank","title":"Payload Too Large","status":413,
+                "code":"payload_too_large","detail":"the file has 2000000 bytes"}"#,
+        )
+        .expect("a REST problem");
+        assert_eq!(problem.error, ApiErrorCode::PayloadTooLarge);
+    }
 
     #[test]
     fn member_update_tells_absent_from_cleared() {

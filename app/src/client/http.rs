@@ -95,9 +95,10 @@ async fn body_text(response: &web_sys::Response) -> String {
     }
 }
 
-/// The error a non-2xx answer carries (its [`saha_core::api::ApiError`] body).
+/// The error a non-2xx answer carries (an [`saha_core::api::ApiError`] body, or a REST
+/// problem: [`saha_core::api::ErrorAnswer`]).
 async fn failure(response: &web_sys::Response) -> HttpError {
-    let code = serde_json::from_str::<saha_core::api::ApiError>(&body_text(response).await)
+    let code = serde_json::from_str::<saha_core::api::ErrorAnswer>(&body_text(response).await)
         .map(|e| e.error)
         .unwrap_or(ApiErrorCode::Internal);
     HttpError::Api {
