@@ -327,8 +327,57 @@ async fn uploads_resume_and_download(blobs: Blobs) {
     assert!(
         header("content-disposition").contains("filename*=UTF-8''raf%20foto%C4%9Fraf%C4%B1.jpg")
     );
+    assert_eq!(header("accept-ranges"), "bytes");
     let body = response.bytes().await.unwrap();
     assert_eq!(sha256(&body), hash, "the bytes come back whole");
+
+    // A player seeking: one range across a chunk boundary, from either backend.
+    let path = format!("/api/v1/contacts/{contact}/attachments/{hash}");
+    let ranged = |range: String| {
+        owner
+            .http
+            .get(format!("{}{path}", owner.base))
+            .header(reqwest::header::COOKIE, &owner.cookie)
+            .header(reqwest::header::RANGE, range)
+            .send()
+    };
+    let start = CHUNK_BYTES - 10;
+    let response = ranged(format!("bytes={start}-{}", start + 99))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        header_of(&response, "content-range"),
+        format!("bytes {start}-{}/{}", start + 99, bytes.len())
+    );
+    assert_eq!(header_of(&response, "content-length"), "100");
+    assert_eq!(
+        &response.bytes().await.unwrap()[..],
+        &bytes[start..start + 100]
+    );
+    let response = ranged("bytes=-5".into()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        &response.bytes().await.unwrap()[..],
+        &bytes[bytes.len() - 5..]
+    );
+    let response = ranged("bytes=99999999-".into()).await.unwrap();
+    assert_eq!(response.status(), StatusCode::RANGE_NOT_SATISFIABLE);
+    assert_eq!(
+        header_of(&response, "content-range"),
+        format!("bytes */{}", bytes.len())
+    );
+    // The ETag is the hash: a copy the browser holds is confirmed without the bytes.
+    let response = owner
+        .http
+        .get(format!("{}{path}", owner.base))
+        .header(reqwest::header::COOKIE, &owner.cookie)
+        .header(reqwest::header::IF_NONE_MATCH, format!("\"{hash}\""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_MODIFIED);
+    assert!(response.bytes().await.unwrap().is_empty());
 
     // The file outlives a restart (the embedded store, or the same database).
     server.shutdown().await.unwrap();
@@ -850,4 +899,159 @@ async fn erasing_a_person_removes_the_files_of_their_records() {
     assert_eq!(status, StatusCode::OK, "{list}");
     assert_eq!(list["data"], json!([]));
     server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn another_workspace_neither_reads_nor_learns_of_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path()).await;
+    let owner = Session::of(&server.owner);
+    let contact = create_through_api(&server, "contacts", json!({ "name": "Gizli Müşteri" })).await;
+    let bytes = photo(40_000, 11);
+    let hash = sha256(&bytes);
+    let (status, body) = owner.upload(&bytes, "gizli.jpg").await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = owner.attach("contacts", &contact, &hash, "gizli.jpg").await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+
+    // A second tenant on the same server, who somehow learnt the hash and the record.
+    let password_hash = saha_server::directory::hash_password(PASSWORD).unwrap();
+    saha_server::http::setup::provision_workspace(
+        &server.state,
+        "Rakip",
+        "Rakip Sahibi",
+        "sahip@rakip.test",
+        password_hash,
+        false,
+    )
+    .await
+    .unwrap();
+    let rival = Session::of(
+        &ApiClient::login(&server.http(), "sahip@rakip.test", PASSWORD)
+            .await
+            .unwrap(),
+    );
+    // The record is not theirs to read through, and the upload state tells nothing:
+    // as for a file no one ever sent.
+    assert_eq!(
+        rival.download("contacts", &contact, &hash).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let (status, state) = rival.state(&hash).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(state, json!({ "stored": false, "received": [] }));
+    // Attaching the hash to a record of their own needs the bytes first: the answer is
+    // the one for a file no one ever uploaded.
+    let own = contact_of(&rival).await;
+    let (status, problem) = rival.attach("contacts", &own, &hash, "gizli.jpg").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(problem["code"], "upload_incomplete");
+    let (_, never) = rival
+        .attach("contacts", &own, &"e".repeat(64), "gizli.jpg")
+        .await;
+    assert_eq!(problem, never);
+    // With the bytes, the file is theirs: stored for their workspace (and counted in
+    // its quota), readable through their record only.
+    let (status, body) = rival.upload(&bytes, "kopya.jpg").await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = rival.attach("contacts", &own, &hash, "kopya.jpg").await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(
+        rival.download("contacts", &own, &hash).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        rival.download("contacts", &contact, &hash).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    // The first workspace's copy is untouched when the rival removes theirs.
+    let response = rival
+        .request(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/contacts/{own}/attachments/{hash}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let response = owner.download("contacts", &contact, &hash).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(sha256(&response.bytes().await.unwrap()), hash);
+    server.shutdown().await.unwrap();
+}
+
+/// A new contact of the session's own workspace; its ID.
+async fn contact_of(session: &Session) -> String {
+    let (status, body) = Session::json(
+        session
+            .request(
+                reqwest::Method::POST,
+                "/api/v1/contacts",
+                None,
+                Some(json!({ "fields": { "name": "Rakibin Müşterisi" } })),
+            )
+            .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["id"]
+        .as_str()
+        .expect("the new contact's ID")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn two_nodes_on_one_bucket_resume_each_others_uploads_and_serve_every_file() {
+    let moto = tokio::task::spawn_blocking(Moto::start).await.unwrap();
+    let blob_url = moto.bucket("saha-cluster").await;
+    let db = fresh_database().await;
+    let (dir1, dir2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let node = |dir: &Path| {
+        let mut config = saha_server::Config::for_tests(dir.to_path_buf(), site_root());
+        config.database_url = Some(db.clone());
+        config.blob_url = Some(blob_url.clone());
+        config
+    };
+    let node1 = start_with(node(dir1.path())).await;
+    let node2 = start_with(node(dir2.path())).await;
+    let on1 = Session::of(&node1.owner);
+    let on2 = Session::of(&node1.owner.on(&node2.http()));
+    let contact = create_through_api(&node1, "contacts", json!({ "name": "İki Düğüm" })).await;
+
+    // A phone sends the first chunk to node 1; the balancer sends the rest to node 2,
+    // which knows what node 1 took.
+    let bytes = photo(2 * CHUNK_BYTES + 777, 5);
+    let hash = sha256(&bytes);
+    let chunks: Vec<Vec<u8>> = bytes.chunks(CHUNK_BYTES).map(<[u8]>::to_vec).collect();
+    let (status, body) = on1.chunk(&hash, bytes.len(), 0, chunks[0].clone()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, state) = on2.state(&hash).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(state, json!({ "stored": false, "received": [0] }));
+    for index in [1, 2] {
+        let (status, body) = on2
+            .chunk(&hash, bytes.len(), index, chunks[index].clone())
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    let (status, body) = on2.complete(&hash, bytes.len(), "iki.jpg").await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = on2.attach("contacts", &contact, &hash, "iki.jpg").await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // Either node serves it whole.
+    for session in [&on1, &on2] {
+        let response = session.download("contacts", &contact, &hash).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(sha256(&response.bytes().await.unwrap()), hash);
+    }
+    // Nothing of it is on either node's disk: the bucket holds it.
+    for dir in [dir1.path(), dir2.path()] {
+        let local: Vec<PathBuf> = walk(dir)
+            .into_iter()
+            .filter(|p| p.to_string_lossy().contains(&hash))
+            .collect();
+        assert!(local.is_empty(), "{local:?}");
+    }
+    node1.shutdown().await.unwrap();
+    node2.shutdown().await.unwrap();
 }

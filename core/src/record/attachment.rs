@@ -20,6 +20,9 @@ pub const CHUNK_BYTES: usize = 1024 * 1024;
 /// Largest file the server takes unless configured otherwise (25 MiB).
 pub const DEFAULT_MAX_BYTES: u64 = 25 * 1024 * 1024;
 
+/// The longer edge, in pixels, of the thumbnail a phone makes of a photo for lists.
+pub const THUMB_EDGE: u32 = 256;
+
 /// Bytes [`sniff`] looks at.
 pub const SNIFF_BYTES: usize = 1024;
 
@@ -61,6 +64,15 @@ pub struct Attachment {
     )]
     #[serde(default)]
     pub removed_at: i64,
+    /// SHA-256 of a small JPEG of a photo ([`THUMB_EDGE`] px on its longer edge) that
+    /// lists show, uploaded beside the photo; empty for other files and for photos
+    /// attached without one (through the API, or by an older app).
+    #[autosurgeon(
+        missing = "Default::default",
+        hydrate = "crate::record::value::hydrate_any_string"
+    )]
+    #[serde(default)]
+    pub thumb: String,
 }
 
 impl Attachment {
@@ -72,6 +84,18 @@ impl Attachment {
     /// What the file is, by its media type.
     pub fn category(&self) -> Category {
         Category::of(&self.media_type)
+    }
+
+    /// Whether `hash` names this attachment's file or its thumbnail: either may be
+    /// downloaded through a record that holds the attachment.
+    pub fn names(&self, hash: &str) -> bool {
+        self.hash == hash || (!self.thumb.is_empty() && self.thumb == hash)
+    }
+
+    /// The blobs the attachment needs kept: the file, and its thumbnail if it has one.
+    pub fn blobs(&self) -> impl Iterator<Item = &str> {
+        let thumb = (!self.thumb.is_empty()).then_some(self.thumb.as_str());
+        std::iter::once(self.hash.as_str()).chain(thumb)
     }
 }
 
@@ -224,6 +248,64 @@ fn is_text(head: &[u8]) -> bool {
         .all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
 }
 
+/// How long a device keeps the files it holds once the server has them: every one, the
+/// ones used (stored or shown) within some days, or none beyond those still waiting to
+/// be uploaded. A file no longer kept downloads again when it is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeepFiles {
+    All,
+    Days(u32),
+    UntilUploaded,
+}
+
+impl KeepFiles {
+    /// The choices a member has, from keeping most to keeping least.
+    pub const CHOICES: [KeepFiles; 5] = [
+        KeepFiles::All,
+        KeepFiles::Days(90),
+        KeepFiles::Days(30),
+        KeepFiles::Days(7),
+        KeepFiles::UntilUploaded,
+    ];
+
+    /// As the setting is stored: `all`, a number of days, or `none`.
+    pub fn to_setting(self) -> String {
+        match self {
+            KeepFiles::All => "all".into(),
+            KeepFiles::Days(days) => days.to_string(),
+            KeepFiles::UntilUploaded => "none".into(),
+        }
+    }
+
+    /// Reads [`KeepFiles::to_setting`]'s form; `None` for anything else.
+    pub fn from_setting(text: &str) -> Option<KeepFiles> {
+        match text {
+            "all" => Some(KeepFiles::All),
+            "none" => Some(KeepFiles::UntilUploaded),
+            days => days
+                .parse::<u32>()
+                .ok()
+                .filter(|d| *d > 0)
+                .map(KeepFiles::Days),
+        }
+    }
+
+    /// Whether a file last used at `used_at` stays at `now` (both ms since the Unix
+    /// epoch). A file still waiting to be uploaded always stays; the caller checks that.
+    pub fn keeps(self, used_at: f64, now: f64) -> bool {
+        match self {
+            KeepFiles::All => true,
+            KeepFiles::Days(days) => now - used_at < f64::from(days) * 86_400_000.0,
+            KeepFiles::UntilUploaded => false,
+        }
+    }
+
+    /// Whether a file fetched to be shown is kept on the device afterwards.
+    pub fn keeps_what_is_shown(self) -> bool {
+        self != KeepFiles::UntilUploaded
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,5 +391,23 @@ mod tests {
         assert!(!Category::inline("application/pdf"));
         assert!(!Category::inline("text/plain"));
         assert!(!Category::inline("image/heic"));
+    }
+
+    #[test]
+    fn keeping_files_by_age() {
+        const DAY: f64 = 86_400_000.0;
+        let now = 1_800_000_000_000.0;
+        assert!(KeepFiles::All.keeps(0.0, now));
+        assert!(KeepFiles::Days(30).keeps(now - 29.0 * DAY, now));
+        assert!(!KeepFiles::Days(30).keeps(now - 30.0 * DAY, now));
+        assert!(!KeepFiles::UntilUploaded.keeps(now, now));
+        assert!(!KeepFiles::UntilUploaded.keeps_what_is_shown());
+        assert!(KeepFiles::Days(7).keeps_what_is_shown());
+        for choice in KeepFiles::CHOICES {
+            assert_eq!(KeepFiles::from_setting(&choice.to_setting()), Some(choice));
+        }
+        for bad in ["", "0", "-3", "hepsi", "7.5"] {
+            assert_eq!(KeepFiles::from_setting(bad), None, "{bad}");
+        }
     }
 }

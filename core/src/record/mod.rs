@@ -295,12 +295,23 @@ impl Common {
         live
     }
 
-    /// Whether the file `hash` is on the record (a removed one is not: it can no longer
-    /// be downloaded through this record).
+    /// Whether the file `hash` is on the record, as an attachment or the thumbnail of
+    /// one (a removed one is not: it can no longer be downloaded through this record).
     pub fn references(&self, hash: &str) -> bool {
         self.attachments
             .iter()
-            .any(|a| a.hash == hash && a.is_live())
+            .any(|a| a.names(hash) && a.is_live())
+    }
+
+    /// The newest photo still on the record that has a thumbnail: what a list shows
+    /// beside the record.
+    pub fn list_photo(&self) -> Option<&attachment::Attachment> {
+        self.attachments
+            .iter()
+            .filter(|a| {
+                a.is_live() && !a.thumb.is_empty() && a.category() == attachment::Category::Photo
+            })
+            .max_by_key(|a| a.at)
     }
 
     /// Adds `attachment`, or puts it back if the same file was removed; whether the

@@ -181,7 +181,7 @@ pub async fn complete(
 }
 
 fn attachment_json(a: &Attachment) -> Value {
-    json!({
+    let mut value = json!({
         "hash": a.hash,
         "name": a.name,
         "mediaType": a.media_type,
@@ -189,7 +189,11 @@ fn attachment_json(a: &Attachment) -> Value {
         "durationMs": a.duration_ms,
         "by": a.by,
         "at": a.at,
-    })
+    });
+    if !a.thumb.is_empty() {
+        value["thumb"] = json!(a.thumb);
+    }
+    value
 }
 
 /// `GET /api/v1/{section}/{id}/attachments`: the files on the record, newest first.
@@ -219,6 +223,9 @@ pub struct AttachInput {
     name: String,
     #[serde(default)]
     duration_ms: i64,
+    /// A small JPEG of a photo, uploaded first, that lists show.
+    #[serde(default)]
+    thumb: Option<String>,
 }
 
 /// `POST /api/v1/{section}/{id}/attachments`: attaches a stored file to the record
@@ -250,6 +257,28 @@ pub async fn attach(
                 "upload the file before attaching it",
             )
         })?;
+    let thumb = match input.thumb.as_deref() {
+        None | Some("") => String::new(),
+        Some(thumb) => {
+            let stored = is_hash(thumb)
+                .then(|| blobs(&state).blob(&caller.user.workspace_id, thumb))
+                .transpose()?
+                .flatten();
+            match stored {
+                Some(row) if row.media_type.starts_with("image/") => thumb.to_owned(),
+                Some(_) => {
+                    return Err(Problem::invalid("`thumb` is an image"));
+                }
+                None => {
+                    return Err(Problem::new(
+                        StatusCode::CONFLICT,
+                        ApiErrorCode::UploadIncomplete,
+                        "upload the thumbnail (`thumb`, its SHA-256) before attaching it",
+                    ));
+                }
+            }
+        }
+    };
     let name = if input.name.trim().is_empty() {
         input.hash[..12].to_owned()
     } else {
@@ -264,6 +293,7 @@ pub async fn attach(
         by: caller.user.id.clone(),
         at: now_ms(),
         removed_at: 0,
+        thumb,
     };
     let answer = attachment_json(&attachment);
     let ip = ip(&state, &peer, &headers);
@@ -383,10 +413,60 @@ fn disposition(inline: bool, name: &str) -> String {
     format!("{kind}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}")
 }
 
-/// `GET /api/v1/{section}/{id}/attachments/{hash}`: the file, streamed.
+/// What a download answers with, given its `Range`, `If-Range` and `If-None-Match`.
+#[derive(Debug, PartialEq, Eq)]
+enum Part {
+    /// `200` and every byte.
+    Whole,
+    /// `304`: the client's copy is this file (the ETag is the hash).
+    NotModified,
+    /// `206` and these bytes (one range, end exclusive).
+    Range(std::ops::Range<u64>),
+    /// `416`: no byte of the file is in the range asked for.
+    Unsatisfiable,
+}
+
+/// Decides the [`Part`] of a file of `size` bytes whose ETag is `etag` (quoted). One
+/// range is served as asked; several, a malformed header or an `If-Range` naming
+/// another version get the whole file, as RFC 9110 allows.
+fn part_asked(headers: &HeaderMap, etag: &str, size: u64) -> Part {
+    let header = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    if header(header::IF_NONE_MATCH)
+        .is_some_and(|tags| tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+    {
+        return Part::NotModified;
+    }
+    let Some(range) = header(header::RANGE) else {
+        return Part::Whole;
+    };
+    if header(header::IF_RANGE).is_some_and(|tag| tag.trim() != etag) {
+        return Part::Whole;
+    }
+    let Ok(parsed) = http_range_header::parse_range_header(range) else {
+        return Part::Whole;
+    };
+    if parsed.ranges.len() != 1 {
+        return Part::Whole;
+    }
+    match parsed.validate(size) {
+        Ok(ranges) => match ranges.first() {
+            Some(r) if size > 0 && r.start() <= r.end() => Part::Range(*r.start()..*r.end() + 1),
+            _ => Part::Unsatisfiable,
+        },
+        // A suffix longer than the file means all of it.
+        Err(http_range_header::RangeUnsatisfiableError::FileSuffixOutOfBounds) if size > 0 => {
+            Part::Range(0..size)
+        }
+        Err(_) => Part::Unsatisfiable,
+    }
+}
+
+/// `GET /api/v1/{section}/{id}/attachments/{hash}`: the file, streamed; one byte
+/// range of it with `Range` (`206`), nothing with a matching `If-None-Match` (`304`).
 pub async fn download(
     State(state): State<AppState>,
     caller: Caller,
+    request_headers: HeaderMap,
     Path((section, id, hash)): Path<(String, String, String)>,
 ) -> RestResult<Response> {
     let kind = kind_of(&section)?;
@@ -398,7 +478,7 @@ pub async fn download(
         .common()
         .attachments
         .iter()
-        .find(|a| a.hash == hash && a.is_live())
+        .find(|a| a.names(hash) && a.is_live())
     else {
         return Err(Problem::not_found());
     };
@@ -407,14 +487,30 @@ pub async fn download(
     let blob = store
         .blob(workspace, hash)?
         .ok_or_else(Problem::not_found)?;
-    let stream = store.read(workspace, hash).await?;
+    let etag = format!("\"{hash}\"");
+    let part = part_asked(&request_headers, &etag, blob.size);
+    let (status, body, length) = match &part {
+        Part::Whole => (
+            StatusCode::OK,
+            Body::from_stream(store.read(workspace, hash).await?),
+            blob.size,
+        ),
+        Part::Range(range) => (
+            StatusCode::PARTIAL_CONTENT,
+            Body::from_stream(store.read_range(workspace, hash, range.clone()).await?),
+            range.end - range.start,
+        ),
+        Part::NotModified => (StatusCode::NOT_MODIFIED, Body::empty(), 0),
+        Part::Unsatisfiable => (StatusCode::RANGE_NOT_SATISFIABLE, Body::empty(), 0),
+    };
     let inline = Category::inline(&blob.media_type);
     let content_type = if blob.media_type.starts_with("text/") {
         format!("{}; charset=utf-8", blob.media_type)
     } else {
         blob.media_type.clone()
     };
-    let mut response = Response::new(Body::from_stream(stream));
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
     let headers = response.headers_mut();
     let mut set = |name: header::HeaderName, value: String| {
         if let Ok(value) = HeaderValue::from_str(&value) {
@@ -422,12 +518,21 @@ pub async fn download(
         }
     };
     set(header::CONTENT_TYPE, content_type);
-    set(header::CONTENT_LENGTH, blob.size.to_string());
+    set(header::CONTENT_LENGTH, length.to_string());
+    set(header::ACCEPT_RANGES, "bytes".to_owned());
+    match &part {
+        Part::Range(range) => set(
+            header::CONTENT_RANGE,
+            format!("bytes {}-{}/{}", range.start, range.end - 1, blob.size),
+        ),
+        Part::Unsatisfiable => set(header::CONTENT_RANGE, format!("bytes */{}", blob.size)),
+        Part::Whole | Part::NotModified => {}
+    }
     set(
         header::CONTENT_DISPOSITION,
         disposition(inline, &attachment.name),
     );
-    set(header::ETAG, format!("\"{hash}\""));
+    set(header::ETAG, etag);
     // Access can be taken away: browsers keep it privately and briefly; the app keeps
     // its own offline copy.
     set(header::CACHE_CONTROL, "private, max-age=3600".to_owned());
@@ -453,5 +558,66 @@ mod tests {
             disposition(true, "a\r\nSet-Cookie: x")
                 .starts_with("inline; filename=\"a__Set-Cookie_ x\"")
         );
+    }
+
+    fn asked(pairs: &[(&str, &str)], size: u64) -> Part {
+        let mut headers = HeaderMap::new();
+        for (name, value) in pairs {
+            headers.insert(
+                header::HeaderName::from_bytes(name.as_bytes()).expect("a header name"),
+                HeaderValue::from_str(value).expect("a header value"),
+            );
+        }
+        part_asked(&headers, "\"abc\"", size)
+    }
+
+    #[test]
+    fn ranges_are_served_as_rfc_9110_says() {
+        assert_eq!(asked(&[], 1000), Part::Whole);
+        assert_eq!(asked(&[("range", "bytes=0-99")], 1000), Part::Range(0..100));
+        assert_eq!(
+            asked(&[("range", "bytes=900-")], 1000),
+            Part::Range(900..1000)
+        );
+        assert_eq!(
+            asked(&[("range", "bytes=-100")], 1000),
+            Part::Range(900..1000)
+        );
+        // An end past the file is cut to it; a suffix longer than the file is all of it.
+        assert_eq!(
+            asked(&[("range", "bytes=500-5000")], 1000),
+            Part::Range(500..1000)
+        );
+        assert_eq!(
+            asked(&[("range", "bytes=-5000")], 1000),
+            Part::Range(0..1000)
+        );
+        assert_eq!(
+            asked(&[("range", "bytes=1000-")], 1000),
+            Part::Unsatisfiable
+        );
+        assert_eq!(asked(&[("range", "bytes=0-")], 0), Part::Unsatisfiable);
+        // Several ranges, a malformed header or another unit: the whole file.
+        assert_eq!(asked(&[("range", "bytes=0-9,20-29")], 1000), Part::Whole);
+        assert_eq!(asked(&[("range", "bytes=x-y")], 1000), Part::Whole);
+        assert_eq!(asked(&[("range", "items=0-9")], 1000), Part::Whole);
+        // If-Range names this version, or another.
+        assert_eq!(
+            asked(&[("range", "bytes=0-9"), ("if-range", "\"abc\"")], 1000),
+            Part::Range(0..10)
+        );
+        assert_eq!(
+            asked(&[("range", "bytes=0-9"), ("if-range", "\"old\"")], 1000),
+            Part::Whole
+        );
+        assert_eq!(
+            asked(&[("if-none-match", "\"abc\"")], 1000),
+            Part::NotModified
+        );
+        assert_eq!(
+            asked(&[("if-none-match", "\"old\", \"abc\"")], 1000),
+            Part::NotModified
+        );
+        assert_eq!(asked(&[("if-none-match", "\"old\"")], 1000), Part::Whole);
     }
 }

@@ -563,6 +563,28 @@ impl BlobStore {
         let got = self.objects.get(&blob_path(workspace, hash)).await?;
         Ok(got.into_stream())
     }
+
+    /// Bytes `range` of the blob `hash` of `workspace`, streamed (an HTTP range
+    /// request: a player seeking in a voice note).
+    pub async fn read_range(
+        &self,
+        workspace: &str,
+        hash: &str,
+        range: std::ops::Range<u64>,
+    ) -> Result<
+        futures_util::stream::BoxStream<'static, Result<Bytes, object_store::Error>>,
+        BlobError,
+    > {
+        let options = object_store::GetOptions {
+            range: Some(object_store::GetRange::Bounded(range)),
+            ..object_store::GetOptions::default()
+        };
+        let got = self
+            .objects
+            .get_opts(&blob_path(workspace, hash), options)
+            .await?;
+        Ok(got.into_stream())
+    }
 }
 
 /// The files the records of `workspace` hold, except the records `except` (removed
@@ -579,7 +601,7 @@ pub async fn referenced_except(
         .filter(|(id, _, _)| !except.contains(id))
         .flat_map(|(_, record, _)| record.common().attachments.iter())
         .filter(|a| a.is_live())
-        .map(|a| a.hash.clone())
+        .flat_map(|a| a.blobs().map(str::to_owned))
         .collect())
 }
 
@@ -590,7 +612,7 @@ pub fn files_of<'a>(
     records
         .into_iter()
         .flat_map(|r| r.common().attachments.iter())
-        .map(|a| a.hash.clone())
+        .flat_map(|a| a.blobs().map(str::to_owned))
         .collect()
 }
 

@@ -701,6 +701,7 @@ fn attachment_paths(paths: &mut Map<String, Value>, schemas: &mut Map<String, Va
                 "durationMs": { "type": "integer", "description": "a voice note's length (0 for other files)" },
                 "by": { "type": "string", "description": "the member who attached it" },
                 "at": { "type": "integer", "description": "ms since the epoch" },
+                "thumb": { "type": "string", "description": "SHA-256 of a small JPEG of a photo that lists show; download it like the file" },
             },
         }),
     );
@@ -826,6 +827,7 @@ fn attachment_paths(paths: &mut Map<String, Value>, schemas: &mut Map<String, Va
                             "hash": { "type": "string", "pattern": "^[0-9a-f]{64}$" },
                             "name": { "type": "string", "maxLength": 200 },
                             "durationMs": { "type": "integer", "minimum": 0, "description": "a voice note's length" },
+                            "thumb": { "type": "string", "pattern": "^[0-9a-f]{64}$", "description": "SHA-256 of an uploaded small image of a photo, for lists" },
                         },
                     } } } },
                     "responses": attach_responses,
