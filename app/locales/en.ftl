@@ -879,6 +879,22 @@ ui-attachment_working = Preparing the file…
 ui-attachment_too_large = The file is larger than 25 MB.
 ui-attachment_not_kept = Saha does not keep files of this type (photos, voice notes, PDF, office and text files are kept).
 ui-attachment_not_stored = The file could not be stored on this device.
+ui-attachment_refused_too_large = The server did not take this file: it is larger than this server allows. It is only on this device.
+ui-attachment_refused_type = The server did not take this file: it does not keep files of this type. It is only on this device.
+ui-device_storage = Files on this device
+ui-device_storage_hint = Photos, voice notes and documents are kept on this device so that they open offline too. Files waiting to be uploaded always stay; the others download again when opened.
+ui-device_files = Files kept
+ui-device_files_waiting = Waiting to be uploaded
+ui-device_site_usage = What Saha uses in this browser
+ui-keep_files = Files kept offline
+ui-keep_files_all = All
+ui-keep_files_none = Only those waiting to be uploaded
+ui-keep_files_saved = Setting saved.
+keep-files-days = Those opened in the last { $days } days
+device-files-removed = { $count ->
+    [one] One file was removed from this device.
+   *[other] { $count } files were removed from this device.
+}
 ui-voice_record = Record a voice note
 ui-voice_stop = Stop and attach
 ui-voice_no_microphone = The microphone could not be opened; allow it for this site in the browser.

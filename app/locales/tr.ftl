@@ -862,6 +862,22 @@ ui-attachment_working = Dosya hazırlanıyor…
 ui-attachment_too_large = Dosya 25 MB'tan büyük.
 ui-attachment_not_kept = Saha bu türde dosya saklamaz (fotoğraf, sesli not, PDF, ofis ve metin dosyaları saklanır).
 ui-attachment_not_stored = Dosya bu cihaza kaydedilemedi.
+ui-attachment_refused_too_large = Sunucu bu dosyayı almadı: bu sunucunun sınırından büyük. Yalnızca bu cihazda duruyor.
+ui-attachment_refused_type = Sunucu bu dosyayı almadı: bu türde dosya saklamıyor. Yalnızca bu cihazda duruyor.
+ui-device_storage = Bu cihazdaki dosyalar
+ui-device_storage_hint = Fotoğraflar, sesli notlar ve belgeler çevrimdışı da açılsın diye bu cihazda tutulur. Yüklenmeyi bekleyen dosyalar her zaman kalır; tutulmayanlar açılınca yeniden indirilir.
+ui-device_files = Tutulan dosyalar
+ui-device_files_waiting = Yüklenmeyi bekleyen
+ui-device_site_usage = Saha'nın bu tarayıcıda kullandığı
+ui-keep_files = Çevrimdışı tutulacak dosyalar
+ui-keep_files_all = Hepsi
+ui-keep_files_none = Yalnızca yüklenmeyi bekleyenler
+ui-keep_files_saved = Ayar kaydedildi.
+keep-files-days = Son { $days } günde açılanlar
+device-files-removed = { $count ->
+    [one] Bir dosya bu cihazdan kaldırıldı.
+   *[other] { $count } dosya bu cihazdan kaldırıldı.
+}
 ui-voice_record = Sesli not kaydet
 ui-voice_stop = Durdur ve ekle
 ui-voice_no_microphone = Mikrofon açılamadı; tarayıcıda bu siteye izin verin.

@@ -139,4 +139,174 @@ describe('attachments', () => {
     await contextA.close();
     await contextB.close();
   });
+  test('files picked together and right after each other all stay on the record', async () => {
+    const context = await phone(browser);
+    const page = await openApp(context, server.url);
+    await createAccount(page, { name: 'Çarşı Bakkal', city: 'Konya' });
+    await waitForSynced(page);
+    await page.locator('section.attachments').waitFor();
+    const pdf = (title) => Buffer.from(`%PDF-1.4\n% ${title}\n%%EOF\n`);
+    // Two documents in one pick, and a third picked before the first two are stored:
+    // three updates of the same record under way at once.
+    await page.locator('#attach-file').setInputFiles([
+      { name: 'teklif-1.pdf', mimeType: 'application/pdf', buffer: pdf('bir') },
+      { name: 'teklif-2.pdf', mimeType: 'application/pdf', buffer: pdf('iki') },
+    ]);
+    await page.locator('#attach-file').setInputFiles({
+      name: 'teklif-3.pdf', mimeType: 'application/pdf', buffer: pdf('üç'),
+    });
+    await page.waitForFunction(() => document.querySelectorAll('li.attachment').length === 3, null, { timeout: 15_000 });
+    await waitForSynced(page, 30_000);
+    await page.waitForFunction(() => document.querySelectorAll('li.attachment .upload-state').length === 0, null, { timeout: 30_000 });
+    // As the server has it: a colleague's phone lists all three.
+    const detail = new URL(page.url()).pathname;
+    const other = await phone(browser);
+    const colleague = await openApp(other, server.url, detail);
+    await colleague.locator('article.detail h1', { hasText: 'Çarşı Bakkal' }).waitFor();
+    await colleague.waitForFunction(() => document.querySelectorAll('li.attachment').length === 3, null, { timeout: 15_000 });
+    const names = await colleague.locator('li.attachment .name').allTextContents();
+    assert.deepEqual(names.sort(), ['teklif-1.pdf', 'teklif-2.pdf', 'teklif-3.pdf']);
+    await context.close();
+    await other.close();
+  });
+  test('the settings page shows the files kept on the phone and keeps only what the member chose', async () => {
+    const context = await phone(browser);
+    const page = await openApp(context, server.url);
+    await createAccount(page, { name: 'Depo Market', city: 'Kayseri' });
+    await waitForSynced(page);
+    const detail = new URL(page.url()).pathname;
+    await page.locator('section.attachments').waitFor();
+    const photo = await cameraPhoto(page);
+    await page.locator('#attach-photo').setInputFiles({ name: 'depo.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await page.locator('#attach-file').setInputFiles({
+      name: 'sozlesme.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% sözleşme\n%%EOF\n'),
+    });
+    await page.waitForFunction(() => document.querySelectorAll('li.attachment').length === 2);
+    await page.waitForFunction(() => document.querySelectorAll('li.attachment .upload-state').length === 0, null, { timeout: 30_000 });
+    await waitForOfflineReady(page);
+
+    // The photo, its thumbnail for lists and the PDF.
+    const files = (n) => `#device-storage dd[data-files="${n}"]`;
+    await page.goto(`${server.url}/settings`);
+    await page.locator(files(3)).waitFor();
+    assert.equal(await page.locator('#device-storage dd[data-waiting]').getAttribute('data-waiting'), '0');
+    // The phone counts the photo's downscaled bytes and the PDF's.
+    const bytes = Number(await page.locator(files(3)).getAttribute('data-bytes'));
+    assert.ok(bytes > 1_000 && bytes < 2_000_000, `${bytes} bytes`);
+
+    // A file still waiting to go up stays whatever the setting says.
+    await context.setOffline(true);
+    await page.goto(`${server.url}${detail}`);
+    await page.locator('article.detail h1', { hasText: 'Depo Market' }).waitFor();
+    await page.locator('#attach-file').setInputFiles({
+      name: 'bekleyen.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% bekliyor\n%%EOF\n'),
+    });
+    await page.locator('li.attachment .upload-state').waitFor();
+    await page.goto(`${server.url}/settings`);
+    await page.locator(files(4)).waitFor();
+    await page.locator('#keep-files').selectOption('none');
+    await page.locator('#keep-files-notice', { hasText: '3 dosya bu cihazdan kaldırıldı.' }).waitFor();
+    await page.locator(files(1)).waitFor();
+    assert.equal(await page.locator('#device-storage dd[data-waiting]').getAttribute('data-waiting'), '1');
+    // The setting holds after a restart.
+    await page.reload();
+    await page.locator(files(1)).waitFor();
+    assert.equal(await page.locator('#keep-files').inputValue(), 'none');
+
+    // Online again, the photo shows from the server and is not kept; the waiting file
+    // goes up and then leaves the phone the next time the app opens.
+    await context.setOffline(false);
+    await page.goto(`${server.url}${detail}`);
+    await page.waitForFunction(() => {
+      const img = document.querySelector('li.attachment img.thumb');
+      return img?.complete && img.naturalWidth === 2048;
+    }, null, { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelectorAll('li.attachment .upload-state').length === 0, null, { timeout: 30_000 });
+    await page.goto(`${server.url}/settings`);
+    await page.locator(files(0)).waitFor();
+
+    // Keeping every file again: a photo seen once is kept.
+    await page.locator('#keep-files').selectOption('all');
+    await page.locator('#keep-files-notice', { hasText: 'Ayar kaydedildi.' }).waitFor();
+    await page.goto(`${server.url}${detail}`);
+    await page.waitForFunction(() => document.querySelector('li.attachment img.thumb')?.src.startsWith('blob:'), null, { timeout: 15_000 });
+    await page.goto(`${server.url}/settings`);
+    await page.locator(files(1)).waitFor();
+    await context.close();
+  });
+  test('a photo the camera turned by its EXIF orientation is kept upright, with a thumbnail for lists', async () => {
+    const context = await phone(browser);
+    const page = await openApp(context, server.url);
+    await createAccount(page, { name: 'Dikey Fotoğraf', city: 'Sinop' });
+    await waitForSynced(page);
+    await page.locator('section.attachments').waitFor();
+    // 400 × 300 pixels as stored, with EXIF orientation 6: "turn 90° clockwise to
+    // show", as a phone held upright writes it.
+    const landscape = Buffer.from(await page.evaluate(async () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 400;
+      canvas.height = 300;
+      const context = canvas.getContext('2d');
+      context.fillStyle = '#264653';
+      context.fillRect(0, 0, 400, 300);
+      const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.9));
+      return Array.from(new Uint8Array(await blob.arrayBuffer()));
+    }));
+    const tiff = Buffer.from([
+      0x4d, 0x4d, 0x00, 0x2a, 0x00, 0x00, 0x00, 0x08, // big-endian TIFF, first IFD at 8
+      0x00, 0x01, // one entry
+      0x01, 0x12, 0x00, 0x03, 0x00, 0x00, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00, // Orientation = 6
+      0x00, 0x00, 0x00, 0x00, // no next IFD
+    ]);
+    const exif = Buffer.concat([Buffer.from('Exif\0\0', 'binary'), tiff]);
+    const app1 = Buffer.concat([Buffer.from([0xff, 0xe1, (exif.length + 2) >> 8, (exif.length + 2) & 0xff]), exif]);
+    const turned = Buffer.concat([landscape.subarray(0, 2), app1, landscape.subarray(2)]);
+    await page.locator('#attach-photo').setInputFiles({ name: 'dikey.jpg', mimeType: 'image/jpeg', buffer: turned });
+    await page.waitForFunction(() => document.querySelector('li.attachment img.thumb')?.naturalWidth > 0);
+    const size = await page.evaluate(() => {
+      const img = document.querySelector('li.attachment img.thumb');
+      return [img.naturalWidth, img.naturalHeight];
+    });
+    assert.deepEqual(size, [300, 400], 'drawn upright, as the camera meant it');
+    await waitForSynced(page, 30_000);
+    await page.waitForFunction(() => document.querySelectorAll('li.attachment .upload-state').length === 0, null, { timeout: 30_000 });
+
+    // The accounts list shows the photo's thumbnail (256 px on its longer edge), here
+    // from this phone and on a colleague's phone from the server.
+    const thumbnailOnList = async (list, who) => {
+      const img = list.locator('li.card.with-thumb', { hasText: 'Dikey Fotoğraf' }).locator('img.card-thumb');
+      await img.waitFor({ timeout: 15_000 });
+      await list.waitForFunction((el) => el.complete && el.naturalHeight === 256, await img.elementHandle(), { timeout: 15_000 });
+      assert.equal(await img.evaluate((el) => el.naturalWidth), 192, who);
+    };
+    await page.goto(`${server.url}/accounts`);
+    await thumbnailOnList(page, 'this phone');
+    const other = await phone(browser);
+    await thumbnailOnList(await openApp(other, server.url), 'a colleague');
+    await other.close();
+    await context.close();
+  });
+  test('a file the server will never take is said so on its record, also after a restart', async () => {
+    const small = await startServer(['--max-attachment-mib', '1']);
+    try {
+      await setUp(small.url);
+      const context = await phone(browser);
+      const page = await openApp(context, small.url);
+      await createAccount(page, { name: 'Büyük Dosya', city: 'Van' });
+      await waitForSynced(page);
+      await page.locator('section.attachments').waitFor();
+      // 1.5 MB: within what the phone keeps (25 MB), over what this server takes.
+      const big = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1_500_000, 0x20), Buffer.from('\n%%EOF\n')]);
+      await page.locator('#attach-file').setInputFiles({ name: 'katalog.pdf', mimeType: 'application/pdf', buffer: big });
+      const refused = page.locator('li.attachment .upload-refused', { hasText: 'bu sunucunun sınırından büyük' });
+      await refused.waitFor({ timeout: 30_000 });
+      assert.equal(await page.locator('li.attachment .upload-state').count(), 0, 'no longer waiting');
+      await page.reload();
+      await page.locator('article.detail h1', { hasText: 'Büyük Dosya' }).waitFor();
+      await refused.waitFor({ timeout: 15_000 });
+      await context.close();
+    } finally {
+      await small.stop();
+    }
+  });
 });

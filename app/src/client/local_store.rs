@@ -14,10 +14,13 @@
 //!   this device (kept until uploaded, and as the offline copy) or one opened here.
 //! - `uploads`: key an attachment's SHA-256, value its name: files still to upload
 //!   ([`crate::client::files`]).
+//! - `file_use`: key an attachment's SHA-256, value when this device last stored or
+//!   showed the file (ms since the Unix epoch): what "keep only recent files" goes by.
 //!
 //! Version 1 of the database had no `read_model`; opening it as version 2 adds the store
 //! empty, and the app rebuilds the read model from the documents. Version 3 adds `files`
-//! and `uploads`.
+//! and `uploads`, version 4 `file_use` (a file kept before it counts as used at the
+//! first listing, [`LocalStore::held_files`]).
 //!
 //! IndexedDB's cost is per transaction, not per byte, so every write is a batch:
 //! [`LocalStore::write`] puts any number of chunks in one transaction. Batches of
@@ -37,7 +40,7 @@ use saha_core::DocumentId;
 pub fn db_name(user_id: &str) -> String {
     format!("saha-{user_id}")
 }
-const DB_VERSION: u8 = 3;
+const DB_VERSION: u8 = 4;
 const CHUNKS: &str = "chunks";
 const READ_MODEL: &str = "read_model";
 const ALL_STORES: [&str; 4] = [CHUNKS, READ_MODEL, SYNCED, META];
@@ -45,6 +48,7 @@ const SYNCED: &str = "synced";
 const META: &str = "meta";
 const FILES: &str = "files";
 const UPLOADS: &str = "uploads";
+const FILE_USE: &str = "file_use";
 
 /// One write of a batch.
 pub enum Write {
@@ -93,6 +97,18 @@ pub struct Loaded {
     pub meta: Vec<(String, String)>,
     /// The key of a read-model row that is not an ID with a text value.
     pub damaged: Option<String>,
+}
+
+/// A file this device keeps ([`LocalStore::held_files`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeldFile {
+    /// SHA-256, hex.
+    pub hash: String,
+    pub size: u64,
+    /// When this device last stored or showed it (ms since the Unix epoch).
+    pub used_at: f64,
+    /// Still to be uploaded: its only copy may be this one, so it is never dropped.
+    pub waiting: bool,
 }
 
 /// One document's stored bytes: its chunks in order and the next free sequence number.
@@ -206,6 +222,9 @@ impl LocalStore {
                 if event.old_version() < 3.0 {
                     db.create_object_store(FILES).build()?;
                     db.create_object_store(UPLOADS).build()?;
+                }
+                if event.old_version() < 4.0 {
+                    db.create_object_store(FILE_USE).build()?;
                 }
                 Ok(())
             })
@@ -387,18 +406,19 @@ impl LocalStore {
         Ok(())
     }
 
-    /// Keeps `blob` as the bytes of file `hash`; with `upload`, also queues it for
-    /// uploading under that name. One transaction, with the browser's default
-    /// durability: until it is uploaded this is the file's only copy.
+    /// Keeps `blob` as the bytes of file `hash`, used at `now`; with `upload`, also
+    /// queues it for uploading under that name. One transaction, with the browser's
+    /// default durability: until it is uploaded this is the file's only copy.
     pub async fn put_file(
         &self,
         hash: &str,
         blob: &web_sys::Blob,
         upload: Option<&str>,
+        now: f64,
     ) -> Result<(), StoreError> {
         let tx = self
             .db
-            .transaction([FILES, UPLOADS])
+            .transaction([FILES, UPLOADS, FILE_USE])
             .with_mode(TransactionMode::Readwrite)
             .build()
             .map_err(err)?;
@@ -406,6 +426,12 @@ impl LocalStore {
         let value: JsValue = blob.clone().into();
         files
             .put(value)
+            .with_key(hash.to_owned())
+            .build()
+            .map_err(err)?;
+        tx.object_store(FILE_USE)
+            .map_err(err)?
+            .put(JsValue::from_f64(now))
             .with_key(hash.to_owned())
             .build()
             .map_err(err)?;
@@ -435,6 +461,130 @@ impl LocalStore {
             .await
             .map_err(err)?;
         Ok(value.and_then(|v| v.dyn_into::<web_sys::Blob>().ok()))
+    }
+
+    /// Notes that file `hash` was shown at `now` (if this device keeps it).
+    pub async fn touch_file(&self, hash: &str, now: f64) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction([FILES, FILE_USE])
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .map_err(err)?;
+        let kept = tx
+            .object_store(FILES)
+            .map_err(err)?
+            .get_key::<String, String>(hash.to_owned())
+            .await
+            .map_err(err)?;
+        if kept.is_some() {
+            tx.object_store(FILE_USE)
+                .map_err(err)?
+                .put(JsValue::from_f64(now))
+                .with_key(hash.to_owned())
+                .build()
+                .map_err(err)?;
+        }
+        tx.commit().await.map_err(err)?;
+        Ok(())
+    }
+
+    /// Every file this device keeps: its size, when it was last used, and whether it
+    /// still waits to be uploaded. A file with no use noted (kept before version 4)
+    /// gets `now`. Reads no file's bytes (the `Blob`s are handles).
+    pub async fn held_files(&self, now: f64) -> Result<Vec<HeldFile>, StoreError> {
+        let tx = self
+            .db
+            .transaction([FILES, UPLOADS, FILE_USE])
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .map_err(err)?;
+        let files = tx.object_store(FILES).map_err(err)?;
+        let hashes: Vec<String> = collect(files.get_all_keys::<String>().await.map_err(err)?)?;
+        let blobs: Vec<JsValue> = collect(files.get_all::<JsValue>().await.map_err(err)?)?;
+        // IndexedDB lists keys in order: looked up by binary search.
+        let uploads = tx.object_store(UPLOADS).map_err(err)?;
+        let waiting: Vec<String> = collect(uploads.get_all_keys::<String>().await.map_err(err)?)?;
+        let uses = tx.object_store(FILE_USE).map_err(err)?;
+        let used_keys: Vec<String> = collect(uses.get_all_keys::<String>().await.map_err(err)?)?;
+        let used_at: Vec<JsValue> = collect(uses.get_all::<JsValue>().await.map_err(err)?)?;
+        let mut held = Vec::with_capacity(hashes.len());
+        for (hash, blob) in hashes.into_iter().zip(blobs) {
+            let size = blob
+                .dyn_ref::<web_sys::Blob>()
+                .map_or(0, |b| b.size() as u64);
+            let noted = used_keys
+                .binary_search(&hash)
+                .ok()
+                .and_then(|i| used_at.get(i)?.as_f64());
+            let used_at = match noted {
+                Some(at) => at,
+                None => {
+                    uses.put(JsValue::from_f64(now))
+                        .with_key(hash.clone())
+                        .build()
+                        .map_err(err)?;
+                    now
+                }
+            };
+            held.push(HeldFile {
+                waiting: waiting.binary_search(&hash).is_ok(),
+                hash,
+                size,
+                used_at,
+            });
+        }
+        tx.commit().await.map_err(err)?;
+        Ok(held)
+    }
+
+    /// Removes the bytes of `hashes` from this device, except those still waiting to
+    /// be uploaded (checked in the same transaction). Returns how many went.
+    pub async fn drop_files(&self, hashes: &[String]) -> Result<usize, StoreError> {
+        let tx = self
+            .db
+            .transaction([FILES, UPLOADS, FILE_USE])
+            .with_mode(TransactionMode::Readwrite)
+            .build()
+            .map_err(err)?;
+        let files = tx.object_store(FILES).map_err(err)?;
+        let uploads = tx.object_store(UPLOADS).map_err(err)?;
+        let uses = tx.object_store(FILE_USE).map_err(err)?;
+        let mut dropped = 0;
+        for hash in hashes {
+            let waiting = uploads
+                .get_key::<String, String>(hash.clone())
+                .await
+                .map_err(err)?;
+            if waiting.is_some() {
+                continue;
+            }
+            files
+                .delete::<String, String>(hash.clone())
+                .build()
+                .map_err(err)?;
+            uses.delete::<String, String>(hash.clone())
+                .build()
+                .map_err(err)?;
+            dropped += 1;
+        }
+        tx.commit().await.map_err(err)?;
+        Ok(dropped)
+    }
+
+    /// The value of setting `key` in the `meta` store.
+    pub async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let tx = self
+            .db
+            .transaction(META)
+            .with_mode(TransactionMode::Readonly)
+            .build()
+            .map_err(err)?;
+        tx.object_store(META)
+            .map_err(err)?
+            .get::<String, String, String>(key.to_owned())
+            .await
+            .map_err(err)
     }
 
     /// Files waiting to be uploaded: (hash, name).
@@ -487,7 +637,7 @@ impl LocalStore {
 
     /// Deletes everything stored on this device (used when a test or a user wipes data).
     pub async fn clear(&self) -> Result<(), StoreError> {
-        let every = [CHUNKS, READ_MODEL, SYNCED, META, FILES, UPLOADS];
+        let every = [CHUNKS, READ_MODEL, SYNCED, META, FILES, UPLOADS, FILE_USE];
         let tx = self
             .db
             .transaction(every)

@@ -12,7 +12,9 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use saha_core::DocumentId;
 use saha_core::kinds::section_of;
-use saha_core::record::attachment::{Attachment, Category, DEFAULT_MAX_BYTES, SNIFF_BYTES, sniff};
+use saha_core::record::attachment::{
+    Attachment, Category, DEFAULT_MAX_BYTES, SNIFF_BYTES, THUMB_EDGE, sniff,
+};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -21,7 +23,8 @@ use crate::client::describe;
 use crate::client::files;
 use crate::client::repo::Repo;
 use crate::i18n::Key;
-use crate::ui::widgets::files::picked_file;
+use crate::ui::widgets::files::picked_files;
+use crate::ui::widgets::format::size_text;
 use crate::ui::{repo, tr, use_lang, word};
 
 /// Longest edge of a photo after it is made smaller on the device, in pixels.
@@ -36,24 +39,28 @@ const DOCUMENT_TYPES: &str = "image/*,audio/*,application/pdf,.pdf,.doc,.docx,.x
 pub fn AttachmentsPanel(
     id: DocumentId,
     kind: String,
-    attachments: Vec<Attachment>,
-    editable: bool,
+    /// The record's attachments as they change (the panel stays while they do, so a
+    /// file being chosen is not lost to a colleague's edit arriving).
+    attachments: Signal<Vec<Attachment>>,
+    editable: Signal<bool>,
 ) -> impl IntoView {
     let lang = use_lang();
     let section = section_of(&kind);
-    let mut live: Vec<Attachment> = attachments
-        .into_iter()
-        .filter(Attachment::is_live)
-        .collect();
-    live.sort_by_key(|a| std::cmp::Reverse(a.at));
-    let empty = live.is_empty();
+    let live = Memo::new(move |_| {
+        let mut live: Vec<Attachment> =
+            attachments.with(|all| all.iter().filter(|a| a.is_live()).cloned().collect());
+        live.sort_by_key(|a| std::cmp::Reverse(a.at));
+        live
+    });
+    wasm_bindgen_futures::spawn_local(async { files::prune_once(&repo()).await });
     let problem = RwSignal::new(None::<Key>);
     let busy = RwSignal::new(false);
     let keep_original = RwSignal::new(false);
     let take = move |event: leptos::ev::Event, photo: bool| {
-        let Some(file) = picked_file(&event) else {
+        let files = picked_files(&event);
+        if files.is_empty() {
             return;
-        };
+        }
         // The same file may be picked again later.
         if let Some(input) = event
             .target()
@@ -63,23 +70,25 @@ pub fn AttachmentsPanel(
         }
         problem.set(None);
         busy.set(true);
+        let downscale = photo && !keep_original.get_untracked();
+        // One after another: a phone holds one photo's pixels at a time. The page is
+        // drawn again after each (the record changed); the files go on being attached.
         wasm_bindgen_futures::spawn_local(async move {
-            let outcome = attach(id, &file, photo && !keep_original.get_untracked()).await;
+            let mut first_problem = None;
+            for file in &files {
+                if let Err(key) = attach(id, file, downscale).await {
+                    first_problem.get_or_insert(key);
+                }
+            }
             // The page may have been drawn again meanwhile (the record changed).
             busy.try_set(false);
-            problem.try_set(outcome.err());
+            problem.try_set(first_problem);
         });
     };
-    let items = live
-        .into_iter()
-        .map(|attachment| {
-            view! { <AttachmentItem section=section id=id attachment=attachment editable=editable /> }
-        })
-        .collect_view();
     view! {
         <section class="attachments" aria-labelledby="attachments-title">
             <h2 id="attachments-title">{tr(Key::UiAttachments)}</h2>
-            <Show when=move || editable>
+            <Show when=move || editable.get()>
                 <div class="attach-actions no-print">
                     <label class="button" for="attach-photo">{tr(Key::UiAttachPhoto)}</label>
                     <input
@@ -88,6 +97,7 @@ pub fn AttachmentsPanel(
                         class="visually-hidden"
                         accept="image/*"
                         capture="environment"
+                        multiple
                         on:change=move |ev| take(ev, true)
                     />
                     <label class="button" for="attach-file">{tr(Key::UiAttachFile)}</label>
@@ -96,6 +106,7 @@ pub fn AttachmentsPanel(
                         id="attach-file"
                         class="visually-hidden"
                         accept=DOCUMENT_TYPES
+                        multiple
                         on:change=move |ev| take(ev, false)
                     />
                     <VoiceNote id=id problem=problem />
@@ -116,10 +127,20 @@ pub fn AttachmentsPanel(
             {move || problem.get().map(|key| view! {
                 <p class="error" role="alert" id="attach-problem">{word(lang.get(), key)}</p>
             })}
-            <Show when=move || empty>
+            <Show when=move || live.with(Vec::is_empty)>
                 <p class="empty">{tr(Key::UiAttachmentsNone)}</p>
             </Show>
-            <ul class="gallery">{items}</ul>
+            <ul class="gallery">
+                // Keyed by the file and when it was attached (removed and attached
+                // again, it is drawn anew); an item stays while the record changes.
+                <For
+                    each=move || live.get()
+                    key=|a| (a.hash.clone(), a.at)
+                    let:attachment
+                >
+                    <AttachmentItem section=section id=id attachment=attachment editable=editable />
+                </For>
+            </ul>
         </section>
     }
 }
@@ -143,28 +164,51 @@ async fn attach(id: DocumentId, file: &web_sys::File, downscale_photo: bool) -> 
     } else {
         file.clone().into()
     };
-    attach_blob(id, &blob, &name, 0).await
+    // Lists show a photo by a thumbnail of its own (THUMB_EDGE px), made here from
+    // the smaller copy (decoding 12 megapixels once is enough).
+    let thumb = if Category::of(&file.type_()) == Category::Photo {
+        match downscale(&blob, f64::from(THUMB_EDGE)).await {
+            Ok(thumb) => Some(thumb),
+            Err(e) => {
+                leptos::logging::log!("no thumbnail for this photo: {e}");
+                None
+            }
+        }
+    } else {
+        None
+    };
+    attach_blob(id, &blob, &name, 0, thumb.as_ref()).await
 }
 
-/// Keeps `blob` (called `name`; a voice note lasts `duration_ms`) on this device, puts
-/// it on record `id` and starts the upload.
+/// Keeps `blob` (called `name`; a voice note lasts `duration_ms`) and a photo's
+/// `thumb` on this device, puts it on record `id` and starts the upload.
 async fn attach_blob(
     id: DocumentId,
     blob: &web_sys::Blob,
     name: &str,
     duration_ms: i64,
+    thumb: Option<&web_sys::Blob>,
 ) -> Result<(), Key> {
     let repo = repo();
-    let attachment = keep(&repo, blob, name, duration_ms)
-        .await
-        .map_err(|e| match e {
-            KeepError::TooLarge => Key::UiAttachmentTooLarge,
-            KeepError::NotKept => Key::UiAttachmentNotKept,
-            KeepError::Device(detail) => {
-                leptos::logging::warn!("attachment not stored: {detail}");
-                Key::UiAttachmentNotStored
-            }
-        })?;
+    let why = |e: KeepError| match e {
+        KeepError::TooLarge => Key::UiAttachmentTooLarge,
+        KeepError::NotKept => Key::UiAttachmentNotKept,
+        KeepError::Device(detail) => {
+            leptos::logging::warn!("attachment not stored: {detail}");
+            Key::UiAttachmentNotStored
+        }
+    };
+    let thumb_hash = match thumb {
+        Some(thumb) => Some(
+            keep(&repo, thumb, &thumb_name(name), 0)
+                .await
+                .map_err(why)?
+                .hash,
+        ),
+        None => None,
+    };
+    let mut attachment = keep(&repo, blob, name, duration_ms).await.map_err(why)?;
+    attachment.thumb = thumb_hash.unwrap_or_default();
     repo.update(id, move |record| {
         record.common_mut().attach(attachment);
         Ok(())
@@ -174,6 +218,12 @@ async fn attach_blob(
     ask_persistent_storage().await;
     wasm_bindgen_futures::spawn_local(files::upload_queued(repo));
     Ok(())
+}
+
+/// `raf.jpg` → `raf-thumb.jpg`: the name a photo's thumbnail is uploaded under.
+fn thumb_name(name: &str) -> String {
+    let stem = name.rsplit_once('.').map_or(name, |(stem, _)| stem);
+    format!("{stem}-thumb.jpg")
 }
 
 /// `IMG_0042.HEIC` → `IMG_0042.jpg`.
@@ -186,7 +236,7 @@ fn jpeg_name(name: &str) -> String {
 /// Draws the photo at most `max_edge` pixels on its longer edge (the browser turns it
 /// the way its camera data says) and encodes it as JPEG, without the original's
 /// metadata.
-async fn downscale(file: &web_sys::File, max_edge: f64) -> Result<web_sys::Blob, String> {
+async fn downscale(file: &web_sys::Blob, max_edge: f64) -> Result<web_sys::Blob, String> {
     let window = web_sys::window().ok_or("no window")?;
     let bitmap: web_sys::ImageBitmap = JsFuture::from(
         window
@@ -388,7 +438,9 @@ fn VoiceNote(id: DocumentId, problem: RwSignal<Option<Key>>) -> impl IntoView {
                 seconds.set(None);
                 wasm_bindgen_futures::spawn_local(async move {
                     let outcome = match finish_recording(running).await {
-                        Ok((blob, name, duration)) => attach_blob(id, &blob, &name, duration).await,
+                        Ok((blob, name, duration)) => {
+                            attach_blob(id, &blob, &name, duration, None).await
+                        }
                         Err(e) => {
                             leptos::logging::warn!("voice note lost: {e}");
                             Err(Key::UiAttachmentNotStored)
@@ -473,7 +525,7 @@ async fn keep(
     let media_type = sniff(&head, name).ok_or(KeepError::NotKept)?;
     let hash = sha256_hex(&bytes).await.map_err(KeepError::Device)?;
     repo.local_store()
-        .put_file(&hash, blob, Some(name))
+        .put_file(&hash, blob, Some(name), crate::client::now_ms() as f64)
         .await
         .map_err(|e| KeepError::Device(e.to_string()))?;
     files::progress().update(|p| {
@@ -489,6 +541,7 @@ async fn keep(
         by: ctx.user,
         at: ctx.now_ms,
         removed_at: 0,
+        thumb: String::new(),
     })
 }
 
@@ -505,16 +558,21 @@ async fn source_of(
 ) -> (String, bool) {
     let hash = &attachment.hash;
     let store = repo.local_store();
+    let now = crate::client::now_ms() as f64;
     if let Ok(Some(blob)) = store.file(hash).await
         && let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob)
     {
+        // Shown now: kept longer under "keep only recent files".
+        let _ = store.touch_file(hash, now).await;
         return (url, true);
     }
     let path = server_path(section, id, hash);
     if Category::inline(&attachment.media_type)
         && let Some(blob) = fetch_blob(&path).await
     {
-        if let Err(e) = store.put_file(hash, &blob, None).await {
+        if files::keep_files(repo).await.keeps_what_is_shown()
+            && let Err(e) = store.put_file(hash, &blob, None, now).await
+        {
             leptos::logging::warn!("file {hash} not kept on this device: {e}");
         }
         if let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) {
@@ -563,21 +621,12 @@ async fn ask_persistent_storage() -> bool {
     }
 }
 
-/// Size in kB or MB, as a person reads it.
-fn size_text(bytes: i64) -> String {
-    if bytes >= 1024 * 1024 {
-        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
-    } else {
-        format!("{} kB", (bytes + 1023) / 1024)
-    }
-}
-
 #[component]
 fn AttachmentItem(
     section: &'static str,
     id: DocumentId,
     attachment: Attachment,
-    editable: bool,
+    editable: Signal<bool>,
 ) -> impl IntoView {
     let lang = use_lang();
     let hash = attachment.hash.clone();
@@ -605,7 +654,13 @@ fn AttachmentItem(
         let hash = hash.clone();
         move || progress.with(|p| p.get(&hash).copied())
     };
+    let refused = {
+        let refused = files::refused_files();
+        let hash = hash.clone();
+        move || refused.with(|r| r.get(&hash).copied())
+    };
     let name = attachment.name.clone();
+    let size = attachment.size.max(0) as u64;
     let shown = match (
         attachment.category(),
         Category::inline(&attachment.media_type),
@@ -660,7 +715,7 @@ fn AttachmentItem(
             <span class="attachment-meta">
                 <span class="name">{attachment.name.clone()}</span>
                 " · "
-                {size_text(attachment.size)}
+                {move || size_text(lang.get(), size)}
             </span>
             {move || upload().map(|(sent, total)| {
                 let text = if sent == 0 {
@@ -674,7 +729,15 @@ fn AttachmentItem(
                 };
                 view! { <span class="upload-state" role="status">{text}</span> }
             })}
-            <Show when=move || editable>
+            {move || refused().map(|code| {
+                let key = if code == saha_core::api::ApiErrorCode::PayloadTooLarge {
+                    Key::UiAttachmentRefusedTooLarge
+                } else {
+                    Key::UiAttachmentRefusedType
+                };
+                view! { <span class="upload-refused error" role="alert">{word(lang.get(), key)}</span> }
+            })}
+            <Show when=move || editable.get()>
                 <button type="button" class="button small no-print remove-attachment" on:click=remove.clone()>
                     {tr(Key::UiAttachmentRemove)}
                 </button>
@@ -692,11 +755,6 @@ mod tests {
         assert_eq!(jpeg_name("IMG_0042.HEIC"), "IMG_0042.jpg");
         assert_eq!(jpeg_name("raf"), "raf.jpg");
         assert_eq!(jpeg_name(".png"), "photo.jpg");
-    }
-
-    #[test]
-    fn sizes_read_as_people_say_them() {
-        assert_eq!(size_text(1), "1 kB");
-        assert_eq!(size_text(1536 * 1024), "1.5 MB");
+        assert_eq!(thumb_name("raf.jpg"), "raf-thumb.jpg");
     }
 }

@@ -32,6 +32,21 @@ pub fn RecordDetail() -> impl IntoView {
             .and_then(|id| records.with(|r| r.get(&id).cloned()))
             .filter(|v| v.kind == kind.get())
     });
+    // The attachments panel is drawn once per record; what it shows follows the record.
+    let panel_of = Memo::new(move |_| view_of.with(|v| v.as_ref().map(|v| (v.id, v.kind.clone()))));
+    let attachments = Signal::derive(move || {
+        view_of.with(|v| {
+            v.as_ref()
+                .map(|v| v.record.common().attachments.clone())
+                .unwrap_or_default()
+        })
+    });
+    let attachments_editable = Signal::derive(move || {
+        view_of.with(|v| {
+            v.as_ref()
+                .is_some_and(|v| may_edit(&v.record) && !v.record.common().is_archived())
+        })
+    });
     view! {
         <section class="page">
             <A href=move || format!("/{}", section_of(kind.get())) attr:class="back no-print">
@@ -51,7 +66,11 @@ pub fn RecordDetail() -> impl IntoView {
                 Some(v) => view! { <DetailBody view=v /> }.into_any(),
             }}
             // Outside the body, which is drawn again when the record changes: a
-            // colleague's edit arriving does not close the open "delete?" sheet.
+            // colleague's edit arriving neither closes the open "delete?" sheet nor
+            // takes away the file input a rep is choosing a photo for.
+            {move || panel_of.get().map(|(id, kind)| view! {
+                <Attachments id=id kind=kind attachments=attachments editable=attachments_editable />
+            })}
             <Show when=move || view_of.with(Option::is_some) && me().role.administers()>
                 <DeleteRecord id=id kind=kind />
             </Show>
@@ -144,10 +163,7 @@ fn DetailBody(view: RecordView) -> impl IntoView {
         .into_any(),
         _ => ().into_any(),
     };
-    let editable = match &view.record {
-        Record::Product(_) => me().role.administers(),
-        _ => me().role.can_write(),
-    };
+    let editable = may_edit(&view.record);
     let archived = view.record.common().is_archived();
     // What is held about a person (an access request): owners, admins and privacy
     // officers.
@@ -191,12 +207,6 @@ fn DetailBody(view: RecordView) -> impl IntoView {
                 <p class="notes" data-field="notes">{notes.clone()}</p>
             </Show>
             {extra}
-            <Attachments
-                id=id
-                kind=kind.clone()
-                attachments=view.record.common().attachments.clone()
-                editable=editable && !archived
-            />
             {privacy.map(|href| view! {
                 <p class="no-print">
                     <A href=href attr:id="privacy-link">{tr(Key::PrivacyLink)}</A>
@@ -220,6 +230,14 @@ fn DetailBody(view: RecordView) -> impl IntoView {
     }
 }
 
+/// Whether this member may change `record` (products are the admins').
+fn may_edit(record: &Record) -> bool {
+    match record {
+        Record::Product(_) => me().role.administers(),
+        _ => me().role.can_write(),
+    }
+}
+
 /// The attachments panel, whose code loads the first time a record page opens (from
 /// the service worker's cache, offline too); a part that cannot be fetched leaves the
 /// panel out and the rest of the page as it is.
@@ -227,8 +245,8 @@ fn DetailBody(view: RecordView) -> impl IntoView {
 fn Attachments(
     id: DocumentId,
     kind: String,
-    attachments: Vec<saha_core::record::attachment::Attachment>,
-    editable: bool,
+    attachments: Signal<Vec<saha_core::record::attachment::Attachment>>,
+    editable: Signal<bool>,
 ) -> impl IntoView {
     #[leptos::wasm_split::wasm_split(
         part_attachments,
@@ -259,13 +277,17 @@ fn Attachments(
     move || {
         loaded
             .get()
-            .map(|panel| panel(id, kind.clone(), attachments.clone(), editable))
+            .map(|panel| panel(id, kind.clone(), attachments, editable))
     }
 }
 
 /// Draws the attachments panel (see [`Attachments`]).
-type Panel =
-    fn(DocumentId, String, Vec<saha_core::record::attachment::Attachment>, bool) -> AnyView;
+type Panel = fn(
+    DocumentId,
+    String,
+    Signal<Vec<saha_core::record::attachment::Attachment>>,
+    Signal<bool>,
+) -> AnyView;
 
 /// Archives a record (out of lists and search, kept whole) or restores it.
 async fn set_archived(

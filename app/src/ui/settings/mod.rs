@@ -1,4 +1,4 @@
-//! Settings: the member's own (password, language, device) and the workspace's for
+//! Settings: the member's own (password, language, the [`device_files`] kept offline) and the workspace's for
 //! admins: [`members`] and teams, the [`audit`] log, [`pipeline`] stages and
 //! [`service`] settings (working hours, SLA targets, loyalty), the [`company`] details
 //! printed on quotes and invoices, [`import`] from spreadsheets, [`duplicates`] found and merged, the [`bin`] of deleted records and the REST API's
@@ -8,6 +8,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod bin;
 pub mod company;
+pub mod device_files;
 pub mod duplicates;
 pub mod import;
 pub mod members;
@@ -143,6 +144,8 @@ pub fn SettingsPage() -> impl IntoView {
                     <button type="submit" class="button" disabled=busy>{tr(Key::ChangePassword)}</button>
                 </div>
             </form>
+
+            <device_files::DeviceFiles />
 
             <h2>{tr(Key::LogOut)}</h2>
             <div class="form">

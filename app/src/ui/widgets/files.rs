@@ -14,6 +14,19 @@ pub fn picked_file(event: &leptos::ev::Event) -> Option<web_sys::File> {
         .get(0)
 }
 
+/// Every file picked in the `<input type="file" multiple>` an event came from, in the
+/// order the browser lists them.
+pub fn picked_files(event: &leptos::ev::Event) -> Vec<web_sys::File> {
+    let Some(list) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .and_then(|input| input.files())
+    else {
+        return Vec::new();
+    };
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
 /// Reads `file` as a `data:` URL (the browser encodes it).
 pub async fn read_as_data_url(file: &web_sys::File) -> Result<String, String> {
     let reader = web_sys::FileReader::new().map_err(|e| format!("{e:?}"))?;

@@ -213,9 +213,31 @@ pub(crate) fn decimal_text(lang: Lang, value: impl std::fmt::Display) -> String 
     }
 }
 
+/// A size in bytes as people say it: `1 kB`, `1.5 MB`, `2.1 GB` (`1,5 MB` in Turkish).
+pub(crate) fn size_text(lang: Lang, bytes: u64) -> String {
+    const MB: f64 = 1024.0 * 1024.0;
+    let bytes_f = bytes as f64;
+    if bytes_f >= 1024.0 * MB {
+        decimal_text(lang, format!("{:.1} GB", bytes_f / (1024.0 * MB)))
+    } else if bytes_f >= MB {
+        decimal_text(lang, format!("{:.1} MB", bytes_f / MB))
+    } else {
+        format!("{} kB", bytes.div_ceil(1024))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sizes_read_as_people_say_them() {
+        assert_eq!(size_text(Lang::En, 0), "0 kB");
+        assert_eq!(size_text(Lang::En, 1), "1 kB");
+        assert_eq!(size_text(Lang::En, 1536 * 1024), "1.5 MB");
+        assert_eq!(size_text(Lang::Tr, 1536 * 1024), "1,5 MB");
+        assert_eq!(size_text(Lang::Tr, 3 * 1024 * 1024 * 1024 / 2), "1,5 GB");
+    }
 
     #[test]
     fn recurrence_reads_as_words_in_both_languages() {

@@ -1,4 +1,5 @@
-//! A record as one card in a list: title, facet badge and a line of facts.
+//! A record as one card in a list: title, facet badge, a line of facts, and the
+//! thumbnail of its newest photo (from this device, or the server).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -91,6 +92,51 @@ pub fn FacetBadge(record: Record) -> impl IntoView {
     })
 }
 
+/// The thumbnail `thumb` of a photo on record `id` (in `section`): this device's copy
+/// when it has one (taken here, or kept), else the server's, fetched when scrolled to.
+#[component]
+fn CardThumb(section: &'static str, id: saha_core::DocumentId, thumb: String) -> impl IntoView {
+    let source = RwSignal::new(None::<String>);
+    let local_url = StoredValue::new(None::<String>);
+    {
+        let thumb = thumb.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let kept = crate::ui::repo().local_store().file(&thumb).await;
+            let url = match kept
+                .ok()
+                .flatten()
+                .and_then(|blob| web_sys::Url::create_object_url_with_blob(&blob).ok())
+            {
+                Some(url) => {
+                    if local_url.try_set_value(Some(url.clone())).is_some() {
+                        // The card was drawn away meanwhile.
+                        let _ = web_sys::Url::revoke_object_url(&url);
+                        return;
+                    }
+                    url
+                }
+                None => format!("/api/v1/{section}/{id}/attachments/{thumb}"),
+            };
+            source.try_set(Some(url));
+        });
+    }
+    on_cleanup(move || {
+        if let Some(url) = local_url.try_get_value().flatten() {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        }
+    });
+    view! {
+        <img
+            class="card-thumb"
+            alt=""
+            loading="lazy"
+            decoding="async"
+            data-thumb=thumb
+            src=move || source.get()
+        />
+    }
+}
+
 /// One record as a card in a list.
 #[component]
 pub fn RecordCard(
@@ -110,9 +156,22 @@ pub fn RecordCard(
         let view = view.clone();
         move || card_meta(lang.get(), &view)
     };
+    let thumb = view.record.common().list_photo().map(|photo| {
+        (
+            saha_core::kinds::section_of(&view.kind),
+            photo.thumb.clone(),
+        )
+    });
+    let class = if thumb.is_some() {
+        "card with-thumb"
+    } else {
+        "card"
+    };
+    let id = view.id;
     view! {
-        <li class="card" data-kind=view.kind.clone()>
+        <li class=class data-kind=view.kind.clone()>
             <A href=href>
+                {thumb.map(|(section, thumb)| view! { <CardThumb section=section id=id thumb=thumb /> })}
                 <span class="card-title">
                     {show_kind.then(|| view! { <span class="kind-label">{move || crate::i18n::word_for(lang.get(), &kind_code)}</span> })}
                     {title}
