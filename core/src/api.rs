@@ -78,6 +78,30 @@ pub struct Me {
     pub session_expires_at: i64,
     pub workspace_teams: Vec<Team>,
     pub people: Vec<Person>,
+    /// What this server takes as attachments, so that the phone refuses and shrinks
+    /// files before it keeps them (absent from an older server: the defaults).
+    #[serde(default)]
+    pub attachments: AttachmentLimits,
+}
+
+/// A server's attachment settings the app follows (`--max-attachment-mib`,
+/// `--photo-max-edge`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachmentLimits {
+    /// Largest file taken, in bytes.
+    pub max_bytes: u64,
+    /// The longer edge, in pixels, a phone draws a photo at before keeping it.
+    pub photo_max_edge: u32,
+}
+
+impl Default for AttachmentLimits {
+    fn default() -> AttachmentLimits {
+        AttachmentLimits {
+            max_bytes: crate::record::attachment::DEFAULT_MAX_BYTES,
+            photo_max_edge: crate::record::attachment::DEFAULT_PHOTO_MAX_EDGE,
+        }
+    }
 }
 
 /// `GET /api/members` rows.

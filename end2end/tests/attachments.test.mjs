@@ -286,8 +286,8 @@ describe('attachments', () => {
     await other.close();
     await context.close();
   });
-  test('a file the server will never take is said so on its record, also after a restart', async () => {
-    const small = await startServer(['--max-attachment-mib', '1']);
+  test('a file over the server\'s limit is refused on the phone, and one the server refuses later is said so', async () => {
+    const small = await startServer(['--max-attachment-mib', '1', '--photo-max-edge', '1024']);
     try {
       await setUp(small.url);
       const context = await phone(browser);
@@ -295,10 +295,33 @@ describe('attachments', () => {
       await createAccount(page, { name: 'Büyük Dosya', city: 'Van' });
       await waitForSynced(page);
       await page.locator('section.attachments').waitFor();
-      // 1.5 MB: within what the phone keeps (25 MB), over what this server takes.
+      // 1.5 MB: within the default 25 MB, over what this server takes. The phone knows
+      // the server's limit and keeps nothing.
       const big = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(1_500_000, 0x20), Buffer.from('\n%%EOF\n')]);
       await page.locator('#attach-file').setInputFiles({ name: 'katalog.pdf', mimeType: 'application/pdf', buffer: big });
-      const refused = page.locator('li.attachment .upload-refused', { hasText: 'bu sunucunun sınırından büyük' });
+      await page.locator('#attach-problem', { hasText: "Dosya 1 MB'tan büyük" }).waitFor();
+      assert.equal(await page.locator('li.attachment').count(), 0);
+      // This server wants photos at most 1,024 px on their longer edge.
+      const photo = await cameraPhoto(page);
+      await page.locator('#attach-photo').setInputFiles({ name: 'raf.jpg', mimeType: 'image/jpeg', buffer: photo });
+      await page.waitForFunction(() => document.querySelector('li.attachment img.thumb')?.naturalWidth === 1024);
+      await page.waitForFunction(() => document.querySelectorAll('li.attachment .upload-state').length === 0, null, { timeout: 30_000 });
+
+      // A server whose limit was lowered after the file was queued refuses it for good
+      // (its answer stood in for here): the file leaves the queue, stays on the phone,
+      // and its record says why, also after a restart.
+      await page.route('**/api/v1/blobs/*/chunks/*', (route) => route.fulfill({
+        status: 413,
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          type: '/api/v1/problems/payload_too_large', title: 'Payload Too Large', status: 413,
+          code: 'payload_too_large', detail: 'the file is larger than this server takes',
+        }),
+      }));
+      const pdf = Buffer.from('%PDF-1.4\n% küçük ama reddedilen\n%%EOF\n');
+      await page.locator('#attach-file').setInputFiles({ name: 'fiyat.pdf', mimeType: 'application/pdf', buffer: pdf });
+      const refused = page.locator('li.attachment', { hasText: 'fiyat.pdf' })
+        .locator('.upload-refused', { hasText: 'bu sunucunun sınırından büyük' });
       await refused.waitFor({ timeout: 30_000 });
       assert.equal(await page.locator('li.attachment .upload-state').count(), 0, 'no longer waiting');
       await page.reload();

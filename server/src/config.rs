@@ -371,6 +371,17 @@ pub struct Config {
     )]
     pub max_attachment_mib: u64,
 
+    /// The longer edge, in pixels, phones draw a photo at before keeping and uploading
+    /// it (a smaller copy, re-encoded as JPEG; 256 to 8192).
+    #[arg(
+        long,
+        env = "SAHA_PHOTO_MAX_EDGE",
+        default_value_t = saha_core::record::attachment::DEFAULT_PHOTO_MAX_EDGE,
+        value_parser = clap::value_parser!(u32).range(256..=8192),
+        global = true
+    )]
+    pub photo_max_edge: u32,
+
     /// Hours a file no record holds is kept before it is removed (a file may be
     /// uploaded before the change that attaches it arrives).
     #[arg(long, env = "SAHA_ATTACHMENT_GRACE_HOURS", default_value_t = 7 * 24, global = true)]
@@ -431,6 +442,7 @@ impl Config {
             attachment_grace_hours: 7 * 24,
             attachment_sweep_seconds: 3_600,
             max_attachment_mib: 25,
+            photo_max_edge: saha_core::record::attachment::DEFAULT_PHOTO_MAX_EDGE,
             workspace_attachment_quota_mib: 1024,
         }
     }

@@ -189,6 +189,23 @@ pub fn smoke(root: &Path, debug_bins: &Path) -> Result<()> {
     {
         return Err("benchmark smoke run: the reports' timings are missing".into());
     }
+    // The phone-side photo benchmark (`end2end/bench/photo.mjs`), one photo.
+    let photo_json = target_dir(root).join("bench-smoke/photo.json");
+    crate::run(
+        Command::new("node")
+            .current_dir(root.join("end2end"))
+            .env("SAHA_SERVER_BIN", debug_bins.join("saha-server"))
+            .env("SAHA_SITE_ROOT", target_dir(root).join("site"))
+            .arg("bench/photo.mjs")
+            .args(["--runs", "1", "--cpu-throttle", "1", "--out"])
+            .arg(&photo_json),
+    )?;
+    if read_json(&photo_json)?
+        .pointer("/photo_shown_ms/median")
+        .is_none_or(Value::is_null)
+    {
+        return Err("benchmark smoke run: the photo's timing is missing".into());
+    }
     eprintln!("xtask: benchmark smoke run passed");
     Ok(())
 }

@@ -31,7 +31,7 @@ fn io(what: &str, path: &Path) -> impl FnOnce(std::io::Error) -> String {
 /// the goal: the target is 1,000,000 B (issue 18; BENCHMARKS.md says where the bytes
 /// are). Lower it whenever the module shrinks; raising it needs a reason in
 /// BENCHMARKS.md. The parts loaded on first use are not counted here.
-pub const BUNDLE_GZIP_CEILING: u64 = 1_456_900;
+pub const BUNDLE_GZIP_CEILING: u64 = 1_466_600;
 
 /// Fails when the built main module's compressed size is over [`BUNDLE_GZIP_CEILING`],
 /// or when the module was not split (no lazily loaded part beside it).

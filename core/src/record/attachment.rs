@@ -20,6 +20,10 @@ pub const CHUNK_BYTES: usize = 1024 * 1024;
 /// Largest file the server takes unless configured otherwise (25 MiB).
 pub const DEFAULT_MAX_BYTES: u64 = 25 * 1024 * 1024;
 
+/// The longer edge, in pixels, a phone draws a photo at unless the server says
+/// otherwise (`--photo-max-edge`).
+pub const DEFAULT_PHOTO_MAX_EDGE: u32 = 2048;
+
 /// The longer edge, in pixels, of the thumbnail a phone makes of a photo for lists.
 pub const THUMB_EDGE: u32 = 256;
 

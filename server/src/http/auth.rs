@@ -124,6 +124,10 @@ pub(crate) fn me(state: &AppState, user: &User, session: &Session) -> ApiResult<
                 name: u.name,
             })
             .collect(),
+        attachments: api::AttachmentLimits {
+            max_bytes: state.blobs.max_bytes,
+            photo_max_edge: state.config.photo_max_edge,
+        },
     })
 }
 

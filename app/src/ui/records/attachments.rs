@@ -1,7 +1,9 @@
 //! A record's attachments: take a photo (the phone's camera, or the gallery), record a
-//! voice note, add a document, and see, play or open what is attached. A photo is made smaller on the
-//! device (its longer edge at most [`MAX_EDGE`] pixels) and re-encoded, which also drops
-//! its location unless the member keeps the original. Everything works offline: the file
+//! voice note, add a document, and see, play or open what is attached. A photo is made
+//! smaller on the device (its longer edge at most what the server says, 2,048 pixels by
+//! default: [`saha_core::api::AttachmentLimits`]) and re-encoded, which also drops its
+//! location unless the member keeps the original; a file over the server's limit is
+//! refused before it is kept. Everything works offline: the file
 //! is kept on this device and shown from there until it has been uploaded
 //! ([`crate::client::files`]). This part of the app loads the first time a record page
 //! is opened.
@@ -12,9 +14,7 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use saha_core::DocumentId;
 use saha_core::kinds::section_of;
-use saha_core::record::attachment::{
-    Attachment, Category, DEFAULT_MAX_BYTES, SNIFF_BYTES, THUMB_EDGE, sniff,
-};
+use saha_core::record::attachment::{Attachment, Category, SNIFF_BYTES, THUMB_EDGE, sniff};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -22,13 +22,10 @@ use wasm_bindgen_futures::JsFuture;
 use crate::client::describe;
 use crate::client::files;
 use crate::client::repo::Repo;
-use crate::i18n::Key;
+use crate::i18n::{Fmt, Key, Lang};
 use crate::ui::widgets::files::picked_files;
 use crate::ui::widgets::format::size_text;
-use crate::ui::{repo, tr, use_lang, word};
-
-/// Longest edge of a photo after it is made smaller on the device, in pixels.
-pub const MAX_EDGE: f64 = 2048.0;
+use crate::ui::{me, repo, tr, use_lang, word};
 
 /// What the file chooser offers for documents (the server checks the bytes anyway).
 const DOCUMENT_TYPES: &str = "image/*,audio/*,application/pdf,.pdf,.doc,.docx,.xls,.xlsx,\
@@ -46,14 +43,24 @@ pub fn AttachmentsPanel(
 ) -> impl IntoView {
     let lang = use_lang();
     let section = section_of(&kind);
+    // Files kept on this device whose record change is still being made: shown at
+    // once, and as the same item once the record holds them (the same key).
+    let pending = RwSignal::new(Vec::<Attachment>::new());
     let live = Memo::new(move |_| {
         let mut live: Vec<Attachment> =
             attachments.with(|all| all.iter().filter(|a| a.is_live()).cloned().collect());
+        pending.with(|pending| {
+            for kept in pending {
+                if !attachments.with(|all| all.iter().any(|a| a.hash == kept.hash)) {
+                    live.push(kept.clone());
+                }
+            }
+        });
         live.sort_by_key(|a| std::cmp::Reverse(a.at));
         live
     });
     wasm_bindgen_futures::spawn_local(async { files::prune_once(&repo()).await });
-    let problem = RwSignal::new(None::<Key>);
+    let problem = RwSignal::new(None::<Problem>);
     let busy = RwSignal::new(false);
     let keep_original = RwSignal::new(false);
     let take = move |event: leptos::ev::Event, photo: bool| {
@@ -76,7 +83,7 @@ pub fn AttachmentsPanel(
         wasm_bindgen_futures::spawn_local(async move {
             let mut first_problem = None;
             for file in &files {
-                if let Err(key) = attach(id, file, downscale).await {
+                if let Err(key) = attach(id, file, downscale, pending).await {
                     first_problem.get_or_insert(key);
                 }
             }
@@ -109,7 +116,7 @@ pub fn AttachmentsPanel(
                         multiple
                         on:change=move |ev| take(ev, false)
                     />
-                    <VoiceNote id=id problem=problem />
+                    <VoiceNote id=id problem=problem pending=pending />
                     <label class="check">
                         <input
                             type="checkbox"
@@ -124,8 +131,8 @@ pub fn AttachmentsPanel(
             <Show when=move || busy.get()>
                 <p class="muted" role="status">{tr(Key::UiAttachmentWorking)}</p>
             </Show>
-            {move || problem.get().map(|key| view! {
-                <p class="error" role="alert" id="attach-problem">{word(lang.get(), key)}</p>
+            {move || problem.get().map(|problem| view! {
+                <p class="error" role="alert" id="attach-problem">{problem.text(lang.get())}</p>
             })}
             <Show when=move || live.with(Vec::is_empty)>
                 <p class="empty">{tr(Key::UiAttachmentsNone)}</p>
@@ -147,10 +154,16 @@ pub fn AttachmentsPanel(
 
 /// Keeps `file` on this device, puts it on record `id` and starts the upload; a photo
 /// is made smaller first (`downscale_photo`).
-async fn attach(id: DocumentId, file: &web_sys::File, downscale_photo: bool) -> Result<(), Key> {
+async fn attach(
+    id: DocumentId,
+    file: &web_sys::File,
+    downscale_photo: bool,
+    pending: RwSignal<Vec<Attachment>>,
+) -> Result<(), Problem> {
     let mut name = file.name();
     let blob: web_sys::Blob = if downscale_photo {
-        match downscale(file, MAX_EDGE).await {
+        let edge = f64::from(me().attachments.photo_max_edge);
+        match downscale(file, edge).await {
             Ok(smaller) => {
                 name = jpeg_name(&name);
                 smaller
@@ -164,57 +177,53 @@ async fn attach(id: DocumentId, file: &web_sys::File, downscale_photo: bool) -> 
     } else {
         file.clone().into()
     };
-    // Lists show a photo by a thumbnail of its own (THUMB_EDGE px), made here from
-    // the smaller copy (decoding 12 megapixels once is enough).
-    let thumb = if Category::of(&file.type_()) == Category::Photo {
-        match downscale(&blob, f64::from(THUMB_EDGE)).await {
-            Ok(thumb) => Some(thumb),
-            Err(e) => {
-                leptos::logging::log!("no thumbnail for this photo: {e}");
-                None
-            }
-        }
-    } else {
-        None
-    };
-    attach_blob(id, &blob, &name, 0, thumb.as_ref()).await
+    let photo = Category::of(&file.type_()) == Category::Photo;
+    attach_blob(id, &blob, &name, 0, photo, pending).await
 }
 
-/// Keeps `blob` (called `name`; a voice note lasts `duration_ms`) and a photo's
-/// `thumb` on this device, puts it on record `id` and starts the upload.
+/// Keeps `blob` (called `name`; a voice note lasts `duration_ms`) on this device and
+/// shows it at once (in `pending`); for a `photo`, makes and keeps the thumbnail lists
+/// show; then puts it on record `id` and starts the upload.
 async fn attach_blob(
     id: DocumentId,
     blob: &web_sys::Blob,
     name: &str,
     duration_ms: i64,
-    thumb: Option<&web_sys::Blob>,
-) -> Result<(), Key> {
+    photo: bool,
+    pending: RwSignal<Vec<Attachment>>,
+) -> Result<(), Problem> {
     let repo = repo();
     let why = |e: KeepError| match e {
-        KeepError::TooLarge => Key::UiAttachmentTooLarge,
-        KeepError::NotKept => Key::UiAttachmentNotKept,
+        KeepError::TooLarge { max_bytes } => Problem::TooLarge { max_bytes },
+        KeepError::NotKept => Problem::Word(Key::UiAttachmentNotKept),
         KeepError::Device(detail) => {
             leptos::logging::warn!("attachment not stored: {detail}");
-            Key::UiAttachmentNotStored
+            Problem::Word(Key::UiAttachmentNotStored)
         }
     };
-    let thumb_hash = match thumb {
-        Some(thumb) => Some(
-            keep(&repo, thumb, &thumb_name(name), 0)
-                .await
-                .map_err(why)?
-                .hash,
-        ),
-        None => None,
-    };
     let mut attachment = keep(&repo, blob, name, duration_ms).await.map_err(why)?;
-    attachment.thumb = thumb_hash.unwrap_or_default();
-    repo.update(id, move |record| {
-        record.common_mut().attach(attachment);
-        Ok(())
-    })
-    .await
-    .map_err(|_| Key::UiAttachmentNotStored)?;
+    let hash = attachment.hash.clone();
+    pending.try_update(|p| p.push(attachment.clone()));
+    // Lists show a photo by a thumbnail of its own (THUMB_EDGE px), made from the
+    // smaller copy (decoding 12 megapixels once is enough). Without one the photo is
+    // still attached; lists show none for it.
+    if photo {
+        match downscale(blob, f64::from(THUMB_EDGE)).await {
+            Ok(thumb) => match keep(&repo, &thumb, &thumb_name(name), 0).await {
+                Ok(kept) => attachment.thumb = kept.hash,
+                Err(e) => leptos::logging::log!("thumbnail not kept: {e:?}"),
+            },
+            Err(e) => leptos::logging::log!("no thumbnail for this photo: {e}"),
+        }
+    }
+    let stored = repo
+        .update(id, move |record| {
+            record.common_mut().attach(attachment);
+            Ok(())
+        })
+        .await;
+    pending.try_update(|p| p.retain(|a| a.hash != hash));
+    stored.map_err(|_| Problem::Word(Key::UiAttachmentNotStored))?;
     ask_persistent_storage().await;
     wasm_bindgen_futures::spawn_local(files::upload_queued(repo));
     Ok(())
@@ -394,7 +403,11 @@ async fn finish_recording(recording: Recording) -> Result<(web_sys::Blob, String
 
 /// The voice note button: records, then attaches the note to record `id`.
 #[component]
-fn VoiceNote(id: DocumentId, problem: RwSignal<Option<Key>>) -> impl IntoView {
+fn VoiceNote(
+    id: DocumentId,
+    problem: RwSignal<Option<Problem>>,
+    pending: RwSignal<Vec<Attachment>>,
+) -> impl IntoView {
     let lang = use_lang();
     let recording = StoredValue::new_local(None::<Recording>);
     let seconds = RwSignal::new(None::<i64>);
@@ -429,7 +442,7 @@ fn VoiceNote(id: DocumentId, problem: RwSignal<Option<Key>>) -> impl IntoView {
                     }
                     Err(e) => {
                         leptos::logging::log!("no microphone: {e}");
-                        problem.set(Some(Key::UiVoiceNoMicrophone));
+                        problem.set(Some(Problem::Word(Key::UiVoiceNoMicrophone)));
                     }
                 }
             }),
@@ -439,11 +452,11 @@ fn VoiceNote(id: DocumentId, problem: RwSignal<Option<Key>>) -> impl IntoView {
                 wasm_bindgen_futures::spawn_local(async move {
                     let outcome = match finish_recording(running).await {
                         Ok((blob, name, duration)) => {
-                            attach_blob(id, &blob, &name, duration, None).await
+                            attach_blob(id, &blob, &name, duration, false, pending).await
                         }
                         Err(e) => {
                             leptos::logging::warn!("voice note lost: {e}");
-                            Err(Key::UiAttachmentNotStored)
+                            Err(Problem::Word(Key::UiAttachmentNotStored))
                         }
                     };
                     problem.try_set(outcome.err());
@@ -467,13 +480,33 @@ fn VoiceNote(id: DocumentId, problem: RwSignal<Option<Key>>) -> impl IntoView {
     }
 }
 
+/// Why a file was not attached, as the panel says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Problem {
+    Word(Key),
+    /// Larger than the server takes (`max_bytes`).
+    TooLarge {
+        max_bytes: u64,
+    },
+}
+
+impl Problem {
+    fn text(self, lang: Lang) -> String {
+        match self {
+            Problem::Word(key) => word(lang, key),
+            Problem::TooLarge { max_bytes } => Fmt::AttachmentTooLarge
+                .format(lang, &[("mb", max_bytes.div_ceil(1024 * 1024).into())]),
+        }
+    }
+}
+
 // ----- this device's copy ------------------------------------------------------------
 
 /// Why a file was not attached.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum KeepError {
-    /// Over [`DEFAULT_MAX_BYTES`].
-    TooLarge,
+    /// Over what the server takes.
+    TooLarge { max_bytes: u64 },
     /// Not a type Saha keeps ([`sniff`]).
     NotKept,
     /// The browser could not read or store it.
@@ -515,8 +548,9 @@ async fn keep(
     duration_ms: i64,
 ) -> Result<Attachment, KeepError> {
     let size = blob.size() as u64;
-    if size > DEFAULT_MAX_BYTES {
-        return Err(KeepError::TooLarge);
+    let max_bytes = me().attachments.max_bytes;
+    if size > max_bytes {
+        return Err(KeepError::TooLarge { max_bytes });
     }
     let bytes = blob_bytes(blob).await.map_err(KeepError::Device)?;
     let head = bytes
