@@ -238,7 +238,14 @@ pub fn key_value(field: &str, text: &str) -> Option<String> {
     let value = match field {
         super::mapping::ID_FIELD => text.trim().to_owned(),
         "tax_number" => text.chars().filter(char::is_ascii_digit).collect(),
-        "email" => validate::email(text).ok()?.to_lowercase(),
+        // Lower case the Turkish way for `İ` (`i`, not `i` and a combining dot, which
+        // Unicode's lowercasing gives and the e-mail check refuses in a local part), and
+        // the same for a domain already lowercased by the check: one address, one key.
+        "email" => validate::email(text)
+            .ok()?
+            .replace('İ', "i")
+            .to_lowercase()
+            .replace("i\u{307}", "i"),
         "phone" | "mobile" => validate::phone(text).ok()?,
         _ => fold(text).split_whitespace().collect::<Vec<_>>().join(" "),
     };
@@ -929,6 +936,22 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_address_with_a_dotted_capital_i_has_one_key_however_it_is_written() {
+        let key = key_value("email", "İpek.Kaya@İzmir.com.tr").expect("a key");
+        assert_eq!(key, "ipek.kaya@izmir.com.tr");
+        // As the form stores it (the domain lowercased by the e-mail check), as typed
+        // in lower case, and the key itself: the same key.
+        let stored = validate::email("İpek.Kaya@İzmir.com.tr").expect("a valid address");
+        for written in [stored.as_str(), "ipek.kaya@izmir.com.tr", key.as_str()] {
+            assert_eq!(
+                key_value("email", written).as_deref(),
+                Some(key.as_str()),
+                "{written}"
+            );
+        }
+    }
     use crate::import::decode::{Encoding, encode_windows_1254};
     use crate::import::{Mapping, Source};
 
